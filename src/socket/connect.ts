@@ -1,0 +1,162 @@
+import * as net from 'node:net';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { ConnectError, TimeoutError, toDialError, type ConnectAttempt } from '../errors.js';
+import { guard, throwIfAborted, type WaitOptions } from '../util/guard.js';
+
+/** One resolved address. */
+export interface LookupAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/**
+ * Resolves a host name to its addresses, in preference order. The default is
+ * the system resolver (getaddrinfo, which applies RFC 6724 ordering); pass
+ * your own to pin names (curl's `--resolve`) or to use DNS directly.
+ */
+export type LookupFunction = (hostname: string, options: { family?: 4 | 6 | undefined; signal?: AbortSignal | undefined }) => Promise<LookupAddress[]>;
+
+/** Where and how to open a TCP connection. */
+export interface TcpTarget extends WaitOptions {
+  host: string;
+  port: number;
+  /** Only addresses of this family. */
+  family?: 4 | 6 | undefined;
+  lookup?: LookupFunction | undefined;
+  /** RFC 8305 "Connection Attempt Delay": how long one attempt runs alone before the next starts (default 250 ms). */
+  attemptDelay?: number | undefined;
+  /** A bound on each single attempt, in ms (default: only the overall `timeout`). */
+  attemptTimeout?: number | undefined;
+  localAddress?: string | undefined;
+}
+
+/** Where to open a Unix-domain stream connection. */
+export interface UnixTarget extends WaitOptions {
+  path: string;
+}
+
+const defaultLookup: LookupFunction = async (hostname, { family }) => {
+  const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
+  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
+
+/**
+ * RFC 8305 §4: keep the resolver's first choice first, then alternate
+ * families so one broken family costs at most one attempt delay.
+ */
+export function interleaveFamilies(addrs: readonly LookupAddress[]): LookupAddress[] {
+  if (addrs.length < 2) return [...addrs];
+  const first = addrs[0]!.family;
+  const a = addrs.filter((x) => x.family === first);
+  const b = addrs.filter((x) => x.family !== first);
+  const out: LookupAddress[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i < a.length) out.push(a[i]!);
+    if (i < b.length) out.push(b[i]!);
+  }
+  return out;
+}
+
+async function resolve(target: TcpTarget): Promise<LookupAddress[]> {
+  const fam = net.isIP(target.host);
+  if (fam) return [{ address: target.host, family: fam === 6 ? 6 : 4 }];
+  const lookup = target.lookup ?? defaultLookup;
+  let addrs: LookupAddress[];
+  try {
+    addrs = await guard(lookup(target.host, { family: target.family, signal: target.signal }), target, `resolving ${target.host}`);
+  } catch (err) {
+    if (err instanceof TimeoutError || (err as { code?: string }).code === 'DIAL_E_ABORT') throw err;
+    throw new ConnectError('DIAL_E_RESOLVE', `could not resolve host ${target.host}: ${(err as Error).message}`, { cause: err });
+  }
+  if (target.family) addrs = addrs.filter((a) => a.family === target.family);
+  if (addrs.length === 0) throw new ConnectError('DIAL_E_RESOLVE', `could not resolve host ${target.host}: no addresses`);
+  return interleaveFamilies(addrs);
+}
+
+/**
+ * Opens a TCP connection, racing the host's addresses as Happy Eyeballs
+ * (RFC 8305): a new attempt starts every `attemptDelay` or as soon as the
+ * previous one fails; the first to connect wins and the rest are destroyed.
+ * Rejects with a ConnectError listing every address tried.
+ */
+export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
+  throwIfAborted(target.signal, `connect to ${target.host}:${target.port}`);
+  const started = Date.now();
+  const addrs = await resolve(target);
+  const remaining = target.timeout ? Math.max(1, target.timeout - (Date.now() - started)) : undefined;
+  const attempts: ConnectAttempt[] = [];
+  const live = new Set<net.Socket>();
+  let cancelled = false;
+  const race = new Promise<net.Socket>((resolveRace, rejectRace) => {
+    let next = 0;
+    let delayTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    let lastError: unknown;
+    const giveUpIfDone = () => {
+      if (settled || live.size > 0 || next < addrs.length) return;
+      settled = true;
+      const tried = attempts.map((a) => `${fmt(a.address, target.port)} (${a.error})`).join(', ');
+      rejectRace(
+        new ConnectError('DIAL_E_CONNECT', `could not connect to ${target.host} port ${target.port}: ${tried}`, {
+          attempts,
+          cause: lastError,
+        }),
+      );
+    };
+    const startNext = () => {
+      if (delayTimer) clearTimeout(delayTimer);
+      if (settled || cancelled || next >= addrs.length) return giveUpIfDone();
+      const a = addrs[next++]!;
+      const s = net.connect({ host: a.address, port: target.port, family: a.family, localAddress: target.localAddress, allowHalfOpen: true, noDelay: true });
+      live.add(s);
+      let attemptTimer: NodeJS.Timeout | undefined;
+      const fail = (why: string, err?: unknown) => {
+        if (attemptTimer) clearTimeout(attemptTimer);
+        if (!live.delete(s)) return;
+        s.destroy();
+        lastError = err ?? lastError;
+        attempts.push({ address: a.address, port: target.port, error: why });
+        startNext();
+      };
+      if (target.attemptTimeout) attemptTimer = setTimeout(() => fail(`timed out after ${target.attemptTimeout} ms`), target.attemptTimeout);
+      s.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message, err));
+      s.once('connect', () => {
+        if (attemptTimer) clearTimeout(attemptTimer);
+        s.removeAllListeners('error');
+        live.delete(s);
+        if (settled || cancelled) return void s.destroy();
+        settled = true;
+        if (delayTimer) clearTimeout(delayTimer);
+        for (const other of live) other.destroy();
+        live.clear();
+        resolveRace(s);
+      });
+      if (next < addrs.length) delayTimer = setTimeout(startNext, target.attemptDelay ?? 250);
+    };
+    startNext();
+  });
+  const cancel = () => {
+    cancelled = true;
+    for (const s of live) s.destroy();
+    live.clear();
+  };
+  return guard(race, { signal: target.signal, timeout: remaining }, `connect to ${target.host} port ${target.port}`, cancel);
+}
+
+/** Opens a Unix-domain stream connection. */
+export function connectUnix(target: UnixTarget): Promise<net.Socket> {
+  throwIfAborted(target.signal, `connect to ${target.path}`);
+  const s = net.connect({ path: target.path, allowHalfOpen: true });
+  const opened = new Promise<net.Socket>((resolve, reject) => {
+    s.once('connect', () => {
+      s.removeAllListeners('error');
+      resolve(s);
+    });
+    s.once('error', (err) => reject(toDialError(err, `could not connect to ${target.path}`, { phase: 'connect', protocol: 'unix' })));
+  });
+  return guard(opened, target, `connect to ${target.path}`, () => s.destroy());
+}
+
+function fmt(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}

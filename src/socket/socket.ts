@@ -1,0 +1,369 @@
+import type * as net from 'node:net';
+import type * as tls from 'node:tls';
+import { DialError, InputError, NetworkError, ProtocolError, toDialError } from '../errors.js';
+import { guard, type WaitOptions } from '../util/guard.js';
+import { connectTcp, connectUnix, type TcpTarget, type UnixTarget } from './connect.js';
+import { handshake, type TLSOptions } from './tls.js';
+import type { ByteStream, ShutdownHow } from './types.js';
+
+/** A socket's local or remote end. */
+export type SocketAddress = { address: string; port: number; family: 'IPv4' | 'IPv6' } | { path: string };
+
+/** Per-socket settings. */
+export interface SocketOptions {
+  /** Default bound, in ms, on each recv/send wait that passes no timeout of its own. */
+  timeout?: number | undefined;
+  /** Bytes buffered unread before the socket stops reading from the kernel (default 256 KiB). */
+  highWaterMark?: number | undefined;
+  /** For a Unix-domain socket: the path, which node:net does not report back. */
+  unixPath?: string | undefined;
+}
+
+/** Everything `Socket.connect` takes: a TCP or Unix target, optional TLS on top. */
+export type ConnectOptions = (TcpTarget | UnixTarget) &
+  SocketOptions & {
+    /** Speak TLS from the first byte; `true` uses the defaults (verification on). */
+    tls?: TLSOptions | true | undefined;
+  };
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A connected stream socket (TCP, Unix-domain, or TLS over either) behind a
+ * small promise API: `recv(max)` returns whatever has arrived, up to `max`
+ * bytes, and an empty buffer at end of stream, as the BSD call does.
+ *
+ * Received bytes queue inside the socket; past `highWaterMark` the socket stops
+ * reading so a slow consumer pushes back on the peer instead of growing memory.
+ */
+export class Socket implements ByteStream {
+  #sock: net.Socket;
+  #queue: Buffer[] = [];
+  #queued = 0;
+  #eof = false;
+  #readShut = false;
+  #writeShut = false;
+  #closed = false;
+  #error: DialError | undefined;
+  #waiter: (() => void) | undefined;
+  #paused = false;
+  #timeout: number | undefined;
+  readonly #highWater: number;
+  readonly #local: SocketAddress;
+  readonly #remote: SocketAddress;
+  readonly #label: string;
+
+  /** Wraps an already-connected node:net (or node:tls) socket. */
+  constructor(sock: net.Socket, options: SocketOptions = {}) {
+    this.#sock = sock;
+    this.#timeout = options.timeout;
+    this.#highWater = options.highWaterMark ?? 256 * 1024;
+    this.#local = addressOf(sock, 'local', options.unixPath);
+    this.#remote = addressOf(sock, 'remote', options.unixPath);
+    this.#label = 'path' in this.#remote ? this.#remote.path || '(unix socket)' : fmtAddr(this.#remote);
+    this.#attach(sock);
+  }
+
+  /**
+   * Connects to `{host, port}` (Happy Eyeballs across every address) or to a
+   * Unix socket `{path}`, then runs the TLS handshake if `tls` is given.
+   */
+  static async connect(options: ConnectOptions): Promise<Socket> {
+    const started = Date.now();
+    const raw = 'path' in options ? await connectUnix(options) : await connectTcp(options);
+    let sock: net.Socket = raw;
+    if (options.tls) {
+      const left = options.timeout ? Math.max(1, options.timeout - (Date.now() - started)) : undefined;
+      const host = 'path' in options ? 'localhost' : options.host;
+      sock = await handshake(raw, host, options.tls === true ? {} : options.tls, { signal: options.signal, timeout: left });
+    }
+    return new Socket(sock, { highWaterMark: options.highWaterMark, unixPath: 'path' in options ? options.path : undefined });
+  }
+
+  /** The local end of the connection. */
+  get localAddress(): SocketAddress {
+    return this.#local;
+  }
+  /** The peer. */
+  get remoteAddress(): SocketAddress {
+    return this.#remote;
+  }
+  /** True once TLS is in use (from the start or after `startTLS`). */
+  get encrypted(): boolean {
+    return (this.#sock as tls.TLSSocket).encrypted === true;
+  }
+  /** The ALPN protocol the server chose, or undefined. */
+  get alpnProtocol(): string | undefined {
+    const p = (this.#sock as tls.TLSSocket).alpnProtocol;
+    return typeof p === 'string' ? p : undefined;
+  }
+  /** The TLS session, to resume on another connection (FTPS data channels). */
+  get tlsSession(): Buffer | undefined {
+    return this.encrypted ? (this.#sock as tls.TLSSocket).getSession() : undefined;
+  }
+  /** The peer's certificate, when TLS is in use. */
+  get peerCertificate(): tls.PeerCertificate | undefined {
+    return this.encrypted ? (this.#sock as tls.TLSSocket).getPeerCertificate() : undefined;
+  }
+  /** Bytes received and not yet read. */
+  get bufferedLength(): number {
+    return this.#queued;
+  }
+  /** The node:net socket underneath, for code that must hand it on (e.g. to an HTTP parser's fast path). */
+  get raw(): net.Socket {
+    return this.#sock;
+  }
+
+  /** Sets the default bound (ms) for each recv/send wait; 0 removes it. */
+  setTimeout(ms: number): void {
+    this.#timeout = ms > 0 ? ms : undefined;
+  }
+
+  /** Resolves with 1..`max` bytes, or an empty buffer once the peer has closed its side. */
+  async recv(max = 65536, options: WaitOptions = {}): Promise<Buffer> {
+    checkSize(max);
+    if (this.#queued === 0) await this.#wait(options, 'recv');
+    if (this.#queued > 0) return this.#take(max, true);
+    if (this.#error) throw this.#error;
+    if (this.#closed) throw this.#closedError();
+    return EMPTY;
+  }
+
+  /** Like recv, but leaves the bytes queued for the next recv (MSG_PEEK). */
+  async peek(max = 65536, options: WaitOptions = {}): Promise<Buffer> {
+    checkSize(max);
+    if (this.#queued === 0) await this.#wait(options, 'peek');
+    if (this.#queued > 0) return this.#take(max, false);
+    if (this.#error) throw this.#error;
+    return EMPTY;
+  }
+
+  /** Resolves with exactly `n` bytes; a ProtocolError if the stream ends first. */
+  async recvExactly(n: number, options: WaitOptions = {}): Promise<Buffer> {
+    if (!Number.isSafeInteger(n) || n < 0) throw new InputError(`recvExactly needs a byte count, got ${n}`);
+    const parts: Buffer[] = [];
+    let got = 0;
+    while (got < n) {
+      const chunk = await this.recv(n - got, options);
+      if (chunk.length === 0) throw new ProtocolError(`connection closed after ${got} of ${n} bytes`, { phase: 'recv' });
+      parts.push(chunk);
+      got += chunk.length;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, n);
+  }
+
+  /** Sends all of `data`; resolves when the transport has taken it, waiting out back-pressure. */
+  async send(data: Uint8Array | string, options: WaitOptions = {}): Promise<void> {
+    if (this.#error) throw this.#error;
+    if (this.#closed || this.#writeShut) throw this.#closedError();
+    const sock = this.#sock;
+    if (sock.write(data)) return;
+    const drained = new Promise<void>((resolve, reject) => {
+      const settle = () => {
+        sock.removeListener('drain', settle);
+        sock.removeListener('close', settle);
+        if (this.#error) reject(this.#error);
+        else if (sock.destroyed) reject(this.#closedError());
+        else resolve();
+      };
+      sock.on('drain', settle);
+      sock.on('close', settle);
+    });
+    await guard(drained, { signal: options.signal, timeout: options.timeout ?? this.#timeout }, `send to ${this.#label}`);
+  }
+
+  /**
+   * Half-closes: 'write' sends FIN once queued bytes are flushed (the peer
+   * reads end of stream, and can still answer); 'read' discards what arrives
+   * from now on and makes recv return end of stream; 'both' does both.
+   */
+  async shutdown(how: ShutdownHow): Promise<void> {
+    if (how !== 'read' && how !== 'write' && how !== 'both') throw new InputError(`shutdown takes 'read', 'write' or 'both', not ${String(how)}`);
+    if (how !== 'write') {
+      this.#readShut = true;
+      this.#queue = [];
+      this.#queued = 0;
+      this.#resumeIfPaused();
+      this.#wake();
+    }
+    if (how !== 'read' && !this.#writeShut && !this.#closed) {
+      this.#writeShut = true;
+      const sock = this.#sock;
+      await new Promise<void>((resolve) => {
+        if (sock.destroyed) return resolve();
+        sock.end(() => resolve());
+        sock.once('close', () => resolve());
+      });
+    }
+  }
+
+  /** Flushes what was sent, closes, and releases the socket. Safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const sock = this.#sock;
+    this.#wake();
+    if (sock.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => sock.destroy(), 2000);
+      sock.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      sock.destroySoon();
+    });
+  }
+
+  /** Closes at once, dropping anything unsent. */
+  destroy(error?: DialError): void {
+    if (error && !this.#error) this.#error = error;
+    this.#closed = true;
+    this.#sock.destroy();
+    this.#wake();
+  }
+
+  /**
+   * Upgrades this connection to TLS in place (STARTTLS, STLS, AUTH TLS). Call it
+   * right after the server's go-ahead reply: any byte already received beyond
+   * that reply was sent in plaintext before the handshake and may be an
+   * attacker's injection (curl CVE-2021-22947), so it is refused, not read.
+   */
+  async startTLS(options: TLSOptions & WaitOptions = {}): Promise<void> {
+    if (this.encrypted) throw new InputError('startTLS on a connection that already uses TLS');
+    if (this.#error) throw this.#error;
+    if (this.#closed) throw this.#closedError();
+    const plain = this.#sock;
+    if (this.#queued > 0 || plain.readableLength > 0) {
+      const n = this.#queued + plain.readableLength;
+      const err = new ProtocolError(`${n} byte(s) arrived before the TLS handshake: refusing possible plaintext injection`, {
+        code: 'DIAL_E_INJECTION',
+        phase: 'tls',
+      });
+      this.destroy(err);
+      throw err;
+    }
+    this.#detach(plain);
+    const host = 'path' in this.#remote ? 'localhost' : this.#remote.address;
+    try {
+      this.#sock = await handshake(plain, host, options, { signal: options.signal, timeout: options.timeout ?? this.#timeout });
+    } catch (err) {
+      const e = toDialError(err, 'TLS upgrade failed', { phase: 'tls' });
+      this.#error = e;
+      this.#closed = true;
+      this.#wake();
+      throw e;
+    }
+    this.#attach(this.#sock);
+  }
+
+  /** Out-of-band (urgent) data has no Node.js API. */
+  sendOOB(): never {
+    throw new InputError('out-of-band (MSG_OOB) data is not available: Node.js exposes no urgent-data API', { code: 'DIAL_E_UNSUPPORTED' });
+  }
+  /** Out-of-band (urgent) data has no Node.js API. */
+  recvOOB(): never {
+    return this.sendOOB();
+  }
+
+  #onData = (chunk: Buffer): void => {
+    if (this.#readShut) return;
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    if (this.#queued >= this.#highWater && !this.#paused) {
+      this.#paused = true;
+      this.#sock.pause();
+    }
+    this.#wake();
+  };
+  #onEnd = (): void => {
+    this.#eof = true;
+    this.#wake();
+  };
+  #onError = (err: Error): void => {
+    this.#error ??= toDialError(err, `connection to ${this.#label} failed`);
+    this.#wake();
+  };
+  #onClose = (): void => {
+    this.#eof = true;
+    this.#wake();
+  };
+
+  #attach(sock: net.Socket): void {
+    sock.on('data', this.#onData);
+    sock.on('end', this.#onEnd);
+    sock.on('error', this.#onError);
+    sock.on('close', this.#onClose);
+  }
+  #detach(sock: net.Socket): void {
+    sock.removeListener('data', this.#onData);
+    sock.removeListener('end', this.#onEnd);
+    sock.removeListener('error', this.#onError);
+    sock.removeListener('close', this.#onClose);
+  }
+
+  #wake(): void {
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    w?.();
+  }
+
+  #wait(options: WaitOptions, what: string): Promise<void> {
+    if (this.#eof || this.#readShut || this.#error || this.#closed) return Promise.resolve();
+    if (this.#waiter) return Promise.reject(new InputError(`${what}: another recv is already waiting on this socket`));
+    const p = new Promise<void>((resolve) => (this.#waiter = resolve));
+    return guard(p, { signal: options.signal, timeout: options.timeout ?? this.#timeout }, `${what} from ${this.#label}`, () => {
+      this.#waiter = undefined;
+    });
+  }
+
+  #take(max: number, consume: boolean): Buffer {
+    const first = this.#queue[0]!;
+    let out: Buffer;
+    if (first.length >= max) {
+      out = first.subarray(0, max);
+      if (consume) {
+        if (first.length === max) this.#queue.shift();
+        else this.#queue[0] = first.subarray(max);
+      }
+    } else {
+      // Coalesce small chunks so a recv(64 KiB) after many tiny segments is one call, not many.
+      let n = 0;
+      let i = 0;
+      while (i < this.#queue.length && n + this.#queue[i]!.length <= max) n += this.#queue[i++]!.length;
+      out = i === 1 ? first : Buffer.concat(this.#queue.slice(0, i), n);
+      if (consume) this.#queue.splice(0, i);
+    }
+    if (consume) {
+      this.#queued -= out.length;
+      this.#resumeIfPaused();
+    }
+    return out;
+  }
+
+  #resumeIfPaused(): void {
+    if (this.#paused && this.#queued < this.#highWater / 2) {
+      this.#paused = false;
+      this.#sock.resume();
+    }
+  }
+
+  #closedError(): NetworkError {
+    return new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`);
+  }
+}
+
+function checkSize(max: number): void {
+  if (!Number.isSafeInteger(max) || max < 1) throw new InputError(`recv needs a positive byte count, got ${max}`);
+}
+
+function addressOf(sock: net.Socket, end: 'local' | 'remote', path: string | undefined): SocketAddress {
+  const address = end === 'local' ? sock.localAddress : sock.remoteAddress;
+  const port = end === 'local' ? sock.localPort : sock.remotePort;
+  const family = end === 'local' ? sock.localFamily : sock.remoteFamily;
+  if (address === undefined || port === undefined) return { path: path ?? '' };
+  return { address, port, family: family === 'IPv6' ? 'IPv6' : 'IPv4' };
+}
+
+function fmtAddr(a: { address: string; port: number }): string {
+  return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}

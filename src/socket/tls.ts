@@ -1,0 +1,72 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { TLSError, toDialError } from '../errors.js';
+import { guard, type WaitOptions } from '../util/guard.js';
+
+/**
+ * TLS client settings. Verification is on unless `rejectUnauthorized` is
+ * explicitly false; SNI defaults to the host name (never to an IP literal,
+ * which RFC 6066 forbids).
+ */
+export interface TLSOptions {
+  /** Name for SNI and for checking the certificate (default: the host connected to). */
+  servername?: string | undefined;
+  /** Trusted CA certificates (PEM); replaces the system store. */
+  ca?: string | Buffer | Array<string | Buffer> | undefined;
+  /** Client certificate and key (PEM), for servers that ask for one. */
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
+  passphrase?: string | undefined;
+  /** Protocols offered through ALPN, e.g. ['http/1.1']. */
+  ALPNProtocols?: string[] | undefined;
+  /** false turns verification off; only ever do this when the user asked (curl -k). */
+  rejectUnauthorized?: boolean | undefined;
+  /** Replaces the host-name check (the chain is still verified). */
+  checkServerIdentity?: ((host: string, cert: tls.PeerCertificate) => Error | undefined) | undefined;
+  /** A session from an earlier connection to resume (FTPS data channels need it). */
+  session?: Buffer | undefined;
+  minVersion?: tls.SecureVersion | undefined;
+  maxVersion?: tls.SecureVersion | undefined;
+}
+
+/**
+ * Runs the client side of a TLS handshake over an open socket and resolves
+ * once it is verified. Failures become TLSError (DIAL_E_TLS_CERT for an
+ * untrusted or mismatched certificate).
+ */
+export function handshake(socket: net.Socket, host: string, options: TLSOptions, wait: WaitOptions): Promise<tls.TLSSocket> {
+  const servername = options.servername ?? (net.isIP(host) ? undefined : host);
+  const t = tls.connect({
+    socket,
+    servername,
+    host: options.servername ?? host,
+    ca: options.ca,
+    cert: options.cert,
+    key: options.key,
+    passphrase: options.passphrase,
+    ALPNProtocols: options.ALPNProtocols,
+    rejectUnauthorized: options.rejectUnauthorized !== false,
+    checkServerIdentity: options.checkServerIdentity,
+    session: options.session,
+    minVersion: options.minVersion,
+    maxVersion: options.maxVersion,
+    allowHalfOpen: true,
+  } as tls.ConnectionOptions);
+  const done = new Promise<tls.TLSSocket>((resolve, reject) => {
+    const onError = (err: Error) => {
+      t.destroy();
+      socket.destroy();
+      const e = toDialError(err, `TLS handshake with ${servername ?? host} failed`, { protocol: 'tls', phase: 'tls' });
+      reject(e instanceof TLSError ? e : new TLSError('DIAL_E_TLS', e.message, { cause: err }));
+    };
+    t.once('error', onError);
+    t.once('secureConnect', () => {
+      t.removeListener('error', onError);
+      resolve(t);
+    });
+  });
+  return guard(done, wait, `TLS handshake with ${servername ?? host}`, () => {
+    t.destroy();
+    socket.destroy();
+  });
+}
