@@ -4,3 +4,12 @@ export { Server, listen, rawSocket, type ListenOptions } from './server.js';
 export { interleaveFamilies, type LookupAddress, type LookupFunction, type TcpTarget, type UnixTarget } from './connect.js';
 export type { TLSOptions } from './tls.js';
 export type { ByteStream, ShutdownHow } from './types.js';
+export {
+  DatagramSocket,
+  MAX_DATAGRAM_V4,
+  MAX_DATAGRAM_V6,
+  DEFAULT_MAX_QUEUE,
+  type Datagram,
+  type DatagramAddress,
+  type DatagramBindOptions,
+} from './udp.js';
