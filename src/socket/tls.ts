@@ -36,7 +36,10 @@ export interface TLSOptions {
  */
 export function handshake(socket: net.Socket, host: string, options: TLSOptions, wait: WaitOptions): Promise<tls.TLSSocket> {
   const servername = options.servername ?? (net.isIP(host) ? undefined : host);
-  const t = tls.connect({
+  // Undefined keys must be dropped, not passed: tls.connect spreads the
+  // options over its defaults, so `checkServerIdentity: undefined` would erase
+  // the default check and trip an internal assertion.
+  const t = tls.connect(defined({
     socket,
     servername,
     host: options.servername ?? host,
@@ -51,7 +54,7 @@ export function handshake(socket: net.Socket, host: string, options: TLSOptions,
     minVersion: options.minVersion,
     maxVersion: options.maxVersion,
     allowHalfOpen: true,
-  } as tls.ConnectionOptions);
+  }) as tls.ConnectionOptions);
   const done = new Promise<tls.TLSSocket>((resolve, reject) => {
     const onError = (err: Error) => {
       t.destroy();
@@ -69,4 +72,10 @@ export function handshake(socket: net.Socket, host: string, options: TLSOptions,
     t.destroy();
     socket.destroy();
   });
+}
+
+function defined<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
 }
