@@ -1,0 +1,123 @@
+/**
+ * Dot blocks over a {@link LineConn}: the I/O around the sans-IO
+ * {@link DotStuffer} and {@link unstuffLine}. Both directions stream — a body
+ * is never held whole.
+ *
+ * @module
+ */
+import { AbortError, InputError, ProtocolError, TimeoutError } from '../errors.js';
+import { throwIfAborted, type WaitOptions } from '../util/guard.js';
+import type { LineConn } from './conn.js';
+import { DotStuffer, unstuffLine } from './dotblock.js';
+import { encodeText } from './writer.js';
+
+/** What `writeDotBlock` accepts as a body. */
+export type DotBlockSource = string | Uint8Array | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+function cutShort(conn: LineConn): ProtocolError {
+  return new ProtocolError('the connection closed before the end of a dot block', { protocol: conn.protocol, phase: 'body' });
+}
+
+/**
+ * Yields a dot block's unstuffed lines (bytes, no endings) until the lone
+ * `.`. Each wait is bounded by the timeout; a timeout, abort or EOF inside
+ * the block is fatal. Leaving early reads and discards the rest of the block
+ * (as Go's DotReader.Close), so the conversation can go on.
+ */
+export async function* readDotBlockLines(conn: LineConn, options?: WaitOptions): AsyncGenerator<Buffer, void, undefined> {
+  conn.beginRead();
+  let finished = false;
+  try {
+    for (;;) {
+      const line = await conn.nextLine(conn.deadline('readDotBlock', options), false);
+      if (line === null) throw cutShort(conn);
+      const body = unstuffLine(line);
+      if (body === null) {
+        finished = true;
+        return;
+      }
+      yield body;
+    }
+  } catch (e) {
+    finished = true;
+    throw conn.settle(e, true);
+  } finally {
+    try {
+      if (!finished) await drain(conn, options);
+    } finally {
+      conn.reading = false;
+    }
+  }
+}
+
+async function drain(conn: LineConn, options?: WaitOptions): Promise<void> {
+  try {
+    for (;;) {
+      const line = await conn.nextLine(conn.deadline('readDotBlock', options), false);
+      if (line === null) throw cutShort(conn);
+      if (unstuffLine(line) === null) return;
+    }
+  } catch (e) {
+    throw conn.settle(e, true);
+  }
+}
+
+function stopSource(it: Iterator<unknown> | AsyncIterator<unknown>): void {
+  try {
+    void Promise.resolve(it.return?.()).catch(() => {});
+  } catch {
+    // The block is already abandoned; a source that fails to stop changes nothing.
+  }
+}
+
+/**
+ * Sends `source` as a dot block (see {@link DotStuffer}), then `.` CRLF. A
+ * string or byte array goes out in one write; an iterable streams chunk by
+ * chunk, the timeout bounding each chunk's arrival and each send. If the
+ * source fails, the terminator is never sent and the stream is closed, so the
+ * server cannot take a truncated body as complete.
+ */
+export async function writeDotBlockTo(conn: LineConn, source: DotBlockSource, options?: WaitOptions): Promise<void> {
+  conn.usable();
+  if (conn.writing) throw conn.busy('a dot block is already being written');
+  const st = new DotStuffer();
+  if (typeof source === 'string' || source instanceof Uint8Array) {
+    // Encoded before anything is sent, so a refusal leaves the conversation intact.
+    const whole = Buffer.concat([st.push(encodeText(source, conn.encoding)), st.end()]);
+    const d = conn.deadline('writeDotBlock', options);
+    conn.writing = true;
+    try {
+      return await conn.send(whole, d);
+    } finally {
+      conn.writing = false;
+    }
+  }
+  throwIfAborted(options?.signal, 'writeDotBlock');
+  conn.writing = true;
+  const it: Iterator<Uint8Array | string> | AsyncIterator<Uint8Array | string> =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  let drained = false;
+  try {
+    for (;;) {
+      const d = conn.deadline('writeDotBlock', options);
+      let r: IteratorResult<Uint8Array | string>;
+      try {
+        r = await d.wait(Promise.resolve(it.next()), conn.protocol);
+      } catch (e) {
+        if (e instanceof TimeoutError || e instanceof AbortError) throw e;
+        throw new InputError('the dot block source failed; the block was abandoned', { cause: e, protocol: conn.protocol, phase: 'body' });
+      }
+      if (r.done) break;
+      const out = st.push(encodeText(r.value, conn.encoding));
+      if (out.length > 0) await conn.send(out, d);
+    }
+    drained = true;
+    await conn.send(st.end(), conn.deadline('writeDotBlock', options));
+  } catch (e) {
+    throw conn.settle(e, true);
+  } finally {
+    conn.writing = false;
+    // Let a generator source run its own cleanup when we stop early.
+    if (!drained) stopSource(it);
+  }
+}
