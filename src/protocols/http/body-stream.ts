@@ -1,0 +1,166 @@
+import { InputError, LimitError, ProtocolError } from '../../errors.js';
+
+/** Hooks the producer (a connection) gives the stream. */
+export interface BodySource {
+  /** The consumer has caught up: reading may resume. */
+  resume(): void;
+  /** The consumer gave up: drain what is cheap, otherwise drop the connection. */
+  cancel(): void;
+}
+
+/**
+ * A response body as it arrives: an async iterator of Buffers with
+ * back-pressure (past `highWaterMark` queued bytes the producer is told to
+ * pause) and helpers that collect it. Read it, or call `cancel()`/`dump()`:
+ * an unread body holds its connection until its idle timeout.
+ */
+export class BodyStream implements AsyncIterableIterator<Buffer> {
+  #queue: Buffer[] = [];
+  #head = 0;
+  #queued = 0;
+  #done = false;
+  #error: Error | undefined;
+  #waiter: { resolve(r: IteratorResult<Buffer>): void; reject(e: Error): void } | undefined;
+  #source: BodySource | undefined;
+  #used = false;
+  #received = 0;
+  readonly #highWater: number;
+
+  constructor(highWaterMark = 1024 * 1024) {
+    this.#highWater = highWaterMark;
+  }
+
+  /** Connects the producer's hooks. */
+  attach(source: BodySource): void {
+    this.#source = source;
+  }
+
+  /** True once reading has started. */
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+  /** Bytes delivered by the producer so far. */
+  get received(): number {
+    return this.#received;
+  }
+  /** True once the body ended or failed. */
+  get finished(): boolean {
+    return this.#done || this.#error !== undefined;
+  }
+
+  /** Producer: adds bytes. Returns false when the consumer is behind and the producer should pause. */
+  push(chunk: Buffer): boolean {
+    if (this.#done || this.#error) return true;
+    this.#received += chunk.length;
+    const w = this.#waiter;
+    if (w && this.#queued === 0) {
+      this.#waiter = undefined;
+      w.resolve({ value: chunk, done: false });
+      return true;
+    }
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    return this.#queued < this.#highWater;
+  }
+
+  /** Producer: the body is complete. */
+  end(): void {
+    if (this.#done || this.#error) return;
+    this.#done = true;
+    if (this.#queued === 0) this.#settle();
+  }
+
+  /** Producer: the body failed; queued bytes are still delivered first. */
+  fail(err: Error): void {
+    if (this.#done || this.#error) return;
+    this.#error = err;
+    if (this.#queued === 0) this.#settle();
+  }
+
+  #settle(): void {
+    const w = this.#waiter;
+    if (!w) return;
+    this.#waiter = undefined;
+    if (this.#error) w.reject(this.#error);
+    else w.resolve({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<Buffer>> {
+    this.#used = true;
+    if (this.#queued > 0) {
+      const chunk = this.#queue[this.#head]!;
+      this.#queue[this.#head++] = undefined as unknown as Buffer;
+      if (this.#head === this.#queue.length) {
+        this.#queue = [];
+        this.#head = 0;
+      }
+      const wasFull = this.#queued >= this.#highWater;
+      this.#queued -= chunk.length;
+      if (wasFull && this.#queued < this.#highWater) this.#source?.resume();
+      return Promise.resolve({ value: chunk, done: false });
+    }
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#done) return Promise.resolve({ value: undefined, done: true });
+    if (this.#waiter) return Promise.reject(new InputError('the body is already being read'));
+    return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
+  }
+
+  /** Leaving a for-await loop early cancels the body. */
+  return(): Promise<IteratorResult<Buffer>> {
+    this.cancel();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Stops reading: the connection drains what is cheap or is closed. Later reads end at once. */
+  cancel(): void {
+    if (this.#done && this.#queued === 0) return;
+    this.#queue = [];
+    this.#head = 0;
+    this.#queued = 0;
+    const wasDone = this.#done || this.#error !== undefined;
+    this.#done = true;
+    this.#error = undefined;
+    this.#settle();
+    if (!wasDone) this.#source?.cancel();
+  }
+
+  /** Alias of cancel, in undici's words. */
+  dump(): void {
+    this.cancel();
+  }
+
+  /** Collects the whole body; past `maxBytes` a LimitError (and the body is cancelled). */
+  async bytes(maxBytes = Infinity): Promise<Buffer> {
+    if (this.#used) throw new InputError('the body was already read');
+    const parts: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of this) {
+      n += chunk.length;
+      if (n > maxBytes) {
+        this.cancel();
+        throw new LimitError(`body larger than ${maxBytes} bytes`, { limit: maxBytes, phase: 'body' });
+      }
+      parts.push(chunk);
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, n);
+  }
+
+  /** The whole body decoded as UTF-8 (or another Buffer encoding). */
+  async text(encoding: BufferEncoding = 'utf8', maxBytes = Infinity): Promise<string> {
+    return (await this.bytes(maxBytes)).toString(encoding);
+  }
+
+  /** The whole body parsed as JSON; malformed JSON is a ProtocolError. */
+  async json<T = unknown>(maxBytes = Infinity): Promise<T> {
+    const text = await this.text('utf8', maxBytes);
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new ProtocolError(`response body is not valid JSON: ${(err as Error).message}`, { cause: err, phase: 'body' });
+    }
+  }
+}
