@@ -1,0 +1,110 @@
+/**
+ * The one response shape urlopen returns for every scheme, after Python's
+ * `urllib` response (`url`, `status`, `info()`) and fetch's body helpers.
+ *
+ * @module
+ */
+import { LimitError } from '../errors.js';
+
+/** What a scheme opener hands to {@link UrlResponse}. */
+export interface UrlResponseInit {
+  /** The final URL (after redirects). */
+  url: string;
+  /** The protocol's status: HTTP status, FTP/POP reply code; 200 where the protocol has none. */
+  status: number;
+  statusText?: string | undefined;
+  /** 'http/1.1', 'ftp', 'gopher', 'file', 'data'… */
+  protocol: string;
+  /** Response headers, or synthesized ones (Content-Type, Content-Length, Last-Modified). */
+  headers: Headers;
+  /** The body, streamed. */
+  body: AsyncIterable<Uint8Array>;
+  /** Releases the connection without reading the rest of the body. */
+  cancel?: (() => Promise<void> | void) | undefined;
+  /** The URLs visited before `url`, oldest first. */
+  redirects?: string[] | undefined;
+  /** Protocol-specific extras (e.g. the raw HTTP response). */
+  raw?: unknown;
+}
+
+/**
+ * A response from any scheme. The body can be read once: iterate `body`, or
+ * call one of `bytes()`, `text()`, `json()`; or `cancel()` to release it.
+ */
+export class UrlResponse {
+  readonly url: string;
+  readonly status: number;
+  readonly statusText: string;
+  readonly protocol: string;
+  readonly headers: Headers;
+  readonly redirects: readonly string[];
+  readonly raw: unknown;
+  readonly #body: AsyncIterable<Uint8Array>;
+  readonly #cancel: (() => Promise<void> | void) | undefined;
+  #used = false;
+
+  constructor(init: UrlResponseInit) {
+    this.url = init.url;
+    this.status = init.status;
+    this.statusText = init.statusText ?? '';
+    this.protocol = init.protocol;
+    this.headers = init.headers;
+    this.redirects = init.redirects ?? [];
+    this.raw = init.raw;
+    this.#body = init.body;
+    this.#cancel = init.cancel;
+  }
+
+  /** The headers, as Python's `response.info()`. */
+  info(): Headers {
+    return this.headers;
+  }
+
+  /** True once the body has been taken. */
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  /** The body as an async iterable of byte chunks; can be taken once. */
+  get body(): AsyncIterable<Uint8Array> {
+    this.#used = true;
+    return this.#body;
+  }
+
+  /** The whole body; a LimitError past `maxBytes` (default 256 MiB). */
+  async bytes(maxBytes = 256 * 1024 * 1024): Promise<Buffer> {
+    const parts: Uint8Array[] = [];
+    let n = 0;
+    for await (const chunk of this.body) {
+      n += chunk.length;
+      if (n > maxBytes) {
+        await this.cancel();
+        throw new LimitError(`the body exceeded ${maxBytes} bytes`, { limit: maxBytes, phase: 'body' });
+      }
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts, n);
+  }
+
+  /** The body decoded as UTF-8 (or the charset in Content-Type when Node knows it). */
+  async text(maxBytes?: number): Promise<string> {
+    const b = await this.bytes(maxBytes);
+    const m = /charset\s*=\s*"?([\w.:-]+)/i.exec(this.headers.get('content-type') ?? '');
+    try {
+      return new TextDecoder(m?.[1] ?? 'utf-8').decode(b);
+    } catch {
+      return b.toString('utf8');
+    }
+  }
+
+  /** The body parsed as JSON. */
+  async json<T = unknown>(maxBytes?: number): Promise<T> {
+    return JSON.parse(await this.text(maxBytes)) as T;
+  }
+
+  /** Releases the underlying connection without reading the rest. Safe to call twice. */
+  async cancel(): Promise<void> {
+    this.#used = true;
+    await this.#cancel?.();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The contract between urlopen, its scheme openers and the dial CLI. Every
+ * scheme takes the same {@link OpenOptions} (ignoring what does not apply)
+ * and answers with the same {@link UrlResponse}.
+ *
+ * @module
+ */
+import type { LookupFunction } from '../socket/connect.js';
+import type { TLSOptions } from '../socket/tls.js';
+import type { Tracer } from '../trace.js';
+import type { UrlResponse } from './response.js';
+
+/** A request body: bytes, text, or a stream of chunks. */
+export type OpenBody = string | Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/** Progress of one transfer, for meters. `total` is undefined when unknown. */
+export interface Progress {
+  direction: 'download' | 'upload';
+  transferred: number;
+  total: number | undefined;
+}
+
+/** Options every scheme accepts; a scheme ignores what does not apply to it. */
+export interface OpenOptions {
+  signal?: AbortSignal | undefined;
+  /** Bound on the whole operation, ms (curl --max-time). */
+  timeout?: number | undefined;
+  /** Bound on connecting (resolve + TCP + TLS), ms (curl --connect-timeout). */
+  connectTimeout?: number | undefined;
+  /** 'GET' by default; 'HEAD' for headers only; 'PUT'/'POST' upload (ftp: PUT = STOR). */
+  method?: string | undefined;
+  /** Request headers (http); extra ones are refused by schemes that have none. */
+  headers?: Record<string, string> | Array<[string, string]> | undefined;
+  body?: OpenBody | undefined;
+  /** Length of `body` when it is a stream and the length is known. */
+  bodyLength?: number | undefined;
+  /** Credentials (override those in the URL). */
+  user?: string | undefined;
+  password?: string | undefined;
+  /** Follow redirects up to this many (http); 0 or undefined = do not follow. */
+  maxRedirects?: number | undefined;
+  /** Byte range: first byte and optional last byte, inclusive (http Range, ftp REST). */
+  range?: { start: number; end?: number | undefined } | undefined;
+  /** TLS settings for https/ftps (verification is on unless `rejectUnauthorized: false`). */
+  tls?: TLSOptions | undefined;
+  /** Proxy URL (http://, https://, socks5://, socks5h://); null = none even if the environment sets one. */
+  proxy?: string | null | undefined;
+  /** Hosts that bypass the proxy (curl --noproxy syntax). */
+  noProxy?: string | undefined;
+  /** Resolve names yourself (curl --resolve). */
+  lookup?: LookupFunction | undefined;
+  /** Talk HTTP over this Unix socket (curl --unix-socket). */
+  unixSocket?: string | undefined;
+  /** Ask for compressed content and decode it (curl --compressed). */
+  compressed?: boolean | undefined;
+  /** ftp: list names only (NLST; curl --list-only). */
+  listOnly?: boolean | undefined;
+  /** ftp: use active mode (PORT/EPRT) instead of passive. */
+  activeMode?: boolean | undefined;
+  /** Biggest body accepted, bytes; past it a LimitError. */
+  maxBodySize?: number | undefined;
+  /** file: list a directory instead of refusing it. */
+  listDirectories?: boolean | undefined;
+  /** Sees every step of the conversation (`dial -v`). */
+  trace?: Tracer | undefined;
+  /** Called as bytes move. */
+  onProgress?: ((p: Progress) => void) | undefined;
+}
+
+/** Opens one URL of one scheme. `url` is parsed and its scheme is the opener's. */
+export type Opener = (url: URL, options: OpenOptions) => Promise<UrlResponse>;
