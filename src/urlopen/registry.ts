@@ -1,0 +1,92 @@
+/**
+ * The scheme registry: which {@link Opener} answers which URL scheme.
+ * Built-in schemes are loaded on first use (dynamic import), so a program
+ * that only opens file: URLs never loads the HTTP or FTP stacks and `dial`
+ * starts fast.
+ *
+ * @module
+ */
+import { InputError } from '../errors.js';
+import type { Opener } from './types.js';
+
+type Loader = () => Promise<Opener>;
+
+const registered = new Map<string, Opener>();
+const loaded = new Map<string, Opener>();
+
+/**
+ * Imports an optional module by a computed specifier: the compiler does not
+ * require it to exist, so a scheme whose module has not been written (or was
+ * left out of a build) is reported as unsupported instead of breaking the
+ * build or the start-up.
+ */
+async function optional(specifier: string, exportName: string, scheme: string): Promise<Opener> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(specifier)) as Record<string, unknown>;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(specifier.replace(/^\.\.?\//, '')))
+      throw new InputError(`the ${scheme}: scheme is not available in this build`, { code: 'DIAL_E_UNSUPPORTED', cause: err });
+    throw err;
+  }
+  const opener = mod[exportName];
+  if (typeof opener !== 'function') throw new InputError(`the ${scheme}: scheme module does not export ${exportName}`, { code: 'DIAL_E_UNSUPPORTED' });
+  return opener as Opener;
+}
+
+const DEFAULTS: Readonly<Record<string, Loader>> = {
+  file: async () => (await import('./schemes/file.js')).openFile,
+  data: async () => (await import('./schemes/data.js')).openData,
+  http: async () => (await import('./schemes/http.js')).openHttp,
+  https: async () => (await import('./schemes/http.js')).openHttp,
+  gopher: async () => (await import('./schemes/gopher.js')).openGopher,
+  ftp: () => optional('./schemes/ftp.js', 'openFtp', 'ftp'),
+  ftps: () => optional('./schemes/ftp.js', 'openFtp', 'ftps'),
+};
+
+const SCHEME_NAME = /^[a-z][a-z0-9+.-]*$/;
+
+function normalize(name: string): string {
+  const n = String(name).toLowerCase().replace(/:$/, '');
+  if (!SCHEME_NAME.test(n)) throw new InputError(`"${name}" is not a valid URL scheme name`);
+  return n;
+}
+
+/**
+ * Makes `opener` answer URLs of scheme `name` (without the colon,
+ * case-insensitive). It replaces a built-in opener of the same name.
+ */
+export function registerScheme(name: string, opener: Opener): void {
+  if (typeof opener !== 'function') throw new InputError('registerScheme needs an opener function');
+  registered.set(normalize(name), opener);
+}
+
+/** Removes a scheme added with {@link registerScheme}; a built-in one answers again. Returns whether one was removed. */
+export function unregisterScheme(name: string): boolean {
+  return registered.delete(normalize(name));
+}
+
+/** Every scheme urlopen knows: built-in and registered, sorted. */
+export function knownSchemes(): string[] {
+  return [...new Set([...Object.keys(DEFAULTS), ...registered.keys()])].sort();
+}
+
+/**
+ * The opener for `scheme`; an InputError (DIAL_E_UNSUPPORTED) naming the
+ * scheme when there is none.
+ */
+export async function lookupScheme(scheme: string): Promise<Opener> {
+  const name = normalize(scheme);
+  const mine = registered.get(name);
+  if (mine) return mine;
+  const cached = loaded.get(name);
+  if (cached) return cached;
+  const loader = Object.hasOwn(DEFAULTS, name) ? DEFAULTS[name] : undefined;
+  if (!loader) {
+    throw new InputError(`unsupported URL scheme "${name}:" (known: ${knownSchemes().join(', ')})`, { code: 'DIAL_E_UNSUPPORTED' });
+  }
+  const opener = await loader();
+  loaded.set(name, opener);
+  return opener;
+}

@@ -1,0 +1,165 @@
+/**
+ * The file: scheme (RFC 8089): a local file streamed from disk, with the
+ * headers Python's urllib synthesizes (Content-Type by extension,
+ * Content-Length, Last-Modified). A directory is refused unless the caller
+ * asks for a listing.
+ *
+ * @module
+ */
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AbortError, DialError, InputError, LimitError, toDialError } from '../../errors.js';
+import { throwIfAborted } from '../../util/guard.js';
+import { checkRange, onceBody } from '../body.js';
+import { typeForName } from '../mime.js';
+import { UrlResponse } from '../response.js';
+import type { Opener, OpenOptions } from '../types.js';
+
+const CHUNK = 64 * 1024;
+
+const REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a component of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the file name is too long',
+  EISDIR: 'is a directory',
+};
+
+/**
+ * The error for a path that cannot be read: an InputError (the caller named
+ * it) whose `sysCode` is the system's (ENOENT, EACCES…), so the CLI can map it.
+ */
+function fileError(err: unknown, url: URL, phase: string): DialError {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code in REASONS) {
+    return new InputError(`${url.href}: ${REASONS[code]} (${code})`, { cause: err, protocol: 'file', phase });
+  }
+  return toDialError(err, `${url.href}`, { protocol: 'file', phase });
+}
+
+function toPath(url: URL): string {
+  try {
+    return fileURLToPath(url);
+  } catch (err) {
+    // A remote host (file://server/x) or an encoded slash: nothing local to open.
+    throw new InputError(`${url.href}: ${(err as Error).message}`, { cause: err, protocol: 'file' });
+  }
+}
+
+function baseHeaders(st: Stats, type: string, length: number): Headers {
+  return new Headers({
+    'Content-Type': type,
+    'Content-Length': String(length),
+    'Last-Modified': st.mtime.toUTCString(),
+  });
+}
+
+async function* readFrom(fh: FileHandle, start: number, end: number, options: OpenOptions, total: number): AsyncGenerator<Uint8Array, void, undefined> {
+  let pos = start;
+  try {
+    while (pos < end) {
+      if (options.signal?.aborted) throw new AbortError('reading the file was aborted', { cause: options.signal.reason, protocol: 'file' });
+      // A fresh buffer per chunk: the consumer may keep it.
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK, end - pos));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break; // the file shrank while being read
+      pos += bytesRead;
+      options.onProgress?.({ direction: 'download', transferred: pos - start, total });
+      yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close().catch(() => {});
+  }
+}
+
+async function listing(url: URL, path: string, st: Stats, options: OpenOptions): Promise<UrlResponse> {
+  if (!options.listDirectories) {
+    const cause = Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    throw new InputError(`${url.href}: is a directory (set listDirectories to list it)`, { cause, protocol: 'file', phase: 'open' });
+  }
+  let names: string[];
+  try {
+    const entries = await readdir(path, { withFileTypes: true });
+    names = entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
+  } catch (err) {
+    throw fileError(err, url, 'list');
+  }
+  const text = Buffer.from(names.map((n) => `${n}\n`).join(''), 'utf8');
+  if (options.maxBodySize !== undefined && text.length > options.maxBodySize) {
+    throw new LimitError(`the listing of ${url.href} exceeded maxBodySize (${options.maxBodySize} bytes)`, { limit: options.maxBodySize, protocol: 'file' });
+  }
+  const head = (options.method ?? 'GET').toUpperCase() === 'HEAD';
+  return new UrlResponse({
+    url: url.href,
+    status: 200,
+    statusText: 'OK',
+    protocol: 'file',
+    headers: baseHeaders(st, 'text/plain; charset=utf-8', text.length),
+    body: onceBody(head ? Buffer.alloc(0) : text),
+  });
+}
+
+/** Opens a file: URL. GET and HEAD only; `range` reads part of the file (status 206). */
+export const openFile: Opener = async (url, options) => {
+  throwIfAborted(options.signal, `open ${url.href}`);
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD') throw new InputError(`file: URLs can be read (GET, HEAD), not ${method}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'file' });
+  if (options.body !== undefined) throw new InputError('file: URLs take no request body', { code: 'DIAL_E_UNSUPPORTED', protocol: 'file' });
+  const range = checkRange(options.range, (m) => new InputError(m, { protocol: 'file' }));
+  const path = toPath(url);
+  let st: Stats;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    throw fileError(err, url, 'open');
+  }
+  if (st.isDirectory()) return listing(url, path, st, options);
+  // Opening a FIFO or device would block (or never end): only regular files.
+  if (!st.isFile()) throw new InputError(`${url.href}: not a regular file`, { protocol: 'file', phase: 'open' });
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw fileError(err, url, 'open');
+  }
+  try {
+    st = await fh.stat(); // the file we opened, not whatever the path named a moment ago
+    const size = st.size;
+    let start = 0;
+    let end = size; // exclusive
+    if (range) {
+      if (range.start >= size && !(range.start === 0 && size === 0)) {
+        throw new InputError(`${url.href}: range start ${range.start} is beyond the end of the file (${size} bytes)`, { protocol: 'file', phase: 'range' });
+      }
+      start = range.start;
+      end = Math.min(size, range.end === undefined ? size : range.end + 1);
+    }
+    const length = end - start;
+    if (options.maxBodySize !== undefined && length > options.maxBodySize) {
+      throw new LimitError(`${url.href} is ${length} bytes, more than maxBodySize (${options.maxBodySize})`, { limit: options.maxBodySize, protocol: 'file', phase: 'body' });
+    }
+    const headers = baseHeaders(st, typeForName(path), length);
+    if (range) headers.set('Content-Range', `bytes ${start}-${Math.max(start, end - 1)}/${size}`);
+    const head = method === 'HEAD';
+    if (head) await fh.close();
+    const body = head ? onceBody(Buffer.alloc(0)) : readFrom(fh, start, end, options, length);
+    return new UrlResponse({
+      url: url.href,
+      status: range ? 206 : 200,
+      statusText: range ? 'Partial Content' : 'OK',
+      protocol: 'file',
+      headers,
+      body,
+      cancel: async () => {
+        if (!head) await body.return?.(undefined);
+        await fh.close().catch(() => {});
+      },
+    });
+  } catch (err) {
+    await fh.close().catch(() => {});
+    throw err;
+  }
+};

@@ -1,0 +1,130 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, chmodSync, utimesSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { urlopen } from '../../src/urlopen/index.js';
+import { DialError, InputError, LimitError } from '../../src/errors.js';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dialtone-file-'));
+  writeFileSync(join(dir, 'hello.txt'), 'hello, file\n');
+  writeFileSync(join(dir, 'with space é.json'), '{"a":1}');
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'sub', 'b.bin'), Buffer.from([0, 1, 2, 255]));
+  const big = Buffer.alloc(300_000);
+  for (let i = 0; i < big.length; i++) big[i] = i % 251;
+  writeFileSync(join(dir, 'big.dat'), big);
+  utimesSync(join(dir, 'hello.txt'), new Date('2020-01-02T03:04:05Z'), new Date('2020-01-02T03:04:05Z'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const url = (...p: string[]) => pathToFileURL(join(dir, ...p)).href;
+
+test('file: reads a file with synthesized headers', async () => {
+  const r = await urlopen(url('hello.txt'));
+  assert.equal(r.status, 200);
+  assert.equal(r.protocol, 'file');
+  assert.equal(r.info().get('content-type'), 'text/plain');
+  assert.equal(r.info().get('content-length'), '12');
+  assert.equal(r.info().get('last-modified'), 'Thu, 02 Jan 2020 03:04:05 GMT');
+  assert.equal(await r.text(), 'hello, file\n');
+});
+
+test('file: percent-decodes the path, accepts file://localhost/', async () => {
+  const u = url('with space é.json');
+  assert.match(u, /with%20space%20%C3%A9\.json$/);
+  assert.deepEqual(await (await urlopen(u)).json(), { a: 1 });
+  const local = u.replace('file:///', 'file://localhost/');
+  const r = await urlopen(local);
+  assert.equal(r.info().get('content-type'), 'application/json');
+  assert.deepEqual(await r.json(), { a: 1 });
+});
+
+test('file: streams a big file in chunks, byte exact, with progress', async () => {
+  const seen: number[] = [];
+  const r = await urlopen(url('big.dat'), { onProgress: (p) => seen.push(p.transferred) });
+  let chunks = 0;
+  const parts: Uint8Array[] = [];
+  for await (const c of r.body) {
+    chunks++;
+    parts.push(c);
+  }
+  const all = Buffer.concat(parts);
+  assert.equal(all.length, 300_000);
+  assert.ok(chunks > 1);
+  assert.equal(all[1000], 1000 % 251);
+  assert.equal(seen.at(-1), 300_000);
+  assert.equal(r.info().get('content-type'), 'application/octet-stream');
+});
+
+test('file: a byte range reads only that part (206, Content-Range)', async () => {
+  const r = await urlopen(url('big.dat'), { range: { start: 10, end: 19 } });
+  assert.equal(r.status, 206);
+  assert.equal(r.info().get('content-range'), 'bytes 10-19/300000');
+  assert.equal(r.info().get('content-length'), '10');
+  assert.deepEqual([...(await r.bytes())], [10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  const open = await urlopen(url('big.dat'), { range: { start: 299_998 } });
+  assert.equal((await open.bytes()).length, 2);
+  await assert.rejects(urlopen(url('big.dat'), { range: { start: 300_000 } }), InputError);
+  await assert.rejects(urlopen(url('big.dat'), { range: { start: 5, end: 2 } }), InputError);
+});
+
+test('file: HEAD gives headers and no body', async () => {
+  const r = await urlopen(url('hello.txt'), { method: 'HEAD' });
+  assert.equal(r.info().get('content-length'), '12');
+  assert.equal((await r.bytes()).length, 0);
+});
+
+test('file: a directory is refused unless listDirectories, then listed', async () => {
+  const e = await urlopen(url('sub')).catch((x: unknown) => x);
+  assert.ok(e instanceof InputError);
+  assert.equal((e as DialError).sysCode, 'EISDIR');
+  assert.match((e as Error).message, /is a directory/);
+  const r = await urlopen(url(''), { listDirectories: true });
+  assert.equal(r.info().get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(await r.text(), 'big.dat\nhello.txt\nsub/\nwith space é.json\n');
+});
+
+test('file: missing and unreadable files are typed errors with sysCode', async () => {
+  const missing = await urlopen(url('nope.txt')).catch((x: unknown) => x);
+  assert.ok(missing instanceof InputError);
+  assert.equal((missing as DialError).sysCode, 'ENOENT');
+  assert.equal((missing as DialError).code, 'DIAL_E_INPUT');
+  assert.match((missing as Error).message, /no such file/);
+  const secret = join(dir, 'secret.txt');
+  writeFileSync(secret, 'x');
+  chmodSync(secret, 0o000);
+  try {
+    // root reads anything: check as nobody through a child process in that case.
+    if (process.getuid?.() === 0) {
+      const script = `import('${pathToFileURL(join(import.meta.dirname, '../../src/urlopen/index.js')).href}').then(m=>m.urlopen(${JSON.stringify(pathToFileURL(secret).href)})).then(()=>console.log('read'),e=>console.log(e.sysCode))`;
+      chmodSync(dir, 0o755);
+      const out = execFileSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
+      assert.equal(out.trim(), 'EACCES');
+    } else {
+      const denied = await urlopen(pathToFileURL(secret)).catch((x: unknown) => x);
+      assert.equal((denied as DialError).sysCode, 'EACCES');
+    }
+  } finally {
+    chmodSync(secret, 0o600);
+  }
+});
+
+test('file: remote hosts, non-regular files, uploads and oversize files are refused', async () => {
+  await assert.rejects(urlopen('file://example.com/etc/passwd'), InputError);
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  await assert.rejects(urlopen(pathToFileURL(fifo)), /not a regular file/);
+  await assert.rejects(urlopen(url('hello.txt'), { method: 'PUT', body: 'x' }), (e: DialError) => e.code === 'DIAL_E_UNSUPPORTED');
+  await assert.rejects(urlopen(url('big.dat'), { maxBodySize: 1000 }), LimitError);
+});
+
+test('file: cancel releases the file without reading it', async () => {
+  const r = await urlopen(url('big.dat'));
+  await r.cancel();
+  await r.cancel();
+});
