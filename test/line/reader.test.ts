@@ -1,0 +1,306 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { InputError, LimitError, ProtocolError } from '../../src/errors.js';
+import { LineSplitter, splitLines, type Eol } from '../../src/line/reader.js';
+import { bytes, cutAt, drain, latin } from './helpers.js';
+
+/** Pushes `chunks` one by one, pulling every line after each push; then the rest at end. */
+function feed(s: LineSplitter, chunks: readonly Buffer[]): { lines: string[]; rest: string } {
+  const lines: string[] = [];
+  for (const c of chunks) {
+    s.push(c);
+    lines.push(...drain(s).map(latin));
+  }
+  return { lines, rest: latin(s.end()) };
+}
+
+const isLimit = (limit: number) => (e: unknown) => e instanceof LimitError && e.code === 'DIAL_E_LIMIT' && e.limit === limit && e.phase === 'line';
+
+describe("eol 'lf' (the default): LF ends a line, a CR just before it is dropped", () => {
+  test('CRLF and bare LF both end lines, the ending removed', () => {
+    const s = new LineSplitter();
+    assert.equal(s.eol, 'lf');
+    assert.deepEqual(feed(s, [bytes('EHLO a\r\nQUIT\nx\r\n')]), { lines: ['EHLO a', 'QUIT', 'x'], rest: '' });
+  });
+
+  test('a CR that is not right before the LF stays in the line', () => {
+    assert.deepEqual(feed(new LineSplitter(), [bytes('a\rb\n\rc\r\r\n')]).lines, ['a\rb', '\rc\r']);
+  });
+
+  test('empty lines are lines', () => {
+    assert.deepEqual(feed(new LineSplitter(), [bytes('\r\n\n\r\n')]).lines, ['', '', '']);
+  });
+
+  test('a CR ending one chunk and its LF starting the next make one ending', () => {
+    assert.deepEqual(feed(new LineSplitter(), [bytes('abc\r'), bytes('\ndef\n')]).lines, ['abc', 'def']);
+  });
+
+  test('next() returns undefined until the ending arrives, then the whole line', () => {
+    const s = new LineSplitter();
+    s.push(bytes('250 O'));
+    assert.equal(s.next(), undefined);
+    s.push(bytes('K'));
+    assert.equal(s.next(), undefined);
+    s.push(bytes('\r\n'));
+    assert.equal(latin(s.next()!), '250 OK');
+    assert.equal(s.next(), undefined);
+  });
+});
+
+describe("eol 'crlf': only CRLF, anything else is a ProtocolError", () => {
+  test('CRLF lines are split', () => {
+    assert.deepEqual(feed(new LineSplitter({ eol: 'crlf' }), [bytes('a\r\nb\r\n\r\n')]).lines, ['a', 'b', '']);
+  });
+
+  test('a bare LF is refused', () => {
+    const s = new LineSplitter({ eol: 'crlf', protocol: 'smtp' });
+    s.push(bytes('250 ok\n'));
+    assert.throws(() => s.next(), (e: unknown) => e instanceof ProtocolError && e.code === 'DIAL_E_PROTOCOL' && e.protocol === 'smtp' && /bare LF/.test(e.message));
+  });
+
+  test('an empty line ended by a bare LF is refused too', () => {
+    const s = new LineSplitter({ eol: 'crlf' });
+    s.push(bytes('\n'));
+    assert.throws(() => s.next(), ProtocolError);
+  });
+
+  test('a bare CR inside a line is refused', () => {
+    const s = new LineSplitter({ eol: 'crlf' });
+    s.push(bytes('250 a\rb\r\n'));
+    assert.throws(() => s.next(), (e: unknown) => e instanceof ProtocolError && /bare CR/.test(e.message));
+  });
+
+  test('CRLF split between chunks is still one ending', () => {
+    assert.deepEqual(feed(new LineSplitter({ eol: 'crlf' }), [bytes('x\r'), bytes('\n'), bytes('y\r'), bytes('\nz')]), { lines: ['x', 'y'], rest: 'z' });
+  });
+});
+
+describe("eol 'any': CRLF, LF or a bare CR each end a line", () => {
+  test('all three endings, each counted once', () => {
+    assert.deepEqual(feed(new LineSplitter({ eol: 'any' }), [bytes('a\r\nb\nc\rd\r\n')]).lines, ['a', 'b', 'c', 'd']);
+  });
+
+  test('runs of endings give one empty line each: CR, CRLF, LF, CRLF, CRLF, LF, CR', () => {
+    assert.deepEqual(feed(new LineSplitter({ eol: 'any' }), [bytes('\r\r\n\n\r\n\r\n\n\r')]).lines, ['', '', '', '', '', '', '']);
+  });
+
+  test('a CR at the end of a chunk ends the line at once, and an LF starting the next chunk is not an extra line', () => {
+    const s = new LineSplitter({ eol: 'any' });
+    s.push(bytes('abc\r'));
+    assert.equal(latin(s.next()!), 'abc');
+    s.push(bytes('\ndef\r'));
+    assert.equal(latin(s.next()!), 'def');
+    assert.equal(s.next(), undefined);
+    s.push(bytes('\n'));
+    assert.equal(s.next(), undefined);
+    assert.equal(s.bufferedLength, 0);
+    s.push(bytes('\nghi\n'));
+    assert.deepEqual(drain(s).map(latin), ['', 'ghi']);
+  });
+
+  test('a CR at the end of a chunk followed by a non-LF byte', () => {
+    assert.deepEqual(feed(new LineSplitter({ eol: 'any' }), [bytes('a\r'), bytes('b\r'), bytes('c')]), { lines: ['a', 'b'], rest: 'c' });
+  });
+});
+
+describe('maxLine', () => {
+  test('the default is 8192 bytes', () => {
+    assert.equal(new LineSplitter().maxLine, 8192);
+  });
+
+  for (const eol of ['lf', 'crlf', 'any'] as const) {
+    test(`${eol}: a line of exactly maxLine bytes passes, one more byte is a LimitError`, () => {
+      const ok = new LineSplitter({ eol, maxLine: 10 });
+      ok.push(bytes('0123456789\r\n'));
+      assert.equal(latin(ok.next()!), '0123456789');
+      const bad = new LineSplitter({ eol, maxLine: 10 });
+      bad.push(bytes('0123456789A\r\n'));
+      assert.throws(() => bad.next(), isLimit(10));
+    });
+
+    test(`${eol}: an unterminated line is refused as soon as it outgrows maxLine, before any ending arrives`, () => {
+      const s = new LineSplitter({ eol, maxLine: 16 });
+      let threw: unknown;
+      let fed = 0;
+      // Bounded: 1000 one-byte pushes are far past the limit.
+      for (let i = 0; i < 1000 && threw === undefined; i++) {
+        s.push(bytes('x'));
+        fed++;
+        try {
+          s.next();
+        } catch (e) {
+          threw = e;
+        }
+      }
+      assert.ok(isLimit(16)(threw), String(threw));
+      assert.ok(fed <= 18, `refused only after ${fed} bytes`);
+    });
+  }
+
+  test("'lf': a maxLine-byte line whose CR has arrived but not its LF is not refused early", () => {
+    const s = new LineSplitter({ maxLine: 4 });
+    s.push(bytes('abcd\r'));
+    assert.equal(s.next(), undefined);
+    s.push(bytes('\n'));
+    assert.equal(latin(s.next()!), 'abcd');
+  });
+
+  test('a 10 MB line pushed in 64 KiB chunks is refused within the first chunks past the limit', () => {
+    const s = new LineSplitter({ maxLine: 8192 });
+    const chunk = Buffer.alloc(65536, 0x61);
+    let pushed = 0;
+    let err: unknown;
+    while (pushed < 10 * 1024 * 1024 && err === undefined) {
+      s.push(chunk);
+      pushed += chunk.length;
+      try {
+        s.next();
+      } catch (e) {
+        err = e;
+      }
+    }
+    assert.ok(err instanceof LimitError);
+    assert.equal(pushed, 65536);
+  });
+
+  test('end() refuses an unterminated rest longer than maxLine', () => {
+    const s = new LineSplitter({ maxLine: 3 });
+    s.push(bytes('abcd'));
+    assert.throws(() => s.end(), isLimit(3));
+  });
+
+  test('the protocol is named in the LimitError', () => {
+    const s = new LineSplitter({ maxLine: 1, protocol: 'pop3' });
+    s.push(bytes('ab\n'));
+    assert.throws(() => s.next(), (e: unknown) => e instanceof LimitError && e.protocol === 'pop3');
+  });
+});
+
+describe('take, end, clear and bufferedLength', () => {
+  test('take returns raw bytes between lines, line endings and all', () => {
+    const s = new LineSplitter();
+    s.push(bytes('150 here\r\n'));
+    s.push(bytes('raw\r\nbytes'));
+    assert.equal(latin(s.next()!), '150 here');
+    assert.equal(latin(s.take(5)), 'raw\r\n');
+    assert.equal(s.bufferedLength, 5);
+    assert.equal(latin(s.take()), 'bytes');
+    assert.equal(s.take().length, 0);
+    assert.equal(s.bufferedLength, 0);
+  });
+
+  test('lines resume after a take in the middle of a line', () => {
+    const s = new LineSplitter();
+    s.push(bytes('abcdef\nxyz\n'));
+    assert.equal(latin(s.take(3)), 'abc');
+    assert.deepEqual(drain(s).map(latin), ['def', 'xyz']);
+  });
+
+  test('end returns the unterminated rest and empties the splitter', () => {
+    const s = new LineSplitter();
+    s.push(bytes('a\nb'));
+    assert.equal(latin(s.next()!), 'a');
+    assert.equal(latin(s.end()), 'b');
+    assert.equal(s.bufferedLength, 0);
+    assert.equal(s.end().length, 0);
+  });
+
+  test('end after data that finished on a line ending is empty', () => {
+    const s = new LineSplitter();
+    s.push(bytes('a\r\n'));
+    s.next();
+    assert.equal(s.end().length, 0);
+  });
+
+  test('clear drops everything held', () => {
+    const s = new LineSplitter();
+    s.push(bytes('abc'));
+    s.push(bytes('def\n'));
+    s.clear();
+    assert.equal(s.bufferedLength, 0);
+    assert.equal(s.next(), undefined);
+  });
+
+  test('bufferedLength counts pushed bytes not yet returned', () => {
+    const s = new LineSplitter();
+    s.push(bytes('ab\ncd'));
+    assert.equal(s.bufferedLength, 5);
+    s.next();
+    assert.equal(s.bufferedLength, 2);
+  });
+
+  test('an empty push is ignored; a Uint8Array view is read from its own offset', () => {
+    const s = new LineSplitter();
+    s.push(new Uint8Array(0));
+    assert.equal(s.bufferedLength, 0);
+    const backing = new Uint8Array([0x78, 0x61, 0x0a, 0x79]);
+    s.push(backing.subarray(1, 3));
+    assert.equal(latin(s.next()!), 'a');
+    assert.equal(s.bufferedLength, 0);
+  });
+});
+
+describe('options are checked', () => {
+  test('an unknown eol is an InputError', () => {
+    assert.throws(() => new LineSplitter({ eol: 'cr' as Eol }), InputError);
+  });
+  for (const maxLine of [0, -1, 1.5, Number.NaN, Infinity]) {
+    test(`maxLine ${maxLine} is an InputError`, () => {
+      assert.throws(() => new LineSplitter({ maxLine }), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_INPUT');
+    });
+  }
+});
+
+test('splitLines splits a whole buffer and returns the unterminated rest', () => {
+  const { lines, rest } = splitLines(bytes('a\r\nb\nc'));
+  assert.deepEqual(lines.map(latin), ['a', 'b']);
+  assert.equal(latin(rest), 'c');
+});
+
+/** The line rules stated plainly, for comparison with the incremental splitter. */
+function modelSplit(text: string, eol: Eol): { lines: string[]; rest: string } | 'error' {
+  if (eol === 'any') {
+    const parts = text.split(/\r\n|\r|\n/);
+    const rest = parts.pop()!;
+    return { lines: parts, rest };
+  }
+  const parts = text.split('\n');
+  const rest = parts.pop()!;
+  const lines: string[] = [];
+  for (const p of parts) {
+    const line = p.endsWith('\r') ? p.slice(0, -1) : p;
+    if (eol === 'crlf' && (!p.endsWith('\r') || line.includes('\r'))) return 'error';
+    lines.push(line);
+  }
+  return { lines, rest };
+}
+
+describe('property: however the bytes are cut, the lines are the same', () => {
+  const text = fc.array(fc.constantFrom('a', 'b', '.', ' ', '\r', '\n', '\r\n', '250 ', '\r\n'), { maxLength: 60 }).map((a) => a.join(''));
+  for (const eol of ['lf', 'crlf', 'any'] as const) {
+    test(`eol '${eol}' agrees with the plain statement of the rules for every split`, () => {
+      fc.assert(
+        fc.property(text, fc.array(fc.nat(80), { maxLength: 8 }), (t, cuts) => {
+          const expected = modelSplit(t, eol);
+          const run = () => feed(new LineSplitter({ eol, maxLine: 1000 }), cutAt(bytes(t), cuts));
+          if (expected === 'error') assert.throws(run, ProtocolError);
+          else assert.deepEqual(run(), expected);
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
+
+  test('lines longer than maxLine are refused whatever the split, shorter ones pass', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(12), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(60), { maxLength: 6 }), (lens, cuts) => {
+        const t = lens.map((n) => 'x'.repeat(n) + '\r\n').join('');
+        const run = () => feed(new LineSplitter({ maxLine: 8 }), cutAt(bytes(t), cuts));
+        if (lens.some((n) => n > 8)) assert.throws(run, LimitError);
+        else assert.deepEqual(run().lines, lens.map((n) => 'x'.repeat(n)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
