@@ -1,0 +1,195 @@
+/**
+ * One FTP data connection: opened passively (we connect) or actively (the
+ * server connects to our listener), optionally TLS-protected with the control
+ * connection's session resumed (RFC 4217 §10; vsftpd `require_ssl_reuse`).
+ *
+ * It wraps the node:net socket directly rather than the Socket class: the
+ * download hot path yields the kernel's own chunks with no queue and no copy.
+ *
+ * @module
+ */
+import * as net from 'node:net';
+import type * as tls from 'node:tls';
+import { ProtocolError, TimeoutError, toDialError } from '../../errors.js';
+import { connectTcp } from '../../socket/connect.js';
+import { handshake, type TLSOptions } from '../../socket/tls.js';
+import { guard, type WaitOptions } from '../../util/guard.js';
+
+/** A listener waiting for the server's active-mode connection. */
+export class ActiveListener {
+  readonly #srv: net.Server;
+  readonly #expectFrom: string;
+  #conn: net.Socket | undefined;
+  #waiter: ((s: net.Socket) => void) | undefined;
+
+  private constructor(srv: net.Server, expectFrom: string) {
+    this.#srv = srv;
+    this.#expectFrom = normalize(expectFrom);
+    srv.on('connection', (s) => {
+      // Only the server we talk to may connect: anyone else could feed us a file.
+      if (this.#conn || normalize(s.remoteAddress ?? '') !== this.#expectFrom) return void s.destroy();
+      this.#conn = s;
+      this.#waiter?.(s);
+    });
+  }
+
+  /** Listens on `localAddress`, port 0; accepts connections only from `peer`. */
+  static async open(localAddress: string, peer: string): Promise<ActiveListener> {
+    const srv = net.createServer({ allowHalfOpen: true });
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', (e) => reject(toDialError(e, 'listening for the active data connection', { protocol: 'ftp', phase: 'data' })));
+      srv.listen({ host: localAddress, port: 0, backlog: 1 }, resolve);
+    });
+    return new ActiveListener(srv, peer);
+  }
+
+  get address(): { address: string; port: number } {
+    const a = srv_address(this.#srv);
+    return a;
+  }
+
+  /** Waits for the server's connection. */
+  async accept(wait: WaitOptions): Promise<net.Socket> {
+    const s = this.#conn ?? (await guard(new Promise<net.Socket>((r) => (this.#waiter = r)), wait, 'waiting for the server to open the data connection'));
+    this.close();
+    return s;
+  }
+
+  close(): void {
+    this.#srv.close();
+  }
+}
+
+function srv_address(srv: net.Server): { address: string; port: number } {
+  const a = srv.address() as net.AddressInfo;
+  return { address: a.address, port: a.port };
+}
+
+function normalize(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+/** An open data connection. */
+export class DataConnection {
+  #sock: net.Socket;
+  readonly #idle: number;
+  #closed = false;
+
+  constructor(sock: net.Socket, idleTimeout: number) {
+    this.#sock = sock;
+    this.#idle = idleTimeout;
+    sock.on('error', () => {});
+  }
+
+  /** Connects to the server's passive port. */
+  static async connect(host: string, port: number, wait: WaitOptions, idleTimeout: number): Promise<DataConnection> {
+    const s = await connectTcp({ host, port, timeout: wait.timeout, signal: wait.signal });
+    return new DataConnection(s, idleTimeout);
+  }
+
+  /** The socket underneath (TLS once {@link secure} ran). */
+  get socket(): net.Socket {
+    return this.#sock;
+  }
+
+  /** Runs the TLS handshake as client, resuming `session` when given. */
+  async secure(host: string, options: TLSOptions, wait: WaitOptions): Promise<void> {
+    this.#sock = await handshake(this.#sock, host, options, wait);
+    this.#sock.on('error', () => {});
+  }
+
+  /** True when the TLS handshake resumed the session offered. */
+  get resumed(): boolean {
+    const t = this.#sock as tls.TLSSocket;
+    return typeof t.isSessionReused === 'function' && t.isSessionReused();
+  }
+
+  /**
+   * Yields the bytes up to the server's close, as the kernel delivers them.
+   * `idleTimeout` bounds each silence; the signal destroys the socket.
+   */
+  async *read(signal: AbortSignal | undefined): AsyncGenerator<Buffer, void, undefined> {
+    const s = this.#sock;
+    const onAbort = () => s.destroy(toDialError(Object.assign(new Error('data transfer aborted'), { name: 'AbortError' }), 'data transfer'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (this.#idle > 0) {
+      s.setTimeout(this.#idle, () => s.destroy(new TimeoutError(`the data connection was idle for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' })));
+    }
+    try {
+      for await (const chunk of s as AsyncIterable<Buffer>) yield chunk;
+    } catch (e) {
+      throw toDialError(e, 'the data connection broke', { protocol: 'ftp', phase: 'data' });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      s.setTimeout(0);
+    }
+  }
+
+  /** Sends every chunk of `source`, honouring back-pressure, then closes our side (TLS: close_notify). */
+  async write(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, signal: AbortSignal | undefined, onChunk?: (n: number) => void): Promise<void> {
+    const s = this.#sock;
+    let broken: Error | undefined;
+    const onErr = (e: Error) => (broken ??= e);
+    s.on('error', onErr);
+    s.on('close', () => (broken ??= new ProtocolError('the server closed the data connection during the upload', { protocol: 'ftp', phase: 'data' })));
+    const onAbort = () => s.destroy();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (this.#idle > 0) s.setTimeout(this.#idle, () => s.destroy(new TimeoutError(`the data connection stalled for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' })));
+    try {
+      for await (const chunk of source) {
+        if (broken) throw broken;
+        if (signal?.aborted) throw toDialError(Object.assign(new Error('upload aborted'), { name: 'AbortError' }), 'upload');
+        if (!s.write(chunk)) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              s.removeListener('drain', done);
+              s.removeListener('close', done);
+              resolve();
+            };
+            s.on('drain', done);
+            s.on('close', done);
+          });
+        }
+        onChunk?.(chunk.length);
+      }
+      if (broken) throw broken;
+      await new Promise<void>((resolve, reject) => {
+        s.end(() => resolve());
+        s.once('close', () => (s.writableFinished ? resolve() : reject(broken ?? new ProtocolError('the data connection closed before the upload was flushed', { protocol: 'ftp', phase: 'data' }))));
+      });
+      // Our FIN is out; wait for the server's, so its final reply reflects every byte.
+      if (!s.destroyed && !s.readableEnded) {
+        await guard(
+          new Promise<void>((resolve) => {
+            s.once('close', () => resolve());
+            s.once('end', () => resolve());
+            s.resume();
+          }),
+          { timeout: this.#idle || undefined },
+          'waiting for the server to close the data connection',
+        ).catch(() => {});
+      }
+    } catch (e) {
+      throw toDialError(e, 'the upload broke', { protocol: 'ftp', phase: 'data' });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      s.setTimeout(0);
+      s.removeListener('error', onErr);
+    }
+  }
+
+  /** Closes at once (used on errors and aborts). */
+  destroy(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sock.destroy();
+  }
+
+  /** Closes gently. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sock.end();
+    this.#sock.destroySoon();
+  }
+}

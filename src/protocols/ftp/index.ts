@@ -1,0 +1,11 @@
+/**
+ * FTP and FTPS: {@link FtpClient}, the file and tree helpers, and the sans-IO
+ * core (reply texts, data addresses, listing dialects, path checks, ASCII
+ * line endings).
+ *
+ * @module
+ */
+export { FtpClient, type FtpConnectOptions, type FtpSecurity, type RetrieveOptions, type StoreOptions } from './client.js';
+export type { Download, TransferOptions, TransferProgress, TransferSettings } from './transfer.js';
+export { downloadTo, uploadFrom, ensureDir, downloadDir, uploadDir, type FileTransferOptions, type TreeOptions } from './files.js';
+export * from './core/index.js';

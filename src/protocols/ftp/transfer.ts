@@ -1,0 +1,313 @@
+/**
+ * The transfer engine: opens the data connection (EPSV, PASV fallback, or
+ * PORT/EPRT), sends the transfer command, streams the data, reads the final
+ * reply, and — when anything goes wrong or the caller stops early — brings
+ * the control connection back in step with ABOR, so it stays usable.
+ *
+ * @module
+ */
+import { isIP } from 'node:net';
+import { AbortError, DialError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
+import type { Reply, Expect } from '../../line/replies.js';
+import type { TLSOptions } from '../../socket/tls.js';
+import type { WaitOptions } from '../../util/guard.js';
+import { AsciiDecoder, AsciiEncoder } from './core/ascii.js';
+import { formatEprt, formatPort, parseEpsv, parsePasv, parseTransferSize } from './core/pasv.js';
+import { ActiveListener, DataConnection } from './data-channel.js';
+
+/** Progress of one transfer (the shape urlopen's meters take). */
+export interface TransferProgress {
+  direction: 'download' | 'upload';
+  /** Bytes moved so far in this transfer (not counting a resume offset). */
+  transferred: number;
+  /** Bytes expected in this transfer, when known. */
+  total: number | undefined;
+}
+
+/** What the engine needs from the client that owns the control connection. */
+export interface TransferHost {
+  /** Sends a validated command and reads its reply (ReplyError unless `expect` holds). */
+  command(line: string, expect?: Expect): Promise<Reply>;
+  /** Reads one reply, bounded by the control timeout starting now. */
+  readReply(expect?: Expect): Promise<Reply>;
+  /** Sends a line without reading (ABOR). */
+  writeLine(line: string): Promise<void>;
+  /** Traces a `*` note. */
+  note(text: string): void;
+  /** Marks the control connection unusable and closes it. */
+  fail(err: DialError): void;
+  /** The control connection's peer IP and our local IP. */
+  readonly peerAddress: string;
+  readonly localAddress: string;
+  /** The name the user connected to (for TLS identity). */
+  readonly hostname: string;
+  /** TLS options for a data connection (session to resume included), or undefined when PROT C. */
+  dataTLS(): TLSOptions | undefined;
+  readonly settings: TransferSettings;
+  /** EPSV refused once: PASV from then on. */
+  epsvRefused: boolean;
+}
+
+/** Data-connection policy. */
+export interface TransferSettings {
+  activeMode: boolean;
+  pasvUseControlHost: boolean;
+  allowForeignDataHost: boolean;
+  /** Bound on connect, accept and handshake, ms. */
+  timeout: number;
+  /** Bound on each silence on the data connection, ms. */
+  dataTimeout: number;
+}
+
+/** Options for one transfer. */
+export interface TransferOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: TransferProgress) => void) | undefined;
+  /** Convert line endings (TYPE A). */
+  ascii?: boolean | undefined;
+  /** Bytes this transfer should carry, when known from SIZE (minus the resume offset). */
+  expectedSize?: number | undefined;
+}
+
+interface PendingData {
+  ready(wait: WaitOptions): Promise<DataConnection>;
+  abandon(): void;
+}
+
+/** Opens the data path for the next transfer command (before it is sent). */
+export async function openData(h: TransferHost, signal: AbortSignal | undefined): Promise<PendingData> {
+  const s = h.settings;
+  if (s.activeMode) {
+    const listener = await ActiveListener.open(h.localAddress, h.peerAddress);
+    try {
+      const { address, port } = listener.address;
+      if (isIP(address) === 4) await h.command(`PORT ${formatPort(address, port)}`, 2);
+      else await h.command(`EPRT ${formatEprt(address, port)}`, 2);
+    } catch (e) {
+      listener.close();
+      throw e;
+    }
+    return {
+      ready: async (wait) => {
+        const sock = await listener.accept(wait);
+        h.note(`data connection from ${sock.remoteAddress}:${sock.remotePort}`);
+        return new DataConnection(sock, s.dataTimeout);
+      },
+      abandon: () => listener.close(),
+    };
+  }
+  const { host, port } = await passiveTarget(h);
+  h.note(`connecting data channel to ${host} port ${port}`);
+  const conn = await DataConnection.connect(host, port, { timeout: s.timeout, signal }, s.dataTimeout);
+  return { ready: async () => conn, abandon: () => conn.destroy() };
+}
+
+async function passiveTarget(h: TransferHost): Promise<{ host: string; port: number }> {
+  if (!h.epsvRefused) {
+    try {
+      const r = await h.command('EPSV', 229);
+      return { host: h.peerAddress, port: parseEpsv(r.text).port };
+    } catch (e) {
+      // Only a refusal means "try PASV"; a broken reply or connection is not a reason to downgrade.
+      if (!(e instanceof ReplyError) || h.settings.activeMode) throw e;
+      h.epsvRefused = true;
+    }
+  }
+  if (isIP(h.peerAddress) === 6) throw new ProtocolError('EPSV was refused and PASV cannot reach an IPv6 server', { protocol: 'ftp', phase: 'data' });
+  const r = await h.command('PASV', 227);
+  const t = parsePasv(r.text);
+  const given = t.host!;
+  if (given === h.peerAddress) return { host: given, port: t.port };
+  if (h.settings.pasvUseControlHost) {
+    h.note(`ignoring the PASV address ${given}; using the control host ${h.peerAddress}`);
+    return { host: h.peerAddress, port: t.port };
+  }
+  if (!h.settings.allowForeignDataHost) {
+    throw new ProtocolError(
+      `the server asked for a data connection to ${given}, not to itself (${h.peerAddress}); refused (set allowForeignDataHost to permit it)`,
+      { protocol: 'ftp', phase: 'data', reply: { code: r.code, text: r.text } },
+    );
+  }
+  return { host: given, port: t.port };
+}
+
+async function ready(h: TransferHost, pending: PendingData, signal: AbortSignal | undefined): Promise<DataConnection> {
+  const wait = { timeout: h.settings.timeout, signal };
+  const conn = await pending.ready(wait);
+  const tls = h.dataTLS();
+  if (tls) {
+    try {
+      await conn.secure(h.hostname, tls, wait);
+    } catch (e) {
+      conn.destroy();
+      throw e;
+    }
+    h.note(`data channel TLS ${conn.resumed ? 'resumed the control session' : 'did NOT resume the control session'}`);
+  }
+  return conn;
+}
+
+/**
+ * After a failed or cancelled transfer: ABOR, then NOOP as a marker, and
+ * replies are read until the NOOP's 200 — whatever mix of 426/225/226 the
+ * server sends before it. If that fails the control connection is closed,
+ * since its state is unknown.
+ */
+export async function resync(h: TransferHost): Promise<void> {
+  try {
+    await h.writeLine('ABOR');
+    await h.writeLine('NOOP');
+    for (let i = 0; i < 6; i++) {
+      const r = await h.readReply();
+      if (r.code === 200) return;
+    }
+    throw new ProtocolError('no reply to NOOP after ABOR', { protocol: 'ftp', phase: 'abort' });
+  } catch (e) {
+    h.fail(toDialError(e, 'resynchronising after ABOR', { protocol: 'ftp', phase: 'abort' }));
+  }
+}
+
+function abortError(signal: AbortSignal | undefined, fallback: unknown): unknown {
+  return signal?.aborted ? new AbortError('the FTP transfer was aborted', { cause: signal.reason, protocol: 'ftp' }) : fallback;
+}
+
+/** A download in progress: iterate it once for the bytes; `cancel()` to stop early. */
+export interface Download extends AsyncIterable<Buffer> {
+  /** The preliminary (1xx) reply. */
+  readonly reply: Reply;
+  /** Bytes the server announced or SIZE reported for this transfer, if known. */
+  readonly expectedSize: number | undefined;
+  /** The final reply, once the body has been read. */
+  readonly finalReply: Reply | undefined;
+  /** Stops the transfer (ABOR) and frees the control connection; safe to call twice. */
+  cancel(): Promise<void>;
+}
+
+/**
+ * Sends `command` (RETR, LIST, MLSD, NLST) with a data connection and resolves
+ * once the server has accepted it; the bytes follow as the Download is
+ * iterated. `release` runs exactly once when the transfer is over.
+ */
+export async function startDownload(h: TransferHost, command: string, options: TransferOptions, release: () => void): Promise<Download> {
+  const { signal } = options;
+  let pending: PendingData | undefined;
+  let prelim: Reply;
+  try {
+    pending = await openData(h, signal);
+    prelim = await h.command(command, [1, 2]);
+  } catch (e) {
+    pending?.abandon();
+    release();
+    throw abortError(signal, e);
+  }
+  let conn: DataConnection | undefined;
+  let finalReply: Reply | undefined = prelim.code < 200 ? undefined : prelim;
+  const expected = options.ascii ? undefined : (parseTransferSize(prelim.text) ?? options.expectedSize);
+  let state: 'ready' | 'running' | 'done' = 'ready';
+  const finish = () => {
+    if (state === 'done') return false;
+    state = 'done';
+    release();
+    return true;
+  };
+
+  async function* body(): AsyncGenerator<Buffer, void, undefined> {
+    if (state !== 'ready') throw new ProtocolError('a download can be read only once', { protocol: 'ftp' });
+    state = 'running';
+    let got = 0;
+    let completed = false;
+    let recovered = false;
+    const decoder = options.ascii ? new AsciiDecoder() : undefined;
+    try {
+      conn = await ready(h, pending!, signal);
+      for await (const chunk of conn.read(signal)) {
+        got += chunk.length;
+        options.onProgress?.({ direction: 'download', transferred: got, total: expected });
+        if (decoder) {
+          const out = decoder.push(chunk);
+          if (out.length) yield out;
+        } else yield chunk;
+      }
+      if (decoder) {
+        const tail = decoder.end();
+        if (tail.length) yield tail;
+      }
+      finalReply ??= await h.readReply(2);
+      if (expected !== undefined && got < expected) {
+        throw new ProtocolError(`the data connection closed after ${got} of ${expected} bytes`, { protocol: 'ftp', phase: 'data', reply: { code: finalReply.code, text: finalReply.text } });
+      }
+      completed = true;
+    } catch (e) {
+      conn?.destroy();
+      // A ReplyError for the final reply (426, 451) leaves the conversation in step; anything else needs ABOR.
+      recovered = true;
+      if (!(e instanceof ReplyError) && finalReply === undefined) await resync(h);
+      throw abortError(signal, e);
+    } finally {
+      if (!completed && !recovered && (state as string) !== 'done') {
+        // The consumer stopped early (break / return): stop the server too.
+        conn?.destroy();
+        if (finalReply === undefined) await resync(h);
+      }
+      finish();
+    }
+  }
+  const it = body();
+  return {
+    reply: prelim,
+    expectedSize: expected,
+    get finalReply() {
+      return finalReply;
+    },
+    [Symbol.asyncIterator]: () => it,
+    async cancel() {
+      if (state === 'ready') {
+        state = 'running';
+        pending?.abandon();
+        if (finalReply === undefined) await resync(h);
+        finish();
+        return;
+      }
+      await it.return();
+    },
+  };
+}
+
+/** Sends `command` (STOR, APPE) and streams `source` as its data; resolves with the final reply. */
+export async function upload(
+  h: TransferHost,
+  command: string,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: TransferOptions,
+): Promise<Reply> {
+  const { signal } = options;
+  let pending: PendingData | undefined;
+  let conn: DataConnection | undefined;
+  let sentCommand = false;
+  let finalSeen = false;
+  try {
+    pending = await openData(h, signal);
+    sentCommand = true;
+    await h.command(command, 1);
+    conn = await ready(h, pending, signal);
+    let sent = 0;
+    const enc = options.ascii ? new AsciiEncoder() : undefined;
+    const src = enc ? mapChunks(source, (c) => enc.push(c)) : source;
+    await conn.write(src, signal, (n) => {
+      sent += n;
+      options.onProgress?.({ direction: 'upload', transferred: sent, total: options.expectedSize });
+    });
+    finalSeen = true;
+    return await h.readReply(2);
+  } catch (e) {
+    pending?.abandon();
+    conn?.destroy();
+    const replied = e instanceof ReplyError;
+    if (sentCommand && !replied && !finalSeen) await resync(h);
+    throw abortError(signal, e);
+  }
+}
+
+async function* mapChunks(src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, f: (c: Uint8Array) => Uint8Array): AsyncGenerator<Uint8Array> {
+  for await (const c of src) yield f(c);
+}
