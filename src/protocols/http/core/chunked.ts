@@ -13,24 +13,47 @@ export interface ChunkedOutput {
   trailers: HeaderList | undefined;
 }
 
-type State = 'size' | 'data' | 'data-crlf' | 'trailers' | 'done';
+/**
+ * 'size': reading a chunk-size line; 'data': inside a chunk; 'data-crlf':
+ * after a chunk's data, expecting its CRLF; 'trailers': after the last chunk;
+ * 'done': the body is complete.
+ */
+export type ChunkedState = 'size' | 'data' | 'data-crlf' | 'trailers' | 'done';
+
+/** Bounds the chunked decoder applies. */
+export interface ChunkedLimits {
+  /** Longest chunk-size line, extensions included. */
+  maxChunkLine: number;
+  /** Bytes of trailer fields, each line counted with its CRLF. */
+  maxTrailerBytes: number;
+  /** Trailer fields. */
+  maxHeaders: number;
+}
 
 /**
  * A sans-IO decoder for the chunked transfer coding (RFC 9112 §7.1): size
- * lines with extensions (ignored, bounded), data, CRLF after each chunk, and
- * trailer fields after the last. A size beyond 2^53 or a malformed line is a
- * ProtocolError; line lengths and trailers are bounded.
+ * lines with extensions (checked, then ignored), data, CRLF after each chunk,
+ * and trailer fields after the last. A malformed size line or a size of 16+
+ * significant hex digits is a ProtocolError; line lengths and trailers are
+ * bounded (LimitError). As in the head, a bare LF ends a line.
  */
 export class ChunkedDecoder {
-  state: State = 'size';
+  state: ChunkedState = 'size';
   #left = 0;
-  #crlfSeen = 0;
+  #cr = false;
   readonly #lines: LineScanner;
   readonly #trailers: FieldCollector;
+  readonly #limits: ChunkedLimits;
 
-  constructor(limits: { maxChunkLine: number; maxTrailerBytes: number; maxHeaders: number }) {
+  constructor(limits: ChunkedLimits) {
+    this.#limits = limits;
     this.#lines = new LineScanner(limits.maxChunkLine, 'chunk size line');
     this.#trailers = new FieldCollector(limits.maxHeaders, limits.maxTrailerBytes, 'trailers');
+  }
+
+  /** Bytes of the current chunk not yet seen. */
+  get remaining(): number {
+    return this.#left;
   }
 
   /** Decodes from `buf` at `pos`; see {@link ChunkedOutput}. */
@@ -43,7 +66,10 @@ export class ChunkedDecoder {
           if (next === -1) return { data, end: -1, trailers: undefined };
           pos = next;
           this.#left = parseChunkSize(this.#lines.line);
-          this.state = this.#left === 0 ? 'trailers' : 'data';
+          if (this.#left === 0) {
+            this.state = 'trailers';
+            this.#lines.setLimit(Math.max(0, this.#trailers.remaining - 2), 'trailers', this.#limits.maxTrailerBytes);
+          } else this.state = 'data';
           break;
         }
         case 'data': {
@@ -51,16 +77,16 @@ export class ChunkedDecoder {
           data.push(buf.subarray(pos, pos + n));
           pos += n;
           this.#left -= n;
-          if (this.#left === 0) {
-            this.state = 'data-crlf';
-            this.#crlfSeen = 0;
-          }
+          if (this.#left === 0) this.state = 'data-crlf';
           break;
         }
         case 'data-crlf': {
+          // CRLF, or a bare LF; a CR must be followed by LF, even when a read splits the two.
           const c = buf[pos++];
-          if (c === 13 && this.#crlfSeen === 0) this.#crlfSeen = 1;
-          else if (c === 10) this.state = 'size';
+          if (c === 10) {
+            this.state = 'size';
+            this.#cr = false;
+          } else if (c === 13 && !this.#cr) this.#cr = true;
           else throw new ProtocolError('chunk data not followed by CRLF', { protocol: 'http', phase: 'body' });
           break;
         }
@@ -73,6 +99,7 @@ export class ChunkedDecoder {
             return { data, end: pos, trailers: this.#trailers.take() };
           }
           this.#trailers.add(this.#lines.line);
+          this.#lines.setLimit(Math.max(0, this.#trailers.remaining - 2), 'trailers', this.#limits.maxTrailerBytes);
           break;
         }
         case 'done':
@@ -83,9 +110,18 @@ export class ChunkedDecoder {
   }
 }
 
+/** Most hex digits a chunk size may have; 16 would already reach 2^64. */
+const MAX_SIZE_DIGITS = 15;
+
 /**
- * Parses `1a2b;ext=1` into a number. Hex digits only, at least one, and the
- * value kept within 2^53 so no size silently wraps (16+ digit attacks).
+ * Parses a chunk-size line (`1a2b;name=value`) into a number. Hex digits
+ * only, at least one; leading zeros are allowed, but 16 or more digits in all
+ * are refused, and so is any value past 2^53 − 1: RFC 9112 §7.1 warns of
+ * overflow, and a size that wrapped or rounded would desynchronise the
+ * connection. The value is built with exact integer steps, never a float
+ * parse. SP/HTAB may follow the digits (BWS before `;`, and padding some old
+ * servers send); after `;` the extension is kept only to a sane byte set: no
+ * control bytes but HTAB, so a bare CR or NUL cannot hide in it.
  */
 export function parseChunkSize(line: string): number {
   let n = 0;
@@ -97,12 +133,21 @@ export function parseChunkSize(line: string): number {
     else if (c >= 97 && c <= 102) d = c - 87;
     else if (c >= 65 && c <= 70) d = c - 55;
     else break;
+    if (i >= MAX_SIZE_DIGITS) throw new ProtocolError(`chunk size has more than ${MAX_SIZE_DIGITS} hex digits`, { protocol: 'http', phase: 'body' });
     n = n * 16 + d;
-    if (n > Number.MAX_SAFE_INTEGER) throw new ProtocolError('chunk size overflows', { protocol: 'http', phase: 'body' });
   }
-  if (i === 0) throw new ProtocolError(`invalid chunk size line ${JSON.stringify(line.slice(0, 32))}`, { protocol: 'http', phase: 'body' });
-  // After the digits: optional whitespace, then nothing or ';' extensions.
+  if (n > Number.MAX_SAFE_INTEGER) throw new ProtocolError('chunk size overflows', { protocol: 'http', phase: 'body' });
+  if (i === 0) throw badSizeLine(line);
   while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-  if (i < line.length && line.charCodeAt(i) !== 59) throw new ProtocolError(`invalid chunk size line ${JSON.stringify(line.slice(0, 32))}`, { protocol: 'http', phase: 'body' });
+  if (i === line.length) return n;
+  if (line.charCodeAt(i) !== 59) throw badSizeLine(line);
+  for (i++; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c === 127) throw badSizeLine(line);
+  }
   return n;
+}
+
+function badSizeLine(line: string): ProtocolError {
+  return new ProtocolError(`invalid chunk size line ${JSON.stringify(line.slice(0, 32))}`, { protocol: 'http', phase: 'body' });
 }

@@ -1,14 +1,29 @@
 import { LimitError, ProtocolError } from '../../../errors.js';
-import { HeaderList, isToken } from './headers.js';
+import { HeaderList, isToken, trimOws } from './headers.js';
+
+export { trimOws };
 
 /**
  * Collects header (or trailer) field lines into a HeaderList, applying the
- * RFC 9112 §5 rules a user agent must: obs-fold lines are unfolded into one
- * space, no whitespace may sit between name and colon, and a value may not
- * carry NUL or a bare CR. Counts and bytes are bounded by the caller's limits.
+ * RFC 9112 §5 rules a user agent must:
+ *
+ * - obs-fold (a line starting with SP/HTAB) is *unfolded*: RFC 9112 §5.2
+ *   says a user agent MUST replace it with SP before interpreting the value,
+ *   so rejecting it would break servers that still fold. The fold joins the
+ *   previous value with one SP. A fold before any field (whitespace right
+ *   after the status line, §2.2) is refused.
+ * - No whitespace between name and colon (§5.1): the name must be a token.
+ * - NUL or CR inside a value is a ProtocolError (RFC 9110 §5.5 lets a
+ *   recipient reject or replace; we reject, since such bytes only appear in
+ *   splitting attacks). Other control bytes and obs-text (0x80–0xFF) are
+ *   kept as latin1, as browsers do.
+ *
+ * Field count and bytes (each line counted with its CRLF) are bounded.
  */
 export class FieldCollector {
+  /** Flat [name, value, …] collected so far. */
   raw: string[] = [];
+  /** Bytes of the lines added so far, each counted with a CRLF. */
   bytes = 0;
 
   constructor(
@@ -17,18 +32,22 @@ export class FieldCollector {
     private readonly what: string,
   ) {}
 
+  /** Bytes still allowed before the byte limit is reached. */
+  get remaining(): number {
+    return this.maxBytes - this.bytes;
+  }
+
   /** Adds one line (without its line ending). */
   add(line: string): void {
     this.bytes += line.length + 2;
     if (this.bytes > this.maxBytes) throw new LimitError(`${this.what} larger than ${this.maxBytes} bytes`, { limit: this.maxBytes, protocol: 'http' });
     const c0 = line.charCodeAt(0);
     if (c0 === 32 || c0 === 9) {
-      // obs-fold: a continuation of the previous value.
       if (this.raw.length === 0) throw new ProtocolError(`${this.what}: continuation line before any field`, { protocol: 'http' });
       const more = trimOws(line);
       checkValue(more, this.what);
       const i = this.raw.length - 1;
-      this.raw[i] = more ? `${this.raw[i]} ${more}` : this.raw[i]!;
+      if (more) this.raw[i] = this.raw[i] ? `${this.raw[i]} ${more}` : more;
       return;
     }
     const colon = line.indexOf(':');
@@ -51,15 +70,5 @@ export class FieldCollector {
 }
 
 function checkValue(value: string, what: string): void {
-  if (value.indexOf('\0') !== -1 || value.indexOf('\r') !== -1)
-    throw new ProtocolError(`${what}: NUL or bare CR in a field value`, { protocol: 'http' });
-}
-
-/** Strips optional whitespace (SP, HTAB) from both ends without a regex. */
-export function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
+  if (value.indexOf('\0') !== -1 || value.indexOf('\r') !== -1) throw new ProtocolError(`${what}: NUL or bare CR in a field value`, { protocol: 'http' });
 }

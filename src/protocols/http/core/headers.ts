@@ -126,13 +126,29 @@ export class HeaderList implements Iterable<[string, string]> {
   }
 }
 
-/** Splits a comma-separated field value into trimmed, non-empty, lower-cased items (Connection, Transfer-Encoding). */
+/** Strips optional whitespace (SP, HTAB; RFC 9110 §5.6.3) from both ends. `String#trim` would also eat NBSP (0xA0), which is obs-text here. */
+export function trimOws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/**
+ * Splits a comma-separated field value into trimmed, non-empty, lower-cased
+ * items (Connection, Transfer-Encoding, Content-Encoding). Empty list
+ * elements are skipped, as RFC 9110 §5.6.1 asks of recipients.
+ */
 export function listTokens(value: string | null): string[] {
   if (!value) return [];
   const out: string[] = [];
-  for (const part of value.split(',')) {
-    const t = part.trim().toLowerCase();
+  let start = 0;
+  for (;;) {
+    const comma = value.indexOf(',', start);
+    const t = trimOws(value.slice(start, comma === -1 ? value.length : comma)).toLowerCase();
     if (t) out.push(t);
+    if (comma === -1) return out;
+    start = comma + 1;
   }
-  return out;
 }

@@ -3,24 +3,46 @@ import { LimitError } from '../../../errors.js';
 /**
  * Pulls LF-terminated lines out of a byte stream that arrives in pieces, for
  * the parts of HTTP that are line-based (status line, fields, chunk sizes,
- * trailers). A CR before the LF is dropped; RFC 9112 §2.2 lets a recipient
- * accept a bare LF. A line longer than `max` is a LimitError, so a peer that
- * never sends LF costs at most `max` bytes.
+ * trailers).
+ *
+ * Line endings: CRLF is the norm; a bare LF is accepted too (RFC 9112 §2.2
+ * lets a recipient do so, and every browser does). Only the one CR right
+ * before the LF is dropped: a CR anywhere else stays in the line, and the
+ * callers refuse it there (a bare CR is never treated as a line end, so
+ * `a\rb` cannot split into two lines for us while being one for a proxy).
+ *
+ * A line whose content (without CR/LF) is longer than `max` is a LimitError,
+ * so a peer that never sends LF costs at most `max` + 1 bytes.
  */
 export class LineScanner {
   /** The line found by the last successful `scan`, decoded as latin1 (the octets of the wire). */
   line = '';
   #parts: Buffer[] = [];
   #partLen = 0;
+  #what: string;
+  #reported: number | undefined;
 
   constructor(
     public max: number,
-    private readonly what: string,
-  ) {}
+    what: string,
+  ) {
+    this.#what = what;
+  }
 
   /** Bytes held from an unfinished line. */
   get pending(): number {
     return this.#partLen;
+  }
+
+  /**
+   * Changes the bound for the next lines. `what` names them in the error and
+   * `reported` is the limit the error quotes when `max` is what is left of a
+   * larger budget (a header block's bytes).
+   */
+  setLimit(max: number, what: string, reported?: number): void {
+    this.max = max;
+    this.#what = what;
+    this.#reported = reported;
   }
 
   /**
@@ -31,24 +53,26 @@ export class LineScanner {
     const nl = buf.indexOf(10, pos);
     if (nl === -1) {
       const n = buf.length - pos;
-      if (this.#partLen + n > this.max) throw this.#tooLong();
+      // +1: the CR of a CRLF split across reads is not content.
+      if (this.#partLen + n > this.max + 1) throw this.#tooLong();
       if (n > 0) {
         this.#parts.push(buf.subarray(pos));
         this.#partLen += n;
       }
       return -1;
     }
-    if (this.#partLen + (nl - pos) > this.max + 1) throw this.#tooLong();
     if (this.#partLen === 0) {
       const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (end - pos > this.max) throw this.#tooLong();
       this.line = buf.toString('latin1', pos, end);
     } else {
       this.#parts.push(buf.subarray(pos, nl));
       const whole = Buffer.concat(this.#parts, this.#partLen + (nl - pos));
-      const end = whole.length > 0 && whole[whole.length - 1] === 13 ? whole.length - 1 : whole.length;
-      this.line = whole.toString('latin1', 0, end);
       this.#parts = [];
       this.#partLen = 0;
+      const end = whole.length > 0 && whole[whole.length - 1] === 13 ? whole.length - 1 : whole.length;
+      if (end > this.max) throw this.#tooLong();
+      this.line = whole.toString('latin1', 0, end);
     }
     return nl + 1;
   }
@@ -61,6 +85,7 @@ export class LineScanner {
   }
 
   #tooLong(): LimitError {
-    return new LimitError(`${this.what} longer than ${this.max} bytes`, { limit: this.max, protocol: 'http' });
+    const limit = this.#reported ?? this.max;
+    return new LimitError(`${this.#what} larger than ${limit} bytes`, { limit, protocol: 'http' });
   }
 }

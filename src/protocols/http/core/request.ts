@@ -1,11 +1,14 @@
 import { InputError } from '../../../errors.js';
-import { type HeaderList, isToken } from './headers.js';
+import { checkHeader, type HeaderList, isToken } from './headers.js';
 
 /** How the request body is framed on the wire. */
 export type RequestFraming = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' };
 
-// A request-target may hold any visible ASCII; space, controls and DEL would split or smuggle.
-const BAD_TARGET = /[\0-\x20\x7f]/;
+// A request-target is visible ASCII (RFC 9112 §3.2); space, controls and DEL would split or
+// smuggle, and bytes past 0x7E must arrive percent-encoded rather than be guessed at.
+const BAD_TARGET = /[^\x21-\x7e]/;
+// A Host value is an authority: no whitespace, controls, or anything that ends the field.
+const BAD_HOST = /[^\x21-\x7e]/;
 // Header bytes are sent as latin1: anything past U+00FF cannot be represented and is refused, not mangled.
 const NOT_LATIN1 = /[^\0-\xff]/;
 
@@ -20,19 +23,26 @@ export function checkRequestLine(method: string, target: string): void {
 }
 
 /**
- * Serialises a request head. The caller's headers were validated when the
- * HeaderList was built; Host and the framing headers are written here so
- * they always agree with how the body is actually sent.
+ * Serialises a request head. Every header is checked again here (a HeaderList
+ * built with `new HeaderList(raw)` skips the checks of `append`), so no CR,
+ * LF or NUL reaches the wire. Host and the framing headers are written here
+ * so they always agree with how the body is actually sent; the caller's own
+ * Host, Content-Length and Transfer-Encoding are dropped.
  */
 export function serializeHead(method: string, target: string, host: string, headers: HeaderList, framing: RequestFraming): Buffer {
   checkRequestLine(method, target);
+  if (host.length === 0 || BAD_HOST.test(host)) throw new InputError(`invalid Host ${JSON.stringify(host.slice(0, 100))}`, { protocol: 'http', phase: 'send' });
+  if (framing.kind === 'length' && !(Number.isSafeInteger(framing.length) && framing.length >= 0))
+    throw new InputError(`invalid request body length ${String(framing.length)}`, { protocol: 'http', phase: 'send' });
   let s = `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n`;
   const raw = headers.raw;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
+    const value = raw[i + 1]!;
+    checkHeader(name, value);
     const lower = name.length === 4 || name.length === 14 || name.length === 17 ? name.toLowerCase() : '';
     if (lower === 'host' || lower === 'content-length' || lower === 'transfer-encoding') continue;
-    s += `${name}: ${raw[i + 1]}\r\n`;
+    s += `${name}: ${value}\r\n`;
   }
   if (framing.kind === 'length') s += `Content-Length: ${framing.length}\r\n`;
   else if (framing.kind === 'chunked') s += 'Transfer-Encoding: chunked\r\n';
@@ -50,10 +60,14 @@ export function frameChunk(data: Uint8Array): Uint8Array[] {
   return [Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1'), data, CRLF];
 }
 
-/** The last chunk, with optional trailer fields. */
+/** The last chunk, with optional trailer fields (checked like headers). */
 export function lastChunk(trailers?: HeaderList): Buffer {
   if (!trailers || trailers.size === 0) return LAST_CHUNK;
   let s = '0\r\n';
-  for (const [k, v] of trailers) s += `${k}: ${v}\r\n`;
+  for (const [k, v] of trailers) {
+    checkHeader(k, v);
+    s += `${k}: ${v}\r\n`;
+  }
+  if (NOT_LATIN1.test(s)) throw new InputError('trailers hold characters outside latin1', { protocol: 'http', phase: 'send' });
   return Buffer.from(`${s}\r\n`, 'latin1');
 }

@@ -1,4 +1,4 @@
-import { LimitError, ProtocolError } from '../../../errors.js';
+import { DialError, InputError, LimitError, ProtocolError } from '../../../errors.js';
 import { ChunkedDecoder } from './chunked.js';
 import { FieldCollector } from './fields.js';
 import { type HeaderList, listTokens } from './headers.js';
@@ -8,7 +8,7 @@ import { LineScanner } from './lines.js';
 export interface HttpLimits {
   /** Longest status line (default 8 KiB). */
   maxStatusLine: number;
-  /** Bytes of header fields in one head (default 64 KiB). */
+  /** Bytes of header fields in one head, each line counted with its CRLF (default 64 KiB). */
   maxHeaderBytes: number;
   /** Header fields in one head (default 256). */
   maxHeaders: number;
@@ -20,14 +20,15 @@ export interface HttpLimits {
   maxInformational: number;
 }
 
-export const DEFAULT_LIMITS: HttpLimits = {
+/** The default {@link HttpLimits}; frozen, spread it to change one. */
+export const DEFAULT_LIMITS: Readonly<HttpLimits> = Object.freeze({
   maxStatusLine: 8192,
   maxHeaderBytes: 64 * 1024,
   maxHeaders: 256,
   maxChunkLine: 4096,
   maxTrailerBytes: 16 * 1024,
   maxInformational: 32,
-};
+});
 
 /** How the body of a response is delimited (RFC 9112 §6.3). */
 export type BodyKind = 'none' | 'length' | 'chunked' | 'close' | 'upgrade';
@@ -42,6 +43,13 @@ export interface ResponseHead {
   bodyKind: BodyKind;
   /** The Content-Length, when the body is length-delimited. */
   contentLength: number | undefined;
+  /**
+   * Transfer codings still applied to the body bytes, in the order the
+   * server applied them (chunked, which the parser removes, is not listed).
+   * Usually empty; `Transfer-Encoding: gzip, chunked` gives `['gzip']`. Decode
+   * them like content codings (see decode.ts) before the content codings.
+   */
+  transferCodings: string[];
   /** Whether the connection may carry another request after this response. */
   keepAlive: boolean;
 }
@@ -54,18 +62,50 @@ export type ResponseEvent =
   | { type: 'end'; trailers: HeaderList | undefined; keepAlive: boolean }
   | { type: 'upgrade'; rest: Buffer };
 
-/** 'idle': no response expected; 'head': reading a status line and fields; 'body'; 'upgraded': the bytes now belong to another protocol. */
-export type ParserState = 'idle' | 'head' | 'body' | 'upgraded';
+/**
+ * 'idle': no response expected; 'head': reading a status line and fields;
+ * 'body': reading a body; 'upgraded': the bytes now belong to another
+ * protocol (101, or 2xx to CONNECT); 'closed': the transport ended;
+ * 'error': the response was broken and the parser refuses more input.
+ */
+export type ParserState = 'idle' | 'head' | 'body' | 'upgraded' | 'closed' | 'error';
+
+/** What moves the parser from one state to another. */
+export type ParserInput = 'expect' | 'interim' | 'head' | 'upgrade' | 'end' | 'eof' | 'fail';
+
+/**
+ * The whole state machine, as data: state → input → next state. A move not
+ * in the table is a bug or a misuse and throws "can't handle X in state Y".
+ * 'eof' in 'head' and in a 'body' that is not read-until-close is not a
+ * move but a truncation: it takes the 'fail' edge.
+ */
+export const TRANSITIONS = {
+  idle: { expect: 'head', eof: 'closed', fail: 'error' },
+  head: { interim: 'head', head: 'body', upgrade: 'upgraded', fail: 'error' },
+  body: { end: 'idle', eof: 'closed', fail: 'error' },
+  upgraded: { eof: 'closed', fail: 'error' },
+  closed: { eof: 'closed' },
+  error: {},
+} as const satisfies Record<ParserState, Partial<Record<ParserInput, ParserState>>>;
+
+const P = { protocol: 'http', phase: 'headers' } as const;
 
 /**
  * A sans-IO HTTP/1.x response parser: bytes in, events out. `expect(method)`
  * queues the method of each request sent (HEAD and CONNECT change framing);
  * several can be queued for pipelining and one `feed` may complete several
  * responses. Body bytes come out as views into the input, never copied.
+ *
+ * Every response yields zero or more `informational`, one `head`, zero or
+ * more `data` and one `end` (or, for 101 and a 2xx to CONNECT, `head` then
+ * `upgrade` carrying the bytes that followed the head). Framing follows
+ * RFC 9112 §6.3; see {@link ResponseParser.feed} for the choices made where
+ * the RFC leaves room. Once `feed` or `eof` has thrown, the parser is in
+ * state 'error' and throws the same error again.
  */
 export class ResponseParser {
   state: ParserState = 'idle';
-  readonly limits: HttpLimits;
+  readonly limits: Readonly<HttpLimits>;
   #methods: string[] = [];
   #method = '';
   #lines: LineScanner;
@@ -80,16 +120,19 @@ export class ResponseParser {
   #keepAlive = true;
   #chunked: ChunkedDecoder | undefined;
   #stray: Buffer | undefined;
+  #error: DialError | undefined;
 
   constructor(limits: Partial<HttpLimits> = {}) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...limits });
+    for (const [k, v] of Object.entries(this.limits))
+      if (!(Number.isSafeInteger(v) && v >= 0)) throw new InputError(`HTTP limit ${k} must be a non-negative integer, not ${String(v)}`, { protocol: 'http' });
     this.#lines = new LineScanner(this.limits.maxStatusLine, 'status line');
     this.#fields = new FieldCollector(this.limits.maxHeaders, this.limits.maxHeaderBytes, 'response header');
   }
 
-  /** Responses expected but not yet complete (pipelining depth). */
+  /** Responses expected but not yet complete (pipelining depth). After EOF, those that never came. */
   get outstanding(): number {
-    return this.#methods.length + (this.state === 'idle' ? 0 : 1);
+    return this.#methods.length + (this.state === 'head' || this.state === 'body' ? 1 : 0);
   }
 
   /** Bytes received while no response was expected; a connection holding any is not reused. */
@@ -109,70 +152,122 @@ export class ResponseParser {
 
   /** Announces the request whose response comes next (in send order). */
   expect(method: string): void {
+    if (this.state === 'closed' || this.state === 'upgraded' || this.state === 'error')
+      throw new InputError(`cannot expect a response: the parser is ${this.state}`, { protocol: 'http' });
     this.#methods.push(method.toUpperCase());
     if (this.state === 'idle') this.#begin();
   }
 
-  /** Parses `chunk`; returns the events it completes. Throws ProtocolError or LimitError on a broken response. */
-  feed(chunk: Buffer): ResponseEvent[] {
+  /**
+   * Parses `chunk`; returns the events it completes. Throws ProtocolError
+   * (broken framing or syntax) or LimitError (a bound of {@link HttpLimits}).
+   *
+   * Choices where RFC 9112 leaves room:
+   * - bare LF ends a line (§2.2 MAY); a bare CR anywhere is an error;
+   * - obs-fold is unfolded into one SP (§5.2, the user-agent rule);
+   * - up to 4 empty lines before a status line are skipped (left over
+   *   after a previous body by sloppy servers);
+   * - Transfer-Encoding with Content-Length: Transfer-Encoding wins and the
+   *   connection is not reused (§6.3 item 3);
+   * - Transfer-Encoding not ending in chunked: read until close (§6.3),
+   *   the codings reported in `transferCodings`; chunked anywhere but last,
+   *   or twice, is an error;
+   * - Content-Length: a list or repeated field of one same value is that
+   *   value; differing or malformed values are an error (§6.3 item 5);
+   * - HTTP/1.0: keep-alive only with `Connection: keep-alive`, and never
+   *   after a chunked body (§6.1: TE in a 1.0 message is faulty framing);
+   * - 1xx (100, 103…) are reported as `informational`, at most
+   *   `maxInformational` per response; 101 ends HTTP on the connection.
+   */
+  feed(chunk: Uint8Array): ResponseEvent[] {
+    if (this.#error) throw this.#error;
+    if (this.state === 'upgraded' || this.state === 'closed')
+      throw new InputError(`the parser is ${this.state}; HTTP parsing is over`, { protocol: 'http' });
+    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const out: ResponseEvent[] = [];
-    if (this.state === 'upgraded') throw new ProtocolError('the connection was upgraded; HTTP parsing is over', { protocol: 'http' });
-    if (this.#stray) {
-      chunk = Buffer.concat([this.#stray, chunk]);
-      this.#stray = undefined;
-    }
-    let pos = 0;
-    while (pos < chunk.length) {
-      if (this.state === 'idle') {
-        if (!this.#begin()) {
-          this.#stray = chunk.subarray(pos);
-          if (this.#stray.length > this.limits.maxStatusLine) throw new ProtocolError('unsolicited bytes with no request outstanding', { protocol: 'http' });
+    try {
+      if (this.#stray) {
+        buf = Buffer.concat([this.#stray, buf]);
+        this.#stray = undefined;
+      }
+      let pos = 0;
+      while (pos < buf.length) {
+        if (this.state === 'idle') {
+          if (!this.#begin()) {
+            this.#stray = buf.subarray(pos);
+            if (this.#stray.length > this.limits.maxStatusLine) throw new ProtocolError('unsolicited bytes with no request outstanding', { protocol: 'http' });
+            break;
+          }
+        }
+        pos = this.state === 'head' ? this.#head(buf, pos, out) : this.#body(buf, pos, out);
+        if (pos === -1) break;
+        if ((this.state as ParserState) === 'upgraded') {
+          out.push({ type: 'upgrade', rest: buf.subarray(pos) });
           break;
         }
       }
-      pos = this.state === 'head' ? this.#head(chunk, pos, out) : this.#body(chunk, pos, out);
-      if (pos === -1) break;
-      if ((this.state as ParserState) === 'upgraded') {
-        out.push({ type: 'upgrade', rest: chunk.subarray(pos) });
-        break;
-      }
+    } catch (err) {
+      throw this.#fail(err);
     }
     return out;
   }
 
   /**
    * The transport reached end of stream. Completes a read-until-close body;
-   * anything else unfinished is a ProtocolError naming what was cut short.
+   * anything else unfinished is a ProtocolError naming what was cut short
+   * (never a silent end). Calling it again is harmless.
    */
   eof(): ResponseEvent[] {
-    if (this.state === 'body' && this.#kind === 'close') {
-      this.state = 'idle';
-      this.#methods = [];
-      return [{ type: 'end', trailers: undefined, keepAlive: false }];
+    if (this.#error) throw this.#error;
+    switch (this.state) {
+      case 'body':
+        if (this.#kind === 'close') {
+          this.#go('eof');
+          return [{ type: 'end', trailers: undefined, keepAlive: false }];
+        }
+        throw this.#fail(
+          new ProtocolError(
+            `truncated response: ${this.#kind === 'chunked' ? 'chunked body ended before its last chunk' : `body ended ${this.#left} bytes short of its Content-Length`}`,
+            { protocol: 'http', phase: 'body' },
+          ),
+        );
+      case 'head':
+        throw this.#fail(
+          new ProtocolError(this.responseStarted ? 'connection closed in the middle of the response head' : 'connection closed before the response began', P),
+        );
+      default:
+        this.#go('eof');
+        return [];
     }
-    if (this.state === 'head') {
-      if (!this.responseStarted) throw new ProtocolError('connection closed before the response began', { protocol: 'http', phase: 'headers' });
-      throw new ProtocolError('connection closed in the middle of the response head', { protocol: 'http', phase: 'headers' });
-    }
-    if (this.state === 'body') {
-      const what = this.#kind === 'chunked' ? 'chunked body ended before its last chunk' : `body ended ${this.#left} bytes short of its Content-Length`;
-      throw new ProtocolError(`truncated response: ${what}`, { protocol: 'http', phase: 'body' });
-    }
-    return [];
+  }
+
+  #go(input: ParserInput): void {
+    const row: Partial<Record<ParserInput, ParserState>> = TRANSITIONS[this.state];
+    const next = row[input];
+    if (next === undefined) throw new ProtocolError(`can't handle ${input} in state ${this.state}`, { protocol: 'http' });
+    this.state = next;
+  }
+
+  #fail(err: unknown): unknown {
+    if (!(err instanceof DialError) || err instanceof InputError) return err;
+    this.#error = err;
+    this.#lines.reset();
+    this.#chunked = undefined;
+    const row: Partial<Record<ParserInput, ParserState>> = TRANSITIONS[this.state];
+    this.state = row.fail ?? 'error';
+    return err;
   }
 
   #begin(): boolean {
     const m = this.#methods.shift();
-    if (m === undefined) {
-      this.state = 'idle';
-      return false;
-    }
+    if (m === undefined) return false;
+    this.#go('expect');
     this.#method = m;
-    this.state = 'head';
     this.#status = 0;
     this.#interim = 0;
     this.#blankLines = 0;
     this.#lines.reset();
+    this.#lines.setLimit(this.limits.maxStatusLine, 'status line');
     return true;
   }
 
@@ -184,23 +279,24 @@ export class ResponseParser {
       const line = this.#lines.line;
       if (this.#status === 0) {
         if (line.length === 0) {
-          // Tolerate a stray CRLF or two before the status line (left over after a previous body).
-          if (++this.#blankLines > 4) throw new ProtocolError('blank lines instead of a status line', { protocol: 'http', phase: 'headers' });
+          if (++this.#blankLines > 4) throw new ProtocolError('blank lines instead of a status line', P);
           continue;
         }
         this.#statusLine(line);
-        this.#lines.max = this.limits.maxHeaderBytes;
+        this.#fieldLimit();
         continue;
       }
       if (line.length > 0) {
         this.#fields.add(line);
+        this.#fieldLimit();
         continue;
       }
-      this.#lines.max = this.limits.maxStatusLine;
+      this.#lines.setLimit(this.limits.maxStatusLine, 'status line');
       const headers = this.#fields.take();
       if (this.#status < 200 && this.#status !== 101) {
         if (++this.#interim > this.limits.maxInformational)
-          throw new LimitError(`more than ${this.limits.maxInformational} interim (1xx) responses`, { limit: this.limits.maxInformational, protocol: 'http' });
+          throw new LimitError(`more than ${this.limits.maxInformational} interim (1xx) responses`, { limit: this.limits.maxInformational, ...P });
+        this.#go('interim');
         out.push({ type: 'informational', status: this.#status, reason: this.#reason, headers });
         this.#status = 0;
         this.#blankLines = 0;
@@ -211,18 +307,32 @@ export class ResponseParser {
     }
   }
 
+  /** The next field line may use what is left of the header byte budget (less its CRLF). */
+  #fieldLimit(): void {
+    this.#lines.setLimit(Math.max(0, this.#fields.remaining - 2), 'response header', this.limits.maxHeaderBytes);
+  }
+
+  /**
+   * `HTTP/1.x SP 3DIGIT [SP reason]` (RFC 9112 §4). The SP before an empty
+   * reason may be missing; the reason may hold HTAB, SP, VCHAR and obs-text,
+   * no other control byte. A minor version above 1 is read as 1.1 (§2.3).
+   * Any three digits 100–999 pass, as curl and llhttp allow (999 is seen in
+   * the wild); the client decides what an unknown class means.
+   */
   #statusLine(line: string): void {
-    // HTTP/1.x SP 3DIGIT [SP reason]; the reason may be empty or absent.
     if (line.length < 12 || !line.startsWith('HTTP/1.') || line.charCodeAt(8) !== 32)
-      throw new ProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(line.slice(0, 64))}`, { protocol: 'http', phase: 'headers' });
+      throw new ProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(line.slice(0, 64))}`, P);
     const minor = line.charCodeAt(7) - 48;
-    if (minor < 0 || minor > 9) throw new ProtocolError(`bad HTTP version in ${JSON.stringify(line.slice(0, 64))}`, { protocol: 'http', phase: 'headers' });
+    if (minor < 0 || minor > 9) throw new ProtocolError(`bad HTTP version in ${JSON.stringify(line.slice(0, 64))}`, P);
     const d0 = line.charCodeAt(9) - 48;
     const d1 = line.charCodeAt(10) - 48;
     const d2 = line.charCodeAt(11) - 48;
     if (d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 || (line.length > 12 && line.charCodeAt(12) !== 32))
-      throw new ProtocolError(`bad status code in ${JSON.stringify(line.slice(0, 64))}`, { protocol: 'http', phase: 'headers' });
-    if (line.indexOf('\0') !== -1) throw new ProtocolError('NUL in the status line', { protocol: 'http', phase: 'headers' });
+      throw new ProtocolError(`bad status code in ${JSON.stringify(line.slice(0, 64))}`, P);
+    for (let i = 13; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if ((c < 32 && c !== 9) || c === 127) throw new ProtocolError('control byte (NUL, CR…) in the status line', P);
+    }
     this.#version = minor === 0 ? '1.0' : '1.1';
     this.#status = d0 * 100 + d1 * 10 + d2;
     this.#reason = line.length > 13 ? line.slice(13) : '';
@@ -231,20 +341,30 @@ export class ResponseParser {
   #frame(headers: HeaderList, out: ResponseEvent[]): void {
     const status = this.#status;
     const conn = listTokens(headers.get('connection'));
-    let keepAlive = this.#version === '1.1' ? !conn.includes('close') : conn.includes('keep-alive');
+    let keepAlive = this.#version === '1.1' ? !conn.includes('close') : conn.includes('keep-alive') && !conn.includes('close');
     const te = headers.get('transfer-encoding');
     const cl = headers.getAll('content-length');
     let kind: BodyKind;
     let length: number | undefined;
-    if (status === 101 || (this.#method === 'CONNECT' && status >= 200 && status < 300)) kind = 'upgrade';
-    else if (this.#method === 'HEAD' || status === 204 || status === 304) kind = 'none';
+    let codings: string[] = [];
+    if (status === 101 || (this.#method === 'CONNECT' && status >= 200 && status < 300)) {
+      kind = 'upgrade';
+      keepAlive = false;
+    } else if (this.#method === 'HEAD' || status === 204 || status === 304) kind = 'none';
     else if (te !== null) {
-      if (cl.length > 0) throw new ProtocolError('response has both Transfer-Encoding and Content-Length', { protocol: 'http', phase: 'headers' });
-      const codings = listTokens(te);
-      if (codings.length !== 1 || codings[0] !== 'chunked')
-        throw new ProtocolError(`unsupported Transfer-Encoding ${JSON.stringify(te)}`, { protocol: 'http', phase: 'headers' });
-      kind = 'chunked';
-      if (this.#version === '1.0') keepAlive = false;
+      codings = listTokens(te);
+      const at = codings.indexOf('chunked');
+      if (codings.length === 0) throw new ProtocolError('empty Transfer-Encoding', P);
+      if (at !== -1 && (at !== codings.length - 1 || codings.indexOf('chunked', at + 1) !== -1))
+        throw new ProtocolError(`chunked must be the last transfer coding, and only once: ${JSON.stringify(te.slice(0, 64))}`, P);
+      if (at === -1) {
+        kind = 'close';
+        keepAlive = false;
+      } else {
+        kind = 'chunked';
+        codings.pop();
+        if (cl.length > 0 || this.#version === '1.0') keepAlive = false;
+      }
     } else if (cl.length > 0) {
       length = parseContentLength(cl);
       kind = 'length';
@@ -254,12 +374,12 @@ export class ResponseParser {
     }
     this.#kind = kind;
     this.#keepAlive = keepAlive;
-    out.push({ type: 'head', status, reason: this.#reason, version: this.#version, headers, bodyKind: kind, contentLength: length, keepAlive });
+    out.push({ type: 'head', status, reason: this.#reason, version: this.#version, headers, bodyKind: kind, contentLength: length, transferCodings: codings, keepAlive });
     if (kind === 'upgrade') {
-      this.state = 'upgraded';
+      this.#go('upgrade');
       return;
     }
-    this.state = 'body';
+    this.#go('head');
     if (kind === 'length') this.#left = length!;
     if (kind === 'chunked') this.#chunked = new ChunkedDecoder(this.limits);
     if (kind === 'none' || (kind === 'length' && length === 0)) this.#finish(undefined, out);
@@ -291,30 +411,48 @@ export class ResponseParser {
   #finish(trailers: HeaderList | undefined, out: ResponseEvent[]): void {
     out.push({ type: 'end', trailers, keepAlive: this.#keepAlive });
     this.#chunked = undefined;
-    this.state = 'idle';
+    this.#go('end');
     this.#begin();
   }
 }
 
 /**
- * RFC 9110 §8.6: digits only; a list or repeated field is accepted only when
- * every member is the same number. Anything else is a ProtocolError, since a
- * wrong length desynchronises the connection (response smuggling).
+ * RFC 9110 §8.6 / RFC 9112 §6.3: digits only (leading zeros allowed); a list
+ * or repeated field is accepted only when every member is the same number.
+ * Anything else — empty members, signs, spaces inside, more than 15
+ * significant digits — is a ProtocolError, since a wrong length
+ * desynchronises the connection (response smuggling).
  */
 export function parseContentLength(values: string[]): number {
   let result = -1;
   for (const v of values) {
-    for (const part of v.split(',')) {
-      const s = part.trim();
-      if (s.length === 0 || s.length > 15) throw new ProtocolError(`invalid Content-Length ${JSON.stringify(v.slice(0, 32))}`, { protocol: 'http', phase: 'headers' });
-      for (let i = 0; i < s.length; i++) {
+    let start = 0;
+    for (;;) {
+      const comma = v.indexOf(',', start);
+      const s = v.slice(start, comma === -1 ? v.length : comma);
+      let a = 0;
+      let b = s.length;
+      while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+      while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+      if (a === b) throw badLength(v);
+      let n = 0;
+      let digits = 0;
+      for (let i = a; i < b; i++) {
         const c = s.charCodeAt(i);
-        if (c < 48 || c > 57) throw new ProtocolError(`invalid Content-Length ${JSON.stringify(v.slice(0, 32))}`, { protocol: 'http', phase: 'headers' });
+        if (c < 48 || c > 57) throw badLength(v);
+        if (n > 0 || c !== 48) digits++;
+        if (digits > 15) throw badLength(v);
+        n = n * 10 + (c - 48);
       }
-      const n = Number(s);
-      if (result !== -1 && n !== result) throw new ProtocolError('conflicting Content-Length values', { protocol: 'http', phase: 'headers' });
+      if (result !== -1 && n !== result) throw new ProtocolError('conflicting Content-Length values', P);
       result = n;
+      if (comma === -1) break;
+      start = comma + 1;
     }
   }
   return result;
+}
+
+function badLength(v: string): ProtocolError {
+  return new ProtocolError(`invalid Content-Length ${JSON.stringify(v.slice(0, 32))}`, P);
 }
