@@ -1,0 +1,215 @@
+/**
+ * urlopen's ftp: and ftps: scheme (RFC 1738 §3.2).
+ *
+ * - `ftp://[user[:password]@]host[:port]/dir/…/file[;type=a|i|d]`: each
+ *   directory segment is a CWD (percent-decoded; a segment decoding to a
+ *   `/` — other than a leading `%2F` for an absolute path — is refused),
+ *   then RETR of the last one. `;type=a` transfers in ASCII, `;type=d` and
+ *   `listOnly` list names (NLST), a trailing `/` lists the directory (LIST)
+ *   as text.
+ * - `ftps://` is implicit FTPS (port 990), as in curl; explicit FTPS on an
+ *   ftp:// URL is `ftpSecure: 'explicit'` (curl --ssl-reqd).
+ * - Credentials from `options.user`/`password`, else from the URL, else anonymous.
+ * - `method: 'PUT'` with a body stores it (STOR); `HEAD` asks SIZE/MDTM only.
+ * - `range` resumes with REST; a range end stops the transfer (ABOR) there.
+ *
+ * Status: retrievals and listings answer 200 — the FTP final reply (226)
+ * only arrives after the body, when the response has long been returned; it
+ * is then in `raw.finalReply`. An upload answers its final reply's code
+ * (226), which it knows. Headers are synthesized: Content-Length (from SIZE,
+ * less a range start), Last-Modified (MDTM), Content-Type (by extension, or
+ * text/plain for listings).
+ *
+ * @module
+ */
+import { InputError } from '../../errors.js';
+import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../protocols/ftp/client.js';
+import { checkArg } from '../../protocols/ftp/core/path.js';
+import type { Download } from '../../protocols/ftp/transfer.js';
+import { checkRange, limitBody } from '../body.js';
+import { typeForName } from '../mime.js';
+import { percentDecode } from '../percent.js';
+import { UrlResponse } from '../response.js';
+import type { OpenBody, OpenOptions, Opener } from '../types.js';
+
+/** ftp-only extras on top of {@link OpenOptions}. */
+export interface FtpOpenOptions extends OpenOptions {
+  /** For ftp:// URLs: 'explicit' asks AUTH TLS first (curl --ssl-reqd). ftps:// is always implicit. */
+  ftpSecure?: FtpSecurity | undefined;
+}
+
+/** What `raw` holds on an FTP response. */
+export interface FtpRawInfo {
+  /** The preliminary reply (150/125), or the final one for uploads. */
+  reply: { code: number; text: string } | undefined;
+  /** The transfer, whose `finalReply` is set once the body has been read. */
+  download: Download | undefined;
+}
+
+interface FtpTarget {
+  dirs: string[];
+  file: string;
+  type: 'a' | 'i' | 'd' | undefined;
+  isDir: boolean;
+}
+
+/** Splits an RFC 1738 path into CWD segments, the file, and `;type=`. */
+export function parseFtpPath(pathname: string): FtpTarget {
+  let path = pathname.replace(/^\//, '');
+  let type: FtpTarget['type'];
+  const m = /;type=([aidAID])$/.exec(path);
+  if (m) {
+    type = m[1]!.toLowerCase() as FtpTarget['type'];
+    path = path.slice(0, m.index);
+  }
+  const raw = path.split('/');
+  const segs = raw.map((s, i) => {
+    const d = percentDecode(s).toString('utf8');
+    checkArg(d, 'URL path segment');
+    if (d.includes('/') && !(i === 0 && d.startsWith('/') && !d.slice(1).includes('/'))) {
+      throw new InputError(`the URL path segment ${JSON.stringify(d)} holds an encoded "/"`, { protocol: 'ftp' });
+    }
+    return d;
+  });
+  const file = segs.pop() ?? '';
+  return { dirs: segs.filter((s) => s !== ''), file, type, isDir: file === '' };
+}
+
+function decodeCredential(s: string): string {
+  return s === '' ? '' : percentDecode(s).toString('utf8');
+}
+
+async function* bodyOf(src: OpenBody): AsyncGenerator<Uint8Array> {
+  if (typeof src === 'string') yield Buffer.from(src, 'utf8');
+  else if (src instanceof Uint8Array) yield src;
+  else yield* src as AsyncIterable<Uint8Array>;
+}
+
+/** Opens an ftp:// or ftps:// URL (see the module notes). */
+export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
+  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  if (scheme !== 'ftp' && scheme !== 'ftps') throw new InputError(`openFtp cannot open ${scheme}: URLs`);
+  if (url.search) throw new InputError('ftp URLs have no query part', { protocol: 'ftp' });
+  const target = parseFtpPath(url.pathname);
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT' && method !== 'POST') throw new InputError(`ftp does not support method ${method}`, { protocol: 'ftp' });
+  if (options.headers && (Array.isArray(options.headers) ? options.headers.length : Object.keys(options.headers).length)) {
+    throw new InputError('ftp has no request headers', { protocol: 'ftp' });
+  }
+  const range = checkRange(options.range, (m) => new InputError(m, { protocol: 'ftp' }));
+  const upload = method === 'PUT' || method === 'POST';
+  if (upload && (options.body === undefined || target.isDir)) throw new InputError('an ftp upload needs a body and a file name', { protocol: 'ftp' });
+
+  const signals = [options.signal, options.timeout ? AbortSignal.timeout(options.timeout) : undefined].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const secure: FtpSecurity = scheme === 'ftps' ? 'implicit' : (options.ftpSecure ?? false);
+  const connect: FtpConnectOptions = {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : undefined,
+    user: options.user ?? (url.username ? decodeCredential(url.username) : undefined),
+    password: options.password ?? (url.username ? decodeCredential(url.password) : undefined),
+    secure,
+    tls: options.tls,
+    timeout: options.connectTimeout ?? options.timeout,
+    dataTimeout: options.timeout,
+    signal,
+    trace: options.trace,
+    lookup: options.lookup,
+    activeMode: options.activeMode,
+  };
+  const client = await FtpClient.connect(connect);
+  try {
+    for (const d of target.dirs) await client.cd(d);
+    const shown = url.href;
+    if (upload) {
+      const reply = await client.store(target.file, bodyOf(options.body!), {
+        signal,
+        ascii: target.type === 'a',
+        offset: range?.start,
+        expectedSize: options.bodyLength,
+        onProgress: options.onProgress,
+      });
+      await client.quit();
+      return new UrlResponse({
+        url: shown,
+        status: reply.code,
+        statusText: reply.lines[0] ?? '',
+        protocol: 'ftp',
+        headers: new Headers(),
+        body: (async function* () {})(),
+        raw: { reply: { code: reply.code, text: reply.text }, download: undefined } satisfies FtpRawInfo,
+      });
+    }
+    const listing = target.isDir || target.type === 'd';
+    const headers = new Headers();
+    let dl: Download | undefined;
+    let total: number | undefined;
+    if (listing) {
+      headers.set('Content-Type', 'text/plain; charset=utf-8');
+      if (method === 'HEAD') {
+        await client.quit();
+        return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () {})() });
+      }
+      const name = target.isDir ? undefined : target.file;
+      const text = options.listOnly || target.type === 'd' ? (await client.nlst(name, { signal })).map((n) => n + '\n').join('') : await client.listRaw(name, { signal });
+      const bytes = Buffer.from(text, 'utf8');
+      headers.set('Content-Length', String(bytes.length));
+      await client.quit();
+      return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () { if (bytes.length) yield bytes; })() });
+    }
+    const { size, modified } = await client.stat(target.file);
+    headers.set('Content-Type', typeForName(target.file));
+    if (modified) headers.set('Last-Modified', modified.toUTCString());
+    if (size !== undefined && target.type !== 'a') {
+      const start = Math.min(range?.start ?? 0, size);
+      const end = range?.end !== undefined ? Math.min(range.end + 1, size) : size;
+      total = Math.max(0, end - start);
+      headers.set('Content-Length', String(total));
+    }
+    if (method === 'HEAD' || total === 0) {
+      await client.quit();
+      return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () {})() });
+    }
+    dl = await client.retrieve(target.file, {
+      signal,
+      ascii: target.type === 'a',
+      offset: range?.start,
+      expectedSize: range?.end === undefined ? total : undefined,
+      onProgress: options.onProgress,
+    });
+    const download = dl;
+    const want = range?.end !== undefined ? range.end - (range.start ?? 0) + 1 : undefined;
+    let body: AsyncIterable<Uint8Array> = (async function* () {
+      let left = want ?? Infinity;
+      try {
+        for await (const chunk of download) {
+          if (chunk.length >= left) {
+            yield chunk.subarray(0, left);
+            break; // leaving the loop cancels the rest with ABOR
+          }
+          left -= chunk.length;
+          yield chunk;
+        }
+      } finally {
+        await client.quit().catch(() => {});
+      }
+    })();
+    if (options.maxBodySize !== undefined) body = limitBody(body, options.maxBodySize, 'ftp');
+    return new UrlResponse({
+      url: shown,
+      status: 200,
+      statusText: dl.reply.lines[0] ?? '',
+      protocol: 'ftp',
+      headers,
+      body,
+      cancel: async () => {
+        await download.cancel().catch(() => {});
+        await client.quit().catch(() => {});
+      },
+      raw: { reply: { code: dl.reply.code, text: dl.reply.text }, download: dl } satisfies FtpRawInfo,
+    });
+  } catch (e) {
+    await client.close().catch(() => {});
+    throw e;
+  }
+};
