@@ -24,6 +24,7 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
   #source: BodySource | undefined;
   #used = false;
   #received = 0;
+  #onFinish: Array<() => void> | undefined;
   readonly #highWater: number;
 
   constructor(highWaterMark = 1024 * 1024) {
@@ -48,6 +49,18 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     return this.#done || this.#error !== undefined;
   }
 
+  /** Runs `fn` once the producer is finished (ended, failed or cancelled); at once if it already is. */
+  onFinish(fn: () => void): void {
+    if (this.#done || this.#error) fn();
+    else (this.#onFinish ??= []).push(fn);
+  }
+
+  #finished(): void {
+    const hooks = this.#onFinish;
+    this.#onFinish = undefined;
+    if (hooks) for (const fn of hooks) fn();
+  }
+
   /** Producer: adds bytes. Returns false when the consumer is behind and the producer should pause. */
   push(chunk: Buffer): boolean {
     if (this.#done || this.#error) return true;
@@ -68,6 +81,7 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     if (this.#done || this.#error) return;
     this.#done = true;
     if (this.#queued === 0) this.#settle();
+    this.#finished();
   }
 
   /** Producer: the body failed; queued bytes are still delivered first. */
@@ -75,6 +89,7 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     if (this.#done || this.#error) return;
     this.#error = err;
     if (this.#queued === 0) this.#settle();
+    this.#finished();
   }
 
   #settle(): void {
@@ -126,6 +141,7 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     this.#error = undefined;
     this.#settle();
     if (!wasDone) this.#source?.cancel();
+    this.#finished();
   }
 
   /** Alias of cancel, in undici's words. */

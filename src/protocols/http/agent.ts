@@ -1,0 +1,169 @@
+import type { DialError } from '../../errors.js';
+import type { LookupFunction } from '../../socket/connect.js';
+import { Socket } from '../../socket/socket.js';
+import type { TLSOptions } from '../../socket/tls.js';
+import type { ByteStream } from '../../socket/types.js';
+import type { Tracer } from '../../trace.js';
+import type { HttpLimits } from './core/response-parser.js';
+import { Pool } from './pool.js';
+import { connectThroughProxy } from './tunnel.js';
+
+/** Where a request goes: scheme, host (no IPv6 brackets) and port. */
+export interface Origin {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port: number;
+}
+
+/** How to reach an origin: everything that makes one connection unlike another. */
+export interface ConnectSettings {
+  /** TLS settings for https (already merged with `insecure`). */
+  tls?: TLSOptions | undefined;
+  lookup?: LookupFunction | undefined;
+  /** Connect to this Unix socket instead of the host. */
+  unixSocket?: string | undefined;
+  /** A proxy URL the connect factory should go through. */
+  proxy?: URL | undefined;
+}
+
+/** Per-connection facts the factory receives. */
+export interface ConnectFactoryOptions extends ConnectSettings {
+  signal?: AbortSignal | undefined;
+  /** Bound on resolve + connect + TLS, ms. */
+  timeout?: number | undefined;
+  trace?: Tracer | undefined;
+}
+
+/**
+ * Opens a transport to `origin`, TLS included for https. Inject one to add
+ * proxies, Unix sockets or test doubles.
+ */
+export type ConnectFactory = (origin: Origin, options: ConnectFactoryOptions) => Promise<ByteStream>;
+
+/** Settings of an {@link Agent}; the pool settings apply to each origin's pool. */
+export interface AgentOptions {
+  /** Connections per origin (default 16). */
+  connections?: number | undefined;
+  /** Requests in flight per connection; above 1 enables pipelining (default 1). */
+  pipelining?: number | undefined;
+  /** Idle keep-alive connections are closed after this many ms (default 4000). */
+  idleTimeout?: number | undefined;
+  keepAliveMargin?: number | undefined;
+  maxQueue?: number | undefined;
+  limits?: Partial<HttpLimits> | undefined;
+  /** Opens connections (default: {@link defaultConnect}). */
+  connect?: ConnectFactory | undefined;
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(o: object | undefined): number {
+  if (!o) return 0;
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = nextId++));
+  return id;
+}
+
+/** The key of a pool: origin plus every setting that changes what the connection is. */
+export function poolKey(origin: Origin, s: ConnectSettings): string {
+  const t = s.tls;
+  const tlsKey = t
+    ? [t.rejectUnauthorized === false ? 'k' : 'v', t.servername ?? '', idOf(t.ca as object | undefined), idOf(t.cert as object | undefined), idOf(t.checkServerIdentity)].join(',')
+    : '';
+  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}`;
+}
+
+/**
+ * The default factory: TCP (Happy Eyeballs over every address) or a Unix
+ * socket, then TLS for https with verification on and ALPN http/1.1.
+ */
+export const defaultConnect: ConnectFactory = async (origin, o) => {
+  if (o.proxy) return connectThroughProxy(origin, o);
+  const trace = o.trace;
+  const where = o.unixSocket ?? `${origin.hostname} port ${origin.port}`;
+  trace?.({ kind: '*', text: `Connecting to ${where}`, protocol: 'http' });
+  const tls = origin.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'], servername: o.unixSocket ? origin.hostname : undefined, ...o.tls } : undefined;
+  const s = o.unixSocket
+    ? await Socket.connect({ path: o.unixSocket, tls, timeout: o.timeout, signal: o.signal })
+    : await Socket.connect({ host: origin.hostname, port: origin.port, lookup: o.lookup, tls, timeout: o.timeout, signal: o.signal });
+  if (trace) {
+    const r = s.remoteAddress;
+    trace({ kind: '*', text: 'path' in r ? `Connected to ${where}` : `Connected to ${origin.hostname} (${r.address}) port ${r.port}`, protocol: 'http' });
+    if (s.encrypted) {
+      const cert = s.peerCertificate;
+      trace({ kind: '*', text: `TLS established${s.alpnProtocol ? `, ALPN ${s.alpnProtocol}` : ''}${cert?.subject?.CN ? `, server certificate CN=${cert.subject.CN}` : ''}`, protocol: 'tls' });
+    }
+  }
+  return s;
+};
+
+/**
+ * Keeps one {@link Pool} per origin (and per set of connection settings:
+ * TLS trust, lookup, Unix socket, proxy), created on first use and dropped
+ * when it has nothing open. Share one agent to share connections.
+ */
+export class Agent {
+  readonly #o: AgentOptions;
+  readonly #pools = new Map<string, Pool>();
+  #closed = false;
+
+  constructor(options: AgentOptions = {}) {
+    this.#o = options;
+  }
+
+  /** The pool for `origin` reached with `settings`. */
+  pool(origin: Origin, settings: ConnectSettings = {}): Pool {
+    const key = poolKey(origin, settings);
+    let p = this.#pools.get(key);
+    if (p && !p.closed) return p;
+    const connect = this.#o.connect ?? defaultConnect;
+    const label = settings.unixSocket ? `${settings.unixSocket}` : `${origin.hostname.includes(':') ? `[${origin.hostname}]` : origin.hostname}:${origin.port}`;
+    p = new Pool({
+      connect: (co) => connect(origin, { ...settings, ...co }),
+      connections: this.#o.connections,
+      pipelining: this.#o.pipelining,
+      idleTimeout: this.#o.idleTimeout,
+      keepAliveMargin: this.#o.keepAliveMargin,
+      maxQueue: this.#o.maxQueue,
+      limits: this.#o.limits,
+      label,
+      onEmpty: (emptied) => {
+        if (this.#pools.get(key) === emptied) this.#pools.delete(key);
+      },
+    });
+    if (this.#closed) void p.close();
+    this.#pools.set(key, p);
+    return p;
+  }
+
+  /** Pools currently held (for tests and meters). */
+  get pools(): ReadonlyMap<string, Pool> {
+    return this.#pools;
+  }
+
+  /** Lets in-flight requests finish, then closes every connection. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#pools.values()].map((p) => p.close()));
+    this.#pools.clear();
+  }
+
+  /** Drops every connection now. */
+  destroy(err?: DialError): void {
+    this.#closed = true;
+    for (const p of this.#pools.values()) p.destroy(err);
+    this.#pools.clear();
+  }
+}
+
+let globalAgent = new Agent();
+
+/** The agent `request()` uses when given none. */
+export function getGlobalAgent(): Agent {
+  return globalAgent;
+}
+
+/** Replaces the global agent (the old one is not closed). */
+export function setGlobalAgent(agent: Agent): void {
+  globalAgent = agent;
+}

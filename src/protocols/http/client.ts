@@ -1,0 +1,232 @@
+import { DialError, InputError, TimeoutError, toDialError } from '../../errors.js';
+import type { LookupFunction } from '../../socket/connect.js';
+import type { TLSOptions } from '../../socket/tls.js';
+import type { Tracer } from '../../trace.js';
+import { Agent, getGlobalAgent, type ConnectSettings, type Origin } from './agent.js';
+import { basicCredentials, urlCredentials } from './auth/basic.js';
+import { withPhase, type Exchange, type ExchangeResponse, type HttpProgress } from './connection.js';
+import { HeaderList, type HeadersInit } from './core/headers.js';
+import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
+import { prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
+import { HttpResponse } from './response.js';
+import { resolveProxy } from './proxy-route.js';
+
+/** Options of {@link request}. Every one is optional. */
+export interface RequestOptions {
+  /** 'GET', or 'POST' when a body is given. Sent as given (methods are case-sensitive). */
+  method?: string | undefined;
+  headers?: HeadersInit | HeaderList | undefined;
+  /** Bytes, text, a form, or a stream of chunks (sent chunked unless Content-Length is given). */
+  body?: BodyInit | null | undefined;
+  /** A value sent as JSON with `Content-Type: application/json`. */
+  json?: unknown;
+  signal?: AbortSignal | undefined;
+  /** Bound on the whole request, body included, ms (curl --max-time). */
+  timeout?: number | undefined;
+  /** Bound on resolve + connect + TLS, ms. */
+  connectTimeout?: number | undefined;
+  /** Bound from the end of sending to the response head, ms. */
+  headersTimeout?: number | undefined;
+  /** Bound on silence while the body arrives, ms. */
+  bodyTimeout?: number | undefined;
+  /** The agent whose pools carry the request (default: the global agent). */
+  agent?: Agent | undefined;
+  /** Redirects followed; 0 (the default) returns the 3xx itself. */
+  maxRedirects?: number | undefined;
+  tls?: TLSOptions | undefined;
+  /** Skip certificate verification (curl -k). */
+  insecure?: boolean | undefined;
+  lookup?: LookupFunction | undefined;
+  /** Talk to this Unix socket instead of the URL's host. */
+  unixSocket?: string | undefined;
+  /** Proxy URL; null = none, even when the environment names one; undefined = the environment's. */
+  proxy?: string | null | undefined;
+  /** Hosts that bypass the proxy (curl --noproxy). */
+  noProxy?: string | undefined;
+  /** Ask for compressed content and decode it (curl --compressed). Default false. */
+  decompress?: boolean | undefined;
+  /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */
+  auth?: { user: string; password: string } | undefined;
+  /** The caller's own credential headers, dropped like Authorization on a cross-origin redirect. */
+  secretHeaders?: string[] | undefined;
+  /** Follow an https → http redirect. */
+  allowDowngrade?: boolean | undefined;
+  trace?: Tracer | undefined;
+  onUploadProgress?: ((p: HttpProgress) => void) | undefined;
+  onDownloadProgress?: ((p: HttpProgress) => void) | undefined;
+  /** Largest body accepted, bytes; past it a LimitError. */
+  maxBodySize?: number | undefined;
+  /** A byte range, inclusive (Range: bytes=start-end). */
+  range?: { start: number; end?: number | undefined } | undefined;
+  /** Requests in flight per connection when no agent is given (uses a shared pipelining agent). */
+  pipelining?: number | undefined;
+}
+
+const USER_AGENT = 'dialtone/0.1';
+const pipeliningAgents = new Map<number, Agent>();
+
+/**
+ * Sends one HTTP request and resolves once the response head has arrived;
+ * the body streams from `res.body`. Redirects are followed only when
+ * `maxRedirects` allows, and credentials never follow one to another origin.
+ *
+ * Errors are {@link DialError}s naming their phase — resolve, connect, tls,
+ * send, headers or body — and a connect failure lists every address tried.
+ *
+ * @example
+ * const res = await request('https://example.org/', { timeout: 10_000 });
+ * console.log(res.status, await res.text());
+ */
+export async function request(url: string | URL, options: RequestOptions = {}): Promise<HttpResponse> {
+  const started = parseTarget(url);
+  const creds = options.auth ?? urlCredentials(started);
+  started.username = '';
+  started.password = '';
+  const { signal, done } = deadline(options, started.href);
+  try {
+    const res = await run(started, creds, options, signal);
+    res.body.onFinish(done);
+    return res;
+  } catch (err) {
+    done();
+    throw err instanceof DialError ? withPhase(err, 'send') : toDialError(err, 'request failed', { protocol: 'http' });
+  }
+}
+
+async function run(first: URL, creds: { user: string; password: string } | undefined, options: RequestOptions, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  const headers = HeaderList.from(options.headers);
+  const declared = headers.get('content-length');
+  const prepared = prepareBody(options.body, options.json, declared !== null && /^\d{1,15}$/.test(declared) ? Number(declared) : undefined);
+  if (prepared.contentType && !headers.has('content-type')) headers.set('Content-Type', prepared.contentType);
+  if (!headers.has('user-agent')) headers.set('User-Agent', USER_AGENT);
+  if (!headers.has('accept')) headers.set('Accept', '*/*');
+  if (options.range) headers.set('Range', rangeValue(options.range));
+  const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
+  const firstOrigin = originOf(first);
+  const chain = [first.href];
+  const redirects: string[] = [];
+  let cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
+  for (;;) {
+    const sameOrigin = originOf(cur.url) === firstOrigin;
+    const r = await send(cur, sameOrigin ? creds : undefined, options, signal);
+    const location = r.headers.get('location');
+    if ((options.maxRedirects ?? 0) > 0 && isRedirect(r.status) && location !== null) {
+      r.body.cancel();
+      const plan = planRedirect(cur, r.status, location, chain, {
+        maxRedirects: options.maxRedirects ?? 0,
+        allowDowngrade: options.allowDowngrade,
+        secretHeaders: options.secretHeaders,
+      });
+      options.trace?.({ kind: '*', text: `Following ${r.status} redirect to ${plan.url.href}`, protocol: 'http' });
+      if (plan.dropped.length > 0) options.trace?.({ kind: '*', text: `Not sending ${plan.dropped.join(', ')} to ${originOf(plan.url)}`, protocol: 'http' });
+      redirects.push(cur.url.href);
+      chain.push(plan.url.href);
+      cur = plan;
+      continue;
+    }
+    return new HttpResponse({
+      url: cur.url.href,
+      status: r.status,
+      statusText: r.reason,
+      httpVersion: r.version,
+      headers: r.headers,
+      redirects,
+      body: r.body,
+    });
+  }
+}
+
+/** One request on the wire, no redirects. */
+async function send(cur: RedirectRequest, creds: { user: string; password: string } | undefined, options: RequestOptions, signal: AbortSignal | undefined): Promise<ExchangeResponse> {
+  const u = cur.url;
+  const https = u.protocol === 'https:';
+  const origin: Origin = { protocol: https ? 'https:' : 'http:', hostname: bareHost(u.hostname), port: Number(u.port) || (https ? 443 : 80) };
+  const headers = HeaderList.from(cur.headers);
+  if (creds && !headers.has('authorization')) headers.set('Authorization', basicCredentials(creds.user, creds.password));
+  const route = resolveProxy(u, options);
+  const settings: ConnectSettings = {
+    tls: https ? tlsSettings(options) : undefined,
+    lookup: options.lookup,
+    unixSocket: options.unixSocket,
+    proxy: route.proxy,
+  };
+  for (const [k, v] of route.headers) if (!headers.has(k)) headers.set(k, v);
+  const agent = options.agent ?? agentFor(options.pipelining);
+  const pool = agent.pool(route.poolOrigin ?? origin, settings);
+  const x: Exchange = {
+    method: cur.method,
+    target: route.absoluteForm ? u.href.replace(/#.*$/s, '') : (u.pathname + u.search || '/'),
+    host: headers.get('host') ?? u.host,
+    headers,
+    body: cur.body,
+    expectContinue: /100-continue/i.test(headers.get('expect') ?? ''),
+    signal,
+    headersTimeout: options.headersTimeout,
+    bodyTimeout: options.bodyTimeout,
+    maxBodySize: options.maxBodySize,
+    trace: options.trace,
+    onUploadProgress: options.onUploadProgress,
+    onDownloadProgress: options.onDownloadProgress,
+  };
+  return pool.request(x, { connectTimeout: options.connectTimeout });
+}
+
+function agentFor(depth: number | undefined): Agent {
+  if (!depth || depth <= 1) return getGlobalAgent();
+  let a = pipeliningAgents.get(depth);
+  if (!a) pipeliningAgents.set(depth, (a = new Agent({ pipelining: depth })));
+  return a;
+}
+
+function tlsSettings(options: RequestOptions): TLSOptions {
+  const t: TLSOptions = { ...options.tls };
+  if (options.insecure) t.rejectUnauthorized = false;
+  return t;
+}
+
+/** Parses the URL and refuses anything but http(s). */
+function parseTarget(url: string | URL): URL {
+  let u: URL;
+  try {
+    u = new URL(String(url));
+  } catch (err) {
+    throw new InputError(`invalid URL ${JSON.stringify(String(url).slice(0, 200))}`, { protocol: 'http', phase: 'send', cause: err });
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new InputError(`request() speaks http and https, not ${u.protocol}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'http', phase: 'send' });
+  if (!u.hostname) throw new InputError(`URL ${u.href} has no host`, { protocol: 'http', phase: 'send' });
+  return u;
+}
+
+function rangeValue(r: { start: number; end?: number | undefined }): string {
+  const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
+  if (!ok(r.start) || (r.end !== undefined && (!ok(r.end) || r.end < r.start)))
+    throw new InputError(`invalid range ${JSON.stringify(r)}`, { protocol: 'http', phase: 'send' });
+  return `bytes=${r.start}-${r.end ?? ''}`;
+}
+
+function bareHost(h: string): string {
+  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
+}
+
+/** Joins the caller's signal and the total timeout into one signal; `done` releases both. */
+function deadline(options: RequestOptions, href: string): { signal: AbortSignal | undefined; done: () => void } {
+  const total = options.timeout;
+  if (!total || total <= 0) return { signal: options.signal, done: () => {} };
+  const ctl = new AbortController();
+  const outer = options.signal;
+  const onOuter = () => ctl.abort(outer!.reason);
+  if (outer?.aborted) ctl.abort(outer.reason);
+  else outer?.addEventListener('abort', onOuter, { once: true });
+  const timer = setTimeout(() => ctl.abort(new TimeoutError(`request to ${href} timed out after ${total} ms`, { timeout: total, protocol: 'http' })), total);
+  timer.unref();
+  return {
+    signal: ctl.signal,
+    done: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuter);
+    },
+  };
+}
+
+export type { PreparedBody };

@@ -1,0 +1,611 @@
+import { AbortError, DialError, InputError, LimitError, NetworkError, ProtocolError, TimeoutError, toDialError } from '../../errors.js';
+import type { ByteStream } from '../../socket/types.js';
+import { maskSecrets, type Tracer } from '../../trace.js';
+import { BodyStream } from './body-stream.js';
+import type { HeaderList } from './core/headers.js';
+import { frameChunk, lastChunk, serializeHead, type RequestFraming } from './core/request.js';
+import { ResponseParser, type HttpLimits, type ResponseEvent, type ResponseHead } from './core/response-parser.js';
+import { chunksOf, type PreparedBody } from './request-body.js';
+
+/** How far a transfer has got; `total` is undefined when unknown. */
+export interface HttpProgress {
+  direction: 'upload' | 'download';
+  transferred: number;
+  total: number | undefined;
+}
+
+/** One request as the connection sends it: everything already validated and resolved. */
+export interface Exchange {
+  method: string;
+  /** The request-target: origin-form `/path?q`, or absolute-form through a forward proxy. */
+  target: string;
+  /** The Host header value. */
+  host: string;
+  headers: HeaderList;
+  body: PreparedBody;
+  /** Send the head, then wait for 100 Continue (or `continueTimeout`) before the body. */
+  expectContinue?: boolean | undefined;
+  /** How long to wait for 100 Continue before sending the body anyway (default 1000 ms). */
+  continueTimeout?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Bound from the end of sending to the response head, ms. */
+  headersTimeout?: number | undefined;
+  /** Bound on the silence between two pieces of the body, ms. */
+  bodyTimeout?: number | undefined;
+  /** Bytes of body accepted before a LimitError. */
+  maxBodySize?: number | undefined;
+  trace?: Tracer | undefined;
+  onUploadProgress?: ((p: HttpProgress) => void) | undefined;
+  onDownloadProgress?: ((p: HttpProgress) => void) | undefined;
+  /** Bytes a body may queue unread before reading pauses (default 1 MiB). */
+  highWaterMark?: number | undefined;
+}
+
+/** The response to one exchange: its head and a streaming body. */
+export interface ExchangeResponse {
+  status: number;
+  reason: string;
+  version: '1.0' | '1.1';
+  headers: HeaderList;
+  contentLength: number | undefined;
+  body: BodyStream;
+  /** Whether the connection had carried an earlier request. */
+  reused: boolean;
+}
+
+/** Connection-wide settings. */
+export interface ConnectionOptions {
+  limits?: Partial<HttpLimits> | undefined;
+  /** Subtracted from a server's `Keep-Alive: timeout` so we never race its close (default 1000 ms). */
+  keepAliveMargin?: number | undefined;
+  /** Bytes of an abandoned body read and thrown away to save the connection (default 64 KiB). */
+  drainCap?: number | undefined;
+  /** Called when the connection can take another request. */
+  onFree?: ((c: HttpConnection) => void) | undefined;
+  /** Called once when the connection is closed for good. */
+  onClose?: ((c: HttpConnection) => void) | undefined;
+  /** For messages: `host:port`. */
+  label?: string | undefined;
+}
+
+/** Errors after which the request may be sent again on a fresh connection: nothing of its response arrived. */
+const retryable = new WeakSet<object>();
+
+/** True when `err` failed a request on a reused connection before any byte of its response: a retry is safe for idempotent requests. */
+export function isRetryable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && retryable.has(err);
+}
+
+type Stage = 'sending' | 'waiting' | 'body' | 'done';
+
+interface Entry {
+  x: Exchange;
+  head: Buffer;
+  stage: Stage;
+  reused: boolean;
+  resolve(r: ExchangeResponse): void;
+  reject(e: Error): void;
+  body: BodyStream | undefined;
+  total: number | undefined;
+  received: number;
+  sendDone: boolean;
+  skipBody: boolean;
+  gate: (() => void) | undefined;
+  timer: NodeJS.Timeout | undefined;
+  discarding: boolean;
+  discarded: number;
+  onAbort: (() => void) | undefined;
+}
+
+const CHUNK_COALESCE = 16 * 1024;
+const KEEP_ALIVE_TIMEOUT = /timeout\s*=\s*(\d{1,9})/i;
+
+/**
+ * One HTTP/1.1 connection over any {@link ByteStream}: writes requests
+ * (Content-Length or chunked, honouring the stream's back-pressure), feeds
+ * every received Buffer to the sans-IO {@link ResponseParser} without copying,
+ * and hands each response over as a head plus a {@link BodyStream}.
+ *
+ * Several requests may be in flight (pipelining); responses are matched in
+ * order. The connection reads all the time, even when idle, so a server's
+ * close is noticed before the connection is reused.
+ */
+export class HttpConnection {
+  readonly stream: ByteStream;
+  readonly #parser: ResponseParser;
+  readonly #queue: Entry[] = [];
+  readonly #opts: ConnectionOptions;
+  readonly #label: string;
+  #sendChain: Promise<void> = Promise.resolve();
+  #state: 'open' | 'closing' | 'closed' = 'open';
+  #keepAlive = true;
+  #expiresAt = Infinity;
+  #completed = 0;
+  #reading = false;
+  #paused = false;
+  #resumeReading: (() => void) | undefined;
+  #reserved = 0;
+  #error: DialError | undefined;
+
+  constructor(stream: ByteStream, options: ConnectionOptions = {}) {
+    this.stream = stream;
+    this.#opts = options;
+    this.#label = options.label ?? 'server';
+    this.#parser = new ResponseParser(options.limits);
+    this.#setRef(false);
+    void this.#readLoop();
+  }
+
+  /** Requests sent (or reserved) whose responses have not ended. */
+  get pending(): number {
+    return this.#queue.length + this.#reserved;
+  }
+  /** Responses completed on this connection. */
+  get completed(): number {
+    return this.#completed;
+  }
+  /** False once closed, after `Connection: close`, or past the server's keep-alive timeout. */
+  get reusable(): boolean {
+    return this.#state === 'open' && this.#keepAlive && Date.now() < this.#expiresAt;
+  }
+  get closed(): boolean {
+    return this.#state === 'closed';
+  }
+  /** When the server's Keep-Alive hint says the connection dies (ms since epoch), minus the margin. */
+  get expiresAt(): number {
+    return this.#expiresAt;
+  }
+
+  /** Holds a slot for a request about to be sent (the pool hands a connection over asynchronously). */
+  reserve(): void {
+    this.#reserved++;
+  }
+  /** Gives a reserved slot back unused. */
+  unreserve(): void {
+    if (this.#reserved > 0) this.#reserved--;
+    if (this.#queue.length + this.#reserved === 0 && this.reusable) this.#opts.onFree?.(this);
+  }
+
+  /**
+   * Sends one request and resolves with its response head. Caller input is
+   * checked before any byte is written: an unsafe method, target or header
+   * is an InputError and the connection is untouched.
+   */
+  request(x: Exchange): Promise<ExchangeResponse> {
+    if (this.#reserved > 0) this.#reserved--;
+    const framing = framingOf(x.body);
+    const head = serializeHead(x.method, x.target, x.host, x.headers, framing);
+    if (this.#state !== 'open') {
+      const err = this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' });
+      const e = new NetworkError('DIAL_E_CLOSED', err.message, { protocol: 'http', phase: 'send', cause: err });
+      if (this.#completed > 0) retryable.add(e);
+      return Promise.reject(e);
+    }
+    if (x.signal?.aborted) return Promise.reject(new AbortError('request aborted', { cause: x.signal.reason, protocol: 'http', phase: 'send' }));
+    return new Promise<ExchangeResponse>((resolve, reject) => {
+      const entry: Entry = {
+        x,
+        head,
+        stage: 'sending',
+        reused: this.#completed > 0 || this.#queue.length > 0,
+        resolve,
+        reject,
+        body: undefined,
+        total: undefined,
+        received: 0,
+        sendDone: false,
+        skipBody: false,
+        gate: undefined,
+        timer: undefined,
+        discarding: false,
+        discarded: 0,
+        onAbort: undefined,
+      };
+      if (x.signal) {
+        entry.onAbort = () => this.#fail(abortError(x.signal!, phaseOf(entry)));
+        x.signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+      this.#queue.push(entry);
+      this.#parser.expect(x.method);
+      this.#setRef(true);
+      this.#sendChain = this.#sendChain.then(() => this.#send(entry));
+    });
+  }
+
+  /** Closes once in-flight responses are done (at once when idle). */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return;
+    if (this.#queue.length > 0) {
+      this.#keepAlive = false;
+      this.#state = 'closing';
+      return;
+    }
+    this.#shut();
+    await this.stream.close().catch(() => {});
+  }
+
+  /** Drops the connection at once; anything in flight fails with `err`. */
+  destroy(err?: DialError): void {
+    this.#fail(err ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} was destroyed`, { protocol: 'http' }));
+  }
+
+  // ---- sending -------------------------------------------------------------
+
+  async #send(entry: Entry): Promise<void> {
+    if (entry.stage === 'done' || this.#state === 'closed') return;
+    const { x } = entry;
+    const s = this.stream;
+    traceHead(x.trace, entry.head);
+    try {
+      const body = x.body;
+      const total = body.kind === 'bytes' ? body.data.length : body.kind === 'stream' ? body.length : 0;
+      let sent = 0;
+      const progress = (n: number) => {
+        sent += n;
+        x.onUploadProgress?.({ direction: 'upload', transferred: sent, total });
+      };
+      if (body.kind === 'none' || (body.kind === 'bytes' && !x.expectContinue && body.data.length <= CHUNK_COALESCE)) {
+        // Everything goes in one write; once handed over, the request is complete as far as framing goes.
+        entry.sendDone = true;
+        await s.send(body.kind === 'bytes' && body.data.length ? Buffer.concat([entry.head, body.data]) : entry.head);
+        if (body.kind === 'bytes' && body.data.length) progress(body.data.length);
+      } else {
+        await s.send(entry.head);
+        if (x.expectContinue) await this.#awaitContinue(entry);
+        if (entry.skipBody || (entry.stage as Stage) === 'done') {
+          this.#keepAlive = false;
+        } else if (body.kind === 'bytes') {
+          await s.send(body.data);
+          progress(body.data.length);
+        } else if (body.kind === 'stream') {
+          await this.#sendStream(entry, body.source, body.length, progress);
+        }
+      }
+      entry.sendDone = true;
+      if (entry.stage === 'sending') {
+        entry.stage = 'waiting';
+        this.#arm(entry, x.headersTimeout, 'headers');
+      }
+    } catch (err) {
+      // The server may have answered and closed before reading all we sent
+      // (an early 413): then the response, not the write error, is the outcome.
+      const stage = entry.stage as Stage;
+      if (stage === 'body' || stage === 'done' || (this.#queue[0] === entry && this.#parser.responseStarted)) {
+        this.#keepAlive = false;
+        return;
+      }
+      const e = err instanceof InputError ? err : withPhase(toDialError(err, `sending the request to ${this.#label} failed`), 'send');
+      this.#fail(e);
+    }
+  }
+
+  async #sendStream(entry: Entry, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, length: number | undefined, progress: (n: number) => void): Promise<void> {
+    const s = this.stream;
+    let n = 0;
+    for await (const chunk of chunksOf(source)) {
+      if (entry.stage === 'done' || this.#state === 'closed') return;
+      if (chunk.length === 0) continue;
+      n += chunk.length;
+      if (length !== undefined) {
+        if (n > length) throw new InputError(`request body is longer than its declared length ${length}`, { protocol: 'http', phase: 'send' });
+        await s.send(chunk);
+      } else if (chunk.length <= CHUNK_COALESCE) {
+        await s.send(Buffer.concat(frameChunk(chunk)));
+      } else {
+        for (const part of frameChunk(chunk)) await s.send(part);
+      }
+      progress(chunk.length);
+    }
+    if (length !== undefined && n !== length)
+      throw new InputError(`request body ended after ${n} of its declared ${length} bytes`, { protocol: 'http', phase: 'send' });
+    if (length === undefined) await s.send(lastChunk());
+  }
+
+  #awaitContinue(entry: Entry): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        entry.gate = undefined;
+        resolve();
+      }, entry.x.continueTimeout ?? 1000);
+      entry.gate = () => {
+        clearTimeout(t);
+        entry.gate = undefined;
+        resolve();
+      };
+    });
+  }
+
+  // ---- receiving -----------------------------------------------------------
+
+  async #readLoop(): Promise<void> {
+    if (this.#reading) return;
+    this.#reading = true;
+    const s = this.stream;
+    try {
+      while (this.#state !== 'closed') {
+        if (this.#paused) {
+          await new Promise<void>((resolve) => (this.#resumeReading = resolve));
+          continue;
+        }
+        const chunk = await s.recv(65536);
+        if ((this.#state as string) === 'closed') return;
+        if (chunk.length === 0) return this.#onEof();
+        this.#onBytes(chunk);
+      }
+    } catch (err) {
+      if (this.#state === 'closed') return;
+      const front = this.#queue[0];
+      this.#fail(withPhase(toDialError(err, `connection to ${this.#label} failed`), front ? phaseOf(front) : 'headers'));
+    } finally {
+      this.#reading = false;
+    }
+  }
+
+  #onBytes(chunk: Buffer): void {
+    if (this.#queue.length === 0) {
+      // Bytes nobody asked for: the stream is out of step and cannot be trusted again.
+      this.#fail(new ProtocolError(`${chunk.length} unsolicited byte(s) from ${this.#label} while idle`, { protocol: 'http', phase: 'headers' }));
+      return;
+    }
+    let events: ResponseEvent[];
+    try {
+      events = this.#parser.feed(chunk);
+    } catch (err) {
+      this.#fail(withPhase(toDialError(err, 'bad response'), phaseOf(this.#queue[0]!)));
+      return;
+    }
+    this.#dispatch(events);
+  }
+
+  #onEof(): void {
+    let events: ResponseEvent[] = [];
+    const front = this.#queue[0];
+    if (front) {
+      try {
+        events = this.#parser.eof();
+      } catch (err) {
+        const e = withPhase(toDialError(err, 'bad response'), phaseOf(front));
+        return this.#fail(e);
+      }
+    }
+    this.#dispatch(events);
+    this.#keepAlive = false;
+    if (this.#queue.length > 0) {
+      this.#fail(new NetworkError('DIAL_E_RESET', `${this.#label} closed the connection before the response began`, { protocol: 'http', phase: 'headers' }));
+    } else {
+      this.#shut();
+      void this.stream.close().catch(() => {});
+    }
+  }
+
+  #dispatch(events: ResponseEvent[]): void {
+    for (const ev of events) {
+      const entry = this.#queue[0];
+      if (!entry) return;
+      switch (ev.type) {
+        case 'informational':
+          traceResponse(entry.x.trace, ev.status, ev.reason, '1.1', ev.headers);
+          if (ev.status === 100) entry.gate?.();
+          break;
+        case 'head':
+          this.#onHead(entry, ev);
+          break;
+        case 'data':
+          this.#onData(entry, ev.bytes);
+          break;
+        case 'end':
+          this.#onEnd(entry, ev.keepAlive);
+          break;
+        case 'upgrade':
+          this.#fail(new ProtocolError(`${this.#label} switched protocols; this client speaks only HTTP/1.x here`, { protocol: 'http', phase: 'headers' }));
+          return;
+      }
+      if (this.#state === 'closed') return;
+    }
+  }
+
+  #onHead(entry: Entry, ev: ResponseHead): void {
+    traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers);
+    if (!ev.keepAlive) this.#keepAlive = false;
+    const ka = ev.headers.get('keep-alive');
+    if (ka) {
+      const m = KEEP_ALIVE_TIMEOUT.exec(ka);
+      if (m) this.#expiresAt = Math.min(this.#expiresAt, Date.now() + Number(m[1]) * 1000 - (this.#opts.keepAliveMargin ?? 1000));
+    }
+    if (entry.gate) {
+      // A final answer instead of 100 Continue: the body is not wanted.
+      entry.skipBody = true;
+      entry.gate();
+    }
+    if (!entry.sendDone) this.#keepAlive = false;
+    const max = entry.x.maxBodySize;
+    if (max !== undefined && ev.contentLength !== undefined && ev.contentLength > max) {
+      this.#fail(new LimitError(`response body of ${ev.contentLength} bytes exceeds the limit of ${max}`, { limit: max, protocol: 'http', phase: 'headers' }));
+      return;
+    }
+    const body = new BodyStream(entry.x.highWaterMark);
+    body.attach({ resume: () => this.#resume(), cancel: () => this.#cancelBody(entry) });
+    entry.body = body;
+    entry.total = ev.contentLength;
+    entry.stage = 'body';
+    this.#arm(entry, entry.x.bodyTimeout, 'body');
+    entry.resolve({
+      status: ev.status,
+      reason: ev.reason,
+      version: ev.version,
+      headers: ev.headers,
+      contentLength: ev.contentLength,
+      body,
+      reused: entry.reused,
+    });
+  }
+
+  #onData(entry: Entry, bytes: Buffer): void {
+    entry.timer?.refresh();
+    if (entry.discarding) {
+      entry.discarded += bytes.length;
+      if (entry.discarded > (this.#opts.drainCap ?? 65536)) this.#fail(new NetworkError('DIAL_E_CLOSED', 'abandoned body too large to drain', { protocol: 'http', phase: 'body' }));
+      return;
+    }
+    entry.received += bytes.length;
+    const max = entry.x.maxBodySize;
+    if (max !== undefined && entry.received > max) {
+      this.#fail(new LimitError(`response body exceeds the limit of ${max} bytes`, { limit: max, protocol: 'http', phase: 'body' }));
+      return;
+    }
+    entry.x.onDownloadProgress?.({ direction: 'download', transferred: entry.received, total: entry.total });
+    if (!entry.body!.push(bytes)) this.#paused = true;
+  }
+
+  #onEnd(entry: Entry, keepAlive: boolean): void {
+    this.#queue.shift();
+    this.#settle(entry);
+    this.#completed++;
+    entry.body?.end();
+    if (!keepAlive || !entry.sendDone) this.#keepAlive = false;
+    if (!this.reusable || this.#state === 'closing') {
+      if (this.#queue.length === 0) {
+        this.#shut();
+        void this.stream.close().catch(() => {});
+      }
+      return;
+    }
+    if (this.#queue.length === 0) this.#setRef(false);
+    this.#opts.onFree?.(this);
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    const r = this.#resumeReading;
+    this.#resumeReading = undefined;
+    r?.();
+  }
+
+  /** The consumer dropped the body: read a little more to keep the connection, or drop it. */
+  #cancelBody(entry: Entry): void {
+    if (entry.stage === 'done') return;
+    const cap = this.#opts.drainCap ?? 65536;
+    const left = entry.total === undefined ? undefined : entry.total - entry.received;
+    if (left === undefined || left > cap || this.#parser.state === 'idle') {
+      this.#fail(new AbortError('the response body was cancelled', { protocol: 'http', phase: 'body' }));
+      return;
+    }
+    entry.discarding = true;
+    entry.discarded = 0;
+    this.#arm(entry, 1000, 'body');
+    this.#resume();
+  }
+
+  // ---- ending --------------------------------------------------------------
+
+  #arm(entry: Entry, ms: number | undefined, phase: 'headers' | 'body'): void {
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    if (!ms || ms <= 0) return;
+    const what = phase === 'headers' ? 'waiting for the response head' : entry.discarding ? 'draining an abandoned body' : 'waiting for more of the body';
+    entry.timer = setTimeout(() => {
+      this.#fail(new TimeoutError(`${what} from ${this.#label}: nothing for ${ms} ms`, { timeout: ms, protocol: 'http', phase }));
+    }, ms);
+  }
+
+  #settle(entry: Entry): void {
+    entry.stage = 'done';
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.gate?.();
+    if (entry.onAbort) entry.x.signal?.removeEventListener('abort', entry.onAbort);
+  }
+
+  /** Fails everything in flight with `err` and drops the stream. */
+  #fail(err: DialError): void {
+    if (this.#state === 'closed') return;
+    this.#error = err;
+    const front = this.#queue[0];
+    const frontStarted = front ? front.body !== undefined || this.#parser.responseStarted : false;
+    const entries = this.#queue.splice(0);
+    this.#shut();
+    const s = this.stream as ByteStream & { destroy?: (e?: DialError) => void };
+    if (typeof s.destroy === 'function') s.destroy();
+    else void s.close().catch(() => {});
+    for (const entry of entries) {
+      const wasDone = entry.stage === 'done';
+      const hadHead = entry.body !== undefined;
+      this.#settle(entry);
+      if (wasDone) continue;
+      if (hadHead) {
+        if (!entry.discarding) entry.body!.fail(err);
+        continue;
+      }
+      const started = entry === front && frontStarted;
+      let e: Error = err;
+      if (entry.reused && !started && isTransportFailure(err)) {
+        // Pipelined or reused: give each waiter its own error so the retry mark is per request.
+        e = cloneFor(err);
+        retryable.add(e);
+      }
+      entry.reject(e);
+    }
+  }
+
+  #shut(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#resume();
+    this.#opts.onClose?.(this);
+  }
+
+  #setRef(on: boolean): void {
+    const raw = (this.stream as { raw?: { ref?: () => void; unref?: () => void } }).raw;
+    if (!raw) return;
+    if (on) raw.ref?.();
+    else raw.unref?.();
+  }
+}
+
+function framingOf(body: PreparedBody): RequestFraming {
+  if (body.kind === 'none') return { kind: 'none' };
+  if (body.kind === 'bytes') return { kind: 'length', length: body.data.length };
+  return body.length === undefined ? { kind: 'chunked' } : { kind: 'length', length: body.length };
+}
+
+function phaseOf(entry: Entry): string {
+  if (entry.stage === 'sending') return 'send';
+  if (entry.stage === 'waiting') return 'headers';
+  return 'body';
+}
+
+function isTransportFailure(err: DialError): boolean {
+  return err instanceof NetworkError || (err instanceof ProtocolError && /closed before the response began/.test(err.message));
+}
+
+function cloneFor(err: DialError): DialError {
+  return new NetworkError(err.code === 'DIAL_E_CLOSED' ? 'DIAL_E_CLOSED' : 'DIAL_E_RESET', err.message, { protocol: 'http', phase: err.phase, cause: err.cause ?? err });
+}
+
+/** Sets phase (and protocol 'http') on an error that lacks them. */
+export function withPhase<E extends DialError>(err: E, phase: string): E {
+  const w = err as { phase: string | undefined; protocol: string | undefined };
+  if (w.phase === undefined) w.phase = phase;
+  if (w.protocol === undefined) w.protocol = 'http';
+  return err;
+}
+
+function abortError(signal: AbortSignal, phase: string): DialError {
+  const r: unknown = signal.reason;
+  if (r instanceof TimeoutError) return new TimeoutError(r.message, { timeout: r.timeout, protocol: 'http', phase, cause: r });
+  if (r instanceof DialError) return withPhase(r, phase);
+  return new AbortError('the request was aborted', { cause: r, protocol: 'http', phase });
+}
+
+function traceHead(trace: Tracer | undefined, head: Buffer): void {
+  if (!trace) return;
+  const lines = head.toString('latin1').split('\r\n');
+  for (const line of lines) if (line) trace({ kind: '>', text: maskSecrets(line), protocol: 'http' });
+}
+
+function traceResponse(trace: Tracer | undefined, status: number, reason: string, version: string, headers: HeaderList): void {
+  if (!trace) return;
+  trace({ kind: '<', text: `HTTP/${version} ${status}${reason ? ' ' + reason : ''}`, protocol: 'http' });
+  for (const [k, v] of headers) trace({ kind: '<', text: `${k}: ${v}`, protocol: 'http' });
+}

@@ -1,0 +1,17 @@
+/**
+ * The HTTP/1.1 client: `request()` for one call, `Agent`/`Pool` for
+ * connection reuse, `HTTPConnection` for the seed's httplib-style layer, and
+ * the sans-IO core underneath for those who bring their own transport.
+ *
+ * @module
+ */
+export { request, type RequestOptions } from './client.js';
+export { HttpResponse, type HttpResponseInit } from './response.js';
+export { Agent, defaultConnect, getGlobalAgent, setGlobalAgent, type AgentOptions, type ConnectFactory, type ConnectFactoryOptions, type ConnectSettings, type Origin } from './agent.js';
+export { Pool, type PoolOptions, type PoolConnect, type PoolConnectOptions, type PoolRequestOptions } from './pool.js';
+export { HttpConnection, isRetryable, type Exchange, type ExchangeResponse, type ConnectionOptions, type HttpProgress } from './connection.js';
+export { BodyStream, type BodySource } from './body-stream.js';
+export { HeaderList, type HeadersInit } from './core/headers.js';
+export { ResponseParser, DEFAULT_LIMITS, type HttpLimits, type ResponseEvent } from './core/response-parser.js';
+export { isRedirect, planRedirect, type RedirectPolicy, type RedirectPlan, type RedirectRequest } from './redirects.js';
+export type { BodyInit } from './request-body.js';

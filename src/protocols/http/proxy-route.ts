@@ -1,0 +1,46 @@
+import { InputError } from '../../errors.js';
+import type { Origin } from './agent.js';
+import { basicCredentials, urlCredentials } from './auth/basic.js';
+import { bareHost, parseProxyUrl, proxyForUrl, proxyPort } from './proxy/env.js';
+
+/** How a request reaches its origin. */
+export interface ProxyRoute {
+  /** Set when the connection must be tunnelled (CONNECT or SOCKS) to the target. */
+  proxy: URL | undefined;
+  /** Forward proxy: the pool is the proxy's and the request-target is the absolute URL. */
+  poolOrigin: Origin | undefined;
+  absoluteForm: boolean;
+  /** Extra request headers the route needs (Proxy-Authorization for a forward proxy). */
+  headers: Array<[string, string]>;
+}
+
+const DIRECT: ProxyRoute = { proxy: undefined, poolOrigin: undefined, absoluteForm: false, headers: [] };
+
+/**
+ * Picks the route for `url`: `proxy: null` means direct; a string is the
+ * proxy; undefined consults the environment (curl's rules, NO_PROXY
+ * included). A Unix socket is always direct. Plain http through an http(s)
+ * proxy is forwarded (absolute-form); https and SOCKS are tunnelled, so the
+ * target's certificate is verified end to end.
+ */
+export function resolveProxy(url: URL, options: { proxy?: string | null | undefined; noProxy?: string | undefined; unixSocket?: string | undefined }): ProxyRoute {
+  if (options.proxy === null || options.unixSocket) return DIRECT;
+  const text = options.proxy ?? proxyForUrl(url, process.env, options.noProxy);
+  if (text === undefined || text === '') return DIRECT;
+  const proxy = parseProxyUrl(text);
+  const scheme = proxy.protocol.slice(0, -1).toLowerCase();
+  if (scheme === 'socks4' || scheme === 'socks4a')
+    throw new InputError(`${scheme} proxies are not supported; use socks5:// or socks5h://`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'http', phase: 'connect' });
+  if ((scheme === 'http' || scheme === 'https') && url.protocol === 'http:') {
+    const headers: Array<[string, string]> = [];
+    const creds = urlCredentials(proxy);
+    if (creds) headers.push(['Proxy-Authorization', basicCredentials(creds.user, creds.password)]);
+    return {
+      proxy: undefined,
+      poolOrigin: { protocol: scheme === 'https' ? 'https:' : 'http:', hostname: bareHost(proxy.hostname), port: proxyPort(proxy) },
+      absoluteForm: true,
+      headers,
+    };
+  }
+  return { proxy, poolOrigin: undefined, absoluteForm: false, headers: [] };
+}

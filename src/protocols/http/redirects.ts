@@ -1,0 +1,114 @@
+import { InputError, LimitError, ProtocolError } from '../../errors.js';
+import { HeaderList } from './core/headers.js';
+import { isReplayable, type PreparedBody } from './request-body.js';
+
+/** The request as it stands before a hop. */
+export interface RedirectRequest {
+  url: URL;
+  method: string;
+  headers: HeaderList;
+  body: PreparedBody;
+}
+
+/** The caller's rules for following. */
+export interface RedirectPolicy {
+  /** Hops allowed; the one after the last is a LimitError. */
+  maxRedirects: number;
+  /** Follow https → http (default: refuse). */
+  allowDowngrade?: boolean | undefined;
+  /** The caller's own credential-bearing headers, dropped like Authorization on a change of origin. */
+  secretHeaders?: readonly string[] | undefined;
+}
+
+/** The request for the next hop, and what was done to get it. */
+export interface RedirectPlan extends RedirectRequest {
+  /** Scheme, host or port changed from the previous hop. */
+  crossOrigin: boolean;
+  /** Header names removed (for the trace). */
+  dropped: string[];
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Dropped whenever the origin changes: they authenticate to the old one. */
+const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization', 'host'];
+/** Dropped with the body when a redirect turns the request into a GET. */
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location', 'transfer-encoding', 'expect'];
+
+/** True for the statuses this client follows. */
+export function isRedirect(status: number): boolean {
+  return REDIRECTS.has(status);
+}
+
+/** `scheme://host:port` with the default port filled in, for comparing origins. */
+export function originOf(u: URL): string {
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return `${u.protocol}//${u.hostname.toLowerCase()}:${port}`;
+}
+
+/**
+ * Plans the hop a 3xx asks for, or refuses it. `chain` holds every URL
+ * requested so far, the current one last; refusals name the whole chain.
+ *
+ * - 303 → GET (HEAD stays HEAD); 301/302 → GET only for POST, as browsers
+ *   and curl do; the body and its headers go.
+ * - 307/308 keep method and body; a streamed body cannot be sent twice, so
+ *   that hop is refused with the reason.
+ * - Credentials (Authorization, Cookie, Proxy-Authorization, the caller's
+ *   `secretHeaders`) never cross to another scheme, host or port.
+ * - Only http and https targets; https → http only with `allowDowngrade`.
+ */
+export function planRedirect(cur: RedirectRequest, status: number, location: string, chain: readonly string[], policy: RedirectPolicy): RedirectPlan {
+  const hops = chain.length - 1;
+  const path = () => chain.join(' -> ');
+  if (hops >= policy.maxRedirects)
+    throw new LimitError(`too many redirects (limit ${policy.maxRedirects}): ${path()} -> ${location}`, { limit: policy.maxRedirects, protocol: 'http', phase: 'headers' });
+  let next: URL;
+  try {
+    next = new URL(location, cur.url);
+  } catch (err) {
+    throw new ProtocolError(`invalid Location ${JSON.stringify(location.slice(0, 200))} after ${path()}`, { cause: err, protocol: 'http', phase: 'headers' });
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:')
+    throw new ProtocolError(`refusing to follow a redirect to ${next.protocol} (only http and https are followed): ${path()} -> ${next.href}`, { protocol: 'http', phase: 'headers' });
+  if (cur.url.protocol === 'https:' && next.protocol === 'http:' && !policy.allowDowngrade)
+    throw new ProtocolError(`refusing to follow a redirect from https to http (allowDowngrade not set): ${path()} -> ${next.href}`, { protocol: 'http', phase: 'headers' });
+  next.username = '';
+  next.password = '';
+  if (!next.hash && cur.url.hash) next.hash = cur.url.hash;
+  const key = withoutHash(next);
+  if (chain.some((u) => withoutHash(new URL(u)) === key))
+    throw new ProtocolError(`redirect loop: ${path()} -> ${next.href}`, { protocol: 'http', phase: 'headers' });
+
+  const headers = HeaderList.from(cur.headers);
+  const dropped: string[] = [];
+  const drop = (name: string) => {
+    if (headers.has(name)) {
+      headers.delete(name);
+      dropped.push(name);
+    }
+  };
+  let method = cur.method;
+  let body = cur.body;
+  const upper = method.toUpperCase();
+  if ((status === 303 && upper !== 'HEAD' && upper !== 'GET') || ((status === 301 || status === 302) && upper === 'POST')) {
+    method = 'GET';
+    body = { kind: 'none' };
+    for (const h of BODY_HEADERS) drop(h);
+  } else if ((status === 307 || status === 308) && !isReplayable(body)) {
+    throw new InputError(`cannot follow ${status} to ${next.href}: the request body was a stream, which cannot be sent a second time`, {
+      code: 'DIAL_E_UNSUPPORTED',
+      protocol: 'http',
+      phase: 'headers',
+    });
+  }
+  const crossOrigin = originOf(next) !== originOf(cur.url);
+  if (crossOrigin) {
+    for (const h of CREDENTIALS) drop(h);
+    for (const h of policy.secretHeaders ?? []) drop(h.toLowerCase());
+  }
+  return { url: next, method, headers, body, crossOrigin, dropped };
+}
+
+function withoutHash(u: URL): string {
+  return u.href.replace(/#.*$/s, '');
+}

@@ -1,0 +1,59 @@
+import { InputError } from '../../errors.js';
+
+/**
+ * A request body made ready for the wire: no body, bytes known in advance
+ * (replayable, so a request carrying them may be retried or redirected), or a
+ * stream read once (sent chunked unless its length is declared).
+ */
+export type PreparedBody =
+  | { kind: 'none' }
+  | { kind: 'bytes'; data: Uint8Array }
+  | { kind: 'stream'; source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>; length: number | undefined };
+
+/** Anything `request()` accepts as a body. */
+export type BodyInit = string | Uint8Array | ArrayBuffer | URLSearchParams | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+const NONE: PreparedBody = { kind: 'none' };
+
+/**
+ * Normalises a caller's body. Returns the body and the Content-Type it implies
+ * (only for JSON and form bodies, whose type is unambiguous).
+ */
+export function prepareBody(body: BodyInit | undefined | null, json: unknown, declaredLength: number | undefined): { body: PreparedBody; contentType: string | undefined } {
+  if (json !== undefined) {
+    if (body !== undefined && body !== null) throw new InputError('pass either body or json, not both', { protocol: 'http', phase: 'send' });
+    const text = JSON.stringify(json);
+    if (text === undefined) throw new InputError('json body does not serialise to JSON', { protocol: 'http', phase: 'send' });
+    return { body: { kind: 'bytes', data: Buffer.from(text, 'utf8') }, contentType: 'application/json' };
+  }
+  if (body === undefined || body === null) return { body: NONE, contentType: undefined };
+  if (typeof body === 'string') return { body: { kind: 'bytes', data: Buffer.from(body, 'utf8') }, contentType: undefined };
+  if (body instanceof Uint8Array) return { body: { kind: 'bytes', data: body }, contentType: undefined };
+  if (body instanceof ArrayBuffer) return { body: { kind: 'bytes', data: new Uint8Array(body) }, contentType: undefined };
+  if (body instanceof URLSearchParams)
+    return { body: { kind: 'bytes', data: Buffer.from(body.toString(), 'utf8') }, contentType: 'application/x-www-form-urlencoded;charset=UTF-8' };
+  if (typeof body === 'object' && (Symbol.asyncIterator in body || Symbol.iterator in body))
+    return { body: { kind: 'stream', source: body, length: declaredLength }, contentType: undefined };
+  throw new InputError(`unsupported body type ${typeof body}`, { protocol: 'http', phase: 'send' });
+}
+
+/** True when the body can be sent again (retry, 307/308 redirect, Digest challenge). */
+export function isReplayable(body: PreparedBody): boolean {
+  return body.kind !== 'stream';
+}
+
+/** The body's length when known. */
+export function bodyLength(body: PreparedBody): number | undefined {
+  if (body.kind === 'none') return 0;
+  if (body.kind === 'bytes') return body.data.length;
+  return body.length;
+}
+
+/** Turns a sync or async iterable into an async iterator of Uint8Array, checking each item. */
+export async function* chunksOf(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source as AsyncIterable<unknown>) {
+    if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
+    else if (chunk instanceof Uint8Array) yield chunk;
+    else throw new InputError('a streamed request body must yield Uint8Array or string chunks', { protocol: 'http', phase: 'send' });
+  }
+}
