@@ -1,0 +1,391 @@
+/**
+ * Command-line parsing for `dial`: curl's option names and meanings, parsed
+ * with `util.parseArgs`. Nothing here touches the network or loads a
+ * protocol, so `dial --help` and `dial --version` stay cheap.
+ *
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import { CliExit, EXIT } from './exit-codes.js';
+
+type Spec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
+
+/** Every option dial knows, by curl's long name. */
+export const OPTION_SPECS = {
+  output: { type: 'string', short: 'o', multiple: true },
+  'remote-name': { type: 'boolean', short: 'O', multiple: true },
+  'remote-name-all': { type: 'boolean' },
+  'create-dirs': { type: 'boolean' },
+  head: { type: 'boolean', short: 'I' },
+  include: { type: 'boolean', short: 'i' },
+  verbose: { type: 'boolean', short: 'v' },
+  silent: { type: 'boolean', short: 's' },
+  'show-error': { type: 'boolean', short: 'S' },
+  'no-progress-meter': { type: 'boolean' },
+  fail: { type: 'boolean', short: 'f' },
+  'fail-with-body': { type: 'boolean' },
+  location: { type: 'boolean', short: 'L' },
+  'max-redirs': { type: 'string' },
+  request: { type: 'string', short: 'X' },
+  header: { type: 'string', short: 'H', multiple: true },
+  data: { type: 'string', short: 'd', multiple: true },
+  'data-ascii': { type: 'string', multiple: true },
+  'data-binary': { type: 'string', multiple: true },
+  'data-raw': { type: 'string', multiple: true },
+  'data-urlencode': { type: 'string', multiple: true },
+  json: { type: 'string', multiple: true },
+  get: { type: 'boolean', short: 'G' },
+  form: { type: 'string', short: 'F', multiple: true },
+  'upload-file': { type: 'string', short: 'T' },
+  user: { type: 'string', short: 'u' },
+  proxy: { type: 'string', short: 'x' },
+  'socks5-hostname': { type: 'string' },
+  noproxy: { type: 'string' },
+  insecure: { type: 'boolean', short: 'k' },
+  cacert: { type: 'string' },
+  cert: { type: 'string', short: 'E' },
+  key: { type: 'string' },
+  'continue-at': { type: 'string', short: 'C' },
+  range: { type: 'string', short: 'r' },
+  'max-time': { type: 'string', short: 'm' },
+  'connect-timeout': { type: 'string' },
+  'max-filesize': { type: 'string' },
+  compressed: { type: 'boolean' },
+  'unix-socket': { type: 'string' },
+  parallel: { type: 'boolean', short: 'Z' },
+  'parallel-max': { type: 'string' },
+  'write-out': { type: 'string', short: 'w' },
+  'mail-from': { type: 'string' },
+  'mail-rcpt': { type: 'string', multiple: true },
+  'list-only': { type: 'boolean', short: 'l' },
+  'user-agent': { type: 'string', short: 'A' },
+  referer: { type: 'string', short: 'e' },
+  'trace-json': { type: 'string' },
+  resolve: { type: 'string', multiple: true },
+  retry: { type: 'string' },
+  'retry-delay': { type: 'string' },
+  'retry-max-time': { type: 'string' },
+  'retry-connrefused': { type: 'boolean' },
+  'dump-header': { type: 'string', short: 'D' },
+  globoff: { type: 'boolean', short: 'g' },
+  url: { type: 'string', multiple: true },
+  version: { type: 'boolean', short: 'V' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Record<string, Spec>;
+
+/** One URL as given, with the output it was paired with (the n-th -o/-O goes to the n-th URL, as curl). */
+export interface UrlArg {
+  url: string;
+  /** `-o` file name (may hold `#1` glob references); '-' = stdout. */
+  output?: string | undefined;
+  /** `-O`: name the file after the URL's last path segment. */
+  remoteName: boolean;
+}
+
+/** One `-d`-family argument, kept in order because curl joins them in order. */
+export interface DataArg {
+  kind: 'ascii' | 'binary' | 'raw' | 'urlencode' | 'json';
+  value: string;
+}
+
+/** Everything the command line asked for, typed and validated. */
+export interface CliOptions {
+  urls: UrlArg[];
+  help: boolean;
+  version: boolean;
+  head: boolean;
+  include: boolean;
+  verbose: boolean;
+  silent: boolean;
+  showError: boolean;
+  noProgressMeter: boolean;
+  fail: boolean;
+  failWithBody: boolean;
+  location: boolean;
+  /** curl's default is 50; -1 = unlimited. */
+  maxRedirs: number;
+  method: string | undefined;
+  headers: string[];
+  data: DataArg[];
+  get: boolean;
+  form: string[];
+  uploadFile: string | undefined;
+  user: string | undefined;
+  proxy: string | undefined;
+  noproxy: string | undefined;
+  insecure: boolean;
+  cacert: string | undefined;
+  cert: string | undefined;
+  key: string | undefined;
+  /** -C: a byte offset, or 'auto' for `-C -`. */
+  continueAt: number | 'auto' | undefined;
+  range: string | undefined;
+  /** Seconds. */
+  maxTime: number | undefined;
+  connectTimeout: number | undefined;
+  maxFilesize: number | undefined;
+  compressed: boolean;
+  unixSocket: string | undefined;
+  parallel: boolean;
+  parallelMax: number;
+  writeOut: string | undefined;
+  mailFrom: string | undefined;
+  mailRcpt: string[];
+  listOnly: boolean;
+  userAgent: string | undefined;
+  referer: string | undefined;
+  traceJson: string | undefined;
+  resolve: string[];
+  retry: number;
+  /** Seconds; undefined = curl's doubling back-off from 1 s. */
+  retryDelay: number | undefined;
+  retryMaxTime: number | undefined;
+  retryConnrefused: boolean;
+  dumpHeader: string | undefined;
+  createDirs: boolean;
+  globoff: boolean;
+}
+
+const SHORT_TO_LONG = new Map<string, string>();
+for (const [name, spec] of Object.entries(OPTION_SPECS) as Array<[string, Spec]>) {
+  if (spec.short) SHORT_TO_LONG.set(spec.short, name);
+}
+
+function takesValue(long: string): boolean {
+  return (OPTION_SPECS as Record<string, Spec>)[long]?.type === 'string';
+}
+
+/**
+ * curl takes the next word as an option's value whatever it looks like
+ * (`-d -x`, `-C -`); parseArgs refuses a value that starts with a dash, so
+ * such pairs are glued into `--name=value` first.
+ */
+export function normalizeArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (a.startsWith('--') && !a.includes('=')) {
+      const long = a.slice(2);
+      if (takesValue(long) && i + 1 < argv.length) {
+        out.push(`--${long}=${argv[++i]!}`);
+        continue;
+      }
+    } else if (a.length > 1 && a[0] === '-' && a[1] !== '-') {
+      // A short cluster: the first letter that takes a value swallows the rest
+      // of the word, or the next word when it is last.
+      const cluster = a.slice(1);
+      const parts: string[] = [];
+      let j = 0;
+      for (; j < cluster.length; j++) {
+        const long = SHORT_TO_LONG.get(cluster[j]!);
+        if (long === undefined) break;
+        if (takesValue(long)) {
+          const rest = cluster.slice(j + 1);
+          if (rest !== '') parts.push(`--${long}=${rest}`);
+          else if (i + 1 < argv.length) parts.push(`--${long}=${argv[++i]!}`);
+          else parts.push(`--${long}`);
+          j = cluster.length + 1;
+          break;
+        }
+        parts.push(`--${long}`);
+      }
+      if (j >= cluster.length) {
+        out.push(...parts);
+        continue;
+      }
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+function usage(message: string): CliExit {
+  return new CliExit(EXIT.FAILED_INIT, message);
+}
+
+function number(name: string, raw: string | undefined, opts: { integer?: boolean; min?: number } = {}): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < (opts.min ?? 0))
+    throw usage(`option --${name}: expected a proper numerical parameter`);
+  return n;
+}
+
+/** curl's size suffixes for --max-filesize: k, M, G. */
+function size(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(raw);
+  if (!m) throw usage(`option --${name}: expected a proper numerical parameter`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+/**
+ * Parses dial's arguments (without `node` and the script). Throws a
+ * {@link CliExit} with curl's exit code 2 for unknown options, bad values
+ * and conflicting flags.
+ */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: normalizeArgv(argv), options: OPTION_SPECS, allowPositionals: true, strict: true, tokens: true });
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0] ?? 'bad arguments';
+    const unknown = /Unknown option '([^']+)'/.exec(msg);
+    throw usage(unknown ? `option ${unknown[1]}: is unknown` : msg);
+  }
+  const v = parsed.values;
+
+  // Pair outputs with URLs in the order they appear, as curl does.
+  const urls: UrlArg[] = [];
+  const outputs: Array<{ output?: string; remoteName: boolean }> = [];
+  for (const t of parsed.tokens) {
+    if (t.kind === 'positional' || (t.kind === 'option' && t.name === 'url')) {
+      const url = t.kind === 'positional' ? t.value : (t.value ?? '');
+      urls.push({ url, remoteName: false });
+    } else if (t.kind === 'option' && t.name === 'output') outputs.push({ output: t.value ?? '', remoteName: false });
+    else if (t.kind === 'option' && t.name === 'remote-name') outputs.push({ remoteName: true });
+  }
+  outputs.forEach((o, i) => {
+    const u = urls[i];
+    if (u) Object.assign(u, o);
+  });
+  if (v['remote-name-all']) for (const u of urls) if (u.output === undefined) u.remoteName = true;
+
+  const data: DataArg[] = [];
+  const kinds = { data: 'ascii', 'data-ascii': 'ascii', 'data-binary': 'binary', 'data-raw': 'raw', 'data-urlencode': 'urlencode', json: 'json' } as const;
+  for (const t of parsed.tokens) {
+    if (t.kind === 'option' && t.name in kinds) data.push({ kind: kinds[t.name as keyof typeof kinds], value: t.value ?? '' });
+  }
+
+  const ca = v['continue-at'];
+  let continueAt: number | 'auto' | undefined;
+  if (ca === '-') continueAt = 'auto';
+  else continueAt = number('continue-at', ca, { integer: true });
+
+  const opts: CliOptions = {
+    urls,
+    help: v.help ?? false,
+    version: v.version ?? false,
+    head: v.head ?? false,
+    include: v.include ?? false,
+    verbose: v.verbose ?? false,
+    silent: v.silent ?? false,
+    showError: v['show-error'] ?? false,
+    noProgressMeter: v['no-progress-meter'] ?? false,
+    fail: v.fail ?? false,
+    failWithBody: v['fail-with-body'] ?? false,
+    location: v.location ?? false,
+    maxRedirs: number('max-redirs', v['max-redirs'], { integer: true, min: -1 }) ?? 50,
+    method: v.request,
+    headers: v.header ?? [],
+    data,
+    get: v.get ?? false,
+    form: v.form ?? [],
+    uploadFile: v['upload-file'],
+    user: v.user,
+    proxy: v['socks5-hostname'] !== undefined ? `socks5h://${v['socks5-hostname']}` : v.proxy,
+    noproxy: v.noproxy,
+    insecure: v.insecure ?? false,
+    cacert: v.cacert,
+    cert: v.cert,
+    key: v.key,
+    continueAt,
+    range: v.range,
+    maxTime: number('max-time', v['max-time']),
+    connectTimeout: number('connect-timeout', v['connect-timeout']),
+    maxFilesize: size('max-filesize', v['max-filesize']),
+    compressed: v.compressed ?? false,
+    unixSocket: v['unix-socket'],
+    parallel: v.parallel ?? false,
+    parallelMax: Math.min(300, number('parallel-max', v['parallel-max'], { integer: true, min: 1 }) ?? 50),
+    writeOut: v['write-out'],
+    mailFrom: v['mail-from'],
+    mailRcpt: v['mail-rcpt'] ?? [],
+    listOnly: v['list-only'] ?? false,
+    userAgent: v['user-agent'],
+    referer: v.referer,
+    traceJson: v['trace-json'],
+    resolve: v.resolve ?? [],
+    retry: number('retry', v.retry, { integer: true }) ?? 0,
+    retryDelay: number('retry-delay', v['retry-delay']),
+    retryMaxTime: number('retry-max-time', v['retry-max-time']),
+    retryConnrefused: v['retry-connrefused'] ?? false,
+    dumpHeader: v['dump-header'],
+    createDirs: v['create-dirs'] ?? false,
+    globoff: v.globoff ?? false,
+  };
+  checkConflicts(opts);
+  return opts;
+}
+
+/** curl refuses to guess between two request kinds; so does dial (exit 2). */
+function checkConflicts(o: CliOptions): void {
+  const kinds: string[] = [];
+  if (o.head) kinds.push('HEAD (-I)');
+  if (o.data.length > 0 && !o.get) kinds.push(o.data.some((d) => d.kind === 'json') ? 'POST (--json)' : 'POST (-d)');
+  if (o.form.length > 0) kinds.push('multipart formpost (-F)');
+  if (o.uploadFile !== undefined) kinds.push('PUT (-T)');
+  if (kinds.length > 1) throw usage(`You can only select one HTTP request method! You asked for both ${kinds[0]} and ${kinds[1]}.`);
+  if (o.get && o.form.length > 0) throw usage('You can only select one HTTP request method! You asked for both GET (-G) and multipart formpost (-F).');
+  if (o.continueAt !== undefined && o.range !== undefined) throw usage('--continue-at and --range are mutually exclusive');
+  if (o.range !== undefined && !/^(\d+-\d*|-\d+)$/.test(o.range)) throw usage(`option --range: invalid range '${o.range}'`);
+  if (o.cert === undefined && o.key !== undefined) throw usage('option --key: needs --cert');
+  if (o.data.some((d) => d.kind === 'json') && o.data.some((d) => d.kind !== 'json'))
+    throw usage('--json cannot be combined with other -d options');
+  for (const r of o.resolve) {
+    if (!/^(\[[^\]]+\]|[^:]+):\d+:.+$/.test(r)) throw usage(`option --resolve: bad entry '${r}' (want HOST:PORT:ADDRESS)`);
+  }
+}
+
+/** The `dial --help` text. */
+export const HELP = `Usage: dial [options...] <url>...
+ -o, --output <file>        Write to file instead of stdout (#1 = glob value)
+ -O, --remote-name          Name the file after the URL's last path segment
+     --create-dirs          Create missing directories for -o
+ -I, --head                 Show the headers only
+ -i, --include              Include the response headers in the output
+ -D, --dump-header <file>   Write the response headers to file
+ -v, --verbose              Show the conversation (* did, > sent, < received)
+     --trace-json <file>    Write the conversation as JSON lines
+ -s, --silent               No progress meter, no error messages
+ -S, --show-error           Show errors even with -s
+ -f, --fail                 Fail (exit 22) on HTTP errors, print no body
+ -L, --location             Follow redirects (--max-redirs <n>, default 50)
+ -X, --request <method>     Request method
+ -H, --header <line>        Extra header (repeatable)
+ -d, --data <data>          POST data; @file reads a file (--data-binary, --data-urlencode, --json)
+ -G, --get                  Put -d data in the URL query instead
+ -F, --form <name=content>  Multipart form field; name=@file uploads a file
+ -T, --upload-file <file>   Upload a file (PUT for HTTP, STOR for FTP, a message for SMTP)
+ -u, --user <user:pass>     Credentials
+ -x, --proxy <url>          Proxy (http://, https://, socks5://, socks5h://)
+     --socks5-hostname <h:p>  SOCKS5 proxy resolving names itself
+     --noproxy <list>       Hosts that bypass the proxy
+ -k, --insecure             Do not verify the server's certificate
+     --cacert <file>        Trust these CA certificates
+ -E, --cert <file>          Client certificate (--key <file>)
+ -C, --continue-at <n|->    Resume at offset n, or - for the size of the output file
+ -r, --range <a-b>          Byte range
+ -m, --max-time <s>         Bound on each transfer
+     --connect-timeout <s>  Bound on connecting
+     --max-filesize <n>     Refuse bodies larger than n bytes (k, M, G)
+     --compressed           Ask for a compressed response and decode it
+     --unix-socket <path>   Connect through this Unix socket
+ -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)
+ -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
+     --mail-from <addr>     SMTP sender
+     --mail-rcpt <addr>     SMTP recipient (repeatable)
+ -l, --list-only            List names only (FTP NLST)
+ -A, --user-agent <name>    User-Agent header
+ -e, --referer <url>        Referer header
+     --resolve <h:p:addr>   Use addr for host h at port p
+     --retry <n>            Retry transient failures n times (--retry-delay, --retry-max-time)
+ -g, --globoff              Take {} and [] in URLs literally
+ -V, --version              Show the version
+ -h, --help                 Show this help
+`;

@@ -1,0 +1,108 @@
+/**
+ * The `-d` family turned into one request body, as curl builds it: `-d`
+ * strips CR/LF from `@file`, `--data-binary` keeps bytes verbatim,
+ * `--data-raw` never reads files, `--data-urlencode` percent-encodes, and
+ * `--json` concatenates; all but `--json` are joined with `&`.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import type { DataArg } from './args.js';
+import { CliExit, EXIT } from './exit-codes.js';
+
+/** Reads a file (or stdin for `-`) for `@file` arguments; exit 26 when it cannot. */
+export type FileReader = (path: string) => Promise<Buffer>;
+
+let stdinCache: Promise<Buffer> | undefined;
+
+/** Reads all of stdin once; later `@-` references get the same bytes. */
+function readStdin(): Promise<Buffer> {
+  stdinCache ??= (async () => {
+    const parts: Buffer[] = [];
+    for await (const c of process.stdin) parts.push(c as Buffer);
+    return Buffer.concat(parts);
+  })();
+  return stdinCache;
+}
+
+/** The default reader: files from disk, `-` from stdin. */
+export const readLocal: FileReader = async (path) => {
+  try {
+    return path === '-' ? await readStdin() : await readFile(path);
+  } catch (e) {
+    throw new CliExit(EXIT.READ_ERROR, `Failed to open/read local data from file/application: ${path} (${(e as Error).message})`, { cause: e });
+  }
+};
+
+/** curl_easy_escape: everything but RFC 3986 unreserved characters is %XX (space is %20). */
+export function urlencode(data: string | Uint8Array): string {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+  let out = '';
+  for (const b of bytes) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-._~]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+async function urlencodePart(value: string, read: FileReader): Promise<string> {
+  // curl's forms: content, =content, name=content, @file, name@file.
+  const eq = value.indexOf('=');
+  const at = value.indexOf('@');
+  if (eq >= 0 && (at < 0 || eq < at)) {
+    const name = value.slice(0, eq);
+    const enc = urlencode(value.slice(eq + 1));
+    return name === '' ? enc : `${name}=${enc}`;
+  }
+  if (at >= 0) {
+    const name = value.slice(0, at);
+    const enc = urlencode(await read(value.slice(at + 1)));
+    return name === '' ? enc : `${name}=${enc}`;
+  }
+  return urlencode(value);
+}
+
+/** The body built from all `-d`-family arguments, and whether it is JSON. */
+export interface DataBody {
+  body: Buffer;
+  json: boolean;
+}
+
+/** Builds the body; undefined when there are no `-d`-family arguments. */
+export async function buildDataBody(args: readonly DataArg[], read: FileReader = readLocal): Promise<DataBody | undefined> {
+  if (args.length === 0) return undefined;
+  const parts: Buffer[] = [];
+  for (const a of args) {
+    switch (a.kind) {
+      case 'ascii':
+        parts.push(a.value.startsWith('@') ? Buffer.from((await read(a.value.slice(1))).toString('latin1').replace(/[\r\n]/g, ''), 'latin1') : Buffer.from(a.value));
+        break;
+      case 'binary':
+      case 'json':
+        parts.push(a.value.startsWith('@') ? await read(a.value.slice(1)) : Buffer.from(a.value));
+        break;
+      case 'raw':
+        parts.push(Buffer.from(a.value));
+        break;
+      case 'urlencode':
+        parts.push(Buffer.from(await urlencodePart(a.value, read)));
+        break;
+    }
+  }
+  const json = args.every((a) => a.kind === 'json');
+  const joined: Buffer[] = [];
+  parts.forEach((p, i) => {
+    if (i > 0 && !json) joined.push(Buffer.from('&'));
+    joined.push(p);
+  });
+  return { body: Buffer.concat(joined), json };
+}
+
+/** `-G`: the data goes into the URL's query instead of the body. */
+export function appendQuery(url: string, data: Buffer): string {
+  if (data.length === 0) return url;
+  const hash = url.indexOf('#');
+  const base = hash >= 0 ? url.slice(0, hash) : url;
+  const frag = hash >= 0 ? url.slice(hash) : '';
+  return `${base}${base.includes('?') ? '&' : '?'}${data.toString('latin1')}${frag}`;
+}

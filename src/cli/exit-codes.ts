@@ -1,0 +1,144 @@
+/**
+ * curl's exit codes, and the mapping from dialtone's error codes to them, so
+ * scripts written against curl read dial's status the same way.
+ *
+ * @module
+ */
+
+/** curl's exit codes that dial uses, by curl's own names (CURLE_*). */
+export const EXIT = {
+  OK: 0,
+  UNSUPPORTED_PROTOCOL: 1,
+  FAILED_INIT: 2,
+  URL_MALFORMAT: 3,
+  COULDNT_RESOLVE_PROXY: 5,
+  COULDNT_RESOLVE_HOST: 6,
+  COULDNT_CONNECT: 7,
+  WEIRD_SERVER_REPLY: 8,
+  REMOTE_ACCESS_DENIED: 9,
+  PARTIAL_FILE: 18,
+  HTTP_RETURNED_ERROR: 22,
+  WRITE_ERROR: 23,
+  UPLOAD_FAILED: 25,
+  READ_ERROR: 26,
+  OPERATION_TIMEDOUT: 28,
+  RANGE_ERROR: 33,
+  SSL_CONNECT_ERROR: 35,
+  BAD_DOWNLOAD_RESUME: 36,
+  FILE_COULDNT_READ_FILE: 37,
+  ABORTED_BY_CALLBACK: 42,
+  TOO_MANY_REDIRECTS: 47,
+  GOT_NOTHING: 52,
+  SEND_ERROR: 55,
+  RECV_ERROR: 56,
+  SSL_CERTPROBLEM: 58,
+  PEER_FAILED_VERIFICATION: 60,
+  FILESIZE_EXCEEDED: 63,
+  LOGIN_DENIED: 67,
+  SSL_CACERT_BADFILE: 77,
+  REMOTE_FILE_NOT_FOUND: 78,
+} as const;
+
+/** An error that already knows its exit code (usage errors, write errors, -f). */
+export class CliExit extends Error {
+  /** curl's exit code. */
+  readonly exitCode: number;
+  constructor(exitCode: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.exitCode = exitCode;
+  }
+}
+
+/** The fields of a DialError the mapping looks at (structural, so this file loads no library code). */
+interface ErrorLike {
+  code?: unknown;
+  phase?: unknown;
+  protocol?: unknown;
+  reply?: { code: number; text: string } | undefined;
+  message?: unknown;
+}
+
+/** FTP-style reply codes (ftp, pop3 is +OK/-ERR so it has none) → curl. */
+function replyExit(protocol: string, code: number): number {
+  if (protocol.startsWith('ftp')) {
+    if (code === 530 || code === 332) return EXIT.LOGIN_DENIED;
+    if (code === 550 || code === 450) return EXIT.REMOTE_FILE_NOT_FOUND;
+    if (code === 553 || code === 552 || code === 451) return EXIT.UPLOAD_FAILED;
+    return EXIT.REMOTE_ACCESS_DENIED;
+  }
+  if (protocol.startsWith('smtp') || protocol.startsWith('pop3') || protocol.startsWith('imap') || protocol.startsWith('nntp')) {
+    if (code === 535 || code === 530 || code === 481 || code === 482) return EXIT.LOGIN_DENIED;
+    if (code === 430 || code === 423) return EXIT.REMOTE_FILE_NOT_FOUND;
+    return EXIT.WEIRD_SERVER_REPLY;
+  }
+  if (protocol.startsWith('http')) return code === 416 ? EXIT.RANGE_ERROR : EXIT.HTTP_RETURNED_ERROR;
+  return EXIT.REMOTE_ACCESS_DENIED;
+}
+
+/**
+ * curl's exit code for anything a transfer threw: a {@link CliExit} keeps its
+ * own, a DialError is mapped by its code (refined by phase, protocol and the
+ * server's reply), anything else is 2 as an internal failure.
+ */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CliExit) return err.exitCode;
+  const e = (err ?? {}) as ErrorLike;
+  const phase = typeof e.phase === 'string' ? e.phase : '';
+  const protocol = typeof e.protocol === 'string' ? e.protocol : '';
+  const proxy = phase.startsWith('proxy') || protocol.startsWith('socks') || protocol === 'proxy';
+  switch (e.code) {
+    case 'DIAL_E_RESOLVE':
+      return proxy ? EXIT.COULDNT_RESOLVE_PROXY : EXIT.COULDNT_RESOLVE_HOST;
+    case 'DIAL_E_CONNECT':
+      return EXIT.COULDNT_CONNECT;
+    case 'DIAL_E_TIMEOUT':
+      return EXIT.OPERATION_TIMEDOUT;
+    case 'DIAL_E_ABORT':
+      return EXIT.ABORTED_BY_CALLBACK;
+    case 'DIAL_E_TLS':
+      return EXIT.SSL_CONNECT_ERROR;
+    case 'DIAL_E_TLS_CERT':
+      return EXIT.PEER_FAILED_VERIFICATION;
+    case 'DIAL_E_RESET':
+    case 'DIAL_E_CLOSED':
+      if (phase === 'send' || phase === 'upload') return EXIT.SEND_ERROR;
+      if (phase === 'empty') return EXIT.GOT_NOTHING;
+      if (phase === 'body') return EXIT.PARTIAL_FILE;
+      return EXIT.RECV_ERROR;
+    case 'DIAL_E_PROTOCOL':
+    case 'DIAL_E_INJECTION':
+      if (phase === 'empty' || /empty reply/i.test(String(e.message))) return EXIT.GOT_NOTHING;
+      if (phase === 'body') return EXIT.PARTIAL_FILE;
+      return EXIT.WEIRD_SERVER_REPLY;
+    case 'DIAL_E_REPLY':
+      return e.reply ? replyExit(protocol, e.reply.code) : EXIT.WEIRD_SERVER_REPLY;
+    case 'DIAL_E_LIMIT':
+      if (phase === 'redirect' || /redirect/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;
+      return EXIT.FILESIZE_EXCEEDED;
+    case 'DIAL_E_UNSUPPORTED':
+      return phase === 'scheme' || phase === 'url' || /scheme|protocol/i.test(String(e.message))
+        ? EXIT.UNSUPPORTED_PROTOCOL
+        : EXIT.FAILED_INIT;
+    case 'DIAL_E_INPUT':
+      if (phase === 'url' || /malformed URL|not a data: URL|needs a "," before/i.test(String(e.message))) return EXIT.URL_MALFORMAT;
+      if (phase === 'range') return EXIT.BAD_DOWNLOAD_RESUME;
+      if (protocol === 'file' && (phase === 'open' || phase === 'list')) return EXIT.FILE_COULDNT_READ_FILE;
+      if (phase === 'scheme' || /unsupported (url )?scheme|unknown scheme|no opener/i.test(String(e.message)))
+        return EXIT.UNSUPPORTED_PROTOCOL;
+      if (phase === 'read' || phase === 'upload') return EXIT.READ_ERROR;
+      return EXIT.FAILED_INIT;
+    default:
+      return EXIT.FAILED_INIT;
+  }
+}
+
+/** The one-line message for an error, without the `dial: (N)` prefix. */
+export function errorMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split(/\r?\n/)[0] ?? msg;
+}
+
+/** The line `dial` prints on stderr for a failed transfer, as curl's `curl: (N) message`. */
+export function formatError(exitCode: number, err: unknown): string {
+  return `dial: (${exitCode}) ${errorMessage(err)}`;
+}

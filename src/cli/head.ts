@@ -1,0 +1,69 @@
+/**
+ * The response head as `-i`, `-I` and `-D` print it: for HTTP the status
+ * line and header lines exactly as received (from the client's raw
+ * response); for other schemes the synthesized `info()` headers, as curl
+ * prints for ftp: and file: with `-I`.
+ *
+ * @module
+ */
+
+/** The parts of a UrlResponse this file reads (structural, so it loads no library code). */
+export interface ResponseLike {
+  status: number;
+  statusText: string;
+  protocol: string;
+  headers: Headers;
+  raw: unknown;
+}
+
+/** The HTTP client's raw response, as much as this file relies on. */
+interface RawHttp {
+  httpVersion?: unknown;
+  status?: unknown;
+  statusText?: unknown;
+  headers?: unknown;
+}
+
+/** Header lines in received order: `headers.raw` (flat name,value,…), an iterable of pairs, or a Headers. */
+export function headerPairs(res: ResponseLike): Array<[string, string]> {
+  const raw = res.raw as RawHttp | undefined;
+  const h = raw?.headers as { raw?: unknown } | Iterable<unknown> | undefined;
+  if (h && typeof h === 'object' && Array.isArray((h as { raw?: unknown }).raw)) {
+    const flat = (h as { raw: unknown[] }).raw.map(String);
+    const out: Array<[string, string]> = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+    return out;
+  }
+  if (h && typeof h === 'object' && Symbol.iterator in h && !(h instanceof Headers)) {
+    const out: Array<[string, string]> = [];
+    for (const p of h as Iterable<unknown>) if (Array.isArray(p) && p.length >= 2) out.push([String(p[0]), String(p[1])]);
+    if (out.length > 0 || raw?.httpVersion !== undefined) return out;
+  }
+  return [...res.headers];
+}
+
+/** True when the response came over HTTP (so it has a status line to print). */
+export function isHttp(res: ResponseLike): boolean {
+  return /^https?\b|^http\//i.test(res.protocol) || typeof (res.raw as RawHttp | undefined)?.httpVersion === 'string';
+}
+
+/** The status line, e.g. `HTTP/1.1 200 OK`. */
+export function statusLine(res: ResponseLike): string {
+  const raw = res.raw as RawHttp | undefined;
+  let version = typeof raw?.httpVersion === 'string' ? raw.httpVersion : (/^https?\/(\d(?:\.\d)?)/i.exec(res.protocol)?.[1] ?? '1.1');
+  version = version.replace(/^HTTP\//i, '');
+  const status = typeof raw?.status === 'number' ? raw.status : res.status;
+  const text = typeof raw?.statusText === 'string' ? raw.statusText : res.statusText;
+  return `HTTP/${version} ${status}${text ? ` ${text}` : ''}`;
+}
+
+/**
+ * The head as bytes-ready text with CRLF line ends and the blank line that
+ * ends it. Non-HTTP responses print only their synthesized headers.
+ */
+export function formatHead(res: ResponseLike): string {
+  const lines: string[] = [];
+  if (isHttp(res)) lines.push(statusLine(res));
+  for (const [name, value] of headerPairs(res)) lines.push(`${name}: ${value}`);
+  return lines.map((l) => `${l}\r\n`).join('') + '\r\n';
+}

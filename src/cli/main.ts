@@ -1,0 +1,95 @@
+/**
+ * `dial`'s entry point. It statically loads only the argument parser; the
+ * transfer machinery (and through it urlopen and the protocol clients) is
+ * imported only when there is a URL to fetch, so `dial --version` starts
+ * about as fast as `node -e 0`.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { HELP, parseCliArgs } from './args.js';
+import { CliExit, EXIT } from './exit-codes.js';
+
+/** The package version, from the nearest package.json named dialtone above this file. */
+export function readVersion(from = dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from, i = 0; i < 6; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'dialtone' && pkg.version) return pkg.version;
+    } catch {
+      // not here; look one level up
+    }
+  }
+  return 'unknown';
+}
+
+/** Streams and signal a run uses; the process's own by default. */
+export interface MainIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  signal?: AbortSignal;
+}
+
+/** Runs dial with `argv` (arguments only) and resolves with its exit code. */
+export async function main(argv: readonly string[], io: MainIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let opts;
+  try {
+    opts = parseCliArgs(argv);
+  } catch (err) {
+    const code = err instanceof CliExit ? err.exitCode : EXIT.FAILED_INIT;
+    io.stderr.write(`dial: ${(err as Error).message}\ndial: try 'dial --help' for more information\n`);
+    return code;
+  }
+  if (opts.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (opts.version) {
+    io.stdout.write(`dial ${readVersion()} (dialtone; node ${process.versions.node})\nProtocols: data file ftp ftps gopher http https\n`);
+    return 0;
+  }
+  if (opts.urls.length === 0) {
+    io.stderr.write(`dial: no URL specified!\ndial: try 'dial --help' for more information\n`);
+    return EXIT.FAILED_INIT;
+  }
+  const { run } = await import('./run.js');
+  return run(opts, { stdout: io.stdout, stderr: io.stderr, version: readVersion(), signal: io.signal ?? new AbortController().signal });
+}
+
+/** Waits until a stream has handed everything written so far to the OS. */
+function drained(s: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (!s.write('', () => resolve())) s.once('drain', resolve);
+  });
+}
+
+/**
+ * Runs dial as the process: Ctrl-C aborts the transfers (temporary files are
+ * removed) and exits 130; the exit comes once stdout is flushed, without
+ * waiting for idle keep-alive connections.
+ */
+export async function runProcess(argv: readonly string[] = process.argv.slice(2)): Promise<never> {
+  const ac = new AbortController();
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    ac.abort(new CliExit(EXIT.ABORTED_BY_CALLBACK, 'interrupted'));
+  });
+  // A closed pipe (dial … | head) ends the run quietly, as curl.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.WRITE_ERROR);
+  });
+  let code: number;
+  try {
+    code = await main(argv, { stdout: process.stdout, stderr: process.stderr, signal: ac.signal });
+  } catch (err) {
+    process.stderr.write(`dial: (2) internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    code = EXIT.FAILED_INIT;
+  }
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(interrupted ? 130 : code);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void runProcess();

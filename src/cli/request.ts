@@ -1,0 +1,213 @@
+/**
+ * Flags → {@link OpenOptions}: the one place where dial's command line meets
+ * the library. Everything a transfer sends is decided here; protocol details
+ * stay in urlopen.
+ *
+ * @module
+ */
+import { createReadStream, promises as fsp } from 'node:fs';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { LookupFunction, LookupAddress } from '../socket/connect.js';
+import type { OpenOptions } from '../urlopen/types.js';
+import type { CliOptions } from './args.js';
+import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
+import { CliExit, EXIT } from './exit-codes.js';
+import { encodeForm, parseFormField } from './form.js';
+
+/** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
+export type DialOpenOptions = OpenOptions & { mailFrom?: string | undefined; mailRcpt?: string[] | undefined };
+
+/** Options shared by every transfer of a run, computed once. */
+export interface SharedRequest {
+  /** Body bytes from -d/--json (undefined when none). */
+  data: { body: Buffer; json: boolean } | undefined;
+  tls: OpenOptions['tls'];
+  userAgent: string;
+}
+
+/** Reads the -d data and the TLS files once per run. */
+export async function prepareShared(o: CliOptions, version: string, read: FileReader = readLocal): Promise<SharedRequest> {
+  const data = await buildDataBody(o.data, read);
+  const tls: NonNullable<OpenOptions['tls']> = {};
+  if (o.insecure) tls.rejectUnauthorized = false;
+  const pem = async (path: string, exit: number, what: string): Promise<Buffer> => {
+    try {
+      return await fsp.readFile(path);
+    } catch (e) {
+      throw new CliExit(exit, `could not read ${what} file ${path}: ${(e as Error).message}`, { cause: e });
+    }
+  };
+  if (o.cacert !== undefined) tls.ca = await pem(o.cacert, EXIT.SSL_CACERT_BADFILE, 'CA certificate');
+  if (o.cert !== undefined) {
+    // curl's --cert may name a file holding both certificate and key.
+    const cert = await pem(o.cert, EXIT.SSL_CERTPROBLEM, 'client certificate');
+    tls.cert = cert;
+    tls.key = o.key !== undefined ? await pem(o.key, EXIT.SSL_CERTPROBLEM, 'private key') : cert;
+  }
+  return { data, tls: Object.keys(tls).length ? tls : undefined, userAgent: o.userAgent ?? `dial/${version}` };
+}
+
+/** curl's -H rules: `Name: value` sets, `Name:` removes a default, `Name;` sends it empty. */
+export function buildHeaders(o: CliOptions, shared: SharedRequest, extra: Array<[string, string]> = []): Array<[string, string]> {
+  const defaults: Array<[string, string]> = [];
+  if (shared.userAgent !== '') defaults.push(['User-Agent', shared.userAgent]);
+  if (o.referer !== undefined) defaults.push(['Referer', o.referer.replace(/;auto$/, '')]);
+  if (shared.data && !o.get) {
+    if (shared.data.json) {
+      defaults.push(['Content-Type', 'application/json'], ['Accept', 'application/json']);
+    } else defaults.push(['Content-Type', 'application/x-www-form-urlencoded']);
+  }
+  defaults.push(...extra);
+  const user: Array<[string, string]> = [];
+  const removed = new Set<string>();
+  for (const line of o.headers) {
+    const semi = /^([^:;\s]+);\s*$/.exec(line);
+    if (semi) {
+      user.push([semi[1]!, '']);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new CliExit(EXIT.FAILED_INIT, `option --header: bad header line '${line}'`);
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (value === '') removed.add(name.toLowerCase());
+    else user.push([name, value]);
+  }
+  const userNames = new Set(user.map(([n]) => n.toLowerCase()));
+  // -A '' and -H 'User-Agent:' both mean: send none.
+  return [...defaults.filter(([n]) => !userNames.has(n.toLowerCase()) && !removed.has(n.toLowerCase())), ...user];
+}
+
+/** `--resolve host:port:addr[,addr]` entries for one URL's host and port, as a lookup function. */
+export function resolveLookup(entries: readonly string[], url: URL): LookupFunction | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = url.port || { 'http:': '80', 'https:': '443', 'ftp:': '21', 'ftps:': '990', 'gopher:': '70' }[url.protocol] || '';
+  const pinned: LookupAddress[] = [];
+  for (const e of entries) {
+    const m = /^(\[[^\]]+\]|[^:]+):(\d+):(.+)$/.exec(e);
+    if (!m) continue;
+    const h = m[1]!.replace(/^\[|\]$/g, '').toLowerCase();
+    if ((h !== host && h !== '*') || m[2] !== port) continue;
+    for (const a of m[3]!.split(',')) {
+      const addr = a.trim().replace(/^\[|\]$/g, '');
+      const family = isIP(addr);
+      if (family === 0) throw new CliExit(EXIT.FAILED_INIT, `option --resolve: '${addr}' is not an IP address`);
+      pinned.push({ address: addr, family: family as 4 | 6 });
+    }
+  }
+  if (pinned.length === 0) return undefined;
+  return async (hostname, { family }) => {
+    if (hostname.toLowerCase().replace(/^\[|\]$/g, '') !== host) {
+      const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
+      return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+    }
+    return family ? pinned.filter((p) => p.family === family) : pinned;
+  };
+}
+
+/** Splits `-u user:password` at the first colon. */
+export function splitUser(u: string | undefined): { user?: string; password?: string } {
+  if (u === undefined) return {};
+  const i = u.indexOf(':');
+  return i < 0 ? { user: u } : { user: u.slice(0, i), password: u.slice(i + 1) };
+}
+
+/** The parts of one transfer that the request depends on. */
+export interface RequestTarget {
+  url: string;
+  /** First byte to ask for (resume), if any. */
+  resumeFrom?: number | undefined;
+}
+
+/** -T: the file to send as a fresh stream (one per attempt), its length when known. */
+async function uploadBody(path: string): Promise<{ body: AsyncIterable<Uint8Array>; length: number | undefined }> {
+  if (path === '-' || path === '.') return { body: process.stdin as AsyncIterable<Uint8Array>, length: undefined };
+  let size: number;
+  try {
+    const st = await fsp.stat(path);
+    if (!st.isFile()) throw new Error('not a regular file');
+    size = st.size;
+    await (await fsp.open(path, 'r')).close();
+  } catch (e) {
+    throw new CliExit(EXIT.READ_ERROR, `Failed to open/read local data from file/application: ${path} (${(e as Error).message})`, { cause: e });
+  }
+  return { body: createReadStream(path) as AsyncIterable<Uint8Array>, length: size };
+}
+
+/** curl appends the upload file's name to a URL that ends in a slash. */
+export function uploadUrl(url: string, file: string | undefined): string {
+  if (file === undefined || file === '-' || file === '.' || !/\/$/.test(url.replace(/[?#].*$/, ''))) return url;
+  const name = file.slice(file.replace(/\\/g, '/').lastIndexOf('/') + 1);
+  const q = url.search(/[?#]/);
+  return q < 0 ? url + encodeURIComponent(name) : url.slice(0, q) + encodeURIComponent(name) + url.slice(q);
+}
+
+/** The final URL for a transfer: -G query and -T file name applied. */
+export function effectiveUrl(o: CliOptions, shared: SharedRequest, url: string): string {
+  let u = url;
+  if (o.get && shared.data) u = appendQuery(u, shared.data.body);
+  return uploadUrl(u, o.uploadFile);
+}
+
+/**
+ * Builds the OpenOptions for one attempt of one transfer. Bodies are created
+ * afresh each call, because a retry needs a stream it has not read.
+ */
+export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, target: RequestTarget): Promise<DialOpenOptions> {
+  const url = new URL(target.url);
+  const http = url.protocol === 'http:' || url.protocol === 'https:';
+  const extra: Array<[string, string]> = [];
+  const opts: DialOpenOptions = {};
+  let method = o.method;
+  // Other schemes have no HEAD; the CLI prints their head and skips the body.
+  if (o.head && http) method ??= 'HEAD';
+  if (shared.data && !o.get) {
+    opts.body = shared.data.body;
+    opts.bodyLength = shared.data.body.length;
+    method ??= 'POST';
+  }
+  if (o.form.length > 0) {
+    const form = await encodeForm(o.form.map(parseFormField));
+    opts.body = form.body;
+    opts.bodyLength = form.length;
+    extra.push(['Content-Type', form.contentType]);
+    method ??= 'POST';
+  }
+  if (o.uploadFile !== undefined) {
+    const up = await uploadBody(o.uploadFile);
+    opts.body = up.body;
+    opts.bodyLength = up.length;
+    method ??= 'PUT';
+  }
+  if (method !== undefined) opts.method = method;
+  if (http || o.headers.length > 0) {
+    const headers = buildHeaders(o, shared, extra);
+    // curl's -r with a suffix (`-500`) has no {start,end} form: send the header itself.
+    if (o.range?.startsWith('-')) headers.push(['Range', `bytes=${o.range}`]);
+    // Content-Type of a form must reach the server even if urlopen adds none.
+    opts.headers = headers;
+  }
+  Object.assign(opts, splitUser(o.user));
+  if (o.location) opts.maxRedirects = o.maxRedirs < 0 ? 1_000_000 : o.maxRedirs;
+  else opts.maxRedirects = 0;
+  if (target.resumeFrom !== undefined && target.resumeFrom > 0) opts.range = { start: target.resumeFrom };
+  else if (o.range !== undefined && !o.range.startsWith('-')) {
+    const [a, b] = o.range.split('-');
+    opts.range = { start: Number(a), end: b ? Number(b) : undefined };
+  }
+  if (shared.tls) opts.tls = shared.tls;
+  if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
+  if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
+  const lookup = resolveLookup(o.resolve, url);
+  if (lookup) opts.lookup = lookup;
+  if (o.unixSocket !== undefined) opts.unixSocket = o.unixSocket;
+  if (o.compressed) opts.compressed = true;
+  if (o.listOnly) opts.listOnly = true;
+  if (o.maxFilesize !== undefined) opts.maxBodySize = o.maxFilesize;
+  if (o.maxTime !== undefined) opts.timeout = o.maxTime * 1000;
+  if (o.connectTimeout !== undefined) opts.connectTimeout = o.connectTimeout * 1000;
+  if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
+  if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
+  return opts;
+}

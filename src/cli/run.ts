@@ -1,0 +1,143 @@
+/**
+ * A whole `dial` run: expand the URLs, set up tracing, the meter and the
+ * header dump, run the transfers (one after another, or -Z in parallel),
+ * print -w and error lines, and pick the exit code. Loaded only when there is
+ * something to transfer, so `--help`/`--version` never load the library.
+ *
+ * @module
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { CliOptions } from './args.js';
+import { CliExit, EXIT, formatError } from './exit-codes.js';
+import { expandGlob, substituteOutput } from './glob.js';
+import { Meter } from './meter.js';
+import { remoteName } from './output.js';
+import { prepareShared } from './request.js';
+import { createTracer } from './trace.js';
+import { runTransfer, type TransferEnv, type TransferJob, type TransferResult, type UrlOpen } from './transfer.js';
+import { formatWriteOut } from './writeout.js';
+
+/** The process streams a run writes to. */
+export interface RunIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  version: string;
+  signal: AbortSignal;
+  /** Replaces urlopen (tests). */
+  urlopen?: UrlOpen | undefined;
+}
+
+/** Expands globs and pairs each URL with its output file. */
+export function planJobs(o: CliOptions): TransferJob[] {
+  const jobs: TransferJob[] = [];
+  for (const u of o.urls) {
+    const matches = o.globoff ? [{ url: u.url, values: [] as string[] }] : expandGlob(u.url);
+    for (const m of matches) {
+      let output: string | undefined;
+      if (u.output !== undefined) output = u.output === '-' ? '-' : substituteOutput(u.output, m.values);
+      else if (u.remoteName) output = remoteName(m.url);
+      jobs.push({ url: m.url, output, label: output && output !== '-' ? output : m.url });
+    }
+  }
+  return jobs;
+}
+
+async function loadUrlopen(): Promise<UrlOpen> {
+  // A computed specifier: the CLI compiles even in a build without urlopen.
+  const specifier = '../urlopen/index.js';
+  const mod = (await import(specifier)) as { urlopen: UrlOpen };
+  return mod.urlopen;
+}
+
+function openLog(path: string, stdout: NodeJS.WritableStream): { write: (s: string) => void; close: () => Promise<void> } {
+  if (path === '-') return { write: (s) => void stdout.write(s), close: async () => {} };
+  let failed: Error | undefined;
+  const ws: WriteStream = createWriteStream(path);
+  ws.on('error', (e) => (failed = e));
+  return {
+    write: (s) => {
+      if (!failed) ws.write(s);
+    },
+    close: () =>
+      new Promise((resolve, reject) => {
+        ws.end(() => (failed ? reject(new CliExit(EXIT.WRITE_ERROR, `could not write ${path}: ${failed.message}`)) : resolve()));
+      }),
+  };
+}
+
+/** Runs every transfer the options ask for and returns curl's exit code for the run. */
+export async function run(o: CliOptions, io: RunIO): Promise<number> {
+  const showErrors = !o.silent || o.showError;
+  const say = (line: string): void => void io.stderr.write(`${line}\n`);
+  const warn = (line: string): void => {
+    if (!o.silent) say(line);
+  };
+  const logs: Array<{ close: () => Promise<void> }> = [];
+  let exitCode = 0;
+  try {
+    const jobs = planJobs(o);
+    const urlopen = io.urlopen ?? (await loadUrlopen());
+    const shared = await prepareShared(o, io.version);
+    const json = o.traceJson !== undefined ? openLog(o.traceJson, io.stdout) : undefined;
+    if (json) logs.push(json);
+    const dump = o.dumpHeader !== undefined ? openLog(o.dumpHeader, io.stdout) : undefined;
+    if (dump) logs.push(dump);
+    const start = performance.now();
+    const meter = new Meter(io.stderr, {
+      enabled: Boolean(io.stderr.isTTY) && !o.silent && !o.verbose && !o.noProgressMeter && !(io.stdout.isTTY && jobs.some((j) => j.output === undefined)),
+    });
+    const env = (job: TransferJob, i: number): TransferEnv => ({
+      opts: o,
+      shared,
+      urlopen,
+      stdout: io.stdout,
+      stdoutIsTTY: Boolean(io.stdout.isTTY),
+      warn,
+      dumpHeader: dump ? (h) => dump.write(h) : undefined,
+      trace: createTracer({
+        text: o.verbose ? say : undefined,
+        json: json ? (l) => json.write(`${l}\n`) : undefined,
+        prefix: o.parallel && jobs.length > 1 ? `[${i + 1}] ` : '',
+        start,
+      }),
+      meter,
+      signal: io.signal,
+    });
+    const report = (r: TransferResult): void => {
+      if (r.exitCode !== 0) {
+        exitCode = r.exitCode;
+        if (showErrors) say(formatError(r.exitCode, r.error));
+      }
+      if (o.writeOut !== undefined) {
+        for (const seg of formatWriteOut(o.writeOut, r.vars)) (seg.stream === 'stdout' ? io.stdout : io.stderr).write(seg.text);
+      }
+    };
+    if (o.parallel && jobs.length > 1) {
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < jobs.length && !io.signal.aborted) {
+          const i = next++;
+          report(await runTransfer(jobs[i]!, env(jobs[i]!, i)));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(o.parallelMax, jobs.length) }, worker));
+    } else {
+      for (const [i, job] of jobs.entries()) {
+        if (io.signal.aborted) break;
+        report(await runTransfer(job, env(job, i)));
+      }
+    }
+    meter.close();
+  } catch (err) {
+    const code = err instanceof CliExit ? err.exitCode : EXIT.FAILED_INIT;
+    if (showErrors) say(formatError(code, err));
+    exitCode = code;
+  }
+  for (const l of logs) {
+    await l.close().catch((e: unknown) => {
+      if (showErrors) say(formatError(EXIT.WRITE_ERROR, e));
+      exitCode ||= EXIT.WRITE_ERROR;
+    });
+  }
+  return exitCode;
+}

@@ -1,0 +1,62 @@
+/**
+ * Prints the library's trace events for `-v` in curl's shape (`* ` did,
+ * `> ` sent, `< ` received) and writes them as JSON lines for
+ * `--trace-json`. Credentials are masked in both.
+ *
+ * @module
+ */
+import type { TraceEvent, Tracer } from '../trace.js';
+
+/** Same masking as the library's, kept here so `-v` loads nothing but this file; also hides URL user info. */
+export function maskLine(line: string): string {
+  const m = /^(PASS|ACCT|AUTH PLAIN|AUTH LOGIN|APOP \S+)\s+/i.exec(line);
+  if (m) return `${m[0]}****`;
+  const h = /^((?:proxy-)?authorization):\s*(\S+)\s*/i.exec(line);
+  if (h) return `${h[1]}: ${h[2]} ****`;
+  return line.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, '$1:****@');
+}
+
+/**
+ * One `-v` line for an event, without its newline. Data summaries print as
+ * curl's `{ [N bytes data]` (received) and `} [N bytes data]` (sent).
+ */
+export function formatTraceEvent(ev: TraceEvent): string {
+  if (ev.bytes !== undefined && ev.text === '') return `${ev.kind === '>' ? '}' : '{'} [${ev.bytes} bytes data]`;
+  return `${ev.kind} ${maskLine(ev.text)}`;
+}
+
+/** One JSON line for `--trace-json`: time since the run began (s), kind, text (masked), protocol, bytes. */
+export function formatTraceJson(ev: TraceEvent, elapsedMs: number): string {
+  const rec: Record<string, unknown> = { t: Number((elapsedMs / 1000).toFixed(6)), kind: ev.kind, text: maskLine(ev.text) };
+  if (ev.protocol !== undefined) rec.protocol = ev.protocol;
+  if (ev.bytes !== undefined) rec.bytes = ev.bytes;
+  return JSON.stringify(rec);
+}
+
+/** Where trace output goes. */
+export interface TraceSinks {
+  /** `-v`: lines for stderr. */
+  text?: ((line: string) => void) | undefined;
+  /** `--trace-json`: lines for the trace file. */
+  json?: ((line: string) => void) | undefined;
+  /** A label printed before text lines when several transfers run at once. */
+  prefix?: string | undefined;
+  /** The clock origin for JSON times (performance.now() at start). */
+  start?: number | undefined;
+}
+
+/** A Tracer feeding the sinks, or undefined when neither is wanted (so the library traces nothing). */
+export function createTracer(sinks: TraceSinks): Tracer | undefined {
+  const { text, json } = sinks;
+  if (!text && !json) return undefined;
+  const start = sinks.start ?? performance.now();
+  const prefix = sinks.prefix ?? '';
+  return (ev) => {
+    try {
+      if (text) text(prefix + formatTraceEvent(ev));
+      if (json) json(formatTraceJson(ev, performance.now() - start));
+    } catch {
+      // A tracer must never throw into the protocol client.
+    }
+  };
+}

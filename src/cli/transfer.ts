@@ -1,0 +1,299 @@
+/**
+ * One transfer of one URL: open it, print its head where asked, stream the
+ * body to its sink, and retry transient failures the way curl does — but
+ * resuming from the bytes already kept instead of starting over.
+ *
+ * @module
+ */
+import { stat } from 'node:fs/promises';
+import type { Tracer } from '../trace.js';
+import type { OpenOptions } from '../urlopen/types.js';
+import type { UrlResponse } from '../urlopen/response.js';
+import type { CliOptions } from './args.js';
+import { CliExit, EXIT, errorMessage, exitCodeFor } from './exit-codes.js';
+import { formatHead, headerPairs, isHttp } from './head.js';
+import type { Meter } from './meter.js';
+import { fileSink, stdoutSink, type Sink } from './output.js';
+import { buildOpenOptions, effectiveUrl, type SharedRequest } from './request.js';
+import type { WriteOutVars } from './writeout.js';
+
+/** The urlopen function, as the CLI calls it. */
+export type UrlOpen = (url: string, options: OpenOptions) => Promise<UrlResponse>;
+
+/** One transfer to run. */
+export interface TransferJob {
+  url: string;
+  /** File to write; undefined or '-' = stdout ('-' also allows binary to a terminal). */
+  output: string | undefined;
+  /** Shown on the meter. */
+  label: string;
+}
+
+/** What every transfer of a run shares. */
+export interface TransferEnv {
+  opts: CliOptions;
+  shared: SharedRequest;
+  urlopen: UrlOpen;
+  stdout: NodeJS.WritableStream;
+  stdoutIsTTY: boolean;
+  /** A diagnostic line for stderr (already filtered by -s). */
+  warn: (line: string) => void;
+  /** -D: where response heads go. */
+  dumpHeader?: ((head: string) => void) | undefined;
+  trace?: Tracer | undefined;
+  meter: Meter;
+  signal: AbortSignal;
+  /** Waits between retries; replaceable in tests. */
+  sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+}
+
+/** How a transfer ended. */
+export interface TransferResult {
+  exitCode: number;
+  error?: unknown;
+  vars: WriteOutVars;
+}
+
+/** HTTP statuses curl's --retry treats as transient. */
+export const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Thrown inside an attempt to ask for another one after `delayMs` (Retry-After) or the back-off. */
+class RetryStatus extends CliExit {
+  readonly delayMs: number | undefined;
+  constructor(status: number, delayMs: number | undefined) {
+    super(EXIT.HTTP_RETURNED_ERROR, `HTTP error ${status}`);
+    this.delayMs = delayMs;
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date, as milliseconds from now. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort(): void {
+      clearTimeout(t);
+      reject(signal.reason);
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Normalizes a URL as curl does: no scheme means http://; a URL that does not parse is exit 3. */
+export function normalizeUrl(raw: string): string {
+  let url = raw.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(data|file|mailto|news):/i.test(url)) url = `http://${url}`;
+  if (/[\0\t\n\r]/.test(url)) throw new CliExit(EXIT.URL_MALFORMAT, `URL rejected: Malformed input to a URL function (control character in ${JSON.stringify(raw)})`);
+  try {
+    const u = new URL(url);
+    if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname === '') throw new Error('no host');
+  } catch {
+    throw new CliExit(EXIT.URL_MALFORMAT, `URL rejected: Malformed input to a URL function (${raw})`);
+  }
+  return url;
+}
+
+function emptyVars(url: string, method: string): WriteOutVars {
+  let scheme = '';
+  try {
+    scheme = new URL(url).protocol.slice(0, -1);
+  } catch {
+    // malformed: reported by exitcode/errormsg
+  }
+  return {
+    http_code: 0, response_code: 0, http_version: '0', size_download: 0, size_upload: 0, size_header: 0, size_request: 0,
+    time_total: 0, time_starttransfer: 0, speed_download: 0, speed_upload: 0, url, url_effective: url, redirect_url: '',
+    num_redirects: 0, num_headers: 0, content_type: '', exitcode: 0, errormsg: '', filename_effective: '', method, scheme,
+    headers: [],
+  };
+}
+
+/** Runs one transfer to completion (with retries); never throws. */
+export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<TransferResult> {
+  const o = env.opts;
+  const t0 = performance.now();
+  const vars = emptyVars(job.url, o.method ?? (o.head ? 'HEAD' : o.data.length && !o.get ? 'POST' : o.form.length ? 'POST' : o.uploadFile !== undefined ? 'PUT' : 'GET'));
+  const toStdout = job.output === undefined || job.output === '-';
+  vars.filename_effective = toStdout ? '' : job.output!;
+  let sink: Sink | undefined;
+  const task = env.meter.task(job.label);
+  // Bytes of the body already in place: from an earlier run (-C) and from earlier attempts.
+  let resumeBase = 0;
+  let got = 0;
+  let headWritten = false;
+  const sleep = env.sleep ?? defaultSleep;
+  let backoff = 1000;
+  try {
+    const url = effectiveUrl(o, env.shared, normalizeUrl(job.url));
+    vars.url = vars.url_effective = url;
+    vars.scheme = new URL(url).protocol.slice(0, -1);
+    if (o.continueAt === 'auto') resumeBase = toStdout ? 0 : ((await stat(job.output!).catch(() => undefined))?.size ?? 0);
+    else if (typeof o.continueAt === 'number') resumeBase = o.continueAt;
+    sink = toStdout
+      ? stdoutSink(env.stdout, env.stdoutIsTTY && job.output !== '-')
+      : await fileSink(job.output!, { createDirs: o.createDirs, append: o.continueAt !== undefined });
+    const activeSink = sink;
+
+    for (let attempt = 1; ; attempt++) {
+      const ac = new AbortController();
+      const onOuter = (): void => ac.abort(env.signal.reason);
+      env.signal.addEventListener('abort', onOuter, { once: true });
+      let timedOut: CliExit | undefined;
+      const timer =
+        o.maxTime !== undefined
+          ? setTimeout(() => {
+              timedOut = new CliExit(EXIT.OPERATION_TIMEDOUT, `Operation timed out after ${Math.round(performance.now() - t0)} milliseconds with ${got} bytes received`);
+              ac.abort(timedOut);
+            }, o.maxTime * 1000)
+          : undefined;
+      try {
+        await attemptOnce(url);
+        break;
+      } catch (err) {
+        const e = timedOut ?? err;
+        const code = exitCodeFor(e);
+        const elapsed = (performance.now() - t0) / 1000;
+        const transient =
+          e instanceof RetryStatus || code === EXIT.OPERATION_TIMEDOUT || code === EXIT.PARTIAL_FILE || code === EXIT.RECV_ERROR ||
+          (code === EXIT.COULDNT_CONNECT && o.retryConnrefused);
+        const inTime = o.retryMaxTime === undefined || elapsed < o.retryMaxTime;
+        if (!transient || attempt > o.retry || !inTime || env.signal.aborted || e instanceof RetryAbandoned) throw e;
+        const wait = (e instanceof RetryStatus ? e.delayMs : undefined) ?? (o.retryDelay !== undefined ? o.retryDelay * 1000 : backoff);
+        backoff = Math.min(backoff * 2, 600_000);
+        const left = o.retry - attempt + 1;
+        env.warn(`Warning: Problem : ${errorMessage(e)}. Will retry in ${Math.round(wait / 1000)} second${Math.round(wait / 1000) === 1 ? '' : 's'}. ${left} retr${left === 1 ? 'y' : 'ies'} left.`);
+        await sleep(wait, env.signal);
+      } finally {
+        if (timer) clearTimeout(timer);
+        env.signal.removeEventListener('abort', onOuter);
+      }
+
+      async function attemptOnce(target: string): Promise<void> {
+        const from = resumeBase + got;
+        const options = await buildOpenOptions(o, env.shared, { url: target, resumeFrom: from > 0 ? from : undefined });
+        options.signal = ac.signal;
+        if (env.trace) options.trace = env.trace;
+        options.onProgress = (p) => {
+          if (p.direction === 'upload') {
+            vars.size_upload = p.transferred;
+            if (got === 0) task.update(p.transferred, p.total);
+          }
+        };
+        const res = await env.urlopen(target, options);
+        vars.time_starttransfer = (performance.now() - t0) / 1000;
+        const http = isHttp(res);
+        vars.http_code = vars.response_code = res.status;
+        vars.url_effective = res.url;
+        vars.num_redirects = res.redirects.length;
+        vars.content_type = res.headers.get('content-type') ?? '';
+        vars.http_version = http ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
+        vars.headers = headerPairs(res);
+        vars.num_headers = vars.headers.length;
+        vars.redirect_url = http && res.status >= 300 && res.status < 400 ? (res.headers.get('location') ?? '') : '';
+
+        if (http && TRANSIENT_STATUS.has(res.status) && attempt <= o.retry) {
+          await res.cancel();
+          throw new RetryStatus(res.status, parseRetryAfter(res.headers.get('retry-after')));
+        }
+        let skip = 0;
+        if (from > 0 && http && res.status < 300) {
+          if (res.status === 200) {
+            const len = Number(res.headers.get('content-length') ?? NaN);
+            if (got === 0 && o.continueAt !== undefined && len === from) {
+              // curl: the resume point is the end of the file, so it is complete already.
+              await res.cancel();
+              return finish(res, true);
+            }
+            if (got === 0) {
+              await res.cancel();
+              throw new RetryAbandoned(EXIT.RANGE_ERROR, "HTTP server doesn't seem to support byte ranges. Cannot resume.");
+            }
+            // A retry the server answered in full: skip what is already in place.
+            skip = from;
+          }
+        }
+        if (from > 0 && http && res.status === 416) {
+          await res.cancel();
+          const total = /\*\/(\d+)/.exec(res.headers.get('content-range') ?? '')?.[1];
+          if (total !== undefined && Number(total) === from) return finish(res, true);
+          throw new RetryAbandoned(EXIT.RANGE_ERROR, `Requested range was not delivered by the server (HTTP 416)`);
+        }
+        if (http && res.status >= 400 && o.fail && !o.failWithBody) {
+          await res.cancel();
+          throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`);
+        }
+        const head = formatHead(res);
+        vars.size_header += Buffer.byteLength(head, 'latin1');
+        env.dumpHeader?.(head);
+        if ((o.include || o.head) && !headWritten) {
+          headWritten = true;
+          await activeSink.write(Buffer.from(head, 'latin1'), true);
+        }
+        if (o.head || options.method === 'HEAD') {
+          await res.cancel();
+          return finish(res, false);
+        }
+        const length = Number(res.headers.get('content-length') ?? NaN);
+        const total = Number.isFinite(length) ? length + (res.status === 206 ? from : 0) : undefined;
+        for await (const chunk of res.body) {
+          let c = chunk;
+          if (skip > 0) {
+            const drop = Math.min(skip, c.length);
+            skip -= drop;
+            c = c.subarray(drop);
+            if (c.length === 0) continue;
+          }
+          await activeSink.write(c);
+          got += c.length;
+          task.update(resumeBase + got, total);
+        }
+        if (skip > 0) throw new CliExit(EXIT.PARTIAL_FILE, 'the server sent less than was already received');
+        if (http && res.status >= 400 && o.failWithBody) {
+          await activeSink.commit();
+          throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`, true);
+        }
+        return finish(res, false);
+      }
+
+      async function finish(res: UrlResponse, complete: boolean): Promise<void> {
+        if (complete) env.warn('* The entire document is already downloaded');
+        await activeSink.commit();
+        void res;
+      }
+    }
+    task.done();
+    vars.size_download = got;
+    vars.time_total = (performance.now() - t0) / 1000;
+    vars.speed_download = vars.time_total > 0 ? got / vars.time_total : 0;
+    return { exitCode: 0, vars };
+  } catch (err) {
+    task.done();
+    const exitCode = exitCodeFor(err);
+    if (!(err instanceof RetryAbandoned && err.committed)) await sink?.abort().catch(() => undefined);
+    vars.size_download = got;
+    vars.exitcode = exitCode;
+    vars.errormsg = errorMessage(err);
+    vars.time_total = (performance.now() - t0) / 1000;
+    vars.speed_download = vars.time_total > 0 ? got / vars.time_total : 0;
+    return { exitCode, error: err, vars };
+  }
+}
+
+/** A failure that must not be retried (range refused, -f); `committed` when the body was kept on purpose. */
+class RetryAbandoned extends CliExit {
+  readonly committed: boolean;
+  constructor(code: number, message: string, committed = false) {
+    super(code, message);
+    this.committed = committed;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * curl's `-w/--write-out` format: `%{variable}`, `%header{name}`, `%%`, and
+ * the escapes `\n \r \t \\`; `%{stderr}` and `%{stdout}` switch where the
+ * rest goes.
+ *
+ * @module
+ */
+
+/** What one finished transfer reports; numbers are printed as curl does. */
+export interface WriteOutVars {
+  http_code: number;
+  response_code: number;
+  http_version: string;
+  size_download: number;
+  size_upload: number;
+  size_header: number;
+  size_request: number;
+  /** Seconds. */
+  time_total: number;
+  time_starttransfer: number;
+  speed_download: number;
+  speed_upload: number;
+  url: string;
+  url_effective: string;
+  redirect_url: string;
+  num_redirects: number;
+  num_headers: number;
+  content_type: string;
+  exitcode: number;
+  errormsg: string;
+  filename_effective: string;
+  method: string;
+  scheme: string;
+  remote_ip?: string;
+  remote_port?: string;
+  /** Response headers, for `%header{name}` and `%{header_json}`. */
+  headers: Array<[string, string]>;
+}
+
+/** A piece of the rendered text and where it goes. */
+export interface WriteOutSegment {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+const TIME_VARS = new Set(['time_total', 'time_starttransfer']);
+
+function render(name: string, v: WriteOutVars): string | undefined {
+  if (name === 'json') {
+    const { headers: _h, ...rest } = v;
+    return JSON.stringify(rest);
+  }
+  if (name === 'header_json') {
+    const obj: Record<string, string[]> = {};
+    for (const [k, val] of v.headers) (obj[k.toLowerCase()] ??= []).push(val);
+    return JSON.stringify(obj);
+  }
+  if (!(name in v) || name === 'headers') return undefined;
+  const val = (v as unknown as Record<string, unknown>)[name];
+  if (val === undefined) return '';
+  // curl prints status codes as three digits (000 when there was none).
+  if (name === 'http_code' || name === 'response_code') return String(val).padStart(3, '0');
+  if (TIME_VARS.has(name)) return (val as number).toFixed(6);
+  if (name.startsWith('speed_')) return String(Math.round(val as number));
+  return String(val);
+}
+
+/**
+ * Renders a write-out template. Unknown variables print a warning on stderr
+ * as curl does and expand to nothing.
+ */
+export function formatWriteOut(template: string, vars: WriteOutVars): WriteOutSegment[] {
+  const out: WriteOutSegment[] = [];
+  let stream: 'stdout' | 'stderr' = 'stdout';
+  let buf = '';
+  const flush = (): void => {
+    if (buf) out.push({ stream, text: buf });
+    buf = '';
+  };
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i]!;
+    if (c === '\\' && i + 1 < template.length) {
+      const n = template[i + 1]!;
+      const esc = { n: '\n', r: '\r', t: '\t', '\\': '\\' }[n];
+      if (esc !== undefined) {
+        buf += esc;
+        i++;
+        continue;
+      }
+    }
+    if (c === '%') {
+      if (template[i + 1] === '%') {
+        buf += '%';
+        i++;
+        continue;
+      }
+      const m = /^%(\{([\w.-]+)\}|header\{([^}]+)\})/.exec(template.slice(i));
+      if (m) {
+        i += m[0].length - 1;
+        if (m[3] !== undefined) {
+          const want = m[3].toLowerCase();
+          buf += vars.headers.filter(([k]) => k.toLowerCase() === want).map(([, x]) => x).join(', ');
+          continue;
+        }
+        const name = m[2]!;
+        if (name === 'stderr' || name === 'stdout') {
+          flush();
+          stream = name;
+          continue;
+        }
+        const r = render(name, vars);
+        if (r === undefined) {
+          flush();
+          out.push({ stream: 'stderr', text: `dial: unknown --write-out variable: '${name}'\n` });
+        } else buf += r;
+        continue;
+      }
+    }
+    buf += c;
+  }
+  flush();
+  return out;
+}
