@@ -1,0 +1,30 @@
+import { nodeClient, wrkTool, type HttpRun } from '../lib/tools.js';
+import type { Workload } from '../lib/types.js';
+
+const workload: Workload = {
+  name: 'get-small-1c',
+  title: 'HTTP GET small body (nginx), 1 connection, keep-alive',
+  measures:
+    'Requests per second for a 100-byte static file over one kept-alive connection, one request at a time. ' +
+    'Bound by the round trip between the client and the nginx worker (two cores), so it measures per-request latency in the client.',
+  needs: ['nginx'],
+  metric: { unit: 'req/s', higherIsBetter: true },
+  rounds: { full: 5, quick: 2 },
+  tools(ctx) {
+    const run: HttpRun = ctx.quick
+      ? { path: '/small.txt', connections: 1, count: 5000, warmup: 500, duration: 1 }
+      : { path: '/small.txt', connections: 1, count: 30000, warmup: 2000, duration: 3 };
+    return [
+      nodeClient(ctx, 'dialtone', run),
+      nodeClient(ctx, 'undici', run),
+      nodeClient(ctx, 'node:http', run),
+      nodeClient(ctx, 'fetch', run),
+      nodeClient(ctx, 'got', run),
+      nodeClient(ctx, 'axios', run),
+      nodeClient(ctx, 'raw node:net', run),
+      wrkTool(ctx, run, ctx.quick ? 1 : 3),
+    ];
+  },
+  targets: { undici: [{ on: 'rate', op: '>=', value: 1.3 }] },
+};
+export default workload;
