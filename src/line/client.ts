@@ -84,6 +84,10 @@ export class LineClient {
 
   /** Sends `line`, then reads its reply — Go's `Cmd` and `ReadResponse` in one. */
   async command(line: string | Uint8Array, options?: ReadReplyOptions): Promise<Reply> {
+    const c = this.#c;
+    c.usable();
+    // Checked before sending: once the line is out, a refused read would orphan its reply.
+    if (c.reading) throw c.busy('another read is in progress');
     await this.writeLine(line, options);
     return this.readReply(options);
   }

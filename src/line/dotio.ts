@@ -62,6 +62,10 @@ async function drain(conn: LineConn, options?: WaitOptions): Promise<void> {
   }
 }
 
+function isIterable(v: unknown): v is AsyncIterable<unknown> | Iterable<unknown> {
+  return typeof v === 'object' && v !== null && (Symbol.asyncIterator in v || Symbol.iterator in v);
+}
+
 function stopSource(it: Iterator<unknown> | AsyncIterator<unknown>): void {
   try {
     void Promise.resolve(it.return?.()).catch(() => {});
@@ -91,6 +95,9 @@ export async function writeDotBlockTo(conn: LineConn, source: DotBlockSource, op
     } finally {
       conn.writing = false;
     }
+  }
+  if (!isIterable(source)) {
+    throw new InputError('a dot block body must be text, bytes or an iterable of them; nothing was sent', { protocol: conn.protocol, phase: 'body' });
   }
   throwIfAborted(options?.signal, 'writeDotBlock');
   conn.writing = true;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { TimeoutError, toDialError, type DialError } from '../errors.js';
+import { AbortError, TimeoutError, toDialError, type DialError } from '../errors.js';
 import { guard, throwIfAborted, type WaitOptions } from '../util/guard.js';
 import type { ByteStream } from '../socket/types.js';
 import type { LineSplitter } from './reader.js';
@@ -55,7 +55,7 @@ export class Deadline {
 export class StreamInput {
   /** The peer ended the stream (a recv returned no bytes). */
   eof = false;
-  private inflight: Promise<void> | undefined;
+  private inflight: Promise<DialError | undefined> | undefined;
   private error: DialError | undefined;
 
   constructor(
@@ -82,13 +82,19 @@ export class StreamInput {
         this.inflight = undefined;
         if (chunk.length === 0) this.eof = true;
         else this.splitter.push(chunk);
+        return undefined;
       },
       (err: unknown) => {
         this.inflight = undefined;
-        this.error ??= toDialError(err, 'receiving', { protocol: this.protocol, phase: 'recv' });
+        const e = toDialError(err, 'receiving', { protocol: this.protocol, phase: 'recv' });
+        // The stream's own timeout or abort (e.g. Socket.setTimeout) consumed no byte: it fails
+        // this wait only, so the stream stays readable, as a timeout of the deadline's would.
+        if (!(e instanceof TimeoutError || e instanceof AbortError)) this.error ??= e;
+        return e;
       },
     );
-    await deadline.wait(this.inflight, this.protocol);
+    const interrupted = await deadline.wait(this.inflight, this.protocol);
     if (this.error) throw this.error;
+    if (interrupted) throw interrupted;
   }
 }

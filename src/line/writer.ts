@@ -18,6 +18,7 @@ const NOT_LATIN1 = /[^\x00-\xff]/;
  * or address is worse than an error.
  */
 export function encodeText(s: string | Uint8Array, encoding: LineEncoding = 'utf8'): Buffer {
+  checkType(s);
   if (typeof s !== 'string') return Buffer.isBuffer(s) ? s : Buffer.from(s.buffer, s.byteOffset, s.length);
   if (encoding === 'latin1' && NOT_LATIN1.test(s)) {
     throw new InputError('the text has characters outside latin1; nothing was sent', { phase: 'send' });
@@ -25,11 +26,19 @@ export function encodeText(s: string | Uint8Array, encoding: LineEncoding = 'utf
   return Buffer.from(s, encoding);
 }
 
+/** Untyped callers can pass anything; it must fail as an InputError, not a TypeError from deep inside. */
+function checkType(v: unknown, protocol?: string): asserts v is string | Uint8Array {
+  if (typeof v !== 'string' && !(v instanceof Uint8Array)) {
+    throw new InputError(`expected a string or bytes, got ${v === null ? 'null' : typeof v}; nothing was sent`, { protocol, phase: 'send' });
+  }
+}
+
 /**
  * Throws InputError when `line` holds a CR, LF or NUL: any of them would let
  * the caller's data end the command early and smuggle in another one.
  */
 export function validateLine(line: string | Uint8Array, protocol?: string): void {
+  checkType(line, protocol);
   const bad =
     typeof line === 'string'
       ? line.includes('\r') || line.includes('\n') || line.includes('\0')

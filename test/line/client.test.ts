@@ -422,6 +422,41 @@ describe('readReply', () => {
   });
 });
 
+describe('found by these tests', () => {
+  test('command while another read is in progress sends nothing (its reply would be orphaned)', async () => {
+    const { client, server } = pair();
+    const pending = client.readLine();
+    await assert.rejects(client.command('NOOP'), (e: unknown) => e instanceof InputError && /busy/.test(e.message));
+    assert.equal(server.readableLength, 0, 'the command must not reach the server');
+    await server.send('line\r\n');
+    assert.equal(await pending, 'line');
+  });
+
+  test("a stream's own recv timeout (Socket.setTimeout) is not sticky: the next read gets the data", async () => {
+    const [sock, server] = memoryPair();
+    // A stream with a default recv bound of its own, as Socket.setTimeout gives.
+    const timed = {
+      recv: (max?: number, o?: { timeout?: number }) => sock.recv(max, { timeout: 30, ...o }),
+      send: sock.send.bind(sock),
+      shutdown: sock.shutdown.bind(sock),
+      close: sock.close.bind(sock),
+    };
+    const client = new LineClient(timed, { timeout: 2000 });
+    await assert.rejects(client.readLine(), (e: unknown) => e instanceof TimeoutError && e.timeout === 30);
+    assert.equal(client.error, undefined, 'a timeout while reading is not fatal');
+    await server.send('220 late but fine\r\n');
+    assert.equal(await client.readLine(), '220 late but fine');
+  });
+
+  test('a value that is neither text nor bytes is an InputError, not a TypeError', async () => {
+    const { client, server } = pair();
+    await assert.rejects(client.writeLine(42 as unknown as string), InputError);
+    await assert.rejects(client.writeLine(null as unknown as string), InputError);
+    assert.equal(server.readableLength, 0);
+    assert.equal(client.error, undefined);
+  });
+});
+
 describe('trace', () => {
   test("sees '>' for lines sent and '<' for lines and reply lines read", async () => {
     const seen: string[] = [];

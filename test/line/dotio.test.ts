@@ -257,6 +257,20 @@ describe('writeDotBlock', () => {
     await client.writeLine('QUIT');
   });
 
+  test('a source yielding something that is neither text nor bytes: InputError, no terminator, stream closed', async () => {
+    const { client, server, sock } = pair();
+    await assert.rejects(client.writeDotBlock(['ok\r\n', 42 as unknown as string]), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_INPUT');
+    assert.equal(sock.closed, true);
+    assert.ok(!(await sentSoFar(server)).endsWith('.\r\n'));
+  });
+
+  test('a body that is neither text, bytes nor iterable is an InputError before anything is sent', async () => {
+    const { client, server } = pair();
+    await assert.rejects(client.writeDotBlock(42 as unknown as string), InputError);
+    assert.equal(server.readableLength, 0);
+    assert.equal(client.error, undefined);
+  });
+
   test('writeDotBlockTo works straight on a LineConn', async () => {
     const [a, b] = memoryPair();
     const conn = new LineConn(a);
