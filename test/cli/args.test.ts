@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeArgv, parseCliArgs } from '../../src/cli/args.js';
+import { CliExit } from '../../src/cli/exit-codes.js';
+
+const exit2 = (argv: string[], re?: RegExp) =>
+  assert.throws(() => parseCliArgs(argv), (e: unknown) => e instanceof CliExit && e.exitCode === 2 && (!re || re.test(e.message)));
+
+test('short clusters and glued values parse as curl', () => {
+  const o = parseCliArgs(['-sSfL', '-ofile', 'http://a/']);
+  assert.equal(o.silent, true);
+  assert.equal(o.showError, true);
+  assert.equal(o.fail, true);
+  assert.equal(o.location, true);
+  assert.deepEqual(o.urls, [{ url: 'http://a/', output: 'file', remoteName: false }]);
+});
+
+test('a value may start with a dash (-d -x, -C -)', () => {
+  assert.deepEqual(normalizeArgv(['-d', '-x', 'u']), ['--data=-x', 'u']);
+  const o = parseCliArgs(['-C', '-', '-d', '--weird', 'u']);
+  assert.equal(o.continueAt, 'auto');
+  assert.deepEqual(o.data, [{ kind: 'ascii', value: '--weird' }]);
+});
+
+test('-o and -O pair with URLs in order; extra URLs go to stdout', () => {
+  const o = parseCliArgs(['u1', '-o', 'a', 'u2', '-O', 'u3']);
+  assert.deepEqual(o.urls.map((u) => [u.url, u.output, u.remoteName]), [
+    ['u1', 'a', false],
+    ['u2', undefined, true],
+    ['u3', undefined, false],
+  ]);
+});
+
+test('repeatable -H and -d keep their order; data kinds are recorded', () => {
+  const o = parseCliArgs(['-H', 'A: 1', '-H', 'B: 2', '-d', 'x=1', '--data-binary', '@f', '--data-urlencode', 'n=a b', 'u']);
+  assert.deepEqual(o.headers, ['A: 1', 'B: 2']);
+  assert.deepEqual(o.data.map((d) => d.kind), ['ascii', 'binary', 'urlencode']);
+});
+
+test('numbers: --max-time takes fractions, --retry an integer, junk is exit 2', () => {
+  assert.equal(parseCliArgs(['--max-time', '1.5', 'u']).maxTime, 1.5);
+  assert.equal(parseCliArgs(['--retry', '3', 'u']).retry, 3);
+  assert.equal(parseCliArgs(['-C', '100', 'u']).continueAt, 100);
+  exit2(['--max-time', 'soon', 'u'], /numerical/);
+  exit2(['--retry', '1.5', 'u'], /numerical/);
+  exit2(['--max-redirs', '-5', 'u']);
+});
+
+test('--max-filesize understands k/M/G', () => {
+  assert.equal(parseCliArgs(['--max-filesize', '2k', 'u']).maxFilesize, 2048);
+  assert.equal(parseCliArgs(['--max-filesize', '1M', 'u']).maxFilesize, 1048576);
+});
+
+test('unknown options are exit 2 with curl wording', () => {
+  exit2(['--frobnicate', 'u'], /option --frobnicate: is unknown/);
+  exit2(['-j', 'u'], /is unknown/);
+});
+
+test('conflicting request kinds are refused (curl: one HTTP method)', () => {
+  exit2(['-I', '-d', 'x', 'u'], /HEAD \(-I\) and POST \(-d\)|POST \(-d\)/);
+  exit2(['-F', 'a=b', '-d', 'x', 'u'], /one HTTP request method/);
+  exit2(['-T', 'f', '-d', 'x', 'u'], /one HTTP request method/);
+  exit2(['--json', '{}', '-d', 'x', 'u'], /json/);
+  exit2(['-C', '5', '-r', '0-9', 'u'], /mutually exclusive/);
+  exit2(['-r', 'abc', 'u'], /range/);
+  exit2(['--resolve', 'nope', 'u'], /resolve/);
+});
+
+test('-G with -d is a GET, not a conflict with -I', () => {
+  const o = parseCliArgs(['-G', '-d', 'q=1', 'u']);
+  assert.equal(o.get, true);
+});
+
+test('--socks5-hostname becomes a socks5h proxy URL', () => {
+  assert.equal(parseCliArgs(['--socks5-hostname', 'h:1080', 'u']).proxy, 'socks5h://h:1080');
+  assert.equal(parseCliArgs(['-x', 'http://p:3128', 'u']).proxy, 'http://p:3128');
+});
+
+test('defaults match curl: 50 redirects, parallel-max 50, no retries', () => {
+  const o = parseCliArgs(['u']);
+  assert.equal(o.maxRedirs, 50);
+  assert.equal(o.parallelMax, 50);
+  assert.equal(o.retry, 0);
+  assert.equal(o.location, false);
+});
+
+test('--url adds URLs like positionals; --remote-name-all names every URL', () => {
+  const o = parseCliArgs(['--url', 'a', 'b', '--remote-name-all']);
+  assert.deepEqual(o.urls.map((u) => [u.url, u.remoteName]), [['a', true], ['b', true]]);
+});
+
+test('-- ends options', () => {
+  const o = parseCliArgs(['-s', '--', '-notanoption']);
+  assert.deepEqual(o.urls.map((u) => u.url), ['-notanoption']);
+});

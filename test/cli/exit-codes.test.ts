@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CliExit, exitCodeFor, formatError } from '../../src/cli/exit-codes.js';
+import {
+  AbortError, ConnectError, InputError, LimitError, NetworkError, ProtocolError, ReplyError, TLSError, TimeoutError,
+} from '../../src/errors.js';
+
+const cases: Array<[string, unknown, number]> = [
+  ['resolve', new ConnectError('DIAL_E_RESOLVE', 'x'), 6],
+  ['proxy resolve', new ConnectError('DIAL_E_RESOLVE', 'x', { phase: 'proxy-resolve' }), 5],
+  ['connect', new ConnectError('DIAL_E_CONNECT', 'x'), 7],
+  ['timeout', new TimeoutError('x'), 28],
+  ['abort', new AbortError(), 42],
+  ['tls', new TLSError('DIAL_E_TLS', 'x'), 35],
+  ['tls cert', new TLSError('DIAL_E_TLS_CERT', 'x'), 60],
+  ['reset while receiving', new NetworkError('DIAL_E_RESET', 'x'), 56],
+  ['reset while sending', new NetworkError('DIAL_E_RESET', 'x', { phase: 'send' }), 55],
+  ['body cut short', new NetworkError('DIAL_E_RESET', 'x', { phase: 'body' }), 18],
+  ['empty reply', new ProtocolError('empty reply from server'), 52],
+  ['weird reply', new ProtocolError('bad status line'), 8],
+  ['ftp login', new ReplyError('x', { protocol: 'ftp', reply: { code: 530, text: 'no' } }), 67],
+  ['ftp missing file', new ReplyError('x', { protocol: 'ftp', reply: { code: 550, text: 'no' } }), 78],
+  ['ftp other', new ReplyError('x', { protocol: 'ftp', reply: { code: 421, text: 'no' } }), 9],
+  ['smtp auth', new ReplyError('x', { protocol: 'smtp', reply: { code: 535, text: 'no' } }), 67],
+  ['http 416', new ReplyError('x', { protocol: 'http', reply: { code: 416, text: 'no' } }), 33],
+  ['redirects', new LimitError('too many redirects', { phase: 'redirect' }), 47],
+  ['size', new LimitError('body too big', { phase: 'body' }), 63],
+  ['unknown scheme', new InputError('unsupported URL scheme "foo:"', { code: 'DIAL_E_UNSUPPORTED' }), 1],
+  ['malformed URL', new InputError('malformed URL "x"'), 3],
+  ['file missing', new InputError('file:///x: no such file', { protocol: 'file', phase: 'open' }), 37],
+  ['file range', new InputError('range start beyond end', { protocol: 'file', phase: 'range' }), 36],
+  ['cli exit keeps its code', new CliExit(23, 'write'), 23],
+  ['anything else', new Error('boom'), 2],
+];
+
+for (const [name, err, code] of cases) {
+  test(`exit code: ${name} → ${code}`, () => assert.equal(exitCodeFor(err), code));
+}
+
+test('formatError is one line, curl-shaped', () => {
+  assert.equal(formatError(6, new Error('Could not resolve host: x\nmore detail')), 'dial: (6) Could not resolve host: x');
+});

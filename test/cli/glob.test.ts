@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { expandGlob, substituteOutput } from '../../src/cli/glob.js';
+import { CliExit } from '../../src/cli/exit-codes.js';
+
+const urls = (p: string) => expandGlob(p).map((m) => m.url);
+
+test('a URL without patterns is itself', () => {
+  assert.deepEqual(expandGlob('http://h/a'), [{ url: 'http://h/a', values: [] }]);
+});
+
+test('{a,b} alternatives', () => {
+  assert.deepEqual(urls('http://h/{one,two,three}.txt'), ['http://h/one.txt', 'http://h/two.txt', 'http://h/three.txt']);
+});
+
+test('numeric ranges, zero padding and steps', () => {
+  assert.deepEqual(urls('h/[1-3]'), ['h/1', 'h/2', 'h/3']);
+  assert.deepEqual(urls('h/[08-11]'), ['h/08', 'h/09', 'h/10', 'h/11']);
+  assert.deepEqual(urls('h/[01-10:3]'), ['h/01', 'h/04', 'h/07', 'h/10']);
+});
+
+test('letter ranges', () => {
+  assert.deepEqual(urls('h/[a-c]'), ['h/a', 'h/b', 'h/c']);
+  assert.deepEqual(urls('h/[X-Z]'), ['h/X', 'h/Y', 'h/Z']);
+});
+
+test('several patterns: the rightmost varies fastest, values recorded in order', () => {
+  const m = expandGlob('h/{a,b}/[1-2]');
+  assert.deepEqual(m.map((x) => x.url), ['h/a/1', 'h/a/2', 'h/b/1', 'h/b/2']);
+  assert.deepEqual(m[2]!.values, ['b', '1']);
+});
+
+test('IPv6 literals are hosts, not ranges; backslash escapes', () => {
+  assert.deepEqual(urls('http://[::1]:8080/x'), ['http://[::1]:8080/x']);
+  assert.deepEqual(urls('http://h/\\{x\\}'), ['http://h/{x}']);
+});
+
+test('malformed patterns are exit 3', () => {
+  for (const p of ['h/{a,b', 'h/[1-', 'h/[3-1]', 'h/[1-x]', 'h/a}', 'h/[a-9]']) {
+    assert.throws(() => expandGlob(p), (e: unknown) => e instanceof CliExit && e.exitCode === 3, p);
+  }
+});
+
+test('huge expansions are refused before allocating', () => {
+  assert.throws(() => expandGlob('h/[1-999999]/[1-999999]'), (e: unknown) => e instanceof CliExit && e.exitCode === 3);
+});
+
+test('#N in output names', () => {
+  assert.equal(substituteOutput('out_#1_#2.txt', ['a', '7']), 'out_a_7.txt');
+  assert.equal(substituteOutput('x#3', ['a']), 'x#3');
+});

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatHead, headerPairs, statusLine } from '../../src/cli/head.js';
+
+const httpRes = {
+  status: 200, statusText: 'OK', protocol: 'http/1.1', headers: new Headers({ 'content-type': 'text/plain' }),
+  raw: { httpVersion: '1.0', status: 200, statusText: 'Fine', headers: { raw: ['Content-Type', 'text/plain', 'X-Dup', 'a', 'X-Dup', 'b'] } },
+};
+
+test('HTTP heads come from the raw response, byte for byte and in order', () => {
+  assert.equal(statusLine(httpRes), 'HTTP/1.0 200 Fine');
+  assert.equal(formatHead(httpRes), 'HTTP/1.0 200 Fine\r\nContent-Type: text/plain\r\nX-Dup: a\r\nX-Dup: b\r\n\r\n');
+});
+
+test('raw headers given as pairs work too', () => {
+  assert.deepEqual(headerPairs({ ...httpRes, raw: { httpVersion: '1.1', headers: [['A', '1']] } }), [['A', '1']]);
+});
+
+test('without raw, http falls back to protocol and Headers', () => {
+  assert.equal(formatHead({ ...httpRes, raw: undefined }), 'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n');
+});
+
+test('non-HTTP responses print only their synthesized headers', () => {
+  const res = { status: 200, statusText: '', protocol: 'file', headers: new Headers({ 'content-length': '6' }), raw: undefined };
+  assert.equal(formatHead(res), 'content-length: 6\r\n\r\n');
+});

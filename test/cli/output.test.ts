@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { BINARY_WARNING, fileSink, looksBinary, remoteName, stdoutSink } from '../../src/cli/output.js';
+import { CliExit } from '../../src/cli/exit-codes.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'dial-out-'));
+
+test('a file sink writes a temp file and renames it only on commit', async () => {
+  const dir = tmp();
+  const target = join(dir, 'doc.txt');
+  const s = await fileSink(target);
+  await s.write(Buffer.from('hello'));
+  assert.equal(existsSync(target), false);
+  assert.equal(readdirSync(dir).length, 1);
+  await s.commit();
+  assert.equal(readFileSync(target, 'utf8'), 'hello');
+  assert.deepEqual(readdirSync(dir), ['doc.txt']);
+});
+
+test('abort removes the partial temp file and leaves an old target untouched', async () => {
+  const dir = tmp();
+  const target = join(dir, 'doc.txt');
+  writeFileSync(target, 'old');
+  const s = await fileSink(target);
+  await s.write(Buffer.from('partial'));
+  await s.abort();
+  assert.equal(readFileSync(target, 'utf8'), 'old');
+  assert.deepEqual(readdirSync(dir), ['doc.txt']);
+});
+
+test('append mode (-C) extends in place and keeps the partial on failure', async () => {
+  const dir = tmp();
+  const target = join(dir, 'doc.txt');
+  writeFileSync(target, 'abc');
+  const s = await fileSink(target, { append: true });
+  await s.write(Buffer.from('def'));
+  await s.abort();
+  assert.equal(readFileSync(target, 'utf8'), 'abcdef');
+});
+
+test('a missing directory is exit 23 unless --create-dirs', async () => {
+  const dir = tmp();
+  await assert.rejects(fileSink(join(dir, 'no/such/x')), (e: unknown) => e instanceof CliExit && e.exitCode === 23);
+  const s = await fileSink(join(dir, 'made/here/x'), { createDirs: true });
+  await s.write(Buffer.from('ok'));
+  await s.commit();
+  assert.equal(readFileSync(join(dir, 'made/here/x'), 'utf8'), 'ok');
+});
+
+test('an empty body still creates the file on commit', async () => {
+  const dir = tmp();
+  const s = await fileSink(join(dir, 'empty'));
+  await s.commit();
+  assert.equal(readFileSync(join(dir, 'empty'), 'utf8'), '');
+});
+
+test('stdout refuses binary to a terminal, but not header text or when allowed', async () => {
+  const out = new PassThrough();
+  const guarded = stdoutSink(out, true);
+  await guarded.write(Buffer.from('HTTP/1.1 200 OK\r\n\r\n'), true);
+  await assert.rejects(guarded.write(Buffer.from([0x89, 0x50, 0, 1])), (e: unknown) => e instanceof CliExit && e.exitCode === 23 && e.message === BINARY_WARNING);
+  const free = stdoutSink(out, false);
+  await free.write(Buffer.from([0, 1, 2]));
+  assert.equal(free.written, 3);
+  assert.equal(looksBinary(Buffer.from('plain text')), false);
+});
+
+test('remoteName takes the decoded last segment and refuses empty or climbing names', () => {
+  assert.equal(remoteName('http://h/dir/file%20name.txt?q=1'), 'file name.txt');
+  assert.equal(remoteName('http://h/a/..%2F..%2Fetc%2Fpasswd'), '.._.._etc_passwd');
+  assert.throws(() => remoteName('http://h/'), (e: unknown) => e instanceof CliExit && e.exitCode === 23);
+});

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCliArgs } from '../../src/cli/args.js';
+import { CliExit } from '../../src/cli/exit-codes.js';
+import { buildHeaders, buildOpenOptions, effectiveUrl, prepareShared, resolveLookup, splitUser, uploadUrl } from '../../src/cli/request.js';
+
+const shared = (argv: string[]) => prepareShared(parseCliArgs([...argv, 'http://h/']), '1.2.3', async (p) => Buffer.from(`<${p}>`));
+
+test('default User-Agent, -A replaces it, -H Name: removes it, -H Name; sends it empty', async () => {
+  const s = await shared([]);
+  assert.deepEqual(buildHeaders(parseCliArgs(['u']), s), [['User-Agent', 'dial/1.2.3']]);
+  const a = parseCliArgs(['-A', 'x/1', 'u']);
+  assert.deepEqual(buildHeaders(a, await prepareShared(a, '1')), [['User-Agent', 'x/1']]);
+  assert.deepEqual(buildHeaders(parseCliArgs(['-H', 'User-Agent:', '-H', 'X-Empty;', 'u']), s), [['X-Empty', '']]);
+});
+
+test('-H overrides a default of the same name; -e adds Referer', async () => {
+  const o = parseCliArgs(['-H', 'user-agent: mine', '-e', 'http://from/', 'u']);
+  assert.deepEqual(buildHeaders(o, await prepareShared(o, '1')), [['Referer', 'http://from/'], ['user-agent', 'mine']]);
+});
+
+test('-d sets POST and form Content-Type; --json sets JSON types', async () => {
+  const o = parseCliArgs(['-d', 'a=1', 'http://h/']);
+  const s = await prepareShared(o, '1');
+  const opts = await buildOpenOptions(o, s, { url: 'http://h/' });
+  assert.equal(opts.method, 'POST');
+  assert.equal(Buffer.from(opts.body as Uint8Array).toString(), 'a=1');
+  assert.equal(opts.bodyLength, 3);
+  assert.ok((opts.headers as Array<[string, string]>).some(([n, v]) => n === 'Content-Type' && v === 'application/x-www-form-urlencoded'));
+  const j = parseCliArgs(['--json', '{}', 'http://h/']);
+  const jh = (await buildOpenOptions(j, await prepareShared(j, '1'), { url: 'http://h/' })).headers as Array<[string, string]>;
+  assert.ok(jh.some(([n, v]) => n === 'Accept' && v === 'application/json'));
+});
+
+test('-X wins over the implied method; -I is HEAD only for http', async () => {
+  const o = parseCliArgs(['-X', 'PATCH', '-d', 'x', 'http://h/']);
+  assert.equal((await buildOpenOptions(o, await prepareShared(o, '1'), { url: 'http://h/' })).method, 'PATCH');
+  const i = parseCliArgs(['-I', 'u']);
+  const s = await prepareShared(i, '1');
+  assert.equal((await buildOpenOptions(i, s, { url: 'http://h/' })).method, 'HEAD');
+  assert.equal((await buildOpenOptions(i, s, { url: 'file:///tmp/x' })).method, undefined);
+});
+
+test('redirects only with -L; -r and resume become range; timeouts in ms', async () => {
+  const o = parseCliArgs(['-L', '--max-redirs', '3', '-r', '10-19', '--max-time', '2', '--connect-timeout', '0.5', 'u']);
+  const s = await prepareShared(o, '1');
+  const opts = await buildOpenOptions(o, s, { url: 'http://h/' });
+  assert.equal(opts.maxRedirects, 3);
+  assert.deepEqual(opts.range, { start: 10, end: 19 });
+  assert.equal(opts.timeout, 2000);
+  assert.equal(opts.connectTimeout, 500);
+  assert.deepEqual((await buildOpenOptions(o, s, { url: 'http://h/', resumeFrom: 42 })).range, { start: 42 });
+  const plain = parseCliArgs(['u']);
+  assert.equal((await buildOpenOptions(plain, s, { url: 'http://h/' })).maxRedirects, 0);
+});
+
+test('suffix ranges go out as a Range header', async () => {
+  const o = parseCliArgs(['-r', '-500', 'u']);
+  const h = (await buildOpenOptions(o, await prepareShared(o, '1'), { url: 'http://h/' })).headers as Array<[string, string]>;
+  assert.ok(h.some(([n, v]) => n === 'Range' && v === 'bytes=-500'));
+});
+
+test('-u splits at the first colon; -k turns verification off; -x "" means no proxy', async () => {
+  assert.deepEqual(splitUser('a:b:c'), { user: 'a', password: 'b:c' });
+  assert.deepEqual(splitUser('a'), { user: 'a' });
+  const o = parseCliArgs(['-k', '-x', '', '-u', 'me:pw', 'u']);
+  const opts = await buildOpenOptions(o, await prepareShared(o, '1'), { url: 'https://h/' });
+  assert.equal(opts.tls?.rejectUnauthorized, false);
+  assert.equal(opts.proxy, null);
+  assert.equal(opts.user, 'me');
+  assert.equal(opts.password, 'pw');
+});
+
+test('missing --cacert file is exit 77, missing --cert is 58', async () => {
+  await assert.rejects(prepareShared(parseCliArgs(['--cacert', '/nonexistent.pem', 'u']), '1'), (e: unknown) => e instanceof CliExit && e.exitCode === 77);
+  await assert.rejects(prepareShared(parseCliArgs(['--cert', '/nonexistent.pem', 'u']), '1'), (e: unknown) => e instanceof CliExit && e.exitCode === 58);
+});
+
+test('--resolve pins only the matching host and port', async () => {
+  const entries = ['example.test:8080:127.0.0.1', 'example.test:443:::1'];
+  const l = resolveLookup(entries, new URL('http://example.test:8080/'))!;
+  assert.deepEqual(await l('example.test', {}), [{ address: '127.0.0.1', family: 4 }]);
+  assert.deepEqual(await resolveLookup(entries, new URL('https://example.test/'))!('example.test', {}), [{ address: '::1', family: 6 }]);
+  assert.equal(resolveLookup(entries, new URL('http://example.test/')), undefined);
+  assert.throws(() => resolveLookup(['h:80:notanip'], new URL('http://h/')), (e: unknown) => e instanceof CliExit && e.exitCode === 2);
+});
+
+test('-T appends the file name to a URL ending in /; -G moves data to the query', async () => {
+  assert.equal(uploadUrl('ftp://h/dir/', '/tmp/a b.txt'), 'ftp://h/dir/a%20b.txt');
+  assert.equal(uploadUrl('http://h/x', '/tmp/a.txt'), 'http://h/x');
+  const o = parseCliArgs(['-G', '-d', 'q=1', '-d', 'r=2', 'u']);
+  assert.equal(effectiveUrl(o, await prepareShared(o, '1'), 'http://h/s'), 'http://h/s?q=1&r=2');
+});
+
+test('an unreadable -T file is exit 26 before anything is sent', async () => {
+  const o = parseCliArgs(['-T', '/nonexistent/file', 'u']);
+  await assert.rejects(buildOpenOptions(o, await prepareShared(o, '1'), { url: 'http://h/' }), (e: unknown) => e instanceof CliExit && e.exitCode === 26);
+});

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTracer, formatTraceEvent, formatTraceJson, maskLine } from '../../src/cli/trace.js';
+
+test('the three kinds print with curl prefixes', () => {
+  assert.equal(formatTraceEvent({ kind: '*', text: 'Connected to h' }), '* Connected to h');
+  assert.equal(formatTraceEvent({ kind: '>', text: 'GET / HTTP/1.1' }), '> GET / HTTP/1.1');
+  assert.equal(formatTraceEvent({ kind: '<', text: 'HTTP/1.1 200 OK' }), '< HTTP/1.1 200 OK');
+});
+
+test('data summaries print as curl does', () => {
+  assert.equal(formatTraceEvent({ kind: '<', text: '', bytes: 512 }), '{ [512 bytes data]');
+  assert.equal(formatTraceEvent({ kind: '>', text: '', bytes: 9 }), '} [9 bytes data]');
+});
+
+test('credentials are masked in every form', () => {
+  assert.equal(maskLine('PASS hunter2'), 'PASS ****');
+  assert.equal(maskLine('Authorization: Basic dXNlcjpwYXNz'), 'Authorization: Basic ****');
+  assert.equal(maskLine('proxy-authorization: Digest abc'), 'proxy-authorization: Digest ****');
+  assert.equal(maskLine('AUTH PLAIN AGZvbwBiYXI='), 'AUTH PLAIN ****');
+  assert.equal(maskLine('* Redirect to http://u:secret@h/'), '* Redirect to http://u:****@h/');
+  assert.equal(maskLine('USER anonymous'), 'USER anonymous');
+});
+
+test('JSON lines carry kind, masked text, protocol and bytes', () => {
+  const rec = JSON.parse(formatTraceJson({ kind: '>', text: 'PASS x', protocol: 'ftp' }, 1500)) as Record<string, unknown>;
+  assert.deepEqual(rec, { t: 1.5, kind: '>', text: 'PASS ****', protocol: 'ftp' });
+});
+
+test('createTracer: undefined without sinks; both sinks fed; a throwing sink never escapes', () => {
+  assert.equal(createTracer({}), undefined);
+  const text: string[] = [];
+  const json: string[] = [];
+  const t = createTracer({ text: (l) => text.push(l), json: (l) => json.push(l), prefix: '[1] ' })!;
+  t({ kind: '*', text: 'hi' });
+  assert.deepEqual(text, ['[1] * hi']);
+  assert.equal((JSON.parse(json[0]!) as { text: string }).text, 'hi');
+  const bad = createTracer({
+    text: () => {
+      throw new Error('x');
+    },
+  })!;
+  assert.doesNotThrow(() => bad({ kind: '*', text: 'x' }));
+});

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatWriteOut, type WriteOutVars } from '../../src/cli/writeout.js';
+
+const vars: WriteOutVars = {
+  http_code: 200, response_code: 200, http_version: '1.1', size_download: 1234, size_upload: 0, size_header: 80, size_request: 0,
+  time_total: 0.5, time_starttransfer: 0.25, speed_download: 2468.1, speed_upload: 0, url: 'http://h/a', url_effective: 'http://h/b',
+  redirect_url: '', num_redirects: 1, num_headers: 2, content_type: 'text/plain', exitcode: 0, errormsg: '', filename_effective: 'out',
+  method: 'GET', scheme: 'http', headers: [['Content-Type', 'text/plain'], ['X-A', '1'], ['x-a', '2']],
+};
+const text = (t: string, v = vars) => formatWriteOut(t, v).map((s) => s.text).join('');
+
+test('variables, escapes and %%', () => {
+  assert.equal(text('%{http_code} %{size_download} %{url_effective} %{num_redirects}\\n'), '200 1234 http://h/b 1\n');
+  assert.equal(text('100%% \\t%{content_type}\\\\'), '100% \ttext/plain\\');
+});
+
+test('codes print as three digits, 000 when none', () => {
+  assert.equal(text('%{http_code}', { ...vars, http_code: 0 }), '000');
+  assert.equal(text('%{response_code}'), '200');
+});
+
+test('times with six decimals, speeds as integers', () => {
+  assert.equal(text('%{time_total} %{speed_download}'), '0.500000 2468');
+});
+
+test('%header{name} joins repeated headers; %{header_json}', () => {
+  assert.equal(text('%header{x-a}'), '1, 2');
+  assert.deepEqual(JSON.parse(text('%{header_json}')), { 'content-type': ['text/plain'], 'x-a': ['1', '2'] });
+});
+
+test('%{stderr} switches stream; unknown variables warn on stderr', () => {
+  const segs = formatWriteOut('a%{stderr}b%{stdout}c%{nope}', vars);
+  assert.deepEqual(segs.map((s) => [s.stream, s.text.startsWith('dial:') ? 'warn' : s.text]), [
+    ['stdout', 'a'], ['stderr', 'b'], ['stdout', 'c'], ['stderr', 'warn'],
+  ]);
+});
+
+test('%{json} holds every variable', () => {
+  const j = JSON.parse(text('%{json}')) as Record<string, unknown>;
+  assert.equal(j.http_code, 200);
+  assert.equal(j.url_effective, 'http://h/b');
+  assert.equal(j.headers, undefined);
+});
+
+test('exitcode and errormsg', () => {
+  assert.equal(text('%{exitcode}:%{errormsg}', { ...vars, exitcode: 7, errormsg: 'refused' }), '7:refused');
+});
