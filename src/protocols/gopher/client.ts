@@ -1,0 +1,246 @@
+/**
+ * The Gopher client: one connection per request (RFC 1436 §2) — connect,
+ * send the selector line, read the reply to end of stream. The reply is
+ * streamed: text items come through the sans-IO {@link TextUnstuffer}, menus
+ * are parsed on demand by {@link MenuParser}, anything else is passed on raw.
+ *
+ * @module
+ */
+import { DialError, LimitError, TimeoutError, toDialError } from '../../errors.js';
+import { Socket } from '../../socket/socket.js';
+import type { LookupFunction } from '../../socket/connect.js';
+import type { Tracer } from '../../trace.js';
+import { throwIfAborted } from '../../util/guard.js';
+import { MenuParser, type MenuItem, type MenuParserOptions } from './core/menu.js';
+import { TextUnstuffer } from './core/text.js';
+import { buildGopherUrl, checkTarget, GOPHER_PORT, parseGopherUrl, requestLine, type GopherTarget } from './core/url.js';
+
+/** A request given as fields instead of a URL; `type` defaults to `1` (menu), `port` to 70. */
+export interface GopherRequest {
+  host: string;
+  port?: number | undefined;
+  type?: string | undefined;
+  selector?: string | undefined;
+  query?: string | undefined;
+  plus?: string | undefined;
+}
+
+/** Options for {@link gopherFetch}. */
+export interface GopherFetchOptions {
+  signal?: AbortSignal | undefined;
+  /** Bound on the whole exchange, connect to last byte, ms. */
+  timeout?: number | undefined;
+  /** Bound on connecting, ms (default: what is left of `timeout`). */
+  connectTimeout?: number | undefined;
+  trace?: Tracer | undefined;
+  lookup?: LookupFunction | undefined;
+  /** Most bytes read from the server; past it a LimitError. Default: unlimited for raw bodies, the menu bound for menus. */
+  maxBytes?: number | undefined;
+  /** Bounds on a parsed menu (items, bytes, line length). */
+  menu?: MenuParserOptions | undefined;
+}
+
+/** How the reply to an item type is read. */
+export type GopherKind = 'menu' | 'text' | 'binary';
+
+/** `1` and `7` answer with a menu, `0` with dot-terminated text, the rest with raw bytes to end of stream. */
+export function kindOf(type: string): GopherKind {
+  if (type === '1' || type === '7') return 'menu';
+  if (type === '0') return 'text';
+  return 'binary';
+}
+
+/**
+ * A reply being received. Read it once: iterate `body` (text un-stuffed,
+ * menus and binaries as received), or use `items()`/`menu()` for a menu, or
+ * `bytes()`/`text()`; `cancel()` drops the connection.
+ */
+export class GopherResponse {
+  /** What was asked for. */
+  readonly target: GopherTarget;
+  /** The request as a gopher: URL. */
+  readonly url: string;
+  readonly kind: GopherKind;
+  readonly #raw: AsyncGenerator<Buffer, void, undefined>;
+  readonly #menuOptions: MenuParserOptions | undefined;
+  readonly #drop: () => void;
+  readonly #text = new TextUnstuffer();
+  #used = false;
+
+  /** @internal Use {@link gopherFetch}. */
+  constructor(target: GopherTarget, raw: AsyncGenerator<Buffer, void, undefined>, drop: () => void, menuOptions: MenuParserOptions | undefined) {
+    this.target = target;
+    this.url = buildGopherUrl(target);
+    this.kind = kindOf(target.type);
+    this.#raw = raw;
+    this.#drop = drop;
+    this.#menuOptions = menuOptions;
+  }
+
+  /** The item type asked for. */
+  get type(): string {
+    return this.target.type;
+  }
+
+  /** For text: true once the terminating `.` line arrived (false if the server just closed). */
+  get complete(): boolean {
+    return this.#text.done;
+  }
+
+  #take(): AsyncGenerator<Buffer, void, undefined> {
+    if (this.#used) throw new DialError('DIAL_E_INPUT', 'the gopher response body was already read', { protocol: 'gopher' });
+    this.#used = true;
+    return this.#raw;
+  }
+
+  /** The body: un-stuffed text for type 0, otherwise the bytes as received. */
+  get body(): AsyncIterable<Buffer> {
+    const raw = this.#take();
+    return this.kind === 'text' ? this.#unstuff(raw) : raw;
+  }
+
+  async *#unstuff(raw: AsyncGenerator<Buffer, void, undefined>): AsyncGenerator<Buffer, void, undefined> {
+    try {
+      for await (const chunk of raw) {
+        const out = this.#text.push(chunk);
+        if (out.length > 0) yield out;
+        // The server should close now; what it sends after the terminator is not text.
+        if (this.#text.done) return;
+      }
+      this.#text.end();
+    } finally {
+      await raw.return(undefined);
+    }
+  }
+
+  /** The menu's items as they arrive, bounded by the menu options. */
+  async *items(): AsyncGenerator<MenuItem, void, undefined> {
+    const raw = this.#take();
+    const parser = new MenuParser(this.#menuOptions);
+    try {
+      for await (const chunk of raw) {
+        yield* parser.push(chunk);
+        if (parser.done) return;
+      }
+      yield* parser.end();
+    } finally {
+      await raw.return(undefined);
+    }
+  }
+
+  /** The whole menu. */
+  async menu(): Promise<MenuItem[]> {
+    const out: MenuItem[] = [];
+    for await (const item of this.items()) out.push(item);
+    return out;
+  }
+
+  /** The whole body (as `body` yields it). */
+  async bytes(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const c of this.body) parts.push(c);
+    return Buffer.concat(parts);
+  }
+
+  /** The whole body as UTF-8 text. */
+  async text(): Promise<string> {
+    return (await this.bytes()).toString('utf8');
+  }
+
+  /** Closes the connection without reading the rest. Safe to call twice. */
+  async cancel(): Promise<void> {
+    this.#used = true;
+    await this.#raw.return(undefined);
+    // A generator never started runs no finally: drop the socket ourselves.
+    this.#drop();
+  }
+}
+
+function toTarget(what: string | URL | GopherRequest): GopherTarget {
+  if (typeof what === 'string' || what instanceof URL) return parseGopherUrl(what);
+  const t: GopherTarget = {
+    host: what.host,
+    port: what.port ?? GOPHER_PORT,
+    type: what.type ?? '1',
+    selector: what.selector ?? '',
+  };
+  if (what.query !== undefined) t.query = what.query;
+  if (what.plus !== undefined) t.plus = what.plus;
+  return checkTarget(t);
+}
+
+/**
+ * Fetches one Gopher item: resolves once the request is sent, with the reply
+ * to be streamed. Every field is checked before connecting (a tab, CR, LF or
+ * NUL in the selector or query is an InputError and nothing is sent).
+ *
+ * ```ts
+ * const res = await gopherFetch('gopher://localhost/1/');
+ * console.log(formatMenu(await res.menu()));
+ * ```
+ */
+export async function gopherFetch(what: string | URL | GopherRequest, options: GopherFetchOptions = {}): Promise<GopherResponse> {
+  const target = toTarget(what);
+  const line = requestLine(target);
+  throwIfAborted(options.signal, `gopher request to ${target.host}`);
+  const trace = options.trace;
+  const started = Date.now();
+  const left = (): number | undefined => (options.timeout ? Math.max(1, options.timeout - (Date.now() - started)) : undefined);
+  trace?.({ kind: '*', text: `Connecting to ${target.host} port ${target.port}`, protocol: 'gopher' });
+  let sock: Socket;
+  try {
+    sock = await Socket.connect({
+      host: target.host,
+      port: target.port,
+      signal: options.signal,
+      timeout: options.connectTimeout ?? left(),
+      lookup: options.lookup,
+    });
+  } catch (err) {
+    throw toDialError(err, `connect to ${target.host} port ${target.port}`, { protocol: 'gopher', phase: 'connect' });
+  }
+  try {
+    const peer = sock.remoteAddress;
+    trace?.({ kind: '*', text: `Connected to ${target.host} (${'address' in peer ? peer.address : '?'}) port ${target.port}`, protocol: 'gopher' });
+    trace?.({ kind: '>', text: line.subarray(0, line.length - 2).toString('utf8'), protocol: 'gopher' });
+    await sock.send(line, { signal: options.signal, timeout: left() });
+  } catch (err) {
+    sock.destroy();
+    throw toDialError(err, `send to ${target.host}`, { protocol: 'gopher', phase: 'send' });
+  }
+  const limit = options.maxBytes;
+  return new GopherResponse(target, receive(sock, target, options, left, limit), () => sock.destroy(), options.menu);
+}
+
+/** Reads the reply to end of stream, each wait bounded by what is left of the timeout. */
+async function* receive(
+  sock: Socket,
+  target: GopherTarget,
+  options: GopherFetchOptions,
+  left: () => number | undefined,
+  limit: number | undefined,
+): AsyncGenerator<Buffer, void, undefined> {
+  let total = 0;
+  let clean = false;
+  try {
+    for (;;) {
+      let chunk: Buffer;
+      try {
+        chunk = await sock.recv(65536, { signal: options.signal, timeout: left() });
+      } catch (err) {
+        if (err instanceof TimeoutError) throw new TimeoutError(`gopher: no complete reply from ${target.host} within ${options.timeout} ms`, { timeout: options.timeout, protocol: 'gopher', phase: 'body', cause: err });
+        throw toDialError(err, `receive from ${target.host}`, { protocol: 'gopher', phase: 'body' });
+      }
+      if (chunk.length === 0) break;
+      total += chunk.length;
+      if (limit !== undefined && total > limit) throw new LimitError(`the gopher reply exceeded ${limit} bytes`, { limit, protocol: 'gopher', phase: 'body' });
+      yield chunk;
+    }
+    clean = true;
+    options.trace?.({ kind: '<', text: `[${total} bytes of data]`, protocol: 'gopher', bytes: total });
+  } finally {
+    options.trace?.({ kind: '*', text: `Closing connection to ${target.host}`, protocol: 'gopher' });
+    if (clean) await sock.close();
+    else sock.destroy();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Gopher URLs (RFC 4266) and request lines (RFC 1436 §2): parse
+ * `gopher://host[:port]/<type><selector>[%09<search>[%09<gopher+>]]` into a
+ * {@link GopherTarget}, build it back, and turn a target into the bytes sent
+ * on the wire — after checking that nothing the caller gave can end the line
+ * early or smuggle a second field.
+ *
+ * @module
+ */
+import { InputError } from '../../../errors.js';
+
+/** The default Gopher port. */
+export const GOPHER_PORT = 70;
+
+/** What to fetch from which server. */
+export interface GopherTarget {
+  host: string;
+  port: number;
+  /** The item type character: tells the client how to read the reply (default `1`, a menu). */
+  type: string;
+  /** The selector string sent to the server (may be empty: the root menu). */
+  selector: string;
+  /** A search query (type 7), sent after a tab. */
+  query?: string | undefined;
+  /** A Gopher+ string, sent after the query's tab. */
+  plus?: string | undefined;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/** Percent-decodes to bytes; a `%` not followed by two hex digits stays literal (curl does the same). */
+function unescapeBytes(text: string): Buffer {
+  const src = Buffer.from(text, 'utf8');
+  const out = Buffer.allocUnsafe(src.length);
+  let n = 0;
+  for (let i = 0; i < src.length; i++) {
+    const hi = src[i] === 37 && i + 2 < src.length ? hexVal(src[i + 1]!) : -1;
+    const lo = hi >= 0 ? hexVal(src[i + 2]!) : -1;
+    if (lo >= 0) {
+      out[n++] = (hi << 4) | lo;
+      i += 2;
+    } else out[n++] = src[i]!;
+  }
+  return out.subarray(0, n);
+}
+
+function unescapeText(text: string, what: string): string {
+  try {
+    return UTF8.decode(unescapeBytes(text));
+  } catch (err) {
+    throw new InputError(`the gopher URL's ${what} is not UTF-8 once percent-decoded`, { cause: err, protocol: 'gopher' });
+  }
+}
+
+/** Characters kept literally in a built path: RFC 3986 unreserved, sub-delims, `/ : @`. */
+const KEEP = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+
+function escape(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (KEEP.test(ch)) out += ch;
+    else for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * Parses a gopher: URL. The first character after the first slash is the item
+ * type (default `1`); the rest, percent-decoded, is the selector; `%09`
+ * separates a search query and then a Gopher+ string. As curl does, a `?…`
+ * in the URL is part of the selector.
+ */
+export function parseGopherUrl(input: string | URL): GopherTarget {
+  let url: URL;
+  try {
+    url = input instanceof URL ? input : new URL(input);
+  } catch (err) {
+    throw new InputError(`malformed gopher URL ${JSON.stringify(String(input))}`, { cause: err, protocol: 'gopher' });
+  }
+  if (url.protocol !== 'gopher:') throw new InputError(`not a gopher URL: ${url.protocol}`, { protocol: 'gopher' });
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!host) throw new InputError('a gopher URL needs a host', { protocol: 'gopher' });
+  const port = url.port ? Number(url.port) : GOPHER_PORT;
+  // pathname and search stay percent-encoded in a non-special URL: split on %09 before decoding.
+  const path = `${url.pathname}${url.search}`.replace(/^\//, '');
+  const [first = '', query, plus] = path.split(/%09/i);
+  const type = first ? unescapeText(first, 'type').slice(0, 1) || '1' : '1';
+  const selector = first ? unescapeText(first.slice(first.startsWith('%') ? 3 : 1), 'selector') : '';
+  const target: GopherTarget = { host, port, type, selector };
+  if (query !== undefined) target.query = unescapeText(query, 'search query');
+  if (plus !== undefined) target.plus = unescapeText(plus, 'Gopher+ string');
+  checkTarget(target);
+  return target;
+}
+
+/** Builds the gopher: URL for a target (RFC 4266), escaping what must be. */
+export function buildGopherUrl(target: GopherTarget): string {
+  checkTarget(target);
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  const port = target.port === GOPHER_PORT ? '' : `:${target.port}`;
+  let path = `/${escape(target.type)}${escape(target.selector)}`;
+  if (target.query !== undefined || target.plus !== undefined) path += `%09${escape(target.query ?? '')}`;
+  if (target.plus !== undefined) path += `%09${escape(target.plus)}`;
+  return `gopher://${host}${port}${path}`;
+}
+
+const FORBIDDEN = /[\r\n\0]/;
+
+/** Refuses a target whose fields could break the request line; returns it. */
+export function checkTarget<T extends GopherTarget>(target: T): T {
+  const { host, port, type, selector, query, plus } = target;
+  if (typeof host !== 'string' || !host || /[\s\0/]/.test(host)) throw new InputError(`bad gopher host ${JSON.stringify(host)}`, { protocol: 'gopher' });
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`bad gopher port ${String(port)}`, { protocol: 'gopher' });
+  if (typeof type !== 'string' || [...type].length !== 1 || /[\t\r\n\0]/.test(type)) throw new InputError(`a gopher item type is one character, not ${JSON.stringify(type)}`, { protocol: 'gopher' });
+  for (const [name, value] of [['selector', selector], ['search query', query], ['Gopher+ string', plus]] as const) {
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new InputError(`the gopher ${name} must be a string`, { protocol: 'gopher' });
+    // A tab would start another field, CR/LF would end the request: the server would read what we did not mean.
+    if (FORBIDDEN.test(value) || value.includes('\t')) throw new InputError(`the gopher ${name} holds a tab, CR, LF or NUL: refused`, { protocol: 'gopher' });
+  }
+  return target;
+}
+
+/** The request line for a target: selector, then TAB query (and TAB Gopher+ string), then CRLF. */
+export function requestLine(target: GopherTarget): Buffer {
+  checkTarget(target);
+  let line = target.selector;
+  if (target.query !== undefined || target.plus !== undefined) line += `\t${target.query ?? ''}`;
+  if (target.plus !== undefined) line += `\t${target.plus}`;
+  return Buffer.from(`${line}\r\n`, 'utf8');
+}

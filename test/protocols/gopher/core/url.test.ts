@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseGopherUrl, buildGopherUrl, requestLine, checkTarget, type GopherTarget } from '../../../../src/protocols/gopher/core/url.js';
+import { InputError } from '../../../../src/errors.js';
+
+const CASES: Array<[url: string, target: GopherTarget]> = [
+  ['gopher://example.org', { host: 'example.org', port: 70, type: '1', selector: '' }],
+  ['gopher://example.org/', { host: 'example.org', port: 70, type: '1', selector: '' }],
+  ['gopher://example.org:7070/1/', { host: 'example.org', port: 7070, type: '1', selector: '/' }],
+  ['gopher://example.org/0/docs/readme.txt', { host: 'example.org', port: 70, type: '0', selector: '/docs/readme.txt' }],
+  ['gopher://example.org/0About%20us', { host: 'example.org', port: 70, type: '0', selector: 'About us' }],
+  ['gopher://example.org/9/a%2Fb%25c', { host: 'example.org', port: 70, type: '9', selector: '/a/b%c' }],
+  ['gopher://example.org/7/search%09hello%20world', { host: 'example.org', port: 70, type: '7', selector: '/search', query: 'hello world' }],
+  ['gopher://example.org/7/s%09q%09+', { host: 'example.org', port: 70, type: '7', selector: '/s', query: 'q', plus: '+' }],
+  ['gopher://example.org/1/cgi?x=1', { host: 'example.org', port: 70, type: '1', selector: '/cgi?x=1' }],
+  ['gopher://example.org/0/f#frag', { host: 'example.org', port: 70, type: '0', selector: '/f' }],
+  ['gopher://[::1]:7070/0/x', { host: '::1', port: 7070, type: '0', selector: '/x' }],
+  ['gopher://example.org/h/caf%C3%A9', { host: 'example.org', port: 70, type: 'h', selector: '/café' }],
+  ['gopher://example.org/%30/x', { host: 'example.org', port: 70, type: '0', selector: '/x' }],
+];
+
+for (const [url, target] of CASES) {
+  test(`url: ${url}`, () => {
+    assert.deepEqual(parseGopherUrl(url), target);
+    // Building then parsing gives the same target back.
+    assert.deepEqual(parseGopherUrl(buildGopherUrl(target)), target);
+  });
+}
+
+test('url: buildGopherUrl escapes what it must and omits port 70', () => {
+  assert.equal(buildGopherUrl({ host: 'h', port: 70, type: '0', selector: '/a b?#%' }), 'gopher://h/0/a%20b%3F%23%25');
+  assert.equal(buildGopherUrl({ host: '::1', port: 71, type: '7', selector: '/s', query: 'x y' }), 'gopher://[::1]:71/7/s%09x%20y');
+});
+
+test('url: the request line is selector [TAB query] CRLF', () => {
+  assert.equal(requestLine({ host: 'h', port: 70, type: '1', selector: '' }).toString(), '\r\n');
+  assert.equal(requestLine({ host: 'h', port: 70, type: '7', selector: '/s', query: 'q' }).toString(), '/s\tq\r\n');
+  assert.equal(requestLine({ host: 'h', port: 70, type: '7', selector: '/s', query: 'q', plus: '$' }).toString(), '/s\tq\t$\r\n');
+});
+
+test('url: CR, LF, NUL and tab in any field are refused', () => {
+  for (const bad of ['/a\r\nb', '/a\nb', '/a\0', '/a\tb']) {
+    assert.throws(() => checkTarget({ host: 'h', port: 70, type: '0', selector: bad }), InputError);
+    assert.throws(() => checkTarget({ host: 'h', port: 70, type: '7', selector: '/s', query: bad }), InputError);
+  }
+  // Escaped in a URL they are just as refused once decoded.
+  assert.throws(() => parseGopherUrl('gopher://h/0/a%0D%0Ab'), InputError);
+  assert.throws(() => parseGopherUrl('gopher://h/0/a%00'), InputError);
+  assert.throws(() => checkTarget({ host: 'h', port: 0, type: '0', selector: '' }), InputError);
+  assert.throws(() => checkTarget({ host: 'h', port: 70, type: '01', selector: '' }), InputError);
+  assert.throws(() => parseGopherUrl('http://h/'), InputError);
+  assert.throws(() => parseGopherUrl('gopher://h/0/%FF'), InputError);
+});
+
+test('url: build → parse round-trips any selector and query (property)', () => {
+  const text = fc.string({ maxLength: 30, unit: 'binary' }).map((s) => s.replace(/[\t\r\n\0]/g, '').replace(/[\ud800-\udfff]/g, ''));
+  fc.assert(
+    fc.property(fc.constantFrom('0', '1', '7', '9', 'g', 'h', 'I'), text, fc.option(text, { nil: undefined }), fc.integer({ min: 1, max: 65535 }), (type, selector, query, port) => {
+      const t: GopherTarget = { host: 'example.org', port, type, selector };
+      if (query !== undefined) t.query = query;
+      assert.deepEqual(parseGopherUrl(buildGopherUrl(t)), t);
+    }),
+    { numRuns: 500 },
+  );
+});
