@@ -15,12 +15,13 @@ export class AsciiDecoder {
 
   /** Converts one chunk; a CR at its end is held until the next byte is seen. */
   push(chunk: Uint8Array): Buffer {
+    if (chunk.length === 0) return Buffer.alloc(0);
     const out = Buffer.allocUnsafe(chunk.length + 1);
     let n = 0;
     let i = 0;
     if (this.#pendingCR) {
       this.#pendingCR = false;
-      if (chunk.length > 0 && chunk[0] === LF) {
+      if (chunk[0] === LF) {
         out[n++] = LF;
         i = 1;
       } else out[n++] = CR;

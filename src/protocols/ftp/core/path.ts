@@ -52,7 +52,7 @@ export function safeLocalPath(root: string, name: string): string {
   const base = resolve(root);
   const target = resolve(base, name);
   const rel = relative(base, target);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.includes(sep + '..')) {
+  if (rel === '' || rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) {
     throw new ProtocolError(`refusing server-supplied name ${JSON.stringify(name)}: it leaves ${base}`, { protocol: 'ftp', phase: 'list' });
   }
   return target;
