@@ -1,0 +1,259 @@
+/**
+ * Shared fixtures for the dial end-to-end tests: spawning the compiled CLI
+ * (located relative to this compiled file, so it works from dist/ and from
+ * any other out dir), spawning curl for comparisons, and a loopback HTTP
+ * server with the routes the tests need.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The compiled entry point next to this compiled test (…/test/cli → …/src/cli/main.js). */
+export const MAIN = join(here, '../../src/cli/main.js');
+/** The repository root when the tests run from its dist/ (…/dist/test/cli → …/). */
+export const REPO_ROOT = join(here, '../../..');
+
+/** What a finished process left. */
+export interface RunResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+  /** stdout as text. */
+  out: string;
+}
+
+/** Spawns a command and collects its output; `input` is written to stdin. */
+export function runCommand(cmd: string, args: readonly string[], opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? tmpdir(), env: { ...process.env, NO_PROXY: '*', http_proxy: '', https_proxy: '', HTTP_PROXY: '', HTTPS_PROXY: '', ALL_PROXY: '', all_proxy: '', ...opts.env } });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeout ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out);
+      resolve({ code, stdout, stderr: err, out: stdout.toString('latin1') });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Runs `dial` (the compiled main.js) with `args`. */
+export function dial(args: readonly string[], opts: Parameters<typeof runCommand>[2] = {}): Promise<RunResult> {
+  return runCommand(process.execPath, [MAIN, ...args], opts);
+}
+
+/** curl's path, or undefined when it is not installed (comparisons are then skipped). */
+export const CURL = (() => {
+  const r = spawnSync('curl', ['--version'], { encoding: 'utf8' });
+  return r.status === 0 ? 'curl' : undefined;
+})();
+
+/** Runs curl with `args` (never a user's ~/.curlrc). */
+export function curl(args: readonly string[], opts: Parameters<typeof runCommand>[2] = {}): Promise<RunResult> {
+  return runCommand(CURL ?? 'curl', ['-q', ...args], opts);
+}
+
+/** A fresh temp directory. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'dial-cli-'));
+}
+
+/** Deterministic bytes for download tests. */
+export function pattern(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = 97 + ((i * 7 + (i >> 8)) % 26);
+  return b;
+}
+
+export const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** What the server saw of one request. */
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The loopback server and what it recorded. */
+export interface TestServer {
+  url: (path: string) => string;
+  port: number;
+  requests: SeenRequest[];
+  /** TCP connections accepted so far (connection reuse). */
+  connections: number;
+  /** Per-key counters for flaky routes. */
+  hits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export const BIG = pattern(300_000);
+
+function sendRange(req: http.IncomingMessage, res: http.ServerResponse, data: Buffer, type = 'application/octet-stream'): void {
+  const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  if (!m) {
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': data.length, 'Accept-Ranges': 'bytes' });
+    res.end(req.method === 'HEAD' ? undefined : data);
+    return;
+  }
+  const start = Number(m[1]);
+  const end = m[2] ? Math.min(Number(m[2]), data.length - 1) : data.length - 1;
+  if (start >= data.length) {
+    res.writeHead(416, { 'Content-Range': `bytes */${data.length}`, 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  const part = data.subarray(start, end + 1);
+  res.writeHead(206, { 'Content-Type': type, 'Content-Length': part.length, 'Content-Range': `bytes ${start}-${end}/${data.length}` });
+  res.end(req.method === 'HEAD' ? undefined : part);
+}
+
+/**
+ * Routes: /hello, /big (Range aware), /norange, /binary, /status/N, /redirect/N,
+ * /loop, /echo (JSON of the request), /flaky?id=&fail=N (503 with Retry-After
+ * N times), /cut?id= (first answer breaks half way, then honours Range),
+ * /slow (never answers), /gzip, /slowbody (trickles for ~1.5 s), /proxy-check.
+ */
+export async function startServer(): Promise<TestServer> {
+  const requests: SeenRequest[] = [];
+  const hits = new Map<string, number>();
+  const sockets = new Set<import('node:net').Socket>();
+  const hold: http.ServerResponse[] = [];
+  const server = http.createServer(async (req, res) => {
+    res.sendDate = false;
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+    const u = new URL(req.url ?? '/', 'http://x');
+    const id = u.searchParams.get('id') ?? '';
+    const count = (hits.get(u.pathname + id) ?? 0) + 1;
+    hits.set(u.pathname + id, count);
+    if ((req.url ?? '').startsWith('http://')) {
+      const text = `proxied ${req.url}\n`;
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': text.length });
+      return res.end(text);
+    }
+    const p = u.pathname;
+    if (p === '/hello') {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 12, 'X-Test': 'yes' });
+      return res.end(req.method === 'HEAD' ? undefined : 'hello world\n');
+    }
+    if (p === '/big') return sendRange(req, res, BIG);
+    if (p === '/norange') {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': BIG.length });
+      return res.end(BIG);
+    }
+    if (p === '/binary') {
+      const b = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13, 1, 2, 3]);
+      res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': b.length });
+      return res.end(b);
+    }
+    const st = /^\/status\/(\d+)$/.exec(p);
+    if (st) {
+      const text = `status ${st[1]}\n`;
+      res.writeHead(Number(st[1]), { 'Content-Type': 'text/plain', 'Content-Length': text.length });
+      return res.end(text);
+    }
+    const rd = /^\/redirect\/(\d+)$/.exec(p);
+    if (rd) {
+      const n = Number(rd[1]);
+      const text = 'moved\n';
+      res.writeHead(302, { Location: n > 1 ? `/redirect/${n - 1}` : '/hello', 'Content-Length': text.length, 'Content-Type': 'text/plain' });
+      return res.end(text);
+    }
+    if (p === '/loop') {
+      res.writeHead(301, { Location: '/loop', 'Content-Length': 0 });
+      return res.end();
+    }
+    if (p === '/echo') {
+      const text = JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: body.toString('latin1') });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+      return res.end(text);
+    }
+    if (p === '/flaky') {
+      const fails = Number(u.searchParams.get('fail') ?? '1');
+      if (count <= fails) {
+        res.writeHead(503, { 'Retry-After': '0', 'Content-Length': 5 });
+        return res.end('busy\n');
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 3 });
+      return res.end('ok\n');
+    }
+    if (p === '/cut') {
+      if (count === 1) {
+        res.writeHead(200, { 'Content-Length': BIG.length, 'Accept-Ranges': 'bytes' });
+        res.write(BIG.subarray(0, 100_000));
+        setTimeout(() => res.socket?.destroy(), 50);
+        return;
+      }
+      return sendRange(req, res, BIG);
+    }
+    if (p === '/slow') {
+      hold.push(res);
+      return;
+    }
+    if (p === '/slowbody') {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 16 * 1024 });
+      let sent = 0;
+      const t = setInterval(() => {
+        res.write(Buffer.alloc(1024, 120));
+        if (++sent === 16) {
+          clearInterval(t);
+          res.end();
+        }
+      }, 100);
+      return;
+    }
+    if (p === '/gzip') {
+      const text = 'compressed text\n'.repeat(50);
+      if (/gzip/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        const z = gzipSync(text);
+        res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip', 'Content-Length': z.length });
+        return res.end(z);
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': text.length });
+      return res.end(text);
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain', 'Content-Length': 10 });
+    res.end('not found\n');
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    fixture.connections++;
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const fixture: TestServer = {
+    port,
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    requests,
+    connections: 0,
+    hits,
+    close: async () => {
+      for (const r of hold) r.destroy();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+  return fixture;
+}
+
+/** True when the compiled CLI exists at the repo's dist/ (so bin/dial.js can run). */
+export function binUsable(): boolean {
+  return existsSync(join(REPO_ROOT, 'bin/dial.js')) && existsSync(join(REPO_ROOT, 'dist/src/cli/main.js'));
+}
