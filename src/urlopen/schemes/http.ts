@@ -1,61 +1,31 @@
 /**
  * The http: and https: schemes: a thin adapter from {@link OpenOptions} to
  * the HTTP client's `request()`, and from its response to {@link UrlResponse}.
- * The client's own response is kept as `raw`, so the CLI can print the exact
- * status line and header lines (-i, -v).
+ * The client's own {@link HttpResponse} is kept as `raw`, so the CLI can print
+ * the exact status line and header lines (-i, -v).
  *
  * @module
  */
-import { InputError } from '../../errors.js';
+import { request, type RequestOptions } from '../../protocols/http/client.js';
+import type { HeaderList } from '../../protocols/http/core/headers.js';
+import type { HttpResponse } from '../../protocols/http/response.js';
 import { UrlResponse } from '../response.js';
-import type { Opener, OpenOptions, Progress } from '../types.js';
+import type { Opener, OpenOptions } from '../types.js';
 
-/** The part of the HTTP client's response this adapter reads. */
-interface HttpResponseLike {
-  url: string;
-  status: number;
-  statusText: string;
-  httpVersion: string;
-  headers: Iterable<[string, string]>;
-  redirects: string[];
-  body: AsyncIterable<Uint8Array> & { cancel(): unknown };
-}
-
-interface HttpClientModule {
-  request(url: string | URL, options: Record<string, unknown>): Promise<HttpResponseLike>;
-}
-
-/** The client module, loaded once; a computed specifier keeps this file compiling while the client is written. */
-let client: Promise<HttpClientModule> | undefined;
-function loadClient(): Promise<HttpClientModule> {
-  const specifier = '../../protocols/http/index.js';
-  client ??= (import(specifier) as Promise<HttpClientModule>).catch((err: unknown) => {
-    client = undefined;
-    throw new InputError('the http: scheme is not available: the HTTP client module could not be loaded', { code: 'DIAL_E_UNSUPPORTED', cause: err });
-  });
-  return client;
-}
-
-/** Accepts the client's progress shape ({transferred|loaded, total}) and reports ours. */
-function progress(direction: Progress['direction'], onProgress: (p: Progress) => void) {
-  return (p: { transferred?: number; loaded?: number; total?: number | undefined }) =>
-    onProgress({ direction, transferred: p.transferred ?? p.loaded ?? 0, total: p.total });
-}
-
-/** Copies the response's header lines into a Headers; a line Headers refuses (non-Latin-1) is left to `raw`. */
-function toHeaders(list: Iterable<[string, string]>): Headers {
+/** Copies the response's header lines into a Headers; a line Headers refuses (non-Latin-1) is still in `raw.headers`. */
+function toHeaders(list: HeaderList): Headers {
   const h = new Headers();
   for (const [name, value] of list) {
     try {
       h.append(name, value);
     } catch {
-      // Still visible, byte for byte, in raw.headers.
+      // Kept byte for byte in raw.headers.
     }
   }
   return h;
 }
 
-function requestHeaders(options: OpenOptions): Array<[string, string]> | Record<string, string> | undefined {
+function requestHeaders(options: OpenOptions): RequestOptions['headers'] {
   const given = options.headers;
   if (options.bodyLength === undefined) return given;
   const list: Array<[string, string]> = Array.isArray(given) ? [...given] : Object.entries(given ?? {});
@@ -64,8 +34,8 @@ function requestHeaders(options: OpenOptions): Array<[string, string]> | Record<
 }
 
 /** Maps OpenOptions onto the HTTP client's request options. */
-export function toRequestOptions(options: OpenOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+export function toRequestOptions(options: OpenOptions): RequestOptions {
+  const out: RequestOptions = {
     method: options.method,
     headers: requestHeaders(options),
     body: options.body,
@@ -74,6 +44,7 @@ export function toRequestOptions(options: OpenOptions): Record<string, unknown> 
     connectTimeout: options.connectTimeout,
     maxRedirects: options.maxRedirects,
     tls: options.tls,
+    insecure: options.tls?.rejectUnauthorized === false ? true : undefined,
     proxy: options.proxy,
     noProxy: options.noProxy,
     lookup: options.lookup,
@@ -82,30 +53,24 @@ export function toRequestOptions(options: OpenOptions): Record<string, unknown> 
     trace: options.trace,
     maxBodySize: options.maxBodySize,
     range: options.range,
+    onUploadProgress: options.onProgress,
+    onDownloadProgress: options.onProgress,
   };
-  if (options.user !== undefined || options.password !== undefined) out['auth'] = { user: options.user ?? '', password: options.password ?? '' };
-  if (options.onProgress) {
-    out['onUploadProgress'] = progress('upload', options.onProgress);
-    out['onDownloadProgress'] = progress('download', options.onProgress);
-  }
-  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };
   return out;
 }
 
 /** Opens an http: or https: URL with the HTTP client. */
 export const openHttp: Opener = async (url, options) => {
-  const { request } = await loadClient();
-  const res = await request(url, toRequestOptions(options));
+  const res: HttpResponse = await request(url, toRequestOptions(options));
   return new UrlResponse({
     url: res.url,
     status: res.status,
     statusText: res.statusText,
-    protocol: `http/${res.httpVersion}`.toLowerCase().replace(/^http\/http\//, 'http/'),
+    protocol: `http/${res.httpVersion}`,
     headers: toHeaders(res.headers),
     body: res.body,
-    cancel: async () => {
-      await res.body.cancel();
-    },
+    cancel: () => res.body.cancel(),
     redirects: res.redirects,
     raw: res,
   });
