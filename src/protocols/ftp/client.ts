@@ -294,19 +294,19 @@ export class FtpClient {
   }
 
   /** Sends any command and reads its reply (ReplyError unless `expect` holds; default 1xx–3xx). */
-  send(command: string, expect: Expect = [1, 2, 3]): Promise<Reply> {
+  async send(command: string, expect: Expect = [1, 2, 3]): Promise<Reply> {
     checkArg(command, 'command');
     return this.#exclusive(() => this.#cmd(command, expect));
   }
 
   /** SITE: a server-specific command. */
-  site(args: string): Promise<Reply> {
+  async site(args: string): Promise<Reply> {
     checkArg(args, 'SITE arguments');
     return this.#exclusive(() => this.#cmd(`SITE ${args}`, 2));
   }
 
   /** NOOP: keeps an idle session alive. */
-  noop(): Promise<Reply> {
+  async noop(): Promise<Reply> {
     return this.#exclusive(() => this.#cmd('NOOP', 2));
   }
 
@@ -324,18 +324,18 @@ export class FtpClient {
   }
 
   /** CWD. */
-  cd(path: string): Promise<Reply> {
+  async cd(path: string): Promise<Reply> {
     checkPath(path);
     return this.#exclusive(() => this.#cmd(`CWD ${path}`, 2));
   }
 
   /** CDUP. */
-  cdup(): Promise<Reply> {
+  async cdup(): Promise<Reply> {
     return this.#exclusive(() => this.#cmd('CDUP', 2));
   }
 
   /** TYPE A (ascii) or TYPE I (binary); sent only when it changes. */
-  type(t: 'A' | 'I'): Promise<void> {
+  async type(t: 'A' | 'I'): Promise<void> {
     return this.#exclusive(() => this.#setType(t));
   }
 
@@ -351,7 +351,7 @@ export class FtpClient {
   }
 
   /** SIZE in bytes (RFC 3659; in TYPE I, as servers count it). */
-  size(path: string): Promise<number> {
+  async size(path: string): Promise<number> {
     checkPath(path);
     return this.#exclusive(() => this.#size(path));
   }
@@ -365,7 +365,7 @@ export class FtpClient {
   }
 
   /** MDTM: the modification time. */
-  lastModified(path: string): Promise<Date> {
+  async lastModified(path: string): Promise<Date> {
     checkPath(path);
     return this.#exclusive(() => this.#mdtm(path));
   }
@@ -378,14 +378,14 @@ export class FtpClient {
   }
 
   /** MFMT: sets the modification time, where the server offers it (InputError DIAL_E_UNSUPPORTED otherwise). */
-  setLastModified(path: string, date: Date): Promise<Reply> {
+  async setLastModified(path: string, date: Date): Promise<Reply> {
     checkPath(path);
-    if (!this.#features.has('MFMT')) return Promise.reject(new InputError('the server does not offer MFMT', { code: 'DIAL_E_UNSUPPORTED', protocol: 'ftp' }));
+    if (!this.#features.has('MFMT')) throw new InputError('the server does not offer MFMT', { code: 'DIAL_E_UNSUPPORTED', protocol: 'ftp' });
     return this.#exclusive(() => this.#cmd(`MFMT ${formatFtpTime(date)} ${path}`, 2));
   }
 
   /** DELE. */
-  delete(path: string): Promise<Reply> {
+  async delete(path: string): Promise<Reply> {
     checkPath(path);
     return this.#exclusive(() => this.#cmd(`DELE ${path}`, 2));
   }
@@ -398,13 +398,13 @@ export class FtpClient {
   }
 
   /** RMD. */
-  rmdir(path: string): Promise<Reply> {
+  async rmdir(path: string): Promise<Reply> {
     checkPath(path);
     return this.#exclusive(() => this.#cmd(`RMD ${path}`, 2));
   }
 
   /** RNFR then RNTO. */
-  rename(from: string, to: string): Promise<Reply> {
+  async rename(from: string, to: string): Promise<Reply> {
     checkPath(from, 'rename source');
     checkPath(to, 'rename target');
     return this.#exclusive(async () => {
@@ -414,7 +414,7 @@ export class FtpClient {
   }
 
   /** MLST: one entry's facts (RFC 3659). */
-  mlst(path: string): Promise<FileEntry> {
+  async mlst(path: string): Promise<FileEntry> {
     checkPath(path);
     return this.#exclusive(async () => {
       const r = await this.#cmd(`MLST ${path}`, 250);
@@ -505,7 +505,7 @@ export class FtpClient {
    * STOR (or APPE with `append`): streams `source` to `path`; `offset`
    * resumes an upload (REST then STOR). Resolves with the final reply.
    */
-  store(
+  async store(
     path: string,
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     options: StoreOptions & { append?: boolean } = {},
@@ -521,7 +521,7 @@ export class FtpClient {
   }
 
   /** APPE: appends `source` to `path`. */
-  append(path: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: TransferOptions = {}): Promise<Reply> {
+  async append(path: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, options: TransferOptions = {}): Promise<Reply> {
     return this.store(path, source, { ...options, append: true });
   }
 

@@ -253,13 +253,18 @@ export async function startDownload(h: TransferHost, command: string, options: T
     }
   }
   const it = body();
+  let taken = false;
   return {
     reply: prelim,
     expectedSize: expected,
     get finalReply() {
       return finalReply;
     },
-    [Symbol.asyncIterator]: () => it,
+    [Symbol.asyncIterator]: () => {
+      if (taken) throw new ProtocolError('a download can be read only once', { protocol: 'ftp' });
+      taken = true;
+      return it;
+    },
     async cancel() {
       if (state === 'ready') {
         state = 'running';

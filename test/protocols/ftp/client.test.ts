@@ -1,0 +1,271 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FtpClient } from '../../../src/protocols/ftp/index.js';
+import { InputError, ReplyError } from '../../../src/errors.js';
+import type { TraceEvent } from '../../../src/trace.js';
+import { FakeFtpServer } from './fake-server.js';
+
+const T = 5000;
+const BIG = Buffer.alloc(3 * 1024 * 1024 + 17, 7).map((_, i) => (i * 31) & 255) as Buffer;
+
+async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of it) parts.push(Buffer.from(c));
+  return Buffer.concat(parts);
+}
+
+let srv: FakeFtpServer;
+before(async () => {
+  srv = await FakeFtpServer.start({
+    files: { '/pub/hello.txt': 'hello\n', '/pub/big.bin': BIG, '/pub/sub/deep.txt': 'deep', '/text.txt': 'a\r\nb\r\n' },
+    users: { anonymous: 'anonymous@', alice: 's3cret' },
+    features: ['SIZE', 'MDTM', 'UTF8', 'MLST type*;size*;modify*;', 'MFMT'],
+  });
+});
+after(() => srv.close());
+
+const connect = (extra: Partial<Parameters<typeof FtpClient.connect>[0]> = {}) => FtpClient.connect({ host: '127.0.0.1', port: srv.port, timeout: T, ...extra });
+
+describe('FtpClient against the fake server', () => {
+  test('anonymous login, FEAT parsed, UTF8 switched on, PWD', async () => {
+    const c = await connect();
+    assert.ok(c.features.has('MLST'));
+    assert.equal(await c.pwd(), '/');
+    assert.ok(srv.commands.includes('OPTS UTF8 ON'));
+    assert.ok(srv.commands.includes('PASS anonymous@'));
+    await c.quit();
+  });
+
+  test('named user; a wrong password is a ReplyError 530 "login denied"', async () => {
+    const ok = await connect({ user: 'alice', password: 's3cret' });
+    await ok.quit();
+    await assert.rejects(connect({ user: 'alice', password: 'nope' }), (e: unknown) => {
+      assert.ok(e instanceof ReplyError);
+      assert.equal(e.reply?.code, 530);
+      assert.match(e.message, /login denied/);
+      assert.equal(e.phase, 'login');
+      return true;
+    });
+  });
+
+  test('trace masks the password and marks directions', async () => {
+    const events: TraceEvent[] = [];
+    const c = await connect({ user: 'alice', password: 's3cret', trace: (e) => events.push(e) });
+    await c.quit();
+    assert.ok(events.some((e) => e.kind === '>' && e.text === 'PASS ****'));
+    assert.ok(!events.some((e) => e.text.includes('s3cret')));
+    assert.ok(events.some((e) => e.kind === '<' && e.text.startsWith('220')));
+    assert.ok(events.some((e) => e.kind === '*' && /connecting/.test(e.text)));
+  });
+
+  test('RETR streams a multi-MiB file intact, with progress', async () => {
+    const c = await connect();
+    const seen: number[] = [];
+    const dl = await c.retrieve('/pub/big.bin', { onProgress: (p) => seen.push(p.transferred) });
+    assert.equal(dl.expectedSize, BIG.length);
+    const got = await collect(dl);
+    assert.ok(got.equals(BIG));
+    assert.equal(seen.at(-1), BIG.length);
+    assert.equal(dl.finalReply?.code, 226);
+    await c.quit();
+  });
+
+  test('REST resumes a download at an offset', async () => {
+    const c = await connect();
+    const got = await collect(await c.retrieve('/pub/big.bin', { offset: 1_000_000 }));
+    assert.ok(got.equals(BIG.subarray(1_000_000)));
+    assert.ok(srv.commands.includes('REST 1000000'));
+    await c.quit();
+  });
+
+  test('a missing file is a ReplyError 550 and the connection stays usable', async () => {
+    const c = await connect();
+    await assert.rejects(c.retrieve('/nope'), (e: unknown) => e instanceof ReplyError && e.reply?.code === 550);
+    assert.equal((await c.noop()).code, 200);
+    await c.quit();
+  });
+
+  test('TYPE A download converts CRLF to LF; TYPE sent only when it changes', async () => {
+    const c = await connect();
+    assert.equal((await collect(await c.retrieve('/text.txt', { ascii: true }))).toString(), 'a\nb\n');
+    const before = srv.commands.filter((x) => x === 'TYPE I').length;
+    await c.size('/text.txt');
+    await c.size('/text.txt');
+    assert.equal(srv.commands.filter((x) => x === 'TYPE I').length, before + 1);
+    await c.quit();
+  });
+
+  test('STOR from an async iterable, APPE, REST+STOR upload resume', async () => {
+    const c = await connect();
+    async function* gen() {
+      yield Buffer.from('one,');
+      yield Buffer.from('two,');
+    }
+    assert.equal((await c.store('/up/a.txt', gen())).code, 226);
+    assert.equal(srv.files.get('/up/a.txt')?.toString(), 'one,two,');
+    await c.append('/up/a.txt', [Buffer.from('three')]);
+    assert.equal(srv.files.get('/up/a.txt')?.toString(), 'one,two,three');
+    await c.store('/up/a.txt', [Buffer.from('TWO,three!')], { offset: 4 });
+    assert.equal(srv.files.get('/up/a.txt')?.toString(), 'one,TWO,three!');
+    await c.quit();
+  });
+
+  test('TYPE A upload converts LF to CRLF', async () => {
+    const c = await connect();
+    await c.store('/up/t.txt', [Buffer.from('x\ny\n')], { ascii: true });
+    assert.equal(srv.files.get('/up/t.txt')?.toString(), 'x\r\ny\r\n');
+    await c.quit();
+  });
+
+  test('list() uses MLSD when offered and drops . and ..', async () => {
+    const c = await connect();
+    const e = await c.list('/pub');
+    assert.deepEqual(e.map((x) => [x.name, x.type]), [['big.bin', 'file'], ['hello.txt', 'file'], ['sub', 'dir']]);
+    assert.equal(e[0]!.size, BIG.length);
+    assert.ok(srv.commands.includes('MLSD /pub'));
+    await c.quit();
+  });
+
+  test('NLST and raw LIST', async () => {
+    const c = await connect();
+    assert.deepEqual(await c.nlst('/pub'), ['big.bin', 'hello.txt', 'sub']);
+    assert.match(await c.listRaw('/pub'), /hello\.txt/);
+    await c.quit();
+  });
+
+  test('MLST, SIZE, MDTM, MFMT, stat()', async () => {
+    const c = await connect();
+    const e = await c.mlst('/pub/hello.txt');
+    assert.equal(e.type, 'file');
+    assert.equal(e.size, 6);
+    assert.equal(await c.size('/pub/hello.txt'), 6);
+    assert.deepEqual(await c.lastModified('/pub/hello.txt'), new Date(Date.UTC(2020, 0, 2, 3, 4, 5)));
+    await c.setLastModified('/pub/hello.txt', new Date(Date.UTC(2001, 1, 3, 4, 5, 6)));
+    assert.ok(srv.commands.includes('MFMT 20010203040506 /pub/hello.txt'));
+    assert.deepEqual(await c.stat('/missing'), { size: undefined, modified: undefined });
+    await c.quit();
+  });
+
+  test('CWD/CDUP/PWD, MKD/RMD, RNFR/RNTO, DELE, SITE, SYST, MODE S', async () => {
+    const c = await connect();
+    await c.cd('/pub/sub');
+    assert.equal(await c.pwd(), '/pub/sub');
+    await c.cdup();
+    assert.equal(await c.pwd(), '/pub');
+    assert.equal(await c.mkdir('/newdir'), '/newdir');
+    assert.equal((await c.rmdir('/newdir')).code, 250);
+    await c.store('/r.txt', [Buffer.from('r')]);
+    await c.rename('/r.txt', '/s.txt');
+    assert.ok(srv.files.has('/s.txt') && !srv.files.has('/r.txt'));
+    await c.delete('/s.txt');
+    assert.ok(!srv.files.has('/s.txt'));
+    assert.equal((await c.site('CHMOD 644 x')).code, 200);
+    assert.match(await c.system(), /UNIX/);
+    await c.modeStream();
+    await assert.rejects(c.cd('/nope'), ReplyError);
+    await c.quit();
+  });
+
+  test('PASV fallback when EPSV is refused, then PASV only', async () => {
+    const s2 = await FakeFtpServer.start({ files: { '/f': 'pasv!' }, noEpsv: true });
+    try {
+      const c = await FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T });
+      assert.equal((await collect(await c.retrieve('/f'))).toString(), 'pasv!');
+      assert.equal((await collect(await c.retrieve('/f'))).toString(), 'pasv!');
+      assert.equal(s2.commands.filter((x) => x === 'EPSV').length, 1);
+      assert.equal(s2.commands.filter((x) => x === 'PASV').length, 2);
+      await c.quit();
+    } finally {
+      await s2.close();
+    }
+  });
+
+  test('active mode (PORT) download and upload', async () => {
+    const c = await connect({ activeMode: true });
+    assert.equal((await collect(await c.retrieve('/pub/hello.txt'))).toString(), 'hello\n');
+    await c.store('/up/active.txt', [Buffer.from('act')]);
+    assert.equal(srv.files.get('/up/active.txt')?.toString(), 'act');
+    assert.ok(srv.commands.some((x) => x.startsWith('PORT 127,0,0,1,')));
+    await c.quit();
+  });
+
+  test('breaking out of a download sends ABOR and leaves the connection usable', async () => {
+    const c = await connect();
+    const dl = await c.retrieve('/pub/big.bin');
+    for await (const chunk of dl) {
+      assert.ok(chunk.length > 0);
+      break;
+    }
+    assert.ok(srv.commands.includes('ABOR'));
+    assert.equal((await collect(await c.retrieve('/pub/hello.txt'))).toString(), 'hello\n');
+    await c.quit();
+  });
+
+  test('cancel() before reading frees the connection', async () => {
+    const c = await connect();
+    const dl = await c.retrieve('/pub/big.bin');
+    await dl.cancel();
+    await dl.cancel();
+    assert.equal((await c.noop()).code, 200);
+    await c.quit();
+  });
+
+  test('AbortSignal mid-transfer: AbortError, ABOR sent, connection usable', async () => {
+    const c = await connect();
+    const ac = new AbortController();
+    const dl = await c.retrieve('/pub/big.bin', { signal: ac.signal });
+    await assert.rejects(
+      (async () => {
+        for await (const _ of dl) ac.abort();
+      })(),
+      { code: 'DIAL_E_ABORT' },
+    );
+    assert.equal((await c.noop()).code, 200);
+    await c.quit();
+  });
+
+  test('an already-aborted signal sends nothing', async () => {
+    const c = await connect();
+    const n = srv.commands.length;
+    await assert.rejects(c.retrieve('/pub/hello.txt', { signal: AbortSignal.abort() }), { code: 'DIAL_E_ABORT' });
+    assert.equal(srv.commands.length, n);
+    await c.quit();
+  });
+
+  test('one operation at a time: a second is an InputError', async () => {
+    const c = await connect();
+    const dl = await c.retrieve('/pub/big.bin');
+    await assert.rejects(c.noop(), InputError);
+    await collect(dl);
+    assert.equal((await c.noop()).code, 200);
+    await c.quit();
+  });
+
+  test('bad offsets and paths are refused before anything is sent', async () => {
+    const c = await connect();
+    const n = srv.commands.length;
+    await assert.rejects(c.retrieve('/x', { offset: -1 }), InputError);
+    await assert.rejects(c.cd('a\r\nDELE x'), InputError);
+    await assert.rejects(c.send('NOOP\r\nDELE x'), InputError);
+    await assert.rejects(c.store('', []), InputError);
+    assert.equal(srv.commands.length, n);
+    await c.quit();
+  });
+
+  test('a read twice is refused', async () => {
+    const c = await connect();
+    const dl = await c.retrieve('/pub/hello.txt');
+    await collect(dl);
+    await assert.rejects(collect(dl));
+    await c.quit();
+  });
+
+  test('quit() twice and close() are safe; a closed client refuses commands', async () => {
+    const c = await connect();
+    await c.quit();
+    await c.quit();
+    await c.close();
+    assert.equal(c.usable, false);
+    await assert.rejects(c.noop());
+  });
+});
