@@ -5,6 +5,7 @@
  * dialtone against each peer measured in the same run.
  *
  *   node dist/bench/run.js [--quick] [--only name[,name…]] [--rounds N] [--out file] [--list]
+ *                          [--cpu-prof dir]   (node --cpu-prof for the dialtone clients; read with profile-summary.js)
  *
  * Writes bench/results.json (every sample) and prints markdown tables.
  * Exits 1 when a workload errored (a tool crashed or reported nonsense);
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
       rounds: { type: 'string' },
       out: { type: 'string' },
       list: { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
     },
     strict: true,
   });
@@ -137,6 +139,14 @@ async function main(): Promise<number> {
     for (const w of workloads) {
       const wt0 = Date.now();
       const tools = w.tools(ctx);
+      const profDir = values['cpu-prof'];
+      if (profDir) {
+        for (const t of tools) {
+          if (t.role === 'dialtone' && t.argv[0] === process.execPath) {
+            t.argv.splice(1, 0, '--cpu-prof', `--cpu-prof-dir=${join(profDir, w.name)}`);
+          }
+        }
+      }
       const samples = new Map<string, Sample[]>(tools.map((t) => [t.name, []]));
       const status = new Map<string, string>();
       for (const t of tools) if (t.unavailable) status.set(t.name, `n/a (${t.unavailable})`);

@@ -12,7 +12,7 @@ const workload: Workload = {
   rounds: { full: 5, quick: 2 },
   tools(ctx) {
     const run: HttpRun = ctx.quick
-      ? { path: '/small.txt', connections: 1, count: 5000, warmup: 500, duration: 1 }
+      ? { path: '/small.txt', connections: 1, count: 5000, warmup: 500, duration: 0.6 }
       : { path: '/small.txt', connections: 1, count: 30000, warmup: 2000, duration: 3 };
     return [
       nodeClient(ctx, 'dialtone', run),

@@ -12,7 +12,7 @@ const workload: Workload = {
   rounds: { full: 5, quick: 2 },
   tools(ctx) {
     const run: HttpRun = ctx.quick
-      ? { path: '/small.txt', connections: 50, count: 20000, warmup: 2000, duration: 1 }
+      ? { path: '/small.txt', connections: 50, count: 20000, warmup: 2000, duration: 0.6 }
       : { path: '/small.txt', connections: 50, count: 150000, warmup: 10000, duration: 3 };
     return [
       nodeClient(ctx, 'dialtone', run),

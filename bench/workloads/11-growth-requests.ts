@@ -6,16 +6,16 @@ const workload: Workload = {
   title: 'growth: 10k vs 1M requests (50 connections)',
   measures:
     'The same client, the same 100-byte GET at 50 connections, measured over 10,000 and over 1,000,000 requests ' +
-    '(50,000 with --quick), no time cap: req/s and peak RSS should stay flat (±10 %). undici is run the same way for reference.',
+    '(30,000 with --quick), no time cap: req/s and peak RSS should stay flat (±10 %). undici is run the same way for reference.',
   needs: ['nginx'],
   metric: { unit: 'req/s', higherIsBetter: true },
   rounds: { full: 5, quick: 2 },
   timeout: 240,
   tools(ctx) {
-    const big = ctx.quick ? 50_000 : 1_000_000;
+    const big = ctx.quick ? 30_000 : 1_000_000;
     const small: HttpRun = { path: '/small.txt', connections: 50, count: 10_000, warmup: 2000 };
     const large: HttpRun = { ...small, count: big };
-    const label = ctx.quick ? '50k' : '1M';
+    const label = ctx.quick ? '30k' : '1M';
     return [
       nodeClient(ctx, 'dialtone', small, 'dialtone 10k'),
       nodeClient(ctx, 'dialtone', large, `dialtone ${label}`),
@@ -27,6 +27,7 @@ const workload: Workload = {
     const big = tools[1]!.name.split(' ')[1]!;
     const flat = [
       { on: 'rate' as const, op: '>=' as const, value: 0.9 },
+      { on: 'rate' as const, op: '<=' as const, value: 1.1 },
       { on: 'rssRatio' as const, op: '<=' as const, value: 1.1 },
     ];
     return [

@@ -26,6 +26,7 @@ const workload: Workload = {
       b: 'dialtone 1 MiB',
       targets: [
         { on: 'rate', op: '>=', value: 0.9 },
+        { on: 'rate', op: '<=', value: 1.1 },
         { on: 'rssRatio', op: '<=', value: 1.1 },
       ],
     },
