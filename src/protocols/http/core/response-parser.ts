@@ -83,7 +83,7 @@ export const TRANSITIONS = {
   idle: { expect: 'head', eof: 'closed', fail: 'error' },
   head: { interim: 'head', head: 'body', upgrade: 'upgraded', fail: 'error' },
   body: { end: 'idle', eof: 'closed', fail: 'error' },
-  upgraded: { eof: 'closed', fail: 'error' },
+  upgraded: { eof: 'closed' },
   closed: { eof: 'closed' },
   error: {},
 } as const satisfies Record<ParserState, Partial<Record<ParserInput, ParserState>>>;
