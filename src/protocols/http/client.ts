@@ -6,6 +6,7 @@ import { Agent, getGlobalAgent, type ConnectSettings, type Origin } from './agen
 import { basicCredentials, urlCredentials } from './auth/basic.js';
 import { withPhase, type Exchange, type ExchangeResponse, type HttpProgress } from './connection.js';
 import { HeaderList, type HeadersInit } from './core/headers.js';
+import { checkRequestLine } from './core/request.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
 import { HttpResponse } from './response.js';
@@ -168,6 +169,8 @@ async function send(cur: RedirectRequest, creds: { user: string; password: strin
     onUploadProgress: options.onUploadProgress,
     onDownloadProgress: options.onDownloadProgress,
   };
+  // Refuse an unsafe method or target before a connection is even opened.
+  checkRequestLine(x.method, x.target);
   return pool.request(x, { connectTimeout: options.connectTimeout });
 }
 

@@ -15,3 +15,4 @@ export { HeaderList, type HeadersInit } from './core/headers.js';
 export { ResponseParser, DEFAULT_LIMITS, type HttpLimits, type ResponseEvent } from './core/response-parser.js';
 export { isRedirect, planRedirect, type RedirectPolicy, type RedirectPlan, type RedirectRequest } from './redirects.js';
 export type { BodyInit } from './request-body.js';
+export { HTTPConnection, HTTPResponse, type HTTPConnectionOptions } from './lowlevel.js';

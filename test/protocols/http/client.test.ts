@@ -1,0 +1,442 @@
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request, Agent, HeaderList } from '../../../src/protocols/http/index.js';
+import { ConnectError, InputError, LimitError, TimeoutError, AbortError, DialError } from '../../../src/errors.js';
+import type { TraceEvent } from '../../../src/trace.js';
+import { keepAlive, serve, until } from './server.js';
+
+const agents: Agent[] = [];
+function agent(): Agent {
+  const a = new Agent();
+  agents.push(a);
+  return a;
+}
+after(async () => {
+  for (const a of agents) a.destroy();
+});
+
+describe('request(): basics', () => {
+  test('GET: status, reason, version, headers and body', async () => {
+    const srv = await serve(keepAlive((req, _b, c) => c.respond(200, `you asked ${req.method} ${req.target}`, { 'X-Thing': 'a' })));
+    const res = await request(`${srv.url}/path?q=1`, { agent: agent() });
+    assert.equal(res.status, 200);
+    assert.equal(res.statusText, 'OK');
+    assert.equal(res.httpVersion, '1.1');
+    assert.equal(res.ok, true);
+    assert.equal(res.headers.get('x-thing'), 'a');
+    assert.equal(res.url, `${srv.url}/path?q=1`);
+    assert.deepEqual(res.redirects, []);
+    assert.equal(await res.text(), 'you asked GET /path?q=1');
+    await srv.close();
+  });
+
+  test('default headers: Host with port, User-Agent, Accept; caller overrides win', async () => {
+    let seen: Array<[string, string]> = [];
+    const srv = await serve(keepAlive((req, _b, c) => ((seen = req.headers), c.respond(204))));
+    const a = agent();
+    await (await request(srv.url, { agent: a })).body.cancel();
+    const names = Object.fromEntries(seen.map(([k, v]) => [k.toLowerCase(), v]));
+    assert.equal(names['host'], `127.0.0.1:${srv.port}`);
+    assert.match(names['user-agent']!, /^dialtone/);
+    assert.equal(names['accept'], '*/*');
+    await (await request(srv.url, { agent: a, headers: { 'User-Agent': 'me/1', Accept: 'text/plain' } })).body.cancel();
+    const again = Object.fromEntries(seen.map(([k, v]) => [k.toLowerCase(), v]));
+    assert.equal(again['user-agent'], 'me/1');
+    assert.equal(again['accept'], 'text/plain');
+    await srv.close();
+  });
+
+  test('headers as an object, pairs, a WHATWG Headers and a HeaderList; repeated names stay separate', async () => {
+    const seen: Array<Array<[string, string]>> = [];
+    const srv = await serve(keepAlive((req, _b, c) => (seen.push(req.headers), c.respond(200, 'ok'))));
+    const a = agent();
+    const forms = [
+      { 'X-A': '1', 'X-Multi': ['a', 'b'] },
+      [['X-A', '1'], ['X-Multi', 'a'], ['X-Multi', 'b']] as Array<[string, string]>,
+      new Headers([['X-A', '1'], ['X-Multi', 'a']]),
+      new HeaderList().append('X-A', '1').append('X-Multi', 'a').append('X-Multi', 'b'),
+    ];
+    for (const headers of forms) await (await request(srv.url, { agent: a, headers })).text();
+    for (const h of seen) {
+      assert.ok(h.some(([k, v]) => k.toLowerCase() === 'x-a' && v === '1'));
+      assert.ok(h.filter(([k]) => k.toLowerCase() === 'x-multi').length >= 1);
+    }
+    assert.equal(seen[0]!.filter(([k]) => k === 'X-Multi').length, 2);
+    await srv.close();
+  });
+
+  test('keep-alive: sequential requests share one connection', async () => {
+    const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, 'x')));
+    const a = agent();
+    for (let i = 0; i < 5; i++) assert.equal(await (await request(srv.url, { agent: a })).text(), 'x');
+    assert.equal(srv.accepted, 1);
+    await srv.close();
+  });
+
+  test('POST with a string body: Content-Length framing; method defaults to POST with a body', async () => {
+    let got: { method: string; body: string; cl?: string } | undefined;
+    const srv = await serve(keepAlive((req, body, c) => ((got = { method: req.method, body: body.toString(), cl: req.header('content-length') }), c.respond(201))));
+    const res = await request(srv.url, { agent: agent(), body: 'héllo' });
+    assert.equal(res.status, 201);
+    await res.body.cancel();
+    assert.deepEqual(got, { method: 'POST', body: 'héllo', cl: String(Buffer.byteLength('héllo')) });
+    await srv.close();
+  });
+
+  test('json: serialised with Content-Type application/json', async () => {
+    let got: { type?: string; body: string } | undefined;
+    const srv = await serve(keepAlive((req, body, c) => ((got = { type: req.header('content-type'), body: body.toString() }), c.respond(200, '{"ok":true}'))));
+    const res = await request(srv.url, { agent: agent(), method: 'PUT', json: { a: [1, 2] } });
+    assert.deepEqual(await res.json(), { ok: true });
+    assert.deepEqual(got, { type: 'application/json', body: '{"a":[1,2]}' });
+    await srv.close();
+  });
+
+  test('URLSearchParams: form-encoded with its Content-Type', async () => {
+    let got: { type?: string; body: string } | undefined;
+    const srv = await serve(keepAlive((req, body, c) => ((got = { type: req.header('content-type'), body: body.toString() }), c.respond(200))));
+    await (await request(srv.url, { agent: agent(), body: new URLSearchParams({ a: '1 2', b: 'é' }) })).text();
+    assert.match(got!.type!, /^application\/x-www-form-urlencoded/);
+    assert.equal(got!.body, 'a=1+2&b=%C3%A9');
+    await srv.close();
+  });
+
+  test('async iterable body: sent chunked, decoded intact', async () => {
+    let got: { te?: string; body: string } | undefined;
+    const srv = await serve(keepAlive((req, body, c) => ((got = { te: req.header('transfer-encoding'), body: body.toString() }), c.respond(200))));
+    async function* gen() {
+      yield Buffer.from('one,');
+      yield new Uint8Array(0);
+      yield Buffer.from('two,');
+      yield Buffer.alloc(20000, 'z');
+    }
+    await (await request(srv.url, { agent: agent(), method: 'PUT', body: gen() })).text();
+    assert.equal(got!.te, 'chunked');
+    assert.equal(got!.body, 'one,two,' + 'z'.repeat(20000));
+    await srv.close();
+  });
+
+  test('stream body with a declared Content-Length is sent raw; a length mismatch is an InputError', async () => {
+    let got: { cl?: string; body: string } | undefined;
+    const srv = await serve(keepAlive((req, body, c) => ((got = { cl: req.header('content-length'), body: body.toString() }), c.respond(200))));
+    const a = agent();
+    await (await request(srv.url, { agent: a, method: 'PUT', headers: { 'Content-Length': '6' }, body: [Buffer.from('abc'), Buffer.from('def')] })).text();
+    assert.deepEqual(got, { cl: '6', body: 'abcdef' });
+    await assert.rejects(request(srv.url, { agent: a, method: 'PUT', headers: { 'Content-Length': '10' }, body: [Buffer.from('abc')] }), (e: DialError) => e instanceof InputError && e.phase === 'send');
+    await srv.close();
+  });
+
+  test('Basic auth from user:pass@ in the URL, percent-decoded; the URL reported has no credentials', async () => {
+    let auth: string | undefined;
+    const srv = await serve(keepAlive((req, _b, c) => ((auth = req.header('authorization')), c.respond(200))));
+    const res = await request(`http://us%40er:p%3Ass@127.0.0.1:${srv.port}/`, { agent: agent() });
+    await res.text();
+    assert.equal(auth, `Basic ${Buffer.from('us@er:p:ss').toString('base64')}`);
+    assert.equal(res.url, `${srv.url}/`);
+    await srv.close();
+  });
+
+  test('Basic auth from the auth option', async () => {
+    let auth: string | undefined;
+    const srv = await serve(keepAlive((req, _b, c) => ((auth = req.header('authorization')), c.respond(200))));
+    await (await request(srv.url, { agent: agent(), auth: { user: 'a', password: 'b' } })).text();
+    assert.equal(auth, `Basic ${Buffer.from('a:b').toString('base64')}`);
+    await srv.close();
+  });
+
+  test('range: sends Range and gets the 206', async () => {
+    let range: string | undefined;
+    const srv = await serve(keepAlive((req, _b, c) => ((range = req.header('range')), c.respond(206, 'cd', { 'Content-Range': 'bytes 2-3/10' }))));
+    const a = agent();
+    const res = await request(srv.url, { agent: a, range: { start: 2, end: 3 } });
+    assert.equal(res.status, 206);
+    assert.equal(range, 'bytes=2-3');
+    await res.text();
+    await (await request(srv.url, { agent: a, range: { start: 5 } })).text();
+    assert.equal(range, 'bytes=5-');
+    await assert.rejects(request(srv.url, { agent: a, range: { start: 5, end: 2 } }), InputError);
+    await srv.close();
+  });
+
+  test('HEAD: no body read even with a Content-Length; the connection is reused', async () => {
+    const srv = await serve(keepAlive((req, _b, c) => (req.method === 'HEAD' ? c.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n') : c.respond(200, 'get'))));
+    const a = agent();
+    const h = await request(srv.url, { agent: a, method: 'HEAD' });
+    assert.equal(h.headers.get('content-length'), '1000');
+    assert.equal((await h.bytes()).length, 0);
+    assert.equal(await (await request(srv.url, { agent: a })).text(), 'get');
+    assert.equal(srv.accepted, 1);
+    await srv.close();
+  });
+
+  test('chunked response with trailers and a 1.0 read-until-close response', async () => {
+    const srv = await serve(async (c) => {
+      const req = await c.readHead();
+      if (req!.target === '/chunked') {
+        await c.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1;ext=1\r\n!\r\n0\r\nX-T: 1\r\n\r\n');
+        c.end();
+      } else {
+        await c.write('HTTP/1.0 200 OK\r\n\r\nuntil close');
+        c.end();
+      }
+    });
+    const a = agent();
+    assert.equal(await (await request(`${srv.url}/chunked`, { agent: a })).text(), 'hello!');
+    const r = await request(`${srv.url}/close`, { agent: a });
+    assert.equal(r.httpVersion, '1.0');
+    assert.equal(await r.text(), 'until close');
+    await srv.close();
+  });
+
+  test('download and upload progress', async () => {
+    const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, Buffer.alloc(100000, 1))));
+    const up: number[] = [];
+    const down: number[] = [];
+    const res = await request(srv.url, {
+      agent: agent(),
+      body: Buffer.alloc(50000, 2),
+      onUploadProgress: (p) => up.push(p.transferred),
+      onDownloadProgress: (p) => {
+        down.push(p.transferred);
+        assert.equal(p.total, 100000);
+      },
+    });
+    assert.equal((await res.bytes()).length, 100000);
+    assert.equal(up.at(-1), 50000);
+    assert.equal(down.at(-1), 100000);
+    await srv.close();
+  });
+
+  test('maxBodySize: a declared length over the limit fails at the head; an undeclared one mid-body', async () => {
+    const srv = await serve(async (c) => {
+      const req = await c.readHead();
+      if (req!.target === '/cl') await c.respond(200, Buffer.alloc(5000));
+      else {
+        await c.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+        for (let i = 0; i < 10; i++) await c.write(`3e8\r\n${'x'.repeat(1000)}\r\n`);
+        await c.write('0\r\n\r\n');
+      }
+      c.end();
+    });
+    const a = agent();
+    await assert.rejects(request(`${srv.url}/cl`, { agent: a, maxBodySize: 1000 }), (e: DialError) => e instanceof LimitError && e.phase === 'headers');
+    const r = await request(`${srv.url}/chunked`, { agent: a, maxBodySize: 4500 });
+    await assert.rejects(r.bytes(), (e: DialError) => e instanceof LimitError && e.phase === 'body');
+    await srv.close();
+  });
+
+  test('a 404 is a response, not an error', async () => {
+    const srv = await serve(keepAlive((_r, _b, c) => c.respond(404, 'nope')));
+    const res = await request(srv.url, { agent: agent() });
+    assert.equal(res.status, 404);
+    assert.equal(res.ok, false);
+    assert.equal(await res.text(), 'nope');
+    await srv.close();
+  });
+
+  test('Expect: 100-continue: the body waits for 100 Continue', async () => {
+    const order: string[] = [];
+    const srv = await serve(async (c) => {
+      const req = await c.readHead();
+      order.push('head');
+      await new Promise((r) => setTimeout(r, 50));
+      await c.write('HTTP/1.1 100 Continue\r\n\r\n');
+      order.push('100');
+      const body = await c.readBody(req!);
+      order.push(`body:${body}`);
+      await c.respond(200, 'ok');
+    });
+    const res = await request(srv.url, { agent: agent(), method: 'PUT', headers: { Expect: '100-continue' }, body: [Buffer.from('data')] });
+    assert.equal(await res.text(), 'ok');
+    assert.deepEqual(order, ['head', '100', 'body:data']);
+    await srv.close();
+  });
+
+  test('Expect: 100-continue answered by a final 417: the body is not sent', async () => {
+    let extra = -1;
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write('HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n');
+      await new Promise((r) => setTimeout(r, 100));
+      extra = (await Promise.race([c.readBytes(1), new Promise<Buffer>((r) => setTimeout(() => r(Buffer.alloc(0)), 100))])).length;
+      c.end();
+    });
+    const res = await request(srv.url, { agent: agent(), method: 'PUT', headers: { Expect: '100-continue' }, body: Buffer.alloc(100000) });
+    assert.equal(res.status, 417);
+    await res.text();
+    await until(() => extra !== -1);
+    assert.equal(extra, 0);
+    await srv.close();
+  });
+
+  test('unix socket: HTTP over a path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dialtone-http-'));
+    const path = join(dir, 's.sock');
+    const srv = net.createServer((s) => {
+      s.once('data', () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nunix'));
+    });
+    await new Promise<void>((r) => srv.listen(path, r));
+    const res = await request('http://localhost/x', { agent: agent(), unixSocket: path });
+    assert.equal(await res.text(), 'unix');
+    await new Promise<void>((r) => srv.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the pipelining option: requests in flight on one connection, answered in order', async () => {
+    const srv = await serve(keepAlive((req, _b, c) => c.respond(200, req.target)));
+    const [r1, r2] = await Promise.all([request(`${srv.url}/1`), request(`${srv.url}/2`)].map(async (p) => (await p).text()));
+    assert.deepEqual([r1, r2], ['/1', '/2']);
+    const urls = ['/a', '/b', '/c', '/d'];
+    const res = await Promise.all(urls.map((u) => request(`${srv.url}${u}`, { pipelining: 4 }).then((r) => r.text())));
+    assert.deepEqual(res, urls);
+    await srv.close();
+  });
+});
+
+describe('request(): tracing', () => {
+  test('* connect, > request lines, < response lines; Authorization masked', async () => {
+    const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, 'x', { 'X-Y': 'z' })));
+    const events: TraceEvent[] = [];
+    const a = agent();
+    await (await request(srv.url, { agent: a, auth: { user: 'u', password: 'secret' }, trace: (e) => events.push(e) })).text();
+    await (await request(srv.url, { agent: a, trace: (e) => events.push(e) })).text();
+    const text = events.map((e) => `${e.kind} ${e.text}`);
+    assert.ok(text.some((t) => t.startsWith('* Connected to 127.0.0.1')));
+    assert.ok(text.includes('> GET / HTTP/1.1'));
+    assert.ok(text.includes('< HTTP/1.1 200 OK'));
+    assert.ok(text.includes('< X-Y: z'));
+    assert.ok(text.includes('> Authorization: Basic ****'));
+    assert.ok(!text.some((t) => t.includes(Buffer.from('u:secret').toString('base64'))));
+    assert.ok(text.some((t) => t.startsWith('* Re-using existing connection')));
+    await srv.close();
+  });
+});
+
+describe('request(): refusals before any byte is sent', () => {
+  const bad: Array<[string, Parameters<typeof request>[1]]> = [
+    ['CRLF in a header value', { headers: { 'X-A': 'a\r\nInjected: 1' } }],
+    ['LF in a header name', { headers: [['X-A\nB', 'v']] }],
+    ['NUL in a header value', { headers: { 'X-A': 'a\0b' } }],
+    ['space in the method', { method: 'GET /evil HTTP/1.1\r\nX:' }],
+    ['CR in the method', { method: 'GE\rT' }],
+  ];
+  for (const [what, opts] of bad) {
+    test(what, async () => {
+      let accepted = 0;
+      const srv = await serve((c) => {
+        accepted++;
+        c.end();
+      });
+      await assert.rejects(request(srv.url, { agent: agent(), ...opts }), (e: DialError) => e instanceof InputError && e.code === 'DIAL_E_INPUT');
+      assert.equal(accepted, 0, 'no connection may be opened');
+      await srv.close();
+    });
+  }
+
+  test('non-http scheme and malformed URL', async () => {
+    await assert.rejects(request('ftp://example.org/'), (e: DialError) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED');
+    await assert.rejects(request('not a url'), InputError);
+  });
+
+  test('body and json together', async () => {
+    await assert.rejects(request('http://127.0.0.1:9/', { body: 'a', json: 1 }), InputError);
+  });
+});
+
+describe('request(): errors name their phase', () => {
+  test('connect refused: ConnectError, phase connect, every address tried listed', async () => {
+    const port = await closedPort();
+    await assert.rejects(request(`http://localhost:${port}/`, { agent: agent(), lookup: async () => [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }] }), (e: DialError) => {
+      assert.ok(e instanceof ConnectError);
+      assert.equal(e.phase, 'connect');
+      assert.equal(e.attempts.length, 2);
+      assert.match(e.message, /127\.0\.0\.1/);
+      assert.match(e.message, /::1/);
+      return true;
+    });
+  });
+
+  test('resolve failure: phase resolve', async () => {
+    await assert.rejects(
+      request('http://no-such-host.invalid/', { agent: agent(), lookup: async () => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' })) }),
+      (e: DialError) => e instanceof ConnectError && e.code === 'DIAL_E_RESOLVE' && e.phase === 'resolve',
+    );
+  });
+
+  test('headersTimeout: TimeoutError in phase headers', async () => {
+    const srv = await serve(async (c) => void (await c.readHead()));
+    await assert.rejects(request(srv.url, { agent: agent(), headersTimeout: 100 }), (e: DialError) => e instanceof TimeoutError && e.phase === 'headers' && e.protocol === 'http');
+    await srv.close();
+  });
+
+  test('bodyTimeout: TimeoutError in phase body', async () => {
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+    });
+    const res = await request(srv.url, { agent: agent(), bodyTimeout: 100 });
+    await assert.rejects(res.text(), (e: DialError) => e instanceof TimeoutError && e.phase === 'body');
+    await srv.close();
+  });
+
+  test('total timeout covers the body too', async () => {
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+    });
+    const res = await request(srv.url, { agent: agent(), timeout: 150 });
+    await assert.rejects(res.text(), (e: DialError) => e instanceof TimeoutError && e.phase === 'body');
+    await srv.close();
+  });
+
+  test('total timeout while waiting for the head: phase headers', async () => {
+    const srv = await serve(async (c) => void (await c.readHead()));
+    const t0 = Date.now();
+    await assert.rejects(request(srv.url, { agent: agent(), timeout: 150 }), (e: DialError) => e instanceof TimeoutError && e.phase === 'headers');
+    assert.ok(Date.now() - t0 < 1000);
+    await srv.close();
+  });
+
+  test('abort signal: AbortError; an already-aborted signal opens nothing', async () => {
+    const srv = await serve(async (c) => void (await c.readHead()));
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(), 50);
+    await assert.rejects(request(srv.url, { agent: agent(), signal: ctl.signal }), (e: DialError) => e instanceof AbortError && e.phase === 'headers');
+    const before = srv.accepted;
+    await assert.rejects(request(srv.url, { agent: agent(), signal: AbortSignal.abort() }), AbortError);
+    assert.equal(srv.accepted, before);
+    await srv.close();
+  });
+
+  test('a malformed response: ProtocolError in phase headers', async () => {
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write('HTTP/1.1 2000 Nope\r\n\r\n');
+    });
+    await assert.rejects(request(srv.url, { agent: agent() }), (e: DialError) => e.code === 'DIAL_E_PROTOCOL' && e.phase === 'headers');
+    await srv.close();
+  });
+
+  test('truncated body: ProtocolError in phase body', async () => {
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+      c.end();
+    });
+    const res = await request(srv.url, { agent: agent() });
+    await assert.rejects(res.text(), (e: DialError) => e.code === 'DIAL_E_PROTOCOL' && e.phase === 'body');
+    await srv.close();
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
