@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError } from '../../../../src/errors.js';
+import { HeaderList, checkHeader, isToken, listTokens, trimOws } from '../../../../src/protocols/http/core/headers.js';
+
+test('isToken: tchar only, at least one', () => {
+  for (const t of ['GET', 'x-custom', "!#$%&'*+-.^_`|~09azAZ"]) assert.ok(isToken(t), t);
+  for (const t of ['', 'a b', 'a:b', 'a\r\nb', 'é', 'a"', '(x)', 'a/b', 'a\0']) assert.ok(!isToken(t), JSON.stringify(t));
+});
+
+test('isToken stays linear on hostile input', () => {
+  const s = `${'a'.repeat(200000)}!@`;
+  const t0 = performance.now();
+  assert.equal(isToken(s), false);
+  assert.ok(performance.now() - t0 < 200);
+});
+
+test('checkHeader refuses bad names and CR, LF, NUL in values', () => {
+  checkHeader('X-Ok', 'any visible \t text \xff');
+  for (const [n, v] of [
+    ['Bad Name', 'x'],
+    ['', 'x'],
+    ['X', 'a\r\nInjected: 1'],
+    ['X', 'a\nb'],
+    ['X', 'a\rb'],
+    ['X', 'a\0b'],
+  ])
+    assert.throws(() => checkHeader(n!, v!), InputError);
+});
+
+test('HeaderList.from: object, arrays of values, numbers, undefined skipped', () => {
+  const h = HeaderList.from({ A: '1', B: ['2', '3'], C: 4, D: undefined });
+  assert.deepEqual(h.raw, ['A', '1', 'B', '2', 'B', '3', 'C', '4']);
+});
+
+test('HeaderList.from: pairs, a WHATWG Headers, another HeaderList (copied)', () => {
+  assert.deepEqual(HeaderList.from([['a', '1'], ['a', '2']]).raw, ['a', '1', 'a', '2']);
+  assert.deepEqual(HeaderList.from(new Headers({ 'X-Y': 'z' })).raw, ['x-y', 'z']);
+  const src = HeaderList.from({ A: '1' });
+  const copy = HeaderList.from(src);
+  copy.append('B', '2');
+  assert.equal(src.size, 1);
+  assert.equal(HeaderList.from(undefined).size, 0);
+});
+
+test('HeaderList.from checks every field', () => {
+  assert.throws(() => HeaderList.from({ 'X\r\nY': '1' }), InputError);
+  assert.throws(() => HeaderList.from([['X', 'a\nb']]), InputError);
+});
+
+test('get joins repeats with ", "; getAll does not; both ignore case', () => {
+  const h = new HeaderList(['Accept', 'a', 'accept', 'b', 'Set-Cookie', 'x=1, y', 'SET-COOKIE', 'z=2']);
+  assert.equal(h.get('ACCEPT'), 'a, b');
+  assert.deepEqual(h.getAll('accept'), ['a', 'b']);
+  assert.deepEqual(h.getSetCookie(), ['x=1, y', 'z=2']);
+  assert.equal(h.get('missing'), null);
+  assert.deepEqual(h.getAll('missing'), []);
+  assert.ok(h.has('set-cookie'));
+  assert.ok(!h.has('cookie'));
+});
+
+test('append, set and delete keep the index fresh', () => {
+  const h = new HeaderList();
+  assert.equal(h.get('a'), null);
+  h.append('A', '1').append('a', '2');
+  assert.equal(h.get('a'), '1, 2');
+  h.set('A', '3');
+  assert.deepEqual(h.raw, ['A', '3']);
+  h.delete('a');
+  assert.equal(h.size, 0);
+  assert.equal(h.get('a'), null);
+  assert.throws(() => h.set('A', 'x\r\n'), InputError);
+});
+
+test('iteration yields pairs in order; toJSON joins, keeps Set-Cookie as an array', () => {
+  const h = new HeaderList(['A', '1', 'Set-Cookie', 'x', 'a', '2', 'set-cookie', 'y']);
+  assert.deepEqual([...h], [['A', '1'], ['Set-Cookie', 'x'], ['a', '2'], ['set-cookie', 'y']]);
+  assert.deepEqual(h.toJSON(), { a: '1, 2', 'set-cookie': ['x', 'y'] });
+});
+
+test('listTokens: split, trim OWS, lower-case, skip empties', () => {
+  assert.deepEqual(listTokens('gzip, Chunked'), ['gzip', 'chunked']);
+  assert.deepEqual(listTokens(' ,a,, \tB ,'), ['a', 'b']);
+  assert.deepEqual(listTokens(''), []);
+  assert.deepEqual(listTokens(null), []);
+  assert.deepEqual(listTokens('\xa0close'), ['\xa0close']);
+});
+
+test('trimOws leaves NBSP alone', () => {
+  assert.equal(trimOws(' \xa0x\xa0 '), '\xa0x\xa0');
+});

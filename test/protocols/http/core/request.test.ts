@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError } from '../../../../src/errors.js';
+import { HeaderList } from '../../../../src/protocols/http/core/headers.js';
+import { checkRequestLine, frameChunk, lastChunk, serializeHead } from '../../../../src/protocols/http/core/request.js';
+import { ResponseParser } from '../../../../src/protocols/http/core/response-parser.js';
+import { ChunkedDecoder } from '../../../../src/protocols/http/core/chunked.js';
+
+const text = (b: Uint8Array) => Buffer.from(b).toString('latin1');
+
+test('checkRequestLine accepts tokens and visible-ASCII targets', () => {
+  for (const [m, t] of [
+    ['GET', '/'],
+    ['PROPFIND', '/a%20b?q=1&r=%E2%82%AC#x'],
+    ['OPTIONS', '*'],
+    ['CONNECT', 'example.com:443'],
+    ['GET', 'http://proxy.example/abs'],
+  ])
+    checkRequestLine(m!, t!);
+});
+
+test('checkRequestLine refuses bad methods', () => {
+  for (const m of ['', 'GE T', 'GET\r\n', 'GÉT', 'G(ET'])
+    assert.throws(() => checkRequestLine(m, '/'), InputError, JSON.stringify(m));
+});
+
+test('checkRequestLine refuses targets that would split or smuggle', () => {
+  for (const t of ['', '/a b', '/a\r\nHost: evil', '/a\nb', '/\0', '/\x7f', '/\t', '/caf\xe9', '/€'])
+    assert.throws(() => checkRequestLine('GET', t), InputError, JSON.stringify(t));
+});
+
+test('serializeHead: request line, Host first, the caller’s headers in order, framing last', () => {
+  const h = HeaderList.from([['Accept', '*/*'], ['X-A', '1'], ['x-a', '2']]);
+  assert.equal(text(serializeHead('GET', '/p?q', 'example.com', h, { kind: 'none' })), 'GET /p?q HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\nX-A: 1\r\nx-a: 2\r\n\r\n');
+});
+
+test('serializeHead writes framing from the body, dropping the caller’s Host, Content-Length and Transfer-Encoding', () => {
+  const h = HeaderList.from({ host: 'evil', 'Content-Length': '999', 'TRANSFER-ENCODING': 'gzip', 'Content-Type': 'text/plain' });
+  assert.equal(
+    text(serializeHead('POST', '/', 'h:8080', h, { kind: 'length', length: 5 })),
+    'POST / HTTP/1.1\r\nHost: h:8080\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n',
+  );
+  assert.equal(text(serializeHead('PUT', '/', 'h', new HeaderList(), { kind: 'chunked' })), 'PUT / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n');
+  assert.equal(text(serializeHead('POST', '/', 'h', new HeaderList(), { kind: 'length', length: 0 })), 'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n');
+});
+
+test('serializeHead re-checks headers a raw HeaderList slipped past append', () => {
+  for (const raw of [['X', 'a\r\nInjected: yes'], ['X\r\nY', '1'], ['X', 'a\0']])
+    assert.throws(() => serializeHead('GET', '/', 'h', new HeaderList(raw), { kind: 'none' }), InputError);
+});
+
+test('serializeHead refuses a Host that could inject', () => {
+  for (const host of ['', 'a b', 'h\r\nX: 1', 'h\0', 'hé'])
+    assert.throws(() => serializeHead('GET', '/', host, new HeaderList(), { kind: 'none' }), InputError, JSON.stringify(host));
+});
+
+test('serializeHead refuses a bad body length', () => {
+  for (const length of [-1, 1.5, Number.NaN, 2 ** 60])
+    assert.throws(() => serializeHead('POST', '/', 'h', new HeaderList(), { kind: 'length', length }), InputError);
+});
+
+test('serializeHead sends latin1 values as octets, refuses what latin1 cannot hold', () => {
+  const b = serializeHead('GET', '/', 'h', HeaderList.from({ X: 'caf\xe9' }), { kind: 'none' });
+  assert.ok(b.includes(Buffer.from([0x63, 0x61, 0x66, 0xe9])));
+  assert.throws(() => serializeHead('GET', '/', 'h', HeaderList.from({ X: '€' }), { kind: 'none' }), InputError);
+});
+
+test('frameChunk: hex size line, the data itself (no copy), CRLF; empty frames to nothing', () => {
+  const data = Buffer.alloc(300, 0x61);
+  const parts = frameChunk(data);
+  assert.equal(text(parts[0]!), '12c\r\n');
+  assert.equal(parts[1], data);
+  assert.equal(text(parts[2]!), '\r\n');
+  assert.deepEqual(frameChunk(new Uint8Array(0)), []);
+});
+
+test('lastChunk: plain, and with trailers', () => {
+  assert.equal(text(lastChunk()), '0\r\n\r\n');
+  assert.equal(text(lastChunk(new HeaderList())), '0\r\n\r\n');
+  assert.equal(text(lastChunk(HeaderList.from({ 'X-Sum': 'abc' }))), '0\r\nX-Sum: abc\r\n\r\n');
+});
+
+test('lastChunk refuses unsafe trailers', () => {
+  assert.throws(() => lastChunk(new HeaderList(['X', 'a\r\nb'])), InputError);
+  assert.throws(() => lastChunk(new HeaderList(['X', '€'])), InputError);
+});
+
+test('what frameChunk and lastChunk write, ChunkedDecoder reads back', () => {
+  const parts = [...frameChunk(Buffer.from('hello ')), ...frameChunk(Buffer.from('world')), lastChunk(HeaderList.from({ T: '1' }))];
+  const d = new ChunkedDecoder({ maxChunkLine: 100, maxTrailerBytes: 100, maxHeaders: 10 });
+  const r = d.decode(Buffer.concat(parts.map((p) => Buffer.from(p))), 0);
+  assert.equal(Buffer.concat(r.data).toString(), 'hello world');
+  assert.deepEqual(r.trailers?.raw, ['T', '1']);
+});
+
+test('a serialized head is a head our own parser could frame (round trip via a fake response)', () => {
+  const head = serializeHead('GET', '/', 'h', HeaderList.from({ A: 'b' }), { kind: 'none' });
+  assert.ok(text(head).endsWith('\r\n\r\n'));
+  const p = new ResponseParser();
+  p.expect('GET');
+  assert.throws(() => p.feed(head), /not an HTTP\/1\.x status line/);
+});
