@@ -34,13 +34,13 @@ export const readLocal: FileReader = async (path) => {
   }
 };
 
-/** curl_easy_escape: everything but RFC 3986 unreserved characters is %XX (space is %20). */
+/** curl's --data-urlencode: everything but RFC 3986 unreserved characters is %XX, and space is `+` (form encoding). */
 export function urlencode(data: string | Uint8Array): string {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
   let out = '';
   for (const b of bytes) {
     const c = String.fromCharCode(b);
-    out += /[A-Za-z0-9\-._~]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    out += /[A-Za-z0-9\-._~]/.test(c) ? c : b === 0x20 ? '+' : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }

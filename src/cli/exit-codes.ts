@@ -108,6 +108,8 @@ export function exitCodeFor(err: unknown): number {
     case 'DIAL_E_PROTOCOL':
     case 'DIAL_E_INJECTION':
       if (phase === 'empty' || /empty reply/i.test(String(e.message))) return EXIT.GOT_NOTHING;
+      // curl has no loop detection: a loop is what its redirect limit catches.
+      if (/redirect loop/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;
       if (phase === 'body') return EXIT.PARTIAL_FILE;
       return EXIT.WEIRD_SERVER_REPLY;
     case 'DIAL_E_REPLY':

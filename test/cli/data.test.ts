@@ -20,8 +20,8 @@ test('--data-binary keeps bytes; --data-raw never reads files', async () => {
 });
 
 test('--data-urlencode forms', async () => {
-  assert.equal(await body([{ kind: 'urlencode', value: 'a b&c' }]), 'a%20b%26c');
-  assert.equal(await body([{ kind: 'urlencode', value: 'name=a b' }]), 'name=a%20b');
+  assert.equal(await body([{ kind: 'urlencode', value: 'a b&c' }]), 'a+b%26c');
+  assert.equal(await body([{ kind: 'urlencode', value: 'name=a b' }]), 'name=a+b');
   assert.equal(await body([{ kind: 'urlencode', value: '=x=y' }]), 'x%3Dy');
   assert.equal(await body([{ kind: 'urlencode', value: 'f@j.json' }]), 'f=%7B%22k%22%3A1%7D');
 });
@@ -35,8 +35,8 @@ test('no data → undefined; unreadable @file → exit 26', async () => {
   await assert.rejects(buildDataBody([{ kind: 'ascii', value: '@missing' }], read), (e: unknown) => e instanceof CliExit && e.exitCode === 26);
 });
 
-test('urlencode keeps only unreserved characters', () => {
-  assert.equal(urlencode('Az09-._~ /é'), 'Az09-._~%20%2F%C3%A9');
+test('urlencode keeps only unreserved characters, space as +', () => {
+  assert.equal(urlencode('Az09-._~ /é'), 'Az09-._~+%2F%C3%A9');
 });
 
 test('-G appends to the query, before a fragment', () => {
