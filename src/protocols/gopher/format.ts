@@ -56,7 +56,7 @@ export function formatMenu(items: readonly MenuItem[]): string {
   for (const item of items) {
     const display = clean(item.display);
     if (item.type === 'i') {
-      out += `      ${display}\n`;
+      out += display ? `      ${display}\n` : '\n';
       continue;
     }
     const label = item.type === '3' ? 'ERR' : (LABELS[item.type] ?? `?${clean(item.type)}?`.padEnd(3).slice(0, 3));
