@@ -1,0 +1,298 @@
+/**
+ * Hostile and broken peers against the socket layer, for the cases
+ * test/socket/socket.test.ts does not already cover: waits that must end on
+ * our own close, resolvers that hang, black holes given up by abort, resets
+ * seen while writing, stalled readers, and TLS against peers that do not
+ * speak it. Loopback only; every wait is bounded.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AbortError, ConnectError, DialError, NetworkError, ProtocolError, TLSError, TimeoutError } from '../../src/errors.js';
+import { Socket } from '../../src/socket/socket.js';
+import { blackhole } from '../helpers/blackhole.js';
+
+const unhandled: unknown[] = [];
+const onUnhandled = (e: unknown) => unhandled.push(e);
+process.on('unhandledRejection', onUnhandled);
+const servers: Array<{ close(): Promise<void> }> = [];
+after(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A raw node:net peer whose behaviour per connection the test scripts. */
+async function rawPeer(onConn: (c: net.Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
+  const conns = new Set<net.Socket>();
+  const srv = net.createServer({ allowHalfOpen: true }, (c) => {
+    conns.add(c);
+    c.on('close', () => conns.delete(c));
+    c.on('error', () => {});
+    onConn(c);
+  });
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  let closing: Promise<void> | undefined;
+  const p = {
+    port: (srv.address() as net.AddressInfo).port,
+    close: () => {
+      for (const c of conns) c.destroy();
+      closing ??= new Promise<void>((r) => srv.close(() => r()));
+      return closing;
+    },
+  };
+  servers.push(p);
+  return p;
+}
+
+/** Rejects if `p` does not settle within `ms`: the test's own guard against a hang. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t!: NodeJS.Timeout;
+  const limit = new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what} did not settle within ${ms} ms`)), ms)));
+  return Promise.race([p, limit]).finally(() => clearTimeout(t));
+}
+
+describe('waits that our own close must end', () => {
+  test('a recv waiting when this end closes rejects with DIAL_E_CLOSED at once', async () => {
+    const p = await rawPeer(() => {});
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    const pending = assert.rejects(s.recv(100), (e: unknown) => e instanceof NetworkError && e.code === 'DIAL_E_CLOSED');
+    await sleep(10);
+    const t0 = Date.now();
+    await s.close();
+    await within(pending, 3000, 'recv');
+    assert.ok(Date.now() - t0 < 2500);
+    await p.close();
+  });
+
+  test('a recv waiting when this end is destroyed with an error rejects with that error', async () => {
+    const p = await rawPeer(() => {});
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    const pending = s.recv(100);
+    const why = new ProtocolError('the caller gave up on this peer');
+    s.destroy(why);
+    await within(assert.rejects(pending, (e: unknown) => e === why), 2000, 'recv');
+    await assert.rejects(s.send('x'), (e: unknown) => e === why);
+    await p.close();
+  });
+
+  test('recvExactly waiting when this end closes rejects instead of hanging', async () => {
+    const p = await rawPeer((c) => c.write('abc'));
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    const pending = assert.rejects(s.recvExactly(10), (e: unknown) => e instanceof NetworkError && e.code === 'DIAL_E_CLOSED');
+    await sleep(30);
+    await s.close();
+    await within(pending, 3000, 'recvExactly');
+    await p.close();
+  });
+});
+
+describe('resolvers that misbehave', () => {
+  test('a lookup that never answers is bounded by the connect timeout', async () => {
+    const lookup = () => new Promise<never>(() => {});
+    const t0 = Date.now();
+    await within(
+      assert.rejects(Socket.connect({ host: 'hangs.test', port: 80, lookup, timeout: 150 }), (e: unknown) => e instanceof TimeoutError && e.code === 'DIAL_E_TIMEOUT'),
+      3000,
+      'connect',
+    );
+    assert.ok(Date.now() - t0 < 1500);
+  });
+
+  test('a lookup that never answers is given up by abort, and is handed the signal', async () => {
+    const ac = new AbortController();
+    let seen: AbortSignal | undefined;
+    const lookup = (_h: string, o: { signal?: AbortSignal | undefined }) => {
+      seen = o.signal;
+      return new Promise<never>(() => {});
+    };
+    setTimeout(() => ac.abort(new Error('user cancelled')), 30);
+    await within(assert.rejects(Socket.connect({ host: 'hangs.test', port: 80, lookup, signal: ac.signal }), AbortError), 3000, 'connect');
+    assert.equal(seen, ac.signal);
+  });
+
+  test('a lookup that throws something odd is still a typed resolve error', async () => {
+    const lookup = async () => {
+      throw new TypeError('resolver bug');
+    };
+    await assert.rejects(Socket.connect({ host: 'odd.test', port: 80, lookup }), (e: unknown) => e instanceof ConnectError && e.code === 'DIAL_E_RESOLVE' && e.cause instanceof TypeError);
+  });
+
+  test('a lookup that answers an address of the wrong family only is a resolve error', async () => {
+    const lookup = async () => [{ address: '::1', family: 6 as const }];
+    await assert.rejects(Socket.connect({ host: 'v6only.test', port: 80, lookup, family: 4 }), (e: unknown) => e instanceof ConnectError && e.code === 'DIAL_E_RESOLVE');
+  });
+});
+
+describe('black holes and dead ends', () => {
+  test('a connect into a black hole is given up by abort at once', async () => {
+    const bh = await blackhole();
+    try {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 100);
+      const t0 = Date.now();
+      await within(assert.rejects(Socket.connect({ host: bh.host, port: bh.port, signal: ac.signal }), (e: unknown) => e instanceof AbortError && e.local), 3000, 'connect');
+      assert.ok(Date.now() - t0 < 1500);
+    } finally {
+      bh.close();
+    }
+  });
+
+  test('a Unix path that is a plain file, not a socket, is a ConnectError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dialtone-hostile-'));
+    try {
+      const path = join(dir, 'not-a-socket');
+      writeFileSync(path, 'x');
+      await within(assert.rejects(Socket.connect({ path, timeout: 1000 }), (e: unknown) => e instanceof ConnectError && e.code === 'DIAL_E_CONNECT'), 3000, 'connect');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a closed port on IPv6 loopback is refused with a typed error too', async () => {
+    const srv = net.createServer().listen(0, '::1');
+    await once(srv, 'listening');
+    const port = (srv.address() as net.AddressInfo).port;
+    await new Promise((r) => srv.close(r));
+    await assert.rejects(Socket.connect({ host: '::1', port, timeout: 2000 }), (e: unknown) => e instanceof ConnectError && e.sysCode === 'ECONNREFUSED');
+  });
+});
+
+describe('resets and stalls on a live connection', () => {
+  test('a peer that resets before sending anything: the pending recv settles, typed, without hanging', async () => {
+    const p = await rawPeer((c) => setTimeout(() => c.resetAndDestroy(), 30));
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    // Linux usually reports the RST, but a read racing it may see end of stream instead.
+    const got = await within(
+      s.recv(100, { timeout: 3000 }).then(
+        (b) => ({ eof: b.length === 0 }),
+        (e: unknown) => ({ err: e }),
+      ),
+      4000,
+      'recv',
+    );
+    if ('err' in got) assert.ok(got.err instanceof NetworkError && got.err.code === 'DIAL_E_RESET', String(got.err));
+    else assert.equal(got.eof, true);
+    await s.close();
+    await p.close();
+  });
+
+  test('writing to a peer that has reset ends in NetworkError DIAL_E_RESET', async () => {
+    // Reset only once the client is surely connected: a reset racing the handshake is a ConnectError instead.
+    const p = await rawPeer((c) => setTimeout(() => c.resetAndDestroy(), 20));
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    await sleep(60);
+    let err: unknown;
+    // Bounded: the first writes may be accepted before the stack learns of the reset.
+    for (let i = 0; i < 200 && err === undefined; i++) {
+      try {
+        await s.send(Buffer.alloc(1024, 0x61), { timeout: 1000 });
+        await sleep(5);
+      } catch (e) {
+        err = e;
+      }
+    }
+    assert.ok(err instanceof NetworkError, String(err));
+    assert.equal(err.code, 'DIAL_E_RESET');
+    assert.ok(['ECONNRESET', 'EPIPE'].includes(err.sysCode ?? ''), err.sysCode);
+    await assert.rejects(s.send('more'), (e: unknown) => e === err, 'the error sticks');
+    await s.close();
+    await p.close();
+  });
+
+  test('a send that a peer never reads is bounded by its timeout', async () => {
+    const p = await rawPeer((c) => c.pause());
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    const big = Buffer.alloc(64 * 1024 * 1024, 0x62);
+    const t0 = Date.now();
+    await within(assert.rejects(s.send(big, { timeout: 200 }), (e: unknown) => e instanceof TimeoutError && e.code === 'DIAL_E_TIMEOUT'), 5000, 'send');
+    assert.ok(Date.now() - t0 < 3000);
+    s.destroy();
+    await p.close();
+  });
+
+  test('a send that a peer never reads is ended by abort', async () => {
+    const p = await rawPeer((c) => c.pause());
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    await within(assert.rejects(s.send(Buffer.alloc(64 * 1024 * 1024, 0x63), { signal: ac.signal }), AbortError), 5000, 'send');
+    s.destroy();
+    await p.close();
+  });
+
+  test('a send blocked on a peer that then resets rejects with a typed error', async () => {
+    let conn: net.Socket | undefined;
+    const p = await rawPeer((c) => {
+      c.pause();
+      conn = c;
+    });
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    const sending = s.send(Buffer.alloc(64 * 1024 * 1024, 0x64), { timeout: 5000 });
+    await sleep(100);
+    conn!.resetAndDestroy();
+    await within(assert.rejects(sending, (e: unknown) => e instanceof NetworkError), 6000, 'send');
+    await s.close();
+    await p.close();
+  });
+});
+
+describe('TLS against peers that do not speak it', () => {
+  test('TLS to a plaintext server that greets first: TLSError DIAL_E_TLS', async () => {
+    const p = await rawPeer((c) => c.write('220 plain old SMTP here\r\n'));
+    await within(
+      assert.rejects(Socket.connect({ host: '127.0.0.1', port: p.port, tls: true, timeout: 3000 }), (e: unknown) => e instanceof TLSError && e.code === 'DIAL_E_TLS' && e.phase === 'tls'),
+      5000,
+      'connect',
+    );
+    await p.close();
+  });
+
+  test('TLS to a server that never answers the ClientHello: TimeoutError within the bound', async () => {
+    const p = await rawPeer((c) => c.resume());
+    const t0 = Date.now();
+    await within(assert.rejects(Socket.connect({ host: '127.0.0.1', port: p.port, tls: true, timeout: 300 }), TimeoutError), 5000, 'connect');
+    assert.ok(Date.now() - t0 < 2500);
+    await p.close();
+  });
+
+  test('TLS to a server that hangs up at once: a typed TLS error', async () => {
+    const p = await rawPeer((c) => c.end());
+    await within(assert.rejects(Socket.connect({ host: '127.0.0.1', port: p.port, tls: true, timeout: 3000 }), TLSError), 5000, 'connect');
+    await p.close();
+  });
+
+  test('startTLS when the peer answers the handshake with plaintext: TLSError, and the socket is unusable after', async () => {
+    const p = await rawPeer((c) => c.once('data', () => c.write('500 what is this\r\n')));
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    await within(assert.rejects(s.startTLS({ timeout: 3000 }), (e: unknown) => e instanceof TLSError && e.code === 'DIAL_E_TLS'), 5000, 'startTLS');
+    assert.equal(s.encrypted, false);
+    await assert.rejects(s.send('x'), DialError);
+    await assert.rejects(s.recv(), DialError);
+    await p.close();
+  });
+
+  test('startTLS with plaintext already queued: ProtocolError DIAL_E_INJECTION, socket destroyed, error sticks', async () => {
+    const p = await rawPeer((c) => c.write('220 go ahead\r\n250 injected\r\n'));
+    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
+    assert.equal((await s.recv(14, { timeout: 3000 })).toString(), '220 go ahead\r\n');
+    for (let i = 0; i < 100 && s.bufferedLength === 0; i++) await sleep(10);
+    let err: unknown;
+    await assert.rejects(s.startTLS(), (e: unknown) => ((err = e), e instanceof ProtocolError && e.code === 'DIAL_E_INJECTION'));
+    assert.equal(s.encrypted, false);
+    await assert.rejects(s.send('x'), (e: unknown) => e === err);
+    await assert.rejects(s.startTLS(), (e: unknown) => e === err, 'no second try on the same socket');
+    await p.close();
+  });
+});
+
+test('no unhandled rejection escaped any hostile socket case', async () => {
+  await sleep(50);
+  assert.deepEqual(unhandled, []);
+});
