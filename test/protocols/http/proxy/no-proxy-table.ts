@@ -1,0 +1,46 @@
+/**
+ * curl's NO_PROXY behaviour as a table: [url host, list, excluded?]. The rows
+ * marked `oracle: true` are replayed against the curl binary by
+ * test/interop/proxy.test.ts; the others are where curl 7.88 has a bug since
+ * fixed upstream (IPv6 CIDR, /0).
+ */
+export const NO_PROXY_TABLE: ReadonlyArray<{ url: string; list: string; excluded: boolean; oracle: boolean; why: string }> = [
+  { url: 'http://www.example.com/', list: 'example.com', excluded: true, oracle: true, why: 'a name matches the names below it' },
+  { url: 'http://example.com/', list: 'example.com', excluded: true, oracle: true, why: 'a name matches itself' },
+  { url: 'http://notexample.com/', list: 'example.com', excluded: false, oracle: true, why: 'a suffix match needs a dot boundary' },
+  { url: 'http://example.com/', list: '.example.com', excluded: true, oracle: true, why: 'one leading dot is ignored' },
+  { url: 'http://www.example.com/', list: '.example.com', excluded: true, oracle: true, why: 'leading dot still matches subdomains' },
+  { url: 'http://a.com/', list: '..a.com', excluded: false, oracle: true, why: 'only one leading dot is stripped' },
+  { url: 'http://WWW.EXAMPLE.COM/', list: 'example.COM', excluded: true, oracle: true, why: 'case-insensitive' },
+  { url: 'http://example.com/', list: 'example.com.', excluded: true, oracle: true, why: 'a trailing dot in the entry is ignored' },
+  { url: 'http://example.com./', list: 'example.com', excluded: true, oracle: true, why: 'a trailing dot in the host is ignored' },
+  { url: 'http://www.example.com/', list: '*', excluded: true, oracle: true, why: 'a lone * excludes everything' },
+  { url: 'http://a.com/', list: ' * ', excluded: false, oracle: true, why: 'curl compares the whole list with "*"; ours trims (see test)' },
+  { url: 'http://a.com/', list: '*,b.com', excluded: false, oracle: true, why: '* inside a list is just a name' },
+  { url: 'http://www.example.com/', list: '*.example.com', excluded: false, oracle: true, why: 'no glob patterns' },
+  { url: 'http://a.com/', list: 'b.com,,a.com', excluded: true, oracle: true, why: 'empty entries are skipped' },
+  { url: 'http://a.com/', list: 'b.com a.com', excluded: true, oracle: true, why: 'whitespace separates too' },
+  { url: 'http://a.com/', list: '  a.com  ', excluded: true, oracle: true, why: 'surrounding blanks' },
+  { url: 'http://a.com/', list: 'b.com,\ta.com', excluded: true, oracle: true, why: 'tab separates' },
+  { url: 'http://a.com/', list: 'a.com:80', excluded: false, oracle: true, why: 'entries have no ports' },
+  { url: 'http://a.com:8080/', list: 'a.com', excluded: true, oracle: true, why: 'the URL port plays no part' },
+  { url: 'http://a.b.com/', list: 'com', excluded: true, oracle: true, why: 'a TLD entry matches everything under it' },
+  { url: 'http://a.com/', list: 'a.co', excluded: false, oracle: true, why: 'no prefix match' },
+  { url: 'http://a.com/', list: '', excluded: false, oracle: true, why: 'empty list' },
+  { url: 'http://127.0.0.1/', list: '127.0.0.1', excluded: true, oracle: true, why: 'IPv4 exact' },
+  { url: 'http://127.0.0.1/', list: '127.0.0.0/8', excluded: true, oracle: true, why: 'IPv4 CIDR' },
+  { url: 'http://10.1.2.3/', list: '10.1.2.0/24,foo', excluded: true, oracle: true, why: 'CIDR in a list' },
+  { url: 'http://11.1.2.3/', list: '10.0.0.0/8', excluded: false, oracle: true, why: 'outside the range' },
+  { url: 'http://127.0.0.1/', list: '127.0.0', excluded: false, oracle: true, why: 'no partial addresses' },
+  { url: 'http://127.0.0.1/', list: 'localhost', excluded: false, oracle: true, why: 'names never match address literals' },
+  { url: 'http://127.0.0.1/', list: '127.0.0.0/33', excluded: false, oracle: true, why: 'an impossible prefix matches nothing' },
+  { url: 'http://172.20.0.1/', list: '172.16.0.0/12', excluded: true, oracle: true, why: 'prefix not on a byte boundary' },
+  { url: 'http://172.32.0.1/', list: '172.16.0.0/12', excluded: false, oracle: true, why: 'just past a /12' },
+  { url: 'http://[::1]/', list: '::1', excluded: true, oracle: true, why: 'IPv6 exact, no brackets in the list' },
+  { url: 'http://[::1]/', list: '[::1]', excluded: false, oracle: true, why: 'brackets in the list do not match' },
+  { url: 'http://[0:0:0:0:0:0:0:1]/', list: '::1', excluded: true, oracle: true, why: 'IPv6 compared as addresses, not strings' },
+  { url: 'http://[fe80::1]/', list: 'fe80::/10', excluded: true, oracle: false, why: 'IPv6 CIDR (curl < 8.18 bug)' },
+  { url: 'http://[2001:db8::1]/', list: '2001:db8::/32', excluded: true, oracle: false, why: 'IPv6 CIDR (curl < 8.18 bug)' },
+  { url: 'http://[2001:db9::1]/', list: '2001:db8::/32', excluded: false, oracle: true, why: 'outside an IPv6 range' },
+  { url: 'http://1.2.3.4/', list: '0.0.0.0/0', excluded: true, oracle: false, why: '/0 holds everything (curl < 8.19 bug)' },
+];
