@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -256,4 +256,38 @@ export async function startServer(): Promise<TestServer> {
 /** True when the compiled CLI exists at the repo's dist/ (so bin/dial.js can run). */
 export function binUsable(): boolean {
   return existsSync(join(REPO_ROOT, 'bin/dial.js')) && existsSync(join(REPO_ROOT, 'dist/src/cli/main.js'));
+}
+
+/** PEM files for TLS tests: a CA, a server cert for localhost/127.0.0.1 and a client cert signed by it, and an unrelated CA. */
+export interface Pki {
+  dir: string;
+  caCert: string;
+  otherCaCert: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** Makes a throwaway PKI with the openssl binary; undefined when openssl is missing or fails. */
+export function makePki(): Pki | undefined {
+  const dir = tempDir();
+  const ssl = (...args: string[]) => spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' }).status === 0;
+  const ca = (name: string) =>
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${name}`,
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  const leaf = (name: string, ext: string) => {
+    writeFileSync(join(dir, `${name}.ext`), ext);
+    return (
+      ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`) &&
+      ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`)
+    );
+  };
+  const ok =
+    ca('ca') && ca('other') &&
+    leaf('server', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n') &&
+    leaf('client', 'extendedKeyUsage=clientAuth\n');
+  if (!ok) return undefined;
+  const f = (n: string) => join(dir, n);
+  return { dir, caCert: f('ca.crt'), otherCaCert: f('other.crt'), serverCert: f('server.crt'), serverKey: f('server.key'), clientCert: f('client.crt'), clientKey: f('client.key') };
 }

@@ -74,3 +74,43 @@ test('parallel transfers get a line each, moved over with cursor-up', () => {
   b.done();
   f.m.close();
 });
+
+// End to end in a pseudo-terminal (util-linux `script`), so stderr is a TTY.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { MAIN, runCommand, startServer, tempDir } from './helpers.js';
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const inPty = (args: string[]) => {
+  const cmd = [process.execPath, MAIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return runCommand('script', ['-qefc', cmd, '/dev/null'], { env: { COLUMNS: '100' } });
+};
+
+test('in a terminal, a transfer longer than a second shows the meter on stderr', { skip: !hasScript && 'no script(1)' }, async () => {
+  const srv = await startServer();
+  try {
+    const dir = tempDir();
+    const r = await inPty(['-o', join(dir, 'f'), srv.url('/slowbody')]);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /\r.*\d+%.*\/s.*ETA/);
+    assert.match(r.out, /100% 16\.0 KiB \/ 16\.0 KiB/);
+    const quiet = await inPty(['-s', '-o', join(dir, 'g'), srv.url('/slowbody')]);
+    assert.equal(quiet.out, '');
+    const fast = await inPty(['-o', join(dir, 'h'), srv.url('/hello')]);
+    assert.equal(fast.out, '', 'a short transfer draws nothing');
+  } finally {
+    await srv.close();
+  }
+});
+
+test('piped stderr never shows a meter', async () => {
+  const srv = await startServer();
+  try {
+    const dir = tempDir();
+    const r = await runCommand(process.execPath, [MAIN, '-o', join(dir, 'f'), srv.url('/slowbody')]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '');
+  } finally {
+    await srv.close();
+  }
+});

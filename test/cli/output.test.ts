@@ -74,3 +74,27 @@ test('remoteName takes the decoded last segment and refuses empty or climbing na
   assert.equal(remoteName('http://h/a/..%2F..%2Fetc%2Fpasswd'), '.._.._etc_passwd');
   assert.throws(() => remoteName('http://h/'), (e: unknown) => e instanceof CliExit && e.exitCode === 23);
 });
+
+import { spawnSync } from 'node:child_process';
+import { MAIN, runCommand, startServer } from './helpers.js';
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+test('binary to a terminal: curl\'s warning, exit 23, nothing printed; -o - prints it', { skip: !hasScript && 'no script(1)' }, async () => {
+  const srv = await startServer();
+  try {
+    const run = (args: string[]) =>
+      runCommand('script', ['-qefc', [process.execPath, MAIN, ...args].map((a) => `'${a}'`).join(' '), '/dev/null']);
+    const r = await run([srv.url('/binary')]);
+    assert.equal(r.code, 23);
+    assert.match(r.out, /Binary output can mess up your terminal/);
+    assert.doesNotMatch(r.out, /PNG/);
+    const forced = await run(['-o', '-', srv.url('/binary')]);
+    assert.equal(forced.code, 0);
+    assert.match(forced.out, /PNG/);
+    const text = await run([srv.url('/hello')]);
+    assert.match(text.out, /hello world/);
+  } finally {
+    await srv.close();
+  }
+});

@@ -1,0 +1,163 @@
+// End-to-end: dial against TLS, Unix-socket, FTP and Gopher loopback servers
+// (the flags that reach past plain HTTP: -k, --cacert, --cert, --unix-socket,
+// -u for FTP, -l, -T to FTP, and curl's exit codes for their failures).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { FakeFtpServer } from '../protocols/ftp/fake-server.js';
+import { gopherServer, type GopherFixture } from '../protocols/gopher/server.js';
+import { CURL, curl, dial, makePki, tempDir, type Pki } from './helpers.js';
+
+let pki: Pki | undefined;
+let tlsServer: https.Server;
+let tlsPort = 0;
+let sawClientCert = false;
+before(async () => {
+  pki = makePki();
+  if (!pki) return;
+  const pem = (p: string) => readFileSync(p);
+  tlsServer = https.createServer({ cert: pem(pki.serverCert), key: pem(pki.serverKey), ca: pem(pki.caCert), requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    sawClientCert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate()?.subject?.CN === 'client';
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 7 });
+    res.end('secure\n');
+  });
+  tlsServer.listen(0, '127.0.0.1');
+  await once(tlsServer, 'listening');
+  tlsPort = (tlsServer.address() as AddressInfo).port;
+});
+after(async () => {
+  if (tlsServer) {
+    tlsServer.closeAllConnections();
+    await new Promise((r) => tlsServer.close(r));
+  }
+});
+
+const noPki = () => !pki && 'openssl not available';
+
+test('https with an untrusted certificate is exit 60, as curl', async (t) => {
+  if (noPki()) return t.skip('no openssl');
+  const url = `https://localhost:${tlsPort}/`;
+  const r = await dial(['--resolve', `localhost:${tlsPort}:127.0.0.1`, url]);
+  assert.equal(r.code, 60, r.stderr);
+  if (CURL) assert.equal((await curl(['-s', '--resolve', `localhost:${tlsPort}:127.0.0.1`, url])).code, 60);
+});
+
+test('-k skips verification; --cacert trusts the test CA', async (t) => {
+  if (noPki()) return t.skip('no openssl');
+  const url = `https://localhost:${tlsPort}/`;
+  const pin = ['--resolve', `localhost:${tlsPort}:127.0.0.1`];
+  const k = await dial([...pin, '-k', url]);
+  assert.equal(k.code, 0, k.stderr);
+  assert.equal(k.out, 'secure\n');
+  const ca = await dial([...pin, '--cacert', pki!.caCert, url]);
+  assert.equal(ca.code, 0, ca.stderr);
+  const wrong = await dial([...pin, '--cacert', pki!.otherCaCert, url]);
+  assert.equal(wrong.code, 60);
+});
+
+test('--cert/--key present a client certificate', async (t) => {
+  if (noPki()) return t.skip('no openssl');
+  sawClientCert = false;
+  const r = await dial(['--cacert', pki!.caCert, '--cert', pki!.clientCert, '--key', pki!.clientKey, `https://127.0.0.1:${tlsPort}/`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(sawClientCert);
+});
+
+test('https to a plain-HTTP port is a TLS failure (35)', async () => {
+  const srv = http.createServer((_q, s) => s.end('plain'));
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  try {
+    const r = await dial(['-k', `https://127.0.0.1:${(srv.address() as AddressInfo).port}/`]);
+    assert.equal(r.code, 35, r.stderr);
+  } finally {
+    srv.closeAllConnections();
+    srv.close();
+  }
+});
+
+test('--unix-socket talks HTTP over a Unix socket', async () => {
+  const path = join(tempDir(), 's.sock');
+  const srv = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Length': String(req.url!.length + 1) });
+    res.end(`${req.url}\n`);
+  });
+  srv.listen(path);
+  await once(srv, 'listening');
+  try {
+    const r = await dial(['--unix-socket', path, 'http://localhost/over/unix']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.out, '/over/unix\n');
+  } finally {
+    srv.closeAllConnections();
+    srv.close();
+  }
+});
+
+let ftp: FakeFtpServer;
+let gopher: GopherFixture;
+before(async () => {
+  ftp = await FakeFtpServer.start({ files: { '/pub/a.txt': 'ftp file\n', '/pub/b.txt': 'bee\n' }, users: { alice: 'pw' }, dirs: ['/up'] });
+  gopher = await gopherServer({ '/doc': 'gopher text\r\n.\r\n' });
+});
+after(async () => {
+  await ftp.close();
+  await gopher.close();
+});
+
+const ftpUrl = (p: string) => `ftp://127.0.0.1:${ftp.port}${p}`;
+
+test('ftp: download with -u; the password is masked in -v', async () => {
+  const r = await dial(['-v', '-u', 'alice:pw', ftpUrl('/pub/a.txt')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.out, 'ftp file\n');
+  assert.match(r.stderr, /^> PASS \*\*\*\*$/m);
+  assert.match(r.stderr, /^> USER alice$/m);
+});
+
+test('ftp: a refused login is exit 67, a missing file 78 (curl)', async () => {
+  assert.equal((await dial(['-u', 'alice:wrong', ftpUrl('/pub/a.txt')])).code, 67);
+  const r = await dial(['-u', 'alice:pw', ftpUrl('/pub/missing.txt')]);
+  assert.equal(r.code, 78, r.stderr);
+});
+
+test('ftp: -l lists names only', async () => {
+  const r = await dial(['-l', '-u', 'alice:pw', ftpUrl('/pub/')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.out.trim().split(/\r?\n/).sort(), ['a.txt', 'b.txt']);
+});
+
+test('ftp: -T uploads with STOR, naming the file after the local one', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'new.txt'), 'uploaded\n');
+  const r = await dial(['-u', 'alice:pw', '-T', join(dir, 'new.txt'), ftpUrl('/up/')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(ftp.files.get('/up/new.txt')?.toString(), 'uploaded\n');
+});
+
+test('ftp: -I prints synthesized headers, as curl does for ftp', async () => {
+  const r = await dial(['-I', '-u', 'alice:pw', ftpUrl('/pub/a.txt')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.out, /content-length: 9\r\n/i);
+  assert.doesNotMatch(r.out, /ftp file/);
+});
+
+test('ftp: -o with -C - resumes with REST', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'a'), 'ftp ');
+  const r = await dial(['-u', 'alice:pw', '-C', '-', '-o', join(dir, 'a'), ftpUrl('/pub/a.txt')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(readFileSync(join(dir, 'a'), 'utf8'), 'ftp file\n');
+  assert.ok(ftp.commands.includes('REST 4'));
+});
+
+test('gopher: a document by selector', async () => {
+  const r = await dial([`gopher://127.0.0.1:${gopher.port}/0/doc`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.out, /gopher text/);
+});

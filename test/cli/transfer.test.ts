@@ -1,0 +1,155 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIG, CURL, curl, dial, sha, startServer, tempDir, type TestServer } from './helpers.js';
+import { normalizeUrl, parseRetryAfter } from '../../src/cli/transfer.js';
+import { CliExit } from '../../src/cli/exit-codes.js';
+
+let srv: TestServer;
+before(async () => {
+  srv = await startServer();
+});
+after(() => srv.close());
+
+let ids = 0;
+const fresh = () => `t${++ids}`;
+
+test('normalizeUrl: no scheme means http://, junk is exit 3', () => {
+  assert.equal(normalizeUrl('example.com/x'), 'http://example.com/x');
+  assert.equal(normalizeUrl('localhost:8080/'), 'http://localhost:8080/');
+  assert.equal(normalizeUrl('data:,x'), 'data:,x');
+  assert.equal(normalizeUrl('ftp://h/f'), 'ftp://h/f');
+  for (const bad of ['http://', 'http://a b/', 'http://h/\r\nX: y']) {
+    assert.throws(() => normalizeUrl(bad), (e: unknown) => e instanceof CliExit && e.exitCode === 3, bad);
+  }
+});
+
+test('parseRetryAfter: seconds and HTTP dates', () => {
+  assert.equal(parseRetryAfter('5'), 5000);
+  assert.equal(parseRetryAfter(null), undefined);
+  assert.equal(parseRetryAfter('soon'), undefined);
+  const now = Date.parse('Wed, 25 Nov 2026 10:00:00 GMT');
+  assert.equal(parseRetryAfter('Wed, 25 Nov 2026 10:00:03 GMT', now), 3000);
+  assert.equal(parseRetryAfter('Wed, 25 Nov 2026 09:00:00 GMT', now), 0);
+});
+
+test('--retry retries a 503 (honouring Retry-After: 0) and succeeds', async () => {
+  const id = fresh();
+  const t0 = Date.now();
+  const r = await dial(['--retry', '3', srv.url(`/flaky?id=${id}&fail=2`)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.out, 'ok\n');
+  assert.equal(srv.hits.get(`/flaky${id}`), 3);
+  assert.equal((r.stderr.match(/Will retry/g) ?? []).length, 2);
+  assert.ok(Date.now() - t0 < 5000, 'Retry-After: 0 means no back-off wait');
+});
+
+test('without --retry a 503 is returned as is', async () => {
+  const id = fresh();
+  const r = await dial([srv.url(`/flaky?id=${id}&fail=1`)]);
+  assert.equal(r.code, 0);
+  assert.equal(r.out, 'busy\n');
+  assert.equal(srv.hits.get(`/flaky${id}`), 1);
+});
+
+test('retries run out: the last answer stands (-f makes it exit 22)', async () => {
+  const id = fresh();
+  const r = await dial(['-f', '--retry', '1', srv.url(`/flaky?id=${id}&fail=5`)]);
+  assert.equal(r.code, 22);
+  assert.equal(srv.hits.get(`/flaky${id}`), 2);
+});
+
+test('a 404 is not transient: no retry', async () => {
+  const before = srv.requests.length;
+  const r = await dial(['-f', '--retry', '3', srv.url('/status/404')]);
+  assert.equal(r.code, 22);
+  assert.equal(srv.requests.length - before, 1);
+});
+
+test('a broken transfer is retried by resuming with Range, not from scratch', async () => {
+  const id = fresh();
+  const dir = tempDir();
+  const r = await dial(['--retry', '2', '--retry-delay', '0', '-o', join(dir, 'f'), srv.url(`/cut?id=${id}`)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sha(readFileSync(join(dir, 'f'))), sha(BIG));
+  const second = srv.requests.filter((q) => q.url === `/cut?id=${id}`)[1];
+  assert.ok(second, 'a second request was made');
+  assert.match(String(second.headers.range), /^bytes=[1-9]\d*-$/);
+  assert.deepEqual(readdirSync(dir), ['f']);
+});
+
+test('a broken transfer without --retry fails (18/56) and leaves no file', async () => {
+  const id = fresh();
+  const dir = tempDir();
+  const r = await dial(['-o', join(dir, 'f'), srv.url(`/cut?id=${id}`)]);
+  assert.ok(r.code === 18 || r.code === 56, `exit ${r.code}: ${r.stderr}`);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('-C - resumes from the size of the output file', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'f'), BIG.subarray(0, 123_456));
+  const r = await dial(['-C', '-', '-o', join(dir, 'f'), srv.url('/big')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sha(readFileSync(join(dir, 'f'))), sha(BIG));
+  assert.equal(srv.requests.at(-1)?.headers.range, 'bytes=123456-');
+});
+
+test('-C - on a complete file is done (416 with the same size)', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'f'), BIG);
+  const r = await dial(['-s', '-C', '-', '-o', join(dir, 'f'), srv.url('/big')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sha(readFileSync(join(dir, 'f'))), sha(BIG));
+});
+
+test('-C - against a server without range support is exit 33, like curl, and the partial file is untouched', { skip: !CURL && 'no curl' }, async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'a'), 'partial');
+  writeFileSync(join(dir, 'b'), 'partial');
+  const [a, b] = await Promise.all([
+    dial(['-C', '-', '-o', join(dir, 'a'), srv.url('/norange')]),
+    curl(['-s', '-C', '-', '-o', join(dir, 'b'), srv.url('/norange')]),
+  ]);
+  assert.equal(b.code, 33);
+  assert.equal(a.code, 33, a.stderr);
+  assert.match(a.stderr, /^dial: \(33\) .*byte ranges/);
+  assert.equal(readFileSync(join(dir, 'a'), 'utf8'), 'partial');
+});
+
+test('-C N to stdout asks for the tail', async () => {
+  const r = await dial(['-C', String(BIG.length - 10), srv.url('/big')]);
+  assert.equal(r.out, BIG.subarray(BIG.length - 10).toString('latin1'));
+});
+
+test('--max-time bounds a transfer that never answers: exit 28', async () => {
+  const t0 = Date.now();
+  const r = await dial(['--max-time', '0.5', srv.url('/slow')]);
+  assert.equal(r.code, 28, r.stderr);
+  assert.ok(Date.now() - t0 < 5000);
+  assert.match(r.stderr, /^dial: \(28\) /);
+});
+
+test('--max-time with -o leaves no file behind', async () => {
+  const dir = tempDir();
+  const r = await dial(['--max-time', '0.4', '-o', join(dir, 'f'), srv.url('/slowbody')]);
+  assert.equal(r.code, 28, r.stderr);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('a timeout is transient: --retry tries again', async () => {
+  const before = srv.requests.filter((q) => q.url === '/slow').length;
+  const r = await dial(['--max-time', '0.3', '--retry', '1', '--retry-delay', '0', srv.url('/slow')]);
+  assert.equal(r.code, 28);
+  assert.equal(srv.requests.filter((q) => q.url === '/slow').length - before, 2);
+});
+
+test('connection refused is retried only with --retry-connrefused', async () => {
+  const a = await dial(['--retry', '2', '--retry-delay', '0', 'http://127.0.0.1:1/']);
+  assert.equal(a.code, 7);
+  assert.doesNotMatch(a.stderr, /Will retry/);
+  const b = await dial(['--retry', '1', '--retry-delay', '0', '--retry-connrefused', 'http://127.0.0.1:1/']);
+  assert.equal(b.code, 7);
+  assert.match(b.stderr, /Will retry in 0 seconds\. 1 retry left\./);
+});
