@@ -43,3 +43,10 @@ export function typeForName(name: string): string {
   if (dot <= slash + 1) return 'application/octet-stream';
   return BY_EXTENSION[name.slice(dot + 1).toLowerCase()] ?? 'application/octet-stream';
 }
+
+/**
+ * The Content-Type urlopen gives a Gopher menu (the name Python's urllib
+ * used): the body is the menu as sent; parse it with `parseMenu` and print it
+ * with `formatMenu` from `dialtone/gopher`.
+ */
+export const GOPHER_MENU_TYPE = 'application/gopher-menu';

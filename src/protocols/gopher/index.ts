@@ -4,6 +4,8 @@
  *
  * @module
  */
+/** `gopher.fetch(url)` when the module is imported as a namespace. */
+export { gopherFetch as fetch } from './client.js';
 export { gopherFetch, GopherResponse, kindOf, type GopherFetchOptions, type GopherKind, type GopherRequest } from './client.js';
 export { MenuParser, parseMenu, parseMenuLine, buildMenu, ITEM_TYPES, type MenuItem, type MenuParserOptions } from './core/menu.js';
 export { TextUnstuffer } from './core/text.js';

@@ -9,11 +9,10 @@
 import { InputError } from '../../errors.js';
 import { gopherFetch } from '../../protocols/gopher/client.js';
 import { checkRange, shapeBody } from '../body.js';
+import { GOPHER_MENU_TYPE } from '../mime.js';
 import { UrlResponse } from '../response.js';
 import type { Opener } from '../types.js';
 
-/** The media type of the gopher menu format. */
-export const GOPHER_MENU_TYPE = 'application/gopher-menu';
 
 const TYPES: Readonly<Record<string, string>> = {
   '0': 'text/plain',

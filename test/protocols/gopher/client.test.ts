@@ -137,3 +137,17 @@ test('client: cancel before reading drops the connection', async () => {
     await srv.close();
   }
 });
+
+test('client: an abort mid-body is an AbortError and the connection is dropped', async () => {
+  const srv = await gopherServer({ '/drip': (sock) => void sock.write('some bytes, then nothing') });
+  try {
+    const ac = new AbortController();
+    const res = await gopherFetch(srv.url('/9/drip'), { signal: ac.signal });
+    const it = res.body[Symbol.asyncIterator]();
+    assert.equal((await it.next()).value!.toString(), 'some bytes, then nothing');
+    setTimeout(() => ac.abort(), 20);
+    await assert.rejects(it.next(), AbortError);
+  } finally {
+    await srv.close();
+  }
+});

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { sliceBody, limitBody, shapeBody, checkRange, onceBody } from '../../src/urlopen/body.js';
+import { percentDecode } from '../../src/urlopen/percent.js';
+import { typeForName } from '../../src/urlopen/mime.js';
+import { InputError, LimitError } from '../../src/errors.js';
+import type { Progress } from '../../src/urlopen/types.js';
+
+async function* chunksOf(bytes: Buffer, sizes: number[]) {
+  let pos = 0;
+  let i = 0;
+  while (pos < bytes.length) {
+    const n = Math.max(1, sizes.length ? sizes[i++ % sizes.length]! : bytes.length);
+    yield bytes.subarray(pos, pos + n);
+    pos += n;
+  }
+}
+
+async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const c of body) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+test('sliceBody cuts the same range as subarray, for any chunking (property)', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 6 }),
+      fc.nat(220),
+      fc.option(fc.nat(220), { nil: undefined }),
+      async (data, sizes, start, len) => {
+        const bytes = Buffer.from(data);
+        const end = len === undefined ? undefined : start + len;
+        const got = await collect(sliceBody(chunksOf(bytes, sizes), { start, end }));
+        assert.deepEqual(got, bytes.subarray(start, end === undefined ? undefined : end + 1));
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('sliceBody stops reading once past the end of the range', async () => {
+  let pulled = 0;
+  async function* endless() {
+    for (;;) {
+      pulled++;
+      yield Buffer.alloc(10, 1);
+    }
+  }
+  assert.equal((await collect(sliceBody(endless(), { start: 5, end: 24 }))).length, 20);
+  assert.equal(pulled, 3);
+});
+
+test('limitBody and shapeBody: bound, then progress', async () => {
+  await assert.rejects(collect(limitBody(onceBody(Buffer.alloc(11)), 10, 'x')), (e: LimitError) => e instanceof LimitError && e.limit === 10);
+  assert.equal((await collect(limitBody(onceBody(Buffer.alloc(10)), 10, 'x'))).length, 10);
+  const seen: Progress[] = [];
+  const out = await collect(shapeBody(chunksOf(Buffer.from('0123456789'), [3]), { range: { start: 2 }, onProgress: (p) => seen.push(p) }, 'x', 8));
+  assert.equal(out.toString(), '23456789');
+  assert.deepEqual(seen.at(-1), { direction: 'download', transferred: 8, total: 8 });
+});
+
+test('checkRange accepts sane ranges only', () => {
+  const make = (m: string) => new InputError(m);
+  assert.equal(checkRange(undefined, make), undefined);
+  assert.deepEqual(checkRange({ start: 0, end: 0 }, make), { start: 0, end: 0 });
+  for (const bad of [{ start: -1 }, { start: 1.5 }, { start: 5, end: 4 }, { start: Number.NaN }]) assert.throws(() => checkRange(bad, make), InputError);
+});
+
+test('percentDecode: bytes, not text; stray % kept', () => {
+  assert.deepEqual([...percentDecode('%00%ff%FFa')], [0, 255, 255, 97]);
+  assert.equal(percentDecode('100%').toString(), '100%');
+  assert.equal(percentDecode('%zz%4').toString(), '%zz%4');
+  assert.equal(percentDecode('café%20x').toString(), 'café x');
+});
+
+test('typeForName by extension', () => {
+  assert.equal(typeForName('/a/b/index.HTML'), 'text/html');
+  assert.equal(typeForName('/a/b.tar.gz'), 'application/gzip');
+  assert.equal(typeForName('/a.dir/noext'), 'application/octet-stream');
+  assert.equal(typeForName('/a/.hidden'), 'application/octet-stream');
+});
