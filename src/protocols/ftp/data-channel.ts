@@ -50,13 +50,16 @@ export class ActiveListener {
 
   /** Waits for the server's connection. */
   async accept(wait: WaitOptions): Promise<net.Socket> {
-    const s = this.#conn ?? (await guard(new Promise<net.Socket>((r) => (this.#waiter = r)), wait, 'waiting for the server to open the data connection'));
-    this.close();
-    return s;
+    try {
+      return this.#conn ?? (await guard(new Promise<net.Socket>((r) => (this.#waiter = r)), wait, 'waiting for the server to open the data connection'));
+    } finally {
+      this.close();
+    }
   }
 
   close(): void {
-    this.#srv.close();
+    this.#waiter = undefined;
+    if (this.#srv.listening) this.#srv.close();
   }
 }
 
