@@ -14,35 +14,14 @@ type Loader = () => Promise<Opener>;
 const registered = new Map<string, Opener>();
 const loaded = new Map<string, Opener>();
 
-/**
- * Imports an optional module by a computed specifier: the compiler does not
- * require it to exist, so a scheme whose module has not been written (or was
- * left out of a build) is reported as unsupported instead of breaking the
- * build or the start-up.
- */
-async function optional(specifier: string, exportName: string, scheme: string): Promise<Opener> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(specifier)) as Record<string, unknown>;
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(specifier.replace(/^\.\.?\//, '')))
-      throw new InputError(`the ${scheme}: scheme is not available in this build`, { code: 'DIAL_E_UNSUPPORTED', cause: err });
-    throw err;
-  }
-  const opener = mod[exportName];
-  if (typeof opener !== 'function') throw new InputError(`the ${scheme}: scheme module does not export ${exportName}`, { code: 'DIAL_E_UNSUPPORTED' });
-  return opener as Opener;
-}
-
 const DEFAULTS: Readonly<Record<string, Loader>> = {
   file: async () => (await import('./schemes/file.js')).openFile,
   data: async () => (await import('./schemes/data.js')).openData,
   http: async () => (await import('./schemes/http.js')).openHttp,
   https: async () => (await import('./schemes/http.js')).openHttp,
   gopher: async () => (await import('./schemes/gopher.js')).openGopher,
-  ftp: () => optional('./schemes/ftp.js', 'openFtp', 'ftp'),
-  ftps: () => optional('./schemes/ftp.js', 'openFtp', 'ftps'),
+  ftp: async () => (await import('./schemes/ftp.js')).openFtp,
+  ftps: async () => (await import('./schemes/ftp.js')).openFtp,
 };
 
 const SCHEME_NAME = /^[a-z][a-z0-9+.-]*$/;
