@@ -6,7 +6,7 @@
  * @module
  */
 import { AbortError, InputError, ProtocolError, TimeoutError } from '../errors.js';
-import { throwIfAborted, type WaitOptions } from '../util/guard.js';
+import type { WaitOptions } from '../util/guard.js';
 import type { LineConn } from './conn.js';
 import { DotStuffer, unstuffLine } from './dotblock.js';
 import { encodeText } from './writer.js';
@@ -99,7 +99,8 @@ export async function writeDotBlockTo(conn: LineConn, source: DotBlockSource, op
   if (!isIterable(source)) {
     throw new InputError('a dot block body must be text, bytes or an iterable of them; nothing was sent', { protocol: conn.protocol, phase: 'body' });
   }
-  throwIfAborted(options?.signal, 'writeDotBlock');
+  // Checks the signal and the timeout while refusing still leaves the conversation intact.
+  conn.deadline('writeDotBlock', options);
   conn.writing = true;
   const it: Iterator<Uint8Array | string> | AsyncIterator<Uint8Array | string> =
     Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();

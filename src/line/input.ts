@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AbortError, TimeoutError, toDialError, type DialError } from '../errors.js';
+import { AbortError, InputError, TimeoutError, toDialError, type DialError } from '../errors.js';
 import { guard, throwIfAborted, type WaitOptions } from '../util/guard.js';
 import type { ByteStream } from '../socket/types.js';
 import type { LineSplitter } from './reader.js';
@@ -21,6 +21,8 @@ export class Deadline {
     this.what = what;
     this.signal = options?.signal;
     this.timeout = options?.timeout ?? defaultTimeout;
+    // A spent budget ("deadline - now" < 0) or NaN would otherwise read as "no bound" and wait forever.
+    if (!(this.timeout >= 0)) throw new InputError(`${what}: timeout must be a number >= 0 (0 = no bound), got ${this.timeout}`);
     this.at = this.timeout > 0 ? Date.now() + this.timeout : 0;
   }
 

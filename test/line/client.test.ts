@@ -21,6 +21,13 @@ async function sentSoFar(server: MemoryStream): Promise<string> {
   return out;
 }
 
+/** Fails the test instead of hanging when `p` does not settle within `ms`. */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t!: NodeJS.Timeout;
+  const limit = new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`did not settle within ${ms} ms`)), ms)));
+  return Promise.race([p, limit]).finally(() => clearTimeout(t));
+}
+
 const code = (c: string) => (e: unknown) => (e as DialError).code === c;
 
 describe('writeLine', () => {
@@ -455,6 +462,22 @@ describe('found by these tests', () => {
     assert.equal(server.readableLength, 0);
     assert.equal(client.error, undefined);
   });
+});
+
+describe('per-call timeouts are checked', () => {
+  // A budget computed as "deadline - now" goes negative once spent; that must not mean "wait forever".
+  for (const timeout of [-1, -0.5, Number.NaN]) {
+    test(`timeout ${timeout}: InputError at once, nothing sent, not fatal`, async () => {
+      const { client, server } = pair();
+      await within(assert.rejects(client.readLine({ timeout }), InputError), 1000);
+      await within(assert.rejects(client.readReply({ timeout }), InputError), 1000);
+      await assert.rejects(client.writeLine('NOOP', { timeout }), InputError);
+      await assert.rejects(client.writeDotBlock('body', { timeout }), InputError);
+      await assert.rejects(client.writeDotBlock(['body'], { timeout }), InputError);
+      assert.equal(server.readableLength, 0);
+      assert.equal(client.error, undefined);
+    });
+  }
 });
 
 describe('trace', () => {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AbortError, NetworkError, TimeoutError } from '../../src/errors.js';
+import { AbortError, InputError, NetworkError, TimeoutError } from '../../src/errors.js';
 import { Deadline, StreamInput } from '../../src/line/input.js';
 import { LineSplitter } from '../../src/line/reader.js';
 import { memoryPair } from '../../src/socket/memory.js';
@@ -13,6 +13,12 @@ describe('Deadline', () => {
     assert.equal(new Deadline('x', { timeout: 5 }, 100).timeout, 5);
     assert.equal(new Deadline('x', undefined, 100).timeout, 100);
     assert.equal(new Deadline('x', { timeout: 0 }, 100).timeout, 0);
+  });
+
+  test('a negative or NaN timeout is an InputError, not "no bound"', () => {
+    assert.throws(() => new Deadline('readLine', { timeout: -1 }, 100), (e: unknown) => e instanceof InputError && /readLine/.test(e.message));
+    assert.throws(() => new Deadline('x', { timeout: Number.NaN }, 100), InputError);
+    assert.throws(() => new Deadline('x', undefined, -5), InputError);
   });
 
   test('wait resolves with the value, and passes a rejection through', async () => {
