@@ -221,9 +221,10 @@ function readReply(sock: net.Socket, parser: ResponseParser, wait: WaitOptions, 
     };
     const onEnd = (): void => {
       detach();
+      if (!parser.responseStarted) return reject(new ProtocolError('proxy closed the connection before replying to CONNECT', { protocol: 'http', phase: 'connect' }));
       try {
         parser.eof();
-        reject(new ProtocolError('proxy closed the connection before replying to CONNECT', { protocol: 'http', phase: 'connect' }));
+        reject(new ProtocolError('proxy closed the connection mid-reply to CONNECT', { protocol: 'http', phase: 'connect' }));
       } catch (err) {
         const e = err as Error;
         reject(new ProtocolError(`proxy closed the connection mid-reply to CONNECT: ${e.message}`, { protocol: 'http', phase: 'connect', cause: err }));
