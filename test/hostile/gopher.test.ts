@@ -90,3 +90,16 @@ test('hostile: CR, LF or tab in a caller selector is refused and nothing is sent
     await srv.close();
   }
 });
+
+test('hostile: a server that never accepts is a connect TimeoutError within the bound', async () => {
+  const { blackhole } = await import('../helpers/blackhole.js');
+  const hole = await blackhole();
+  try {
+    const started = Date.now();
+    const e = await gopherFetch({ host: hole.host, port: hole.port }, { connectTimeout: 5000, timeout: 300 }).catch((x: unknown) => x);
+    assert.ok(e instanceof TimeoutError, String(e));
+    assert.ok(Date.now() - started < 2000);
+  } finally {
+    hole.close();
+  }
+});

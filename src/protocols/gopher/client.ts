@@ -187,13 +187,15 @@ export async function gopherFetch(what: string | URL | GopherRequest, options: G
   const started = Date.now();
   const left = (): number | undefined => (options.timeout ? Math.max(1, options.timeout - (Date.now() - started)) : undefined);
   trace?.({ kind: '*', text: `Connecting to ${target.host} port ${target.port}`, protocol: 'gopher' });
+  // The tighter of the connect bound and what is left of the overall one.
+  const connectBound = Math.min(options.connectTimeout || Infinity, left() ?? Infinity);
   let sock: Socket;
   try {
     sock = await Socket.connect({
       host: target.host,
       port: target.port,
       signal: options.signal,
-      timeout: options.connectTimeout ?? left(),
+      timeout: Number.isFinite(connectBound) ? connectBound : undefined,
       lookup: options.lookup,
     });
   } catch (err) {
