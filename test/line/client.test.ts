@@ -464,6 +464,45 @@ describe('found by these tests', () => {
   });
 });
 
+describe('resume semantics (src/line/conn.ts): interrupted reads lose nothing', () => {
+  test('an abort mid-reply is resumed by the next readReply', async () => {
+    const { client, server } = pair();
+    await server.send('211-Features:\r\n MDTM\r\n');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 20);
+    await assert.rejects(client.readReply({ signal: ac.signal }), AbortError);
+    assert.equal(client.error, undefined);
+    await server.send(' SIZE\r\n211 End\r\n');
+    assert.deepEqual((await client.readReply()).lines, ['Features:', ' MDTM', ' SIZE', 'End']);
+  });
+
+  test('an abort during read(n) keeps the bytes already received', async () => {
+    const { client, server } = pair();
+    await server.send('abc');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 20);
+    await assert.rejects(client.read(6, { signal: ac.signal }), AbortError);
+    await server.send('def');
+    assert.equal(latin(await client.read(6)), 'abcdef');
+  });
+
+  test('timeout 0 on a call means no bound, even when the client has one', async () => {
+    const { client, server } = pair({ timeout: 20 });
+    setTimeout(() => void server.send('slow but fine\r\n'), 60);
+    assert.equal(await within(client.readLine({ timeout: 0 }), 2000), 'slow but fine');
+  });
+
+  test('many timeouts in a row lose no byte of a line arriving in pieces', async () => {
+    const { client, server } = pair();
+    for (let i = 0; i < 5; i++) {
+      await server.send(String(i));
+      await assert.rejects(client.readLine({ timeout: 5 }), TimeoutError);
+    }
+    await server.send('\r\n');
+    assert.equal(await client.readLine(), '01234');
+  });
+});
+
 describe('per-call timeouts are checked', () => {
   // A budget computed as "deadline - now" goes negative once spent; that must not mean "wait forever".
   for (const timeout of [-1, -0.5, Number.NaN]) {

@@ -93,6 +93,15 @@ describe('readDotBlock (RFC 1939 §3, RFC 5321 §4.5.2)', () => {
     assert.ok(client.error instanceof TimeoutError);
   });
 
+  test('an abort inside the block is fatal too', async () => {
+    const { client, server, sock } = pair();
+    await server.send('one\r\n');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 20);
+    await assert.rejects(collect(client.readDotBlock({ signal: ac.signal })), AbortError);
+    assert.equal(sock.closed, true);
+  });
+
   test('leaving the loop early reads and discards the rest of the block, so the next read is after it', async () => {
     const { client, server } = pair();
     await server.send('a\r\nb\r\nc\r\n.\r\n+OK next\r\n');
@@ -219,6 +228,20 @@ describe('writeDotBlock', () => {
     // The generator is parked in its sleep; its cleanup runs once that ends.
     for (let i = 0; i < 100 && !cleaned; i++) await sleep(10);
     assert.equal(cleaned, true);
+  });
+
+  test('an abort while an iterable body is streaming is fatal: the peer holds half a message', async () => {
+    const { client, server, sock } = pair();
+    const ac = new AbortController();
+    async function* body() {
+      yield 'part one\r\n';
+      ac.abort();
+      await sleep(50);
+      yield 'part two\r\n';
+    }
+    await assert.rejects(client.writeDotBlock(body(), { signal: ac.signal }), AbortError);
+    assert.equal(sock.closed, true);
+    assert.equal(await sentSoFar(server), 'part one\r\n');
   });
 
   test('an already-aborted signal sends nothing and is not fatal', async () => {
