@@ -85,7 +85,13 @@ export function isSupportedCoding(coding: string): boolean {
  * returned.
  *
  * Leaving the loop early, or an error, destroys every zlib stream and calls
- * `return()` on the source (which, for a response body, cancels it).
+ * `return()` on the source (which, for a response body, cancels it). A
+ * `return()` issued while a read is still pending waits for that read, as
+ * for any async generator; to cut a stalled read short, cancel the source.
+ *
+ * The bounds stop bombs, not big bodies: a level-1 gzip stream of zeros
+ * expands about 230:1 and passes the ratio check, so a caller that buffers
+ * a whole body should also cap it (as `BodyStream.bytes(maxBytes)` does).
  */
 export function decodeBody(body: AsyncIterable<Buffer>, codings: readonly string[], limits: DecodeLimits = {}): AsyncIterable<Buffer> {
   const lim = resolveLimits(limits);

@@ -38,6 +38,7 @@ export interface ChunkedLimits {
  * bounded (LimitError). As in the head, a bare LF ends a line.
  */
 export class ChunkedDecoder {
+  /** Where the decoder is in the chunked body. */
   state: ChunkedState = 'size';
   #left = 0;
   #cr = false;

@@ -54,6 +54,7 @@ export class HeaderList implements Iterable<[string, string]> {
     return h;
   }
 
+  /** The number of fields (repeats counted). */
   get size(): number {
     return this.raw.length / 2;
   }
@@ -89,6 +90,7 @@ export class HeaderList implements Iterable<[string, string]> {
     return this.getAll('set-cookie');
   }
 
+  /** True when at least one field has this name (any case). */
   has(name: string): boolean {
     return this.#lookup().has(name.toLowerCase());
   }
@@ -107,6 +109,7 @@ export class HeaderList implements Iterable<[string, string]> {
     return this.append(name, value);
   }
 
+  /** Removes every field of that name (any case). */
   delete(name: string): this {
     const k = name.toLowerCase();
     for (let i = this.raw.length - 2; i >= 0; i -= 2) if (this.raw[i]!.toLowerCase() === k) this.raw.splice(i, 2);
@@ -114,6 +117,7 @@ export class HeaderList implements Iterable<[string, string]> {
     return this;
   }
 
+  /** The fields as [name, value] pairs, in order, repeats separate. */
   *[Symbol.iterator](): Iterator<[string, string]> {
     for (let i = 0; i < this.raw.length; i += 2) yield [this.raw[i]!, this.raw[i + 1]!];
   }

@@ -104,7 +104,9 @@ const P = { protocol: 'http', phase: 'headers' } as const;
  * state 'error' and throws the same error again.
  */
 export class ResponseParser {
+  /** Where the parser is; moves only along {@link TRANSITIONS}. */
   state: ParserState = 'idle';
+  /** The bounds in force (defaults merged with the constructor's argument). */
   readonly limits: Readonly<HttpLimits>;
   #methods: string[] = [];
   #method = '';
@@ -150,7 +152,13 @@ export class ResponseParser {
     return this.#status !== 0 || this.#interim > 0 || this.#blankLines > 0 || this.#lines.pending > 0;
   }
 
-  /** Announces the request whose response comes next (in send order). */
+  /**
+   * Announces the request whose response comes next (in send order); call it
+   * before the request goes out. Bytes that arrived while nothing was
+   * expected (see {@link strayBytes}) are parsed by the next `feed` (an
+   * empty one will do). InputError once the parser is closed, upgraded or
+   * failed.
+   */
   expect(method: string): void {
     if (this.state === 'closed' || this.state === 'upgraded' || this.state === 'error')
       throw new InputError(`cannot expect a response: the parser is ${this.state}`, { protocol: 'http' });
@@ -160,7 +168,11 @@ export class ResponseParser {
 
   /**
    * Parses `chunk`; returns the events it completes. Throws ProtocolError
-   * (broken framing or syntax) or LimitError (a bound of {@link HttpLimits}).
+   * (broken framing or syntax) or LimitError (a bound of {@link HttpLimits});
+   * events completed earlier in the same call are then dropped with it (the
+   * response is unusable anyway), and the parser stays in state 'error'.
+   * `chunk` is not copied: body events are views into it, so the caller must
+   * not reuse its memory while they are alive.
    *
    * Choices where RFC 9112 leaves room:
    * - bare LF ends a line (§2.2 MAY); a bare CR anywhere is an error;
