@@ -8,6 +8,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { CliOptions } from './args.js';
+import { readLocal } from './data.js';
 import { CliExit, EXIT, formatError } from './exit-codes.js';
 import { expandGlob, substituteOutput } from './glob.js';
 import { Meter } from './meter.js';
@@ -76,6 +77,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
   let exitCode = 0;
   try {
     const jobs = planJobs(o);
+    // curl's -w @file (or @- for stdin) reads the format from a file.
+    const writeOut = o.writeOut?.startsWith('@') ? (await readLocal(o.writeOut.slice(1))).toString('utf8') : o.writeOut;
     const urlopen = io.urlopen ?? (await loadUrlopen());
     const shared = await prepareShared(o, io.version);
     const json = o.traceJson !== undefined ? openLog(o.traceJson, io.stdout) : undefined;
@@ -108,8 +111,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
         exitCode = r.exitCode;
         if (showErrors) say(formatError(r.exitCode, r.error));
       }
-      if (o.writeOut !== undefined) {
-        for (const seg of formatWriteOut(o.writeOut, r.vars)) (seg.stream === 'stdout' ? io.stdout : io.stderr).write(seg.text);
+      if (writeOut !== undefined) {
+        for (const seg of formatWriteOut(writeOut, r.vars)) (seg.stream === 'stdout' ? io.stdout : io.stderr).write(seg.text);
       }
     };
     if (o.parallel && jobs.length > 1) {

@@ -2,7 +2,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIG, CURL, curl, dial, sha, startServer, tempDir, type TestServer } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { BIG, CURL, curl, dial, MAIN, sha, startServer, tempDir, type TestServer } from './helpers.js';
 import { planJobs } from '../../src/cli/run.js';
 import { parseCliArgs } from '../../src/cli/args.js';
 
@@ -264,4 +266,31 @@ test('a large download arrives intact', async () => {
   const r = await dial(['-o', join(dir, 'big'), srv.url('/big')]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(sha(readFileSync(join(dir, 'big'))), sha(BIG));
+});
+
+test('-w @file reads the format from a file', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'fmt'), 'code=%{http_code}\\n');
+  const r = await dial(['-s', '-o', '/dev/null', '-w', `@${join(dir, 'fmt')}`, srv.url('/hello')]);
+  assert.equal(r.out, 'code=200\n');
+});
+
+test('Ctrl-C during a download: exit 130 and no partial file left', async () => {
+  const dir = tempDir();
+  const child = spawn(process.execPath, [MAIN, '-o', join(dir, 'f'), srv.url('/slowbody')], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 700));
+  child.kill('SIGINT');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 130);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('a closed stdout pipe ends dial quietly', async () => {
+  const child = spawn(process.execPath, [MAIN, srv.url('/big'), srv.url('/big')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 23);
+  assert.doesNotMatch(err, /Error|at /);
 });
