@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DialError, LimitError, TimeoutError, toDialError } from '../../errors.js';
+import { InputError, LimitError, TimeoutError, toDialError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
 import type { LookupFunction } from '../../socket/connect.js';
 import type { Tracer } from '../../trace.js';
@@ -88,7 +88,7 @@ export class GopherResponse {
   }
 
   #take(): AsyncGenerator<Buffer, void, undefined> {
-    if (this.#used) throw new DialError('DIAL_E_INPUT', 'the gopher response body was already read', { protocol: 'gopher' });
+    if (this.#used) throw new InputError('the gopher response body was already read', { protocol: 'gopher' });
     this.#used = true;
     return this.#raw;
   }

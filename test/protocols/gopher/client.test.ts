@@ -151,3 +151,15 @@ test('client: an abort mid-body is an AbortError and the connection is dropped',
     await srv.close();
   }
 });
+
+test('client: the body can be read once', async () => {
+  const srv = await gopherServer({ '/t': 'x\r\n.\r\n' });
+  try {
+    const res = await gopherFetch(srv.url('/0/t'));
+    assert.equal(await res.text(), 'x\r\n');
+    assert.throws(() => res.body, InputError);
+    await assert.rejects(res.menu(), InputError);
+  } finally {
+    await srv.close();
+  }
+});
