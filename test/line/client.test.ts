@@ -150,6 +150,16 @@ describe('readLine', () => {
     await assert.rejects(client.writeLine('QUIT'), (e: unknown) => e === err);
   });
 
+  test('a 10 MB line with no ending is refused having taken only maxLine plus a few KiB from the stream', async () => {
+    const s = new ScriptedStream();
+    const client = new LineClient(s, { maxLine: 1000 });
+    s.feed(Buffer.alloc(10 * 1024 * 1024, 0x61));
+    await assert.rejects(client.readLine(), (e: unknown) => e instanceof LimitError && e.limit === 1000);
+    assert.ok(s.received <= 1000 + 2 + 4096, `took ${s.received} bytes`);
+    assert.ok(s.recvSizes.every((n) => n <= 1000 + 2 + 4096));
+    assert.equal(s.closed, true);
+  });
+
   test('readLineBytes returns the raw bytes; latin1 decodes byte for byte', async () => {
     const a = pair();
     await a.server.send(Buffer.from([0x41, 0xff, 0x0d, 0x0a]));
