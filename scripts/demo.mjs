@@ -26,7 +26,7 @@ const dim = (/** @type {string} */ s) => (tty ? `\x1b[2m${s}\x1b[0m` : s);
 /** Prints text indented under the step it belongs to, at most `max` lines. */
 function indent(text, max = 8) {
   const lines = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
-  const shown = lines.slice(0, max).map((l) => `    │ ${l}`);
+  const shown = lines.slice(0, max).map((l) => `    │ ${l}`.trimEnd());
   if (lines.length > max) shown.push(dim(`    │ … ${lines.length - max} more lines`));
   console.log(shown.join('\n'));
 }
