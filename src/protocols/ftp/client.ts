@@ -479,7 +479,7 @@ export class FtpClient {
       throwIfAborted(options.signal, 'RETR');
       await this.#setType(options.ascii ? 'A' : 'I');
       if (offset > 0) await this.#cmd(`REST ${offset}`, 350);
-      const dl = await startDownload(this.#host, `RETR ${path}`, { ...options, expectedSize: options.expectedSize }, () => (this.#busy = false));
+      const dl = await startDownload(this.#host, `RETR ${path}`, { ...options, resumeOffset: offset }, () => (this.#busy = false));
       handedOver = true;
       return dl;
     } finally {

@@ -67,6 +67,8 @@ export interface TransferOptions {
   ascii?: boolean | undefined;
   /** Bytes this transfer should carry, when known from SIZE (minus the resume offset). */
   expectedSize?: number | undefined;
+  /** The REST offset this transfer resumes from. */
+  resumeOffset?: number | undefined;
 }
 
 interface PendingData {
@@ -202,7 +204,10 @@ export async function startDownload(h: TransferHost, command: string, options: T
   }
   let conn: DataConnection | undefined;
   let finalReply: Reply | undefined = prelim.code < 200 ? undefined : prelim;
-  const expected = options.ascii ? undefined : (parseTransferSize(prelim.text) ?? options.expectedSize);
+  // Servers announce the whole file's size in the 150 reply even after REST (vsftpd, pyftpdlib), so the resume offset comes off it.
+  const announced = parseTransferSize(prelim.text);
+  const fromReply = announced === undefined ? undefined : Math.max(0, announced - (options.resumeOffset ?? 0));
+  const expected = options.ascii ? undefined : (options.expectedSize ?? fromReply);
   let state: 'ready' | 'running' | 'done' = 'ready';
   const finish = () => {
     if (state === 'done') return false;

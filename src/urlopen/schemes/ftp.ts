@@ -24,6 +24,7 @@
  */
 import { InputError } from '../../errors.js';
 import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../protocols/ftp/client.js';
+import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
 import type { Download } from '../../protocols/ftp/transfer.js';
 import { checkRange, limitBody } from '../body.js';
@@ -152,7 +153,8 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       }
       const name = target.isDir ? undefined : target.file;
       const text = options.listOnly || target.type === 'd' ? (await client.nlst(name, { signal })).map((n) => n + '\n').join('') : await client.listRaw(name, { signal });
-      const bytes = Buffer.from(text, 'utf8');
+      // Listings travel as TYPE A text; local line endings, as curl gives them.
+      const bytes = asciiToLocal(Buffer.from(text, 'utf8'));
       headers.set('Content-Length', String(bytes.length));
       await client.quit();
       return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () { if (bytes.length) yield bytes; })() });
