@@ -110,18 +110,19 @@ function withServername(target: ProxyTarget, options: TLSOptions): TLSOptions {
   return options.servername !== undefined || net.isIP(host) ? options : { ...options, servername: host };
 }
 
-async function resolveLocally(host: string, options: Socks5Options, timeout: number | undefined): Promise<string> {
+/** Resolves a target name here (socks5://, socks4://), through `options.lookup` or the system resolver; the first address wins. */
+export async function resolveLocally(host: string, options: Socks5Options & { family?: 4 | 6 }, timeout: number | undefined): Promise<string> {
   const lookup: LookupFunction =
     options.lookup ??
-    (async (name) => (await dnsLookup(name, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
+    (async (name, o) => (await dnsLookup(name, { all: true, verbatim: true, family: o.family ?? 0 })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
   let addrs;
   try {
-    addrs = await guard(lookup(host, { signal: options.signal }), { signal: options.signal, timeout }, `resolving ${host}`);
+    addrs = await guard(lookup(host, { family: options.family, signal: options.signal }), { signal: options.signal, timeout }, `resolving ${host}`);
   } catch (err) {
     if (err instanceof DialError && (err.code === 'DIAL_E_TIMEOUT' || err.code === 'DIAL_E_ABORT')) throw err;
     throw new ConnectError('DIAL_E_RESOLVE', `could not resolve host ${host}: ${(err as Error).message}`, { cause: err, protocol: 'socks5' });
   }
-  const first = addrs[0];
+  const first = options.family ? addrs.find((a) => a.family === options.family) : addrs[0];
   if (!first) throw new ConnectError('DIAL_E_RESOLVE', `could not resolve host ${host}: no addresses`, { protocol: 'socks5' });
   return first.address;
 }
