@@ -6,6 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { gopherFetch } from '../../src/protocols/gopher/client.js';
 import { formatMenu, itemUrl } from '../../src/protocols/gopher/format.js';
@@ -46,9 +47,12 @@ before(async () => {
       'root/blob.bin': BLOB,
       'root/docs/note.txt': 'a note\n',
       'root/docs/café.txt': 'accented\n',
+      // A search (type 7) is a CGI to gophernicus: the query arrives in SEARCHREQUEST.
+      'root/cgi-bin/search': '#!/bin/sh\necho "iyou searched for: $SEARCHREQUEST\t\terror.host\t1"\necho "0a result\t/docs/note.txt\tlocalhost\t70"\n',
     },
     args: (ctx) => ['-h', 'localhost', '-p', String(ctx.port), '-r', join(ctx.dir, 'root'), '-nf'],
   });
+  chmodSync(join(srv.dir, 'root', 'cgi-bin', 'search'), 0o755);
   base = `gopher://127.0.0.1:${srv.port}`;
 });
 after(() => srv?.stop());
@@ -61,7 +65,7 @@ function curl(url: string): Promise<Buffer> {
   );
 }
 
-for (const path of ['/', '/1/docs', '/0/readme.txt', '/9/blob.bin', '/0/docs/note.txt', '/0/docs/caf%C3%A9.txt']) {
+for (const path of ['/', '/1/docs', '/0/readme.txt', '/9/blob.bin', '/0/docs/note.txt', '/0/docs/caf%C3%A9.txt', '/7/cgi-bin/search%09cats%20and%20dogs']) {
   test(`gophernicus ${path}: urlopen reads what curl reads, byte for byte`, async () => {
     const url = `${base}${path}`;
     const [ours, theirs] = await Promise.all([urlopen(url, { timeout: T }).then((r) => r.bytes()), curl(url)]);
@@ -107,4 +111,11 @@ test('gophernicus: a directory listing with a non-ASCII name; its selector is fo
   const [ours, theirs] = await Promise.all([urlopen(url, { timeout: T }).then((r) => r.bytes()), curl(url)]);
   assert.equal(ours.toString(), 'accented\r\n');
   assert.ok(ours.equals(theirs));
+});
+
+test('gophernicus: a search sends selector TAB query; the answer is a menu', async () => {
+  const res = await gopherFetch({ host: '127.0.0.1', port: srv.port, type: '7', selector: '/cgi-bin/search', query: 'cats and dogs' }, { timeout: T });
+  const items = await res.menu();
+  assert.equal(items[0]!.display, 'you searched for: cats and dogs');
+  assert.deepEqual([items[1]!.type, items[1]!.display, items[1]!.selector], ['0', 'a result', '/docs/note.txt']);
 });
