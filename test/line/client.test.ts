@@ -679,3 +679,40 @@ describe('property: however the bytes arrive, the client reads the same conversa
     );
   });
 });
+
+describe('property: whatever bytes a peer sends, every failure is a typed DialError', () => {
+  const junk = fc.array(
+    fc.oneof(
+      fc.uint8Array({ maxLength: 12 }),
+      fc.constantFrom('250-', '250 ', '\r\n', '\n', '\r', '.\r\n', '..', '1234 ', '999 ', '\0').map((t) => bytes(t)),
+    ),
+    { maxLength: 30 },
+  ).map((parts) => Buffer.concat(parts));
+
+  test('readReply, readLine and readDotBlock over random input end in a value, EOF or a DialError — never a crash or a hang', async () => {
+    await fc.assert(
+      fc.asyncProperty(junk, fc.constantFrom('lf', 'crlf', 'any') as fc.Arbitrary<'lf' | 'crlf' | 'any'>, fc.integer({ min: 1, max: 5 }), async (data, eol, chunk) => {
+        for (const op of ['reply', 'line', 'block'] as const) {
+          const { client, server } = pair({ eol, maxLine: 16, maxReplyLines: 4, timeout: 500 }, { chunking: chunk });
+          await server.send(data);
+          await server.shutdown('write');
+          // Bounded: the input has at most a few hundred bytes, so at most that many lines.
+          for (let i = 0; i < 500; i++) {
+            try {
+              if (op === 'reply') await client.readReply();
+              else if (op === 'line') {
+                if ((await client.readLine()) === null) break;
+              } else {
+                for await (const l of client.readDotBlock()) void l;
+              }
+            } catch (e) {
+              assert.ok(e instanceof ProtocolError || e instanceof LimitError, `${op}: ${String(e)}`);
+              break;
+            }
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
