@@ -182,7 +182,19 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
         const from = resumeBase + got;
         const options = await buildOpenOptions(o, env.shared, { url: target, resumeFrom: from > 0 ? from : undefined });
         options.signal = ac.signal;
-        if (env.trace) options.trace = env.trace;
+        // curl prints every hop's head with -i/-D -L; the response keeps only
+        // the last, so the earlier ones are rebuilt from the trace.
+        const heads: string[][] = [];
+        const wantHops = o.location && (o.include || o.head || env.dumpHeader !== undefined);
+        if (wantHops) {
+          options.trace = (ev) => {
+            if (ev.kind === '<' && ev.protocol === 'http') {
+              if (/^HTTP\/\d/.test(ev.text)) heads.push([ev.text]);
+              else heads.at(-1)?.push(ev.text);
+            }
+            env.trace?.(ev);
+          };
+        } else if (env.trace) options.trace = env.trace;
         options.onProgress = (p) => {
           if (p.direction === 'upload') {
             vars.size_upload = p.transferred;
@@ -232,7 +244,8 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
           await res.cancel();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`);
         }
-        const head = formatHead(res);
+        const hops = heads.slice(0, -1).map((h) => h.map((l) => `${l}\r\n`).join('') + '\r\n').join('');
+        const head = hops + formatHead(res);
         vars.size_header += Buffer.byteLength(head, 'latin1');
         env.dumpHeader?.(head);
         if ((o.include || o.head) && !headWritten) {
