@@ -90,9 +90,9 @@ function require_fs() {
   return fs;
 }
 
-function startVsftpd(root: string, ssl: boolean, pki: TestPKI | undefined, pasv: [number, number]): Promise<RunningServer> {
+function startVsftpd(root: string, ssl: boolean, pki: TestPKI | undefined, pasv: [number, number], implicit = false): Promise<RunningServer> {
   return startServer({
-    name: ssl ? 'vsftpd-ftps' : 'vsftpd',
+    name: implicit ? 'vsftpd-implicit' : ssl ? 'vsftpd-ftps' : 'vsftpd',
     command: 'vsftpd',
     files: { 'empty/.keep': '' },
     config: {
@@ -102,6 +102,7 @@ function startVsftpd(root: string, ssl: boolean, pki: TestPKI | undefined, pasv:
         pasv_min: pasv[0],
         pasv_max: pasv[1],
         ssl: ssl ? 'YES' : 'NO',
+        implicit: implicit ? 'YES' : 'NO',
         cert: pki?.server.certPath ?? '/dev/null',
         key: pki?.server.keyPath ?? '/dev/null',
       },
@@ -347,6 +348,42 @@ describe('vsftpd, explicit FTPS with require_ssl_reuse=YES', () => {
 
   test('plaintext login is refused by the server (force_anon_logins_ssl)', async () => {
     await assert.rejects(FtpClient.connect(opts({ secure: false })), ReplyError);
+  });
+});
+
+describe('vsftpd, implicit FTPS (ftps://)', () => {
+  let srv: RunningServer;
+  let root: string;
+  let pki: TestPKI;
+
+  before(async () => {
+    pki = makeTestPKI();
+    root = makeTree(true);
+    srv = await startVsftpd(root, true, pki, await freeRange(10), true);
+  });
+  after(async () => {
+    await srv?.stop();
+    pki?.cleanup();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  test('FtpClient secure:implicit: TLS from the first byte, data resumed, equals curl ftps://', async () => {
+    const notes: string[] = [];
+    const c = await FtpClient.connect({ host: LOOPBACK, port: srv.port, timeout: T, secure: 'implicit', tls: { ca: pki.ca.cert }, trace: (e) => e.kind === '*' && notes.push(e.text) });
+    assert.ok(c.encrypted && c.dataProtected);
+    const got = await bytesOf(await c.retrieve('/pub/data.bin'));
+    assert.ok(got.equals(DATA));
+    assert.ok(got.equals(curl(['--cacert', pki.ca.certPath, `ftps://${LOOPBACK}:${srv.port}/pub/data.bin`])));
+    assert.ok(notes.some((n) => /resumed the control session/.test(n)));
+    await c.quit();
+  });
+
+  test('openFtp ftps:// equals curl ftps://, listing included', async () => {
+    const url = `ftps://${LOOPBACK}:${srv.port}/pub/text.txt`;
+    const r = await openFtp(new URL(url), { tls: { ca: pki.ca.cert } });
+    assert.ok((await r.bytes()).equals(curl(['--cacert', pki.ca.certPath, url])));
+    const dir = `ftps://${LOOPBACK}:${srv.port}/pub/`;
+    assert.equal(await (await openFtp(new URL(dir), { tls: { ca: pki.ca.cert } })).text(), curl(['--cacert', pki.ca.certPath, dir]).toString('utf8'));
   });
 });
 
