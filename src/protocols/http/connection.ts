@@ -462,7 +462,8 @@ export class HttpConnection {
     this.#settle(entry);
     this.#completed++;
     entry.body?.end();
-    if (!keepAlive || !entry.sendDone) this.#keepAlive = false;
+    // Bytes beyond the last response nobody asked for: the server is out of step, so nothing more is read from it.
+    if (!keepAlive || !entry.sendDone || (this.#queue.length === 0 && this.#parser.strayBytes > 0)) this.#keepAlive = false;
     if (!this.reusable || this.#state === 'closing') {
       if (this.#queue.length === 0) {
         this.#shut();

@@ -31,7 +31,9 @@ export class ServerConn {
       this.#wake();
     });
     socket.on('end', () => {
+      // The client is done with this connection: finish ours too, as real servers do.
       this.#ended = true;
+      socket.end();
       this.#wake();
     });
     socket.on('close', () => {

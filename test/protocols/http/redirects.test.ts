@@ -1,0 +1,119 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { planRedirect, isRedirect, originOf, type RedirectRequest } from '../../../src/protocols/http/redirects.js';
+import { HeaderList } from '../../../src/protocols/http/core/headers.js';
+import { InputError, LimitError, ProtocolError } from '../../../src/errors.js';
+
+function req(url: string, method = 'GET', body: RedirectRequest['body'] = { kind: 'none' }, headers: Record<string, string> = {}): RedirectRequest {
+  return { url: new URL(url), method, headers: HeaderList.from(headers), body };
+}
+const policy = { maxRedirects: 5 };
+const bytes: RedirectRequest['body'] = { kind: 'bytes', data: Buffer.from('x') };
+
+describe('planRedirect: methods and bodies', () => {
+  const table: Array<[number, string, string, boolean]> = [
+    // status, method in, method out, body kept
+    [301, 'POST', 'GET', false],
+    [302, 'POST', 'GET', false],
+    [303, 'POST', 'GET', false],
+    [303, 'PUT', 'GET', false],
+    [303, 'HEAD', 'HEAD', true],
+    [301, 'PUT', 'PUT', true],
+    [302, 'DELETE', 'DELETE', true],
+    [307, 'POST', 'POST', true],
+    [308, 'PUT', 'PUT', true],
+  ];
+  for (const [status, m, out, kept] of table) {
+    test(`${status} ${m} → ${out}${kept ? ' with body' : ' without body'}`, () => {
+      const p = planRedirect(req('http://a/x', m, bytes, { 'Content-Type': 'text/plain' }), status, '/y', ['http://a/x'], policy);
+      assert.equal(p.method, out);
+      assert.equal(p.body.kind, kept ? 'bytes' : 'none');
+      assert.equal(p.headers.has('content-type'), kept);
+      assert.equal(p.url.href, 'http://a/y');
+    });
+  }
+
+  test('307 with a streamed body is refused, naming why', () => {
+    const stream: RedirectRequest['body'] = { kind: 'stream', source: [Buffer.from('x')], length: undefined };
+    assert.throws(
+      () => planRedirect(req('http://a/x', 'POST', stream), 307, '/y', ['http://a/x'], policy),
+      (e: InputError) => e instanceof InputError && /stream/.test(e.message) && e.code === 'DIAL_E_UNSUPPORTED',
+    );
+  });
+
+  test('303 turns a streamed POST into a GET (nothing to replay)', () => {
+    const stream: RedirectRequest['body'] = { kind: 'stream', source: [Buffer.from('x')], length: undefined };
+    assert.equal(planRedirect(req('http://a/x', 'POST', stream), 303, '/y', ['http://a/x'], policy).method, 'GET');
+  });
+});
+
+describe('planRedirect: credentials', () => {
+  const secret = { Authorization: 'Basic x', Cookie: 'a=b', 'Proxy-Authorization': 'Basic y', 'X-Api-Key': 'k', 'X-Other': 'o' };
+  for (const [what, to] of [
+    ['another host', 'http://b/y'],
+    ['another port', 'http://a:8080/y'],
+    ['another scheme', 'https://a/y'],
+  ] as const) {
+    test(`dropped on a move to ${what}`, () => {
+      const p = planRedirect(req('http://a/x', 'GET', { kind: 'none' }, secret), 302, to, ['http://a/x'], { ...policy, secretHeaders: ['X-API-Key'] });
+      assert.equal(p.crossOrigin, true);
+      for (const h of ['authorization', 'cookie', 'proxy-authorization', 'x-api-key']) assert.equal(p.headers.has(h), false, h);
+      assert.equal(p.headers.get('x-other'), 'o');
+      assert.deepEqual(p.dropped.sort(), ['authorization', 'cookie', 'proxy-authorization', 'x-api-key']);
+    });
+  }
+
+  test('kept on the same origin (explicit default port counts as the same)', () => {
+    const p = planRedirect(req('http://a/x', 'GET', { kind: 'none' }, secret), 302, 'http://A:80/y', ['http://a/x'], policy);
+    assert.equal(p.crossOrigin, false);
+    assert.equal(p.headers.get('authorization'), 'Basic x');
+  });
+
+  test('userinfo in the Location is stripped', () => {
+    const p = planRedirect(req('http://a/x'), 302, 'http://evil:pw@a/y', ['http://a/x'], policy);
+    assert.equal(p.url.username, '');
+    assert.equal(p.url.password, '');
+  });
+});
+
+describe('planRedirect: refusals', () => {
+  for (const loc of ['file:///etc/passwd', 'ftp://a/x', 'data:text/plain,hi', 'javascript:alert(1)']) {
+    test(`a redirect to ${loc.split(':')[0]}: is refused`, () => {
+      assert.throws(() => planRedirect(req('http://a/x'), 302, loc, ['http://a/x'], policy), (e: ProtocolError) => e instanceof ProtocolError && /refusing/.test(e.message));
+    });
+  }
+
+  test('https → http refused unless allowDowngrade', () => {
+    assert.throws(() => planRedirect(req('https://a/x'), 302, 'http://a/y', ['https://a/x'], policy), /https to http/);
+    assert.equal(planRedirect(req('https://a/x'), 302, 'http://a/y', ['https://a/x'], { ...policy, allowDowngrade: true }).url.protocol, 'http:');
+  });
+
+  test('a loop is refused with the chain in the message', () => {
+    assert.throws(
+      () => planRedirect(req('http://a/2'), 302, '/1', ['http://a/1', 'http://a/2'], policy),
+      (e: ProtocolError) => e instanceof ProtocolError && e.message.includes('http://a/1 -> http://a/2 -> http://a/1'),
+    );
+  });
+
+  test('the hop past maxRedirects is a LimitError carrying the chain', () => {
+    assert.throws(
+      () => planRedirect(req('http://a/3'), 302, '/4', ['http://a/1', 'http://a/2', 'http://a/3'], { maxRedirects: 2 }),
+      (e: LimitError) => e instanceof LimitError && e.limit === 2 && e.message.includes('http://a/1 -> http://a/2 -> http://a/3 -> /4'),
+    );
+  });
+
+  test('an unparsable Location is a ProtocolError', () => {
+    assert.throws(() => planRedirect(req('http://a/x'), 302, 'http://[bad', ['http://a/x'], policy), ProtocolError);
+  });
+});
+
+test('isRedirect and originOf', () => {
+  assert.deepEqual([300, 301, 302, 303, 304, 305, 307, 308].filter(isRedirect), [301, 302, 303, 307, 308]);
+  assert.equal(originOf(new URL('HTTPS://Example.org/x')), 'https://example.org:443');
+  assert.equal(originOf(new URL('http://[::1]:81/')), 'http://[::1]:81');
+});
+
+test('a relative Location resolves against the current URL; the fragment is inherited', () => {
+  const p = planRedirect(req('http://a/dir/x?q#frag'), 302, '../y?z', ['http://a/dir/x?q'], policy);
+  assert.equal(p.url.href, 'http://a/y?z#frag');
+});
