@@ -1,0 +1,60 @@
+/**
+ * Timers: the control connection's bound covers each reply wait, never a
+ * transfer's length; the data connection has its own idle bound.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { FtpClient } from '../../../src/protocols/ftp/index.js';
+import { TimeoutError } from '../../../src/errors.js';
+import { FakeFtpServer } from './fake-server.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const servers: FakeFtpServer[] = [];
+after(async () => {
+  for (const s of servers) await s.close();
+});
+
+/** RETR sends `pieces` chunks, `gap` ms apart, then 226. */
+function slowServer(pieces: number, gap: number): Promise<FakeFtpServer> {
+  return FakeFtpServer.start({
+    hooks: {
+      RETR: async (_a, x) => {
+        x.reply(150, `Opening (${pieces * 1000} bytes).`);
+        const d = await x.data();
+        for (let i = 0; i < pieces; i++) {
+          d.write(Buffer.alloc(1000, i));
+          await sleep(gap);
+        }
+        d.end();
+        await once(d, 'close');
+        x.reply(226, 'Transfer complete.');
+        return true;
+      },
+    },
+  }).then((s) => (servers.push(s), s));
+}
+
+test('a transfer longer than the control timeout completes (the control timer does not run during it)', async () => {
+  const s = await slowServer(12, 60); // ~720 ms of transfer
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: 300, dataTimeout: 300 });
+  let n = 0;
+  for await (const chunk of await c.retrieve('/f')) n += chunk.length;
+  assert.equal(n, 12_000);
+  assert.equal((await c.noop()).code, 200);
+  await c.quit();
+});
+
+test('a data connection idle past dataTimeout → TimeoutError, and the session recovers', async () => {
+  const s = await slowServer(3, 700);
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: 3000, dataTimeout: 200 });
+  await assert.rejects(
+    (async () => {
+      for await (const _ of await c.retrieve('/f'));
+    })(),
+    TimeoutError,
+  );
+  // This fake server reads ABOR only once its RETR handler ends; real servers answer at once.
+  assert.equal((await c.noop()).code, 200);
+  await c.close();
+});
