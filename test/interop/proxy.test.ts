@@ -18,6 +18,7 @@ import { ResponseParser } from '../../src/protocols/http/core/response-parser.js
 import { connectTunnel, forwardProxyTarget, proxyAuthorization, ProxyReplyError } from '../../src/protocols/http/proxy/http-connect.js';
 import { socks5Connect } from '../../src/protocols/http/proxy/socks5.js';
 import { proxyForUrl } from '../../src/protocols/http/proxy/env.js';
+import { openProxyTunnel } from '../../src/protocols/http/proxy/index.js';
 import { digestAuthorization, parseChallenges, pickDigestChallenge } from '../../src/protocols/http/auth/digest.js';
 import { NO_PROXY_TABLE } from '../protocols/http/proxy/no-proxy-table.js';
 import { requireBinary, startServer, type RunningServer } from './harness.js';
@@ -39,6 +40,7 @@ let squid: RunningServer;
 let squidAuth: RunningServer;
 let socks: RunningServer;
 let socksAuth: RunningServer;
+let dante: RunningServer;
 let httpPort: number;
 let httpsPort: number;
 
@@ -90,6 +92,12 @@ before(async () => {
     ),
     startServer({ name: 'microsocks', command: 'microsocks', args: (ctx) => ['-i', HOST, '-p', String(ctx.port)] }),
     startServer({ name: 'microsocks-auth', command: 'microsocks', args: (ctx) => ['-i', HOST, '-p', String(ctx.port), '-u', USER, '-P', PASS] }),
+    startServer({
+      name: 'danted',
+      command: 'danted',
+      config: { template: 'danted.conf' },
+      args: (ctx) => ['-f', ctx.configPath!, '-p', join(ctx.dir, 'danted.pid'), '-N', '1'],
+    }),
   ]);
   const up = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -97,12 +105,12 @@ before(async () => {
     await Promise.all(up.map((srv) => srv.stop()));
     throw failed.reason;
   }
-  [nginx, squid, squidAuth, socks, socksAuth] = up as [RunningServer, RunningServer, RunningServer, RunningServer, RunningServer];
+  [nginx, squid, squidAuth, socks, socksAuth, dante] = up as [RunningServer, RunningServer, RunningServer, RunningServer, RunningServer, RunningServer];
   [httpPort, httpsPort] = nginx.ports as [number, number];
 });
 
 after(async () => {
-  await Promise.all([nginx?.stop(), squid?.stop(), squidAuth?.stop(), socks?.stop(), socksAuth?.stop()]);
+  await Promise.all([nginx?.stop(), squid?.stop(), squidAuth?.stop(), socks?.stop(), socksAuth?.stop(), dante?.stop()]);
   pki?.cleanup();
   if (www) rmSync(www, { recursive: true, force: true });
 });
@@ -313,6 +321,60 @@ describe('microsocks as SOCKS5', () => {
     assert.deepEqual(res.body, curlOk(['-x', good.href, `http://localhost:${httpPort}/index.html`]));
     await assert.rejects(socks5Connect(new URL(`socks5h://${USER}:bad@${HOST}:${socksAuth.port}`), { host: 'localhost', port: httpPort }, { timeout: T }), ReplyError);
     await assert.rejects(socks5Connect(new URL(`socks5h://${HOST}:${socksAuth.port}`), { host: 'localhost', port: httpPort }, { timeout: T }), ReplyError);
+  });
+});
+
+describe('dante (danted) as SOCKS5, SOCKS4 and SOCKS4a', () => {
+  const via = (scheme: string) => `${scheme}://${HOST}:${dante.port}`;
+
+  for (const [scheme, curlFlag] of [
+    ['socks5h', '--socks5-hostname'],
+    ['socks5', '--socks5'],
+    ['socks4', '--socks4'],
+  ] as const) {
+    test(`${scheme}:// to nginx over TLS, verified against the target: the bytes curl ${curlFlag} reads`, async () => {
+      const s = await openProxyTunnel(via(scheme), { host: 'localhost', port: httpsPort }, {
+        timeout: T,
+        lookup: async () => [{ address: HOST, family: 4 }],
+        targetTls: { ca: pki.ca.cert },
+      });
+      assert.equal(s.encrypted, true);
+      const res = await get(s, '/data.bin', `localhost:${httpsPort}`);
+      assert.ok(res.body.equals(DATA));
+      assert.ok(res.body.equals(curlOk([curlFlag, `${HOST}:${dante.port}`, '--cacert', pki.ca.certPath, `https://localhost:${httpsPort}/data.bin`])));
+    });
+  }
+
+  test('socks4a:// — dante 1.4 has no SOCKS4a (it reads 0.0.0.1 as the address): ours fails as curl --socks4a does; an IP literal goes as plain SOCKS4 and works', async () => {
+    await assert.rejects(openProxyTunnel(via('socks4a'), { host: 'localhost', port: httpPort }, { timeout: T }), (e: unknown) => e instanceof ConnectError && e.reply?.code === 91);
+    assert.equal(curl(['--socks4a', `${HOST}:${dante.port}`, `http://localhost:${httpPort}/index.html`]).status, 97);
+    const s = await openProxyTunnel(via('socks4a'), { host: HOST, port: httpPort }, { timeout: T });
+    assert.equal((await get(s, '/index.html', `${HOST}:${httpPort}`)).body.toString(), INDEX);
+  });
+
+  test('a closed target port: ConnectError DIAL_E_CONNECT for SOCKS5 and SOCKS4 alike', async () => {
+    for (const scheme of ['socks5h', 'socks4']) {
+      await assert.rejects(openProxyTunnel(via(scheme), { host: HOST, port: 1 }, { timeout: T }), (e: unknown) => e instanceof ConnectError && e.code === 'DIAL_E_CONNECT', scheme);
+    }
+  });
+
+  test('a target outside the ruleset (not loopback): refused by SOCKS5 rule, as curl is', async () => {
+    await assert.rejects(openProxyTunnel(via('socks5h'), { host: '192.0.2.1', port: 80 }, { timeout: T }), (e: unknown) => e instanceof ReplyError && e.reply?.code === 2);
+    assert.notEqual(curl(['--socks5-hostname', `${HOST}:${dante.port}`, 'http://192.0.2.1/']).status, 0);
+  });
+});
+
+describe('openProxyTunnel against squid-auth', () => {
+  for (const mode of ['digest', 'any'] as const) {
+    test(`proxyAuth "${mode}" gets through squid's Digest`, async () => {
+      const proxy = `http://${USER}:${encodeURIComponent(PASS)}@${HOST}:${squidAuth.port}`;
+      const s = await openProxyTunnel(proxy, { host: 'localhost', port: httpsPort }, { timeout: T, proxyAuth: mode, targetTls: { ca: pki.ca.cert } });
+      assert.equal((await get(s, '/index.html', `localhost:${httpsPort}`)).body.toString(), INDEX);
+    });
+  }
+  test('proxyAuth "basic" with a string proxy "host:port" (curl -x form)', async () => {
+    const s = await openProxyTunnel(`${USER}:${encodeURIComponent(PASS)}@${HOST}:${squidAuth.port}`, { host: HOST, port: httpPort }, { timeout: T });
+    assert.equal((await get(s, '/index.html', `${HOST}:${httpPort}`)).body.toString(), INDEX);
   });
 });
 
