@@ -102,12 +102,12 @@ export function exitCodeFor(err: unknown): number {
     case 'DIAL_E_RESET':
     case 'DIAL_E_CLOSED':
       if (phase === 'send' || phase === 'upload') return EXIT.SEND_ERROR;
-      if (phase === 'empty') return EXIT.GOT_NOTHING;
+      if (phase === 'empty' || /closed before the response began/i.test(String(e.message))) return EXIT.GOT_NOTHING;
       if (phase === 'body') return EXIT.PARTIAL_FILE;
       return EXIT.RECV_ERROR;
     case 'DIAL_E_PROTOCOL':
     case 'DIAL_E_INJECTION':
-      if (phase === 'empty' || /empty reply/i.test(String(e.message))) return EXIT.GOT_NOTHING;
+      if (phase === 'empty' || /empty reply|closed before the response began/i.test(String(e.message))) return EXIT.GOT_NOTHING;
       // curl has no loop detection: a loop is what its redirect limit catches.
       if (/redirect loop/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;
       if (phase === 'body') return EXIT.PARTIAL_FILE;

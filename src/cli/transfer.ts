@@ -254,7 +254,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
         }
         if (o.head || options.method === 'HEAD') {
           await res.cancel();
-          return finish(res, false);
+          return finish(res, false, options);
         }
         const length = Number(res.headers.get('content-length') ?? NaN);
         const total = Number.isFinite(length) ? length + (res.status === 206 ? from : 0) : undefined;
@@ -275,13 +275,13 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
           await activeSink.commit();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`, true);
         }
-        return finish(res, false);
+        return finish(res, false, options);
       }
 
-      async function finish(res: UrlResponse, complete: boolean): Promise<void> {
-        if (complete) env.warn('* The entire document is already downloaded');
+      async function finish(_res: UrlResponse, complete: boolean, options: { bodyLength?: number | undefined } = {}): Promise<void> {
+        if (complete) env.trace?.({ kind: '*', text: 'The entire document is already downloaded' });
+        vars.size_upload ||= options.bodyLength ?? 0;
         await activeSink.commit();
-        void res;
       }
     }
     task.done();

@@ -17,6 +17,8 @@ const cases: Array<[string, unknown, number]> = [
   ['reset while sending', new NetworkError('DIAL_E_RESET', 'x', { phase: 'send' }), 55],
   ['body cut short', new NetworkError('DIAL_E_RESET', 'x', { phase: 'body' }), 18],
   ['empty reply', new ProtocolError('empty reply from server'), 52],
+  ['closed before any reply', new ProtocolError('connection closed before the response began'), 52],
+  ['redirect loop', new ProtocolError('redirect loop: a -> a'), 47],
   ['weird reply', new ProtocolError('bad status line'), 8],
   ['ftp login', new ReplyError('x', { protocol: 'ftp', reply: { code: 530, text: 'no' } }), 67],
   ['ftp missing file', new ReplyError('x', { protocol: 'ftp', reply: { code: 550, text: 'no' } }), 78],

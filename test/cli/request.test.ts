@@ -96,3 +96,15 @@ test('an unreadable -T file is exit 26 before anything is sent', async () => {
   const o = parseCliArgs(['-T', '/nonexistent/file', 'u']);
   await assert.rejects(buildOpenOptions(o, await prepareShared(o, '1'), { url: 'http://h/' }), (e: unknown) => e instanceof CliExit && e.exitCode === 26);
 });
+
+test('--mail-from/--mail-rcpt, -l, --compressed, --unix-socket, --max-filesize pass through', async () => {
+  const o = parseCliArgs(['--mail-from', 'a@x', '--mail-rcpt', 'b@y', '--mail-rcpt', 'c@z', '-l', '--compressed', '--unix-socket', '/s', '--max-filesize', '10', 'u']);
+  const opts = await buildOpenOptions(o, await prepareShared(o, '1'), { url: 'smtp://h/' });
+  assert.equal(opts.mailFrom, 'a@x');
+  assert.deepEqual(opts.mailRcpt, ['b@y', 'c@z']);
+  assert.equal(opts.listOnly, true);
+  assert.equal(opts.compressed, true);
+  assert.equal(opts.unixSocket, '/s');
+  assert.equal(opts.maxBodySize, 10);
+  assert.equal(opts.headers, undefined, 'no HTTP headers for other schemes');
+});

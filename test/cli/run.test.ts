@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import * as net from 'node:net';
 import { BIG, CURL, curl, dial, MAIN, sha, startServer, tempDir, type TestServer } from './helpers.js';
 import { planJobs } from '../../src/cli/run.js';
 import { parseCliArgs } from '../../src/cli/args.js';
@@ -291,4 +292,40 @@ test('a closed stdout pipe ends dial quietly', async () => {
   const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 23);
   assert.doesNotMatch(err, /Error|at /);
+});
+
+test('broken servers map to curl: empty reply 52, short body 18, garbage 8', async () => {
+  const bad = net.createServer((c) => {
+    c.on('error', () => {});
+    c.once('data', (d) => {
+      const path = d.toString().split(' ')[1];
+      if (path === '/empty') c.destroy();
+      else if (path === '/short') {
+        c.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc');
+        setTimeout(() => c.destroy(), 50);
+      } else c.end('SSH-2.0-OpenSSH\r\n');
+    });
+  });
+  bad.listen(0, '127.0.0.1');
+  await once(bad, 'listening');
+  const port = (bad.address() as net.AddressInfo).port;
+  try {
+    const dir = tempDir();
+    for (const [p, code] of [['/empty', 52], ['/short', 18], ['/garbage', 8]] as const) {
+      const r = await dial(['-o', join(dir, 'x'), `http://127.0.0.1:${port}${p}`]);
+      assert.equal(r.code, code, `${p}: ${r.stderr}`);
+      assert.equal(r.stderr.split('\n').length, 2, 'one line');
+    }
+    assert.deepEqual(readdirSync(dir), [], 'nothing partial left behind');
+  } finally {
+    bad.close();
+  }
+});
+
+test('-T - uploads stdin; -d @- posts stdin', async () => {
+  const put = echo(await dial(['-T', '-', srv.url('/echo')], { input: 'from stdin' }));
+  assert.equal(put.method, 'PUT');
+  assert.equal(put.body, 'from stdin');
+  const post = echo(await dial(['-d', '@-', srv.url('/echo')], { input: 'a=1\nb=2\n' }));
+  assert.equal(post.body, 'a=1b=2');
 });
