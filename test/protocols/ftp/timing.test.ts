@@ -22,13 +22,15 @@ function slowServer(pieces: number, gap: number): Promise<FakeFtpServer> {
       RETR: async (_a, x) => {
         x.reply(150, `Opening (${pieces * 1000} bytes).`);
         const d = await x.data();
-        for (let i = 0; i < pieces; i++) {
+        const closed = once(d, 'close').catch(() => {});
+        for (let i = 0; i < pieces && !d.destroyed; i++) {
           d.write(Buffer.alloc(1000, i));
-          await sleep(gap);
+          await Promise.race([sleep(gap), closed]);
         }
+        const aborted = d.destroyed;
         d.end();
-        await once(d, 'close');
-        x.reply(226, 'Transfer complete.');
+        await closed;
+        x.reply(aborted ? 426 : 226, aborted ? 'Connection closed; transfer aborted.' : 'Transfer complete.');
         return true;
       },
     },
