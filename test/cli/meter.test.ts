@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { formatBytes, formatDuration, formatMeterLine, Meter } from '../../src/cli/meter.js';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { MAIN, runCommand, startServer, tempDir } from './helpers.js';
 
 test('formatBytes and formatDuration', () => {
   assert.equal(formatBytes(512), '512 B');
@@ -76,9 +79,6 @@ test('parallel transfers get a line each, moved over with cursor-up', () => {
 });
 
 // End to end in a pseudo-terminal (util-linux `script`), so stderr is a TTY.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { MAIN, runCommand, startServer, tempDir } from './helpers.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const inPty = (args: string[]) => {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { BINARY_WARNING, fileSink, looksBinary, remoteName, stdoutSink } from '../../src/cli/output.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
+import { spawnSync } from 'node:child_process';
+import { MAIN, runCommand, startServer } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dial-out-'));
 
@@ -74,9 +76,6 @@ test('remoteName takes the decoded last segment and refuses empty or climbing na
   assert.equal(remoteName('http://h/a/..%2F..%2Fetc%2Fpasswd'), '.._.._etc_passwd');
   assert.throws(() => remoteName('http://h/'), (e: unknown) => e instanceof CliExit && e.exitCode === 23);
 });
-
-import { spawnSync } from 'node:child_process';
-import { MAIN, runCommand, startServer } from './helpers.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BIG, CURL, curl, dial, sha, startServer, tempDir, type TestServer } from './helpers.js';
 import { normalizeUrl, parseRetryAfter } from '../../src/cli/transfer.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
+import { blackhole } from '../helpers/blackhole.js';
 
 let srv: TestServer;
 before(async () => {
@@ -152,4 +153,16 @@ test('connection refused is retried only with --retry-connrefused', async () => 
   const b = await dial(['--retry', '1', '--retry-delay', '0', '--retry-connrefused', 'http://127.0.0.1:1/']);
   assert.equal(b.code, 7);
   assert.match(b.stderr, /Will retry in 0 seconds\. 1 retry left\./);
+});
+
+test('--connect-timeout bounds connecting to a black hole: exit 28', async () => {
+  const hole = await blackhole();
+  try {
+    const t0 = Date.now();
+    const r = await dial(['--connect-timeout', '0.5', `http://${hole.host}:${hole.port}/`]);
+    assert.equal(r.code, 28, r.stderr);
+    assert.ok(Date.now() - t0 < 8000);
+  } finally {
+    hole.close();
+  }
 });
