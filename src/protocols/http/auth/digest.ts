@@ -284,3 +284,53 @@ function encodeRfc8187(s: string): string {
   }
   return out;
 }
+
+/**
+ * Digest state for one user against one server or proxy: keeps the last
+ * challenge and counts its uses (`nc`), so a client can answer each request
+ * with the same nonce, and knows when to give up: a new challenge after an
+ * answer, without `stale=true`, means the credentials were refused —
+ * retrying would loop.
+ */
+export class DigestAuth {
+  #challenge: Challenge | undefined;
+  #nc = 0;
+  #answered = false;
+
+  constructor(
+    readonly user: string,
+    readonly password: string,
+  ) {}
+
+  /** The challenge in use, if any. */
+  get challenge(): Challenge | undefined {
+    return this.#challenge;
+  }
+
+  /**
+   * Takes the challenges of a 401 or 407. Returns true when a request should
+   * be retried with {@link authorize}; false when there is no Digest challenge
+   * this module can answer, or when an answer was already sent and the new
+   * challenge is not marked `stale=true` (the credentials were refused).
+   */
+  accept(challenges: readonly Challenge[]): boolean {
+    const next = pickDigestChallenge(challenges);
+    if (!next) return false;
+    // Only stale=true says "right credentials, old nonce"; any other challenge
+    // after an answer means the answer was refused.
+    const stale = (next.params['stale'] ?? '').toLowerCase() === 'true';
+    if (this.#answered && !stale) return false;
+    this.#challenge = next;
+    this.#nc = 0;
+    this.#answered = false;
+    return true;
+  }
+
+  /** The Authorization value for one request, with the next nonce count; undefined before a challenge. */
+  authorize(method: string, uri: string, body?: Uint8Array | string): string | undefined {
+    if (!this.#challenge) return undefined;
+    this.#nc++;
+    this.#answered = true;
+    return digestAuthorization(this.#challenge, { user: this.user, password: this.password, method, uri, body, nc: this.#nc });
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { digestAuthorization, parseChallenges, pickDigestChallenge, type Challenge } from '../../../../src/protocols/http/auth/digest.js';
+import { DigestAuth, digestAuthorization, parseChallenges, pickDigestChallenge, type Challenge } from '../../../../src/protocols/http/auth/digest.js';
 import { InputError, ProtocolError } from '../../../../src/errors.js';
 
 /** RFC 7616 §3.9.1's challenge, as one folded field. */
@@ -177,5 +177,35 @@ describe('digestAuthorization: variants', () => {
     assert.equal(pickDigestChallenge(cs)?.params['algorithm'], 'SHA-256');
     assert.equal(pickDigestChallenge(parseChallenges(['Basic realm="r"'])), undefined);
     assert.equal(pickDigestChallenge(parseChallenges(['Digest realm="r", nonce="n"']))?.params['nonce'], 'n');
+  });
+});
+
+describe('DigestAuth', () => {
+  const challenge = (nonce: string, extra = '') => parseChallenges([`Digest realm="r", nonce="${nonce}", qop="auth"${extra}`]);
+  test('counts nonce uses: nc 1, 2, 3 for the same challenge', () => {
+    const a = new DigestAuth('u', 'p');
+    assert.equal(a.authorize('GET', '/'), undefined);
+    assert.equal(a.accept(challenge('n1')), true);
+    assert.deepEqual([1, 2, 3].map(() => param(a.authorize('GET', '/')!, 'nc')), ['00000001', '00000002', '00000003']);
+  });
+  test('a 401 after an answer, without stale=true, means wrong credentials: no retry loop', () => {
+    const a = new DigestAuth('u', 'bad');
+    assert.equal(a.accept(challenge('n1')), true);
+    a.authorize('GET', '/');
+    assert.equal(a.accept(challenge('n1')), false);
+    assert.equal(a.accept(challenge('n2')), false);
+  });
+  test('stale=true: a new nonce, retried with nc reset to 1', () => {
+    const a = new DigestAuth('u', 'p');
+    a.accept(challenge('n1'));
+    a.authorize('GET', '/');
+    a.authorize('GET', '/');
+    assert.equal(a.accept(challenge('n2', ', stale=true')), true);
+    const h = a.authorize('GET', '/')!;
+    assert.equal(param(h, 'nc'), '00000001');
+    assert.equal(param(h, 'nonce'), 'n2');
+  });
+  test('no Digest challenge → false', () => {
+    assert.equal(new DigestAuth('u', 'p').accept(parseChallenges(['Basic realm="x"'])), false);
   });
 });
