@@ -44,12 +44,12 @@ for (const f of files) {
     const n = byId.get(id);
     if (!n) return;
     const cf = n.callFrame;
-    const where = cf.url ? cf.url.replace(/^file:\/\/.*?\/(dist|node_modules)\//, '$1/') : '';
+    const where = cf.url ? cf.url.replace(/^file:\/\/.*?\/(src|bench|node_modules)\//, '$1/') : '';
     const key = `${cf.functionName || '(anonymous)'} ${where}${where ? ':' + (cf.lineNumber + 1) : ''}`;
     self.set(key, (self.get(key) ?? 0) + dt);
-    const group = /dist\/src\//.test(cf.url)
-      ? 'dialtone (dist/src)'
-      : /dist\/bench\//.test(cf.url)
+    const group = /^file:.*\/src\//.test(cf.url) && !cf.url.includes('/node_modules/')
+      ? 'dialtone (src)'
+      : /^file:.*\/bench\//.test(cf.url)
         ? 'bench client'
         : cf.url.startsWith('node:')
           ? 'node internals'

@@ -39,15 +39,17 @@ function findRepo(): string {
   }
 }
 
-async function loadWorkloads(): Promise<Workload[]> {
+async function loadWorkloads(repo: string): Promise<Workload[]> {
   const dir = join(here, 'workloads');
+  // Only compiled files whose source still exists: tsc leaves the output of a renamed or deleted source behind.
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.js'))
+    .filter((f) => f.endsWith('.js') && existsSync(join(repo, 'bench', 'workloads', f.replace(/\.js$/, '.ts'))))
     .sort();
   const list: Workload[] = [];
   for (const f of files) {
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: Workload };
     if (!mod.default) throw new Error(`bench: ${f} has no default export (a Workload)`);
+    if (list.some((w) => w.name === mod.default!.name)) throw new Error(`bench: two workloads are named ${mod.default.name}`);
     list.push(mod.default);
   }
   return list;
@@ -66,12 +68,20 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       list: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
+      report: { type: 'string' },
     },
     strict: true,
   });
   const quick = values.quick ?? false;
+  if (values.report) {
+    // Re-render the tables of a results file (a finished or an interrupted run).
+    const { readFileSync } = await import('node:fs');
+    const r = JSON.parse(readFileSync(values.report, 'utf8')) as { machine: Record<string, unknown>; workloads: WorkloadResult[] };
+    console.log(renderMarkdown(r.workloads, r.machine));
+    return 0;
+  }
   const repo = findRepo();
-  let workloads = await loadWorkloads();
+  let workloads = await loadWorkloads(repo);
   if (values.list) {
     for (const w of workloads) console.log(`${w.name.padEnd(22)} ${w.title}`);
     return 0;
@@ -180,12 +190,17 @@ async function main(): Promise<number> {
       for (const c of result.comparisons) {
         console.error(`  ${c.a} vs ${c.b}: ${c.ratio === undefined ? c.why : `${c.ratio.toFixed(2)}×`}`);
       }
+      // Written after every workload, so an interrupted run still leaves its figures (--report renders them).
+      writeFileSync(resultsPath, JSON.stringify({ machine: machineInfo(false), workloads: results }, null, 2) + '\n');
     }
   } finally {
     await cleanup();
   }
 
-  const machine = {
+  const machine = machineInfo(true);
+  function machineInfo(complete: boolean): Record<string, unknown> {
+    return {
+    complete,
     date: started.toISOString(),
     host: `${osType()} ${release()}`,
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
@@ -195,11 +210,12 @@ async function main(): Promise<number> {
     loadAvgEnd: loadavg().map((x) => +x.toFixed(2)),
     quick,
     totalSeconds: (Date.now() - t0) / 1000,
-  };
+    };
+  }
   const md = renderMarkdown(results, machine);
   console.log(md);
   writeFileSync(resultsPath, JSON.stringify({ machine, workloads: results }, null, 2) + '\n');
-  console.error(`bench: wrote ${resultsPath} (${fmtSec(machine.totalSeconds)})`);
+  console.error(`bench: wrote ${resultsPath} (${fmtSec(machine['totalSeconds'] as number)})`);
   const errored = results.filter((r) => r.tools.some((t) => t.status.startsWith('error')));
   if (errored.length) {
     console.error(`bench: ${errored.length} workload(s) errored: ${errored.map((r) => r.name).join(', ')}`);

@@ -120,7 +120,7 @@ function num(v: number | undefined, digits = 1): string {
 export function renderMarkdown(results: WorkloadResult[], machine: Record<string, unknown>): string {
   const lines: string[] = [];
   lines.push(`Run ${machine['date']} on ${machine['cpus']}, ${machine['memGiB']} GiB, ${machine['host']}, Node ${machine['node']}` +
-    `${machine['quick'] ? ', --quick' : ''}; load average ${JSON.stringify(machine['loadAvgStart'])} at the start, ${JSON.stringify(machine['loadAvgEnd'])} at the end.`);
+    `${machine['quick'] ? ', --quick' : ''}${machine['complete'] === false ? ' (interrupted: partial results)' : ''}; load average ${JSON.stringify(machine['loadAvgStart'])} at the start, ${JSON.stringify(machine['loadAvgEnd'])} at the end.`);
   lines.push('');
   lines.push('### Ratios (dialtone ÷ peer, same run; for ms rows lower is better)');
   lines.push('');

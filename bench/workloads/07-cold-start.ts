@@ -9,7 +9,7 @@ const workload: Workload = {
     '`node bin/dial.js --version` against `node -e 0` (the floor for any Node CLI), `curl --version`, and Node loading undici.',
   needs: [],
   metric: { unit: 'ms', higherIsBetter: false },
-  rounds: { full: 15, quick: 5 },
+  rounds: { full: 15, quick: 3 },
   tools(ctx) {
     const ext = (name: string, role: Tool['role'], argv: string[]): Tool => ({ name, role, argv, kind: 'external', requests: 1, discardStdout: true });
     const dial = ext('dialtone (dial)', 'dialtone', [ctx.node, ctx.dialBin ?? 'bin/dial.js', '--version']);
