@@ -406,6 +406,11 @@ export class HttpConnection {
 
   #onHead(entry: Entry, ev: ResponseHead): void {
     traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers);
+    if (ev.bodyKind === 'upgrade') {
+      // 101 or a 2xx to CONNECT: the bytes that follow are not HTTP; tunnels are opened by the proxy code, not here.
+      this.#fail(new ProtocolError(`${this.#label} answered ${ev.status}: switching protocols is not supported on this connection`, { protocol: 'http', phase: 'headers' }));
+      return;
+    }
     if (!ev.keepAlive) this.#keepAlive = false;
     const ka = ev.headers.get('keep-alive');
     if (ka) {
