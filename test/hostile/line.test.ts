@@ -6,12 +6,14 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { once } from 'node:events';
 import { LimitError, NetworkError, ProtocolError, TimeoutError, type DialError } from '../../src/errors.js';
 import { LineClient } from '../../src/line/client.js';
 import { Socket } from '../../src/socket/socket.js';
 import type { ByteStream } from '../../src/socket/types.js';
 import type { WaitOptions } from '../../src/util/guard.js';
+import { makeTestPKI } from '../interop/ca.js';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
@@ -338,6 +340,34 @@ describe('hostile line peers over loopback TCP', () => {
     assert.equal((await within(client.readReply(), 4000, 'second readReply')).code, 220);
     await client.close();
     await p.close();
+  });
+
+  test('STARTTLS control case: a clean go-ahead upgrades over loopback and the conversation goes on encrypted', async () => {
+    const pki = makeTestPKI();
+    try {
+      const p = await peer((c) => {
+        c.write('220 ESMTP ready\r\n');
+        c.removeAllListeners('data');
+        c.once('data', (d) => {
+          assert.equal(d.toString(), 'STARTTLS\r\n');
+          c.write('220 Go ahead\r\n', () => {
+            const t = new tls.TLSSocket(c, { isServer: true, key: pki.server.key, cert: pki.server.cert });
+            t.on('error', () => {});
+            t.once('data', (q) => t.end(`221 over TLS you said ${q.toString().trim()}\r\n`));
+          });
+        });
+      });
+      const { client, sock } = await connect(p);
+      assert.equal((await client.readReply({ expect: 220 })).text, 'ESMTP ready');
+      await client.command('STARTTLS', { expect: 220 });
+      await within(client.startTLS({ ca: pki.ca.cert, servername: 'localhost' }, { timeout: 5000 }), 6000, 'startTLS');
+      assert.equal(sock.encrypted, true);
+      assert.equal((await client.command('QUIT', { expect: 221 })).text, 'over TLS you said QUIT');
+      await client.close();
+      await p.close();
+    } finally {
+      pki.cleanup();
+    }
   });
 
   test('STARTTLS: plaintext injected in the same segment as the go-ahead is refused (DIAL_E_INJECTION)', async () => {
