@@ -87,6 +87,22 @@ describe('connectTunnel over a fake proxy', () => {
     }
   });
 
+  test('a proxy on an IPv6 literal ([::1]) is reached', async () => {
+    const proxy = await fakeServer(async (sock, log) => {
+      await readUntil(sock, untilHeadEnd, log);
+      sock.write('HTTP/1.1 200 OK\r\n\r\n');
+      await splice(sock, echo.port);
+    }, '::1');
+    try {
+      const s = await connectTunnel(new URL(`http://[::1]:${proxy.port}`), { host: 'v6.example', port: 80 }, { timeout: T });
+      assert.equal(await roundTrip(s, 'six'), 'six');
+      assert.deepEqual(s.remoteAddress, { address: '::1', port: proxy.port, family: 'IPv6' });
+      await s.close();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('1xx interim replies before the 200 are skipped', async () => {
     const proxy = await connectProxy('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early\r\nLink: x\r\n\r\nHTTP/1.1 200 OK\r\n\r\n', echo.port);
     try {

@@ -113,6 +113,23 @@ describe('socks5Connect over a fake SOCKS5 server', () => {
     }
   });
 
+  test('the proxy itself on an IPv6 literal ([::1])', async () => {
+    const v6 = await fakeServer(async (sock) => {
+      await readUntil(sock, atLeast(3));
+      sock.write(Buffer.from([5, 0]));
+      await readUntil(sock, (b) => b.length >= 7 && b.length >= 7 + b[4]!);
+      sock.write(Buffer.from([5, 0, 0, 4, ...Buffer.alloc(15), 1, 0, 80]));
+      await splice(sock, echo.port);
+    }, '::1');
+    try {
+      const s = await socks5Connect(new URL(`socks5h://[::1]:${v6.port}`), { host: 'x.test', port: 80 }, { timeout: T });
+      assert.equal(await echoOnce(s, 'v6'), 'v6');
+      await s.close();
+    } finally {
+      await v6.close();
+    }
+  });
+
   test('user/password from the URL (percent-decoded), RFC 1929', async () => {
     const seen: Seen[] = [];
     const srv = await socksServer({ to: echo.port, requireAuth: { user: 'us@r', password: 'p:w d' } }, seen);

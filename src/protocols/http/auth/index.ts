@@ -1,0 +1,3 @@
+/** HTTP authentication: Basic (RFC 7617) and Digest (RFC 7616). */
+export { basicCredentials, urlCredentials } from './basic.js';
+export { DigestAuth, digestAuthorization, DIGEST_ALGORITHMS, parseChallenges, pickDigestChallenge, type Challenge, type DigestInput } from './digest.js';
