@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DialError } from '../../errors.js';
 import type { LookupFunction } from '../../socket/connect.js';
 import { Socket } from '../../socket/socket.js';
@@ -57,18 +58,21 @@ export interface AgentOptions {
 
 const ids = new WeakMap<object, number>();
 let nextId = 1;
-function idOf(o: object | undefined): number {
-  if (!o) return 0;
+/** A short key for a setting: objects and functions by identity, strings (PEM text) by content. */
+function idOf(o: unknown): string {
+  if (o === undefined || o === null) return '';
+  if (typeof o === 'string') return `s${createHash('sha256').update(o).digest('hex').slice(0, 16)}`;
+  if (typeof o !== 'object' && typeof o !== 'function') return `v${String(o)}`;
   let id = ids.get(o);
   if (id === undefined) ids.set(o, (id = nextId++));
-  return id;
+  return `o${id}`;
 }
 
 /** The key of a pool: origin plus every setting that changes what the connection is. */
 export function poolKey(origin: Origin, s: ConnectSettings): string {
   const t = s.tls;
   const tlsKey = t
-    ? [t.rejectUnauthorized === false ? 'k' : 'v', t.servername ?? '', idOf(t.ca as object | undefined), idOf(t.cert as object | undefined), idOf(t.checkServerIdentity)].join(',')
+    ? [t.rejectUnauthorized === false ? 'k' : 'v', t.servername ?? '', idOf(t.ca), idOf(t.cert), idOf(t.checkServerIdentity)].join(',')
     : '';
   return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}`;
 }
