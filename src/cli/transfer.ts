@@ -149,10 +149,11 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
       const onOuter = (): void => ac.abort(env.signal.reason);
       env.signal.addEventListener('abort', onOuter, { once: true });
       let timedOut: CliExit | undefined;
+      const started = performance.now();
       const timer =
         o.maxTime !== undefined
           ? setTimeout(() => {
-              timedOut = new CliExit(EXIT.OPERATION_TIMEDOUT, `Operation timed out after ${Math.round(performance.now() - t0)} milliseconds with ${got} bytes received`);
+              timedOut = new CliExit(EXIT.OPERATION_TIMEDOUT, `Operation timed out after ${Math.round(performance.now() - started)} milliseconds with ${got} bytes received`);
               ac.abort(timedOut);
             }, o.maxTime * 1000)
           : undefined;
@@ -232,6 +233,14 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
             }
             // A retry the server answered in full: skip what is already in place.
             skip = from;
+          }
+        }
+        if (from > 0 && http && res.status === 206) {
+          // Appending a different range than asked for would corrupt the file.
+          const start = /^\s*bytes\s+(\d+)-/i.exec(res.headers.get('content-range') ?? '')?.[1];
+          if (start !== undefined && Number(start) !== from) {
+            await res.cancel();
+            throw new RetryAbandoned(EXIT.RANGE_ERROR, `the server sent bytes from ${start}, not from ${from} as asked`);
           }
         }
         if (from > 0 && http && res.status === 416) {
