@@ -4,11 +4,14 @@ import type { TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
 import { Agent, getGlobalAgent, type ConnectSettings, type Origin } from './agent.js';
 import { basicCredentials, urlCredentials } from './auth/basic.js';
+import { DigestAuth, parseChallenges } from './auth/digest.js';
+import { ACCEPT_ENCODING } from './decode.js';
+import { codingsToUndo, decodedBody } from './decoding.js';
 import { withPhase, type Exchange, type ExchangeResponse, type HttpProgress } from './connection.js';
 import { HeaderList, type HeadersInit } from './core/headers.js';
 import { checkRequestLine } from './core/request.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
-import { prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
+import { isReplayable, prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
 import { HttpResponse } from './response.js';
 import { resolveProxy } from './proxy-route.js';
 
@@ -102,14 +105,27 @@ async function run(first: URL, creds: { user: string; password: string } | undef
   if (!headers.has('user-agent')) headers.set('User-Agent', USER_AGENT);
   if (!headers.has('accept')) headers.set('Accept', '*/*');
   if (options.range) headers.set('Range', rangeValue(options.range));
+  if (options.decompress && !headers.has('accept-encoding')) headers.set('Accept-Encoding', ACCEPT_ENCODING);
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
   const firstOrigin = originOf(first);
   const chain = [first.href];
   const redirects: string[] = [];
   let cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
+  let digest: DigestAuth | undefined;
+  let digestTries = 0;
   for (;;) {
     const sameOrigin = originOf(cur.url) === firstOrigin;
-    const r = await send(cur, sameOrigin ? creds : undefined, options, signal);
+    const r = await send(cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal);
+    if (r.status === 401 && creds && sameOrigin && isReplayable(cur.body) && digestTries < 3 && !cur.headers.has('authorization')) {
+      // A Digest challenge is answered once (again only for stale=true); a refusal comes back as the 401 itself.
+      digest ??= new DigestAuth(creds.user, creds.password);
+      if (digest.accept(parseChallenges(r.headers.getAll('www-authenticate')))) {
+        digestTries++;
+        r.body.cancel();
+        options.trace?.({ kind: '*', text: 'Server asked for Digest authentication; answering its challenge', protocol: 'http' });
+        continue;
+      }
+    }
     const location = r.headers.get('location');
     if ((options.maxRedirects ?? 0) > 0 && isRedirect(r.status) && location !== null) {
       r.body.cancel();
@@ -138,13 +154,24 @@ async function run(first: URL, creds: { user: string; password: string } | undef
 }
 
 /** One request on the wire, no redirects. */
-async function send(cur: RedirectRequest, creds: { user: string; password: string } | undefined, options: RequestOptions, signal: AbortSignal | undefined): Promise<ExchangeResponse> {
+async function send(
+  cur: RedirectRequest,
+  creds: { user: string; password: string } | undefined,
+  digest: DigestAuth | undefined,
+  options: RequestOptions,
+  signal: AbortSignal | undefined,
+): Promise<ExchangeResponse> {
   const u = cur.url;
   const https = u.protocol === 'https:';
   const origin: Origin = { protocol: https ? 'https:' : 'http:', hostname: bareHost(u.hostname), port: Number(u.port) || (https ? 443 : 80) };
   const headers = HeaderList.from(cur.headers);
-  if (creds && !headers.has('authorization')) headers.set('Authorization', basicCredentials(creds.user, creds.password));
   const route = resolveProxy(u, options);
+  const target = route.absoluteForm ? u.href.replace(/#.*$/s, '') : (u.pathname + u.search || '/');
+  if (!headers.has('authorization')) {
+    const answer = digest?.authorize(cur.method, target, cur.body.kind === 'bytes' ? cur.body.data : undefined);
+    if (answer) headers.set('Authorization', answer);
+    else if (creds) headers.set('Authorization', basicCredentials(creds.user, creds.password));
+  }
   const settings: ConnectSettings = {
     tls: https ? tlsSettings(options) : undefined,
     lookup: options.lookup,
@@ -156,7 +183,7 @@ async function send(cur: RedirectRequest, creds: { user: string; password: strin
   const pool = agent.pool(route.poolOrigin ?? origin, settings);
   const x: Exchange = {
     method: cur.method,
-    target: route.absoluteForm ? u.href.replace(/#.*$/s, '') : (u.pathname + u.search || '/'),
+    target,
     host: headers.get('host') ?? u.host,
     headers,
     body: cur.body,
@@ -171,7 +198,9 @@ async function send(cur: RedirectRequest, creds: { user: string; password: strin
   };
   // Refuse an unsafe method or target before a connection is even opened.
   checkRequestLine(x.method, x.target);
-  return pool.request(x, { connectTimeout: options.connectTimeout });
+  const r = await pool.request(x, { connectTimeout: options.connectTimeout });
+  const codings = codingsToUndo(r, cur.method, options.decompress === true);
+  return codings.length > 0 ? { ...r, body: decodedBody(r.body, codings) } : r;
 }
 
 function agentFor(depth: number | undefined): Agent {

@@ -48,6 +48,8 @@ export interface ExchangeResponse {
   version: '1.0' | '1.1';
   headers: HeaderList;
   contentLength: number | undefined;
+  /** Transfer codings other than chunked still on the body bytes, in the order applied (usually empty). */
+  transferCodings: string[];
   body: BodyStream;
   /** Whether the connection had carried an earlier request. */
   reused: boolean;
@@ -440,6 +442,7 @@ export class HttpConnection {
       version: ev.version,
       headers: ev.headers,
       contentLength: ev.contentLength,
+      transferCodings: ev.transferCodings,
       body,
       reused: entry.reused,
     });
