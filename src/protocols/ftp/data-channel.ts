@@ -15,6 +15,8 @@ import { connectTcp } from '../../socket/connect.js';
 import { handshake, type TLSOptions } from '../../socket/tls.js';
 import { guard, type WaitOptions } from '../../util/guard.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /** A listener waiting for the server's active-mode connection. */
 export class ActiveListener {
   readonly #srv: net.Server;
@@ -108,21 +110,82 @@ export class DataConnection {
   }
 
   /**
-   * Yields the bytes up to the server's close, as the kernel delivers them.
-   * `idleTimeout` bounds each silence; the signal destroys the socket.
+   * Yields the bytes up to the server's close, each chunk exactly as the
+   * kernel delivered it: flowing-mode 'data' events into a small queue, since
+   * a Readable's own iterator may concatenate buffered chunks (a copy). Past
+   * `highWater` queued bytes the socket is paused, so a slow consumer pushes
+   * back on the server. `idleTimeout` bounds each silence; the signal
+   * destroys the socket.
    */
-  async *read(signal: AbortSignal | undefined): AsyncGenerator<Buffer, void, undefined> {
+  async *read(signal: AbortSignal | undefined, highWater = 1024 * 1024): AsyncGenerator<Buffer, void, undefined> {
     const s = this.#sock;
+    const queue: Buffer[] = [];
+    let head = 0;
+    let queued = 0;
+    let ended = false;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    const poke = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const onData = (b: Buffer) => {
+      queue.push(b);
+      queued += b.length;
+      if (queued >= highWater) s.pause();
+      poke();
+    };
+    const onEnd = () => {
+      ended = true;
+      poke();
+    };
+    const onError = (e: unknown) => {
+      failure ??= e;
+      poke();
+    };
+    const onClose = () => {
+      ended = true;
+      poke();
+    };
     const onAbort = () => s.destroy(toDialError(Object.assign(new Error('data transfer aborted'), { name: 'AbortError' }), 'data transfer'));
+    s.on('data', onData);
+    s.on('end', onEnd);
+    s.on('error', onError);
+    s.on('close', onClose);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (this.#idle > 0) {
       s.setTimeout(this.#idle, () => s.destroy(new TimeoutError(`the data connection was idle for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' })));
     }
     try {
-      for await (const chunk of s as AsyncIterable<Buffer>) yield chunk;
+      for (;;) {
+        if (head < queue.length) {
+          const b = queue[head]!;
+          queue[head++] = EMPTY;
+          if (head > 1024) {
+            queue.splice(0, head);
+            head = 0;
+          }
+          queued -= b.length;
+          if (s.isPaused() && queued < highWater / 2) s.resume();
+          yield b;
+          continue;
+        }
+        if (failure !== undefined) throw failure;
+        if (ended) {
+          // The socket allows half-open; the server waits for our side to close too.
+          s.destroy();
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
     } catch (e) {
       throw toDialError(e, 'the data connection broke', { protocol: 'ftp', phase: 'data' });
     } finally {
+      s.removeListener('data', onData);
+      s.removeListener('end', onEnd);
+      s.removeListener('error', onError);
+      s.removeListener('close', onClose);
       signal?.removeEventListener('abort', onAbort);
       s.setTimeout(0);
     }
