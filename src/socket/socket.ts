@@ -19,7 +19,12 @@ export interface SocketOptions {
   unixPath?: string | undefined;
 }
 
-/** Everything `Socket.connect` takes: a TCP or Unix target, optional TLS on top. */
+/**
+ * Everything `Socket.connect` takes: a TCP or Unix target, optional TLS on top.
+ * Here `timeout` bounds the connect (resolve, TCP, TLS) only; the socket then
+ * has no default wait bound until `setTimeout(ms)` gives it one, so a short
+ * connect bound never cuts a long transfer.
+ */
 export type ConnectOptions = (TcpTarget | UnixTarget) &
   SocketOptions & {
     /** Speak TLS from the first byte; `true` uses the defaults (verification on). */
