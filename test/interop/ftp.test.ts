@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +71,6 @@ async function bytesOf(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
 /** An anonymous FTP tree: root-owned and read-only for anon, `pub` with files, `upload` writable by the ftp user. */
 function makeTree(ftpWritable: boolean): string {
   const root = mkdtempSync(join(tmpdir(), 'dialtone-ftproot-'));
-  const { chmodSync } = require_fs();
   chmodSync(root, 0o755);
   mkdirSync(join(root, 'pub', 'tree', 'deeper'), { recursive: true });
   writeFileSync(join(root, 'pub', 'data.bin'), DATA);
@@ -84,10 +83,6 @@ function makeTree(ftpWritable: boolean): string {
     chownSync(join(root, 'upload'), ftp.uid, ftp.gid);
   }
   return root;
-}
-import * as fs from 'node:fs';
-function require_fs() {
-  return fs;
 }
 
 function startVsftpd(root: string, ssl: boolean, pki: TestPKI | undefined, pasv: [number, number], implicit = false): Promise<RunningServer> {

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { InputError } from '../../errors.js';
+import { AbortError, InputError, TimeoutError } from '../../errors.js';
 import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../protocols/ftp/client.js';
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
@@ -101,8 +101,14 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
   const upload = method === 'PUT' || method === 'POST';
   if (upload && (options.body === undefined || target.isDir)) throw new InputError('an ftp upload needs a body and a file name', { protocol: 'ftp' });
 
-  const signals = [options.signal, options.timeout ? AbortSignal.timeout(options.timeout) : undefined].filter((s): s is AbortSignal => s !== undefined);
+  const deadline = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
+  const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  // The whole-operation bound rides on the signal; when it fires, say "timeout", not "abort".
+  const translate = (e: unknown): unknown =>
+    e instanceof AbortError && deadline?.aborted && !options.signal?.aborted
+      ? new TimeoutError(`the ftp operation ran past ${options.timeout} ms`, { timeout: options.timeout, protocol: 'ftp', cause: e })
+      : e;
   const secure: FtpSecurity = scheme === 'ftps' ? 'implicit' : (options.ftpSecure ?? false);
   const connect: FtpConnectOptions = {
     host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -118,7 +124,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     lookup: options.lookup,
     activeMode: options.activeMode,
   };
-  const client = await FtpClient.connect(connect);
+  const client = await FtpClient.connect(connect).catch((e: unknown) => Promise.reject(translate(e)));
   try {
     for (const d of target.dirs) await client.cd(d);
     const shown = url.href;
@@ -192,6 +198,8 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
           left -= chunk.length;
           yield chunk;
         }
+      } catch (e) {
+        throw translate(e);
       } finally {
         await client.quit().catch(() => {});
       }
@@ -212,6 +220,6 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     });
   } catch (e) {
     await client.close().catch(() => {});
-    throw e;
+    throw translate(e);
   }
 };

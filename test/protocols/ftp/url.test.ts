@@ -98,6 +98,17 @@ describe('openFtp', () => {
     const r = await openFtp(u('/pub/data.bin'), { maxBodySize: 100 });
     await assert.rejects(r.bytes(), { code: 'DIAL_E_LIMIT' });
   });
+  test('options.timeout bounds the whole operation: TimeoutError, not AbortError', async () => {
+    const slow = await FakeFtpServer.start({ greeting: '' });
+    try {
+      await assert.rejects(openFtp(new URL(`ftp://127.0.0.1:${slow.port}/x`), { timeout: 200 }), { code: 'DIAL_E_TIMEOUT' });
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 50);
+      await assert.rejects(openFtp(new URL(`ftp://127.0.0.1:${slow.port}/x`), { timeout: 5000, signal: ac.signal }), { code: 'DIAL_E_ABORT' });
+    } finally {
+      await slow.close();
+    }
+  });
   test('progress is reported', async () => {
     const seen: number[] = [];
     const r = await openFtp(u('/pub/data.bin'), { onProgress: (p) => seen.push(p.transferred) });
