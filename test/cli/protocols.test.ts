@@ -210,7 +210,7 @@ async function socks5(target: number): Promise<{ port: number; hosts: string[]; 
   };
 }
 
-test('--socks5-hostname lets the proxy resolve the name', { todo: 'http client: SOCKS tunnelling not wired into request() yet' }, async () => {
+test('--socks5-hostname lets the proxy resolve the name', async () => {
   const web = http.createServer((req, res) => {
     res.writeHead(200, { 'Content-Length': 6 });
     res.end('socks\n');
