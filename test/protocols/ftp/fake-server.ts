@@ -36,6 +36,8 @@ export interface FakeFtpOptions {
   pasvAddress?: string;
   /** EPSV answers 500. */
   noEpsv?: boolean;
+  /** Listen address for control and passive data (default 127.0.0.1). */
+  host?: string;
 }
 
 function norm(p: string): string {
@@ -68,7 +70,7 @@ export class FakeFtpServer {
 
   static async start(opts: FakeFtpOptions = {}): Promise<FakeFtpServer> {
     const s = new FakeFtpServer(opts);
-    s.#srv.listen(0, '127.0.0.1');
+    s.#srv.listen(0, opts.host ?? '127.0.0.1');
     await once(s.#srv, 'listening');
     s.port = (s.#srv.address() as net.AddressInfo).port;
     return s;
@@ -135,7 +137,7 @@ export class FakeFtpServer {
       pasv?.close();
       const srv = net.createServer();
       this.#srvTrack(srv);
-      srv.listen(0, '127.0.0.1');
+      srv.listen(0, this.opts.host ?? '127.0.0.1');
       await once(srv, 'listening');
       pasv = srv;
       pending = new Promise((resolve) => srv.once('connection', (d: net.Socket) => (this.#conns.add(d), d.on('error', () => {}), resolve(d))));
