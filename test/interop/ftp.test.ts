@@ -316,6 +316,16 @@ describe('vsftpd, explicit FTPS with require_ssl_reuse=YES', () => {
     });
   }
 
+  test('active mode (EPRT/PORT) over TLS: the server connects, we are the TLS client, session resumed', async () => {
+    const notes: string[] = [];
+    const c = await FtpClient.connect(opts({ activeMode: true, trace: (e) => e.kind === '*' && notes.push(e.text) }));
+    assert.ok((await bytesOf(await c.retrieve('/pub/data.bin'))).equals(DATA));
+    await c.store('/upload/active-tls.bin', [Buffer.from('active and private')]);
+    assert.equal(readFileSync(join(root, 'upload', 'active-tls.bin'), 'utf8'), 'active and private');
+    assert.ok(notes.some((n) => /resumed the control session/.test(n)), notes.join('\n'));
+    await c.quit();
+  });
+
   test('STOR over TLS (clean close_notify) and curl reads it back', async () => {
     const c = await FtpClient.connect(opts());
     const payload = knownBytes(500_000, 11);

@@ -128,7 +128,7 @@ export class FtpClient {
       command: (line, expect) => this.#cmd(line, expect),
       readReply: (expect) => this.#line.readReply({ expect }),
       writeLine: (line) => this.#line.writeLine(line),
-      note: (text) => this.#note(text),
+      note: (text, bytes) => this.#note(text, bytes),
       fail: (err) => {
         this.#closed = true;
         void this.#line.close().catch(() => {});
@@ -241,9 +241,9 @@ export class FtpClient {
     return session ? { ...base, session } : base;
   }
 
-  #note(text: string): void {
+  #note(text: string, bytes?: number): void {
     try {
-      this.#trace?.({ kind: '*', text, protocol: 'ftp' });
+      this.#trace?.(bytes === undefined ? { kind: '*', text, protocol: 'ftp' } : { kind: '*', text, protocol: 'ftp', bytes });
     } catch {
       // Tracing is advisory.
     }

@@ -32,8 +32,8 @@ export interface TransferHost {
   readReply(expect?: Expect): Promise<Reply>;
   /** Sends a line without reading (ABOR). */
   writeLine(line: string): Promise<void>;
-  /** Traces a `*` note. */
-  note(text: string): void;
+  /** Traces a `*` note; `bytes` marks a data summary (TraceEvent.bytes). */
+  note(text: string, bytes?: number): void;
   /** Marks the control connection unusable and closes it. */
   fail(err: DialError): void;
   /** The control connection's peer IP and our local IP. */
@@ -238,6 +238,7 @@ export async function startDownload(h: TransferHost, command: string, options: T
         if (tail.length) yield tail;
       }
       finalReply ??= await h.readReply(2);
+      h.note(`received ${got} bytes on the data connection`, got);
       if (expected !== undefined && got < expected) {
         throw new ProtocolError(`the data connection closed after ${got} of ${expected} bytes`, { protocol: 'ftp', phase: 'data', reply: { code: finalReply.code, text: finalReply.text } });
       }
@@ -308,6 +309,7 @@ export async function upload(
       options.onProgress?.({ direction: 'upload', transferred: sent, total: options.expectedSize });
     });
     finalSeen = true;
+    h.note(`sent ${sent} bytes on the data connection`, sent);
     return await h.readReply(2);
   } catch (e) {
     pending?.abandon();

@@ -58,6 +58,15 @@ describe('FtpClient against the fake server', () => {
     assert.ok(events.some((e) => e.kind === '*' && /connecting/.test(e.text)));
   });
 
+  test('a transfer is summarised in the trace with its byte count', async () => {
+    const events: TraceEvent[] = [];
+    const c = await connect({ trace: (e) => events.push(e) });
+    for await (const _ of await c.retrieve('/pub/hello.txt'));
+    await c.store('/up/trace.txt', [Buffer.from('12345')]);
+    assert.deepEqual(events.filter((e) => e.bytes !== undefined).map((e) => e.bytes), [6, 5]);
+    await c.quit();
+  });
+
   test('RETR streams a multi-MiB file intact, with progress', async () => {
     const c = await connect();
     const seen: number[] = [];
