@@ -109,7 +109,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     const report = (r: TransferResult): void => {
       if (r.exitCode !== 0) {
         exitCode = r.exitCode;
-        if (showErrors) say(formatError(r.exitCode, r.error));
+        // Ctrl-C ends the run silently, as curl.
+        if (showErrors && !io.signal.aborted) say(formatError(r.exitCode, r.error));
       }
       if (writeOut !== undefined) {
         for (const seg of formatWriteOut(writeOut, r.vars)) (seg.stream === 'stdout' ? io.stdout : io.stderr).write(seg.text);

@@ -276,11 +276,17 @@ test('-w @file reads the format from a file', async () => {
 
 test('Ctrl-C during a download: exit 130 and no partial file left', async () => {
   const dir = tempDir();
-  const child = spawn(process.execPath, [MAIN, '-o', join(dir, 'f'), srv.url('/slowbody')], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 700));
+  const child = spawn(process.execPath, [MAIN, '-o', join(dir, 'f'), srv.url('/slowbody')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  // Interrupt mid-body: once the server has the request, plus a few chunks.
+  const seen = srv.requests.length;
+  while (!srv.requests.slice(seen).some((q) => q.url === '/slowbody')) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGINT');
   const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 130);
+  assert.equal(err, '', 'no error line for an interrupt');
   assert.deepEqual(readdirSync(dir), []);
 });
 
