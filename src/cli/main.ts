@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { HELP, parseCliArgs } from './args.js';
+import { parseCliArgs } from './args.js';
+import { HELP } from './help.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
 /** The package version, from the nearest package.json named dialtone above this file. */

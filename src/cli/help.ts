@@ -1,0 +1,63 @@
+/**
+ * The `dial --help` text, kept apart from the parser so the option table
+ * stays readable; the tests check every option in it is one the parser knows.
+ *
+ * @module
+ */
+
+/** The `dial --help` text. */
+export const HELP = `Usage: dial [options...] <url>...
+ -o, --output <file>        Write to file instead of stdout (#1 = glob value)
+ -O, --remote-name          Name the file after the URL's last path segment
+     --remote-name-all      -O for every URL
+     --create-dirs          Create missing directories for -o
+ -I, --head                 Show the headers only
+ -i, --include              Include the response headers in the output
+ -D, --dump-header <file>   Write the response headers to file
+ -v, --verbose              Show the conversation (* did, > sent, < received)
+     --trace-json <file>    Write the conversation as JSON lines
+ -s, --silent               No progress meter, no error messages
+     --no-progress-meter    No progress meter
+ -S, --show-error           Show errors even with -s
+ -f, --fail                 Fail (exit 22) on HTTP errors, print no body
+     --fail-with-body       Fail (exit 22) on HTTP errors, keep the body
+ -L, --location             Follow redirects (--max-redirs <n>, default 50)
+ -X, --request <method>     Request method
+ -H, --header <line>        Extra header (repeatable)
+ -d, --data <data>          POST data; @file reads a file, stripping newlines (also --data-ascii)
+     --data-binary <data>   POST data; @file is sent byte for byte
+     --data-raw <data>      POST data; @ is not special
+     --data-urlencode <d>   POST data, percent-encoded (name=value, name@file)
+     --json <data>          POST JSON with JSON Content-Type and Accept
+ -G, --get                  Put -d data in the URL query instead
+ -F, --form <name=content>  Multipart form field; name=@file uploads a file
+ -T, --upload-file <file>   Upload a file (PUT for HTTP, STOR for FTP, a message for SMTP)
+ -u, --user <user:pass>     Credentials
+ -x, --proxy <url>          Proxy (http://, https://, socks5://, socks5h://)
+     --socks5-hostname <h:p>  SOCKS5 proxy resolving names itself
+     --noproxy <list>       Hosts that bypass the proxy
+ -k, --insecure             Do not verify the server's certificate
+     --cacert <file>        Trust these CA certificates
+ -E, --cert <file>          Client certificate (--key <file>)
+ -C, --continue-at <n|->    Resume at offset n, or - for the size of the output file
+ -r, --range <a-b>          Byte range
+ -m, --max-time <s>         Bound on each transfer
+     --connect-timeout <s>  Bound on connecting
+     --max-filesize <n>     Refuse bodies larger than n bytes (k, M, G)
+     --compressed           Ask for a compressed response and decode it
+     --unix-socket <path>   Connect through this Unix socket
+ -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)
+ -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
+     --mail-from <addr>     SMTP sender
+     --mail-rcpt <addr>     SMTP recipient (repeatable)
+ -l, --list-only            List names only (FTP NLST)
+ -A, --user-agent <name>    User-Agent header
+ -e, --referer <url>        Referer header
+     --resolve <h:p:addr>   Use addr for host h at port p
+     --retry <n>            Retry transient failures n times (--retry-delay, --retry-max-time)
+     --retry-connrefused    Count a refused connection as transient
+ -g, --globoff              Take {} and [] in URLs literally
+ -V, --version              Show the version
+     --url <url>            A URL (as a positional argument)
+ -h, --help                 Show this help
+`;
