@@ -122,8 +122,6 @@ export class FtpClient {
     };
     const remote = socket.remoteAddress;
     const local = socket.localAddress;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
     this.#host = {
       command: (line, expect) => this.#cmd(line, expect),
       readReply: (expect) => this.#line.readReply({ expect }),
@@ -137,7 +135,7 @@ export class FtpClient {
       peerAddress: 'address' in remote ? remote.address : opts.host,
       localAddress: 'address' in local ? local.address : '127.0.0.1',
       hostname: opts.host,
-      dataTLS: () => (self.#protected ? self.#dataTLS() : undefined),
+      dataTLS: () => (this.#protected ? this.#dataTLS() : undefined),
       settings,
       epsvRefused: opts.epsv === false,
     };

@@ -45,9 +45,10 @@ export class ActiveListener {
     return new ActiveListener(srv, peer);
   }
 
+  /** Where the listener waits (sent to the server in PORT/EPRT). */
   get address(): { address: string; port: number } {
-    const a = srv_address(this.#srv);
-    return a;
+    const a = this.#srv.address() as net.AddressInfo;
+    return { address: a.address, port: a.port };
   }
 
   /** Waits for the server's connection. */
@@ -59,15 +60,11 @@ export class ActiveListener {
     }
   }
 
+  /** Stops listening; safe to call twice. */
   close(): void {
     this.#waiter = undefined;
     if (this.#srv.listening) this.#srv.close();
   }
-}
-
-function srv_address(srv: net.Server): { address: string; port: number } {
-  const a = srv.address() as net.AddressInfo;
-  return { address: a.address, port: a.port };
 }
 
 function normalize(ip: string): string {
