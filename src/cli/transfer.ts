@@ -15,6 +15,7 @@ import { formatHead, headerPairs, isHttp } from './head.js';
 import type { Meter } from './meter.js';
 import { fileSink, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type SharedRequest } from './request.js';
+import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import type { WriteOutVars } from './writeout.js';
 
 /** The urlopen function, as the CLI calls it. */
@@ -52,27 +53,6 @@ export interface TransferResult {
   exitCode: number;
   error?: unknown;
   vars: WriteOutVars;
-}
-
-/** HTTP statuses curl's --retry treats as transient. */
-export const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-
-/** Thrown inside an attempt to ask for another one after `delayMs` (Retry-After) or the back-off. */
-class RetryStatus extends CliExit {
-  readonly delayMs: number | undefined;
-  constructor(status: number, delayMs: number | undefined) {
-    super(EXIT.HTTP_RETURNED_ERROR, `HTTP error ${status}`);
-    this.delayMs = delayMs;
-  }
-}
-
-/** Retry-After in seconds or as an HTTP date, as milliseconds from now. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -132,7 +112,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
   let got = 0;
   let headWritten = false;
   const sleep = env.sleep ?? defaultSleep;
-  let backoff = 1000;
+  const policy = new RetryPolicy(o);
   try {
     const url = effectiveUrl(o, env.shared, normalizeUrl(job.url));
     vars.url = vars.url_effective = url;
@@ -162,17 +142,9 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
         break;
       } catch (err) {
         const e = timedOut ?? err;
-        const code = exitCodeFor(e);
-        const elapsed = (performance.now() - t0) / 1000;
-        const transient =
-          e instanceof RetryStatus || code === EXIT.OPERATION_TIMEDOUT || code === EXIT.PARTIAL_FILE || code === EXIT.RECV_ERROR ||
-          (code === EXIT.COULDNT_CONNECT && o.retryConnrefused);
-        const inTime = o.retryMaxTime === undefined || elapsed < o.retryMaxTime;
-        if (!transient || attempt > o.retry || !inTime || env.signal.aborted || e instanceof RetryAbandoned) throw e;
-        const wait = (e instanceof RetryStatus ? e.delayMs : undefined) ?? (o.retryDelay !== undefined ? o.retryDelay * 1000 : backoff);
-        backoff = Math.min(backoff * 2, 600_000);
-        const left = o.retry - attempt + 1;
-        env.warn(`Warning: Problem : ${errorMessage(e)}. Will retry in ${Math.round(wait / 1000)} second${Math.round(wait / 1000) === 1 ? '' : 's'}. ${left} retr${left === 1 ? 'y' : 'ies'} left.`);
+        const wait = env.signal.aborted ? undefined : policy.next(e, attempt, (performance.now() - t0) / 1000);
+        if (wait === undefined) throw e;
+        env.warn(policy.warning(e, wait, attempt));
         await sleep(wait, env.signal);
       } finally {
         if (timer) clearTimeout(timer);
@@ -308,14 +280,5 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
     vars.time_total = (performance.now() - t0) / 1000;
     vars.speed_download = vars.time_total > 0 ? got / vars.time_total : 0;
     return { exitCode, error: err, vars };
-  }
-}
-
-/** A failure that must not be retried (range refused, -f); `committed` when the body was kept on purpose. */
-class RetryAbandoned extends CliExit {
-  readonly committed: boolean;
-  constructor(code: number, message: string, committed = false) {
-    super(code, message);
-    this.committed = committed;
   }
 }

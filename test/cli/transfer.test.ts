@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIG, CURL, curl, dial, sha, startServer, tempDir, type TestServer } from './helpers.js';
-import { normalizeUrl, parseRetryAfter } from '../../src/cli/transfer.js';
+import { normalizeUrl } from '../../src/cli/transfer.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 import { blackhole } from '../helpers/blackhole.js';
 
@@ -24,15 +24,6 @@ test('normalizeUrl: no scheme means http://, junk is exit 3', () => {
   for (const bad of ['http://', 'http://a b/', 'http://h/\r\nX: y']) {
     assert.throws(() => normalizeUrl(bad), (e: unknown) => e instanceof CliExit && e.exitCode === 3, bad);
   }
-});
-
-test('parseRetryAfter: seconds and HTTP dates', () => {
-  assert.equal(parseRetryAfter('5'), 5000);
-  assert.equal(parseRetryAfter(null), undefined);
-  assert.equal(parseRetryAfter('soon'), undefined);
-  const now = Date.parse('Wed, 25 Nov 2026 10:00:00 GMT');
-  assert.equal(parseRetryAfter('Wed, 25 Nov 2026 10:00:03 GMT', now), 3000);
-  assert.equal(parseRetryAfter('Wed, 25 Nov 2026 09:00:00 GMT', now), 0);
 });
 
 test('--retry retries a 503 (honouring Retry-After: 0) and succeeds', async () => {

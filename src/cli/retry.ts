@@ -1,0 +1,90 @@
+/**
+ * curl's --retry policy: which failures are worth another attempt, how long
+ * to wait (Retry-After, else 1 s doubling up to 10 minutes, or
+ * --retry-delay), and the warning curl prints before waiting.
+ *
+ * @module
+ */
+import { CliExit, EXIT, errorMessage, exitCodeFor } from './exit-codes.js';
+
+/** HTTP statuses curl's --retry treats as transient. */
+export const TRANSIENT_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Thrown inside an attempt to ask for another one, after Retry-After (`delayMs`) or the back-off. */
+export class RetryStatus extends CliExit {
+  readonly delayMs: number | undefined;
+  constructor(status: number, delayMs: number | undefined) {
+    super(EXIT.HTTP_RETURNED_ERROR, `HTTP error ${status}`);
+    this.delayMs = delayMs;
+  }
+}
+
+/** A failure no retry can mend (range refused, -f); `committed` when the body was kept on purpose. */
+export class RetryAbandoned extends CliExit {
+  readonly committed: boolean;
+  constructor(code: number, message: string, committed = false) {
+    super(code, message);
+    this.committed = committed;
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date, as milliseconds from now. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+/** The retry flags. */
+export interface RetryOptions {
+  retry: number;
+  /** Seconds; undefined = back-off. */
+  retryDelay: number | undefined;
+  /** Seconds since the transfer began after which no retry starts. */
+  retryMaxTime: number | undefined;
+  retryConnrefused: boolean;
+}
+
+/**
+ * Transient as curl means it: timeouts and the HTTP statuses above; and,
+ * because dial resumes instead of starting over, a connection that broke
+ * mid-body (18/56). A refused connection only with --retry-connrefused.
+ */
+export function isTransient(err: unknown, o: RetryOptions): boolean {
+  if (err instanceof RetryAbandoned) return false;
+  if (err instanceof RetryStatus) return true;
+  const code = exitCodeFor(err);
+  return (
+    code === EXIT.OPERATION_TIMEDOUT || code === EXIT.PARTIAL_FILE || code === EXIT.RECV_ERROR ||
+    (code === EXIT.COULDNT_CONNECT && o.retryConnrefused)
+  );
+}
+
+/** Decides, attempt by attempt, whether and when to try again. */
+export class RetryPolicy {
+  readonly #o: RetryOptions;
+  #backoff = 1000;
+  constructor(options: RetryOptions) {
+    this.#o = options;
+  }
+
+  /** The wait before the next attempt, or undefined to give up. `attempt` counts from 1. */
+  next(err: unknown, attempt: number, elapsedSeconds: number): number | undefined {
+    const o = this.#o;
+    if (!isTransient(err, o) || attempt > o.retry) return undefined;
+    if (o.retryMaxTime !== undefined && elapsedSeconds >= o.retryMaxTime) return undefined;
+    const fixed = o.retryDelay !== undefined ? o.retryDelay * 1000 : undefined;
+    const wait = (err instanceof RetryStatus ? err.delayMs : undefined) ?? fixed ?? this.#backoff;
+    if (fixed === undefined) this.#backoff = Math.min(this.#backoff * 2, 600_000);
+    return wait;
+  }
+
+  /** curl's line before a retry. */
+  warning(err: unknown, waitMs: number, attempt: number): string {
+    const left = this.#o.retry - attempt + 1;
+    const secs = Math.round(waitMs / 1000);
+    return `Warning: Problem : ${errorMessage(err)}. Will retry in ${secs} second${secs === 1 ? '' : 's'}. ${left} retr${left === 1 ? 'y' : 'ies'} left.`;
+  }
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CliExit } from '../../src/cli/exit-codes.js';
+import { isTransient, parseRetryAfter, RetryAbandoned, RetryPolicy, RetryStatus } from '../../src/cli/retry.js';
+import { ConnectError, NetworkError, ReplyError, TimeoutError } from '../../src/errors.js';
+
+const base = { retry: 3, retryDelay: undefined, retryMaxTime: undefined, retryConnrefused: false };
+
+test('parseRetryAfter: seconds and HTTP dates', () => {
+  assert.equal(parseRetryAfter('5'), 5000);
+  assert.equal(parseRetryAfter(null), undefined);
+  assert.equal(parseRetryAfter('soon'), undefined);
+  const now = Date.parse('Wed, 25 Nov 2026 10:00:00 GMT');
+  assert.equal(parseRetryAfter('Wed, 25 Nov 2026 10:00:03 GMT', now), 3000);
+  assert.equal(parseRetryAfter('Wed, 25 Nov 2026 09:00:00 GMT', now), 0);
+});
+
+test('transient: timeouts, transient statuses, broken bodies; not refusals, 404s or abandoned ranges', () => {
+  assert.equal(isTransient(new TimeoutError('t'), base), true);
+  assert.equal(isTransient(new RetryStatus(503, undefined), base), true);
+  assert.equal(isTransient(new NetworkError('DIAL_E_RESET', 'r', { phase: 'body' }), base), true);
+  assert.equal(isTransient(new ConnectError('DIAL_E_CONNECT', 'c'), base), false);
+  assert.equal(isTransient(new ConnectError('DIAL_E_CONNECT', 'c'), { ...base, retryConnrefused: true }), true);
+  assert.equal(isTransient(new ReplyError('x', { protocol: 'ftp', reply: { code: 550, text: 'no' } }), base), false);
+  assert.equal(isTransient(new RetryAbandoned(33, 'no ranges'), base), false);
+  assert.equal(isTransient(new CliExit(23, 'write'), base), false);
+});
+
+test('back-off doubles from one second; Retry-After wins; --retry-delay fixes it', () => {
+  const p = new RetryPolicy(base);
+  const t = new TimeoutError('t');
+  assert.deepEqual([p.next(t, 1, 0), p.next(t, 2, 0), p.next(t, 3, 0)], [1000, 2000, 4000]);
+  assert.equal(p.next(t, 4, 0), undefined, 'out of retries');
+  assert.equal(new RetryPolicy(base).next(new RetryStatus(429, 7000), 1, 0), 7000);
+  const fixed = new RetryPolicy({ ...base, retryDelay: 0.5 });
+  assert.deepEqual([fixed.next(t, 1, 0), fixed.next(t, 2, 0)], [500, 500]);
+});
+
+test('--retry-max-time stops retrying once the time is spent', () => {
+  const p = new RetryPolicy({ ...base, retryMaxTime: 10 });
+  assert.equal(p.next(new TimeoutError('t'), 1, 9), 1000);
+  assert.equal(p.next(new TimeoutError('t'), 2, 10), undefined);
+});
+
+test('the warning reads as curl\'s', () => {
+  const p = new RetryPolicy(base);
+  assert.equal(p.warning(new TimeoutError('timed out'), 2000, 1), 'Warning: Problem : timed out. Will retry in 2 seconds. 3 retries left.');
+  assert.equal(p.warning(new TimeoutError('timed out'), 1000, 3), 'Warning: Problem : timed out. Will retry in 1 second. 1 retry left.');
+});
