@@ -169,7 +169,7 @@ async function main(): Promise<number> {
         const line: string[] = [];
         for (const t of order) {
           if (status.has(t.name)) continue;
-          const res = await runTool(t, w, w.timeout ?? (quick ? 60 : 180));
+          const res = await runTool(t, w, w.timeout ?? (quick ? 60 : 180), r);
           if (res.ok) {
             samples.get(t.name)!.push(res.sample);
             line.push(`${t.name} ${fmtValue(res.sample.value, w.metric.unit)}`);

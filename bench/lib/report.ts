@@ -12,6 +12,8 @@ export interface ToolResult {
   spreadPct: number | undefined;
   /** Client CPU per request in µs (per MB for MB/s workloads, per run for ms workloads). */
   cpuPerOp: number | undefined;
+  /** The best run (highest rate, lowest time): interference on a shared machine only ever slows a run down. */
+  best: number | undefined;
   /** Median of the runs' peak RSS, MB. */
   rssMB: number | undefined;
   /** Highest peak RSS over the runs, MB. */
@@ -24,6 +26,10 @@ export interface ComparisonResult {
   b: string;
   /** a ÷ b of the metric medians; undefined when one side has no figure. */
   ratio: number | undefined;
+  /** Median over the rounds of a ÷ b within the round (runs next to each other share the machine's mood). */
+  pairedRatio: number | undefined;
+  /** a ÷ b of the best runs. */
+  bestRatio: number | undefined;
   /** a ÷ b of CPU per operation. */
   cpuRatio: number | undefined;
   why: string | undefined;
@@ -69,6 +75,7 @@ export function summarize(w: Workload, tools: Tool[], samples: Map<string, Sampl
       runs: ss.length,
       median: has ? median(ss.map((s) => s.value)) : undefined,
       spreadPct: has ? spreadPct(ss.map((s) => s.value)) : undefined,
+      best: has ? (w.metric.higherIsBetter ? Math.max(...ss.map((s) => s.value)) : Math.min(...ss.map((s) => s.value))) : undefined,
       cpuPerOp: has ? median(ss.map((s) => s.cpuUs / opsOf(s, unit))) : undefined,
       rssMB: has ? median(ss.map((s) => s.maxRssKb / 1024)) : undefined,
       rssMaxMB: has ? Math.max(...ss.map((s) => s.maxRssKb / 1024)) : undefined,
@@ -90,10 +97,19 @@ export function summarize(w: Workload, tools: Tool[], samples: Map<string, Sampl
     if (!a || a.median === undefined) why = a?.status.startsWith('n/a') ? 'n/a (not built yet)' : `n/a (${c.a}: ${a?.status.split('\n')[0] ?? 'missing'})`;
     else if (!b || b.median === undefined) why = `n/a (${c.b}: ${b?.status.split('\n')[0] ?? 'missing'})`;
     const ratio = why ? undefined : a!.median! / b!.median!;
+    let pairedRatio: number | undefined;
+    if (!why) {
+      const per = a!.samples.flatMap((sa) => {
+        const sb = b!.samples.find((x) => x.round === sa.round);
+        return sb ? [sa.value / sb.value] : [];
+      });
+      pairedRatio = per.length ? median(per) : undefined;
+    }
+    const bestRatio = why ? undefined : a!.best! / b!.best!;
     const cpuRatio = why || !a!.cpuPerOp || !b!.cpuPerOp ? undefined : a!.cpuPerOp / b!.cpuPerOp;
     const rssRatio = why || !a!.rssMaxMB || !b!.rssMaxMB ? undefined : a!.rssMaxMB / b!.rssMaxMB;
     const targets = (c.targets ?? []).map((t) => checkTarget(t, ratio, cpuRatio, a?.rssMaxMB, rssRatio));
-    return { a: c.a, b: c.b, ratio, cpuRatio, why, targets, note: c.note };
+    return { a: c.a, b: c.b, ratio, pairedRatio, bestRatio, cpuRatio, why, targets, note: c.note };
   });
   return { name: w.name, title: w.title, unit, higherIsBetter: w.metric.higherIsBetter, seconds: 0, tools: toolResults, comparisons };
 }
@@ -124,8 +140,10 @@ export function renderMarkdown(results: WorkloadResult[], machine: Record<string
   lines.push('');
   lines.push('### Ratios (dialtone ÷ peer, same run; for ms rows lower is better)');
   lines.push('');
-  lines.push('| workload | vs | ratio | CPU/op ratio | dialtone (a) | peer (b) | target |');
-  lines.push('|---|---|---|---|---|---|---|');
+  lines.push('ratio = of the medians (targets are checked on it); paired = median of the per-round ratios; best = of the best runs.');
+  lines.push('');
+  lines.push('| workload | vs | ratio | paired | best | CPU/op ratio | dialtone (a) | peer (b) | target |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const byName = new Map(r.tools.map((t) => [t.name, t]));
     for (const c of r.comparisons) {
@@ -135,19 +153,22 @@ export function renderMarkdown(results: WorkloadResult[], machine: Record<string
       const cpu = c.cpuRatio === undefined ? '–' : `${c.cpuRatio.toFixed(2)}×`;
       const tg = c.targets.map((t) => `${t.text} ${t.met === undefined ? '' : t.met ? '✓' : '✗'}`.trim()).join(', ') || '–';
       const vs = c.a === 'dialtone' || c.a === 'dialtone (dial)' ? c.b : `${c.a} ÷ ${c.b}`;
-      lines.push(`| ${r.name} | ${vs} | ${ratio} | ${cpu} | ${fmtValue(a?.median, r.unit)} | ${fmtValue(b?.median, r.unit)} | ${tg} |`);
+      const x = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(2)}×`);
+      lines.push(
+        `| ${r.name} | ${vs} | ${ratio} | ${x(c.pairedRatio)} | ${x(c.bestRatio)} | ${cpu} | ${fmtValue(a?.median, r.unit)} | ${fmtValue(b?.median, r.unit)} | ${tg} |`,
+      );
     }
   }
   lines.push('');
   lines.push('### Every tool (median of the rounds; spread = ± half the min–max range)');
   lines.push('');
-  lines.push('| workload | tool | median | spread | client CPU | peak RSS MB | runs | status |');
-  lines.push('|---|---|---|---|---|---|---|---|');
+  lines.push('| workload | tool | median | spread | best | client CPU | peak RSS MB | runs | status |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     for (const t of r.tools) {
       const status = t.status === 'ok' ? 'ok' : t.status.split('\n')[0]!.slice(0, 80);
       lines.push(
-        `| ${r.name} | ${t.name} | ${fmtValue(t.median, r.unit)} | ${t.spreadPct === undefined ? '–' : `±${t.spreadPct.toFixed(1)} %`} | ` +
+        `| ${r.name} | ${t.name} | ${fmtValue(t.median, r.unit)} | ${t.spreadPct === undefined ? '–' : `±${t.spreadPct.toFixed(1)} %`} | ${fmtValue(t.best, r.unit)} | ` +
           `${t.cpuPerOp === undefined ? '–' : `${num(t.cpuPerOp)} ${cpuUnit(r.unit)}`} | ${num(t.rssMB)} | ${t.runs} | ${status} |`,
       );
     }

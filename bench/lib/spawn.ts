@@ -19,7 +19,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'dialtone-bench-time-'));
 process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
 let seq = 0;
 
-export function runTool(tool: Tool, workload: Workload, timeoutSec: number): Promise<RunResult> {
+export function runTool(tool: Tool, workload: Workload, timeoutSec: number, round = 0): Promise<RunResult> {
   const timeFile = join(scratch, `t${seq++}`);
   const argv = ['-f', '%e %U %S %M', '-o', timeFile, ...tool.argv];
   return new Promise((resolve) => {
@@ -89,7 +89,7 @@ export function runTool(tool: Tool, workload: Workload, timeoutSec: number): Pro
         const value =
           workload.metric.unit === 'req/s' ? requests / seconds : workload.metric.unit === 'MB/s' ? bytes / seconds / 1e6 : (seconds * 1000) / Math.max(1, requests);
         if (!Number.isFinite(value) || value <= 0) throw new Error(`no figure (requests ${requests}, bytes ${bytes}, seconds ${seconds})`);
-        resolve({ ok: true, sample: { value, requests, bytes, seconds, wallSeconds, cpuUs, maxRssKb } });
+        resolve({ ok: true, sample: { round, value, requests, bytes, seconds, wallSeconds, cpuUs, maxRssKb } });
       } catch (err) {
         resolve({ ok: false, error: `${tool.name}: cannot read its report: ${(err as Error).message}\nstdout: ${tail(stdout)}\nstderr: ${tail(stderr)}` });
       }

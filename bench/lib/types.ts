@@ -93,6 +93,8 @@ export interface Workload {
 
 /** One run of one tool. */
 export interface Sample {
+  /** The round it ran in (0-based): pairs it with the other tools' runs of the same round. */
+  round: number;
   value: number;
   requests: number;
   bytes: number;

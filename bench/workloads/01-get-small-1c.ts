@@ -13,7 +13,7 @@ const workload: Workload = {
   tools(ctx) {
     const run: HttpRun = ctx.quick
       ? { path: '/small.txt', connections: 1, count: 5000, warmup: 500, duration: 0.6 }
-      : { path: '/small.txt', connections: 1, count: 30000, warmup: 2000, duration: 3 };
+      : { path: '/small.txt', connections: 1, count: 30000, warmup: 2000, duration: 2 };
     return [
       nodeClient(ctx, 'dialtone', run),
       nodeClient(ctx, 'undici', run),
@@ -22,7 +22,7 @@ const workload: Workload = {
       nodeClient(ctx, 'got', run),
       nodeClient(ctx, 'axios', run),
       nodeClient(ctx, 'raw node:net', run),
-      wrkTool(ctx, run, ctx.quick ? 1 : 3),
+      wrkTool(ctx, run, ctx.quick ? 1 : 2),
     ];
   },
   targets: { undici: [{ on: 'rate', op: '>=', value: 1.3 }] },

@@ -13,7 +13,7 @@ const workload: Workload = {
   tools(ctx) {
     const run: HttpRun = ctx.quick
       ? { path: '/small.txt', connections: 50, pipelining: 10, count: 30000, warmup: 3000, duration: 0.6 }
-      : { path: '/small.txt', connections: 50, pipelining: 10, count: 250000, warmup: 20000, duration: 3 };
+      : { path: '/small.txt', connections: 50, pipelining: 10, count: 250000, warmup: 20000, duration: 2 };
     return [nodeClient(ctx, 'dialtone', run), nodeClient(ctx, 'undici', run), nodeClient(ctx, 'raw node:net', run)];
   },
   targets: { undici: [{ on: 'rate', op: '>=', value: 1.5 }] },

@@ -13,7 +13,7 @@ const workload: Workload = {
   tools(ctx) {
     const run: HttpRun = ctx.quick
       ? { path: '/post', method: 'POST', bodySize: 1024, connections: 50, count: 15000, warmup: 2000, duration: 0.6 }
-      : { path: '/post', method: 'POST', bodySize: 1024, connections: 50, count: 120000, warmup: 10000, duration: 3 };
+      : { path: '/post', method: 'POST', bodySize: 1024, connections: 50, count: 120000, warmup: 10000, duration: 2 };
     return [
       nodeClient(ctx, 'dialtone', run),
       nodeClient(ctx, 'undici', run),
