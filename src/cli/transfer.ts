@@ -15,6 +15,7 @@ import { formatHead, headerPairs, isHttp } from './head.js';
 import type { Meter } from './meter.js';
 import { fileSink, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type SharedRequest } from './request.js';
+import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import type { WriteOutVars } from './writeout.js';
 
@@ -191,35 +192,24 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
           throw new RetryStatus(res.status, parseRetryAfter(res.headers.get('retry-after')));
         }
         let skip = 0;
-        if (from > 0 && http && res.status < 300) {
-          if (res.status === 200) {
-            const len = Number(res.headers.get('content-length') ?? NaN);
-            if (got === 0 && o.continueAt !== undefined && len === from) {
-              // curl: the resume point is the end of the file, so it is complete already.
-              await res.cancel();
-              return finish(res, true);
-            }
-            if (got === 0) {
-              await res.cancel();
-              throw new RetryAbandoned(EXIT.RANGE_ERROR, "HTTP server doesn't seem to support byte ranges. Cannot resume.");
-            }
-            // A retry the server answered in full: skip what is already in place.
-            skip = from;
-          }
-        }
-        if (from > 0 && http && res.status === 206) {
-          // Appending a different range than asked for would corrupt the file.
-          const start = /^\s*bytes\s+(\d+)-/i.exec(res.headers.get('content-range') ?? '')?.[1];
-          if (start !== undefined && Number(start) !== from) {
+        if (http) {
+          let decision;
+          try {
+            decision = decideResume(
+              { status: res.status, contentLength: res.headers.get('content-length'), contentRange: res.headers.get('content-range') },
+              from,
+              got,
+              o.continueAt !== undefined,
+            );
+          } catch (err) {
             await res.cancel();
-            throw new RetryAbandoned(EXIT.RANGE_ERROR, `the server sent bytes from ${start}, not from ${from} as asked`);
+            throw err;
           }
-        }
-        if (from > 0 && http && res.status === 416) {
-          await res.cancel();
-          const total = /\*\/(\d+)/.exec(res.headers.get('content-range') ?? '')?.[1];
-          if (total !== undefined && Number(total) === from) return finish(res, true);
-          throw new RetryAbandoned(EXIT.RANGE_ERROR, `Requested range was not delivered by the server (HTTP 416)`);
+          if (decision.action === 'complete') {
+            await res.cancel();
+            return finish(res, true);
+          }
+          skip = decision.skip;
         }
         if (http && res.status >= 400 && o.fail && !o.failWithBody) {
           await res.cancel();
