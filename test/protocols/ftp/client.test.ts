@@ -269,6 +269,61 @@ describe('FtpClient against the fake server', () => {
     await c.quit();
   });
 
+  test('ACCT when the server asks for an account (332); without one, a clear ReplyError', async () => {
+    const s2 = await FakeFtpServer.start({
+      hooks: {
+        PASS: (_a, x) => (x.reply(332, 'Need account for login.'), true),
+        ACCT: (a, x) => (x.reply(a === 'acme' ? 230 : 530, a === 'acme' ? 'Logged in.' : 'Bad account.'), true),
+      },
+    });
+    try {
+      const c = await FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T, user: 'u', password: 'p', account: 'acme' });
+      assert.ok(s2.commands.includes('ACCT acme'));
+      await c.quit();
+      await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T, user: 'u', password: 'p' }), /account/);
+      await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T, user: 'u', password: 'p', account: 'x' }), (e: unknown) => e instanceof ReplyError && e.reply?.code === 530);
+    } finally {
+      await s2.close();
+    }
+  });
+
+  test('a 120 "ready in a moment" before the 220 greeting is waited out', async () => {
+    const s2 = await FakeFtpServer.start({ greeting: '120 Service ready in 1 minute.\r\n220 Ready now.\r\n' });
+    try {
+      const c = await FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T });
+      assert.equal(c.welcome?.code, 220);
+      await c.quit();
+    } finally {
+      await s2.close();
+    }
+  });
+
+  test('MFMT is refused locally when the server does not offer it', async () => {
+    const s2 = await FakeFtpServer.start({ features: ['SIZE'] });
+    try {
+      const c = await FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T });
+      await assert.rejects(c.setLastModified('/x', new Date()), { code: 'DIAL_E_UNSUPPORTED' });
+      assert.ok(!s2.commands.some((l) => l.startsWith('MFMT')));
+      await c.quit();
+    } finally {
+      await s2.close();
+    }
+  });
+
+  test('a server without FEAT (502) still works; send() passes raw commands with expect', async () => {
+    const s2 = await FakeFtpServer.start({ files: { '/f': 'ok' }, hooks: { FEAT: (_a, x) => (x.reply(502, 'No FEAT.'), true) } });
+    try {
+      const c = await FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T });
+      assert.equal(c.features.size, 0);
+      assert.ok(!s2.commands.includes('OPTS UTF8 ON'));
+      assert.equal((await c.send('NOOP', 200)).code, 200);
+      await assert.rejects(c.send('XYZZY'), (e: unknown) => e instanceof ReplyError && e.reply?.code === 502);
+      await c.quit();
+    } finally {
+      await s2.close();
+    }
+  });
+
   test('quit() twice and close() are safe; a closed client refuses commands', async () => {
     const c = await connect();
     await c.quit();
