@@ -158,6 +158,23 @@ export async function serve(handler: (c: ServerConn) => Promise<void> | void, op
       .catch(() => s.destroy());
   };
   const srv = options.tls ? tls.createServer({ ...options.tls, allowHalfOpen: true }, onConn) : net.createServer({ allowHalfOpen: true }, onConn);
+  if (options.tls) {
+    // Track the TCP sockets too: one whose handshake fails never becomes a TLS connection but must still be closed.
+    const raw = new Set<net.Socket>();
+    srv.on('connection', (s: net.Socket) => {
+      raw.add(s);
+      s.on('close', () => raw.delete(s));
+    });
+    srv.on('tlsClientError', (_e: Error, s: net.Socket) => s.destroy());
+    srv.on('close', () => {
+      for (const s of raw) s.destroy();
+    });
+    const close = srv.close.bind(srv);
+    srv.close = ((cb?: (err?: Error) => void) => {
+      for (const s of raw) s.destroy();
+      return close(cb);
+    }) as typeof srv.close;
+  }
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as net.AddressInfo).port;
   return {

@@ -1,0 +1,203 @@
+/**
+ * request() over TLS, Digest, decompression and proxies, against in-process
+ * servers (the test CA comes from the interop suite's openssl helper).
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { createHash } from 'node:crypto';
+import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
+import { request, Agent } from '../../../src/protocols/http/index.js';
+import { LimitError, TLSError, type DialError } from '../../../src/errors.js';
+import type { TraceEvent } from '../../../src/trace.js';
+import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
+import { keepAlive, serve, type TestServer } from './server.js';
+
+let pki: TestPKI;
+let tlsSrv: TestServer;
+const agent = new Agent();
+
+before(async () => {
+  pki = makeTestPKI();
+  tlsSrv = await serve(keepAlive((req, _b, c) => c.respond(200, `secure ${req.target}`)), { tls: { cert: pki.server.cert, key: pki.server.key } });
+});
+after(async () => {
+  agent.destroy();
+  await tlsSrv.close();
+  pki.cleanup();
+});
+
+describe('https', () => {
+  test('verified against the given CA; connection reused', async () => {
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await request(`https://localhost:${tlsSrv.port}/a`, { agent, tls: { ca: pki.ca.cert }, trace: (e) => events.push(e) });
+      assert.equal(await res.text(), 'secure /a');
+    }
+    assert.equal(tlsSrv.accepted, 1);
+    assert.ok(events.some((e) => e.kind === '*' && /TLS established/.test(e.text)));
+  });
+
+  test('an untrusted certificate is refused: TLSError DIAL_E_TLS_CERT, phase tls', async () => {
+    await assert.rejects(request(`https://localhost:${tlsSrv.port}/`, { agent }), (e: DialError) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT' && e.phase === 'tls');
+    await assert.rejects(
+      request(`https://localhost:${tlsSrv.port}/`, { agent, tls: { ca: pki.untrustedCA.cert } }),
+      (e: DialError) => e.code === 'DIAL_E_TLS_CERT',
+    );
+  });
+
+  test('a name mismatch is refused; insecure: true connects anyway (and is a separate pool)', async () => {
+    await assert.rejects(request(`https://localhost:${tlsSrv.port}/`, { agent, tls: { ca: pki.ca.cert, servername: 'wrong.example' } }), (e: DialError) => e.code === 'DIAL_E_TLS_CERT');
+    const res = await request(`https://localhost:${tlsSrv.port}/k`, { agent, insecure: true });
+    assert.equal(await res.text(), 'secure /k');
+    // The verified request after it must not ride the unverified connection.
+    await assert.rejects(request(`https://localhost:${tlsSrv.port}/`, { agent }), TLSError);
+  });
+
+  test('by IP address: 127.0.0.1 is in the certificate', async () => {
+    const res = await request(`https://127.0.0.1:${tlsSrv.port}/ip`, { agent, tls: { ca: pki.ca.cert } });
+    assert.equal(await res.text(), 'secure /ip');
+  });
+});
+
+describe('Digest authentication', () => {
+  test('a 401 Digest challenge is answered once with the right response', async () => {
+    const seen: Array<string | undefined> = [];
+    const srv = await serve(
+      keepAlive((req, _b, c) => {
+        const auth = req.header('authorization');
+        seen.push(auth);
+        if (!auth?.startsWith('Digest ')) return c.respond(401, 'no', { 'WWW-Authenticate': 'Digest realm="r", nonce="n1", qop="auth", algorithm=MD5' });
+        const p = Object.fromEntries([...auth.matchAll(/(\w+)="?([^",]*)"?/g)].map((m) => [m[1], m[2]]));
+        const h = (s: string) => createHash('md5').update(s).digest('hex');
+        const expected = h(`${h('u:r:pw')}:n1:${p['nc']}:${p['cnonce']}:auth:${h(`GET:${req.target}`)}`);
+        return p['response'] === expected ? c.respond(200, 'welcome') : c.respond(401, 'bad', { 'WWW-Authenticate': 'Digest realm="r", nonce="n2", qop="auth"' });
+      }),
+    );
+    const res = await request(`http://u:pw@127.0.0.1:${srv.port}/secret?x=1`, { agent });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), 'welcome');
+    assert.equal(seen.length, 2);
+    assert.match(seen[0]!, /^Basic /);
+    assert.match(seen[1]!, /^Digest /);
+    await srv.close();
+  });
+
+  test('wrong credentials: the second 401 is returned, no loop', async () => {
+    let n = 0;
+    const srv = await serve(keepAlive((_r, _b, c) => (n++, c.respond(401, 'no', { 'WWW-Authenticate': `Digest realm="r", nonce="n${n}", qop="auth"` }))));
+    const res = await request(`http://u:bad@127.0.0.1:${srv.port}/`, { agent });
+    assert.equal(res.status, 401);
+    await res.text();
+    assert.equal(n, 2);
+    await srv.close();
+  });
+});
+
+describe('decompress', () => {
+  const TEXT = 'dialtone '.repeat(1000);
+  const encoded: Record<string, Buffer> = { gzip: gzipSync(TEXT), br: brotliCompressSync(TEXT), deflate: deflateSync(TEXT) };
+
+  test('sends Accept-Encoding and decodes gzip, br and deflate', async () => {
+    let ae: string | undefined;
+    const srv = await serve(keepAlive((req, _b, c) => {
+      ae = req.header('accept-encoding');
+      const coding = req.target.slice(1);
+      return c.respond(200, encoded[coding]!, { 'Content-Encoding': coding });
+    }));
+    for (const coding of Object.keys(encoded)) {
+      const res = await request(`${srv.url}/${coding}`, { agent, decompress: true });
+      assert.equal(await res.text(), TEXT, coding);
+      assert.equal(res.headers.get('content-encoding'), coding);
+    }
+    assert.match(ae!, /gzip/);
+    await srv.close();
+  });
+
+  test('without decompress the bytes are returned as sent, and no Accept-Encoding is added', async () => {
+    let ae: string | undefined = 'unset';
+    const srv = await serve(keepAlive((req, _b, c) => ((ae = req.header('accept-encoding')), c.respond(200, encoded['gzip']!, { 'Content-Encoding': 'gzip' }))));
+    const res = await request(srv.url, { agent });
+    assert.deepEqual(await res.bytes(), encoded['gzip']);
+    assert.equal(ae, undefined);
+    await srv.close();
+  });
+
+  test('a chunked gzip body, and a HEAD with Content-Encoding (nothing to decode)', async () => {
+    const srv = await serve(keepAlive(async (req, _b, c) => {
+      if (req.method === 'HEAD') return c.write('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 99\r\n\r\n');
+      const z = encoded['gzip']!;
+      await c.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      for (let i = 0; i < z.length; i += 7) await c.write(Buffer.concat([Buffer.from(`${Math.min(7, z.length - i).toString(16)}\r\n`), z.subarray(i, i + 7), Buffer.from('\r\n')]));
+      await c.write('0\r\n\r\n');
+    }));
+    assert.equal(await (await request(srv.url, { agent, decompress: true })).text(), TEXT);
+    assert.equal((await (await request(srv.url, { agent, decompress: true, method: 'HEAD' })).bytes()).length, 0);
+    await srv.close();
+  });
+
+  test('a gzip bomb is stopped with a LimitError', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+    const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, bomb, { 'Content-Encoding': 'gzip' })));
+    const res = await request(srv.url, { agent, decompress: true });
+    await assert.rejects(res.bytes(), (e: DialError) => e instanceof LimitError);
+    await srv.close();
+  });
+
+  test('Transfer-Encoding: gzip (read until close) is undone even without decompress', async () => {
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n'), encoded['gzip']!]));
+      c.end();
+    });
+    assert.equal(await (await request(srv.url, { agent })).text(), TEXT);
+    await srv.close();
+  });
+});
+
+describe('proxies', () => {
+  test('http:// through a forward proxy: absolute-form target, Proxy-Authorization from the proxy URL', async () => {
+    let seen: { target: string; pa?: string; host?: string } | undefined;
+    const proxy = await serve(keepAlive((req, _b, c) => ((seen = { target: req.target, pa: req.header('proxy-authorization'), host: req.header('host') }), c.respond(200, 'via proxy'))));
+    const res = await request('http://origin.example:8080/p?q=1#frag', { agent, proxy: `http://pu:pp@127.0.0.1:${proxy.port}` });
+    assert.equal(await res.text(), 'via proxy');
+    assert.deepEqual(seen, { target: 'http://origin.example:8080/p?q=1', pa: `Basic ${Buffer.from('pu:pp').toString('base64')}`, host: 'origin.example:8080' });
+    await proxy.close();
+  });
+
+  test('https:// through CONNECT: the tunnel carries TLS verified against the target', async () => {
+    let connectLine = '';
+    const proxy = await serve(async (c) => {
+      const req = await c.readHead();
+      connectLine = `${req!.method} ${req!.target}`;
+      const [host, port] = [req!.target.slice(0, req!.target.lastIndexOf(':')), Number(req!.target.slice(req!.target.lastIndexOf(':') + 1))];
+      void host;
+      const upstream = net.connect(port, '127.0.0.1');
+      await new Promise((r) => upstream.once('connect', r));
+      await c.write('HTTP/1.1 200 Connection established\r\n\r\n');
+      c.socket.removeAllListeners('data');
+      c.socket.pipe(upstream).pipe(c.socket);
+    });
+    const res = await request(`https://localhost:${tlsSrv.port}/tunnelled`, { agent, proxy: `http://127.0.0.1:${proxy.port}`, tls: { ca: pki.ca.cert } });
+    assert.equal(await res.text(), 'secure /tunnelled');
+    assert.equal(connectLine, `CONNECT localhost:${tlsSrv.port}`);
+    // The target's certificate is checked, not skipped, through the tunnel.
+    await assert.rejects(request(`https://localhost:${tlsSrv.port}/`, { agent: new Agent(), proxy: `http://127.0.0.1:${proxy.port}` }), (e: DialError) => e.code === 'DIAL_E_TLS_CERT');
+    await proxy.close();
+  });
+
+  test('proxy: null ignores the environment; NO_PROXY-style noProxy bypasses', async () => {
+    const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, 'direct')));
+    const old = process.env['http_proxy'];
+    process.env['http_proxy'] = 'http://127.0.0.1:9';
+    try {
+      assert.equal(await (await request(srv.url, { agent, proxy: null })).text(), 'direct');
+      assert.equal(await (await request(srv.url, { agent, noProxy: '127.0.0.1' })).text(), 'direct');
+      await assert.rejects(request(srv.url, { agent }), (e: DialError) => e.phase === 'connect');
+    } finally {
+      if (old === undefined) delete process.env['http_proxy'];
+      else process.env['http_proxy'] = old;
+    }
+    await srv.close();
+  });
+});
