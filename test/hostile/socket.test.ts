@@ -2,8 +2,8 @@
  * Hostile and broken peers against the socket layer, for the cases
  * test/socket/socket.test.ts does not already cover: waits that must end on
  * our own close, resolvers that hang, black holes given up by abort, resets
- * seen while writing, stalled readers, and TLS against peers that do not
- * speak it. Loopback only; every wait is bounded.
+ * seen while writing, and stalled readers (TLS and the server side are in
+ * socket-tls.test.ts). Loopback only; every wait is bounded.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,10 +12,8 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AbortError, ConnectError, DialError, NetworkError, ProtocolError, TLSError, TimeoutError } from '../../src/errors.js';
+import { AbortError, ConnectError, NetworkError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import { Socket } from '../../src/socket/socket.js';
-import { listen } from '../../src/socket/server.js';
-import { makeTestPKI } from '../interop/ca.js';
 import { blackhole } from '../helpers/blackhole.js';
 
 const unhandled: unknown[] = [];
@@ -211,7 +209,7 @@ describe('resets and stalls on a live connection', () => {
   test('a send that a peer never reads is bounded by its timeout', async () => {
     const p = await rawPeer((c) => c.pause());
     const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
-    const big = Buffer.alloc(64 * 1024 * 1024, 0x62);
+    const big = Buffer.alloc(16 * 1024 * 1024, 0x62);
     const t0 = Date.now();
     await within(assert.rejects(s.send(big, { timeout: 200 }), (e: unknown) => e instanceof TimeoutError && e.code === 'DIAL_E_TIMEOUT'), 5000, 'send');
     assert.ok(Date.now() - t0 < 3000);
@@ -224,7 +222,7 @@ describe('resets and stalls on a live connection', () => {
     const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
-    await within(assert.rejects(s.send(Buffer.alloc(64 * 1024 * 1024, 0x63), { signal: ac.signal }), AbortError), 5000, 'send');
+    await within(assert.rejects(s.send(Buffer.alloc(16 * 1024 * 1024, 0x63), { signal: ac.signal }), AbortError), 5000, 'send');
     s.destroy();
     await p.close();
   });
@@ -236,142 +234,12 @@ describe('resets and stalls on a live connection', () => {
       conn = c;
     });
     const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
-    const sending = s.send(Buffer.alloc(64 * 1024 * 1024, 0x64), { timeout: 5000 });
+    const sending = s.send(Buffer.alloc(16 * 1024 * 1024, 0x64), { timeout: 5000 });
     await sleep(100);
     conn!.resetAndDestroy();
     await within(assert.rejects(sending, (e: unknown) => e instanceof NetworkError), 6000, 'send');
     await s.close();
     await p.close();
-  });
-});
-
-describe('TLS against peers that do not speak it', () => {
-  test('TLS to a plaintext server that greets first: TLSError DIAL_E_TLS', async () => {
-    const p = await rawPeer((c) => c.write('220 plain old SMTP here\r\n'));
-    await within(
-      assert.rejects(Socket.connect({ host: '127.0.0.1', port: p.port, tls: true, timeout: 3000 }), (e: unknown) => e instanceof TLSError && e.code === 'DIAL_E_TLS' && e.phase === 'tls'),
-      5000,
-      'connect',
-    );
-    await p.close();
-  });
-
-  test('TLS to a server that never answers the ClientHello: TimeoutError within the bound', async () => {
-    const p = await rawPeer((c) => c.resume());
-    const t0 = Date.now();
-    await within(assert.rejects(Socket.connect({ host: '127.0.0.1', port: p.port, tls: true, timeout: 300 }), TimeoutError), 5000, 'connect');
-    assert.ok(Date.now() - t0 < 2500);
-    await p.close();
-  });
-
-  test('TLS to a server that hangs up at once: a typed TLS error', async () => {
-    const p = await rawPeer((c) => c.end());
-    await within(assert.rejects(Socket.connect({ host: '127.0.0.1', port: p.port, tls: true, timeout: 3000 }), TLSError), 5000, 'connect');
-    await p.close();
-  });
-
-  test('startTLS when the peer answers the handshake with plaintext: TLSError, and the socket is unusable after', async () => {
-    const p = await rawPeer((c) => c.once('data', () => c.write('500 what is this\r\n')));
-    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
-    await within(assert.rejects(s.startTLS({ timeout: 3000 }), (e: unknown) => e instanceof TLSError && e.code === 'DIAL_E_TLS'), 5000, 'startTLS');
-    assert.equal(s.encrypted, false);
-    await assert.rejects(s.send('x'), DialError);
-    await assert.rejects(s.recv(), DialError);
-    await p.close();
-  });
-
-  test('startTLS with plaintext already queued: ProtocolError DIAL_E_INJECTION, socket destroyed, error sticks', async () => {
-    const p = await rawPeer((c) => c.write('220 go ahead\r\n250 injected\r\n'));
-    const s = await Socket.connect({ host: '127.0.0.1', port: p.port });
-    assert.equal((await s.recv(14, { timeout: 3000 })).toString(), '220 go ahead\r\n');
-    for (let i = 0; i < 100 && s.bufferedLength === 0; i++) await sleep(10);
-    let err: unknown;
-    await assert.rejects(s.startTLS(), (e: unknown) => ((err = e), e instanceof ProtocolError && e.code === 'DIAL_E_INJECTION'));
-    assert.equal(s.encrypted, false);
-    await assert.rejects(s.send('x'), (e: unknown) => e === err);
-    await assert.rejects(s.startTLS(), (e: unknown) => e === err, 'no second try on the same socket');
-    await p.close();
-  });
-});
-
-describe('the server side against hostile clients', () => {
-  test('a flood of connections past maxPending is shed, not queued', async () => {
-    const srv = await listen({ maxPending: 2 });
-    servers.push(srv);
-    const clients: net.Socket[] = [];
-    const closed: Array<Promise<unknown>> = [];
-    for (let i = 0; i < 6; i++) {
-      const c = net.connect({ host: '127.0.0.1', port: srv.port });
-      c.on('error', () => {});
-      c.on('data', () => {});
-      clients.push(c);
-      closed.push(new Promise((r) => c.once('close', r)));
-      await once(c, 'connect');
-    }
-    // The four past the bound are closed by the server; wait for them, bounded.
-    const settled = await within(
-      (async () => {
-        for (let i = 0; i < 100; i++) {
-          if (clients.filter((c) => c.destroyed || c.readableEnded).length >= 4) return true;
-          await sleep(20);
-        }
-        return false;
-      })(),
-      3000,
-      'shedding',
-    );
-    assert.ok(settled, 'the connections past maxPending were closed');
-    const a = await srv.accept({ timeout: 1000 });
-    const b = await srv.accept({ timeout: 1000 });
-    await assert.rejects(srv.accept({ timeout: 100 }), TimeoutError);
-    a.destroy();
-    b.destroy();
-    for (const c of clients) c.destroy();
-    await srv.close();
-  });
-
-  test('a TLS server survives a client that sends garbage instead of a ClientHello, and serves the next one', async () => {
-    const pki = makeTestPKI();
-    try {
-      const srv = await listen({ tls: { key: pki.server.key, cert: pki.server.cert } });
-      servers.push(srv);
-      const bad = net.connect({ host: '127.0.0.1', port: srv.port });
-      bad.on('error', () => {});
-      await once(bad, 'connect');
-      bad.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
-      await within(once(bad, 'close'), 3000, 'the server dropping the garbage client');
-      const accepting = srv.accept({ timeout: 3000 });
-      const good = await Socket.connect({ host: '127.0.0.1', port: srv.port, tls: { ca: pki.ca.cert, servername: 'localhost' }, timeout: 3000 });
-      const conn = await accepting;
-      await good.send('hello over tls');
-      assert.equal((await conn.recvExactly(14, { timeout: 3000 })).toString(), 'hello over tls');
-      await good.close();
-      await conn.close();
-      await srv.close();
-    } finally {
-      pki.cleanup();
-    }
-  });
-
-  test('a TLS client that does not trust the server certificate gets DIAL_E_TLS_CERT', async () => {
-    const pki = makeTestPKI();
-    try {
-      const srv = await listen({ tls: { key: pki.server.key, cert: pki.server.cert } });
-      await within(
-        assert.rejects(
-          Socket.connect({ host: '127.0.0.1', port: srv.port, tls: { ca: pki.untrustedCA.cert, servername: 'localhost' }, timeout: 3000 }),
-          (e: unknown) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT',
-        ),
-        5000,
-        'connect',
-      );
-      // Not awaited on purpose: the server side of a handshake the client abandoned stays
-      // half-open (the TLS server is made with allowHalfOpen), so Server.close() never
-      // resolves. Reported to the socket layer's owner; awaiting it here would hang the file.
-      void srv.close();
-    } finally {
-      pki.cleanup();
-    }
   });
 });
 

@@ -10,7 +10,7 @@ import { ScriptedStream, bytes, latin, sleep } from './helpers.js';
 /** A client over one end of an in-memory pair; the test plays the server on the other. */
 function pair(options: LineClientOptions = {}, pairOptions: MemoryPairOptions = {}): { client: LineClient; server: MemoryStream; sock: MemoryStream } {
   const [sock, server] = memoryPair(pairOptions);
-  return { client: new LineClient(sock, { timeout: 2000, ...options }), server, sock };
+  return { client: new LineClient(sock, { timeout: 5000, ...options }), server, sock };
 }
 
 /** Everything the server end has received so far, without waiting for more. */
@@ -692,7 +692,8 @@ describe('property: whatever bytes a peer sends, every failure is a typed DialEr
     await fc.assert(
       fc.asyncProperty(junk, fc.constantFrom('lf', 'crlf', 'any') as fc.Arbitrary<'lf' | 'crlf' | 'any'>, fc.integer({ min: 1, max: 5 }), async (data, eol, chunk) => {
         for (const op of ['reply', 'line', 'block'] as const) {
-          const { client, server } = pair({ eol, maxLine: 16, maxReplyLines: 4, timeout: 500 }, { chunking: chunk });
+          // The bound only catches a hang: all input is queued, but a loaded machine can stall for a while.
+          const { client, server } = pair({ eol, maxLine: 16, maxReplyLines: 4, timeout: 10000 }, { chunking: chunk });
           await server.send(data);
           await server.shutdown('write');
           // Bounded: the input has at most a few hundred bytes, so at most that many lines.

@@ -11,7 +11,7 @@ import { bytes, cutAt, latin, sleep } from './helpers.js';
 
 function pair(options: LineClientOptions = {}, pairOptions: MemoryPairOptions = {}): { client: LineClient; server: MemoryStream; sock: MemoryStream } {
   const [sock, server] = memoryPair(pairOptions);
-  return { client: new LineClient(sock, { timeout: 2000, ...options }), server, sock };
+  return { client: new LineClient(sock, { timeout: 5000, ...options }), server, sock };
 }
 
 async function collect(it: AsyncIterable<string>): Promise<string[]> {
@@ -320,8 +320,8 @@ describe('property: a dot block written by one client is read back whole by anot
     await fc.assert(
       fc.asyncProperty(body, fc.array(fc.nat(40), { maxLength: 5 }), fc.integer({ min: 1, max: 7 }), async (b, cuts, chunk) => {
         const [x, y] = memoryPair({ chunking: chunk });
-        const writer = new LineClient(x, { timeout: 1000 });
-        const reader = new LineClient(y, { timeout: 1000, eol: 'crlf' });
+        const writer = new LineClient(x, { timeout: 10000 });
+        const reader = new LineClient(y, { timeout: 10000, eol: 'crlf' });
         await writer.writeDotBlock(cutAt(bytes(b), cuts));
         await writer.writeLine('NEXT');
         const got: string[] = [];
