@@ -6,7 +6,8 @@ const workload: Workload = {
   title: 'growth: 1 MiB vs 1 GiB body',
   measures:
     'MB/s and peak RSS of the same client fetching 1 MiB bodies (256 of them one after another on one connection; 32 with --quick) ' +
-    'and one 1 GiB body (64 MiB with --quick): memory must not grow with the body. undici for reference.',
+    'and one 1 GiB body (64 MiB with --quick): the big body must not be slower (the 1 MiB runs pay a round trip per MiB, so ' +
+    'faster is expected) and peak RSS must not grow with the body. undici for reference.',
   needs: ['nginx'],
   metric: { unit: 'MB/s', higherIsBetter: true },
   rounds: { full: 5, quick: 2 },
@@ -24,9 +25,9 @@ const workload: Workload = {
     {
       a: 'dialtone big',
       b: 'dialtone 1 MiB',
+      note: 'a big body must not be slower (the 1 MiB runs pay a round trip per MiB, so "faster" is expected) and must not cost memory',
       targets: [
         { on: 'rate', op: '>=', value: 0.9 },
-        { on: 'rate', op: '<=', value: 1.1 },
         { on: 'rssRatio', op: '<=', value: 1.1 },
       ],
     },
