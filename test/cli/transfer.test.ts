@@ -34,7 +34,7 @@ test('--retry retries a 503 (honouring Retry-After: 0) and succeeds', async () =
   assert.equal(r.out, 'ok\n');
   assert.equal(srv.hits.get(`/flaky${id}`), 3);
   assert.equal((r.stderr.match(/Will retry/g) ?? []).length, 2);
-  assert.ok(Date.now() - t0 < 5000, 'Retry-After: 0 means no back-off wait');
+  assert.ok(Date.now() - t0 < 10_000, 'Retry-After: 0 means no back-off wait');
 });
 
 test('without --retry a 503 is returned as is', async () => {
@@ -119,7 +119,7 @@ test('--max-time bounds a transfer that never answers: exit 28', async () => {
   const t0 = Date.now();
   const r = await dial(['--max-time', '0.5', srv.url('/slow')]);
   assert.equal(r.code, 28, r.stderr);
-  assert.ok(Date.now() - t0 < 5000);
+  assert.ok(Date.now() - t0 < 10_000);
   assert.match(r.stderr, /^dial: \(28\) /);
 });
 
