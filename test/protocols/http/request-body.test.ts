@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { prepareBody, isReplayable, bodyLength, chunksOf } from '../../../src/protocols/http/request-body.js';
+import { InputError } from '../../../src/errors.js';
+
+test('prepareBody: every body form', () => {
+  assert.deepEqual(prepareBody(undefined, undefined, undefined), { body: { kind: 'none' }, contentType: undefined });
+  const s = prepareBody('hé', undefined, undefined);
+  assert.equal(s.body.kind, 'bytes');
+  assert.equal(bodyLength(s.body), 3);
+  const j = prepareBody(undefined, { a: 1 }, undefined);
+  assert.equal(j.contentType, 'application/json');
+  assert.equal(Buffer.from((j.body as { data: Uint8Array }).data).toString(), '{"a":1}');
+  const f = prepareBody(new URLSearchParams({ q: 'a b' }), undefined, undefined);
+  assert.match(f.contentType!, /x-www-form-urlencoded/);
+  const ab = prepareBody(new Uint8Array([1, 2]).buffer, undefined, undefined);
+  assert.equal(bodyLength(ab.body), 2);
+  const st = prepareBody([Buffer.from('x')], undefined, 7);
+  assert.deepEqual([st.body.kind, bodyLength(st.body), isReplayable(st.body)], ['stream', 7, false]);
+  assert.equal(isReplayable(s.body), true);
+});
+
+test('prepareBody: refusals', () => {
+  assert.throws(() => prepareBody('a', 1, undefined), InputError);
+  assert.throws(() => prepareBody(undefined, () => 1, undefined), InputError);
+  assert.throws(() => prepareBody(42 as never, undefined, undefined), InputError);
+});
+
+test('chunksOf: strings become bytes, anything else is an InputError', async () => {
+  const out: Uint8Array[] = [];
+  for await (const c of chunksOf(['a', Buffer.from('b')] as never)) out.push(c);
+  assert.equal(Buffer.concat(out).toString(), 'ab');
+  await assert.rejects(async () => {
+    for await (const _ of chunksOf([1] as never)) void _;
+  }, InputError);
+});
