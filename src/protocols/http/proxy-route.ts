@@ -1,4 +1,3 @@
-import { InputError } from '../../errors.js';
 import type { Origin } from './agent.js';
 import { basicCredentials, urlCredentials } from './auth/basic.js';
 import { bareHost, parseProxyUrl, proxyForUrl, proxyPort } from './proxy/env.js';
@@ -20,7 +19,7 @@ const DIRECT: ProxyRoute = { proxy: undefined, poolOrigin: undefined, absoluteFo
  * Picks the route for `url`: `proxy: null` means direct; a string is the
  * proxy; undefined consults the environment (curl's rules, NO_PROXY
  * included). A Unix socket is always direct. Plain http through an http(s)
- * proxy is forwarded (absolute-form); https and SOCKS are tunnelled, so the
+ * proxy is forwarded (absolute-form); https and SOCKS (4, 4a, 5, 5h) are tunnelled, so the
  * target's certificate is verified end to end.
  */
 export function resolveProxy(url: URL, options: { proxy?: string | null | undefined; noProxy?: string | undefined; unixSocket?: string | undefined }): ProxyRoute {
@@ -29,8 +28,6 @@ export function resolveProxy(url: URL, options: { proxy?: string | null | undefi
   if (text === undefined || text === '') return DIRECT;
   const proxy = parseProxyUrl(text);
   const scheme = proxy.protocol.slice(0, -1).toLowerCase();
-  if (scheme === 'socks4' || scheme === 'socks4a')
-    throw new InputError(`${scheme} proxies are not supported; use socks5:// or socks5h://`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'http', phase: 'connect' });
   if ((scheme === 'http' || scheme === 'https') && url.protocol === 'http:') {
     const headers: Array<[string, string]> = [];
     const creds = urlCredentials(proxy);
