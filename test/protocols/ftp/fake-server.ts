@@ -5,6 +5,7 @@
  * recorded in `commands`, so a test can prove what was (not) sent.
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { once } from 'node:events';
 
 export interface Session {
@@ -38,6 +39,10 @@ export interface FakeFtpOptions {
   noEpsv?: boolean;
   /** Listen address for control and passive data (default 127.0.0.1). */
   host?: string;
+  /** Implicit FTPS: the control port speaks TLS from the first byte with these settings. */
+  tls?: tls.TlsOptions;
+  /** Passive data connections speak TLS too (PROT P); false leaves them plain (a broken server). */
+  dataTls?: boolean;
 }
 
 function norm(p: string): string {
@@ -57,6 +62,8 @@ export class FakeFtpServer {
   readonly #srv: net.Server;
   readonly #conns = new Set<net.Socket>();
   readonly opts: FakeFtpOptions;
+  /** One ticket key for control and data servers, so TLS sessions resume across them (as one SSL_CTX would). */
+  readonly #ticketKeys = Buffer.from(Array.from({ length: 48 }, (_, i) => (i * 7 + 3) & 255));
   port = 0;
   /** Connections accepted so far. */
   connections = 0;
@@ -65,7 +72,9 @@ export class FakeFtpServer {
     this.opts = opts;
     for (const [p, c] of Object.entries(opts.files ?? {})) this.addFile(p, c);
     for (const d of opts.dirs ?? []) this.addDir(d);
-    this.#srv = net.createServer({ allowHalfOpen: false }, (c) => this.#session(c));
+    this.#srv = opts.tls
+      ? tls.createServer({ ...opts.tls, ticketKeys: this.#ticketKeys, allowHalfOpen: false }, (c) => this.#session(c))
+      : net.createServer({ allowHalfOpen: false }, (c) => this.#session(c));
   }
 
   static async start(opts: FakeFtpOptions = {}): Promise<FakeFtpServer> {
@@ -135,12 +144,14 @@ export class FakeFtpServer {
     };
     const openPasv = async () => {
       pasv?.close();
-      const srv = net.createServer();
+      const srv = this.opts.tls && this.opts.dataTls !== false ? tls.createServer({ ...this.opts.tls, ticketKeys: this.#ticketKeys }) : net.createServer();
       this.#srvTrack(srv);
       srv.listen(0, this.opts.host ?? '127.0.0.1');
       await once(srv, 'listening');
       pasv = srv;
-      pending = new Promise((resolve) => srv.once('connection', (d: net.Socket) => (this.#conns.add(d), d.on('error', () => {}), resolve(d))));
+      const event = srv instanceof tls.Server ? 'secureConnection' : 'connection';
+      // resume(): a socket nobody reads never notices the peer's close, so a transfer handler waiting for 'close' would hang.
+      pending = new Promise((resolve) => srv.once(event, (d: net.Socket) => (this.#conns.add(d), d.on('error', () => {}), d.resume(), resolve(d))));
       pending.catch(() => {});
       return (srv.address() as net.AddressInfo).port;
     };
@@ -300,6 +311,10 @@ export class FakeFtpServer {
           this.addFile(abs(arg), f);
           return s.reply(250, 'Renamed.');
         }
+        case 'PBSZ':
+          return s.reply(200, 'PBSZ=0');
+        case 'PROT':
+          return s.reply(200, `PROT ${arg} ok`);
         case 'SITE':
           return s.reply(200, `SITE ${arg} ok`);
         case 'NOOP':

@@ -1,0 +1,61 @@
+/**
+ * FTPS against an in-process implicit-TLS server: PBSZ/PROT P, data over TLS
+ * with the control session resumed, and a data channel whose TLS fails — a
+ * typed error, and the control connection still usable.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FtpClient } from '../../../src/protocols/ftp/index.js';
+import { TLSError } from '../../../src/errors.js';
+import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
+import { FakeFtpServer } from './fake-server.js';
+
+let pki: TestPKI;
+let good: FakeFtpServer;
+let broken: FakeFtpServer;
+const DATA = Buffer.alloc(200_000, 9);
+
+before(async () => {
+  pki = makeTestPKI();
+  const tls = { cert: pki.server.cert, key: pki.server.key };
+  good = await FakeFtpServer.start({ tls, files: { '/f': DATA } });
+  broken = await FakeFtpServer.start({ tls, dataTls: false, files: { '/f': DATA } });
+});
+after(async () => {
+  await good?.close();
+  await broken?.close();
+  pki?.cleanup();
+});
+
+test('implicit FTPS: PBSZ 0 and PROT P, data over TLS resuming the control session', async () => {
+  const notes: string[] = [];
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: good.port, secure: 'implicit', tls: { ca: pki.ca.cert }, timeout: 5000, trace: (e) => e.kind === '*' && notes.push(e.text) });
+  assert.ok(c.encrypted && c.dataProtected);
+  assert.ok(good.commands.includes('PBSZ 0') && good.commands.includes('PROT P'));
+  let n = 0;
+  for await (const chunk of await c.retrieve('/f')) n += chunk.length;
+  assert.equal(n, DATA.length);
+  await c.store('/g', [Buffer.from('secret upload')]);
+  assert.equal(good.files.get('/g')?.toString(), 'secret upload');
+  assert.ok(notes.some((t) => /resumed the control session/.test(t)), notes.join('\n'));
+  await c.quit();
+});
+
+test('the data channel does not speak TLS → TLSError, and the control connection stays usable', async () => {
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: broken.port, secure: 'implicit', tls: { ca: pki.ca.cert }, timeout: 2000 });
+  const dl = await c.retrieve('/f');
+  await assert.rejects(
+    (async () => {
+      for await (const _ of dl);
+    })(),
+    TLSError,
+  );
+  assert.equal((await c.noop()).code, 200);
+  await c.quit();
+});
+
+test('an untrusted certificate on the control connection: DIAL_E_TLS_CERT before any command', async () => {
+  const before = good.commands.length;
+  await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: good.port, secure: 'implicit', tls: { ca: pki.untrustedCA.cert }, timeout: 2000 }), { code: 'DIAL_E_TLS_CERT' });
+  assert.equal(good.commands.length, before);
+});
