@@ -11,80 +11,20 @@ import type * as tls from 'node:tls';
 import { DialError, InputError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
 import { LineClient } from '../../line/client.js';
 import type { Expect, Reply } from '../../line/replies.js';
-import type { LookupFunction } from '../../socket/connect.js';
 import { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
 import { throwIfAborted } from '../../util/guard.js';
 import type { FileEntry } from './core/entry.js';
 import { parseFeatures, parsePwd, parseSizeReply } from './core/features.js';
-import { parseListing, type ParseListingOptions } from './core/listing.js';
+import { parseListing } from './core/listing.js';
 import { isSelfOrParent, parseMlsdLine } from './core/mlsd.js';
 import { checkArg, checkPath } from './core/path.js';
 import { formatFtpTime, parseFtpTime } from './core/time.js';
+import { DEFAULT_TIMEOUT, type FtpConnectOptions, type FtpSecurity, type RetrieveOptions, type StoreOptions } from './options.js';
 import { startDownload, upload, type Download, type TransferHost, type TransferOptions, type TransferSettings } from './transfer.js';
 
-/** How the connection is protected. */
-export type FtpSecurity = false | 'explicit' | 'implicit';
-
-/** Options for {@link FtpClient.connect}. */
-export interface FtpConnectOptions {
-  host: string;
-  /** Default 21, or 990 for implicit FTPS. */
-  port?: number | undefined;
-  /** Default `anonymous`. */
-  user?: string | undefined;
-  /** Default `anonymous@` for the anonymous user, else empty. */
-  password?: string | undefined;
-  /** Sent when the server asks for an account (332). */
-  account?: string | undefined;
-  /** false (plain), 'explicit' (AUTH TLS on the control port) or 'implicit' (TLS from the first byte). */
-  secure?: FtpSecurity | undefined;
-  /** TLS settings; verification is on unless `rejectUnauthorized: false`. */
-  tls?: TLSOptions | undefined;
-  /** Bound on connecting and on each command's reply, ms (default 30000). */
-  timeout?: number | undefined;
-  /** Bound on each silence of a data connection, ms (default: `timeout`). */
-  dataTimeout?: number | undefined;
-  /** Aborts connecting and login. */
-  signal?: AbortSignal | undefined;
-  trace?: Tracer | undefined;
-  lookup?: LookupFunction | undefined;
-  /** Let the server connect to us (PORT/EPRT) instead of passive mode. */
-  activeMode?: boolean | undefined;
-  /**
-   * Connect data channels to the control connection's host, ignoring the
-   * address in a PASV reply (default true: that address can point anywhere,
-   * curl's --ftp-skip-pasv-ip).
-   */
-  pasvUseControlHost?: boolean | undefined;
-  /**
-   * With pasvUseControlHost false: follow a PASV address that differs from
-   * the control host (FXP-style setups). Default false: such a reply is a
-   * ProtocolError, since it can aim our connection at a third party.
-   */
-  allowForeignDataHost?: boolean | undefined;
-  /** Try EPSV before PASV (default true). */
-  epsv?: boolean | undefined;
-  /** Options for parsing LIST output (the clock for year-less dates…). */
-  listing?: ParseListingOptions | undefined;
-  /** Bound on a directory listing's size, bytes (default 64 MiB). */
-  maxListingBytes?: number | undefined;
-}
-
-/** Options of a download. */
-export interface RetrieveOptions extends TransferOptions {
-  /** Resume from this byte (REST). */
-  offset?: number | undefined;
-}
-
-/** Options of an upload. */
-export interface StoreOptions extends TransferOptions {
-  /** Resume the remote file from this byte (REST, then STOR). */
-  offset?: number | undefined;
-}
-
-const DEFAULT_TIMEOUT = 30_000;
+export type { FtpConnectOptions, FtpSecurity, RetrieveOptions, StoreOptions } from './options.js';
 
 /** An FTP or FTPS session. Create it with {@link FtpClient.connect}. */
 export class FtpClient {
