@@ -335,3 +335,15 @@ test('-T - uploads stdin; -d @- posts stdin', async () => {
   const post = echo(await dial(['-d', '@-', srv.url('/echo')], { input: 'a=1\nb=2\n' }));
   assert.equal(post.body, 'a=1b=2');
 });
+
+test('-w %{size_upload} counts the request body', async () => {
+  const r = await dial(['-s', '-o', '/dev/null', '-d', 'x=12345', '-w', '%{size_upload} %{method}', srv.url('/echo')]);
+  assert.equal(r.out, '7 POST');
+});
+
+test('-Z -v labels each transfer\'s trace lines', async () => {
+  const r = await dial(['-Z', '-v', '-o', '/dev/null', srv.url('/hello'), '-o', '/dev/null', srv.url('/hello')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^\[1\] > GET \/hello/m);
+  assert.match(r.stderr, /^\[2\] > GET \/hello/m);
+});
