@@ -54,6 +54,8 @@ export interface AgentOptions {
   limits?: Partial<HttpLimits> | undefined;
   /** Opens connections (default: {@link defaultConnect}). */
   connect?: ConnectFactory | undefined;
+  /** Offer the last TLS session of an origin's pool when opening another connection to it (default true). */
+  tlsSessionReuse?: boolean | undefined;
 }
 
 const ids = new WeakMap<object, number>();
@@ -95,7 +97,8 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
     trace({ kind: '*', text: 'path' in r ? `Connected to ${where}` : `Connected to ${origin.hostname} (${r.address}) port ${r.port}`, protocol: 'http' });
     if (s.encrypted) {
       const cert = s.peerCertificate;
-      trace({ kind: '*', text: `TLS established${s.alpnProtocol ? `, ALPN ${s.alpnProtocol}` : ''}${cert?.subject?.CN ? `, server certificate CN=${cert.subject.CN}` : ''}`, protocol: 'tls' });
+      const resumed = (s.raw as { isSessionReused?: () => boolean }).isSessionReused?.() === true;
+      trace({ kind: '*', text: `TLS established${resumed ? ' (session resumed)' : ''}${s.alpnProtocol ? `, ALPN ${s.alpnProtocol}` : ''}${cert?.subject?.CN ? `, server certificate CN=${cert.subject.CN}` : ''}`, protocol: 'tls' });
     }
   }
   return s;
@@ -122,8 +125,19 @@ export class Agent {
     if (p && !p.closed) return p;
     const connect = this.#o.connect ?? defaultConnect;
     const label = settings.unixSocket ? `${settings.unixSocket}` : `${origin.hostname.includes(':') ? `[${origin.hostname}]` : origin.hostname}:${origin.port}`;
+    // TLS session resumption across the pool's connections: each new one offers
+    // the session of the last one opened (read late, since TLS 1.3 tickets
+    // arrive after the handshake), saving a full handshake.
+    let last: ByteStream | undefined;
+    const resumable = origin.protocol === 'https:' && !settings.proxy && this.#o.tlsSessionReuse !== false;
     p = new Pool({
-      connect: (co) => connect(origin, { ...settings, ...co }),
+      connect: async (co) => {
+        const session = resumable ? (last as { tlsSession?: Buffer } | undefined)?.tlsSession : undefined;
+        const tls = session ? { ...settings.tls, session } : settings.tls;
+        const s = await connect(origin, { ...settings, tls, ...co });
+        if (resumable) last = s;
+        return s;
+      },
       connections: this.#o.connections,
       pipelining: this.#o.pipelining,
       idleTimeout: this.#o.idleTimeout,

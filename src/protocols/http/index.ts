@@ -16,3 +16,6 @@ export { ResponseParser, DEFAULT_LIMITS, type HttpLimits, type ResponseEvent } f
 export { isRedirect, planRedirect, type RedirectPolicy, type RedirectPlan, type RedirectRequest } from './redirects.js';
 export type { BodyInit } from './request-body.js';
 export { HTTPConnection, HTTPResponse, type HTTPConnectionOptions } from './lowlevel.js';
+export { decodeBody, parseContentEncoding, ACCEPT_ENCODING, DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode.js';
+export { openProxyTunnel, connectTunnel, socks5Connect, proxyForUrl, parseProxyUrl, matchesNoProxy, type ProxyTunnelOptions, type TunnelOptions } from './proxy/index.js';
+export { basicCredentials, DigestAuth, parseChallenges } from './auth/index.js';

@@ -54,6 +54,19 @@ describe('https', () => {
     await assert.rejects(request(`https://localhost:${tlsSrv.port}/`, { agent }), TLSError);
   });
 
+  test('a second connection to the origin resumes the TLS session of the first', async () => {
+    const a = new Agent();
+    const events: TraceEvent[] = [];
+    const trace = (e: TraceEvent) => events.push(e);
+    await (await request(`https://localhost:${tlsSrv.port}/1`, { agent: a, tls: { ca: pki.ca.cert }, trace })).text();
+    await new Promise((r) => setTimeout(r, 50));
+    // Two at once: the second needs a new connection.
+    const both = await Promise.all([1, 2].map(() => request(`https://localhost:${tlsSrv.port}/2`, { agent: a, tls: { ca: pki.ca.cert }, trace })));
+    for (const r of both) await r.text();
+    assert.ok(events.some((e) => /TLS established \(session resumed\)/.test(e.text)), events.map((e) => e.text).join('\n'));
+    a.destroy();
+  });
+
   test('by IP address: 127.0.0.1 is in the certificate', async () => {
     const res = await request(`https://127.0.0.1:${tlsSrv.port}/ip`, { agent, tls: { ca: pki.ca.cert } });
     assert.equal(await res.text(), 'secure /ip');
