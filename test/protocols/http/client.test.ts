@@ -8,6 +8,7 @@ import { request, Agent, HeaderList } from '../../../src/protocols/http/index.js
 import { ConnectError, InputError, LimitError, TimeoutError, AbortError, DialError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
 import { keepAlive, serve, until } from './server.js';
+import { blackhole } from '../../helpers/blackhole.js';
 
 const agents: Agent[] = [];
 function agent(): Agent {
@@ -358,6 +359,17 @@ describe('request(): errors name their phase', () => {
       assert.match(e.message, /::1/);
       return true;
     });
+  });
+
+  test('connectTimeout against a black hole: TimeoutError in phase connect', async () => {
+    const hole = await blackhole();
+    try {
+      const t0 = Date.now();
+      await assert.rejects(request(`http://${hole.host}:${hole.port}/`, { agent: agent(), connectTimeout: 200 }), (e: DialError) => e instanceof TimeoutError && e.phase === 'connect');
+      assert.ok(Date.now() - t0 < 2000);
+    } finally {
+      hole.close();
+    }
   });
 
   test('resolve failure: phase resolve', async () => {
