@@ -23,6 +23,8 @@ export class Server implements AsyncIterable<Socket> {
   readonly #pending: Socket[] = [];
   readonly #waiters: Array<(s: Socket | undefined) => void> = [];
   readonly #maxPending: number;
+  /** TLS connections still in their handshake: not ours to hand out yet, but ours to end on close. */
+  readonly #handshaking = new Set<net.Socket>();
   #closed = false;
   readonly address: SocketAddress;
 
@@ -44,6 +46,19 @@ export class Server implements AsyncIterable<Socket> {
     });
     // A client that fails its TLS handshake is that client's problem, not the server's.
     srv.on('tlsClientError', (_err: Error, s: net.Socket) => s.destroy());
+    if (options.tls) {
+      // With allowHalfOpen, a client that gives up mid-handshake (say, on an
+      // untrusted certificate) leaves its connection open for ever and no
+      // tlsClientError fires: track them so close() can end them.
+      srv.on('connection', (raw: net.Socket) => {
+        this.#handshaking.add(raw);
+        raw.once('close', () => this.#handshaking.delete(raw));
+      });
+      srv.on('secureConnection', (t: tls.TLSSocket) => {
+        const under = (t as unknown as { _parent?: net.Socket })._parent;
+        if (under) this.#handshaking.delete(under);
+      });
+    }
   }
 
   /** Starts listening; resolves once the address is bound. */
@@ -104,6 +119,8 @@ export class Server implements AsyncIterable<Socket> {
     this.#closed = true;
     for (const w of this.#waiters.splice(0)) w(undefined);
     for (const s of this.#pending.splice(0)) s.destroy();
+    for (const raw of this.#handshaking) raw.destroy();
+    this.#handshaking.clear();
     await new Promise<void>((resolve) => this.#srv.close(() => resolve()));
   }
 }

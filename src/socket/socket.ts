@@ -157,24 +157,28 @@ export class Socket implements ByteStream {
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, n);
   }
 
-  /** Sends all of `data`; resolves when the transport has taken it, waiting out back-pressure. */
+  /**
+   * Sends all of `data`; resolves once the kernel has taken it (so the caller
+   * may reuse its buffer at once), waiting out back-pressure on the way.
+   */
   async send(data: Uint8Array | string, options: WaitOptions = {}): Promise<void> {
     if (this.#error) throw this.#error;
     if (this.#closed || this.#writeShut) throw this.#closedError();
     const sock = this.#sock;
-    if (sock.write(data)) return;
-    const drained = new Promise<void>((resolve, reject) => {
-      const settle = () => {
-        sock.removeListener('drain', settle);
-        sock.removeListener('close', settle);
-        if (this.#error) reject(this.#error);
-        else if (sock.destroyed) reject(this.#closedError());
-        else resolve();
-      };
-      sock.on('drain', settle);
-      sock.on('close', settle);
+    // Node queues a Buffer by reference: resolving before the write callback
+    // would let a caller overwrite bytes that are not on the wire yet.
+    const written = new Promise<void>((resolve, reject) => {
+      sock.write(data, (err) => {
+        if (err) return reject(this.#error ?? toDialError(err, `send to ${this.#label} failed`));
+        if (!sock.destroyed) return resolve();
+        // Node also reports success for a write cut short by destroy (a
+        // reset): wait for the close, by which time any error is known.
+        const settle = () => (this.#error ? reject(this.#error) : resolve());
+        if (sock.closed) settle();
+        else sock.once('close', settle);
+      });
     });
-    await guard(drained, { signal: options.signal, timeout: options.timeout ?? this.#timeout }, `send to ${this.#label}`);
+    await guard(written, { signal: options.signal, timeout: options.timeout ?? this.#timeout }, `send to ${this.#label}`);
   }
 
   /**
@@ -244,6 +248,9 @@ export class Socket implements ByteStream {
         code: 'DIAL_E_INJECTION',
         phase: 'tls',
       });
+      // The refused bytes must never be handed out by a later recv.
+      this.#queue = [];
+      this.#queued = 0;
       this.destroy(err);
       throw err;
     }
