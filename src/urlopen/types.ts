@@ -55,6 +55,8 @@ export interface OpenOptions {
   compressed?: boolean | undefined;
   /** ftp: list names only (NLST; curl --list-only). */
   listOnly?: boolean | undefined;
+  /** ftp: TLS on an ftp:// URL — 'explicit' is AUTH TLS (curl --ssl-reqd); ftps:// is always implicit. */
+  ftpSecure?: false | 'explicit' | 'implicit' | undefined;
   /** ftp: use active mode (PORT/EPRT) instead of passive. */
   activeMode?: boolean | undefined;
   /** Biggest body accepted, bytes; past it a LimitError. */
