@@ -333,8 +333,11 @@ describe('hostile callers: injection refused before any byte', () => {
     test(what, async () => {
       await start();
       const before = srv.accepted;
-      await assert.rejects(request(`${srv.url}/ok`, { agent, ...opts }), InputError);
+      // A fresh agent: a late check would have to open a connection, and the count would show it.
+      const fresh = new Agent();
+      await assert.rejects(request(`${srv.url}/ok`, { agent: fresh, ...opts }), InputError);
       assert.equal(srv.accepted, before);
+      fresh.destroy();
     });
   }
 

@@ -7,9 +7,8 @@ import { basicCredentials, urlCredentials } from './auth/basic.js';
 import { DigestAuth, parseChallenges } from './auth/digest.js';
 import { ACCEPT_ENCODING } from './decode.js';
 import { codingsToUndo, decodedBody } from './decoding.js';
-import { withPhase, type Exchange, type ExchangeResponse, type HttpProgress } from './connection.js';
+import { serializeExchangeHead, withPhase, type Exchange, type ExchangeResponse, type HttpProgress } from './connection.js';
 import { HeaderList, type HeadersInit } from './core/headers.js';
-import { checkRequestLine } from './core/request.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { isReplayable, prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
 import { HttpResponse } from './response.js';
@@ -196,8 +195,8 @@ async function send(
     onUploadProgress: options.onUploadProgress,
     onDownloadProgress: options.onDownloadProgress,
   };
-  // Refuse an unsafe method or target before a connection is even opened.
-  checkRequestLine(x.method, x.target);
+  // Serialise now: an unsafe method, target or header is refused before a connection is even chosen.
+  x.head = serializeExchangeHead(x);
   const r = await pool.request(x, { connectTimeout: options.connectTimeout });
   const codings = codingsToUndo(r, cur.method, options.decompress === true);
   return codings.length > 0 ? { ...r, body: decodedBody(r.body, codings) } : r;

@@ -23,6 +23,8 @@ export interface Exchange {
   host: string;
   headers: HeaderList;
   body: PreparedBody;
+  /** The head already serialised (by {@link serializeExchangeHead}), so input errors surface before a connection is chosen. */
+  head?: Buffer | undefined;
   /** Send the head, then wait for 100 Continue (or `continueTimeout`) before the body. */
   expectContinue?: boolean | undefined;
   /** How long to wait for 100 Continue before sending the body anyway (default 1000 ms). */
@@ -165,6 +167,11 @@ export class HttpConnection {
   /** Gives a reserved slot back unused. */
   unreserve(): void {
     if (this.#reserved > 0) this.#reserved--;
+    this.#released();
+  }
+
+  /** A slot was given back without a request: an idle connection must go back to its pool. */
+  #released(): void {
     if (this.#queue.length + this.#reserved === 0 && this.reusable) this.#opts.onFree?.(this);
   }
 
@@ -175,15 +182,23 @@ export class HttpConnection {
    */
   request(x: Exchange): Promise<ExchangeResponse> {
     if (this.#reserved > 0) this.#reserved--;
-    const framing = framingOf(x.body);
-    const head = serializeHead(x.method, x.target, x.host, x.headers, framing);
+    let head: Buffer;
+    try {
+      head = x.head ?? serializeExchangeHead(x);
+    } catch (err) {
+      this.#released();
+      throw err;
+    }
     if (this.#state !== 'open') {
       const err = this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' });
       const e = new NetworkError('DIAL_E_CLOSED', err.message, { protocol: 'http', phase: 'send', cause: err });
       if (this.#completed > 0) retryable.add(e);
       return Promise.reject(e);
     }
-    if (x.signal?.aborted) return Promise.reject(new AbortError('request aborted', { cause: x.signal.reason, protocol: 'http', phase: 'send' }));
+    if (x.signal?.aborted) {
+      this.#released();
+      return Promise.reject(new AbortError('request aborted', { cause: x.signal.reason, protocol: 'http', phase: 'send' }));
+    }
     return new Promise<ExchangeResponse>((resolve, reject) => {
       const entry: Entry = {
         x,
@@ -570,6 +585,11 @@ export class HttpConnection {
     if (on) raw.ref?.();
     else raw.unref?.();
   }
+}
+
+/** The request head for `x`; throws InputError for an unsafe method, target or header. */
+export function serializeExchangeHead(x: Exchange): Buffer {
+  return serializeHead(x.method, x.target, x.host, x.headers, framingOf(x.body));
 }
 
 function framingOf(body: PreparedBody): RequestFraming {
