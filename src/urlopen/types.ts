@@ -63,6 +63,9 @@ export interface OpenOptions {
   maxBodySize?: number | undefined;
   /** file: list a directory instead of refusing it. */
   listDirectories?: boolean | undefined;
+  /** smtp (when its client lands): the envelope sender and recipients (curl --mail-from/--mail-rcpt). */
+  mailFrom?: string | undefined;
+  mailRcpt?: string[] | undefined;
   /** Sees every step of the conversation (`dial -v`). */
   trace?: Tracer | undefined;
   /** Called as bytes move. */
