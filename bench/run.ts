@@ -130,7 +130,8 @@ async function main(): Promise<number> {
         console.error(`bench: vsftpd did not start: ${vsftpdError}`);
       }
     }
-    const dialBin = join(repo, 'bin', 'dial.js');
+    // DIALTONE_BENCH_DIAL: another launcher (e.g. one importing a snapshot compiled elsewhere).
+    const dialBin = process.env['DIALTONE_BENCH_DIAL'] ?? join(repo, 'bin', 'dial.js');
     const ctx: BenchContext = {
       quick,
       repo,
