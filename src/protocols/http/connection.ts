@@ -1,4 +1,6 @@
 import { AbortError, DialError, InputError, LimitError, NetworkError, ProtocolError, TimeoutError, toDialError } from '../../errors.js';
+import type * as net from 'node:net';
+import { Socket } from '../../socket/socket.js';
 import type { ByteStream } from '../../socket/types.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
 import { BodyStream } from './body-stream.js';
@@ -70,6 +72,11 @@ export interface ConnectionOptions {
   onClose?: ((c: HttpConnection) => void) | undefined;
   /** For messages: `host:port`. */
   label?: string | undefined;
+  /**
+   * Over a dialtone Socket, take its node:net 'data' events straight into the
+   * parser instead of a recv() loop (default true): no promise per chunk.
+   */
+  rawRead?: boolean | undefined;
 }
 
 /** Errors after which the request may be sent again on a fresh connection: nothing of its response arrived. */
@@ -130,6 +137,7 @@ export class HttpConnection {
   #resumeReading: (() => void) | undefined;
   #reserved = 0;
   #error: DialError | undefined;
+  #raw: net.Socket | undefined;
 
   constructor(stream: ByteStream, options: ConnectionOptions = {}) {
     this.stream = stream;
@@ -137,7 +145,8 @@ export class HttpConnection {
     this.#label = options.label ?? 'server';
     this.#parser = new ResponseParser(options.limits);
     this.#setRef(false);
-    void this.#readLoop();
+    if (stream instanceof Socket && stream.bufferedLength === 0 && options.rawRead !== false) this.#readRaw(stream);
+    else void this.#readLoop();
   }
 
   /** Requests sent (or reserved) whose responses have not ended. */
@@ -334,6 +343,32 @@ export class HttpConnection {
 
   // ---- receiving -----------------------------------------------------------
 
+  /**
+   * The fast path: the Socket's own queue is bypassed and every Buffer node:net
+   * reads goes to the parser as it is. Back-pressure is `raw.pause()`.
+   */
+  #readRaw(sock: Socket): void {
+    const raw = sock.raw;
+    this.#raw = raw;
+    raw.removeAllListeners('data');
+    raw.on('data', (chunk: Buffer) => {
+      if (this.#state === 'closed') return;
+      this.#onBytes(chunk);
+      if (this.#paused && (this.#state as string) !== 'closed') raw.pause();
+    });
+    const ended = () => {
+      if (this.#state !== 'closed') this.#onEof();
+    };
+    raw.on('end', ended);
+    raw.on('close', ended);
+    raw.on('error', (err: Error) => {
+      if (this.#state === 'closed') return;
+      const front = this.#queue[0];
+      this.#fail(withPhase(toDialError(err, `connection to ${this.#label} failed`), front ? phaseOf(front) : 'headers'));
+    });
+    raw.resume();
+  }
+
   async #readLoop(): Promise<void> {
     if (this.#reading) return;
     this.#reading = true;
@@ -501,6 +536,7 @@ export class HttpConnection {
   #resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
+    if (this.#raw && this.#state !== 'closed') this.#raw.resume();
     const r = this.#resumeReading;
     this.#resumeReading = undefined;
     r?.();

@@ -298,6 +298,29 @@ describe('request(): basics', () => {
   });
 });
 
+describe('request(): back-pressure on a real socket', () => {
+  test('an unread body stops the server writing; reading resumes it', async () => {
+    const TOTAL = 64 * 1024 * 1024;
+    let written = 0;
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write(`HTTP/1.1 200 OK\r\nContent-Length: ${TOTAL}\r\n\r\n`);
+      const piece = Buffer.alloc(256 * 1024, 7);
+      while (written < TOTAL && !c.ended) {
+        if (!c.socket.write(piece)) await new Promise((r) => c.socket.once('drain', r));
+        written += piece.length;
+      }
+    });
+    const res = await request(srv.url, { agent: agent() });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(written < TOTAL / 2, `the server wrote ${written} bytes into an unread body`);
+    let n = 0;
+    for await (const chunk of res.body) n += chunk.length;
+    assert.equal(n, TOTAL);
+    await srv.close();
+  });
+});
+
 describe('request(): tracing', () => {
   test('* connect, > request lines, < response lines; Authorization masked', async () => {
     const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, 'x', { 'X-Y': 'z' })));
