@@ -20,6 +20,15 @@ export interface ChunkedOutput {
  */
 export type ChunkedState = 'size' | 'data' | 'data-crlf' | 'trailers' | 'done';
 
+/** Every move the chunked decoder can make, as data: state → the states it may go to next. */
+export const CHUNKED_TRANSITIONS = {
+  size: ['data', 'trailers'],
+  data: ['data-crlf'],
+  'data-crlf': ['size'],
+  trailers: ['done'],
+  done: [],
+} as const satisfies Record<ChunkedState, readonly ChunkedState[]>;
+
 /** Bounds the chunked decoder applies. */
 export interface ChunkedLimits {
   /** Longest chunk-size line, extensions included. */
@@ -68,9 +77,9 @@ export class ChunkedDecoder {
           pos = next;
           this.#left = parseChunkSize(this.#lines.line);
           if (this.#left === 0) {
-            this.state = 'trailers';
+            this.#to('trailers');
             this.#lines.setLimit(Math.max(0, this.#trailers.remaining - 2), 'trailers', this.#limits.maxTrailerBytes);
-          } else this.state = 'data';
+          } else this.#to('data');
           break;
         }
         case 'data': {
@@ -78,14 +87,14 @@ export class ChunkedDecoder {
           data.push(buf.subarray(pos, pos + n));
           pos += n;
           this.#left -= n;
-          if (this.#left === 0) this.state = 'data-crlf';
+          if (this.#left === 0) this.#to('data-crlf');
           break;
         }
         case 'data-crlf': {
           // CRLF, or a bare LF; a CR must be followed by LF, even when a read splits the two.
           const c = buf[pos++];
           if (c === 10) {
-            this.state = 'size';
+            this.#to('size');
             this.#cr = false;
           } else if (c === 13 && !this.#cr) this.#cr = true;
           else throw new ProtocolError('chunk data not followed by CRLF', { protocol: 'http', phase: 'body' });
@@ -96,7 +105,7 @@ export class ChunkedDecoder {
           if (next === -1) return { data, end: -1, trailers: undefined };
           pos = next;
           if (this.#lines.line.length === 0) {
-            this.state = 'done';
+            this.#to('done');
             return { data, end: pos, trailers: this.#trailers.take() };
           }
           this.#trailers.add(this.#lines.line);
@@ -108,6 +117,12 @@ export class ChunkedDecoder {
       }
     }
     return { data, end: -1, trailers: undefined };
+  }
+
+  #to(next: ChunkedState): void {
+    const allowed: readonly ChunkedState[] = CHUNKED_TRANSITIONS[this.state];
+    if (!allowed.includes(next)) throw new ProtocolError(`chunked decoder can't go from ${this.state} to ${next}`, { protocol: 'http', phase: 'body' });
+    this.state = next;
   }
 }
 

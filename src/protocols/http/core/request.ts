@@ -16,7 +16,7 @@ const NOT_LATIN1 = /[^\0-\xff]/;
 export function checkRequestLine(method: string, target: string): void {
   if (!isToken(method)) throw new InputError(`invalid HTTP method ${JSON.stringify(method)}`, { protocol: 'http', phase: 'send' });
   if (target.length === 0 || BAD_TARGET.test(target))
-    throw new InputError(`invalid request target ${JSON.stringify(target.slice(0, 100))}: spaces and control characters must be percent-encoded`, {
+    throw new InputError(`invalid request target ${JSON.stringify(target.slice(0, 100))}: spaces, control characters and non-ASCII must be percent-encoded`, {
       protocol: 'http',
       phase: 'send',
     });

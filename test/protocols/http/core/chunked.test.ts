@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { LimitError, ProtocolError } from '../../../../src/errors.js';
-import { ChunkedDecoder, parseChunkSize, type ChunkedState } from '../../../../src/protocols/http/core/chunked.js';
+import { CHUNKED_TRANSITIONS, ChunkedDecoder, parseChunkSize, type ChunkedState } from '../../../../src/protocols/http/core/chunked.js';
 
 const LIMITS = { maxChunkLine: 64, maxTrailerBytes: 128, maxHeaders: 8 };
 
@@ -97,6 +97,37 @@ describe('ChunkedDecoder: (bytes → body) table', () => {
 });
 
 describe('ChunkedDecoder: states', () => {
+  // One message per edge of the table, fed a byte at a time so every state is observed.
+  const EDGE_WIRES: Record<string, string> = {
+    'size→data': '1\r\nx\r\n0\r\n\r\n',
+    'size→trailers': '0\r\n\r\n',
+    'data→data-crlf': '1\r\nx\r\n0\r\n\r\n',
+    'data-crlf→size': '1\r\nx\r\n0\r\n\r\n',
+    'trailers→done': '0\r\nT: 1\r\n\r\n',
+  };
+  for (const [from, tos] of Object.entries(CHUNKED_TRANSITIONS) as [ChunkedState, readonly ChunkedState[]][]) {
+    for (const to of tos) {
+      test(`${from} → ${to}`, () => {
+        const wire = EDGE_WIRES[`${from}→${to}`]!;
+        const states = decode(wire, all(wire)).states;
+        const i = states.indexOf(from);
+        assert.ok(i !== -1 && states[i + 1] === to, states.join(' → '));
+      });
+    }
+  }
+
+  test('every observed move is in the table (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 20 }), { maxLength: 5 }), fc.boolean(), (sizes, trailers) => {
+        let wire = sizes.map((n) => `${n.toString(16)}\r\n${'z'.repeat(n)}\r\n`).join('');
+        wire += trailers ? '0\r\nA: 1\r\n\r\n' : '0\r\n\r\n';
+        const { states } = decode(wire, all(wire));
+        for (let i = 1; i < states.length; i++) assert.ok((CHUNKED_TRANSITIONS[states[i - 1]!] as readonly string[]).includes(states[i]!));
+        assert.equal(states.at(-1), 'done');
+      }),
+    );
+  });
+
   test('walks size → data → data-crlf → size → trailers → done', () => {
     const r = decode('2\r\nab\r\n0\r\nA: 1\r\n\r\n', all('2\r\nab\r\n0\r\nA: 1\r\n\r\n'));
     assert.deepEqual(r.states, ['size', 'data', 'data-crlf', 'size', 'trailers', 'done']);
