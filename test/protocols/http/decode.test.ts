@@ -209,7 +209,7 @@ describe('bounds', () => {
     const outer = zlib.gzipSync(inner);
     const t0 = performance.now();
     await assert.rejects(decode(outer, ['gzip', 'gzip'], 1024), LimitError);
-    assert.ok(performance.now() - t0 < 5000);
+    assert.ok(performance.now() - t0 < 15000);
   });
 
   test('a brotli bomb trips the bound', async () => {
