@@ -197,12 +197,14 @@ export class Pool {
     const depth = this.#o.pipelining ?? 1;
     let best: HttpConnection | undefined;
     for (const c of this.#conns) {
+      // Busy ones are skipped before the (clock-reading) reusable check: with many connections this loop is hot.
+      if (c.pending !== 0) continue;
       if (!c.reusable) {
-        if (c.pending === 0) void c.close();
+        void c.close();
         continue;
       }
       // Idle first (most recently freed wins: Set order is insertion, so keep the last seen).
-      if (c.pending === 0) best = c;
+      best = c;
     }
     if (best) {
       this.#clearIdle(best);
