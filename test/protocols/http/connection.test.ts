@@ -1,4 +1,5 @@
 import { test, describe } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { memoryPair, type MemoryStream } from '../../../src/socket/memory.js';
 import { HttpConnection, isRetryable, type Exchange } from '../../../src/protocols/http/connection.js';
@@ -299,5 +300,28 @@ describe('HttpConnection', () => {
     ctl.abort();
     await assert.rejects(p, (e: DialError) => e.code === 'DIAL_E_ABORT' && e.phase === 'headers');
     assert.equal(conn.closed, true);
+  });
+});
+
+describe('HttpConnection: any split of the bytes gives the same responses (fast-check)', () => {
+  test('three pipelined responses (length, chunked, HEAD) split at random boundaries', async () => {
+    const wire =
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello' +
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n1\r\nd\r\n0\r\nX-T: 1\r\n\r\n' +
+      'HTTP/1.1 204 No Content\r\nX-A: b\r\n\r\n';
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 8 }), async (sizes) => {
+        const { server, conn } = pair({ chunking: sizes });
+        const ps = ['GET', 'GET', 'GET'].map((m, i) => conn.request(ex({ method: m, target: `/${i}` })));
+        let got = '';
+        while ((got.match(/\r\n\r\n/g) ?? []).length < 3) got += (await server.recv()).toString('latin1');
+        await server.send(wire);
+        const bodies = await Promise.all(ps.map(async (p) => (await p).body.text()));
+        assert.deepEqual(bodies, ['hello', 'abcd', '']);
+        assert.equal((await ps[2])!.status, 204);
+        assert.equal(conn.reusable, true);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
