@@ -26,11 +26,11 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Bound on the whole request, body included, ms (curl --max-time). */
   timeout?: number | undefined;
-  /** Bound on resolve + connect + TLS, ms. */
+  /** Bound on resolve + connect + TLS, ms (default 30 s; 0 = none). */
   connectTimeout?: number | undefined;
-  /** Bound from the end of sending to the response head, ms. */
+  /** Bound from the end of sending to the response head, ms (default 300 s; 0 = none). */
   headersTimeout?: number | undefined;
-  /** Bound on silence while the body arrives, ms. */
+  /** Bound on the server's silence while the body arrives, ms (default 300 s; 0 = none). Not counted while the reader is behind. */
   bodyTimeout?: number | undefined;
   /** The agent whose pools carry the request (default: the global agent). */
   agent?: Agent | undefined;
@@ -66,6 +66,10 @@ export interface RequestOptions {
 }
 
 const USER_AGENT = 'dialtone/0.1';
+/** Every wait has a bound, even when the caller sets none (undici's defaults for the head and body). */
+const DEFAULT_CONNECT_TIMEOUT = 30_000;
+const DEFAULT_HEADERS_TIMEOUT = 300_000;
+const DEFAULT_BODY_TIMEOUT = 300_000;
 const pipeliningAgents = new Map<number, Agent>();
 
 /**
@@ -188,8 +192,8 @@ async function send(
     body: cur.body,
     expectContinue: /100-continue/i.test(headers.get('expect') ?? ''),
     signal,
-    headersTimeout: options.headersTimeout,
-    bodyTimeout: options.bodyTimeout,
+    headersTimeout: options.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
+    bodyTimeout: options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT,
     maxBodySize: options.maxBodySize,
     trace: options.trace,
     onUploadProgress: options.onUploadProgress,
@@ -197,7 +201,7 @@ async function send(
   };
   // Serialise now: an unsafe method, target or header is refused before a connection is even chosen.
   x.head = serializeExchangeHead(x);
-  const r = await pool.request(x, { connectTimeout: options.connectTimeout });
+  const r = await pool.request(x, { connectTimeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT });
   const codings = codingsToUndo(r, cur.method, options.decompress === true);
   return codings.length > 0 ? { ...r, body: decodedBody(r.body, codings) } : r;
 }

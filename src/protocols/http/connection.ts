@@ -138,6 +138,7 @@ export class HttpConnection {
   #reserved = 0;
   #error: DialError | undefined;
   #raw: net.Socket | undefined;
+  #pausedEntry: Entry | undefined;
 
   constructor(stream: ByteStream, options: ConnectionOptions = {}) {
     this.stream = stream;
@@ -512,7 +513,13 @@ export class HttpConnection {
       return;
     }
     entry.x.onDownloadProgress?.({ direction: 'download', transferred: entry.received, total: entry.total });
-    if (!entry.body!.push(bytes)) this.#paused = true;
+    if (!entry.body!.push(bytes)) {
+      this.#paused = true;
+      // A consumer taking its time is not a silent server: the idle bound waits while reading is paused.
+      this.#pausedEntry = entry;
+      if (entry.timer) clearTimeout(entry.timer);
+      entry.timer = undefined;
+    }
   }
 
   #onEnd(entry: Entry, keepAlive: boolean): void {
@@ -537,6 +544,9 @@ export class HttpConnection {
     if (!this.#paused) return;
     this.#paused = false;
     if (this.#raw && this.#state !== 'closed') this.#raw.resume();
+    const e = this.#pausedEntry;
+    this.#pausedEntry = undefined;
+    if (e && e.stage === 'body' && !e.discarding) this.#arm(e, e.x.bodyTimeout, 'body');
     const r = this.#resumeReading;
     this.#resumeReading = undefined;
     r?.();

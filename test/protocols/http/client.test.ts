@@ -321,6 +321,15 @@ describe('request(): back-pressure on a real socket', () => {
   });
 });
 
+test('bodyTimeout does not fire while the reader is behind and reading is paused', async () => {
+  const SIZE = 8 * 1024 * 1024;
+  const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, Buffer.alloc(SIZE, 1))));
+  const res = await request(srv.url, { agent: agent(), bodyTimeout: 100 });
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal((await res.bytes()).length, SIZE);
+  await srv.close();
+});
+
 describe('request(): tracing', () => {
   test('* connect, > request lines, < response lines; Authorization masked', async () => {
     const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, 'x', { 'X-Y': 'z' })));
