@@ -2,7 +2,11 @@ import { AbortError, DialError, InputError, LimitError, NetworkError, ProtocolEr
 import type * as net from 'node:net';
 import { Socket } from '../../socket/socket.js';
 import type { ByteStream } from '../../socket/types.js';
-import { maskSecrets, type Tracer } from '../../trace.js';
+import type { Tracer } from '../../trace.js';
+import { abortError, cloneFor, isTransportFailure, retryable, withPhase } from './failures.js';
+import { traceHead, traceResponse } from './trace-lines.js';
+
+export { isRetryable, withPhase } from './failures.js';
 import { BodyStream } from './body-stream.js';
 import type { HeaderList } from './core/headers.js';
 import { frameChunk, lastChunk, serializeHead, type RequestFraming } from './core/request.js';
@@ -79,13 +83,6 @@ export interface ConnectionOptions {
   rawRead?: boolean | undefined;
 }
 
-/** Errors after which the request may be sent again on a fresh connection: nothing of its response arrived. */
-const retryable = new WeakSet<object>();
-
-/** True when `err` failed a request on a reused connection before any byte of its response: a retry is safe for idempotent requests. */
-export function isRetryable(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && retryable.has(err);
-}
 
 type Stage = 'sending' | 'waiting' | 'body' | 'done';
 
@@ -648,39 +645,4 @@ function phaseOf(entry: Entry): string {
   if (entry.stage === 'sending') return 'send';
   if (entry.stage === 'waiting') return 'headers';
   return 'body';
-}
-
-function isTransportFailure(err: DialError): boolean {
-  return err instanceof NetworkError || (err instanceof ProtocolError && /closed before the response began/.test(err.message));
-}
-
-function cloneFor(err: DialError): DialError {
-  return new NetworkError(err.code === 'DIAL_E_CLOSED' ? 'DIAL_E_CLOSED' : 'DIAL_E_RESET', err.message, { protocol: 'http', phase: err.phase, cause: err.cause ?? err });
-}
-
-/** Sets phase (and protocol 'http') on an error that lacks them. */
-export function withPhase<E extends DialError>(err: E, phase: string): E {
-  const w = err as { phase: string | undefined; protocol: string | undefined };
-  if (w.phase === undefined) w.phase = phase;
-  if (w.protocol === undefined) w.protocol = 'http';
-  return err;
-}
-
-function abortError(signal: AbortSignal, phase: string): DialError {
-  const r: unknown = signal.reason;
-  if (r instanceof TimeoutError) return new TimeoutError(r.message, { timeout: r.timeout, protocol: 'http', phase, cause: r });
-  if (r instanceof DialError) return withPhase(r, phase);
-  return new AbortError('the request was aborted', { cause: r, protocol: 'http', phase });
-}
-
-function traceHead(trace: Tracer | undefined, head: Buffer): void {
-  if (!trace) return;
-  const lines = head.toString('latin1').split('\r\n');
-  for (const line of lines) if (line) trace({ kind: '>', text: maskSecrets(line), protocol: 'http' });
-}
-
-function traceResponse(trace: Tracer | undefined, status: number, reason: string, version: string, headers: HeaderList): void {
-  if (!trace) return;
-  trace({ kind: '<', text: `HTTP/${version} ${status}${reason ? ' ' + reason : ''}`, protocol: 'http' });
-  for (const [k, v] of headers) trace({ kind: '<', text: `${k}: ${v}`, protocol: 'http' });
 }

@@ -1,0 +1,38 @@
+/**
+ * How the HTTP client's failures are labelled: the phase they happened in,
+ * and whether the request may be retried on a fresh connection.
+ *
+ * @module
+ */
+import { AbortError, DialError, NetworkError, ProtocolError, TimeoutError } from '../../errors.js';
+
+/** Errors after which the request may be sent again on a fresh connection: nothing of its response arrived. */
+export const retryable = new WeakSet<object>();
+
+/** True when `err` failed a request on a reused connection before any byte of its response: a retry is safe for idempotent requests. */
+export function isRetryable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && retryable.has(err);
+}
+
+export function isTransportFailure(err: DialError): boolean {
+  return err instanceof NetworkError || (err instanceof ProtocolError && /closed before the response began/.test(err.message));
+}
+
+export function cloneFor(err: DialError): DialError {
+  return new NetworkError(err.code === 'DIAL_E_CLOSED' ? 'DIAL_E_CLOSED' : 'DIAL_E_RESET', err.message, { protocol: 'http', phase: err.phase, cause: err.cause ?? err });
+}
+
+/** Sets phase (and protocol 'http') on an error that lacks them. */
+export function withPhase<E extends DialError>(err: E, phase: string): E {
+  const w = err as { phase: string | undefined; protocol: string | undefined };
+  if (w.phase === undefined) w.phase = phase;
+  if (w.protocol === undefined) w.protocol = 'http';
+  return err;
+}
+
+export function abortError(signal: AbortSignal, phase: string): DialError {
+  const r: unknown = signal.reason;
+  if (r instanceof TimeoutError) return new TimeoutError(r.message, { timeout: r.timeout, protocol: 'http', phase, cause: r });
+  if (r instanceof DialError) return withPhase(r, phase);
+  return new AbortError('the request was aborted', { cause: r, protocol: 'http', phase });
+}
