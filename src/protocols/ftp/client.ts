@@ -7,11 +7,11 @@
  * @module
  */
 import { isIP } from 'node:net';
-import type * as tls from 'node:tls';
+import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import { DialError, InputError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
 import { LineClient } from '../../line/client.js';
 import type { Expect, Reply } from '../../line/replies.js';
-import { Socket } from '../../socket/socket.js';
+import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
 import { throwIfAborted } from '../../util/guard.js';
@@ -20,6 +20,7 @@ import { parseFeatures, parsePwd, parseSizeReply } from './core/features.js';
 import { parseListing } from './core/listing.js';
 import { isSelfOrParent, parseMlsdLine } from './core/mlsd.js';
 import { checkArg, checkPath } from './core/path.js';
+import { ftpProxy, openControl, tunnelData } from './connect.js';
 import { formatFtpTime, parseFtpTime } from './core/time.js';
 import { DEFAULT_TIMEOUT, type FtpConnectOptions, type FtpSecurity, type RetrieveOptions, type StoreOptions } from './options.js';
 import { startDownload, upload, type Download, type TransferHost, type TransferOptions, type TransferSettings } from './transfer.js';
@@ -41,7 +42,7 @@ export class FtpClient {
   #closed = false;
   readonly #host: TransferHost;
 
-  private constructor(socket: Socket, opts: FtpConnectOptions) {
+  private constructor(socket: Socket, opts: FtpConnectOptions, proxy: URL | undefined) {
     this.#socket = socket;
     this.#opts = opts;
     this.#trace = opts.trace;
@@ -72,12 +73,14 @@ export class FtpClient {
         void this.#line.close().catch(() => {});
         this.#note(`control connection closed: ${err.message}`);
       },
-      peerAddress: 'address' in remote ? remote.address : opts.host,
+      // Through a proxy the socket's peer is the proxy: data connections are tunnelled to the server's name instead.
+      peerAddress: proxy ? opts.host : 'address' in remote ? remote.address : opts.host,
       localAddress: 'address' in local ? local.address : '127.0.0.1',
       hostname: opts.host,
       dataTLS: () => (this.#protected ? this.#dataTLS() : undefined),
       settings,
       epsvRefused: opts.epsv === false,
+      connectData: proxy ? (host, port, wait) => tunnelData(proxy, host, port, wait, opts.lookup) : undefined,
     };
   }
 
@@ -95,17 +98,11 @@ export class FtpClient {
     if (secure !== false && secure !== 'explicit' && secure !== 'implicit') throw new InputError(`secure must be false, 'explicit' or 'implicit'`);
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
     const port = options.port ?? (secure === 'implicit' ? 990 : 21);
-    options.trace?.({ kind: '*', text: `connecting to ${host} port ${port}`, protocol: 'ftp' });
+    const proxy = ftpProxy(options);
+    options.trace?.({ kind: '*', text: `connecting to ${host} port ${port}${proxy ? ` through the proxy ${proxy.protocol}//${proxy.host}` : ''}`, protocol: 'ftp' });
     const tlsOptions = secure ? FtpClient.#controlTLS(options) : undefined;
-    const socket = await Socket.connect({
-      host,
-      port,
-      timeout,
-      signal: options.signal,
-      lookup: options.lookup,
-      tls: secure === 'implicit' ? tlsOptions : undefined,
-    });
-    const client = new FtpClient(socket, options);
+    const socket = await openControl({ ...options, timeout }, host, port, proxy, secure === 'implicit' ? tlsOptions : undefined);
+    const client = new FtpClient(socket, options, proxy);
     try {
       await client.#start(secure, tlsOptions!);
     } catch (e) {
@@ -117,7 +114,10 @@ export class FtpClient {
 
   static #controlTLS(options: FtpConnectOptions): TLSOptions {
     const t = options.tls ?? {};
-    return { ...t, servername: t.servername ?? (isIP(options.host) ? undefined : options.host) };
+    if (t.servername !== undefined || !isIP(options.host)) return { ...t, servername: t.servername ?? options.host };
+    // An IP literal gets no SNI; the certificate is checked against it, never against the peer a proxy tunnel shows.
+    const ip = options.host;
+    return { ...t, checkServerIdentity: t.checkServerIdentity ?? ((_name, cert) => checkServerIdentity(ip, cert)) };
   }
 
   async #start(secure: FtpSecurity, tlsOptions: TLSOptions): Promise<void> {
@@ -131,7 +131,7 @@ export class FtpClient {
       await this.#cmd('AUTH TLS', 234);
       await this.#line.startTLS(tlsOptions, { signal });
       this.#watchSession();
-      this.#note(`TLS established (${(this.#socket.raw as tls.TLSSocket).getProtocol?.() ?? 'TLS'})`);
+      this.#note(`TLS established (${(this.#socket.raw as TLSSocket).getProtocol?.() ?? 'TLS'})`);
     }
     await this.#login();
     if (secure) {
@@ -169,7 +169,7 @@ export class FtpClient {
 
   /** Keeps the newest TLS session: TLS 1.3 tickets arrive after the handshake, as 'session' events. */
   #watchSession(): void {
-    const raw = this.#socket.raw as tls.TLSSocket;
+    const raw = this.#socket.raw as TLSSocket;
     raw.on('session', (s: Buffer) => (this.#session = s));
   }
 

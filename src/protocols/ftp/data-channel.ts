@@ -151,6 +151,8 @@ export class DataConnection {
     s.on('error', onError);
     s.on('close', onClose);
     signal?.addEventListener('abort', onAbort, { once: true });
+    // A tunnelled socket arrives explicitly paused (see connect.ts); a 'data' listener alone would not start it.
+    if (queued < highWater) s.resume();
     if (this.#idle > 0) {
       s.setTimeout(this.#idle, () => s.destroy(new TimeoutError(`the data connection was idle for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' })));
     }

@@ -51,6 +51,19 @@ export interface FtpConnectOptions {
   allowForeignDataHost?: boolean | undefined;
   /** Try EPSV before PASV (default true). */
   epsv?: boolean | undefined;
+  /**
+   * Proxy for the control connection and every passive data connection, as
+   * curl's `-x` takes it: socks5:// (names resolved here), socks5h:// (names
+   * resolved by the proxy), socks4://, socks4a://, or http:// / https://
+   * used as a CONNECT tunnel (curl `--proxytunnel`; the proxy must allow
+   * CONNECT to the control and passive ports). undefined: the environment
+   * decides (`ftp_proxy`, `FTP_PROXY`, `ftps_proxy` for implicit FTPS, then
+   * `all_proxy`, minus `no_proxy`); null: direct. Active mode through a proxy
+   * is an InputError (DIAL_E_UNSUPPORTED).
+   */
+  proxy?: string | URL | null | undefined;
+  /** Hosts that bypass an environment proxy (curl `--noproxy` syntax; replaces `no_proxy`). */
+  noProxy?: string | undefined;
   /** Options for parsing LIST output (the clock for year-less dates…). */
   listing?: ParseListingOptions | undefined;
   /** Bound on a directory listing's size, bytes (default 64 MiB). */

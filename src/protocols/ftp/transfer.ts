@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { isIP } from 'node:net';
+import { isIP, type Socket as NetSocket } from 'node:net';
 import { AbortError, DialError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
 import type { Reply, Expect } from '../../line/replies.js';
 import type { TLSOptions } from '../../socket/tls.js';
@@ -46,6 +46,8 @@ export interface TransferHost {
   readonly settings: TransferSettings;
   /** EPSV refused once: PASV from then on. */
   epsvRefused: boolean;
+  /** Opens passive data connections instead of a direct TCP connect (a proxy tunnel). */
+  connectData?: ((host: string, port: number, wait: WaitOptions) => Promise<NetSocket>) | undefined;
 }
 
 /** Data-connection policy. */
@@ -100,7 +102,8 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined)
   }
   const { host, port } = await passiveTarget(h);
   h.note(`connecting data channel to ${host} port ${port}`);
-  const conn = await DataConnection.connect(host, port, { timeout: s.timeout, signal }, s.dataTimeout);
+  const wait = { timeout: s.timeout, signal };
+  const conn = h.connectData ? new DataConnection(await h.connectData(host, port, wait), s.dataTimeout) : await DataConnection.connect(host, port, wait, s.dataTimeout);
   return { ready: async () => conn, abandon: () => conn.destroy() };
 }
 

@@ -12,6 +12,9 @@
  * - Credentials from `options.user`/`password`, else from the URL, else anonymous.
  * - `method: 'PUT'` with a body stores it (STOR); `HEAD` asks SIZE/MDTM only.
  * - `range` resumes with REST; a range end stops the transfer (ABOR) there.
+ * - `proxy`/`noProxy` (or `ftp_proxy`/`all_proxy` in the environment):
+ *   control and data connections are tunnelled (SOCKS, or HTTP CONNECT as
+ *   curl's `--proxytunnel`; never FTP-over-HTTP GET).
  *
  * Status: retrievals and listings answer 200 — the FTP final reply (226)
  * only arrives after the body, when the response has long been returned; it
@@ -123,6 +126,8 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     trace: options.trace,
     lookup: options.lookup,
     activeMode: options.activeMode,
+    proxy: options.proxy,
+    noProxy: options.noProxy,
   };
   const client = await FtpClient.connect(connect).catch((e: unknown) => Promise.reject(translate(e)));
   try {

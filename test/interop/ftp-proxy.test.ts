@@ -1,0 +1,92 @@
+/**
+ * FTP through real proxies: vsftpd behind microsocks (SOCKS5) and behind
+ * squid (HTTP CONNECT, allowed only to vsftpd's control port and passive
+ * range — config/squid-ftp.conf). Control and data connections both go
+ * through the proxy; curl through the same proxy (`--socks5-hostname`,
+ * `-p -x`) is the oracle, byte for byte.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { FtpClient } from '../../src/protocols/ftp/index.js';
+import { openFtp } from '../../src/urlopen/schemes/ftp.js';
+import { InputError, ReplyError } from '../../src/errors.js';
+import { LOOPBACK, startServer, type RunningServer } from './harness.js';
+import { DATA, bytesOf, curl, freeRange, knownBytes, makeTree, startVsftpd } from './ftp-helpers.js';
+
+const T = 15_000;
+let root: string;
+let ftp: RunningServer;
+let socks: RunningServer;
+let squid: RunningServer;
+let pasv: [number, number];
+let base: string;
+
+before(async () => {
+  root = makeTree(true);
+  pasv = await freeRange(20);
+  ftp = await startVsftpd(root, false, undefined, pasv);
+  base = `ftp://${LOOPBACK}:${ftp.port}`;
+  const started = await Promise.allSettled([
+    startServer({ name: 'microsocks', command: 'microsocks', args: (ctx) => ['-i', LOOPBACK, '-p', String(ctx.port)] }),
+    startServer({
+      name: 'squid-ftp',
+      command: 'squid',
+      user: 'proxy',
+      config: { template: 'squid-ftp.conf', vars: { ftp_port: ftp.port, pasv_min: pasv[0], pasv_max: pasv[1] } },
+      args: (ctx) => ['-N', '-d', '1', '-f', ctx.configPath!],
+      timeout: 20_000,
+    }),
+  ]);
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
+  [socks, squid] = started.map((r) => (r as PromiseFulfilledResult<RunningServer>).value) as [RunningServer, RunningServer];
+});
+after(async () => {
+  await Promise.all([ftp?.stop(), socks?.stop(), squid?.stop()]);
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+const proxies = () => [
+  { name: 'SOCKS5 (microsocks)', proxy: `socks5h://${LOOPBACK}:${socks.port}`, curlArgs: ['--socks5-hostname', `${LOOPBACK}:${socks.port}`] },
+  { name: 'HTTP CONNECT (squid)', proxy: `http://${LOOPBACK}:${squid.port}`, curlArgs: ['-p', '-x', `http://${LOOPBACK}:${squid.port}`] },
+];
+
+for (const i of [0, 1]) {
+  describe(i === 0 ? 'vsftpd behind microsocks (SOCKS5)' : 'vsftpd behind squid (CONNECT)', () => {
+    test('RETR, LIST and STOR through the proxy; the download equals curl through the same proxy', async () => {
+      const p = proxies()[i]!;
+      const c = await FtpClient.connect({ host: 'localhost', port: ftp.port, proxy: p.proxy, timeout: T });
+      const got = await bytesOf(await c.retrieve('/pub/data.bin'));
+      assert.ok(got.equals(DATA));
+      assert.ok(got.equals(curl([...p.curlArgs, `ftp://localhost:${ftp.port}/pub/data.bin`])));
+      assert.deepEqual((await c.list('/pub')).map((e) => e.name).sort(), ['data.bin', 'text.txt', 'tree']);
+      const payload = knownBytes(250_000, 40 + i);
+      await c.store(`/upload/proxied-${i}.bin`, [payload]);
+      assert.ok(readFileSync(join(root, 'upload', `proxied-${i}.bin`)).equals(payload));
+      // Mid-file break: ABOR over the tunnelled control connection, then the session goes on.
+      for await (const _ of await c.retrieve('/pub/data.bin')) break;
+      assert.ok((await bytesOf(await c.retrieve('/pub/tree/a.txt'))).equals(Buffer.from('A file\n')));
+      await c.quit();
+    });
+
+    test('openFtp with `proxy` equals curl through the proxy, listing included', async () => {
+      const p = proxies()[i]!;
+      const r = await openFtp(new URL(`${base}/pub/data.bin`), { proxy: p.proxy });
+      assert.ok((await r.bytes()).equals(curl([...p.curlArgs, `${base}/pub/data.bin`])));
+      const dir = await (await openFtp(new URL(`${base}/pub/`), { proxy: p.proxy })).text();
+      assert.equal(dir, curl([...p.curlArgs, `${base}/pub/`]).toString('utf8'));
+    });
+  });
+}
+
+test('squid refuses CONNECT outside the FTP ports: a ReplyError 403', async () => {
+  await assert.rejects(
+    FtpClient.connect({ host: LOOPBACK, port: socks.port, proxy: `http://${LOOPBACK}:${squid.port}`, timeout: T }),
+    (e: unknown) => e instanceof ReplyError && e.reply?.code === 403,
+  );
+});
+
+test('active mode through a proxy is refused before connecting', async () => {
+  await assert.rejects(FtpClient.connect({ host: LOOPBACK, port: ftp.port, proxy: `socks5://${LOOPBACK}:${socks.port}`, activeMode: true }), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED');
+});

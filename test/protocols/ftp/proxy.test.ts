@@ -1,0 +1,194 @@
+/**
+ * FTP through proxies (connect.ts): in-process SOCKS5 and HTTP CONNECT
+ * proxies that record every tunnel asked of them, in front of the fake FTP
+ * server — the control connection and each passive data connection go
+ * through the proxy, to the server's name; active mode is refused; the
+ * environment is read as curl reads it.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { FtpClient } from '../../../src/protocols/ftp/index.js';
+import { ftpProxy } from '../../../src/protocols/ftp/connect.js';
+import { InputError } from '../../../src/errors.js';
+import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
+import { FakeFtpServer } from './fake-server.js';
+
+interface FakeProxy {
+  port: number;
+  /** `host:port` of every tunnel opened, in order. */
+  targets: string[];
+  close(): Promise<void>;
+}
+
+/** Reads until `done(buffer)`; the rest of the buffer stays with the caller. */
+function readUntil(s: net.Socket, done: (b: Buffer) => number): Promise<{ head: Buffer; rest: Buffer }> {
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    const onData = (c: Buffer) => {
+      buf = Buffer.concat([buf, c]);
+      const n = done(buf);
+      if (n < 0) return;
+      s.off('data', onData);
+      s.pause();
+      resolve({ head: buf.subarray(0, n), rest: buf.subarray(n) });
+    };
+    s.on('data', onData);
+    s.once('error', reject);
+    s.resume();
+  });
+}
+
+function splice(client: net.Socket, host: string, port: number, rest: Buffer, reply: Buffer): void {
+  const up = net.connect(port, host, () => {
+    client.write(reply);
+    if (rest.length) up.write(rest);
+    client.pipe(up);
+    up.pipe(client);
+    client.resume();
+  });
+  up.on('error', () => client.destroy());
+  client.on('error', () => up.destroy());
+  client.on('close', () => up.destroy());
+}
+
+async function listen(handler: (s: net.Socket, p: FakeProxy) => Promise<void>): Promise<FakeProxy> {
+  const socks = new Set<net.Socket>();
+  const p: FakeProxy = { port: 0, targets: [], close: async () => {} };
+  const srv = net.createServer((s) => {
+    socks.add(s);
+    s.on('close', () => socks.delete(s));
+    s.on('error', () => {});
+    handler(s, p).catch(() => s.destroy());
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  p.port = (srv.address() as net.AddressInfo).port;
+  p.close = () => {
+    for (const s of socks) s.destroy();
+    return new Promise((r) => srv.close(() => r()));
+  };
+  return p;
+}
+
+/** SOCKS5, no authentication, CONNECT with a name (socks5h) or an IPv4 address (socks5). */
+function socks5Proxy(): Promise<FakeProxy> {
+  return listen(async (s, p) => {
+    await readUntil(s, (b) => (b.length >= 2 && b.length >= 2 + b[1]! ? 2 + b[1]! : -1));
+    s.write(Buffer.from([5, 0]));
+    const req = await readUntil(s, (b) => {
+      if (b.length < 5) return -1;
+      const len = b[3] === 1 ? 4 : b[3] === 3 ? 1 + b[4]! : 16;
+      return b.length >= 4 + len + 2 ? 4 + len + 2 : -1;
+    });
+    const b = req.head;
+    const host = b[3] === 1 ? [...b.subarray(4, 8)].join('.') : b.subarray(5, 5 + b[4]!).toString();
+    const port = b.readUInt16BE(b.length - 2);
+    p.targets.push(`${host}:${port}`);
+    splice(s, host === 'localhost' ? '127.0.0.1' : host, port, req.rest, Buffer.from([5, 0, 0, 1, 127, 0, 0, 1, 0, 0]));
+  });
+}
+
+/** HTTP CONNECT, any target. */
+function connectProxy(): Promise<FakeProxy> {
+  return listen(async (s, p) => {
+    const { head, rest } = await readUntil(s, (b) => {
+      const i = b.indexOf('\r\n\r\n');
+      return i < 0 ? -1 : i + 4;
+    });
+    const m = /^CONNECT ([^ :]+):(\d+) HTTP\/1\.1\r\n/.exec(head.toString('latin1'));
+    if (!m) return void s.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    p.targets.push(`${m[1]}:${m[2]}`);
+    splice(s, m[1] === 'localhost' ? '127.0.0.1' : m[1]!, Number(m[2]), rest, Buffer.from('HTTP/1.1 200 Connection established\r\n\r\n'));
+  });
+}
+
+const DATA = Buffer.alloc(300_000);
+for (let i = 0; i < DATA.length; i++) DATA[i] = (i * 31 + 7) & 0xff;
+
+let ftp: FakeFtpServer;
+let tlsFtp: FakeFtpServer;
+let pki: TestPKI;
+let socks: FakeProxy;
+let http: FakeProxy;
+
+before(async () => {
+  pki = makeTestPKI();
+  ftp = await FakeFtpServer.start({ files: { '/pub/f.bin': DATA } });
+  tlsFtp = await FakeFtpServer.start({ files: { '/pub/f.bin': DATA }, tls: { cert: pki.server.cert, key: pki.server.key } });
+  socks = await socks5Proxy();
+  http = await connectProxy();
+});
+after(async () => {
+  await Promise.all([ftp?.close(), tlsFtp?.close(), socks?.close(), http?.close()]);
+  pki?.cleanup();
+});
+
+const collect = async (it: AsyncIterable<Uint8Array>) => {
+  const parts: Buffer[] = [];
+  for await (const c of it) parts.push(Buffer.from(c));
+  return Buffer.concat(parts);
+};
+
+for (const kind of ['socks5h', 'http'] as const) {
+  test(`${kind} proxy: control and every passive data connection are tunnelled to the server's name`, async () => {
+    const proxy = kind === 'http' ? http : socks;
+    const before = proxy.targets.length;
+    const c = await FtpClient.connect({ host: 'localhost', port: ftp.port, proxy: `${kind}://127.0.0.1:${proxy.port}`, timeout: 5000 });
+    assert.ok((await collect(await c.retrieve('/pub/f.bin'))).equals(DATA));
+    assert.ok((await c.list('/pub')).some((e) => e.name === 'f.bin'));
+    await c.store(`/pub/up-${kind}.txt`, [Buffer.from('through the proxy')]);
+    assert.equal(ftp.files.get(`/pub/up-${kind}.txt`)?.toString(), 'through the proxy');
+    await c.quit();
+    const seen = proxy.targets.slice(before);
+    assert.equal(seen.length, 4, seen.join(' '));
+    assert.equal(seen[0], `localhost:${ftp.port}`);
+    for (const t of seen.slice(1)) assert.match(t, /^localhost:\d+$/);
+  });
+}
+
+test('socks5 (local resolution) with an IP literal host, a mid-file break (ABOR) and another transfer', async () => {
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: ftp.port, proxy: `socks5://127.0.0.1:${socks.port}`, timeout: 5000 });
+  for await (const _ of await c.retrieve('/pub/f.bin')) break;
+  assert.ok((await collect(await c.retrieve('/pub/f.bin'))).equals(DATA));
+  await c.quit();
+});
+
+test('implicit FTPS through the SOCKS5 proxy: TLS end to end on control and data, certificate checked against the server name', async () => {
+  const notes: string[] = [];
+  const c = await FtpClient.connect({
+    host: 'localhost',
+    port: tlsFtp.port,
+    secure: 'implicit',
+    tls: { ca: pki.ca.cert },
+    proxy: `socks5h://127.0.0.1:${socks.port}`,
+    timeout: 5000,
+    trace: (e) => e.kind === '*' && notes.push(e.text),
+  });
+  assert.ok(c.encrypted && c.dataProtected);
+  assert.ok((await collect(await c.retrieve('/pub/f.bin'))).equals(DATA));
+  assert.ok(notes.some((t) => /resumed the control session/.test(t)), notes.join('\n'));
+  await c.quit();
+});
+
+test('active mode through a proxy: InputError DIAL_E_UNSUPPORTED before any connection', async () => {
+  const before = socks.targets.length;
+  await assert.rejects(
+    FtpClient.connect({ host: '127.0.0.1', port: ftp.port, proxy: `socks5://127.0.0.1:${socks.port}`, activeMode: true }),
+    (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED',
+  );
+  assert.equal(socks.targets.length, before);
+});
+
+test('ftpProxy reads the environment as curl: ftp_proxy, FTP_PROXY, ftps_proxy for implicit, all_proxy; no_proxy, noProxy and null', () => {
+  const href = (u: URL | undefined) => u?.href;
+  assert.equal(href(ftpProxy({ host: 'h' }, { ftp_proxy: 'socks5h://p:1' })), 'socks5h://p:1');
+  assert.equal(href(ftpProxy({ host: 'h' }, { FTP_PROXY: 'socks5://p:2' })), 'socks5://p:2');
+  assert.equal(href(ftpProxy({ host: 'h' }, { all_proxy: 'p:3' })), 'http://p:3/');
+  assert.equal(href(ftpProxy({ host: 'h', secure: 'implicit' }, { ftp_proxy: 'socks5://p:1', ftps_proxy: 'socks5://q:1' })), 'socks5://q:1');
+  assert.equal(ftpProxy({ host: 'h.example' }, { all_proxy: 'socks5://p:1', no_proxy: 'example' }), undefined);
+  assert.equal(ftpProxy({ host: 'h.example', noProxy: '' }, { all_proxy: 'socks5://p:1', no_proxy: 'example' })?.host, 'p:1');
+  assert.equal(ftpProxy({ host: 'h', proxy: null }, { all_proxy: 'socks5://p:1' }), undefined);
+  assert.equal(ftpProxy({ host: 'h' }, {}), undefined);
+  assert.equal(href(ftpProxy({ host: '::1' }, { all_proxy: 'socks5://p:1' })), 'socks5://p:1');
+  assert.throws(() => ftpProxy({ host: 'h', proxy: 'gopher://p' }), InputError);
+});
