@@ -149,6 +149,6 @@ test('http: OpenOptions map onto RequestOptions', () => {
 });
 
 // The HTTP client accepts `decompress` but does not decode yet; this turns green when it does.
-test('http: compressed: true decodes gzip', { todo: 'request() does not decode Content-Encoding yet' }, async () => {
+test('http: compressed: true decodes gzip', async () => {
   assert.equal(await (await urlopen(`${base}/gz`, { compressed: true })).text(), 'compressed hello');
 });
