@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FtpClient, downloadDir, uploadDir, type FtpConnectOptions } from '../../src/protocols/ftp/index.js';
+import { FtpClient, FtpPool, downloadDir, uploadDir, type FtpConnectOptions } from '../../src/protocols/ftp/index.js';
 import { openFtp } from '../../src/urlopen/schemes/ftp.js';
 import { ReplyError, TLSError } from '../../src/errors.js';
 import { LOOPBACK, requireBinary, startServer, type RunningServer } from './harness.js';
@@ -175,6 +175,21 @@ describe('vsftpd, plain FTP', () => {
     const c = await FtpClient.connect(opts());
     await assert.rejects(c.retrieve('/pub/none'), (e: unknown) => e instanceof ReplyError && e.reply?.code === 550);
     await c.quit();
+  });
+
+  test('FtpPool: 8 parallel downloads on 8 sessions, each equal to the file; a second round reuses the sessions', async () => {
+    const pool = new FtpPool({ host: LOOPBACK, port: srv.port, timeout: T, size: 8 });
+    try {
+      const names = ['/pub/data.bin', '/pub/tree/deeper/b.bin', '/pub/text.txt', '/pub/tree/a.txt'];
+      for (let round = 0; round < 2; round++) {
+        const got = await Promise.all(Array.from({ length: 8 }, async (_, i) => bytesOf(await pool.retrieve(names[i % 4]!))));
+        got.forEach((b, i) => assert.ok(b.equals(readFileSync(join(root, names[i % 4]!))), names[i % 4]));
+      }
+      assert.equal(pool.stats.idle, 8);
+      assert.equal(pool.stats.busy, 0);
+    } finally {
+      await pool.close();
+    }
   });
 
   test('downloadDir mirrors pub/tree; uploadDir sends it back', async () => {

@@ -65,7 +65,7 @@ export class FtpClient {
     const local = socket.localAddress;
     this.#host = {
       command: (line, expect) => this.#cmd(line, expect),
-      readReply: (expect) => this.#line.readReply({ expect }),
+      readReply: (expect) => this.#watch421(this.#line.readReply({ expect })),
       writeLine: (line) => this.#line.writeLine(line),
       note: (text, bytes) => this.#note(text, bytes),
       fail: (err) => {
@@ -191,8 +191,20 @@ export class FtpClient {
   async #cmd(line: string, expect?: Expect): Promise<Reply> {
     checkArg(line, 'command');
     if (this.#closed) throw this.#line.error ?? new DialError('DIAL_E_CLOSED', 'the FTP connection is closed', { protocol: 'ftp' });
-    const r = await this.#line.command(line, expect === undefined ? {} : { expect });
-    return r;
+    return this.#watch421(this.#line.command(line, expect === undefined ? {} : { expect }));
+  }
+
+  /** RFC 959: 421 means the server is closing the control connection (often its idle timeout) — the session is over. */
+  async #watch421(p: Promise<Reply>): Promise<Reply> {
+    try {
+      return await p;
+    } catch (e) {
+      if (e instanceof ReplyError && e.reply?.code === 421) {
+        this.#closed = true;
+        void this.#line.close().catch(() => {});
+      }
+      throw e;
+    }
   }
 
   /** Runs `fn` holding the connection; a second concurrent operation is an InputError. */

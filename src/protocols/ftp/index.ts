@@ -6,6 +6,7 @@
  * @module
  */
 export { FtpClient, type FtpConnectOptions, type FtpSecurity, type RetrieveOptions, type StoreOptions } from './client.js';
+export { FtpPool, type FtpPoolOptions } from './pool.js';
 export type { Download, TransferOptions, TransferProgress, TransferSettings } from './transfer.js';
 export { downloadTo, uploadFrom, ensureDir, downloadDir, uploadDir, type FileTransferOptions, type TreeOptions } from './files.js';
 export * from './core/index.js';
