@@ -86,7 +86,8 @@ const inPty = (args: string[]) => {
   return runCommand('script', ['-qefc', cmd, '/dev/null'], { env: { COLUMNS: '100' } });
 };
 
-test('in a terminal, a transfer longer than a second shows the meter on stderr', { skip: !hasScript && 'no script(1)' }, async () => {
+test('in a terminal, a transfer longer than a second shows the meter on stderr', async () => {
+  assert.ok(hasScript, 'script(1) from util-linux is needed to run dial in a pseudo-terminal');
   const srv = await startServer();
   try {
     const dir = tempDir();

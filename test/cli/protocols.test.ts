@@ -41,7 +41,7 @@ after(async () => {
 const noPki = () => !pki && 'openssl not available';
 
 test('https with an untrusted certificate is exit 60, as curl', async (t) => {
-  if (noPki()) return t.skip('no openssl');
+  assert.ok(!noPki(), 'openssl is needed to make the test CA (scripts/install-servers.sh installs it)');
   const url = `https://localhost:${tlsPort}/`;
   const r = await dial(['--resolve', `localhost:${tlsPort}:127.0.0.1`, url]);
   assert.equal(r.code, 60, r.stderr);
@@ -49,7 +49,7 @@ test('https with an untrusted certificate is exit 60, as curl', async (t) => {
 });
 
 test('-k skips verification; --cacert trusts the test CA', async (t) => {
-  if (noPki()) return t.skip('no openssl');
+  assert.ok(!noPki(), 'openssl is needed to make the test CA (scripts/install-servers.sh installs it)');
   const url = `https://localhost:${tlsPort}/`;
   const pin = ['--resolve', `localhost:${tlsPort}:127.0.0.1`];
   const k = await dial([...pin, '-k', url]);
@@ -62,7 +62,7 @@ test('-k skips verification; --cacert trusts the test CA', async (t) => {
 });
 
 test('--cert/--key present a client certificate', async (t) => {
-  if (noPki()) return t.skip('no openssl');
+  assert.ok(!noPki(), 'openssl is needed to make the test CA (scripts/install-servers.sh installs it)');
   sawClientCert = false;
   const r = await dial(['--cacert', pki!.caCert, '--cert', pki!.clientCert, '--key', pki!.clientKey, `https://127.0.0.1:${tlsPort}/`]);
   assert.equal(r.code, 0, r.stderr);
