@@ -27,7 +27,11 @@ export interface FtpConnectOptions {
   secure?: FtpSecurity | undefined;
   /** TLS settings; verification is on unless `rejectUnauthorized: false`. */
   tls?: TLSOptions | undefined;
-  /** Bound on connecting and on each command's reply, ms (default 30000). */
+  /**
+   * Bound on connecting and on each command's reply, ms (default 30000). It
+   * never runs while a transfer's data flows: a transfer's final reply is
+   * awaited for this long only once the data connection has closed.
+   */
   timeout?: number | undefined;
   /** Bound on each silence of a data connection, ms (default: `timeout`). */
   dataTimeout?: number | undefined;

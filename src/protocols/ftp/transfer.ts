@@ -4,6 +4,32 @@
  * reply, and — when anything goes wrong or the caller stops early — brings
  * the control connection back in step with ABOR, so it stays usable.
  *
+ * Timers during a transfer. The control connection has no timer running
+ * while the data flows: its bound (`timeout`) starts only when the final
+ * reply is awaited, after the data connection closed, so a transfer of any
+ * length cannot trip it (basic-ftp's most reported bug was that timer
+ * firing mid-transfer). The data connection has its own idle bound
+ * (`dataTimeout`), reset by every chunk.
+ *
+ * No NOOP is sent on the control connection while a transfer runs, by
+ * design, and there is no option for it. RFC 959 expects only ABOR, STAT
+ * and QUIT during a transfer (§4.1.3, with Telnet IP/Synch to get the
+ * server's attention); any other command waits for the transfer's end, and
+ * servers differ: vsftpd and most single-process servers do not read the
+ * control connection until the transfer ends, so the 200 arrives after the
+ * 226 and replies must be re-paired; some servers answer 500, some abort the
+ * transfer, and a NOOP that races the 226 leaves a client that miscounts
+ * replies out of step for the rest of the session. What a keep-alive would
+ * protect against is the server's idle timer, and servers count data
+ * activity: vsftpd's idle_session_timeout is suspended during a transfer
+ * (test/interop/ftp-keepalive.test.ts: a 2 s idle timeout survives a 5 s
+ * download), pyftpdlib cancels its control idle timer while a data channel
+ * is open, and ProFTPD's TimeoutIdle counts traffic on either connection. A NAT or firewall
+ * that drops the idle control connection mid-transfer is the remaining case;
+ * TCP keep-alive, not FTP NOOP, is the remedy there. Between transfers,
+ * {@link FtpClient.noop} keeps a session alive, and {@link FtpPool} closes
+ * sessions before servers do.
+ *
  * @module
  */
 import { isIP, type Socket as NetSocket } from 'node:net';
