@@ -227,6 +227,15 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
           await res.cancel();
           return finish(res, false, options);
         }
+        if (toStdout && job.output === undefined && env.stdoutIsTTY && skip === 0 && res.headers.get('content-type') === 'application/gopher-menu') {
+          // A menu on a terminal is laid out for reading; piped or saved, it stays byte-exact as curl's.
+          const { formatMenu, parseMenu } = await import('../protocols/gopher/index.js');
+          const raw = await res.bytes(8 * 1024 * 1024);
+          got += raw.length;
+          await activeSink.write(Buffer.from(formatMenu(parseMenu(raw)), 'utf8'));
+          task.update(resumeBase + got, raw.length);
+          return finish(res, false, options);
+        }
         const length = Number(res.headers.get('content-length') ?? NaN);
         const total = Number.isFinite(length) ? length + (res.status === 206 ? from : 0) : undefined;
         for await (const chunk of res.body) {

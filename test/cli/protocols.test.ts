@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FakeFtpServer } from '../protocols/ftp/fake-server.js';
 import { gopherServer, type GopherFixture } from '../protocols/gopher/server.js';
-import { CURL, curl, dial, makePki, tempDir, type Pki } from './helpers.js';
+import { CURL, curl, dial, MAIN, makePki, runCommand, tempDir, type Pki } from './helpers.js';
 
 let pki: Pki | undefined;
 let tlsServer: https.Server;
@@ -104,7 +104,10 @@ let ftp: FakeFtpServer;
 let gopher: GopherFixture;
 before(async () => {
   ftp = await FakeFtpServer.start({ files: { '/pub/a.txt': 'ftp file\n', '/pub/b.txt': 'bee\n' }, users: { alice: 'pw' }, dirs: ['/up'] });
-  gopher = await gopherServer({ '/doc': 'gopher text\r\n.\r\n' });
+  gopher = await gopherServer({
+    '/doc': 'gopher text\r\n.\r\n',
+    '': `iWelcome\t\terror.host\t1\r\n0About\t/doc\t127.0.0.1\t70\r\n.\r\n`,
+  });
 });
 after(async () => {
   await ftp.close();
@@ -161,6 +164,19 @@ test('gopher: a document by selector', async () => {
   const r = await dial([`gopher://127.0.0.1:${gopher.port}/0/doc`]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.out, /gopher text/);
+});
+
+test('gopher: a menu piped stays byte-exact (as curl); on a terminal it is laid out for reading', async () => {
+  const url = `gopher://127.0.0.1:${gopher.port}/1`;
+  const piped = await dial([url]);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.equal(piped.out, 'iWelcome\t\terror.host\t1\r\n0About\t/doc\t127.0.0.1\t70\r\n.\r\n');
+  const cmd = [process.execPath, MAIN, '-s', url].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const tty = await runCommand('script', ['-qefc', cmd, '/dev/null'], { env: { COLUMNS: '100' } });
+  assert.equal(tty.code, 0, tty.stderr);
+  assert.match(tty.out, /Welcome/);
+  assert.match(tty.out, /\[TXT\] About .*gopher:\/\/127\.0\.0\.1\/0\/doc/);
+  assert.doesNotMatch(tty.out, /\t/, 'no raw tab-separated fields on a terminal');
 });
 
 /** A minimal SOCKS5 server (no auth, CONNECT only) that records the requested host and splices to the target. */
