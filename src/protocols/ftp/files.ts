@@ -6,10 +6,9 @@
  *
  * @module
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { LimitError, ReplyError } from '../../errors.js';
 import type { Reply } from '../../line/replies.js';
 import type { FtpClient } from './client.js';
@@ -27,15 +26,22 @@ export async function downloadTo(client: FtpClient, remote: string, local: strin
   checkPath(remote);
   let offset = 0;
   if (options.resume) offset = await stat(local).then((s) => s.size, () => 0);
-  const dl = await client.retrieve(remote, { ...options, offset });
+  // Each write is awaited before the next chunk is asked for, so the download may reuse one buffer throughout.
+  const dl = await client.retrieve(remote, { ...options, offset, reuseBuffer: true });
+  // Opened only once the server accepted: a refused download leaves the local file as it was.
+  const file = await open(local, offset > 0 ? 'a' : 'w').catch(async (e: unknown) => {
+    await dl.cancel();
+    throw e;
+  });
   let n = 0;
-  const counted = async function* () {
+  try {
     for await (const c of dl) {
+      for (let at = 0; at < c.length; ) at += (await file.write(c, at, c.length - at)).bytesWritten;
       n += c.length;
-      yield c;
     }
-  };
-  await pipeline(counted(), createWriteStream(local, { flags: offset > 0 ? 'a' : 'w' }));
+  } finally {
+    await file.close();
+  }
   return n;
 }
 

@@ -333,3 +333,28 @@ describe('FtpClient against the fake server', () => {
     await assert.rejects(c.noop());
   });
 });
+
+test('reuseBuffer: chunks are views of one reused buffer, the bytes arrive whole; break and a second transfer still work', async () => {
+  const data = Buffer.alloc(3_000_000);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 17) & 0xff;
+  const s = await FakeFtpServer.start({ files: { '/big': data, '/small': Buffer.from('small') } });
+  try {
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: 10_000 });
+    const parts: Buffer[] = [];
+    const backing = new Set<ArrayBufferLike>();
+    for await (const chunk of await c.retrieve('/big', { reuseBuffer: true })) {
+      backing.add(chunk.buffer);
+      parts.push(Buffer.from(chunk));
+    }
+    assert.ok(Buffer.concat(parts).equals(data));
+    assert.ok(parts.length > 1);
+    assert.equal(backing.size, 1);
+    for await (const _ of await c.retrieve('/big', { reuseBuffer: true })) break;
+    const again: Buffer[] = [];
+    for await (const chunk of await c.retrieve('/small', { reuseBuffer: true })) again.push(Buffer.from(chunk));
+    assert.equal(Buffer.concat(again).toString(), 'small');
+    await c.quit();
+  } finally {
+    await s.close();
+  }
+});
