@@ -15,7 +15,7 @@ export function isRetryable(err: unknown): boolean {
 }
 
 export function isTransportFailure(err: DialError): boolean {
-  return err instanceof NetworkError || (err instanceof ProtocolError && /closed before the response began/.test(err.message));
+  return err instanceof NetworkError || (err instanceof ProtocolError && err.phase === 'empty');
 }
 
 export function cloneFor(err: DialError): DialError {

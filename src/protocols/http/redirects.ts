@@ -61,7 +61,7 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
   const hops = chain.length - 1;
   const path = () => chain.join(' -> ');
   if (hops >= policy.maxRedirects)
-    throw new LimitError(`too many redirects (limit ${policy.maxRedirects}): ${path()} -> ${location}`, { limit: policy.maxRedirects, protocol: 'http', phase: 'headers' });
+    throw new LimitError(`too many redirects (limit ${policy.maxRedirects}): ${path()} -> ${location}`, { limit: policy.maxRedirects, protocol: 'http', phase: 'redirect' });
   let next: URL;
   try {
     next = new URL(location, cur.url);
@@ -77,7 +77,8 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
   if (!next.hash && cur.url.hash) next.hash = cur.url.hash;
   const key = withoutHash(next);
   if (chain.some((u) => withoutHash(new URL(u)) === key))
-    throw new ProtocolError(`redirect loop: ${path()} -> ${next.href}`, { protocol: 'http', phase: 'headers' });
+    // A bound like the hop count (curl has no loop check; its limit is what stops a loop), so the same kind and phase.
+    throw new LimitError(`redirect loop: ${path()} -> ${next.href}`, { limit: policy.maxRedirects, protocol: 'http', phase: 'redirect' });
 
   const headers = HeaderList.from(cur.headers);
   const dropped: string[] = [];

@@ -144,7 +144,7 @@ describe('HttpConnection', () => {
     const q = conn.request(ex());
     await readRequest(server);
     await server.close();
-    await assert.rejects(q, (e: DialError) => isRetryable(e) && e.phase === 'headers');
+    await assert.rejects(q, (e: DialError) => isRetryable(e) && e.phase === 'empty');
   });
 
   test('first request on a fresh connection closed before the response: not retryable', async () => {
@@ -152,7 +152,7 @@ describe('HttpConnection', () => {
     const p = conn.request(ex());
     await readRequest(server);
     await server.close();
-    await assert.rejects(p, (e: DialError) => !isRetryable(e) && e.phase === 'headers');
+    await assert.rejects(p, (e: DialError) => !isRetryable(e) && e.phase === 'empty');
   });
 
   test('a response cut in its head is never retryable', async () => {

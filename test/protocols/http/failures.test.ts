@@ -22,7 +22,7 @@ test('abortError: a TimeoutError reason stays a timeout, anything else is an Abo
 
 test('transport failures and the retry mark', () => {
   assert.equal(isTransportFailure(new NetworkError('DIAL_E_RESET', 'r')), true);
-  assert.equal(isTransportFailure(new ProtocolError('connection closed before the response began')), true);
+  assert.equal(isTransportFailure(new ProtocolError('connection closed before the response began', { phase: 'empty' })), true);
   assert.equal(isTransportFailure(new ProtocolError('bad status line')), false);
   const e = cloneFor(new NetworkError('DIAL_E_RESET', 'r', { phase: 'headers' }));
   assert.equal(isRetryable(e), false);

@@ -88,17 +88,17 @@ describe('planRedirect: refusals', () => {
     assert.equal(planRedirect(req('https://a/x'), 302, 'http://a/y', ['https://a/x'], { ...policy, allowDowngrade: true }).url.protocol, 'http:');
   });
 
-  test('a loop is refused with the chain in the message', () => {
+  test('a loop is a LimitError (phase redirect) with the chain in the message', () => {
     assert.throws(
       () => planRedirect(req('http://a/2'), 302, '/1', ['http://a/1', 'http://a/2'], policy),
-      (e: ProtocolError) => e instanceof ProtocolError && e.message.includes('http://a/1 -> http://a/2 -> http://a/1'),
+      (e: LimitError) => e instanceof LimitError && e.phase === 'redirect' && e.message.includes('http://a/1 -> http://a/2 -> http://a/1'),
     );
   });
 
   test('the hop past maxRedirects is a LimitError carrying the chain', () => {
     assert.throws(
       () => planRedirect(req('http://a/3'), 302, '/4', ['http://a/1', 'http://a/2', 'http://a/3'], { maxRedirects: 2 }),
-      (e: LimitError) => e instanceof LimitError && e.limit === 2 && e.message.includes('http://a/1 -> http://a/2 -> http://a/3 -> /4'),
+      (e: LimitError) => e instanceof LimitError && e.phase === 'redirect' && e.limit === 2 && e.message.includes('http://a/1 -> http://a/2 -> http://a/3 -> /4'),
     );
   });
 

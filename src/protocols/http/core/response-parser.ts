@@ -245,7 +245,10 @@ export class ResponseParser {
         );
       case 'head':
         throw this.#fail(
-          new ProtocolError(this.responseStarted ? 'connection closed in the middle of the response head' : 'connection closed before the response began', P),
+          // 'empty': nothing of a response arrived (curl's "empty reply"), which callers tell apart by phase, not by message.
+          this.responseStarted
+            ? new ProtocolError('connection closed in the middle of the response head', P)
+            : new ProtocolError('connection closed before the response began', { protocol: 'http', phase: 'empty' }),
         );
       default:
         this.#go('eof');
