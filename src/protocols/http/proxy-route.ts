@@ -1,6 +1,6 @@
 import type { Origin } from './agent.js';
 import { basicCredentials, urlCredentials } from './auth/basic.js';
-import { bareHost, parseProxyUrl, proxyForUrl, proxyPort } from './proxy/env.js';
+import { bareHost, matchesNoProxy, parseProxyUrl, proxyForUrl, proxyPort } from './proxy/env.js';
 
 /** How a request reaches its origin. */
 export interface ProxyRoute {
@@ -18,12 +18,14 @@ const DIRECT: ProxyRoute = { proxy: undefined, poolOrigin: undefined, absoluteFo
 /**
  * Picks the route for `url`: `proxy: null` means direct; a string is the
  * proxy; undefined consults the environment (curl's rules, NO_PROXY
- * included). A Unix socket is always direct. Plain http through an http(s)
+ * included). `noProxy` exempts hosts from either kind of proxy. A Unix socket is always direct. Plain http through an http(s)
  * proxy is forwarded (absolute-form); https and SOCKS (4, 4a, 5, 5h) are tunnelled, so the
  * target's certificate is verified end to end.
  */
 export function resolveProxy(url: URL, options: { proxy?: string | null | undefined; noProxy?: string | undefined; unixSocket?: string | undefined }): ProxyRoute {
   if (options.proxy === null || options.unixSocket) return DIRECT;
+  // curl applies --noproxy to an explicit -x proxy as well as to the environment's.
+  if (options.proxy !== undefined && options.noProxy !== undefined && matchesNoProxy(url.hostname, options.noProxy)) return DIRECT;
   const text = options.proxy ?? proxyForUrl(url, process.env, options.noProxy);
   if (text === undefined || text === '') return DIRECT;
   const proxy = parseProxyUrl(text);

@@ -47,3 +47,13 @@ test('socks4 is tunnelled too; a bad proxy URL is an InputError', () => {
   assert.equal(resolveProxy(u('http://a/'), { proxy: 'socks4a://p' }).proxy?.protocol, 'socks4a:');
   assert.throws(() => resolveProxy(u('http://a/'), { proxy: 'ftp://p' }), InputError);
 });
+
+test('noProxy applies to an explicit proxy too, as curl --noproxy does with -x', () => {
+  assert.equal(resolveProxy(u('http://a.example/'), { proxy: 'http://p:3128', noProxy: 'example' }).absoluteForm, false);
+  assert.equal(resolveProxy(u('http://a.example/'), { proxy: 'http://p:3128', noProxy: 'example' }).poolOrigin, undefined);
+  assert.equal(resolveProxy(u('https://a.example/'), { proxy: 'socks5h://p', noProxy: '*' }).proxy, undefined);
+  assert.equal(resolveProxy(u('http://10.1.2.3/'), { proxy: 'http://p:3128', noProxy: '10.0.0.0/8' }).absoluteForm, false);
+  // Hosts not on the list still go through it.
+  assert.equal(resolveProxy(u('https://b.test/'), { proxy: 'http://p:3128', noProxy: 'example' }).proxy?.host, 'p:3128');
+  assert.equal(resolveProxy(u('http://b.test/'), { proxy: 'http://p:3128', noProxy: '' }).absoluteForm, true);
+});
