@@ -52,6 +52,7 @@ export class Socket implements ByteStream {
   #error: DialError | undefined;
   #waiter: (() => void) | undefined;
   #paused = false;
+  #detached = false;
   #timeout: number | undefined;
   readonly #highWater: number;
   readonly #local: SocketAddress;
@@ -117,6 +118,42 @@ export class Socket implements ByteStream {
   /** The node:net socket underneath, for code that must hand it on (e.g. to an HTTP parser's fast path). */
   get raw(): net.Socket {
     return this.#sock;
+  }
+
+  /**
+   * Hands the node:net (or node:tls) socket underneath to a new owner that
+   * reads it through its own 'data' listener (an HTTP parser's fast path).
+   * The raw socket comes back paused, with none of this Socket's listeners,
+   * together with the bytes this Socket had received and not handed out yet
+   * (`buffered`, to be read before anything the raw socket emits) and whether
+   * the peer had already ended its side (`ended`: no 'end' event will follow).
+   * The new owner must add its own 'error' listener at once and `resume()`
+   * the socket when ready. From then on this Socket is unusable: recv and send
+   * fail, close and destroy leave the handed-over socket alone.
+   *
+   * Throws when the socket has already failed or been closed (the caller
+   * should close it instead).
+   */
+  detach(): { socket: net.Socket; buffered: Buffer; ended: boolean } {
+    if (this.#error) throw this.#error;
+    if (this.#closed) throw this.#closedError();
+    const sock = this.#sock;
+    // Paused first: with the 'data' listener gone a flowing socket would drop what it reads.
+    sock.pause();
+    this.#detach(sock);
+    const buffered = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.length === 0 ? EMPTY : Buffer.concat(this.#queue, this.#queued);
+    const ended = this.#eof;
+    this.#queue = [];
+    this.#queued = 0;
+    this.#detached = true;
+    this.#closed = true;
+    this.#wake();
+    return { socket: sock, buffered, ended };
+  }
+
+  /** True once {@link detach} has handed the socket to another owner. */
+  get detached(): boolean {
+    return this.#detached;
   }
 
   /** Sets the default bound (ms) for each recv/send wait; 0 removes it. */
@@ -208,7 +245,7 @@ export class Socket implements ByteStream {
 
   /** Flushes what was sent, closes, and releases the socket. Safe to call more than once. */
   async close(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.#detached) return;
     this.#closed = true;
     const sock = this.#sock;
     this.#wake();
@@ -225,6 +262,7 @@ export class Socket implements ByteStream {
 
   /** Closes at once, dropping anything unsent. */
   destroy(error?: DialError): void {
+    if (this.#detached) return;
     if (error && !this.#error) this.#error = error;
     this.#closed = true;
     this.#sock.destroy();
@@ -360,6 +398,7 @@ export class Socket implements ByteStream {
   }
 
   #closedError(): NetworkError {
+    if (this.#detached) return new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} was handed to another owner (detach)`);
     return new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`);
   }
 }

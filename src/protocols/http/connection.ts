@@ -99,7 +99,6 @@ interface Entry {
   sendDone: boolean;
   skipBody: boolean;
   gate: (() => void) | undefined;
-  timer: NodeJS.Timeout | undefined;
   discarding: boolean;
   discarded: number;
   onAbort: (() => void) | undefined;
@@ -136,15 +135,24 @@ export class HttpConnection {
   #error: DialError | undefined;
   #raw: net.Socket | undefined;
   #pausedEntry: Entry | undefined;
+  /** Sends queued on #sendChain and not finished; at 0 a request may be written at once. */
+  #chained = 0;
+  // One timer per connection, for the response at the front of the queue
+  // (responses arrive in order, so only the front can be late); refresh()
+  // re-arms it without a new timer per request.
+  #timer: NodeJS.Timeout | undefined;
+  #timerMs = 0;
+  #timed: Entry | undefined;
+  #timedPhase: 'headers' | 'body' = 'headers';
 
   constructor(stream: ByteStream, options: ConnectionOptions = {}) {
     this.stream = stream;
     this.#opts = options;
     this.#label = options.label ?? 'server';
     this.#parser = new ResponseParser(options.limits);
-    this.#setRef(false);
-    if (stream instanceof Socket && stream.bufferedLength === 0 && options.rawRead !== false) this.#readRaw(stream);
+    if (stream instanceof Socket && stream.bufferedLength === 0 && !stream.detached && options.rawRead !== false) this.#readRaw(stream);
     else void this.#readLoop();
+    this.#setRef(false);
   }
 
   /** Requests sent (or reserved) whose responses have not ended. */
@@ -220,7 +228,6 @@ export class HttpConnection {
         sendDone: false,
         skipBody: false,
         gate: undefined,
-        timer: undefined,
         discarding: false,
         discarded: 0,
         onAbort: undefined,
@@ -231,8 +238,13 @@ export class HttpConnection {
       }
       this.#queue.push(entry);
       this.#parser.expect(x.method);
-      this.#setRef(true);
-      this.#sendChain = this.#sendChain.then(() => this.#send(entry));
+      if (this.#queue.length === 1) this.#setRef(true);
+      if (this.#chained === 0 && this.#raw && this.#sendsInOneWrite(x)) {
+        this.#writeNow(entry);
+        return;
+      }
+      this.#chained++;
+      this.#sendChain = this.#sendChain.then(() => this.#send(entry)).finally(() => this.#chained--);
     });
   }
 
@@ -245,7 +257,7 @@ export class HttpConnection {
       return;
     }
     this.#shut();
-    await this.stream.close().catch(() => {});
+    await this.#closeStream();
   }
 
   /** Drops the connection at once; anything in flight fails with `err`. */
@@ -255,10 +267,64 @@ export class HttpConnection {
 
   // ---- sending -------------------------------------------------------------
 
+  /** True when head and body go out in one write with nothing to wait for in between. */
+  #sendsInOneWrite(x: Exchange): boolean {
+    const b = x.body;
+    return b.kind === 'none' || (b.kind === 'bytes' && !x.expectContinue && b.data.length <= CHUNK_COALESCE);
+  }
+
+  /**
+   * The hot path over a raw socket: head (and a small body) written at once,
+   * corked so they leave in one segment; no promise, no wait for the kernel.
+   * A write error arrives through #onWriteError.
+   */
+  #writeNow(entry: Entry): void {
+    const { x } = entry;
+    const raw = this.#raw!;
+    traceHead(x.trace, entry.head);
+    entry.sendDone = true;
+    const body = x.body;
+    if (body.kind === 'bytes' && body.data.length > 0) {
+      raw.cork();
+      raw.write(entry.head, this.#onWritten);
+      raw.write(body.data, this.#onWritten);
+      raw.uncork();
+      x.onUploadProgress?.({ direction: 'upload', transferred: body.data.length, total: body.data.length });
+    } else {
+      raw.write(entry.head, this.#onWritten);
+    }
+    if (entry.stage === 'sending') {
+      entry.stage = 'waiting';
+      if (this.#queue[0] === entry) this.#arm(entry, x.headersTimeout, 'headers');
+    }
+  }
+
+  /** One callback for every raw write of the connection (a closure per write would be garbage per request). */
+  readonly #onWritten = (err?: Error | null): void => {
+    if (!err || this.#state === 'closed') return;
+    // The server may have answered and closed before reading all we sent (an early 413): the response wins.
+    const front = this.#queue[0];
+    if (front && (front.stage === 'body' || this.#parser.responseStarted)) {
+      this.#keepAlive = false;
+      return;
+    }
+    this.#fail(withPhase(toDialError(err, `sending the request to ${this.#label} failed`), 'send'));
+  };
+
+  /** Writes `data` and resolves once the kernel has it. */
+  #output(data: Uint8Array): Promise<void> {
+    const raw = this.#raw;
+    if (!raw) return this.stream.send(data);
+    return new Promise<void>((resolve, reject) => {
+      if (raw.destroyed) return reject(this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' }));
+      raw.write(data, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
   async #send(entry: Entry): Promise<void> {
     if (entry.stage === 'done' || this.#state === 'closed') return;
     const { x } = entry;
-    const s = this.stream;
+    const s = { send: (d: Uint8Array) => this.#output(d) };
     traceHead(x.trace, entry.head);
     try {
       const body = x.body;
@@ -288,7 +354,7 @@ export class HttpConnection {
       entry.sendDone = true;
       if (entry.stage === 'sending') {
         entry.stage = 'waiting';
-        this.#arm(entry, x.headersTimeout, 'headers');
+        if (this.#queue[0] === entry) this.#arm(entry, x.headersTimeout, 'headers');
       }
     } catch (err) {
       // The server may have answered and closed before reading all we sent
@@ -304,7 +370,7 @@ export class HttpConnection {
   }
 
   async #sendStream(entry: Entry, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, length: number | undefined, progress: (n: number) => void): Promise<void> {
-    const s = this.stream;
+    const s = { send: (d: Uint8Array) => this.#output(d) };
     let n = 0;
     for await (const chunk of chunksOf(source)) {
       if (entry.stage === 'done' || this.#state === 'closed') return;
@@ -346,9 +412,8 @@ export class HttpConnection {
    * reads goes to the parser as it is. Back-pressure is `raw.pause()`.
    */
   #readRaw(sock: Socket): void {
-    const raw = sock.raw;
+    const { socket: raw, ended: already } = sock.detach();
     this.#raw = raw;
-    raw.removeAllListeners('data');
     raw.on('data', (chunk: Buffer) => {
       if (this.#state === 'closed') return;
       this.#onBytes(chunk);
@@ -365,6 +430,23 @@ export class HttpConnection {
       this.#fail(withPhase(toDialError(err, `connection to ${this.#label} failed`), front ? phaseOf(front) : 'headers'));
     });
     raw.resume();
+    if (already) queueMicrotask(ended);
+  }
+
+  /** Flushes what was written, then closes the transport (forced after 2 s). */
+  #closeStream(): Promise<void> {
+    const raw = this.#raw;
+    if (!raw) return this.stream.close().catch(() => {});
+    if (raw.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const force = setTimeout(() => raw.destroy(), 2000);
+      force.unref();
+      raw.once('close', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      raw.destroySoon();
+    });
   }
 
   async #readLoop(): Promise<void> {
@@ -421,10 +503,10 @@ export class HttpConnection {
     this.#dispatch(events);
     this.#keepAlive = false;
     if (this.#queue.length > 0) {
-      this.#fail(new NetworkError('DIAL_E_RESET', `${this.#label} closed the connection before the response began`, { protocol: 'http', phase: 'headers' }));
+      this.#fail(new NetworkError('DIAL_E_RESET', `${this.#label} closed the connection before the response began`, { protocol: 'http', phase: 'empty' }));
     } else {
       this.#shut();
-      void this.stream.close().catch(() => {});
+      void this.#closeStream();
     }
   }
 
@@ -497,7 +579,7 @@ export class HttpConnection {
   }
 
   #onData(entry: Entry, bytes: Buffer): void {
-    entry.timer?.refresh();
+    if (this.#timed === entry) this.#timer!.refresh();
     if (entry.discarding) {
       entry.discarded += bytes.length;
       if (entry.discarded > (this.#opts.drainCap ?? 65536)) this.#fail(new NetworkError('DIAL_E_CLOSED', 'abandoned body too large to drain', { protocol: 'http', phase: 'body' }));
@@ -514,14 +596,15 @@ export class HttpConnection {
       this.#paused = true;
       // A consumer taking its time is not a silent server: the idle bound waits while reading is paused.
       this.#pausedEntry = entry;
-      if (entry.timer) clearTimeout(entry.timer);
-      entry.timer = undefined;
+      if (this.#timed === entry) this.#timed = undefined;
     }
   }
 
   #onEnd(entry: Entry, keepAlive: boolean): void {
     this.#queue.shift();
     this.#settle(entry);
+    const next = this.#queue[0];
+    if (next && next.stage === 'waiting') this.#arm(next, next.x.headersTimeout, 'headers');
     this.#completed++;
     entry.body?.end();
     // Bytes beyond the last response nobody asked for: the server is out of step, so nothing more is read from it.
@@ -529,11 +612,15 @@ export class HttpConnection {
     if (!this.reusable || this.#state === 'closing') {
       if (this.#queue.length === 0) {
         this.#shut();
-        void this.stream.close().catch(() => {});
+        void this.#closeStream();
       }
       return;
     }
-    if (this.#queue.length === 0) this.#setRef(false);
+    if (this.#queue.length === 0) {
+      // Idle: neither the socket nor the timer left armed may keep the process alive.
+      this.#setRef(false);
+      this.#timer?.unref();
+    }
     this.#opts.onFree?.(this);
   }
 
@@ -567,19 +654,31 @@ export class HttpConnection {
   // ---- ending --------------------------------------------------------------
 
   #arm(entry: Entry, ms: number | undefined, phase: 'headers' | 'body'): void {
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.timer = undefined;
-    if (!ms || ms <= 0) return;
-    const what = phase === 'headers' ? 'waiting for the response head' : entry.discarding ? 'draining an abandoned body' : 'waiting for more of the body';
-    entry.timer = setTimeout(() => {
-      this.#fail(new TimeoutError(`${what} from ${this.#label}: nothing for ${ms} ms`, { timeout: ms, protocol: 'http', phase }));
-    }, ms);
+    this.#timed = undefined;
+    if (!ms || ms <= 0 || this.#state === 'closed') return;
+    this.#timed = entry;
+    this.#timedPhase = phase;
+    if (this.#timer && this.#timerMs === ms) {
+      this.#timer.refresh().ref();
+      return;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerMs = ms;
+    this.#timer = setTimeout(this.#onTimer, ms);
   }
+
+  readonly #onTimer = (): void => {
+    const entry = this.#timed;
+    if (!entry || entry.stage === 'done') return;
+    const phase = this.#timedPhase;
+    const ms = this.#timerMs;
+    const what = phase === 'headers' ? 'waiting for the response head' : entry.discarding ? 'draining an abandoned body' : 'waiting for more of the body';
+    this.#fail(new TimeoutError(`${what} from ${this.#label}: nothing for ${ms} ms`, { timeout: ms, protocol: 'http', phase }));
+  };
 
   #settle(entry: Entry): void {
     entry.stage = 'done';
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.timer = undefined;
+    if (this.#timed === entry) this.#timed = undefined;
     entry.gate?.();
     if (entry.onAbort) entry.x.signal?.removeEventListener('abort', entry.onAbort);
   }
@@ -593,7 +692,8 @@ export class HttpConnection {
     const entries = this.#queue.splice(0);
     this.#shut();
     const s = this.stream as ByteStream & { destroy?: (e?: DialError) => void };
-    if (typeof s.destroy === 'function') s.destroy();
+    if (this.#raw) this.#raw.destroy();
+    else if (typeof s.destroy === 'function') s.destroy();
     else void s.close().catch(() => {});
     for (const entry of entries) {
       const wasDone = entry.stage === 'done';
@@ -618,12 +718,15 @@ export class HttpConnection {
   #shut(): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timed = undefined;
     this.#resume();
     this.#opts.onClose?.(this);
   }
 
   #setRef(on: boolean): void {
-    const raw = (this.stream as { raw?: { ref?: () => void; unref?: () => void } }).raw;
+    const raw = this.#raw ?? (this.stream as { raw?: { ref?: () => void; unref?: () => void } }).raw;
     if (!raw) return;
     if (on) raw.ref?.();
     else raw.unref?.();

@@ -1,0 +1,86 @@
+/**
+ * Socket.detach() as the HTTP connection uses it, and idle pooled connections
+ * that do not keep the process alive.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Socket } from '../../../src/socket/socket.js';
+import { NetworkError } from '../../../src/errors.js';
+
+async function echoPair(): Promise<{ client: Socket; peer: Promise<net.Socket>; close: () => void }> {
+  let resolvePeer!: (s: net.Socket) => void;
+  const peer = new Promise<net.Socket>((r) => (resolvePeer = r));
+  const server = net.createServer((s) => resolvePeer(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  const client = await Socket.connect({ host: '127.0.0.1', port });
+  return { client, peer, close: () => server.close() };
+}
+
+test('detach hands over the raw socket paused, with the bytes already queued; the Socket is then unusable', async () => {
+  const { client, peer, close } = await echoPair();
+  const p = await peer;
+  p.write('early');
+  while (client.bufferedLength < 5) await new Promise((r) => setTimeout(r, 5));
+  const { socket, buffered, ended } = client.detach();
+  assert.equal(buffered.toString(), 'early');
+  assert.equal(ended, false);
+  assert.equal(client.detached, true);
+  assert.equal(socket.isPaused(), true);
+  await assert.rejects(client.recv(), (e) => e instanceof NetworkError && /detach/.test(e.message));
+  await assert.rejects(client.send('x'), NetworkError);
+  // close() and destroy() on the old wrapper leave the handed-over socket alone.
+  await client.close();
+  client.destroy();
+  assert.equal(socket.destroyed, false);
+  const got = new Promise<string>((r) => socket.once('data', (b: Buffer) => r(b.toString())));
+  socket.resume();
+  p.write('late');
+  assert.equal(await got, 'late');
+  socket.destroy();
+  p.destroy();
+  close();
+});
+
+test('detach on a closed Socket throws', async () => {
+  const { client, peer, close } = await echoPair();
+  (await peer).destroy();
+  await client.close();
+  assert.throws(() => client.detach(), NetworkError);
+  close();
+});
+
+test('a process that made one request() with the global agent exits on its own', async () => {
+  const server = net.createServer((s) => {
+    s.on('data', () => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=60\r\n\r\nok'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  const client = new URL('../../../src/protocols/http/client.js', import.meta.url);
+  const script = `import { request } from ${JSON.stringify(client.href)};
+const res = await request('http://127.0.0.1:${port}/');
+process.stdout.write(res.status + ' ' + (await res.text()));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('.', import.meta.url)) });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  const t0 = Date.now();
+  // Bounded: the agent's idle timeout (4 s) must not be what ends it, and nothing else may hold it.
+  const code = await new Promise<number | null | 'hung'>((resolve) => {
+    const kill = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve('hung');
+    }, 10_000);
+    child.on('exit', (c) => {
+      clearTimeout(kill);
+      resolve(c);
+    });
+  });
+  server.close();
+  for (const s of [server]) s.unref();
+  assert.equal(code, 0, `child did not exit on its own (${code}) after ${Date.now() - t0} ms`);
+  assert.equal(out, '200 ok');
+  assert.ok(Date.now() - t0 < 3500, `took ${Date.now() - t0} ms: an idle timer or socket held the process`);
+});
