@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { isIP } from 'node:net';
-import { checkServerIdentity, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { DialError, InputError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
 import { LineClient } from '../../line/client.js';
 import type { Expect, Reply } from '../../line/replies.js';
@@ -20,7 +19,7 @@ import { parseFeatures, parsePwd, parseSizeReply } from './core/features.js';
 import { parseListing } from './core/listing.js';
 import { isSelfOrParent, parseMlsdLine } from './core/mlsd.js';
 import { checkArg, checkPath } from './core/path.js';
-import { ftpProxy, openControl, tunnelData } from './connect.js';
+import { controlTLS, ftpProxy, openControl, tunnelData } from './connect.js';
 import { formatFtpTime, parseFtpTime } from './core/time.js';
 import { DEFAULT_TIMEOUT, type FtpConnectOptions, type FtpSecurity, type RetrieveOptions, type StoreOptions } from './options.js';
 import { startDownload, upload, type Download, type TransferHost, type TransferOptions, type TransferSettings } from './transfer.js';
@@ -100,7 +99,7 @@ export class FtpClient {
     const port = options.port ?? (secure === 'implicit' ? 990 : 21);
     const proxy = ftpProxy(options);
     options.trace?.({ kind: '*', text: `connecting to ${host} port ${port}${proxy ? ` through the proxy ${proxy.protocol}//${proxy.host}` : ''}`, protocol: 'ftp' });
-    const tlsOptions = secure ? FtpClient.#controlTLS(options) : undefined;
+    const tlsOptions = secure ? controlTLS(options) : undefined;
     const socket = await openControl({ ...options, timeout }, host, port, proxy, secure === 'implicit' ? tlsOptions : undefined);
     const client = new FtpClient(socket, options, proxy);
     try {
@@ -110,14 +109,6 @@ export class FtpClient {
       throw toDialError(e, 'FTP login', { protocol: 'ftp' });
     }
     return client;
-  }
-
-  static #controlTLS(options: FtpConnectOptions): TLSOptions {
-    const t = options.tls ?? {};
-    if (t.servername !== undefined || !isIP(options.host)) return { ...t, servername: t.servername ?? options.host };
-    // An IP literal gets no SNI; the certificate is checked against it, never against the peer a proxy tunnel shows.
-    const ip = options.host;
-    return { ...t, checkServerIdentity: t.checkServerIdentity ?? ((_name, cert) => checkServerIdentity(ip, cert)) };
   }
 
   async #start(secure: FtpSecurity, tlsOptions: TLSOptions): Promise<void> {
@@ -174,7 +165,7 @@ export class FtpClient {
   }
 
   #dataTLS(): TLSOptions {
-    const base = FtpClient.#controlTLS(this.#opts);
+    const base = controlTLS(this.#opts);
     const session = this.#session ?? this.#socket.tlsSession;
     return session ? { ...base, session } : base;
   }
@@ -398,7 +389,8 @@ export class FtpClient {
     if (path !== undefined) checkPath(path);
     const cmd = options.command ?? 'LIST';
     const max = this.#opts.maxListingBytes ?? 64 * 1024 * 1024;
-    const dl = await this.#download(path === undefined ? cmd : `${cmd} ${path}`, { ...options, ascii: false }, 'A');
+    // The chunks are kept until the end, so they must be fresh ones.
+    const dl = await this.#download(path === undefined ? cmd : `${cmd} ${path}`, { ...options, ascii: false, reuseBuffer: false }, 'A');
     const parts: Buffer[] = [];
     let n = 0;
     for await (const chunk of dl) {
@@ -416,7 +408,8 @@ export class FtpClient {
    * RETR: resolves once the server accepted the transfer (a 550 rejects
    * here), with a {@link Download} to iterate for the bytes — streamed as
    * they arrive, never buffered whole. `offset` resumes (REST); `ascii`
-   * converts line endings. The connection is busy until the body is read or
+   * converts line endings; `reuseBuffer` reads every chunk into one buffer
+   * (no allocation per chunk; each chunk valid only until the next). The connection is busy until the body is read or
    * cancelled. A data connection that closes before the announced size is a
    * ProtocolError, not a short file.
    */

@@ -15,18 +15,14 @@
  *
  * @module
  */
-import type { Socket as NetSocket } from 'node:net';
-import { DialError, InputError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
-import { connectTcp } from '../../socket/connect.js';
+import { isIP, type Socket as NetSocket } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
+import { InputError, ProtocolError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
-import { handshake, type TLSOptions } from '../../socket/tls.js';
-import { guard, type WaitOptions } from '../../util/guard.js';
-import { HeaderList } from '../http/core/headers.js';
-import { serializeHead } from '../http/core/request.js';
-import { ResponseParser } from '../http/core/response-parser.js';
-import { bareHost, proxyPort } from '../http/proxy/env.js';
-import { authorityOf, proxyAuthorization, targetIdentity, type TunnelOptions } from '../http/proxy/http-connect.js';
+import type { TLSOptions } from '../../socket/tls.js';
+import type { WaitOptions } from '../../util/guard.js';
 import { openProxyTunnel, parseProxyUrl, proxyForUrl } from '../http/proxy/index.js';
+import { connectServerFirst } from './server-first-tunnel.js';
 import type { FtpConnectOptions } from './options.js';
 
 /**
@@ -59,6 +55,19 @@ export function ftpProxy(options: FtpConnectOptions, env: NodeJS.ProcessEnv = pr
     });
   }
   return proxy;
+}
+
+/**
+ * TLS settings for the control connection and, with the session added, for
+ * data connections: SNI and the certificate check use the name the user
+ * connected to. An IP literal gets no SNI and the certificate is checked
+ * against it — never against the peer a proxy tunnel shows.
+ */
+export function controlTLS(options: FtpConnectOptions): TLSOptions {
+  const t = options.tls ?? {};
+  if (t.servername !== undefined || !isIP(options.host)) return { ...t, servername: t.servername ?? options.host };
+  const ip = options.host;
+  return { ...t, checkServerIdentity: t.checkServerIdentity ?? ((_name, cert) => checkServerIdentity(ip, cert)) };
 }
 
 /** Opens the control connection, through `proxy` when given; `tls` makes it implicit FTPS from the first byte. */
@@ -94,77 +103,4 @@ export async function tunnelData(proxy: URL, host: string, port: number, wait: W
   // The wrapper would queue every chunk: only its 'data' listener matters, the others just record end/close.
   raw.removeAllListeners('data');
   return raw;
-}
-
-/**
- * A CONNECT tunnel for a protocol whose server speaks first. connectTunnel
- * (rightly, for HTTPS) refuses bytes that arrive with the proxy's 200 as a
- * possible injection; an FTP server's 220 greeting routinely rides in the
- * same segment as the proxy's reply (squid relays it at once), so here those
- * bytes are handed on as the first the target said. Basic proxy credentials
- * come from the proxy URL; a 407 is a ReplyError.
- */
-export async function connectServerFirst(proxy: URL, target: { host: string; port: number }, options: TunnelOptions): Promise<Socket> {
-  const authority = authorityOf(target);
-  const headers = HeaderList.from(options.headers);
-  const auth = proxyAuthorization(proxy);
-  if (auth && !headers.has('proxy-authorization')) headers.append('Proxy-Authorization', auth);
-  const head = serializeHead('CONNECT', authority, authority, headers, { kind: 'none' });
-  const started = Date.now();
-  const left = () => (options.timeout ? Math.max(1, options.timeout - (Date.now() - started)) : undefined);
-  const proxyHost = bareHost(proxy.hostname);
-  options.trace?.({ kind: '*', text: `Connecting to proxy ${proxyHost} port ${proxyPort(proxy)}; CONNECT ${authority}`, protocol: 'http' });
-  let sock: NetSocket = await connectTcp({ host: proxyHost, port: proxyPort(proxy), lookup: options.lookup, signal: options.signal, timeout: left() });
-  try {
-    if (proxy.protocol === 'https:') sock = await handshake(sock, proxyHost, options.tls ?? {}, { signal: options.signal, timeout: left() });
-    sock.write(head);
-    const parser = new ResponseParser(options.limits);
-    parser.expect('CONNECT');
-    let detach = () => {};
-    const reply = new Promise<{ status: number; reason: string; rest: Buffer }>((resolve, reject) => {
-      let status = 0;
-      let reason = '';
-      const onData = (chunk: Buffer) => {
-        try {
-          for (const ev of parser.feed(chunk)) {
-            if (ev.type === 'head') ({ status, reason } = ev);
-            else if (ev.type === 'upgrade') return resolve({ status, reason, rest: ev.rest });
-          }
-          if (status !== 0 && (status < 200 || status > 299)) resolve({ status, reason, rest: Buffer.alloc(0) });
-        } catch (e) {
-          reject(e);
-        }
-      };
-      const onEnd = () => reject(new ProtocolError(`proxy ${proxyHost} closed the connection before answering CONNECT`, { protocol: 'http', phase: 'connect' }));
-      const onError = (e: Error) => reject(toDialError(e, `proxy ${proxyHost} failed during CONNECT`, { protocol: 'http', phase: 'connect' }));
-      detach = () => {
-        sock.pause();
-        sock.removeListener('data', onData);
-        sock.removeListener('end', onEnd);
-        sock.removeListener('close', onEnd);
-        sock.removeListener('error', onError);
-      };
-      sock.on('data', onData);
-      sock.once('end', onEnd);
-      sock.once('close', onEnd);
-      sock.on('error', onError);
-    });
-    const r = await guard(reply, { signal: options.signal, timeout: left() }, `CONNECT reply from proxy ${proxyHost}`).finally(() => detach());
-    if (r.status < 200 || r.status > 299) {
-      throw new ReplyError(`proxy refused CONNECT to ${authority}: ${r.status} ${r.reason}`.trimEnd(), { reply: { code: r.status, text: r.reason }, protocol: 'http', phase: 'connect' });
-    }
-    if (r.rest.length > 0) sock.unshift(r.rest);
-    if (options.targetTls) {
-      if (r.rest.length > 0) throw new ProtocolError(`${r.rest.length} byte(s) arrived before the TLS handshake through the tunnel`, { code: 'DIAL_E_INJECTION', protocol: 'ftp', phase: 'tls' });
-      sock.resume();
-      sock = await handshake(sock, bareHost(target.host), targetIdentity(target, options.targetTls), { signal: options.signal, timeout: left() });
-    }
-    const s = new Socket(sock);
-    sock.resume();
-    return s;
-  } catch (e) {
-    sock.on('error', () => {});
-    sock.destroy();
-    throw e instanceof DialError ? e : toDialError(e, `CONNECT through proxy ${proxyHost}`, { protocol: 'http', phase: 'connect' });
-  }
 }

@@ -39,13 +39,18 @@ function readUntil(s: net.Socket, done: (b: Buffer) => number): Promise<{ head: 
   });
 }
 
-function splice(client: net.Socket, host: string, port: number, rest: Buffer, reply: Buffer): void {
+/** Joins client and target; `coalesce`: the target's first bytes go out in one write with the proxy's reply (as squid may). */
+function splice(client: net.Socket, host: string, port: number, rest: Buffer, reply: Buffer, coalesce = false): void {
   const up = net.connect(port, host, () => {
-    client.write(reply);
-    if (rest.length) up.write(rest);
-    client.pipe(up);
-    up.pipe(client);
-    client.resume();
+    const join = (first: Buffer) => {
+      client.write(Buffer.concat([reply, first]));
+      if (rest.length) up.write(rest);
+      client.pipe(up);
+      up.pipe(client);
+      client.resume();
+    };
+    if (coalesce) up.once('data', join);
+    else join(Buffer.alloc(0));
   });
   up.on('error', () => client.destroy());
   client.on('error', () => up.destroy());
@@ -98,7 +103,8 @@ function connectProxy(): Promise<FakeProxy> {
     const m = /^CONNECT ([^ :]+):(\d+) HTTP\/1\.1\r\n/.exec(head.toString('latin1'));
     if (!m) return void s.end('HTTP/1.1 400 Bad Request\r\n\r\n');
     p.targets.push(`${m[1]}:${m[2]}`);
-    splice(s, m[1] === 'localhost' ? '127.0.0.1' : m[1]!, Number(m[2]), rest, Buffer.from('HTTP/1.1 200 Connection established\r\n\r\n'));
+    // Control connections: the server's greeting rides in the same write as the 200.
+    splice(s, m[1] === 'localhost' ? '127.0.0.1' : m[1]!, Number(m[2]), rest, Buffer.from('HTTP/1.1 200 Connection established\r\n\r\n'), Number(m[2]) === ftp.port);
   });
 }
 
