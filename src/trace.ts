@@ -10,6 +10,42 @@
 /** `*` an action or note, `>` sent to the peer, `<` received from it. */
 export type TraceKind = '*' | '>' | '<';
 
+/**
+ * What a structured event marks, for tools that time or inspect a transfer
+ * (`dial -w`) without reading the text:
+ * - `resolved`: a host name was resolved (`data.host`, `data.addresses`);
+ * - `connected`: a new connection is open, before any TLS (`data` has the
+ *   addresses of both ends); through a proxy, the connection to the proxy;
+ * - `tls`: the TLS handshake finished (`data.tlsVersion`, `alpn`, `verifyError`);
+ * - `reused`: an open connection was taken from a pool (addresses as `connected`);
+ * - `redirect`: a redirect is being followed (`data.status`, `data.url`).
+ *
+ * The consumer stamps the time itself: events are delivered synchronously,
+ * at the moment they describe.
+ */
+export type TraceEventName = 'resolved' | 'connected' | 'tls' | 'reused' | 'redirect';
+
+/** Facts carried by a structured event; which fields are set depends on the event. */
+export interface TraceFacts {
+  host?: string | undefined;
+  /** `resolved`: the addresses the name gave, in the order they will be tried. */
+  addresses?: string[] | undefined;
+  remoteAddress?: string | undefined;
+  remotePort?: number | undefined;
+  localAddress?: string | undefined;
+  localPort?: number | undefined;
+  /** A Unix-domain socket's path, instead of addresses. */
+  path?: string | undefined;
+  /** `tls`: the negotiated version, e.g. 'TLSv1.3'. */
+  tlsVersion?: string | undefined;
+  alpn?: string | undefined;
+  /** `tls`: why the peer's certificate did not verify (OpenSSL's code name), when it was accepted anyway (`insecure`). */
+  verifyError?: string | undefined;
+  /** `redirect`: the status that redirected and where to. */
+  status?: number | undefined;
+  url?: string | undefined;
+}
+
 /** One traced step. `text` is one line, without its line ending. */
 export interface TraceEvent {
   kind: TraceKind;
@@ -18,6 +54,10 @@ export interface TraceEvent {
   protocol?: string | undefined;
   /** For data summaries: how many body bytes this event stands for. */
   bytes?: number | undefined;
+  /** Set on the steps a tool may want to time or inspect; see {@link TraceEventName}. */
+  event?: TraceEventName | undefined;
+  /** The facts of a structured event. */
+  data?: TraceFacts | undefined;
 }
 
 /** Receives trace events; must not throw and must be cheap. */
@@ -33,4 +73,25 @@ export function maskSecrets(line: string): string {
   const h = /^((?:proxy-)?authorization):\s*(\S+)\s*/i.exec(line);
   if (h) return `${h[1]}: ${h[2]} ****`;
   return line;
+}
+
+/** The shape of a socket's end as {@link connectionFacts} reads it. */
+type EndLike = { address?: unknown; port?: unknown; path?: unknown } | undefined;
+
+/**
+ * The addresses of both ends of a connected stream, for `connected` and
+ * `reused` events. Read structurally (any object with `remoteAddress` and
+ * `localAddress` ends, as dialtone's Socket has), so this file imports nothing.
+ */
+export function connectionFacts(stream: unknown): TraceFacts {
+  const s = stream as { remoteAddress?: EndLike; localAddress?: EndLike } | undefined;
+  const r = s?.remoteAddress;
+  const l = s?.localAddress;
+  const facts: TraceFacts = {};
+  if (r && typeof r.path === 'string') facts.path = r.path;
+  if (r && typeof r.address === 'string') facts.remoteAddress = r.address;
+  if (r && typeof r.port === 'number') facts.remotePort = r.port;
+  if (l && typeof l.address === 'string') facts.localAddress = l.address;
+  if (l && typeof l.port === 'number') facts.localPort = l.port;
+  return facts;
 }

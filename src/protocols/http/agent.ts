@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { Socket as NetSocket } from 'node:net';
 import type { DialError } from '../../errors.js';
-import type { LookupFunction } from '../../socket/connect.js';
+import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
 import { Socket } from '../../socket/socket.js';
-import type { TLSOptions } from '../../socket/tls.js';
+import { handshake, type TLSOptions } from '../../socket/tls.js';
 import type { ByteStream } from '../../socket/types.js';
-import type { Tracer } from '../../trace.js';
+import type { TraceFacts, Tracer } from '../../trace.js';
 import type { HttpLimits } from './core/response-parser.js';
 import { Pool } from './pool.js';
 import { connectThroughProxy } from './tunnel.js';
@@ -79,9 +81,30 @@ export function poolKey(origin: Origin, s: ConnectSettings): string {
   return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}`;
 }
 
+/** The system resolver, as the socket layer uses it when given no lookup. */
+const systemLookup: LookupFunction = async (hostname, { family }) => {
+  const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
+  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
+
+/** Wraps a lookup so its answer is reported as a `resolved` event the moment it arrives. */
+function tracedLookup(lookup: LookupFunction | undefined, trace: Tracer): LookupFunction {
+  const inner = lookup ?? systemLookup;
+  return async (hostname, options) => {
+    const found = await inner(hostname, options);
+    const addresses = found.map((a) => a.address);
+    trace({ kind: '*', text: `Host ${hostname} was resolved: ${addresses.join(', ')}`, protocol: 'http', event: 'resolved', data: { host: hostname, addresses } });
+    return found;
+  };
+}
+
 /**
  * The default factory: TCP (Happy Eyeballs over every address) or a Unix
  * socket, then TLS for https with verification on and ALPN http/1.1.
+ *
+ * TCP and TLS are two steps here (where `Socket.connect` would do both) so a
+ * tracer learns when each ended: `connected`, then `tls` (curl's
+ * time_connect and time_appconnect).
  */
 export const defaultConnect: ConnectFactory = async (origin, o) => {
   if (o.proxy) return connectThroughProxy(origin, o);
@@ -89,19 +112,31 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   const where = o.unixSocket ?? `${origin.hostname} port ${origin.port}`;
   trace?.({ kind: '*', text: `Connecting to ${where}`, protocol: 'http' });
   const tls = origin.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'], servername: o.unixSocket ? origin.hostname : undefined, ...o.tls } : undefined;
-  const s = o.unixSocket
-    ? await Socket.connect({ path: o.unixSocket, tls, timeout: o.timeout, signal: o.signal })
-    : await Socket.connect({ host: origin.hostname, port: origin.port, lookup: o.lookup, tls, timeout: o.timeout, signal: o.signal });
+  const started = Date.now();
+  const raw = o.unixSocket
+    ? await connectUnix({ path: o.unixSocket, timeout: o.timeout, signal: o.signal })
+    : await connectTcp({ host: origin.hostname, port: origin.port, lookup: trace ? tracedLookup(o.lookup, trace) : o.lookup, timeout: o.timeout, signal: o.signal });
   if (trace) {
-    const r = s.remoteAddress;
-    trace({ kind: '*', text: 'path' in r ? `Connected to ${where}` : `Connected to ${origin.hostname} (${r.address}) port ${r.port}`, protocol: 'http' });
-    if (s.encrypted) {
-      const cert = s.peerCertificate;
-      const resumed = (s.raw as { isSessionReused?: () => boolean }).isSessionReused?.() === true;
-      trace({ kind: '*', text: `TLS established${resumed ? ' (session resumed)' : ''}${s.alpnProtocol ? `, ALPN ${s.alpnProtocol}` : ''}${cert?.subject?.CN ? `, server certificate CN=${cert.subject.CN}` : ''}`, protocol: 'tls' });
+    const data: TraceFacts = o.unixSocket
+      ? { path: o.unixSocket }
+      : { remoteAddress: raw.remoteAddress, remotePort: raw.remotePort, localAddress: raw.localAddress, localPort: raw.localPort };
+    const text = o.unixSocket ? `Connected to ${where}` : `Connected to ${origin.hostname} (${raw.remoteAddress}) port ${raw.remotePort}`;
+    trace({ kind: '*', text, protocol: 'http', event: 'connected', data });
+  }
+  let sock: NetSocket = raw;
+  if (tls) {
+    const left = o.timeout ? Math.max(1, o.timeout - (Date.now() - started)) : undefined;
+    const t = await handshake(raw, o.unixSocket ? 'localhost' : origin.hostname, tls, { signal: o.signal, timeout: left });
+    sock = t;
+    if (trace) {
+      const cert = t.getPeerCertificate();
+      const resumed = t.isSessionReused();
+      const alpn = typeof t.alpnProtocol === 'string' ? t.alpnProtocol : undefined;
+      const data: TraceFacts = { tlsVersion: t.getProtocol() ?? undefined, alpn, verifyError: t.authorized ? undefined : String(t.authorizationError ?? 'UNKNOWN') };
+      trace({ kind: '*', text: `TLS established${resumed ? ' (session resumed)' : ''}${alpn ? `, ALPN ${alpn}` : ''}${cert?.subject?.CN ? `, server certificate CN=${cert.subject.CN}` : ''}`, protocol: 'tls', event: 'tls', data });
     }
   }
-  return s;
+  return new Socket(sock, { unixPath: o.unixSocket });
 };
 
 /**

@@ -11,7 +11,7 @@ import { serializeExchangeHead, withPhase, type Exchange, type ExchangeResponse,
 import { HeaderList, type HeadersInit } from './core/headers.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { isReplayable, prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
-import { HttpResponse } from './response.js';
+import { HttpResponse, type HttpResponseHead } from './response.js';
 import { resolveProxy } from './proxy-route.js';
 
 /** Options of {@link request}. Every one is optional. */
@@ -113,18 +113,22 @@ async function run(first: URL, creds: { user: string; password: string } | undef
   const firstOrigin = originOf(first);
   const chain = [first.href];
   const redirects: string[] = [];
+  const history: HttpResponseHead[] = [];
+  let requestBytes = 0;
   let cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
   let digest: DigestAuth | undefined;
   let digestTries = 0;
   for (;;) {
     const sameOrigin = originOf(cur.url) === firstOrigin;
-    const r = await send(cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal);
+    const r = await send(cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, (n) => (requestBytes += n));
+    const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers };
     if (r.status === 401 && creds && sameOrigin && isReplayable(cur.body) && digestTries < 3 && !cur.headers.has('authorization')) {
       // A Digest challenge is answered once (again only for stale=true); a refusal comes back as the 401 itself.
       digest ??= new DigestAuth(creds.user, creds.password);
       if (digest.accept(parseChallenges(r.headers.getAll('www-authenticate')))) {
         digestTries++;
         r.body.cancel();
+        history.push(head);
         options.trace?.({ kind: '*', text: 'Server asked for Digest authentication; answering its challenge', protocol: 'http' });
         continue;
       }
@@ -137,9 +141,10 @@ async function run(first: URL, creds: { user: string; password: string } | undef
         allowDowngrade: options.allowDowngrade,
         secretHeaders: options.secretHeaders,
       });
-      options.trace?.({ kind: '*', text: `Following ${r.status} redirect to ${plan.url.href}`, protocol: 'http' });
+      options.trace?.({ kind: '*', text: `Following ${r.status} redirect to ${plan.url.href}`, protocol: 'http', event: 'redirect', data: { status: r.status, url: plan.url.href } });
       if (plan.dropped.length > 0) options.trace?.({ kind: '*', text: `Not sending ${plan.dropped.join(', ')} to ${originOf(plan.url)}`, protocol: 'http' });
       redirects.push(cur.url.href);
+      history.push(head);
       chain.push(plan.url.href);
       cur = plan;
       continue;
@@ -151,6 +156,8 @@ async function run(first: URL, creds: { user: string; password: string } | undef
       httpVersion: r.version,
       headers: r.headers,
       redirects,
+      history,
+      requestBytes,
       body: r.body,
     });
   }
@@ -163,6 +170,7 @@ async function send(
   digest: DigestAuth | undefined,
   options: RequestOptions,
   signal: AbortSignal | undefined,
+  onHeadBytes: (n: number) => void,
 ): Promise<ExchangeResponse> {
   const u = cur.url;
   const https = u.protocol === 'https:';
@@ -201,6 +209,7 @@ async function send(
   };
   // Serialise now: an unsafe method, target or header is refused before a connection is even chosen.
   x.head = serializeExchangeHead(x);
+  onHeadBytes(x.head.length);
   const r = await pool.request(x, { connectTimeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT });
   const codings = codingsToUndo(r, cur.method, options.decompress === true);
   return codings.length > 0 ? { ...r, body: decodedBody(r.body, codings) } : r;

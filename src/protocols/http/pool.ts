@@ -1,6 +1,6 @@
 import { AbortError, DialError, NetworkError, TimeoutError, toDialError } from '../../errors.js';
 import type { ByteStream } from '../../socket/types.js';
-import type { Tracer } from '../../trace.js';
+import { connectionFacts, type Tracer } from '../../trace.js';
 import { HttpConnection, isRetryable, withPhase, type Exchange, type ExchangeResponse } from './connection.js';
 import type { HttpLimits } from './core/response-parser.js';
 import { isReplayable } from './request-body.js';
@@ -93,7 +93,7 @@ export class Pool {
     let fresh = options.fresh === true;
     for (;;) {
       const conn = await this.#acquire(x, options.connectTimeout, fresh);
-      if (conn.completed > 0) x.trace?.({ kind: '*', text: `Re-using existing connection to ${this.label}`, protocol: 'http' });
+      if (conn.completed > 0) x.trace?.({ kind: '*', text: `Re-using existing connection to ${this.label}`, protocol: 'http', event: 'reused', data: connectionFacts(conn.stream) });
       try {
         return await conn.request(x);
       } catch (err) {

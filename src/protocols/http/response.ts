@@ -1,6 +1,15 @@
 import type { BodyStream } from './body-stream.js';
 import type { HeaderList } from './core/headers.js';
 
+/** The head of a response that was not the last one: a redirect, or a 401 answered with Digest credentials. */
+export interface HttpResponseHead {
+  httpVersion: '1.0' | '1.1';
+  status: number;
+  statusText: string;
+  /** The header lines as received. */
+  headers: HeaderList;
+}
+
 /** What {@link HttpResponse} is built from. */
 export interface HttpResponseInit {
   url: string;
@@ -9,6 +18,10 @@ export interface HttpResponseInit {
   httpVersion: '1.0' | '1.1';
   headers: HeaderList;
   redirects: string[];
+  /** Heads of the responses before this one, oldest first (default none). */
+  history?: HttpResponseHead[] | undefined;
+  /** Bytes of request heads sent, every hop counted (default 0). */
+  requestBytes?: number | undefined;
   body: BodyStream;
 }
 
@@ -27,6 +40,18 @@ export class HttpResponse {
   readonly headers: HeaderList;
   /** The URLs that redirected here, in order (empty without redirects). */
   readonly redirects: string[];
+  /**
+   * The heads of the responses that came before this one, oldest first: each
+   * redirect followed and each 401 answered with Digest credentials (what
+   * curl prints before the final head with `-i -L`). Their bodies were not read.
+   */
+  readonly history: readonly HttpResponseHead[];
+  /**
+   * Bytes of request heads put on the wire for this response, summed over
+   * every hop (request line and header fields; bodies not counted) — curl's
+   * `size_request`. A request retried on a fresh connection counts once.
+   */
+  readonly requestBytes: number;
   readonly body: BodyStream;
 
   constructor(init: HttpResponseInit) {
@@ -36,6 +61,8 @@ export class HttpResponse {
     this.httpVersion = init.httpVersion;
     this.headers = init.headers;
     this.redirects = init.redirects;
+    this.history = init.history ?? [];
+    this.requestBytes = init.requestBytes ?? 0;
     this.body = init.body;
   }
 
