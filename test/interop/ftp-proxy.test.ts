@@ -13,10 +13,13 @@ import { FtpClient } from '../../src/protocols/ftp/index.js';
 import { openFtp } from '../../src/urlopen/schemes/ftp.js';
 import { InputError, ReplyError } from '../../src/errors.js';
 import { LOOPBACK, startServer, type RunningServer } from './harness.js';
+import { makeTestPKI, type TestPKI } from './ca.js';
 import { DATA, bytesOf, curl, freeRange, knownBytes, makeTree, startVsftpd } from './ftp-helpers.js';
 
 const T = 15_000;
 let root: string;
+let pki: TestPKI;
+let ftps: RunningServer;
 let ftp: RunningServer;
 let socks: RunningServer;
 let squid: RunningServer;
@@ -27,6 +30,8 @@ before(async () => {
   root = makeTree(true);
   pasv = await freeRange(20);
   ftp = await startVsftpd(root, false, undefined, pasv);
+  pki = makeTestPKI();
+  ftps = await startVsftpd(root, true, pki, await freeRange(10));
   base = `ftp://${LOOPBACK}:${ftp.port}`;
   const started = await Promise.allSettled([
     startServer({ name: 'microsocks', command: 'microsocks', args: (ctx) => ['-i', LOOPBACK, '-p', String(ctx.port)] }),
@@ -43,7 +48,8 @@ before(async () => {
   [socks, squid] = started.map((r) => (r as PromiseFulfilledResult<RunningServer>).value) as [RunningServer, RunningServer];
 });
 after(async () => {
-  await Promise.all([ftp?.stop(), socks?.stop(), squid?.stop()]);
+  await Promise.all([ftp?.stop(), ftps?.stop(), socks?.stop(), squid?.stop()]);
+  pki?.cleanup();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -89,4 +95,23 @@ test('squid refuses CONNECT outside the FTP ports: a ReplyError 403', async () =
 
 test('active mode through a proxy is refused before connecting', async () => {
   await assert.rejects(FtpClient.connect({ host: LOOPBACK, port: ftp.port, proxy: `socks5://${LOOPBACK}:${socks.port}`, activeMode: true }), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED');
+});
+
+test('explicit FTPS (require_ssl_reuse) through SOCKS5: AUTH TLS inside the tunnel, data sessions resumed; equals curl --ftp-ssl-reqd through the proxy', async () => {
+  const notes: string[] = [];
+  const c = await FtpClient.connect({
+    host: 'localhost',
+    port: ftps.port,
+    secure: 'explicit',
+    tls: { ca: pki.ca.cert },
+    proxy: `socks5h://${LOOPBACK}:${socks.port}`,
+    timeout: T,
+    trace: (e) => e.kind === '*' && notes.push(e.text),
+  });
+  const got = await bytesOf(await c.retrieve('/pub/data.bin'));
+  assert.ok(got.equals(DATA));
+  assert.ok(notes.some((n) => /resumed the control session/.test(n)), notes.join('\n'));
+  await c.quit();
+  const theirs = curl(['--ftp-ssl-reqd', '--cacert', pki.ca.certPath, '--socks5-hostname', `${LOOPBACK}:${socks.port}`, `ftp://localhost:${ftps.port}/pub/data.bin`]);
+  assert.ok(got.equals(theirs));
 });
