@@ -358,3 +358,25 @@ test('reuseBuffer: chunks are views of one reused buffer, the bytes arrive whole
     await s.close();
   }
 });
+
+test('a 421 reply ends the session: ReplyError, usable false, later commands fail at once without sending', async () => {
+  const s = await FakeFtpServer.start({
+    hooks: {
+      NOOP: (_a, x) => {
+        x.control.end('421 Timeout.\r\n');
+        return true;
+      },
+    },
+  });
+  try {
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: 5000 });
+    await assert.rejects(c.noop(), (e: unknown) => e instanceof ReplyError && e.reply?.code === 421);
+    assert.equal(c.usable, false);
+    const sent = s.commands.length;
+    await assert.rejects(c.pwd(), { code: 'DIAL_E_CLOSED' });
+    assert.equal(s.commands.length, sent);
+    await c.close();
+  } finally {
+    await s.close();
+  }
+});
