@@ -180,6 +180,7 @@ export class Agent {
       maxQueue: this.#o.maxQueue,
       limits: this.#o.limits,
       label,
+      key,
       onEmpty: (emptied) => {
         if (this.#pools.get(key) === emptied) this.#pools.delete(key);
       },

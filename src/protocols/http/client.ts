@@ -12,7 +12,8 @@ import { HeaderList, type HeadersInit } from './core/headers.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { isReplayable, prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
 import { HttpResponse, type HttpResponseHead } from './response.js';
-import { resolveProxy } from './proxy-route.js';
+import { resolveProxy, type ProxyRoute } from './proxy-route.js';
+import type { Pool } from './pool.js';
 
 /** Options of {@link request}. Every one is optional. */
 export interface RequestOptions {
@@ -104,11 +105,17 @@ async function run(first: URL, creds: { user: string; password: string } | undef
   const headers = HeaderList.from(options.headers);
   const declared = headers.get('content-length');
   const prepared = prepareBody(options.body, options.json, declared !== null && /^\d{1,15}$/.test(declared) ? Number(declared) : undefined);
-  if (prepared.contentType && !headers.has('content-type')) headers.set('Content-Type', prepared.contentType);
-  if (!headers.has('user-agent')) headers.set('User-Agent', USER_AGENT);
-  if (!headers.has('accept')) headers.set('Accept', '*/*');
+  // Every question first, then the additions: each addition drops the list's lookup index.
+  const none = headers.size === 0;
+  const addType = prepared.contentType && (none || !headers.has('content-type'));
+  const addAgent = none || !headers.has('user-agent');
+  const addAccept = none || !headers.has('accept');
+  const addEncoding = options.decompress && (none || !headers.has('accept-encoding'));
+  if (addType) headers.append('Content-Type', prepared.contentType!);
+  if (addAgent) headers.append('User-Agent', USER_AGENT);
+  if (addAccept) headers.append('Accept', '*/*');
   if (options.range) headers.set('Range', rangeValue(options.range));
-  if (options.decompress && !headers.has('accept-encoding')) headers.set('Accept-Encoding', ACCEPT_ENCODING);
+  if (addEncoding) headers.append('Accept-Encoding', ACCEPT_ENCODING);
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
   const firstOrigin = originOf(first);
   const chain = [first.href];
@@ -133,8 +140,9 @@ async function run(first: URL, creds: { user: string; password: string } | undef
         continue;
       }
     }
-    const location = r.headers.get('location');
-    if ((options.maxRedirects ?? 0) > 0 && isRedirect(r.status) && location !== null) {
+    // Asked only when it matters: a lookup builds the response's header index.
+    const location = (options.maxRedirects ?? 0) > 0 && isRedirect(r.status) ? r.headers.get('location') : null;
+    if (location !== null) {
       r.body.cancel();
       const plan = planRedirect(cur, r.status, location, chain, {
         maxRedirects: options.maxRedirects ?? 0,
@@ -173,32 +181,28 @@ async function send(
   onHeadBytes: (n: number) => void,
 ): Promise<ExchangeResponse> {
   const u = cur.url;
-  const https = u.protocol === 'https:';
-  const origin: Origin = { protocol: https ? 'https:' : 'http:', hostname: bareHost(u.hostname), port: Number(u.port) || (https ? 443 : 80) };
-  const headers = HeaderList.from(cur.headers);
-  const route = resolveProxy(u, options);
-  const target = route.absoluteForm ? u.href.replace(/#.*$/s, '') : (u.pathname + u.search || '/');
-  if (!headers.has('authorization')) {
-    const answer = digest?.authorize(cur.method, target, cur.body.kind === 'bytes' ? cur.body.data : undefined);
-    if (answer) headers.set('Authorization', answer);
-    else if (creds) headers.set('Authorization', basicCredentials(creds.user, creds.password));
-  }
-  const settings: ConnectSettings = {
-    tls: https ? tlsSettings(options) : undefined,
-    lookup: options.lookup,
-    unixSocket: options.unixSocket,
-    proxy: route.proxy,
-  };
-  for (const [k, v] of route.headers) if (!headers.has(k)) headers.set(k, v);
   const agent = options.agent ?? agentFor(options.pipelining);
-  const pool = agent.pool(route.poolOrigin ?? origin, settings);
+  const { route, pool } = routeOf(agent, u, options);
+  const target = route.absoluteForm ? u.href.replace(/#.*$/s, '') : (u.pathname + u.search || '/');
+  // The caller's list is copied only when this hop adds to it.
+  let headers = cur.headers;
+  const add = (k: string, v: string) => {
+    if (headers === cur.headers) headers = HeaderList.from(cur.headers);
+    headers.set(k, v);
+  };
+  if ((creds || digest || route.headers.length > 0) && !headers.has('authorization')) {
+    const answer = digest?.authorize(cur.method, target, cur.body.kind === 'bytes' ? cur.body.data : undefined);
+    if (answer) add('Authorization', answer);
+    else if (creds) add('Authorization', basicCredentials(creds.user, creds.password));
+  }
+  for (const [k, v] of route.headers) if (!headers.has(k)) add(k, v);
   const x: Exchange = {
     method: cur.method,
     target,
     host: headers.get('host') ?? u.host,
     headers,
     body: cur.body,
-    expectContinue: /100-continue/i.test(headers.get('expect') ?? ''),
+    expectContinue: cur.body.kind !== 'none' && /100-continue/i.test(headers.get('expect') ?? ''),
     signal,
     headersTimeout: options.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
     bodyTimeout: options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT,
@@ -213,6 +217,46 @@ async function send(
   const r = await pool.request(x, { connectTimeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT });
   const codings = codingsToUndo(r, cur.method, options.decompress === true);
   return codings.length > 0 ? { ...r, body: decodedBody(r.body, codings) } : r;
+}
+
+interface CachedRoute {
+  route: ProxyRoute;
+  pool: Pool;
+}
+/**
+ * Per agent, the route (proxy decision) and pool of each origin reached with
+ * default connection settings: the proxy environment is read once per agent
+ * and origin, not per request, and the pool key is not rebuilt each time.
+ */
+const routeCache = new WeakMap<Agent, Map<string, CachedRoute>>();
+
+function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRoute {
+  const plain = options.tls === undefined && !options.insecure && options.lookup === undefined && options.unixSocket === undefined;
+  const key = plain ? `${u.protocol}//${u.host}\n${String(options.proxy)}\n${String(options.noProxy)}` : undefined;
+  let byOrigin: Map<string, CachedRoute> | undefined;
+  if (key !== undefined) {
+    byOrigin = routeCache.get(agent);
+    const hit = byOrigin?.get(key);
+    // A pool the agent has dropped (emptied or closed) is asked for again.
+    if (hit && !hit.pool.closed && agent.pools.get(hit.pool.key) === hit.pool) return hit;
+  }
+  const https = u.protocol === 'https:';
+  const origin: Origin = { protocol: https ? 'https:' : 'http:', hostname: bareHost(u.hostname), port: Number(u.port) || (https ? 443 : 80) };
+  const route = resolveProxy(u, options);
+  const settings: ConnectSettings = {
+    tls: https ? tlsSettings(options) : undefined,
+    lookup: options.lookup,
+    unixSocket: options.unixSocket,
+    proxy: route.proxy,
+  };
+  const found: CachedRoute = { route, pool: agent.pool(route.poolOrigin ?? origin, settings) };
+  if (key !== undefined) {
+    if (!byOrigin) routeCache.set(agent, (byOrigin = new Map()));
+    // Bounded: a crawler through one agent must not grow this without end.
+    if (byOrigin.size >= 1024) byOrigin.clear();
+    byOrigin.set(key, found);
+  }
+  return found;
 }
 
 function agentFor(depth: number | undefined): Agent {
@@ -253,10 +297,12 @@ function bareHost(h: string): string {
   return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
 }
 
+const noop = (): void => {};
+
 /** Joins the caller's signal and the total timeout into one signal; `done` releases both. */
 function deadline(options: RequestOptions, href: string): { signal: AbortSignal | undefined; done: () => void } {
   const total = options.timeout;
-  if (!total || total <= 0) return { signal: options.signal, done: () => {} };
+  if (!total || total <= 0) return { signal: options.signal, done: noop };
   const ctl = new AbortController();
   const outer = options.signal;
   const onOuter = () => ctl.abort(outer!.reason);

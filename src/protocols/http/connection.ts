@@ -544,7 +544,7 @@ export class HttpConnection {
       return;
     }
     if (!ev.keepAlive) this.#keepAlive = false;
-    const ka = ev.headers.get('keep-alive');
+    const ka = keepAliveHint(ev.headers);
     if (ka) {
       const m = KEEP_ALIVE_TIMEOUT.exec(ka);
       if (m) this.#expiresAt = Math.min(this.#expiresAt, Date.now() + Number(m[1]) * 1000 - (this.#opts.keepAliveMargin ?? 1000));
@@ -742,6 +742,20 @@ function framingOf(body: PreparedBody): RequestFraming {
   if (body.kind === 'none') return { kind: 'none' };
   if (body.kind === 'bytes') return { kind: 'length', length: body.data.length };
   return body.length === undefined ? { kind: 'chunked' } : { kind: 'length', length: body.length };
+}
+
+/**
+ * The Keep-Alive field, found by a scan of the raw list: asking the list by
+ * name would build its lookup index for every response, which the caller
+ * usually never needs.
+ */
+function keepAliveHint(headers: HeaderList): string | undefined {
+  const raw = headers.raw;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 10 && name.toLowerCase() === 'keep-alive') return raw[i + 1];
+  }
+  return undefined;
 }
 
 function phaseOf(entry: Entry): string {

@@ -33,6 +33,8 @@ export interface PoolOptions {
   limits?: Partial<HttpLimits> | undefined;
   /** For messages and traces: `host:port`. */
   label?: string | undefined;
+  /** The agent's key for this pool. */
+  key?: string | undefined;
   /** Called when the pool holds no connection and no waiter (an agent drops it then). */
   onEmpty?: ((pool: Pool) => void) | undefined;
 }
@@ -63,9 +65,11 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
  */
 export class Pool {
   readonly label: string;
+  /** The agent's key for this pool, when an agent made it. */
+  readonly key: string;
   readonly #o: PoolOptions;
   readonly #conns = new Set<HttpConnection>();
-  readonly #idleTimers = new Map<HttpConnection, NodeJS.Timeout>();
+  readonly #idleTimers = new Map<HttpConnection, { timer: NodeJS.Timeout; ms: number }>();
   readonly #waiters: Waiter[] = [];
   #connecting = 0;
   #closed = false;
@@ -74,6 +78,7 @@ export class Pool {
   constructor(options: PoolOptions) {
     this.#o = options;
     this.label = options.label ?? 'origin';
+    this.key = options.key ?? '';
   }
 
   /** A snapshot for tests and meters. */
@@ -206,10 +211,8 @@ export class Pool {
       // Idle first (most recently freed wins: Set order is insertion, so keep the last seen).
       best = c;
     }
-    if (best) {
-      this.#clearIdle(best);
-      return best;
-    }
+    // Its idle timer stays: it is refreshed when the connection is freed again, and does nothing while the connection is busy.
+    if (best) return best;
     if (depth > 1) {
       for (const c of this.#conns) if (c.reusable && c.completed > 0 && c.pending < depth) return c;
     }
@@ -254,20 +257,32 @@ export class Pool {
     }
   }
 
+  /**
+   * (Re)starts the connection's idle timer. One timer per connection, moved
+   * on with refresh() each time it is freed (no timer per request); it fires
+   * idleTimeout after the last free, and leaves a busy connection alone.
+   */
   #armIdle(c: HttpConnection): void {
-    this.#clearIdle(c);
-    const ms = Math.max(0, Math.min(this.#o.idleTimeout ?? 4000, c.expiresAt - Date.now()));
-    const t = setTimeout(() => {
+    const idle = this.#o.idleTimeout ?? 4000;
+    const ms = c.expiresAt === Infinity ? idle : Math.max(0, Math.min(idle, c.expiresAt - Date.now()));
+    const t = this.#idleTimers.get(c);
+    if (t && t.ms === ms) {
+      t.timer.refresh();
+      return;
+    }
+    if (t) clearTimeout(t.timer);
+    const timer = setTimeout(() => {
       this.#idleTimers.delete(c);
       if (c.pending === 0) void c.close();
     }, ms);
-    t.unref();
-    this.#idleTimers.set(c, t);
+    // An idle connection never keeps the process alive.
+    timer.unref();
+    this.#idleTimers.set(c, { timer, ms });
   }
 
   #clearIdle(c: HttpConnection): void {
     const t = this.#idleTimers.get(c);
-    if (t) clearTimeout(t);
+    if (t) clearTimeout(t.timer);
     this.#idleTimers.delete(c);
   }
 
