@@ -21,7 +21,7 @@ import { InputError, ProtocolError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { WaitOptions } from '../../util/guard.js';
-import { openProxyTunnel, parseProxyUrl, proxyForUrl } from '../http/proxy/index.js';
+import { matchesNoProxy, openProxyTunnel, parseProxyUrl, proxyForUrl } from '../http/proxy/index.js';
 import { connectServerFirst } from './server-first-tunnel.js';
 import type { FtpConnectOptions } from './options.js';
 
@@ -34,6 +34,8 @@ import type { FtpConnectOptions } from './options.js';
  */
 export function ftpProxy(options: FtpConnectOptions, env: NodeJS.ProcessEnv = process.env): URL | undefined {
   if (options.proxy === null) return undefined;
+  // As curl's --noproxy, the list exempts hosts from an explicit proxy too.
+  if (options.proxy !== undefined && options.noProxy !== undefined && matchesNoProxy(options.host, options.noProxy)) return undefined;
   let text: string | URL | undefined = options.proxy;
   if (text === undefined) {
     const scheme = options.secure === 'implicit' ? 'ftps' : 'ftp';
@@ -87,20 +89,23 @@ export async function openControl(
 
 /**
  * Opens a passive data connection to `host:port` through `proxy`, as a bare
- * node:net socket (the data path reads it directly): the tunnel's Socket
- * wrapper is unhooked from it, and it is left paused so no byte is lost
- * before the reader attaches.
+ * node:net socket (the data path reads it directly), taken from the tunnel's
+ * Socket with detach() and left paused until the reader attaches.
  */
 export async function tunnelData(proxy: URL, host: string, port: number, wait: WaitOptions, lookup: FtpConnectOptions['lookup']): Promise<NetSocket> {
   const s = await openProxyTunnel(proxy, { host, port }, { timeout: wait.timeout, signal: wait.signal, lookup });
-  if (s.bufferedLength > 0) {
+  let out: { socket: NetSocket; buffered: Buffer };
+  try {
+    out = s.detach();
+  } catch (e) {
     s.destroy();
-    // Nothing was asked on this connection yet: early bytes are not the server's answer to anything.
-    throw new ProtocolError(`${s.bufferedLength} byte(s) arrived on the data tunnel before the transfer command`, { protocol: 'ftp', phase: 'data' });
+    throw e;
   }
-  const raw = s.raw;
-  raw.pause();
-  // The wrapper would queue every chunk: only its 'data' listener matters, the others just record end/close.
-  raw.removeAllListeners('data');
-  return raw;
+  if (out.buffered.length > 0) {
+    out.socket.destroy();
+    // Nothing was asked on this connection yet: early bytes are not the server's answer to anything.
+    throw new ProtocolError(`${out.buffered.length} byte(s) arrived on the data tunnel before the transfer command`, { protocol: 'ftp', phase: 'data' });
+  }
+  out.socket.on('error', () => {});
+  return out.socket;
 }

@@ -66,7 +66,7 @@ export interface FtpConnectOptions {
    * is an InputError (DIAL_E_UNSUPPORTED).
    */
   proxy?: string | URL | null | undefined;
-  /** Hosts that bypass an environment proxy (curl `--noproxy` syntax; replaces `no_proxy`). */
+  /** Hosts that go direct, whether the proxy comes from `proxy` or the environment (curl `--noproxy` syntax; replaces `no_proxy`). */
   noProxy?: string | undefined;
   /** Options for parsing LIST output (the clock for year-less dates…). */
   listing?: ParseListingOptions | undefined;

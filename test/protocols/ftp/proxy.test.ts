@@ -100,6 +100,8 @@ test('ftpProxy reads the environment as curl: ftp_proxy, FTP_PROXY, ftps_proxy f
   assert.equal(ftpProxy({ host: 'h.example' }, { all_proxy: 'socks5://p:1', no_proxy: 'example' }), undefined);
   assert.equal(ftpProxy({ host: 'h.example', noProxy: '' }, { all_proxy: 'socks5://p:1', no_proxy: 'example' })?.host, 'p:1');
   assert.equal(ftpProxy({ host: 'h', proxy: null }, { all_proxy: 'socks5://p:1' }), undefined);
+  assert.equal(ftpProxy({ host: 'h.example', proxy: 'socks5://p:1', noProxy: 'example' }), undefined);
+  assert.equal(ftpProxy({ host: 'other', proxy: 'socks5://p:1', noProxy: 'example' })?.host, 'p:1');
   assert.equal(ftpProxy({ host: 'h' }, {}), undefined);
   assert.equal(href(ftpProxy({ host: '::1' }, { all_proxy: 'socks5://p:1' })), 'socks5://p:1');
   assert.throws(() => ftpProxy({ host: 'h', proxy: 'gopher://p' }), InputError);
