@@ -46,6 +46,11 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   python3: 'python3-pyftpdlib',
   gophernicus: 'gophernicus',
   wrk: 'wrk',
+  dovecot: 'dovecot-core',
+  pop3: 'dovecot-pop3d',
+  exim4: 'exim4-daemon-light',
+  innd: 'inn2',
+  makedbz: 'inn2',
 };
 
 /** Where binaries are looked for besides PATH (daemons live in sbin, often not in a user's PATH). */

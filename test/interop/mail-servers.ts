@@ -1,0 +1,156 @@
+/**
+ * The real mail servers of the interop suite, each in its own temp dir on
+ * free loopback ports, with a config the repo ships (test/interop/config):
+ *
+ * - dovecot (POP3): STLS on `ports[0]`, implicit TLS on `ports[1]`; users in
+ *   a passwd-file, mail in `<dir>/home/<user>/Maildir`.
+ * - exim (SMTP): STARTTLS on `port`; every listed mailbox at `domain` is
+ *   delivered to the maildir `<dir>/mail/<mailbox>`.
+ *
+ * When the suite runs as root, each server runs as its package's own system
+ * user (the harness hands it the temp dir), so neither holds root privilege
+ * and neither reads /etc/dovecot, /etc/exim4 or writes /var.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { requireBinary, startServer, type RunningServer, type ServerContext } from './harness.js';
+import type { TestPKI } from './ca.js';
+
+/** The unprivileged identity a server runs as: its package's user when we are root, else ourselves. */
+function identity(ctx: ServerContext, systemUser: string): { user: string; group: string; uid: number; gid: number } {
+  if (ctx.uid !== undefined) {
+    const group = groupName(ctx.gid ?? ctx.uid) ?? systemUser;
+    return { user: systemUser, group, uid: ctx.uid, gid: ctx.gid ?? ctx.uid };
+  }
+  const me = userInfo();
+  return { user: me.username, group: groupName(me.gid) ?? me.username, uid: me.uid, gid: me.gid };
+}
+
+function groupName(gid: number): string | undefined {
+  let text = '';
+  try {
+    text = readFileSync('/etc/group', 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const f = line.split(':');
+    if (f.length >= 3 && Number(f[2]) === gid) return f[0];
+  }
+  return undefined;
+}
+
+/** The server's certificate and key, copied into its dir: the PKI dir is private to the test process. */
+function tlsFiles(pki: TestPKI): Record<string, string> {
+  return { 'tls/server.crt': readFileSync(pki.serverChainPath, 'utf8'), 'tls/server.key': pki.server.key };
+}
+
+export interface Pop3Server extends RunningServer {
+  /** The maildir of `user` (holding cur/, new/, tmp/). */
+  maildir(user: string): string;
+}
+
+/** A POP3 mailbox to create: its password and messages (stored as given, LF line endings). */
+export interface Mailbox {
+  password: string;
+  messages: (string | Uint8Array)[];
+}
+
+/**
+ * dovecot serving POP3 for `mailboxes`. Each message is stored in the user's
+ * maildir `cur/`, in the order given (so it is message n+1 in a POP3 session).
+ */
+export async function startDovecot(pki: TestPKI, mailboxes: Record<string, Mailbox>): Promise<Pop3Server> {
+  requireBinary('/usr/lib/dovecot/pop3', 'dovecot-pop3d');
+  const srv = await startServer({
+    name: 'dovecot',
+    command: 'dovecot',
+    ports: 2,
+    user: 'dovecot',
+    config: {
+      template: 'dovecot.conf',
+      vars: (ctx) => {
+        const id = identity(ctx, 'dovecot');
+        return { user: id.user, group: id.group, uid: id.uid, gid: id.gid };
+      },
+    },
+    files: (ctx) => {
+      const id = identity(ctx, 'dovecot');
+      const files: Record<string, string | Uint8Array> = { ...tlsFiles(pki) };
+      let users = '';
+      for (const [name, box] of Object.entries(mailboxes)) {
+        const home = join(ctx.dir, 'home', name);
+        users += `${name}:{PLAIN}${box.password}:${id.uid}:${id.gid}::${home}\n`;
+        // Maildir names sort by their leading time stamp: that order is the POP3 message order.
+        box.messages.forEach((m, i) => {
+          files[`home/${name}/Maildir/cur/${1_700_000_000 + i}.M${i}P1.dialtone:2,`] = m;
+        });
+        for (const sub of ['new', 'tmp']) files[`home/${name}/Maildir/${sub}/.keep`] = '';
+      }
+      files['users'] = users;
+      return files;
+    },
+    args: (ctx) => ['-F', '-c', ctx.configPath!],
+    timeout: 15_000,
+  });
+  return { ...srv, maildir: (user: string) => join(srv.dir, 'home', user, 'Maildir') };
+}
+
+export interface SmtpServer extends RunningServer {
+  /** The domain whose mailboxes the server accepts. */
+  domain: string;
+  /** The files delivered to `mailbox` so far (maildir new/), oldest first, as bytes. */
+  delivered(mailbox: string): Buffer[];
+}
+
+/**
+ * exim accepting mail for `mailboxes`@`domain` over SMTP with STARTTLS, and
+ * relaying nothing. Deliveries happen in the background after the 250 to the
+ * final dot: wait for them with {@link waitForDelivery}.
+ */
+export async function startExim(pki: TestPKI, mailboxes: string[], domain = 'mail.test'): Promise<SmtpServer> {
+  const srv = await startServer({
+    name: 'exim',
+    command: 'exim4',
+    user: 'Debian-exim',
+    config: { template: 'exim.conf', vars: { domain, mailboxes: mailboxes.join(' : ') } },
+    files: () => ({ ...tlsFiles(pki) }),
+    // -bdf: the listening daemon stays in the foreground; -odf: each message is delivered before its process ends.
+    args: (ctx) => ['-C', ctx.configPath!, '-bdf', '-odf'],
+    timeout: 15_000,
+  });
+  const delivered = (mailbox: string): Buffer[] => {
+    const dir = join(srv.dir, 'mail', mailbox, 'new');
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    // Exim's maildir names start with the delivery time in seconds, then a microsecond part.
+    return names.sort(byMaildirTime).map((n) => readFileSync(join(dir, n)));
+  };
+  return { ...srv, domain, delivered };
+}
+
+function byMaildirTime(a: string, b: string): number {
+  const key = (n: string) => {
+    const m = /^(\d+)\.M(\d+)/.exec(n);
+    return m ? Number(m[1]) * 1e6 + Number(m[2]) : 0;
+  };
+  return key(a) - key(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Polls until `mailbox` holds at least `count` messages, for at most `timeout` ms. */
+export async function waitForDelivery(srv: SmtpServer, mailbox: string, count: number, timeout = 10_000): Promise<Buffer[]> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const got = srv.delivered(mailbox);
+    if (got.length >= count) return got;
+    if (Date.now() >= deadline) {
+      throw new Error(`exim delivered ${got.length} of ${count} message(s) to ${mailbox} within ${timeout} ms\n${srv.diagnostics()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
