@@ -284,6 +284,14 @@ export class HttpConnection {
     traceHead(x.trace, entry.head);
     entry.sendDone = true;
     const body = x.body;
+    // Pipelined requests issued in the same tick leave in one write: corked
+    // until the tick ends (only when others are in flight, so a lone request
+    // is not held back).
+    if (this.#queue.length > 1 && !this.#corked) {
+      this.#corked = true;
+      raw.cork();
+      process.nextTick(this.#uncork);
+    }
     if (body.kind === 'bytes' && body.data.length > 0) {
       raw.cork();
       raw.write(entry.head, this.#onWritten);
@@ -298,6 +306,12 @@ export class HttpConnection {
       if (this.#queue[0] === entry) this.#arm(entry, x.headersTimeout, 'headers');
     }
   }
+
+  #corked = false;
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    if (this.#raw && !this.#raw.destroyed) this.#raw.uncork();
+  };
 
   /** One callback for every raw write of the connection (a closure per write would be garbage per request). */
   readonly #onWritten = (err?: Error | null): void => {
