@@ -15,7 +15,7 @@ export type { WaitOptions } from './util/guard.js';
 export { maskSecrets, type TraceEvent, type TraceKind, type Tracer } from './trace.js';
 export { urlopen, parseUrl, registerScheme, unregisterScheme, UrlResponse, type OpenOptions, type Opener, type OpenBody, type Progress } from './urlopen/index.js';
 export { request, Agent, HttpResponse, HTTPConnection, HeaderList, type RequestOptions } from './protocols/http/index.js';
-export { FtpClient } from './protocols/ftp/index.js';
+export { FtpClient, FtpPool, type FtpPoolOptions } from './protocols/ftp/index.js';
 export { gopherFetch } from './protocols/gopher/index.js';
 export * as http from './protocols/http/index.js';
 export * as ftp from './protocols/ftp/index.js';
