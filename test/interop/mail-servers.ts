@@ -11,7 +11,7 @@
  * user (the harness hands it the temp dir), so neither holds root privilege
  * and neither reads /etc/dovecot, /etc/exim4 or writes /var.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary, startServer, type RunningServer, type ServerContext } from './harness.js';
@@ -41,6 +41,23 @@ function groupName(gid: number): string | undefined {
   return undefined;
 }
 
+/**
+ * Fails with the cause when /dev/null is not the null device. dovecot, not
+ * root, opens it for writing and dies on a root-owned regular file
+ * ("open(/dev/null) failed: Permission denied"); a program run as root that
+ * writes its output to a temp file and renames it over the target turns
+ * /dev/null into one.
+ */
+export function requireDevNull(): void {
+  const st = statSync('/dev/null');
+  if (!st.isCharacterDevice()) {
+    throw new Error(
+      `interop: /dev/null is a ${st.isFile() ? `regular file (${st.size} bytes)` : 'non-device'}, not the null device: something running as root ` +
+        'replaced it (a rename onto it). Restore it as root: rm /dev/null && mknod -m 666 /dev/null c 1 3',
+    );
+  }
+}
+
 /** The server's certificate and key, copied into its dir: the PKI dir is private to the test process. */
 function tlsFiles(pki: TestPKI): Record<string, string> {
   return { 'tls/server.crt': readFileSync(pki.serverChainPath, 'utf8'), 'tls/server.key': pki.server.key };
@@ -63,6 +80,7 @@ export interface Mailbox {
  */
 export async function startDovecot(pki: TestPKI, mailboxes: Record<string, Mailbox>): Promise<Pop3Server> {
   requireBinary('/usr/lib/dovecot/pop3', 'dovecot-pop3d');
+  requireDevNull();
   const srv = await startServer({
     name: 'dovecot',
     command: 'dovecot',
@@ -93,6 +111,8 @@ export async function startDovecot(pki: TestPKI, mailboxes: Record<string, Mailb
     },
     args: (ctx) => ['-F', '-c', ctx.configPath!],
     timeout: 15_000,
+    // A SIGTERM that lands while dovecot is still forking its services goes unheeded.
+    stopTimeout: 1000,
   });
   return { ...srv, maildir: (user: string) => join(srv.dir, 'home', user, 'Maildir') };
 }
