@@ -22,9 +22,9 @@ export interface BenchFiles {
 export const SMALL_BODY = 'dialtone bench: a small response body of one hundred bytes, as a typical small API answer is.......\n';
 
 export function makeFiles(bigSize: number, smallFiles = 2000): BenchFiles {
+  if (Buffer.byteLength(SMALL_BODY) !== 100) throw new Error(`small body is ${Buffer.byteLength(SMALL_BODY)} bytes`);
   const root = mkdtempSync(join(tmpdir(), 'dialtone-bench-www-'));
   chmodSync(root, 0o755);
-  if (Buffer.byteLength(SMALL_BODY) !== 100) throw new Error(`small body is ${Buffer.byteLength(SMALL_BODY)} bytes`);
   writeFileSync(join(root, 'small.txt'), SMALL_BODY);
   writeFileSync(join(root, '1k.bin'), Buffer.alloc(1024, 0x61));
   writeFileSync(join(root, '1m.bin'), Buffer.alloc(1024 * 1024, 0x62));
