@@ -68,9 +68,56 @@ export interface DataBody {
   json: boolean;
 }
 
-/** Builds the body; undefined when there are no `-d`-family arguments. */
-export async function buildDataBody(args: readonly DataArg[], read: FileReader = readLocal): Promise<DataBody | undefined> {
+/**
+ * A warning laid out as curl lays out its own: each line starts with
+ * `Warning: ` and long text is cut at the last blank before column 79 (the
+ * blank stays at the end of the line), so stderr reads the same as curl's.
+ */
+export function curlWarning(message: string, prefix = 'Warning: '): string {
+  const width = 79 - prefix.length;
+  // curl measures the text with its newline.
+  let rest = `${message}\n`;
+  const lines: string[] = [];
+  while (rest.length > 0) {
+    if (rest.length <= width) {
+      lines.push(prefix + rest.slice(0, -1));
+      break;
+    }
+    let cut = width - 1;
+    while (cut > 0 && rest[cut] !== ' ' && rest[cut] !== '\t') cut--;
+    if (cut === 0) cut = width - 1;
+    lines.push(prefix + rest.slice(0, cut + 1));
+    rest = rest.slice(cut + 1);
+  }
+  return lines.join('\n');
+}
+
+/** curl's words when an `@file` of the `-d` family cannot be read. */
+export function unreadableDataWarning(path: string): string {
+  return curlWarning(`Couldn't read data from file "${path}", this makes an empty POST.`);
+}
+
+/**
+ * Builds the body; undefined when there are no `-d`-family arguments.
+ *
+ * An `@file` that cannot be read is exit 26 — unless `warn` is given: then,
+ * as curl does, it is warned about and stands for no bytes (the request is
+ * still sent, the other parts still joined with `&`).
+ */
+export async function buildDataBody(args: readonly DataArg[], read: FileReader = readLocal, warn?: (line: string) => void): Promise<DataBody | undefined> {
   if (args.length === 0) return undefined;
+  const given = read;
+  if (warn) {
+    read = async (path) => {
+      try {
+        return await given(path);
+      } catch (e) {
+        if (!(e instanceof CliExit) || e.exitCode !== EXIT.READ_ERROR) throw e;
+        warn(unreadableDataWarning(path));
+        return Buffer.alloc(0);
+      }
+    };
+  }
   const parts: Buffer[] = [];
   for (const a of args) {
     switch (a.kind) {

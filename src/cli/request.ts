@@ -26,9 +26,12 @@ export interface SharedRequest {
   userAgent: string;
 }
 
-/** Reads the -d data and the TLS files once per run. */
-export async function prepareShared(o: CliOptions, version: string, read: FileReader = readLocal): Promise<SharedRequest> {
-  const data = await buildDataBody(o.data, read);
+/**
+ * Reads the -d data and the TLS files once per run. With `warn`, an
+ * unreadable `-d @file` is a warning and an empty part, as in curl.
+ */
+export async function prepareShared(o: CliOptions, version: string, read: FileReader = readLocal, warn?: (line: string) => void): Promise<SharedRequest> {
+  const data = await buildDataBody(o.data, read, warn);
   const tls: NonNullable<OpenOptions['tls']> = {};
   if (o.insecure) tls.rejectUnauthorized = false;
   const pem = async (path: string, exit: number, what: string): Promise<Buffer> => {

@@ -80,7 +80,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     // curl's -w @file (or @- for stdin) reads the format from a file.
     const writeOut = o.writeOut?.startsWith('@') ? (await readLocal(o.writeOut.slice(1))).toString('utf8') : o.writeOut;
     const urlopen = io.urlopen ?? (await loadUrlopen());
-    const shared = await prepareShared(o, io.version);
+    const shared = await prepareShared(o, io.version, readLocal, warn);
     const json = o.traceJson !== undefined ? openLog(o.traceJson, io.stdout) : undefined;
     if (json) logs.push(json);
     const dump = o.dumpHeader !== undefined ? openLog(o.dumpHeader, io.stdout) : undefined;

@@ -17,6 +17,7 @@ import { fileSink, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type SharedRequest } from './request.js';
 import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
+import { TransferClock } from './timing.js';
 import type { WriteOutVars } from './writeout.js';
 
 /** The urlopen function, as the CLI calls it. */
@@ -93,10 +94,46 @@ function emptyVars(url: string, method: string): WriteOutVars {
   }
   return {
     http_code: 0, response_code: 0, http_version: '0', size_download: 0, size_upload: 0, size_header: 0, size_request: 0,
-    time_total: 0, time_starttransfer: 0, speed_download: 0, speed_upload: 0, url, url_effective: url, redirect_url: '',
+    time_total: 0, time_namelookup: 0, time_connect: 0, time_appconnect: 0, time_pretransfer: 0, time_starttransfer: 0, time_redirect: 0,
+    speed_download: 0, speed_upload: 0, url, url_effective: url, redirect_url: '',
     num_redirects: 0, num_headers: 0, content_type: '', exitcode: 0, errormsg: '', filename_effective: '', method, scheme,
+    remote_ip: '', remote_port: 0, local_ip: '', local_port: 0, num_connects: 0, ssl_verify_result: 0,
     headers: [],
   };
+}
+
+/** The largest body curl sends together with the head (its MAX_INITIAL_POST_SIZE). */
+const SMALL_POST = 64 * 1024;
+
+/** curl's redirect_url: the Location a redirect not followed points to, made absolute against the URL that sent it. */
+export function redirectTarget(location: string | null, base: string): string {
+  if (location === null) return '';
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return location;
+  }
+}
+
+/** The HTTP client's raw response, as much as -w and the hop heads read of it. */
+interface RawHttpFacts {
+  history?: ReadonlyArray<{ httpVersion: string; status: number; statusText: string; headers: unknown }>;
+  requestBytes?: number;
+}
+
+/** Bytes of request heads sent (every hop), or 0 for a protocol without heads. */
+function requestBytes(res: UrlResponse): number {
+  const n = (res.raw as RawHttpFacts | undefined)?.requestBytes;
+  return typeof n === 'number' ? n : 0;
+}
+
+/** The heads of the responses before the final one, each ending with its blank line. */
+function historyHeads(res: UrlResponse): string {
+  const history = (res.raw as RawHttpFacts | undefined)?.history;
+  if (!Array.isArray(history)) return '';
+  return history
+    .map((h) => formatHead({ status: h.status, statusText: h.statusText, protocol: `http/${h.httpVersion}`, headers: new Headers(), raw: h }))
+    .join('');
 }
 
 /** Runs one transfer to completion (with retries); never throws. */
@@ -114,6 +151,12 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
   let headWritten = false;
   const sleep = env.sleep ?? defaultSleep;
   const policy = new RetryPolicy(o);
+  // The last attempt's clock: -w reports its steps even when the attempt failed.
+  let clock: TransferClock | undefined;
+  const tlsScheme = (): boolean => vars.scheme === 'https' || vars.scheme === 'ftps';
+  const applyClock = (): void => {
+    if (clock) Object.assign(vars, clock.result(tlsScheme()));
+  };
   try {
     const url = effectiveUrl(o, env.shared, normalizeUrl(job.url));
     vars.url = vars.url_effective = url;
@@ -156,16 +199,12 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
         const from = resumeBase + got;
         const options = await buildOpenOptions(o, env.shared, { url: target, resumeFrom: from > 0 ? from : undefined });
         options.signal = ac.signal;
-        // curl prints every hop's head with -i/-D -L; the response keeps only
-        // the last, so the earlier ones are rebuilt from the trace.
-        const heads: string[][] = [];
-        const wantHops = o.location && (o.include || o.head || env.dumpHeader !== undefined);
-        if (wantHops) {
+        // -w's timings and addresses come from the library's structured events;
+        // without -w nothing is traced unless -v/--trace-json asked.
+        if (o.writeOut !== undefined) {
+          const c = (clock = new TransferClock(t0));
           options.trace = (ev) => {
-            if (ev.kind === '<' && ev.protocol === 'http') {
-              if (/^HTTP\/\d/.test(ev.text)) heads.push([ev.text]);
-              else heads.at(-1)?.push(ev.text);
-            }
+            c.see(ev);
             env.trace?.(ev);
           };
         } else if (env.trace) options.trace = env.trace;
@@ -177,6 +216,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
         };
         const res = await env.urlopen(target, options);
         vars.time_starttransfer = (performance.now() - t0) / 1000;
+        applyClock();
         const http = isHttp(res);
         vars.http_code = vars.response_code = res.status;
         vars.url_effective = res.url;
@@ -185,7 +225,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
         vars.http_version = http ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
         vars.headers = headerPairs(res);
         vars.num_headers = vars.headers.length;
-        vars.redirect_url = http && res.status >= 300 && res.status < 400 ? (res.headers.get('location') ?? '') : '';
+        vars.redirect_url = http && res.status >= 300 && res.status < 400 ? redirectTarget(res.headers.get('location'), res.url) : '';
+        vars.size_request = requestBytes(res);
+        // curl sends a small in-memory body (-d, --json) in one piece with the head, and counts it in size_request.
+        if (http && options.body instanceof Uint8Array && options.body.length < SMALL_POST) vars.size_request += options.body.length;
 
         if (http && TRANSIENT_STATUS.has(res.status) && attempt <= o.retry) {
           await res.cancel();
@@ -215,8 +258,8 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
           await res.cancel();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`);
         }
-        const hops = heads.slice(0, -1).map((h) => h.map((l) => `${l}\r\n`).join('') + '\r\n').join('');
-        const head = hops + formatHead(res);
+        // curl prints every hop's head (-i/-I/-D with -L, or a Digest 401 before its answer).
+        const head = historyHeads(res) + formatHead(res);
         vars.size_header += Buffer.byteLength(head, 'latin1');
         env.dumpHeader?.(head);
         if ((o.include || o.head) && !headWritten) {
@@ -268,6 +311,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
     vars.size_download = got;
     vars.time_total = (performance.now() - t0) / 1000;
     vars.speed_download = vars.time_total > 0 ? got / vars.time_total : 0;
+    vars.speed_upload = vars.time_total > 0 ? vars.size_upload / vars.time_total : 0;
     return { exitCode: 0, vars };
   } catch (err) {
     task.done();
@@ -276,8 +320,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
     vars.size_download = got;
     vars.exitcode = exitCode;
     vars.errormsg = errorMessage(err);
+    if (vars.http_code === 0) applyClock();
     vars.time_total = (performance.now() - t0) / 1000;
     vars.speed_download = vars.time_total > 0 ? got / vars.time_total : 0;
+    vars.speed_upload = vars.time_total > 0 ? vars.size_upload / vars.time_total : 0;
     return { exitCode, error: err, vars };
   }
 }

@@ -15,9 +15,17 @@ export interface WriteOutVars {
   size_upload: number;
   size_header: number;
   size_request: number;
-  /** Seconds. */
+  /** Seconds from the transfer's start (see src/cli/timing.ts for the steps). */
   time_total: number;
+  time_namelookup: number;
+  time_connect: number;
+  /** 0 without TLS, as curl. */
+  time_appconnect: number;
+  time_pretransfer: number;
+  /** When the response head arrived. */
   time_starttransfer: number;
+  /** When the last redirect was followed; 0 without one. */
+  time_redirect: number;
   speed_download: number;
   speed_upload: number;
   url: string;
@@ -31,8 +39,15 @@ export interface WriteOutVars {
   filename_effective: string;
   method: string;
   scheme: string;
-  remote_ip?: string;
-  remote_port?: string;
+  /** The final response's connection ('' and 0 when the protocol did not report it). */
+  remote_ip: string;
+  remote_port: number;
+  local_ip: string;
+  local_port: number;
+  /** New connections opened by the transfer (a reused one counts 0). */
+  num_connects: number;
+  /** OpenSSL's verification result number; 0 when verified or without TLS. */
+  ssl_verify_result: number;
   /** Response headers, for `%header{name}` and `%{header_json}`. */
   headers: Array<[string, string]>;
 }
@@ -43,7 +58,7 @@ export interface WriteOutSegment {
   text: string;
 }
 
-const TIME_VARS = new Set(['time_total', 'time_starttransfer']);
+const TIME_VARS = new Set(['time_total', 'time_namelookup', 'time_connect', 'time_appconnect', 'time_pretransfer', 'time_starttransfer', 'time_redirect']);
 
 function render(name: string, v: WriteOutVars): string | undefined {
   if (name === 'json') {
@@ -53,7 +68,9 @@ function render(name: string, v: WriteOutVars): string | undefined {
   if (name === 'header_json') {
     const obj: Record<string, string[]> = {};
     for (const [k, val] of v.headers) (obj[k.toLowerCase()] ??= []).push(val);
-    return JSON.stringify(obj);
+    // curl puts each header on a line of its own.
+    const entries = Object.entries(obj).map(([k, vals]) => `${JSON.stringify(k)}:${JSON.stringify(vals)}`);
+    return entries.length ? `{${entries.join(',\n')}\n}` : '{}';
   }
   if (!(name in v) || name === 'headers') return undefined;
   const val = (v as unknown as Record<string, unknown>)[name];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendQuery, buildDataBody, urlencode } from '../../src/cli/data.js';
+import { appendQuery, buildDataBody, curlWarning, urlencode } from '../../src/cli/data.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 
 const files: Record<string, string> = { 'a.txt': 'line1\r\nline2\n', 'j.json': '{"k":1}' };
@@ -33,6 +33,24 @@ test('--json concatenates without separators', async () => {
 test('no data → undefined; unreadable @file → exit 26', async () => {
   assert.equal(await buildDataBody([], read), undefined);
   await assert.rejects(buildDataBody([{ kind: 'ascii', value: '@missing' }], read), (e: unknown) => e instanceof CliExit && e.exitCode === 26);
+});
+
+test('with a warn hook, an unreadable @file is curl\'s warning and an empty part', async () => {
+  const warned: string[] = [];
+  const args = [{ kind: 'ascii', value: '@missing' }, { kind: 'binary', value: '@gone' }, { kind: 'ascii', value: 'x' }] as const;
+  const r = await buildDataBody(args, read, (l) => warned.push(l));
+  assert.equal(r?.body.toString(), '&&x');
+  assert.deepEqual(warned, [
+    'Warning: Couldn\'t read data from file "missing", this makes an empty POST.',
+    'Warning: Couldn\'t read data from file "gone", this makes an empty POST.',
+  ]);
+});
+
+test('warnings wrap as curl\'s: cut at the last blank before column 79, each line prefixed', () => {
+  const long = `Couldn't read data from file "/tmp/${'d'.repeat(25)}/file", this makes an empty POST.`;
+  assert.equal(curlWarning(long), `Warning: Couldn't read data from file "/tmp/${'d'.repeat(25)}/file", \nWarning: this makes an empty POST.`);
+  assert.equal(curlWarning('short'), 'Warning: short');
+  assert.equal(curlWarning('x'.repeat(100)), `Warning: ${'x'.repeat(70)}\nWarning: ${'x'.repeat(30)}`);
 });
 
 test('urlencode keeps only unreserved characters, space as +', () => {

@@ -97,8 +97,9 @@ test('-D - puts the head on stdout before the body', async () => {
 test('-L follows redirects; without it the 302 body comes back', async () => {
   const follow = await dial(['-L', '-w', '%{num_redirects} %{url_effective}', srv.url('/redirect/3')]);
   assert.equal(follow.out, `hello world\n3 ${srv.url('/hello')}`);
+  // curl's redirect_url is the Location made absolute.
   const stay = await dial(['-w', '%{http_code} %{redirect_url}', srv.url('/redirect/1')]);
-  assert.equal(stay.out, 'moved\n302 /hello');
+  assert.equal(stay.out, `moved\n302 ${srv.url('/hello')}`);
 });
 
 test('--max-redirs exceeded is exit 47', async () => {
@@ -135,6 +136,26 @@ test('-d @file, --data-binary @file and --data-urlencode match curl', async () =
     const [a, b] = await Promise.all([dial(['-s', ...args, srv.url('/echo')]), curl(['-s', ...args, srv.url('/echo')])]);
     assert.equal(echo(a).body, echo(b).body, args.join(' '));
   }
+});
+
+test('-d @missingfile: curl\'s warning, an empty POST still sent, exit 0 (as curl)', async () => {
+  const missing = join(tempDir(), 'no-such-file');
+  for (const args of [['-d', `@${missing}`], ['-d', `@${missing}`, '--data-binary', '@/nonexistent/x', '-d', 'z=1']]) {
+    const [a, b] = await Promise.all([dial([...args, srv.url('/echo')]), curl([...args, srv.url('/echo')])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.code, b.code);
+    const [ea, eb] = [echo(a), echo(b)];
+    assert.equal(ea.method, 'POST');
+    assert.equal(ea.body, eb.body, args.join(' '));
+    assert.equal(ea.headers['content-length'], eb.headers['content-length']);
+    assert.equal(ea.headers['content-type'], eb.headers['content-type']);
+    const warnings = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => l.startsWith('Warning:'));
+    assert.deepEqual(warnings(a), warnings(b));
+    assert.equal(warnings(a).filter((l) => l.includes('Couldn\'t read')).length, args.filter((x) => x.includes('/no')).length);
+  }
+  // -s silences the warning, as in curl.
+  const quiet = await dial(['-s', '-d', `@${missing}`, srv.url('/echo')]);
+  assert.equal(quiet.stderr, '');
 });
 
 test('--json sends JSON with both JSON headers', async () => {

@@ -7,6 +7,8 @@ const vars: WriteOutVars = {
   time_total: 0.5, time_starttransfer: 0.25, speed_download: 2468.1, speed_upload: 0, url: 'http://h/a', url_effective: 'http://h/b',
   redirect_url: '', num_redirects: 1, num_headers: 2, content_type: 'text/plain', exitcode: 0, errormsg: '', filename_effective: 'out',
   method: 'GET', scheme: 'http', headers: [['Content-Type', 'text/plain'], ['X-A', '1'], ['x-a', '2']],
+  time_namelookup: 0.001, time_connect: 0.002, time_appconnect: 0, time_pretransfer: 0.003, time_redirect: 0,
+  remote_ip: '127.0.0.1', remote_port: 8080, local_ip: '127.0.0.1', local_port: 50000, num_connects: 1, ssl_verify_result: 0,
 };
 const text = (t: string, v = vars) => formatWriteOut(t, v).map((s) => s.text).join('');
 
@@ -45,4 +47,17 @@ test('%{json} holds every variable', () => {
 
 test('exitcode and errormsg', () => {
   assert.equal(text('%{exitcode}:%{errormsg}', { ...vars, exitcode: 7, errormsg: 'refused' }), '7:refused');
+});
+
+test('timings print with six decimals; ports and counts as numbers; %{json} holds them all', () => {
+  assert.equal(text('%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} %{time_redirect}'), '0.001000 0.002000 0.000000 0.003000 0.000000');
+  assert.equal(text('%{remote_ip}:%{remote_port} %{local_ip}:%{local_port} %{num_connects} %{ssl_verify_result}'), '127.0.0.1:8080 127.0.0.1:50000 1 0');
+  const json = JSON.parse(text('%{json}')) as Record<string, unknown>;
+  assert.equal(json.remote_port, 8080);
+  assert.equal(json.time_connect, 0.002);
+  assert.equal(json.headers, undefined);
+});
+
+test('%{header_json} puts each header on its own line, as curl', () => {
+  assert.equal(text('%{header_json}'), '{"content-type":["text/plain"],\n"x-a":["1","2"]\n}');
 });

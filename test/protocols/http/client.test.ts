@@ -349,6 +349,45 @@ describe('request(): tracing', () => {
   });
 });
 
+describe('request(): facts for tools (dial -w, -i -L)', () => {
+  test('structured events: connected (with both ends), reused, redirect; names resolved report resolved', async () => {
+    const srv = await serve(keepAlive((r, _b, c) => (r.target === '/a' ? c.respond(302, '', { Location: '/b' }) : c.respond(200, 'x'))));
+    const events: TraceEvent[] = [];
+    const port = new URL(srv.url).port;
+    const res = await request(`http://localhost:${port}/a`, { agent: agent(), maxRedirects: 5, trace: (e) => events.push(e) });
+    await res.text();
+    const marked = events.filter((e) => e.event !== undefined);
+    assert.deepEqual(marked.map((e) => e.event), ['resolved', 'connected', 'redirect', 'reused']);
+    const [resolved, connected, redirect, reused] = marked as [TraceEvent, TraceEvent, TraceEvent, TraceEvent];
+    assert.equal(resolved.data?.host, 'localhost');
+    assert.ok(resolved.data?.addresses?.length);
+    assert.equal(connected.data?.remotePort, Number(port));
+    assert.equal(typeof connected.data?.localPort, 'number');
+    assert.ok(connected.text.startsWith('Connected to localhost ('), 'the -v text is unchanged');
+    assert.deepEqual(redirect.data, { status: 302, url: `http://localhost:${port}/b` });
+    assert.equal(reused.data?.remotePort, Number(port));
+    assert.equal(reused.data?.localPort, connected.data?.localPort);
+    await srv.close();
+  });
+
+  test('history keeps the heads of the responses before the last; requestBytes sums every hop\'s head', async () => {
+    const srv = await serve(keepAlive((r, _b, c) => (r.target === '/one' ? c.respond(301, 'moved', { Location: '/two', 'X-Hop': '1' }) : c.respond(200, 'done'))));
+    const sent: string[] = [];
+    const res = await request(`${srv.url}/one`, { agent: agent(), maxRedirects: 3, trace: (e) => void (e.kind === '>' && sent.push(e.text)) });
+    assert.equal(await res.text(), 'done');
+    assert.equal(res.history.length, 1);
+    const [h] = res.history;
+    assert.deepEqual([h!.httpVersion, h!.status, h!.statusText, h!.headers.get('x-hop'), h!.headers.get('location')], ['1.1', 301, 'Moved Permanently', '1', '/two']);
+    // Each head is its lines plus CRLFs and the blank line; nothing here is masked, so the trace gives the same count.
+    const expected = sent.reduce((n, l) => n + l.length + 2, 0) + 2 * 2;
+    assert.equal(res.requestBytes, expected);
+    const plain = await request(`${srv.url}/two`, { agent: agent() });
+    await plain.text();
+    assert.deepEqual(plain.history, []);
+    await srv.close();
+  });
+});
+
 describe('request(): refusals before any byte is sent', () => {
   const bad: Array<[string, Parameters<typeof request>[1]]> = [
     ['CRLF in a header value', { headers: { 'X-A': 'a\r\nInjected: 1' } }],

@@ -1,0 +1,152 @@
+/**
+ * The `-w` facts curl measures — time_namelookup, time_connect,
+ * time_appconnect, time_pretransfer, time_redirect, the addresses of both
+ * ends, num_connects, ssl_verify_result — gathered from the library's
+ * structured trace events (`event`/`data`, see src/trace.ts), never from
+ * their text. Events arrive synchronously, so the time an event is seen is
+ * the time of the step it reports.
+ *
+ * Times are seconds from the start of the transfer to the step of the hop
+ * that produced the final response; where the protocol reported no step
+ * (a protocol without these events), the time is 0, as curl prints for a
+ * step that did not happen.
+ *
+ * @module
+ */
+import type { TraceEvent, TraceFacts } from '../trace.js';
+
+/** What {@link TransferClock.result} hands to the write-out variables. */
+export interface ClockFacts {
+  time_namelookup: number;
+  time_connect: number;
+  time_appconnect: number;
+  time_pretransfer: number;
+  time_redirect: number;
+  remote_ip: string;
+  remote_port: number;
+  local_ip: string;
+  local_port: number;
+  num_connects: number;
+  ssl_verify_result: number;
+}
+
+/**
+ * OpenSSL's X509_V_ERR numbers (what curl prints as ssl_verify_result) for
+ * the code names Node reports in `authorizationError`.
+ */
+const X509_ERRORS: Record<string, number> = {
+  UNABLE_TO_GET_ISSUER_CERT: 2,
+  UNABLE_TO_GET_CRL: 3,
+  CERT_SIGNATURE_FAILURE: 7,
+  CERT_NOT_YET_VALID: 9,
+  CERT_HAS_EXPIRED: 10,
+  DEPTH_ZERO_SELF_SIGNED_CERT: 18,
+  SELF_SIGNED_CERT_IN_CHAIN: 19,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 20,
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 21,
+  CERT_CHAIN_TOO_LONG: 22,
+  CERT_REVOKED: 23,
+  INVALID_CA: 24,
+  PATH_LENGTH_EXCEEDED: 25,
+  INVALID_PURPOSE: 26,
+  CERT_UNTRUSTED: 27,
+  CERT_REJECTED: 28,
+  HOSTNAME_MISMATCH: 62,
+};
+
+/** ssl_verify_result for a `tls` event's `verifyError` (0: verified). */
+export function verifyResult(code: string | undefined): number {
+  if (code === undefined) return 0;
+  // X509_V_ERR_UNSPECIFIED for a name OpenSSL would not know.
+  return X509_ERRORS[code] ?? 1;
+}
+
+interface Hop {
+  start: number;
+  resolved?: number;
+  connected?: number;
+  tls?: number;
+  ready?: number;
+  sent?: number;
+  reused?: boolean;
+}
+
+/**
+ * Watches one attempt's trace events and turns them into curl's timing and
+ * connection variables. Feed it every event with {@link see}; read
+ * {@link result} once the response has started.
+ */
+export class TransferClock {
+  readonly #t0: number;
+  readonly #now: () => number;
+  #hop: Hop;
+  #redirectAt = 0;
+  #connects = 0;
+  #conn: TraceFacts = {};
+  #verify = 0;
+
+  /** `t0`: the transfer's start on the `now` clock (performance.now() by default). */
+  constructor(t0: number, now: () => number = () => performance.now()) {
+    this.#t0 = t0;
+    this.#now = now;
+    this.#hop = { start: t0 };
+  }
+
+  /** Notes one trace event. */
+  see(ev: TraceEvent): void {
+    const now = this.#now();
+    const hop = this.#hop;
+    switch (ev.event) {
+      case 'resolved':
+        hop.resolved = now;
+        return;
+      case 'connected':
+        this.#connects++;
+        hop.connected = hop.ready = now;
+        this.#conn = ev.data ?? {};
+        this.#verify = 0;
+        return;
+      case 'tls':
+        hop.tls = hop.ready = now;
+        this.#verify = verifyResult(ev.data?.verifyError);
+        return;
+      case 'reused':
+        // An open connection: nothing to resolve or connect, so those steps end now.
+        hop.resolved = hop.connected = hop.ready = now;
+        hop.reused = true;
+        this.#conn = ev.data ?? {};
+        return;
+      case 'redirect':
+        this.#redirectAt = now;
+        this.#hop = { start: now };
+        return;
+    }
+    // The request begins with the first line sent on a ready connection.
+    if (ev.kind === '>' && hop.ready !== undefined && hop.sent === undefined) hop.sent = now;
+  }
+
+  /** The variables, for a final response whose transfer is `tls` (https, ftps). */
+  result(tls: boolean): ClockFacts {
+    const s = (t: number | undefined): number => (t === undefined ? 0 : Math.max(0, (t - this.#t0) / 1000));
+    const hop = this.#hop;
+    const seen = hop.ready !== undefined;
+    const namelookup = seen ? (hop.resolved ?? hop.start) : undefined;
+    const connect = hop.connected;
+    // A reused TLS connection did its handshake long ago: curl counts it as done when the connection is taken.
+    const appconnect = hop.tls ?? (tls && hop.reused ? hop.connected : undefined);
+    const pretransfer = hop.sent ?? hop.ready;
+    return {
+      time_namelookup: s(namelookup),
+      time_connect: s(connect),
+      time_appconnect: s(appconnect),
+      time_pretransfer: s(pretransfer),
+      time_redirect: this.#redirectAt ? s(this.#redirectAt) : 0,
+      remote_ip: this.#conn.remoteAddress ?? '',
+      remote_port: this.#conn.remotePort ?? 0,
+      local_ip: this.#conn.localAddress ?? '',
+      local_port: this.#conn.localPort ?? 0,
+      num_connects: this.#connects,
+      ssl_verify_result: this.#verify,
+    };
+  }
+}

@@ -1,0 +1,157 @@
+// -w timing and connection variables: the clock's rules on scripted events,
+// then end to end against curl on the same loopback servers for every value
+// that is deterministic, and sane ordering for the times (never their size).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { curl, dial, makePki, startServer, type Pki, type TestServer } from './helpers.js';
+import { TransferClock, verifyResult } from '../../src/cli/timing.js';
+import type { TraceEvent } from '../../src/trace.js';
+
+let srv: TestServer;
+let pki: Pki | undefined;
+let tlsServer: https.Server | undefined;
+let tlsPort = 0;
+before(async () => {
+  srv = await startServer();
+  pki = makePki();
+  if (!pki) return;
+  tlsServer = https.createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey) }, (req, res) => {
+    if (req.url === '/away') {
+      res.writeHead(302, { Location: '/here', 'Content-Length': 0 });
+      return void res.end();
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 7 });
+    res.end('secure\n');
+  });
+  tlsServer.listen(0, '127.0.0.1');
+  await once(tlsServer, 'listening');
+  tlsPort = (tlsServer.address() as AddressInfo).port;
+});
+after(async () => {
+  await srv.close();
+  if (tlsServer) {
+    tlsServer.closeAllConnections();
+    await new Promise((r) => tlsServer!.close(r));
+  }
+});
+
+/** A clock fed by hand: `at(ms, event)`. */
+function scripted(): { clock: TransferClock; at: (ms: number, ev: TraceEvent) => void } {
+  let now = 1000;
+  const clock = new TransferClock(1000, () => now);
+  return { clock, at: (ms, ev) => ((now = 1000 + ms), clock.see(ev)) };
+}
+const star = (event: TraceEvent['event'], data: TraceEvent['data'] = {}): TraceEvent => ({ kind: '*', text: '', event, data });
+
+test('a fresh TLS connection: each step at its own event, seconds from the start', () => {
+  const { clock, at } = scripted();
+  at(5, star('resolved', { host: 'h', addresses: ['10.0.0.1'] }));
+  at(10, star('connected', { remoteAddress: '10.0.0.1', remotePort: 443, localAddress: '10.0.0.2', localPort: 5000 }));
+  at(30, star('tls', { tlsVersion: 'TLSv1.3' }));
+  at(31, { kind: '>', text: 'GET / HTTP/1.1' });
+  at(32, { kind: '>', text: 'Host: h' });
+  const r = clock.result(true);
+  assert.deepEqual(
+    [r.time_namelookup, r.time_connect, r.time_appconnect, r.time_pretransfer, r.time_redirect],
+    [0.005, 0.01, 0.03, 0.031, 0],
+  );
+  assert.deepEqual([r.remote_ip, r.remote_port, r.local_ip, r.local_port, r.num_connects, r.ssl_verify_result], ['10.0.0.1', 443, '10.0.0.2', 5000, 1, 0]);
+});
+
+test('a redirect starts a new hop; a reused connection counts no connect', () => {
+  const { clock, at } = scripted();
+  at(10, star('connected', { remoteAddress: '127.0.0.1', remotePort: 80 }));
+  at(11, { kind: '>', text: 'GET /a HTTP/1.1' });
+  at(20, star('redirect', { status: 302, url: 'http://h/b' }));
+  at(21, star('reused', { remoteAddress: '127.0.0.1', remotePort: 80 }));
+  at(22, { kind: '>', text: 'GET /b HTTP/1.1' });
+  const r = clock.result(false);
+  assert.deepEqual([r.time_namelookup, r.time_connect, r.time_appconnect, r.time_pretransfer, r.time_redirect], [0.021, 0.021, 0, 0.022, 0.02]);
+  assert.equal(r.num_connects, 1);
+  assert.equal(clock.result(true).time_appconnect, 0.021, 'a reused TLS connection is ready when taken');
+});
+
+test('no events (a protocol that reports none): every step is 0, addresses empty', () => {
+  const r = scripted().clock.result(false);
+  assert.deepEqual([r.time_namelookup, r.time_connect, r.time_pretransfer, r.remote_ip, r.remote_port, r.num_connects], [0, 0, 0, '', 0, 0]);
+});
+
+test('ssl_verify_result: OpenSSL numbers for Node\'s code names', () => {
+  assert.equal(verifyResult(undefined), 0);
+  assert.equal(verifyResult('DEPTH_ZERO_SELF_SIGNED_CERT'), 18);
+  assert.equal(verifyResult('UNABLE_TO_VERIFY_LEAF_SIGNATURE'), 21);
+  assert.equal(verifyResult('SOMETHING_NEW'), 1);
+});
+
+const SAME = '%{remote_ip} %{remote_port} %{local_ip} %{http_version} %{num_connects} %{size_request} [%{redirect_url}] %{time_appconnect} %{ssl_verify_result} %{num_redirects}\\n';
+
+for (const [label, args] of [
+  ['a 200', ['/hello']],
+  ['a 302 not followed', ['/redirect/1']],
+  ['two redirects followed on one connection', ['-L', '/redirect/2']],
+  ['a small POST (its body counts: curl sends it with the head)', ['-d', 'a=1&b=2', '/echo']],
+  ['two URLs in one run, the second on the same connection', ['/hello', '/hello']],
+] as Array<[string, string[]]>) {
+  test(`-w connection facts match curl: ${label}`, async () => {
+    const argv = args.map((a) => (a.startsWith('/') ? srv.url(a) : a));
+    const common = ['-s', '-o', '/dev/null', '-A', 'same-agent', '-w', SAME];
+    // Both get /dev/null for every URL.
+    const outs = argv.filter((a) => a.startsWith('http')).length > 1 ? ['-o', '/dev/null'] : [];
+    const [a, b] = await Promise.all([dial([...common, ...outs, ...argv]), curl([...common, ...outs, ...argv])]);
+    assert.equal(a.code, b.code, a.stderr);
+    assert.equal(a.out, b.out);
+  });
+}
+
+test('-w times are in order: namelookup ≤ connect ≤ pretransfer ≤ starttransfer ≤ total; appconnect 0 without TLS', async () => {
+  const port = new URL(srv.url('/')).port;
+  const r = await dial(['-s', '-o', '/dev/null', '-w', '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} %{time_starttransfer} %{time_total} %{time_redirect}', `http://localhost:${port}/redirect/1`, '-L']);
+  assert.equal(r.code, 0, r.stderr);
+  const [lookup, connect, app, pre, start, total, redirect] = r.out.split(' ').map(Number) as [number, number, number, number, number, number, number];
+  assert.equal(app, 0);
+  assert.ok(redirect > 0, r.out);
+  assert.ok(redirect <= lookup && lookup <= connect && connect <= pre && pre <= start && start <= total, r.out);
+  assert.ok(connect > 0, r.out);
+});
+
+test('-w over https: the handshake sits between connect and pretransfer; ssl_verify_result as curl for -k and --cacert', async () => {
+  assert.ok(pki, 'openssl is needed to make the test CA (scripts/install-servers.sh installs it)');
+  const url = `https://localhost:${tlsPort}/here`;
+  const pin = ['--resolve', `localhost:${tlsPort}:127.0.0.1`];
+  const r = await dial([...pin, '--cacert', pki.caCert, '-s', '-o', '/dev/null', '-w', '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} %{time_starttransfer} %{time_total}', url]);
+  assert.equal(r.code, 0, r.stderr);
+  const t = r.out.split(' ').map(Number);
+  for (let i = 1; i < t.length; i++) assert.ok(t[i - 1]! <= t[i]!, r.out);
+  assert.ok(t[2]! > t[1]!, `appconnect after connect: ${r.out}`);
+  const w = ['-s', '-o', '/dev/null', '-w', '%{ssl_verify_result} %{remote_ip} %{remote_port} %{num_connects} %{http_code}\\n'];
+  const [a0, b0] = await Promise.all([dial([...pin, '--cacert', pki.caCert, ...w, url]), curl([...pin, '--cacert', pki.caCert, ...w, url])]);
+  assert.equal(a0.out, b0.out);
+  // -k against an unknown issuer: curl's OpenSSL runs with X509_V_FLAG_PARTIAL_CHAIN and says 20, Node's says 21
+  // (UNABLE_TO_VERIFY_LEAF_SIGNATURE) for the same chain; both name an issuer nobody trusts.
+  const [a1, b1] = await Promise.all([dial([...pin, '-k', ...w, url]), curl([...pin, '-k', ...w, url])]);
+  const [va, ...ra] = a1.out.split(' ');
+  const [vb, ...rb] = b1.out.split(' ');
+  assert.deepEqual(ra, rb);
+  assert.ok(['20', '21'].includes(va!) && ['20', '21'].includes(vb!), `${a1.out} / ${b1.out}`);
+  const lw = ['-s', '-o', '/dev/null', '-L', '-w', '%{num_connects} %{num_redirects} %{http_code}\\n'];
+  const [a, b] = await Promise.all([dial([...pin, '-k', ...lw, `https://localhost:${tlsPort}/away`]), curl([...pin, '-k', ...lw, `https://localhost:${tlsPort}/away`])]);
+  assert.equal(a.out, b.out);
+});
+
+test('-w %{json} holds every variable; %{header_json} the headers, as curl lays them out', async () => {
+  const r = await dial(['-s', '-o', '/dev/null', '-w', '%{json}', srv.url('/hello')]);
+  const j = JSON.parse(r.out) as Record<string, unknown>;
+  for (const k of ['time_namelookup', 'time_connect', 'time_appconnect', 'time_pretransfer', 'time_starttransfer', 'time_redirect', 'time_total', 'remote_ip', 'remote_port', 'local_ip', 'local_port', 'num_connects', 'size_request', 'speed_download', 'speed_upload', 'ssl_verify_result', 'http_version', 'redirect_url']) {
+    assert.ok(k in j, k);
+  }
+  assert.equal(j.remote_ip, '127.0.0.1');
+  assert.equal(j.remote_port, srv.port);
+  const h = await dial(['-s', '-o', '/dev/null', '-w', '%{header_json}', srv.url('/hello')]);
+  const parsed = JSON.parse(h.out) as Record<string, string[]>;
+  assert.deepEqual(parsed['content-type'], ['text/plain']);
+  assert.equal(h.out.split('\n').length, Object.keys(parsed).length + 1);
+});
