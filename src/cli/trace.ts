@@ -25,11 +25,17 @@ export function formatTraceEvent(ev: TraceEvent): string {
   return `${ev.kind} ${maskLine(ev.text)}`;
 }
 
-/** One JSON line for `--trace-json`: time since the run began (s), kind, text (masked), protocol, bytes. */
+/**
+ * One JSON line for `--trace-json`: time since the run began (s), kind, text
+ * (masked), protocol, bytes, and a structured event's name and facts (a
+ * redirect URL's password masked).
+ */
 export function formatTraceJson(ev: TraceEvent, elapsedMs: number): string {
   const rec: Record<string, unknown> = { t: Number((elapsedMs / 1000).toFixed(6)), kind: ev.kind, text: maskLine(ev.text) };
   if (ev.protocol !== undefined) rec.protocol = ev.protocol;
   if (ev.bytes !== undefined) rec.bytes = ev.bytes;
+  if (ev.event !== undefined) rec.event = ev.event;
+  if (ev.data !== undefined) rec.data = ev.data.url === undefined ? ev.data : { ...ev.data, url: maskLine(ev.data.url) };
   return JSON.stringify(rec);
 }
 

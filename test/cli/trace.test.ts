@@ -42,3 +42,11 @@ test('createTracer: undefined without sinks; both sinks fed; a throwing sink nev
   })!;
   assert.doesNotThrow(() => bad({ kind: '*', text: 'x' }));
 });
+
+test('--trace-json carries a structured event\'s name and facts, a redirect URL\'s password masked', () => {
+  const rec = JSON.parse(formatTraceJson({ kind: '*', text: 'Following 302 redirect to http://u:pw@h/', event: 'redirect', data: { status: 302, url: 'http://u:pw@h/' } }, 0)) as Record<string, unknown>;
+  assert.equal(rec.event, 'redirect');
+  assert.deepEqual(rec.data, { status: 302, url: 'http://u:****@h/' });
+  const plain = JSON.parse(formatTraceJson({ kind: '>', text: 'GET / HTTP/1.1' }, 0)) as Record<string, unknown>;
+  assert.equal('event' in plain || 'data' in plain, false);
+});
