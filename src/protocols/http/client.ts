@@ -88,8 +88,9 @@ const pipeliningAgents = new Map<number, Agent>();
 export async function request(url: string | URL, options: RequestOptions = {}): Promise<HttpResponse> {
   const started = parseTarget(url);
   const creds = options.auth ?? urlCredentials(started);
-  started.username = '';
-  started.password = '';
+  // A URL setter re-serialises the whole URL: only when there is something to strip.
+  if (started.username) started.username = '';
+  if (started.password) started.password = '';
   const { signal, done } = deadline(options, started.href);
   try {
     const res = await run(started, creds, options, signal);
@@ -126,7 +127,7 @@ async function run(first: URL, creds: { user: string; password: string } | undef
   let digest: DigestAuth | undefined;
   let digestTries = 0;
   for (;;) {
-    const sameOrigin = originOf(cur.url) === firstOrigin;
+    const sameOrigin = cur.url === first || originOf(cur.url) === firstOrigin;
     const r = await send(cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, (n) => (requestBytes += n));
     const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers };
     if (r.status === 401 && creds && sameOrigin && isReplayable(cur.body) && digestTries < 3 && !cur.headers.has('authorization')) {
@@ -199,7 +200,7 @@ async function send(
   const x: Exchange = {
     method: cur.method,
     target,
-    host: headers.get('host') ?? u.host,
+    host: scan(headers, 'host') ?? u.host,
     headers,
     body: cur.body,
     expectContinue: cur.body.kind !== 'none' && /100-continue/i.test(headers.get('expect') ?? ''),
@@ -298,6 +299,13 @@ function bareHost(h: string): string {
 }
 
 const noop = (): void => {};
+
+/** The first value of `lower` by a scan of the raw list: cheaper than building the list's index for one question. */
+function scan(headers: HeaderList, lower: string): string | undefined {
+  const raw = headers.raw;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === lower.length && raw[i]!.toLowerCase() === lower) return raw[i + 1];
+  return undefined;
+}
 
 /** Joins the caller's signal and the total timeout into one signal; `done` releases both. */
 function deadline(options: RequestOptions, href: string): { signal: AbortSignal | undefined; done: () => void } {

@@ -355,10 +355,11 @@ export class ResponseParser {
 
   #frame(headers: HeaderList, out: ResponseEvent[]): void {
     const status = this.#status;
-    const conn = listTokens(headers.get('connection'));
+    const f = framingFields(headers.raw);
+    const conn = listTokens(f.connection);
     let keepAlive = this.#version === '1.1' ? !conn.includes('close') : conn.includes('keep-alive') && !conn.includes('close');
-    const te = headers.get('transfer-encoding');
-    const cl = headers.getAll('content-length');
+    const te = f.te;
+    const cl = f.cl;
     let kind: BodyKind;
     let length: number | undefined;
     let codings: string[] = [];
@@ -470,4 +471,26 @@ export function parseContentLength(values: string[]): number {
 
 function badLength(v: string): ProtocolError {
   return new ProtocolError(`invalid Content-Length ${JSON.stringify(v.slice(0, 32))}`, P);
+}
+
+/**
+ * Connection, Transfer-Encoding (each joined as a list, as HeaderList.get
+ * does) and every Content-Length, in one pass over the raw fields: asking
+ * the list by name would build its lookup index for every response, which
+ * the caller usually never needs. Names are compared only when the length fits.
+ */
+function framingFields(raw: readonly string[]): { connection: string | null; te: string | null; cl: string[] } {
+  let connection: string | null = null;
+  let te: string | null = null;
+  const cl: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!.length;
+    if (n !== 10 && n !== 14 && n !== 17) continue;
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    if (name === 'connection') connection = connection === null ? value : `${connection}, ${value}`;
+    else if (name === 'content-length') cl.push(value);
+    else if (name === 'transfer-encoding') te = te === null ? value : `${te}, ${value}`;
+  }
+  return { connection, te, cl };
 }
