@@ -80,6 +80,13 @@ if ! command -v apt-get >/dev/null 2>&1; then
   cannot "apt-get not found (this script knows Debian/Ubuntu only)"
 fi
 
+# Maintainer scripts write to /dev/null, exim4-config's under `set -C`, which
+# refuses to overwrite a regular file: one left there by a program that
+# renamed its output onto /dev/null fails the install half-way.
+if [ ! -c /dev/null ]; then
+  cannot "/dev/null is not the null device; restore it first: rm -f /dev/null && mknod -m 666 /dev/null c 1 3"
+fi
+
 echo "install-servers: installing ${missing[*]}" >&2
 
 # Forbid service starts during the install (invoke-rc.d and deb-systemd-invoke

@@ -42,8 +42,8 @@ function groupName(gid: number): string | undefined {
 }
 
 /**
- * Fails with the cause when /dev/null is not the null device. dovecot, not
- * root, opens it for writing and dies on a root-owned regular file
+ * Fails with the cause when /dev/null is not the null device. dovecot,
+ * running unprivileged, opens it for writing and dies on a root-owned file
  * ("open(/dev/null) failed: Permission denied"); a program run as root that
  * writes its output to a temp file and renames it over the target turns
  * /dev/null into one.
