@@ -262,10 +262,13 @@ test('-x sends the request through an HTTP proxy', async () => {
   assert.equal(r.out, 'proxied http://far.test/page\n');
 });
 
-// curl applies --noproxy to -x too; the HTTP client applies noProxy only to proxies from the environment.
-test('--noproxy bypasses the -x proxy', { todo: 'http client: resolveProxy ignores noProxy for an explicit proxy' }, async () => {
-  const direct = await dial(['-x', 'http://127.0.0.1:1', '--noproxy', '127.0.0.1', srv.url('/hello')]);
+// curl applies --noproxy to -x too, and so does the HTTP client.
+test('--noproxy bypasses the -x proxy', async () => {
+  const args = ['-s', '-x', 'http://127.0.0.1:1', '--noproxy', '127.0.0.1', srv.url('/hello')];
+  const [direct, oracle] = await Promise.all([dial(args), curl(args)]);
   assert.equal(direct.out, 'hello world\n', direct.stderr);
+  assert.equal(direct.code, oracle.code);
+  assert.equal(direct.out, oracle.out);
 });
 
 test('--compressed asks for gzip and decodes it', async () => {
