@@ -86,6 +86,17 @@ const DOTTED = [
 
 const SECOND = ['From: sender@mail.test', 'To: alice@mail.test', 'Subject: second', '', 'nothing special', ''].join('\n');
 
+/** About 1.5 MiB: lines of every length up to 997 bytes, a third starting with dots, so lines and dots straddle every read. */
+const BIG = (() => {
+  const lines = ['From: sender@mail.test', 'To: bob@mail.test', 'Subject: big', ''];
+  for (let i = 0, size = 0; size < 1_500_000; i++) {
+    const l = (i % 3 === 0 ? '.'.repeat(1 + (i % 4)) : '') + String(i).padStart(6, '0') + 'abcdefghij'.repeat(i % 100).slice(0, (i * 37) % 991);
+    lines.push(l);
+    size += l.length + 1;
+  }
+  return lines.join('\n') + '\n';
+})();
+
 /** A POP3 status line: `+OK …` or the test fails with what the server said. */
 async function ok(line: LineClient, command?: string): Promise<string> {
   if (command !== undefined) await line.writeLine(command);
@@ -105,7 +116,10 @@ describe('dovecot POP3 through the line layer', () => {
 
   before(async () => {
     pki = makeTestPKI();
-    srv = await startDovecot(pki, { alice: { password: 's3cret', messages: [DOTTED, SECOND] } });
+    srv = await startDovecot(pki, {
+      alice: { password: 's3cret', messages: [DOTTED, SECOND] },
+      bob: { password: 'hunter2', messages: [BIG] },
+    });
   });
   after(async () => {
     await srv?.stop();
@@ -190,6 +204,23 @@ describe('dovecot POP3 through the line layer', () => {
     // curl unstuffs too and writes the CRLF body as received: the same bytes.
     const theirs = curl([`pop3://alice:s3cret@${LOOPBACK}:${srv.ports[0]}/1`]);
     assert.ok(theirs.equals(ours), `curl: ${JSON.stringify(theirs.subarray(0, 200).toString())}`);
+  });
+
+  test('RETR of a 1.5 MiB message over TLS, its dotted lines straddling reads, equals the maildir file', async () => {
+    const line = await dial(srv.ports[1]!, 'pop3', { ca: pki.ca.cert });
+    try {
+      await ok(line);
+      await ok(line, 'USER bob');
+      await ok(line, 'PASS hunter2');
+      assert.equal(await ok(line, 'LIST 1'), `+OK 1 ${pop3Size(BIG)}`);
+      await ok(line, 'RETR 1');
+      const got = joinLines(await dotLines(line), '\n');
+      assert.equal(got.length, Buffer.byteLength(BIG));
+      assert.ok(got.equals(readFileSync(join(srv.maildir('bob'), 'cur', readdirSync(join(srv.maildir('bob'), 'cur'))[0]!))));
+      await ok(line, 'QUIT');
+    } finally {
+      await line.close();
+    }
   });
 
   test('POP3S: implicit TLS on the second port, verified against the test CA; an untrusted CA is refused', async () => {
@@ -288,7 +319,7 @@ describe('exim SMTP through the line layer', () => {
 
   before(async () => {
     pki = makeTestPKI();
-    srv = await startExim(pki, ['bob', 'carol', 'dave']);
+    srv = await startExim(pki, ['bob', 'carol', 'dave', 'erin']);
   });
   after(async () => {
     await srv?.stop();
@@ -327,6 +358,29 @@ describe('exim SMTP through the line layer', () => {
     ]);
     const [theirs] = await waitForDelivery(srv, 'dave', 1);
     assert.ok(theirs!.equals(normalizeEndings(MAIL_BODY, '\n')), `curl's delivery: ${JSON.stringify(theirs!.toString())}`);
+  });
+
+  test('PIPELINING (RFC 2920): MAIL, RCPT, RCPT, DATA sent in one go, their replies read in order', async () => {
+    const line = await dial(srv.port, 'smtp');
+    try {
+      await line.readReply({ expect: 220 });
+      const ehlo = await line.command('EHLO client.test', { expect: 250 });
+      assert.ok(ehlo.lines.includes('PIPELINING'));
+      for (const cmd of ['MAIL FROM:<sender@client.test>', 'RCPT TO:<erin@mail.test>', 'RCPT TO:<nobody@elsewhere.test>', 'DATA']) {
+        await line.writeLine(cmd);
+      }
+      await line.readReply({ expect: 250 });
+      await line.readReply({ expect: 250 });
+      await assert.rejects(line.readReply({ expect: 250 }), (e: unknown) => e instanceof ReplyError && e.reply?.code === 550);
+      await line.readReply({ expect: 354 });
+      await line.writeDotBlock('Subject: pipelined\r\n\r\n.one\r\n');
+      await line.readReply({ expect: 250 });
+      await line.command('QUIT', { expect: 221 });
+    } finally {
+      await line.close();
+    }
+    const [got] = await waitForDelivery(srv, 'erin', 1);
+    assert.equal(got!.toString(), 'Subject: pipelined\n\n.one\n');
   });
 
   test('a refused recipient is a ReplyError carrying 5xx, and the session goes on', async () => {
