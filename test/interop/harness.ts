@@ -47,7 +47,6 @@ export const PACKAGES: Readonly<Record<string, string>> = {
   gophernicus: 'gophernicus',
   wrk: 'wrk',
   dovecot: 'dovecot-core',
-  pop3: 'dovecot-pop3d',
   exim4: 'exim4-daemon-light',
   innd: 'inn2',
   makedbz: 'inn2',
