@@ -124,6 +124,18 @@ test('ftp: download with -u; the password is masked in -v', async () => {
   assert.match(r.stderr, /^> USER alice$/m);
 });
 
+// num_connects is not compared: curl counts the passive data connection too, which the FTP client does not report yet.
+test('ftp: -w connection facts as curl (remote_ip, remote_port, local_ip); times in order', async () => {
+  const w = ['-s', '-o', '/dev/null', '-u', 'alice:pw', '-w', '%{remote_ip} %{remote_port} %{local_ip} %{http_version} %{time_appconnect}\\n'];
+  const [a, b] = await Promise.all([dial([...w, ftpUrl('/pub/a.txt')]), curl([...w, ftpUrl('/pub/a.txt')])]);
+  assert.equal(a.code, b.code, a.stderr);
+  assert.equal(a.out, b.out);
+  const t = await dial(['-s', '-o', '/dev/null', '-u', 'alice:pw', '-w', '%{time_namelookup} %{time_connect} %{time_pretransfer} %{time_starttransfer} %{time_total}', ftpUrl('/pub/a.txt')]);
+  const n = t.out.split(' ').map(Number);
+  for (let i = 1; i < n.length; i++) assert.ok(n[i - 1]! <= n[i]!, t.out);
+  assert.ok(n[1]! > 0, t.out);
+});
+
 test('ftp: a refused login is exit 67, a missing file 78 (curl)', async () => {
   assert.equal((await dial(['-u', 'alice:wrong', ftpUrl('/pub/a.txt')])).code, 67);
   const r = await dial(['-u', 'alice:pw', ftpUrl('/pub/missing.txt')]);

@@ -12,7 +12,7 @@ import { LineClient } from '../../line/client.js';
 import type { Expect, Reply } from '../../line/replies.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
-import { maskSecrets, type Tracer } from '../../trace.js';
+import { connectionFacts, maskSecrets, type Tracer } from '../../trace.js';
 import { throwIfAborted } from '../../util/guard.js';
 import type { FileEntry } from './core/entry.js';
 import { parseFeatures, parsePwd, parseSizeReply } from './core/features.js';
@@ -101,6 +101,11 @@ export class FtpClient {
     options.trace?.({ kind: '*', text: `connecting to ${host} port ${port}${proxy ? ` through the proxy ${proxy.protocol}//${proxy.host}` : ''}`, protocol: 'ftp' });
     const tlsOptions = secure ? controlTLS(options) : undefined;
     const socket = await openControl({ ...options, timeout }, host, port, proxy, secure === 'implicit' ? tlsOptions : undefined);
+    if (options.trace) {
+      // A structured fact for tools that time or inspect a transfer (dial -w remote_ip, time_connect).
+      const data = connectionFacts(socket);
+      options.trace({ kind: '*', text: `Connected to ${host} (${data.remoteAddress ?? data.path ?? '?'}) port ${data.remotePort ?? port}`, protocol: 'ftp', event: 'connected', data });
+    }
     const client = new FtpClient(socket, options, proxy);
     try {
       await client.#start(secure, tlsOptions!);
