@@ -114,6 +114,17 @@ test('http: redirects followed only when asked, and listed', async () => {
   await go.text();
 });
 
+test('http: raw keeps the redirect\'s head (history) and the request head bytes; the trace reports the facts', async () => {
+  const events: string[] = [];
+  const go = await urlopen(`${base}/redirect`, { maxRedirects: 5, trace: (e) => void (e.event && events.push(e.event)) });
+  await go.text();
+  const raw = go.raw as HttpResponse;
+  assert.deepEqual(raw.history.map((h) => [h.status, h.statusText, h.headers.get('location')]), [[302, 'Found', '/hello']]);
+  assert.ok(raw.requestBytes > 2 * 'GET /hello HTTP/1.1\r\n\r\n'.length);
+  assert.ok(events.includes('redirect'));
+  assert.ok(events.includes('connected') || events.includes('reused'));
+});
+
 test('http: credentials, range, compression and progress pass through', async () => {
   await (await urlopen(`${base}/hello`, { user: 'ann', password: 's3cret' })).text();
   assert.equal(seen.at(-1)!.headers.authorization, `Basic ${Buffer.from('ann:s3cret').toString('base64')}`);
