@@ -21,7 +21,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineClient } from '../../src/line/index.js';
 import { Socket } from '../../src/socket/index.js';
-import { ReplyError, TLSError } from '../../src/errors.js';
+import { LimitError, ReplyError, TLSError } from '../../src/errors.js';
 import { LOOPBACK, requireBinary } from './harness.js';
 import { makeTestPKI, type TestPKI } from './ca.js';
 import { startDovecot, startExim, waitForDelivery, type Pop3Server, type SmtpServer } from './mail-servers.js';
@@ -97,6 +97,9 @@ const BIG = (() => {
   return lines.join('\n') + '\n';
 })();
 
+/** One body line of 20,000 bytes: beyond RFC 5322's 998, yet found in real mail (unwrapped HTML, base64). */
+const LONG_LINE = ['From: sender@mail.test', 'Subject: long', '', '.' + 'y'.repeat(19_999), 'after', ''].join('\n');
+
 /** A POP3 status line: `+OK …` or the test fails with what the server said. */
 async function ok(line: LineClient, command?: string): Promise<string> {
   if (command !== undefined) await line.writeLine(command);
@@ -119,6 +122,7 @@ describe('dovecot POP3 through the line layer', () => {
     srv = await startDovecot(pki, {
       alice: { password: 's3cret', messages: [DOTTED, SECOND] },
       bob: { password: 'hunter2', messages: [BIG] },
+      carol: { password: 'pw', messages: [LONG_LINE] },
     });
   });
   after(async () => {
@@ -220,6 +224,32 @@ describe('dovecot POP3 through the line layer', () => {
       await ok(line, 'QUIT');
     } finally {
       await line.close();
+    }
+  });
+
+  test('a 20,000-byte line is a LimitError at the default maxLine (8192), and read whole when maxLine allows it', async () => {
+    const login = async (line: LineClient) => {
+      await ok(line);
+      await ok(line, 'USER carol');
+      await ok(line, 'PASS pw');
+      await ok(line, 'RETR 1');
+    };
+    const strict = await dial(srv.ports[0]!, 'pop3');
+    try {
+      await login(strict);
+      await assert.rejects(dotLines(strict), (e: unknown) => e instanceof LimitError);
+    } finally {
+      await strict.close();
+    }
+    const sock = await Socket.connect({ host: LOOPBACK, port: srv.ports[0]!, timeout: T });
+    const roomy = new LineClient(sock, { timeout: T, protocol: 'pop3', maxLine: 65_536 });
+    try {
+      await login(roomy);
+      const lines = await dotLines(roomy);
+      assert.ok(joinLines(lines, '\n').equals(Buffer.from(LONG_LINE)));
+      await ok(roomy, 'QUIT');
+    } finally {
+      await roomy.close();
     }
   });
 
