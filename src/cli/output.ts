@@ -98,7 +98,10 @@ async function ensureDir(path: string, createDirs: boolean): Promise<void> {
  */
 export async function fileSink(path: string, options: FileSinkOptions = {}): Promise<Sink> {
   await ensureDir(path, options.createDirs ?? false);
-  const append = options.append ?? false;
+  // A device, FIFO or socket (say /dev/null) is written in place: renaming a
+  // temp file over it would replace the device with a regular file.
+  const special = await fsp.stat(path).then((st) => !st.isFile() && !st.isDirectory(), () => false);
+  const append = (options.append ?? false) || special;
   const target = append ? path : join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.part`);
   let stream: WriteStream | undefined;
   let written = 0;

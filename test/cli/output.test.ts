@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -97,4 +97,18 @@ test('binary to a terminal: curl\'s warning, exit 23, nothing printed; -o - prin
   } finally {
     await srv.close();
   }
+});
+
+test('a FIFO (or device such as /dev/null) is written in place, never replaced by a renamed file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dial-out-'));
+  const fifo = join(dir, 'sink');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const reader = runCommand('cat', [fifo], { timeout: 10_000 });
+  const s = await fileSink(fifo);
+  await s.write(Buffer.from('through the pipe\n'));
+  await s.commit();
+  const r = await reader;
+  assert.equal(r.out, 'through the pipe\n');
+  assert.ok(lstatSync(fifo).isFIFO(), 'the FIFO is still a FIFO');
+  assert.deepEqual(readdirSync(dir), ['sink'], 'no temp file left beside it');
 });
