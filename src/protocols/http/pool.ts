@@ -69,6 +69,13 @@ export class Pool {
   readonly key: string;
   readonly #o: PoolOptions;
   readonly #conns = new Set<HttpConnection>();
+  /**
+   * Connections freed, most recent last (LIFO reuse keeps fewer sockets
+   * warm). Entries may be stale — taken by pipelining, busy again, closed —
+   * and are checked when popped, so finding an idle one does not walk every
+   * connection.
+   */
+  readonly #idle: HttpConnection[] = [];
   readonly #idleTimers = new Map<HttpConnection, { timer: NodeJS.Timeout; ms: number }>();
   readonly #waiters: Waiter[] = [];
   #connecting = 0;
@@ -200,19 +207,18 @@ export class Pool {
 
   #findFree(): HttpConnection | undefined {
     const depth = this.#o.pipelining ?? 1;
-    let best: HttpConnection | undefined;
-    for (const c of this.#conns) {
-      // Busy ones are skipped before the (clock-reading) reusable check: with many connections this loop is hot.
-      if (c.pending !== 0) continue;
+    const idle = this.#idle;
+    while (idle.length > 0) {
+      const c = idle.pop()!;
+      // Busy ones are skipped before the (clock-reading) reusable check.
+      if (c.pending !== 0 || c.closed) continue;
       if (!c.reusable) {
         void c.close();
         continue;
       }
-      // Idle first (most recently freed wins: Set order is insertion, so keep the last seen).
-      best = c;
+      // Its idle timer stays: it is refreshed when the connection is freed again, and does nothing while the connection is busy.
+      return c;
     }
-    // Its idle timer stays: it is refreshed when the connection is freed again, and does nothing while the connection is busy.
-    if (best) return best;
     if (depth > 1) {
       for (const c of this.#conns) if (c.reusable && c.completed > 0 && c.pending < depth) return c;
     }
@@ -220,21 +226,22 @@ export class Pool {
   }
 
   #onFree(c: HttpConnection): void {
-    this.#drain();
     if (c.pending === 0 && !c.closed) {
       if (this.#closed) {
         void c.close();
         return;
       }
-      // Move to the end so the most recently used is found last (LIFO reuse keeps fewer sockets warm).
-      this.#conns.delete(c);
-      this.#conns.add(c);
-      this.#armIdle(c);
+      // Offered before the waiters are served, so the first of them gets it.
+      this.#idle.push(c);
     }
+    this.#drain();
+    if (c.pending === 0 && !c.closed) this.#armIdle(c);
   }
 
   #onClose(c: HttpConnection): void {
     this.#conns.delete(c);
+    const i = this.#idle.lastIndexOf(c);
+    if (i !== -1) this.#idle.splice(i, 1);
     this.#clearIdle(c);
     this.#drain();
     this.#maybeEmpty();
