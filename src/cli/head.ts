@@ -6,13 +6,14 @@
  *
  * @module
  */
+import { UrlHeaders } from '../urlopen/headers.js';
 
 /** The parts of a UrlResponse this file reads (structural, so it loads no library code). */
 export interface ResponseLike {
   status: number;
   statusText: string;
   protocol: string;
-  headers: Headers;
+  headers: UrlHeaders;
   raw: unknown;
 }
 
@@ -24,7 +25,7 @@ interface RawHttp {
   headers?: unknown;
 }
 
-/** Header lines in received order: `headers.raw` (flat name,value,…), an iterable of pairs, or a Headers. */
+/** Header lines in received order: `headers.raw` (flat name,value,…), an iterable of pairs, or a UrlHeaders. */
 export function headerPairs(res: ResponseLike): Array<[string, string]> {
   const raw = res.raw as RawHttp | undefined;
   const h = raw?.headers as { raw?: unknown } | Iterable<unknown> | undefined;
@@ -34,7 +35,7 @@ export function headerPairs(res: ResponseLike): Array<[string, string]> {
     for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
     return out;
   }
-  if (h && typeof h === 'object' && Symbol.iterator in h && !(h instanceof Headers)) {
+  if (h && typeof h === 'object' && Symbol.iterator in h && !(h instanceof UrlHeaders)) {
     const out: Array<[string, string]> = [];
     for (const p of h as Iterable<unknown>) if (Array.isArray(p) && p.length >= 2) out.push([String(p[0]), String(p[1])]);
     if (out.length > 0 || raw?.httpVersion !== undefined) return out;

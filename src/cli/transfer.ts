@@ -19,6 +19,7 @@ import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { TransferClock } from './timing.js';
 import type { WriteOutVars } from './writeout.js';
+import { UrlHeaders } from '../urlopen/headers.js';
 
 /** The urlopen function, as the CLI calls it. */
 export type UrlOpen = (url: string, options: OpenOptions) => Promise<UrlResponse>;
@@ -132,7 +133,7 @@ function historyHeads(res: UrlResponse): string {
   const history = (res.raw as RawHttpFacts | undefined)?.history;
   if (!Array.isArray(history)) return '';
   return history
-    .map((h) => formatHead({ status: h.status, statusText: h.statusText, protocol: `http/${h.httpVersion}`, headers: new Headers(), raw: h }))
+    .map((h) => formatHead({ status: h.status, statusText: h.statusText, protocol: `http/${h.httpVersion}`, headers: new UrlHeaders(), raw: h }))
     .join('');
 }
 

@@ -19,6 +19,7 @@ import type { OpenOptions } from './types.js';
 import type { UrlResponse } from './response.js';
 
 export { UrlResponse, type UrlResponseInit } from './response.js';
+export { UrlHeaders, type UrlHeadersInit } from './headers.js';
 export type { OpenBody, OpenOptions, Opener, Progress } from './types.js';
 export { registerScheme, unregisterScheme, knownSchemes, lookupScheme } from './registry.js';
 export { parseDataUrl, DEFAULT_DATA_LIMIT, type DataUrl } from './schemes/data.js';

@@ -5,6 +5,7 @@
  * @module
  */
 import { LimitError } from '../errors.js';
+import type { UrlHeaders } from './headers.js';
 
 /** What a scheme opener hands to {@link UrlResponse}. */
 export interface UrlResponseInit {
@@ -16,7 +17,7 @@ export interface UrlResponseInit {
   /** 'http/1.1', 'ftp', 'gopher', 'file', 'data'… */
   protocol: string;
   /** Response headers, or synthesized ones (Content-Type, Content-Length, Last-Modified). */
-  headers: Headers;
+  headers: UrlHeaders;
   /** The body, streamed. */
   body: AsyncIterable<Uint8Array>;
   /** Releases the connection without reading the rest of the body. */
@@ -36,7 +37,7 @@ export class UrlResponse {
   readonly status: number;
   readonly statusText: string;
   readonly protocol: string;
-  readonly headers: Headers;
+  readonly headers: UrlHeaders;
   readonly redirects: readonly string[];
   readonly raw: unknown;
   readonly #body: AsyncIterable<Uint8Array>;
@@ -56,7 +57,7 @@ export class UrlResponse {
   }
 
   /** The headers, as Python's `response.info()`. */
-  info(): Headers {
+  info(): UrlHeaders {
     return this.headers;
   }
 

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { UrlHeaders } from '../../src/urlopen/headers.js';
 import { formatHead, headerPairs, statusLine } from '../../src/cli/head.js';
 
 const httpRes = {
-  status: 200, statusText: 'OK', protocol: 'http/1.1', headers: new Headers({ 'content-type': 'text/plain' }),
+  status: 200, statusText: 'OK', protocol: 'http/1.1', headers: new UrlHeaders({ 'content-type': 'text/plain' }),
   raw: { httpVersion: '1.0', status: 200, statusText: 'Fine', headers: { raw: ['Content-Type', 'text/plain', 'X-Dup', 'a', 'X-Dup', 'b'] } },
 };
 
@@ -16,11 +17,11 @@ test('raw headers given as pairs work too', () => {
   assert.deepEqual(headerPairs({ ...httpRes, raw: { httpVersion: '1.1', headers: [['A', '1']] } }), [['A', '1']]);
 });
 
-test('without raw, http falls back to protocol and Headers', () => {
+test('without raw, http falls back to protocol and UrlHeaders', () => {
   assert.equal(formatHead({ ...httpRes, raw: undefined }), 'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n');
 });
 
 test('non-HTTP responses print only their synthesized headers', () => {
-  const res = { status: 200, statusText: '', protocol: 'file', headers: new Headers({ 'content-length': '6' }), raw: undefined };
+  const res = { status: 200, statusText: '', protocol: 'file', headers: new UrlHeaders({ 'content-length': '6' }), raw: undefined };
   assert.equal(formatHead(res), 'content-length: 6\r\n\r\n');
 });

@@ -31,3 +31,17 @@ test('set, append, delete, has and the record form', () => {
   h.forEach((v, k) => seen.push(`${k}=${v}`));
   assert.deepEqual(seen, ['content-length=6']);
 });
+
+test('opening a URL and reading its headers never loads Node\'s bundled undici (a start-up cost dial avoids)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const index = new URL('../../src/urlopen/index.js', import.meta.url).href;
+  const script = `const { urlopen } = await import(${JSON.stringify(index)});
+    const r = await urlopen('data:text/plain,hi');
+    const seen = [r.info().get('content-type'), [...r.info()].length, await r.text()];
+    console.log(JSON.stringify({ seen, undici: process.moduleLoadList.some((m) => m.includes('undici')) }));`;
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(out.status, 0, out.stderr);
+  const r = JSON.parse(out.stdout) as { seen: unknown[]; undici: boolean };
+  assert.deepEqual(r.seen, ['text/plain', 2, 'hi']);
+  assert.equal(r.undici, false);
+});

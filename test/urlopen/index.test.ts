@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { UrlHeaders } from '../../src/urlopen/headers.js';
 import { urlopen, registerScheme, unregisterScheme, knownSchemes, UrlResponse, parseUrl } from '../../src/urlopen/index.js';
 import { DialError, InputError, AbortError } from '../../src/errors.js';
 
@@ -29,7 +30,7 @@ test('registerScheme adds a scheme; unregister removes it; names are checked', a
       url: url.href,
       status: 200,
       protocol: 'echo',
-      headers: new Headers({ 'content-type': 'text/plain' }),
+      headers: new UrlHeaders({ 'content-type': 'text/plain' }),
       body: (async function* () {
         yield Buffer.from(`${url.pathname} ${options.method ?? 'GET'}`);
       })(),

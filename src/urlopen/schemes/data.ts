@@ -12,6 +12,7 @@ import { checkRange, onceBody } from '../body.js';
 import { percentDecode } from '../percent.js';
 import { UrlResponse } from '../response.js';
 import type { Opener } from '../types.js';
+import { UrlHeaders } from '../headers.js';
 
 /** The bound on a data: URL's decoded body when the caller sets no `maxBodySize`. */
 export const DEFAULT_DATA_LIMIT = 32 * 1024 * 1024;
@@ -94,7 +95,7 @@ export const openData: Opener = async (url, options) => {
   const range = checkRange(options.range, (m) => new InputError(m, { protocol: 'data' }));
   const parsed = parseDataUrl(url.href, options.maxBodySize ?? DEFAULT_DATA_LIMIT);
   let body = parsed.body;
-  const headers = new Headers({ 'Content-Type': parsed.contentType });
+  const headers = new UrlHeaders({ 'Content-Type': parsed.contentType });
   if (range) {
     if (range.start >= body.length && body.length > 0) throw new InputError(`range start ${range.start} is beyond the end of the data (${body.length} bytes)`, { protocol: 'data' });
     const end = Math.min(body.length, range.end === undefined ? body.length : range.end + 1);

@@ -15,6 +15,7 @@ import { checkRange, onceBody } from '../body.js';
 import { typeForName } from '../mime.js';
 import { UrlResponse } from '../response.js';
 import type { Opener, OpenOptions } from '../types.js';
+import { UrlHeaders } from '../headers.js';
 
 const CHUNK = 64 * 1024;
 
@@ -49,8 +50,8 @@ function toPath(url: URL): string {
   }
 }
 
-function baseHeaders(st: Stats, type: string, length: number): Headers {
-  return new Headers({
+function baseHeaders(st: Stats, type: string, length: number): UrlHeaders {
+  return new UrlHeaders({
     'Content-Type': type,
     'Content-Length': String(length),
     'Last-Modified': st.mtime.toUTCString(),

@@ -35,6 +35,7 @@ import { typeForName } from '../mime.js';
 import { percentDecode } from '../percent.js';
 import { UrlResponse } from '../response.js';
 import type { OpenBody, OpenOptions, Opener } from '../types.js';
+import { UrlHeaders } from '../headers.js';
 
 /** ftp-only extras on top of {@link OpenOptions}. */
 export interface FtpOpenOptions extends OpenOptions {
@@ -147,13 +148,13 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
         status: reply.code,
         statusText: reply.lines[0] ?? '',
         protocol: 'ftp',
-        headers: new Headers(),
+        headers: new UrlHeaders(),
         body: (async function* () {})(),
         raw: { reply: { code: reply.code, text: reply.text }, download: undefined } satisfies FtpRawInfo,
       });
     }
     const listing = target.isDir || target.type === 'd';
-    const headers = new Headers();
+    const headers = new UrlHeaders();
     let dl: Download | undefined;
     let total: number | undefined;
     if (listing) {

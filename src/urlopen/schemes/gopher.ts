@@ -12,6 +12,7 @@ import { checkRange, shapeBody } from '../body.js';
 import { GOPHER_MENU_TYPE } from '../mime.js';
 import { UrlResponse } from '../response.js';
 import type { Opener } from '../types.js';
+import { UrlHeaders } from '../headers.js';
 
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -54,7 +55,7 @@ export const openGopher: Opener = async (url, options) => {
     lookup: options.lookup,
     maxBytes: options.maxBodySize,
   });
-  const headers = new Headers({ 'Content-Type': gopherContentType(res.type) });
+  const headers = new UrlHeaders({ 'Content-Type': gopherContentType(res.type) });
   return new UrlResponse({
     url: url.href,
     status: range ? 206 : 200,

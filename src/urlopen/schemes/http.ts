@@ -11,17 +11,12 @@ import type { HeaderList } from '../../protocols/http/core/headers.js';
 import type { HttpResponse } from '../../protocols/http/response.js';
 import { UrlResponse } from '../response.js';
 import type { Opener, OpenOptions } from '../types.js';
+import { UrlHeaders } from '../headers.js';
 
-/** Copies the response's header lines into a Headers; a line Headers refuses (non-Latin-1) is still in `raw.headers`. */
-function toHeaders(list: HeaderList): Headers {
-  const h = new Headers();
-  for (const [name, value] of list) {
-    try {
-      h.append(name, value);
-    } catch {
-      // Kept byte for byte in raw.headers.
-    }
-  }
+/** Copies the response's header lines into a UrlHeaders (the received order and case stay in `raw.headers`). */
+function toHeaders(list: HeaderList): UrlHeaders {
+  const h = new UrlHeaders();
+  for (const [name, value] of list) h.append(name, value);
   return h;
 }
 
