@@ -136,7 +136,10 @@ export async function drive(
   const worker = async (): Promise<void> => {
     while (started < count && (started & 63 || Date.now() < deadline)) {
       started++;
-      bytes += await one();
+      // `bytes += await one()` would read `bytes` before the await and lose
+      // every other worker's additions made meanwhile.
+      const n = await one();
+      bytes += n;
       done++;
     }
   };
