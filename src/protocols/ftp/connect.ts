@@ -22,7 +22,6 @@ import { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { WaitOptions } from '../../util/guard.js';
 import { matchesNoProxy, openProxyTunnel, parseProxyUrl, proxyForUrl } from '../http/proxy/index.js';
-import { connectServerFirst } from './server-first-tunnel.js';
 import type { FtpConnectOptions } from './options.js';
 
 /**
@@ -82,9 +81,8 @@ export async function openControl(
 ): Promise<Socket> {
   const timeout = options.timeout;
   if (!proxy) return Socket.connect({ host, port, timeout, signal: options.signal, lookup: options.lookup, tls });
-  const tunnel = { timeout, signal: options.signal, lookup: options.lookup, trace: options.trace, targetTls: tls };
-  if (proxy.protocol === 'http:' || proxy.protocol === 'https:') return connectServerFirst(proxy, { host, port }, tunnel);
-  return openProxyTunnel(proxy, { host, port }, tunnel);
+  // The FTP server greets first: its bytes may ride in with the proxy's 200.
+  return openProxyTunnel(proxy, { host, port }, { timeout, signal: options.signal, lookup: options.lookup, trace: options.trace, targetTls: tls, serverFirst: true });
 }
 
 /**

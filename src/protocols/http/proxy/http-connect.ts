@@ -44,6 +44,13 @@ export interface TunnelOptions extends WaitOptions {
    * inside TLS (Socket.startTLS does not nest); optional otherwise.
    */
   targetTls?: TLSOptions | undefined;
+  /**
+   * The target speaks first (FTP, SMTP, POP3, NNTP): bytes that arrive with
+   * the proxy's 2xx are the server's greeting, kept for the first read, not
+   * an injection. Still refused when `targetTls` is set, since the TLS
+   * handshake must be the first thing on the tunnel.
+   */
+  serverFirst?: boolean | undefined;
 }
 
 /**
@@ -141,7 +148,8 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
       for (const [k, v] of reply.headers) trace({ kind: '<', text: `${k}: ${v}`, protocol: 'http' });
     }
     if (reply.status < 200 || reply.status > 299) throw refusal(reply, authority, headers.has('proxy-authorization'));
-    if (rest.length > 0 || sock.readableLength > 0)
+    if (options.serverFirst && !options.targetTls && rest.length > 0) sock.unshift(rest);
+    else if (rest.length > 0 || sock.readableLength > 0)
       throw new ProtocolError(`${rest.length || sock.readableLength} byte(s) arrived through the tunnel to ${authority} before anything was sent`, {
         code: 'DIAL_E_INJECTION',
         protocol: 'http',

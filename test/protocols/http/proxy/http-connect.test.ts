@@ -159,6 +159,32 @@ describe('connectTunnel over a fake proxy', () => {
     }
   });
 
+  test('serverFirst: a greeting that rides in with the 200 is kept for the first read', async () => {
+    const proxy = await connectProxy('HTTP/1.1 200 OK\r\n\r\n220 fake greeting\r\n');
+    try {
+      const s = await connectTunnel(new URL(`http://127.0.0.1:${proxy.port}`), { host: 'a.example', port: 21 }, { timeout: T, serverFirst: true });
+      try {
+        assert.equal((await s.recv(100, { timeout: T })).toString(), '220 fake greeting\r\n');
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('serverFirst with targetTls: early bytes are still an injection (the handshake must come first)', async () => {
+    const proxy = await connectProxy('HTTP/1.1 200 OK\r\n\r\n220 fake greeting\r\n');
+    try {
+      await assert.rejects(
+        connectTunnel(new URL(`http://127.0.0.1:${proxy.port}`), { host: 'a.example', port: 990 }, { timeout: T, serverFirst: true, targetTls: {} }),
+        (e: unknown) => e instanceof ProtocolError && e.code === 'DIAL_E_INJECTION',
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
   test('a 101 to CONNECT is refused', async () => {
     const proxy = await connectProxy('HTTP/1.1 101 Switching Protocols\r\n\r\n');
     try {
