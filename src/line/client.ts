@@ -9,6 +9,7 @@
  */
 import { InputError, LimitError, ProtocolError, toDialError, type DialError } from '../errors.js';
 import type { ByteStream } from '../socket/types.js';
+import type { TLSOptions } from '../socket/tls.js';
 import type { WaitOptions } from '../util/guard.js';
 import { LineConn, READ_SIZE, type LineClientOptions } from './conn.js';
 import { readDotBlockLines, writeDotBlockTo, type DotBlockSource } from './dotio.js';
@@ -39,7 +40,7 @@ export interface ReadAllOptions extends WaitOptions {
 
 /** A stream that can switch to TLS in place (the real Socket can). */
 export interface TLSUpgradable {
-  startTLS(options: unknown): Promise<void>;
+  startTLS(options: TLSOptions): Promise<void>;
 }
 
 /**
@@ -225,7 +226,7 @@ export class LineClient {
    * ProtocolError DIAL_E_INJECTION and the stream is closed. A stream without
    * `startTLS` gives InputError DIAL_E_UNSUPPORTED.
    */
-  async startTLS(tlsOptions: unknown = {}, options?: WaitOptions): Promise<void> {
+  async startTLS(tlsOptions: TLSOptions = {}, options?: WaitOptions): Promise<void> {
     const c = this.#c;
     c.usable();
     if (c.reading || c.writing) throw c.busy('a read or write is in progress');
