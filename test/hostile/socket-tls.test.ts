@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { once } from 'node:events';
+import { rawPeer as startPeer, sleep, within, type RawPeer } from '../helpers/peers.js';
 import { DialError, ProtocolError, TLSError, TimeoutError } from '../../src/errors.js';
 import { Socket } from '../../src/socket/socket.js';
 import { listen } from '../../src/socket/server.js';
@@ -16,7 +17,7 @@ import { makeTestPKI, type TestPKI } from '../interop/ca.js';
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
 process.on('unhandledRejection', onUnhandled);
-const servers: Array<{ close(): Promise<void> }> = [];
+const servers: RawPeer[] = [];
 let pki!: TestPKI;
 before(() => {
   pki = makeTestPKI();
@@ -27,38 +28,7 @@ after(async () => {
   pki?.cleanup();
 });
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** A raw node:net peer whose behaviour per connection the test scripts. */
-async function rawPeer(onConn: (c: net.Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
-  const conns = new Set<net.Socket>();
-  const srv = net.createServer({ allowHalfOpen: true }, (c) => {
-    conns.add(c);
-    c.on('close', () => conns.delete(c));
-    c.on('error', () => {});
-    onConn(c);
-  });
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  let closing: Promise<void> | undefined;
-  const p = {
-    port: (srv.address() as net.AddressInfo).port,
-    close: () => {
-      for (const c of conns) c.destroy();
-      closing ??= new Promise<void>((r) => srv.close(() => r()));
-      return closing;
-    },
-  };
-  servers.push(p);
-  return p;
-}
-
-/** Rejects if `p` does not settle within `ms`: the test's own guard against a hang. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t!: NodeJS.Timeout;
-  const limit = new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what} did not settle within ${ms} ms`)), ms)));
-  return Promise.race([p, limit]).finally(() => clearTimeout(t));
-}
+const rawPeer = (onConn: (c: net.Socket) => void) => startPeer(onConn, servers);
 
 describe('TLS against peers that do not speak it', () => {
   test('TLS to a plaintext server that greets first: TLSError DIAL_E_TLS', async () => {
