@@ -71,6 +71,9 @@ export interface MeterOptions {
   columns?: () => number;
 }
 
+/** The task of a meter that never draws. */
+const NO_TASK: MeterTask = Object.freeze({ update() {}, done() {} });
+
 /** The meter for a whole run; `task()` per transfer. */
 export class Meter {
   readonly #out: NodeJS.WritableStream;
@@ -92,8 +95,8 @@ export class Meter {
 
   /** Starts tracking one transfer. */
   task(label: string): MeterTask {
+    if (!this.#opts.enabled) return NO_TASK;
     const state: TaskState = { label, start: this.#opts.now(), transferred: 0, total: undefined, finished: false };
-    if (!this.#opts.enabled) return { update() {}, done() {} };
     this.#tasks.push(state);
     this.#timer ??= setInterval(() => this.draw(), this.#opts.intervalMs).unref();
     return {

@@ -23,6 +23,12 @@ export interface Sink {
   abort(): Promise<void>;
   /** The file name for %{filename_effective}, '' for stdout. */
   readonly name: string;
+  /**
+   * Keeps what is written from now on in memory, in order, until `release()`
+   * writes it in one piece (small bodies: one write per transfer, not per chunk).
+   * Only sinks that gain from it have it.
+   */
+  hold?(): { release(): Promise<void> };
 }
 
 /** The warning curl prints instead of writing binary to a terminal (exit 23). */
@@ -52,6 +58,7 @@ function writeTo(stream: NodeJS.WritableStream, chunk: Uint8Array): Promise<void
 export function stdoutSink(out: NodeJS.WritableStream, guardBinary: boolean): Sink {
   let written = 0;
   let checked = !guardBinary;
+  let held: Uint8Array[] | undefined;
   return {
     name: '',
     get written() {
@@ -63,7 +70,19 @@ export function stdoutSink(out: NodeJS.WritableStream, guardBinary: boolean): Si
         if (looksBinary(chunk)) throw new CliExit(EXIT.WRITE_ERROR, BINARY_WARNING);
       }
       written += chunk.length;
-      await writeTo(out, chunk);
+      if (held) held.push(chunk);
+      else await writeTo(out, chunk);
+    },
+    hold() {
+      const parts: Uint8Array[] = [];
+      held = parts;
+      return {
+        release: async () => {
+          if (held === parts) held = undefined;
+          if (parts.length === 0) return;
+          await writeTo(out, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+        },
+      };
     },
     async commit() {},
     async abort() {},

@@ -214,3 +214,70 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
   if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
   return opts;
 }
+
+/** Builds one attempt's OpenOptions; synchronous when nothing has to be read per attempt. */
+export type OpenOptionsBuilder = (target: RequestTarget) => DialOpenOptions | Promise<DialOpenOptions>;
+
+/**
+ * {@link buildOpenOptions} with the parts that are the same for every URL of
+ * a run worked out once. A form or an upload needs a fresh body per attempt,
+ * so those runs go through buildOpenOptions itself.
+ */
+export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOptionsBuilder {
+  if (o.form.length > 0 || o.uploadFile !== undefined) return (target) => buildOpenOptions(o, shared, target);
+  const body = shared.data && !o.get ? shared.data.body : undefined;
+  // Other schemes have no HEAD; the CLI prints their head and skips the body.
+  const methodOther = o.method ?? (body ? 'POST' : undefined);
+  const methodHttp = o.method ?? (o.head ? 'HEAD' : methodOther);
+  const sendHeaders = o.headers.length > 0;
+  // Built on first use, so a bad -H line fails each transfer as buildOpenOptions does.
+  let headers: Array<[string, string]> | undefined;
+  const headerList = (): Array<[string, string]> => {
+    if (!headers) {
+      const h = buildHeaders(o, shared);
+      // curl's -r with a suffix (`-500`) has no {start,end} form: send the header itself.
+      if (o.range?.startsWith('-')) h.push(['Range', `bytes=${o.range}`]);
+      headers = h;
+    }
+    return headers.slice();
+  };
+  const user = splitUser(o.user);
+  const maxRedirects = o.location ? (o.maxRedirs < 0 ? 1_000_000 : o.maxRedirs) : 0;
+  let range: { start: number; end: number | undefined } | undefined;
+  if (o.range !== undefined && !o.range.startsWith('-')) {
+    const [a, b] = o.range.split('-');
+    range = { start: Number(a), end: b ? Number(b) : undefined };
+  }
+  return (target) => {
+    const url = new URL(target.url);
+    const http = url.protocol === 'http:' || url.protocol === 'https:';
+    const opts: DialOpenOptions = {};
+    if (body) {
+      opts.body = body;
+      opts.bodyLength = body.length;
+    }
+    const method = http ? methodHttp : methodOther;
+    if (method !== undefined) opts.method = method;
+    if (http || sendHeaders) opts.headers = headerList();
+    Object.assign(opts, user);
+    opts.maxRedirects = maxRedirects;
+    if (target.resumeFrom !== undefined && target.resumeFrom > 0) opts.range = { start: target.resumeFrom };
+    else if (range) opts.range = { ...range };
+    if (shared.tls) opts.tls = shared.tls;
+    if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
+    if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
+    if (o.resolve.length > 0) {
+      const lookup = resolveLookup(o.resolve, url);
+      if (lookup) opts.lookup = lookup;
+    }
+    if (o.unixSocket !== undefined) opts.unixSocket = o.unixSocket;
+    if (o.compressed) opts.compressed = true;
+    if (o.listOnly) opts.listOnly = true;
+    if (o.maxFilesize !== undefined) opts.maxBodySize = o.maxFilesize;
+    if (o.maxTime !== undefined) opts.timeout = o.maxTime * 1000;
+    if (o.connectTimeout !== undefined) opts.connectTimeout = o.connectTimeout * 1000;
+    if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
+    if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
+    return opts;
+  };
+}

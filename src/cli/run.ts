@@ -13,7 +13,7 @@ import { CliExit, EXIT, formatError } from './exit-codes.js';
 import { expandGlob, substituteOutput } from './glob.js';
 import { Meter } from './meter.js';
 import { remoteName } from './output.js';
-import { prepareShared } from './request.js';
+import { openOptionsBuilder, prepareShared } from './request.js';
 import { createTracer } from './trace.js';
 import { runTransfer, type TransferEnv, type TransferJob, type TransferResult, type UrlOpen } from './transfer.js';
 import { formatWriteOut } from './writeout.js';
@@ -89,7 +89,16 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     const meter = new Meter(io.stderr, {
       enabled: Boolean(io.stderr.isTTY) && !o.silent && !o.verbose && !o.noProgressMeter && !(io.stdout.isTTY && jobs.some((j) => j.output === undefined)),
     });
-    const env = (job: TransferJob, i: number): TransferEnv => ({
+    const prefixed = o.parallel && jobs.length > 1;
+    const tracer = (i: number): TransferEnv['trace'] =>
+      createTracer({
+        text: o.verbose ? say : undefined,
+        json: json ? (l) => json.write(`${l}\n`) : undefined,
+        prefix: prefixed ? `[${i + 1}] ` : '',
+        start,
+      });
+    // What every transfer shares, built once; only -Z's numbered trace differs per transfer.
+    const common: TransferEnv = {
       opts: o,
       shared,
       urlopen,
@@ -97,15 +106,14 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       stdoutIsTTY: Boolean(io.stdout.isTTY),
       warn,
       dumpHeader: dump ? (h) => dump.write(h) : undefined,
-      trace: createTracer({
-        text: o.verbose ? say : undefined,
-        json: json ? (l) => json.write(`${l}\n`) : undefined,
-        prefix: o.parallel && jobs.length > 1 ? `[${i + 1}] ` : '',
-        start,
-      }),
+      trace: tracer(0),
       meter,
       signal: io.signal,
-    });
+      openOptions: openOptionsBuilder(o, shared),
+      // Nothing else writes to stdout (or, with -v, to the terminal) while a transfer runs.
+      batchStdout: !o.verbose && o.traceJson !== '-' && o.dumpHeader !== '-',
+    };
+    const env = (_job: TransferJob, i: number): TransferEnv => (prefixed && common.trace ? { ...common, trace: tracer(i) } : common);
     const report = (r: TransferResult): void => {
       if (r.exitCode !== 0) {
         exitCode = r.exitCode;

@@ -14,7 +14,7 @@ import { CliExit, EXIT, errorMessage, exitCodeFor } from './exit-codes.js';
 import { formatHead, headerPairs, isHttp } from './head.js';
 import type { Meter } from './meter.js';
 import { fileSink, stdoutSink, type Sink } from './output.js';
-import { buildOpenOptions, effectiveUrl, type SharedRequest } from './request.js';
+import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type SharedRequest } from './request.js';
 import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { TransferClock } from './timing.js';
@@ -49,6 +49,13 @@ export interface TransferEnv {
   signal: AbortSignal;
   /** Waits between retries; replaceable in tests. */
   sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
+  /** The run's OpenOptions builder (see openOptionsBuilder); buildOpenOptions when absent. */
+  openOptions?: OpenOptionsBuilder | undefined;
+  /**
+   * Nothing else writes to stdout while a transfer runs (no -D -, no
+   * --trace-json -, no -v), so a small body may go out in one write.
+   */
+  batchStdout?: boolean | undefined;
 }
 
 /** How a transfer ended. */
@@ -86,13 +93,17 @@ export function normalizeUrl(raw: string): string {
   return url;
 }
 
-function emptyVars(url: string, method: string): WriteOutVars {
-  let scheme = '';
+/** The scheme of a URL as -w's %{scheme} shows it, '' when it does not parse. */
+function schemeOf(url: string): string {
   try {
-    scheme = new URL(url).protocol.slice(0, -1);
+    return new URL(url).protocol.slice(0, -1);
   } catch {
     // malformed: reported by exitcode/errormsg
+    return '';
   }
+}
+
+function emptyVars(url: string, method: string, scheme: string): WriteOutVars {
   return {
     http_code: 0, response_code: 0, http_version: '0', size_download: 0, size_upload: 0, size_header: 0, size_request: 0,
     time_total: 0, time_namelookup: 0, time_connect: 0, time_appconnect: 0, time_pretransfer: 0, time_starttransfer: 0, time_redirect: 0,
@@ -102,6 +113,9 @@ function emptyVars(url: string, method: string): WriteOutVars {
     headers: [],
   };
 }
+
+/** The largest body to stdout that is written in one piece at the end of the transfer. */
+const SMALL_BODY = 64 * 1024;
 
 /** The largest body curl sends together with the head (its MAX_INITIAL_POST_SIZE). */
 const SMALL_POST = 64 * 1024;
@@ -141,7 +155,9 @@ function historyHeads(res: UrlResponse): string {
 export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<TransferResult> {
   const o = env.opts;
   const t0 = performance.now();
-  const vars = emptyVars(job.url, o.method ?? (o.head ? 'HEAD' : o.data.length && !o.get ? 'POST' : o.form.length ? 'POST' : o.uploadFile !== undefined ? 'PUT' : 'GET'));
+  // The scheme of the URL as given is only shown when the transfer fails before its URL is worked out.
+  const vars = emptyVars(job.url, o.method ?? (o.head ? 'HEAD' : o.data.length && !o.get ? 'POST' : o.form.length ? 'POST' : o.uploadFile !== undefined ? 'PUT' : 'GET'), '');
+  let schemeKnown = false;
   const toStdout = job.output === undefined || job.output === '-';
   vars.filename_effective = toStdout ? '' : job.output!;
   let sink: Sink | undefined;
@@ -151,7 +167,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
   let got = 0;
   let headWritten = false;
   const sleep = env.sleep ?? defaultSleep;
-  const policy = new RetryPolicy(o);
+  let policy: RetryPolicy | undefined;
+  const build = env.openOptions ?? ((target: { url: string; resumeFrom?: number | undefined }) => buildOpenOptions(o, env.shared, target));
+  // -w is the only reader of the head's size and header list.
+  const wantVars = o.writeOut !== undefined;
   // The last attempt's clock: -w reports its steps even when the attempt failed.
   let clock: TransferClock | undefined;
   const tlsScheme = (): boolean => vars.scheme === 'https' || vars.scheme === 'ftps';
@@ -162,6 +181,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
     const url = effectiveUrl(o, env.shared, normalizeUrl(job.url));
     vars.url = vars.url_effective = url;
     vars.scheme = new URL(url).protocol.slice(0, -1);
+    schemeKnown = true;
     if (o.continueAt === 'auto') resumeBase = toStdout ? 0 : ((await stat(job.output!).catch(() => undefined))?.size ?? 0);
     else if (typeof o.continueAt === 'number') resumeBase = o.continueAt;
     sink = toStdout
@@ -170,16 +190,21 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
     const activeSink = sink;
 
     for (let attempt = 1; ; attempt++) {
-      const ac = new AbortController();
-      const onOuter = (): void => ac.abort(env.signal.reason);
-      env.signal.addEventListener('abort', onOuter, { once: true });
+      // An attempt needs a signal of its own only for -m (or when the run is
+      // already aborted, which an own signal does not inherit); otherwise the
+      // run's signal is what the attempt's would follow.
+      const own = o.maxTime !== undefined || env.signal.aborted;
+      const ac = own ? new AbortController() : undefined;
+      const signal = ac ? ac.signal : env.signal;
+      const onOuter = ac ? (): void => ac.abort(env.signal.reason) : undefined;
+      if (onOuter) env.signal.addEventListener('abort', onOuter, { once: true });
       let timedOut: CliExit | undefined;
       const started = performance.now();
       const timer =
         o.maxTime !== undefined
           ? setTimeout(() => {
               timedOut = new CliExit(EXIT.OPERATION_TIMEDOUT, `Operation timed out after ${Math.round(performance.now() - started)} milliseconds with ${got} bytes received`);
-              ac.abort(timedOut);
+              ac!.abort(timedOut);
             }, o.maxTime * 1000)
           : undefined;
       try {
@@ -187,19 +212,21 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
         break;
       } catch (err) {
         const e = timedOut ?? err;
+        policy ??= new RetryPolicy(o);
         const wait = env.signal.aborted ? undefined : policy.next(e, attempt, (performance.now() - t0) / 1000);
         if (wait === undefined) throw e;
         env.warn(policy.warning(e, wait, attempt));
         await sleep(wait, env.signal);
       } finally {
         if (timer) clearTimeout(timer);
-        env.signal.removeEventListener('abort', onOuter);
+        if (onOuter) env.signal.removeEventListener('abort', onOuter);
       }
 
       async function attemptOnce(target: string): Promise<void> {
         const from = resumeBase + got;
-        const options = await buildOpenOptions(o, env.shared, { url: target, resumeFrom: from > 0 ? from : undefined });
-        options.signal = ac.signal;
+        const built = build({ url: target, resumeFrom: from > 0 ? from : undefined });
+        const options = built instanceof Promise ? await built : built;
+        options.signal = signal;
         // -w's timings and addresses come from the library's structured events;
         // without -w nothing is traced unless -v/--trace-json asked.
         if (o.writeOut !== undefined) {
@@ -224,8 +251,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
         vars.num_redirects = res.redirects.length;
         vars.content_type = res.headers.get('content-type') ?? '';
         vars.http_version = http ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
-        vars.headers = headerPairs(res);
-        vars.num_headers = vars.headers.length;
+        if (wantVars) {
+          vars.headers = headerPairs(res);
+          vars.num_headers = vars.headers.length;
+        }
         vars.redirect_url = http && res.status >= 300 && res.status < 400 ? redirectTarget(res.headers.get('location'), res.url) : '';
         vars.size_request = requestBytes(res);
         // curl sends a small in-memory body (-d, --json) in one piece with the head, and counts it in size_request.
@@ -260,17 +289,32 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`);
         }
         // curl prints every hop's head (-i/-I/-D with -L, or a Digest 401 before its answer).
-        const head = historyHeads(res) + formatHead(res);
+        const printHead = (o.include || o.head) && !headWritten;
+        const head = wantVars || env.dumpHeader || printHead ? historyHeads(res) + formatHead(res) : '';
         vars.size_header += Buffer.byteLength(head, 'latin1');
         env.dumpHeader?.(head);
-        if ((o.include || o.head) && !headWritten) {
-          headWritten = true;
-          await activeSink.write(Buffer.from(head, 'latin1'), true);
+        const length = Number(res.headers.get('content-length') ?? NaN);
+        // A small body to stdout goes out in one write, with its head, at the end of the attempt.
+        const held =
+          http && env.batchStdout === true && toStdout && o.maxTime === undefined && length <= SMALL_BODY && activeSink.hold
+            ? activeSink.hold()
+            : undefined;
+        try {
+          if (printHead) {
+            headWritten = true;
+            await activeSink.write(Buffer.from(head, 'latin1'), true);
+          }
+          if (o.head || options.method === 'HEAD') {
+            await res.cancel();
+            return await finish(res, false, options);
+          }
+          return await body(res, options, http, length, skip, from);
+        } finally {
+          if (held) await held.release();
         }
-        if (o.head || options.method === 'HEAD') {
-          await res.cancel();
-          return finish(res, false, options);
-        }
+      }
+
+      async function body(res: UrlResponse, options: DialOpenOptions, http: boolean, length: number, skip: number, from: number): Promise<void> {
         if (toStdout && job.output === undefined && env.stdoutIsTTY && skip === 0 && res.headers.get('content-type') === 'application/gopher-menu') {
           // A menu on a terminal is laid out for reading; piped or saved, it stays byte-exact as curl's.
           const { formatMenu, parseMenu } = await import('../protocols/gopher/index.js');
@@ -280,7 +324,6 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
           task.update(resumeBase + got, raw.length);
           return finish(res, false, options);
         }
-        const length = Number(res.headers.get('content-length') ?? NaN);
         const total = Number.isFinite(length) ? length + (res.status === 206 ? from : 0) : undefined;
         for await (const chunk of res.body) {
           let c = chunk;
@@ -315,6 +358,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
     vars.speed_upload = vars.time_total > 0 ? vars.size_upload / vars.time_total : 0;
     return { exitCode: 0, vars };
   } catch (err) {
+    if (!schemeKnown) vars.scheme = schemeOf(job.url);
     task.done();
     const exitCode = exitCodeFor(err);
     if (!(err instanceof RetryAbandoned && err.committed)) await sink?.abort().catch(() => undefined);
