@@ -518,6 +518,14 @@ async function startDaemon(options: StartServerOptions, ctx: ServerContext): Pro
   const exitedP = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       exited = { code, signal };
+      // A group whose leader has been reaped and that has no member left no
+      // longer exists, and its number may be handed to another test's server
+      // (pid_max is often 32768 and the suite spawns thousands of
+      // processes): never signal it again.
+      if (child.pid !== undefined && !groupAlive(child.pid)) {
+        groupGone = true;
+        liveGroups.delete(child.pid);
+      }
       resolve();
     });
     child.once('error', (err) => {
@@ -525,6 +533,7 @@ async function startDaemon(options: StartServerOptions, ctx: ServerContext): Pro
       resolve();
     });
   });
+  let groupGone = false;
   capture(child, sink);
   const pid = child.pid;
   if (pid !== undefined) trackGroup(pid);
@@ -541,14 +550,16 @@ async function startDaemon(options: StartServerOptions, ctx: ServerContext): Pro
     (stopped ??= (async () => {
       const bound = options.stopTimeout ?? 3000;
       if (pid !== undefined) {
-        killGroup(pid, 'SIGTERM');
-        const deadline = Date.now() + bound;
-        while (Date.now() < deadline && (exited === undefined || groupAlive(pid))) {
-          await Promise.race([exitedP, sleep(25)]);
-        }
-        if (exited === undefined || groupAlive(pid)) {
-          killGroup(pid, 'SIGKILL');
-          await Promise.race([exitedP, sleep(bound)]);
+        if (!groupGone) {
+          killGroup(pid, 'SIGTERM');
+          const deadline = Date.now() + bound;
+          while (Date.now() < deadline && (exited === undefined || groupAlive(pid))) {
+            await Promise.race([exitedP, sleep(25)]);
+          }
+          if (exited === undefined || groupAlive(pid)) {
+            killGroup(pid, 'SIGKILL');
+            await Promise.race([exitedP, sleep(bound)]);
+          }
         }
         // Whatever escaped the group (a server that daemonized) still names our dir.
         for (const p of strays(ctx.dir)) {
