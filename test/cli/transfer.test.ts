@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIG, CURL, curl, dial, sha, startServer, tempDir, type TestServer } from './helpers.js';
+import { BIG, curl, dial, sha, startServer, tempDir, type TestServer } from './helpers.js';
 import { normalizeUrl } from '../../src/cli/transfer.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 import { blackhole } from '../helpers/blackhole.js';
@@ -96,7 +96,7 @@ test('-C - on a complete file is done (416 with the same size)', async () => {
   assert.equal(sha(readFileSync(join(dir, 'f'))), sha(BIG));
 });
 
-test('-C - against a server without range support is exit 33, like curl, and the partial file is untouched', { skip: !CURL && 'no curl' }, async () => {
+test('-C - against a server without range support is exit 33, like curl, and the partial file is untouched', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'a'), 'partial');
   writeFileSync(join(dir, 'b'), 'partial');
