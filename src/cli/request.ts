@@ -192,18 +192,34 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
     opts.headers = headers;
   }
   Object.assign(opts, splitUser(o.user));
-  if (o.location) opts.maxRedirects = o.maxRedirs < 0 ? 1_000_000 : o.maxRedirs;
-  else opts.maxRedirects = 0;
+  opts.maxRedirects = maxRedirectsOf(o);
+  const range = byteRange(o.range);
   if (target.resumeFrom !== undefined && target.resumeFrom > 0) opts.range = { start: target.resumeFrom };
-  else if (o.range !== undefined && !o.range.startsWith('-')) {
-    const [a, b] = o.range.split('-');
-    opts.range = { start: Number(a), end: b ? Number(b) : undefined };
-  }
+  else if (range) opts.range = range;
+  return copyFlags(o, shared, url, opts);
+}
+
+/** How many redirects -L/--max-redirs allow (0 without -L; -1 means no limit). */
+function maxRedirectsOf(o: CliOptions): number {
+  return o.location ? (o.maxRedirs < 0 ? 1_000_000 : o.maxRedirs) : 0;
+}
+
+/** `-r a-b` as {start, end}; undefined for none or a suffix range (`-500`, sent as a header). */
+function byteRange(r: string | undefined): { start: number; end: number | undefined } | undefined {
+  if (r === undefined || r.startsWith('-')) return undefined;
+  const [a, b] = r.split('-');
+  return { start: Number(a), end: b ? Number(b) : undefined };
+}
+
+/** The options copied straight from flags, the same for every attempt of every URL but `--resolve`'s lookup. */
+function copyFlags(o: CliOptions, shared: SharedRequest, url: URL, opts: DialOpenOptions): DialOpenOptions {
   if (shared.tls) opts.tls = shared.tls;
   if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
   if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
-  const lookup = resolveLookup(o.resolve, url);
-  if (lookup) opts.lookup = lookup;
+  if (o.resolve.length > 0) {
+    const lookup = resolveLookup(o.resolve, url);
+    if (lookup) opts.lookup = lookup;
+  }
   if (o.unixSocket !== undefined) opts.unixSocket = o.unixSocket;
   if (o.compressed) opts.compressed = true;
   if (o.listOnly) opts.listOnly = true;
@@ -242,12 +258,8 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
     return headers.slice();
   };
   const user = splitUser(o.user);
-  const maxRedirects = o.location ? (o.maxRedirs < 0 ? 1_000_000 : o.maxRedirs) : 0;
-  let range: { start: number; end: number | undefined } | undefined;
-  if (o.range !== undefined && !o.range.startsWith('-')) {
-    const [a, b] = o.range.split('-');
-    range = { start: Number(a), end: b ? Number(b) : undefined };
-  }
+  const maxRedirects = maxRedirectsOf(o);
+  const range = byteRange(o.range);
   return (target) => {
     const url = new URL(target.url);
     const http = url.protocol === 'http:' || url.protocol === 'https:';
@@ -263,21 +275,6 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
     opts.maxRedirects = maxRedirects;
     if (target.resumeFrom !== undefined && target.resumeFrom > 0) opts.range = { start: target.resumeFrom };
     else if (range) opts.range = { ...range };
-    if (shared.tls) opts.tls = shared.tls;
-    if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
-    if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
-    if (o.resolve.length > 0) {
-      const lookup = resolveLookup(o.resolve, url);
-      if (lookup) opts.lookup = lookup;
-    }
-    if (o.unixSocket !== undefined) opts.unixSocket = o.unixSocket;
-    if (o.compressed) opts.compressed = true;
-    if (o.listOnly) opts.listOnly = true;
-    if (o.maxFilesize !== undefined) opts.maxBodySize = o.maxFilesize;
-    if (o.maxTime !== undefined) opts.timeout = o.maxTime * 1000;
-    if (o.connectTimeout !== undefined) opts.connectTimeout = o.connectTimeout * 1000;
-    if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
-    if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
-    return opts;
+    return copyFlags(o, shared, url, opts);
   };
 }
