@@ -59,6 +59,14 @@ export function nodeClient(ctx: BenchContext, name: string, run: HttpRun, as?: s
   return { name: as ?? name, role: c.role, argv, kind: 'json' };
 }
 
+/** Every small-GET client side by side: dialtone, the library peers, then the raw-loop and wrk ceilings. */
+export function smallGetTools(ctx: BenchContext, run: HttpRun): Tool[] {
+  return [
+    ...['dialtone', 'undici', 'node:http', 'fetch', 'got', 'axios', 'raw node:net'].map((name) => nodeClient(ctx, name, run)),
+    wrkTool(ctx, run, ctx.quick ? 1 : 2),
+  ];
+}
+
 /** wrk as the ceiling: `threads` 1, `connections`, a fixed duration; its own figures are read back. */
 export function wrkTool(ctx: BenchContext, run: HttpRun, seconds: number): Tool {
   return {

@@ -1,4 +1,4 @@
-import { nodeClient, wrkTool, type HttpRun } from '../lib/tools.js';
+import { smallGetTools, type HttpRun } from '../lib/tools.js';
 import type { Workload } from '../lib/types.js';
 
 const workload: Workload = {
@@ -14,16 +14,7 @@ const workload: Workload = {
     const run: HttpRun = ctx.quick
       ? { path: '/small.txt', connections: 1, count: 5000, warmup: 500, duration: 0.6 }
       : { path: '/small.txt', connections: 1, count: 30000, warmup: 2000, duration: 2 };
-    return [
-      nodeClient(ctx, 'dialtone', run),
-      nodeClient(ctx, 'undici', run),
-      nodeClient(ctx, 'node:http', run),
-      nodeClient(ctx, 'fetch', run),
-      nodeClient(ctx, 'got', run),
-      nodeClient(ctx, 'axios', run),
-      nodeClient(ctx, 'raw node:net', run),
-      wrkTool(ctx, run, ctx.quick ? 1 : 2),
-    ];
+    return smallGetTools(ctx, run);
   },
   targets: { undici: [{ on: 'rate', op: '>=', value: 1.3 }] },
 };
