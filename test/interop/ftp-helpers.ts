@@ -2,25 +2,15 @@
  * What the FTP interop suites share: known bytes, an anonymous vsftpd tree,
  * a passive port range, and curl as the oracle.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOOPBACK, lookupUser, requireBinary, startServer, type RunningServer } from './harness.js';
+import { LOOPBACK, lookupUser, startServer, type RunningServer } from './harness.js';
 import type { TestPKI } from './ca.js';
+import { curl, knownBytes } from './fixtures.js';
 
-export function knownBytes(n: number, seed = 0x2545f491): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
+export { curl, knownBytes };
 
 export const DATA = knownBytes(1024 * 1024 + 123);
 export const TEXT = Array.from({ length: 300 }, (_, i) => `line ${i}: the quick brown fox\n`).join('');
@@ -46,12 +36,6 @@ export async function freeRange(count: number): Promise<[number, number]> {
 }
 
 /** curl, whose output is the oracle; a failure shows curl's stderr. */
-export function curl(args: string[]): Buffer {
-  const r = spawnSync(requireBinary('curl'), ['-sS', '--max-time', '30', ...args], { maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`curl ${args.join(' ')} failed (${r.status}): ${r.stderr?.toString()}`);
-  return r.stdout;
-}
-
 export async function bytesOf(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of it) parts.push(Buffer.from(c));

@@ -12,22 +12,11 @@ import { gopherFetch } from '../../src/protocols/gopher/client.js';
 import { formatMenu, itemUrl } from '../../src/protocols/gopher/format.js';
 import { urlopen } from '../../src/urlopen/index.js';
 import { requireBinary, startServer, type RunningServer } from './harness.js';
+import { knownBytes } from './fixtures.js';
 
 const T = 10_000;
 
-function knownBytes(n: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = 0x1badf00d;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
-
-const BLOB = knownBytes(300_000);
+const BLOB = knownBytes(300_000, 0x1badf00d);
 const README = 'line one\n.a line that starts with a dot\n\nline four, after an empty one\n';
 const GOPHERMAP = 'Welcome to the dialtone test hole\n\n0Read me\t/readme.txt\n1Documents\t/docs\n9A binary\t/blob.bin\n';
 

@@ -12,29 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, Agent, type HttpResponse } from '../../src/protocols/http/index.js';
 import type { TraceEvent } from '../../src/trace.js';
-import { requireBinary, startServer, type RunningServer } from './harness.js';
+import { requireBinary } from './harness.js';
 import { makeTestPKI, type TestPKI } from './ca.js';
+import { curl, knownBytes, startNginx, type Nginx } from './fixtures.js';
 
 const HOST = '127.0.0.1';
 
-function knownBytes(n: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
-
 const INDEX = '<!doctype html>\n<title>dialtone</title>\n<h1>http client interop</h1>\n';
-const DATA = knownBytes(1024 * 1024);
+const DATA = knownBytes(1024 * 1024, 0x9e3779b9);
 const LARGE_SIZE = 64 * 1024 * 1024;
 const TEXT = Array.from({ length: 400 }, (_, i) => `line ${i}: the quick brown fox jumps over the lazy dog\n`).join('');
 
-let nginx: RunningServer;
+let nginx: Nginx;
 let pki: TestPKI;
 let www: string;
 let http: string;
@@ -54,17 +43,9 @@ before(async () => {
   writeFileSync(join(www, 'large.bin'), large);
   mkdirSync(join(www, 'chunked'));
   writeFileSync(join(www, 'chunked', 'text.txt'), TEXT);
-  nginx = await startServer({
-    name: 'nginx',
-    command: 'nginx',
-    ports: 2,
-    config: { template: 'nginx.conf', vars: { root: www, cert: pki.server.certPath, key: pki.server.keyPath } },
-    args: (ctx) => ['-p', ctx.dir, '-c', ctx.configPath!, '-e', join(ctx.dir, 'error.log'), '-g', 'daemon off;'],
-    ready: { port: (ctx) => ctx.ports[1]! },
-  });
-  const [p0, p1] = nginx.ports as [number, number];
-  http = `http://${HOST}:${p0}`;
-  https = `https://localhost:${p1}`;
+  nginx = await startNginx(www, pki);
+  http = `http://${HOST}:${nginx.httpPort}`;
+  https = `https://localhost:${nginx.httpsPort}`;
 });
 
 after(async () => {
@@ -73,13 +54,6 @@ after(async () => {
   if (www) rmSync(www, { recursive: true, force: true });
   pki?.cleanup();
 });
-
-function curl(args: string[]): Buffer {
-  const bin = requireBinary('curl');
-  const r = spawnSync(bin, ['-sS', '--max-time', '30', ...args], { maxBuffer: 128 * 1024 * 1024, timeout: 40_000 });
-  assert.equal(r.status, 0, `curl ${args.join(' ')} failed: ${r.stderr?.toString()}`);
-  return r.stdout;
-}
 
 /** curl -i output split into status, headers (lower-cased names) and body. */
 function curlResponse(args: string[]): { status: number; headers: Map<string, string>; body: Buffer } {

@@ -5,37 +5,23 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Socket } from '../../src/socket/index.js';
 import { TLSError } from '../../src/errors.js';
-import { requireBinary, startServer, type RunningServer } from './harness.js';
 import { makeTestPKI, type TestPKI } from './ca.js';
+import { curl, knownBytes, startNginx, type Nginx } from './fixtures.js';
 
 const T = 10_000; // bound on every connect/recv
 const HOST = '127.0.0.1';
-
-/** 1 MiB of known, non-repeating-looking content. */
-function knownBytes(n: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = 0x2545f491;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
 
 const INDEX = '<!doctype html>\n<title>dialtone</title>\n<h1>dialtone interop</h1>\n';
 const DATA = knownBytes(1024 * 1024);
 const TEXT = Array.from({ length: 400 }, (_, i) => `line ${i}: the quick brown fox jumps over the lazy dog\n`).join('');
 
-let nginx: RunningServer;
+let nginx: Nginx;
 let pki: TestPKI;
 let www: string;
 let httpPort: number;
@@ -49,16 +35,8 @@ before(async () => {
   writeFileSync(join(www, 'text.txt'), TEXT);
   mkdirSync(join(www, 'chunked'));
   writeFileSync(join(www, 'chunked', 'text.txt'), TEXT);
-  nginx = await startServer({
-    name: 'nginx',
-    command: 'nginx',
-    ports: 2,
-    config: { template: 'nginx.conf', vars: { root: www, cert: pki.server.certPath, key: pki.server.keyPath } },
-    args: (ctx) => ['-p', ctx.dir, '-c', ctx.configPath!, '-e', join(ctx.dir, 'error.log'), '-g', 'daemon off;'],
-    ready: { port: (ctx) => ctx.ports[1]! },
-  });
-  // Readiness saw the HTTPS port; the HTTP one was bound in the same step.
-  [httpPort, httpsPort] = nginx.ports as [number, number];
+  nginx = await startNginx(www, pki);
+  ({ httpPort, httpsPort } = nginx);
 });
 
 after(async () => {
@@ -129,14 +107,6 @@ function dechunk(body: Buffer): Buffer {
     pos += 2;
   }
   return Buffer.concat(out);
-}
-
-/** Runs curl (the oracle) and returns its stdout as bytes. */
-function curl(args: string[]): Buffer {
-  const bin = requireBinary('curl');
-  const r = spawnSync(bin, ['-sS', '--max-time', '20', ...args], { maxBuffer: 32 * 1024 * 1024, timeout: 30_000 });
-  assert.equal(r.status, 0, `curl ${args.join(' ')} failed: ${r.stderr?.toString()}`);
-  return r.stdout;
 }
 
 function request(path: string, extra: string[] = [], version = '1.1'): string {
