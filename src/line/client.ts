@@ -12,13 +12,13 @@ import type { ByteStream } from '../socket/types.js';
 import type { TLSOptions } from '../socket/tls.js';
 import type { WaitOptions } from '../util/guard.js';
 import { LineConn, READ_SIZE, type LineClientOptions } from './conn.js';
-import { readDotBlockLines, writeDotBlockTo, type DotBlockSource } from './dotio.js';
+import { readDotBlockLines, writeDotBlockTo, type DotBlockSource, type ReadDotBlockOptions } from './dotio.js';
 import { positiveInt } from './reader.js';
 import { checkReply, type Expect, type Reply } from './replies.js';
 import { encodeLine } from './writer.js';
 
 export type { LineClientOptions } from './conn.js';
-export type { DotBlockSource } from './dotio.js';
+export type { DotBlockSource, ReadDotBlockOptions } from './dotio.js';
 
 /** Options for {@link LineClient.readLine}. */
 export interface ReadLineOptions extends WaitOptions {
@@ -195,7 +195,7 @@ export class LineClient {
    * Yields a dot block's lines (RFC 5321 §4.5.2, RFC 1939), decoded, unstuffed,
    * without endings, until the lone `.`; see {@link readDotBlockBytes}.
    */
-  async *readDotBlock(options?: WaitOptions): AsyncGenerator<string, void, undefined> {
+  async *readDotBlock(options?: ReadDotBlockOptions): AsyncGenerator<string, void, undefined> {
     const enc = this.#c.encoding;
     for await (const line of readDotBlockLines(this.#c, options)) yield line.toString(enc);
   }
@@ -203,10 +203,12 @@ export class LineClient {
   /**
    * Yields a dot block's lines as bytes, one at a time — the body is never
    * held whole; join them with CRLF to rebuild it. Each line is bounded by
-   * `maxLine`, each wait by the timeout. EOF before the `.` is a ProtocolError.
-   * Leaving the loop early reads and discards the rest of the block.
+   * `maxBodyLine` (or `options.maxLine`), the block by `options.maxLines` and
+   * `options.maxBytes` when given, each wait by the timeout. EOF before the
+   * `.` is a ProtocolError. Leaving the loop early reads and discards the
+   * rest of the block.
    */
-  readDotBlockBytes(options?: WaitOptions): AsyncGenerator<Buffer, void, undefined> {
+  readDotBlockBytes(options?: ReadDotBlockOptions): AsyncGenerator<Buffer, void, undefined> {
     return readDotBlockLines(this.#c, options);
   }
 

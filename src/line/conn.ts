@@ -24,8 +24,15 @@ import type { LineEncoding } from './writer.js';
 
 /** Options for {@link LineClient}. */
 export interface LineClientOptions {
-  /** Longest line accepted, in bytes without its ending. Default 8192. */
+  /** Longest command/reply line accepted, in bytes without its ending. Default 8192. */
   maxLine?: number;
+  /**
+   * Longest line accepted inside a dot block (a message body), in bytes
+   * without its ending. Real mail holds lines far beyond RFC 5322's 998
+   * (unwrapped HTML, base64 without breaks), so this is apart from `maxLine`
+   * and larger. Default 1 MiB, or `maxLine` when that is larger.
+   */
+  maxBodyLine?: number;
   /** Line endings `readLine` accepts (see {@link Eol}). Default `'lf'` (LF or CRLF). */
   eol?: Eol;
   /** Most lines in one reply. Default 1000. */
@@ -46,6 +53,8 @@ export interface LineClientOptions {
 
 /** The most one recv asks for. */
 export const READ_SIZE = 65536;
+/** The default bound on one body line. */
+export const DEFAULT_MAX_BODY_LINE = 1024 * 1024;
 /** Extra room beyond a line's bound that one recv may bring in while looking for its end. */
 const LINE_SLACK = 4096;
 
@@ -55,6 +64,8 @@ export class LineConn {
   readonly encoding: LineEncoding;
   readonly timeout: number;
   readonly maxBytes: number;
+  /** The bound on one line inside a dot block. */
+  readonly maxBodyLine: number;
   readonly protocol: string | undefined;
   readonly allowUnterminated: boolean;
   readonly splitter: LineSplitter;
@@ -79,26 +90,28 @@ export class LineConn {
     this.allowUnterminated = options.allowUnterminated ?? false;
     this.trace = options.trace;
     this.splitter = new LineSplitter({ eol: options.eol, maxLine: options.maxLine, protocol: this.protocol });
+    this.maxBodyLine = positiveInt(options.maxBodyLine ?? Math.max(DEFAULT_MAX_BODY_LINE, this.splitter.maxLine), 'maxBodyLine');
     this.replies = new ReplyAssembler({ maxLines: options.maxReplyLines, protocol: this.protocol });
     this.input = new StreamInput(stream, this.splitter, this.protocol);
   }
 
   /**
    * The next line's bytes without ending; `null` at a clean EOF. EOF inside a
-   * line is a ProtocolError unless `allowUnterminated`.
+   * line is a ProtocolError unless `allowUnterminated`. `limit` bounds the
+   * line (default `maxLine`; dot blocks pass `maxBodyLine`).
    */
-  async nextLine(d: Deadline, allowUnterminated: boolean): Promise<Buffer | null> {
+  async nextLine(d: Deadline, allowUnterminated: boolean, limit: number = this.splitter.maxLine): Promise<Buffer | null> {
     for (;;) {
-      const line = this.splitter.next();
+      const line = this.splitter.next(limit);
       if (line !== undefined) return line;
       if (this.input.eof) {
-        const rest = this.splitter.end();
+        const rest = this.splitter.end(limit);
         if (rest.length === 0) return null;
         if (allowUnterminated) return rest;
         throw new ProtocolError('the connection closed in the middle of a line', { protocol: this.protocol, phase: 'line' });
       }
       // Ask for no more than the line could still need, so a newline-less flood is refused with bounded memory.
-      const room = this.splitter.maxLine + 2 + LINE_SLACK - this.splitter.bufferedLength;
+      const room = limit + 2 + LINE_SLACK - this.splitter.bufferedLength;
       await this.input.fill(d, Math.max(1, Math.min(READ_SIZE, room)));
     }
   }

@@ -5,14 +5,25 @@
  *
  * @module
  */
-import { AbortError, InputError, ProtocolError, TimeoutError } from '../errors.js';
+import { AbortError, InputError, LimitError, ProtocolError, TimeoutError } from '../errors.js';
 import type { WaitOptions } from '../util/guard.js';
 import type { LineConn } from './conn.js';
 import { DotStuffer, unstuffLine } from './dotblock.js';
+import { positiveInt } from './reader.js';
 import { encodeText } from './writer.js';
 
 /** What `writeDotBlock` accepts as a body. */
 export type DotBlockSource = string | Uint8Array | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+/** Bounds on one dot block being read, besides the wait bound. */
+export interface ReadDotBlockOptions extends WaitOptions {
+  /** Longest line in this block; defaults to the client's `maxBodyLine`. */
+  maxLine?: number | undefined;
+  /** Most lines in this block; more is a fatal LimitError. Default: no bound (a body streams). */
+  maxLines?: number | undefined;
+  /** Most bytes in this block, each line counted with a 2-byte ending; more is a fatal LimitError. Default: no bound. */
+  maxBytes?: number | undefined;
+}
 
 function cutShort(conn: LineConn): ProtocolError {
   return new ProtocolError('the connection closed before the end of a dot block', { protocol: conn.protocol, phase: 'body' });
@@ -20,22 +31,33 @@ function cutShort(conn: LineConn): ProtocolError {
 
 /**
  * Yields a dot block's unstuffed lines (bytes, no endings) until the lone
- * `.`. Each wait is bounded by the timeout; a timeout, abort or EOF inside
- * the block is fatal. Leaving early reads and discards the rest of the block
- * (as Go's DotReader.Close), so the conversation can go on.
+ * `.`. Each line is bounded by `maxLine` (default the client's
+ * `maxBodyLine`), each wait by the timeout; a timeout, abort, bound or EOF
+ * inside the block is fatal. Leaving early reads and discards the rest of the
+ * block (as Go's DotReader.Close), so the conversation can go on.
  */
-export async function* readDotBlockLines(conn: LineConn, options?: WaitOptions): AsyncGenerator<Buffer, void, undefined> {
+export async function* readDotBlockLines(conn: LineConn, options?: ReadDotBlockOptions): AsyncGenerator<Buffer, void, undefined> {
+  // Checked before the lock is taken, so a bad option leaves the conversation intact.
+  const limit = positiveInt(options?.maxLine ?? conn.maxBodyLine, 'maxLine');
+  const maxLines = options?.maxLines === undefined ? Infinity : positiveInt(options.maxLines, 'maxLines');
+  const maxBytes = options?.maxBytes === undefined ? Infinity : positiveInt(options.maxBytes, 'maxBytes');
   conn.beginRead();
   let finished = false;
+  let lines = 0;
+  let bytes = 0;
   try {
     for (;;) {
-      const line = await conn.nextLine(conn.deadline('readDotBlock', options), false);
+      const line = await conn.nextLine(conn.deadline('readDotBlock', options), false, limit);
       if (line === null) throw cutShort(conn);
       const body = unstuffLine(line);
       if (body === null) {
         finished = true;
         return;
       }
+      lines += 1;
+      bytes += body.length + 2;
+      if (lines > maxLines) throw new LimitError(`a dot block exceeded ${maxLines} lines`, { limit: maxLines, protocol: conn.protocol, phase: 'body' });
+      if (bytes > maxBytes) throw new LimitError(`a dot block exceeded ${maxBytes} bytes`, { limit: maxBytes, protocol: conn.protocol, phase: 'body' });
       yield body;
     }
   } catch (e) {
@@ -43,17 +65,17 @@ export async function* readDotBlockLines(conn: LineConn, options?: WaitOptions):
     throw conn.settle(e, true);
   } finally {
     try {
-      if (!finished) await drain(conn, options);
+      if (!finished) await drain(conn, limit, options);
     } finally {
       conn.reading = false;
     }
   }
 }
 
-async function drain(conn: LineConn, options?: WaitOptions): Promise<void> {
+async function drain(conn: LineConn, limit: number, options?: WaitOptions): Promise<void> {
   try {
     for (;;) {
-      const line = await conn.nextLine(conn.deadline('readDotBlock', options), false);
+      const line = await conn.nextLine(conn.deadline('readDotBlock', options), false, limit);
       if (line === null) throw cutShort(conn);
       if (unstuffLine(line) === null) return;
     }

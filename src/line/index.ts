@@ -13,6 +13,7 @@ export type {
   LineClientOptions,
   ReadAllOptions,
   ReadLineOptions,
+  ReadDotBlockOptions,
   ReadReplyOptions,
   TLSUpgradable,
 } from './client.js';

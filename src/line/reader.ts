@@ -98,10 +98,11 @@ export class LineSplitter {
 
   /**
    * The next whole line without its ending, or `undefined` when more bytes
-   * are needed. Throws LimitError for a line longer than `maxLine` and, in
-   * `'crlf'` mode, ProtocolError for a bare CR or LF.
+   * are needed. Throws LimitError for a line longer than `limit` (default
+   * `maxLine`; a dot block's body lines take a larger one) and, in `'crlf'`
+   * mode, ProtocolError for a bare CR or LF.
    */
-  next(): Buffer | undefined {
+  next(limit: number = this.maxLine): Buffer | undefined {
     this.merge();
     const buf = this.buf;
     const start = this.start;
@@ -122,9 +123,9 @@ export class LineSplitter {
       } else if (lf >= 0) {
         end = lf;
         after = lf + 1;
-      } else return this.needMore(0);
+      } else return this.needMore(0, limit);
     } else {
-      if (lf < 0) return this.needMore(1);
+      if (lf < 0) return this.needMore(1, limit);
       after = lf + 1;
       end = lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
       if (this.eol === 'crlf') {
@@ -132,16 +133,16 @@ export class LineSplitter {
         if (buf.subarray(start, end).indexOf(CR) >= 0) throw this.protocolError('a bare CR inside a line where CRLF is required');
       }
     }
-    if (end - start > this.maxLine) throw this.limitError();
+    if (end - start > limit) throw this.limitError(limit);
     this.start = after;
     this.scanned = after;
     return buf.subarray(start, end);
   }
 
-  private needMore(slack: number): undefined {
+  private needMore(slack: number, limit: number): undefined {
     this.scanned = this.buf.length;
     // 'crlf'/'lf' may hold a CR whose LF has not arrived, hence the slack.
-    if (this.buf.length - this.start > this.maxLine + slack) throw this.limitError();
+    if (this.buf.length - this.start > limit + slack) throw this.limitError(limit);
     return undefined;
   }
 
@@ -165,12 +166,12 @@ export class LineSplitter {
   /**
    * At end of stream: returns the unterminated rest (an empty buffer if the
    * data ended on a line ending) and empties the splitter. Throws LimitError
-   * when that rest is longer than `maxLine`.
+   * when that rest is longer than `limit` (default `maxLine`).
    */
-  end(): Buffer {
+  end(limit: number = this.maxLine): Buffer {
     this.merge();
     const rest = this.take();
-    if (rest.length > this.maxLine) throw this.limitError();
+    if (rest.length > limit) throw this.limitError(limit);
     this.skipLF = false;
     return rest;
   }
@@ -184,9 +185,9 @@ export class LineSplitter {
     this.skipLF = false;
   }
 
-  private limitError(): LimitError {
-    return new LimitError(`a line exceeded the ${this.maxLine}-byte limit`, {
-      limit: this.maxLine,
+  private limitError(limit: number): LimitError {
+    return new LimitError(`a line exceeded the ${limit}-byte limit`, {
+      limit,
       phase: 'line',
       protocol: this.protocol,
     });

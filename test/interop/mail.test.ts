@@ -227,22 +227,14 @@ describe('dovecot POP3 through the line layer', () => {
     }
   });
 
-  test('a 20,000-byte line is a LimitError at the default maxLine (8192), and read whole when maxLine allows it', async () => {
+  test('a 20,000-byte body line is read whole at the defaults (maxBodyLine 1 MiB), and a LimitError when maxBodyLine is 8192', async () => {
     const login = async (line: LineClient) => {
       await ok(line);
       await ok(line, 'USER carol');
       await ok(line, 'PASS pw');
       await ok(line, 'RETR 1');
     };
-    const strict = await dial(srv.ports[0]!, 'pop3');
-    try {
-      await login(strict);
-      await assert.rejects(dotLines(strict), (e: unknown) => e instanceof LimitError);
-    } finally {
-      await strict.close();
-    }
-    const sock = await Socket.connect({ host: LOOPBACK, port: srv.ports[0]!, timeout: T });
-    const roomy = new LineClient(sock, { timeout: T, protocol: 'pop3', maxLine: 65_536 });
+    const roomy = await dial(srv.ports[0]!, 'pop3');
     try {
       await login(roomy);
       const lines = await dotLines(roomy);
@@ -250,6 +242,14 @@ describe('dovecot POP3 through the line layer', () => {
       await ok(roomy, 'QUIT');
     } finally {
       await roomy.close();
+    }
+    const sock = await Socket.connect({ host: LOOPBACK, port: srv.ports[0]!, timeout: T });
+    const strict = new LineClient(sock, { timeout: T, protocol: 'pop3', maxBodyLine: 8192 });
+    try {
+      await login(strict);
+      await assert.rejects(dotLines(strict), (e: unknown) => e instanceof LimitError && e.limit === 8192);
+    } finally {
+      await strict.close();
     }
   });
 

@@ -79,10 +79,71 @@ describe('readDotBlock (RFC 1939 §3, RFC 5321 §4.5.2)', () => {
     await assert.rejects(collect(client.readDotBlock()), ProtocolError);
   });
 
-  test('a line past maxLine inside the block is a LimitError', async () => {
-    const { client, server } = pair({ maxLine: 16 });
+  test('a line past maxBodyLine inside the block is a LimitError', async () => {
+    const { client, server } = pair({ maxBodyLine: 16 });
     await server.send('short\r\n' + 'x'.repeat(100) + '\r\n.\r\n');
     await assert.rejects(collect(client.readDotBlock()), (e: unknown) => e instanceof LimitError && e.limit === 16);
+  });
+
+  test('body lines have their own bound: a 20,000-byte body line passes where maxLine is 8192, a reply line of that size does not', async () => {
+    const { client, server } = pair({ maxLine: 8192 });
+    const long = '.' + 'y'.repeat(19_999);
+    await server.send(`+OK\r\n.${long}\r\nafter\r\n.\r\n${'z'.repeat(20_000)}\r\n`);
+    assert.equal(await client.readLine(), '+OK');
+    assert.deepEqual(await collect(client.readDotBlock()), [long, 'after']);
+    await assert.rejects(client.readLine(), (e: unknown) => e instanceof LimitError && e.limit === 8192);
+  });
+
+  test('maxBodyLine defaults to 1 MiB, or to maxLine when that is larger', async () => {
+    const [a] = memoryPair();
+    assert.equal(new LineConn(a).maxBodyLine, 1024 * 1024);
+    assert.equal(new LineConn(a, { maxLine: 2 * 1024 * 1024 }).maxBodyLine, 2 * 1024 * 1024);
+    assert.equal(new LineConn(a, { maxBodyLine: 100 }).maxBodyLine, 100);
+    assert.throws(() => new LineConn(a, { maxBodyLine: 0 }), InputError);
+  });
+
+  test('an endless body line is refused at maxBodyLine with bounded buffering', async () => {
+    const { client, server, sock } = pair({ maxBodyLine: 4096 });
+    const chunk = 'q'.repeat(1024);
+    const pump = (async () => {
+      for (let i = 0; i < 64; i++) await server.send(chunk).catch(() => {});
+    })();
+    await assert.rejects(collect(client.readDotBlock()), (e: unknown) => e instanceof LimitError && e.limit === 4096);
+    assert.ok(client.bufferedLength === 0, 'the fatal error dropped the buffer');
+    await pump;
+    await assert.rejects(sock.send('x'));
+  });
+
+  test('per-block bounds: maxLine, maxLines and maxBytes are fatal LimitErrors', async () => {
+    {
+      const { client, server } = pair();
+      await server.send('a\r\nbb\r\nccc\r\n.\r\n');
+      await assert.rejects(collect(client.readDotBlock({ maxLines: 2 })), (e: unknown) => e instanceof LimitError && e.limit === 2);
+      await assert.rejects(client.readLine(), LimitError);
+    }
+    {
+      const { client, server } = pair();
+      await server.send('a\r\nbb\r\nccc\r\n.\r\n');
+      // 3 + 4 = 7 bytes fit, the third line makes 12.
+      await assert.rejects(collect(client.readDotBlock({ maxBytes: 10 })), (e: unknown) => e instanceof LimitError && e.limit === 10);
+    }
+    {
+      const { client, server } = pair();
+      await server.send('a\r\nbb\r\nccc\r\n.\r\n');
+      await assert.rejects(collect(client.readDotBlock({ maxLine: 2 })), (e: unknown) => e instanceof LimitError && e.limit === 2);
+    }
+    {
+      const { client, server } = pair();
+      await server.send('a\r\nbb\r\nccc\r\n.\r\n');
+      assert.deepEqual(await collect(client.readDotBlock({ maxLines: 3, maxBytes: 12, maxLine: 3 })), ['a', 'bb', 'ccc']);
+    }
+  });
+
+  test('a bad block bound is an InputError that leaves the conversation usable', async () => {
+    const { client, server } = pair();
+    await server.send('a\r\n.\r\n');
+    await assert.rejects(collect(client.readDotBlock({ maxLines: 0 })), InputError);
+    assert.deepEqual(await collect(client.readDotBlock()), ['a']);
   });
 
   test('a timeout inside the block is fatal (where the block stands is lost)', async () => {

@@ -170,6 +170,19 @@ describe('maxLine', () => {
     assert.throws(() => s.end(), isLimit(3));
   });
 
+  test('next(limit) and end(limit) bound one pull with a limit of its own (dot-block body lines)', () => {
+    const s = new LineSplitter({ maxLine: 3 });
+    s.push(bytes('abcdef\nab\nabcdefgh'));
+    assert.equal(latin(s.next(6)!), 'abcdef');
+    assert.equal(latin(s.next()!), 'ab');
+    assert.equal(s.next(8), undefined);
+    assert.equal(latin(s.end(8)), 'abcdefgh');
+    const t = new LineSplitter({ maxLine: 100 });
+    t.push(bytes('abcdef'));
+    // The unterminated part is refused by the pull's own bound, not the splitter's.
+    assert.throws(() => t.next(4), isLimit(4));
+  });
+
   test('the protocol is named in the LimitError', () => {
     const s = new LineSplitter({ maxLine: 1, protocol: 'pop3' });
     s.push(bytes('ab\n'));
