@@ -6,53 +6,11 @@
  * loopback whose answers are fixed (no Date header), so the output is
  * checked exactly. Every child is bounded by a timeout and killed at the end.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-// dist/test/examples-seed.test.js → the repository root, where `import 'dialtone/…'` resolves to dist/src.
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD_TIMEOUT = 15_000;
-
-const children = new Set<ChildProcess>();
-after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs an example to completion (bounded) and returns what it printed. */
-function runToEnd(script: string, args: string[]): Promise<Exit> {
-  const child = spawn(process.execPath, [join('examples', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} ${args.join(' ')} ran past ${CHILD_TIMEOUT} ms; stdout=${JSON.stringify(stdout)} stderr=${JSON.stringify(stderr)}`));
-    }, CHILD_TIMEOUT);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runExample } from './helpers/examples.js';
 
 const BIG = Buffer.alloc(300_000, 'x');
 
@@ -107,7 +65,7 @@ async function closedPort(): Promise<number> {
 test('httpget2 URL: status line and headers line by line, a blank line, then the body', async () => {
   const srv = await seedServer();
   try {
-    const r = await runToEnd('httpget2.mjs', [`${srv.base}/?q=1`]);
+    const r = await runExample('httpget2.mjs', [`${srv.base}/?q=1`]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.equal(
@@ -129,7 +87,7 @@ test('httpget2 URL: status line and headers line by line, a blank line, then the
 test('httpget2 host port path: the body is bytes to the close, line endings and all', async () => {
   const srv = await seedServer();
   try {
-    const r = await runToEnd('httpget2.mjs', ['127.0.0.1', String(srv.port), '/crlf']);
+    const r = await runExample('httpget2.mjs', ['127.0.0.1', String(srv.port), '/crlf']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stdout,
@@ -142,16 +100,16 @@ test('httpget2 host port path: the body is bytes to the close, line endings and 
 });
 
 test('httpget2 bad arguments: a usage line, exit 2; a path with LF is refused before connecting', async () => {
-  const none = await runToEnd('httpget2.mjs', []);
+  const none = await runExample('httpget2.mjs', []);
   assert.equal(none.code, 2);
   assert.equal(none.stderr, 'usage: httpget2.mjs URL | host [port] [path]\n');
   assert.equal(none.stdout, '');
-  const ftp = await runToEnd('httpget2.mjs', ['ftp://127.0.0.1/']);
+  const ftp = await runExample('httpget2.mjs', ['ftp://127.0.0.1/']);
   assert.equal(ftp.code, 2);
   assert.match(ftp.stderr, /^usage: /);
   const srv = await seedServer();
   try {
-    const r = await runToEnd('httpget2.mjs', ['127.0.0.1', String(srv.port), '/a\r\nX-Injected: 1']);
+    const r = await runExample('httpget2.mjs', ['127.0.0.1', String(srv.port), '/a\r\nX-Injected: 1']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^httpget2: bad request path .*\[DIAL_E_INPUT\]\n$/);
     assert.equal(r.stdout, '');
@@ -163,7 +121,7 @@ test('httpget2 bad arguments: a usage line, exit 2; a path with LF is refused be
 
 test('httpget2 to a closed port exits 1 with DIAL_E_CONNECT', async () => {
   const port = await closedPort();
-  const r = await runToEnd('httpget2.mjs', [`http://127.0.0.1:${port}/`]);
+  const r = await runExample('httpget2.mjs', [`http://127.0.0.1:${port}/`]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^httpget2: .*\[DIAL_E_CONNECT ECONNREFUSED\]\n$/);
   assert.equal(r.stdout, '');
@@ -174,7 +132,7 @@ test('httpget2 to a closed port exits 1 with DIAL_E_CONNECT', async () => {
 test('httpget3 2xx: exactly the body on stdout, nothing else', async () => {
   const srv = await seedServer();
   try {
-    const r = await runToEnd('httpget3.mjs', [`${srv.base}/`]);
+    const r = await runExample('httpget3.mjs', [`${srv.base}/`]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.equal(r.stdout, 'hello from the seed server\n');
@@ -189,7 +147,7 @@ test('httpget3 2xx: exactly the body on stdout, nothing else', async () => {
 test('httpget3 streams a chunked 300 kB body whole', async () => {
   const srv = await seedServer();
   try {
-    const r = await runToEnd('httpget3.mjs', [`${srv.base}/big`]);
+    const r = await runExample('httpget3.mjs', [`${srv.base}/big`]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.length, BIG.length);
     assert.equal(r.stdout, BIG.toString());
@@ -201,7 +159,7 @@ test('httpget3 streams a chunked 300 kB body whole', async () => {
 test('httpget3 non-2xx: the status on stderr, exit 1, no body on stdout', async () => {
   const srv = await seedServer();
   try {
-    const r = await runToEnd('httpget3.mjs', [`${srv.base}/missing`]);
+    const r = await runExample('httpget3.mjs', [`${srv.base}/missing`]);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, `httpget3: 404 Not Found from ${srv.base}/missing\n`);
     assert.equal(r.stdout, '');
@@ -211,11 +169,11 @@ test('httpget3 non-2xx: the status on stderr, exit 1, no body on stdout', async 
 });
 
 test('httpget3 bad arguments: a usage line, exit 2; a malformed URL is DIAL_E_INPUT', async () => {
-  const none = await runToEnd('httpget3.mjs', []);
+  const none = await runExample('httpget3.mjs', []);
   assert.equal(none.code, 2);
   assert.equal(none.stderr, 'usage: httpget3.mjs URL\n');
   assert.equal(none.stdout, '');
-  const bad = await runToEnd('httpget3.mjs', ['http://[bad']);
+  const bad = await runExample('httpget3.mjs', ['http://[bad']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^httpget3: .*\[DIAL_E_INPUT\b/);
   assert.equal(bad.stdout, '');
@@ -223,7 +181,7 @@ test('httpget3 bad arguments: a usage line, exit 2; a malformed URL is DIAL_E_IN
 
 test('httpget3 to a closed port exits 1 with DIAL_E_CONNECT', async () => {
   const port = await closedPort();
-  const r = await runToEnd('httpget3.mjs', [`http://127.0.0.1:${port}/`]);
+  const r = await runExample('httpget3.mjs', [`http://127.0.0.1:${port}/`]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^httpget3: .*\[DIAL_E_CONNECT ECONNREFUSED\]\n$/);
   assert.equal(r.stdout, '');
@@ -234,7 +192,7 @@ test('httpget3 to a closed port exits 1 with DIAL_E_CONNECT', async () => {
 test('httplib: status and reason, the headers as sent, a blank line, the body', async () => {
   const srv = await seedServer();
   try {
-    const r = await runToEnd('httplib.mjs', [`${srv.base}/?q=1`]);
+    const r = await runExample('httplib.mjs', [`${srv.base}/?q=1`]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.equal(r.stdout, '200 OK\nContent-Type: text/plain\nX-Demo: yes\nContent-Length: 27\nConnection: close\n\nhello from the seed server\n');
@@ -252,7 +210,7 @@ test('httplib: status and reason, the headers as sent, a blank line, the body', 
 test('httplib prints a 404 like any response (no status check at this layer)', async () => {
   const srv = await seedServer();
   try {
-    const r = await runToEnd('httplib.mjs', [`${srv.base}/missing`]);
+    const r = await runExample('httplib.mjs', [`${srv.base}/missing`]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '404 Not Found\nContent-Type: text/plain\nContent-Length: 10\nConnection: close\n\nnot here\n\n');
   } finally {
@@ -262,7 +220,7 @@ test('httplib prints a 404 like any response (no status check at this layer)', a
 
 test('httplib bad arguments: a usage line, exit 2', async () => {
   for (const args of [[], ['not a url'], ['ftp://127.0.0.1/']]) {
-    const r = await runToEnd('httplib.mjs', args);
+    const r = await runExample('httplib.mjs', args);
     assert.equal(r.code, 2, JSON.stringify(args));
     assert.equal(r.stderr, 'usage: httplib.mjs http[s]://host[:port]/path\n');
     assert.equal(r.stdout, '');
@@ -271,7 +229,7 @@ test('httplib bad arguments: a usage line, exit 2', async () => {
 
 test('httplib to a closed port exits 1 with DIAL_E_CONNECT', async () => {
   const port = await closedPort();
-  const r = await runToEnd('httplib.mjs', [`http://127.0.0.1:${port}/`]);
+  const r = await runExample('httplib.mjs', [`http://127.0.0.1:${port}/`]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^httplib: .*\[DIAL_E_CONNECT ECONNREFUSED\]\n$/);
   assert.equal(r.stdout, '');

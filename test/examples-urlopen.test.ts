@@ -3,44 +3,20 @@
  * from the repository root, importing `dialtone/urlopen` by the package's own
  * name — against loopback servers and local files, and checks what it prints.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gopherServer } from './protocols/gopher/server.js';
+import { runExample, type Exit } from './helpers/examples.js';
 
-// dist/test/examples-urlopen.test.js → the repository root.
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD_TIMEOUT = 15_000;
-
-const children = new Set<ChildProcess>();
-after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-function run(url: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join('examples', 'urlopen.mjs'), url], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`urlopen.mjs ${url} ran past ${CHILD_TIMEOUT} ms; stderr=${stderr}`));
-    }, CHILD_TIMEOUT);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs examples/urlopen.mjs on `url`. */
+function run(url: string): Promise<Exit> {
+  return runExample('urlopen.mjs', [url]);
 }
 
 test('urlopen.mjs http: URL, status, info() headers, blank line, body; redirects followed', async () => {

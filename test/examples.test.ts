@@ -4,61 +4,15 @@
  * loopback servers, and checks what it prints. Every child is bounded by a
  * timeout and killed at the end, pass or fail.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-// dist/test/examples.test.js → the repository root, where `import 'dialtone'` resolves to dist/src.
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD_TIMEOUT = 15_000;
-
-const children = new Set<ChildProcess>();
-after(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-function run(script: string, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [join('examples', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
-}
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a client example to completion (bounded) and returns what it printed. */
-function runToEnd(script: string, args: string[]): Promise<Exit> {
-  const child = run(script, args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} ${args.join(' ')} ran past ${CHILD_TIMEOUT} ms; stdout=${JSON.stringify(stdout)} stderr=${JSON.stringify(stderr)}`));
-    }, CHILD_TIMEOUT);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+import { CHILD_TIMEOUT, runExample, spawnExample, type Exit } from './helpers/examples.js';
 
 interface RunningServer {
   child: ChildProcess;
@@ -72,7 +26,7 @@ interface RunningServer {
 
 /** Starts a server example and waits (bounded) for its `listening on …` first line. */
 function startServer(script: string, args: string[] = []): Promise<RunningServer> {
-  const child = run(script, args);
+  const child = spawnExample(script, args);
   let stdout = '';
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -143,7 +97,7 @@ async function httpServer(body: string | Buffer): Promise<{ port: number; reques
 test('httpget1 URL: a raw HTTP/1.0 GET prints the whole response', async () => {
   const srv = await httpServer('hello from the test server\n');
   try {
-    const r = await runToEnd('httpget1.mjs', [`http://127.0.0.1:${srv.port}/some/path?q=1`]);
+    const r = await runExample('httpget1.mjs', [`http://127.0.0.1:${srv.port}/some/path?q=1`]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^HTTP\/1\.1 200 OK\r\n/);
     assert.match(r.stdout, /\r\nContent-Type: text\/plain\r\n/i);
@@ -163,7 +117,7 @@ test('httpget1 host port path: reads until end of stream, however many chunks', 
   const big = Buffer.alloc(300_000, 'x');
   const srv = await httpServer(big);
   try {
-    const r = await runToEnd('httpget1.mjs', ['127.0.0.1', String(srv.port), '/big']);
+    const r = await runExample('httpget1.mjs', ['127.0.0.1', String(srv.port), '/big']);
     assert.equal(r.code, 0, r.stderr);
     const body = r.stdout.slice(r.stdout.indexOf('\r\n\r\n') + 4);
     assert.equal(body.length, big.length);
@@ -177,7 +131,7 @@ test('httpget1 host port path: reads until end of stream, however many chunks', 
 test('httpget1 refuses a path with CR/LF and sends nothing', async () => {
   const srv = await httpServer('never');
   try {
-    const r = await runToEnd('httpget1.mjs', ['127.0.0.1', String(srv.port), '/a\r\nX-Injected: 1']);
+    const r = await runExample('httpget1.mjs', ['127.0.0.1', String(srv.port), '/a\r\nX-Injected: 1']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad request path/);
     assert.equal(r.stdout, '');
@@ -191,7 +145,7 @@ test('httpget1 to a closed port exits 1 with DIAL_E_CONNECT', async () => {
   const srv = await httpServer('');
   const port = srv.port;
   await srv.close(); // now nothing listens there
-  const r = await runToEnd('httpget1.mjs', [`http://127.0.0.1:${port}/`]);
+  const r = await runExample('httpget1.mjs', [`http://127.0.0.1:${port}/`]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /DIAL_E_CONNECT/);
   assert.equal(r.stdout, '');
@@ -201,8 +155,8 @@ test('tcp echo server and client, two clients at once; SIGTERM stops the server 
   const server = await startServer('tcp-echo-server.mjs');
   assert.match(server.address, /^127\.0\.0\.1:\d+$/);
   const [a, b] = await Promise.all([
-    runToEnd('tcp-echo-client.mjs', [String(server.port), 'hello', 'world']),
-    runToEnd('tcp-echo-client.mjs', [String(server.port), 'second client']),
+    runExample('tcp-echo-client.mjs', [String(server.port), 'hello', 'world']),
+    runExample('tcp-echo-client.mjs', [String(server.port), 'second client']),
   ]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(a.stdout, 'hello world\n');
@@ -216,7 +170,7 @@ test('tcp echo server and client, two clients at once; SIGTERM stops the server 
 test('udp echo server and connected client; SIGINT stops the server cleanly', async () => {
   const server = await startServer('udp-echo-server.mjs');
   assert.match(server.address, /^127\.0\.0\.1:\d+$/);
-  const r = await runToEnd('udp-echo-client.mjs', [String(server.port), 'ping', 'over', 'udp']);
+  const r = await runExample('udp-echo-client.mjs', [String(server.port), 'ping', 'over', 'udp']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'ping over udp\n');
   const exit = await server.stop('SIGINT');
@@ -228,7 +182,7 @@ test('udp echo client to a port with no server reports DIAL_E_CONNECT (ICMP unre
   const server = await startServer('udp-echo-server.mjs');
   const port = server.port;
   assert.equal((await server.stop()).code, 0);
-  const r = await runToEnd('udp-echo-client.mjs', [String(port), 'anyone?']);
+  const r = await runExample('udp-echo-client.mjs', [String(port), 'anyone?']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /DIAL_E_CONNECT ECONNREFUSED/);
   assert.equal(r.stdout, '');
@@ -240,7 +194,7 @@ test('unix echo server and client; SIGTERM stops the server and removes the sock
     const path = join(dir, 'echo.sock');
     const server = await startServer('unix-echo-server.mjs', [path]);
     assert.equal(server.address, path);
-    const r = await runToEnd('unix-echo-client.mjs', [path, 'over', 'a', 'unix', 'socket']);
+    const r = await runExample('unix-echo-client.mjs', [path, 'over', 'a', 'unix', 'socket']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'over a unix socket\n');
     const exit = await server.stop('SIGTERM');
