@@ -18,82 +18,28 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { AbortError, ConnectError, DialError, InputError, NetworkError, toDialError } from '../errors.js';
 import { guard, throwIfAborted, type WaitOptions } from '../util/guard.js';
+import {
+  bindError,
+  checkHost,
+  checkPort,
+  DEFAULT_MAX_QUEUE,
+  familyOf,
+  MAX_DATAGRAM_V4,
+  MAX_DATAGRAM_V6,
+  sendError,
+  toBuffer,
+  type Datagram,
+  type DatagramAddress,
+  type DatagramBindOptions,
+} from './udp-options.js';
 
-/** The largest UDP payload over IPv4: 65535 − 20 (IP header) − 8 (UDP header). */
-export const MAX_DATAGRAM_V4 = 65507;
-/** The largest UDP payload over IPv6 without jumbograms: 65535 − 8 (UDP header). */
-export const MAX_DATAGRAM_V6 = 65527;
-/** Default bound on datagrams held unread ({@link DatagramBindOptions.maxQueue}). */
-export const DEFAULT_MAX_QUEUE = 256;
-
-/** An address and port of either family; the same shape as the TCP form of `SocketAddress`. */
-export interface DatagramAddress {
-  address: string;
-  port: number;
-  family: 'IPv4' | 'IPv6';
-}
-
-/** One received datagram and where it came from. */
-export interface Datagram extends DatagramAddress {
-  /** The payload, exactly as sent; may be empty. */
-  data: Buffer;
-}
-
-/** How to create and bind a {@link DatagramSocket}. */
-export interface DatagramBindOptions extends WaitOptions {
-  /** Local address to bind; default the wildcard of the family ('0.0.0.0' or '::'), so any peer can be reached. */
-  host?: string;
-  /** Local port; 0 or absent lets the system choose one. */
-  port?: number;
-  /** Address family; default 6 when `host` is an IPv6 literal, else 4. */
-  family?: 4 | 6;
-  /** Sets SO_REUSEADDR, so several sockets may bind the same address (multicast receivers). */
-  reuseAddr?: boolean;
-  /**
-   * The most datagrams held while nobody is receiving (default {@link DEFAULT_MAX_QUEUE}).
-   * Past it new datagrams are dropped — UDP may lose them anyway, and memory must stay
-   * bounded against a flooding peer — and counted in {@link DatagramSocket.dropped}.
-   */
-  maxQueue?: number;
-  /**
-   * The largest payload accepted either way (default and ceiling: the protocol's maximum,
-   * {@link MAX_DATAGRAM_V4} or {@link MAX_DATAGRAM_V6}). A larger send is refused with an
-   * InputError; a larger arriving datagram is dropped and counted in `dropped`.
-   */
-  maxDatagram?: number;
-}
+export { DEFAULT_MAX_QUEUE, MAX_DATAGRAM_V4, MAX_DATAGRAM_V6, type Datagram, type DatagramAddress, type DatagramBindOptions };
 
 interface Waiter {
   resolve(d: Datagram): void;
   reject(e: Error): void;
   /** Set when a datagram was handed over, so a late cancel can put it back. */
   delivered?: Datagram;
-}
-
-/** node:dgram reports 'IPv4'/'IPv6' (Node 18.0–18.3 reported 4/6); normalise either. */
-function familyOf(f: string | number): 'IPv4' | 'IPv6' {
-  return f === 'IPv6' || f === 6 ? 'IPv6' : 'IPv4';
-}
-
-function toBuffer(data: Uint8Array | string): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (data instanceof Uint8Array) return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  throw new InputError('datagram data must be a Uint8Array or a string', { protocol: 'udp' });
-}
-
-function checkPort(port: unknown, what: string, allowZero: boolean): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < (allowZero ? 0 : 1) || port > 65535) {
-    throw new InputError(`${what}: bad port ${String(port)}`, { protocol: 'udp' });
-  }
-  return port;
-}
-
-function checkHost(host: unknown, what: string): string {
-  // A NUL or control character would never name a host; refuse it rather than hand it to the resolver.
-  if (typeof host !== 'string' || host === '' || /[\0-\x1f\x7f]/.test(host)) {
-    throw new InputError(`${what}: bad host ${JSON.stringify(host)}`, { protocol: 'udp' });
-  }
-  return host;
 }
 
 /** How often bind() retries pinning a kernel-chosen port that another socket grabbed first. */
@@ -108,27 +54,6 @@ function closeQuietly(sock: dgram.Socket): Promise<void> {
       resolve(); // ERR_SOCKET_DGRAM_NOT_RUNNING: closed already
     }
   });
-}
-
-/** Bind failures are local-address problems, not broken connections: report them as ConnectErrors. */
-function bindError(err: unknown, what: string): DialError {
-  const e = toDialError(err, what, { protocol: 'udp', phase: 'bind' });
-  if (e instanceof NetworkError && e.code === 'DIAL_E_RESET') {
-    return new ConnectError('DIAL_E_CONNECT', e.message, { protocol: 'udp', phase: 'bind', cause: err });
-  }
-  return e;
-}
-
-/**
- * EMSGSIZE means the kernel refused the datagram as too large for the route (an IPv4
- * destination from an IPv6 socket, a smaller MTU with DF set): nothing left, so the
- * caller's input is at fault, as with our own size check. Anything else maps as usual.
- */
-function sendError(err: unknown, what: string): DialError {
-  if ((err as { code?: unknown } | null)?.code === 'EMSGSIZE') {
-    return new InputError(`${what}: the datagram is too large for this route; nothing was sent`, { protocol: 'udp', phase: 'send', cause: err });
-  }
-  return toDialError(err, what, { protocol: 'udp', phase: 'send' });
 }
 
 /**
