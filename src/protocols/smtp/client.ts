@@ -1,0 +1,343 @@
+/**
+ * SmtpClient: one SMTP submission connection (RFC 5321) with STARTTLS (RFC
+ * 3207) or implicit TLS (RFC 8314), AUTH (RFC 4954), SIZE, 8BITMIME,
+ * SMTPUTF8 and PIPELINING. It owns the I/O, timeouts and cancellation; the
+ * parsing and line building are in ./core, the transaction in
+ * ./transaction.ts. One operation runs at a time: a second is an InputError.
+ *
+ * Error policy: a refusal ({@link SmtpReplyError}) or a refused input
+ * (InputError) leaves the connection usable; anything else — a broken
+ * protocol, a bound reached, a timeout, an abort, a 421 — closes it, since
+ * where the server stands in the conversation is then unknown.
+ *
+ * @module
+ */
+import { hostname } from 'node:os';
+import { isIP } from 'node:net';
+import { checkServerIdentity, type TLSSocket } from 'node:tls';
+import { DialError, InputError, NetworkError, ProtocolError, ReplyError, TLSError, toDialError } from '../../errors.js';
+import { LineClient, type DotBlockSource } from '../../line/client.js';
+import type { Reply } from '../../line/replies.js';
+import { Socket } from '../../socket/socket.js';
+import type { TLSOptions } from '../../socket/tls.js';
+import { connectionFacts, maskSecrets, type Tracer } from '../../trace.js';
+import type { WaitOptions } from '../../util/guard.js';
+import { checkAddress, checkHeloName } from './core/address.js';
+import { checkCredentials, chooseMechanism, cramMd5Response, DEFAULT_MECHANISMS, loginResponse, plainResponse, type AuthMechanism, type SmtpCredentials } from './core/auth.js';
+import { heloCapabilities, parseEhlo, type SmtpCapabilities } from './core/capabilities.js';
+import { unexpectedReply } from './core/reply.js';
+import { DEFAULT_DATA_TIMEOUT, DEFAULT_TIMEOUT, type MailMessage, type SendOptions, type SendResult, type SmtpConnectOptions, type SmtpSecurity } from './options.js';
+import { prepare, sendMessage, type MailSession } from './transaction.js';
+
+/** EHLO codes after which HELO is worth a try (RFC 5321 §4.1.4: the server does not know EHLO). */
+const NO_EHLO = new Set([500, 501, 502, 504, 550]);
+
+/** TLS settings with SNI and the name check on the host the caller named, never the address it resolved to. */
+function tlsFor(host: string, t: TLSOptions = {}): TLSOptions {
+  if (t.servername !== undefined || !isIP(host)) return { ...t, servername: t.servername ?? host };
+  return { ...t, checkServerIdentity: t.checkServerIdentity ?? ((_n, cert) => checkServerIdentity(host, cert)) };
+}
+
+/** This machine's name for EHLO when it is usable as one, else `localhost`. */
+function defaultClientName(): string {
+  try {
+    return checkHeloName(hostname());
+  } catch {
+    return 'localhost';
+  }
+}
+
+/** An SMTP session. Create it with {@link SmtpClient.connect}; send with {@link SmtpClient.sendMail}. */
+export class SmtpClient {
+  readonly #line: LineClient;
+  readonly #socket: Socket;
+  readonly #opts: SmtpConnectOptions;
+  readonly #name: string;
+  readonly #host: string;
+  #caps: SmtpCapabilities = heloCapabilities('');
+  #greeting: Reply | undefined;
+  #busy = false;
+  #closed = false;
+  /** Set while AUTH runs: every line we send then is a secret. */
+  #secret = false;
+
+  private constructor(socket: Socket, opts: SmtpConnectOptions, host: string, name: string) {
+    this.#socket = socket;
+    this.#opts = opts;
+    this.#host = host;
+    this.#name = name;
+    const trace = opts.trace;
+    this.#line = new LineClient(socket, {
+      protocol: 'smtp',
+      timeout: opts.timeout ?? DEFAULT_TIMEOUT,
+      maxLine: opts.maxLine ?? 8192,
+      maxReplyLines: opts.maxReplyLines ?? 200,
+      trace: trace ? (dir, text) => trace({ kind: dir, text: dir === '>' ? this.#mask(text) : text, protocol: 'smtp' }) : undefined,
+    });
+  }
+
+  /**
+   * Connects, reads the greeting, says EHLO (HELO if the server does not
+   * know EHLO), protects the connection as `secure` asks, and logs in when
+   * `auth` is given. A refusal is an {@link SmtpReplyError} whose phase names
+   * the step ('greeting', 'ehlo', 'starttls', 'auth').
+   */
+  static async connect(options: SmtpConnectOptions): Promise<SmtpClient> {
+    if (typeof options?.host !== 'string' || options.host === '' || /[\0-\x20\x7f]/.test(options.host)) {
+      throw new InputError('host must be a non-empty name without spaces or control characters', { protocol: 'smtp' });
+    }
+    const host = options.host;
+    const secure: SmtpSecurity = options.secure ?? (options.port === 465 ? 'implicit' : 'opportunistic');
+    if (![false, 'starttls', 'opportunistic', 'implicit'].includes(secure)) throw new InputError(`secure must be false, 'starttls', 'opportunistic' or 'implicit'`, { protocol: 'smtp' });
+    const port = options.port ?? (secure === 'implicit' ? 465 : 25);
+    const name = checkHeloName(options.clientName ?? defaultClientName());
+    if (options.auth) checkCredentials(options.auth);
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    const trace = options.trace;
+    const tls = tlsFor(host, options.tls);
+    note(trace, `connecting to ${host} port ${port}${secure === 'implicit' ? ' (TLS)' : ''}`);
+    let socket: Socket;
+    try {
+      socket = await Socket.connect({ host, port, timeout, signal: options.signal, lookup: options.lookup, tls: secure === 'implicit' ? tls : undefined });
+    } catch (e) {
+      throw toDialError(e, `connecting to ${host} port ${port}`, { protocol: 'smtp' });
+    }
+    if (trace) {
+      const data = connectionFacts(socket);
+      note(trace, `Connected to ${host} (${data.remoteAddress ?? '?'}) port ${data.remotePort ?? port}`, { event: 'connected', data });
+    }
+    const client = new SmtpClient(socket, options, host, name);
+    if (secure === 'implicit') client.#traceTLS();
+    try {
+      await client.#start(secure, tls);
+    } catch (e) {
+      client.#closed = true;
+      await client.#line.close().catch(() => {});
+      throw toDialError(e, 'SMTP session start', { protocol: 'smtp' });
+    }
+    return client;
+  }
+
+  /** What the server offered in its (latest) EHLO reply. */
+  get capabilities(): SmtpCapabilities {
+    return this.#caps;
+  }
+
+  /** The server's 220 greeting. */
+  get greeting(): Reply | undefined {
+    return this.#greeting;
+  }
+
+  /** True once the connection uses TLS (implicit or after STARTTLS). */
+  get encrypted(): boolean {
+    return this.#socket.encrypted;
+  }
+
+  /** True once the session has ended (QUIT, close, a 421, or a fatal error). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async #start(secure: SmtpSecurity, tls: TLSOptions): Promise<void> {
+    const wait = { signal: this.#opts.signal };
+    const greeting = await this.#line.readReply(wait);
+    if (greeting.code !== 220) throw unexpectedReply(greeting, '(greeting)', 'greeting');
+    this.#greeting = greeting;
+    await this.#hello(wait);
+    if (secure === 'starttls' || secure === 'opportunistic') {
+      if (!this.#caps.startTls) {
+        if (secure === 'starttls') throw new TLSError('DIAL_E_TLS', `${this.#host} does not offer STARTTLS and TLS was required`, { protocol: 'smtp', phase: 'starttls' });
+        this.#note('the server does not offer STARTTLS: continuing without TLS');
+      } else {
+        const r = await this.#cmd('STARTTLS', 'starttls', wait);
+        if (r.code === 220) {
+          await this.#line.startTLS(tls, wait);
+          this.#traceTLS();
+          // RFC 3207 §4.2: everything learnt before TLS is forgotten; ask again.
+          await this.#hello(wait);
+        } else if (secure === 'starttls' || r.code < 400) {
+          throw unexpectedReply(r, 'STARTTLS', 'starttls');
+        } else {
+          this.#note(`STARTTLS refused (${r.code}): continuing without TLS`);
+        }
+      }
+    }
+    if (this.#opts.auth) await this.#login(this.#opts.auth, this.#opts.auth.mechanisms, wait);
+  }
+
+  async #hello(wait: WaitOptions): Promise<void> {
+    const r = await this.#cmd(`EHLO ${this.#name}`, 'ehlo', wait);
+    if (r.code === 250) {
+      this.#caps = parseEhlo(r.lines);
+      return;
+    }
+    if (!NO_EHLO.has(r.code)) throw unexpectedReply(r, 'EHLO', 'ehlo');
+    const h = await this.#cmd(`HELO ${this.#name}`, 'ehlo', wait);
+    if (h.code !== 250) throw unexpectedReply(h, 'HELO', 'ehlo');
+    this.#caps = heloCapabilities(h.lines[0]?.split(' ', 1)[0] ?? '');
+  }
+
+  /**
+   * Logs in with the first of `mechanisms` (default CRAM-MD5, PLAIN, LOGIN)
+   * the server offers. PLAIN and LOGIN are refused without TLS unless
+   * `allowPlaintextAuth`. A 535 is an {@link SmtpReplyError} with phase 'auth'.
+   */
+  authenticate(credentials: SmtpCredentials, options: WaitOptions & { mechanisms?: readonly AuthMechanism[] } = {}): Promise<void> {
+    return this.#run(() => {
+      checkCredentials(credentials);
+      return this.#login(credentials, options.mechanisms, options);
+    });
+  }
+
+  async #login(c: SmtpCredentials, mechanisms: readonly AuthMechanism[] | undefined, wait: WaitOptions): Promise<void> {
+    const offered = this.#caps.auth;
+    const mech = chooseMechanism(offered, mechanisms ?? DEFAULT_MECHANISMS);
+    if (!mech) {
+      const what = offered.length ? `offers AUTH ${offered.join(' ')}` : 'offers no AUTH';
+      throw new InputError(`the server ${what}; none of ${(mechanisms ?? DEFAULT_MECHANISMS).join(', ')} can be used`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'smtp', phase: 'auth' });
+    }
+    if (mech !== 'CRAM-MD5' && !this.encrypted && !this.#opts.allowPlaintextAuth) {
+      throw new InputError(`AUTH ${mech} would send the password in the clear; use TLS or set allowPlaintextAuth`, { protocol: 'smtp', phase: 'auth' });
+    }
+    this.#secret = true;
+    try {
+      let r: Reply;
+      if (mech === 'PLAIN') r = await this.#cmd(`AUTH PLAIN ${plainResponse(c)}`, 'auth', wait, 'AUTH PLAIN');
+      else {
+        r = await this.#cmd(`AUTH ${mech}`, 'auth', wait);
+        // Bounded: LOGIN answers two prompts and throws on a third; CRAM-MD5 answers one.
+        for (let step = 0; r.code === 334 && step < 3; step++) {
+          if (mech === 'CRAM-MD5' && step > 0) throw new ProtocolError('the server sent a second CRAM-MD5 challenge', { protocol: 'smtp', phase: 'auth' });
+          const answer = mech === 'LOGIN' ? loginResponse(step, c) : cramMd5Response(r.lines[0] ?? '', c);
+          r = await this.#cmd(answer, 'auth', wait, `AUTH ${mech} (response)`);
+        }
+      }
+      if (r.code !== 235) throw unexpectedReply(r, `AUTH ${mech}`, 'auth');
+    } finally {
+      this.#secret = false;
+    }
+    this.#note(`authenticated as ${c.user} with ${mech}`);
+  }
+
+  /**
+   * Sends one message: MAIL FROM, RCPT TO per recipient, DATA, the data
+   * dot-stuffed with every line ending as CRLF. Resolves with the accepted
+   * and refused recipients and the server's final reply; see
+   * {@link SendOptions} for the recipient policy.
+   */
+  async sendMail(message: MailMessage, options: SendOptions = {}): Promise<SendResult> {
+    // Checked outside #run: a refused message (bad address, over SIZE) has sent nothing and must not end the session.
+    const prepared = prepare(message, this.#caps, options);
+    return this.#run(() => sendMessage(this.#session(), prepared, options));
+  }
+
+  #session(): MailSession {
+    return {
+      capabilities: this.#caps,
+      dataTimeout: this.#opts.dataTimeout ?? DEFAULT_DATA_TIMEOUT,
+      command: (line, phase, wait) => this.#cmd(line, phase, wait),
+      writeLine: (line, wait) => this.#line.writeLine(line, wait),
+      readReply: async (phase, wait) => this.#watch421(await this.#line.readReply(wait), phase),
+      writeData: (source: DotBlockSource, wait) => this.#line.writeDotBlock(source, wait),
+    };
+  }
+
+  /** RSET: abandons a transaction in progress. */
+  rset(options: WaitOptions = {}): Promise<Reply> {
+    return this.#run(() => this.#expect('RSET', 'rset', options, 250));
+  }
+
+  /** NOOP: checks the connection is alive. */
+  noop(options: WaitOptions = {}): Promise<Reply> {
+    return this.#run(() => this.#expect('NOOP', 'noop', options, 250));
+  }
+
+  /**
+   * VRFY: asks whether `address` names a mailbox. Resolves with 250/251, or
+   * 252 (the server will not say but would try to deliver); a refusal is an
+   * {@link SmtpReplyError}. Many servers disable VRFY.
+   */
+  vrfy(address: string, options: WaitOptions = {}): Promise<Reply> {
+    return this.#run(() => this.#expect(`VRFY ${checkAddress(address, 'recipient')}`, 'vrfy', options, 250, 251, 252));
+  }
+
+  /** QUIT, then close. A server that hangs up without its 221 is not an error here. */
+  async quit(options: WaitOptions = {}): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.#run(() => this.#cmd('QUIT', 'quit', options));
+    } catch (e) {
+      if (!(e instanceof DialError)) throw e;
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Closes the connection without QUIT. Safe to call twice. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#line.close().catch(() => {});
+  }
+
+  async #expect(line: string, phase: string, wait: WaitOptions, ...codes: number[]): Promise<Reply> {
+    const r = await this.#cmd(line, phase, wait);
+    if (!codes.includes(r.code)) throw unexpectedReply(r, line, phase);
+    return r;
+  }
+
+  /** One operation at a time; a fatal error closes the session (see the module notes). */
+  async #run<T>(op: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw this.#line.error ?? new NetworkError('DIAL_E_CLOSED', 'the SMTP session is closed', { protocol: 'smtp' });
+    if (this.#busy) throw new InputError('SmtpClient is busy: one operation runs at a time', { protocol: 'smtp' });
+    this.#busy = true;
+    try {
+      return await op();
+    } catch (e) {
+      const err = toDialError(e, 'SMTP', { protocol: 'smtp' });
+      if (!(err instanceof ReplyError || err instanceof InputError)) await this.close();
+      throw err;
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** The one way a command goes out (the line layer refuses CR/LF/NUL before sending); `label` replaces a secret line in errors. */
+  async #cmd(line: string, phase: string, wait: WaitOptions, label?: string): Promise<Reply> {
+    if (this.#closed) throw this.#line.error ?? new NetworkError('DIAL_E_CLOSED', 'the SMTP session is closed', { protocol: 'smtp' });
+    return this.#watch421(await this.#line.command(line, wait), phase, label ?? line);
+  }
+
+  /** RFC 5321 §3.8: 421 means the server is closing the connection — the session is over. */
+  async #watch421(r: Reply, phase: string, command = ''): Promise<Reply> {
+    if (r.code !== 421) return r;
+    await this.close();
+    throw unexpectedReply(r, command || '(reply)', phase);
+  }
+
+  #mask(line: string): string {
+    if (this.#secret && !line.startsWith('AUTH ')) return '****';
+    return maskSecrets(line);
+  }
+
+  #traceTLS(): void {
+    const trace = this.#opts.trace;
+    if (!trace) return;
+    const t = this.#socket.raw as TLSSocket;
+    const version = t.getProtocol?.() ?? undefined;
+    const verifyError = t.authorized ? undefined : String(t.authorizationError ?? 'UNKNOWN');
+    note(trace, `TLS established (${version ?? 'TLS'})`, { event: 'tls', data: { tlsVersion: version, verifyError }, protocol: 'tls' });
+  }
+
+  #note(text: string): void {
+    note(this.#opts.trace, text);
+  }
+}
+
+/** Emits a `*` trace event; tracing is advisory, so a throwing tracer changes nothing. */
+function note(trace: Tracer | undefined, text: string, extra: Partial<Parameters<Tracer>[0]> = {}): void {
+  try {
+    trace?.({ kind: '*', text, protocol: 'smtp', ...extra });
+  } catch {
+    // Ignored on purpose.
+  }
+}

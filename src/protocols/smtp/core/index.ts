@@ -1,0 +1,11 @@
+/**
+ * The sans-IO SMTP core: replies and their classes, EHLO capabilities,
+ * envelope checks and command lines, AUTH encodings, body facts.
+ *
+ * @module
+ */
+export * from './reply.js';
+export * from './capabilities.js';
+export * from './address.js';
+export * from './auth.js';
+export * from './body.js';
