@@ -1,0 +1,59 @@
+/**
+ * Opening a POP3 connection: TCP, TLS from the first byte for pop3s, and
+ * the trace events every protocol emits (`connected`, `tls`).
+ *
+ * @module
+ */
+import { isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { toDialError } from '../../errors.js';
+import type { LookupFunction } from '../../socket/connect.js';
+import { Socket } from '../../socket/socket.js';
+import type { TLSOptions } from '../../socket/tls.js';
+import { connectionFacts, type Tracer } from '../../trace.js';
+
+/** What opening a connection needs. */
+export interface OpenTarget {
+  host: string;
+  port: number;
+  /** TLS from the first byte (pop3s). */
+  tls?: TLSOptions | undefined;
+  signal?: AbortSignal | undefined;
+  /** Bound on resolve + TCP + TLS, ms. */
+  timeout?: number | undefined;
+  lookup?: LookupFunction | undefined;
+  trace?: Tracer | undefined;
+}
+
+/** TLS settings for `host`: SNI and the certificate check use the name connected to (an IP literal gets no SNI). */
+export function tlsFor(host: string, tls: TLSOptions | undefined): TLSOptions {
+  const t = tls ?? {};
+  if (t.servername !== undefined || isIP(host)) return { ...t };
+  return { ...t, servername: host };
+}
+
+/** Connects, tracing `connected` (and `tls` for implicit TLS). */
+export async function openSocket(t: OpenTarget, protocol: string): Promise<Socket> {
+  t.trace?.({ kind: '*', text: `Connecting to ${t.host} port ${t.port}`, protocol });
+  let sock: Socket;
+  try {
+    sock = await Socket.connect({ host: t.host, port: t.port, signal: t.signal, timeout: t.timeout, lookup: t.lookup, tls: t.tls });
+  } catch (e) {
+    throw toDialError(e, `connect to ${t.host} port ${t.port}`, { protocol, phase: 'connect' });
+  }
+  if (t.trace) {
+    const data = connectionFacts(sock);
+    t.trace({ kind: '*', text: `Connected to ${t.host} (${data.remoteAddress ?? '?'}) port ${data.remotePort ?? t.port}`, protocol, event: 'connected', data });
+    if (t.tls) traceTLS(sock, t.trace);
+  }
+  return sock;
+}
+
+/** Emits the `tls` event for a socket that has just finished its handshake. */
+export function traceTLS(sock: Socket, trace: Tracer | undefined): void {
+  if (!trace) return;
+  const raw = sock.raw as TLSSocket;
+  const version = typeof raw.getProtocol === 'function' ? (raw.getProtocol() ?? undefined) : undefined;
+  const verifyError = raw.authorized === false && raw.authorizationError ? String(raw.authorizationError) : undefined;
+  trace({ kind: '*', text: `TLS established (${version ?? 'TLS'})`, protocol: 'tls', event: 'tls', data: { tlsVersion: version, verifyError } });
+}

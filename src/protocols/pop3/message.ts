@@ -1,0 +1,111 @@
+/**
+ * A POP3 multi-line body being received (RETR, TOP): the dot block's lines,
+ * unstuffed, streamed as CRLF-ended bytes and never held whole.
+ *
+ * @module
+ */
+import { InputError, LimitError } from '../../errors.js';
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+/** Lines are gathered into chunks of about this size, so a consumer is not handed one buffer per line. */
+const CHUNK = 16 * 1024;
+
+/** What the client hands a message: its lines, and what to do when they end or are abandoned. */
+export interface MessageSource {
+  lines: AsyncGenerator<Buffer, void, undefined>;
+  /** Called once the block has been read to its end (or failed): the session may go on. */
+  settled: (bytes: number) => void;
+  /** Closes the connection: the only way to stop a POP3 server mid-RETR. */
+  abort: () => Promise<void>;
+}
+
+/**
+ * One message (or TOP's head) as it arrives. Read it once: iterate `body`,
+ * or call `bytes()`/`text()`; `skip()` reads the rest and drops it (the
+ * session goes on), `cancel()` closes the connection instead.
+ */
+export class Pop3Message {
+  /** The message number asked for. */
+  readonly n: number;
+  /** The size the `+OK` announced (`+OK 120 octets`), if it did; only a hint. */
+  readonly size: number | undefined;
+  readonly #src: MessageSource;
+  #used = false;
+  #done = false;
+
+  /** @internal Made by {@link Pop3Client.retr} and {@link Pop3Client.top}. */
+  constructor(n: number, size: number | undefined, src: MessageSource) {
+    this.n = n;
+    this.size = size;
+    this.#src = src;
+  }
+
+  /** True once the terminating `.` was read. */
+  get complete(): boolean {
+    return this.#done;
+  }
+
+  /** The body in chunks of whole CRLF-ended lines, dots unstuffed, as the server holds the message. */
+  get body(): AsyncIterable<Buffer> {
+    if (this.#used) throw new InputError('the POP3 message body was already read', { protocol: 'pop3' });
+    this.#used = true;
+    return this.#stream();
+  }
+
+  async *#stream(): AsyncGenerator<Buffer, void, undefined> {
+    let parts: Buffer[] = [];
+    let held = 0;
+    let total = 0;
+    try {
+      for await (const line of this.#src.lines) {
+        parts.push(Buffer.from(line), CRLF);
+        held += line.length + 2;
+        if (held >= CHUNK) {
+          total += held;
+          const out = Buffer.concat(parts, held);
+          parts = [];
+          held = 0;
+          yield out;
+        }
+      }
+      total += held;
+      this.#done = true;
+      if (held > 0) yield Buffer.concat(parts, held);
+    } finally {
+      // A consumer that stops early leaves the block drained by the line layer: the session stays in step.
+      this.#src.settled(total);
+    }
+  }
+
+  /** The whole body; a LimitError past `maxBytes` (default 64 MiB), and the connection is closed then. */
+  async bytes(maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of this.body) {
+      n += chunk.length;
+      if (n > maxBytes) {
+        await this.#src.abort();
+        throw new LimitError(`the message exceeded ${maxBytes} bytes`, { limit: maxBytes, protocol: 'pop3', phase: 'body' });
+      }
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts, n);
+  }
+
+  /** The whole body decoded as UTF-8. */
+  async text(maxBytes?: number): Promise<string> {
+    return (await this.bytes(maxBytes)).toString('utf8');
+  }
+
+  /** Reads the rest of the body and drops it, so the session can go on. */
+  async skip(): Promise<void> {
+    if (this.#used) return;
+    for await (const chunk of this.body) void chunk;
+  }
+
+  /** Closes the connection without reading the rest (POP3 has no other way to stop a transfer). Safe to call twice. */
+  async cancel(): Promise<void> {
+    this.#used = true;
+    if (!this.#done) await this.#src.abort();
+  }
+}

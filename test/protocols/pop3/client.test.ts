@@ -1,0 +1,170 @@
+/**
+ * Pop3Client against a scripted in-process server: every command, login
+ * method, refusal and bound, as whole transcripts (Go's smtp-test style).
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Pop3Client } from '../../../src/protocols/pop3/client.js';
+import { AbortError, InputError, ProtocolError, ReplyError, TimeoutError } from '../../../src/errors.js';
+import type { TraceEvent } from '../../../src/trace.js';
+import { fakePop3, MESSAGES, standard, type FakeServer } from './server.js';
+
+const servers: FakeServer[] = [];
+after(async () => {
+  for (const s of servers) await s.close();
+});
+
+async function server(reply = standard, greeting?: string): Promise<FakeServer> {
+  const s = await fakePop3({ reply, greeting });
+  servers.push(s);
+  return s;
+}
+
+const connect = (s: FakeServer, extra: Partial<Parameters<typeof Pop3Client.connect>[0]> = {}) =>
+  Pop3Client.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, ...extra });
+
+describe('Pop3Client', () => {
+  test('USER/PASS, STAT, LIST, UIDL, RETR unstuffed, TOP, DELE, RSET, NOOP, QUIT', async () => {
+    const s = await server();
+    const pop = await connect(s, { user: 'alice', password: 'secret', auth: 'user' });
+    assert.equal(pop.state, 'transaction');
+    assert.match(pop.greeting, /^POP3 ready/);
+    assert.deepEqual(await pop.stat(), { count: 2, size: MESSAGES[0]!.length + MESSAGES[1]!.length });
+    assert.deepEqual(await pop.list(), [
+      { n: 1, size: MESSAGES[0]!.length },
+      { n: 2, size: MESSAGES[1]!.length },
+    ]);
+    assert.deepEqual(await pop.list(2), { n: 2, size: MESSAGES[1]!.length });
+    assert.deepEqual(await pop.uidl(), [
+      { n: 1, uid: 'uid-1' },
+      { n: 2, uid: 'uid-2' },
+    ]);
+    assert.deepEqual(await pop.uidl(1), { n: 1, uid: 'uid-1' });
+    const m = await pop.retr(1);
+    assert.equal(m.size, MESSAGES[0]!.length);
+    assert.equal(await m.text(), MESSAGES[0]);
+    assert.equal(m.complete, true);
+    const top = await pop.top(2, 0);
+    assert.equal(await top.text(), 'Subject: two\r\n\r\n');
+    await pop.dele(1);
+    await pop.rset();
+    await pop.noop();
+    await pop.quit();
+    assert.equal(pop.state, 'closed');
+    assert.deepEqual(s.received, ['USER alice', 'PASS secret', 'STAT', 'LIST', 'LIST 2', 'UIDL', 'UIDL 1', 'RETR 1', 'TOP 2 0', 'DELE 1', 'RSET', 'NOOP', 'QUIT']);
+  });
+
+  test("auth 'auto' uses AUTH PLAIN when CAPA offers it; 'apop' sends the RFC 1939 digest", async () => {
+    const s = await server();
+    const a = await connect(s, { user: 'alice', password: 'secret' });
+    assert.deepEqual(a.state, 'transaction');
+    await a.quit();
+    assert.deepEqual(s.received.slice(0, 2), ['CAPA', `AUTH PLAIN ${Buffer.from('\0alice\0secret').toString('base64')}`]);
+    const b = await connect(s, { user: 'mrose', password: 'tanstaaf', auth: 'apop' });
+    await b.quit();
+    assert.ok(s.received.includes('APOP mrose f27a555c06e8f09f3577661941653f88'));
+  });
+
+  test('a refused login is a ReplyError (phase login, RFC 2449 code kept); the session stays in AUTHORIZATION', async () => {
+    const s = await server();
+    const pop = await connect(s);
+    const err = await pop.login('alice', 'wrong', { auth: 'user' }).catch((e: unknown) => e);
+    assert.ok(err instanceof ReplyError, String(err));
+    assert.equal(err.phase, 'login');
+    assert.equal(err.reply?.text, '[AUTH] invalid login');
+    assert.equal(pop.state, 'authorization');
+    await pop.login('alice', 'secret', { auth: 'user' });
+    await pop.quit();
+  });
+
+  test('-ERR to a command is a ReplyError and the session goes on', async () => {
+    const s = await server();
+    const pop = await connect(s, { user: 'alice', password: 'secret', auth: 'user' });
+    await assert.rejects(pop.retr(9), (e: unknown) => e instanceof ReplyError && /no such message/.test(e.message));
+    await assert.rejects(pop.list(9), ReplyError);
+    assert.equal((await pop.stat()).count, 2);
+    await pop.quit();
+  });
+
+  test('commands out of state, bad numbers and CR/LF in credentials are InputErrors; nothing is sent', async () => {
+    const s = await server();
+    const pop = await connect(s);
+    await assert.rejects(pop.stat(), InputError);
+    await assert.rejects(pop.login('alice', 'secret\r\nDELE 1', { auth: 'user' }), InputError);
+    await assert.rejects(pop.login('al ice', 'secret'), InputError);
+    await pop.login('alice', 'secret', { auth: 'user' });
+    await assert.rejects(pop.retr(0), InputError);
+    await assert.rejects(pop.retr(1.5), InputError);
+    await assert.rejects(pop.top(1, -1), InputError);
+    await assert.rejects(pop.stls(), InputError); // STLS is only valid before login
+    await pop.quit();
+    assert.deepEqual(s.received, ['USER alice', 'PASS secret', 'QUIT']);
+    await assert.rejects(Pop3Client.connect({ host: '127.0.0.1\r\n', port: s.port }), InputError);
+  });
+
+  test('an unread body blocks the next command; skip() keeps the session, cancel() closes it', async () => {
+    const s = await server();
+    const pop = await connect(s, { user: 'alice', password: 'secret', auth: 'user' });
+    const m = await pop.retr(1);
+    await assert.rejects(pop.noop(), (e: unknown) => e instanceof InputError && /unread/.test(e.message));
+    await m.skip();
+    await pop.noop();
+    const m2 = await pop.retr(2);
+    await m2.cancel();
+    await assert.rejects(pop.noop(), (e: unknown) => e instanceof InputError || (e as { code?: string }).code === 'DIAL_E_CLOSED');
+  });
+
+  test('a consumer that stops early leaves the block drained: the next command is in step', async () => {
+    const s = await server();
+    const pop = await connect(s, { user: 'alice', password: 'secret', auth: 'user' });
+    const m = await pop.retr(1);
+    for await (const chunk of m.body) {
+      assert.ok(chunk.length > 0);
+      break;
+    }
+    assert.equal((await pop.stat()).count, 2);
+    await pop.quit();
+  });
+
+  test('trace: the shared event shape, connected event, PASS and AUTH PLAIN masked, body summarized', async () => {
+    const s = await server();
+    const events: TraceEvent[] = [];
+    const pop = await connect(s, { user: 'alice', password: 'secret', trace: (e) => events.push(e) });
+    await (await pop.retr(1)).bytes();
+    await pop.quit();
+    const again = await connect(s, { user: 'alice', password: 'secret', auth: 'user', trace: (e) => events.push(e) });
+    await again.quit();
+    const text = events.map((e) => `${e.kind} ${e.text}`).join('\n');
+    assert.ok(!text.includes('secret') && !text.includes(Buffer.from('\0alice\0secret').toString('base64')), text);
+    assert.ok(events.some((e) => e.event === 'connected' && e.data?.remotePort === s.port));
+    assert.ok(text.includes('> PASS ****') && text.includes('> AUTH PLAIN ****'), text);
+    assert.ok(events.some((e) => e.kind === '<' && e.bytes === MESSAGES[0]!.length));
+    assert.ok(events.every((e) => e.protocol === 'pop3' || e.protocol === 'tls'));
+  });
+
+  test('a silent server is a TimeoutError; an aborted signal is an AbortError', async () => {
+    const s = await server(() => undefined);
+    const pop = await connect(s);
+    await assert.rejects(pop.capa({ timeout: 50 }), TimeoutError);
+    await pop.close();
+    const ac = new AbortController();
+    const p = connect(s, { user: 'a', password: 'b', auth: 'user', signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    await assert.rejects(p, AbortError);
+  });
+
+  test('a greeting that is -ERR is a ReplyError; one that is not POP3 is a ProtocolError', async () => {
+    const s = await server(standard, '-ERR go away\r\n');
+    await assert.rejects(connect(s), (e: unknown) => e instanceof ReplyError && /go away/.test(e.message));
+    const t = await server(standard, '220 smtp.example ESMTP\r\n');
+    await assert.rejects(connect(t), ProtocolError);
+  });
+
+  test('CAPA refused by an old server gives an empty map; STLS refused is a ReplyError, never a silent plain-text session', async () => {
+    const s = await server((line, sock) => (line === 'CAPA' || line === 'STLS' ? '-ERR unknown\r\n' : standard(line, sock)));
+    const pop = await connect(s);
+    assert.equal((await pop.capa()).size, 0);
+    await pop.close();
+    await assert.rejects(connect(s, { secure: 'starttls' }), ReplyError);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * POP3 servers that misbehave on purpose: an endless status line, an endless
+ * listing, an endless body and body line, a -ERR inside a body, a close in
+ * the middle of a block, bare LF endings, and STAT numbers too big to hold.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as net from 'node:net';
+import { Pop3Client } from '../../../src/protocols/pop3/client.js';
+import { LimitError, ProtocolError } from '../../../src/errors.js';
+import { rawPeer, within } from '../../helpers/peers.js';
+import { fakePop3, standard, type FakeServer } from './server.js';
+
+const servers: FakeServer[] = [];
+after(async () => {
+  for (const s of servers) await s.close();
+});
+
+async function server(reply: (line: string, sock: net.Socket) => string | undefined, greeting?: string): Promise<FakeServer> {
+  const s = await fakePop3({ reply, greeting });
+  servers.push(s);
+  return s;
+}
+
+const login = (s: FakeServer, extra: Partial<Parameters<typeof Pop3Client.connect>[0]> = {}) =>
+  Pop3Client.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, user: 'alice', password: 'secret', auth: 'user', ...extra });
+
+/** Writes `chunk` until `total` bytes went out or the client stops reading; counts what was sent. */
+function flood(sock: net.Socket, chunk: string, total: number, counter: { sent: number }, prefix = ''): undefined {
+  const b = Buffer.from(chunk);
+  sock.write(prefix);
+  const pump = () => {
+    while (counter.sent < total && !sock.destroyed) {
+      counter.sent += b.length;
+      if (!sock.write(b)) return void sock.once('drain', pump);
+    }
+  };
+  pump();
+  return undefined;
+}
+
+test('hostile: an endless greeting line is a LimitError at maxLine; the server sent only a little', async () => {
+  const counter = { sent: 0 };
+  const peer = await rawPeer((c) => flood(c, 'x'.repeat(65536), 512 * 1024 * 1024, counter, '+OK '));
+  try {
+    const err = await within(Pop3Client.connect({ host: '127.0.0.1', port: peer.port, timeout: 5000 }).catch((e: unknown) => e), 10_000, 'connect');
+    assert.ok(err instanceof LimitError && err.limit === 8192, String(err));
+    assert.ok(counter.sent < 32 * 1024 * 1024, `the server sent ${counter.sent} bytes`);
+  } finally {
+    await peer.close();
+  }
+});
+
+test('hostile: an endless LIST is a LimitError at maxListEntries', async () => {
+  const counter = { sent: 0 };
+  const s = await server((line, sock) => (line === 'LIST' ? flood(sock, '1 100\r\n'.repeat(1000), 1e9, counter, '+OK\r\n') : standard(line, sock)));
+  const pop = await login(s, { maxListEntries: 10_000 });
+  const err = await within(pop.list().catch((e: unknown) => e), 10_000, 'LIST');
+  assert.ok(err instanceof LimitError && err.limit === 10_000, String(err));
+  assert.ok(counter.sent < 32 * 1024 * 1024);
+  // Fatal: the conversation is out of step, so the connection is gone.
+  await assert.rejects(pop.noop());
+});
+
+test('hostile: an endless RETR stops at maxBytes; an endless body line at maxBodyLine', async () => {
+  const counter = { sent: 0 };
+  const s = await server((line, sock) => (line === 'RETR 1' ? flood(sock, 'line of body\r\n'.repeat(5000), 1e9, counter, '+OK\r\n') : standard(line, sock)));
+  const pop = await login(s);
+  const m = await pop.retr(1, { maxBytes: 1024 * 1024 });
+  const err = await within(m.bytes().catch((e: unknown) => e), 10_000, 'RETR');
+  assert.ok(err instanceof LimitError && err.limit === 1024 * 1024, String(err));
+
+  const c2 = { sent: 0 };
+  const t = await server((line, sock) => (line === 'RETR 1' ? flood(sock, 'y'.repeat(65536), 1e9, c2, '+OK\r\n') : standard(line, sock)));
+  const pop2 = await login(t, { maxBodyLine: 100_000 });
+  const err2 = await within((await pop2.retr(1)).bytes().catch((e: unknown) => e), 10_000, 'RETR line');
+  assert.ok(err2 instanceof LimitError && err2.limit === 100_000, String(err2));
+});
+
+test('hostile: "-ERR" inside a body is body text (POP3 cannot fail mid-block); a close mid-block is a ProtocolError', async () => {
+  const s = await server((line, sock) => {
+    if (line === 'RETR 1') return '+OK\r\nSubject: x\r\n\r\n-ERR this is data\r\n.\r\n';
+    if (line === 'RETR 2') {
+      sock.end('+OK\r\nSubject: y\r\n\r\npartial\r\n-ERR server crashed\r\n');
+      return undefined;
+    }
+    return standard(line, sock);
+  });
+  const pop = await login(s);
+  assert.equal(await (await pop.retr(1)).text(), 'Subject: x\r\n\r\n-ERR this is data\r\n');
+  const m = await pop.retr(2);
+  const err = await within(m.text().catch((e: unknown) => e), 5000, 'RETR 2');
+  assert.ok(err instanceof ProtocolError, String(err));
+  assert.equal(m.complete, false);
+  await assert.rejects(pop.noop());
+});
+
+test('hostile: -ERR in place of a body is a ReplyError and the session goes on', async () => {
+  const s = await server((line, sock) => (line === 'RETR 1' ? '-ERR [SYS/TEMP] message locked\r\n' : standard(line, sock)));
+  const pop = await login(s);
+  await assert.rejects(pop.retr(1), /SYS\/TEMP/);
+  await pop.noop();
+  await pop.quit();
+});
+
+test('hostile: bare LF endings are read (lenient, as curl), unstuffed and rebuilt with CRLF', async () => {
+  const s = await server(
+    (line, sock) => {
+      const out = standard(line, sock);
+      return out?.replace(/\r\n/g, '\n');
+    },
+    '+OK lf only\n',
+  );
+  const pop = await login(s);
+  assert.equal((await pop.stat()).count, 2);
+  assert.equal(await (await pop.retr(1)).text(), 'Subject: one\r\n\r\n.dotted line\r\nbody\r\n');
+  await pop.quit();
+});
+
+test('hostile: STAT and LIST numbers too big to hold exactly are ProtocolErrors, never rounded', async () => {
+  const s = await server((line, sock) => {
+    if (line === 'STAT') return '+OK 99999999999999999999 18446744073709551616\r\n';
+    if (line === 'LIST 1') return '+OK 1 1e400\r\n';
+    return standard(line, sock);
+  });
+  const pop = await login(s);
+  await assert.rejects(pop.stat(), ProtocolError);
+  const pop2 = await login(s);
+  await assert.rejects(pop2.list(1), ProtocolError);
+});
