@@ -19,3 +19,5 @@ export { HTTPConnection, HTTPResponse, type HTTPConnectionOptions } from './lowl
 export { decodeBody, parseContentEncoding, ACCEPT_ENCODING, DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode.js';
 export { openProxyTunnel, connectTunnel, socks5Connect, proxyForUrl, parseProxyUrl, matchesNoProxy, type ProxyTunnelOptions, type TunnelOptions } from './proxy/index.js';
 export { basicCredentials, DigestAuth, parseChallenges } from './auth/index.js';
+export { download, Download, type DownloadOptions, type ResumeEvent } from './resume.js';
+export { parseContentRange, type ContentRange } from './core/content-range.js';
