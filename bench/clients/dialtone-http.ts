@@ -1,13 +1,14 @@
 /**
  * dialtone's HTTP client: `request()` through an `Agent` of `connections`
- * keep-alive connections (with `pipelining` when asked), streaming the body.
+ * keep-alive connections (with `pipelining` when asked), streaming the body
+ * (`for await`, or `body.consume(sink)` for a download).
  * Exits "unavailable" while dist/src/protocols/http/index.js does not export
  * `request` and `Agent` yet.
  */
 import { readFileSync } from 'node:fs';
 import { jsonBody, main, parseClientArgs, runLoop, tryImport, unavailable } from '../lib/client.js';
 
-type Res = { status?: number; statusCode?: number; body: AsyncIterable<Uint8Array> };
+type Res = { status?: number; statusCode?: number; body: AsyncIterable<Uint8Array> & { consume?: (sink: (chunk: Uint8Array) => void) => Promise<number> } };
 type RequestFn = (url: string, options: Record<string, unknown>) => Promise<Res>;
 type AgentCtor = new (options: Record<string, unknown>) => { close?: () => Promise<void>; destroy?: () => unknown };
 
@@ -31,11 +32,20 @@ main(async () => {
     ...(body ? { body, headers: { 'content-type': 'application/json' } } : {}),
     ...(tls ? { tls } : {}),
   };
+  // A download run (one connection, a few big bodies: download-1g, growth-body)
+  // reads with the synchronous sink, as the raw loop does; the rest iterate.
+  const download = args.connections === 1 && args.count <= 1024;
   const one = async (): Promise<number> => {
     const res = await request(args.url, options);
     const status = res.status ?? res.statusCode;
     if (status !== 200) throw new Error(`status ${status}`);
     let n = 0;
+    if (download && res.body.consume) {
+      await res.body.consume((chunk) => {
+        n += chunk.length;
+      });
+      return n;
+    }
     for await (const chunk of res.body) n += chunk.length;
     return n;
   };

@@ -28,11 +28,19 @@ export interface TcpTarget extends WaitOptions {
   /** A bound on each single attempt, in ms (default: only the overall `timeout`). */
   attemptTimeout?: number | undefined;
   localAddress?: string | undefined;
+  /**
+   * node:net `onread`: reads land in this one reused buffer and go to its
+   * callback instead of 'data' events (see {@link LentReads} in socket.ts).
+   * Every Happy Eyeballs attempt gets the same one: only the winner reads.
+   */
+  onread?: net.OnReadOpts | undefined;
 }
 
 /** Where to open a Unix-domain stream connection. */
 export interface UnixTarget extends WaitOptions {
   path: string;
+  /** node:net `onread`, as for {@link TcpTarget.onread}. */
+  onread?: net.OnReadOpts | undefined;
 }
 
 const defaultLookup: LookupFunction = async (hostname, { family }) => {
@@ -107,7 +115,7 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
       if (delayTimer) clearTimeout(delayTimer);
       if (settled || cancelled || next >= addrs.length) return giveUpIfDone();
       const a = addrs[next++]!;
-      const s = net.connect({ host: a.address, port: target.port, family: a.family, localAddress: target.localAddress, allowHalfOpen: true, noDelay: true });
+      const s = net.connect({ host: a.address, port: target.port, family: a.family, localAddress: target.localAddress, allowHalfOpen: true, noDelay: true, onread: target.onread });
       live.add(s);
       let attemptTimer: NodeJS.Timeout | undefined;
       const fail = (why: string, err?: unknown) => {
@@ -146,7 +154,7 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
 /** Opens a Unix-domain stream connection. */
 export function connectUnix(target: UnixTarget): Promise<net.Socket> {
   throwIfAborted(target.signal, `connect to ${target.path}`);
-  const s = net.connect({ path: target.path, allowHalfOpen: true });
+  const s = net.connect({ path: target.path, allowHalfOpen: true, onread: target.onread });
   const opened = new Promise<net.Socket>((resolve, reject) => {
     s.once('connect', () => {
       s.removeAllListeners('error');

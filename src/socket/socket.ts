@@ -17,6 +17,39 @@ export interface SocketOptions {
   highWaterMark?: number | undefined;
   /** For a Unix-domain socket: the path, which node:net does not report back. */
   unixPath?: string | undefined;
+  /** The socket was connected with `lent.onread`: its reads arrive through `lent`, not 'data' events. */
+  lent?: LentReads | undefined;
+}
+
+/**
+ * Reads that land in one reused buffer (node:net `onread`): no allocation per
+ * read, so a long download leaves no garbage behind. Pass `onread` to
+ * connectTcp/connectUnix and the same object to the {@link Socket}
+ * (`{ lent }`), which copies each read into its queue; a new owner that can
+ * take the bytes synchronously gets the views themselves after
+ * {@link Socket.detach}, by setting `sink`.
+ */
+export class LentReads {
+  readonly buffer: Buffer;
+  /** What node:net takes as its `onread` option. */
+  readonly onread: net.OnReadOpts;
+  /** Reads that arrived before anyone set a sink, copied. */
+  early: Buffer[] = [];
+  /** The sink while nobody owns the reads: copies each into `early` and stops reading. */
+  readonly keep = (view: Buffer): boolean => {
+    this.early.push(Buffer.from(view));
+    return false;
+  };
+  /**
+   * Receives each read as a view into `buffer`, valid only during the call;
+   * false stops reading (resume() the socket to go on).
+   */
+  sink: (view: Buffer) => boolean = this.keep;
+
+  constructor(size = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafeSlow(size);
+    this.onread = { buffer: this.buffer, callback: (n) => this.sink(this.buffer.subarray(0, n)) };
+  }
 }
 
 /**
@@ -58,6 +91,7 @@ export class Socket implements ByteStream {
   readonly #local: SocketAddress;
   readonly #remote: SocketAddress;
   readonly #label: string;
+  #lent: LentReads | undefined;
 
   /** Wraps an already-connected node:net (or node:tls) socket. */
   constructor(sock: net.Socket, options: SocketOptions = {}) {
@@ -68,6 +102,13 @@ export class Socket implements ByteStream {
     this.#remote = addressOf(sock, 'remote', options.unixPath);
     this.#label = 'path' in this.#remote ? this.#remote.path || '(unix socket)' : fmtAddr(this.#remote);
     this.#attach(sock);
+    const lent = options.lent;
+    if (lent) {
+      this.#lent = lent;
+      for (const b of lent.early.splice(0)) this.#onData(b);
+      lent.sink = this.#onLent;
+      if (!this.#paused) sock.resume();
+    }
   }
 
   /**
@@ -128,19 +169,25 @@ export class Socket implements ByteStream {
    * (`buffered`, to be read before anything the raw socket emits) and whether
    * the peer had already ended its side (`ended`: no 'end' event will follow).
    * The new owner must add its own 'error' listener at once and `resume()`
-   * the socket when ready. From then on this Socket is unusable: recv and send
+   * the socket when ready. A socket reading into a lent buffer comes with
+   * its {@link LentReads} (`lent`): set its `sink` (and take `lent.early`
+   * first) instead of listening for 'data'. From then on this Socket is unusable: recv and send
    * fail, close and destroy leave the handed-over socket alone.
    *
    * Throws when the socket has already failed or been closed (the caller
    * should close it instead).
    */
-  detach(): { socket: net.Socket; buffered: Buffer; ended: boolean } {
+  detach(): { socket: net.Socket; buffered: Buffer; ended: boolean; lent: LentReads | undefined } {
     if (this.#error) throw this.#error;
     if (this.#closed) throw this.#closedError();
     const sock = this.#sock;
     // Paused first: with the 'data' listener gone a flowing socket would drop what it reads.
     sock.pause();
     this.#detach(sock);
+    const lent = this.#lent;
+    this.#lent = undefined;
+    // Paused, so nothing should arrive before the new owner sets its sink; if it does, nothing is lost.
+    if (lent) lent.sink = lent.keep;
     const buffered = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.length === 0 ? EMPTY : Buffer.concat(this.#queue, this.#queued);
     const ended = this.#eof;
     this.#queue = [];
@@ -148,7 +195,7 @@ export class Socket implements ByteStream {
     this.#detached = true;
     this.#closed = true;
     this.#wake();
-    return { socket: sock, buffered, ended };
+    return { socket: sock, buffered, ended, lent };
   }
 
   /** True once {@link detach} has handed the socket to another owner. */
@@ -314,6 +361,12 @@ export class Socket implements ByteStream {
   recvOOB(): never {
     return this.sendOOB();
   }
+
+  /** A read into the lent buffer: copied, since the queue outlives the call. */
+  #onLent = (view: Buffer): boolean => {
+    this.#onData(Buffer.from(view));
+    return true;
+  };
 
   #onData = (chunk: Buffer): void => {
     if (this.#readShut) return;

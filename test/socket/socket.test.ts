@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Socket, listen, rawSocket, type Server } from '../../src/socket/index.js';
+import { LentReads } from '../../src/socket/socket.js';
+import { connectTcp } from '../../src/socket/connect.js';
 import { AbortError, ConnectError, DialError, InputError, NetworkError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import { blackhole } from '../helpers/blackhole.js';
 
@@ -501,3 +503,63 @@ describe('Unix-domain sockets and the server side', () => {
     await a.close();
   });
 });
+
+describe('reads into a lent buffer (node:net onread)', () => {
+  test('a Socket over a lent connection copies each read: recv keeps its bytes while the buffer is reused', async () => {
+    const srv = await rawServer((c) => {
+      c.write('first');
+      setTimeout(() => c.end('second'), 20);
+    });
+    const lent = new LentReads(16);
+    const raw = await connectTcp({ host: '127.0.0.1', port: srv.port, onread: lent.onread });
+    const s = new Socket(raw, { lent });
+    const a = await s.recv();
+    const b = await s.recvExactly(6);
+    assert.equal(a.toString(), 'first');
+    assert.equal(b.toString(), 'second');
+    assert.notEqual(a.buffer, lent.buffer.buffer);
+    assert.equal((await s.recv()).length, 0);
+    await s.close();
+    await srv.close();
+  });
+
+  test('reads that arrive before the Socket wraps the connection are kept, in order', async () => {
+    const srv = await rawServer((c) => c.write('early bytes'));
+    const lent = new LentReads(4);
+    const raw = await connectTcp({ host: '127.0.0.1', port: srv.port, onread: lent.onread });
+    await until(() => lent.early.length > 0);
+    const s = new Socket(raw, { lent });
+    assert.equal((await s.recvExactly(11)).toString(), 'early bytes');
+    await s.close();
+    await srv.close();
+  });
+
+  test('detach hands the lent reads over: the new owner sets a sink and gets views into the one buffer', async () => {
+    const srv = await rawServer((c) => setTimeout(() => c.end('0123456789'), 30));
+    const lent = new LentReads(4);
+    const raw = await connectTcp({ host: '127.0.0.1', port: srv.port, onread: lent.onread });
+    const s = new Socket(raw, { lent });
+    const out = s.detach();
+    assert.equal(out.lent, lent);
+    const seen: string[] = [];
+    let views = 0;
+    out.lent!.sink = (view) => {
+      if (view.buffer === lent.buffer.buffer) views++;
+      seen.push(view.toString());
+      return true;
+    };
+    out.socket.on('error', () => {});
+    const ended = once(out.socket, 'end');
+    out.socket.resume();
+    await ended;
+    assert.equal(out.buffered.toString() + seen.join(''), '0123456789');
+    assert.equal(views, seen.length);
+    out.socket.destroy();
+    await srv.close();
+  });
+});
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(cond(), 'condition not met within 1 s');
+}

@@ -3,7 +3,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import type { Socket as NetSocket } from 'node:net';
 import type { DialError } from '../../errors.js';
 import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
-import { Socket } from '../../socket/socket.js';
+import { LentReads, Socket } from '../../socket/socket.js';
 import { handshake, type TLSOptions } from '../../socket/tls.js';
 import type { ByteStream } from '../../socket/types.js';
 import type { TraceFacts, Tracer } from '../../trace.js';
@@ -81,6 +81,9 @@ export function poolKey(origin: Origin, s: ConnectSettings): string {
   return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}`;
 }
 
+/** Bytes of a plain connection's reused read buffer: what one loopback read of a big body returns at most. */
+const READ_BUFFER = 128 * 1024;
+
 /** The system resolver, as the socket layer uses it when given no lookup. */
 const systemLookup: LookupFunction = async (hostname, { family }) => {
   const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
@@ -113,9 +116,13 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   trace?.({ kind: '*', text: `Connecting to ${where}`, protocol: 'http' });
   const tls = origin.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'], servername: o.unixSocket ? origin.hostname : undefined, ...o.tls } : undefined;
   const started = Date.now();
+  // Plain connections read into one reused buffer (node:net onread): no
+  // allocation per read. TLS reads through its own layer, so not there.
+  const lent = tls ? undefined : new LentReads(READ_BUFFER);
+  const onread = lent?.onread;
   const raw = o.unixSocket
-    ? await connectUnix({ path: o.unixSocket, timeout: o.timeout, signal: o.signal })
-    : await connectTcp({ host: origin.hostname, port: origin.port, lookup: trace ? tracedLookup(o.lookup, trace) : o.lookup, timeout: o.timeout, signal: o.signal });
+    ? await connectUnix({ path: o.unixSocket, timeout: o.timeout, signal: o.signal, onread })
+    : await connectTcp({ host: origin.hostname, port: origin.port, lookup: trace ? tracedLookup(o.lookup, trace) : o.lookup, timeout: o.timeout, signal: o.signal, onread });
   if (trace) {
     const data: TraceFacts = o.unixSocket
       ? { path: o.unixSocket }
@@ -136,7 +143,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
       trace({ kind: '*', text: `TLS established${resumed ? ' (session resumed)' : ''}${alpn ? `, ALPN ${alpn}` : ''}${cert?.subject?.CN ? `, server certificate CN=${cert.subject.CN}` : ''}`, protocol: 'tls', event: 'tls', data });
     }
   }
-  return new Socket(sock, { unixPath: o.unixSocket });
+  return new Socket(sock, { unixPath: o.unixSocket, lent });
 };
 
 /**

@@ -1,4 +1,4 @@
-import { InputError, LimitError, ProtocolError } from '../../errors.js';
+import { AbortError, InputError, LimitError, ProtocolError } from '../../errors.js';
 
 /** Hooks the producer (a connection) gives the stream. */
 export interface BodySource {
@@ -25,6 +25,8 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
   #used = false;
   #received = 0;
   #onFinish: Array<() => void> | undefined;
+  #sink: ((chunk: Buffer) => void) | undefined;
+  #sunk: { resolve(): void; reject(e: Error): void } | undefined;
   readonly #highWater: number;
 
   constructor(highWaterMark = 1024 * 1024) {
@@ -61,10 +63,21 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     if (hooks) for (const fn of hooks) fn();
   }
 
-  /** Producer: adds bytes. Returns false when the consumer is behind and the producer should pause. */
-  push(chunk: Buffer): boolean {
+  /**
+   * Producer: adds bytes. Returns false when the consumer is behind and the
+   * producer should pause. `lent`: the chunk is a view into a buffer the
+   * producer reuses after this call, so it is copied unless a
+   * {@link consume} sink takes it at once.
+   */
+  push(chunk: Buffer, lent = false): boolean {
     if (this.#done || this.#error) return true;
     this.#received += chunk.length;
+    if (this.#sink) {
+      // Never back-pressure: a sink that threw has cancelled the body already.
+      this.#toSink(chunk);
+      return true;
+    }
+    if (lent) chunk = Buffer.from(chunk);
     const w = this.#waiter;
     if (w && this.#queued === 0) {
       this.#waiter = undefined;
@@ -92,7 +105,66 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     this.#finished();
   }
 
+  /**
+   * Reads the whole body into a synchronous `sink` — a file descriptor, a
+   * hash, a counter: each chunk is passed the moment it arrives, with no
+   * promise or queue per chunk and no back-pressure, and is **valid only
+   * during the call** (over plain HTTP it is a view into the connection's
+   * one reused read buffer; copy what you keep). Resolves with the byte
+   * count once the body has ended; rejects with the body's error, or with
+   * what `sink` threw (the body is then cancelled). A body being iterated
+   * cannot be consumed, and the reverse.
+   *
+   * @example
+   * const res = await request(url);
+   * const fd = openSync('out.bin', 'w');
+   * await res.body.consume((chunk) => writeSync(fd, chunk));
+   */
+  consume(sink: (chunk: Buffer) => void): Promise<number> {
+    if (this.#waiter || this.#sink) return Promise.reject(new InputError('the body is already being read'));
+    this.#used = true;
+    let n = 0;
+    return new Promise<number>((resolve, reject) => {
+      this.#sink = (chunk) => {
+        n += chunk.length;
+        sink(chunk);
+      };
+      this.#sunk = { resolve: () => resolve(n), reject };
+      // What queued before consume() went to the sink first, in order.
+      const queued = this.#queue;
+      const wasFull = this.#queued >= this.#highWater;
+      this.#queue = [];
+      this.#queued = 0;
+      for (let i = this.#head; i < queued.length; i++) if (!this.#toSink(queued[i]!)) return;
+      this.#head = 0;
+      if (this.#error) this.#settle();
+      else if (this.#done) this.#settle();
+      else if (wasFull) this.#source?.resume();
+    });
+  }
+
+  /** One chunk to the consume() sink; false once the sink threw (the body is then cancelled). */
+  #toSink(chunk: Buffer): boolean {
+    try {
+      this.#sink!(chunk);
+      return true;
+    } catch (err) {
+      const s = this.#sunk;
+      this.#sunk = undefined;
+      this.cancel();
+      s?.reject(err as Error);
+      return false;
+    }
+  }
+
   #settle(): void {
+    const c = this.#sunk;
+    if (c) {
+      this.#sunk = undefined;
+      if (this.#error) c.reject(this.#error);
+      else c.resolve();
+      return;
+    }
     const w = this.#waiter;
     if (!w) return;
     this.#waiter = undefined;
@@ -116,7 +188,7 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     }
     if (this.#error) return Promise.reject(this.#error);
     if (this.#done) return Promise.resolve({ value: undefined, done: true });
-    if (this.#waiter) return Promise.reject(new InputError('the body is already being read'));
+    if (this.#waiter || this.#sink) return Promise.reject(new InputError('the body is already being read'));
     return new Promise((resolve, reject) => (this.#waiter = { resolve, reject }));
   }
 
@@ -139,6 +211,10 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     const wasDone = this.#done || this.#error !== undefined;
     this.#done = true;
     this.#error = undefined;
+    // A consume() in progress learns that its body will not end.
+    const c = this.#sunk;
+    this.#sunk = undefined;
+    c?.reject(new AbortError('the response body was cancelled', { phase: 'body' }));
     this.#settle();
     if (!wasDone) this.#source?.cancel();
     this.#finished();

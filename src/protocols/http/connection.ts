@@ -1,110 +1,18 @@
 import { AbortError, DialError, InputError, LimitError, NetworkError, ProtocolError, TimeoutError, toDialError } from '../../errors.js';
-import type * as net from 'node:net';
-import { Socket } from '../../socket/socket.js';
 import type { ByteStream } from '../../socket/types.js';
-import type { Tracer } from '../../trace.js';
 import { abortError, cloneFor, isTransportFailure, retryable, withPhase } from './failures.js';
 import { traceHead, traceResponse } from './trace-lines.js';
 
 export { isRetryable, withPhase } from './failures.js';
 import { BodyStream } from './body-stream.js';
 import type { HeaderList } from './core/headers.js';
-import { frameChunk, lastChunk, serializeHead, type RequestFraming } from './core/request.js';
-import { ResponseParser, type HttpLimits, type ResponseEvent, type ResponseHead } from './core/response-parser.js';
-import { chunksOf, type PreparedBody } from './request-body.js';
+import { ResponseParser, type ResponseEvent, type ResponseHead } from './core/response-parser.js';
+import { phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse, type Stage } from './exchange.js';
+import { sendRequest, sendsInOneWrite, type SendTarget } from './send.js';
+import { Transport, type TransportSink } from './transport.js';
 
-/** How far a transfer has got; `total` is undefined when unknown. */
-export interface HttpProgress {
-  direction: 'upload' | 'download';
-  transferred: number;
-  total: number | undefined;
-}
+export { serializeExchangeHead, type ConnectionOptions, type Exchange, type ExchangeResponse, type HttpProgress } from './exchange.js';
 
-/** One request as the connection sends it: everything already validated and resolved. */
-export interface Exchange {
-  method: string;
-  /** The request-target: origin-form `/path?q`, or absolute-form through a forward proxy. */
-  target: string;
-  /** The Host header value. */
-  host: string;
-  headers: HeaderList;
-  body: PreparedBody;
-  /** The head already serialised (by {@link serializeExchangeHead}), so input errors surface before a connection is chosen. */
-  head?: Buffer | undefined;
-  /** Send the head, then wait for 100 Continue (or `continueTimeout`) before the body. */
-  expectContinue?: boolean | undefined;
-  /** How long to wait for 100 Continue before sending the body anyway (default 1000 ms). */
-  continueTimeout?: number | undefined;
-  signal?: AbortSignal | undefined;
-  /** Bound from the end of sending to the response head, ms. */
-  headersTimeout?: number | undefined;
-  /** Bound on the silence between two pieces of the body, ms. */
-  bodyTimeout?: number | undefined;
-  /** Bytes of body accepted before a LimitError. */
-  maxBodySize?: number | undefined;
-  trace?: Tracer | undefined;
-  onUploadProgress?: ((p: HttpProgress) => void) | undefined;
-  onDownloadProgress?: ((p: HttpProgress) => void) | undefined;
-  /** Bytes a body may queue unread before reading pauses (default 1 MiB). */
-  highWaterMark?: number | undefined;
-}
-
-/** The response to one exchange: its head and a streaming body. */
-export interface ExchangeResponse {
-  status: number;
-  reason: string;
-  version: '1.0' | '1.1';
-  headers: HeaderList;
-  contentLength: number | undefined;
-  /** Transfer codings other than chunked still on the body bytes, in the order applied (usually empty). */
-  transferCodings: string[];
-  body: BodyStream;
-  /** Whether the connection had carried an earlier request. */
-  reused: boolean;
-}
-
-/** Connection-wide settings. */
-export interface ConnectionOptions {
-  limits?: Partial<HttpLimits> | undefined;
-  /** Subtracted from a server's `Keep-Alive: timeout` so we never race its close (default 1000 ms). */
-  keepAliveMargin?: number | undefined;
-  /** Bytes of an abandoned body read and thrown away to save the connection (default 64 KiB). */
-  drainCap?: number | undefined;
-  /** Called when the connection can take another request. */
-  onFree?: ((c: HttpConnection) => void) | undefined;
-  /** Called once when the connection is closed for good. */
-  onClose?: ((c: HttpConnection) => void) | undefined;
-  /** For messages: `host:port`. */
-  label?: string | undefined;
-  /**
-   * Over a dialtone Socket, take its node:net 'data' events straight into the
-   * parser instead of a recv() loop (default true): no promise per chunk.
-   */
-  rawRead?: boolean | undefined;
-}
-
-
-type Stage = 'sending' | 'waiting' | 'body' | 'done';
-
-interface Entry {
-  x: Exchange;
-  head: Buffer;
-  stage: Stage;
-  reused: boolean;
-  resolve(r: ExchangeResponse): void;
-  reject(e: Error): void;
-  body: BodyStream | undefined;
-  total: number | undefined;
-  received: number;
-  sendDone: boolean;
-  skipBody: boolean;
-  gate: (() => void) | undefined;
-  discarding: boolean;
-  discarded: number;
-  onAbort: (() => void) | undefined;
-}
-
-const CHUNK_COALESCE = 16 * 1024;
 const KEEP_ALIVE_TIMEOUT = /timeout\s*=\s*(\d{1,9})/i;
 
 /**
@@ -128,12 +36,12 @@ export class HttpConnection {
   #keepAlive = true;
   #expiresAt = Infinity;
   #completed = 0;
-  #reading = false;
   #paused = false;
-  #resumeReading: (() => void) | undefined;
   #reserved = 0;
   #error: DialError | undefined;
-  #raw: net.Socket | undefined;
+  readonly #t: Transport;
+  /** True while the bytes being parsed are views into a reused read buffer. */
+  #lent = false;
   #pausedEntry: Entry | undefined;
   /** Sends queued on #sendChain and not finished; at 0 a request may be written at once. */
   #chained = 0;
@@ -150,9 +58,8 @@ export class HttpConnection {
     this.#opts = options;
     this.#label = options.label ?? 'server';
     this.#parser = new ResponseParser(options.limits);
-    if (stream instanceof Socket && stream.bufferedLength === 0 && !stream.detached && options.rawRead !== false) this.#readRaw(stream);
-    else void this.#readLoop();
-    this.#setRef(false);
+    this.#t = new Transport(stream, this.#sink, options.rawRead !== false);
+    this.#t.setRef(false);
   }
 
   /** Requests sent (or reserved) whose responses have not ended. */
@@ -238,8 +145,8 @@ export class HttpConnection {
       }
       this.#queue.push(entry);
       this.#parser.expect(x.method);
-      if (this.#queue.length === 1) this.#setRef(true);
-      if (this.#chained === 0 && this.#raw && this.#sendsInOneWrite(x)) {
+      if (this.#queue.length === 1) this.#t.setRef(true);
+      if (this.#chained === 0 && this.#t.raw && sendsInOneWrite(entry)) {
         this.#writeNow(entry);
         return;
       }
@@ -257,7 +164,7 @@ export class HttpConnection {
       return;
     }
     this.#shut();
-    await this.#closeStream();
+    await this.#t.close();
   }
 
   /** Drops the connection at once; anything in flight fails with `err`. */
@@ -267,12 +174,6 @@ export class HttpConnection {
 
   // ---- sending -------------------------------------------------------------
 
-  /** True when head and body go out in one write with nothing to wait for in between. */
-  #sendsInOneWrite(x: Exchange): boolean {
-    const b = x.body;
-    return b.kind === 'none' || (b.kind === 'bytes' && !x.expectContinue && b.data.length <= CHUNK_COALESCE);
-  }
-
   /**
    * The hot path over a raw socket: head (and a small body) written at once,
    * corked so they leave in one segment; no promise, no wait for the kernel.
@@ -280,7 +181,7 @@ export class HttpConnection {
    */
   #writeNow(entry: Entry): void {
     const { x } = entry;
-    const raw = this.#raw!;
+    const raw = this.#t.raw!;
     traceHead(x.trace, entry.head);
     entry.sendDone = true;
     const body = x.body;
@@ -310,7 +211,8 @@ export class HttpConnection {
   #corked = false;
   readonly #uncork = (): void => {
     this.#corked = false;
-    if (this.#raw && !this.#raw.destroyed) this.#raw.uncork();
+    const raw = this.#t.raw;
+    if (raw && !raw.destroyed) raw.uncork();
   };
 
   /** One callback for every raw write of the connection (a closure per write would be garbage per request). */
@@ -325,50 +227,14 @@ export class HttpConnection {
     this.#fail(withPhase(toDialError(err, `sending the request to ${this.#label} failed`), 'send'));
   };
 
-  /** Writes `data` and resolves once the kernel has it. */
-  #output(data: Uint8Array): Promise<void> {
-    const raw = this.#raw;
-    if (!raw) return this.stream.send(data);
-    return new Promise<void>((resolve, reject) => {
-      if (raw.destroyed) return reject(this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' }));
-      raw.write(data, (err) => (err ? reject(err) : resolve()));
-    });
-  }
-
   async #send(entry: Entry): Promise<void> {
     if (entry.stage === 'done' || this.#state === 'closed') return;
-    const { x } = entry;
-    const s = { send: (d: Uint8Array) => this.#output(d) };
-    traceHead(x.trace, entry.head);
     try {
-      const body = x.body;
-      const total = body.kind === 'bytes' ? body.data.length : body.kind === 'stream' ? body.length : 0;
-      let sent = 0;
-      const progress = (n: number) => {
-        sent += n;
-        x.onUploadProgress?.({ direction: 'upload', transferred: sent, total });
-      };
-      if (body.kind === 'none' || (body.kind === 'bytes' && !x.expectContinue && body.data.length <= CHUNK_COALESCE)) {
-        // Everything goes in one write; once handed over, the request is complete as far as framing goes.
-        entry.sendDone = true;
-        await s.send(body.kind === 'bytes' && body.data.length ? Buffer.concat([entry.head, body.data]) : entry.head);
-        if (body.kind === 'bytes' && body.data.length) progress(body.data.length);
-      } else {
-        await s.send(entry.head);
-        if (x.expectContinue) await this.#awaitContinue(entry);
-        if (entry.skipBody || (entry.stage as Stage) === 'done') {
-          this.#keepAlive = false;
-        } else if (body.kind === 'bytes') {
-          await s.send(body.data);
-          progress(body.data.length);
-        } else if (body.kind === 'stream') {
-          await this.#sendStream(entry, body.source, body.length, progress);
-        }
-      }
+      await sendRequest(this.#sendTarget, entry);
       entry.sendDone = true;
       if (entry.stage === 'sending') {
         entry.stage = 'waiting';
-        if (this.#queue[0] === entry) this.#arm(entry, x.headersTimeout, 'headers');
+        if (this.#queue[0] === entry) this.#arm(entry, entry.x.headersTimeout, 'headers');
       }
     } catch (err) {
       // The server may have answered and closed before reading all we sent
@@ -383,109 +249,32 @@ export class HttpConnection {
     }
   }
 
-  async #sendStream(entry: Entry, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, length: number | undefined, progress: (n: number) => void): Promise<void> {
-    const s = { send: (d: Uint8Array) => this.#output(d) };
-    let n = 0;
-    for await (const chunk of chunksOf(source)) {
-      if (entry.stage === 'done' || this.#state === 'closed') return;
-      if (chunk.length === 0) continue;
-      n += chunk.length;
-      if (length !== undefined) {
-        if (n > length) throw new InputError(`request body is longer than its declared length ${length}`, { protocol: 'http', phase: 'send' });
-        await s.send(chunk);
-      } else if (chunk.length <= CHUNK_COALESCE) {
-        await s.send(Buffer.concat(frameChunk(chunk)));
-      } else {
-        for (const part of frameChunk(chunk)) await s.send(part);
-      }
-      progress(chunk.length);
-    }
-    if (length !== undefined && n !== length)
-      throw new InputError(`request body ended after ${n} of its declared ${length} bytes`, { protocol: 'http', phase: 'send' });
-    if (length === undefined) await s.send(lastChunk());
-  }
-
-  #awaitContinue(entry: Entry): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        entry.gate = undefined;
-        resolve();
-      }, entry.x.continueTimeout ?? 1000);
-      entry.gate = () => {
-        clearTimeout(t);
-        entry.gate = undefined;
-        resolve();
-      };
-    });
-  }
+  readonly #sendTarget: SendTarget = {
+    output: (data) => this.#t.output(data, () => this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' })),
+    stopped: (entry) => entry.stage === 'done' || this.#state === 'closed',
+    noReuse: () => {
+      this.#keepAlive = false;
+    },
+  };
 
   // ---- receiving -----------------------------------------------------------
 
-  /**
-   * The fast path: the Socket's own queue is bypassed and every Buffer node:net
-   * reads goes to the parser as it is. Back-pressure is `raw.pause()`.
-   */
-  #readRaw(sock: Socket): void {
-    const { socket: raw, ended: already } = sock.detach();
-    this.#raw = raw;
-    raw.on('data', (chunk: Buffer) => {
+  readonly #sink: TransportSink = {
+    bytes: (chunk, lent) => {
       if (this.#state === 'closed') return;
+      this.#lent = lent;
       this.#onBytes(chunk);
-      if (this.#paused && (this.#state as string) !== 'closed') raw.pause();
-    });
-    const ended = () => {
+      this.#lent = false;
+    },
+    eof: () => {
       if (this.#state !== 'closed') this.#onEof();
-    };
-    raw.on('end', ended);
-    raw.on('close', ended);
-    raw.on('error', (err: Error) => {
+    },
+    error: (err) => {
       if (this.#state === 'closed') return;
       const front = this.#queue[0];
       this.#fail(withPhase(toDialError(err, `connection to ${this.#label} failed`), front ? phaseOf(front) : 'headers'));
-    });
-    raw.resume();
-    if (already) queueMicrotask(ended);
-  }
-
-  /** Flushes what was written, then closes the transport (forced after 2 s). */
-  #closeStream(): Promise<void> {
-    const raw = this.#raw;
-    if (!raw) return this.stream.close().catch(() => {});
-    if (raw.destroyed) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const force = setTimeout(() => raw.destroy(), 2000);
-      force.unref();
-      raw.once('close', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      raw.destroySoon();
-    });
-  }
-
-  async #readLoop(): Promise<void> {
-    if (this.#reading) return;
-    this.#reading = true;
-    const s = this.stream;
-    try {
-      while (this.#state !== 'closed') {
-        if (this.#paused) {
-          await new Promise<void>((resolve) => (this.#resumeReading = resolve));
-          continue;
-        }
-        const chunk = await s.recv(65536);
-        if ((this.#state as string) === 'closed') return;
-        if (chunk.length === 0) return this.#onEof();
-        this.#onBytes(chunk);
-      }
-    } catch (err) {
-      if (this.#state === 'closed') return;
-      const front = this.#queue[0];
-      this.#fail(withPhase(toDialError(err, `connection to ${this.#label} failed`), front ? phaseOf(front) : 'headers'));
-    } finally {
-      this.#reading = false;
-    }
-  }
+    },
+  };
 
   #onBytes(chunk: Buffer): void {
     if (this.#queue.length === 0) {
@@ -520,7 +309,7 @@ export class HttpConnection {
       this.#fail(new NetworkError('DIAL_E_RESET', `${this.#label} closed the connection before the response began`, { protocol: 'http', phase: 'empty' }));
     } else {
       this.#shut();
-      void this.#closeStream();
+      void this.#t.close();
     }
   }
 
@@ -606,8 +395,9 @@ export class HttpConnection {
       return;
     }
     entry.x.onDownloadProgress?.({ direction: 'download', transferred: entry.received, total: entry.total });
-    if (!entry.body!.push(bytes)) {
+    if (!entry.body!.push(bytes, this.#lent)) {
       this.#paused = true;
+      this.#t.pause();
       // A consumer taking its time is not a silent server: the idle bound waits while reading is paused.
       this.#pausedEntry = entry;
       if (this.#timed === entry) this.#timed = undefined;
@@ -626,13 +416,13 @@ export class HttpConnection {
     if (!this.reusable || this.#state === 'closing') {
       if (this.#queue.length === 0) {
         this.#shut();
-        void this.#closeStream();
+        void this.#t.close();
       }
       return;
     }
     if (this.#queue.length === 0) {
       // Idle: neither the socket nor the timer left armed may keep the process alive.
-      this.#setRef(false);
+      this.#t.setRef(false);
       this.#timer?.unref();
     }
     this.#opts.onFree?.(this);
@@ -641,13 +431,10 @@ export class HttpConnection {
   #resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    if (this.#raw && this.#state !== 'closed') this.#raw.resume();
+    if (this.#state !== 'closed') this.#t.resume();
     const e = this.#pausedEntry;
     this.#pausedEntry = undefined;
     if (e && e.stage === 'body' && !e.discarding) this.#arm(e, e.x.bodyTimeout, 'body');
-    const r = this.#resumeReading;
-    this.#resumeReading = undefined;
-    r?.();
   }
 
   /** The consumer dropped the body: read a little more to keep the connection, or drop it. */
@@ -705,10 +492,7 @@ export class HttpConnection {
     const frontStarted = front ? front.body !== undefined || this.#parser.responseStarted : false;
     const entries = this.#queue.splice(0);
     this.#shut();
-    const s = this.stream as ByteStream & { destroy?: (e?: DialError) => void };
-    if (this.#raw) this.#raw.destroy();
-    else if (typeof s.destroy === 'function') s.destroy();
-    else void s.close().catch(() => {});
+    this.#t.destroy();
     for (const entry of entries) {
       const wasDone = entry.stage === 'done';
       const hadHead = entry.body !== undefined;
@@ -738,24 +522,6 @@ export class HttpConnection {
     this.#resume();
     this.#opts.onClose?.(this);
   }
-
-  #setRef(on: boolean): void {
-    const raw = this.#raw ?? (this.stream as { raw?: { ref?: () => void; unref?: () => void } }).raw;
-    if (!raw) return;
-    if (on) raw.ref?.();
-    else raw.unref?.();
-  }
-}
-
-/** The request head for `x`; throws InputError for an unsafe method, target or header. */
-export function serializeExchangeHead(x: Exchange): Buffer {
-  return serializeHead(x.method, x.target, x.host, x.headers, framingOf(x.body));
-}
-
-function framingOf(body: PreparedBody): RequestFraming {
-  if (body.kind === 'none') return { kind: 'none' };
-  if (body.kind === 'bytes') return { kind: 'length', length: body.data.length };
-  return body.length === undefined ? { kind: 'chunked' } : { kind: 'length', length: body.length };
 }
 
 /**
@@ -772,8 +538,3 @@ function keepAliveHint(headers: HeaderList): string | undefined {
   return undefined;
 }
 
-function phaseOf(entry: Entry): string {
-  if (entry.stage === 'sending') return 'send';
-  if (entry.stage === 'waiting') return 'headers';
-  return 'body';
-}

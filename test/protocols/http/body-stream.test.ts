@@ -60,3 +60,74 @@ test('bytes(max), json, and reading twice', async () => {
   await t.text();
   await assert.rejects(t.text(), InputError);
 });
+
+test('consume: queued chunks first, then each push straight to the sink; resolves with the byte count', async () => {
+  const b = new BodyStream();
+  b.push(Buffer.from('ab'));
+  const seen: string[] = [];
+  const done = b.consume((chunk) => seen.push(chunk.toString()));
+  b.push(Buffer.from('cd'), true);
+  assert.deepEqual(seen, ['ab', 'cd']);
+  b.end();
+  assert.equal(await done, 4);
+  assert.equal(b.bodyUsed, true);
+});
+
+test('a lent chunk is copied for an async reader, handed as it is to a consume() sink', async () => {
+  const lent = Buffer.from('xyz');
+  const b = new BodyStream();
+  b.push(lent, true);
+  lent.fill(0);
+  b.end();
+  assert.equal(await b.text(), 'xyz');
+  const c = new BodyStream();
+  let got: Buffer | undefined;
+  const done = c.consume((chunk) => (got = chunk));
+  c.push(lent, true);
+  assert.equal(got, lent);
+  c.end();
+  assert.equal(await done, 3);
+});
+
+test('consume: a sink that throws cancels the body and rejects with its error', async () => {
+  let cancelled = 0;
+  const b = new BodyStream();
+  b.attach({ resume: () => {}, cancel: () => cancelled++ });
+  const boom = new Error('disk full');
+  const done = b.consume(() => {
+    throw boom;
+  });
+  assert.equal(b.push(Buffer.from('a')), true);
+  await assert.rejects(done, (e) => e === boom);
+  assert.equal(cancelled, 1);
+});
+
+test('consume: the body failing rejects; cancelling rejects with AbortError; a body being read is refused', async () => {
+  const b = new BodyStream();
+  const done = b.consume(() => {});
+  b.fail(new ProtocolError('cut short'));
+  await assert.rejects(done, ProtocolError);
+  const c = new BodyStream();
+  const p = c.consume(() => {});
+  c.cancel();
+  await assert.rejects(p, (e: Error & { code?: string }) => e.code === 'DIAL_E_ABORT');
+  const d = new BodyStream();
+  void d.next();
+  await assert.rejects(d.consume(() => {}), InputError);
+  const e = new BodyStream();
+  void e.consume(() => {});
+  await assert.rejects(e.next(), InputError);
+});
+
+test('consume: a body paused past its high-water mark is resumed once the queue went to the sink', async () => {
+  let resumed = 0;
+  const b = new BodyStream(2);
+  b.attach({ resume: () => resumed++, cancel: () => {} });
+  assert.equal(b.push(Buffer.from('abc')), false);
+  let n = 0;
+  const done = b.consume((chunk) => (n += chunk.length));
+  assert.equal(resumed, 1);
+  assert.equal(n, 3);
+  b.end();
+  assert.equal(await done, 3);
+});

@@ -330,6 +330,69 @@ test('bodyTimeout does not fire while the reader is behind and reading is paused
   await srv.close();
 });
 
+describe('request(): plain connections read into one reused buffer', () => {
+  const pause = () => new Promise((r) => setTimeout(r, 15));
+
+  test('a head split across reads and a chunked body in pieces arrive intact, read by for-await', async () => {
+    const srv = await serve(
+      keepAlive(async (_r, _b, c) => {
+        for (const piece of ['HTTP/1.1 200 OK\r\nX-Lo', 'ng: ' + 'v'.repeat(300) + '\r\nTransfer-Encoding: chunked\r\n', '\r\n5\r\nhel', 'lo\r\n6\r\n world\r\n0\r\n\r\n']) {
+          await c.write(piece);
+          await pause();
+        }
+      }),
+    );
+    const a = agent();
+    for (let i = 0; i < 2; i++) {
+      const res = await request(srv.url, { agent: a });
+      assert.equal(res.headers.get('x-long'), 'v'.repeat(300));
+      const parts: Buffer[] = [];
+      // Held past later reads: each chunk must be the body's own bytes, not a view of a reused buffer.
+      for await (const chunk of res.body) {
+        parts.push(chunk);
+        await pause();
+      }
+      assert.equal(Buffer.concat(parts).toString(), 'hello world');
+    }
+    await srv.close();
+  });
+
+  test('body.consume(sink) gets every byte of a large body in order, synchronously', async () => {
+    const SIZE = 4 * 1024 * 1024 + 17;
+    const body = Buffer.alloc(SIZE);
+    for (let i = 0; i < SIZE; i++) body[i] = (i * 7) & 0xff;
+    const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, body)));
+    const a = agent();
+    const res = await request(srv.url, { agent: a });
+    let at = 0;
+    let bad = -1;
+    const n = await res.body.consume((chunk) => {
+      for (let i = 0; i < chunk.length; i++) if (chunk[i] !== ((at + i) * 7) % 256 && bad < 0) bad = at + i;
+      at += chunk.length;
+    });
+    assert.equal(n, SIZE);
+    assert.equal(bad, -1);
+    // The connection is reused afterwards.
+    const again = await request(srv.url, { agent: a });
+    assert.equal((await again.bytes()).length, SIZE);
+    assert.equal(srv.accepted, 1);
+    await srv.close();
+  });
+
+  test('body.consume: a sink that throws cancels the body; the request rejects with that error', async () => {
+    const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, Buffer.alloc(1024 * 1024, 1))));
+    const res = await request(srv.url, { agent: agent() });
+    const boom = new Error('sink failed');
+    await assert.rejects(
+      res.body.consume(() => {
+        throw boom;
+      }),
+      (e) => e === boom,
+    );
+    await srv.close();
+  });
+});
+
 describe('request(): tracing', () => {
   test('* connect, > request lines, < response lines; Authorization masked', async () => {
     const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, 'x', { 'X-Y': 'z' })));

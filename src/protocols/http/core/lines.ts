@@ -56,7 +56,8 @@ export class LineScanner {
       // +1: the CR of a CRLF split across reads is not content.
       if (this.#partLen + n > this.max + 1) throw this.#tooLong();
       if (n > 0) {
-        this.#parts.push(buf.subarray(pos));
+        // A copy: the caller may reuse its buffer once scan returns (a socket's reused read buffer).
+        this.#parts.push(Buffer.from(buf.subarray(pos)));
         this.#partLen += n;
       }
       return -1;

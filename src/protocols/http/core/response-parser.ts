@@ -172,7 +172,10 @@ export class ResponseParser {
    * events completed earlier in the same call are then dropped with it (the
    * response is unusable anyway), and the parser stays in state 'error'.
    * `chunk` is not copied: body events are views into it, so the caller must
-   * not reuse its memory while they are alive.
+   * not reuse its memory while they are alive. Nothing else keeps a view:
+   * the part of a line or stray bytes held for the next call are copies, so
+   * a caller that reads into one reused buffer may refill it once the events
+   * are handled.
    *
    * Choices where RFC 9112 leaves room:
    * - bare LF ends a line (§2.2 MAY); a bare CR anywhere is an error;
@@ -206,7 +209,8 @@ export class ResponseParser {
       while (pos < buf.length) {
         if (this.state === 'idle') {
           if (!this.#begin()) {
-            this.#stray = buf.subarray(pos);
+            // A copy: it outlives this call, and the caller may reuse its buffer.
+            this.#stray = Buffer.from(buf.subarray(pos));
             if (this.#stray.length > this.limits.maxStatusLine) throw new ProtocolError('unsolicited bytes with no request outstanding', { protocol: 'http' });
             break;
           }

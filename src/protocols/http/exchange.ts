@@ -1,0 +1,118 @@
+import type { Tracer } from '../../trace.js';
+import type { BodyStream } from './body-stream.js';
+import type { HeaderList } from './core/headers.js';
+import { serializeHead, type RequestFraming } from './core/request.js';
+import type { HttpLimits } from './core/response-parser.js';
+import type { PreparedBody } from './request-body.js';
+import type { HttpConnection } from './connection.js';
+
+/** How far a transfer has got; `total` is undefined when unknown. */
+export interface HttpProgress {
+  direction: 'upload' | 'download';
+  transferred: number;
+  total: number | undefined;
+}
+
+/** One request as the connection sends it: everything already validated and resolved. */
+export interface Exchange {
+  method: string;
+  /** The request-target: origin-form `/path?q`, or absolute-form through a forward proxy. */
+  target: string;
+  /** The Host header value. */
+  host: string;
+  headers: HeaderList;
+  body: PreparedBody;
+  /** The head already serialised (by {@link serializeExchangeHead}), so input errors surface before a connection is chosen. */
+  head?: Buffer | undefined;
+  /** Send the head, then wait for 100 Continue (or `continueTimeout`) before the body. */
+  expectContinue?: boolean | undefined;
+  /** How long to wait for 100 Continue before sending the body anyway (default 1000 ms). */
+  continueTimeout?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Bound from the end of sending to the response head, ms. */
+  headersTimeout?: number | undefined;
+  /** Bound on the silence between two pieces of the body, ms. */
+  bodyTimeout?: number | undefined;
+  /** Bytes of body accepted before a LimitError. */
+  maxBodySize?: number | undefined;
+  trace?: Tracer | undefined;
+  onUploadProgress?: ((p: HttpProgress) => void) | undefined;
+  onDownloadProgress?: ((p: HttpProgress) => void) | undefined;
+  /** Bytes a body may queue unread before reading pauses (default 1 MiB). */
+  highWaterMark?: number | undefined;
+}
+
+/** The response to one exchange: its head and a streaming body. */
+export interface ExchangeResponse {
+  status: number;
+  reason: string;
+  version: '1.0' | '1.1';
+  headers: HeaderList;
+  contentLength: number | undefined;
+  /** Transfer codings other than chunked still on the body bytes, in the order applied (usually empty). */
+  transferCodings: string[];
+  body: BodyStream;
+  /** Whether the connection had carried an earlier request. */
+  reused: boolean;
+}
+
+/** Connection-wide settings. */
+export interface ConnectionOptions {
+  limits?: Partial<HttpLimits> | undefined;
+  /** Subtracted from a server's `Keep-Alive: timeout` so we never race its close (default 1000 ms). */
+  keepAliveMargin?: number | undefined;
+  /** Bytes of an abandoned body read and thrown away to save the connection (default 64 KiB). */
+  drainCap?: number | undefined;
+  /** Called when the connection can take another request. */
+  onFree?: ((c: HttpConnection) => void) | undefined;
+  /** Called once when the connection is closed for good. */
+  onClose?: ((c: HttpConnection) => void) | undefined;
+  /** For messages: `host:port`. */
+  label?: string | undefined;
+  /**
+   * Over a dialtone Socket, take its node:net 'data' events straight into the
+   * parser instead of a recv() loop (default true): no promise per chunk.
+   */
+  rawRead?: boolean | undefined;
+}
+
+
+/** Where one exchange is on its connection. */
+export type Stage = 'sending' | 'waiting' | 'body' | 'done';
+
+/** One exchange in a connection's queue (internal to the connection and its sender). */
+export interface Entry {
+  x: Exchange;
+  head: Buffer;
+  stage: Stage;
+  reused: boolean;
+  resolve(r: ExchangeResponse): void;
+  reject(e: Error): void;
+  body: BodyStream | undefined;
+  total: number | undefined;
+  received: number;
+  sendDone: boolean;
+  skipBody: boolean;
+  gate: (() => void) | undefined;
+  discarding: boolean;
+  discarded: number;
+  onAbort: (() => void) | undefined;
+}
+
+/** The request head for `x`; throws InputError for an unsafe method, target or header. */
+export function serializeExchangeHead(x: Exchange): Buffer {
+  return serializeHead(x.method, x.target, x.host, x.headers, framingOf(x.body));
+}
+
+function framingOf(body: PreparedBody): RequestFraming {
+  if (body.kind === 'none') return { kind: 'none' };
+  if (body.kind === 'bytes') return { kind: 'length', length: body.data.length };
+  return body.length === undefined ? { kind: 'chunked' } : { kind: 'length', length: body.length };
+}
+
+/** The phase an exchange's failure belongs to. */
+export function phaseOf(entry: Entry): string {
+  if (entry.stage === 'sending') return 'send';
+  if (entry.stage === 'waiting') return 'headers';
+  return 'body';
+}
