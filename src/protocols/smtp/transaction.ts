@@ -57,8 +57,8 @@ export function prepare(msg: MailMessage, caps: SmtpCapabilities, options: SendO
   else if (data === null || typeof data !== 'object' || !(Symbol.asyncIterator in data || Symbol.iterator in data)) {
     throw new InputError('the message data must be a string, bytes or an iterable of them', { protocol: 'smtp', phase: 'envelope' });
   }
+  if (msg.size !== undefined && (!Number.isSafeInteger(msg.size) || msg.size < 0)) throw new InputError(`size must be a non-negative integer, got ${msg.size}`, { protocol: 'smtp' });
   const size = bytes ? wireSize(bytes) : msg.size;
-  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) throw new InputError(`size must be a non-negative integer, got ${size}`, { protocol: 'smtp' });
   if (size !== undefined && caps.size !== undefined && caps.size > 0 && size > caps.size) {
     throw new LimitError(`the message is ${size} bytes; the server accepts at most ${caps.size} (SIZE)`, { limit: caps.size, protocol: 'smtp', phase: 'envelope' });
   }
