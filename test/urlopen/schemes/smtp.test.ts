@@ -1,0 +1,109 @@
+/**
+ * The smtp:/smtps: opener against the in-process FakeSmtpServer, called
+ * directly (the registry wiring is the lead's): curl's --mail-from /
+ * --mail-rcpt / -T semantics, the EHLO name from the path, credentials from
+ * the URL, VRFY without a body, the whole-operation timeout.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError, TimeoutError } from '../../../src/errors.js';
+import { SmtpReplyError, type SendResult } from '../../../src/protocols/smtp/index.js';
+import { openSmtp } from '../../../src/urlopen/schemes/smtp.js';
+import type { OpenOptions } from '../../../src/urlopen/types.js';
+import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
+import { FakeSmtpServer } from '../../protocols/smtp/fake-server.js';
+
+let pki: TestPKI;
+let plain: FakeSmtpServer;
+let tls: FakeSmtpServer;
+let smtps: FakeSmtpServer;
+const open = (u: string, o: OpenOptions) => openSmtp(new URL(u), { timeout: 5000, ...o });
+
+before(async () => {
+  pki = makeTestPKI();
+  const cert = { cert: pki.server.cert, key: pki.server.key };
+  plain = await FakeSmtpServer.start({ reject: ['nobody@x.test'] });
+  tls = await FakeSmtpServer.start({ tls: cert, users: { 'ann@x.test': 'p w' } });
+  smtps = await FakeSmtpServer.start({ tls: cert, implicit: true });
+});
+after(async () => {
+  await plain?.close();
+  await tls?.close();
+  await smtps?.close();
+  pki?.cleanup();
+});
+
+test('smtp: the body is sent to mailRcpt from mailFrom, EHLO names the URL path, status is the final reply', async () => {
+  const events: string[] = [];
+  const progress: number[] = [];
+  const r = await open(`smtp://127.0.0.1:${plain.port}/client.example`, {
+    mailFrom: '<a@x.test>',
+    mailRcpt: ['b@x.test', '<c@x.test>'],
+    body: 'Subject: hi\n\n.dot\n',
+    trace: (e) => events.push(`${e.kind} ${e.text}`),
+    onProgress: (p) => progress.push(p.transferred),
+  });
+  assert.equal(r.status, 250);
+  assert.equal(r.protocol, 'smtp');
+  assert.equal(r.statusText, '2.0.0 OK queued as FAKE1');
+  assert.equal((await r.bytes()).length, 0);
+  assert.deepEqual((r.raw as SendResult).accepted, ['b@x.test', 'c@x.test']);
+  assert.ok(plain.commands.includes('EHLO client.example'));
+  const m = plain.messages.at(-1)!;
+  assert.equal(m.from, 'a@x.test');
+  assert.equal(m.raw.toString(), 'Subject: hi\r\n\r\n..dot\r\n');
+  assert.ok(events.includes('> QUIT'));
+  assert.deepEqual(progress, [18]);
+});
+
+test('smtp: no mailFrom is the null sender; a stream body; any refused recipient fails it all, as curl', async () => {
+  await open(`smtp://127.0.0.1:${plain.port}`, { mailRcpt: ['b@x.test'], body: [Buffer.from('x\n')], bodyLength: 2 });
+  assert.equal(plain.messages.at(-1)!.mailLine, 'MAIL FROM:<> SIZE=2');
+  const n = plain.messages.length;
+  await assert.rejects(open(`smtp://127.0.0.1:${plain.port}`, { mailRcpt: ['b@x.test', 'nobody@x.test'], body: 'x' }), SmtpReplyError);
+  assert.equal(plain.messages.length, n);
+});
+
+test('smtp: credentials from the URL log in after STARTTLS (verified against the given CA)', async () => {
+  const r = await open(`smtp://ann%40x.test:p%20w@localhost:${tls.port}/`, { tls: { ca: pki.ca.cert }, mailRcpt: ['b@x.test'], body: 'x' });
+  assert.equal(r.status, 250);
+  const i = tls.commands.indexOf('STARTTLS');
+  assert.ok(i >= 0 && tls.commands.findIndex((l) => l.startsWith('AUTH')) > i, tls.commands.join('|'));
+});
+
+test('smtps: TLS from the first byte', async () => {
+  const r = await open(`smtps://localhost:${smtps.port}/`, { tls: { ca: pki.ca.cert }, mailRcpt: ['b@x.test'], body: 'x' });
+  assert.equal(r.status, 250);
+  assert.equal(smtps.messages.length, 1);
+});
+
+test('smtp without a body: VRFY each mailRcpt, the replies as the body', async () => {
+  const r = await open(`smtp://127.0.0.1:${plain.port}`, { mailRcpt: ['alice@x.test', 'bob@x.test'] });
+  assert.equal(await r.text(), '250 2.1.5 Alice <alice@x.test>\n252 2.1.5 cannot verify\n');
+});
+
+test('smtp: unusable requests are InputErrors before connecting', async () => {
+  const bad: [string, OpenOptions][] = [
+    ['smtp://127.0.0.1:1', { body: 'x' }],
+    ['smtp://127.0.0.1:1', {}],
+    ['smtp://127.0.0.1:1', { method: 'DELETE', mailRcpt: ['a@b'], body: 'x' }],
+    ['smtp://127.0.0.1:1', { method: 'PUT', mailRcpt: ['a@b'] }],
+    ['smtp://127.0.0.1:1', { headers: { 'X-A': '1' }, mailRcpt: ['a@b'], body: 'x' }],
+    ['smtp://127.0.0.1:1?x=1', { mailRcpt: ['a@b'], body: 'x' }],
+    ['http://127.0.0.1:1', { mailRcpt: ['a@b'], body: 'x' }],
+    ['smtp://127.0.0.1:1/bad%20name', { mailRcpt: ['a@b'], body: 'x' }],
+  ];
+  for (const [u, o] of bad) await assert.rejects(open(u, o), InputError, `${u} ${JSON.stringify(o)}`);
+  const n = plain.commands.length;
+  await assert.rejects(open(`smtp://127.0.0.1:${plain.port}`, { mailRcpt: ['a@b\r\nDATA'], body: 'x' }), InputError);
+  assert.ok(!plain.commands.slice(n).some((l) => l.startsWith('MAIL')));
+});
+
+test('smtp: the timeout bounds the whole operation (TimeoutError, not AbortError)', async () => {
+  const silent = await FakeSmtpServer.start({ hook: (l) => (l === 'DATA' ? '' : undefined) });
+  try {
+    await assert.rejects(open(`smtp://127.0.0.1:${silent.port}`, { mailRcpt: ['b@x'], body: 'x', timeout: 300 }), TimeoutError);
+  } finally {
+    await silent.close();
+  }
+});
