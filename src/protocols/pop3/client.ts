@@ -305,10 +305,11 @@ export class Pop3Client {
     return st;
   }
 
-  /** A multi-line response's lines, bounded in count (maxListEntries) and length (maxLine). */
+  /** A multi-line response's lines, held whole, so bounded in count, length and total bytes. */
   async #lines(wait: Pop3WaitOptions | undefined): Promise<string[]> {
     const out: string[] = [];
-    const bounds = { ...wait, maxLines: this.#opts.maxListEntries ?? 1_000_000, maxLine: this.#opts.maxLine ?? 8192 };
+    const o = this.#opts;
+    const bounds = { ...wait, maxLines: o.maxListEntries ?? 1_000_000, maxLine: o.maxLine ?? 8192, maxBytes: o.maxListBytes ?? 64 * 1024 * 1024 };
     for await (const l of this.#line.readDotBlock(bounds)) out.push(l);
     return out;
   }

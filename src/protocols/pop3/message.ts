@@ -1,6 +1,7 @@
 /**
- * A POP3 multi-line body being received (RETR, TOP): the dot block's lines,
- * unstuffed, streamed as CRLF-ended bytes and never held whole.
+ * A body received as a dot block (POP3 RETR/TOP, NNTP ARTICLE/HEAD/BODY):
+ * the block's lines, unstuffed, streamed as CRLF-ended bytes and never held
+ * whole. {@link DotBody} is shared; {@link Pop3Message} adds what POP3 knows.
  *
  * @module
  */
@@ -20,23 +21,20 @@ export interface MessageSource {
 }
 
 /**
- * One message (or TOP's head) as it arrives. Read it once: iterate `body`,
- * or call `bytes()`/`text()`; `skip()` reads the rest and drops it (the
- * session goes on), `cancel()` closes the connection instead.
+ * A body as it arrives. Read it once: iterate `body`, or call
+ * `bytes()`/`text()`; `skip()` reads the rest and drops it (the session goes
+ * on), `cancel()` closes the connection instead.
  */
-export class Pop3Message {
-  /** The message number asked for. */
-  readonly n: number;
-  /** The size the `+OK` announced (`+OK 120 octets`), if it did; only a hint. */
-  readonly size: number | undefined;
+export class DotBody {
+  /** 'pop3', 'nntp': names the protocol in errors. */
+  readonly protocol: string;
   readonly #src: MessageSource;
   #used = false;
   #done = false;
 
-  /** @internal Made by {@link Pop3Client.retr} and {@link Pop3Client.top}. */
-  constructor(n: number, size: number | undefined, src: MessageSource) {
-    this.n = n;
-    this.size = size;
+  /** @internal Made by the protocol clients. */
+  constructor(protocol: string, src: MessageSource) {
+    this.protocol = protocol;
     this.#src = src;
   }
 
@@ -47,7 +45,7 @@ export class Pop3Message {
 
   /** The body in chunks of whole CRLF-ended lines, dots unstuffed, as the server holds the message. */
   get body(): AsyncIterable<Buffer> {
-    if (this.#used) throw new InputError('the POP3 message body was already read', { protocol: 'pop3' });
+    if (this.#used) throw new InputError('the body was already read', { protocol: this.protocol });
     this.#used = true;
     return this.#stream();
   }
@@ -85,7 +83,7 @@ export class Pop3Message {
       n += chunk.length;
       if (n > maxBytes) {
         await this.#src.abort();
-        throw new LimitError(`the message exceeded ${maxBytes} bytes`, { limit: maxBytes, protocol: 'pop3', phase: 'body' });
+        throw new LimitError(`the body exceeded ${maxBytes} bytes`, { limit: maxBytes, protocol: this.protocol, phase: 'body' });
       }
       parts.push(chunk);
     }
@@ -103,9 +101,24 @@ export class Pop3Message {
     for await (const chunk of this.body) void chunk;
   }
 
-  /** Closes the connection without reading the rest (POP3 has no other way to stop a transfer). Safe to call twice. */
+  /** Closes the connection without reading the rest (neither POP3 nor NNTP has another way to stop a transfer). Safe to call twice. */
   async cancel(): Promise<void> {
     this.#used = true;
     if (!this.#done) await this.#src.abort();
+  }
+}
+
+/** One POP3 message (or TOP's head) as it arrives; see {@link DotBody}. */
+export class Pop3Message extends DotBody {
+  /** The message number asked for. */
+  readonly n: number;
+  /** The size the `+OK` announced (`+OK 120 octets`), if it did; only a hint. */
+  readonly size: number | undefined;
+
+  /** @internal Made by {@link Pop3Client.retr} and {@link Pop3Client.top}. */
+  constructor(n: number, size: number | undefined, src: MessageSource) {
+    super('pop3', src);
+    this.n = n;
+    this.size = size;
   }
 }

@@ -49,6 +49,8 @@ export interface Pop3ConnectOptions {
   maxBodyLine?: number | undefined;
   /** Most entries in a LIST or UIDL listing and lines in CAPA. Default 1,000,000. */
   maxListEntries?: number | undefined;
+  /** Most bytes in one such listing (it is held whole). Default 64 MiB. */
+  maxListBytes?: number | undefined;
 }
 
 /** Per-call bounds: every client method takes these. */

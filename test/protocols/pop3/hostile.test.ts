@@ -128,3 +128,11 @@ test('hostile: STAT and LIST numbers too big to hold exactly are ProtocolErrors,
   const pop2 = await login(s);
   await assert.rejects(pop2.list(1), ProtocolError);
 });
+
+test('hostile: a listing of few but long lines stops at maxListBytes (listings are held whole)', async () => {
+  const counter = { sent: 0 };
+  const s = await server((line, sock) => (line === 'UIDL' ? flood(sock, `1 ${'u'.repeat(8000)}\r\n`.repeat(100), 1e9, counter, '+OK\r\n') : standard(line, sock)));
+  const pop = await login(s, { maxListBytes: 1024 * 1024 });
+  const err = await within(pop.uidl().catch((e: unknown) => e), 10_000, 'UIDL');
+  assert.ok(err instanceof LimitError && err.limit === 1024 * 1024, String(err));
+});

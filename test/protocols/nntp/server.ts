@@ -1,0 +1,74 @@
+/**
+ * A scripted NNTP server for the client tests, on the same scripted peer as
+ * POP3's (test/protocols/pop3/server.ts), with a small well-behaved reader.
+ */
+import type * as net from 'node:net';
+import { fakePop3, type FakeServer, type Reply } from '../pop3/server.js';
+
+export type { FakeServer } from '../pop3/server.js';
+
+export const ARTICLE = ['From: a@news.test', 'Newsgroups: local.test', 'Subject: hello', 'Message-ID: <a1@news.test>', '', '.dotted', 'body', ''].join('\r\n');
+
+function stuff(m: string): string {
+  return m.replace(/^\./gm, '..') + '.\r\n';
+}
+
+/** A server that may post and holds one article, 1 in local.test. */
+export function standardNntp(): (line: string, sock: net.Socket) => Reply {
+  let posting = false;
+  let postBuf = '';
+  return (line, sock) => {
+    if (posting) {
+      if (line === '.') {
+        posting = false;
+        return /^Subject:/m.test(postBuf) ? '240 article received ok\r\n' : '441 no subject\r\n';
+      }
+      postBuf += line + '\r\n';
+      return undefined;
+    }
+    const [verb = '', ...args] = line.split(' ');
+    const arg = args.join(' ');
+    const known = arg === '' || arg === '1' || arg === '<a1@news.test>';
+    const num = arg.startsWith('<') ? 0 : 1;
+    const head = ARTICLE.slice(0, ARTICLE.indexOf('\r\n\r\n') + 2);
+    const body = ARTICLE.slice(ARTICLE.indexOf('\r\n\r\n') + 4);
+    switch (verb.toUpperCase()) {
+      case 'CAPABILITIES':
+        return '101 Capability list:\r\nVERSION 2\r\nREADER\r\nPOST\r\nOVER\r\nAUTHINFO USER\r\n.\r\n';
+      case 'MODE':
+        return '200 posting allowed\r\n';
+      case 'AUTHINFO':
+        if (args[0] === 'USER') return '381 password required\r\n';
+        return args[1] === 'secret' ? '281 authentication accepted\r\n' : '481 authentication failed\r\n';
+      case 'GROUP':
+        return arg === 'local.test' ? '211 1 1 1 local.test\r\n' : '411 no such group\r\n';
+      case 'ARTICLE':
+        return known ? `220 ${num} <a1@news.test>\r\n${stuff(ARTICLE)}` : '430 no such article\r\n';
+      case 'HEAD':
+        return known ? `221 ${num} <a1@news.test>\r\n${stuff(head)}` : '430 no such article\r\n';
+      case 'BODY':
+        return known ? `222 ${num} <a1@news.test>\r\n${stuff(body)}` : '430 no such article\r\n';
+      case 'STAT':
+        return known ? `223 ${num} <a1@news.test>\r\n` : '423 no such article number\r\n';
+      case 'LIST':
+        return '215 list follows\r\nlocal.test 1 1 y\r\nlocal.moderated 0 1 m\r\n.\r\n';
+      case 'OVER':
+        return '224 overview follows\r\n1\thello\ta@news.test\tWed, 25 Nov 2026 10:00:00 +0000\t<a1@news.test>\t\t120\t3\tXref: news.test local.test:1\r\n.\r\n';
+      case 'DATE':
+        return '111 20261125103000\r\n';
+      case 'POST':
+        posting = true;
+        postBuf = '';
+        return '340 send article\r\n';
+      case 'QUIT':
+        sock.end('205 bye\r\n');
+        return undefined;
+      default:
+        return '500 unknown command\r\n';
+    }
+  };
+}
+
+export async function fakeNntp(reply = standardNntp(), greeting = '200 fake news ready\r\n'): Promise<FakeServer> {
+  return fakePop3({ reply, greeting });
+}
