@@ -1,0 +1,122 @@
+/**
+ * NntpClient against the real INN (innd + nnrpd): STARTTLS with a verified
+ * upgrade, CAPABILITIES, MODE READER, GROUP, POST of an article whose lines
+ * start with dots, ARTICLE/HEAD/BODY by message-id and by number (compared
+ * with what we sent and with the spool file INN stored in wire format),
+ * STAT, OVER, LIST ACTIVE, DATE, refusals. curl has no NNTP support, so INN
+ * and its spool are the oracles. A missing server FAILS the suite.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { NntpClient, type NntpConnectOptions } from '../../src/protocols/nntp/index.js';
+import { stuffDotBlock } from '../../src/line/index.js';
+import { InputError, ReplyError, TLSError } from '../../src/errors.js';
+import type { TraceEvent } from '../../src/trace.js';
+import { LOOPBACK } from './harness.js';
+import { makeTestPKI, type TestPKI } from './ca.js';
+import { startInn, type NewsServer } from './news-server.js';
+
+const T = 15_000;
+
+const id = (tag: string) => `<${tag}.${Date.now()}.${randomBytes(4).toString('hex')}@dialtone.test>`;
+const BODY = '.leading dot\n..two\r\n.\n. space\r\n\nh\u00e9llo\r\nlast line';
+const BODY_CRLF = BODY.replace(/\r?\n/g, '\r\n') + '\r\n';
+
+function article(mid: string, group: string, subject: string): string {
+  return [`From: tester@news.test`, `Newsgroups: ${group}`, `Subject: ${subject}`, `Message-ID: ${mid}`, '', BODY].join('\r\n');
+}
+
+describe('NntpClient against INN', () => {
+  let pki: TestPKI;
+  let srv: NewsServer;
+  const opts = (extra: Partial<NntpConnectOptions> = {}): NntpConnectOptions => ({ host: LOOPBACK, port: srv.port, timeout: T, ...extra });
+
+  before(async () => {
+    pki = makeTestPKI();
+    srv = await startInn(pki);
+  });
+  after(async () => {
+    await srv?.stop();
+    pki?.cleanup();
+  });
+
+  test('STARTTLS verified; POST, then ARTICLE/HEAD/BODY/STAT by id and number equal what was sent and the spool file; OVER; LIST ACTIVE; DATE', async () => {
+    const events: TraceEvent[] = [];
+    const news = await NntpClient.connect(opts({ secure: 'starttls', tls: { ca: pki.ca.cert }, trace: (e) => events.push(e) }));
+    try {
+      assert.equal(news.encrypted, true);
+      assert.equal(news.postingAllowed, true);
+      const caps = await news.capabilities();
+      assert.deepEqual(caps.get('VERSION'), ['2']);
+      assert.ok(caps.has('READER') && caps.has('POST') && !caps.has('STARTTLS'), [...caps.keys()].join(' '));
+
+      const mid = id('client');
+      await news.post(article(mid, srv.group, 'dots through NntpClient'));
+      const g = await news.group(srv.group);
+      assert.ok(g.count >= 1 && g.high >= g.low, JSON.stringify(g));
+
+      const byId = await news.article(mid);
+      assert.equal(byId.messageId, mid);
+      const whole = await byId.bytes();
+      const text = whole.toString('utf8');
+      const sep = text.indexOf('\r\n\r\n');
+      assert.equal(text.slice(sep + 4), BODY_CRLF, 'the body comes back unstuffed, CRLF-ended');
+      assert.ok(text.slice(0, sep).split('\r\n').includes(`Message-ID: ${mid}`));
+
+      const stat = await news.stat(mid);
+      assert.equal(stat.messageId, mid);
+      const n = stat.number || g.high;
+      const byNumber = await news.article(n);
+      assert.equal(byNumber.number, n);
+      assert.ok((await byNumber.bytes()).equals(whole));
+      // INN stores the article as it travels: stuffing our unstuffed bytes again gives the spool file.
+      assert.equal(stuffDotBlock(whole).toString('utf8'), readFileSync(srv.articleFile(n)).toString('utf8'));
+
+      assert.equal(await (await news.head(n)).text(), text.slice(0, sep + 2));
+      assert.equal(await (await news.body(mid)).text(), BODY_CRLF);
+
+      const over = await news.over({ from: g.low, to: n });
+      const mine = over.find((o) => o.messageId === mid);
+      assert.ok(mine, JSON.stringify(over));
+      assert.equal(mine.subject, 'dots through NntpClient');
+      assert.equal(mine.number, n);
+
+      const active = await news.listActive(srv.group);
+      assert.equal(active.length, 1);
+      assert.equal(active[0]!.group, srv.group);
+      assert.ok(active[0]!.high >= n);
+
+      const when = await news.date();
+      assert.ok(Math.abs(when.getTime() - Date.now()) < 5 * 60_000, when.toISOString());
+      await news.quit();
+    } finally {
+      await news.close();
+    }
+    assert.ok(events.some((e) => e.event === 'tls'));
+    assert.ok(events.some((e) => e.event === 'connected'));
+  });
+
+  test('MODE READER on request; refusals are ReplyErrors and the session goes on', async () => {
+    const news = await NntpClient.connect(opts({ modeReader: true }));
+    try {
+      assert.equal(news.postingAllowed, true);
+      await assert.rejects(news.group('no.such.group'), (e: unknown) => e instanceof ReplyError && e.reply?.code === 411);
+      await assert.rejects(news.article(id('missing')), (e: unknown) => e instanceof ReplyError && e.reply?.code === 430);
+      await assert.rejects(news.post(`From: t@news.test\r\nSubject: nowhere\r\nMessage-ID: ${id('bad')}\r\n\r\nbody\r\n`), (e: unknown) => e instanceof ReplyError && e.reply?.code === 441);
+      await assert.rejects(news.group('bad group'), InputError);
+      // No AUTHINFO is configured: the server refuses it, with a typed error in the login phase.
+      await assert.rejects(news.authinfo('joe', 'pw'), (e: unknown) => e instanceof ReplyError && e.phase === 'login' && e.reply!.code >= 400);
+      const g = await news.group(srv.group);
+      assert.equal(g.name, srv.group);
+      await news.quit();
+    } finally {
+      await news.close();
+    }
+  });
+
+  test('STARTTLS against an untrusted CA is a TLSError', async () => {
+    await assert.rejects(NntpClient.connect(opts({ secure: 'starttls', tls: { ca: pki.untrustedCA.cert } })), TLSError);
+  });
+});
