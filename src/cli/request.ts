@@ -211,12 +211,15 @@ function byteRange(r: string | undefined): { start: number; end: number | undefi
   return { start: Number(a), end: b ? Number(b) : undefined };
 }
 
-/** The options copied straight from flags, the same for every attempt of every URL but `--resolve`'s lookup. */
-function copyFlags(o: CliOptions, shared: SharedRequest, url: URL, opts: DialOpenOptions): DialOpenOptions {
+/** An http: or https: URL, as normalizeUrl leaves it (the scheme first, in any case). */
+const HTTP_URL = /^https?:/i;
+
+/** The options copied straight from flags, the same for every attempt of every URL but `--resolve`'s lookup (`url` is needed only with --resolve). */
+function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, opts: DialOpenOptions): DialOpenOptions {
   if (shared.tls) opts.tls = shared.tls;
   if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
   if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
-  if (o.resolve.length > 0) {
+  if (o.resolve.length > 0 && url) {
     const lookup = resolveLookup(o.resolve, url);
     if (lookup) opts.lookup = lookup;
   }
@@ -261,8 +264,9 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
   const maxRedirects = maxRedirectsOf(o);
   const range = byteRange(o.range);
   return (target) => {
-    const url = new URL(target.url);
-    const http = url.protocol === 'http:' || url.protocol === 'https:';
+    // Parsed only for --resolve, which needs the host and port.
+    const url = o.resolve.length > 0 ? new URL(target.url) : undefined;
+    const http = HTTP_URL.test(target.url);
     const opts: DialOpenOptions = {};
     if (body) {
       opts.body = body;

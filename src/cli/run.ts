@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { CliOptions } from './args.js';
 import { readLocal } from './data.js';
@@ -13,6 +14,7 @@ import { CliExit, EXIT, formatError } from './exit-codes.js';
 import { expandGlob, substituteOutput } from './glob.js';
 import { Meter } from './meter.js';
 import { remoteName } from './output.js';
+import { Lookahead, PIPELINE_DEPTH, lookaheadSafe, pipelineSafe } from './pipeline.js';
 import { openOptionsBuilder, prepareShared } from './request.js';
 import { createTracer } from './trace.js';
 import { runTransfer, type TransferEnv, type TransferJob, type TransferResult, type UrlOpen } from './transfer.js';
@@ -50,6 +52,30 @@ async function loadUrlopen(): Promise<UrlOpen> {
   return mod.urlopen;
 }
 
+/** The part of the HTTP client's agent module the CLI uses. */
+interface AgentModule {
+  Agent: new (o: { connections?: number; pipelining?: number }) => { close(): Promise<void> };
+  getGlobalAgent(): unknown;
+  setGlobalAgent(a: unknown): void;
+}
+
+/**
+ * Makes the HTTP client pipeline for this run (urlopen uses its global
+ * agent): `connections` per origin, PIPELINE_DEPTH requests on each. Returns
+ * what puts the previous agent back.
+ */
+async function usePipelining(connections: number): Promise<() => void> {
+  const specifier = '../protocols/http/agent.js';
+  const mod = (await import(specifier)) as AgentModule;
+  const previous = mod.getGlobalAgent();
+  const agent = new mod.Agent({ connections, pipelining: PIPELINE_DEPTH });
+  mod.setGlobalAgent(agent);
+  return () => {
+    mod.setGlobalAgent(previous);
+    void agent.close().catch(() => undefined);
+  };
+}
+
 function openLog(path: string, stdout: NodeJS.WritableStream): { write: (s: string) => void; close: () => Promise<void> } {
   if (path === '-') return { write: (s) => void stdout.write(s), close: async () => {} };
   let failed: Error | undefined;
@@ -75,6 +101,16 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
   };
   const logs: Array<{ close: () => Promise<void> }> = [];
   let exitCode = 0;
+  // The run's own signal: every request in flight (up to --parallel-max, or a
+  // pipelined window) listens to it, more than Node's default of 10 listeners.
+  const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
+  const onAbort = (): void => ac.abort(io.signal.reason);
+  if (io.signal.aborted) onAbort();
+  else io.signal.addEventListener('abort', onAbort, { once: true });
+  const signal = ac.signal;
+  let restoreAgent: (() => void) | undefined;
+  let lookahead: Lookahead | undefined;
   try {
     const jobs = planJobs(o);
     // curl's -w @file (or @- for stdin) reads the format from a file.
@@ -108,7 +144,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       dumpHeader: dump ? (h) => dump.write(h) : undefined,
       trace: tracer(0),
       meter,
-      signal: io.signal,
+      signal,
       openOptions: openOptionsBuilder(o, shared),
       // Nothing else writes to stdout (or, with -v, to the terminal) while a transfer runs.
       batchStdout: !o.verbose && o.traceJson !== '-' && o.dumpHeader !== '-',
@@ -118,25 +154,30 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       if (r.exitCode !== 0) {
         exitCode = r.exitCode;
         // Ctrl-C ends the run silently, as curl.
-        if (showErrors && !io.signal.aborted) say(formatError(r.exitCode, r.error));
+        if (showErrors && !signal.aborted) say(formatError(r.exitCode, r.error));
       }
       if (writeOut !== undefined) {
         for (const seg of formatWriteOut(writeOut, r.vars)) (seg.stream === 'stdout' ? io.stdout : io.stderr).write(seg.text);
       }
     };
+    // Many requests to one origin go without a round trip each (pipeline.ts);
+    // a test's own urlopen keeps the library's agent as it is.
+    const pipelined = jobs.length > 1 && io.urlopen === undefined && (o.parallel ? pipelineSafe(o) : lookaheadSafe(o));
+    if (pipelined) restoreAgent = await usePipelining(o.parallel ? Math.max(1, Math.ceil(o.parallelMax / PIPELINE_DEPTH)) : 1);
     if (o.parallel && jobs.length > 1) {
       let next = 0;
       const worker = async (): Promise<void> => {
-        while (next < jobs.length && !io.signal.aborted) {
+        while (next < jobs.length && !signal.aborted) {
           const i = next++;
           report(await runTransfer(jobs[i]!, env(jobs[i]!, i)));
         }
       };
       await Promise.all(Array.from({ length: Math.min(o.parallelMax, jobs.length) }, worker));
     } else {
+      if (pipelined) lookahead = new Lookahead(jobs, common);
       for (const [i, job] of jobs.entries()) {
-        if (io.signal.aborted) break;
-        report(await runTransfer(job, env(job, i)));
+        if (signal.aborted) break;
+        report(await runTransfer(job, env(job, i), lookahead?.take(i)));
       }
     }
     meter.close();
@@ -145,6 +186,9 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     if (showErrors) say(formatError(code, err));
     exitCode = code;
   }
+  lookahead?.close();
+  restoreAgent?.();
+  io.signal.removeEventListener('abort', onAbort);
   for (const l of logs) {
     await l.close().catch((e: unknown) => {
       if (showErrors) say(formatError(EXIT.WRITE_ERROR, e));

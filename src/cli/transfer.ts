@@ -17,6 +17,7 @@ import { fileSink, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type SharedRequest } from './request.js';
 import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
+import { discard, sentAhead, type Prefetched } from './pipeline.js';
 import { TransferClock } from './timing.js';
 import type { WriteOutVars } from './writeout.js';
 import { UrlHeaders } from '../urlopen/headers.js';
@@ -151,8 +152,12 @@ function historyHeads(res: UrlResponse): string {
     .join('');
 }
 
-/** Runs one transfer to completion (with retries); never throws. */
-export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<TransferResult> {
+/**
+ * Runs one transfer to completion (with retries); never throws. `sent`: its
+ * first attempt's request, already sent (see pipeline.ts); it is read or
+ * released whatever happens.
+ */
+export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Prefetched): Promise<TransferResult> {
   const o = env.opts;
   const t0 = performance.now();
   // The scheme of the URL as given is only shown when the transfer fails before its URL is worked out.
@@ -177,10 +182,13 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
   const applyClock = (): void => {
     if (clock) Object.assign(vars, clock.result(tlsScheme()));
   };
+  let ahead = sent;
   try {
-    const url = effectiveUrl(o, env.shared, normalizeUrl(job.url));
+    // A request sent ahead was sent to this job's URL, worked out the same way.
+    const url = ahead ? ahead.url : effectiveUrl(o, env.shared, normalizeUrl(job.url));
     vars.url = vars.url_effective = url;
-    vars.scheme = new URL(url).protocol.slice(0, -1);
+    // normalizeUrl made sure it parses and starts with its scheme.
+    vars.scheme = url.slice(0, url.indexOf(':')).toLowerCase();
     schemeKnown = true;
     if (o.continueAt === 'auto') resumeBase = toStdout ? 0 : ((await stat(job.output!).catch(() => undefined))?.size ?? 0);
     else if (typeof o.continueAt === 'number') resumeBase = o.continueAt;
@@ -224,7 +232,9 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
 
       async function attemptOnce(target: string): Promise<void> {
         const from = resumeBase + got;
-        const built = build({ url: target, resumeFrom: from > 0 ? from : undefined });
+        const pre = ahead;
+        ahead = undefined;
+        const built = pre ? pre.options : build({ url: target, resumeFrom: from > 0 ? from : undefined });
         const options = built instanceof Promise ? await built : built;
         options.signal = signal;
         // -w's timings and addresses come from the library's structured events;
@@ -242,7 +252,18 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
             if (got === 0) task.update(p.transferred, p.total);
           }
         };
-        const res = await env.urlopen(target, options);
+        const res = pre ? await sentAhead(pre, () => env.urlopen(target, options), signal) : await env.urlopen(target, options);
+        try {
+          await readResponse(res, options);
+        } catch (err) {
+          // A response left unread would hold up the requests pipelined behind it.
+          await res.cancel().catch(() => undefined);
+          throw err;
+        }
+      }
+
+      async function readResponse(res: UrlResponse, options: DialOpenOptions): Promise<void> {
+        const from = resumeBase + got;
         vars.time_starttransfer = (performance.now() - t0) / 1000;
         applyClock();
         const http = isHttp(res);
@@ -358,6 +379,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv): Promise<T
     vars.speed_upload = vars.time_total > 0 ? vars.size_upload / vars.time_total : 0;
     return { exitCode: 0, vars };
   } catch (err) {
+    if (ahead) discard(ahead);
     if (!schemeKnown) vars.scheme = schemeOf(job.url);
     task.done();
     const exitCode = exitCodeFor(err);
