@@ -11,10 +11,10 @@
  * user (the harness hands it the temp dir), so neither holds root privilege
  * and neither reads /etc/dovecot, /etc/exim4 or writes /var.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { requireBinary, startServer, type RunningServer, type ServerContext } from './harness.js';
+import { CONFIG_DIR, requireBinary, startServer, type RunningServer, type ServerContext } from './harness.js';
 import type { TestPKI } from './ca.js';
 
 /** The unprivileged identity a server runs as: its package's user when we are root, else ourselves. */
@@ -173,4 +173,72 @@ export async function waitForDelivery(srv: SmtpServer, mailbox: string, count: n
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A login exim accepts with {@link startEximWithAuth}. */
+export interface EximLogin {
+  /** Letters, digits, '@', '.', '-' only: the value lands inside exim's config. */
+  user: string;
+  password: string;
+}
+
+/**
+ * The same exim as {@link startExim}, plus AUTH PLAIN and LOGIN for one
+ * login, offered only once TLS is up (as a real submission server does). The
+ * config is exim.conf with an authenticators section appended, written to a
+ * private temp dir that is removed when the server stops.
+ */
+export async function startEximWithAuth(pki: TestPKI, mailboxes: string[], login: EximLogin, domain = 'mail.test'): Promise<SmtpServer> {
+  const safe = (s: string) => /^[A-Za-z0-9@.-]{1,64}$/.test(s);
+  if (!safe(login.user) || !safe(login.password)) throw new Error('startEximWithAuth: user and password must match [A-Za-z0-9@.-]{1,64}');
+  const tmp = mkdtempSync(join(tmpdir(), 'dialtone-exim-auth-'));
+  const template = join(tmp, 'exim.conf');
+  writeFileSync(
+    template,
+    readFileSync(join(CONFIG_DIR, 'exim.conf'), 'utf8') +
+      [
+        '',
+        'begin authenticators',
+        '',
+        'plain:',
+        '  driver = plaintext',
+        '  public_name = PLAIN',
+        '  server_prompts = :',
+        '  server_condition = ${if eq{$auth2:$auth3}{{{auth_user}}:{{auth_password}}}}',
+        '  server_advertise_condition = ${if def:tls_in_cipher}',
+        '',
+        'login:',
+        '  driver = plaintext',
+        '  public_name = LOGIN',
+        '  server_prompts = Username:: : Password::',
+        '  server_condition = ${if eq{$auth1:$auth2}{{{auth_user}}:{{auth_password}}}}',
+        '  server_advertise_condition = ${if def:tls_in_cipher}',
+        '',
+      ].join('\n'),
+  );
+  let srv: RunningServer;
+  try {
+    srv = await startServer({
+      name: 'exim',
+      command: 'exim4',
+      user: 'Debian-exim',
+      config: { template, vars: { domain, mailboxes: mailboxes.join(' : '), auth_user: login.user, auth_password: login.password } },
+      files: () => ({ ...tlsFiles(pki) }),
+      args: (ctx) => ['-C', ctx.configPath!, '-bdf', '-odf'],
+      timeout: 15_000,
+    });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const delivered = (mailbox: string): Buffer[] => {
+    const dir = join(srv.dir, 'mail', mailbox, 'new');
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return names.sort(byMaildirTime).map((n) => readFileSync(join(dir, n)));
+  };
+  return { ...srv, domain, delivered };
 }

@@ -1,0 +1,207 @@
+/**
+ * SmtpClient and the smtp: opener against the real exim the suite starts
+ * (test/interop/mail-servers.ts), with curl as the second oracle.
+ *
+ * - STARTTLS required and verified, EHLO capabilities, a pipelined envelope
+ *   with one refused recipient: what exim delivers into the maildir equals
+ *   the message with LF endings — dot-stuffed lines and bare LF/CR included.
+ * - The same message sent by curl (`--ssl-reqd --mail-from --mail-rcpt -T`,
+ *   CRLF file) and by the opener is stored byte for byte as ours; curl given
+ *   the bare-LF file sends it unconverted and exim loses its line structure,
+ *   which is why this client normalises every line ending to CRLF.
+ * - AUTH PLAIN and LOGIN against exim's plaintext authenticators (offered
+ *   only after TLS), a wrong password, BODY=8BITMIME, SMTPUTF8, RSET/NOOP/VRFY.
+ *
+ * A missing exim or curl FAILS the suite; nothing is skipped.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SmtpClient, SmtpReplyError, type SmtpConnectOptions } from '../../src/protocols/smtp/index.js';
+import { openSmtp } from '../../src/urlopen/schemes/smtp.js';
+import type { TraceEvent } from '../../src/trace.js';
+import { LOOPBACK, requireBinary } from './harness.js';
+import { makeTestPKI, type TestPKI } from './ca.js';
+import { startExim, startEximWithAuth, waitForDelivery, type SmtpServer } from './mail-servers.js';
+
+const T = 15_000;
+
+/** Leading dots (one, two, a lone dot, a dot and a space), bare LF, a bare CR, CRLF, 8-bit text, no final ending. */
+const MESSAGE =
+  'From: sender@client.test\r\n' +
+  'To: bob@mail.test\r\n' +
+  'Subject: smtp client interop\r\n' +
+  'Message-ID: <smtp-client@dialtone.test>\r\n' +
+  '\r\n' +
+  '.leading dot\n' +
+  '..two leading dots\r\n' +
+  '.\n' +
+  'a bare CR here\rthen more\n' +
+  '\n' +
+  '..\n' +
+  '. \n' +
+  'h\u00e9llo\r\n' +
+  'last line, no ending';
+
+/** What exim stores for MESSAGE: every line ending LF, a final one added. */
+const STORED = Buffer.from(MESSAGE.replace(/\r\n|\r|\n/g, '\n') + '\n', 'utf8');
+
+function curl(args: string[]): void {
+  const r = spawnSync(requireBinary('curl'), ['-sS', '--max-time', '30', ...args], { timeout: 40_000 });
+  if (r.status !== 0) throw new Error(`curl ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr?.toString()}`);
+}
+
+describe('SmtpClient against exim', () => {
+  let pki: TestPKI;
+  let srv: SmtpServer;
+  const opts = (extra: Partial<SmtpConnectOptions> = {}): SmtpConnectOptions => ({ host: LOOPBACK, port: srv.port, secure: 'starttls', tls: { ca: pki.ca.cert, servername: 'localhost' }, timeout: T, clientName: 'client.test', ...extra });
+
+  before(async () => {
+    pki = makeTestPKI();
+    srv = await startExim(pki, ['bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hugo']);
+  });
+  after(async () => {
+    await srv?.stop();
+    pki?.cleanup();
+  });
+
+  test('STARTTLS (verified), pipelined envelope with a refused recipient: the delivered bytes equal the message', async () => {
+    const events: TraceEvent[] = [];
+    const c = await SmtpClient.connect(opts({ trace: (e) => events.push(e) }));
+    assert.equal(c.encrypted, true);
+    assert.equal(c.capabilities.domain, srv.domain);
+    assert.ok(c.capabilities.pipelining && c.capabilities.eightBitMime && c.capabilities.size !== undefined, JSON.stringify([...c.capabilities.keywords.keys()]));
+    assert.equal(c.capabilities.startTls, false, 'not offered again after TLS');
+    const r = await c.sendMail({ from: 'sender@client.test', to: ['bob@mail.test', 'someone@elsewhere.test', 'carol@mail.test'], data: MESSAGE });
+    assert.deepEqual(r.accepted, ['bob@mail.test', 'carol@mail.test']);
+    assert.equal(r.rejected.length, 1);
+    assert.equal(r.rejected[0]!.address, 'someone@elsewhere.test');
+    assert.ok(r.rejected[0]!.code >= 500, r.rejected[0]!.text);
+    assert.equal(r.reply.code, 250);
+    await c.quit();
+    const sent = events.filter((e) => e.kind === '>').map((e) => e.text);
+    assert.ok(sent.indexOf('STARTTLS') >= 0 && sent.indexOf('STARTTLS') < sent.findIndex((l) => l.startsWith('MAIL')), sent.join('\n'));
+    assert.ok(events.some((e) => e.event === 'tls' && e.data?.tlsVersion?.startsWith('TLS')));
+    assert.ok(sent.some((l) => /^MAIL FROM:<sender@client\.test> SIZE=\d+ BODY=8BITMIME$/.test(l)), sent.join('\n'));
+    const [bob] = await waitForDelivery(srv, 'bob', 1);
+    const [carol] = await waitForDelivery(srv, 'carol', 1);
+    assert.equal(bob!.toString('utf8'), STORED.toString('utf8'));
+    assert.ok(carol!.equals(STORED));
+  });
+
+  test('a stream body cut at awkward places (a dot, CR|LF split) is delivered the same', async () => {
+    const whole = Buffer.from(MESSAGE, 'utf8');
+    const cuts = [...new Set([1, 2, whole.indexOf('\r\n\r\n') + 1, whole.indexOf('.leading'), whole.indexOf('\rthen') + 1, whole.length - 3])].sort((a, b) => a - b);
+    function* chunks(): Generator<Uint8Array> {
+      let at = 0;
+      for (const c of cuts) {
+        yield whole.subarray(at, c);
+        at = c;
+      }
+      yield whole.subarray(at);
+    }
+    const c = await SmtpClient.connect(opts());
+    await c.sendMail({ from: 'sender@client.test', to: 'dave@mail.test', data: chunks(), size: whole.length });
+    await c.quit();
+    const [got] = await waitForDelivery(srv, 'dave', 1);
+    assert.ok(got!.equals(STORED), JSON.stringify(got!.toString()));
+  });
+
+  test('curl and the smtp: opener send the same message: exim stores the same bytes as for ours', async () => {
+    const crlf = join(pki.dir, 'message-crlf.eml');
+    writeFileSync(crlf, MESSAGE.replace(/\r\n|\r|\n/g, '\r\n'));
+    curl([`smtp://${LOOPBACK}:${srv.port}/client.test`, '--ssl-reqd', '--cacert', pki.ca.certPath, '--mail-from', 'sender@client.test', '--mail-rcpt', 'erin@mail.test', '-T', crlf]);
+    const events: string[] = [];
+    const r = await openSmtp(new URL(`smtp://${LOOPBACK}:${srv.port}/client.test`), {
+      tls: { ca: pki.ca.cert, servername: 'localhost' },
+      mailFrom: 'sender@client.test',
+      mailRcpt: ['frank@mail.test'],
+      body: MESSAGE,
+      timeout: T,
+      trace: (e) => events.push(e.text),
+    });
+    assert.equal(r.status, 250);
+    assert.ok(events.includes('STARTTLS') && events.includes('EHLO client.test'), events.join('\n'));
+    const [theirs] = await waitForDelivery(srv, 'erin', 1);
+    const [opener] = await waitForDelivery(srv, 'frank', 1);
+    assert.ok(theirs!.equals(STORED), JSON.stringify(theirs!.toString()));
+    assert.ok(opener!.equals(STORED), JSON.stringify(opener!.toString()));
+  });
+
+  test('why bare line endings are normalised: curl sends a bare-LF file as it is, and exim does not keep its lines', async () => {
+    const raw = join(pki.dir, 'message-raw.eml');
+    writeFileSync(raw, MESSAGE);
+    curl([`smtp://${LOOPBACK}:${srv.port}/client.test`, '--ssl-reqd', '--cacert', pki.ca.certPath, '--mail-from', 'sender@client.test', '--mail-rcpt', 'gina@mail.test', '-T', raw]);
+    const [theirs] = await waitForDelivery(srv, 'gina', 1);
+    // Same input as the test above gave the opener, which delivered STORED.
+    assert.ok(!theirs!.equals(STORED), 'exim stored the bare-LF lines intact; then this normalisation would be moot');
+    assert.ok(!theirs!.toString().includes('\n.leading dot\n'), JSON.stringify(theirs!.toString()));
+  });
+
+  test('SMTPUTF8 (RFC 6531): a UTF-8 sender goes out with the SMTPUTF8 parameter and exim delivers it', async () => {
+    const sent: string[] = [];
+    const c = await SmtpClient.connect(opts({ trace: (e) => e.kind === '>' && sent.push(e.text) }));
+    assert.equal(c.capabilities.smtpUtf8, true);
+    await c.sendMail({ from: 'sénder@client.test', to: 'hugo@mail.test', data: 'Subject: utf8\n\nhi\n' });
+    await c.quit();
+    assert.ok(sent.some((l) => l.startsWith('MAIL FROM:<sénder@client.test>') && l.endsWith(' SMTPUTF8')), sent.join('\n'));
+    const [got] = await waitForDelivery(srv, 'hugo', 1);
+    assert.equal(got!.toString(), 'Subject: utf8\n\nhi\n');
+  });
+
+  test('every recipient refused under requireAllRecipients: SmtpReplyError listing them, nothing delivered, session usable', async () => {
+    const c = await SmtpClient.connect(opts());
+    await assert.rejects(c.sendMail({ from: 'sender@client.test', to: ['bob@mail.test', 'x@elsewhere.test'], data: 'x' }, { requireAllRecipients: true }), (e: unknown) => {
+      assert.ok(e instanceof SmtpReplyError);
+      assert.deepEqual(e.rejected.map((r) => r.address), ['x@elsewhere.test']);
+      return true;
+    });
+    assert.equal((await c.noop()).code, 250);
+    assert.equal((await c.rset()).code, 250);
+    // exim's default: VRFY neither confirms nor denies.
+    assert.equal((await c.vrfy('bob@mail.test')).code, 252);
+    await c.quit();
+    assert.equal(srv.delivered('bob').length, 1, 'only the first test delivered to bob');
+  });
+});
+
+describe('SmtpClient AUTH against exim', () => {
+  let pki: TestPKI;
+  let srv: SmtpServer;
+  const login = { user: 'ann@mail.test', password: 'open-sesame.42' };
+  const opts = (extra: Partial<SmtpConnectOptions> = {}): SmtpConnectOptions => ({ host: LOOPBACK, port: srv.port, secure: 'starttls', tls: { ca: pki.ca.cert, servername: 'localhost' }, timeout: T, ...extra });
+
+  before(async () => {
+    pki = makeTestPKI();
+    srv = await startEximWithAuth(pki, ['bob'], login);
+  });
+  after(async () => {
+    await srv?.stop();
+    pki?.cleanup();
+  });
+
+  test('AUTH PLAIN and AUTH LOGIN after STARTTLS, secrets masked in the trace; then a message goes through', async () => {
+    for (const mech of ['PLAIN', 'LOGIN'] as const) {
+      const texts: string[] = [];
+      const c = await SmtpClient.connect(opts({ auth: { ...login, mechanisms: [mech] }, trace: (e) => texts.push(e.text) }));
+      assert.ok(c.capabilities.auth.includes(mech), c.capabilities.auth.join(' '));
+      assert.ok(!texts.join('\n').includes(Buffer.from(login.password).toString('base64')), texts.join('\n'));
+      assert.ok(!texts.join('\n').includes(Buffer.from(`\0${login.user}\0${login.password}`).toString('base64')));
+      assert.ok(texts.some((t) => t.includes(`authenticated as ${login.user} with ${mech}`)));
+      await c.sendMail({ from: login.user, to: 'bob@mail.test', data: `Subject: ${mech}\n\nhi\n` });
+      await c.quit();
+    }
+    const got = await waitForDelivery(srv, 'bob', 2);
+    assert.deepEqual(got.map((b) => b.toString()), ['Subject: PLAIN\n\nhi\n', 'Subject: LOGIN\n\nhi\n']);
+  });
+
+  test('a wrong password: SmtpReplyError 535, phase auth', async () => {
+    await assert.rejects(SmtpClient.connect(opts({ auth: { user: login.user, password: 'wrong' } })), (e: unknown) => e instanceof SmtpReplyError && e.reply?.code === 535 && e.phase === 'auth');
+  });
+
+  test('before TLS exim offers no AUTH: a plain-text session refuses to log in (DIAL_E_UNSUPPORTED), nothing sent', async () => {
+    await assert.rejects(SmtpClient.connect(opts({ secure: false, auth: login })), { code: 'DIAL_E_UNSUPPORTED' });
+  });
+});
