@@ -239,6 +239,8 @@ export class SmtpClient {
       writeLine: (line, wait) => this.#line.writeLine(line, wait),
       readReply: async (phase, wait) => this.#watch421(await this.#line.readReply(wait), phase),
       writeData: (source: DotBlockSource, wait) => this.#line.writeDotBlock(source, wait),
+      // A summary line, as curl's "} [N bytes data]": the body itself is never traced.
+      dataSent: (bytes) => note(this.#opts.trace, '', { kind: '>', bytes }),
     };
   }
 

@@ -24,6 +24,8 @@ export interface MailSession {
   writeLine(line: string, wait: WaitOptions): Promise<void>;
   readReply(phase: string, wait: WaitOptions): Promise<Reply>;
   writeData(source: DotBlockSource, wait: WaitOptions): Promise<void>;
+  /** Told how many bytes of message data were taken (before stuffing) once the final dot is out. */
+  dataSent?(bytes: number): void;
   /** The bound on the reply to the final dot. */
   readonly dataTimeout: number;
 }
@@ -37,6 +39,8 @@ export interface Prepared {
   mail: string;
   rcpts: { address: string; line: string }[];
   data: DotBlockSource;
+  /** How many bytes of `data` have been taken so far. */
+  taken(): number;
 }
 
 /** Checks everything about `msg` against the server's capabilities; throws before anything is sent. */
@@ -71,25 +75,33 @@ export function prepare(msg: MailMessage, caps: SmtpCapabilities, options: SendO
     if (want === 'auto') params.body = bytes && has8bit(bytes) ? '8BITMIME' : undefined;
     else params.body = want;
   }
-  return { mail: mailFromLine(from, params), rcpts, data: counted(data, options.onProgress) };
+  return { mail: mailFromLine(from, params), rcpts, ...counted(data, options.onProgress) };
 }
 
-/** Passes the data on, reporting the bytes taken so far. */
-function counted(data: DotBlockSource, onProgress: SendOptions['onProgress']): DotBlockSource {
-  if (!onProgress) return data;
-  if (data instanceof Uint8Array) return (function* () {
-    yield data;
-    onProgress(data.length);
-  })();
+/** Passes the data on, counting the bytes taken and reporting them to `onProgress`. */
+function counted(data: DotBlockSource, onProgress: SendOptions['onProgress']): { data: DotBlockSource; taken(): number } {
+  let n = 0;
+  const taken = () => n;
+  if (data instanceof Uint8Array) {
+    if (!onProgress) return { data, taken: () => data.length };
+    return {
+      data: (function* () {
+        yield data;
+        n = data.length;
+        onProgress(n);
+      })(),
+      taken,
+    };
+  }
   const src = data as AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
-  return (async function* () {
-    let n = 0;
+  const gen = async function* () {
     for await (const chunk of src) {
       n += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.length;
       yield chunk;
-      onProgress(n);
+      onProgress?.(n);
     }
-  })();
+  };
+  return { data: gen(), taken };
 }
 
 /** Sorts one RCPT reply into accepted or rejected. */
@@ -150,6 +162,7 @@ export async function sendMessage(s: MailSession, p: Prepared, options: SendOpti
     throw unexpectedReply(go, 'DATA', 'data', { rejected });
   }
   await s.writeData(p.data, wait);
+  s.dataSent?.(p.taken());
   const done = await s.readReply('data', { signal: options.signal, timeout: s.dataTimeout });
   if (done.code < 200 || done.code >= 300) {
     if (done.code >= 400) throw new SmtpReplyError(`the message was refused after its data: ${done.code} ${done.lines[0] ?? ''}`.trimEnd(), { reply: { code: done.code, text: done.text }, command: 'DATA', phase: 'data', rejected });

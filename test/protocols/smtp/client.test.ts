@@ -116,10 +116,12 @@ describe('connecting', () => {
 
   test('EHLO refused with 502: HELO fallback, no extensions used', async () => {
     const s = await server({ ehloReply: '502 5.5.1 what' });
-    const c = await SmtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: T, clientName: 'old.test' });
+    const events: TraceEvent[] = [];
+    const c = await SmtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: T, clientName: 'old.test', trace: (e) => events.push(e) });
     assert.equal(c.capabilities.esmtp, false);
     const r = await c.sendMail({ from: 'a@x.test', to: 'b@x.test', data: 'hi\n' });
     assert.equal(r.reply.code, 250);
+    assert.ok(events.some((e) => e.kind === '>' && e.text === '' && e.bytes === 3), 'a data summary, never the body');
     assert.ok(s.commands.includes('HELO old.test'));
     assert.equal(s.messages[0]?.mailLine, 'MAIL FROM:<a@x.test>', 'no SIZE or BODY without EHLO');
     await c.quit();

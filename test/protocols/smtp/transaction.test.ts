@@ -43,7 +43,10 @@ const normal = (l: string) => (l.startsWith('RCPT TO:<bad') ? '550 5.1.1 unknown
 
 test('pipelined: MAIL and every RCPT are written before any reply is read; DATA waits', async () => {
   const s = session(['PIPELINING'], normal);
+  let told = -1;
+  s.dataSent = (n) => (told = n);
   const r = await sendMessage(s, prepare({ from: 'a@x', to: ['b@x', 'bad@x', 'c@x'], data: 'hi' }, s.capabilities, {}), {});
+  assert.equal(told, 2, 'the data summary counts the bytes taken');
   assert.deepEqual(s.log, ['> MAIL FROM:<a@x>', '> RCPT TO:<b@x>', '> RCPT TO:<bad@x>', '> RCPT TO:<c@x>', '< 250 ok', '< 250 ok', '< 550 5.1.1 unknown', '< 250 ok', '> DATA', 'data hi', '< 250 2.0.0 queued']);
   assert.deepEqual(r.accepted, ['b@x', 'c@x']);
   assert.deepEqual(r.rejected, [{ address: 'bad@x', code: 550, enhancedCode: '5.1.1', text: '5.1.1 unknown' }]);
