@@ -14,6 +14,7 @@ import { NntpClient, type NntpConnectOptions } from '../../src/protocols/nntp/in
 import { stuffDotBlock } from '../../src/line/index.js';
 import { InputError, ReplyError, TLSError } from '../../src/errors.js';
 import type { TraceEvent } from '../../src/trace.js';
+import { openNews, openNntp } from '../../src/urlopen/schemes/nntp.js';
 import { LOOPBACK } from './harness.js';
 import { makeTestPKI, type TestPKI } from './ca.js';
 import { startInn, type NewsServer } from './news-server.js';
@@ -114,6 +115,25 @@ describe('NntpClient against INN', () => {
     } finally {
       await news.close();
     }
+  });
+
+  test('urlopen: news://server/id (STARTTLS taken, verified), nntp://server/group/N, the group overview, POST', async () => {
+    const mid = id('urlopen');
+    const posted = await openNews(new URL(`news://${LOOPBACK}:${srv.port}/`), { method: 'POST', body: article(mid, srv.group, 'via urlopen'), tls: { ca: pki.ca.cert }, timeout: T });
+    assert.equal(posted.status, 240);
+    const events: TraceEvent[] = [];
+    const r = await openNews(new URL(`news://${LOOPBACK}:${srv.port}/${encodeURIComponent(mid.slice(1, -1))}`), { tls: { ca: pki.ca.cert }, timeout: T, trace: (e) => events.push(e) });
+    assert.equal(r.info().get('message-id'), mid);
+    const whole = await r.text();
+    assert.ok(whole.endsWith(`\r\n\r\n${BODY_CRLF}`), whole);
+    assert.ok(events.some((e) => e.event === 'tls'), 'STARTTLS taken as CAPABILITIES offered it');
+    const news = await NntpClient.connect(opts());
+    const n = (await news.stat(mid)).number || (await news.group(srv.group)).high;
+    await news.quit();
+    const byNumber = await openNntp(new URL(`nntp://${LOOPBACK}:${srv.port}/${srv.group}/${n}`), { tls: { ca: pki.ca.cert }, timeout: T });
+    assert.equal(await byNumber.text(), whole);
+    const overview = await (await openNntp(new URL(`nntp://${LOOPBACK}:${srv.port}/${srv.group}`), { tls: { ca: pki.ca.cert }, timeout: T })).text();
+    assert.ok(overview.split('\r\n').some((l) => l.startsWith(`${n}\tvia urlopen\t`) && l.endsWith(`\t${mid}`)), overview);
   });
 
   test('STARTTLS against an untrusted CA is a TLSError', async () => {

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pop3Client, type Pop3ConnectOptions } from '../../src/protocols/pop3/index.js';
 import { ReplyError, TLSError } from '../../src/errors.js';
+import { openPop3 } from '../../src/urlopen/schemes/pop3.js';
 import type { TraceEvent } from '../../src/trace.js';
 import { LOOPBACK, requireBinary } from './harness.js';
 import { makeTestPKI, type TestPKI } from './ca.js';
@@ -132,6 +133,20 @@ describe('Pop3Client against dovecot', () => {
     await assert.rejects(Pop3Client.connect(opts({ secure: 'starttls', tls: { ca: pki.untrustedCA.cert } })), TLSError);
     const err = await Pop3Client.connect(opts({ user: 'alice', password: 'wrong', auth: 'user', timeout: 30_000 })).catch((e: unknown) => e);
     assert.ok(err instanceof ReplyError && err.phase === 'login', String(err));
+  });
+
+  test('urlopen pop3:// (STLS taken, verified) and pop3s:// give what curl gives: the message, and the LIST', async () => {
+    const base = `alice:s3cret@${LOOPBACK}`;
+    const events: TraceEvent[] = [];
+    const r = await openPop3(new URL(`pop3://${base}:${srv.ports[0]}/1`), { tls: { ca: pki.ca.cert }, timeout: T, trace: (e) => events.push(e) });
+    assert.equal(r.info().get('content-type'), 'message/rfc822');
+    const ours = await r.bytes();
+    assert.equal(r.info().get('content-length'), String(ours.length));
+    assert.ok(ours.equals(curl([`pop3://${base}:${srv.ports[0]}/1`])));
+    assert.ok(events.some((e) => e.event === 'tls'), 'pop3:// upgraded with STLS as CAPA offered it');
+    const list = await openPop3(new URL(`pop3s://${base}:${srv.ports[1]}/`), { tls: { ca: pki.ca.cert }, timeout: T });
+    const theirs = curl(['--cacert', pki.ca.certPath, `pop3s://${base}:${srv.ports[1]}/`]);
+    assert.ok((await list.bytes()).equals(theirs), theirs.toString());
   });
 
   test('a 20,000-byte body line streams through RETR at the default bounds', async () => {

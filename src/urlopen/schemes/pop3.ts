@@ -1,0 +1,158 @@
+/**
+ * The pop3: and pop3s: schemes (RFC 2384's URL form, with curl's path):
+ *
+ * - `pop3[s]://[user[;AUTH=mech][:password]@]host[:port]/[N]`: with a
+ *   message number, RETR N (the message, `message/rfc822`); without, LIST
+ *   as curl prints it (`N size` lines, `text/plain`). `HEAD` with a number
+ *   answers LIST N's size as Content-Length and no body.
+ * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS), `*` or
+ *   none = the client's choice (PLAIN when offered, else USER/PASS).
+ * - pop3s is TLS from the first byte (port 995); pop3 uses STLS when CAPA
+ *   offers it — stricter than curl, which stays in the clear unless told
+ *   `--ssl` — and requires it with `ftpSecure: 'explicit'` (`--ssl-reqd`).
+ *   Certificates are verified.
+ * - Credentials: `options.user`/`password`, else the URL's.
+ * - `timeout` bounds the whole operation, connect to the last body byte;
+ *   `range`, `maxBodySize` and `onProgress` apply to the body.
+ *
+ * The status is 200 (POP3 has no codes); the session ends with QUIT once
+ * the body has been read, and `cancel()` closes it at once.
+ *
+ * @module
+ */
+import { AbortError, InputError, TimeoutError } from '../../errors.js';
+import { Pop3Client, type Pop3Auth, type Pop3ConnectOptions } from '../../protocols/pop3/client.js';
+import { parseNumber } from '../../protocols/pop3/core/listing.js';
+import { checkRange, onceBody, shapeBody } from '../body.js';
+import { UrlHeaders } from '../headers.js';
+import { percentDecode } from '../percent.js';
+import { UrlResponse } from '../response.js';
+import type { Opener, OpenOptions } from '../types.js';
+
+function refuse(msg: string): InputError {
+  return new InputError(msg, { protocol: 'pop3' });
+}
+
+function decoded(s: string): string {
+  return s === '' ? '' : percentDecode(s).toString('utf8');
+}
+
+/** The user name and the `;AUTH=` choice from the URL's user part (RFC 2384 §3). */
+export function parsePopUser(username: string): { user: string | undefined; auth: Pop3Auth | undefined } {
+  const raw = decoded(username);
+  const at = raw.toLowerCase().indexOf(';auth=');
+  const user = at < 0 ? raw : raw.slice(0, at);
+  const mech = at < 0 ? undefined : raw.slice(at + 6).toUpperCase();
+  let auth: Pop3Auth | undefined;
+  if (mech === undefined || mech === '*') auth = undefined;
+  else if (mech === '+APOP') auth = 'apop';
+  else if (mech === 'PLAIN') auth = 'plain';
+  else if (mech === 'USER') auth = 'user';
+  else throw new InputError(`pop3: the login ;AUTH=${mech} is not supported (use +APOP, PLAIN, USER or *)`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
+  return { user: user === '' ? undefined : user, auth };
+}
+
+/** The message number in the path, or undefined for the mailbox itself. */
+export function parsePopPath(pathname: string): number | undefined {
+  const p = decoded(pathname.replace(/^\//, ''));
+  if (p === '') return undefined;
+  const n = parseNumber(p);
+  if (n === undefined || n < 1) throw refuse(`pop3: the URL path must be a message number, not ${JSON.stringify(p.slice(0, 40))}`);
+  return n;
+}
+
+/** The whole-operation bound as a signal, and the translation of its abort into a TimeoutError. */
+function deadlineOf(options: OpenOptions): { signal: AbortSignal | undefined; translate: (e: unknown) => unknown } {
+  const deadline = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
+  const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const translate = (e: unknown): unknown =>
+    e instanceof AbortError && deadline?.aborted && !options.signal?.aborted
+      ? new TimeoutError(`the pop3 operation ran past ${options.timeout} ms`, { timeout: options.timeout, protocol: 'pop3', cause: e })
+      : e;
+  return { signal, translate };
+}
+
+/** Opens a pop3:// or pop3s:// URL (see the module notes). */
+export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
+  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  if (scheme !== 'pop3' && scheme !== 'pop3s') throw refuse(`openPop3 cannot open ${scheme}: URLs`);
+  if (url.search || url.hash) throw refuse('pop3 URLs have no query or fragment');
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD') throw new InputError(`pop3 does not support method ${method}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
+  if (options.body !== undefined) throw refuse('pop3 URLs take no request body');
+  if (options.headers && (Array.isArray(options.headers) ? options.headers.length : Object.keys(options.headers).length)) throw refuse('pop3 has no request headers');
+  const range = checkRange(options.range, (m) => refuse(m));
+  const n = parsePopPath(url.pathname);
+  const fromUrl = parsePopUser(url.username);
+  const user = options.user ?? fromUrl.user;
+  if (user === undefined) throw refuse('pop3: a user name is needed (in the URL or `user`)');
+  const password = options.password ?? decoded(url.password);
+  const { signal, translate } = deadlineOf(options);
+  const implicit = scheme === 'pop3s';
+  const connect: Pop3ConnectOptions = {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : undefined,
+    secure: implicit ? 'implicit' : options.ftpSecure === 'explicit' ? 'starttls' : false,
+    tls: options.tls,
+    timeout: options.timeout,
+    connectTimeout: options.connectTimeout ?? options.timeout,
+    signal,
+    lookup: options.lookup,
+    trace: options.trace,
+  };
+  const pop = await Pop3Client.connect(connect).catch((e: unknown) => Promise.reject(translate(e)));
+  try {
+    const wait = { signal };
+    if (!pop.encrypted && (await pop.capa(wait)).has('STLS')) await pop.stls(options.tls, wait);
+    await pop.login(user, password, { auth: fromUrl.auth, signal });
+    const headers = new UrlHeaders();
+    let body: AsyncIterable<Uint8Array>;
+    let total: number | undefined;
+    if (n === undefined) {
+      const list = await pop.list(undefined, wait);
+      const text = Buffer.from(list.map((e) => `${e.n} ${e.size}\r\n`).join(''), 'latin1');
+      headers.set('Content-Type', 'text/plain');
+      headers.set('Content-Length', String(text.length));
+      total = text.length;
+      body = method === 'HEAD' ? onceBody(Buffer.alloc(0)) : onceBody(text);
+      await pop.quit(wait);
+    } else {
+      total = (await pop.list(n, wait)).size;
+      headers.set('Content-Type', 'message/rfc822');
+      headers.set('Content-Length', String(range ? Math.max(0, Math.min(total, range.end === undefined ? total : range.end + 1) - range.start) : total));
+      if (method === 'HEAD') {
+        await pop.quit(wait);
+        body = onceBody(Buffer.alloc(0));
+      } else {
+        const msg = await pop.retr(n, { signal });
+        body = (async function* () {
+          let read = false;
+          try {
+            yield* msg.body;
+            read = true;
+          } catch (e) {
+            throw translate(e);
+          } finally {
+            // A body left early is not waited for: the connection is dropped instead.
+            if (read) await pop.quit(wait).catch(() => {});
+            else await pop.close();
+          }
+        })();
+      }
+    }
+    return new UrlResponse({
+      url: url.href,
+      status: range ? 206 : 200,
+      statusText: range ? 'Partial Content' : 'OK',
+      protocol: 'pop3',
+      headers,
+      body: shapeBody(body, { range, maxBodySize: options.maxBodySize, onProgress: options.onProgress }, 'pop3', total),
+      cancel: () => pop.close(),
+      raw: pop,
+    });
+  } catch (e) {
+    await pop.close();
+    throw translate(e);
+  }
+};

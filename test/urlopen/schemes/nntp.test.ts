@@ -1,0 +1,95 @@
+/**
+ * openNntp against the scripted NNTP server: RFC 5538 URL forms, POST,
+ * credentials, bounds and refusals.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openNews, openNntp, parseNewsPath } from '../../../src/urlopen/schemes/nntp.js';
+import { ConnectError, InputError, ReplyError, TimeoutError } from '../../../src/errors.js';
+import { ARTICLE, fakeNntp, standardNntp, type FakeServer } from '../../protocols/nntp/server.js';
+
+const servers: FakeServer[] = [];
+after(async () => {
+  for (const s of servers) await s.close();
+});
+async function server(...args: Parameters<typeof fakeNntp>): Promise<FakeServer> {
+  const s = await fakeNntp(...args);
+  servers.push(s);
+  return s;
+}
+
+test('parseNewsPath: message-ids, groups, numbers, wildmats (RFC 5538 §2)', () => {
+  assert.deepEqual(parseNewsPath('news', '123@example.com'), { kind: 'article', messageId: '<123@example.com>' });
+  assert.deepEqual(parseNewsPath('news', '/%3C123@example.com%3E'), { kind: 'article', messageId: '<123@example.com>' });
+  assert.deepEqual(parseNewsPath('news', '/comp.lang.misc'), { kind: 'group', group: 'comp.lang.misc' });
+  assert.deepEqual(parseNewsPath('news', '/comp.lang.misc/'), { kind: 'group', group: 'comp.lang.misc' });
+  assert.deepEqual(parseNewsPath('news', '/comp.*'), { kind: 'groups', wildmat: 'comp.*' });
+  assert.deepEqual(parseNewsPath('nntp', '/comp.lang.misc/42'), { kind: 'number', group: 'comp.lang.misc', number: 42 });
+  assert.deepEqual(parseNewsPath('nntp', '/'), { kind: 'server' });
+  for (const p of ['/a/b/c', '/g/x', '/g/0', '/a%20b', '/bad id@x']) assert.throws(() => parseNewsPath('nntp', p), InputError, p);
+  assert.throws(() => parseNewsPath('nntp', '/id@host'), InputError);
+});
+
+test('news://server/id@host is the article; nntp://server/group/N too', async () => {
+  const s = await server();
+  const r = await openNews(new URL(`news://127.0.0.1:${s.port}/a1@news.test`), { timeout: 5000 });
+  assert.equal(r.status, 200);
+  assert.equal(r.protocol, 'nntp');
+  assert.equal(r.info().get('content-type'), 'message/rfc822');
+  assert.equal(r.info().get('message-id'), '<a1@news.test>');
+  assert.equal(await r.text(), ARTICLE);
+  const n = await openNntp(new URL(`nntp://127.0.0.1:${s.port}/local.test/1`), {});
+  assert.equal(await n.text(), ARTICLE);
+  assert.deepEqual(s.received.slice(-4), ['CAPABILITIES', 'GROUP local.test', 'ARTICLE 1', 'QUIT']);
+});
+
+test('news:id@host takes its server from NNTPSERVER; without it, an InputError', async () => {
+  const s = await server();
+  const saved = process.env.NNTPSERVER;
+  try {
+    delete process.env.NNTPSERVER;
+    await assert.rejects(openNews(new URL('news:a1@news.test'), {}), InputError);
+    process.env.NNTPSERVER = '127.0.0.1';
+    // news: has no port: the client dials NNTPSERVER on 119, where nothing listens on a test machine.
+    const err = await openNews(new URL('news:a1@news.test'), { timeout: 2000 }).catch((e: unknown) => e);
+    assert.ok(err instanceof ConnectError && /127\.0\.0\.1 port 119/.test(err.message), String(err));
+  } finally {
+    if (saved === undefined) delete process.env.NNTPSERVER;
+    else process.env.NNTPSERVER = saved;
+  }
+});
+
+test('a group is its overview; a wildmat lists groups; POST posts (240)', async () => {
+  const s = await server();
+  const g = await openNews(new URL(`news://127.0.0.1:${s.port}/local.test`), {});
+  assert.equal(await g.text(), '1\thello\ta@news.test\tWed, 25 Nov 2026 10:00:00 +0000\t<a1@news.test>\r\n');
+  const w = await openNews(new URL(`news://127.0.0.1:${s.port}/local.*`), {});
+  assert.equal(await w.text(), 'local.test 1 1 y\r\nlocal.moderated 0 1 m\r\n');
+  assert.ok(s.received.includes('LIST ACTIVE local.*'));
+  const p = await openNews(new URL(`news://127.0.0.1:${s.port}/`), { method: 'POST', body: 'Subject: hi\r\nNewsgroups: local.test\r\n\r\n.body\r\n' });
+  assert.equal(p.status, 240);
+  assert.ok(s.received.includes('..body'));
+});
+
+test('credentials log in with AUTHINFO; refusals are ReplyErrors; a silent server times out', async () => {
+  const s = await server();
+  const r = await openNntp(new URL(`nntp://joe:secret@127.0.0.1:${s.port}/local.test/1`), {});
+  await r.text();
+  assert.ok(s.received.includes('AUTHINFO USER joe') && s.received.includes('AUTHINFO PASS secret'));
+  await assert.rejects(openNntp(new URL(`nntp://joe:bad@127.0.0.1:${s.port}/local.test/1`), {}), (e: unknown) => e instanceof ReplyError && e.reply?.code === 481);
+  await assert.rejects(openNntp(new URL(`nntp://127.0.0.1:${s.port}/no.such/1`), {}), (e: unknown) => e instanceof ReplyError && e.reply?.code === 411);
+  const silent = await server(() => undefined);
+  await assert.rejects(openNntp(new URL(`nntp://127.0.0.1:${silent.port}/g/1`), { timeout: 200 }), TimeoutError);
+});
+
+test('refusals before anything is sent', async () => {
+  const s = await server(standardNntp());
+  const u = new URL(`nntp://127.0.0.1:${s.port}/g/1`);
+  await assert.rejects(openNntp(u, { method: 'PUT' }), InputError);
+  await assert.rejects(openNntp(u, { method: 'POST' }), InputError);
+  await assert.rejects(openNntp(u, { method: 'GET', body: 'x' }), InputError);
+  await assert.rejects(openNntp(u, { headers: [['a', 'b']] }), InputError);
+  await assert.rejects(openNntp(new URL(`nntp://127.0.0.1:${s.port}/g/1?q`), {}), InputError);
+  await assert.rejects(openNntp(new URL(`http://127.0.0.1/`), {}), InputError);
+  assert.deepEqual(s.received, []);
+});

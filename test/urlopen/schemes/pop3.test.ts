@@ -1,0 +1,92 @@
+/**
+ * openPop3 against the scripted POP3 server: RETR N, LIST without a path,
+ * HEAD, RFC 2384 ;AUTH=, credentials, ranges, bounds and refusals.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPop3, parsePopPath, parsePopUser } from '../../../src/urlopen/schemes/pop3.js';
+import { InputError, LimitError, ReplyError, TimeoutError } from '../../../src/errors.js';
+import { fakePop3, MESSAGES, standard, type FakeServer } from '../../protocols/pop3/server.js';
+
+const servers: FakeServer[] = [];
+after(async () => {
+  for (const s of servers) await s.close();
+});
+async function server(reply = standard): Promise<FakeServer> {
+  const s = await fakePop3({ reply });
+  servers.push(s);
+  return s;
+}
+const base = (s: FakeServer, user = 'alice:secret') => `pop3://${user}@127.0.0.1:${s.port}`;
+
+test('parsePopUser and parsePopPath: RFC 2384 ;AUTH= forms, message numbers', () => {
+  assert.deepEqual(parsePopUser('alice'), { user: 'alice', auth: undefined });
+  assert.deepEqual(parsePopUser('alice;AUTH=*'), { user: 'alice', auth: undefined });
+  assert.deepEqual(parsePopUser('alice;auth=+APOP'), { user: 'alice', auth: 'apop' });
+  assert.deepEqual(parsePopUser('al%40ice%3Bauth%3DPLAIN'), { user: 'al@ice', auth: 'plain' });
+  assert.deepEqual(parsePopUser(''), { user: undefined, auth: undefined });
+  assert.throws(() => parsePopUser('alice;AUTH=GSSAPI'), InputError);
+  assert.equal(parsePopPath('/'), undefined);
+  assert.equal(parsePopPath('/7'), 7);
+  for (const p of ['/0', '/x', '/1/2', '/-1', '/99999999999999999']) assert.throws(() => parsePopPath(p), InputError, p);
+});
+
+test('pop3://…/N is the message (message/rfc822, Content-Length from LIST N), then QUIT', async () => {
+  const s = await server();
+  const r = await openPop3(new URL(`${base(s)}/1`), { timeout: 5000 });
+  assert.equal(r.status, 200);
+  assert.equal(r.protocol, 'pop3');
+  assert.equal(r.info().get('content-type'), 'message/rfc822');
+  assert.equal(r.info().get('content-length'), String(MESSAGES[0]!.length));
+  assert.equal(await r.text(), MESSAGES[0]);
+  assert.deepEqual(s.received, ['CAPA', 'AUTH PLAIN ' + Buffer.from('\0alice\0secret').toString('base64'), 'LIST 1', 'RETR 1', 'QUIT']);
+});
+
+test('no path lists the mailbox as curl prints it; HEAD has headers only; ;AUTH=USER and options credentials', async () => {
+  const s = await server();
+  const r = await openPop3(new URL(`${base(s, 'alice;AUTH=USER:wrong')}/`), { password: 'secret' });
+  assert.equal(r.info().get('content-type'), 'text/plain');
+  assert.equal(await r.text(), `1 ${MESSAGES[0]!.length}\r\n2 ${MESSAGES[1]!.length}\r\n`);
+  assert.ok(s.received.includes('USER alice') && s.received.includes('PASS secret'));
+  const h = await openPop3(new URL(`${base(s)}/2`), { method: 'HEAD' });
+  assert.equal(h.info().get('content-length'), String(MESSAGES[1]!.length));
+  assert.equal((await h.bytes()).length, 0);
+});
+
+test('range cuts the message (206); maxBodySize stops it; a missing message is a ReplyError', async () => {
+  const s = await server();
+  const r = await openPop3(new URL(`${base(s)}/1`), { range: { start: 9, end: 11 } });
+  assert.equal(r.status, 206);
+  assert.equal(r.info().get('content-length'), '3');
+  assert.equal(await r.text(), 'one');
+  const big = await openPop3(new URL(`${base(s)}/1`), { maxBodySize: 10 });
+  await assert.rejects(big.bytes(), LimitError);
+  await assert.rejects(openPop3(new URL(`${base(s)}/9`), {}), ReplyError);
+});
+
+test('refusals before anything is sent: methods, bodies, headers, no user, query', async () => {
+  const s = await server();
+  const u = new URL(`${base(s)}/1`);
+  await assert.rejects(openPop3(u, { method: 'PUT', body: 'x' }), InputError);
+  await assert.rejects(openPop3(u, { body: 'x' }), InputError);
+  await assert.rejects(openPop3(u, { headers: { a: 'b' } }), InputError);
+  await assert.rejects(openPop3(new URL(`pop3://127.0.0.1:${s.port}/1`), {}), InputError);
+  await assert.rejects(openPop3(new URL(`${base(s)}/1?x`), {}), InputError);
+  assert.deepEqual(s.received, []);
+});
+
+test('timeout bounds the whole operation: a silent server is a TimeoutError', async () => {
+  const s = await server(() => undefined);
+  await assert.rejects(openPop3(new URL(`${base(s)}/1`), { timeout: 200 }), TimeoutError);
+});
+
+test('a body left early drops the connection instead of reading on', async () => {
+  const s = await server();
+  const r = await openPop3(new URL(`${base(s)}/1`), {});
+  for await (const chunk of r.body) {
+    assert.ok(chunk.length > 0);
+    break;
+  }
+  assert.ok(!s.received.includes('QUIT'));
+  await r.cancel();
+});
