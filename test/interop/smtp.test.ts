@@ -151,6 +151,19 @@ describe('SmtpClient against exim', () => {
     assert.equal(got!.toString(), 'Subject: utf8\n\nhi\n');
   });
 
+  test('one refused recipient: curl fails (exit 55, CURLE_SEND_ERROR) and so does the opener; nothing is delivered', async () => {
+    const file = join(pki.dir, 'refused.eml');
+    writeFileSync(file, 'Subject: refused\r\n\r\nx\r\n');
+    const r = spawnSync(requireBinary('curl'), ['-sS', '--max-time', '30', `smtp://${LOOPBACK}:${srv.port}`, '--ssl-reqd', '--cacert', pki.ca.certPath, '--mail-from', 'a@client.test', '--mail-rcpt', 'hugo@mail.test', '--mail-rcpt', 'x@elsewhere.test', '-T', file], { timeout: 40_000 });
+    assert.equal(r.status, 55, r.stderr?.toString());
+    await assert.rejects(
+      openSmtp(new URL(`smtp://${LOOPBACK}:${srv.port}`), { tls: { ca: pki.ca.cert, servername: 'localhost' }, mailFrom: 'a@client.test', mailRcpt: ['hugo@mail.test', 'x@elsewhere.test'], body: 'Subject: refused\n\nx\n', timeout: T }),
+      (e: unknown) => e instanceof SmtpReplyError && e.phase === 'rcpt' && e.rejected.length === 1,
+    );
+    await new Promise((res) => setTimeout(res, 300));
+    assert.ok(!srv.delivered('hugo').some((m) => m.toString().startsWith('Subject: refused')));
+  });
+
   test('every recipient refused under requireAllRecipients: SmtpReplyError listing them, nothing delivered, session usable', async () => {
     const c = await SmtpClient.connect(opts());
     await assert.rejects(c.sendMail({ from: 'sender@client.test', to: ['bob@mail.test', 'x@elsewhere.test'], data: 'x' }, { requireAllRecipients: true }), (e: unknown) => {
