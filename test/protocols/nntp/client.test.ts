@@ -180,6 +180,13 @@ describe('NntpClient against hostile servers', () => {
     await assert.rejects(n2.date());
   });
 
+  test('a line injected after the STARTTLS go-ahead is refused (DIAL_E_INJECTION)', async () => {
+    const base = standardNntp();
+    const s = await server((line, sock) => (line === 'STARTTLS' ? '382 go ahead\r\n211 1 1 1 injected\r\n' : base(line, sock)));
+    const err = await connect(s, { secure: 'starttls' }).catch((e: unknown) => e);
+    assert.ok(err instanceof ProtocolError && err.code === 'DIAL_E_INJECTION', String(err));
+  });
+
   test('bare LF endings are read; huge numbers in GROUP and OVER are ProtocolErrors', async () => {
     const base = standardNntp();
     const s = await server((line, sock) => {

@@ -136,3 +136,9 @@ test('hostile: a listing of few but long lines stops at maxListBytes (listings a
   const err = await within(pop.uidl().catch((e: unknown) => e), 10_000, 'UIDL');
   assert.ok(err instanceof LimitError && err.limit === 1024 * 1024, String(err));
 });
+
+test('hostile: a line injected after the STLS go-ahead is refused (DIAL_E_INJECTION), never read as TLS-era data', async () => {
+  const s = await server((line, sock) => (line === 'STLS' ? '+OK begin TLS\r\n+OK injected\r\n' : standard(line, sock)));
+  const err = await Pop3Client.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, secure: 'starttls' }).catch((e: unknown) => e);
+  assert.ok(err instanceof ProtocolError && err.code === 'DIAL_E_INJECTION', String(err));
+});

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DotBody, Pop3Message, type MessageSource } from '../../../src/protocols/pop3/message.js';
+import { InputError, LimitError } from '../../../src/errors.js';
+
+function source(lines: string[], log: string[]): MessageSource {
+  return {
+    lines: (async function* () {
+      for (const l of lines) yield Buffer.from(l);
+    })(),
+    settled: (n) => log.push(`settled ${n}`),
+    abort: async () => {
+      log.push('abort');
+    },
+  };
+}
+
+test('DotBody: lines come back CRLF-ended, gathered into chunks of about 16 KiB; settled once with the byte count', async () => {
+  const log: string[] = [];
+  const lines = Array.from({ length: 1000 }, (_, i) => `line ${i} ${'x'.repeat(40)}`);
+  const b = new DotBody('nntp', source(lines, log));
+  const chunks: Buffer[] = [];
+  for await (const c of b.body) chunks.push(c);
+  const want = lines.map((l) => `${l}\r\n`).join('');
+  assert.equal(Buffer.concat(chunks).toString(), want);
+  assert.ok(chunks.length > 1 && chunks.length < 10, `${chunks.length} chunks`);
+  assert.equal(b.complete, true);
+  assert.deepEqual(log, [`settled ${want.length}`]);
+  assert.throws(() => b.body, InputError);
+});
+
+test('bytes(max) past the bound aborts (closes) and is a LimitError; skip reads and drops; cancel aborts', async () => {
+  const log: string[] = [];
+  const m = new Pop3Message(3, 99, source(['a'.repeat(100), 'b'], log));
+  assert.equal(m.n, 3);
+  assert.equal(m.size, 99);
+  await assert.rejects(m.bytes(50), (e: unknown) => e instanceof LimitError && e.limit === 50 && e.protocol === 'pop3');
+  assert.ok(log.includes('abort'));
+  const log2: string[] = [];
+  const s = new Pop3Message(1, undefined, source(['a', 'b'], log2));
+  await s.skip();
+  assert.equal(s.complete, true);
+  await s.cancel();
+  assert.deepEqual(log2, ['settled 6']);
+  const log3: string[] = [];
+  const c = new Pop3Message(1, undefined, source(['a'], log3));
+  await c.cancel();
+  assert.deepEqual(log3, ['abort']);
+  assert.throws(() => c.body, InputError);
+});
+
+test('text() decodes UTF-8; an empty body is empty', async () => {
+  assert.equal(await new DotBody('pop3', source(['h\u00e9llo'], [])).text(), 'h\u00e9llo\r\n');
+  assert.equal((await new DotBody('pop3', source([], [])).bytes()).length, 0);
+});
