@@ -85,50 +85,137 @@ const pipeliningAgents = new Map<number, Agent>();
  * const res = await request('https://example.org/', { timeout: 10_000 });
  * console.log(res.status, await res.text());
  */
-export async function request(url: string | URL, options: RequestOptions = {}): Promise<HttpResponse> {
-  const started = parseTarget(url);
-  const creds = options.auth ?? urlCredentials(started);
-  // A URL setter re-serialises the whole URL: only when there is something to strip.
-  if (started.username) started.username = '';
-  if (started.password) started.password = '';
-  const { signal, done } = deadline(options, started.href);
+export function request(url: string | URL, options: RequestOptions = {}): Promise<HttpResponse> {
+  let done = noop;
   try {
-    const res = await run(started, creds, options, signal);
-    res.body.onFinish(done);
-    return res;
+    const t = targetOf(url);
+    const creds = options.auth ?? t.creds;
+    const d = deadline(options, t.url.href);
+    done = d.done;
+    return run(t, creds, options, d.signal).then(
+      (res) => {
+        res.body.onFinish(d.done);
+        return res;
+      },
+      (err: unknown) => {
+        d.done();
+        throw requestError(err);
+      },
+    );
   } catch (err) {
     done();
-    throw err instanceof DialError ? withPhase(err, 'send') : toDialError(err, 'request failed', { protocol: 'http' });
+    return Promise.reject(requestError(err));
   }
 }
 
-async function run(first: URL, creds: { user: string; password: string } | undefined, options: RequestOptions, signal: AbortSignal | undefined): Promise<HttpResponse> {
-  const headers = HeaderList.from(options.headers);
-  const declared = headers.get('content-length');
-  const prepared = prepareBody(options.body, options.json, declared !== null && /^\d{1,15}$/.test(declared) ? Number(declared) : undefined);
-  // Every question first, then the additions: each addition drops the list's lookup index.
-  const none = headers.size === 0;
-  const addType = prepared.contentType && (none || !headers.has('content-type'));
-  const addAgent = none || !headers.has('user-agent');
-  const addAccept = none || !headers.has('accept');
-  const addEncoding = options.decompress && (none || !headers.has('accept-encoding'));
-  if (addType) headers.append('Content-Type', prepared.contentType!);
-  if (addAgent) headers.append('User-Agent', USER_AGENT);
-  if (addAccept) headers.append('Accept', '*/*');
-  if (options.range) headers.set('Range', rangeValue(options.range));
-  if (addEncoding) headers.append('Accept-Encoding', ACCEPT_ENCODING);
+function requestError(err: unknown): DialError {
+  return err instanceof DialError ? withPhase(err, 'send') : toDialError(err, 'request failed', { protocol: 'http' });
+}
+
+/** The parsed request URL: userinfo removed (and kept apart as `creds`). */
+interface Target {
+  url: URL;
+  creds: { user: string; password: string } | undefined;
+}
+
+/**
+ * Parsed URL strings without userinfo, reused: nothing mutates a request's
+ * URL, and parsing one costs more than the rest of building the request.
+ * Bounded (cleared when full).
+ */
+const targets = new Map<string, Target>();
+
+function targetOf(url: string | URL): Target {
+  const key = typeof url === 'string' ? url : undefined;
+  if (key !== undefined) {
+    const hit = targets.get(key);
+    if (hit) return hit;
+  }
+  const u = parseTarget(url);
+  const creds = urlCredentials(u);
+  // A URL setter re-serialises the whole URL: only when there is something to strip.
+  if (u.username) u.username = '';
+  if (u.password) u.password = '';
+  const t: Target = { url: u, creds };
+  if (key !== undefined && !creds) {
+    if (targets.size >= 512) targets.clear();
+    targets.set(key, t);
+  }
+  return t;
+}
+
+/** The headers every request gets when the caller gives none: constant and valid, so not checked again. */
+const DEFAULT_HEADERS = ['User-Agent', USER_AGENT, 'Accept', '*/*'] as const;
+
+function run(t: Target, creds: { user: string; password: string } | undefined, options: RequestOptions, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  const first = t.url;
+  let headers: HeaderList;
+  let prepared: { body: PreparedBody; contentType: string | undefined };
+  let plain = false;
+  if (options.headers === undefined && options.body == null && options.json === undefined) {
+    headers = new HeaderList([...DEFAULT_HEADERS]);
+    prepared = NO_BODY;
+    plain = !options.range && !options.decompress;
+    if (options.range) headers.set('Range', rangeValue(options.range));
+    if (options.decompress) headers.append('Accept-Encoding', ACCEPT_ENCODING);
+  } else {
+    headers = HeaderList.from(options.headers);
+    const declared = headers.size === 0 ? null : headers.get('content-length');
+    prepared = prepareBody(options.body, options.json, declared !== null && /^\d{1,15}$/.test(declared) ? Number(declared) : undefined);
+    // Every question first, then the additions: each addition drops the list's lookup index.
+    const none = headers.size === 0;
+    const addType = prepared.contentType && (none || !headers.has('content-type'));
+    const addAgent = none || !headers.has('user-agent');
+    const addAccept = none || !headers.has('accept');
+    const addEncoding = options.decompress && (none || !headers.has('accept-encoding'));
+    if (addType) headers.append('Content-Type', prepared.contentType!);
+    if (addAgent) headers.append('User-Agent', USER_AGENT);
+    if (addAccept) headers.append('Accept', '*/*');
+    if (options.range) headers.set('Range', rangeValue(options.range));
+    if (addEncoding) headers.append('Accept-Encoding', ACCEPT_ENCODING);
+  }
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
-  const firstOrigin = originOf(first);
-  const chain = [first.href];
+  const cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
+  if (!creds && !((options.maxRedirects ?? 0) > 0)) {
+    // One hop: nothing in the answer can lead to another request, so no loop
+    // and no async frames — the connection's promise and one step after it.
+    const hop = prepareHop(cur, undefined, undefined, options, signal, plain);
+    return hop.pool.request(hop.x, hop.po).then((r) => finalResponse(cur.url, afterHop(r, method, options), [], [], hop.x.head!.length));
+  }
+  return follow(cur, creds, options, signal);
+}
+
+const NO_BODY: { body: PreparedBody; contentType: undefined } = { body: { kind: 'none' }, contentType: undefined };
+
+function finalResponse(url: URL, r: ExchangeResponse, redirects: string[], history: HttpResponseHead[], requestBytes: number): HttpResponse {
+  return new HttpResponse({
+    url: url.href,
+    status: r.status,
+    statusText: r.reason,
+    httpVersion: r.version,
+    headers: r.headers,
+    redirects,
+    history,
+    requestBytes,
+    body: r.body,
+  });
+}
+
+/** Requests until an answer is final: redirects (as `maxRedirects` allows) and one Digest challenge. */
+async function follow(first: RedirectRequest, creds: { user: string; password: string } | undefined, options: RequestOptions, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  const firstOrigin = originOf(first.url);
+  const chain = [first.url.href];
   const redirects: string[] = [];
   const history: HttpResponseHead[] = [];
   let requestBytes = 0;
-  let cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
+  let cur = first;
   let digest: DigestAuth | undefined;
   let digestTries = 0;
   for (;;) {
-    const sameOrigin = cur.url === first || originOf(cur.url) === firstOrigin;
-    const r = await send(cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, (n) => (requestBytes += n));
+    const sameOrigin = cur === first || originOf(cur.url) === firstOrigin;
+    const hop = prepareHop(cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, false);
+    requestBytes += hop.x.head!.length;
+    const r = afterHop(await hop.pool.request(hop.x, hop.po), cur.method, options);
     const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers };
     if (r.status === 401 && creds && sameOrigin && isReplayable(cur.body) && digestTries < 3 && !cur.headers.has('authorization')) {
       // A Digest challenge is answered once (again only for stale=true); a refusal comes back as the 401 itself.
@@ -158,32 +245,29 @@ async function run(first: URL, creds: { user: string; password: string } | undef
       cur = plan;
       continue;
     }
-    return new HttpResponse({
-      url: cur.url.href,
-      status: r.status,
-      statusText: r.reason,
-      httpVersion: r.version,
-      headers: r.headers,
-      redirects,
-      history,
-      requestBytes,
-      body: r.body,
-    });
+    return finalResponse(cur.url, r, redirects, history, requestBytes);
   }
 }
 
-/** One request on the wire, no redirects. */
-async function send(
+/** One request ready for the wire (no redirects): the exchange, with its head serialised, and the pool that carries it. */
+interface Hop {
+  x: Exchange;
+  pool: Pool;
+  po: { connectTimeout: number };
+}
+
+function prepareHop(
   cur: RedirectRequest,
   creds: { user: string; password: string } | undefined,
   digest: DigestAuth | undefined,
   options: RequestOptions,
   signal: AbortSignal | undefined,
-  onHeadBytes: (n: number) => void,
-): Promise<ExchangeResponse> {
+  plain: boolean,
+): Hop {
   const u = cur.url;
   const agent = options.agent ?? agentFor(options.pipelining);
-  const { route, pool } = routeOf(agent, u, options);
+  const found = routeOf(agent, u, options);
+  const { route, pool } = found;
   const target = route.absoluteForm ? u.href.replace(/#.*$/s, '') : (u.pathname + u.search || '/');
   // The caller's list is copied only when this hop adds to it.
   let headers = cur.headers;
@@ -212,17 +296,33 @@ async function send(
     onUploadProgress: options.onUploadProgress,
     onDownloadProgress: options.onDownloadProgress,
   };
-  // Serialise now: an unsafe method, target or header is refused before a connection is even chosen.
-  x.head = serializeExchangeHead(x);
-  onHeadBytes(x.head.length);
-  const r = await pool.request(x, { connectTimeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT });
-  const codings = codingsToUndo(r, cur.method, options.decompress === true);
+  // Serialise now: an unsafe method, target or header is refused before a
+  // connection is even chosen. The default header set's head is the same for
+  // every request of a method and target through this route: made once.
+  if (plain && route.headers.length === 0 && found.heads) {
+    const key = `${cur.method} ${target}`;
+    let head = found.heads.get(key);
+    if (!head) {
+      head = serializeExchangeHead(x);
+      if (found.heads.size >= 256) found.heads.clear();
+      found.heads.set(key, head);
+    }
+    x.head = head;
+  } else x.head = serializeExchangeHead(x);
+  return { x, pool, po: { connectTimeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT } };
+}
+
+/** The response with its transfer (and, when asked, content) codings undone. */
+function afterHop(r: ExchangeResponse, method: string, options: RequestOptions): ExchangeResponse {
+  const codings = codingsToUndo(r, method, options.decompress === true);
   return codings.length > 0 ? { ...r, body: decodedBody(r.body, codings) } : r;
 }
 
 interface CachedRoute {
   route: ProxyRoute;
   pool: Pool;
+  /** Serialised heads of default-header requests, by method and target (only for cached routes). */
+  heads?: Map<string, Buffer> | undefined;
 }
 /**
  * Per agent, the route (proxy decision) and pool of each origin reached with
@@ -250,7 +350,7 @@ function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRoute {
     unixSocket: options.unixSocket,
     proxy: route.proxy,
   };
-  const found: CachedRoute = { route, pool: agent.pool(route.poolOrigin ?? origin, settings) };
+  const found: CachedRoute = { route, pool: agent.pool(route.poolOrigin ?? origin, settings), heads: key !== undefined ? new Map() : undefined };
   if (key !== undefined) {
     if (!byOrigin) routeCache.set(agent, (byOrigin = new Map()));
     // Bounded: a crawler through one agent must not grow this without end.

@@ -99,25 +99,39 @@ export class Pool {
     return this.#closed;
   }
 
-  /** Sends one exchange on a pooled connection; see the class note on retries. */
-  async request(x: Exchange, options: PoolRequestOptions = {}): Promise<ExchangeResponse> {
-    let retried = false;
-    let fresh = options.fresh === true;
-    for (;;) {
-      const conn = await this.#acquire(x, options.connectTimeout, fresh);
-      if (conn.completed > 0) x.trace?.({ kind: '*', text: `Re-using existing connection to ${this.label}`, protocol: 'http', event: 'reused', data: connectionFacts(conn.stream) });
-      try {
-        return await conn.request(x);
-      } catch (err) {
-        if (!retried && isRetryable(err) && IDEMPOTENT.has(x.method.toUpperCase()) && isReplayable(x.body) && !x.signal?.aborted && !this.#closed) {
-          retried = true;
-          fresh = true;
-          x.trace?.({ kind: '*', text: `Connection to ${this.label} was closed by the server before the response; retrying once on a new connection`, protocol: 'http' });
-          continue;
-        }
-        throw err;
+  /**
+   * Sends one exchange on a pooled connection; see the class note on retries.
+   * With an idle connection at hand nothing is awaited before the request is
+   * written: the connection's own promise is the only one (plus one step for
+   * the retry), where a wait for a connection would add its own.
+   */
+  request(x: Exchange, options: PoolRequestOptions = {}): Promise<ExchangeResponse> {
+    if (options.fresh !== true && !this.#closed && !x.signal?.aborted) {
+      const conn = this.#findFree();
+      if (conn) {
+        conn.reserve();
+        return this.#attempt(conn, x, options);
       }
     }
+    return this.#acquire(x, options.connectTimeout, options.fresh === true).then((conn) => this.#attempt(conn, x, options));
+  }
+
+  #attempt(conn: HttpConnection, x: Exchange, options: PoolRequestOptions): Promise<ExchangeResponse> {
+    if (conn.completed > 0) x.trace?.({ kind: '*', text: `Re-using existing connection to ${this.label}`, protocol: 'http', event: 'reused', data: connectionFacts(conn.stream) });
+    let sent: Promise<ExchangeResponse>;
+    try {
+      sent = conn.request(x);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    if (options.fresh === true) return sent;
+    return sent.catch((err: unknown) => {
+      if (isRetryable(err) && IDEMPOTENT.has(x.method.toUpperCase()) && isReplayable(x.body) && !x.signal?.aborted && !this.#closed) {
+        x.trace?.({ kind: '*', text: `Connection to ${this.label} was closed by the server before the response; retrying once on a new connection`, protocol: 'http' });
+        return this.request(x, { ...options, fresh: true });
+      }
+      throw err;
+    });
   }
 
   /** Stops taking requests, lets in-flight ones finish, then closes every connection. */
