@@ -59,7 +59,7 @@ interface ErrorLike {
 }
 
 /** FTP-style reply codes (ftp, pop3 is +OK/-ERR so it has none) → curl. */
-function replyExit(protocol: string, code: number): number {
+function replyExit(protocol: string, code: number, phase: string): number {
   if (protocol.startsWith('ftp')) {
     if (code === 530 || code === 332) return EXIT.LOGIN_DENIED;
     if (code === 550 || code === 450) return EXIT.REMOTE_FILE_NOT_FOUND;
@@ -68,6 +68,8 @@ function replyExit(protocol: string, code: number): number {
   }
   if (protocol.startsWith('smtp') || protocol.startsWith('pop3') || protocol.startsWith('imap') || protocol.startsWith('nntp')) {
     if (code === 535 || code === 530 || code === 481 || code === 482) return EXIT.LOGIN_DENIED;
+    // curl: a refused MAIL, RCPT or DATA is a send error; a refusal after the data a weird reply.
+    if (protocol.startsWith('smtp') && (phase === 'mail' || phase === 'rcpt' || phase === 'data')) return EXIT.SEND_ERROR;
     if (code === 430 || code === 423) return EXIT.REMOTE_FILE_NOT_FOUND;
     return EXIT.WEIRD_SERVER_REPLY;
   }
@@ -113,7 +115,7 @@ export function exitCodeFor(err: unknown): number {
       if (phase === 'body') return EXIT.PARTIAL_FILE;
       return EXIT.WEIRD_SERVER_REPLY;
     case 'DIAL_E_REPLY':
-      return e.reply ? replyExit(protocol, e.reply.code) : EXIT.WEIRD_SERVER_REPLY;
+      return e.reply ? replyExit(protocol, e.reply.code, phase) : EXIT.WEIRD_SERVER_REPLY;
     case 'DIAL_E_LIMIT':
       if (phase === 'redirect' || /redirect/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;
       return EXIT.FILESIZE_EXCEEDED;

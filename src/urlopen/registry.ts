@@ -22,6 +22,8 @@ const DEFAULTS: Readonly<Record<string, Loader>> = {
   gopher: async () => (await import('./schemes/gopher.js')).openGopher,
   ftp: async () => (await import('./schemes/ftp.js')).openFtp,
   ftps: async () => (await import('./schemes/ftp.js')).openFtp,
+  smtp: async () => (await import('./schemes/smtp.js')).openSmtp,
+  smtps: async () => (await import('./schemes/smtp.js')).openSmtp,
 };
 
 const SCHEME_NAME = /^[a-z][a-z0-9+.-]*$/;

@@ -163,10 +163,11 @@ export async function sendMessage(s: MailSession, p: Prepared, options: SendOpti
   }
   await s.writeData(p.data, wait);
   s.dataSent?.(p.taken());
-  const done = await s.readReply('data', { signal: options.signal, timeout: s.dataTimeout });
+  // 'postdata' (curl's name for this state): a refusal here came after the whole message was sent.
+  const done = await s.readReply('postdata', { signal: options.signal, timeout: s.dataTimeout });
   if (done.code < 200 || done.code >= 300) {
-    if (done.code >= 400) throw new SmtpReplyError(`the message was refused after its data: ${done.code} ${done.lines[0] ?? ''}`.trimEnd(), { reply: { code: done.code, text: done.text }, command: 'DATA', phase: 'data', rejected });
-    throw new ProtocolError(`unexpected reply to the end of the data: ${done.code}`, { reply: { code: done.code, text: done.text }, protocol: 'smtp', phase: 'data' });
+    if (done.code >= 400) throw new SmtpReplyError(`the message was refused after its data: ${done.code} ${done.lines[0] ?? ''}`.trimEnd(), { reply: { code: done.code, text: done.text }, command: 'DATA', phase: 'postdata', rejected });
+    throw new ProtocolError(`unexpected reply to the end of the data: ${done.code}`, { reply: { code: done.code, text: done.text }, protocol: 'smtp', phase: 'postdata' });
   }
   return { accepted, rejected, reply: done };
 }

@@ -88,7 +88,7 @@ test('5xx after the final dot: SmtpReplyError with the enhanced code, and the se
   const c = await connect(p.port);
   await assert.rejects(c.sendMail({ from: 'a@x', to: 'b@x', data: 'buy now\n' }), (e: unknown) => {
     assert.ok(e instanceof SmtpReplyError);
-    assert.equal(e.phase, 'data');
+    assert.equal(e.phase, 'postdata');
     assert.equal(e.reply?.code, 554);
     assert.equal(e.enhancedCode, '5.7.1');
     assert.equal(e.transient, false);
