@@ -22,6 +22,12 @@ const DEFAULTS: Readonly<Record<string, Loader>> = {
   gopher: async () => (await import('./schemes/gopher.js')).openGopher,
   ftp: async () => (await import('./schemes/ftp.js')).openFtp,
   ftps: async () => (await import('./schemes/ftp.js')).openFtp,
+  pop3: async () => (await import('./schemes/pop3.js')).openPop3,
+  pop3s: async () => (await import('./schemes/pop3.js')).openPop3,
+  news: async () => (await import('./schemes/nntp.js')).openNntp,
+  snews: async () => (await import('./schemes/nntp.js')).openNntp,
+  nntp: async () => (await import('./schemes/nntp.js')).openNntp,
+  nntps: async () => (await import('./schemes/nntp.js')).openNntp,
   smtp: async () => (await import('./schemes/smtp.js')).openSmtp,
   smtps: async () => (await import('./schemes/smtp.js')).openSmtp,
 };

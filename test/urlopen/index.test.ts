@@ -64,5 +64,5 @@ test('an aborted signal rejects before anything is opened', async () => {
 });
 
 test('the built-in schemes are known', () => {
-  for (const s of ['data', 'file', 'ftp', 'ftps', 'gopher', 'http', 'https', 'smtp', 'smtps']) assert.ok(knownSchemes().includes(s), s);
+  for (const s of ['data', 'file', 'ftp', 'ftps', 'gopher', 'http', 'https', 'news', 'nntp', 'nntps', 'pop3', 'pop3s', 'smtp', 'smtps', 'snews']) assert.ok(knownSchemes().includes(s), s);
 });
