@@ -12,7 +12,7 @@ import type { ByteStream } from '../socket/types.js';
 import type { TLSOptions } from '../socket/tls.js';
 import type { WaitOptions } from '../util/guard.js';
 import { LineConn, READ_SIZE, type LineClientOptions } from './conn.js';
-import { readDotBlockLines, writeDotBlockTo, type DotBlockSource, type ReadDotBlockOptions } from './dotio.js';
+import { readDotBlockChunks, readDotBlockLines, writeDotBlockTo, type DotBlockSource, type ReadDotBlockOptions } from './dotio.js';
 import { positiveInt } from './reader.js';
 import { checkReply, type Expect, type Reply } from './replies.js';
 import { encodeLine } from './writer.js';
@@ -210,6 +210,16 @@ export class LineClient {
    */
   readDotBlockBytes(options?: ReadDotBlockOptions): AsyncGenerator<Buffer, void, undefined> {
     return readDotBlockLines(this.#c, options);
+  }
+
+  /**
+   * Yields a dot block's body as bytes — unstuffed lines, each ended by CRLF,
+   * in chunks of up to about 64 KiB — for bodies read whole or streamed on
+   * (POP3 RETR, NNTP ARTICLE): one step per chunk instead of per line. Same
+   * bounds and rules as {@link readDotBlockBytes}.
+   */
+  readDotBlockChunks(options?: ReadDotBlockOptions): AsyncGenerator<Buffer, void, undefined> {
+    return readDotBlockChunks(this.#c, options);
   }
 
   /**

@@ -25,6 +25,39 @@ export interface ReadDotBlockOptions extends WaitOptions {
   maxBytes?: number | undefined;
 }
 
+/** One block's bounds, checked line by line. */
+class BlockBounds {
+  readonly limit: number;
+  readonly #maxLines: number;
+  readonly #maxBytes: number;
+  #lines = 0;
+  #bytes = 0;
+
+  constructor(private readonly conn: LineConn, options: ReadDotBlockOptions | undefined) {
+    // Checked before the read lock is taken, so a bad option leaves the conversation intact.
+    this.limit = positiveInt(options?.maxLine ?? conn.maxBodyLine, 'maxLine');
+    this.#maxLines = options?.maxLines === undefined ? Infinity : positiveInt(options.maxLines, 'maxLines');
+    this.#maxBytes = options?.maxBytes === undefined ? Infinity : positiveInt(options.maxBytes, 'maxBytes');
+  }
+
+  /** Counts one body line; LimitError past the block's line or byte bound. */
+  count(body: Buffer): void {
+    this.#lines += 1;
+    this.#bytes += body.length + 2;
+    const p = this.conn.protocol;
+    if (this.#lines > this.#maxLines) throw new LimitError(`a dot block exceeded ${this.#maxLines} lines`, { limit: this.#maxLines, protocol: p, phase: 'body' });
+    if (this.#bytes > this.#maxBytes) throw new LimitError(`a dot block exceeded ${this.#maxBytes} bytes`, { limit: this.#maxBytes, protocol: p, phase: 'body' });
+  }
+}
+
+/** The next line of a block: a buffered one at once (no deadline needed), else a bounded wait. */
+async function blockLine(conn: LineConn, limit: number, options: ReadDotBlockOptions | undefined): Promise<Buffer> {
+  if (options?.signal?.aborted) conn.deadline('readDotBlock', options);
+  const line = conn.splitter.next(limit) ?? (await conn.nextLine(conn.deadline('readDotBlock', options), false, limit));
+  if (line === null) throw cutShort(conn);
+  return line;
+}
+
 function cutShort(conn: LineConn): ProtocolError {
   return new ProtocolError('the connection closed before the end of a dot block', { protocol: conn.protocol, phase: 'body' });
 }
@@ -37,27 +70,17 @@ function cutShort(conn: LineConn): ProtocolError {
  * block (as Go's DotReader.Close), so the conversation can go on.
  */
 export async function* readDotBlockLines(conn: LineConn, options?: ReadDotBlockOptions): AsyncGenerator<Buffer, void, undefined> {
-  // Checked before the lock is taken, so a bad option leaves the conversation intact.
-  const limit = positiveInt(options?.maxLine ?? conn.maxBodyLine, 'maxLine');
-  const maxLines = options?.maxLines === undefined ? Infinity : positiveInt(options.maxLines, 'maxLines');
-  const maxBytes = options?.maxBytes === undefined ? Infinity : positiveInt(options.maxBytes, 'maxBytes');
+  const bounds = new BlockBounds(conn, options);
   conn.beginRead();
   let finished = false;
-  let lines = 0;
-  let bytes = 0;
   try {
     for (;;) {
-      const line = await conn.nextLine(conn.deadline('readDotBlock', options), false, limit);
-      if (line === null) throw cutShort(conn);
-      const body = unstuffLine(line);
+      const body = unstuffLine(await blockLine(conn, bounds.limit, options));
       if (body === null) {
         finished = true;
         return;
       }
-      lines += 1;
-      bytes += body.length + 2;
-      if (lines > maxLines) throw new LimitError(`a dot block exceeded ${maxLines} lines`, { limit: maxLines, protocol: conn.protocol, phase: 'body' });
-      if (bytes > maxBytes) throw new LimitError(`a dot block exceeded ${maxBytes} bytes`, { limit: maxBytes, protocol: conn.protocol, phase: 'body' });
+      bounds.count(body);
       yield body;
     }
   } catch (e) {
@@ -65,7 +88,66 @@ export async function* readDotBlockLines(conn: LineConn, options?: ReadDotBlockO
     throw conn.settle(e, true);
   } finally {
     try {
-      if (!finished) await drain(conn, limit, options);
+      if (!finished) await drain(conn, bounds.limit, options);
+    } finally {
+      conn.reading = false;
+    }
+  }
+}
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+/** The most one chunk of {@link readDotBlockChunks} holds, short of one line. */
+const CHUNK = 64 * 1024;
+
+/**
+ * Yields a dot block's body as bytes: unstuffed lines, each ended by CRLF,
+ * gathered into chunks of up to about 64 KiB from whatever is already
+ * received — so a long body costs one step per chunk, not per line. The
+ * bounds, the error policy and the draining on early exit are those of
+ * {@link readDotBlockLines}.
+ */
+export async function* readDotBlockChunks(conn: LineConn, options?: ReadDotBlockOptions): AsyncGenerator<Buffer, void, undefined> {
+  const bounds = new BlockBounds(conn, options);
+  conn.beginRead();
+  let finished = false;
+  let parts: Buffer[] = [];
+  let held = 0;
+  const flush = (): Buffer => {
+    const out = Buffer.concat(parts, held);
+    parts = [];
+    held = 0;
+    return out;
+  };
+  try {
+    for (;;) {
+      if (options?.signal?.aborted) conn.deadline('readDotBlock', options);
+      // Buffered lines are taken synchronously: that is what makes this faster than a line at a time.
+      let line = conn.splitter.next(bounds.limit);
+      if (line === undefined) {
+        // Hand over what is gathered before waiting, so a slow sender's lines are not held back.
+        if (held > 0) {
+          yield flush();
+          continue;
+        }
+        line = await blockLine(conn, bounds.limit, options);
+      }
+      const body = unstuffLine(line);
+      if (body === null) {
+        finished = true;
+        if (held > 0) yield flush();
+        return;
+      }
+      bounds.count(body);
+      parts.push(body, CRLF);
+      held += body.length + 2;
+      if (held >= CHUNK) yield flush();
+    }
+  } catch (e) {
+    finished = true;
+    throw conn.settle(e, true);
+  } finally {
+    try {
+      if (!finished) await drain(conn, bounds.limit, options);
     } finally {
       conn.reading = false;
     }

@@ -32,5 +32,5 @@ export {
 export { DotStuffer, DotUnstuffer, stuffDotBlock, unstuffLine } from './dotblock.js';
 export { encodeLine, encodeText, validateLine, type LineEncoding } from './writer.js';
 export { LineConn } from './conn.js';
-export { readDotBlockLines, writeDotBlockTo } from './dotio.js';
+export { readDotBlockChunks, readDotBlockLines, writeDotBlockTo } from './dotio.js';
 export { Deadline, StreamInput } from './input.js';

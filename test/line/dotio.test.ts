@@ -396,3 +396,80 @@ describe('property: a dot block written by one client is read back whole by anot
     );
   });
 });
+
+describe('readDotBlockChunks: the same block as readDotBlockBytes, in chunks', () => {
+  test('equals the lines joined with CRLF, for any chunking of the wire', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constantFrom('', '.', '..', '.x', 'a.b'), fc.string({ maxLength: 30 }).map((t) => t.replace(/[\r\n]/g, ''))), { maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 13 }), { minLength: 1, maxLength: 5 }),
+        async (lines, chunking) => {
+          const { client, server } = pair({}, { chunking });
+          const wire = lines.map((l) => (l.startsWith('.') ? '.' + l : l) + '\r\n').join('') + '.\r\nnext\r\n';
+          await server.send(wire);
+          const got: Buffer[] = [];
+          for await (const c of client.readDotBlockChunks()) got.push(c);
+          assert.equal(Buffer.concat(got).toString(), lines.map((l) => l + '\r\n').join(''));
+          assert.equal(await client.readLine(), 'next');
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('gathers buffered lines into chunks of up to about 64 KiB', async () => {
+    const { client, server } = pair();
+    const line = 'x'.repeat(98);
+    await server.send((line + '\r\n').repeat(2000) + '.\r\n');
+    const sizes: number[] = [];
+    for await (const c of client.readDotBlockChunks()) sizes.push(c.length);
+    assert.equal(sizes.reduce((a, b) => a + b, 0), 200_000);
+    assert.ok(sizes.length < 20 && sizes.every((n) => n <= 64 * 1024 + 100), sizes.join(','));
+  });
+
+  test('bounds, EOF and early exit behave as for lines: LimitError, ProtocolError, the rest drained', async () => {
+    {
+      const { client, server } = pair();
+      await server.send('a\r\nbb\r\nccc\r\n.\r\n');
+      await assert.rejects(collectChunks(client.readDotBlockChunks({ maxLines: 2 })), (e: unknown) => e instanceof LimitError && e.limit === 2);
+    }
+    {
+      const { client, server } = pair({ maxBodyLine: 10 });
+      await server.send('a\r\n' + 'y'.repeat(50) + '\r\n.\r\n');
+      await assert.rejects(collectChunks(client.readDotBlockChunks()), (e: unknown) => e instanceof LimitError && e.limit === 10);
+    }
+    {
+      const { client, server } = pair();
+      await server.send('a\r\nb\r\n');
+      await server.shutdown('write');
+      await assert.rejects(collectChunks(client.readDotBlockChunks()), ProtocolError);
+    }
+    {
+      const { client, server } = pair();
+      const send = server.send('first\r\n');
+      await send;
+      const it = client.readDotBlockChunks();
+      const first = await it.next();
+      assert.equal(first.value?.toString(), 'first\r\n');
+      await server.send('more\r\n.\r\nafter\r\n');
+      await it.return(undefined);
+      assert.equal(await client.readLine(), 'after');
+    }
+  });
+
+  test('an aborted signal stops the block even with lines buffered, and that is fatal', async () => {
+    const { client, server } = pair();
+    await server.send('a\r\nb\r\nc\r\n');
+    const ac = new AbortController();
+    const it = client.readDotBlockChunks({ signal: ac.signal });
+    ac.abort();
+    await assert.rejects(it.next(), AbortError);
+    await assert.rejects(client.readLine());
+  });
+});
+
+async function collectChunks(it: AsyncIterable<Buffer>): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for await (const c of it) out.push(c);
+  return out;
+}

@@ -23,6 +23,7 @@ test('the public entry exports every documented part of the line layer', () => {
     'validateLine',
     'LineConn',
     'readDotBlockLines',
+    'readDotBlockChunks',
     'writeDotBlockTo',
     'Deadline',
     'StreamInput',

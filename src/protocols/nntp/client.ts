@@ -295,7 +295,7 @@ export class NntpClient {
     }
     const wait = { signal: options?.signal, timeout: options?.timeout, maxBytes: options?.maxBytes };
     const art = new NntpArticle(about, {
-      lines: this.#line.readDotBlockBytes(wait),
+      chunks: this.#line.readDotBlockChunks(wait),
       settled: (bytes) => {
         if (this.#open === art) this.#open = undefined;
         this.#trace?.({ kind: '<', text: `[${bytes} bytes of data]`, protocol: 'nntp', bytes });

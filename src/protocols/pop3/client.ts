@@ -317,7 +317,7 @@ export class Pop3Client {
   #message(n: number, size: number | undefined, options: Pop3RetrieveOptions | undefined): Pop3Message {
     const wait = { signal: options?.signal, timeout: options?.timeout, maxBytes: options?.maxBytes };
     const msg = new Pop3Message(n, size, {
-      lines: this.#line.readDotBlockBytes(wait),
+      chunks: this.#line.readDotBlockChunks(wait),
       settled: (bytes) => {
         if (this.#open === msg) this.#open = undefined;
         this.#trace?.({ kind: '<', text: `[${bytes} bytes of data]`, protocol: 'pop3', bytes });

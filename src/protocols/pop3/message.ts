@@ -7,13 +7,10 @@
  */
 import { InputError, LimitError } from '../../errors.js';
 
-const CRLF = Buffer.from('\r\n', 'latin1');
-/** Lines are gathered into chunks of about this size, so a consumer is not handed one buffer per line. */
-const CHUNK = 16 * 1024;
-
 /** What the client hands a message: its lines, and what to do when they end or are abandoned. */
 export interface MessageSource {
-  lines: AsyncGenerator<Buffer, void, undefined>;
+  /** The body in chunks of whole CRLF-ended lines (the line layer's `readDotBlockChunks`). */
+  chunks: AsyncGenerator<Buffer, void, undefined>;
   /** Called once the block has been read to its end (or failed): the session may go on. */
   settled: (bytes: number) => void;
   /** Closes the connection: the only way to stop a POP3 server mid-RETR. */
@@ -51,24 +48,13 @@ export class DotBody {
   }
 
   async *#stream(): AsyncGenerator<Buffer, void, undefined> {
-    let parts: Buffer[] = [];
-    let held = 0;
     let total = 0;
     try {
-      for await (const line of this.#src.lines) {
-        parts.push(Buffer.from(line), CRLF);
-        held += line.length + 2;
-        if (held >= CHUNK) {
-          total += held;
-          const out = Buffer.concat(parts, held);
-          parts = [];
-          held = 0;
-          yield out;
-        }
+      for await (const chunk of this.#src.chunks) {
+        total += chunk.length;
+        yield chunk;
       }
-      total += held;
       this.#done = true;
-      if (held > 0) yield Buffer.concat(parts, held);
     } finally {
       // A consumer that stops early leaves the block drained by the line layer: the session stays in step.
       this.#src.settled(total);

@@ -7,10 +7,8 @@ test('NntpArticle: number and message-id from the 22x response; a streamed body 
   const a = new NntpArticle(
     { number: 7, messageId: '<x@y>' },
     {
-      lines: (async function* () {
-        yield Buffer.from('Subject: s');
-        yield Buffer.from('');
-        yield Buffer.from('body');
+      chunks: (async function* () {
+        yield Buffer.from('Subject: s\r\n\r\nbody\r\n');
       })(),
       settled: () => {},
       abort: async () => {},
