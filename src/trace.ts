@@ -18,12 +18,18 @@ export type TraceKind = '*' | '>' | '<';
  *   addresses of both ends); through a proxy, the connection to the proxy;
  * - `tls`: the TLS handshake finished (`data.tlsVersion`, `alpn`, `verifyError`);
  * - `reused`: an open connection was taken from a pool (addresses as `connected`);
+ * - `tunnel`: a proxy (HTTP CONNECT, SOCKS) opened the way to the target
+ *   (`data.host`); what is sent from then on is the target's;
  * - `redirect`: a redirect is being followed (`data.status`, `data.url`).
+ *
+ * A connection that is not the one the transfer's facts describe (an FTP
+ * data connection beside its control connection) reports `connected` and
+ * `tls` with `data.secondary` set.
  *
  * The consumer stamps the time itself: events are delivered synchronously,
  * at the moment they describe.
  */
-export type TraceEventName = 'resolved' | 'connected' | 'tls' | 'reused' | 'redirect';
+export type TraceEventName = 'resolved' | 'connected' | 'tls' | 'reused' | 'tunnel' | 'redirect';
 
 /** Facts carried by a structured event; which fields are set depends on the event. */
 export interface TraceFacts {
@@ -41,6 +47,8 @@ export interface TraceFacts {
   alpn?: string | undefined;
   /** `tls`: why the peer's certificate did not verify (OpenSSL's code name), when it was accepted anyway (`insecure`). */
   verifyError?: string | undefined;
+  /** `connected`, `tls`: an extra connection of the transfer (an FTP data connection), counted but not described by the transfer's facts. */
+  secondary?: boolean | undefined;
   /** `redirect`: the status that redirected and where to. */
   status?: number | undefined;
   url?: string | undefined;

@@ -61,6 +61,17 @@ export function verifyResult(code: string | undefined): number {
   return X509_ERRORS[code] ?? 1;
 }
 
+/** Both ends known and equal: the same TCP connection. */
+function sameEnds(a: TraceFacts, b: TraceFacts): boolean {
+  return (
+    a.localPort !== undefined &&
+    a.localPort === b.localPort &&
+    a.localAddress === b.localAddress &&
+    a.remotePort === b.remotePort &&
+    a.remoteAddress === b.remoteAddress
+  );
+}
+
 interface Hop {
   start: number;
   resolved?: number;
@@ -100,15 +111,32 @@ export class TransferClock {
       case 'resolved':
         hop.resolved = now;
         return;
-      case 'connected':
+      case 'connected': {
+        const data = ev.data ?? {};
+        // An extra connection (an FTP data connection) counts, as curl counts it, but describes nothing.
+        if (data.secondary) {
+          this.#connects++;
+          return;
+        }
+        // The same connection announced again by the layer above (FTP's control connection through a proxy tunnel).
+        if (hop.connected !== undefined && sameEnds(this.#conn, data)) return;
         this.#connects++;
         hop.connected = hop.ready = now;
-        this.#conn = ev.data ?? {};
+        hop.sent = undefined;
+        this.#conn = data;
         this.#verify = 0;
         return;
+      }
       case 'tls':
+        if (ev.data?.secondary) return;
         hop.tls = hop.ready = now;
+        hop.sent = undefined;
         this.#verify = verifyResult(ev.data?.verifyError);
+        return;
+      case 'tunnel':
+        // What a proxy was told to open the tunnel is not the transfer's request.
+        hop.ready = now;
+        hop.sent = undefined;
         return;
       case 'reused':
         // An open connection: nothing to resolve or connect, so those steps end now.

@@ -1,13 +1,14 @@
 // -w timing and connection variables: the clock's rules on scripted events,
 // then end to end against curl on the same loopback servers for every value
 // that is deterministic, and sane ordering for the times (never their size).
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { curl, dial, makePki, startServer, type Pki, type TestServer } from './helpers.js';
+import { startServer as startInterop, type RunningServer } from '../interop/harness.js';
 import { TransferClock, verifyResult } from '../../src/cli/timing.js';
 import type { TraceEvent } from '../../src/trace.js';
 
@@ -73,6 +74,37 @@ test('a redirect starts a new hop; a reused connection counts no connect', () =>
   assert.deepEqual([r.time_namelookup, r.time_connect, r.time_appconnect, r.time_pretransfer, r.time_redirect], [0.021, 0.021, 0, 0.022, 0.02]);
   assert.equal(r.num_connects, 1);
   assert.equal(clock.result(true).time_appconnect, 0.021, 'a reused TLS connection is ready when taken');
+});
+
+test('through a proxy: the connection to the proxy is the one described; its CONNECT is not the request', () => {
+  const { clock, at } = scripted();
+  at(2, star('resolved', { host: 'proxy', addresses: ['10.0.0.9'] }));
+  at(4, star('connected', { remoteAddress: '10.0.0.9', remotePort: 3128, localAddress: '10.0.0.2', localPort: 5000 }));
+  at(5, { kind: '>', text: 'CONNECT h:443 HTTP/1.1' });
+  at(9, star('tunnel', { host: 'h' }));
+  at(20, star('tls', { tlsVersion: 'TLSv1.3' }));
+  at(21, { kind: '>', text: 'GET / HTTP/1.1' });
+  const r = clock.result(true);
+  assert.deepEqual([r.time_namelookup, r.time_connect, r.time_appconnect, r.time_pretransfer], [0.002, 0.004, 0.02, 0.021]);
+  assert.deepEqual([r.remote_ip, r.remote_port, r.num_connects], ['10.0.0.9', 3128, 1]);
+  // SOCKS to a plain target: the handshake lines are the proxy's; the request begins after the tunnel.
+  const b = scripted();
+  b.at(4, star('connected', { remoteAddress: '10.0.0.9', remotePort: 1080, localPort: 6000 }));
+  b.at(5, { kind: '>', text: 'SOCKS5 CONNECT h:80' });
+  b.at(8, star('tunnel', { host: 'h' }));
+  b.at(9, { kind: '>', text: 'GET / HTTP/1.1' });
+  assert.equal(b.clock.result(false).time_pretransfer, 0.009);
+});
+
+test('the same connection announced twice counts once; a secondary (FTP data) connection counts but describes nothing', () => {
+  const { clock, at } = scripted();
+  const ends = { remoteAddress: '10.0.0.9', remotePort: 1080, localAddress: '10.0.0.2', localPort: 5000 };
+  at(4, star('connected', ends));
+  at(9, star('connected', { ...ends }));
+  at(12, star('connected', { remoteAddress: '10.0.0.1', remotePort: 40000, localAddress: '10.0.0.2', localPort: 5001, secondary: true }));
+  at(13, star('tls', { verifyError: 'CERT_HAS_EXPIRED', secondary: true }));
+  const r = clock.result(false);
+  assert.deepEqual([r.time_connect, r.remote_port, r.local_port, r.num_connects, r.ssl_verify_result, r.time_appconnect], [0.004, 1080, 5000, 2, 0, 0]);
 });
 
 test('no events (a protocol that reports none): every step is 0, addresses empty', () => {
@@ -154,4 +186,48 @@ test('-w %{json} holds every variable; %{header_json} the headers, as curl lays 
   const parsed = JSON.parse(h.out) as Record<string, string[]>;
   assert.deepEqual(parsed['content-type'], ['text/plain']);
   assert.equal(h.out.split('\n').length, Object.keys(parsed).length + 1);
+});
+
+describe('-w through real proxies (squid: forward and CONNECT; microsocks: SOCKS5), compared with curl', () => {
+  let squid: RunningServer | undefined;
+  let socks: RunningServer | undefined;
+  before(async () => {
+    [squid, socks] = await Promise.all([
+      startInterop({ name: 'squid', command: 'squid', user: 'proxy', config: { template: 'squid.conf', vars: { auth: '' } }, args: (ctx) => ['-N', '-d', '1', '-f', ctx.configPath!], timeout: 20_000 }),
+      startInterop({ name: 'microsocks', command: 'microsocks', args: (ctx) => ['-i', '127.0.0.1', '-p', String(ctx.port)] }),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([squid?.stop(), socks?.stop()]);
+  });
+
+  const FACTS = '%{remote_ip} %{remote_port} %{local_ip} %{num_connects} %{http_code} %{ssl_verify_result}\\n';
+  const TIMES = '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} %{time_starttransfer}\\n';
+
+  const hello = () => srv.url('/hello');
+  const here = () => `https://localhost:${tlsPort}/here`;
+  const cases: Array<[string, () => { flags: string[]; urls: string[] }, boolean]> = [
+    ['-x http:// (forward) to http', () => ({ flags: ['-x', `http://127.0.0.1:${squid!.port}`], urls: [hello()] }), false],
+    ['-x http:// (CONNECT) to https', () => ({ flags: ['-x', `http://127.0.0.1:${squid!.port}`, '--cacert', pki!.caCert], urls: [here()] }), true],
+    ['--socks5-hostname to http', () => ({ flags: ['--socks5-hostname', `127.0.0.1:${socks!.port}`], urls: [hello().replace('127.0.0.1', 'localhost')] }), false],
+    ['-x socks5:// to https', () => ({ flags: ['-x', `socks5://127.0.0.1:${socks!.port}`, '--cacert', pki!.caCert], urls: [here()] }), true],
+    ['-x socks5h:// to https, two URLs (the second reuses the tunnel)', () => ({ flags: ['-x', `socks5h://127.0.0.1:${socks!.port}`, '--cacert', pki!.caCert], urls: [here(), here()] }), true],
+  ];
+  for (const [label, args, tls] of cases) {
+    test(`${label}: remote_ip/port (the proxy's), local_ip, num_connects, http_code, ssl_verify_result as curl; times in order`, async () => {
+      assert.ok(pki, 'openssl is needed to make the test CA');
+      const { flags, urls } = args();
+      const outs = urls.flatMap(() => ['-o', '/dev/null']);
+      const env = { NO_PROXY: '', no_proxy: '' };
+      const [a, b] = await Promise.all([dial(['-s', ...outs, '-w', FACTS, ...flags, ...urls], { env }), curl(['-s', ...outs, '-w', FACTS, ...flags, ...urls], { env })]);
+      assert.equal(a.code, 0, a.stderr);
+      assert.equal(b.code, 0, b.stderr);
+      assert.equal(a.out, b.out);
+      const t = await dial(['-s', '-o', '/dev/null', '-w', TIMES, ...flags, urls[0]!], { env });
+      const [nl, connect, app, pre, start] = t.out.trim().split(' ').map(Number) as [number, number, number, number, number];
+      assert.ok(connect > 0 && nl <= connect && connect <= pre && pre <= start, `${t.out} ${t.stderr} (${t.code})`);
+      if (tls) assert.ok(connect < app && app <= pre, `appconnect after the tunnel: ${t.out}`);
+      else assert.equal(app, 0);
+    });
+  }
 });

@@ -22,6 +22,7 @@ import { HeaderList, type HeadersInit } from '../core/headers.js';
 import { serializeHead } from '../core/request.js';
 import { ResponseParser, type HttpLimits, type ResponseHead } from '../core/response-parser.js';
 import { bareHost, proxyPort } from './env.js';
+import { traceConnected, tracedLookup, traceTls, traceTunnel } from './events.js';
 import { checkTarget, type ProxyTarget } from './target.js';
 
 export type { ProxyTarget } from './target.js';
@@ -131,7 +132,8 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
   const proxyHost = bareHost(proxy.hostname);
   const port = proxyPort(proxy);
   trace?.({ kind: '*', text: `Connecting to proxy ${proxyHost} port ${port}`, protocol: 'http' });
-  let sock: net.Socket = await connectTcp({ host: proxyHost, port, lookup: options.lookup, signal: options.signal, timeout: left() });
+  let sock: net.Socket = await connectTcp({ host: proxyHost, port, lookup: tracedLookup(options.lookup, trace, 'http'), signal: options.signal, timeout: left() });
+  traceConnected(trace, sock, proxyHost, 'http');
   try {
     if (scheme === 'https:') {
       sock = await handshake(sock, proxyHost, options.tls ?? {}, { signal: options.signal, timeout: left() });
@@ -155,11 +157,12 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
         protocol: 'http',
         phase: 'connect',
       });
-    trace?.({ kind: '*', text: `CONNECT tunnel to ${authority} established`, protocol: 'http' });
+    traceTunnel(trace, authority, target.host, 'http', 'CONNECT');
     if (options.targetTls) {
       sock.resume();
-      sock = await handshake(sock, bareHost(target.host), targetIdentity(target, options.targetTls), { signal: options.signal, timeout: left() });
-      trace?.({ kind: '*', text: `TLS to ${authority} through the tunnel established`, protocol: 'tls' });
+      const t = await handshake(sock, bareHost(target.host), targetIdentity(target, options.targetTls), { signal: options.signal, timeout: left() });
+      sock = t;
+      traceTls(trace, t, authority);
     }
     // The reply reader paused the socket; an explicitly paused stream stays
     // paused when Socket adds its 'data' listener, so flow resumes here.

@@ -4,11 +4,13 @@
  * @module
  */
 import * as net from 'node:net';
+import type * as tls from 'node:tls';
 import { DialError, InputError, TimeoutError, toDialError } from '../../../errors.js';
 import { Socket } from '../../../socket/socket.js';
 import { throwIfAborted, type WaitOptions } from '../../../util/guard.js';
 import { urlCredentials } from '../auth/basic.js';
 import { bareHost, proxyPort } from './env.js';
+import { traceConnected, tracedLookup, traceTls, traceTunnel } from './events.js';
 import { authorityOf, targetIdentity } from './http-connect.js';
 import { resolveLocally, type Socks5Options } from './socks5.js';
 import { decodeSocks4Reply, encodeSocks4Connect, SOCKS4_REPLY_LENGTH } from './socks4-core.js';
@@ -40,16 +42,18 @@ export async function socks4Connect(proxy: URL, target: ProxyTarget, options: So
   const proxyHost = bareHost(proxy.hostname);
   const port = proxyPort(proxy);
   options.trace?.({ kind: '*', text: `Connecting to SOCKS4 proxy ${proxyHost} port ${port}`, protocol: 'socks4' });
-  const s = await Socket.connect({ host: proxyHost, port, lookup: options.lookup, signal: options.signal, timeout: left() });
+  const s = await Socket.connect({ host: proxyHost, port, lookup: tracedLookup(options.lookup, options.trace, 'socks4'), signal: options.signal, timeout: left() });
+  traceConnected(options.trace, s.raw, proxyHost, 'socks4');
   const wait = (): WaitOptions => ({ signal: options.signal, timeout: left() });
   try {
     options.trace?.({ kind: '>', text: `SOCKS4${scheme === 'socks4a:' ? 'a' : ''} CONNECT ${authorityOf({ host, port: target.port })}`, protocol: 'socks4' });
     await s.send(request, wait());
     decodeSocks4Reply(await s.recvExactly(SOCKS4_REPLY_LENGTH, wait()), authority);
-    options.trace?.({ kind: '*', text: `SOCKS4 tunnel to ${authority} established`, protocol: 'socks4' });
+    traceTunnel(options.trace, authority, target.host, 'socks4', 'SOCKS4');
     if (options.targetTls) {
       const tlsOpts = options.targetTls.servername !== undefined || net.isIP(bareHost(target.host)) ? options.targetTls : { ...options.targetTls, servername: bareHost(target.host) };
       await s.startTLS({ ...targetIdentity(target, tlsOpts), ...wait() });
+      traceTls(options.trace, s.raw as tls.TLSSocket, authority);
     }
     return s;
   } catch (err) {

@@ -5,6 +5,7 @@
  * @module
  */
 import * as net from 'node:net';
+import type * as tls from 'node:tls';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { ConnectError, DialError, InputError, TimeoutError, toDialError } from '../../../errors.js';
 import type { LookupFunction } from '../../../socket/connect.js';
@@ -14,6 +15,7 @@ import type { Tracer } from '../../../trace.js';
 import { guard, throwIfAborted, type WaitOptions } from '../../../util/guard.js';
 import { urlCredentials } from '../auth/basic.js';
 import { bareHost, proxyPort } from './env.js';
+import { traceConnected, tracedLookup, traceTls, traceTunnel } from './events.js';
 import { targetIdentity, authorityOf } from './http-connect.js';
 import {
   AUTH_NONE,
@@ -78,7 +80,8 @@ export async function socks5Connect(proxy: URL, target: ProxyTarget, options: So
   const proxyHost = bareHost(proxy.hostname);
   const port = proxyPort(proxy);
   trace?.({ kind: '*', text: `Connecting to SOCKS5 proxy ${proxyHost} port ${port}`, protocol: 'socks5' });
-  const s = await Socket.connect({ host: proxyHost, port, lookup: options.lookup, signal: options.signal, timeout: left() });
+  const s = await Socket.connect({ host: proxyHost, port, lookup: tracedLookup(options.lookup, trace, 'socks5'), signal: options.signal, timeout: left() });
+  traceConnected(trace, s.raw, proxyHost, 'socks5');
   const wait = (): WaitOptions => ({ signal: options.signal, timeout: left() });
   try {
     await s.send(encodeGreeting(methods), wait());
@@ -95,8 +98,11 @@ export async function socks5Connect(proxy: URL, target: ProxyTarget, options: So
     const reply = decodeReply(Buffer.concat([prefix, rest]));
     trace?.({ kind: '<', text: `SOCKS5 reply ${reply.code}, bound ${authorityOf(reply.bound)}`, protocol: 'socks5' });
     if (reply.code !== 0) throw replyError(reply.code, authority);
-    trace?.({ kind: '*', text: `SOCKS5 tunnel to ${authority} established`, protocol: 'socks5' });
-    if (options.targetTls) await s.startTLS({ ...targetIdentity(target, withServername(target, options.targetTls)), ...wait() });
+    traceTunnel(trace, authority, target.host, 'socks5', 'SOCKS5');
+    if (options.targetTls) {
+      await s.startTLS({ ...targetIdentity(target, withServername(target, options.targetTls)), ...wait() });
+      traceTls(trace, s.raw as tls.TLSSocket, authority);
+    }
     return s;
   } catch (err) {
     s.destroy();
