@@ -1,7 +1,7 @@
 // End-to-end: dial against TLS, Unix-socket, FTP and Gopher loopback servers
 // (the flags that reach past plain HTTP: -k, --cacert, --cert, --unix-socket,
 // -u for FTP, -l, -T to FTP, and curl's exit codes for their failures).
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,9 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FakeFtpServer } from '../protocols/ftp/fake-server.js';
+import { freeRange, makeTree, startVsftpd } from '../interop/ftp-helpers.js';
+import type { RunningServer } from '../interop/harness.js';
+import { makeTestPKI, type TestPKI } from '../interop/ca.js';
 import { gopherServer, type GopherFixture } from '../protocols/gopher/server.js';
 import { CURL, curl, dial, MAIN, makePki, runCommand, tempDir, type Pki } from './helpers.js';
 
@@ -124,9 +127,8 @@ test('ftp: download with -u; the password is masked in -v', async () => {
   assert.match(r.stderr, /^> USER alice$/m);
 });
 
-// num_connects is not compared: curl counts the passive data connection too, which the FTP client does not report yet.
-test('ftp: -w connection facts as curl (remote_ip, remote_port, local_ip); times in order', async () => {
-  const w = ['-s', '-o', '/dev/null', '-u', 'alice:pw', '-w', '%{remote_ip} %{remote_port} %{local_ip} %{http_version} %{time_appconnect}\\n'];
+test('ftp: -w connection facts as curl (remote_ip, remote_port, local_ip, num_connects with the data connection); times in order', async () => {
+  const w = ['-s', '-o', '/dev/null', '-u', 'alice:pw', '-w', '%{remote_ip} %{remote_port} %{local_ip} %{http_version} %{time_appconnect} %{num_connects}\\n'];
   const [a, b] = await Promise.all([dial([...w, ftpUrl('/pub/a.txt')]), curl([...w, ftpUrl('/pub/a.txt')])]);
   assert.equal(a.code, b.code, a.stderr);
   assert.equal(a.out, b.out);
@@ -257,4 +259,44 @@ test('--socks5-hostname lets the proxy resolve the name', async () => {
     web.close();
     await proxy.close();
   }
+});
+
+describe('ftp against vsftpd: the data connection counts in num_connects and shows in -v, as curl', () => {
+  let pki: TestPKI;
+  let plain: RunningServer | undefined;
+  let implicit: RunningServer | undefined;
+  before(async () => {
+    pki = makeTestPKI();
+    const root = makeTree(false);
+    plain = await startVsftpd(root, false, undefined, await freeRange(10));
+    implicit = await startVsftpd(root, true, pki, await freeRange(10), true);
+  });
+  after(async () => {
+    await Promise.all([plain?.stop(), implicit?.stop()]);
+    pki?.cleanup();
+  });
+
+  const W = '%{remote_ip} %{remote_port} %{num_connects} %{ssl_verify_result}\\n';
+  test('ftp:// (passive): num_connects 2, remote_ip/port the control connection\'s', async () => {
+    const url = `ftp://127.0.0.1:${plain!.port}/pub/tree/a.txt`;
+    const [a, b] = await Promise.all([dial(['-s', '-o', '/dev/null', '-w', W, url]), curl(['-s', '-o', '/dev/null', '-w', W, url])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.out, b.out);
+    assert.equal(a.out, `127.0.0.1 ${plain!.port} 2 0\n`);
+    const v = await dial(['-sv', '-o', '/dev/null', url]);
+    assert.match(v.stderr, /^\* Connected to 127\.0\.0\.1 \(127\.0\.0\.1\) port \d+$/m);
+    assert.match(v.stderr, /^\* Connected to 127\.0\.0\.1 port \d+ \(data connection\)$/m);
+  });
+
+  test('ftps:// (implicit, TLS on the data connection too): num_connects 2, the data handshake in -v', async () => {
+    const url = `ftps://localhost:${implicit!.port}/pub/tree/a.txt`;
+    const tls = ['--cacert', pki.ca.certPath];
+    const [a, b] = await Promise.all([dial(['-s', '-o', '/dev/null', ...tls, '-w', W, url]), curl(['-s', '-o', '/dev/null', ...tls, '-w', W, url])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(a.out, b.out);
+    const v = await dial(['-sv', '-o', '/dev/null', ...tls, url]);
+    assert.match(v.stderr, /^\* Connected to 127\.0\.0\.1 port \d+ \(data connection\)$/m);
+    assert.match(v.stderr, /^\* TLS established on the data connection \(TLSv1\.[23](, session resumed)?\)$/m);
+  });
 });

@@ -79,7 +79,8 @@ export class FtpClient {
       dataTLS: () => (this.#protected ? this.#dataTLS() : undefined),
       settings,
       epsvRefused: opts.epsv === false,
-      connectData: proxy ? (host, port, wait) => tunnelData(proxy, host, port, wait, opts.lookup) : undefined,
+      connectData: proxy ? (host, port, wait) => tunnelData(proxy, host, port, wait, opts.lookup, opts.trace) : undefined,
+      trace: opts.trace,
     };
   }
 

@@ -20,8 +20,10 @@ import { checkServerIdentity } from 'node:tls';
 import { InputError, ProtocolError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
+import type { Tracer } from '../../trace.js';
 import type { WaitOptions } from '../../util/guard.js';
 import { matchesNoProxy, openProxyTunnel, parseProxyUrl, proxyForUrl } from '../http/proxy/index.js';
+import { dataTunnelTracer } from './data-trace.js';
 import type { FtpConnectOptions } from './options.js';
 
 /**
@@ -88,10 +90,11 @@ export async function openControl(
 /**
  * Opens a passive data connection to `host:port` through `proxy`, as a bare
  * node:net socket (the data path reads it directly), taken from the tunnel's
- * Socket with detach() and left paused until the reader attaches.
+ * Socket with detach() and left paused until the reader attaches. `trace`
+ * sees the tunnel's steps, its connection counted as a data connection.
  */
-export async function tunnelData(proxy: URL, host: string, port: number, wait: WaitOptions, lookup: FtpConnectOptions['lookup']): Promise<NetSocket> {
-  const s = await openProxyTunnel(proxy, { host, port }, { timeout: wait.timeout, signal: wait.signal, lookup });
+export async function tunnelData(proxy: URL, host: string, port: number, wait: WaitOptions, lookup: FtpConnectOptions['lookup'], trace?: Tracer): Promise<NetSocket> {
+  const s = await openProxyTunnel(proxy, { host, port }, { timeout: wait.timeout, signal: wait.signal, lookup, trace: dataTunnelTracer(trace) });
   let out: { socket: NetSocket; buffered: Buffer };
   try {
     out = s.detach();

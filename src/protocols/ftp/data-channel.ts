@@ -13,7 +13,9 @@ import type * as tls from 'node:tls';
 import { ProtocolError, TimeoutError, toDialError } from '../../errors.js';
 import { connectTcp } from '../../socket/connect.js';
 import { handshake, type TLSOptions } from '../../socket/tls.js';
+import type { Tracer } from '../../trace.js';
 import { guard, type WaitOptions } from '../../util/guard.js';
+import { traceConnected, traceDataTls } from './data-trace.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -105,7 +107,7 @@ export class DataConnection {
    * (see {@link read}: each chunk is valid until the next is asked for). For
    * plain connections only: TLS takes the socket over and reads on its own.
    */
-  static async connectLending(ip: string, port: number, wait: WaitOptions, idleTimeout: number): Promise<DataConnection> {
+  static async connectLending(ip: string, port: number, wait: WaitOptions, idleTimeout: number, trace?: Tracer): Promise<DataConnection> {
     const lent: Lent = { pending: undefined, wake: undefined };
     const buffer = Buffer.allocUnsafeSlow(LEND_SIZE);
     const sock = net.connect({
@@ -139,13 +141,20 @@ export class DataConnection {
       sock.destroy();
       throw toDialError(e, `connecting the data channel to ${ip} port ${port}`, { protocol: 'ftp', phase: 'data' });
     }
+    traceConnected(trace, sock, 'Connected to');
     return new DataConnection(sock, idleTimeout, lent);
   }
 
   /** Connects to the server's passive port. */
-  static async connect(host: string, port: number, wait: WaitOptions, idleTimeout: number): Promise<DataConnection> {
+  static async connect(host: string, port: number, wait: WaitOptions, idleTimeout: number, trace?: Tracer): Promise<DataConnection> {
     const s = await connectTcp({ host, port, timeout: wait.timeout, signal: wait.signal });
+    traceConnected(trace, s, 'Connected to');
     return new DataConnection(s, idleTimeout);
+  }
+
+  /** Reports a connection the server opened to us (active mode) as connected. */
+  announceAccepted(trace: Tracer | undefined): void {
+    traceConnected(trace, this.#sock, 'Accepted the connection from');
   }
 
   /** The socket underneath (TLS once {@link secure} ran). */
@@ -154,9 +163,11 @@ export class DataConnection {
   }
 
   /** Runs the TLS handshake as client, resuming `session` when given. */
-  async secure(host: string, options: TLSOptions, wait: WaitOptions): Promise<void> {
-    this.#sock = await handshake(this.#sock, host, options, wait);
-    this.#sock.on('error', () => {});
+  async secure(host: string, options: TLSOptions, wait: WaitOptions, trace?: Tracer): Promise<void> {
+    const t = await handshake(this.#sock, host, options, wait);
+    this.#sock = t;
+    t.on('error', () => {});
+    traceDataTls(trace, t);
   }
 
   /** True when the TLS handshake resumed the session offered. */

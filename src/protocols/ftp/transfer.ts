@@ -36,6 +36,7 @@ import { isIP, type Socket as NetSocket } from 'node:net';
 import { AbortError, DialError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
 import type { Reply, Expect } from '../../line/replies.js';
 import type { TLSOptions } from '../../socket/tls.js';
+import type { Tracer } from '../../trace.js';
 import type { WaitOptions } from '../../util/guard.js';
 import { AsciiDecoder, AsciiEncoder } from './core/ascii.js';
 import { formatEprt, formatPort, parseEpsv, parsePasv, parseTransferSize } from './core/pasv.js';
@@ -74,6 +75,8 @@ export interface TransferHost {
   epsvRefused: boolean;
   /** Opens passive data connections instead of a direct TCP connect (a proxy tunnel). */
   connectData?: ((host: string, port: number, wait: WaitOptions) => Promise<NetSocket>) | undefined;
+  /** Sees each data connection's connect and TLS steps (structured events, see data-channel.ts). */
+  trace?: Tracer | undefined;
 }
 
 /** Data-connection policy. */
@@ -130,7 +133,9 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
       ready: async (wait) => {
         const sock = await listener.accept(wait);
         h.note(`data connection from ${sock.remoteAddress}:${sock.remotePort}`);
-        return new DataConnection(sock, s.dataTimeout);
+        const conn = new DataConnection(sock, s.dataTimeout);
+        conn.announceAccepted(h.trace);
+        return conn;
       },
       abandon: () => listener.close(),
     };
@@ -140,8 +145,8 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
   const wait = { timeout: s.timeout, signal };
   let conn: DataConnection;
   if (h.connectData) conn = new DataConnection(await h.connectData(host, port, wait), s.dataTimeout);
-  else if (reuseBuffer && isIP(host) && h.dataTLS() === undefined) conn = await DataConnection.connectLending(host, port, wait, s.dataTimeout);
-  else conn = await DataConnection.connect(host, port, wait, s.dataTimeout);
+  else if (reuseBuffer && isIP(host) && h.dataTLS() === undefined) conn = await DataConnection.connectLending(host, port, wait, s.dataTimeout, h.trace);
+  else conn = await DataConnection.connect(host, port, wait, s.dataTimeout, h.trace);
   return { ready: async () => conn, abandon: () => conn.destroy() };
 }
 
@@ -180,7 +185,7 @@ async function ready(h: TransferHost, pending: PendingData, signal: AbortSignal 
   const tls = h.dataTLS();
   if (tls) {
     try {
-      await conn.secure(h.hostname, tls, wait);
+      await conn.secure(h.hostname, tls, wait, h.trace);
     } catch (e) {
       conn.destroy();
       throw e;
