@@ -142,3 +142,35 @@ test('hostile: a line injected after the STLS go-ahead is refused (DIAL_E_INJECT
   const err = await Pop3Client.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, secure: 'starttls' }).catch((e: unknown) => e);
   assert.ok(err instanceof ProtocolError && err.code === 'DIAL_E_INJECTION', String(err));
 });
+
+test('hostile: a 128 MiB message streams through with bounded memory (nothing is held whole)', async () => {
+  const counter = { sent: 0 };
+  const total = 128 * 1024 * 1024;
+  const s = await server((line, sock) => {
+    if (line !== 'RETR 1') return standard(line, sock);
+    const block = Buffer.from('.a line that starts with a dot and goes on for a while, as lines in mail do\r\n'.repeat(800));
+    sock.write('+OK\r\n');
+    const pump = () => {
+      while (counter.sent < total && !sock.destroyed) {
+        counter.sent += block.length;
+        if (!sock.write(block)) return void sock.once('drain', pump);
+      }
+      sock.write('.\r\n');
+    };
+    pump();
+    return undefined;
+  });
+  const pop = await login(s);
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  let got = 0;
+  const m = await pop.retr(1);
+  for await (const chunk of m.body) {
+    got += chunk.length;
+    if (got % (8 * 1024 * 1024) < chunk.length) peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  // Each line lost its stuffed dot on the way in.
+  assert.equal(got, counter.sent - counter.sent / 77);
+  assert.ok(peak - before < 96 * 1024 * 1024, `RSS grew by ${peak - before} bytes`);
+  await pop.quit();
+});
