@@ -67,7 +67,8 @@ function replyExit(protocol: string, code: number, phase: string): number {
     return EXIT.REMOTE_ACCESS_DENIED;
   }
   if (protocol.startsWith('smtp') || protocol.startsWith('pop3') || protocol.startsWith('imap') || protocol.startsWith('nntp')) {
-    if (code === 535 || code === 530 || code === 481 || code === 482) return EXIT.LOGIN_DENIED;
+    // POP3's -ERR has no number: the phase says a login was refused.
+    if (code === 535 || code === 530 || code === 481 || code === 482 || phase === 'login' || phase === 'auth') return EXIT.LOGIN_DENIED;
     // curl: a refused MAIL, RCPT or DATA is a send error; a refusal after the data a weird reply.
     if (protocol.startsWith('smtp') && (phase === 'mail' || phase === 'rcpt' || phase === 'data')) return EXIT.SEND_ERROR;
     if (code === 430 || code === 423) return EXIT.REMOTE_FILE_NOT_FOUND;

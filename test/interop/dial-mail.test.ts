@@ -7,6 +7,11 @@
  *   refused recipient is exit 55 for both; `-v` shows the conversation in
  *   the shared trace format with the AUTH secret masked.
  *
+ * - pop3: `dial pop3://user:pw@host/` (LIST) and `/N` (RETR) print what curl
+ *   prints, byte for byte, against dovecot; `-v` masks the password.
+ * - news/nntp (curl has none): `dial -T article nntp://host/` posts to INN,
+ *   `dial news://host/<id>` reads it back, `nntp://host/group` is the overview.
+ *
  * A missing server, curl or openssl FAILS the suite; nothing is skipped.
  */
 import { after, before, describe, test } from 'node:test';
@@ -16,7 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOOPBACK, requireBinary } from './harness.js';
 import { makeTestPKI, type TestPKI } from './ca.js';
-import { startExim, startEximWithAuth, waitForDelivery, type SmtpServer } from './mail-servers.js';
+import { startDovecot, startExim, startEximWithAuth, waitForDelivery, type Pop3Server, type SmtpServer } from './mail-servers.js';
+import { startInn, type NewsServer } from './news-server.js';
 import { curl, dial } from '../cli/helpers.js';
 
 const MESSAGE =
@@ -94,5 +100,91 @@ describe('dial smtp:// against exim, curl as the oracle', () => {
     }
     assert.ok(!r.stderr.includes('s3cret-pw') && !r.stderr.includes(Buffer.from('\0sender\0s3cret-pw').toString('base64')), 'the password never shows');
     await waitForDelivery(auth, 'dora', 1);
+  });
+});
+
+const FIRST = ['From: a@mail.test', 'Subject: first', '', '.starts with a dot', '.', '..', 'caf\u00e9', ''].join('\n');
+const SECOND = ['From: a@mail.test', 'Subject: second', '', 'plain', ''].join('\n');
+
+describe('dial pop3:// against dovecot, curl as the oracle', () => {
+  let pki: TestPKI;
+  let srv: Pop3Server;
+  const url = (path: string) => `pop3://alice:s3cret@${LOOPBACK}:${srv.ports[0]}/${path}`;
+
+  before(async () => {
+    requireBinary('curl');
+    pki = makeTestPKI();
+    srv = await startDovecot(pki, { alice: { password: 's3cret', messages: [FIRST, SECOND] } });
+  });
+  after(async () => {
+    await srv?.stop();
+    pki?.cleanup();
+  });
+
+  test('no message number lists (LIST), a number retrieves (RETR): the same bytes as curl --ssl-reqd', async () => {
+    for (const path of ['', '1', '2']) {
+      const ours = await dial(['-sS', '--cacert', pki.ca.certPath, url(path)]);
+      const theirs = await curl(['-sS', '--ssl-reqd', '--cacert', pki.ca.certPath, url(path)]);
+      assert.equal(theirs.code, 0, theirs.stderr);
+      assert.equal(ours.code, 0, ours.stderr);
+      assert.ok(ours.stdout.equals(theirs.stdout), `${path || 'LIST'}: ${JSON.stringify(ours.out)} vs ${JSON.stringify(theirs.out)}`);
+    }
+    const one = await dial(['-sS', '--cacert', pki.ca.certPath, url('1')]);
+    assert.equal(one.out, Buffer.from(FIRST.replace(/\n/g, '\r\n'), 'utf8').toString('latin1'), 'dot-unstuffed, CRLF as sent');
+  });
+
+  test('a missing message and a wrong password: curl\'s exit codes', async () => {
+    const missing = await dial(['-sS', '--cacert', pki.ca.certPath, url('9')]);
+    const curlMissing = await curl(['-sS', '--ssl-reqd', '--cacert', pki.ca.certPath, url('9')]);
+    assert.equal(curlMissing.code, 8, curlMissing.stderr);
+    assert.equal(missing.code, 8, missing.stderr);
+    assert.match(missing.stderr, /^dial: \(\d+\) /m);
+    const bad = await dial(['-sS', '--cacert', pki.ca.certPath, `pop3://alice:wrong@${LOOPBACK}:${srv.ports[0]}/1`]);
+    const curlBad = await curl(['-sS', '--ssl-reqd', '--cacert', pki.ca.certPath, `pop3://alice:wrong@${LOOPBACK}:${srv.ports[0]}/1`]);
+    assert.equal(curlBad.code, 67, curlBad.stderr);
+    assert.equal(bad.code, 67, bad.stderr);
+  });
+
+  test('-v: STLS, the login with the password masked, RETR and the data, in the shared trace format', async () => {
+    const r = await dial(['-sS', '-v', '--cacert', pki.ca.certPath, url('2')]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.split('\n');
+    for (const want of [/^< \+OK/, /^> STLS$/, /^> RETR 2$/, /^> QUIT$/]) assert.ok(lines.some((l) => want.test(l)), `${want} in\n${r.stderr}`);
+    assert.ok(!r.stderr.includes('s3cret') && !r.stderr.includes(Buffer.from('\0alice\0s3cret').toString('base64')), 'the password never shows');
+  });
+});
+
+describe('dial news:// and nntp:// against INN', () => {
+  let pki: TestPKI;
+  let srv: NewsServer;
+  let dir: string;
+
+  before(async () => {
+    pki = makeTestPKI();
+    srv = await startInn(pki);
+    dir = mkdtempSync(join(tmpdir(), 'dial-news-'));
+  });
+  after(async () => {
+    await srv?.stop();
+    pki?.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('-T posts an article; news://host/<id> reads it back; nntp://host/group lists it in the overview', async () => {
+    const mid = `<dial.${process.pid}.${Date.now()}@dialtone.test>`;
+    const file = join(dir, 'article.txt');
+    writeFileSync(file, [`From: tester@news.test`, `Newsgroups: ${srv.group}`, 'Subject: posted by dial', `Message-ID: ${mid}`, '', '.a dotted line', 'the end', ''].join('\r\n'));
+    const host = `${LOOPBACK}:${srv.port}`;
+    const post = await dial(['-sS', '--cacert', pki.ca.certPath, '-T', file, `nntp://${host}/`]);
+    assert.equal(post.code, 0, post.stderr);
+    const got = await dial(['-sS', '--cacert', pki.ca.certPath, `news://${host}/${encodeURIComponent(mid.slice(1, -1))}`]);
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(got.out, /^Subject: posted by dial\r$/m);
+    assert.match(got.out, /\r\n\r\n\.a dotted line\r\nthe end\r\n$/);
+    const overview = await dial(['-sS', '--cacert', pki.ca.certPath, `nntp://${host}/${srv.group}`]);
+    assert.equal(overview.code, 0, overview.stderr);
+    assert.ok(overview.out.split('\n').some((l) => l.includes('posted by dial') && l.includes(mid)), overview.out);
+    const none = await dial(['-sS', '--cacert', pki.ca.certPath, `news://${host}/no-such-article@dialtone.test`]);
+    assert.equal(none.code, 78, `a missing article is "remote file not found": ${none.stderr}`);
   });
 });

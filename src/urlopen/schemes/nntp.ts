@@ -8,7 +8,8 @@
  *   article (`text/plain`); a wildmat (`news://server/comp.*`) lists the
  *   matching groups as LIST ACTIVE lines.
  * - `nntp://server/group/N`: article N of the group.
- * - `method: 'POST'` with a body (headers and body, as RFC 5536) posts it;
+ * - `method: 'POST'` (or `'PUT'`, what an upload such as `dial -T` asks
+ *   for) with a body (headers and body, as RFC 5536) posts it;
  *   the status is then the server's 240.
  * - nntps/snews are TLS from the first byte (port 563); news/nntp use
  *   STARTTLS when CAPABILITIES offers it, and require it with
@@ -76,8 +77,10 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
   const scheme = url.protocol.replace(/:$/, '').toLowerCase();
   if (!['news', 'nntp', 'nntps', 'snews'].includes(scheme)) throw refuse(`openNntp cannot open ${scheme}: URLs`);
   if (url.search || url.hash) throw refuse(`${scheme} URLs have no query or fragment`);
-  const method = (options.method ?? (options.body !== undefined ? 'POST' : 'GET')).toUpperCase();
-  if (method !== 'GET' && method !== 'POST') throw new InputError(`${scheme} does not support method ${method}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'nntp' });
+  const asked = (options.method ?? (options.body !== undefined ? 'POST' : 'GET')).toUpperCase();
+  // An upload is a post: NNTP has one way to send an article.
+  const method = asked === 'PUT' ? 'POST' : asked;
+  if (method !== 'GET' && method !== 'POST') throw new InputError(`${scheme} does not support method ${asked}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'nntp' });
   if (method === 'POST' && options.body === undefined) throw refuse('a news POST needs the article as its body');
   if (method === 'GET' && options.body !== undefined) throw refuse('a news GET takes no body; use POST to post');
   if (options.headers && (Array.isArray(options.headers) ? options.headers.length : Object.keys(options.headers).length)) throw refuse('nntp has no request headers: put them in the article');

@@ -85,7 +85,8 @@ test('credentials log in with AUTHINFO; refusals are ReplyErrors; a silent serve
 test('refusals before anything is sent', async () => {
   const s = await server(standardNntp());
   const u = new URL(`nntp://127.0.0.1:${s.port}/g/1`);
-  await assert.rejects(openNntp(u, { method: 'PUT' }), InputError);
+  await assert.rejects(openNntp(u, { method: 'DELETE', body: 'x' }), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED');
+  await assert.rejects(openNntp(u, { method: 'PUT' }), /needs the article/, 'an upload is a post, and a post needs a body');
   await assert.rejects(openNntp(u, { method: 'POST' }), InputError);
   await assert.rejects(openNntp(u, { method: 'GET', body: 'x' }), InputError);
   await assert.rejects(openNntp(u, { headers: [['a', 'b']] }), InputError);
