@@ -43,6 +43,7 @@ describe('Pop3Client against dovecot', () => {
     srv = await startDovecot(pki, {
       alice: { password: 's3cret', messages: [FIRST, SECOND] },
       dave: { password: 'pw', messages: [SECOND, FIRST] },
+      erin: { password: 'pw', messages: [FIRST, SECOND, FIRST] },
       carol: { password: 'pw', messages: [LONG] },
     });
   });
@@ -147,6 +148,20 @@ describe('Pop3Client against dovecot', () => {
     const list = await openPop3(new URL(`pop3s://${base}:${srv.ports[1]}/`), { tls: { ca: pki.ca.cert }, timeout: T });
     const theirs = curl(['--cacert', pki.ca.certPath, `pop3s://${base}:${srv.ports[1]}/`]);
     assert.ok((await list.bytes()).equals(theirs), theirs.toString());
+  });
+
+  test('urlopen UIDL and DELE as curl -X: the same UIDL text; DELE removes the message as curl -X DELE -I does', async () => {
+    const base = `erin:pw@${LOOPBACK}:${srv.ports[0]}`;
+    const ours = await (await openPop3(new URL(`pop3://${base}/`), { method: 'UIDL', tls: { ca: pki.ca.cert }, timeout: T })).text();
+    assert.equal(ours, curl(['-X', 'UIDL', `pop3://${base}/`]).toString());
+    const before = (await openPop3(new URL(`pop3://${base}/`), { tls: { ca: pki.ca.cert }, timeout: T }).then((r) => r.text())).split('\r\n').filter(Boolean).length;
+    const del = await openPop3(new URL(`pop3://${base}/1`), { method: 'DELE', tls: { ca: pki.ca.cert }, timeout: T });
+    assert.equal((await del.bytes()).length, 0);
+    const after1 = (await openPop3(new URL(`pop3://${base}/`), { tls: { ca: pki.ca.cert }, timeout: T }).then((r) => r.text())).split('\r\n').filter(Boolean).length;
+    assert.equal(after1, before - 1);
+    // curl needs -I (no body) with -X DELE, or it waits for a multi-line answer that never comes; it prints nothing and deletes too.
+    assert.equal(curl(['-X', 'DELE', '-I', `pop3://${base}/1`]).length, 0);
+    assert.equal(curl([`pop3://${base}/`]).toString().split('\r\n').filter(Boolean).length, before - 2);
   });
 
   test('a 20,000-byte body line streams through RETR at the default bounds', async () => {

@@ -4,7 +4,9 @@
  * - `pop3[s]://[user[;AUTH=mech][:password]@]host[:port]/[N]`: with a
  *   message number, RETR N (the message, `message/rfc822`); without, LIST
  *   as curl prints it (`N size` lines, `text/plain`). `HEAD` with a number
- *   answers LIST N's size as Content-Length and no body.
+ *   answers LIST N's size as Content-Length and no body. As curl's `-X`:
+ *   method `UIDL` lists `N uid` lines, `DELE` deletes message N (QUIT
+ *   commits it) and answers no body.
  * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS), `*` or
  *   none = the client's choice (PLAIN when offered, else USER/PASS).
  * - pop3s is TLS from the first byte (port 995); pop3 uses STLS when CAPA
@@ -79,11 +81,13 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
   if (scheme !== 'pop3' && scheme !== 'pop3s') throw refuse(`openPop3 cannot open ${scheme}: URLs`);
   if (url.search || url.hash) throw refuse('pop3 URLs have no query or fragment');
   const method = (options.method ?? 'GET').toUpperCase();
-  if (method !== 'GET' && method !== 'HEAD') throw new InputError(`pop3 does not support method ${method}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
+  if (!['GET', 'HEAD', 'UIDL', 'DELE'].includes(method)) throw new InputError(`pop3 does not support method ${method}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
   if (options.body !== undefined) throw refuse('pop3 URLs take no request body');
   if (options.headers && (Array.isArray(options.headers) ? options.headers.length : Object.keys(options.headers).length)) throw refuse('pop3 has no request headers');
   const range = checkRange(options.range, (m) => refuse(m));
   const n = parsePopPath(url.pathname);
+  if (method === 'DELE' && n === undefined) throw refuse('pop3 DELE needs a message number in the URL path');
+  if (method === 'UIDL' && n !== undefined) throw refuse('pop3 UIDL lists the mailbox: the URL takes no message number');
   const fromUrl = parsePopUser(url.username);
   const user = options.user ?? fromUrl.user;
   if (user === undefined) throw refuse('pop3: a user name is needed (in the URL or `user`)');
@@ -109,7 +113,21 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
     const headers = new UrlHeaders();
     let body: AsyncIterable<Uint8Array>;
     let total: number | undefined;
-    if (n === undefined) {
+    if (method === 'DELE') {
+      // As curl -X DELE: the message is marked, and QUIT commits it; there is no body.
+      await pop.dele(n!, wait);
+      await pop.quit(wait);
+      total = 0;
+      body = onceBody(Buffer.alloc(0));
+    } else if (method === 'UIDL') {
+      const uids = await pop.uidl(undefined, wait);
+      const text = Buffer.from(uids.map((e) => `${e.n} ${e.uid}\r\n`).join(''), 'latin1');
+      headers.set('Content-Type', 'text/plain');
+      headers.set('Content-Length', String(text.length));
+      total = text.length;
+      body = onceBody(text);
+      await pop.quit(wait);
+    } else if (n === undefined) {
       const list = await pop.list(undefined, wait);
       const text = Buffer.from(list.map((e) => `${e.n} ${e.size}\r\n`).join(''), 'latin1');
       headers.set('Content-Type', 'text/plain');

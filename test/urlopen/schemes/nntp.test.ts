@@ -69,6 +69,10 @@ test('a group is its overview; a wildmat lists groups; POST posts (240)', async 
   const p = await openNews(new URL(`news://127.0.0.1:${s.port}/`), { method: 'POST', body: 'Subject: hi\r\nNewsgroups: local.test\r\n\r\n.body\r\n' });
   assert.equal(p.status, 240);
   assert.ok(s.received.includes('..body'));
+  // An upload (dial -T) is a post too.
+  const put = await openNntp(new URL(`nntp://127.0.0.1:${s.port}/`), { method: 'PUT', body: 'Subject: up\r\n\r\nuploaded\r\n' });
+  assert.equal(put.status, 240);
+  assert.ok(s.received.includes('uploaded'));
 });
 
 test('credentials log in with AUTHINFO; refusals are ReplyErrors; a silent server times out', async () => {

@@ -53,6 +53,18 @@ test('no path lists the mailbox as curl prints it; HEAD has headers only; ;AUTH=
   assert.equal((await h.bytes()).length, 0);
 });
 
+test('as curl -X: UIDL lists N uid lines; DELE N deletes and QUITs, with no body; each refused where it makes no sense', async () => {
+  const s = await server();
+  const u = await openPop3(new URL(`${base(s)}/`), { method: 'UIDL' });
+  assert.equal(await u.text(), '1 uid-1\r\n2 uid-2\r\n');
+  const d = await openPop3(new URL(`${base(s)}/2`), { method: 'DELE' });
+  assert.equal((await d.bytes()).length, 0);
+  assert.deepEqual(s.received.slice(-2), ['DELE 2', 'QUIT']);
+  await assert.rejects(openPop3(new URL(`${base(s)}/`), { method: 'DELE' }), InputError);
+  await assert.rejects(openPop3(new URL(`${base(s)}/1`), { method: 'UIDL' }), InputError);
+  await assert.rejects(openPop3(new URL(`${base(s)}/1`), { method: 'TOP' }), InputError);
+});
+
 test('range cuts the message (206); maxBodySize stops it; a missing message is a ReplyError', async () => {
   const s = await server();
   const r = await openPop3(new URL(`${base(s)}/1`), { range: { start: 9, end: 11 } });
