@@ -174,3 +174,40 @@ test('hostile: a 128 MiB message streams through with bounded memory (nothing is
   assert.ok(peak - before < 96 * 1024 * 1024, `RSS grew by ${peak - before} bytes`);
   await pop.quit();
 });
+
+test('property: whatever a server answers to LIST and RETR, the client ends in a value or a typed DialError, never a hang', async () => {
+  const fc = (await import('fast-check')).default;
+  const { DialError } = await import('../../../src/errors.js');
+  let junk = Buffer.alloc(0);
+  const s = await server((line, sock) => {
+    if (line === 'LIST' || line === 'RETR 1') {
+      sock.end(junk);
+      return undefined;
+    }
+    return standard(line, sock);
+  });
+  const piece = fc.oneof(
+    fc.uint8Array({ maxLength: 10 }).map((b) => Buffer.from(b)),
+    fc.constantFrom('+OK', '-ERR', '\r\n', '\n', '.', '..', '.\r\n', ' ', '1 ', '99999999999999999999', '[IN-USE]').map((t) => Buffer.from(t)),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(piece, { maxLength: 25 }), fc.boolean(), async (parts, list) => {
+      junk = Buffer.concat(parts);
+      const pop = await login(s, { timeout: 2000 });
+      try {
+        const run = list ? pop.list() : pop.retr(1).then((m) => m.bytes());
+        await within(
+          run.then(
+            () => undefined,
+            (e: unknown) => assert.ok(e instanceof DialError, String(e)),
+          ),
+          5000,
+          'client',
+        );
+      } finally {
+        await pop.close();
+      }
+    }),
+    { numRuns: 60 },
+  );
+});

@@ -28,3 +28,22 @@ test('parseOverLine: RFC 3977 §8.3.2 example; empty fields; extra fields; malfo
   for (const l of ['', '1\ta\tb', 'x\ta\tb\tc\td\te\tf\tg']) assert.throws(() => parseOverLine(l), ProtocolError, l);
   assert.equal(parseOverLine('1\ts\tf\td\tm\tr\t1\t1' + '\tx'.repeat(500)).extra.length, 56);
 });
+
+test('property: any line is parsed or refused with a ProtocolError, numbers always safe integers', async () => {
+  const fc = (await import('fast-check')).default;
+  const { parseGroup, parseArticleRef } = await import('../../../../src/protocols/nntp/core/responses.js');
+  const parsers: ((s: string) => unknown)[] = [parseActiveLine, parseOverLine, parseGroup, parseArticleRef];
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.stringMatching(/^[0-9 \t<>@a-z.]{0,60}$/)), (line) => {
+      for (const p of parsers) {
+        try {
+          const v = p(line) as Record<string, unknown>;
+          for (const x of Object.values(v)) if (typeof x === 'number') assert.ok(Number.isSafeInteger(x) && x >= 0);
+        } catch (e) {
+          assert.ok(e instanceof ProtocolError, String(e));
+        }
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -34,3 +34,21 @@ test('announcedSize: the leading number of RETR +OK text, if any', () => {
   assert.equal(announcedSize('message follows'), undefined);
   assert.equal(announcedSize(''), undefined);
 });
+
+test('property: any line parses to safe integers or is a ProtocolError — never another error, never a rounded number', async () => {
+  const fc = (await import('fast-check')).default;
+  const parsers = [parseStat, parseListLine, parseUidlLine];
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.stringMatching(/^[0-9 ]{0,40}$/)), (line) => {
+      for (const p of parsers) {
+        try {
+          const v = p(line) as unknown as Record<string, unknown>;
+          for (const x of Object.values(v)) if (typeof x === 'number') assert.ok(Number.isSafeInteger(x) && x >= 0);
+        } catch (e) {
+          assert.ok(e instanceof ProtocolError, String(e));
+        }
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
