@@ -8,7 +8,7 @@ import { NntpClient } from '../../../src/protocols/nntp/client.js';
 import { AbortError, InputError, LimitError, ProtocolError, ReplyError, TimeoutError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
 import { ARTICLE, fakeNntp, standardNntp, type FakeServer } from './server.js';
-import { within } from '../../helpers/peers.js';
+import { rawPeer, within } from '../../helpers/peers.js';
 
 const servers: FakeServer[] = [];
 after(async () => {
@@ -138,7 +138,7 @@ describe('NntpClient against hostile servers', () => {
     const b = Buffer.from(chunk);
     sock.write(prefix);
     const pump = () => {
-      while (counter.sent < 1e9 && !sock.destroyed) {
+      while (counter.sent < 1e9 && !sock.destroyed && !sock.writableEnded) {
         counter.sent += b.length;
         if (!sock.write(b)) return void sock.once('drain', pump);
       }
@@ -160,6 +160,23 @@ describe('NntpClient against hostile servers', () => {
     const err2 = await within(n2.over().catch((e: unknown) => e), 10_000, 'OVER');
     assert.ok(err2 instanceof LimitError && err2.limit === 200_000, String(err2));
     assert.ok(c2.sent < 32 * 1024 * 1024);
+  });
+
+  test('an endless greeting line is a LimitError at maxLine, the server cut off early; a 5xx line inside an article is text', async () => {
+    const counter = { sent: 0 };
+    const peer = await rawPeer((c) => flood(c, 'x'.repeat(65536), '200 ', counter));
+    try {
+      const err = await within(NntpClient.connect({ host: '127.0.0.1', port: peer.port, timeout: 5000 }).catch((e: unknown) => e), 10_000, 'greeting');
+      assert.ok(err instanceof LimitError && err.limit === 8192, String(err));
+      assert.ok(counter.sent < 32 * 1024 * 1024, `sent ${counter.sent}`);
+    } finally {
+      await peer.close();
+    }
+    const base = standardNntp();
+    const s = await server((line, sock) => (line === 'BODY 1' ? '222 1 <a1@news.test>\r\n503 this is text\r\n.\r\n' : base(line, sock)));
+    const news = await connect(s);
+    assert.equal(await (await news.body(1)).text(), '503 this is text\r\n');
+    await news.quit();
   });
 
   test('a close mid-article is a ProtocolError; a 2xx the table does not expect ends the session', async () => {
