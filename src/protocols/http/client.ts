@@ -146,6 +146,7 @@ function targetOf(url: string | URL): Target {
 
 /** The headers every request gets when the caller gives none: constant and valid, so not checked again. */
 const DEFAULT_HEADERS = ['User-Agent', USER_AGENT, 'Accept', '*/*'] as const;
+const PLAIN_HEADERS = new HeaderList([...DEFAULT_HEADERS]);
 
 function run(t: Target, creds: { user: string; password: string } | undefined, options: RequestOptions, signal: AbortSignal | undefined): Promise<HttpResponse> {
   const first = t.url;
@@ -153,9 +154,10 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   let prepared: { body: PreparedBody; contentType: string | undefined };
   let plain = false;
   if (options.headers === undefined && options.body == null && options.json === undefined) {
-    headers = new HeaderList([...DEFAULT_HEADERS]);
-    prepared = NO_BODY;
     plain = !options.range && !options.decompress;
+    // Shared when nothing is added: a hop copies the list before it adds to it.
+    headers = plain ? PLAIN_HEADERS : new HeaderList([...DEFAULT_HEADERS]);
+    prepared = NO_BODY;
     if (options.range) headers.set('Range', rangeValue(options.range));
     if (options.decompress) headers.append('Accept-Encoding', ACCEPT_ENCODING);
   } else {

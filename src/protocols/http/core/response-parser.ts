@@ -89,6 +89,7 @@ export const TRANSITIONS = {
 } as const satisfies Record<ParserState, Partial<Record<ParserInput, ParserState>>>;
 
 const P = { protocol: 'http', phase: 'headers' } as const;
+const HEAD_END = Buffer.from('\r\n\r\n');
 
 /**
  * A sans-IO HTTP/1.x response parser: bytes in, events out. `expect(method)`
@@ -291,6 +292,11 @@ export class ResponseParser {
   }
 
   #head(buf: Buffer, pos: number, out: ResponseEvent[]): number {
+    if (this.#status === 0 && this.#lines.pending === 0) {
+      const end = buf.indexOf(HEAD_END, pos);
+      // Bounded like the line path: a block past the limits is left to it, which fails at the first line over.
+      if (end !== -1 && end - pos <= this.limits.maxStatusLine + this.limits.maxHeaderBytes) return this.#wholeHead(buf, pos, end + 4, out);
+    }
     for (;;) {
       const next = this.#lines.scan(buf, pos);
       if (next === -1) return -1;
@@ -310,20 +316,58 @@ export class ResponseParser {
         this.#fieldLimit();
         continue;
       }
-      this.#lines.setLimit(this.limits.maxStatusLine, 'status line');
-      const headers = this.#fields.take();
-      if (this.#status < 200 && this.#status !== 101) {
-        if (++this.#interim > this.limits.maxInformational)
-          throw new LimitError(`more than ${this.limits.maxInformational} interim (1xx) responses`, { limit: this.limits.maxInformational, ...P });
-        this.#go('interim');
-        out.push({ type: 'informational', status: this.#status, reason: this.#reason, headers });
-        this.#status = 0;
-        this.#blankLines = 0;
-        continue;
-      }
-      this.#frame(headers, out);
-      return pos;
+      if (this.#headEnded(out)) return pos;
     }
+  }
+
+  /**
+   * One pass over a head that is all in `buf` up to `stop` (just past its
+   * CRLF CRLF) — the usual case: decoded to a string once and split there,
+   * instead of a search and a decode per line. The same checks and bounds as
+   * the line-at-a-time path, in the same order; a bare-LF head ends where
+   * its own blank line is. Only blank lines before the status line can use
+   * the whole block up, and then the line scanner goes on.
+   */
+  #wholeHead(buf: Buffer, pos: number, stop: number, out: ResponseEvent[]): number {
+    const text = buf.toString('latin1', pos, stop);
+    let at = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', at);
+      if (nl === -1) return this.#head(buf, pos + at, out);
+      const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      const len = end - at;
+      if (this.#status === 0) {
+        if (len > this.limits.maxStatusLine) throw new LimitError(`status line larger than ${this.limits.maxStatusLine} bytes`, { limit: this.limits.maxStatusLine, protocol: 'http' });
+        if (len === 0) {
+          if (++this.#blankLines > 4) throw new ProtocolError('blank lines instead of a status line', P);
+        } else this.#statusLine(text.slice(at, end));
+      } else if (len > 0) {
+        if (len > Math.max(0, this.#fields.remaining - 2))
+          throw new LimitError(`response header larger than ${this.limits.maxHeaderBytes} bytes`, { limit: this.limits.maxHeaderBytes, protocol: 'http' });
+        this.#fields.add(text.slice(at, end));
+      } else {
+        const next = pos + nl + 1;
+        return this.#headEnded(out) ? next : this.#head(buf, next, out);
+      }
+      at = nl + 1;
+    }
+  }
+
+  /** The blank line after the fields: a 1xx is reported and another head awaited (false); a final head is framed (true). */
+  #headEnded(out: ResponseEvent[]): boolean {
+    this.#lines.setLimit(this.limits.maxStatusLine, 'status line');
+    const headers = this.#fields.take();
+    if (this.#status < 200 && this.#status !== 101) {
+      if (++this.#interim > this.limits.maxInformational)
+        throw new LimitError(`more than ${this.limits.maxInformational} interim (1xx) responses`, { limit: this.limits.maxInformational, ...P });
+      this.#go('interim');
+      out.push({ type: 'informational', status: this.#status, reason: this.#reason, headers });
+      this.#status = 0;
+      this.#blankLines = 0;
+      return false;
+    }
+    this.#frame(headers, out);
+    return true;
   }
 
   /** The next field line may use what is left of the header byte budget (less its CRLF). */
