@@ -92,11 +92,16 @@ function parse(pattern: string): Part[] {
   return parts;
 }
 
+/** The characters that make a URL a pattern (or escape one). */
+const PATTERN_CHARS = /[[\]{}\\]/;
+
 /**
  * Expands one URL pattern. Throws a {@link CliExit} with exit code 3 (as
  * curl) for a malformed pattern or one that expands past {@link MAX_GLOB_URLS}.
  */
 export function expandGlob(pattern: string): GlobMatch[] {
+  // Most URLs have nothing to expand (and no escape to undo): skip the parse.
+  if (!PATTERN_CHARS.test(pattern)) return [{ url: pattern, values: [] }];
   const parts = parse(pattern);
   let total = 1;
   for (const p of parts) if (p.kind === 'set') total *= p.values.length;

@@ -51,17 +51,23 @@ export function lookaheadSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.en
   return pipelineSafe(o, env) && o.writeOut === undefined && !o.verbose && o.traceJson === undefined && o.maxTime === undefined;
 }
 
-/** `scheme://host:port` of an http(s) URL; undefined for any other URL. */
-function httpOrigin(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
-  return `${u.protocol}//${u.host}`;
+/**
+ * `scheme://authority` of an http(s) URL as normalizeUrl leaves it (the
+ * scheme first), lowercased; undefined for any other URL. It only groups
+ * requests for sending ahead — the HTTP client picks the connection — so a
+ * text comparison, without parsing the URL again, is enough.
+ */
+export function httpOrigin(url: string): string | undefined {
+  if (!HTTP_URL.test(url)) return undefined;
+  const start = url.indexOf('//') + 2;
+  let end = start;
+  while (end < url.length && !AUTHORITY_END.has(url.charCodeAt(end))) end++;
+  return url.slice(0, end).toLowerCase();
 }
+
+const HTTP_URL = /^https?:\/\//i;
+/** `/`, `?`, `#` and `\` (which the URL parser reads as `/` in http URLs) end the authority. */
+const AUTHORITY_END = new Set([0x2f, 0x3f, 0x23, 0x5c]);
 
 /** Exit codes of a connection that died under a request before its answer began. */
 const CONNECTION_LOST = new Set<number>([EXIT.GOT_NOTHING, EXIT.SEND_ERROR, EXIT.RECV_ERROR]);

@@ -49,3 +49,9 @@ test('#N in output names', () => {
   assert.equal(substituteOutput('out_#1_#2.txt', ['a', '7']), 'out_a_7.txt');
   assert.equal(substituteOutput('x#3', ['a']), 'x#3');
 });
+
+test('a URL with nothing to expand comes back as it is, values empty', () => {
+  assert.deepEqual(expandGlob('http://h/a/b.txt?x=1#y'), [{ url: 'http://h/a/b.txt?x=1#y', values: [] }]);
+  assert.deepEqual(expandGlob(''), [{ url: '', values: [] }]);
+  assert.throws(() => expandGlob('http://h/}'), /unmatched/);
+});

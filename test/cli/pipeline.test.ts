@@ -7,7 +7,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseCliArgs } from '../../src/cli/args.js';
-import { Lookahead, PIPELINE_DEPTH, lookaheadSafe, pipelineSafe } from '../../src/cli/pipeline.js';
+import { Lookahead, PIPELINE_DEPTH, httpOrigin, lookaheadSafe, pipelineSafe } from '../../src/cli/pipeline.js';
 import { openOptionsBuilder } from '../../src/cli/request.js';
 import { Meter } from '../../src/cli/meter.js';
 import type { TransferEnv, TransferJob } from '../../src/cli/transfer.js';
@@ -49,6 +49,15 @@ test('lookaheadSafe: also nothing timed or traced per transfer', () => {
   assert.equal(safe(['-v']), false);
   assert.equal(safe(['--trace-json', 't']), false);
   assert.equal(safe(['-m', '5']), false);
+});
+
+test('httpOrigin: scheme and authority of an http(s) URL, lowercased; undefined for other schemes', () => {
+  assert.equal(httpOrigin('http://h:8080/a?b#c'), 'http://h:8080');
+  assert.equal(httpOrigin('HTTPS://User@Host?x'), 'https://user@host');
+  assert.equal(httpOrigin('http://[::1]:81#f'), 'http://[::1]:81');
+  assert.equal(httpOrigin('http://h\\path'), 'http://h');
+  assert.equal(httpOrigin('ftp://h/x'), undefined);
+  assert.equal(httpOrigin('data:,x'), undefined);
 });
 
 /** An env whose urlopen records the URLs it was asked for and answers with a cancellable empty response. */
