@@ -34,3 +34,5 @@ export { encodeLine, encodeText, validateLine, type LineEncoding } from './write
 export { LineConn } from './conn.js';
 export { readDotBlockChunks, readDotBlockLines, writeDotBlockTo } from './dotio.js';
 export { Deadline, StreamInput } from './input.js';
+export { DotBody, type MessageSource } from './dot-body.js';
+export { openSocket, tlsFor, traceTLS, type OpenTarget } from './open.js';

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DotBody, type MessageSource } from '../pop3/message.js';
+import { DotBody, type MessageSource } from '../../line/dot-body.js';
 import type { NntpArticleRef } from './core/responses.js';
 
 /** ARTICLE, HEAD or BODY's answer: which article, and its lines streamed as CRLF-ended bytes. */

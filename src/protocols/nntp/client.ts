@@ -11,7 +11,7 @@ import { LineClient, type DotBlockSource } from '../../line/client.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
-import { openSocket, tlsFor, traceTLS } from '../pop3/connect.js';
+import { openSocket, tlsFor, traceTLS } from '../../line/open.js';
 import { articleArg, credential, rangeArg, token, type ArticleRef, type OverRange } from './core/args.js';
 import { hasBlock, succeeded, type NntpVerb } from './core/commands.js';
 import { parseActiveLine, parseCapabilities, parseOverLine, type ActiveEntry, type NntpCapabilities, type OverviewEntry } from './core/listing.js';

@@ -16,7 +16,7 @@ import { parseCapa, saslMechanisms, type Pop3Capabilities } from './core/capa.js
 import { announcedSize, parseListLine, parseStat, parseUidlLine, type Pop3ListEntry, type Pop3Stat, type Pop3UidEntry } from './core/listing.js';
 import { checkAllowed, lineCount, messageNumber, textArg, transition, type Pop3State, type Pop3Verb } from './core/session.js';
 import { isContinuation, parseStatus, refusal, type Pop3Status } from './core/status.js';
-import { openSocket, tlsFor, traceTLS } from './connect.js';
+import { openSocket, tlsFor, traceTLS } from '../../line/open.js';
 import { Pop3Message } from './message.js';
 import type { Pop3Auth, Pop3ConnectOptions, Pop3RetrieveOptions, Pop3WaitOptions } from './options.js';
 

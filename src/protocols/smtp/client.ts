@@ -13,14 +13,13 @@
  * @module
  */
 import { hostname } from 'node:os';
-import { isIP } from 'node:net';
-import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import { DialError, InputError, NetworkError, ProtocolError, ReplyError, TLSError, toDialError } from '../../errors.js';
 import { LineClient, type DotBlockSource } from '../../line/client.js';
+import { openSocket, tlsFor, traceTLS } from '../../line/open.js';
 import type { Reply } from '../../line/replies.js';
-import { Socket } from '../../socket/socket.js';
+import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
-import { connectionFacts, maskSecrets, type Tracer } from '../../trace.js';
+import { maskSecrets, type Tracer } from '../../trace.js';
 import type { WaitOptions } from '../../util/guard.js';
 import { checkAddress, checkHeloName } from './core/address.js';
 import { checkCredentials, chooseMechanism, cramMd5Response, DEFAULT_MECHANISMS, loginResponse, plainResponse, type AuthMechanism, type SmtpCredentials } from './core/auth.js';
@@ -31,12 +30,6 @@ import { prepare, sendMessage, type MailSession } from './transaction.js';
 
 /** EHLO codes after which HELO is worth a try (RFC 5321 §4.1.4: the server does not know EHLO). */
 const NO_EHLO = new Set([500, 501, 502, 504, 550]);
-
-/** TLS settings with SNI and the name check on the host the caller named, never the address it resolved to. */
-function tlsFor(host: string, t: TLSOptions = {}): TLSOptions {
-  if (t.servername !== undefined || !isIP(host)) return { ...t, servername: t.servername ?? host };
-  return { ...t, checkServerIdentity: t.checkServerIdentity ?? ((_n, cert) => checkServerIdentity(host, cert)) };
-}
 
 /** This machine's name for EHLO when it is usable as one, else `localhost`. */
 function defaultClientName(): string {
@@ -95,19 +88,8 @@ export class SmtpClient {
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
     const trace = options.trace;
     const tls = tlsFor(host, options.tls);
-    note(trace, `connecting to ${host} port ${port}${secure === 'implicit' ? ' (TLS)' : ''}`);
-    let socket: Socket;
-    try {
-      socket = await Socket.connect({ host, port, timeout, signal: options.signal, lookup: options.lookup, tls: secure === 'implicit' ? tls : undefined });
-    } catch (e) {
-      throw toDialError(e, `connecting to ${host} port ${port}`, { protocol: 'smtp' });
-    }
-    if (trace) {
-      const data = connectionFacts(socket);
-      note(trace, `Connected to ${host} (${data.remoteAddress ?? '?'}) port ${data.remotePort ?? port}`, { event: 'connected', data });
-    }
+    const socket = await openSocket({ host, port, timeout, signal: options.signal, lookup: options.lookup, tls: secure === 'implicit' ? tls : undefined, trace }, 'smtp');
     const client = new SmtpClient(socket, options, host, name);
-    if (secure === 'implicit') client.#traceTLS();
     try {
       await client.#start(secure, tls);
     } catch (e) {
@@ -152,7 +134,7 @@ export class SmtpClient {
         const r = await this.#cmd('STARTTLS', 'starttls', wait);
         if (r.code === 220) {
           await this.#line.startTLS(tls, wait);
-          this.#traceTLS();
+          traceTLS(this.#socket, this.#opts.trace);
           // RFC 3207 §4.2: everything learnt before TLS is forgotten; ask again.
           await this.#hello(wait);
         } else if (secure === 'starttls' || r.code < 400) {
@@ -319,15 +301,6 @@ export class SmtpClient {
   #mask(line: string): string {
     if (this.#secret && !line.startsWith('AUTH ')) return '****';
     return maskSecrets(line);
-  }
-
-  #traceTLS(): void {
-    const trace = this.#opts.trace;
-    if (!trace) return;
-    const t = this.#socket.raw as TLSSocket;
-    const version = t.getProtocol?.() ?? undefined;
-    const verifyError = t.authorized ? undefined : String(t.authorizationError ?? 'UNKNOWN');
-    note(trace, `TLS established (${version ?? 'TLS'})`, { event: 'tls', data: { tlsVersion: version, verifyError }, protocol: 'tls' });
   }
 
   #note(text: string): void {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DotBody, Pop3Message, type MessageSource } from '../../../src/protocols/pop3/message.js';
-import { InputError, LimitError } from '../../../src/errors.js';
+import { Pop3Message } from '../../../src/protocols/pop3/message.js';
+import type { MessageSource } from '../../../src/line/dot-body.js';
+import { LimitError } from '../../../src/errors.js';
 
 /** A source whose chunks are the given lines, each CRLF-ended, one chunk per line. */
 function source(lines: string[], log: string[]): MessageSource {
@@ -16,41 +17,13 @@ function source(lines: string[], log: string[]): MessageSource {
   };
 }
 
-test('DotBody: the chunks pass through as they come; settled once with the byte count; the body is taken once', async () => {
-  const log: string[] = [];
-  const lines = Array.from({ length: 100 }, (_, i) => `line ${i}`);
-  const b = new DotBody('nntp', source(lines, log));
-  const chunks: Buffer[] = [];
-  for await (const c of b.body) chunks.push(c);
-  const want = lines.map((l) => `${l}\r\n`).join('');
-  assert.equal(Buffer.concat(chunks).toString(), want);
-  assert.equal(chunks.length, 100);
-  assert.equal(b.complete, true);
-  assert.deepEqual(log, [`settled ${want.length}`]);
-  assert.throws(() => b.body, InputError);
-});
-
-test('bytes(max) past the bound aborts (closes) and is a LimitError; skip reads and drops; cancel aborts', async () => {
+test('Pop3Message: the number asked for, the announced size, and a DotBody whose errors name pop3', async () => {
   const log: string[] = [];
   const m = new Pop3Message(3, 99, source(['a'.repeat(100), 'b'], log));
   assert.equal(m.n, 3);
   assert.equal(m.size, 99);
-  await assert.rejects(m.bytes(50), (e: unknown) => e instanceof LimitError && e.limit === 50 && e.protocol === 'pop3');
-  assert.ok(log.includes('abort'));
-  const log2: string[] = [];
-  const s = new Pop3Message(1, undefined, source(['a', 'b'], log2));
-  await s.skip();
-  assert.equal(s.complete, true);
-  await s.cancel();
-  assert.deepEqual(log2, ['settled 6']);
-  const log3: string[] = [];
-  const c = new Pop3Message(1, undefined, source(['a'], log3));
-  await c.cancel();
-  assert.deepEqual(log3, ['abort']);
-  assert.throws(() => c.body, InputError);
-});
-
-test('text() decodes UTF-8; an empty body is empty', async () => {
-  assert.equal(await new DotBody('pop3', source(['h\u00e9llo'], [])).text(), 'h\u00e9llo\r\n');
-  assert.equal((await new DotBody('pop3', source([], [])).bytes()).length, 0);
+  await assert.rejects(m.bytes(50), (e: unknown) => e instanceof LimitError && e.protocol === 'pop3');
+  const whole = new Pop3Message(1, undefined, source(['x'], []));
+  assert.equal(whole.size, undefined);
+  assert.equal(await whole.text(), 'x\r\n');
 });

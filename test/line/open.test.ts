@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSocket, tlsFor } from '../../../src/protocols/pop3/connect.js';
-import { ConnectError } from '../../../src/errors.js';
-import type { TraceEvent } from '../../../src/trace.js';
-import { rawPeer } from '../../helpers/peers.js';
+import { openSocket, tlsFor } from '../../src/line/open.js';
+import { ConnectError } from '../../src/errors.js';
+import type { TraceEvent } from '../../src/trace.js';
+import { rawPeer } from '../helpers/peers.js';
 
 test('tlsFor: SNI and the name check use the host name; an IP literal gets no SNI; an explicit servername wins', () => {
   assert.deepEqual(tlsFor('mail.example', undefined), { servername: 'mail.example' });

@@ -1,22 +1,24 @@
 /**
- * Opening a POP3 connection: TCP, TLS from the first byte for pop3s, and
- * the trace events every protocol emits (`connected`, `tls`).
+ * Opening the connection of a line protocol (POP3, NNTP, SMTP …): TCP, TLS
+ * from the first byte for the implicit-TLS ports, and the trace events
+ * every protocol emits (`connected`, `tls`), so `dial -v` and `-w` read the
+ * same facts whichever protocol ran.
  *
  * @module
  */
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { toDialError } from '../../errors.js';
-import type { LookupFunction } from '../../socket/connect.js';
-import { Socket } from '../../socket/socket.js';
-import type { TLSOptions } from '../../socket/tls.js';
-import { connectionFacts, type Tracer } from '../../trace.js';
+import { toDialError } from '../errors.js';
+import type { LookupFunction } from '../socket/connect.js';
+import { Socket } from '../socket/socket.js';
+import type { TLSOptions } from '../socket/tls.js';
+import { connectionFacts, type Tracer } from '../trace.js';
 
 /** What opening a connection needs. */
 export interface OpenTarget {
   host: string;
   port: number;
-  /** TLS from the first byte (pop3s). */
+  /** TLS from the first byte (pop3s, nntps, smtps). */
   tls?: TLSOptions | undefined;
   signal?: AbortSignal | undefined;
   /** Bound on resolve + TCP + TLS, ms. */
