@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupFunction } from '../socket/connect.js';
 import type { UrlResponse } from '../urlopen/response.js';
 import type { CliOptions } from './args.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -43,12 +45,17 @@ export function pipelineSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.env
 }
 
 /**
- * Whether a sequential run may also send requests ahead: pipelineSafe, and
+ * Whether a sequential run may also send requests ahead: pipelineSafe;
  * nothing that times a transfer from its own start or prints its steps as
- * they happen (-w, -v, --trace-json, -m).
+ * they happen (-w, -v, --trace-json, -m); and nothing that makes a transfer
+ * send a second request of its own (-L, --retry, -u's Digest answer) — that
+ * request would queue on the connection behind the ones sent ahead, whose
+ * responses nobody reads until this transfer is done.
  */
 export function lookaheadSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.env): boolean {
-  return pipelineSafe(o, env) && o.writeOut === undefined && !o.verbose && o.traceJson === undefined && o.maxTime === undefined;
+  if (o.writeOut !== undefined || o.verbose || o.traceJson !== undefined || o.maxTime !== undefined) return false;
+  if (o.location || o.retry > 0 || o.user !== undefined) return false;
+  return pipelineSafe(o, env);
 }
 
 /**
@@ -65,6 +72,11 @@ export function httpOrigin(url: string): string | undefined {
   return url.slice(0, end).toLowerCase();
 }
 
+/** A URL carrying credentials (`user:pw@`): a Digest challenge would make its transfer ask again. */
+function hasUserinfo(origin: string): boolean {
+  return origin.includes('@');
+}
+
 const HTTP_URL = /^https?:\/\//i;
 /** `/`, `?`, `#` and `\` (which the URL parser reads as `/` in http URLs) end the authority. */
 const AUTHORITY_END = new Set([0x2f, 0x3f, 0x23, 0x5c]);
@@ -79,14 +91,29 @@ const CONNECTION_LOST = new Set<number>([EXIT.GOT_NOTHING, EXIT.SEND_ERROR, EXIT
  * before its turn; it then gets one more try of its own, as it would have
  * had if sent alone.
  */
-export async function sentAhead(pre: Prefetched, again: () => Promise<UrlResponse>, signal: AbortSignal): Promise<UrlResponse> {
+export async function sentAhead(pre: Prefetched, again: (options: DialOpenOptions) => Promise<UrlResponse>, signal: AbortSignal): Promise<UrlResponse> {
   try {
     return await pre.response;
   } catch (err) {
     if (signal.aborted || !CONNECTION_LOST.has(exitCodeFor(err))) throw err;
-    return again();
+    return again(onOwnConnection(pre.options));
   }
 }
+
+/**
+ * The options with a lookup of their own. The HTTP client's agent keeps a
+ * pool per lookup, so the request gets a connection of its own instead of
+ * queueing behind the responses sent ahead, which nobody reads before it.
+ */
+function onOwnConnection(options: DialOpenOptions): DialOpenOptions {
+  const inner = options.lookup ?? systemLookup;
+  return { ...options, lookup: (host, o) => inner(host, o) };
+}
+
+const systemLookup: LookupFunction = async (hostname, { family }) => {
+  const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
+  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
 
 /** A request sent ahead, whose response nobody will read: released so the connection moves on. */
 export function discard(p: Prefetched): void {
@@ -148,7 +175,8 @@ export class Lookahead {
     let found: { url: string; origin: string | undefined } | undefined;
     try {
       const url = effectiveUrl(this.#env.opts, this.#env.shared, normalizeUrl(this.#jobs[i]!.url));
-      found = { url, origin: httpOrigin(url) };
+      const origin = httpOrigin(url);
+      found = { url, origin: origin === undefined || hasUserinfo(origin) ? undefined : origin };
     } catch {
       // The transfer itself reports the bad URL, in its turn.
       found = undefined;

@@ -252,7 +252,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
             if (got === 0) task.update(p.transferred, p.total);
           }
         };
-        const res = pre ? await sentAhead(pre, () => env.urlopen(target, options), signal) : await env.urlopen(target, options);
+        const res = pre ? await sentAhead(pre, (alone) => env.urlopen(target, alone), signal) : await env.urlopen(target, options);
         try {
           await readResponse(res, options);
         } catch (err) {
