@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseCliArgs } from './args.js';
-import { HELP } from './help.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
 /** The package version, from the nearest package.json named dialtone above this file. */
@@ -44,6 +43,8 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
     return code;
   }
   if (opts.help) {
+    // Loaded only when asked for: every other run skips the text.
+    const { HELP } = await import('./help.js');
     io.stdout.write(HELP);
     return 0;
   }
