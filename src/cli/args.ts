@@ -58,6 +58,7 @@ export const OPTION_SPECS = {
   'mail-from': { type: 'string' },
   'mail-rcpt': { type: 'string', multiple: true },
   'list-only': { type: 'boolean', short: 'l' },
+  'ssl-reqd': { type: 'boolean' },
   'user-agent': { type: 'string', short: 'A' },
   referer: { type: 'string', short: 'e' },
   'trace-json': { type: 'string' },
@@ -132,6 +133,8 @@ export interface CliOptions {
   mailFrom: string | undefined;
   mailRcpt: string[];
   listOnly: boolean;
+  /** --ssl-reqd: TLS required on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS). */
+  sslReqd: boolean;
   userAgent: string | undefined;
   referer: string | undefined;
   traceJson: string | undefined;
@@ -307,6 +310,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     mailFrom: v['mail-from'],
     mailRcpt: v['mail-rcpt'] ?? [],
     listOnly: v['list-only'] ?? false,
+    sslReqd: v['ssl-reqd'] ?? false,
     userAgent: v['user-agent'],
     referer: v.referer,
     traceJson: v['trace-json'],

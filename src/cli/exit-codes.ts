@@ -34,6 +34,7 @@ export const EXIT = {
   SSL_CERTPROBLEM: 58,
   PEER_FAILED_VERIFICATION: 60,
   FILESIZE_EXCEEDED: 63,
+  USE_SSL_FAILED: 64,
   LOGIN_DENIED: 67,
   SSL_CACERT_BADFILE: 77,
   REMOTE_FILE_NOT_FOUND: 78,
@@ -99,7 +100,8 @@ export function exitCodeFor(err: unknown): number {
     case 'DIAL_E_ABORT':
       return EXIT.ABORTED_BY_CALLBACK;
     case 'DIAL_E_TLS':
-      return EXIT.SSL_CONNECT_ERROR;
+      // STARTTLS/STLS that the server lacks or refuses: curl's "requested SSL level failed".
+      return phase === 'starttls' ? EXIT.USE_SSL_FAILED : EXIT.SSL_CONNECT_ERROR;
     case 'DIAL_E_TLS_CERT':
       return EXIT.PEER_FAILED_VERIFICATION;
     case 'DIAL_E_RESET':
@@ -116,6 +118,7 @@ export function exitCodeFor(err: unknown): number {
       if (phase === 'body') return EXIT.PARTIAL_FILE;
       return EXIT.WEIRD_SERVER_REPLY;
     case 'DIAL_E_REPLY':
+      if (phase === 'starttls') return EXIT.USE_SSL_FAILED;
       return e.reply ? replyExit(protocol, e.reply.code, phase) : EXIT.WEIRD_SERVER_REPLY;
     case 'DIAL_E_LIMIT':
       if (phase === 'redirect' || /redirect/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;

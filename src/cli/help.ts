@@ -31,7 +31,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --json <data>          POST JSON with JSON Content-Type and Accept
  -G, --get                  Put -d data in the URL query instead
  -F, --form <name=content>  Multipart form field; name=@file uploads a file
- -T, --upload-file <file>   Upload a file (PUT for HTTP, STOR for FTP, a message for SMTP)
+ -T, --upload-file <file>   Upload a file (PUT for HTTP, STOR for FTP, a message for SMTP, an article for NNTP)
  -u, --user <user:pass>     Credentials
  -x, --proxy <url>          Proxy (http://, https://, socks5://, socks5h://)
      --socks5-hostname <h:p>  SOCKS5 proxy resolving names itself
@@ -50,7 +50,8 @@ export const HELP = `Usage: dial [options...] <url>...
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
      --mail-from <addr>     SMTP sender
      --mail-rcpt <addr>     SMTP recipient (repeatable)
- -l, --list-only            List names only (FTP NLST)
+ -l, --list-only            List names only (FTP NLST; POP3 LIST N instead of RETR N)
+     --ssl-reqd             Require TLS on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS)
  -A, --user-agent <name>    User-Agent header
  -e, --referer <url>        Referer header
      --resolve <h:p:addr>   Use addr for host h at port p

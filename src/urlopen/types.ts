@@ -55,7 +55,14 @@ export interface OpenOptions {
   compressed?: boolean | undefined;
   /** ftp: list names only (NLST; curl --list-only). */
   listOnly?: boolean | undefined;
-  /** ftp: TLS on an ftp:// URL — 'explicit' is AUTH TLS (curl --ssl-reqd); ftps:// is always implicit. */
+  /**
+   * ftp, pop3, nntp, smtp: on a plain URL, upgrade the connection with TLS
+   * (AUTH TLS, STLS, STARTTLS) and fail when the server cannot — never go on
+   * in the clear (curl --ssl-reqd). Without it the mail schemes still upgrade
+   * when the server offers to; ftp:// stays plain.
+   */
+  requireTls?: boolean | undefined;
+  /** ftp: TLS on an ftp:// URL — 'explicit' is AUTH TLS (as `requireTls`); ftps:// is always implicit. */
   ftpSecure?: false | 'explicit' | 'implicit' | undefined;
   /** ftp: use active mode (PORT/EPRT) instead of passive. */
   activeMode?: boolean | undefined;

@@ -125,7 +125,10 @@ export class FtpClient {
     this.#welcome = greeting;
     if (secure === 'implicit') this.#watchSession();
     if (secure === 'explicit') {
-      await this.#cmd('AUTH TLS', 234);
+      await this.#cmd('AUTH TLS', 234).catch((e: unknown) => {
+        // Named for what failed (TLS was required and refused), so callers can tell it from a login refusal.
+        throw e instanceof ReplyError && e.reply ? new ReplyError(`the server refused AUTH TLS: ${e.reply.code} ${e.reply.text}`, { protocol: 'ftp', phase: 'starttls', reply: e.reply, cause: e }) : e;
+      });
       await this.#line.startTLS(tlsOptions, { signal });
       this.#watchSession();
       this.#note(`TLS established (${(this.#socket.raw as TLSSocket).getProtocol?.() ?? 'TLS'})`);

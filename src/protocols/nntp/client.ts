@@ -154,7 +154,7 @@ export class NntpClient {
    */
   async starttls(tls?: TLSOptions, wait?: NntpWaitOptions): Promise<void> {
     if (this.#socket.encrypted) throw new InputError('the NNTP connection already uses TLS', { protocol: 'nntp' });
-    await this.#command('STARTTLS', 'STARTTLS', wait);
+    await this.#command('STARTTLS', 'STARTTLS', wait, 'starttls');
     await this.#line.startTLS(tlsFor(this.#opts.host, tls ?? this.#opts.tls), wait);
     traceTLS(this.#socket, this.#trace);
     this.#caps = undefined;

@@ -151,7 +151,7 @@ export class Pop3Client {
    */
   async stls(tls?: TLSOptions, wait?: Pop3WaitOptions): Promise<void> {
     if (this.#socket.encrypted) throw new InputError('the POP3 connection already uses TLS', { protocol: 'pop3' });
-    await this.#command('STLS', 'STLS', wait);
+    await this.#command('STLS', 'STLS', wait, false, 'starttls');
     await this.#line.startTLS(tlsFor(this.#opts.host, tls ?? this.#opts.tls), wait);
     traceTLS(this.#socket, this.#trace);
     // RFC 2595 §4: what was learned before TLS may have been forged.

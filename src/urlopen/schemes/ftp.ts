@@ -113,7 +113,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     e instanceof AbortError && deadline?.aborted && !options.signal?.aborted
       ? new TimeoutError(`the ftp operation ran past ${options.timeout} ms`, { timeout: options.timeout, protocol: 'ftp', cause: e })
       : e;
-  const secure: FtpSecurity = scheme === 'ftps' ? 'implicit' : (options.ftpSecure ?? false);
+  const secure: FtpSecurity = scheme === 'ftps' ? 'implicit' : (options.ftpSecure ?? (options.requireTls ? 'explicit' : false));
   const connect: FtpConnectOptions = {
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : undefined,

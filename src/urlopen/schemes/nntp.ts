@@ -13,7 +13,7 @@
  *   the status is then the server's 240.
  * - nntps/snews are TLS from the first byte (port 563); news/nntp use
  *   STARTTLS when CAPABILITIES offers it, and require it with
- *   `ftpSecure: 'explicit'` (`--ssl-reqd`). Certificates are verified.
+ *   `requireTls` (`--ssl-reqd`). Certificates are verified.
  * - Credentials (`user`/`password`, else the URL's) log in with AUTHINFO.
  * - `timeout` bounds the whole operation.
  *
@@ -102,7 +102,7 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
   const connect: NntpConnectOptions = {
     host,
     port: url.port ? Number(url.port) : undefined,
-    secure: implicit ? 'implicit' : options.ftpSecure === 'explicit' ? 'starttls' : false,
+    secure: implicit ? 'implicit' : options.requireTls || options.ftpSecure === 'explicit' ? 'starttls' : false,
     tls: options.tls,
     modeReader: false,
     timeout: options.timeout,

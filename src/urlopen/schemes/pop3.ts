@@ -4,14 +4,15 @@
  * - `pop3[s]://[user[;AUTH=mech][:password]@]host[:port]/[N]`: with a
  *   message number, RETR N (the message, `message/rfc822`); without, LIST
  *   as curl prints it (`N size` lines, `text/plain`). `HEAD` with a number
- *   answers LIST N's size as Content-Length and no body. As curl's `-X`:
+ *   answers LIST N's size as Content-Length and no body, and so does
+ *   `listOnly` (curl's `-l`: LIST N instead of RETR N). As curl's `-X`:
  *   method `UIDL` lists `N uid` lines, `DELE` deletes message N (QUIT
  *   commits it) and answers no body.
  * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS), `*` or
  *   none = the client's choice (PLAIN when offered, else USER/PASS).
  * - pop3s is TLS from the first byte (port 995); pop3 uses STLS when CAPA
  *   offers it — stricter than curl, which stays in the clear unless told
- *   `--ssl` — and requires it with `ftpSecure: 'explicit'` (`--ssl-reqd`).
+ *   `--ssl` — and requires it with `requireTls` (`--ssl-reqd`).
  *   Certificates are verified.
  * - Credentials: `options.user`/`password`, else the URL's.
  * - `timeout` bounds the whole operation, connect to the last body byte;
@@ -80,12 +81,14 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
   const scheme = url.protocol.replace(/:$/, '').toLowerCase();
   if (scheme !== 'pop3' && scheme !== 'pop3s') throw refuse(`openPop3 cannot open ${scheme}: URLs`);
   if (url.search || url.hash) throw refuse('pop3 URLs have no query or fragment');
-  const method = (options.method ?? 'GET').toUpperCase();
+  const asked = (options.method ?? 'GET').toUpperCase();
+  const n = parsePopPath(url.pathname);
+  // curl -l with a message number: LIST N, no body.
+  const method = options.listOnly && asked === 'GET' && n !== undefined ? 'HEAD' : asked;
   if (!['GET', 'HEAD', 'UIDL', 'DELE'].includes(method)) throw new InputError(`pop3 does not support method ${method}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
   if (options.body !== undefined) throw refuse('pop3 URLs take no request body');
   if (options.headers && (Array.isArray(options.headers) ? options.headers.length : Object.keys(options.headers).length)) throw refuse('pop3 has no request headers');
   const range = checkRange(options.range, (m) => refuse(m));
-  const n = parsePopPath(url.pathname);
   if (method === 'DELE' && n === undefined) throw refuse('pop3 DELE needs a message number in the URL path');
   if (method === 'UIDL' && n !== undefined) throw refuse('pop3 UIDL lists the mailbox: the URL takes no message number');
   const fromUrl = parsePopUser(url.username);
@@ -97,7 +100,7 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
   const connect: Pop3ConnectOptions = {
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : undefined,
-    secure: implicit ? 'implicit' : options.ftpSecure === 'explicit' ? 'starttls' : false,
+    secure: implicit ? 'implicit' : options.requireTls || options.ftpSecure === 'explicit' ? 'starttls' : false,
     tls: options.tls,
     timeout: options.timeout,
     connectTimeout: options.connectTimeout ?? options.timeout,

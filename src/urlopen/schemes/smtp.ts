@@ -6,7 +6,8 @@
  *   decoded) is the name given in EHLO, as in curl; empty means this
  *   machine's name. smtps is TLS from the first byte (port 465); smtp uses
  *   STARTTLS when the server offers it (port 25) — stricter than curl, which
- *   stays in the clear unless told `--ssl`. Certificates are verified.
+ *   stays in the clear unless told `--ssl` — and requires it with
+ *   `requireTls` (`--ssl-reqd`). Certificates are verified.
  * - `body` is the message (headers and body); `mailFrom` the envelope sender
  *   (default the null sender `<>`, as curl); `mailRcpt` the recipients. One
  *   pair of angle brackets around an address is dropped, as curl does.
@@ -78,7 +79,7 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
     client = await SmtpClient.connect({
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: url.port ? Number(url.port) : undefined,
-      secure: scheme === 'smtps' ? 'implicit' : 'opportunistic',
+      secure: scheme === 'smtps' ? 'implicit' : options.requireTls || options.ftpSecure === 'explicit' ? 'starttls' : 'opportunistic',
       tls: options.tls,
       clientName: heloName(url),
       auth: user !== undefined ? { user, password: password ?? '' } : undefined,
