@@ -52,6 +52,12 @@ async function loadUrlopen(): Promise<UrlOpen> {
   return mod.urlopen;
 }
 
+/** An http(s) URL, or one without a scheme (normalizeUrl makes it http://): only then is the HTTP client worth loading. */
+function mayBeHttp(job: TransferJob): boolean {
+  const url = job.url.trim();
+  return /^https?:/i.test(url) || !(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^(data|file|mailto|news):/i.test(url));
+}
+
 /** The part of the HTTP client's agent module the CLI uses. */
 interface AgentModule {
   Agent: new (o: { connections?: number; pipelining?: number }) => { close(): Promise<void> };
@@ -162,7 +168,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     };
     // Many requests to one origin go without a round trip each (pipeline.ts);
     // a test's own urlopen keeps the library's agent as it is.
-    const pipelined = jobs.length > 1 && io.urlopen === undefined && (o.parallel ? pipelineSafe(o) : lookaheadSafe(o));
+    const pipelined = jobs.length > 1 && io.urlopen === undefined && jobs.some(mayBeHttp) && (o.parallel ? pipelineSafe(o) : lookaheadSafe(o));
     if (pipelined) restoreAgent = await usePipelining(o.parallel ? Math.max(1, Math.ceil(o.parallelMax / PIPELINE_DEPTH)) : 1);
     if (o.parallel && jobs.length > 1) {
       let next = 0;

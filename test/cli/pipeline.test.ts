@@ -166,11 +166,14 @@ async function countingServer(): Promise<{ url: (p: string) => string; perConnec
 test('dial: 100 URLs to one origin go on one connection, output in order, same as curl', async () => {
   const s = await countingServer();
   try {
-    const urls = Array.from({ length: 100 }, (_, i) => s.url(`/f/${i}`));
-    const [a, b] = await Promise.all([dial(['-sS', '--fail', ...urls]), curl(['-sS', '--fail', ...urls])]);
+    // Without a scheme too (normalizeUrl makes it http://).
+    const urls = Array.from({ length: 100 }, (_, i) => (i % 2 ? s.url(`/f/${i}`) : s.url(`/f/${i}`).slice('http://'.length)));
+    const a = await dial(['-sS', '--fail', ...urls]);
+    assert.equal(s.perConnection.length, 1, 'one connection');
+    const b = await curl(['-sS', '--fail', ...urls]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(a.out, b.out);
-    assert.equal(a.out, urls.map((u) => `${new URL(u).pathname}\n`).join(''));
+    assert.equal(a.out, urls.map((u) => `${new URL(u.startsWith('http') ? u : `http://${u}`).pathname}\n`).join(''));
   } finally {
     await s.close();
   }
@@ -225,12 +228,15 @@ for (const [size, every] of [
     // before their turn, so a request sent again must not queue behind them.
     let served = 0;
     let connections = 0;
+    let mostInOneRead = 0;
     const bodyOf = (path: string) => `${path}:${'x'.repeat(size)}\n`;
     const server = net.createServer((sock) => {
       connections++;
       let buf = '';
       let answered = 0;
       sock.on('data', (d: Buffer) => {
+        // Requests that arrive together were sent without waiting for the answers before them.
+        mostInOneRead = Math.max(mostInOneRead, d.toString('latin1').split('\r\n\r\n').length - 1);
         buf += d.toString('latin1');
         for (let end = buf.indexOf('\r\n\r\n'); end !== -1 && !sock.destroyed && answered < every; end = buf.indexOf('\r\n\r\n')) {
           const path = /^GET (\S+)/.exec(buf)?.[1] ?? '?';
@@ -252,6 +258,7 @@ for (const [size, every] of [
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.out === urls.map((u) => bodyOf(new URL(u).pathname)).join(''), `output differs (${r.out.length} bytes)`);
       assert.ok(served >= 40 && connections >= 40 / every, `${served} answers on ${connections} connections`);
+      assert.ok(mostInOneRead > 1, `pipelined: at most ${mostInOneRead} request(s) in one read`);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
