@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FakeFtpServer } from '../protocols/ftp/fake-server.js';
 import { freeRange, makeTree, startVsftpd } from '../interop/ftp-helpers.js';
-import type { RunningServer } from '../interop/harness.js';
+import { startServer as startInterop, type RunningServer } from '../interop/harness.js';
 import { makeTestPKI, type TestPKI } from '../interop/ca.js';
 import { gopherServer, type GopherFixture } from '../protocols/gopher/server.js';
 import { CURL, curl, dial, MAIN, makePki, runCommand, tempDir, type Pki } from './helpers.js';
@@ -265,14 +265,16 @@ describe('ftp against vsftpd: the data connection counts in num_connects and sho
   let pki: TestPKI;
   let plain: RunningServer | undefined;
   let implicit: RunningServer | undefined;
+  let socks: RunningServer | undefined;
   before(async () => {
     pki = makeTestPKI();
     const root = makeTree(false);
     plain = await startVsftpd(root, false, undefined, await freeRange(10));
     implicit = await startVsftpd(root, true, pki, await freeRange(10), true);
+    socks = await startInterop({ name: 'microsocks', command: 'microsocks', args: (ctx) => ['-i', '127.0.0.1', '-p', String(ctx.port)] });
   });
   after(async () => {
-    await Promise.all([plain?.stop(), implicit?.stop()]);
+    await Promise.all([plain?.stop(), implicit?.stop(), socks?.stop()]);
     pki?.cleanup();
   });
 
@@ -286,6 +288,16 @@ describe('ftp against vsftpd: the data connection counts in num_connects and sho
     const v = await dial(['-sv', '-o', '/dev/null', url]);
     assert.match(v.stderr, /^\* Connected to 127\.0\.0\.1 \(127\.0\.0\.1\) port \d+$/m);
     assert.match(v.stderr, /^\* Connected to 127\.0\.0\.1 port \d+ \(data connection\)$/m);
+  });
+
+  test('through a SOCKS5 proxy: both connections tunnelled, num_connects 2, remote_ip/port the proxy\'s', async () => {
+    const url = `ftp://127.0.0.1:${plain!.port}/pub/tree/a.txt`;
+    const args = ['-s', '-o', '/dev/null', '-x', `socks5://127.0.0.1:${socks!.port}`, '-w', W, url];
+    const env = { NO_PROXY: '', no_proxy: '' };
+    const [a, b] = await Promise.all([dial(args, { env }), curl(args, { env })]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.out, b.out);
+    assert.equal(a.out, `127.0.0.1 ${socks!.port} 2 0\n`);
   });
 
   test('ftps:// (implicit, TLS on the data connection too): num_connects 2, the data handshake in -v', async () => {
