@@ -1,24 +1,21 @@
 /**
  * Proxies for the HTTP client: the environment rules, and one entry point
- * that opens a tunnel through any supported proxy.
+ * that opens a tunnel through any supported proxy. The tunnel code (CONNECT,
+ * SOCKS4, SOCKS5) is loaded on first use, so a program that never meets a
+ * proxy does not pay for loading it.
  *
  * @module
  */
 import { InputError } from '../../../errors.js';
 import type { Socket } from '../../../socket/socket.js';
-import { urlCredentials } from '../auth/basic.js';
-import { digestAuthorization, parseChallenges, pickDigestChallenge } from '../auth/digest.js';
-import { HeaderList } from '../core/headers.js';
 import { parseProxyUrl } from './env.js';
-import { authorityOf, connectTunnel, ProxyReplyError, type TunnelOptions } from './http-connect.js';
-import { socks4Connect } from './socks4.js';
-import { socks5Connect } from './socks5.js';
+import type { TunnelOptions } from './http-connect.js';
+import type { Socks5Options } from './socks5.js';
 import type { ProxyTarget } from './target.js';
 
 export { matchesNoProxy, parseProxyUrl, proxyForUrl, proxyPort, PROXY_SCHEMES, type ProxyScheme } from './env.js';
-export { authorityOf, connectTunnel, forwardProxyTarget, proxyAuthorization, ProxyReplyError, type TunnelOptions } from './http-connect.js';
-export { socks5Connect, type Socks5Options } from './socks5.js';
-export { socks4Connect } from './socks4.js';
+export type { TunnelOptions } from './http-connect.js';
+export type { Socks5Options } from './socks5.js';
 export type { ProxyTarget } from './target.js';
 
 /** Options for {@link openProxyTunnel}: those of connectTunnel, plus how to authenticate to an HTTP proxy. */
@@ -45,7 +42,7 @@ export async function openProxyTunnel(proxy: URL | string, target: ProxyTarget, 
   switch (url.protocol.toLowerCase()) {
     case 'http:':
     case 'https:':
-      return httpTunnel(url, target, options);
+      return (await import('./http-tunnel.js')).httpTunnel(url, target, options);
     case 'socks5:':
     case 'socks5h:':
       return socks5Connect(url, target, options);
@@ -57,27 +54,17 @@ export async function openProxyTunnel(proxy: URL | string, target: ProxyTarget, 
   }
 }
 
-async function httpTunnel(proxy: URL, target: ProxyTarget, options: ProxyTunnelOptions): Promise<Socket> {
-  const mode = options.proxyAuth ?? 'basic';
-  const creds = urlCredentials(proxy);
-  if (mode === 'basic' || !creds || HeaderList.from(options.headers).has('proxy-authorization')) return connectTunnel(proxy, target, options);
-  let first = proxy;
-  if (mode === 'digest') {
-    first = new URL(proxy.href);
-    first.username = '';
-    first.password = '';
-  }
-  const started = Date.now();
-  try {
-    return await connectTunnel(first, target, options);
-  } catch (err) {
-    if (!(err instanceof ProxyReplyError) || err.reply?.code !== 407) throw err;
-    const challenge = pickDigestChallenge(parseChallenges(err.headers.getAll('proxy-authenticate')));
-    if (!challenge) throw err;
-    const answer = digestAuthorization(challenge, { user: creds.user, password: creds.password, method: 'CONNECT', uri: authorityOf(target), nc: 1 });
-    const headers = HeaderList.from(options.headers).set('Proxy-Authorization', answer);
-    const timeout = options.timeout ? Math.max(1, options.timeout - (Date.now() - started)) : undefined;
-    // A new connection: the proxy may have closed the one that carried the 407.
-    return connectTunnel(proxy, target, { ...options, headers, timeout });
-  }
+/** A CONNECT tunnel through an http:// or https:// proxy; see connectTunnel in http-connect.ts. */
+export async function connectTunnel(proxy: URL, target: ProxyTarget, options: TunnelOptions = {}): Promise<Socket> {
+  return (await import('./http-connect.js')).connectTunnel(proxy, target, options);
+}
+
+/** A tunnel through a SOCKS5 proxy; see socks5Connect in socks5.ts. */
+export async function socks5Connect(proxy: URL, target: ProxyTarget, options: Socks5Options = {}): Promise<Socket> {
+  return (await import('./socks5.js')).socks5Connect(proxy, target, options);
+}
+
+/** A tunnel through a SOCKS4/4a proxy; see socks4Connect in socks4.ts. */
+export async function socks4Connect(proxy: URL, target: ProxyTarget, options: Socks5Options = {}): Promise<Socket> {
+  return (await import('./socks4.js')).socks4Connect(proxy, target, options);
 }
