@@ -13,7 +13,6 @@ import type { OpenOptions } from '../urlopen/types.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
-import { encodeForm, parseFormField } from './form.js';
 
 /** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
 export type DialOpenOptions = OpenOptions & { mailFrom?: string | undefined; mailRcpt?: string[] | undefined };
@@ -171,6 +170,8 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
     method ??= 'POST';
   }
   if (o.form.length > 0) {
+    // Loaded only for -F.
+    const { encodeForm, parseFormField } = await import('./form.js');
     const form = await encodeForm(o.form.map(parseFormField));
     opts.body = form.body;
     opts.bodyLength = form.length;

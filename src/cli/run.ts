@@ -16,9 +16,8 @@ import { Meter } from './meter.js';
 import { remoteName } from './output.js';
 import { Lookahead, PIPELINE_DEPTH, lookaheadSafe, pipelineSafe } from './pipeline.js';
 import { openOptionsBuilder, prepareShared } from './request.js';
-import { createTracer } from './trace.js';
+import type { createTracer as CreateTracer } from './trace.js';
 import { runTransfer, type TransferEnv, type TransferJob, type TransferResult, type UrlOpen } from './transfer.js';
-import { formatWriteOut } from './writeout.js';
 
 /** The process streams a run writes to. */
 export interface RunIO {
@@ -132,8 +131,11 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       enabled: Boolean(io.stderr.isTTY) && !o.silent && !o.verbose && !o.noProgressMeter && !(io.stdout.isTTY && jobs.some((j) => j.output === undefined)),
     });
     const prefixed = o.parallel && jobs.length > 1;
+    // The trace printer and the -w renderer are loaded only when asked for.
+    const createTracer: typeof CreateTracer | undefined = o.verbose || json ? (await import('./trace.js')).createTracer : undefined;
+    const formatWriteOut = writeOut !== undefined ? (await import('./writeout.js')).formatWriteOut : undefined;
     const tracer = (i: number): TransferEnv['trace'] =>
-      createTracer({
+      createTracer?.({
         text: o.verbose ? say : undefined,
         json: json ? (l) => json.write(`${l}\n`) : undefined,
         prefix: prefixed ? `[${i + 1}] ` : '',
@@ -162,7 +164,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
         // Ctrl-C ends the run silently, as curl.
         if (showErrors && !signal.aborted) say(formatError(r.exitCode, r.error));
       }
-      if (writeOut !== undefined) {
+      if (writeOut !== undefined && formatWriteOut) {
         for (const seg of formatWriteOut(writeOut, r.vars)) (seg.stream === 'stdout' ? io.stdout : io.stderr).write(seg.text);
       }
     };

@@ -18,7 +18,7 @@ import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsB
 import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
-import { TransferClock } from './timing.js';
+import type { TransferClock } from './timing.js';
 import type { WriteOutVars } from './writeout.js';
 import { UrlHeaders } from '../urlopen/headers.js';
 
@@ -240,6 +240,8 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         // -w's timings and addresses come from the library's structured events;
         // without -w nothing is traced unless -v/--trace-json asked.
         if (o.writeOut !== undefined) {
+          // Loaded only for -w.
+          const { TransferClock } = await import('./timing.js');
           const c = (clock = new TransferClock(t0));
           options.trace = (ev) => {
             c.see(ev);
