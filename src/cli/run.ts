@@ -170,7 +170,9 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     };
     // Many requests to one origin go without a round trip each (pipeline.ts);
     // a test's own urlopen keeps the library's agent as it is.
-    const pipelined = jobs.length > 1 && io.urlopen === undefined && jobs.some(mayBeHttp) && (o.parallel ? pipelineSafe(o) : lookaheadSafe(o));
+    // -Z keeps one connection per transfer in flight when -w reports on connections (num_connects, time_connect).
+    const pipelined =
+      jobs.length > 1 && io.urlopen === undefined && jobs.some(mayBeHttp) && (o.parallel ? o.writeOut === undefined && pipelineSafe(o) : lookaheadSafe(o));
     if (pipelined) restoreAgent = await usePipelining(o.parallel ? Math.max(1, Math.ceil(o.parallelMax / PIPELINE_DEPTH)) : 1);
     if (o.parallel && jobs.length > 1) {
       let next = 0;
