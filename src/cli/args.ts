@@ -59,6 +59,7 @@ export const OPTION_SPECS = {
   'mail-rcpt': { type: 'string', multiple: true },
   'list-only': { type: 'boolean', short: 'l' },
   'ssl-reqd': { type: 'boolean' },
+  'fail-early': { type: 'boolean' },
   'user-agent': { type: 'string', short: 'A' },
   referer: { type: 'string', short: 'e' },
   'trace-json': { type: 'string' },
@@ -135,6 +136,8 @@ export interface CliOptions {
   listOnly: boolean;
   /** --ssl-reqd: TLS required on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS). */
   sslReqd: boolean;
+  /** --fail-early: stop at the first failed transfer (else the last URL's result is the exit code). */
+  failEarly: boolean;
   userAgent: string | undefined;
   referer: string | undefined;
   traceJson: string | undefined;
@@ -311,6 +314,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     mailRcpt: v['mail-rcpt'] ?? [],
     listOnly: v['list-only'] ?? false,
     sslReqd: v['ssl-reqd'] ?? false,
+    failEarly: v['fail-early'] ?? false,
     userAgent: v['user-agent'],
     referer: v.referer,
     traceJson: v['trace-json'],

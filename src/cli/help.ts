@@ -20,6 +20,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --no-progress-meter    No progress meter
  -S, --show-error           Show errors even with -s
  -f, --fail                 Fail (exit 22) on HTTP errors, print no body
+     --fail-early           Stop at the first failed transfer (else the last URL decides the exit code)
      --fail-with-body       Fail (exit 22) on HTTP errors, keep the body
  -L, --location             Follow redirects (--max-redirs <n>, default 50)
  -X, --request <method>     Request method

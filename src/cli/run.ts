@@ -158,9 +158,11 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       batchStdout: !o.verbose && o.traceJson !== '-' && o.dumpHeader !== '-',
     };
     const env = (_job: TransferJob, i: number): TransferEnv => (prefixed && common.trace ? { ...common, trace: tracer(i) } : common);
+    // curl: one after another, the last URL's result is the run's (a failure followed by a success
+    // exits 0; --fail-early stops at the first failure); with -Z, any failure is.
     const report = (r: TransferResult): void => {
+      if (r.exitCode !== 0 || !o.parallel) exitCode = r.exitCode;
       if (r.exitCode !== 0) {
-        exitCode = r.exitCode;
         // Ctrl-C ends the run silently, as curl.
         if (showErrors && !signal.aborted) say(formatError(r.exitCode, r.error));
       }
@@ -180,6 +182,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
         while (next < jobs.length && !signal.aborted) {
           const i = next++;
           report(await runTransfer(jobs[i]!, env(jobs[i]!, i)));
+          if (exitCode !== 0 && o.failEarly) next = jobs.length;
         }
       };
       await Promise.all(Array.from({ length: Math.min(o.parallelMax, jobs.length) }, worker));
@@ -188,6 +191,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       for (const [i, job] of jobs.entries()) {
         if (signal.aborted) break;
         report(await runTransfer(job, env(job, i), lookahead?.take(i)));
+        if (exitCode !== 0 && o.failEarly) break;
       }
     }
     meter.close();

@@ -308,6 +308,17 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           skip = decision.skip;
         }
         if (http && res.status >= 400 && o.fail && !o.failWithBody) {
+          // As curl: the head still shows (-i, -I, -D); only the body is withheld.
+          const showHead = (o.include || o.head) && !headWritten;
+          if (showHead || env.dumpHeader) {
+            const head = historyHeads(res) + formatHead(res);
+            env.dumpHeader?.(head);
+            if (showHead) {
+              headWritten = true;
+              await activeSink.write(Buffer.from(head, 'latin1'), true);
+              await activeSink.commit();
+            }
+          }
           await res.cancel();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`);
         }

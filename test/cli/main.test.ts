@@ -163,10 +163,22 @@ test('globbing with #1 in the output name', async () => {
   assert.equal(readFileSync(join(dir, 'c_red.txt'), 'utf8'), 'red');
 });
 
-test('the exit code is the last failure while other URLs still run', async () => {
+test('one after another, the last URL decides the exit code (as curl); the failure is still reported', async () => {
   const r = await dial(['data:,ok', 'gizmo://x/', 'data:,after']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 0, 'a success after a failure exits 0');
   assert.equal(r.out, 'okafter');
+  assert.match(r.stderr, /^dial: \(1\) /m);
+  const last = await dial(['data:,ok', 'gizmo://x/']);
+  assert.equal(last.code, 1);
+});
+
+test('--fail-early stops at the first failure and exits with it; -Z exits with a failure whatever its place', async () => {
+  const r = await dial(['--fail-early', 'data:,ok', 'gizmo://x/', 'data:,after']);
+  assert.equal(r.code, 1);
+  assert.equal(r.out, 'ok', 'nothing after the failure ran');
+  const z = await dial(['-Z', 'gizmo://x/', 'data:,after']);
+  assert.equal(z.code, 1);
+  assert.equal(z.out, 'after');
 });
 
 test('bin/dial.js runs the compiled CLI', async () => {

@@ -63,6 +63,18 @@ test('-f on 404: exit 22 like curl, no body on stdout', async () => {
   assert.match(a.stderr, /^dial: \(22\) The requested URL returned error: 404\n$/);
 });
 
+test('-f with -i, -I or -D -: the head of the failed response still shows, the body does not — byte for byte as curl', async () => {
+  const noDate = (t: string) => t.replace(/^Date: .*\r\n/im, '');
+  for (const flags of [['-i'], ['-I'], ['-D', '-']]) {
+    const [a, b] = await Promise.all([dial(['-sS', '-f', ...flags, srv.url('/status/404')]), curl(['-sS', '-f', ...flags, srv.url('/status/404')])]);
+    assert.equal(b.code, 22, flags.join(' '));
+    assert.equal(a.code, 22, flags.join(' '));
+    assert.match(a.out, /^HTTP\/1\.1 404 /, flags.join(' '));
+    assert.ok(!a.out.includes('status 404'), 'no body');
+    assert.equal(noDate(a.out), noDate(b.out), flags.join(' '));
+  }
+});
+
 test('--fail-with-body keeps the body and still exits 22', async () => {
   const r = await dial(['--fail-with-body', '-s', srv.url('/status/500')]);
   assert.equal(r.code, 22);
