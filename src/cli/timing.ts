@@ -159,9 +159,11 @@ export class TransferClock {
     const hop = this.#hop;
     const seen = hop.ready !== undefined;
     const namelookup = seen ? (hop.resolved ?? hop.start) : undefined;
-    const connect = hop.connected;
-    // A reused TLS connection did its handshake long ago: curl counts it as done when the connection is taken.
-    const appconnect = hop.tls ?? (tls && hop.reused ? hop.connected : undefined);
+    // A transfer that made no connection of its own (every hop on a reused one) reports none, as curl: 0.
+    const fresh = this.#connects > 0;
+    const connect = fresh ? hop.connected : undefined;
+    // A reused TLS connection did its handshake long ago: after a redirect curl counts it as done when taken.
+    const appconnect = fresh ? (hop.tls ?? (tls && hop.reused ? hop.connected : undefined)) : undefined;
     const pretransfer = hop.sent ?? hop.ready;
     return {
       time_namelookup: s(namelookup),

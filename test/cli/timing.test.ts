@@ -76,6 +76,15 @@ test('a redirect starts a new hop; a reused connection counts no connect', () =>
   assert.equal(clock.result(true).time_appconnect, 0.021, 'a reused TLS connection is ready when taken');
 });
 
+test('a transfer wholly on a reused connection reports no connect time, as curl: time_connect and time_appconnect 0', () => {
+  const { clock, at } = scripted();
+  at(3, star('reused', { remoteAddress: '127.0.0.1', remotePort: 443 }));
+  at(4, { kind: '>', text: 'GET /b HTTP/1.1' });
+  const r = clock.result(true);
+  assert.deepEqual([r.time_connect, r.time_appconnect, r.time_pretransfer, r.num_connects], [0, 0, 0.004, 0]);
+  assert.equal(r.remote_port, 443, 'the connection is still described');
+});
+
 test('through a proxy: the connection to the proxy is the one described; its CONNECT is not the request', () => {
   const { clock, at } = scripted();
   at(2, star('resolved', { host: 'proxy', addresses: ['10.0.0.9'] }));
