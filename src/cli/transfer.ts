@@ -379,8 +379,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         return finish(res, false, options);
       }
 
-      async function finish(_res: UrlResponse, complete: boolean, options: { bodyLength?: number | undefined } = {}): Promise<void> {
+      async function finish(res: UrlResponse, complete: boolean, options: { bodyLength?: number | undefined } = {}): Promise<void> {
         if (complete) env.trace?.({ kind: '*', text: 'The entire document is already downloaded' });
+        // The protocol's last word once the body is in (FTP's 226), as curl's %{response_code}.
+        vars.http_code = vars.response_code = res.finalStatus;
         vars.size_upload ||= options.bodyLength ?? 0;
         await activeSink.commit();
       }

@@ -26,6 +26,8 @@ export interface UrlResponseInit {
   redirects?: string[] | undefined;
   /** Protocol-specific extras (e.g. the raw HTTP response). */
   raw?: unknown;
+  /** The protocol's last reply code, known once the body has been read (FTP's 226); see {@link UrlResponse.finalStatus}. */
+  finalStatus?: (() => number | undefined) | undefined;
 }
 
 /**
@@ -42,6 +44,7 @@ export class UrlResponse {
   readonly raw: unknown;
   readonly #body: AsyncIterable<Uint8Array>;
   readonly #cancel: (() => Promise<void> | void) | undefined;
+  readonly #final: (() => number | undefined) | undefined;
   #used = false;
 
   constructor(init: UrlResponseInit) {
@@ -54,6 +57,16 @@ export class UrlResponse {
     this.raw = init.raw;
     this.#body = init.body;
     this.#cancel = init.cancel;
+    this.#final = init.finalStatus;
+  }
+
+  /**
+   * The protocol's last status: for FTP, the reply that ends the transfer
+   * (226) once the body has been read — what curl's `%{response_code}`
+   * reports; for every other scheme (and before the end), `status`.
+   */
+  get finalStatus(): number {
+    return this.#final?.() ?? this.status;
   }
 
   /** The headers, as Python's `response.info()`. */

@@ -278,13 +278,13 @@ describe('ftp against vsftpd: the data connection counts in num_connects and sho
     pki?.cleanup();
   });
 
-  const W = '%{remote_ip} %{remote_port} %{num_connects} %{ssl_verify_result}\\n';
+  const W = '%{remote_ip} %{remote_port} %{num_connects} %{ssl_verify_result} %{response_code} %{http_code}\\n';
   test('ftp:// (passive): num_connects 2, remote_ip/port the control connection\'s', async () => {
     const url = `ftp://127.0.0.1:${plain!.port}/pub/tree/a.txt`;
     const [a, b] = await Promise.all([dial(['-s', '-o', '/dev/null', '-w', W, url]), curl(['-s', '-o', '/dev/null', '-w', W, url])]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(a.out, b.out);
-    assert.equal(a.out, `127.0.0.1 ${plain!.port} 2 0\n`);
+    assert.equal(a.out, `127.0.0.1 ${plain!.port} 2 0 226 226\n`, 'the code that ends the transfer, as curl');
     const v = await dial(['-sv', '-o', '/dev/null', url]);
     assert.match(v.stderr, /^\* Connected to 127\.0\.0\.1 \(127\.0\.0\.1\) port \d+$/m);
     assert.match(v.stderr, /^\* Connected to 127\.0\.0\.1 port \d+ \(data connection\)$/m);
@@ -297,7 +297,7 @@ describe('ftp against vsftpd: the data connection counts in num_connects and sho
     const [a, b] = await Promise.all([dial(args, { env }), curl(args, { env })]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(a.out, b.out);
-    assert.equal(a.out, `127.0.0.1 ${socks!.port} 2 0\n`);
+    assert.equal(a.out, `127.0.0.1 ${socks!.port} 2 0 226 226\n`);
   });
 
   test('ftps:// (implicit, TLS on the data connection too): num_connects 2, the data handshake in -v', async () => {

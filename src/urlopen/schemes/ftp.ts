@@ -18,7 +18,7 @@
  *
  * Status: retrievals and listings answer 200 — the FTP final reply (226)
  * only arrives after the body, when the response has long been returned; it
- * is then in `raw.finalReply`. An upload answers its final reply's code
+ * is then `finalStatus` (and `raw.download.finalReply`). An upload answers its final reply's code
  * (226), which it knows. Headers are synthesized: Content-Length (from SIZE,
  * less a range start), Last-Modified (MDTM), Content-Type (by extension, or
  * text/plain for listings).
@@ -223,6 +223,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
         await client.quit().catch(() => {});
       },
       raw: { reply: { code: dl.reply.code, text: dl.reply.text }, download: dl } satisfies FtpRawInfo,
+      finalStatus: () => dl.finalReply?.code,
     });
   } catch (e) {
     await client.close().catch(() => {});
