@@ -2,8 +2,8 @@ import { DialError, InputError, TimeoutError, toDialError } from '../../errors.j
 import type { LookupFunction } from '../../socket/connect.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
-import { Agent, getGlobalAgent, type ConnectSettings, type Origin } from './agent.js';
-import { basicCredentials, urlCredentials } from './auth/basic.js';
+import { Agent, getGlobalAgent } from './agent.js';
+import { basicCredentials } from './auth/basic.js';
 import { DigestAuth, parseChallenges } from './auth/digest.js';
 import { ACCEPT_ENCODING } from './decode.js';
 import { codingsToUndo, decodedBody } from './decoding.js';
@@ -12,7 +12,7 @@ import { HeaderList, type HeadersInit } from './core/headers.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { isReplayable, prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
 import { HttpResponse, type HttpResponseHead } from './response.js';
-import { resolveProxy, type ProxyRoute } from './proxy-route.js';
+import { routeOf, targetOf, type Target } from './targets.js';
 import type { Pool } from './pool.js';
 
 /** Options of {@link request}. Every one is optional. */
@@ -110,38 +110,6 @@ export function request(url: string | URL, options: RequestOptions = {}): Promis
 
 function requestError(err: unknown): DialError {
   return err instanceof DialError ? withPhase(err, 'send') : toDialError(err, 'request failed', { protocol: 'http' });
-}
-
-/** The parsed request URL: userinfo removed (and kept apart as `creds`). */
-interface Target {
-  url: URL;
-  creds: { user: string; password: string } | undefined;
-}
-
-/**
- * Parsed URL strings without userinfo, reused: nothing mutates a request's
- * URL, and parsing one costs more than the rest of building the request.
- * Bounded (cleared when full).
- */
-const targets = new Map<string, Target>();
-
-function targetOf(url: string | URL): Target {
-  const key = typeof url === 'string' ? url : undefined;
-  if (key !== undefined) {
-    const hit = targets.get(key);
-    if (hit) return hit;
-  }
-  const u = parseTarget(url);
-  const creds = urlCredentials(u);
-  // A URL setter re-serialises the whole URL: only when there is something to strip.
-  if (u.username) u.username = '';
-  if (u.password) u.password = '';
-  const t: Target = { url: u, creds };
-  if (key !== undefined && !creds) {
-    if (targets.size >= 512) targets.clear();
-    targets.set(key, t);
-  }
-  return t;
 }
 
 /** The headers every request gets when the caller gives none: constant and valid, so not checked again. */
@@ -320,48 +288,6 @@ function afterHop(r: ExchangeResponse, method: string, options: RequestOptions):
   return codings.length > 0 ? { ...r, body: decodedBody(r.body, codings) } : r;
 }
 
-interface CachedRoute {
-  route: ProxyRoute;
-  pool: Pool;
-  /** Serialised heads of default-header requests, by method and target (only for cached routes). */
-  heads?: Map<string, Buffer> | undefined;
-}
-/**
- * Per agent, the route (proxy decision) and pool of each origin reached with
- * default connection settings: the proxy environment is read once per agent
- * and origin, not per request, and the pool key is not rebuilt each time.
- */
-const routeCache = new WeakMap<Agent, Map<string, CachedRoute>>();
-
-function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRoute {
-  const plain = options.tls === undefined && !options.insecure && options.lookup === undefined && options.unixSocket === undefined;
-  const key = plain ? `${u.protocol}//${u.host}\n${String(options.proxy)}\n${String(options.noProxy)}` : undefined;
-  let byOrigin: Map<string, CachedRoute> | undefined;
-  if (key !== undefined) {
-    byOrigin = routeCache.get(agent);
-    const hit = byOrigin?.get(key);
-    // A pool the agent has dropped (emptied or closed) is asked for again.
-    if (hit && !hit.pool.closed && agent.pools.get(hit.pool.key) === hit.pool) return hit;
-  }
-  const https = u.protocol === 'https:';
-  const origin: Origin = { protocol: https ? 'https:' : 'http:', hostname: bareHost(u.hostname), port: Number(u.port) || (https ? 443 : 80) };
-  const route = resolveProxy(u, options);
-  const settings: ConnectSettings = {
-    tls: https ? tlsSettings(options) : undefined,
-    lookup: options.lookup,
-    unixSocket: options.unixSocket,
-    proxy: route.proxy,
-  };
-  const found: CachedRoute = { route, pool: agent.pool(route.poolOrigin ?? origin, settings), heads: key !== undefined ? new Map() : undefined };
-  if (key !== undefined) {
-    if (!byOrigin) routeCache.set(agent, (byOrigin = new Map()));
-    // Bounded: a crawler through one agent must not grow this without end.
-    if (byOrigin.size >= 1024) byOrigin.clear();
-    byOrigin.set(key, found);
-  }
-  return found;
-}
-
 function agentFor(depth: number | undefined): Agent {
   if (!depth || depth <= 1) return getGlobalAgent();
   let a = pipeliningAgents.get(depth);
@@ -369,35 +295,11 @@ function agentFor(depth: number | undefined): Agent {
   return a;
 }
 
-function tlsSettings(options: RequestOptions): TLSOptions {
-  const t: TLSOptions = { ...options.tls };
-  if (options.insecure) t.rejectUnauthorized = false;
-  return t;
-}
-
-/** Parses the URL and refuses anything but http(s). */
-function parseTarget(url: string | URL): URL {
-  let u: URL;
-  try {
-    u = new URL(String(url));
-  } catch (err) {
-    throw new InputError(`invalid URL ${JSON.stringify(String(url).slice(0, 200))}`, { protocol: 'http', phase: 'send', cause: err });
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    throw new InputError(`request() speaks http and https, not ${u.protocol}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'http', phase: 'send' });
-  if (!u.hostname) throw new InputError(`URL ${u.href} has no host`, { protocol: 'http', phase: 'send' });
-  return u;
-}
-
 function rangeValue(r: { start: number; end?: number | undefined }): string {
   const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
   if (!ok(r.start) || (r.end !== undefined && (!ok(r.end) || r.end < r.start)))
     throw new InputError(`invalid range ${JSON.stringify(r)}`, { protocol: 'http', phase: 'send' });
   return `bytes=${r.start}-${r.end ?? ''}`;
-}
-
-function bareHost(h: string): string {
-  return h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
 }
 
 const noop = (): void => {};

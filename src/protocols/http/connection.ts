@@ -10,6 +10,8 @@ import { ResponseParser, type ResponseEvent, type ResponseHead } from './core/re
 import { phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse, type Stage } from './exchange.js';
 import { sendRequest, sendsInOneWrite, type SendTarget } from './send.js';
 import { Transport, type TransportSink } from './transport.js';
+import { ExchangeTimer, type TimedPhase } from './exchange-timer.js';
+import { RawWriter } from './write-batch.js';
 
 export { serializeExchangeHead, type ConnectionOptions, type Exchange, type ExchangeResponse, type HttpProgress } from './exchange.js';
 
@@ -40,6 +42,8 @@ export class HttpConnection {
   #reserved = 0;
   #error: DialError | undefined;
   readonly #t: Transport;
+  /** Over a raw socket: writes of requests that go out whole (see #writeNow). */
+  readonly #writer: RawWriter | undefined;
   /** True while the bytes being parsed are views into a reused read buffer. */
   #lent = false;
   #pausedEntry: Entry | undefined;
@@ -47,13 +51,10 @@ export class HttpConnection {
   #bodyDue: Entry | undefined;
   /** Sends queued on #sendChain and not finished; at 0 a request may be written at once. */
   #chained = 0;
-  // One timer per connection, for the response at the front of the queue
-  // (responses arrive in order, so only the front can be late); refresh()
-  // re-arms it without a new timer per request.
-  #timer: NodeJS.Timeout | undefined;
-  #timerMs = 0;
-  #timed: Entry | undefined;
-  #timedPhase: 'headers' | 'body' = 'headers';
+  readonly #timer = new ExchangeTimer((entry, phase, ms) => {
+    const what = phase === 'headers' ? 'waiting for the response head' : entry.discarding ? 'draining an abandoned body' : 'waiting for more of the body';
+    this.#fail(new TimeoutError(`${what} from ${this.#label}: nothing for ${ms} ms`, { timeout: ms, protocol: 'http', phase }));
+  });
 
   constructor(stream: ByteStream, options: ConnectionOptions = {}) {
     this.stream = stream;
@@ -61,6 +62,7 @@ export class HttpConnection {
     this.#label = options.label ?? 'server';
     this.#parser = new ResponseParser(options.limits);
     this.#t = new Transport(stream, this.#sink, options.rawRead !== false);
+    if (this.#t.raw) this.#writer = new RawWriter(this.#t.raw, this.#onWritten);
     this.#t.setRef(false);
   }
 
@@ -149,9 +151,9 @@ export class HttpConnection {
       this.#parser.expect(x.method);
       if (this.#queue.length === 1) {
         this.#t.setRef(true);
-        this.#busy(true);
+        this.#writer?.busy(true);
       }
-      if (this.#chained === 0 && this.#t.raw && sendsInOneWrite(entry)) {
+      if (this.#chained === 0 && this.#writer && sendsInOneWrite(entry)) {
         this.#writeNow(entry);
         return;
       }
@@ -192,38 +194,12 @@ export class HttpConnection {
     // One buffer per request: copying a small body costs less than the
     // cork/writev machinery (an array, a callback per part).
     const data = body.kind === 'bytes' && body.data.length > 0 ? Buffer.concat([entry.head, body.data]) : entry.head;
-    // Alone (one connection busy, nothing pipelined, no batch open), a request
-    // leaves at once; otherwise with the others of this turn (see scheduleFlush).
-    if (busyConnections > 1 || this.#queue.length > 1 || flushScheduled) {
-      this.#outbox.push(data);
-      if (this.#outbox.length === 1) scheduleFlush(this);
-    } else this.#t.raw!.write(data, this.#onWritten);
+    this.#writer!.write(data, this.#queue.length > 1);
     if (body.kind === 'bytes' && body.data.length > 0) x.onUploadProgress?.({ direction: 'upload', transferred: body.data.length, total: body.data.length });
     if (entry.stage === 'sending') {
       entry.stage = 'waiting';
       if (this.#queue[0] === entry) this.#arm(entry, x.headersTimeout, 'headers');
     }
-  }
-
-  /** Counts this connection among the busy ones (process-wide) while it has requests in flight. */
-  #busy(on: boolean): void {
-    if (on === this.#counted) return;
-    this.#counted = on;
-    busyConnections += on ? 1 : -1;
-  }
-  #counted = false;
-
-  /** Requests written by #writeNow and not flushed yet (this turn of the event loop). */
-  #outbox: Buffer[] = [];
-
-  /** Writes what #writeNow queued: one write, whatever number of pipelined requests it holds. */
-  flushOutbox(): void {
-    const out = this.#outbox;
-    if (out.length === 0) return;
-    this.#outbox = [];
-    const raw = this.#t.raw;
-    if (!raw || raw.destroyed || this.#state === 'closed') return;
-    raw.write(out.length === 1 ? out[0]! : Buffer.concat(out), this.#onWritten);
   }
 
   /** One callback for every raw write of the connection (a closure per write would be garbage per request). */
@@ -263,7 +239,7 @@ export class HttpConnection {
   readonly #sendTarget: SendTarget = {
     output: (data) => {
       // After what #writeNow holds for this turn, never before it.
-      this.flushOutbox();
+      this.#writer?.flushOutbox();
       return this.#t.output(data, () => this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' }));
     },
     stopped: (entry) => entry.stage === 'done' || this.#state === 'closed',
@@ -395,7 +371,7 @@ export class HttpConnection {
     entry.total = ev.contentLength;
     entry.stage = 'body';
     // Until #dispatch arms the body's bound, the head's may not fire for it.
-    if (this.#timed === entry) this.#timed = undefined;
+    this.#timer.release(entry);
     this.#bodyDue = entry;
     entry.resolve({
       status: ev.status,
@@ -410,7 +386,7 @@ export class HttpConnection {
   }
 
   #onData(entry: Entry, bytes: Buffer): void {
-    if (this.#timed === entry) this.#timer!.refresh();
+    this.#timer.touch(entry);
     if (entry.discarding) {
       entry.discarded += bytes.length;
       if (entry.discarded > (this.#opts.drainCap ?? 65536)) this.#fail(new NetworkError('DIAL_E_CLOSED', 'abandoned body too large to drain', { protocol: 'http', phase: 'body' }));
@@ -428,13 +404,13 @@ export class HttpConnection {
       this.#t.pause();
       // A consumer taking its time is not a silent server: the idle bound waits while reading is paused.
       this.#pausedEntry = entry;
-      if (this.#timed === entry) this.#timed = undefined;
+      this.#timer.release(entry);
     }
   }
 
   #onEnd(entry: Entry, keepAlive: boolean): void {
     this.#queue.shift();
-    if (this.#queue.length === 0) this.#busy(false);
+    if (this.#queue.length === 0) this.#writer?.busy(false);
     this.#settle(entry);
     const next = this.#queue[0];
     if (next && next.stage === 'waiting') this.#arm(next, next.x.headersTimeout, 'headers');
@@ -452,7 +428,7 @@ export class HttpConnection {
     if (this.#queue.length === 0) {
       // Idle: neither the socket nor the timer left armed may keep the process alive.
       this.#t.setRef(false);
-      this.#timer?.unref();
+      this.#timer.unref();
     }
     this.#opts.onFree?.(this);
   }
@@ -483,32 +459,14 @@ export class HttpConnection {
 
   // ---- ending --------------------------------------------------------------
 
-  #arm(entry: Entry, ms: number | undefined, phase: 'headers' | 'body'): void {
-    this.#timed = undefined;
-    if (!ms || ms <= 0 || this.#state === 'closed') return;
-    this.#timed = entry;
-    this.#timedPhase = phase;
-    if (this.#timer && this.#timerMs === ms) {
-      this.#timer.refresh().ref();
-      return;
-    }
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timerMs = ms;
-    this.#timer = setTimeout(this.#onTimer, ms);
+  #arm(entry: Entry, ms: number | undefined, phase: TimedPhase): void {
+    if (this.#state !== 'closed') this.#timer.arm(entry, ms, phase);
+    else this.#timer.release(entry);
   }
-
-  readonly #onTimer = (): void => {
-    const entry = this.#timed;
-    if (!entry || entry.stage === 'done') return;
-    const phase = this.#timedPhase;
-    const ms = this.#timerMs;
-    const what = phase === 'headers' ? 'waiting for the response head' : entry.discarding ? 'draining an abandoned body' : 'waiting for more of the body';
-    this.#fail(new TimeoutError(`${what} from ${this.#label}: nothing for ${ms} ms`, { timeout: ms, protocol: 'http', phase }));
-  };
 
   #settle(entry: Entry): void {
     entry.stage = 'done';
-    if (this.#timed === entry) this.#timed = undefined;
+    this.#timer.release(entry);
     entry.gate?.();
     if (entry.onAbort) entry.x.signal?.removeEventListener('abort', entry.onAbort);
   }
@@ -520,7 +478,7 @@ export class HttpConnection {
     const front = this.#queue[0];
     const frontStarted = front ? front.body !== undefined || this.#parser.responseStarted : false;
     const entries = this.#queue.splice(0);
-    this.#busy(false);
+    this.#writer?.busy(false);
     this.#shut();
     this.#t.destroy();
     for (const entry of entries) {
@@ -546,9 +504,7 @@ export class HttpConnection {
   #shut(): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timed = undefined;
+    this.#timer.stop();
     this.#resume();
     this.#opts.onClose?.(this);
   }
@@ -566,32 +522,4 @@ function keepAliveHint(headers: HeaderList): string | undefined {
     if (name.length === 10 && name.toLowerCase() === 'keep-alive') return raw[i + 1];
   }
   return undefined;
-}
-
-
-/**
- * While several connections are busy, requests issued during one turn of the
- * event loop leave together, each connection's in one write, once the turn's
- * I/O callbacks have run (setImmediate). Answers that arrived together are
- * followed by their next requests together, so the server finds them in one
- * wake-up instead of waking for each — fewer wake-ups and system calls on
- * both sides (at 50 connections against nginx, 13 times fewer epoll waits),
- * at the cost of holding a request until the current callbacks are done. A
- * lone request is not held: with one connection there is nothing to batch.
- */
-let busyConnections = 0;
-const flushing: HttpConnection[] = [];
-let flushScheduled = false;
-
-function scheduleFlush(c: HttpConnection): void {
-  flushing.push(c);
-  if (flushScheduled) return;
-  flushScheduled = true;
-  setImmediate(flushAll);
-}
-
-function flushAll(): void {
-  flushScheduled = false;
-  const list = flushing.splice(0);
-  for (const c of list) c.flushOutbox();
 }
