@@ -195,6 +195,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       }
     }
     meter.close();
+    // FTP sessions kept for the next URL end with QUIT, as curl ends its connections.
+    if (jobs.some((j) => /^ftps?:/i.test(j.url))) await (await import('../urlopen/idle.js')).closeIdleSessions();
   } catch (err) {
     const code = err instanceof CliExit ? err.exitCode : EXIT.FAILED_INIT;
     if (showErrors) say(formatError(code, err));

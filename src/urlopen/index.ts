@@ -22,6 +22,7 @@ export { UrlResponse, type UrlResponseInit } from './response.js';
 export { UrlHeaders, type UrlHeadersInit } from './headers.js';
 export type { OpenBody, OpenOptions, Opener, Progress } from './types.js';
 export { registerScheme, unregisterScheme, knownSchemes, lookupScheme } from './registry.js';
+export { closeIdleSessions } from './idle.js';
 export { parseDataUrl, DEFAULT_DATA_LIMIT, type DataUrl } from './schemes/data.js';
 export { GOPHER_MENU_TYPE, typeForName } from './mime.js';
 

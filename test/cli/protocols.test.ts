@@ -300,6 +300,23 @@ describe('ftp against vsftpd: the data connection counts in num_connects and sho
     assert.equal(a.out, `127.0.0.1 ${socks!.port} 2 0 226 226\n`);
   });
 
+  test('several URLs on one server share one FTP session, as curl: the later ones count only their data connection', async () => {
+    const base = `ftp://127.0.0.1:${plain!.port}`;
+    const urls = [`${base}/pub/tree/a.txt`, `${base}/pub/text.txt`, `${base}/pub/tree/deeper/b.bin`, `${base}/pub/tree/a.txt`];
+    const outs = urls.flatMap(() => ['-o', '/dev/null']);
+    const w = '%{num_connects} %{response_code} %{size_download}\\n';
+    const [a, b] = await Promise.all([dial(['-s', ...outs, '-w', w, ...urls]), curl(['-s', ...outs, '-w', w, ...urls])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(a.out, b.out);
+    assert.deepEqual(a.out.split('\n').filter(Boolean).map((l) => l.split(' ')[0]), ['2', '1', '1', '1']);
+    const v = await dial(['-sv', ...outs, ...urls.slice(0, 2)]);
+    assert.equal(v.code, 0, v.stderr);
+    assert.equal(v.stderr.match(/^> USER /gm)?.length, 1, 'one login');
+    assert.match(v.stderr, /^\* Re-using the FTP session with 127\.0\.0\.1$/m);
+    assert.match(v.stderr, /^> QUIT$/m, 'the kept session ends with QUIT');
+  });
+
   test('ftps:// (implicit, TLS on the data connection too): num_connects 2, the data handshake in -v', async () => {
     const url = `ftps://localhost:${implicit!.port}/pub/tree/a.txt`;
     const tls = ['--cacert', pki.ca.certPath];

@@ -48,3 +48,32 @@ test('ftp: a missing file is a DialError', async () => {
   const e = await urlopen(`ftp://127.0.0.1:${srv.port}/pub/none.txt`, { timeout: 5000 }).then((r) => r.bytes()).catch((x: unknown) => x);
   assert.ok(e instanceof DialError, String(e));
 });
+
+test('ftp: two URLs on one server share a session — one login — ended by closeIdleSessions with QUIT', async () => {
+  const { closeIdleSessions } = await import('../../src/urlopen/index.js');
+  await closeIdleSessions();
+  const events: string[] = [];
+  const trace = (e: { kind: string; text: string }) => events.push(`${e.kind} ${e.text}`);
+  assert.equal(await (await urlopen(`ftp://127.0.0.1:${srv.port}/pub/a.txt`, { trace })).text(), 'alpha\n');
+  assert.equal(await (await urlopen(`ftp://127.0.0.1:${srv.port}/pub/b.txt`, { trace })).text(), 'bravo bravo\n');
+  assert.equal(events.filter((e) => e.startsWith('> USER')).length, 1, events.join('\n'));
+  assert.ok(events.includes('* Re-using the FTP session with 127.0.0.1'));
+  await closeIdleSessions();
+  assert.ok(events.includes('> QUIT'), 'closeIdleSessions ends it politely');
+});
+
+test('ftp: a kept session does not hold the process open — a program ends on its own long before the session would expire', async () => {
+  const { spawn } = await import('node:child_process');
+  const index = pathToFileURL(fileURLToPath(new URL('../../src/urlopen/index.js', import.meta.url))).href;
+  const script = `const { urlopen } = await import(${JSON.stringify(index)}); process.stdout.write(await (await urlopen(process.argv[1])).text());`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, `ftp://127.0.0.1:${srv.port}/pub/a.txt`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  // Parked sessions live 15 s (IDLE_MS); a child still running after 8 s is one they kept alive.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
+  const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('close', (c, sig) => r([c, sig])));
+  clearTimeout(timer);
+  assert.equal(signal, null, 'the program had to be killed: the parked session kept it alive');
+  assert.equal(code, 0);
+  assert.equal(out, 'alpha\n');
+});

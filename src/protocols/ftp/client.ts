@@ -12,7 +12,7 @@ import { LineClient } from '../../line/client.js';
 import type { Expect, Reply } from '../../line/replies.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
-import { connectionFacts, maskSecrets, type Tracer } from '../../trace.js';
+import { connectionFacts, maskSecrets, type TraceFacts, type Tracer } from '../../trace.js';
 import { throwIfAborted } from '../../util/guard.js';
 import type { FileEntry } from './core/entry.js';
 import { parseFeatures, parsePwd, parseSizeReply } from './core/features.js';
@@ -31,7 +31,7 @@ export class FtpClient {
   readonly #line: LineClient;
   readonly #socket: Socket;
   readonly #opts: FtpConnectOptions;
-  readonly #trace: Tracer | undefined;
+  #trace: Tracer | undefined;
   #features = new Map<string, string>();
   #welcome: Reply | undefined;
   #busy = false;
@@ -45,12 +45,12 @@ export class FtpClient {
     this.#socket = socket;
     this.#opts = opts;
     this.#trace = opts.trace;
-    const trace = opts.trace;
+    // Read at each line, not bound once: a session kept for the next URL reports to that URL's tracer.
     this.#line = new LineClient(socket, {
       protocol: 'ftp',
       timeout: opts.timeout ?? DEFAULT_TIMEOUT,
       maxLine: 16384,
-      trace: trace ? (dir, line) => trace({ kind: dir, text: dir === '>' ? maskSecrets(line) : line, protocol: 'ftp' }) : undefined,
+      trace: (dir, line) => this.#trace?.({ kind: dir, text: dir === '>' ? maskSecrets(line) : line, protocol: 'ftp' }),
     });
     const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
     const settings: TransferSettings = {
@@ -62,6 +62,7 @@ export class FtpClient {
     };
     const remote = socket.remoteAddress;
     const local = socket.localAddress;
+    const client = this;
     this.#host = {
       command: (line, expect) => this.#cmd(line, expect),
       readReply: (expect) => this.#watch421(this.#line.readReply({ expect })),
@@ -79,8 +80,10 @@ export class FtpClient {
       dataTLS: () => (this.#protected ? this.#dataTLS() : undefined),
       settings,
       epsvRefused: opts.epsv === false,
-      connectData: proxy ? (host, port, wait) => tunnelData(proxy, host, port, wait, opts.lookup, opts.trace) : undefined,
-      trace: opts.trace,
+      connectData: proxy ? (host, port, wait) => tunnelData(proxy, host, port, wait, opts.lookup, this.#trace) : undefined,
+      get trace() {
+        return client.#trace;
+      },
     };
   }
 
@@ -241,6 +244,26 @@ export class FtpClient {
   /** False once the connection is closed or broke. */
   get usable(): boolean {
     return !this.#closed && this.#line.error === undefined;
+  }
+
+  /**
+   * Hands a kept session to its next user: later events (this session's
+   * lines, its data connections) go to `trace`, and the control connection
+   * holds the process open again.
+   */
+  adopt(trace: Tracer | undefined): void {
+    this.#trace = trace;
+    (this.#socket.raw as { ref?: () => void }).ref?.();
+  }
+
+  /** Parks the session between uses: its control connection no longer keeps the process alive. */
+  idle(): void {
+    (this.#socket.raw as { unref?: () => void }).unref?.();
+  }
+
+  /** The control connection's ends, as the `connected` trace event described them. */
+  get connection(): TraceFacts {
+    return connectionFacts(this.#socket);
   }
 
   /** Sends any command and reads its reply (ReplyError unless `expect` holds; default 1xx–3xx). */

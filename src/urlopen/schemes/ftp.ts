@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { AbortError, InputError, TimeoutError } from '../../errors.js';
+import { AbortError, DialError, InputError, ReplyError, TimeoutError } from '../../errors.js';
 import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../protocols/ftp/client.js';
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
@@ -36,6 +36,7 @@ import { percentDecode } from '../percent.js';
 import { UrlResponse } from '../response.js';
 import type { OpenBody, OpenOptions, Opener } from '../types.js';
 import { UrlHeaders } from '../headers.js';
+import { park, sessionKey, takeSession, type FtpSession } from '../ftp-sessions.js';
 
 /** ftp-only extras on top of {@link OpenOptions}. */
 export interface FtpOpenOptions extends OpenOptions {
@@ -130,9 +131,11 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     proxy: options.proxy,
     noProxy: options.noProxy,
   };
-  const client = await FtpClient.connect(connect).catch((e: unknown) => Promise.reject(translate(e)));
+  const key = sessionKey(connect);
+  const session = await startSession(key, connect, target.dirs, options.trace).catch((e: unknown) => Promise.reject(translate(e)));
+  const { client } = session;
+  const release = (): void => park(key, session);
   try {
-    for (const d of target.dirs) await client.cd(d);
     const shown = url.href;
     if (upload) {
       const reply = await client.store(target.file, bodyOf(options.body!), {
@@ -142,7 +145,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
         expectedSize: options.bodyLength,
         onProgress: options.onProgress,
       });
-      await client.quit();
+      release();
       return new UrlResponse({
         url: shown,
         status: reply.code,
@@ -160,7 +163,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     if (listing) {
       headers.set('Content-Type', 'text/plain; charset=utf-8');
       if (method === 'HEAD') {
-        await client.quit();
+        release();
         return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () {})() });
       }
       const name = target.isDir ? undefined : target.file;
@@ -168,7 +171,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       // Listings travel as TYPE A text; local line endings, as curl gives them.
       const bytes = asciiToLocal(Buffer.from(text, 'utf8'));
       headers.set('Content-Length', String(bytes.length));
-      await client.quit();
+      release();
       return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () { if (bytes.length) yield bytes; })() });
     }
     const { size, modified } = await client.stat(target.file);
@@ -181,7 +184,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       headers.set('Content-Length', String(total));
     }
     if (method === 'HEAD' || total === 0) {
-      await client.quit();
+      release();
       return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () {})() });
     }
     dl = await client.retrieve(target.file, {
@@ -207,7 +210,9 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       } catch (e) {
         throw translate(e);
       } finally {
-        await client.quit().catch(() => {});
+        // A transfer that ended with its final reply leaves the session ready for the next URL.
+        if (download.finalReply !== undefined && client.usable) release();
+        else await client.quit().catch(() => {});
       }
     })();
     if (options.maxBodySize !== undefined) body = limitBody(body, options.maxBodySize, 'ftp');
@@ -230,3 +235,45 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     throw translate(e);
   }
 };
+
+/**
+ * A session for `dirs`: a parked one (checked, and back in its login
+ * directory) or a fresh login; then CWD into each directory. A parked session
+ * that fails before its first reply (the server dropped it while it waited) is
+ * replaced by a fresh one, once.
+ */
+async function startSession(key: string, connect: FtpConnectOptions, dirs: string[], trace: FtpConnectOptions['trace']): Promise<FtpSession> {
+  const kept = takeSession(key);
+  if (kept) {
+    kept.client.adopt(trace);
+    trace?.({ kind: '*', text: `Re-using the FTP session with ${connect.host}`, protocol: 'ftp', event: 'reused', data: kept.client.connection });
+    try {
+      return await enter(kept, dirs);
+    } catch (e) {
+      await kept.client.close();
+      if (e instanceof ReplyError || !(e instanceof DialError)) throw e;
+    }
+  }
+  const client = await FtpClient.connect(connect);
+  try {
+    return await enter({ client, home: undefined, away: false }, dirs);
+  } catch (e) {
+    await client.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** Back to the login directory if the session left it, then into `dirs` (learning the login directory first, to come back). */
+async function enter(session: FtpSession, dirs: string[]): Promise<FtpSession> {
+  const { client } = session;
+  if (session.away && session.home !== undefined) {
+    await client.cd(session.home);
+    session.away = false;
+  }
+  if (dirs.length > 0) {
+    if (session.home === undefined) session.home = await client.pwd().catch(() => undefined);
+    session.away = true;
+    for (const d of dirs) await client.cd(d);
+  }
+  return session;
+}
