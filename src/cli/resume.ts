@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { parseContentRange } from '../protocols/http/core/content-range.js';
 import { EXIT } from './exit-codes.js';
 import { RetryAbandoned } from './retry.js';
 
@@ -35,15 +36,17 @@ export function decideResume(a: ResumeAnswer, from: number, resumed: number, use
     throw new RetryAbandoned(EXIT.RANGE_ERROR, "HTTP server doesn't seem to support byte ranges. Cannot resume.");
   }
   if (a.status === 206) {
-    // Appending a different range than asked for would corrupt the file.
-    const start = /^\s*bytes\s+(\d+)-/i.exec(a.contentRange ?? '')?.[1];
-    if (start !== undefined && Number(start) !== from)
-      throw new RetryAbandoned(EXIT.RANGE_ERROR, `the server sent bytes from ${start}, not from ${from} as asked`);
+    // Appending a different range than asked for — or one that cannot be read — would corrupt the file.
+    const start = parseContentRange(a.contentRange)?.first;
+    if (start !== from) {
+      const what = start === undefined ? `an unreadable Content-Range (${JSON.stringify(a.contentRange)})` : `bytes from ${start}`;
+      throw new RetryAbandoned(EXIT.RANGE_ERROR, `the server sent ${what}, not bytes from ${from} as asked`);
+    }
     return { action: 'write', skip: 0 };
   }
   if (a.status === 416) {
-    const total = /\*\/(\d+)/.exec(a.contentRange ?? '')?.[1];
-    if (total !== undefined && Number(total) === from) return { action: 'complete' };
+    const cr = parseContentRange(a.contentRange);
+    if (cr && cr.first === undefined && cr.complete === from) return { action: 'complete' };
     throw new RetryAbandoned(EXIT.RANGE_ERROR, 'Requested range was not delivered by the server (HTTP 416)');
   }
   return { action: 'write', skip: 0 };

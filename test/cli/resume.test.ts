@@ -13,6 +13,10 @@ test('no resume: always write everything', () => {
 test('206 from the asked offset is appended; from elsewhere is refused', () => {
   assert.deepEqual(decideResume(ans(206, '10', 'bytes 100-109/110'), 100, 0, true), { action: 'write', skip: 0 });
   assert.throws(() => decideResume(ans(206, '10', 'bytes 0-9/110'), 100, 0, true), exit33);
+  // A range that cannot be read cannot be appended safely either.
+  for (const bad of [null, '', 'bytes 100-99/110', 'bytes 100-109', 'items 100-109/110']) {
+    assert.throws(() => decideResume(ans(206, '10', bad), 100, 0, true), exit33, String(bad));
+  }
 });
 
 test('-C and a server that ignores Range: exit 33, unless the file is already complete', () => {
