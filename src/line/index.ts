@@ -36,3 +36,4 @@ export { readDotBlockChunks, readDotBlockLines, writeDotBlockTo } from './dotio.
 export { Deadline, StreamInput } from './input.js';
 export { DotBody, type MessageSource } from './dot-body.js';
 export { openSocket, tlsFor, traceTLS, type OpenTarget } from './open.js';
+export { openSession, type LineProtocol, type LineSecurity, type LineSessionOptions } from './session.js';

@@ -11,7 +11,8 @@ import { LineClient, type DotBlockSource } from '../../line/client.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
-import { openSocket, tlsFor, traceTLS } from '../../line/open.js';
+import { tlsFor, traceTLS } from '../../line/open.js';
+import { openSession } from '../../line/session.js';
 import { articleArg, credential, rangeArg, token, type ArticleRef, type OverRange } from './core/args.js';
 import { hasBlock, succeeded, type NntpVerb } from './core/commands.js';
 import { parseActiveLine, parseCapabilities, parseOverLine, type ActiveEntry, type NntpCapabilities, type OverviewEntry } from './core/listing.js';
@@ -73,25 +74,7 @@ export class NntpClient {
    * when `user` is given and sends MODE READER as `modeReader` says.
    */
   static async connect(options: NntpConnectOptions): Promise<NntpClient> {
-    const host = credential(options.host, 'host');
-    if (host === '') throw new InputError('an NNTP host is required', { protocol: 'nntp' });
-    const secure = options.secure ?? false;
-    if (secure !== false && secure !== 'starttls' && secure !== 'implicit') throw new InputError(`secure must be false, 'starttls' or 'implicit'`, { protocol: 'nntp' });
-    if (options.user !== undefined) credential(options.user, 'user name');
-    if (options.password !== undefined) credential(options.password, 'password');
-    const port = options.port ?? (secure === 'implicit' ? 563 : 119);
-    const socket = await openSocket(
-      {
-        host,
-        port,
-        tls: secure === 'implicit' ? tlsFor(host, options.tls) : undefined,
-        signal: options.signal,
-        timeout: options.connectTimeout ?? options.timeout ?? DEFAULT_TIMEOUT,
-        lookup: options.lookup,
-        trace: options.trace,
-      },
-      'nntp',
-    );
+    const { socket, secure } = await openSession(options, { name: 'nntp', port: 119, tlsPort: 563, check: credential, timeout: DEFAULT_TIMEOUT });
     const client = new NntpClient(socket, options);
     try {
       const wait = { signal: options.signal };

@@ -16,7 +16,8 @@ import { parseCapa, saslMechanisms, type Pop3Capabilities } from './core/capa.js
 import { announcedSize, parseListLine, parseStat, parseUidlLine, type Pop3ListEntry, type Pop3Stat, type Pop3UidEntry } from './core/listing.js';
 import { checkAllowed, lineCount, messageNumber, textArg, transition, type Pop3State, type Pop3Verb } from './core/session.js';
 import { isContinuation, parseStatus, refusal, type Pop3Status } from './core/status.js';
-import { openSocket, tlsFor, traceTLS } from '../../line/open.js';
+import { tlsFor, traceTLS } from '../../line/open.js';
+import { openSession } from '../../line/session.js';
 import { Pop3Message } from './message.js';
 import type { Pop3Auth, Pop3ConnectOptions, Pop3RetrieveOptions, Pop3WaitOptions } from './options.js';
 
@@ -81,25 +82,7 @@ export class Pop3Client {
    * the connection is closed on any failure.
    */
   static async connect(options: Pop3ConnectOptions): Promise<Pop3Client> {
-    const host = textArg(options.host, 'host');
-    if (host === '') throw new InputError('a POP3 host is required', { protocol: 'pop3' });
-    const secure = options.secure ?? false;
-    if (secure !== false && secure !== 'starttls' && secure !== 'implicit') throw new InputError(`secure must be false, 'starttls' or 'implicit'`, { protocol: 'pop3' });
-    if (options.user !== undefined) textArg(options.user, 'user name');
-    if (options.password !== undefined) textArg(options.password, 'password');
-    const port = options.port ?? (secure === 'implicit' ? 995 : 110);
-    const socket = await openSocket(
-      {
-        host,
-        port,
-        tls: secure === 'implicit' ? tlsFor(host, options.tls) : undefined,
-        signal: options.signal,
-        timeout: options.connectTimeout ?? options.timeout ?? DEFAULT_TIMEOUT,
-        lookup: options.lookup,
-        trace: options.trace,
-      },
-      'pop3',
-    );
+    const { socket, secure } = await openSession(options, { name: 'pop3', port: 110, tlsPort: 995, check: textArg, timeout: DEFAULT_TIMEOUT });
     const client = new Pop3Client(socket, options);
     try {
       const wait = { signal: options.signal };
