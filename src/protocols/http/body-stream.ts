@@ -4,8 +4,8 @@ import { AbortError, InputError, LimitError, ProtocolError } from '../../errors.
 export interface BodySource {
   /** The consumer has caught up: reading may resume. */
   resume(): void;
-  /** The consumer gave up: drain what is cheap, otherwise drop the connection. */
-  cancel(): void;
+  /** The consumer gave up on `body`: drain what is cheap, otherwise drop the connection. */
+  cancel(body: BodyStream): void;
 }
 
 /**
@@ -216,7 +216,7 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     this.#sunk = undefined;
     c?.reject(new AbortError('the response body was cancelled', { phase: 'body' }));
     this.#settle();
-    if (!wasDone) this.#source?.cancel();
+    if (!wasDone) this.#source?.cancel(this);
     this.#finished();
   }
 

@@ -90,6 +90,8 @@ export function request(url: string | URL, options: RequestOptions = {}): Promis
   try {
     const t = targetOf(url);
     const creds = options.auth ?? t.creds;
+    // Without a total timeout there is nothing to release: no closures per request.
+    if (!(options.timeout! > 0)) return run(t, creds, options, options.signal).catch(rethrow);
     const d = deadline(options, t.url.href);
     done = d.done;
     return run(t, creds, options, d.signal).then(
@@ -106,6 +108,10 @@ export function request(url: string | URL, options: RequestOptions = {}): Promis
     done();
     return Promise.reject(requestError(err));
   }
+}
+
+function rethrow(err: unknown): never {
+  throw requestError(err);
 }
 
 function requestError(err: unknown): DialError {
@@ -241,16 +247,18 @@ function prepareHop(
   const target = route.absoluteForm ? u.href.replace(/#.*$/s, '') : (u.pathname + u.search || '/');
   // The caller's list is copied only when this hop adds to it.
   let headers = cur.headers;
-  const add = (k: string, v: string) => {
-    if (headers === cur.headers) headers = HeaderList.from(cur.headers);
-    headers.set(k, v);
-  };
-  if ((creds || digest || route.headers.length > 0) && !headers.has('authorization')) {
-    const answer = digest?.authorize(cur.method, target, cur.body.kind === 'bytes' ? cur.body.data : undefined);
-    if (answer) add('Authorization', answer);
-    else if (creds) add('Authorization', basicCredentials(creds.user, creds.password));
+  if (creds || digest || route.headers.length > 0) {
+    const add = (k: string, v: string) => {
+      if (headers === cur.headers) headers = HeaderList.from(cur.headers);
+      headers.set(k, v);
+    };
+    if (!headers.has('authorization')) {
+      const answer = digest?.authorize(cur.method, target, cur.body.kind === 'bytes' ? cur.body.data : undefined);
+      if (answer) add('Authorization', answer);
+      else if (creds) add('Authorization', basicCredentials(creds.user, creds.password));
+    }
+    for (const [k, v] of route.headers) if (!headers.has(k)) add(k, v);
   }
-  for (const [k, v] of route.headers) if (!headers.has(k)) add(k, v);
   const x: Exchange = {
     method: cur.method,
     target,

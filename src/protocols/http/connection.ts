@@ -4,7 +4,7 @@ import { abortError, cloneFor, isTransportFailure, retryable, withPhase } from '
 import { traceHead, traceResponse } from './trace-lines.js';
 
 export { isRetryable, withPhase } from './failures.js';
-import { BodyStream } from './body-stream.js';
+import { BodyStream, type BodySource } from './body-stream.js';
 import type { HeaderList } from './core/headers.js';
 import { ResponseParser, type ResponseEvent, type ResponseHead } from './core/response-parser.js';
 import { phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse, type Stage } from './exchange.js';
@@ -366,7 +366,7 @@ export class HttpConnection {
       return;
     }
     const body = new BodyStream(entry.x.highWaterMark);
-    body.attach({ resume: () => this.#resume(), cancel: () => this.#cancelBody(entry) });
+    body.attach(this.#bodySource);
     entry.body = body;
     entry.total = ev.contentLength;
     entry.stage = 'body';
@@ -443,6 +443,14 @@ export class HttpConnection {
   }
 
   /** The consumer dropped the body: read a little more to keep the connection, or drop it. */
+  /** What every body of this connection calls back: one object, not two closures per response. */
+  readonly #bodySource: BodySource = {
+    resume: () => this.#resume(),
+    cancel: (body) => {
+      for (const entry of this.#queue) if (entry.body === body) return this.#cancelBody(entry);
+    },
+  };
+
   #cancelBody(entry: Entry): void {
     if (entry.stage === 'done') return;
     const cap = this.#opts.drainCap ?? 65536;
