@@ -171,7 +171,8 @@ export class Agent {
     // the session of the last one opened (read late, since TLS 1.3 tickets
     // arrive after the handshake), saving a full handshake.
     let last: ByteStream | undefined;
-    const resumable = origin.protocol === 'https:' && !settings.proxy && this.#o.tlsSessionReuse !== false;
+    // Through a tunnel too: the session is the target's, negotiated end to end inside it.
+    const resumable = origin.protocol === 'https:' && this.#o.tlsSessionReuse !== false;
     p = new Pool({
       connect: async (co) => {
         const session = resumable ? (last as { tlsSession?: Buffer } | undefined)?.tlsSession : undefined;

@@ -23,6 +23,9 @@ export async function connectThroughProxy(origin: Origin, options: ConnectFactor
       targetTls: origin.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'], ...options.tls } : undefined,
     },
   );
-  if (s.encrypted) options.trace?.({ kind: '*', text: `TLS to ${where} established through the tunnel`, protocol: 'tls' });
+  if (s.encrypted) {
+    const resumed = (s.raw as { isSessionReused?: () => boolean }).isSessionReused?.() === true;
+    options.trace?.({ kind: '*', text: `TLS to ${where} established through the tunnel${resumed ? ' (session resumed)' : ''}`, protocol: 'tls' });
+  }
   return s;
 }

@@ -196,7 +196,20 @@ describe('proxies', () => {
     assert.equal(connectLine, `CONNECT localhost:${tlsSrv.port}`);
     // The target's certificate is checked, not skipped, through the tunnel.
     await assert.rejects(request(`https://localhost:${tlsSrv.port}/`, { agent: new Agent(), proxy: `http://127.0.0.1:${proxy.port}` }), (e: DialError) => e.code === 'DIAL_E_TLS_CERT');
-    await proxy.close();
+    // A second tunnel to the same origin resumes the TLS session of the first, end to end.
+    const a = new Agent();
+    try {
+      const events: TraceEvent[] = [];
+      const opts = { agent: a, proxy: `http://127.0.0.1:${proxy.port}`, tls: { ca: pki.ca.cert }, trace: (e: TraceEvent) => events.push(e) };
+      await (await request(`https://localhost:${tlsSrv.port}/t1`, opts)).text();
+      await new Promise((r) => setTimeout(r, 50));
+      const both = await Promise.all([1, 2].map(() => request(`https://localhost:${tlsSrv.port}/t2`, opts)));
+      for (const r of both) await r.text();
+      assert.ok(events.some((e) => /established through the tunnel \(session resumed\)/.test(e.text)), events.map((e) => e.text).join('\n'));
+    } finally {
+      a.destroy();
+      await proxy.close();
+    }
   });
 
   test('proxy: null ignores the environment; NO_PROXY-style noProxy bypasses', async () => {
