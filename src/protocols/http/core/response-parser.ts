@@ -3,32 +3,10 @@ import { ChunkedDecoder } from './chunked.js';
 import { FieldCollector } from './fields.js';
 import { type HeaderList, listTokens } from './headers.js';
 import { LineScanner } from './lines.js';
+import { framingFields, parseContentLength } from './framing.js';
+import { DEFAULT_LIMITS, type HttpLimits } from './limits.js';
 
-/** Bounds on what a response may make the parser hold. */
-export interface HttpLimits {
-  /** Longest status line (default 8 KiB). */
-  maxStatusLine: number;
-  /** Bytes of header fields in one head, each line counted with its CRLF (default 64 KiB). */
-  maxHeaderBytes: number;
-  /** Header fields in one head (default 256). */
-  maxHeaders: number;
-  /** Longest chunk-size line including extensions (default 4 KiB). */
-  maxChunkLine: number;
-  /** Bytes of trailer fields (default 16 KiB). */
-  maxTrailerBytes: number;
-  /** 1xx interim responses before the final one (default 32). */
-  maxInformational: number;
-}
-
-/** The default {@link HttpLimits}; frozen, spread it to change one. */
-export const DEFAULT_LIMITS: Readonly<HttpLimits> = Object.freeze({
-  maxStatusLine: 8192,
-  maxHeaderBytes: 64 * 1024,
-  maxHeaders: 256,
-  maxChunkLine: 4096,
-  maxTrailerBytes: 16 * 1024,
-  maxInformational: 32,
-});
+export { DEFAULT_LIMITS, parseContentLength, type HttpLimits };
 
 /** How the body of a response is delimited (RFC 9112 §6.3). */
 export type BodyKind = 'none' | 'length' | 'chunked' | 'close' | 'upgrade';
@@ -478,67 +456,4 @@ export class ResponseParser {
     this.#go('end');
     this.#begin();
   }
-}
-
-/**
- * RFC 9110 §8.6 / RFC 9112 §6.3: digits only (leading zeros allowed); a list
- * or repeated field is accepted only when every member is the same number.
- * Anything else — empty members, signs, spaces inside, more than 15
- * significant digits — is a ProtocolError, since a wrong length
- * desynchronises the connection (response smuggling).
- */
-export function parseContentLength(values: string[]): number {
-  let result = -1;
-  for (const v of values) {
-    let start = 0;
-    for (;;) {
-      const comma = v.indexOf(',', start);
-      const s = v.slice(start, comma === -1 ? v.length : comma);
-      let a = 0;
-      let b = s.length;
-      while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-      while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-      if (a === b) throw badLength(v);
-      let n = 0;
-      let digits = 0;
-      for (let i = a; i < b; i++) {
-        const c = s.charCodeAt(i);
-        if (c < 48 || c > 57) throw badLength(v);
-        if (n > 0 || c !== 48) digits++;
-        if (digits > 15) throw badLength(v);
-        n = n * 10 + (c - 48);
-      }
-      if (result !== -1 && n !== result) throw new ProtocolError('conflicting Content-Length values', P);
-      result = n;
-      if (comma === -1) break;
-      start = comma + 1;
-    }
-  }
-  return result;
-}
-
-function badLength(v: string): ProtocolError {
-  return new ProtocolError(`invalid Content-Length ${JSON.stringify(v.slice(0, 32))}`, P);
-}
-
-/**
- * Connection, Transfer-Encoding (each joined as a list, as HeaderList.get
- * does) and every Content-Length, in one pass over the raw fields: asking
- * the list by name would build its lookup index for every response, which
- * the caller usually never needs. Names are compared only when the length fits.
- */
-function framingFields(raw: readonly string[]): { connection: string | null; te: string | null; cl: string[] } {
-  let connection: string | null = null;
-  let te: string | null = null;
-  const cl: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const n = raw[i]!.length;
-    if (n !== 10 && n !== 14 && n !== 17) continue;
-    const name = raw[i]!.toLowerCase();
-    const value = raw[i + 1]!;
-    if (name === 'connection') connection = connection === null ? value : `${connection}, ${value}`;
-    else if (name === 'content-length') cl.push(value);
-    else if (name === 'transfer-encoding') te = te === null ? value : `${te}, ${value}`;
-  }
-  return { connection, te, cl };
 }

@@ -6,7 +6,6 @@ import {
   DEFAULT_LIMITS,
   ResponseParser,
   TRANSITIONS,
-  parseContentLength,
   type ParserInput,
   type ParserState,
 } from '../../../../src/protocols/http/core/response-parser.js';
@@ -358,21 +357,6 @@ describe('response parser: (bytes → events) table', () => {
       if (!c.error) assert.deepEqual(split.events, whole.events);
     });
   }
-});
-
-describe('parseContentLength', () => {
-  const ok: [string[], number][] = [
-    [['0'], 0],
-    [['42'], 42],
-    [['007'], 7],
-    [['5', '5'], 5],
-    [['5, 5', ' 5 '], 5],
-    [['000000000000000000009'], 9],
-    [['999999999999999'], 999999999999999],
-  ];
-  for (const [v, n] of ok) test(`accepts ${JSON.stringify(v)}`, () => assert.equal(parseContentLength(v), n));
-  const bad = [[''], [' '], ['-0'], ['1.0'], ['5', '6'], ['5,,5'], ['1000000000000000'], ['١٢']];
-  for (const v of bad) test(`refuses ${JSON.stringify(v)}`, () => assert.throws(() => parseContentLength(v), ProtocolError));
 });
 
 describe('state machine', () => {
