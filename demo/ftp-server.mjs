@@ -14,8 +14,12 @@ export async function startFtpServer(files) {
   const modified = new Date();
   /** @type {Set<net.Socket>} */
   const sockets = new Set();
+  /** @type {Set<net.Socket>} */
+  const controls = new Set();
   const server = net.createServer((control) => {
     sockets.add(control);
+    controls.add(control);
+    control.on('close', () => controls.delete(control));
     control.on('close', () => sockets.delete(control));
     control.on('error', () => {});
     /** @type {net.Server | undefined} */
@@ -120,6 +124,10 @@ export async function startFtpServer(files) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   return {
     port: /** @type {net.AddressInfo} */ (server.address()).port,
+    /** Ends every open session with `reply`, as a server timing out idle clients does (for tests). */
+    kick: (/** @type {string} */ reply = '421 Timeout.') => {
+      for (const c of controls) c.end(`${reply}\r\n`);
+    },
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

@@ -12,6 +12,7 @@ import { DialError } from '../../src/errors.js';
 
 interface FtpFixture {
   port: number;
+  kick(reply?: string): void;
   close(): Promise<void>;
 }
 
@@ -76,4 +77,17 @@ test('ftp: a kept session does not hold the process open — a program ends on i
   assert.equal(signal, null, 'the program had to be killed: the parked session kept it alive');
   assert.equal(code, 0);
   assert.equal(out, 'alpha\n');
+});
+
+test('ftp: a kept session the server has dropped meanwhile (421, closed) is replaced by a fresh login, not reported', async () => {
+  const { closeIdleSessions } = await import('../../src/urlopen/index.js');
+  await closeIdleSessions();
+  const events: string[] = [];
+  const trace = (e: { kind: string; text: string }) => events.push(`${e.kind} ${e.text}`);
+  assert.equal(await (await urlopen(`ftp://127.0.0.1:${srv.port}/pub/a.txt`, { trace })).text(), 'alpha\n');
+  srv.kick('421 Timeout.');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await (await urlopen(`ftp://127.0.0.1:${srv.port}/pub/b.txt`, { trace })).text(), 'bravo bravo\n');
+  assert.equal(events.filter((e) => e.startsWith('> USER')).length, 2, events.join('\n'));
+  await closeIdleSessions();
 });

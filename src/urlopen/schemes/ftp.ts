@@ -251,7 +251,9 @@ async function startSession(key: string, connect: FtpConnectOptions, dirs: strin
       return await enter(kept, dirs);
     } catch (e) {
       await kept.client.close();
-      if (e instanceof ReplyError || !(e instanceof DialError)) throw e;
+      // A refusal is the server's answer to this URL; a dropped session (closed, reset, 421 "closing") is not.
+      const stale = e instanceof DialError && (!(e instanceof ReplyError) || e.reply?.code === 421);
+      if (!stale) throw e;
     }
   }
   const client = await FtpClient.connect(connect);
