@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { AbortError, DialError, InputError, ReplyError, TimeoutError } from '../../errors.js';
+import { DialError, InputError, ReplyError } from '../../errors.js';
 import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../protocols/ftp/client.js';
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
@@ -34,6 +34,7 @@ import { checkRange, limitBody } from '../body.js';
 import { typeForName } from '../mime.js';
 import { percentDecode } from '../percent.js';
 import { UrlResponse } from '../response.js';
+import { operationDeadline } from '../deadline.js';
 import type { OpenBody, OpenOptions, Opener } from '../types.js';
 import { UrlHeaders } from '../headers.js';
 import { park, sessionKey, takeSession, type FtpSession } from '../ftp-sessions.js';
@@ -106,14 +107,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
   const upload = method === 'PUT' || method === 'POST';
   if (upload && (options.body === undefined || target.isDir)) throw new InputError('an ftp upload needs a body and a file name', { protocol: 'ftp' });
 
-  const deadline = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
-  const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-  // The whole-operation bound rides on the signal; when it fires, say "timeout", not "abort".
-  const translate = (e: unknown): unknown =>
-    e instanceof AbortError && deadline?.aborted && !options.signal?.aborted
-      ? new TimeoutError(`the ftp operation ran past ${options.timeout} ms`, { timeout: options.timeout, protocol: 'ftp', cause: e })
-      : e;
+  const { signal, translate } = operationDeadline(options, 'ftp');
   const secure: FtpSecurity = scheme === 'ftps' ? 'implicit' : (options.ftpSecure ?? (options.requireTls ? 'explicit' : false));
   const connect: FtpConnectOptions = {
     host: url.hostname.replace(/^\[|\]$/g, ''),

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { AbortError, InputError, TimeoutError } from '../../errors.js';
+import { InputError } from '../../errors.js';
 import { NntpClient, type NntpConnectOptions } from '../../protocols/nntp/client.js';
 import { articleNumber, messageId, token } from '../../protocols/nntp/core/args.js';
 import { parseNumber } from '../../protocols/nntp/core/responses.js';
@@ -27,6 +27,7 @@ import { checkRange, onceBody, shapeBody } from '../body.js';
 import { UrlHeaders } from '../headers.js';
 import { percentDecode } from '../percent.js';
 import { UrlResponse } from '../response.js';
+import { operationDeadline } from '../deadline.js';
 import type { OpenBody, Opener, OpenOptions } from '../types.js';
 
 /** What a news/nntp URL asks for. */
@@ -90,13 +91,7 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
   const host = url.hostname.replace(/^\[|\]$/g, '') || (process.env.NNTPSERVER ?? '');
   if (host === '') throw refuse(`${url.href} names no server, and NNTPSERVER is not set`);
 
-  const deadline = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
-  const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-  const translate = (e: unknown): unknown =>
-    e instanceof AbortError && deadline?.aborted && !options.signal?.aborted
-      ? new TimeoutError(`the nntp operation ran past ${options.timeout} ms`, { timeout: options.timeout, protocol: 'nntp', cause: e })
-      : e;
+  const { signal, translate } = operationDeadline(options, 'nntp');
   const implicit = scheme === 'nntps' || scheme === 'snews';
   const user = options.user ?? (url.username ? decoded(url.username) : undefined);
   const connect: NntpConnectOptions = {

@@ -23,13 +23,14 @@
  *
  * @module
  */
-import { AbortError, InputError, TimeoutError } from '../../errors.js';
+import { InputError } from '../../errors.js';
 import { Pop3Client, type Pop3Auth, type Pop3ConnectOptions } from '../../protocols/pop3/client.js';
 import { parseNumber } from '../../protocols/pop3/core/listing.js';
 import { checkRange, onceBody, shapeBody } from '../body.js';
 import { UrlHeaders } from '../headers.js';
 import { percentDecode } from '../percent.js';
 import { UrlResponse } from '../response.js';
+import { operationDeadline } from '../deadline.js';
 import type { Opener, OpenOptions } from '../types.js';
 
 function refuse(msg: string): InputError {
@@ -64,18 +65,6 @@ export function parsePopPath(pathname: string): number | undefined {
   return n;
 }
 
-/** The whole-operation bound as a signal, and the translation of its abort into a TimeoutError. */
-function deadlineOf(options: OpenOptions): { signal: AbortSignal | undefined; translate: (e: unknown) => unknown } {
-  const deadline = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
-  const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-  const translate = (e: unknown): unknown =>
-    e instanceof AbortError && deadline?.aborted && !options.signal?.aborted
-      ? new TimeoutError(`the pop3 operation ran past ${options.timeout} ms`, { timeout: options.timeout, protocol: 'pop3', cause: e })
-      : e;
-  return { signal, translate };
-}
-
 /** Opens a pop3:// or pop3s:// URL (see the module notes). */
 export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
   const scheme = url.protocol.replace(/:$/, '').toLowerCase();
@@ -95,7 +84,7 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
   const user = options.user ?? fromUrl.user;
   if (user === undefined) throw refuse('pop3: a user name is needed (in the URL or `user`)');
   const password = options.password ?? decoded(url.password);
-  const { signal, translate } = deadlineOf(options);
+  const { signal, translate } = operationDeadline(options, 'pop3');
   const implicit = scheme === 'pop3s';
   const connect: Pop3ConnectOptions = {
     host: url.hostname.replace(/^\[|\]$/g, ''),

@@ -23,13 +23,14 @@
  *
  * @module
  */
-import { AbortError, InputError, TimeoutError, type DialError } from '../../errors.js';
+import { InputError, type DialError } from '../../errors.js';
 import { SmtpClient } from '../../protocols/smtp/client.js';
 import { unbracket } from '../../protocols/smtp/core/address.js';
 import { percentDecode } from '../percent.js';
 import { UrlHeaders } from '../headers.js';
 import { onceBody } from '../body.js';
 import { UrlResponse } from '../response.js';
+import { operationDeadline } from '../deadline.js';
 import type { Opener, OpenOptions } from '../types.js';
 
 function decoded(s: string): string {
@@ -65,14 +66,7 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
   const user = options.user ?? (url.username ? decoded(url.username) : undefined);
   const password = options.password ?? (url.username ? decoded(url.password) : undefined);
 
-  const deadline = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
-  const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-  // The whole-operation bound rides on the signal; when it fires, say "timeout", not "abort".
-  const restate = (e: unknown): unknown =>
-    e instanceof AbortError && deadline?.aborted && !options.signal?.aborted
-      ? new TimeoutError(`the smtp operation ran past ${options.timeout} ms`, { timeout: options.timeout, protocol: 'smtp', cause: e })
-      : e;
+  const { signal, translate: restate } = operationDeadline(options, 'smtp');
 
   let client: SmtpClient;
   try {
