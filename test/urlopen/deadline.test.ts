@@ -18,7 +18,10 @@ test('the caller\'s signal alone is passed as it is', () => {
 test('when the deadline fires, the abort it caused is a TimeoutError naming the protocol and the bound', async () => {
   const ac = new AbortController();
   const d = operationDeadline({ timeout: 20, signal: ac.signal }, 'nntp');
+  // AbortSignal.timeout's timer does not hold the event loop: a ref'd one does, while we wait (bounded).
+  const hold = setTimeout(() => {}, 5000);
   await new Promise((r) => d.signal!.addEventListener('abort', r, { once: true }));
+  clearTimeout(hold);
   const t = d.translate(new AbortError('aborted'));
   assert.ok(t instanceof TimeoutError);
   assert.equal(t.protocol, 'nntp');
