@@ -29,6 +29,7 @@ export interface LineSplitterOptions {
 
 const CR = 13;
 const LF = 10;
+const DOT = 46;
 const EMPTY = Buffer.alloc(0);
 
 /** Checks a user-supplied size option. */
@@ -137,6 +138,36 @@ export class LineSplitter {
     this.start = after;
     this.scanned = after;
     return buf.subarray(start, end);
+  }
+
+  /**
+   * A run of whole buffered lines that need no rewriting — each ended by
+   * CRLF, none starting with `.`, none over `limit` — taken at once, ending
+   * included, from about `maxBytes` on: how a dot block's body passes
+   * through without a step per line. Undefined when the next line is not
+   * such a line (the caller takes it with {@link next}, which also raises
+   * any error for it) or in `'any'` mode.
+   */
+  nextRun(limit: number, maxBytes: number): { bytes: Buffer; lines: number } | undefined {
+    if (this.eol === 'any') return undefined;
+    this.merge();
+    const buf = this.buf;
+    const start = this.start;
+    const strict = this.eol === 'crlf';
+    let pos = start;
+    let lines = 0;
+    while (pos - start < maxBytes) {
+      if (buf[pos] === DOT) break;
+      const lf = buf.indexOf(LF, pos);
+      if (lf < 0 || lf === pos || buf[lf - 1] !== CR || lf - 1 - pos > limit) break;
+      if (strict && buf.subarray(pos, lf - 1).indexOf(CR) >= 0) break;
+      pos = lf + 1;
+      lines++;
+    }
+    if (lines === 0) return undefined;
+    this.start = pos;
+    this.scanned = pos;
+    return { bytes: buf.subarray(start, pos), lines };
   }
 
   private needMore(slack: number, limit: number): undefined {

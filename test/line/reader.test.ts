@@ -265,6 +265,75 @@ describe('options are checked', () => {
   }
 });
 
+describe('nextRun: whole CRLF lines that need no rewriting, taken at once', () => {
+  const split = (text: string, eol: Eol = 'lf') => {
+    const s = new LineSplitter({ eol });
+    s.push(Buffer.from(text, 'latin1'));
+    return s;
+  };
+
+  test('takes every plain CRLF line up to the first that is not one, endings included; next() goes on from there', () => {
+    const s = split('one\r\ntwo\r\n\r\n.stuffed\r\nafter\r\n');
+    const run = s.nextRun(100, 1 << 20)!;
+    assert.equal(run.bytes.toString('latin1'), 'one\r\ntwo\r\n\r\n');
+    assert.equal(run.lines, 3);
+    assert.equal(s.nextRun(100, 1 << 20), undefined, 'a line starting with a dot is left to next()');
+    assert.equal(latin(s.next()!), '.stuffed');
+    assert.equal(s.nextRun(100, 1 << 20)!.bytes.toString('latin1'), 'after\r\n');
+  });
+
+  test('stops before an LF-only line, an over-long line and an unterminated one (next() handles or refuses them)', () => {
+    const lf = split('a\r\nb\nc\r\n');
+    assert.equal(lf.nextRun(100, 1 << 20)!.bytes.toString('latin1'), 'a\r\n');
+    assert.equal(latin(lf.next()!), 'b');
+    const long = split('ok\r\n' + 'x'.repeat(20) + '\r\n');
+    assert.equal(long.nextRun(10, 1 << 20)!.lines, 1);
+    assert.throws(() => long.next(10), LimitError);
+    const open = split('ok\r\npartial');
+    assert.equal(open.nextRun(100, 1 << 20)!.lines, 1);
+    assert.equal(open.nextRun(100, 1 << 20), undefined);
+    assert.equal(open.bufferedLength, 7);
+  });
+
+  test('about maxBytes at a time (whole lines); never in \'any\' mode; a bare CR in \'crlf\' mode is left for next() to refuse', () => {
+    const s = split('aaaa\r\n'.repeat(10));
+    assert.equal(s.nextRun(100, 12)!.lines, 2);
+    assert.equal(split('a\r\n', 'any').nextRun(100, 1 << 20), undefined);
+    const strict = split('ok\r\nb\rad\r\n', 'crlf');
+    assert.equal(strict.nextRun(100, 1 << 20)!.lines, 1);
+    assert.throws(() => strict.next(), ProtocolError);
+  });
+
+  test('property: nextRun interleaved with next() yields the same lines as next() alone', () => {
+    const line = fc.oneof(fc.constantFrom('', '.', '..x', 'x\r', '\r'), fc.string({ maxLength: 12 }).map((t) => t.replace(/[\r\n]/g, '')));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(line, fc.constantFrom('\r\n', '\n')), { maxLength: 30 }), fc.integer({ min: 1, max: 40 }), (ls, max) => {
+        const text = ls.map(([l, e]) => l + e).join('');
+        const alone = split(text);
+        const want: string[] = [];
+        for (let l = alone.next(64); l !== undefined; l = alone.next(64)) want.push(latin(l));
+        const mixed = split(text);
+        const got: string[] = [];
+        for (let guard = 0; guard < 1000; guard++) {
+          const run = mixed.nextRun(64, max);
+          if (run) {
+            const lines = run.bytes.toString('latin1').split('\r\n');
+            lines.pop();
+            assert.equal(lines.length, run.lines);
+            got.push(...lines);
+            continue;
+          }
+          const l = mixed.next(64);
+          if (l === undefined) break;
+          got.push(latin(l));
+        }
+        assert.deepEqual(got, want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 test('splitLines splits a whole buffer and returns the unterminated rest', () => {
   const { lines, rest } = splitLines(bytes('a\r\nb\nc'));
   assert.deepEqual(lines.map(latin), ['a', 'b']);
