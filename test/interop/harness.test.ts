@@ -25,7 +25,8 @@ import {
 const NODE = process.execPath;
 
 /** A node one-liner server: listens on process.argv[1] (a port) on loopback. */
-const LISTEN = `require('net').createServer((s) => s.end('hi\\n')).listen(+process.argv[1], '127.0.0.1', () => console.error('listening'))`;
+// The readiness probe hangs up at once: a reset on the greeting must not crash the server (it did, now and then).
+const LISTEN = `require('net').createServer((s) => { s.on('error', () => {}); s.end('hi\\n'); }).listen(+process.argv[1], '127.0.0.1', () => console.error('listening'))`;
 
 /** True once `pid` is gone (kill(pid, 0) throws ESRCH), polled for up to `ms`; zombies count as gone. */
 async function gone(pid: number, ms = 3000): Promise<boolean> {
