@@ -7,6 +7,10 @@
  * @module
  */
 import { ProtocolError } from '../../../errors.js';
+import { parseDecimal as parseNumber } from '../../../util/decimal.js';
+
+/** Plain decimal digits (up to 15) as a safe integer, else undefined (util/decimal's parseDecimal). */
+export { parseNumber };
 
 /** A selected group: its estimated count and its low and high water marks. */
 export interface NntpGroup {
@@ -23,19 +27,6 @@ export interface NntpArticleRef {
   messageId: string;
 }
 
-const MAX_DIGITS = 15;
-
-/** Plain decimal digits as a safe integer, else undefined. */
-export function parseNumber(s: string | undefined): number | undefined {
-  if (s === undefined || s.length === 0 || s.length > MAX_DIGITS) return undefined;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return undefined;
-    n = n * 10 + d;
-  }
-  return n;
-}
 
 function bad(what: string, text: string): ProtocolError {
   return new ProtocolError(`malformed ${what}: ${JSON.stringify(text.slice(0, 80))}`, { protocol: 'nntp', phase: 'reply' });

@@ -9,6 +9,10 @@
  * @module
  */
 import { ProtocolError } from '../../../errors.js';
+import { parseDecimal as parseNumber } from '../../../util/decimal.js';
+
+/** Plain decimal digits (up to 15) as a safe integer, else undefined (util/decimal's parseDecimal). */
+export { parseNumber };
 
 /** STAT: how many messages, and their total size in octets. */
 export interface Pop3Stat {
@@ -29,23 +33,10 @@ export interface Pop3UidEntry {
 }
 
 /** Most digits a number may have (15 digits always fit below 2^53). */
-const MAX_DIGITS = 15;
 const MAX_UID = 70;
 
 function bad(what: string, line: string): ProtocolError {
   return new ProtocolError(`malformed ${what}: ${JSON.stringify(line.slice(0, 80))}`, { protocol: 'pop3', phase: 'reply' });
-}
-
-/** Parses plain decimal digits into a safe integer; undefined for anything else. */
-export function parseNumber(s: string): number | undefined {
-  if (s.length === 0 || s.length > MAX_DIGITS) return undefined;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return undefined;
-    n = n * 10 + d;
-  }
-  return n;
 }
 
 /** The first two space-separated fields of `text`; extra fields are allowed (RFC 1939 lets servers add them). */
