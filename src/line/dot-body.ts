@@ -7,6 +7,8 @@
  * @module
  */
 import { InputError, LimitError } from '../errors.js';
+import type { Tracer } from '../trace.js';
+import type { ReadDotBlockOptions } from './dotio.js';
 
 /** What the client hands a message: its lines, and what to do when they end or are abandoned. */
 export interface MessageSource {
@@ -16,6 +18,36 @@ export interface MessageSource {
   settled: (bytes: number) => void;
   /** Closes the connection: the only way to stop a POP3 server mid-RETR. */
   abort: () => Promise<void>;
+}
+
+/** What {@link blockSource} needs from the client that owns the connection. */
+export interface BlockOwner {
+  /** Names the protocol in the trace line. */
+  protocol: string;
+  trace: Tracer | undefined;
+  /** The body is over (read, failed or abandoned): the client may send its next command. */
+  release(): void;
+  /** Closes the connection (the only way to stop a server mid-block). */
+  close(): Promise<void>;
+}
+
+/**
+ * The {@link MessageSource} of the dot block the server is about to send:
+ * its chunks from the line layer, a `[N bytes of data]` trace line when it
+ * has been read, and the owner released either way.
+ */
+export function blockSource(line: { readDotBlockChunks(options?: ReadDotBlockOptions): AsyncGenerator<Buffer, void, undefined> }, wait: ReadDotBlockOptions, owner: BlockOwner): MessageSource {
+  return {
+    chunks: line.readDotBlockChunks(wait),
+    settled: (bytes) => {
+      owner.release();
+      owner.trace?.({ kind: '<', text: `[${bytes} bytes of data]`, protocol: owner.protocol, bytes });
+    },
+    abort: async () => {
+      owner.release();
+      await owner.close();
+    },
+  };
 }
 
 /**

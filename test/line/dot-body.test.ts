@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DotBody, type MessageSource } from '../../src/line/dot-body.js';
+import { blockSource, DotBody, type MessageSource } from '../../src/line/dot-body.js';
+import type { TraceEvent } from '../../src/trace.js';
 import { InputError, LimitError } from '../../src/errors.js';
 
 /** A source whose chunks are the given lines, each CRLF-ended, one chunk per line. */
@@ -51,4 +52,24 @@ test('bytes(max) past the bound aborts (closes) and is a LimitError naming the p
 test('text() decodes UTF-8; an empty body is empty', async () => {
   assert.equal(await new DotBody('pop3', source(['h\u00e9llo'], [])).text(), 'h\u00e9llo\r\n');
   assert.equal((await new DotBody('pop3', source([], [])).bytes()).length, 0);
+});
+
+test('blockSource: the line layer\'s chunks; read to the end, the owner is released and one data line is traced; abandoned, released and closed', async () => {
+  const log: string[] = [];
+  const events: TraceEvent[] = [];
+  const line = {
+    readDotBlockChunks: async function* () {
+      yield Buffer.from('a\r\n');
+      yield Buffer.from('bc\r\n');
+    },
+  };
+  const owner = { protocol: 'nntp', trace: (e: TraceEvent) => events.push(e), release: () => log.push('release'), close: async () => void log.push('close') };
+  const body = new DotBody('nntp', blockSource(line, {}, owner));
+  assert.equal(await body.text(), 'a\r\nbc\r\n');
+  assert.deepEqual(log, ['release']);
+  assert.deepEqual(events.map((e) => [e.kind, e.text, e.protocol, e.bytes]), [['<', '[7 bytes of data]', 'nntp', 7]]);
+  log.length = 0;
+  const dropped = new DotBody('nntp', blockSource(line, {}, owner));
+  await dropped.cancel();
+  assert.deepEqual(log, ['release', 'close']);
 });

@@ -13,6 +13,7 @@ import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
 import { tlsFor, traceTLS } from '../../line/open.js';
 import { openSession } from '../../line/session.js';
+import { blockSource } from '../../line/dot-body.js';
 import { articleArg, credential, rangeArg, token, type ArticleRef, type OverRange } from './core/args.js';
 import { hasBlock, succeeded, type NntpVerb } from './core/commands.js';
 import { parseActiveLine, parseCapabilities, parseOverLine, type ActiveEntry, type NntpCapabilities, type OverviewEntry } from './core/listing.js';
@@ -277,17 +278,17 @@ export class NntpClient {
       throw e;
     }
     const wait = { signal: options?.signal, timeout: options?.timeout, maxBytes: options?.maxBytes };
-    const art = new NntpArticle(about, {
-      chunks: this.#line.readDotBlockChunks(wait),
-      settled: (bytes) => {
-        if (this.#open === art) this.#open = undefined;
-        this.#trace?.({ kind: '<', text: `[${bytes} bytes of data]`, protocol: 'nntp', bytes });
-      },
-      abort: async () => {
-        if (this.#open === art) this.#open = undefined;
-        await this.close();
-      },
-    });
+    const art: NntpArticle = new NntpArticle(
+      about,
+      blockSource(this.#line, wait, {
+        protocol: 'nntp',
+        trace: this.#trace,
+        release: () => {
+          if (this.#open === art) this.#open = undefined;
+        },
+        close: () => this.close(),
+      }),
+    );
     this.#open = art;
     return art;
   }

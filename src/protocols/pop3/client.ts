@@ -19,6 +19,7 @@ import { isContinuation, parseStatus, refusal, type Pop3Status } from './core/st
 import { tlsFor, traceTLS } from '../../line/open.js';
 import { openSession } from '../../line/session.js';
 import { Pop3Message } from './message.js';
+import { blockSource } from '../../line/dot-body.js';
 import type { Pop3Auth, Pop3ConnectOptions, Pop3RetrieveOptions, Pop3WaitOptions } from './options.js';
 
 export type { Pop3Auth, Pop3ConnectOptions, Pop3RetrieveOptions, Pop3Security, Pop3WaitOptions } from './options.js';
@@ -299,17 +300,18 @@ export class Pop3Client {
 
   #message(n: number, size: number | undefined, options: Pop3RetrieveOptions | undefined): Pop3Message {
     const wait = { signal: options?.signal, timeout: options?.timeout, maxBytes: options?.maxBytes };
-    const msg = new Pop3Message(n, size, {
-      chunks: this.#line.readDotBlockChunks(wait),
-      settled: (bytes) => {
-        if (this.#open === msg) this.#open = undefined;
-        this.#trace?.({ kind: '<', text: `[${bytes} bytes of data]`, protocol: 'pop3', bytes });
-      },
-      abort: async () => {
-        if (this.#open === msg) this.#open = undefined;
-        await this.close();
-      },
-    });
+    const msg: Pop3Message = new Pop3Message(
+      n,
+      size,
+      blockSource(this.#line, wait, {
+        protocol: 'pop3',
+        trace: this.#trace,
+        release: () => {
+          if (this.#open === msg) this.#open = undefined;
+        },
+        close: () => this.close(),
+      }),
+    );
     this.#open = msg;
     return msg;
   }
