@@ -17,16 +17,23 @@ import type { TraceEvent, TraceFacts } from '../trace.js';
 
 /** What {@link TransferClock.result} hands to the write-out variables. */
 export interface ClockFacts {
+  /** Seconds from the transfer's start to each step; 0 for a step that did not happen. */
   time_namelookup: number;
+  /** 0 for a transfer made wholly on a reused connection, as curl. */
   time_connect: number;
+  /** 0 without TLS, as curl. */
   time_appconnect: number;
   time_pretransfer: number;
+  /** When the last redirect was followed; 0 without one. */
   time_redirect: number;
+  /** The final response's connection ('' and 0 when the protocol did not report it). */
   remote_ip: string;
   remote_port: number;
   local_ip: string;
   local_port: number;
+  /** New connections opened by the transfer (a reused one counts 0). */
   num_connects: number;
+  /** OpenSSL's verification result number; 0 when verified or without TLS. */
   ssl_verify_result: number;
 }
 

@@ -5,9 +5,10 @@
  *
  * @module
  */
+import type { ClockFacts } from './timing.js';
 
-/** What one finished transfer reports; numbers are printed as curl does. */
-export interface WriteOutVars {
+/** What one finished transfer reports; numbers are printed as curl does. The timing and connection facts are the clock's. */
+export interface WriteOutVars extends ClockFacts {
   http_code: number;
   response_code: number;
   http_version: string;
@@ -17,15 +18,8 @@ export interface WriteOutVars {
   size_request: number;
   /** Seconds from the transfer's start (see src/cli/timing.ts for the steps). */
   time_total: number;
-  time_namelookup: number;
-  time_connect: number;
-  /** 0 without TLS, as curl. */
-  time_appconnect: number;
-  time_pretransfer: number;
   /** When the response head arrived. */
   time_starttransfer: number;
-  /** When the last redirect was followed; 0 without one. */
-  time_redirect: number;
   speed_download: number;
   speed_upload: number;
   url: string;
@@ -39,15 +33,6 @@ export interface WriteOutVars {
   filename_effective: string;
   method: string;
   scheme: string;
-  /** The final response's connection ('' and 0 when the protocol did not report it). */
-  remote_ip: string;
-  remote_port: number;
-  local_ip: string;
-  local_port: number;
-  /** New connections opened by the transfer (a reused one counts 0). */
-  num_connects: number;
-  /** OpenSSL's verification result number; 0 when verified or without TLS. */
-  ssl_verify_result: number;
   /** Response headers, for `%header{name}` and `%{header_json}`. */
   headers: Array<[string, string]>;
 }
