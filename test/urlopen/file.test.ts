@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync, chmodSync, utimesSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync, mkdirSync, rmSync, chmodSync, utimesSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,10 +101,19 @@ test('file: missing and unreadable files are typed errors with sysCode', async (
   try {
     // root reads anything: check as nobody through a child process in that case.
     if (process.getuid?.() === 0) {
-      const script = `import('${pathToFileURL(join(import.meta.dirname, '../../src/urlopen/index.js')).href}').then(m=>m.urlopen(${JSON.stringify(pathToFileURL(secret).href)})).then(()=>console.log('read'),e=>console.log(e.sysCode))`;
-      chmodSync(dir, 0o755);
-      const out = execFileSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8' });
-      assert.equal(out.trim(), 'EACCES');
+      // nobody may not be able to reach the checkout (a clone under a 0700 mktemp dir): it imports a copy of the
+      // compiled library from a world-readable dir instead.
+      const lib = mkdtempSync(join(tmpdir(), 'dialtone-lib-'));
+      try {
+        cpSync(join(import.meta.dirname, '../../src'), join(lib, 'src'), { recursive: true });
+        chmodSync(lib, 0o755);
+        const script = `import('${pathToFileURL(join(lib, 'src/urlopen/index.js')).href}').then(m=>m.urlopen(${JSON.stringify(pathToFileURL(secret).href)})).then(()=>console.log('read'),e=>console.log(e.sysCode))`;
+        chmodSync(dir, 0o755);
+        const out = execFileSync(process.execPath, ['-e', script], { uid: 65534, gid: 65534, encoding: 'utf8', cwd: lib });
+        assert.equal(out.trim(), 'EACCES');
+      } finally {
+        rmSync(lib, { recursive: true, force: true });
+      }
     } else {
       const denied = await urlopen(pathToFileURL(secret)).catch((x: unknown) => x);
       assert.equal((denied as DialError).sysCode, 'EACCES');
