@@ -34,6 +34,13 @@ export interface TcpTarget extends WaitOptions {
    * Every Happy Eyeballs attempt gets the same one: only the winner reads.
    */
   onread?: net.OnReadOpts | undefined;
+  /**
+   * Makes each attempt's socket from node:net's connect options (default
+   * `net.connect`). `tls.connect` here gives a TLS socket that owns its TCP
+   * handle, the only way node:tls honours `onread`; the race still ends at
+   * the TCP connect, and the caller then awaits the handshake (`secured` in tls.ts).
+   */
+  open?: ((options: net.TcpNetConnectOpts) => net.Socket) | undefined;
 }
 
 /** Where to open a Unix-domain stream connection. */
@@ -115,7 +122,7 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
       if (delayTimer) clearTimeout(delayTimer);
       if (settled || cancelled || next >= addrs.length) return giveUpIfDone();
       const a = addrs[next++]!;
-      const s = net.connect({ host: a.address, port: target.port, family: a.family, localAddress: target.localAddress, allowHalfOpen: true, noDelay: true, onread: target.onread });
+      const s = (target.open ?? net.connect)({ host: a.address, port: target.port, family: a.family, localAddress: target.localAddress, allowHalfOpen: true, noDelay: true, onread: target.onread });
       live.add(s);
       let attemptTimer: NodeJS.Timeout | undefined;
       const fail = (why: string, err?: unknown) => {

@@ -30,18 +30,17 @@ export interface TLSOptions {
 }
 
 /**
- * Runs the client side of a TLS handshake over an open socket and resolves
- * once it is verified. Failures become TLSError (DIAL_E_TLS_CERT for an
- * untrusted or mismatched certificate).
+ * The node:tls client options for `host`: SNI (never an IP literal), the
+ * name checked, trust, client certificate, ALPN and resumption. Give them to
+ * tls.connect with `socket` (see {@link handshake}), or with host/port and
+ * `onread` so TLS owns its TCP handle and reads into one reused buffer.
  */
-export function handshake(socket: net.Socket, host: string, options: TLSOptions, wait: WaitOptions): Promise<tls.TLSSocket> {
-  const servername = options.servername ?? (net.isIP(host) ? undefined : host);
+export function tlsConnectOptions(host: string, options: TLSOptions): tls.ConnectionOptions {
   // Undefined keys must be dropped, not passed: tls.connect spreads the
   // options over its defaults, so `checkServerIdentity: undefined` would erase
   // the default check and trip an internal assertion.
-  const t = tls.connect(defined({
-    socket,
-    servername,
+  return defined({
+    servername: sniName(host, options),
     host: options.servername ?? host,
     ca: options.ca,
     cert: options.cert,
@@ -54,12 +53,33 @@ export function handshake(socket: net.Socket, host: string, options: TLSOptions,
     minVersion: options.minVersion,
     maxVersion: options.maxVersion,
     allowHalfOpen: true,
-  }) as tls.ConnectionOptions);
+  }) as tls.ConnectionOptions;
+}
+
+/**
+ * Runs the client side of a TLS handshake over an open socket and resolves
+ * once it is verified. Failures become TLSError (DIAL_E_TLS_CERT for an
+ * untrusted or mismatched certificate).
+ */
+export function handshake(socket: net.Socket, host: string, options: TLSOptions, wait: WaitOptions): Promise<tls.TLSSocket> {
+  const t = tls.connect({ socket, ...tlsConnectOptions(host, options) });
+  return secured(t, sniName(host, options) ?? host, wait, () => socket.destroy());
+}
+
+/**
+ * Waits for the handshake of a TLS socket already under way (made by
+ * tls.connect) and resolves once it is verified; on failure or timeout the
+ * socket is destroyed (and `cleanup` run) and the error is a TLSError.
+ */
+export function secured(t: tls.TLSSocket, name: string, wait: WaitOptions, cleanup?: () => void): Promise<tls.TLSSocket> {
+  const drop = () => {
+    t.destroy();
+    cleanup?.();
+  };
   const done = new Promise<tls.TLSSocket>((resolve, reject) => {
     const onError = (err: Error) => {
-      t.destroy();
-      socket.destroy();
-      const e = toDialError(err, `TLS handshake with ${servername ?? host} failed`, { protocol: 'tls', phase: 'tls' });
+      drop();
+      const e = toDialError(err, `TLS handshake with ${name} failed`, { protocol: 'tls', phase: 'tls' });
       reject(e instanceof TLSError ? e : new TLSError('DIAL_E_TLS', e.message, { cause: err }));
     };
     t.once('error', onError);
@@ -68,10 +88,11 @@ export function handshake(socket: net.Socket, host: string, options: TLSOptions,
       resolve(t);
     });
   });
-  return guard(done, wait, `TLS handshake with ${servername ?? host}`, () => {
-    t.destroy();
-    socket.destroy();
-  });
+  return guard(done, wait, `TLS handshake with ${name}`, drop);
+}
+
+function sniName(host: string, options: TLSOptions): string | undefined {
+  return options.servername ?? (net.isIP(host) ? undefined : host);
 }
 
 function defined<T extends object>(o: T): T {

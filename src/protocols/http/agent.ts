@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import type { Socket as NetSocket } from 'node:net';
+import type { Socket as NetSocket, TcpNetConnectOpts } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { DialError } from '../../errors.js';
 import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
 import { LentReads, Socket } from '../../socket/socket.js';
-import { handshake, type TLSOptions } from '../../socket/tls.js';
+import { handshake, secured, tlsConnectOptions, type TLSOptions } from '../../socket/tls.js';
 import type { ByteStream } from '../../socket/types.js';
 import type { TraceFacts, Tracer } from '../../trace.js';
 import type { HttpLimits } from './core/response-parser.js';
@@ -116,13 +117,20 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   trace?.({ kind: '*', text: `Connecting to ${where}`, protocol: 'http' });
   const tls = origin.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'], servername: o.unixSocket ? origin.hostname : undefined, ...o.tls } : undefined;
   const started = Date.now();
-  // Plain connections read into one reused buffer (node:net onread): no
-  // allocation per read. TLS reads through its own layer, so not there.
-  const lent = tls ? undefined : new LentReads(READ_BUFFER);
+  const host = o.unixSocket ? 'localhost' : origin.hostname;
+  // Reads land in one reused buffer (node:net onread): no allocation per
+  // read, and a long download leaves no garbage behind. node:tls honours
+  // onread only on a socket that owns its TCP handle, so over TCP the TLS
+  // socket is made per Happy Eyeballs attempt; over a Unix socket TLS wraps
+  // the connected one and reads into Buffers of its own.
+  const direct = tls !== undefined && !o.unixSocket;
+  const lent = !tls || direct ? new LentReads(READ_BUFFER) : undefined;
   const onread = lent?.onread;
+  // tls.connect passes `noDelay` to no one: it is set on the socket.
+  const open = direct ? (a: TcpNetConnectOpts) => tlsConnect({ ...tlsConnectOptions(host, tls), ...a }).setNoDelay(true) : undefined;
   const raw = o.unixSocket
     ? await connectUnix({ path: o.unixSocket, timeout: o.timeout, signal: o.signal, onread })
-    : await connectTcp({ host: origin.hostname, port: origin.port, lookup: trace ? tracedLookup(o.lookup, trace) : o.lookup, timeout: o.timeout, signal: o.signal, onread });
+    : await connectTcp({ host: origin.hostname, port: origin.port, lookup: trace ? tracedLookup(o.lookup, trace) : o.lookup, timeout: o.timeout, signal: o.signal, onread, open });
   if (trace) {
     const data: TraceFacts = o.unixSocket
       ? { path: o.unixSocket }
@@ -133,7 +141,8 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   let sock: NetSocket = raw;
   if (tls) {
     const left = o.timeout ? Math.max(1, o.timeout - (Date.now() - started)) : undefined;
-    const t = await handshake(raw, o.unixSocket ? 'localhost' : origin.hostname, tls, { signal: o.signal, timeout: left });
+    const wait = { signal: o.signal, timeout: left };
+    const t = direct ? await secured(raw as TLSSocket, tls.servername ?? host, wait) : await handshake(raw, host, tls, wait);
     sock = t;
     if (trace) {
       const cert = t.getPeerCertificate();

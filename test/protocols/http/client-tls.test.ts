@@ -73,6 +73,93 @@ describe('https', () => {
   });
 });
 
+describe('https: TLS reads into one reused buffer (a TLS socket per Happy Eyeballs attempt)', () => {
+  const SIZE = 6 * 1024 * 1024 + 7;
+  const pattern = Buffer.alloc(SIZE);
+  // No period that lines up with a read: a byte out of place changes the digest.
+  for (let i = 0; i < SIZE; i++) pattern[i] = (i * 31 + (i >>> 11)) & 255;
+  const digest = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  let big: TestServer;
+  let written = 0;
+  before(async () => {
+    big = await serve(keepAlive((req, _b, c) => (req.target === '/stream' ? streamed(c) : c.respond(200, pattern))), { tls: { cert: pki.server.cert, key: pki.server.key } });
+  });
+  after(() => big.close());
+  // 64 MiB in 256 KiB writes, counted, so a test can see the server stop.
+  const streamed = async (c: Parameters<Parameters<typeof keepAlive>[0]>[2]) => {
+    const TOTAL = 64 * 1024 * 1024;
+    await c.write(`HTTP/1.1 200 OK\r\nContent-Length: ${TOTAL}\r\n\r\n`);
+    const piece = Buffer.alloc(256 * 1024, 7);
+    while (written < TOTAL && !c.ended && !c.socket.destroyed) {
+      if (!c.socket.write(piece)) await new Promise((r) => c.socket.once('drain', r));
+      written += piece.length;
+    }
+  };
+
+  test('a body held chunk by chunk past later reads arrives intact (chunks are copies, not views of the buffer)', async () => {
+    const a = new Agent();
+    const res = await request(`https://localhost:${big.port}/held`, { agent: a, tls: { ca: pki.ca.cert } });
+    const parts: Buffer[] = [];
+    let turns = 0;
+    for await (const chunk of res.body) {
+      parts.push(chunk as Buffer);
+      // A turn of the event loop now and then, so reads land between chunks.
+      if (turns++ % 16 === 0) await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(digest(Buffer.concat(parts)), digest(pattern));
+    a.destroy();
+  });
+
+  test('body.consume(sink) sees every byte in order', async () => {
+    const a = new Agent();
+    const res = await request(`https://localhost:${big.port}/sink`, { agent: a, tls: { ca: pki.ca.cert } });
+    const h = createHash('sha256');
+    const n = await res.body.consume((chunk) => void h.update(chunk));
+    assert.equal(n, SIZE);
+    assert.equal(h.digest('hex'), digest(pattern));
+    a.destroy();
+  });
+
+  test('an unread body stops the server writing; reading resumes it', async () => {
+    const a = new Agent();
+    written = 0;
+    const res = await request(`https://localhost:${big.port}/stream`, { agent: a, tls: { ca: pki.ca.cert } });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(written < 32 * 1024 * 1024, `the server wrote ${written} bytes into an unread body`);
+    let n = 0;
+    for await (const chunk of res.body) n += chunk.length;
+    assert.equal(n, 64 * 1024 * 1024);
+    a.destroy();
+  });
+
+  test('a refused first address falls through to the next; the name is still what is verified', async () => {
+    const a = new Agent();
+    const events: TraceEvent[] = [];
+    // ::1 is refused (the server listens on 127.0.0.1 only); the TLS socket of that attempt is dropped quietly.
+    const lookup = async () => [{ address: '::1', family: 6 as const }, { address: '127.0.0.1', family: 4 as const }];
+    const res = await request(`https://localhost:${big.port}/he`, { agent: a, tls: { ca: pki.ca.cert }, lookup, trace: (e) => events.push(e) });
+    assert.equal((await res.bytes()).length, SIZE);
+    assert.ok(events.some((e) => e.event === 'connected' && /\(127\.0\.0\.1\)/.test(e.text)), events.map((e) => e.text).join('\n'));
+    await assert.rejects(
+      request(`https://localhost:${big.port}/he`, { agent: a, tls: { ca: pki.ca.cert, servername: 'wrong.example' }, lookup }),
+      (e: DialError) => e.code === 'DIAL_E_TLS_CERT' && e.phase === 'tls',
+    );
+    a.destroy();
+  });
+
+  test('a server that accepts TCP but never answers the ClientHello: the connect timeout ends the handshake', async () => {
+    const held: net.Socket[] = [];
+    const mute = net.createServer((s) => void held.push(s));
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    const port = (mute.address() as net.AddressInfo).port;
+    const a = new Agent();
+    await assert.rejects(request(`https://localhost:${port}/`, { agent: a, tls: { ca: pki.ca.cert }, connectTimeout: 200 }), (e: DialError) => e.code === 'DIAL_E_TIMEOUT' && /TLS handshake/.test(e.message));
+    a.destroy();
+    for (const s of held) s.destroy();
+    await new Promise((r) => mute.close(r));
+  });
+});
+
 describe('Digest authentication', () => {
   test('a 401 Digest challenge is answered once with the right response', async () => {
     const seen: Array<string | undefined> = [];
