@@ -50,6 +50,13 @@ export interface AgentOptions {
   connections?: number | undefined;
   /** Requests in flight per connection; above 1 enables pipelining (default 1). */
   pipelining?: number | undefined;
+  /**
+   * How long a pipelined request at the front waits for its first response
+   * byte before the server is taken not to pipeline (default 10,000 ms):
+   * the requests behind are resent on a new connection and this origin's
+   * pool stops pipelining.
+   */
+  pipelineStall?: number | undefined;
   /** Idle keep-alive connections are closed after this many ms (default 4000). */
   idleTimeout?: number | undefined;
   keepAliveMargin?: number | undefined;
@@ -192,6 +199,7 @@ export class Agent {
       },
       connections: this.#o.connections,
       pipelining: this.#o.pipelining,
+      pipelineStall: this.#o.pipelineStall,
       idleTimeout: this.#o.idleTimeout,
       keepAliveMargin: this.#o.keepAliveMargin,
       maxQueue: this.#o.maxQueue,

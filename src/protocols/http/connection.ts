@@ -52,6 +52,7 @@ export class HttpConnection {
   /** Sends queued on #sendChain and not finished; at 0 a request may be written at once. */
   #chained = 0;
   readonly #timer = new ExchangeTimer((entry, phase, ms) => {
+    if (phase === 'pipeline') return this.#stalled(entry, ms);
     const what = phase === 'headers' ? 'waiting for the response head' : entry.discarding ? 'draining an abandoned body' : 'waiting for more of the body';
     this.#fail(new TimeoutError(`${what} from ${this.#label}: nothing for ${ms} ms`, { timeout: ms, protocol: 'http', phase }));
   });
@@ -65,6 +66,9 @@ export class HttpConnection {
     if (this.#t.raw) this.#writer = new RawWriter(this.#t.raw, this.#onWritten);
     this.#t.setRef(false);
   }
+
+  /** Set when the server left a pipelined request unanswered (see ConnectionOptions.pipelineStall). */
+  pipelineRefused = false;
 
   /** Requests sent (or reserved) whose responses have not ended. */
   get pending(): number {
@@ -131,6 +135,7 @@ export class HttpConnection {
         head,
         stage: 'sending',
         reused: this.#completed > 0 || this.#queue.length > 0,
+        behind: this.#queue.length > 0,
         resolve,
         reject,
         body: undefined,
@@ -413,7 +418,7 @@ export class HttpConnection {
     if (this.#queue.length === 0) this.#writer?.busy(false);
     this.#settle(entry);
     const next = this.#queue[0];
-    if (next && next.stage === 'waiting') this.#arm(next, next.x.headersTimeout, 'headers');
+    if (next && next.stage === 'waiting') this.#armHead(next);
     this.#completed++;
     entry.body?.end();
     // Bytes beyond the last response nobody asked for: the server is out of step, so nothing more is read from it.
@@ -466,6 +471,29 @@ export class HttpConnection {
   }
 
   // ---- ending --------------------------------------------------------------
+
+  /** The bound on the wait for a head that just reached the front: shorter for a pipelined request. */
+  #armHead(entry: Entry): void {
+    const ms = entry.x.headersTimeout;
+    const stall = this.#opts.pipelineStall ?? 10_000;
+    if (entry.behind && stall > 0 && (!ms || ms <= 0 || stall < ms)) this.#arm(entry, stall, 'pipeline');
+    else this.#arm(entry, ms, 'headers');
+  }
+
+  /**
+   * A pipelined request got nothing in `ms`. If its response has begun, the
+   * server is only slow: the usual head bound takes over. Otherwise the
+   * server ignores pipelined requests: every request not yet answered fails
+   * as retryable (the pool resends idempotent ones on a new connection).
+   */
+  #stalled(entry: Entry, ms: number): void {
+    if (this.#parser.responseStarted) {
+      entry.behind = false;
+      return this.#arm(entry, entry.x.headersTimeout, 'headers');
+    }
+    this.pipelineRefused = true;
+    this.#fail(new NetworkError('DIAL_E_RESET', `${this.#label} did not answer a pipelined request in ${ms} ms`, { protocol: 'http', phase: 'headers' }));
+  }
 
   #arm(entry: Entry, ms: number | undefined, phase: TimedPhase): void {
     if (this.#state !== 'closed') this.#timer.arm(entry, ms, phase);

@@ -1,7 +1,8 @@
 import type { Entry } from './exchange.js';
 
 /** Which wait of an exchange a timer bounds. */
-export type TimedPhase = 'headers' | 'body';
+/** `pipeline`: the wait of a pipelined request for its first response byte (see ConnectionOptions.pipelineStall). */
+export type TimedPhase = 'headers' | 'body' | 'pipeline';
 
 /**
  * The one timer of a connection, for the exchange at the front of its queue

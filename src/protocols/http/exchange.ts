@@ -74,6 +74,15 @@ export interface ConnectionOptions {
    * parser instead of a recv() loop (default true): no promise per chunk.
    */
   rawRead?: boolean | undefined;
+  /**
+   * How long a pipelined request, once at the front, waits for the first
+   * byte of its response before the connection is given up (default
+   * 10,000 ms). A server that ignores pipelined requests answers the first
+   * and then says nothing; the requests behind are failed as retryable, so
+   * the pool sends them again on a new connection (and stops pipelining to
+   * that origin). Never longer than the request's own `headersTimeout`.
+   */
+  pipelineStall?: number | undefined;
 }
 
 
@@ -86,6 +95,8 @@ export interface Entry {
   head: Buffer;
   stage: Stage;
   reused: boolean;
+  /** Written while an earlier request on the connection was still unanswered (pipelined). */
+  behind: boolean;
   resolve(r: ExchangeResponse): void;
   reject(e: Error): void;
   body: BodyStream | undefined;

@@ -24,6 +24,13 @@ export interface PoolOptions {
   connections?: number | undefined;
   /** Requests in flight per connection; above 1 enables pipelining (default 1). */
   pipelining?: number | undefined;
+  /**
+   * How long a pipelined request at the front waits for its first response
+   * byte before the server is taken not to pipeline (default 10,000 ms):
+   * the requests behind are resent on a new connection and this origin's
+   * pool stops pipelining.
+   */
+  pipelineStall?: number | undefined;
   /** How long an idle connection is kept, ms (default 4000); a server's shorter Keep-Alive hint wins. */
   idleTimeout?: number | undefined;
   /** Subtracted from the server's Keep-Alive timeout (default 1000 ms). */
@@ -68,6 +75,8 @@ export class Pool {
   /** The agent's key for this pool, when an agent made it. */
   readonly key: string;
   readonly #o: PoolOptions;
+  /** Requests per connection: the pipelining asked for, 1 once the server is seen to ignore pipelined requests. */
+  #depth: number;
   readonly #conns = new Set<HttpConnection>();
   /**
    * Connections freed, most recent last (LIFO reuse keeps fewer sockets
@@ -84,6 +93,7 @@ export class Pool {
 
   constructor(options: PoolOptions) {
     this.#o = options;
+    this.#depth = options.pipelining ?? 1;
     this.label = options.label ?? 'origin';
     this.key = options.key ?? '';
   }
@@ -127,7 +137,8 @@ export class Pool {
     if (options.fresh === true) return sent;
     return sent.catch((err: unknown) => {
       if (isRetryable(err) && IDEMPOTENT.has(x.method.toUpperCase()) && isReplayable(x.body) && !x.signal?.aborted && !this.#closed) {
-        x.trace?.({ kind: '*', text: `Connection to ${this.label} was closed by the server before the response; retrying once on a new connection`, protocol: 'http' });
+        const why = conn.pipelineRefused ? `${this.label} left a pipelined request unanswered; pipelining off, retrying once on a new connection` : `Connection to ${this.label} was closed by the server before the response; retrying once on a new connection`;
+        x.trace?.({ kind: '*', text: why, protocol: 'http' });
         return this.request(x, { ...options, fresh: true });
       }
       throw err;
@@ -210,6 +221,7 @@ export class Pool {
     const conn = new HttpConnection(stream, {
       limits: this.#o.limits,
       keepAliveMargin: this.#o.keepAliveMargin,
+      pipelineStall: this.#o.pipelineStall,
       label: this.label,
       onFree: (c) => this.#onFree(c),
       onClose: (c) => this.#onClose(c),
@@ -220,7 +232,7 @@ export class Pool {
   }
 
   #findFree(): HttpConnection | undefined {
-    const depth = this.#o.pipelining ?? 1;
+    const depth = this.#depth;
     const idle = this.#idle;
     while (idle.length > 0) {
       const c = idle.pop()!;
@@ -253,6 +265,7 @@ export class Pool {
   }
 
   #onClose(c: HttpConnection): void {
+    if (c.pipelineRefused && this.#depth > 1) this.#depth = 1;
     this.#conns.delete(c);
     const i = this.#idle.lastIndexOf(c);
     if (i !== -1) this.#idle.splice(i, 1);

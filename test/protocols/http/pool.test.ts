@@ -1,4 +1,5 @@
 import { test, describe } from 'node:test';
+import * as net from 'node:net';
 import assert from 'node:assert/strict';
 import { Socket } from '../../../src/socket/socket.js';
 import { Pool } from '../../../src/protocols/http/pool.js';
@@ -6,6 +7,7 @@ import { HeaderList } from '../../../src/protocols/http/core/headers.js';
 import type { Exchange } from '../../../src/protocols/http/connection.js';
 import { ConnectError, NetworkError, type DialError } from '../../../src/errors.js';
 import { keepAlive, serve, until } from './server.js';
+import type { TraceEvent } from '../../../src/trace.js';
 
 function ex(over: Partial<Exchange> = {}): Exchange {
   return { method: 'GET', target: '/', host: 'h', headers: new HeaderList(), body: { kind: 'none' }, ...over };
@@ -188,6 +190,81 @@ describe('Pool', () => {
     await (await pool.request(ex())).body.text();
     const res = await Promise.all(['/a', '/b', '/c'].map((t) => pool.request(ex({ target: t })).then((r) => r.body.text())));
     assert.deepEqual(res, ['/a', '/b', '/c']);
+    assert.equal(connects(), 1);
+    await pool.close();
+    await srv.close();
+  });
+});
+
+/**
+ * A server that answers the first request of each read and drops whatever
+ * came with it: what a server that ignores pipelined requests does.
+ */
+async function onePerRead(): Promise<{ port: number; dropped: () => number; connections: () => number; close: () => Promise<void> }> {
+  let dropped = 0;
+  let connections = 0;
+  const socks = new Set<net.Socket>();
+  const srv = net.createServer((s) => {
+    connections++;
+    socks.add(s);
+    s.on('close', () => socks.delete(s));
+    s.on('error', () => {});
+    s.on('data', (d: Buffer) => {
+      const text = d.toString('latin1');
+      const heads = text.split('\r\n\r\n').filter((h) => h.length > 0);
+      dropped += heads.length - 1;
+      const target = heads[0]!.split(' ')[1]!;
+      s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${target.length}\r\n\r\n${target}`);
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    dropped: () => dropped,
+    connections: () => connections,
+    close: () => {
+      for (const s of socks) s.destroy();
+      return new Promise<void>((r) => srv.close(() => r()));
+    },
+  };
+}
+
+describe('Pool: a server that ignores pipelined requests', () => {
+  test('the requests it left unanswered are resent on new connections, and the pool stops pipelining', async () => {
+    const srv = await onePerRead();
+    const { pool } = poolFor(srv.port, { connections: 1, pipelining: 4, pipelineStall: 150 });
+    const events: TraceEvent[] = [];
+    const trace = (e: TraceEvent) => void events.push(e);
+    assert.equal(await (await pool.request(ex({ target: '/0', trace }))).body.text(), '/0');
+    const first = await Promise.all(['/a', '/b', '/c'].map((t) => pool.request(ex({ target: t, trace })).then((r) => r.body.text())));
+    assert.deepEqual(first, ['/a', '/b', '/c']);
+    assert.ok(srv.dropped() >= 1, 'the requests went out together');
+    assert.ok(events.some((e) => /left a pipelined request unanswered; pipelining off/.test(e.text)), events.map((e) => e.text).join('\n'));
+    // From now on one request per connection at a time: nothing more is dropped.
+    const dropped = srv.dropped();
+    const again = await Promise.all(['/d', '/e', '/f'].map((t) => pool.request(ex({ target: t })).then((r) => r.body.text())));
+    assert.deepEqual(again, ['/d', '/e', '/f']);
+    assert.equal(srv.dropped(), dropped);
+    await pool.close();
+    await srv.close();
+  });
+
+  test('a pipelined response that has begun is only slow: it is waited for, not sent again', async () => {
+    const seen: string[] = [];
+    const srv = await serve(
+      keepAlive(async (req, _b, c) => {
+        seen.push(req.target);
+        if (req.target !== '/slow') return c.respond(200, req.target);
+        await c.write('HTTP/1.1 200 OK\r\n');
+        await new Promise((r) => setTimeout(r, 300));
+        await c.write('Content-Length: 5\r\n\r\n/slow');
+      }),
+    );
+    const { pool, connects } = poolFor(srv.port, { connections: 1, pipelining: 4, pipelineStall: 100 });
+    await (await pool.request(ex({ target: '/0' }))).body.text();
+    const res = await Promise.all(['/a', '/slow', '/b'].map((t) => pool.request(ex({ target: t })).then((r) => r.body.text())));
+    assert.deepEqual(res, ['/a', '/slow', '/b']);
+    assert.deepEqual(seen, ['/0', '/a', '/slow', '/b']);
     assert.equal(connects(), 1);
     await pool.close();
     await srv.close();
