@@ -7,7 +7,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fsp, type WriteStream } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, writeSync, type WriteStream } from 'node:fs';
+import { isatty } from 'node:tty';
 import { basename, dirname, join } from 'node:path';
 import { CliExit, EXIT } from './exit-codes.js';
 
@@ -17,6 +18,13 @@ export interface Sink {
   readonly written: number;
   /** `meta`: header text for -i/-I, which the binary check does not look at. */
   write(chunk: Uint8Array, meta?: boolean): Promise<void>;
+  /**
+   * Present when the destination takes bytes at once — a regular file, or a
+   * character device that is not a terminal (/dev/null): the body is then
+   * handed over as it arrives, with no promise or copy per chunk (see
+   * UrlResponse.consume). Throws what `write` would reject with.
+   */
+  writeSync?(chunk: Uint8Array): void;
   /** The transfer succeeded: make the output final. */
   commit(): Promise<void>;
   /** The transfer failed: remove the temporary file, or keep it when resuming is allowed. */
@@ -51,6 +59,25 @@ function writeTo(stream: NodeJS.WritableStream, chunk: Uint8Array): Promise<void
   });
 }
 
+/** Writes all of `chunk` to `fd` now (a regular file or device: short writes are retried, never EAGAIN). */
+function writeAll(fd: number, chunk: Uint8Array): void {
+  try {
+    for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
+  } catch (err) {
+    throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Whether `fd` takes writes at once without ever blocking for a reader: a regular file or a non-terminal character device. */
+function takesWritesAtOnce(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() || (st.isCharacterDevice() && !isatty(fd));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The stdout sink. `guardBinary` (stdout is a terminal and the user did not
  * say `-o -`) refuses a binary body before printing any of it.
@@ -59,20 +86,37 @@ export function stdoutSink(out: NodeJS.WritableStream, guardBinary: boolean): Si
   let written = 0;
   let checked = !guardBinary;
   let held: Uint8Array[] | undefined;
+  const check = (chunk: Uint8Array, meta: boolean): void => {
+    if (!checked && !meta) {
+      checked = true;
+      if (looksBinary(chunk)) throw new CliExit(EXIT.WRITE_ERROR, BINARY_WARNING);
+    }
+    written += chunk.length;
+  };
+  // process.stdout redirected to a file or /dev/null is written with the
+  // file calls (its stream writes synchronously there too, so no queued
+  // write can be overtaken); a pipe or terminal keeps the stream.
+  const fd = out === process.stdout && takesWritesAtOnce(1) ? 1 : undefined;
   return {
     name: '',
     get written() {
       return written;
     },
     async write(chunk, meta = false) {
-      if (!checked && !meta) {
-        checked = true;
-        if (looksBinary(chunk)) throw new CliExit(EXIT.WRITE_ERROR, BINARY_WARNING);
-      }
-      written += chunk.length;
+      check(chunk, meta);
       if (held) held.push(chunk);
+      else if (fd !== undefined) writeAll(fd, chunk);
       else await writeTo(out, chunk);
     },
+    ...(fd === undefined
+      ? {}
+      : {
+          writeSync(chunk: Uint8Array) {
+            check(chunk, false);
+            if (held) held.push(Buffer.from(chunk));
+            else writeAll(fd, chunk);
+          },
+        }),
     hold() {
       const parts: Uint8Array[] = [];
       held = parts;
@@ -119,9 +163,12 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
   await ensureDir(path, options.createDirs ?? false);
   // A device, FIFO or socket (say /dev/null) is written in place: renaming a
   // temp file over it would replace the device with a regular file.
-  const special = await fsp.stat(path).then((st) => !st.isFile() && !st.isDirectory(), () => false);
+  const st = await fsp.stat(path).catch(() => undefined);
+  const special = st !== undefined && !st.isFile() && !st.isDirectory();
   const append = (options.append ?? false) || special;
   const target = append ? path : join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.part`);
+  // A FIFO or socket may wait for its reader: only those go through a stream.
+  if (!special || st.isCharacterDevice()) return directFileSink(path, target, append);
   let stream: WriteStream | undefined;
   let written = 0;
   let failure: CliExit | undefined;
@@ -162,6 +209,65 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
     },
     async abort() {
       await close();
+      if (!append) await fsp.rm(target, { force: true });
+    },
+  };
+}
+
+/**
+ * A file sink written with the file calls: each write is done when it
+ * returns, so the body can go straight from the connection's read buffer to
+ * the file. Opened on the first write, as a stream sink is.
+ */
+function directFileSink(path: string, target: string, append: boolean): Sink {
+  let fd: number | undefined;
+  let written = 0;
+  const opened = (): number => {
+    if (fd !== undefined) return fd;
+    try {
+      return (fd = openSync(target, append ? 'a' : 'wx'));
+    } catch (e) {
+      throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${(e as Error).message}`, { cause: e });
+    }
+  };
+  const close = (): void => {
+    if (fd === undefined) return;
+    const f = fd;
+    fd = undefined;
+    try {
+      closeSync(f);
+    } catch (e) {
+      throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${(e as Error).message}`, { cause: e });
+    }
+  };
+  const writeNow = (chunk: Uint8Array): void => {
+    writeAll(opened(), chunk);
+    written += chunk.length;
+  };
+  return {
+    name: path,
+    get written() {
+      return written;
+    },
+    async write(chunk) {
+      writeNow(chunk);
+    },
+    writeSync: writeNow,
+    async commit() {
+      opened();
+      close();
+      if (!append) {
+        await fsp.rename(target, path).catch((e: Error) => {
+          throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${e.message}`, { cause: e });
+        });
+      }
+    },
+    async abort() {
+      try {
+        close();
+      } catch {
+        // Already failing: the first error is the one reported.
+      }
       if (!append) await fsp.rm(target, { force: true });
     },
   };

@@ -112,3 +112,32 @@ test('a FIFO (or device such as /dev/null) is written in place, never replaced b
   assert.ok(lstatSync(fifo).isFIFO(), 'the FIFO is still a FIFO');
   assert.deepEqual(readdirSync(dir), ['sink'], 'no temp file left beside it');
 });
+
+test('a regular file or a device takes the body at once (writeSync); a FIFO goes through a stream', async () => {
+  const dir = tmp();
+  const target = join(dir, 'doc.bin');
+  const s = await fileSink(target);
+  assert.equal(typeof s.writeSync, 'function');
+  const view = Buffer.from('abcdef');
+  s.writeSync!(view.subarray(0, 3));
+  // The caller reuses its buffer at once: what was written must already be in the file.
+  view.write('XYZ', 0);
+  await s.write(Buffer.from('def'));
+  await s.commit();
+  assert.equal(readFileSync(target, 'utf8'), 'abcdef');
+  assert.equal(s.written, 6);
+  assert.equal(typeof (await fileSink('/dev/null')).writeSync, 'function');
+  const fifo = join(dir, 'pipe');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  assert.equal((await fileSink(fifo)).writeSync, undefined);
+});
+
+test('a failed write at once is exit 23 with the system error (/dev/full)', async () => {
+  const s = await fileSink('/dev/full');
+  assert.throws(() => s.writeSync!(Buffer.alloc(4096, 1)), (e: CliExit) => e instanceof CliExit && e.exitCode === 23 && /ENOSPC/.test(e.message));
+  await s.abort();
+});
+
+test('stdout as a stream (a pipe, a terminal, a test) has no writeSync', () => {
+  assert.equal(stdoutSink(new PassThrough(), false).writeSync, undefined);
+});
