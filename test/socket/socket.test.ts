@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Socket, listen, rawSocket, type Server } from '../../src/socket/index.js';
-import { LentReads } from '../../src/socket/socket.js';
+import { LentReads } from '../../src/socket/lent-reads.js';
 import { connectTcp } from '../../src/socket/connect.js';
 import { AbortError, ConnectError, DialError, InputError, NetworkError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import { blackhole } from '../helpers/blackhole.js';

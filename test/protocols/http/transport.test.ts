@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { once } from 'node:events';
 import { memoryPair } from '../../../src/socket/memory.js';
-import { LentReads, Socket } from '../../../src/socket/socket.js';
+import { LentReads } from '../../../src/socket/lent-reads.js';
+import { Socket } from '../../../src/socket/socket.js';
 import { connectTcp } from '../../../src/socket/connect.js';
 import { Transport, type TransportSink } from '../../../src/protocols/http/transport.js';
 
