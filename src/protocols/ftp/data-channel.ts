@@ -15,9 +15,8 @@ import { connectTcp } from '../../socket/connect.js';
 import { handshake, type TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
 import { guard, type WaitOptions } from '../../util/guard.js';
+import { LentFeed, QueueFeed, readAll } from './data-read.js';
 import { traceConnected, traceDataTls } from './data-trace.js';
-
-const EMPTY = Buffer.alloc(0);
 
 /** A listener waiting for the server's active-mode connection. */
 export class ActiveListener {
@@ -73,29 +72,14 @@ function normalize(ip: string): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
-/**
- * The state of a connection whose reads land in one reused buffer (node:net
- * `onread`): each read fills it, reading stops until the consumer has moved
- * past the chunk, then resumes — no allocation per chunk, so a long download
- * leaves no garbage behind (with 'data' events Node allocates 64 KiB per
- * read, and V8 collects those only every few tens of MB).
- */
-interface Lent {
-  pending: Buffer | undefined;
-  wake: (() => void) | undefined;
-}
-
-/** Size of the reused read buffer: a loopback read rarely returns more. */
-const LEND_SIZE = 256 * 1024;
-
 /** An open data connection. */
 export class DataConnection {
   #sock: net.Socket;
   readonly #idle: number;
-  readonly #lent: Lent | undefined;
+  readonly #lent: LentFeed | undefined;
   #closed = false;
 
-  constructor(sock: net.Socket, idleTimeout: number, lent?: Lent) {
+  constructor(sock: net.Socket, idleTimeout: number, lent?: LentFeed) {
     this.#sock = sock;
     this.#idle = idleTimeout;
     this.#lent = lent;
@@ -108,24 +92,8 @@ export class DataConnection {
    * plain connections only: TLS takes the socket over and reads on its own.
    */
   static async connectLending(ip: string, port: number, wait: WaitOptions, idleTimeout: number, trace?: Tracer): Promise<DataConnection> {
-    const lent: Lent = { pending: undefined, wake: undefined };
-    const buffer = Buffer.allocUnsafeSlow(LEND_SIZE);
-    const sock = net.connect({
-      host: ip,
-      port,
-      allowHalfOpen: true,
-      onread: {
-        buffer,
-        callback: (n: number, buf: Uint8Array) => {
-          lent.pending = (buf as Buffer).subarray(0, n);
-          const w = lent.wake;
-          lent.wake = undefined;
-          w?.();
-          // Stop reading until the consumer has finished with this chunk.
-          return false;
-        },
-      },
-    });
+    const lent = new LentFeed();
+    const sock = net.connect({ host: ip, port, allowHalfOpen: true, onread: lent.onread });
     sock.on('error', () => {});
     try {
       await guard(
@@ -177,141 +145,13 @@ export class DataConnection {
   }
 
   /**
-   * Yields the bytes up to the server's close, each chunk exactly as the
-   * kernel delivered it: flowing-mode 'data' events into a small queue, since
-   * a Readable's own iterator may concatenate buffered chunks (a copy). Past
-   * `highWater` queued bytes the socket is paused, so a slow consumer pushes
-   * back on the server. `idleTimeout` bounds each silence; the signal
-   * destroys the socket.
+   * Yields the bytes up to the server's close: the kernel's own chunks, or,
+   * on a connection made with a reused buffer, that buffer (each chunk valid
+   * until the next is asked for). Past `highWater` queued bytes the socket is
+   * paused. `idleTimeout` bounds each silence; the signal destroys the socket.
    */
-  async *read(signal: AbortSignal | undefined, highWater = 1024 * 1024): AsyncGenerator<Buffer, void, undefined> {
-    if (this.#lent) return yield* this.#readLent(this.#lent, signal);
-    const s = this.#sock;
-    const queue: Buffer[] = [];
-    let head = 0;
-    let queued = 0;
-    let ended = false;
-    let failure: unknown;
-    let wake: (() => void) | undefined;
-    const poke = () => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-    const onData = (b: Buffer) => {
-      queue.push(b);
-      queued += b.length;
-      if (queued >= highWater) s.pause();
-      poke();
-    };
-    const onEnd = () => {
-      ended = true;
-      poke();
-    };
-    const onError = (e: unknown) => {
-      failure ??= e;
-      poke();
-    };
-    const onClose = () => {
-      ended = true;
-      poke();
-    };
-    const onAbort = () => s.destroy(toDialError(Object.assign(new Error('data transfer aborted'), { name: 'AbortError' }), 'data transfer'));
-    s.on('data', onData);
-    s.on('end', onEnd);
-    s.on('error', onError);
-    s.on('close', onClose);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    // A tunnelled socket arrives explicitly paused (see connect.ts); a 'data' listener alone would not start it.
-    if (queued < highWater) s.resume();
-    if (this.#idle > 0) {
-      s.setTimeout(this.#idle, () => s.destroy(new TimeoutError(`the data connection was idle for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' })));
-    }
-    try {
-      for (;;) {
-        if (head < queue.length) {
-          const b = queue[head]!;
-          queue[head++] = EMPTY;
-          if (head > 1024) {
-            queue.splice(0, head);
-            head = 0;
-          }
-          queued -= b.length;
-          if (s.isPaused() && queued < highWater / 2) s.resume();
-          yield b;
-          continue;
-        }
-        if (failure !== undefined) throw failure;
-        if (ended) {
-          // The socket allows half-open; the server waits for our side to close too.
-          s.destroy();
-          return;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-    } catch (e) {
-      throw toDialError(e, 'the data connection broke', { protocol: 'ftp', phase: 'data' });
-    } finally {
-      s.removeListener('data', onData);
-      s.removeListener('end', onEnd);
-      s.removeListener('error', onError);
-      s.removeListener('close', onClose);
-      signal?.removeEventListener('abort', onAbort);
-      s.setTimeout(0);
-    }
-  }
-
-  /** {@link read} over the reused buffer: a chunk is the buffer itself, overwritten once the consumer asks for the next. */
-  async *#readLent(lent: Lent, signal: AbortSignal | undefined): AsyncGenerator<Buffer, void, undefined> {
-    const s = this.#sock;
-    let ended = false;
-    let failure: unknown;
-    const poke = () => {
-      const w = lent.wake;
-      lent.wake = undefined;
-      w?.();
-    };
-    const onEnd = () => {
-      ended = true;
-      poke();
-    };
-    const onError = (e: unknown) => {
-      failure ??= e;
-      poke();
-    };
-    const onAbort = () => s.destroy(toDialError(Object.assign(new Error('data transfer aborted'), { name: 'AbortError' }), 'data transfer'));
-    s.on('end', onEnd);
-    s.on('close', onEnd);
-    s.on('error', onError);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (this.#idle > 0) {
-      s.setTimeout(this.#idle, () => s.destroy(new TimeoutError(`the data connection was idle for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' })));
-    }
-    try {
-      for (;;) {
-        const b = lent.pending;
-        if (b) {
-          lent.pending = undefined;
-          yield b;
-          s.resume();
-          continue;
-        }
-        if (failure !== undefined) throw failure;
-        if (ended) {
-          s.destroy();
-          return;
-        }
-        await new Promise<void>((resolve) => (lent.wake = resolve));
-      }
-    } catch (e) {
-      throw toDialError(e, 'the data connection broke', { protocol: 'ftp', phase: 'data' });
-    } finally {
-      s.removeListener('end', onEnd);
-      s.removeListener('close', onEnd);
-      s.removeListener('error', onError);
-      signal?.removeEventListener('abort', onAbort);
-      s.setTimeout(0);
-    }
+  read(signal: AbortSignal | undefined, highWater?: number): AsyncGenerator<Buffer, void, undefined> {
+    return readAll(this.#sock, this.#lent ?? new QueueFeed(highWater), this.#idle, signal);
   }
 
   /** Sends every chunk of `source`, honouring back-pressure, then closes our side (TLS: close_notify). */

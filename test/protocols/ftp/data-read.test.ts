@@ -1,0 +1,148 @@
+/**
+ * The data connection's read loop over each feed, against an in-process
+ * loopback server: the bytes arrive whole, the queue pushes back, the reused
+ * buffer is reused, and every way a read ends (close, idle, abort, reset,
+ * early break) leaves no listener behind.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as net from 'node:net';
+import { AbortError, DialError, TimeoutError } from '../../../src/errors.js';
+import { LentFeed, QueueFeed, readAll, type Feed } from '../../../src/protocols/ftp/data-read.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const servers: net.Server[] = [];
+after(() => {
+  for (const s of servers) s.close();
+});
+
+/** A server that runs `serve` on each connection; resolves with its port. */
+async function serve(fn: (s: net.Socket) => void | Promise<void>): Promise<number> {
+  const srv = net.createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => {});
+    void fn(s);
+  });
+  servers.push(srv);
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  return (srv.address() as net.AddressInfo).port;
+}
+
+/** Connects with `feed` (its onread when it has one) and waits for the connection. */
+async function dial(port: number, feed: Feed): Promise<net.Socket> {
+  const onread = feed instanceof LentFeed ? feed.onread : undefined;
+  const s = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true, onread });
+  s.on('error', () => {});
+  await once(s, 'connect');
+  return s;
+}
+
+function pattern(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 7) & 0xff;
+  return b;
+}
+
+const listeners = (s: net.Socket) => ['end', 'close', 'error', 'data'].map((e) => s.listenerCount(e));
+
+for (const kind of ['queue', 'lent'] as const) {
+  const feed = () => (kind === 'queue' ? new QueueFeed() : new LentFeed());
+
+  test(`${kind}: every byte arrives in order, the loop ends at the server's close and leaves its listeners off`, async () => {
+    const body = pattern(3 * 1024 * 1024 + 17);
+    const port = await serve((s) => void s.end(body));
+    const f = feed();
+    const s = await dial(port, f);
+    const before = listeners(s);
+    const parts: Buffer[] = [];
+    for await (const chunk of readAll(s, f, 5000, undefined)) parts.push(Buffer.from(chunk));
+    assert.ok(Buffer.concat(parts).equals(body));
+    assert.ok(s.destroyed, 'the half-open socket is closed at the end');
+    assert.deepEqual(listeners(s), before);
+  });
+
+  test(`${kind}: a connection idle past the bound is a TimeoutError`, async () => {
+    const port = await serve((s) => void s.write('x'));
+    const f = feed();
+    const s = await dial(port, f);
+    let got = 0;
+    await assert.rejects(async () => {
+      for await (const c of readAll(s, f, 150, undefined)) got += c.length;
+    }, TimeoutError);
+    assert.equal(got, 1);
+  });
+
+  test(`${kind}: the signal aborts a read in progress (AbortError) and destroys the socket`, async () => {
+    const port = await serve((s) => void s.write('hello'));
+    const f = feed();
+    const s = await dial(port, f);
+    const ac = new AbortController();
+    await assert.rejects(async () => {
+      for await (const _ of readAll(s, f, 5000, ac.signal)) ac.abort();
+    }, AbortError);
+    assert.ok(s.destroyed);
+  });
+
+  test(`${kind}: a reset mid-transfer is a DialError, not a short file`, async () => {
+    const port = await serve(async (s) => {
+      s.write(pattern(1000));
+      await sleep(30);
+      s.resetAndDestroy();
+    });
+    const f = feed();
+    const s = await dial(port, f);
+    await assert.rejects(async () => {
+      for await (const _ of readAll(s, f, 5000, undefined));
+    }, (e: unknown) => e instanceof DialError && /data connection broke/.test(e.message));
+  });
+
+  test(`${kind}: breaking out early removes the listeners`, async () => {
+    const port = await serve((s) => void s.write(pattern(200_000)));
+    const f = feed();
+    const s = await dial(port, f);
+    const before = listeners(s);
+    for await (const _ of readAll(s, f, 5000, undefined)) break;
+    assert.deepEqual(listeners(s), before);
+    s.destroy();
+  });
+}
+
+test('queue: past highWater queued bytes the socket pauses, and resumes as the consumer catches up', async () => {
+  const body = pattern(4 * 1024 * 1024);
+  const port = await serve((s) => void s.end(body));
+  const f = new QueueFeed(64 * 1024);
+  const s = await dial(port, f);
+  const it = readAll(s, f, 5000, undefined);
+  let n = (await it.next()).value!.length;
+  // Let the kernel deliver what it will while the consumer holds still (bounded).
+  for (let i = 0; i < 50 && !s.isPaused(); i++) await sleep(10);
+  assert.ok(s.isPaused(), 'paused at the high-water mark');
+  assert.ok(s.bytesRead < body.length, 'the server is held back');
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+    n += r.value.length;
+  }
+  assert.equal(n, body.length);
+});
+
+test('lent: every chunk is a view of the one reused buffer', async () => {
+  const body = pattern(2 * 1024 * 1024);
+  const port = await serve((s) => void s.end(body));
+  const f = new LentFeed();
+  const s = await dial(port, f);
+  const buffers = new Set<ArrayBuffer>();
+  let n = 0;
+  let ok = true;
+  for await (const chunk of readAll(s, f, 5000, undefined)) {
+    buffers.add(chunk.buffer as ArrayBuffer);
+    // Checked before the next read overwrites it.
+    if (!chunk.equals(body.subarray(n, n + chunk.length))) ok = false;
+    n += chunk.length;
+  }
+  assert.equal(n, body.length);
+  assert.ok(ok, 'each chunk held the right bytes when it was yielded');
+  assert.equal(buffers.size, 1);
+  assert.equal([...buffers][0], f.onread.buffer instanceof Uint8Array ? f.onread.buffer.buffer : undefined);
+});
