@@ -32,7 +32,8 @@ export interface UrlResponseInit {
 
 /**
  * A response from any scheme. The body can be read once: iterate `body`, or
- * call one of `bytes()`, `text()`, `json()`; or `cancel()` to release it.
+ * call one of `bytes()`, `text()`, `json()`, `consume(sink)`; or `cancel()`
+ * to release it.
  */
 export class UrlResponse {
   readonly url: string;
@@ -83,6 +84,30 @@ export class UrlResponse {
   get body(): AsyncIterable<Uint8Array> {
     this.#used = true;
     return this.#body;
+  }
+
+  /**
+   * Reads the whole body into a synchronous `sink` (a file descriptor, a
+   * hash, a counter) and resolves with the byte count. Where the scheme can
+   * (HTTP without decoding) each chunk is passed the moment it arrives,
+   * with no promise or copy per chunk, so a chunk is **valid only during the
+   * call**: copy what you keep. What `sink` throws cancels the body and
+   * rejects the call.
+   *
+   * @example
+   * const fd = openSync('out.bin', 'w');
+   * await res.consume((chunk) => writeSync(fd, chunk));
+   */
+  async consume(sink: (chunk: Uint8Array) => void): Promise<number> {
+    const body = this.body as AsyncIterable<Uint8Array> & { consume?: (s: (chunk: Uint8Array) => void) => Promise<number> };
+    if (typeof body.consume === 'function') return body.consume(sink);
+    let n = 0;
+    // A throw leaves the loop, which returns the iterator: the body is cancelled.
+    for await (const chunk of body) {
+      n += chunk.length;
+      sink(chunk);
+    }
+    return n;
   }
 
   /** The whole body; a LimitError past `maxBytes` (default 256 MiB). */
