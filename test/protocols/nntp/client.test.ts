@@ -2,24 +2,16 @@
  * NntpClient against a scripted in-process server: every command, the
  * article forms, POST, AUTHINFO, refusals, masking and bounds.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NntpClient } from '../../../src/protocols/nntp/client.js';
 import { AbortError, InputError, LimitError, ProtocolError, ReplyError, TimeoutError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
-import { ARTICLE, fakeNntp, standardNntp, type FakeServer } from './server.js';
+import { ARTICLE, nntpOptions, standardNntp } from './server.js';
 import { rawPeer, within } from '../../helpers/peers.js';
+import { flood, lineServers, type LineServer as FakeServer } from '../../helpers/fake-line-server.js';
 
-const servers: FakeServer[] = [];
-after(async () => {
-  for (const s of servers) await s.close();
-});
-
-async function server(...args: Parameters<typeof fakeNntp>): Promise<FakeServer> {
-  const s = await fakeNntp(...args);
-  servers.push(s);
-  return s;
-}
+const server = lineServers(nntpOptions);
 
 const connect = (s: FakeServer, extra: Partial<Parameters<typeof NntpClient.connect>[0]> = {}) =>
   NntpClient.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, ...extra });
@@ -80,7 +72,7 @@ describe('NntpClient', () => {
     await (await connect(s, { modeReader: true })).quit();
     assert.deepEqual(s.received.slice(0, 1), ['MODE READER']);
     const base = standardNntp();
-    const t = await server((line, sock) => (line === 'CAPABILITIES' ? '101 caps\r\nVERSION 2\r\nMODE-READER\r\n.\r\n' : base(line, sock)), '201 transit only\r\n');
+    const t = await server((line, conn) => (line === 'CAPABILITIES' ? '101 caps\r\nVERSION 2\r\nMODE-READER\r\n.\r\n' : base(line, conn)), '201 transit only\r\n');
     const news = await connect(t);
     assert.equal(news.postingAllowed, true);
     await news.quit();
@@ -128,34 +120,21 @@ describe('NntpClient', () => {
 
   test('STARTTLS refused is a ReplyError, never a silent plain-text session', async () => {
     const base = standardNntp();
-    const s = await server((line, sock) => (line === 'STARTTLS' ? '580 cannot initiate TLS\r\n' : base(line, sock)));
+    const s = await server((line, conn) => (line === 'STARTTLS' ? '580 cannot initiate TLS\r\n' : base(line, conn)));
     await assert.rejects(connect(s, { secure: 'starttls' }), (e: unknown) => e instanceof ReplyError && e.reply?.code === 580);
   });
 });
 
 describe('NntpClient against hostile servers', () => {
-  function flood(sock: import('node:net').Socket, chunk: string, prefix: string, counter: { sent: number }): undefined {
-    const b = Buffer.from(chunk);
-    sock.write(prefix);
-    const pump = () => {
-      while (counter.sent < 1e9 && !sock.destroyed && !sock.writableEnded) {
-        counter.sent += b.length;
-        if (!sock.write(b)) return void sock.once('drain', pump);
-      }
-    };
-    pump();
-    return undefined;
-  }
-
   test('an endless LIST ACTIVE stops at maxListEntries; an endless OVER line at maxBodyLine', async () => {
     const base = standardNntp();
     const counter = { sent: 0 };
-    const s = await server((line, sock) => (line === 'LIST ACTIVE' ? flood(sock, 'g 1 1 y\r\n'.repeat(1000), '215 go\r\n', counter) : base(line, sock)));
+    const s = await server((line, conn) => (line === 'LIST ACTIVE' ? flood(conn.socket, 'g 1 1 y\r\n'.repeat(1000), 1e9, counter, '215 go\r\n') : base(line, conn)));
     const news = await connect(s, { maxListEntries: 5000 });
     const err = await within(news.listActive().catch((e: unknown) => e), 10_000, 'LIST');
     assert.ok(err instanceof LimitError && err.limit === 5000, String(err));
     const c2 = { sent: 0 };
-    const t = await server((line, sock) => (line === 'OVER' ? flood(sock, 'x'.repeat(65536), '224 go\r\n', c2) : base(line, sock)));
+    const t = await server((line, conn) => (line === 'OVER' ? flood(conn.socket, 'x'.repeat(65536), 1e9, c2, '224 go\r\n') : base(line, conn)));
     const n2 = await connect(t, { maxBodyLine: 200_000 });
     const err2 = await within(n2.over().catch((e: unknown) => e), 10_000, 'OVER');
     assert.ok(err2 instanceof LimitError && err2.limit === 200_000, String(err2));
@@ -164,7 +143,7 @@ describe('NntpClient against hostile servers', () => {
 
   test('an endless greeting line is a LimitError at maxLine, the server cut off early; a 5xx line inside an article is text', async () => {
     const counter = { sent: 0 };
-    const peer = await rawPeer((c) => flood(c, 'x'.repeat(65536), '200 ', counter));
+    const peer = await rawPeer((c) => flood(c, 'x'.repeat(65536), 1e9, counter, '200 '));
     try {
       const err = await within(NntpClient.connect({ host: '127.0.0.1', port: peer.port, timeout: 5000 }).catch((e: unknown) => e), 10_000, 'greeting');
       assert.ok(err instanceof LimitError && err.limit === 8192, String(err));
@@ -173,7 +152,7 @@ describe('NntpClient against hostile servers', () => {
       await peer.close();
     }
     const base = standardNntp();
-    const s = await server((line, sock) => (line === 'BODY 1' ? '222 1 <a1@news.test>\r\n503 this is text\r\n.\r\n' : base(line, sock)));
+    const s = await server((line, conn) => (line === 'BODY 1' ? '222 1 <a1@news.test>\r\n503 this is text\r\n.\r\n' : base(line, conn)));
     const news = await connect(s);
     assert.equal(await (await news.body(1)).text(), '503 this is text\r\n');
     await news.quit();
@@ -181,13 +160,13 @@ describe('NntpClient against hostile servers', () => {
 
   test('a close mid-article is a ProtocolError; a 2xx the table does not expect ends the session', async () => {
     const base = standardNntp();
-    const s = await server((line, sock) => {
+    const s = await server((line, conn) => {
       if (line === 'ARTICLE 1') {
-        sock.end('220 1 <a1@news.test>\r\nFrom: x\r\n\r\npartial\r\n');
+        conn.end('220 1 <a1@news.test>\r\nFrom: x\r\n\r\npartial\r\n');
         return undefined;
       }
       if (line === 'GROUP odd') return '215 list follows\r\nsurprise\r\n.\r\n';
-      return base(line, sock);
+      return base(line, conn);
     });
     const news = await connect(s);
     const a = await news.article(1);
@@ -199,17 +178,17 @@ describe('NntpClient against hostile servers', () => {
 
   test('a line injected after the STARTTLS go-ahead is refused (DIAL_E_INJECTION)', async () => {
     const base = standardNntp();
-    const s = await server((line, sock) => (line === 'STARTTLS' ? '382 go ahead\r\n211 1 1 1 injected\r\n' : base(line, sock)));
+    const s = await server((line, conn) => (line === 'STARTTLS' ? '382 go ahead\r\n211 1 1 1 injected\r\n' : base(line, conn)));
     const err = await connect(s, { secure: 'starttls' }).catch((e: unknown) => e);
     assert.ok(err instanceof ProtocolError && err.code === 'DIAL_E_INJECTION', String(err));
   });
 
   test('bare LF endings are read; huge numbers in GROUP and OVER are ProtocolErrors', async () => {
     const base = standardNntp();
-    const s = await server((line, sock) => {
+    const s = await server((line, conn) => {
       if (line === 'GROUP huge') return '211 99999999999999999999 1 18446744073709551616 huge\r\n';
       if (line === 'OVER') return '224 go\r\n1e400\ts\tf\td\t<m@x>\t\t1\t1\r\n.\r\n';
-      return base(line, sock)?.replace(/\r\n/g, '\n');
+      return base(line, conn)?.replace(/\r\n/g, '\n');
     }, '200 lf\n');
     const news = await connect(s);
     assert.equal(await (await news.article(1)).text(), ARTICLE);

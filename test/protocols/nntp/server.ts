@@ -1,23 +1,18 @@
 /**
- * A scripted NNTP server for the client tests, on the same scripted peer as
- * POP3's (test/protocols/pop3/server.ts), with a small well-behaved reader.
+ * The NNTP script for the scripted line server (test/helpers/fake-line-server.ts):
+ * a small well-behaved reader holding one article, that may post.
  */
-import type * as net from 'node:net';
-import { fakePop3, type FakeServer, type Reply } from '../pop3/server.js';
+import { dotStuff, startLineServer, type LineConn, type LineReply, type LineServer, type LineServerOptions } from '../../helpers/fake-line-server.js';
 
-export type { FakeServer } from '../pop3/server.js';
+export type { LineServer as FakeServer } from '../../helpers/fake-line-server.js';
 
 export const ARTICLE = ['From: a@news.test', 'Newsgroups: local.test', 'Subject: hello', 'Message-ID: <a1@news.test>', '', '.dotted', 'body', ''].join('\r\n');
 
-function stuff(m: string): string {
-  return m.replace(/^\./gm, '..') + '.\r\n';
-}
-
 /** A server that may post and holds one article, 1 in local.test. */
-export function standardNntp(): (line: string, sock: net.Socket) => Reply {
+export function standardNntp(): (line: string, conn: LineConn) => LineReply {
   let posting = false;
   let postBuf = '';
-  return (line, sock) => {
+  return (line, conn) => {
     if (posting) {
       if (line === '.') {
         posting = false;
@@ -43,11 +38,11 @@ export function standardNntp(): (line: string, sock: net.Socket) => Reply {
       case 'GROUP':
         return arg === 'local.test' ? '211 1 1 1 local.test\r\n' : '411 no such group\r\n';
       case 'ARTICLE':
-        return known ? `220 ${num} <a1@news.test>\r\n${stuff(ARTICLE)}` : '430 no such article\r\n';
+        return known ? `220 ${num} <a1@news.test>\r\n${dotStuff(ARTICLE)}` : '430 no such article\r\n';
       case 'HEAD':
-        return known ? `221 ${num} <a1@news.test>\r\n${stuff(head)}` : '430 no such article\r\n';
+        return known ? `221 ${num} <a1@news.test>\r\n${dotStuff(head)}` : '430 no such article\r\n';
       case 'BODY':
-        return known ? `222 ${num} <a1@news.test>\r\n${stuff(body)}` : '430 no such article\r\n';
+        return known ? `222 ${num} <a1@news.test>\r\n${dotStuff(body)}` : '430 no such article\r\n';
       case 'STAT':
         return known ? `223 ${num} <a1@news.test>\r\n` : '423 no such article number\r\n';
       case 'LIST':
@@ -61,7 +56,7 @@ export function standardNntp(): (line: string, sock: net.Socket) => Reply {
         postBuf = '';
         return '340 send article\r\n';
       case 'QUIT':
-        sock.end('205 bye\r\n');
+        conn.end('205 bye\r\n');
         return undefined;
       default:
         return '500 unknown command\r\n';
@@ -69,6 +64,12 @@ export function standardNntp(): (line: string, sock: net.Socket) => Reply {
   };
 }
 
-export async function fakeNntp(reply = standardNntp(), greeting = '200 fake news ready\r\n'): Promise<FakeServer> {
-  return fakePop3({ reply, greeting });
+/** An NNTP server's options: `reply` (a fresh well-behaved reader by default) after `greeting`. */
+export function nntpOptions(reply = standardNntp(), greeting = '200 fake news ready\r\n'): LineServerOptions {
+  return { reply, greeting };
+}
+
+/** Starts a scripted NNTP server (for the files that close their own servers). */
+export function fakeNntp(...args: Parameters<typeof nntpOptions>): Promise<LineServer> {
+  return startLineServer(nntpOptions(...args));
 }

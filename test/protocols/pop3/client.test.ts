@@ -2,23 +2,15 @@
  * Pop3Client against a scripted in-process server: every command, login
  * method, refusal and bound, as whole transcripts (Go's smtp-test style).
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pop3Client } from '../../../src/protocols/pop3/client.js';
 import { AbortError, InputError, ProtocolError, ReplyError, TimeoutError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
-import { fakePop3, MESSAGES, standard, type FakeServer } from './server.js';
+import { lineServers, type LineServer as FakeServer } from '../../helpers/fake-line-server.js';
+import { MESSAGES, pop3Options, standard } from './server.js';
 
-const servers: FakeServer[] = [];
-after(async () => {
-  for (const s of servers) await s.close();
-});
-
-async function server(reply = standard, greeting?: string): Promise<FakeServer> {
-  const s = await fakePop3({ reply, greeting });
-  servers.push(s);
-  return s;
-}
+const server = lineServers(pop3Options);
 
 const connect = (s: FakeServer, extra: Partial<Parameters<typeof Pop3Client.connect>[0]> = {}) =>
   Pop3Client.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, ...extra });
@@ -161,7 +153,7 @@ describe('Pop3Client', () => {
   });
 
   test('CAPA refused by an old server gives an empty map; STLS refused is a ReplyError, never a silent plain-text session', async () => {
-    const s = await server((line, sock) => (line === 'CAPA' || line === 'STLS' ? '-ERR unknown\r\n' : standard(line, sock)));
+    const s = await server((line, conn) => (line === 'CAPA' || line === 'STLS' ? '-ERR unknown\r\n' : standard(line, conn)));
     const pop = await connect(s);
     assert.equal((await pop.capa()).size, 0);
     await pop.close();

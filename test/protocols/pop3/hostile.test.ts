@@ -3,41 +3,18 @@
  * listing, an endless body and body line, a -ERR inside a body, a close in
  * the middle of a block, bare LF endings, and STAT numbers too big to hold.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as net from 'node:net';
 import { Pop3Client } from '../../../src/protocols/pop3/client.js';
 import { LimitError, ProtocolError } from '../../../src/errors.js';
 import { rawPeer, within } from '../../helpers/peers.js';
-import { fakePop3, standard, type FakeServer } from './server.js';
+import { flood, lineServers, type LineServer as FakeServer } from '../../helpers/fake-line-server.js';
+import { pop3Options, standard } from './server.js';
 
-const servers: FakeServer[] = [];
-after(async () => {
-  for (const s of servers) await s.close();
-});
-
-async function server(reply: (line: string, sock: net.Socket) => string | undefined, greeting?: string): Promise<FakeServer> {
-  const s = await fakePop3({ reply, greeting });
-  servers.push(s);
-  return s;
-}
+const server = lineServers(pop3Options);
 
 const login = (s: FakeServer, extra: Partial<Parameters<typeof Pop3Client.connect>[0]> = {}) =>
   Pop3Client.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, user: 'alice', password: 'secret', auth: 'user', ...extra });
-
-/** Writes `chunk` until `total` bytes went out or the client stops reading; counts what was sent. */
-function flood(sock: net.Socket, chunk: string, total: number, counter: { sent: number }, prefix = ''): undefined {
-  const b = Buffer.from(chunk);
-  sock.write(prefix);
-  const pump = () => {
-    while (counter.sent < total && !sock.destroyed) {
-      counter.sent += b.length;
-      if (!sock.write(b)) return void sock.once('drain', pump);
-    }
-  };
-  pump();
-  return undefined;
-}
 
 test('hostile: an endless greeting line is a LimitError at maxLine; the server sent only a little', async () => {
   const counter = { sent: 0 };
@@ -53,7 +30,7 @@ test('hostile: an endless greeting line is a LimitError at maxLine; the server s
 
 test('hostile: an endless LIST is a LimitError at maxListEntries', async () => {
   const counter = { sent: 0 };
-  const s = await server((line, sock) => (line === 'LIST' ? flood(sock, '1 100\r\n'.repeat(1000), 1e9, counter, '+OK\r\n') : standard(line, sock)));
+  const s = await server((line, conn) => (line === 'LIST' ? flood(conn.socket, '1 100\r\n'.repeat(1000), 1e9, counter, '+OK\r\n') : standard(line, conn)));
   const pop = await login(s, { maxListEntries: 10_000 });
   const err = await within(pop.list().catch((e: unknown) => e), 10_000, 'LIST');
   assert.ok(err instanceof LimitError && err.limit === 10_000, String(err));
@@ -64,27 +41,27 @@ test('hostile: an endless LIST is a LimitError at maxListEntries', async () => {
 
 test('hostile: an endless RETR stops at maxBytes; an endless body line at maxBodyLine', async () => {
   const counter = { sent: 0 };
-  const s = await server((line, sock) => (line === 'RETR 1' ? flood(sock, 'line of body\r\n'.repeat(5000), 1e9, counter, '+OK\r\n') : standard(line, sock)));
+  const s = await server((line, conn) => (line === 'RETR 1' ? flood(conn.socket, 'line of body\r\n'.repeat(5000), 1e9, counter, '+OK\r\n') : standard(line, conn)));
   const pop = await login(s);
   const m = await pop.retr(1, { maxBytes: 1024 * 1024 });
   const err = await within(m.bytes().catch((e: unknown) => e), 10_000, 'RETR');
   assert.ok(err instanceof LimitError && err.limit === 1024 * 1024, String(err));
 
   const c2 = { sent: 0 };
-  const t = await server((line, sock) => (line === 'RETR 1' ? flood(sock, 'y'.repeat(65536), 1e9, c2, '+OK\r\n') : standard(line, sock)));
+  const t = await server((line, conn) => (line === 'RETR 1' ? flood(conn.socket, 'y'.repeat(65536), 1e9, c2, '+OK\r\n') : standard(line, conn)));
   const pop2 = await login(t, { maxBodyLine: 100_000 });
   const err2 = await within((await pop2.retr(1)).bytes().catch((e: unknown) => e), 10_000, 'RETR line');
   assert.ok(err2 instanceof LimitError && err2.limit === 100_000, String(err2));
 });
 
 test('hostile: "-ERR" inside a body is body text (POP3 cannot fail mid-block); a close mid-block is a ProtocolError', async () => {
-  const s = await server((line, sock) => {
+  const s = await server((line, conn) => {
     if (line === 'RETR 1') return '+OK\r\nSubject: x\r\n\r\n-ERR this is data\r\n.\r\n';
     if (line === 'RETR 2') {
-      sock.end('+OK\r\nSubject: y\r\n\r\npartial\r\n-ERR server crashed\r\n');
+      conn.end('+OK\r\nSubject: y\r\n\r\npartial\r\n-ERR server crashed\r\n');
       return undefined;
     }
-    return standard(line, sock);
+    return standard(line, conn);
   });
   const pop = await login(s);
   assert.equal(await (await pop.retr(1)).text(), 'Subject: x\r\n\r\n-ERR this is data\r\n');
@@ -96,7 +73,7 @@ test('hostile: "-ERR" inside a body is body text (POP3 cannot fail mid-block); a
 });
 
 test('hostile: -ERR in place of a body is a ReplyError and the session goes on', async () => {
-  const s = await server((line, sock) => (line === 'RETR 1' ? '-ERR [SYS/TEMP] message locked\r\n' : standard(line, sock)));
+  const s = await server((line, conn) => (line === 'RETR 1' ? '-ERR [SYS/TEMP] message locked\r\n' : standard(line, conn)));
   const pop = await login(s);
   await assert.rejects(pop.retr(1), /SYS\/TEMP/);
   await pop.noop();
@@ -105,8 +82,8 @@ test('hostile: -ERR in place of a body is a ReplyError and the session goes on',
 
 test('hostile: bare LF endings are read (lenient, as curl), unstuffed and rebuilt with CRLF', async () => {
   const s = await server(
-    (line, sock) => {
-      const out = standard(line, sock);
+    (line, conn) => {
+      const out = standard(line, conn);
       return out?.replace(/\r\n/g, '\n');
     },
     '+OK lf only\n',
@@ -118,10 +95,10 @@ test('hostile: bare LF endings are read (lenient, as curl), unstuffed and rebuil
 });
 
 test('hostile: STAT and LIST numbers too big to hold exactly are ProtocolErrors, never rounded', async () => {
-  const s = await server((line, sock) => {
+  const s = await server((line, conn) => {
     if (line === 'STAT') return '+OK 99999999999999999999 18446744073709551616\r\n';
     if (line === 'LIST 1') return '+OK 1 1e400\r\n';
-    return standard(line, sock);
+    return standard(line, conn);
   });
   const pop = await login(s);
   await assert.rejects(pop.stat(), ProtocolError);
@@ -131,14 +108,14 @@ test('hostile: STAT and LIST numbers too big to hold exactly are ProtocolErrors,
 
 test('hostile: a listing of few but long lines stops at maxListBytes (listings are held whole)', async () => {
   const counter = { sent: 0 };
-  const s = await server((line, sock) => (line === 'UIDL' ? flood(sock, `1 ${'u'.repeat(8000)}\r\n`.repeat(100), 1e9, counter, '+OK\r\n') : standard(line, sock)));
+  const s = await server((line, conn) => (line === 'UIDL' ? flood(conn.socket, `1 ${'u'.repeat(8000)}\r\n`.repeat(100), 1e9, counter, '+OK\r\n') : standard(line, conn)));
   const pop = await login(s, { maxListBytes: 1024 * 1024 });
   const err = await within(pop.uidl().catch((e: unknown) => e), 10_000, 'UIDL');
   assert.ok(err instanceof LimitError && err.limit === 1024 * 1024, String(err));
 });
 
 test('hostile: a line injected after the STLS go-ahead is refused (DIAL_E_INJECTION), never read as TLS-era data', async () => {
-  const s = await server((line, sock) => (line === 'STLS' ? '+OK begin TLS\r\n+OK injected\r\n' : standard(line, sock)));
+  const s = await server((line, conn) => (line === 'STLS' ? '+OK begin TLS\r\n+OK injected\r\n' : standard(line, conn)));
   const err = await Pop3Client.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, secure: 'starttls' }).catch((e: unknown) => e);
   assert.ok(err instanceof ProtocolError && err.code === 'DIAL_E_INJECTION', String(err));
 });
@@ -146,8 +123,9 @@ test('hostile: a line injected after the STLS go-ahead is refused (DIAL_E_INJECT
 test('hostile: a 128 MiB message streams through with bounded memory (nothing is held whole)', async () => {
   const counter = { sent: 0 };
   const total = 128 * 1024 * 1024;
-  const s = await server((line, sock) => {
-    if (line !== 'RETR 1') return standard(line, sock);
+  const s = await server((line, conn) => {
+    if (line !== 'RETR 1') return standard(line, conn);
+    const sock = conn.socket;
     const block = Buffer.from('.a line that starts with a dot and goes on for a while, as lines in mail do\r\n'.repeat(800));
     sock.write('+OK\r\n');
     const pump = () => {
@@ -179,12 +157,12 @@ test('property: whatever a server answers to LIST and RETR, the client ends in a
   const fc = (await import('fast-check')).default;
   const { DialError } = await import('../../../src/errors.js');
   let junk = Buffer.alloc(0);
-  const s = await server((line, sock) => {
+  const s = await server((line, conn) => {
     if (line === 'LIST' || line === 'RETR 1') {
-      sock.end(junk);
+      conn.end(junk);
       return undefined;
     }
-    return standard(line, sock);
+    return standard(line, conn);
   });
   const piece = fc.oneof(
     fc.uint8Array({ maxLength: 10 }).map((b) => Buffer.from(b)),

@@ -1,68 +1,30 @@
 /**
- * A scripted in-process POP3 server on loopback for the client tests: each
- * command line is handed to `reply`, which answers with raw text (or writes
- * to the socket itself). It records every line received.
+ * The POP3 script for the scripted line server (test/helpers/fake-line-server.ts):
+ * a small mailbox and the replies a well-behaved server gives. Tests wrap
+ * `standard` to misbehave on chosen commands.
  */
-import * as net from 'node:net';
-import { once } from 'node:events';
+import { dotStuff, startLineServer, type LineConn, type LineReply, type LineServer, type LineServerOptions } from '../../helpers/fake-line-server.js';
 
-export interface FakeServer {
-  port: number;
-  /** Every command line received, on every connection, in order. */
-  received: string[];
-  close(): Promise<void>;
+export type { LineServer as FakeServer, LineReply as Reply } from '../../helpers/fake-line-server.js';
+
+/** The greeting, with the APOP timestamp RFC 1939's example digest is made from. */
+export const POP3_GREETING = '+OK POP3 ready <1896.697170952@fake.test>\r\n';
+
+/** A POP3 server's options: `reply` (the well-behaved one by default) after `greeting`. */
+export function pop3Options(reply: (line: string, conn: LineConn) => LineReply = standard, greeting = POP3_GREETING): LineServerOptions {
+  return { reply, greeting };
 }
 
-/** What `reply` returns: text to send, or undefined when it wrote (or will write) by itself. */
-export type Reply = string | undefined;
-
-export interface FakeOptions {
-  greeting?: string;
-  /** Answers one command; `sock` is the connection, for scripted misbehaviour. */
-  reply: (line: string, sock: net.Socket) => Reply;
-}
-
-export async function fakePop3(opts: FakeOptions): Promise<FakeServer> {
-  const received: string[] = [];
-  const conns = new Set<net.Socket>();
-  const srv = net.createServer((sock) => {
-    conns.add(sock);
-    sock.on('close', () => conns.delete(sock));
-    sock.on('error', () => {});
-    sock.write(opts.greeting ?? '+OK POP3 ready <1896.697170952@fake.test>\r\n');
-    let buf = '';
-    sock.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      for (let i = buf.indexOf('\r\n'), n = 0; i >= 0 && n < 1000; i = buf.indexOf('\r\n'), n++) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        received.push(line);
-        const out = opts.reply(line, sock);
-        if (out !== undefined && !sock.destroyed) sock.write(out);
-      }
-    });
-  });
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  return {
-    port: (srv.address() as net.AddressInfo).port,
-    received,
-    close: () => {
-      for (const c of conns) c.destroy();
-      return new Promise<void>((r) => srv.close(() => r()));
-    },
-  };
+/** Starts a scripted POP3 server (for the files that close their own servers). */
+export function fakePop3(opts: { reply: (line: string, conn: LineConn) => LineReply; greeting?: string }): Promise<LineServer> {
+  return startLineServer(pop3Options(opts.reply, opts.greeting));
 }
 
 /** A small mailbox: the replies a well-behaved server gives. */
 export const MESSAGES = ['Subject: one\r\n\r\n.dotted line\r\nbody\r\n', 'Subject: two\r\n\r\nsecond\r\n'];
 
-function stuff(m: string): string {
-  return m.replace(/^\./gm, '..') + '.\r\n';
-}
-
-/** A well-behaved server's answer to `line`, or undefined for commands it does not know. */
-export function standard(line: string, sock: net.Socket): Reply {
+/** A well-behaved server's answer to `line`; -ERR for commands it does not know. */
+export function standard(line: string, conn: LineConn): LineReply {
   const [verb = '', ...args] = line.split(' ');
   const n = Number(args[0]);
   const msg = MESSAGES[n - 1];
@@ -86,15 +48,15 @@ export function standard(line: string, sock: net.Socket): Reply {
       if (args[0]) return msg ? `+OK ${n} uid-${n}\r\n` : '-ERR no such message\r\n';
       return '+OK\r\n1 uid-1\r\n2 uid-2\r\n.\r\n';
     case 'RETR':
-      return msg ? `+OK ${msg.length} octets\r\n${stuff(msg)}` : '-ERR no such message\r\n';
+      return msg ? `+OK ${msg.length} octets\r\n${dotStuff(msg)}` : '-ERR no such message\r\n';
     case 'TOP':
-      return msg ? `+OK\r\n${stuff(msg.slice(0, msg.indexOf('\r\n\r\n') + 4))}` : '-ERR no such message\r\n';
+      return msg ? `+OK\r\n${dotStuff(msg.slice(0, msg.indexOf('\r\n\r\n') + 4))}` : '-ERR no such message\r\n';
     case 'DELE':
     case 'RSET':
     case 'NOOP':
       return '+OK\r\n';
     case 'QUIT':
-      sock.end('+OK bye\r\n');
+      conn.end('+OK bye\r\n');
       return undefined;
     default:
       return '-ERR unknown command\r\n';

@@ -7,10 +7,11 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type * as net from 'node:net';
 import { DialError, LimitError, ProtocolError, TimeoutError } from '../../../src/errors.js';
 import { SmtpClient, SmtpReplyError } from '../../../src/protocols/smtp/index.js';
 import { rawPeer, within, type RawPeer } from '../../helpers/peers.js';
+import { flood, lineServers, type LineConn, type LineReply } from '../../helpers/fake-line-server.js';
+import { multiline } from './fake-server.js';
 
 const peers: RawPeer[] = [];
 after(async () => {
@@ -18,73 +19,44 @@ after(async () => {
 });
 const T = 3000;
 
-/** A peer that greets, answers EHLO with `ehlo` keywords, and hands every other line to `onLine`. */
-function smtpPeer(onLine: (line: string, c: net.Socket) => void, opts: { greeting?: string; ehlo?: string[] } = {}): Promise<RawPeer> {
-  return rawPeer((c) => {
-    let buf = '';
-    c.write(opts.greeting ?? '220 hostile.test ESMTP\r\n');
-    c.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      for (let i = buf.indexOf('\r\n'), n = 0; i >= 0 && n < 100_000; i = buf.indexOf('\r\n'), n++) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        if (line.startsWith('EHLO')) {
-          const kws = ['hostile.test', ...(opts.ehlo ?? [])];
-          c.write(kws.map((k, j) => `250${j === kws.length - 1 ? ' ' : '-'}${k}\r\n`).join(''));
-        } else onLine(line, c);
-      }
-    });
-  }, peers);
-}
+type Script = (line: string, conn: LineConn) => LineReply;
 
-/** Answers the envelope with 250 and DATA with 354, then calls `atData` for each data line. */
-function envelopeOk(atData: (line: string, c: net.Socket) => void): (line: string, c: net.Socket) => void {
+/** A peer that greets, answers EHLO with `ehlo` keywords, and hands every other line to `script`. */
+const smtpPeer = lineServers((script: Script, opts: { greeting?: string; ehlo?: string[] } = {}) => ({
+  greeting: opts.greeting ?? '220 hostile.test ESMTP\r\n',
+  reply: (line: string, conn: LineConn) => (line.startsWith('EHLO') ? multiline(250, ['hostile.test', ...(opts.ehlo ?? [])]) : script(line, conn)),
+}));
+
+/** Answers the envelope with 250 and DATA with 354, then hands each data line to `atData`. */
+function envelopeOk(atData: Script): Script {
   let inData = false;
-  return (line, c) => {
-    if (inData) return atData(line, c);
+  return (line, conn) => {
+    if (inData) return atData(line, conn);
     if (line === 'DATA') {
       inData = true;
-      c.write('354 go\r\n');
-    } else if (line === 'QUIT') c.end('221 bye\r\n');
-    else c.write('250 2.0.0 ok\r\n');
+      return '354 go\r\n';
+    }
+    if (line === 'QUIT') return void conn.end('221 bye\r\n');
+    return '250 2.0.0 ok\r\n';
   };
 }
 
 const connect = (port: number, extra: Partial<Parameters<typeof SmtpClient.connect>[0]> = {}) => SmtpClient.connect({ host: '127.0.0.1', port, timeout: T, secure: false, ...extra });
 
 test('a multi-line reply that never ends: LimitError at maxReplyLines, connection closed', async () => {
-  const p = await rawPeer((c) => {
-    let n = 0;
-    const flood = () => {
-      // Bounded: the client closes long before; the peer stops at 1e6 lines regardless.
-      while (n < 1_000_000 && c.writable && c.write('220-more and more\r\n')) n++;
-      if (n < 1_000_000 && c.writable) c.once('drain', flood);
-    };
-    flood();
-  }, peers);
+  // Bounded: the client closes long before; the peer stops at a million lines regardless.
+  const line = '220-more and more\r\n';
+  const p = await rawPeer((c) => flood(c, line.repeat(1000), line.length * 1_000_000, { sent: 0 }), peers);
   await within(assert.rejects(connect(p.port, { maxReplyLines: 50 }), LimitError), 10_000, 'flood');
 });
 
 test('an endless line (no newline, ever): LimitError at maxLine', async () => {
-  const p = await rawPeer((c) => {
-    const chunk = Buffer.alloc(64 * 1024, 0x61);
-    let sent = 0;
-    const pump = () => {
-      while (sent < 64 && c.writable && c.write(chunk)) sent++;
-      if (sent < 64 && c.writable) c.once('drain', pump);
-    };
-    c.write('220 ');
-    pump();
-  }, peers);
+  const p = await rawPeer((c) => flood(c, 'a'.repeat(64 * 1024), 64 * 64 * 1024, { sent: 0 }, '220 '), peers);
   await within(assert.rejects(connect(p.port, { maxLine: 1000 }), LimitError), 10_000, 'endless line');
 });
 
 test('5xx after the final dot: SmtpReplyError with the enhanced code, and the session stays usable', async () => {
-  const p = await smtpPeer(
-    envelopeOk((line, c) => {
-      if (line === '.') c.write('554 5.7.1 message looks like spam\r\n');
-    }),
-  );
+  const p = await smtpPeer(envelopeOk((line) => (line === '.' ? '554 5.7.1 message looks like spam\r\n' : undefined)));
   const c = await connect(p.port);
   await assert.rejects(c.sendMail({ from: 'a@x', to: 'b@x', data: 'buy now\n' }), (e: unknown) => {
     assert.ok(e instanceof SmtpReplyError);
@@ -99,11 +71,11 @@ test('5xx after the final dot: SmtpReplyError with the enhanced code, and the se
 });
 
 test('the server closes in the middle of DATA: a typed error, not a hang; the session is closed', async () => {
-  const p = await smtpPeer((line, c) => {
-    if (line !== 'DATA') return void c.write('250 ok\r\n');
-    c.write('354 go\r\n');
+  const p = await smtpPeer((line, conn) => {
+    if (line !== 'DATA') return '250 ok\r\n';
     // Some data arrives first, then the peer vanishes.
-    c.once('data', () => c.destroy());
+    conn.socket.once('data', () => conn.reset());
+    return '354 go\r\n';
   });
   const c = await connect(p.port);
   async function* big() {
@@ -117,12 +89,11 @@ test('bytes injected after the STARTTLS go-ahead: ProtocolError DIAL_E_INJECTION
   let handshakeBytes = 0;
   let afterGoAhead = false;
   const p = await smtpPeer(
-    (line, c) => {
-      if (line === 'STARTTLS') {
-        afterGoAhead = true;
-        c.write('220 2.0.0 go ahead\r\n250-injected\r\n250 AUTH PLAIN\r\n');
-        c.on('data', (d: Buffer) => (handshakeBytes += d.length));
-      }
+    (line, conn) => {
+      if (line !== 'STARTTLS') return undefined;
+      afterGoAhead = true;
+      conn.socket.on('data', (d: Buffer) => (handshakeBytes += d.length));
+      return '220 2.0.0 go ahead\r\n250-injected\r\n250 AUTH PLAIN\r\n';
     },
     { ehlo: ['STARTTLS'] },
   );
@@ -136,18 +107,18 @@ test('garbage reply codes and malformed replies: ProtocolError', async () => {
     const p = await rawPeer((c) => c.write(greeting), peers);
     await assert.rejects(connect(p.port), ProtocolError, JSON.stringify(greeting));
   }
-  const odd = await smtpPeer(() => {}, { greeting: '220-first\r\n999 not the same code, kept as text\r\n220 end\r\n' });
+  const odd = await smtpPeer(() => undefined, { greeting: '220-first\r\n999 not the same code, kept as text\r\n220 end\r\n' });
   const c = await connect(odd.port, { timeout: 300 });
   assert.equal(c.greeting?.lines.length, 3);
   await c.close();
 });
 
 test('a success code out of place (354 to MAIL, 250 to DATA): ProtocolError, session closed', async () => {
-  const p = await smtpPeer((line, c) => c.write(line.startsWith('MAIL') ? '354 sure\r\n' : '250 ok\r\n'));
+  const p = await smtpPeer((line) => (line.startsWith('MAIL') ? '354 sure\r\n' : '250 ok\r\n'));
   const c = await connect(p.port);
   await assert.rejects(c.sendMail({ from: 'a@x', to: 'b@x', data: 'x' }), ProtocolError);
   assert.equal(c.closed, true);
-  const q = await smtpPeer((_line, c) => c.write('250 ok\r\n'));
+  const q = await smtpPeer(() => '250 ok\r\n');
   const c2 = await connect(q.port);
   await assert.rejects(c2.sendMail({ from: 'a@x', to: 'b@x', data: 'x' }), (e: unknown) => e instanceof ProtocolError && e.reply?.code === 250);
 });
@@ -158,7 +129,7 @@ test('a greeting of 554 is a refusal (SmtpReplyError, phase greeting)', async ()
 });
 
 test('no reply to the final dot: TimeoutError at dataTimeout', async () => {
-  const p = await smtpPeer(envelopeOk(() => {}));
+  const p = await smtpPeer(envelopeOk(() => undefined));
   const c = await connect(p.port, { dataTimeout: 200 });
   await within(assert.rejects(c.sendMail({ from: 'a@x', to: 'b@x', data: 'x' }), TimeoutError), 5000, 'dataTimeout');
   assert.equal(c.closed, true);
@@ -167,9 +138,9 @@ test('no reply to the final dot: TimeoutError at dataTimeout', async () => {
 test('a server that floods AUTH LOGIN prompts: ProtocolError after the password, no third answer', async () => {
   const answers: string[] = [];
   const p = await smtpPeer(
-    (line, c) => {
+    (line) => {
       answers.push(line);
-      c.write('334 UGFzc3dvcmQ6\r\n');
+      return '334 UGFzc3dvcmQ6\r\n';
     },
     { ehlo: ['AUTH LOGIN'] },
   );
