@@ -8,9 +8,9 @@
  */
 import { InputError, LimitError } from '../../errors.js';
 import { throwIfAborted } from '../../util/guard.js';
-import { checkRange, onceBody } from '../body.js';
+import { checkRange } from '../body.js';
+import { byteResponse, rangeSpan } from '../byte-response.js';
 import { percentDecode } from '../percent.js';
-import { UrlResponse } from '../response.js';
 import type { Opener } from '../types.js';
 import { UrlHeaders } from '../headers.js';
 
@@ -94,22 +94,17 @@ export const openData: Opener = async (url, options) => {
   if (options.body !== undefined) throw new InputError('data: URLs take no request body', { code: 'DIAL_E_UNSUPPORTED', protocol: 'data' });
   const range = checkRange(options.range, (m) => new InputError(m, { protocol: 'data' }));
   const parsed = parseDataUrl(url.href, options.maxBodySize ?? DEFAULT_DATA_LIMIT);
-  let body = parsed.body;
-  const headers = new UrlHeaders({ 'Content-Type': parsed.contentType });
-  if (range) {
-    if (range.start >= body.length && body.length > 0) throw new InputError(`range start ${range.start} is beyond the end of the data (${body.length} bytes)`, { protocol: 'data' });
-    const end = Math.min(body.length, range.end === undefined ? body.length : range.end + 1);
-    headers.set('Content-Range', `bytes ${range.start}-${Math.max(range.start, end - 1)}/${body.length}`);
-    body = body.subarray(range.start, end);
-  }
-  headers.set('Content-Length', String(body.length));
+  const size = parsed.body.length;
+  if (range && range.start >= size && size > 0) throw new InputError(`range start ${range.start} is beyond the end of the data (${size} bytes)`, { protocol: 'data' });
+  const { start, end } = rangeSpan(range, size);
+  const body = parsed.body.subarray(start, end);
   options.onProgress?.({ direction: 'download', transferred: body.length, total: body.length });
-  return new UrlResponse({
+  return byteResponse({
     url: url.href,
-    status: range ? 206 : 200,
-    statusText: range ? 'Partial Content' : 'OK',
     protocol: 'data',
-    headers,
-    body: onceBody(method === 'HEAD' ? Buffer.alloc(0) : body),
+    headers: new UrlHeaders({ 'Content-Type': parsed.contentType }),
+    range,
+    size,
+    body: method === 'HEAD' ? Buffer.alloc(0) : body,
   });
 };

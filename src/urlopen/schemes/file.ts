@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { AbortError, DialError, InputError, LimitError, toDialError } from '../../errors.js';
 import { throwIfAborted } from '../../util/guard.js';
 import { checkRange, onceBody } from '../body.js';
+import { byteResponse, rangeSpan } from '../byte-response.js';
 import { typeForName } from '../mime.js';
-import { UrlResponse } from '../response.js';
+import type { UrlResponse } from '../response.js';
 import type { Opener, OpenOptions } from '../types.js';
 import { UrlHeaders } from '../headers.js';
 
@@ -50,12 +51,8 @@ function toPath(url: URL): string {
   }
 }
 
-function baseHeaders(st: Stats, type: string, length: number): UrlHeaders {
-  return new UrlHeaders({
-    'Content-Type': type,
-    'Content-Length': String(length),
-    'Last-Modified': st.mtime.toUTCString(),
-  });
+function baseHeaders(st: Stats, type: string): UrlHeaders {
+  return new UrlHeaders({ 'Content-Type': type, 'Last-Modified': st.mtime.toUTCString() });
 }
 
 async function* readFrom(fh: FileHandle, start: number, end: number, options: OpenOptions, total: number): AsyncGenerator<Uint8Array, void, undefined> {
@@ -93,13 +90,12 @@ async function listing(url: URL, path: string, st: Stats, options: OpenOptions):
     throw new LimitError(`the listing of ${url.href} exceeded maxBodySize (${options.maxBodySize} bytes)`, { limit: options.maxBodySize, protocol: 'file' });
   }
   const head = (options.method ?? 'GET').toUpperCase() === 'HEAD';
-  return new UrlResponse({
+  return byteResponse({
     url: url.href,
-    status: 200,
-    statusText: 'OK',
     protocol: 'file',
-    headers: baseHeaders(st, 'text/plain; charset=utf-8', text.length),
-    body: onceBody(head ? Buffer.alloc(0) : text),
+    headers: baseHeaders(st, 'text/plain; charset=utf-8'),
+    size: text.length,
+    body: head ? Buffer.alloc(0) : text,
   });
 }
 
@@ -129,30 +125,22 @@ export const openFile: Opener = async (url, options) => {
   try {
     st = await fh.stat(); // the file we opened, not whatever the path named a moment ago
     const size = st.size;
-    let start = 0;
-    let end = size; // exclusive
-    if (range) {
-      if (range.start >= size && !(range.start === 0 && size === 0)) {
-        throw new InputError(`${url.href}: range start ${range.start} is beyond the end of the file (${size} bytes)`, { protocol: 'file', phase: 'range' });
-      }
-      start = range.start;
-      end = Math.min(size, range.end === undefined ? size : range.end + 1);
+    if (range && range.start >= size && !(range.start === 0 && size === 0)) {
+      throw new InputError(`${url.href}: range start ${range.start} is beyond the end of the file (${size} bytes)`, { protocol: 'file', phase: 'range' });
     }
-    const length = end - start;
+    const { start, end, length } = rangeSpan(range, size);
     if (options.maxBodySize !== undefined && length > options.maxBodySize) {
       throw new LimitError(`${url.href} is ${length} bytes, more than maxBodySize (${options.maxBodySize})`, { limit: options.maxBodySize, protocol: 'file', phase: 'body' });
     }
-    const headers = baseHeaders(st, typeForName(path), length);
-    if (range) headers.set('Content-Range', `bytes ${start}-${Math.max(start, end - 1)}/${size}`);
     const head = method === 'HEAD';
     if (head) await fh.close();
     const body = head ? onceBody(Buffer.alloc(0)) : readFrom(fh, start, end, options, length);
-    return new UrlResponse({
+    return byteResponse({
       url: url.href,
-      status: range ? 206 : 200,
-      statusText: range ? 'Partial Content' : 'OK',
       protocol: 'file',
-      headers,
+      headers: baseHeaders(st, typeForName(path)),
+      range,
+      size,
       body,
       cancel: async () => {
         if (!head) await body.return?.(undefined);

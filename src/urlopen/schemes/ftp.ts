@@ -30,7 +30,8 @@ import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../proto
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
 import type { Download } from '../../protocols/ftp/transfer.js';
-import { checkRange, limitBody } from '../body.js';
+import { checkRange, limitBody, onceBody } from '../body.js';
+import { rangeSpan } from '../byte-response.js';
 import { typeForName } from '../mime.js';
 import { percentDecode } from '../percent.js';
 import { UrlResponse } from '../response.js';
@@ -146,7 +147,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
         statusText: reply.lines[0] ?? '',
         protocol: 'ftp',
         headers: new UrlHeaders(),
-        body: (async function* () {})(),
+        body: onceBody(Buffer.alloc(0)),
         raw: { reply: { code: reply.code, text: reply.text }, download: undefined } satisfies FtpRawInfo,
       });
     }
@@ -158,7 +159,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       headers.set('Content-Type', 'text/plain; charset=utf-8');
       if (method === 'HEAD') {
         release();
-        return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () {})() });
+        return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: onceBody(Buffer.alloc(0)) });
       }
       const name = target.isDir ? undefined : target.file;
       const text = options.listOnly || target.type === 'd' ? (await client.nlst(name, { signal })).map((n) => n + '\n').join('') : await client.listRaw(name, { signal });
@@ -166,20 +167,18 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       const bytes = asciiToLocal(Buffer.from(text, 'utf8'));
       headers.set('Content-Length', String(bytes.length));
       release();
-      return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () { if (bytes.length) yield bytes; })() });
+      return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: onceBody(bytes) });
     }
     const { size, modified } = await client.stat(target.file);
     headers.set('Content-Type', typeForName(target.file));
     if (modified) headers.set('Last-Modified', modified.toUTCString());
     if (size !== undefined && target.type !== 'a') {
-      const start = Math.min(range?.start ?? 0, size);
-      const end = range?.end !== undefined ? Math.min(range.end + 1, size) : size;
-      total = Math.max(0, end - start);
+      total = rangeSpan(range, size).length;
       headers.set('Content-Length', String(total));
     }
     if (method === 'HEAD' || total === 0) {
       release();
-      return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: (async function* () {})() });
+      return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: onceBody(Buffer.alloc(0)) });
     }
     dl = await client.retrieve(target.file, {
       signal,

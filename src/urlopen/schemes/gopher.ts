@@ -10,10 +10,9 @@ import { InputError } from '../../errors.js';
 import { gopherFetch } from '../../protocols/gopher/client.js';
 import { checkRange, shapeBody } from '../body.js';
 import { GOPHER_MENU_TYPE } from '../mime.js';
-import { UrlResponse } from '../response.js';
+import { byteResponse } from '../byte-response.js';
 import type { Opener } from '../types.js';
 import { UrlHeaders } from '../headers.js';
-
 
 const TYPES: Readonly<Record<string, string>> = {
   '0': 'text/plain',
@@ -55,13 +54,11 @@ export const openGopher: Opener = async (url, options) => {
     lookup: options.lookup,
     maxBytes: options.maxBodySize,
   });
-  const headers = new UrlHeaders({ 'Content-Type': gopherContentType(res.type) });
-  return new UrlResponse({
+  return byteResponse({
     url: url.href,
-    status: range ? 206 : 200,
-    statusText: range ? 'Partial Content' : 'OK',
     protocol: 'gopher',
-    headers,
+    headers: new UrlHeaders({ 'Content-Type': gopherContentType(res.type) }),
+    range,
     body: shapeBody(res.body, { range, onProgress: options.onProgress }, 'gopher', undefined),
     cancel: () => res.cancel(),
     raw: res,

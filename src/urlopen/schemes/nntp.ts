@@ -27,6 +27,7 @@ import { checkRange, onceBody, shapeBody } from '../body.js';
 import { UrlHeaders } from '../headers.js';
 import { percentDecode } from '../percent.js';
 import { UrlResponse } from '../response.js';
+import { byteResponse } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
 import type { OpenBody, Opener, OpenOptions } from '../types.js';
 
@@ -153,12 +154,11 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
       headers.set('Content-Length', String(text.length));
       body = onceBody(text);
     }
-    return new UrlResponse({
+    return byteResponse({
       url: url.href,
-      status: range ? 206 : 200,
-      statusText: range ? 'Partial Content' : 'OK',
       protocol: 'nntp',
       headers,
+      range,
       body: shapeBody(body, { range, maxBodySize: options.maxBodySize, onProgress: options.onProgress }, 'nntp', undefined),
       cancel: () => news.close(),
       raw: news,

@@ -29,7 +29,7 @@ import { parseNumber } from '../../protocols/pop3/core/listing.js';
 import { checkRange, onceBody, shapeBody } from '../body.js';
 import { UrlHeaders } from '../headers.js';
 import { percentDecode } from '../percent.js';
-import { UrlResponse } from '../response.js';
+import { byteResponse, rangeSpan } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
 import type { Opener, OpenOptions } from '../types.js';
 
@@ -130,7 +130,7 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
     } else {
       total = (await pop.list(n, wait)).size;
       headers.set('Content-Type', 'message/rfc822');
-      headers.set('Content-Length', String(range ? Math.max(0, Math.min(total, range.end === undefined ? total : range.end + 1) - range.start) : total));
+      headers.set('Content-Length', String(rangeSpan(range, total).length));
       if (method === 'HEAD') {
         await pop.quit(wait);
         body = onceBody(Buffer.alloc(0));
@@ -151,12 +151,11 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
         })();
       }
     }
-    return new UrlResponse({
+    return byteResponse({
       url: url.href,
-      status: range ? 206 : 200,
-      statusText: range ? 'Partial Content' : 'OK',
       protocol: 'pop3',
       headers,
+      range,
       body: shapeBody(body, { range, maxBodySize: options.maxBodySize, onProgress: options.onProgress }, 'pop3', total),
       cancel: () => pop.close(),
       raw: pop,

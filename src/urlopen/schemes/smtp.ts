@@ -30,6 +30,7 @@ import { percentDecode } from '../percent.js';
 import { UrlHeaders } from '../headers.js';
 import { onceBody } from '../body.js';
 import { UrlResponse } from '../response.js';
+import { byteResponse } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
 import type { Opener, OpenOptions } from '../types.js';
 
@@ -96,7 +97,7 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
       }
       await client.quit({ signal });
       headers.set('Content-Type', 'text/plain; charset=utf-8');
-      return new UrlResponse({ url: url.href, status: 200, statusText: 'OK', protocol: 'smtp', headers, body: onceBody(Buffer.from(lines.join(''), 'utf8')) });
+      return byteResponse({ url: url.href, protocol: 'smtp', headers, body: Buffer.from(lines.join(''), 'utf8') });
     }
     const total = options.bodyLength;
     const onProgress = options.onProgress;
@@ -115,7 +116,7 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
       statusText: result.reply.lines[0] ?? '',
       protocol: 'smtp',
       headers,
-      body: (async function* () {})(),
+      body: onceBody(Buffer.alloc(0)),
       raw: result,
     });
   } catch (e) {
