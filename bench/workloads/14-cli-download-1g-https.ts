@@ -1,0 +1,22 @@
+import { dialTool } from '../lib/tools.js';
+import type { Workload } from '../lib/types.js';
+
+const workload: Workload = {
+  name: 'cli-download-1g-https',
+  title: '`dial URL -o /dev/null` for the 1 GiB file over HTTPS, against curl',
+  measures:
+    'MB/s, wall clock of the whole command (start-up included): cli-download-1g over TLS (nginx with the test CA, ' +
+    'verification on: `--cacert` for both tools).',
+  needs: ['nginx'],
+  metric: { unit: 'MB/s', higherIsBetter: true },
+  rounds: { full: 5, quick: 2 },
+  tools(ctx) {
+    const work = { requests: 1, bytes: ctx.bigSize };
+    const url = ctx.https + '/big.bin';
+    return [
+      dialTool(ctx, ['-sS', '--fail', '--cacert', ctx.caPath, '-o', '/dev/null', url], work),
+      { name: 'curl', role: 'peer', argv: ['curl', '-sS', '--fail', '--cacert', ctx.caPath, '-o', '/dev/null', url], kind: 'external', ...work },
+    ];
+  },
+};
+export default workload;
