@@ -1,0 +1,84 @@
+/**
+ * FtpControl, the session's control connection, against the in-process fake
+ * server: the opening sequence, the transfer host it exposes, one operation
+ * at a time, TYPE sent only on change, and a 421 ending the session.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError, ReplyError } from '../../../src/errors.js';
+import { FtpControl } from '../../../src/protocols/ftp/control.js';
+import { FakeFtpServer } from './fake-server.js';
+
+const servers: FakeFtpServer[] = [];
+after(async () => {
+  for (const s of servers) await s.close();
+});
+async function server(opts: Parameters<typeof FakeFtpServer.start>[0] = {}): Promise<FakeFtpServer> {
+  const s = await FakeFtpServer.start(opts);
+  servers.push(s);
+  return s;
+}
+
+test('open: greeting, login and FEAT, in that order; the transfer host points at the control peer', async () => {
+  const s = await server({ features: ['MLST type*;size*;', 'UTF8'] });
+  const c = await FtpControl.open({ host: '127.0.0.1', port: s.port, user: 'u', password: 'p', dataTimeout: 1234 });
+  assert.equal(c.welcome?.code, 220);
+  assert.ok(c.features.has('MLST'));
+  assert.deepEqual(s.commands.slice(0, 4), ['USER u', 'PASS p', 'FEAT', 'OPTS UTF8 ON']);
+  assert.equal(c.host.peerAddress, '127.0.0.1');
+  assert.equal(c.host.hostname, '127.0.0.1');
+  assert.equal(c.host.settings.dataTimeout, 1234);
+  assert.equal(c.host.dataTLS(), undefined, 'PROT C: no TLS on data connections');
+  assert.equal(c.dataProtected, false);
+  await c.quit();
+  assert.equal(s.commands.at(-1), 'QUIT');
+  assert.equal(c.usable, false);
+});
+
+test('one operation at a time: take() twice is an InputError until release()', async () => {
+  const s = await server();
+  const c = await FtpControl.open({ host: '127.0.0.1', port: s.port });
+  c.take();
+  assert.throws(() => c.take(), InputError);
+  await assert.rejects(c.exclusive(async () => 1), InputError);
+  c.release();
+  assert.equal(await c.exclusive(async () => 2), 2);
+  // A failed operation frees the connection too.
+  await assert.rejects(c.exclusive(() => c.command('DELE /missing', 2)), ReplyError);
+  c.take();
+  c.release();
+  await c.close();
+});
+
+test('setType sends TYPE only when it changes', async () => {
+  const s = await server();
+  const c = await FtpControl.open({ host: '127.0.0.1', port: s.port });
+  await c.setType('I');
+  await c.setType('I');
+  await c.setType('A');
+  assert.deepEqual(
+    s.commands.filter((l) => l.startsWith('TYPE')),
+    ['TYPE I', 'TYPE A'],
+  );
+  await c.close();
+});
+
+test('a 421 reply ends the session: unusable, later commands refused without being sent', async () => {
+  const s = await server({ hooks: { NOOP: (_a, x) => (x.reply(421, 'Timeout.'), true) } });
+  const c = await FtpControl.open({ host: '127.0.0.1', port: s.port });
+  await assert.rejects(c.command('NOOP', 2), (e: unknown) => e instanceof ReplyError && e.reply?.code === 421);
+  assert.equal(c.usable, false);
+  const sent = s.commands.length;
+  await assert.rejects(c.command('PWD', 257));
+  assert.equal(s.commands.length, sent);
+  await c.quit();
+});
+
+test('a command with CR/LF is refused before it reaches the wire', async () => {
+  const s = await server();
+  const c = await FtpControl.open({ host: '127.0.0.1', port: s.port });
+  const sent = s.commands.length;
+  await assert.rejects(c.command('NOOP\r\nDELE x'), InputError);
+  assert.equal(s.commands.length, sent);
+  await c.close();
+});
