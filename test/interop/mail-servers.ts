@@ -16,6 +16,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_DIR, requireBinary, startServer, type RunningServer, type ServerContext } from './harness.js';
 import type { TestPKI } from './ca.js';
+import { serverFixture, type ServerFixture } from '../helpers/server-fixture.js';
 
 /** The unprivileged identity a server runs as: its package's user when we are root, else ourselves. */
 function identity(ctx: ServerContext, systemUser: string): { user: string; group: string; uid: number; gid: number } {
@@ -117,6 +118,11 @@ export async function startDovecot(pki: TestPKI, mailboxes: Record<string, Mailb
   return { ...srv, maildir: (user: string) => join(srv.dir, 'home', user, 'Maildir') };
 }
 
+/** Call inside a `describe`: dovecot serving `mailboxes` for its tests, with a fresh PKI, gone after them. */
+export function dovecotFixture(mailboxes: Record<string, Mailbox>): ServerFixture<Pop3Server> {
+  return serverFixture((pki) => startDovecot(pki, mailboxes));
+}
+
 export interface SmtpServer extends RunningServer {
   /** The domain whose mailboxes the server accepts. */
   domain: string;
@@ -129,12 +135,17 @@ export interface SmtpServer extends RunningServer {
  * relaying nothing. Deliveries happen in the background after the 250 to the
  * final dot: wait for them with {@link waitForDelivery}.
  */
-export async function startExim(pki: TestPKI, mailboxes: string[], domain = 'mail.test'): Promise<SmtpServer> {
+export function startExim(pki: TestPKI, mailboxes: string[], domain = 'mail.test'): Promise<SmtpServer> {
+  return runExim(pki, 'exim.conf', { domain, mailboxes: mailboxes.join(' : ') });
+}
+
+/** exim from `template` (a name in CONFIG_DIR or a path) with `vars`, its maildirs readable through `delivered`. */
+async function runExim(pki: TestPKI, template: string, vars: { domain: string } & Record<string, string>): Promise<SmtpServer> {
   const srv = await startServer({
     name: 'exim',
     command: 'exim4',
     user: 'Debian-exim',
-    config: { template: 'exim.conf', vars: { domain, mailboxes: mailboxes.join(' : ') } },
+    config: { template, vars },
     files: () => ({ ...tlsFiles(pki) }),
     // -bdf: the listening daemon stays in the foreground; -odf: each message is delivered before its process ends.
     args: (ctx) => ['-C', ctx.configPath!, '-bdf', '-odf'],
@@ -151,7 +162,7 @@ export async function startExim(pki: TestPKI, mailboxes: string[], domain = 'mai
     // Exim's maildir names start with the delivery time in seconds, then a microsecond part.
     return names.sort(byMaildirTime).map((n) => readFileSync(join(dir, n)));
   };
-  return { ...srv, domain, delivered };
+  return { ...srv, domain: vars.domain, delivered };
 }
 
 function byMaildirTime(a: string, b: string): number {
@@ -186,7 +197,7 @@ export interface EximLogin {
  * The same exim as {@link startExim}, plus AUTH PLAIN and LOGIN for one
  * login, offered only once TLS is up (as a real submission server does). The
  * config is exim.conf with an authenticators section appended, written to a
- * private temp dir that is removed when the server stops.
+ * private temp dir that is removed once the server has read it.
  */
 export async function startEximWithAuth(pki: TestPKI, mailboxes: string[], login: EximLogin, domain = 'mail.test'): Promise<SmtpServer> {
   const safe = (s: string) => /^[A-Za-z0-9@.-]{1,64}$/.test(s);
@@ -216,29 +227,18 @@ export async function startEximWithAuth(pki: TestPKI, mailboxes: string[], login
         '',
       ].join('\n'),
   );
-  let srv: RunningServer;
   try {
-    srv = await startServer({
-      name: 'exim',
-      command: 'exim4',
-      user: 'Debian-exim',
-      config: { template, vars: { domain, mailboxes: mailboxes.join(' : '), auth_user: login.user, auth_password: login.password } },
-      files: () => ({ ...tlsFiles(pki) }),
-      args: (ctx) => ['-C', ctx.configPath!, '-bdf', '-odf'],
-      timeout: 15_000,
-    });
+    return await runExim(pki, template, { domain, mailboxes: mailboxes.join(' : '), auth_user: login.user, auth_password: login.password });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const delivered = (mailbox: string): Buffer[] => {
-    const dir = join(srv.dir, 'mail', mailbox, 'new');
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return [];
-    }
-    return names.sort(byMaildirTime).map((n) => readFileSync(join(dir, n)));
-  };
-  return { ...srv, domain, delivered };
+}
+
+/**
+ * Call inside a `describe`: exim for `mailboxes` ({@link startExim}, or
+ * {@link startEximWithAuth} when `auth` is given) with a fresh PKI, up for
+ * the block's tests and gone after them.
+ */
+export function eximFixture(mailboxes: string[], opts: { auth?: EximLogin; domain?: string } = {}): ServerFixture<SmtpServer> {
+  return serverFixture((pki) => (opts.auth ? startEximWithAuth(pki, mailboxes, opts.auth, opts.domain) : startExim(pki, mailboxes, opts.domain)));
 }

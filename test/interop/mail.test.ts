@@ -14,32 +14,18 @@
  * the same message over POP3. A missing server or curl FAILS the suite
  * (requireBinary); nothing is skipped.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineClient } from '../../src/line/index.js';
-import { Socket } from '../../src/socket/index.js';
+import type { LineClient } from '../../src/line/index.js';
+import type { Socket } from '../../src/socket/index.js';
 import { LimitError, ReplyError, TLSError } from '../../src/errors.js';
-import { LOOPBACK, requireBinary } from './harness.js';
-import { makeTestPKI, type TestPKI } from './ca.js';
-import { startDovecot, startExim, waitForDelivery, type Pop3Server, type SmtpServer } from './mail-servers.js';
-
-/** The bound on every wait: connect, each read, each write, each TLS handshake. */
-const T = 15_000;
-
-async function dial(port: number, protocol: string, tls?: { ca: string }): Promise<LineClient> {
-  const sock = await Socket.connect({ host: LOOPBACK, port, timeout: T, ...(tls ? { tls } : {}) });
-  return new LineClient(sock, { timeout: T, protocol });
-}
-
-/** Collects a dot block's unstuffed lines as bytes. */
-async function dotLines(line: LineClient): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  for await (const l of line.readDotBlockBytes()) out.push(Buffer.from(l));
-  return out;
-}
+import { LOOPBACK } from './harness.js';
+import type { TestPKI } from './ca.js';
+import { curl } from './fixtures.js';
+import { dovecotFixture, eximFixture, waitForDelivery, type SmtpServer } from './mail-servers.js';
+import { dialLine as dial, dotLines } from '../helpers/line-dial.js';
 
 /** Lines joined with `eol`, each line ended by it (the file form of a dot block). */
 function joinLines(lines: Buffer[], eol: string): Buffer {
@@ -51,13 +37,6 @@ function joinLines(lines: Buffer[], eol: string): Buffer {
 function normalizeEndings(text: string, eol: string): Buffer {
   const body = text.replace(/\r\n|\r|\n/g, eol);
   return Buffer.from(body.endsWith(eol) ? body : body + eol, 'utf8');
-}
-
-/** curl, the second oracle; its stderr is in the failure. */
-function curl(args: string[]): Buffer {
-  const r = spawnSync(requireBinary('curl'), ['-sS', '--max-time', '30', ...args], { maxBuffer: 16 * 1024 * 1024, timeout: 40_000 });
-  if (r.status !== 0) throw new Error(`curl ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr?.toString()}`);
-  return r.stdout;
 }
 
 // ---------------------------------------------------------------------------
@@ -114,25 +93,15 @@ function pop3Size(text: string): number {
 }
 
 describe('dovecot POP3 through the line layer', () => {
-  let pki: TestPKI;
-  let srv: Pop3Server;
-
-  before(async () => {
-    pki = makeTestPKI();
-    srv = await startDovecot(pki, {
-      alice: { password: 's3cret', messages: [DOTTED, SECOND] },
-      bob: { password: 'hunter2', messages: [BIG] },
-      carol: { password: 'pw', messages: [LONG_LINE] },
-    });
-  });
-  after(async () => {
-    await srv?.stop();
-    pki?.cleanup();
+  const fx = dovecotFixture({
+    alice: { password: 's3cret', messages: [DOTTED, SECOND] },
+    bob: { password: 'hunter2', messages: [BIG] },
+    carol: { password: 'pw', messages: [LONG_LINE] },
   });
 
   /** The maildir file of message `n` (1-based, in the order it was stored). */
   function storedMessage(n: number): Buffer {
-    const cur = join(srv.maildir('alice'), 'cur');
+    const cur = join(fx.server.maildir('alice'), 'cur');
     const names = readdirSync(cur).filter((f) => !f.startsWith('.')).sort();
     const name = names[n - 1];
     assert.ok(name, `no message ${n} in ${cur}: ${names.join(', ')}`);
@@ -140,7 +109,7 @@ describe('dovecot POP3 through the line layer', () => {
   }
 
   test('greeting, CAPA, STLS + verified TLS, USER/PASS, STAT, LIST, RETR unstuffed byte for byte, QUIT', async () => {
-    const line = await dial(srv.ports[0]!, 'pop3');
+    const line = await dial(fx.server.ports[0]!, 'pop3');
     try {
       assert.match(await ok(line), /^\+OK /);
 
@@ -152,7 +121,7 @@ describe('dovecot POP3 through the line layer', () => {
       await ok(line, 'STLS');
       // Nothing may ride along with the go-ahead: it would be plaintext treated as TLS-era data.
       assert.equal(line.bufferedLength, 0);
-      await line.startTLS({ ca: pki.ca.cert });
+      await line.startTLS({ ca: fx.pki.ca.cert });
       assert.equal((line.stream as Socket).encrypted, true);
 
       await ok(line, 'CAPA');
@@ -189,7 +158,7 @@ describe('dovecot POP3 through the line layer', () => {
   });
 
   test('TOP 1 0 is the header as a dot block; RETR joined with CRLF equals what curl receives', async () => {
-    const line = await dial(srv.ports[0]!, 'pop3');
+    const line = await dial(fx.server.ports[0]!, 'pop3');
     let ours: Buffer;
     try {
       await ok(line);
@@ -206,12 +175,12 @@ describe('dovecot POP3 through the line layer', () => {
       await line.close();
     }
     // curl unstuffs too and writes the CRLF body as received: the same bytes.
-    const theirs = curl([`pop3://alice:s3cret@${LOOPBACK}:${srv.ports[0]}/1`]);
+    const theirs = curl([`pop3://alice:s3cret@${LOOPBACK}:${fx.server.ports[0]}/1`]);
     assert.ok(theirs.equals(ours), `curl: ${JSON.stringify(theirs.subarray(0, 200).toString())}`);
   });
 
   test('RETR of a 1.5 MiB message over TLS, its dotted lines straddling reads, equals the maildir file', async () => {
-    const line = await dial(srv.ports[1]!, 'pop3', { ca: pki.ca.cert });
+    const line = await dial(fx.server.ports[1]!, 'pop3', { tls: { ca: fx.pki.ca.cert } });
     try {
       await ok(line);
       await ok(line, 'USER bob');
@@ -220,7 +189,7 @@ describe('dovecot POP3 through the line layer', () => {
       await ok(line, 'RETR 1');
       const got = joinLines(await dotLines(line), '\n');
       assert.equal(got.length, Buffer.byteLength(BIG));
-      assert.ok(got.equals(readFileSync(join(srv.maildir('bob'), 'cur', readdirSync(join(srv.maildir('bob'), 'cur'))[0]!))));
+      assert.ok(got.equals(readFileSync(join(fx.server.maildir('bob'), 'cur', readdirSync(join(fx.server.maildir('bob'), 'cur'))[0]!))));
       await ok(line, 'QUIT');
     } finally {
       await line.close();
@@ -234,7 +203,7 @@ describe('dovecot POP3 through the line layer', () => {
       await ok(line, 'PASS pw');
       await ok(line, 'RETR 1');
     };
-    const roomy = await dial(srv.ports[0]!, 'pop3');
+    const roomy = await dial(fx.server.ports[0]!, 'pop3');
     try {
       await login(roomy);
       const lines = await dotLines(roomy);
@@ -243,8 +212,7 @@ describe('dovecot POP3 through the line layer', () => {
     } finally {
       await roomy.close();
     }
-    const sock = await Socket.connect({ host: LOOPBACK, port: srv.ports[0]!, timeout: T });
-    const strict = new LineClient(sock, { timeout: T, protocol: 'pop3', maxBodyLine: 8192 });
+    const strict = await dial(fx.server.ports[0]!, 'pop3', { maxBodyLine: 8192 });
     try {
       await login(strict);
       await assert.rejects(dotLines(strict), (e: unknown) => e instanceof LimitError && e.limit === 8192);
@@ -254,7 +222,7 @@ describe('dovecot POP3 through the line layer', () => {
   });
 
   test('POP3S: implicit TLS on the second port, verified against the test CA; an untrusted CA is refused', async () => {
-    const line = await dial(srv.ports[1]!, 'pop3', { ca: pki.ca.cert });
+    const line = await dial(fx.server.ports[1]!, 'pop3', { tls: { ca: fx.pki.ca.cert } });
     try {
       assert.equal((line.stream as Socket).encrypted, true);
       await ok(line);
@@ -265,11 +233,11 @@ describe('dovecot POP3 through the line layer', () => {
     } finally {
       await line.close();
     }
-    await assert.rejects(dial(srv.ports[1]!, 'pop3', { ca: pki.untrustedCA.cert }), (e: unknown) => e instanceof TLSError);
+    await assert.rejects(dial(fx.server.ports[1]!, 'pop3', { tls: { ca: fx.pki.untrustedCA.cert } }), (e: unknown) => e instanceof TLSError);
   });
 
   test('a wrong password is -ERR and the session goes on; STLS upgrades refused with an untrusted CA', async () => {
-    const line = await dial(srv.ports[0]!, 'pop3');
+    const line = await dial(fx.server.ports[0]!, 'pop3');
     try {
       await ok(line);
       await ok(line, 'USER alice');
@@ -280,7 +248,7 @@ describe('dovecot POP3 through the line layer', () => {
       await ok(line, 'CAPA');
       assert.ok((await dotLines(line)).some((l) => l.toString() === 'STLS'));
       await ok(line, 'STLS');
-      await assert.rejects(line.startTLS({ ca: pki.untrustedCA.cert }), (e: unknown) => e instanceof TLSError);
+      await assert.rejects(line.startTLS({ ca: fx.pki.untrustedCA.cert }), (e: unknown) => e instanceof TLSError);
     } finally {
       await line.close();
     }
@@ -344,21 +312,11 @@ async function smtpSession(srv: SmtpServer, pki: TestPKI, rcpt: string, body: Pa
 }
 
 describe('exim SMTP through the line layer', () => {
-  let pki: TestPKI;
-  let srv: SmtpServer;
-
-  before(async () => {
-    pki = makeTestPKI();
-    srv = await startExim(pki, ['bob', 'carol', 'dave', 'erin']);
-  });
-  after(async () => {
-    await srv?.stop();
-    pki?.cleanup();
-  });
+  const fx = eximFixture(['bob', 'carol', 'dave', 'erin']);
 
   test('220, EHLO, STARTTLS + verified TLS, EHLO, MAIL/RCPT/DATA: the delivered file is the body we sent', async () => {
-    await smtpSession(srv, pki, 'bob@mail.test', MAIL_BODY);
-    const [stored] = await waitForDelivery(srv, 'bob', 1);
+    await smtpSession(fx.server, fx.pki, 'bob@mail.test', MAIL_BODY);
+    const [stored] = await waitForDelivery(fx.server, 'bob', 1);
     // exim unstuffed the dots and stores lines with LF; it adds no header (the config turns its Received: off).
     assert.equal(stored!.toString('utf8'), normalizeEndings(MAIL_BODY, '\n').toString('utf8'));
   });
@@ -374,24 +332,24 @@ describe('exim SMTP through the line layer', () => {
       }
       yield whole.subarray(at);
     };
-    await smtpSession(srv, pki, 'carol@mail.test', chunks());
-    const [stored] = await waitForDelivery(srv, 'carol', 1);
+    await smtpSession(fx.server, fx.pki, 'carol@mail.test', chunks());
+    const [stored] = await waitForDelivery(fx.server, 'carol', 1);
     assert.ok(stored!.equals(normalizeEndings(MAIL_BODY, '\n')));
   });
 
   test('curl sends the same body (CRLF) over SMTP+STARTTLS: exim stores the same bytes as for ours', async () => {
-    const file = join(pki.dir, 'mail.eml');
+    const file = join(fx.pki.dir, 'mail.eml');
     writeFileSync(file, normalizeEndings(MAIL_BODY, '\r\n'));
     curl([
-      `smtp://${LOOPBACK}:${srv.port}`, '--ssl-reqd', '--cacert', pki.ca.certPath,
+      `smtp://${LOOPBACK}:${fx.server.port}`, '--ssl-reqd', '--cacert', fx.pki.ca.certPath,
       '--mail-from', 'sender@client.test', '--mail-rcpt', 'dave@mail.test', '-T', file,
     ]);
-    const [theirs] = await waitForDelivery(srv, 'dave', 1);
+    const [theirs] = await waitForDelivery(fx.server, 'dave', 1);
     assert.ok(theirs!.equals(normalizeEndings(MAIL_BODY, '\n')), `curl's delivery: ${JSON.stringify(theirs!.toString())}`);
   });
 
   test('PIPELINING (RFC 2920): MAIL, RCPT, RCPT, DATA sent in one go, their replies read in order', async () => {
-    const line = await dial(srv.port, 'smtp');
+    const line = await dial(fx.server.port, 'smtp');
     try {
       await line.readReply({ expect: 220 });
       const ehlo = await line.command('EHLO client.test', { expect: 250 });
@@ -409,12 +367,12 @@ describe('exim SMTP through the line layer', () => {
     } finally {
       await line.close();
     }
-    const [got] = await waitForDelivery(srv, 'erin', 1);
+    const [got] = await waitForDelivery(fx.server, 'erin', 1);
     assert.equal(got!.toString(), 'Subject: pipelined\n\n.one\n');
   });
 
   test('a refused recipient is a ReplyError carrying 5xx, and the session goes on', async () => {
-    const line = await dial(srv.port, 'smtp');
+    const line = await dial(fx.server.port, 'smtp');
     try {
       await line.readReply({ expect: 220 });
       await line.command('EHLO client.test', { expect: 250 });

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_DIR, renderTemplate, requireBinary, startServer, type RunningServer } from './harness.js';
 import type { TestPKI } from './ca.js';
+import { serverFixture, type ServerFixture } from '../helpers/server-fixture.js';
 
 const INN_BIN = '/usr/lib/news/bin';
 
@@ -81,4 +82,9 @@ export async function startInn(pki: TestPKI, group = 'local.test', domain = 'new
     group,
     articleFile: (n: number, g = group) => join(srv.dir, 'spool', 'articles', ...g.split('.'), String(n)),
   };
+}
+
+/** Call inside a `describe`: INN ({@link startInn}) with a fresh PKI, up for the block's tests and gone after them. */
+export function innFixture(group?: string, domain?: string): ServerFixture<NewsServer> {
+  return serverFixture((pki) => startInn(pki, group, domain));
 }

@@ -7,30 +7,17 @@
  * spool file INN stored in wire format — and STARTTLS with the test CA.
  * A missing server FAILS the suite (requireBinary); nothing is skipped.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { LineClient, stuffDotBlock } from '../../src/line/index.js';
-import { Socket } from '../../src/socket/index.js';
+import { stuffDotBlock, type LineClient } from '../../src/line/index.js';
+import type { Socket } from '../../src/socket/index.js';
 import { ReplyError, TLSError } from '../../src/errors.js';
-import { LOOPBACK } from './harness.js';
-import { makeTestPKI, type TestPKI } from './ca.js';
-import { startInn, type NewsServer } from './news-server.js';
+import { innFixture } from './news-server.js';
+import { dialLine, dotLines } from '../helpers/line-dial.js';
 
-/** The bound on every wait: connect, each read, each write, each TLS handshake. */
-const T = 15_000;
-
-async function dial(port: number): Promise<LineClient> {
-  const sock = await Socket.connect({ host: LOOPBACK, port, timeout: T });
-  return new LineClient(sock, { timeout: T, protocol: 'nntp' });
-}
-
-async function dotLines(line: LineClient): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  for await (const l of line.readDotBlockBytes()) out.push(Buffer.from(l));
-  return out;
-}
+const dial = (port: number): Promise<LineClient> => dialLine(port, 'nntp');
 
 const text = (lines: Buffer[]) => lines.map((l) => l.toString('utf8'));
 
@@ -60,20 +47,10 @@ async function post(line: LineClient, art: string): Promise<void> {
 }
 
 describe('INN through the line layer', () => {
-  let pki: TestPKI;
-  let srv: NewsServer;
-
-  before(async () => {
-    pki = makeTestPKI();
-    srv = await startInn(pki);
-  });
-  after(async () => {
-    await srv?.stop();
-    pki?.cleanup();
-  });
+  const fx = innFixture();
 
   test('greeting, CAPABILITIES, GROUP, POST of a dotted article, ARTICLE back equal to what we sent and to the spool file', async () => {
-    const line = await dial(srv.port);
+    const line = await dial(fx.server.port);
     try {
       const greeting = await line.readReply({ expect: [200, 201] });
       assert.equal(greeting.code, 200, `posting should be allowed: ${greeting.text}`);
@@ -83,13 +60,13 @@ describe('INN through the line layer', () => {
       assert.equal(caps[0], 'VERSION 2');
       for (const c of ['READER', 'POST', 'STARTTLS']) assert.ok(caps.some((l) => l.split(' ')[0] === c), `no ${c} in ${caps.join(' | ')}`);
 
-      const empty = await line.command(`GROUP ${srv.group}`, { expect: 211 });
-      assert.match(empty.text, new RegExp(`^0 \\d+ \\d+ ${srv.group.replace('.', '\\.')}$`));
+      const empty = await line.command(`GROUP ${fx.server.group}`, { expect: 211 });
+      assert.match(empty.text, new RegExp(`^0 \\d+ \\d+ ${fx.server.group.replace('.', '\\.')}$`));
 
       const id = messageId('dots');
-      await post(line, article(id, srv.group, 'lines that start with dots'));
+      await post(line, article(id, fx.server.group, 'lines that start with dots'));
 
-      const group = await line.command(`GROUP ${srv.group}`, { expect: 211 });
+      const group = await line.command(`GROUP ${fx.server.group}`, { expect: 211 });
       const [count, first, last] = group.text.split(' ').map(Number);
       assert.equal(count, 1);
       assert.equal(first, last);
@@ -101,12 +78,12 @@ describe('INN through the line layer', () => {
       const lines = await dotLines(line);
       const { head, body } = split(text(lines));
       assert.deepEqual(body, BODY_LINES, 'the body comes back unstuffed, line for line');
-      assert.ok(head.includes(`Message-ID: ${id}`) && head.includes(`Newsgroups: ${srv.group}`), head.join(' | '));
+      assert.ok(head.includes(`Message-ID: ${id}`) && head.includes(`Newsgroups: ${fx.server.group}`), head.join(' | '));
       assert.ok(head.some((h) => h.startsWith('Path: ')), 'INN added its Path:');
 
       // INN stores the article as it travels (wireformat): CRLF lines, dots stuffed, the final dot.
       // Our unstuffed lines, stuffed again, must give those bytes exactly.
-      const stored = readFileSync(srv.articleFile(first!));
+      const stored = readFileSync(fx.server.articleFile(first!));
       const rebuilt = stuffDotBlock(Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\r\n')])));
       assert.equal(rebuilt.toString('utf8'), stored.toString('utf8'));
 
@@ -122,12 +99,12 @@ describe('INN through the line layer', () => {
   });
 
   test('STARTTLS then a verified upgrade; POST and BODY over TLS', async () => {
-    const line = await dial(srv.port);
+    const line = await dial(fx.server.port);
     try {
       await line.readReply({ expect: 200 });
       await line.command('STARTTLS', { expect: 382 });
       assert.equal(line.bufferedLength, 0);
-      await line.startTLS({ ca: pki.ca.cert });
+      await line.startTLS({ ca: fx.pki.ca.cert });
       assert.equal((line.stream as Socket).encrypted, true);
 
       await line.command('CAPABILITIES', { expect: 101 });
@@ -135,7 +112,7 @@ describe('INN through the line layer', () => {
       assert.ok(!caps.includes('STARTTLS'), `STARTTLS offered again over TLS: ${caps.join(' | ')}`);
 
       const id = messageId('tls');
-      await post(line, article(id, srv.group, 'posted over TLS'));
+      await post(line, article(id, fx.server.group, 'posted over TLS'));
       await line.command(`BODY ${id}`, { expect: 222 });
       assert.deepEqual(text(await dotLines(line)), BODY_LINES);
       await line.command('QUIT', { expect: 205 });
@@ -145,25 +122,25 @@ describe('INN through the line layer', () => {
   });
 
   test('STARTTLS against an untrusted CA is refused (TLSError)', async () => {
-    const line = await dial(srv.port);
+    const line = await dial(fx.server.port);
     try {
       await line.readReply({ expect: 200 });
       await line.command('STARTTLS', { expect: 382 });
-      await assert.rejects(line.startTLS({ ca: pki.untrustedCA.cert }), (e: unknown) => e instanceof TLSError);
+      await assert.rejects(line.startTLS({ ca: fx.pki.untrustedCA.cert }), (e: unknown) => e instanceof TLSError);
     } finally {
       await line.close();
     }
   });
 
   test('refusals are ReplyErrors and the session goes on: an unknown group, an article with no Newsgroups', async () => {
-    const line = await dial(srv.port);
+    const line = await dial(fx.server.port);
     try {
       await line.readReply({ expect: 200 });
       await assert.rejects(line.command('GROUP no.such.group', { expect: 211 }), (e: unknown) => e instanceof ReplyError && e.reply?.code === 411);
       await line.command('POST', { expect: 340 });
       await line.writeDotBlock(`From: tester@news.test\r\nSubject: nowhere\r\nMessage-ID: ${messageId('bad')}\r\n\r\nbody\r\n`);
       await assert.rejects(line.readReply({ expect: 240 }), (e: unknown) => e instanceof ReplyError && e.reply?.code === 441);
-      await line.command(`GROUP ${srv.group}`, { expect: 211 });
+      await line.command(`GROUP ${fx.server.group}`, { expect: 211 });
       await line.command('QUIT', { expect: 205 });
     } finally {
       await line.close();
