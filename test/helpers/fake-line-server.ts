@@ -193,10 +193,11 @@ function serve(raw: net.Socket, opts: LineServerOptions, received: string[], tra
 
 /**
  * Writes `prefix`, then `chunk` again and again until `total` bytes went out
- * or the client stops reading (backpressure respected); `counter.sent` says
- * how much. Returns undefined, so a script can `return flood(...)`.
+ * or the client stops reading (backpressure respected), then `suffix`;
+ * `counter.sent` counts the chunks' bytes. Returns undefined, so a script
+ * can `return flood(...)`.
  */
-export function flood(sock: net.Socket, chunk: string, total: number, counter: { sent: number }, prefix = ''): undefined {
+export function flood(sock: net.Socket, chunk: string | Uint8Array, total: number, counter: { sent: number }, prefix = '', suffix = ''): undefined {
   const b = Buffer.from(chunk);
   sock.write(prefix);
   const pump = () => {
@@ -204,6 +205,7 @@ export function flood(sock: net.Socket, chunk: string, total: number, counter: {
       counter.sent += b.length;
       if (!sock.write(b)) return void sock.once('drain', pump);
     }
+    if (suffix && !sock.destroyed && !sock.writableEnded) sock.write(suffix);
   };
   pump();
   return undefined;

@@ -123,21 +123,8 @@ test('hostile: a line injected after the STLS go-ahead is refused (DIAL_E_INJECT
 test('hostile: a 128 MiB message streams through with bounded memory (nothing is held whole)', async () => {
   const counter = { sent: 0 };
   const total = 128 * 1024 * 1024;
-  const s = await server((line, conn) => {
-    if (line !== 'RETR 1') return standard(line, conn);
-    const sock = conn.socket;
-    const block = Buffer.from('.a line that starts with a dot and goes on for a while, as lines in mail do\r\n'.repeat(800));
-    sock.write('+OK\r\n');
-    const pump = () => {
-      while (counter.sent < total && !sock.destroyed) {
-        counter.sent += block.length;
-        if (!sock.write(block)) return void sock.once('drain', pump);
-      }
-      sock.write('.\r\n');
-    };
-    pump();
-    return undefined;
-  });
+  const block = '.a line that starts with a dot and goes on for a while, as lines in mail do\r\n'.repeat(800);
+  const s = await server((line, conn) => (line === 'RETR 1' ? flood(conn.socket, block, total, counter, '+OK\r\n', '.\r\n') : standard(line, conn)));
   const pop = await login(s);
   const before = process.memoryUsage().rss;
   let peak = before;

@@ -1,9 +1,10 @@
 /**
- * SmtpClient against hostile in-process servers (raw scripted peers): a
- * multi-line reply flood, an endless line, 5xx after the data, a close in the
- * middle of DATA, bytes injected after the STARTTLS go-ahead, garbage reply
- * codes, replies out of place, a server that never answers the final dot.
- * Each must end in a typed error within its bound, holding bounded memory.
+ * SmtpClient against hostile in-process servers (scripted line peers, or raw
+ * ones where nothing is read): a multi-line reply flood, an endless line, 5xx
+ * after the data, a close in the middle of DATA, bytes injected after the
+ * STARTTLS go-ahead, garbage reply codes, replies out of place, a server that
+ * never answers the final dot. Each must end in a typed error within its
+ * bound, holding bounded memory.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
