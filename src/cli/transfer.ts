@@ -11,7 +11,8 @@ import type { OpenOptions } from '../urlopen/types.js';
 import type { UrlResponse } from '../urlopen/response.js';
 import type { CliOptions } from './args.js';
 import { CliExit, EXIT, errorMessage, exitCodeFor } from './exit-codes.js';
-import { formatHead, headerPairs, isHttp } from './head.js';
+import { isHttp } from './head.js';
+import { allHeads } from './hops.js';
 import type { Meter } from './meter.js';
 import { fileSink, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type SharedRequest } from './request.js';
@@ -19,8 +20,12 @@ import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
 import type { TransferClock } from './timing.js';
+import { emptyVars, requestMethod, responseVars, settleVars } from './transfer-vars.js';
+import { normalizeUrl, schemeOf } from './url.js';
+import { attemptDeadline, sleep as defaultSleep } from './waits.js';
 import type { WriteOutVars } from './writeout.js';
-import { UrlHeaders } from '../urlopen/headers.js';
+
+export { normalizeUrl } from './url.js';
 
 /** The urlopen function, as the CLI calls it. */
 export type UrlOpen = (url: string, options: OpenOptions) => Promise<UrlResponse>;
@@ -66,91 +71,8 @@ export interface TransferResult {
   vars: WriteOutVars;
 }
 
-const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }
-    function onAbort(): void {
-      clearTimeout(t);
-      reject(signal.reason);
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-
-/** Normalizes a URL as curl does: no scheme means http://; a URL that does not parse is exit 3. */
-export function normalizeUrl(raw: string): string {
-  let url = raw.trim();
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(data|file|mailto|news):/i.test(url)) url = `http://${url}`;
-  if (/[\0\t\n\r]/.test(url)) throw new CliExit(EXIT.URL_MALFORMAT, `URL rejected: Malformed input to a URL function (control character in ${JSON.stringify(raw)})`);
-  try {
-    const u = new URL(url);
-    if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname === '') throw new Error('no host');
-  } catch {
-    throw new CliExit(EXIT.URL_MALFORMAT, `URL rejected: Malformed input to a URL function (${raw})`);
-  }
-  return url;
-}
-
-/** The scheme of a URL as -w's %{scheme} shows it, '' when it does not parse. */
-function schemeOf(url: string): string {
-  try {
-    return new URL(url).protocol.slice(0, -1);
-  } catch {
-    // malformed: reported by exitcode/errormsg
-    return '';
-  }
-}
-
-function emptyVars(url: string, method: string, scheme: string): WriteOutVars {
-  return {
-    http_code: 0, response_code: 0, http_version: '0', size_download: 0, size_upload: 0, size_header: 0, size_request: 0,
-    time_total: 0, time_namelookup: 0, time_connect: 0, time_appconnect: 0, time_pretransfer: 0, time_starttransfer: 0, time_redirect: 0,
-    speed_download: 0, speed_upload: 0, url, url_effective: url, redirect_url: '',
-    num_redirects: 0, num_headers: 0, content_type: '', exitcode: 0, errormsg: '', filename_effective: '', method, scheme,
-    remote_ip: '', remote_port: 0, local_ip: '', local_port: 0, num_connects: 0, ssl_verify_result: 0,
-    headers: [],
-  };
-}
-
 /** The largest body to stdout that is written in one piece at the end of the transfer. */
 const SMALL_BODY = 64 * 1024;
-
-/** The largest body curl sends together with the head (its MAX_INITIAL_POST_SIZE). */
-const SMALL_POST = 64 * 1024;
-
-/** curl's redirect_url: the Location a redirect not followed points to, made absolute against the URL that sent it. */
-export function redirectTarget(location: string | null, base: string): string {
-  if (location === null) return '';
-  try {
-    return new URL(location, base).href;
-  } catch {
-    return location;
-  }
-}
-
-/** The HTTP client's raw response, as much as -w and the hop heads read of it. */
-interface RawHttpFacts {
-  history?: ReadonlyArray<{ httpVersion: string; status: number; statusText: string; headers: unknown }>;
-  requestBytes?: number;
-}
-
-/** Bytes of request heads sent (every hop), or 0 for a protocol without heads. */
-function requestBytes(res: UrlResponse): number {
-  const n = (res.raw as RawHttpFacts | undefined)?.requestBytes;
-  return typeof n === 'number' ? n : 0;
-}
-
-/** The heads of the responses before the final one, each ending with its blank line. */
-function historyHeads(res: UrlResponse): string {
-  const history = (res.raw as RawHttpFacts | undefined)?.history;
-  if (!Array.isArray(history)) return '';
-  return history
-    .map((h) => formatHead({ status: h.status, statusText: h.statusText, protocol: `http/${h.httpVersion}`, headers: new UrlHeaders(), raw: h }))
-    .join('');
-}
 
 /**
  * Runs one transfer to completion (with retries); never throws. `sent`: its
@@ -161,7 +83,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   const o = env.opts;
   const t0 = performance.now();
   // The scheme of the URL as given is only shown when the transfer fails before its URL is worked out.
-  const vars = emptyVars(job.url, o.method ?? (o.head ? 'HEAD' : o.data.length && !o.get ? 'POST' : o.form.length ? 'POST' : o.uploadFile !== undefined ? 'PUT' : 'GET'), '');
+  const vars = emptyVars(job.url, requestMethod(o), '');
   let schemeKnown = false;
   const toStdout = job.output === undefined || job.output === '-';
   vars.filename_effective = toStdout ? '' : job.output!;
@@ -198,36 +120,20 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
     const activeSink = sink;
 
     for (let attempt = 1; ; attempt++) {
-      // An attempt needs a signal of its own only for -m (or when the run is
-      // already aborted, which an own signal does not inherit); otherwise the
-      // run's signal is what the attempt's would follow.
-      const own = o.maxTime !== undefined || env.signal.aborted;
-      const ac = own ? new AbortController() : undefined;
-      const signal = ac ? ac.signal : env.signal;
-      const onOuter = ac ? (): void => ac.abort(env.signal.reason) : undefined;
-      if (onOuter) env.signal.addEventListener('abort', onOuter, { once: true });
-      let timedOut: CliExit | undefined;
-      const started = performance.now();
-      const timer =
-        o.maxTime !== undefined
-          ? setTimeout(() => {
-              timedOut = new CliExit(EXIT.OPERATION_TIMEDOUT, `Operation timed out after ${Math.round(performance.now() - started)} milliseconds with ${got} bytes received`);
-              ac!.abort(timedOut);
-            }, o.maxTime * 1000)
-          : undefined;
+      const deadline = attemptDeadline(env.signal, o.maxTime, () => got);
+      const signal = deadline.signal;
       try {
         await attemptOnce(url);
         break;
       } catch (err) {
-        const e = timedOut ?? err;
+        const e = deadline.timedOut ?? err;
         policy ??= new RetryPolicy(o);
         const wait = env.signal.aborted ? undefined : policy.next(e, attempt, (performance.now() - t0) / 1000);
         if (wait === undefined) throw e;
         env.warn(policy.warning(e, wait, attempt));
         await sleep(wait, env.signal);
       } finally {
-        if (timer) clearTimeout(timer);
-        if (onOuter) env.signal.removeEventListener('abort', onOuter);
+        deadline.dispose();
       }
 
       async function attemptOnce(target: string): Promise<void> {
@@ -269,19 +175,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         vars.time_starttransfer = (performance.now() - t0) / 1000;
         applyClock();
         const http = isHttp(res);
-        vars.http_code = vars.response_code = res.status;
-        vars.url_effective = res.url;
-        vars.num_redirects = res.redirects.length;
-        vars.content_type = res.headers.get('content-type') ?? '';
-        vars.http_version = http ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
-        if (wantVars) {
-          vars.headers = headerPairs(res);
-          vars.num_headers = vars.headers.length;
-        }
-        vars.redirect_url = http && res.status >= 300 && res.status < 400 ? redirectTarget(res.headers.get('location'), res.url) : '';
-        vars.size_request = requestBytes(res);
-        // curl sends a small in-memory body (-d, --json) in one piece with the head, and counts it in size_request.
-        if (http && options.body instanceof Uint8Array && options.body.length < SMALL_POST) vars.size_request += options.body.length;
+        responseVars(vars, res, wantVars, options.body);
 
         if (http && TRANSIENT_STATUS.has(res.status) && attempt <= o.retry) {
           await res.cancel();
@@ -311,7 +205,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           // As curl: the head still shows (-i, -I, -D); only the body is withheld.
           const showHead = (o.include || o.head) && !headWritten;
           if (showHead || env.dumpHeader) {
-            const head = historyHeads(res) + formatHead(res);
+            const head = allHeads(res);
             env.dumpHeader?.(head);
             if (showHead) {
               headWritten = true;
@@ -324,7 +218,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         }
         // curl prints every hop's head (-i/-I/-D with -L, or a Digest 401 before its answer).
         const printHead = (o.include || o.head) && !headWritten;
-        const head = wantVars || env.dumpHeader || printHead ? historyHeads(res) + formatHead(res) : '';
+        const head = wantVars || env.dumpHeader || printHead ? allHeads(res) : '';
         vars.size_header += Buffer.byteLength(head, 'latin1');
         env.dumpHeader?.(head);
         const length = Number(res.headers.get('content-length') ?? NaN);
@@ -388,10 +282,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
       }
     }
     task.done();
-    vars.size_download = got;
-    vars.time_total = (performance.now() - t0) / 1000;
-    vars.speed_download = vars.time_total > 0 ? got / vars.time_total : 0;
-    vars.speed_upload = vars.time_total > 0 ? vars.size_upload / vars.time_total : 0;
+    settleVars(vars, got, t0);
     return { exitCode: 0, vars };
   } catch (err) {
     if (ahead) discard(ahead);
@@ -399,13 +290,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
     task.done();
     const exitCode = exitCodeFor(err);
     if (!(err instanceof RetryAbandoned && err.committed)) await sink?.abort().catch(() => undefined);
-    vars.size_download = got;
     vars.exitcode = exitCode;
     vars.errormsg = errorMessage(err);
     if (vars.http_code === 0) applyClock();
-    vars.time_total = (performance.now() - t0) / 1000;
-    vars.speed_download = vars.time_total > 0 ? got / vars.time_total : 0;
-    vars.speed_upload = vars.time_total > 0 ? vars.size_upload / vars.time_total : 0;
+    settleVars(vars, got, t0);
     return { exitCode, error: err, vars };
   }
 }

@@ -3,8 +3,6 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIG, curl, dial, sha, startServer, tempDir, type TestServer } from './helpers.js';
-import { normalizeUrl } from '../../src/cli/transfer.js';
-import { CliExit } from '../../src/cli/exit-codes.js';
 import { blackhole } from '../helpers/blackhole.js';
 
 let srv: TestServer;
@@ -15,16 +13,6 @@ after(() => srv.close());
 
 let ids = 0;
 const fresh = () => `t${++ids}`;
-
-test('normalizeUrl: no scheme means http://, junk is exit 3', () => {
-  assert.equal(normalizeUrl('example.com/x'), 'http://example.com/x');
-  assert.equal(normalizeUrl('localhost:8080/'), 'http://localhost:8080/');
-  assert.equal(normalizeUrl('data:,x'), 'data:,x');
-  assert.equal(normalizeUrl('ftp://h/f'), 'ftp://h/f');
-  for (const bad of ['http://', 'http://a b/', 'http://h/\r\nX: y']) {
-    assert.throws(() => normalizeUrl(bad), (e: unknown) => e instanceof CliExit && e.exitCode === 3, bad);
-  }
-});
 
 test('--retry retries a 503 (honouring Retry-After: 0) and succeeds', async () => {
   const id = fresh();

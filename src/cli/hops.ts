@@ -1,0 +1,37 @@
+/**
+ * The hops of a response — the answers before the final one when redirects
+ * were followed (-L) or a Digest challenge was answered (-u) — as far as dial
+ * reports them: every hop's head, which curl prints with -i, -I and -D, and
+ * the bytes of every request head sent, for -w's %{size_request}.
+ *
+ * @module
+ */
+import type { UrlResponse } from '../urlopen/response.js';
+import { UrlHeaders } from '../urlopen/headers.js';
+import { formatHead } from './head.js';
+
+/** The HTTP client's raw response, as much as this file reads of it (structural: other schemes have none). */
+interface RawHttpFacts {
+  history?: ReadonlyArray<{ httpVersion: string; status: number; statusText: string; headers: unknown }>;
+  requestBytes?: number;
+}
+
+/** Bytes of request heads sent (every hop), or 0 for a protocol without heads. */
+export function requestBytes(res: UrlResponse): number {
+  const n = (res.raw as RawHttpFacts | undefined)?.requestBytes;
+  return typeof n === 'number' ? n : 0;
+}
+
+/** The heads of the responses before the final one, each ending with its blank line. */
+function historyHeads(res: UrlResponse): string {
+  const history = (res.raw as RawHttpFacts | undefined)?.history;
+  if (!Array.isArray(history)) return '';
+  return history
+    .map((h) => formatHead({ status: h.status, statusText: h.statusText, protocol: `http/${h.httpVersion}`, headers: new UrlHeaders(), raw: h }))
+    .join('');
+}
+
+/** Every head of the response, the hops' first, as -i, -I and -D print them. */
+export function allHeads(res: UrlResponse): string {
+  return historyHeads(res) + formatHead(res);
+}

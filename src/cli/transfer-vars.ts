@@ -1,0 +1,72 @@
+/**
+ * The `-w` variables of one transfer, filled in as it goes: what is known
+ * before it starts, what the response tells (status, version, redirects,
+ * header list, request size), and the totals once it has ended — whether it
+ * succeeded or not.
+ *
+ * @module
+ */
+import type { UrlResponse } from '../urlopen/response.js';
+import type { CliOptions } from './args.js';
+import { headerPairs, isHttp } from './head.js';
+import { requestBytes } from './hops.js';
+import type { WriteOutVars } from './writeout.js';
+
+/** The largest body curl sends together with the head (its MAX_INITIAL_POST_SIZE). */
+const SMALL_POST = 64 * 1024;
+
+/** The method the flags make dial send, as -w's %{method} names it. */
+export function requestMethod(o: CliOptions): string {
+  return o.method ?? (o.head ? 'HEAD' : o.data.length && !o.get ? 'POST' : o.form.length ? 'POST' : o.uploadFile !== undefined ? 'PUT' : 'GET');
+}
+
+/** The variables before anything is known: the URL and method, and zeroes. */
+export function emptyVars(url: string, method: string, scheme: string): WriteOutVars {
+  return {
+    http_code: 0, response_code: 0, http_version: '0', size_download: 0, size_upload: 0, size_header: 0, size_request: 0,
+    time_total: 0, time_namelookup: 0, time_connect: 0, time_appconnect: 0, time_pretransfer: 0, time_starttransfer: 0, time_redirect: 0,
+    speed_download: 0, speed_upload: 0, url, url_effective: url, redirect_url: '',
+    num_redirects: 0, num_headers: 0, content_type: '', exitcode: 0, errormsg: '', filename_effective: '', method, scheme,
+    remote_ip: '', remote_port: 0, local_ip: '', local_port: 0, num_connects: 0, ssl_verify_result: 0,
+    headers: [],
+  };
+}
+
+/** curl's redirect_url: the Location a redirect not followed points to, made absolute against the URL that sent it. */
+export function redirectTarget(location: string | null, base: string): string {
+  if (location === null) return '';
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return location;
+  }
+}
+
+/**
+ * What the response's head tells. `headers`: also list the header lines (only
+ * -w reads them); `sentBody`: the request body the attempt sent.
+ */
+export function responseVars(vars: WriteOutVars, res: UrlResponse, headers: boolean, sentBody: unknown): void {
+  const http = isHttp(res);
+  vars.http_code = vars.response_code = res.status;
+  vars.url_effective = res.url;
+  vars.num_redirects = res.redirects.length;
+  vars.content_type = res.headers.get('content-type') ?? '';
+  vars.http_version = http ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
+  if (headers) {
+    vars.headers = headerPairs(res);
+    vars.num_headers = vars.headers.length;
+  }
+  vars.redirect_url = http && res.status >= 300 && res.status < 400 ? redirectTarget(res.headers.get('location'), res.url) : '';
+  vars.size_request = requestBytes(res);
+  // curl sends a small in-memory body (-d, --json) in one piece with the head, and counts it in size_request.
+  if (http && sentBody instanceof Uint8Array && sentBody.length < SMALL_POST) vars.size_request += sentBody.length;
+}
+
+/** The totals once the transfer has ended: `received` body bytes, `t0` its start (performance.now()). */
+export function settleVars(vars: WriteOutVars, received: number, t0: number): void {
+  vars.size_download = received;
+  vars.time_total = (performance.now() - t0) / 1000;
+  vars.speed_download = vars.time_total > 0 ? received / vars.time_total : 0;
+  vars.speed_upload = vars.time_total > 0 ? vars.size_upload / vars.time_total : 0;
+}

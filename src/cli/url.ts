@@ -1,0 +1,31 @@
+/**
+ * The URL as typed on the command line, made into one urlopen can open —
+ * curl's way: no scheme means http://, and what does not parse is exit 3.
+ *
+ * @module
+ */
+import { CliExit, EXIT } from './exit-codes.js';
+
+/** Normalizes a URL as curl does: no scheme means http://; a URL that does not parse is exit 3. */
+export function normalizeUrl(raw: string): string {
+  let url = raw.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(data|file|mailto|news):/i.test(url)) url = `http://${url}`;
+  if (/[\0\t\n\r]/.test(url)) throw new CliExit(EXIT.URL_MALFORMAT, `URL rejected: Malformed input to a URL function (control character in ${JSON.stringify(raw)})`);
+  try {
+    const u = new URL(url);
+    if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname === '') throw new Error('no host');
+  } catch {
+    throw new CliExit(EXIT.URL_MALFORMAT, `URL rejected: Malformed input to a URL function (${raw})`);
+  }
+  return url;
+}
+
+/** The scheme of a URL as -w's %{scheme} shows it, '' when it does not parse. */
+export function schemeOf(url: string): string {
+  try {
+    return new URL(url).protocol.slice(0, -1);
+  } catch {
+    // malformed: reported by exitcode/errormsg
+    return '';
+  }
+}

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { allHeads, requestBytes } from '../../src/cli/hops.js';
+import { UrlHeaders } from '../../src/urlopen/headers.js';
+import { UrlResponse } from '../../src/urlopen/response.js';
+
+function response(protocol: string, raw: unknown, headers: Record<string, string> = {}): UrlResponse {
+  return new UrlResponse({ url: 'http://h/b', status: 200, statusText: 'OK', protocol, headers: new UrlHeaders(headers), body: (async function* () {})(), raw });
+}
+
+test('allHeads prints every hop\'s head before the final one, each with its blank line', () => {
+  const raw = {
+    httpVersion: '1.1',
+    status: 200,
+    statusText: 'OK',
+    headers: [['Content-Type', 'text/plain']],
+    history: [{ httpVersion: '1.0', status: 302, statusText: 'Found', headers: [['Location', '/b']] }],
+    requestBytes: 99,
+  };
+  assert.equal(allHeads(response('http/1.1', raw)), 'HTTP/1.0 302 Found\r\nLocation: /b\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n');
+  assert.equal(requestBytes(response('http/1.1', raw)), 99);
+});
+
+test('a response of another scheme has no hops and no request heads', () => {
+  const res = response('file', undefined, { 'Content-Length': '3' });
+  assert.equal(allHeads(res), 'content-length: 3\r\n\r\n');
+  assert.equal(requestBytes(res), 0);
+});

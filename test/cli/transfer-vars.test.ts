@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCliArgs } from '../../src/cli/args.js';
+import { emptyVars, redirectTarget, requestMethod, responseVars, settleVars } from '../../src/cli/transfer-vars.js';
+import { UrlHeaders } from '../../src/urlopen/headers.js';
+import { UrlResponse } from '../../src/urlopen/response.js';
+
+const method = (...argv: string[]) => requestMethod(parseCliArgs([...argv, 'http://h/']));
+
+test('requestMethod: what the flags make dial send', () => {
+  assert.equal(method(), 'GET');
+  assert.equal(method('-I'), 'HEAD');
+  assert.equal(method('-d', 'x'), 'POST');
+  assert.equal(method('-G', '-d', 'x'), 'GET');
+  assert.equal(method('-F', 'a=b'), 'POST');
+  assert.equal(method('-T', 'file.txt'), 'PUT');
+  assert.equal(method('-X', 'DELETE', '-d', 'x'), 'DELETE');
+});
+
+test('emptyVars: the URL and method as given, everything else zero', () => {
+  const v = emptyVars('http://h/a', 'GET', 'http');
+  assert.equal(v.url, 'http://h/a');
+  assert.equal(v.url_effective, 'http://h/a');
+  assert.equal(v.method, 'GET');
+  assert.equal(v.scheme, 'http');
+  assert.equal(v.http_code, 0);
+  assert.equal(v.http_version, '0');
+  assert.deepEqual(v.headers, []);
+});
+
+test('redirectTarget: absolute against the URL that sent it; kept as is when it does not parse', () => {
+  assert.equal(redirectTarget('/b?x=1', 'http://h/a'), 'http://h/b?x=1');
+  assert.equal(redirectTarget(null, 'http://h/a'), '');
+  assert.equal(redirectTarget('http://[bad', 'http://h/a'), 'http://[bad');
+});
+
+function httpResponse(status: number, headers: Record<string, string>, raw: unknown = { httpVersion: '1.1', requestBytes: 40 }): UrlResponse {
+  return new UrlResponse({ url: 'http://h/a', status, protocol: 'http/1.1', headers: new UrlHeaders(headers), body: (async function* () {})(), redirects: ['http://h/0'], raw });
+}
+
+test('responseVars: status, version, redirects, type, Location, and the request size with a small body', () => {
+  const v = emptyVars('http://h/0', 'POST', 'http');
+  responseVars(v, httpResponse(302, { Location: '/b', 'Content-Type': 'text/html' }), true, Buffer.from('abc'));
+  assert.equal(v.http_code, 302);
+  assert.equal(v.response_code, 302);
+  assert.equal(v.http_version, '1.1');
+  assert.equal(v.url_effective, 'http://h/a');
+  assert.equal(v.num_redirects, 1);
+  assert.equal(v.content_type, 'text/html');
+  assert.equal(v.redirect_url, 'http://h/b');
+  assert.equal(v.size_request, 43, 'a small in-memory body counts with the head');
+  assert.equal(v.num_headers, 2);
+
+  const big = emptyVars('http://h/0', 'POST', 'http');
+  responseVars(big, httpResponse(200, {}), false, Buffer.alloc(64 * 1024));
+  assert.equal(big.size_request, 40, 'a large body is not sent with the head');
+  assert.equal(big.redirect_url, '');
+  assert.deepEqual(big.headers, [], 'the header list only when asked');
+});
+
+test('responseVars: another scheme has version 0 and no request size', () => {
+  const v = emptyVars('file:///x', 'GET', 'file');
+  const res = new UrlResponse({ url: 'file:///x', status: 200, protocol: 'file', headers: new UrlHeaders({ 'Content-Type': 'text/plain' }), body: (async function* () {})() });
+  responseVars(v, res, true, undefined);
+  assert.equal(v.http_version, '0');
+  assert.equal(v.size_request, 0);
+  assert.deepEqual(v.headers, [['content-type', 'text/plain']]);
+});
+
+test('settleVars: the bytes received, the total time and the speeds', () => {
+  const v = emptyVars('http://h/a', 'GET', 'http');
+  v.size_upload = 10;
+  settleVars(v, 500, performance.now() - 1000);
+  assert.equal(v.size_download, 500);
+  assert.ok(v.time_total >= 1 && v.time_total < 60, String(v.time_total));
+  assert.ok(v.speed_download > 0 && v.speed_download <= 500);
+  assert.ok(v.speed_upload > 0 && v.speed_upload <= 10);
+});

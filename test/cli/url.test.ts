@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeUrl, schemeOf } from '../../src/cli/url.js';
+import { CliExit } from '../../src/cli/exit-codes.js';
+
+test('normalizeUrl: no scheme means http://, junk is exit 3', () => {
+  assert.equal(normalizeUrl('example.com/x'), 'http://example.com/x');
+  assert.equal(normalizeUrl('localhost:8080/'), 'http://localhost:8080/');
+  assert.equal(normalizeUrl('  data:,x '), 'data:,x');
+  assert.equal(normalizeUrl('news:id@host'), 'news:id@host');
+  assert.equal(normalizeUrl('ftp://h/f'), 'ftp://h/f');
+  for (const bad of ['http://', 'http://a b/', 'http://h/\r\nX: y', 'h/\0']) {
+    assert.throws(() => normalizeUrl(bad), (e: unknown) => e instanceof CliExit && e.exitCode === 3, bad);
+  }
+});
+
+test('schemeOf: the scheme without its colon, or empty for a URL that does not parse', () => {
+  assert.equal(schemeOf('https://h/'), 'https');
+  assert.equal(schemeOf('data:,x'), 'data');
+  assert.equal(schemeOf('no scheme here'), '');
+});
