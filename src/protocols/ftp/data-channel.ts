@@ -9,10 +9,10 @@
  * @module
  */
 import * as net from 'node:net';
-import type * as tls from 'node:tls';
+import * as tls from 'node:tls';
 import { ProtocolError, TimeoutError, toDialError } from '../../errors.js';
 import { connectTcp } from '../../socket/connect.js';
-import { handshake, type TLSOptions } from '../../socket/tls.js';
+import { handshake, secured, tlsConnectOptions, type TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
 import { guard, type WaitOptions } from '../../util/guard.js';
 import { LentFeed, QueueFeed, readAll } from './data-read.js';
@@ -72,11 +72,21 @@ function normalize(ip: string): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
+/** How {@link DataConnection.connect} opens a passive data connection. */
+export interface DataConnectOptions {
+  /** Read into one reused buffer (TransferOptions.reuseBuffer). */
+  lend?: boolean | undefined;
+  /** TLS from the start: the name the user connected to (SNI, identity) and the settings, session included. */
+  tls?: { name: string; options: TLSOptions } | undefined;
+  trace?: Tracer | undefined;
+}
+
 /** An open data connection. */
 export class DataConnection {
   #sock: net.Socket;
   readonly #idle: number;
   readonly #lent: LentFeed | undefined;
+  #handshake: Promise<tls.TLSSocket> | undefined;
   #closed = false;
 
   constructor(sock: net.Socket, idleTimeout: number, lent?: LentFeed) {
@@ -87,37 +97,26 @@ export class DataConnection {
   }
 
   /**
-   * Connects to a passive port at an IP literal with one reused read buffer
-   * (see {@link read}: each chunk is valid until the next is asked for). For
-   * plain connections only: TLS takes the socket over and reads on its own.
+   * Connects to the server's passive port. `lend` reads into one reused
+   * buffer (see {@link read}: each chunk valid until the next is asked for).
+   * With `tls` the TLS socket is made here and owns its TCP connection — the
+   * only way node:tls honours `onread` — and its handshake, which starts at
+   * once, is awaited by {@link secure}.
    */
-  static async connectLending(ip: string, port: number, wait: WaitOptions, idleTimeout: number, trace?: Tracer): Promise<DataConnection> {
-    const lent = new LentFeed();
-    const sock = net.connect({ host: ip, port, allowHalfOpen: true, onread: lent.onread });
-    sock.on('error', () => {});
-    try {
-      await guard(
-        new Promise<void>((resolve, reject) => {
-          sock.once('connect', resolve);
-          sock.once('error', reject);
-        }),
-        wait,
-        `connecting the data channel to ${ip} port ${port}`,
-        () => sock.destroy(),
-      );
-    } catch (e) {
-      sock.destroy();
-      throw toDialError(e, `connecting the data channel to ${ip} port ${port}`, { protocol: 'ftp', phase: 'data' });
+  static async connect(host: string, port: number, wait: WaitOptions, idleTimeout: number, how: DataConnectOptions = {}): Promise<DataConnection> {
+    const lent = how.lend ? new LentFeed() : undefined;
+    const t = how.tls;
+    // tls.connect passes `noDelay` to no one: it is set on the socket.
+    const open = t ? (a: net.TcpNetConnectOpts) => tls.connect({ ...tlsConnectOptions(t.name, t.options), ...a }).setNoDelay(true) : undefined;
+    const sock = await connectTcp({ host, port, timeout: wait.timeout, signal: wait.signal, onread: lent?.onread, open });
+    const conn = new DataConnection(sock, idleTimeout, lent);
+    if (t) {
+      // Observed from now: the server may finish the handshake before the transfer command's reply is read.
+      conn.#handshake = secured(sock as tls.TLSSocket, t.options.servername ?? t.name, {});
+      conn.#handshake.catch(() => {});
     }
-    traceConnected(trace, sock, 'Connected to');
-    return new DataConnection(sock, idleTimeout, lent);
-  }
-
-  /** Connects to the server's passive port. */
-  static async connect(host: string, port: number, wait: WaitOptions, idleTimeout: number, trace?: Tracer): Promise<DataConnection> {
-    const s = await connectTcp({ host, port, timeout: wait.timeout, signal: wait.signal });
-    traceConnected(trace, s, 'Connected to');
-    return new DataConnection(s, idleTimeout);
+    traceConnected(how.trace, sock, 'Connected to');
+    return conn;
   }
 
   /** Reports a connection the server opened to us (active mode) as connected. */
@@ -130,9 +129,15 @@ export class DataConnection {
     return this.#sock;
   }
 
-  /** Runs the TLS handshake as client, resuming `session` when given. */
+  /**
+   * Runs the TLS handshake as client, resuming `session` when given — or, on
+   * a connection made with `tls`, waits for the handshake already under way.
+   */
   async secure(host: string, options: TLSOptions, wait: WaitOptions, trace?: Tracer): Promise<void> {
-    const t = await handshake(this.#sock, host, options, wait);
+    const sock = this.#sock;
+    const t = this.#handshake
+      ? await guard(this.#handshake, wait, `TLS handshake with ${options.servername ?? host}`, () => sock.destroy())
+      : await handshake(sock, host, options, wait);
     this.#sock = t;
     t.on('error', () => {});
     traceDataTls(trace, t);

@@ -105,8 +105,9 @@ export interface TransferOptions {
    * so a download of any size allocates nothing as it runs (1 GiB from
    * vsftpd: ~48 MB peak RSS instead of ~87 MB, and faster). Each chunk is
    * then valid only until the next one is asked for: write it, hash it or
-   * copy it before iterating on — never keep it. Applies to plain passive
-   * connections; TLS, active mode and proxies read as usual (fresh chunks).
+   * copy it before iterating on — never keep it. Applies to direct passive
+   * connections, TLS-protected or not; active mode and proxy tunnels read as
+   * usual (fresh chunks).
    */
   reuseBuffer?: boolean | undefined;
 }
@@ -145,8 +146,10 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
   const wait = { timeout: s.timeout, signal };
   let conn: DataConnection;
   if (h.connectData) conn = new DataConnection(await h.connectData(host, port, wait), s.dataTimeout);
-  else if (reuseBuffer && isIP(host) && h.dataTLS() === undefined) conn = await DataConnection.connectLending(host, port, wait, s.dataTimeout, h.trace);
-  else conn = await DataConnection.connect(host, port, wait, s.dataTimeout, h.trace);
+  else {
+    const tls = h.dataTLS();
+    conn = await DataConnection.connect(host, port, wait, s.dataTimeout, { lend: reuseBuffer, tls: tls && { name: h.hostname, options: tls }, trace: h.trace });
+  }
   return { ready: async () => conn, abandon: () => conn.destroy() };
 }
 

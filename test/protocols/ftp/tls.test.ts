@@ -1,6 +1,7 @@
 /**
  * FTPS against an in-process implicit-TLS server: PBSZ/PROT P, data over TLS
- * with the control session resumed, and a data channel whose TLS fails — a
+ * with the control session resumed (read into one reused buffer when asked),
+ * and a data channel whose TLS fails — a
  * typed error, and the control connection still usable.
  */
 import { after, before, test } from 'node:test';
@@ -37,6 +38,24 @@ test('implicit FTPS: PBSZ 0 and PROT P, data over TLS resuming the control sessi
   assert.equal(n, DATA.length);
   await c.store('/g', [Buffer.from('secret upload')]);
   assert.equal(good.files.get('/g')?.toString(), 'secret upload');
+  assert.ok(notes.some((t) => /resumed the control session/.test(t)), notes.join('\n'));
+  await c.quit();
+});
+
+test('reuseBuffer over FTPS: the TLS data connection reads into one reused buffer, resumed, bytes whole', async () => {
+  const notes: string[] = [];
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: good.port, secure: 'implicit', tls: { ca: pki.ca.cert }, timeout: 5000, trace: (e) => e.kind === '*' && notes.push(e.text) });
+  const buffers = new Set<ArrayBufferLike>();
+  let n = 0;
+  let same = true;
+  for await (const chunk of await c.retrieve('/f', { reuseBuffer: true })) {
+    buffers.add(chunk.buffer);
+    if (!chunk.equals(DATA.subarray(n, n + chunk.length))) same = false;
+    n += chunk.length;
+  }
+  assert.equal(n, DATA.length);
+  assert.ok(same);
+  assert.equal(buffers.size, 1);
   assert.ok(notes.some((t) => /resumed the control session/.test(t)), notes.join('\n'));
   await c.quit();
 });

@@ -1,0 +1,112 @@
+/**
+ * DataConnection against in-process loopback servers: a passive connection
+ * made with TLS from the start (its handshake observed even when it ends
+ * before secure() asks, its reads in one reused buffer when lent, its
+ * failures and silences typed and bounded), the plain one, and the active
+ * listener's rule that only the control peer may connect.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { TimeoutError, TLSError } from '../../../src/errors.js';
+import { ActiveListener, DataConnection } from '../../../src/protocols/ftp/data-channel.js';
+import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const WAIT = { timeout: 3000 };
+let pki: TestPKI;
+const servers: net.Server[] = [];
+before(() => {
+  pki = makeTestPKI();
+});
+after(() => {
+  for (const s of servers) s.close();
+  pki?.cleanup();
+});
+
+async function listen(srv: net.Server): Promise<number> {
+  servers.push(srv);
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  return (srv.address() as net.AddressInfo).port;
+}
+
+/** A TLS server that sends `body` once the handshake is done, then closes. */
+function tlsServer(body: Buffer): Promise<number> {
+  const srv = tls.createServer({ cert: pki.server.cert, key: pki.server.key }, (s) => {
+    s.on('error', () => {});
+    s.end(body);
+  });
+  return listen(srv);
+}
+
+const tlsHow = () => ({ tls: { name: '127.0.0.1', options: { ca: pki.ca.cert } } });
+
+async function drain(conn: DataConnection, keep = true): Promise<{ bytes: Buffer; buffers: Set<ArrayBufferLike> }> {
+  const parts: Buffer[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  for await (const c of conn.read(undefined)) {
+    buffers.add(c.buffer);
+    if (keep) parts.push(Buffer.from(c));
+  }
+  return { bytes: Buffer.concat(parts), buffers };
+}
+
+test('TLS from the start: a handshake that finished before secure() asked is seen, the bytes arrive whole', async () => {
+  const body = Buffer.alloc(700_000, 5);
+  const port = await tlsServer(body);
+  const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, tlsHow());
+  // The server handshakes at once: let it finish before anyone awaits it.
+  await sleep(100);
+  await conn.secure('127.0.0.1', { ca: pki.ca.cert }, WAIT);
+  assert.ok(conn.socket instanceof tls.TLSSocket);
+  const { bytes } = await drain(conn);
+  assert.ok(bytes.equals(body));
+});
+
+test('TLS from the start with a lent buffer: every chunk is a view of one buffer', async () => {
+  const body = Buffer.alloc(3 * 1024 * 1024);
+  for (let i = 0; i < body.length; i += 4096) body[i] = i & 0xff;
+  const port = await tlsServer(body);
+  const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, { ...tlsHow(), lend: true });
+  await conn.secure('127.0.0.1', { ca: pki.ca.cert }, WAIT);
+  const { bytes, buffers } = await drain(conn);
+  assert.ok(bytes.equals(body));
+  assert.equal(buffers.size, 1);
+});
+
+test('TLS from the start: an untrusted certificate is a TLSError from secure(), and the socket is closed', async () => {
+  const port = await tlsServer(Buffer.from('x'));
+  const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, { tls: { name: '127.0.0.1', options: { ca: pki.untrustedCA.cert } } });
+  await assert.rejects(conn.secure('127.0.0.1', { ca: pki.untrustedCA.cert }, WAIT), (e: unknown) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT');
+  assert.ok(conn.socket.destroyed);
+});
+
+test('TLS from the start: a server that never answers the handshake is a TimeoutError within the bound', async () => {
+  const held: net.Socket[] = [];
+  const port = await listen(net.createServer((s) => void held.push(s.on('error', () => {}))));
+  const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, tlsHow());
+  await assert.rejects(conn.secure('127.0.0.1', { ca: pki.ca.cert }, { timeout: 150 }), TimeoutError);
+  assert.ok(conn.socket.destroyed);
+  for (const s of held) s.destroy();
+});
+
+test('plain, lent: the bytes arrive whole in one reused buffer', async () => {
+  const body = Buffer.alloc(2 * 1024 * 1024, 3);
+  const port = await listen(net.createServer((s) => void s.on('error', () => {}).end(body)));
+  const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, { lend: true });
+  const { bytes, buffers } = await drain(conn);
+  assert.ok(bytes.equals(body));
+  assert.equal(buffers.size, 1);
+});
+
+test('active: a connection from an address other than the control peer is refused', async () => {
+  const l = await ActiveListener.open('127.0.0.1', '127.0.0.2');
+  const { port } = l.address;
+  const s = net.connect({ host: '127.0.0.1', port });
+  s.on('error', () => {});
+  await once(s, 'close');
+  await assert.rejects(l.accept({ timeout: 100 }), TimeoutError);
+});
