@@ -2,21 +2,15 @@
  * openNntp against the scripted NNTP server: RFC 5538 URL forms, POST,
  * credentials, bounds and refusals.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openNews, openNntp, parseNewsPath } from '../../../src/urlopen/schemes/nntp.js';
 import { ConnectError, InputError, ReplyError, TimeoutError } from '../../../src/errors.js';
-import { ARTICLE, fakeNntp, standardNntp, type FakeServer } from '../../protocols/nntp/server.js';
+import { lineServers } from '../../helpers/fake-line-server.js';
+import { ARTICLE, nntpOptions, standardNntp } from '../../protocols/nntp/server.js';
 
-const servers: FakeServer[] = [];
-after(async () => {
-  for (const s of servers) await s.close();
-});
-async function server(...args: Parameters<typeof fakeNntp>): Promise<FakeServer> {
-  const s = await fakeNntp(...args);
-  servers.push(s);
-  return s;
-}
+/** A scripted NNTP server (the well-behaved one unless given a script), closed in the file's `after`. */
+const server = lineServers(nntpOptions);
 
 test('parseNewsPath: message-ids, groups, numbers, wildmats (RFC 5538 §2)', () => {
   assert.deepEqual(parseNewsPath('news', '123@example.com'), { kind: 'article', messageId: '<123@example.com>' });

@@ -2,21 +2,15 @@
  * openPop3 against the scripted POP3 server: RETR N, LIST without a path,
  * HEAD, RFC 2384 ;AUTH=, credentials, ranges, bounds and refusals.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPop3, parsePopPath, parsePopUser } from '../../../src/urlopen/schemes/pop3.js';
 import { InputError, LimitError, ReplyError, TimeoutError } from '../../../src/errors.js';
-import { fakePop3, MESSAGES, standard, type FakeServer } from '../../protocols/pop3/server.js';
+import { lineServers } from '../../helpers/fake-line-server.js';
+import { MESSAGES, pop3Options, type FakeServer } from '../../protocols/pop3/server.js';
 
-const servers: FakeServer[] = [];
-after(async () => {
-  for (const s of servers) await s.close();
-});
-async function server(reply = standard): Promise<FakeServer> {
-  const s = await fakePop3({ reply });
-  servers.push(s);
-  return s;
-}
+/** A scripted POP3 server (the well-behaved one unless given a `reply`), closed in the file's `after`. */
+const server = lineServers(pop3Options);
 const base = (s: FakeServer, user = 'alice:secret') => `pop3://${user}@127.0.0.1:${s.port}`;
 
 test('parsePopUser and parsePopPath: RFC 2384 ;AUTH= forms, message numbers', () => {
