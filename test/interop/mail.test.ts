@@ -26,6 +26,7 @@ import type { TestPKI } from './ca.js';
 import { curl } from './fixtures.js';
 import { dovecotFixture, eximFixture, waitForDelivery, type SmtpServer } from './mail-servers.js';
 import { dialLine as dial, dotLines } from '../helpers/line-dial.js';
+import { DOTTED_MESSAGE as MAIL_BODY } from '../helpers/smtp-message.js';
 
 /** Lines joined with `eol`, each line ended by it (the file form of a dot block). */
 function joinLines(lines: Buffer[], eol: string): Buffer {
@@ -257,26 +258,6 @@ describe('dovecot POP3 through the line layer', () => {
 
 // ---------------------------------------------------------------------------
 // SMTP
-
-/**
- * A body with leading dots (single, double, a lone dot that would end DATA
- * unstuffed), bare LFs, a bare CR, CRLFs, and no final line ending.
- */
-const MAIL_BODY =
-  'From: sender@client.test\r\n' +
-  'To: bob@mail.test\r\n' +
-  'Subject: dots and bare line feeds\r\n' +
-  'Message-ID: <smtp-dots@dialtone.test>\r\n' +
-  '\r\n' +
-  '.leading dot\n' +
-  '..two leading dots\r\n' +
-  '.\n' +
-  'a bare CR here\rthen more\n' +
-  '\n' +
-  '..\n' +
-  '. \n' +
-  'h\u00e9llo\r\n' +
-  'last line, no ending';
 
 async function smtpSession(srv: SmtpServer, pki: TestPKI, rcpt: string, body: Parameters<LineClient['writeDotBlock']>[0]): Promise<void> {
   const line = await dial(srv.port, 'smtp');

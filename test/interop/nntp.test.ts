@@ -6,7 +6,7 @@
  * STAT, OVER, LIST ACTIVE, DATE, refusals. curl has no NNTP support, so INN
  * and its spool are the oracles. A missing server FAILS the suite.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,8 +16,7 @@ import { InputError, ReplyError, TLSError } from '../../src/errors.js';
 import type { TraceEvent } from '../../src/trace.js';
 import { openNews, openNntp } from '../../src/urlopen/schemes/nntp.js';
 import { LOOPBACK } from './harness.js';
-import { makeTestPKI, type TestPKI } from './ca.js';
-import { startInn, type NewsServer } from './news-server.js';
+import { innFixture } from './news-server.js';
 
 const T = 15_000;
 
@@ -30,22 +29,12 @@ function article(mid: string, group: string, subject: string): string {
 }
 
 describe('NntpClient against INN', () => {
-  let pki: TestPKI;
-  let srv: NewsServer;
-  const opts = (extra: Partial<NntpConnectOptions> = {}): NntpConnectOptions => ({ host: LOOPBACK, port: srv.port, timeout: T, ...extra });
-
-  before(async () => {
-    pki = makeTestPKI();
-    srv = await startInn(pki);
-  });
-  after(async () => {
-    await srv?.stop();
-    pki?.cleanup();
-  });
+  const fx = innFixture();
+  const opts = (extra: Partial<NntpConnectOptions> = {}): NntpConnectOptions => ({ host: LOOPBACK, port: fx.server.port, timeout: T, ...extra });
 
   test('STARTTLS verified; POST, then ARTICLE/HEAD/BODY/STAT by id and number equal what was sent and the spool file; OVER; LIST ACTIVE; DATE', async () => {
     const events: TraceEvent[] = [];
-    const news = await NntpClient.connect(opts({ secure: 'starttls', tls: { ca: pki.ca.cert }, trace: (e) => events.push(e) }));
+    const news = await NntpClient.connect(opts({ secure: 'starttls', tls: { ca: fx.pki.ca.cert }, trace: (e) => events.push(e) }));
     try {
       assert.equal(news.encrypted, true);
       assert.equal(news.postingAllowed, true);
@@ -54,8 +43,8 @@ describe('NntpClient against INN', () => {
       assert.ok(caps.has('READER') && caps.has('POST') && !caps.has('STARTTLS'), [...caps.keys()].join(' '));
 
       const mid = id('client');
-      await news.post(article(mid, srv.group, 'dots through NntpClient'));
-      const g = await news.group(srv.group);
+      await news.post(article(mid, fx.server.group, 'dots through NntpClient'));
+      const g = await news.group(fx.server.group);
       assert.ok(g.count >= 1 && g.high >= g.low, JSON.stringify(g));
 
       const byId = await news.article(mid);
@@ -73,7 +62,7 @@ describe('NntpClient against INN', () => {
       assert.equal(byNumber.number, n);
       assert.ok((await byNumber.bytes()).equals(whole));
       // INN stores the article as it travels: stuffing our unstuffed bytes again gives the spool file.
-      assert.equal(stuffDotBlock(whole).toString('utf8'), readFileSync(srv.articleFile(n)).toString('utf8'));
+      assert.equal(stuffDotBlock(whole).toString('utf8'), readFileSync(fx.server.articleFile(n)).toString('utf8'));
 
       assert.equal(await (await news.head(n)).text(), text.slice(0, sep + 2));
       assert.equal(await (await news.body(mid)).text(), BODY_CRLF);
@@ -84,9 +73,9 @@ describe('NntpClient against INN', () => {
       assert.equal(mine.subject, 'dots through NntpClient');
       assert.equal(mine.number, n);
 
-      const active = await news.listActive(srv.group);
+      const active = await news.listActive(fx.server.group);
       assert.equal(active.length, 1);
-      assert.equal(active[0]!.group, srv.group);
+      assert.equal(active[0]!.group, fx.server.group);
       assert.ok(active[0]!.high >= n);
 
       const when = await news.date();
@@ -109,8 +98,8 @@ describe('NntpClient against INN', () => {
       await assert.rejects(news.group('bad group'), InputError);
       // No AUTHINFO is configured: the server refuses it, with a typed error in the login phase.
       await assert.rejects(news.authinfo('joe', 'pw'), (e: unknown) => e instanceof ReplyError && e.phase === 'login' && e.reply!.code >= 400);
-      const g = await news.group(srv.group);
-      assert.equal(g.name, srv.group);
+      const g = await news.group(fx.server.group);
+      assert.equal(g.name, fx.server.group);
       await news.quit();
     } finally {
       await news.close();
@@ -119,24 +108,24 @@ describe('NntpClient against INN', () => {
 
   test('urlopen: news://server/id (STARTTLS taken, verified), nntp://server/group/N, the group overview, POST', async () => {
     const mid = id('urlopen');
-    const posted = await openNews(new URL(`news://${LOOPBACK}:${srv.port}/`), { method: 'POST', body: article(mid, srv.group, 'via urlopen'), tls: { ca: pki.ca.cert }, timeout: T });
+    const posted = await openNews(new URL(`news://${LOOPBACK}:${fx.server.port}/`), { method: 'POST', body: article(mid, fx.server.group, 'via urlopen'), tls: { ca: fx.pki.ca.cert }, timeout: T });
     assert.equal(posted.status, 240);
     const events: TraceEvent[] = [];
-    const r = await openNews(new URL(`news://${LOOPBACK}:${srv.port}/${encodeURIComponent(mid.slice(1, -1))}`), { tls: { ca: pki.ca.cert }, timeout: T, trace: (e) => events.push(e) });
+    const r = await openNews(new URL(`news://${LOOPBACK}:${fx.server.port}/${encodeURIComponent(mid.slice(1, -1))}`), { tls: { ca: fx.pki.ca.cert }, timeout: T, trace: (e) => events.push(e) });
     assert.equal(r.info().get('message-id'), mid);
     const whole = await r.text();
     assert.ok(whole.endsWith(`\r\n\r\n${BODY_CRLF}`), whole);
     assert.ok(events.some((e) => e.event === 'tls'), 'STARTTLS taken as CAPABILITIES offered it');
     const news = await NntpClient.connect(opts());
-    const n = (await news.stat(mid)).number || (await news.group(srv.group)).high;
+    const n = (await news.stat(mid)).number || (await news.group(fx.server.group)).high;
     await news.quit();
-    const byNumber = await openNntp(new URL(`nntp://${LOOPBACK}:${srv.port}/${srv.group}/${n}`), { tls: { ca: pki.ca.cert }, timeout: T });
+    const byNumber = await openNntp(new URL(`nntp://${LOOPBACK}:${fx.server.port}/${fx.server.group}/${n}`), { tls: { ca: fx.pki.ca.cert }, timeout: T });
     assert.equal(await byNumber.text(), whole);
-    const overview = await (await openNntp(new URL(`nntp://${LOOPBACK}:${srv.port}/${srv.group}`), { tls: { ca: pki.ca.cert }, timeout: T })).text();
+    const overview = await (await openNntp(new URL(`nntp://${LOOPBACK}:${fx.server.port}/${fx.server.group}`), { tls: { ca: fx.pki.ca.cert }, timeout: T })).text();
     assert.ok(overview.split('\r\n').some((l) => l.startsWith(`${n}\tvia urlopen\t`) && l.endsWith(`\t${mid}`)), overview);
   });
 
   test('STARTTLS against an untrusted CA is a TLSError', async () => {
-    await assert.rejects(NntpClient.connect(opts({ secure: 'starttls', tls: { ca: pki.untrustedCA.cert } })), TLSError);
+    await assert.rejects(NntpClient.connect(opts({ secure: 'starttls', tls: { ca: fx.pki.untrustedCA.cert } })), TLSError);
   });
 });

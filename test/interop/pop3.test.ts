@@ -5,18 +5,17 @@
  * (the message is gone), POP3S, refusals, and a 20,000-byte body line.
  * A missing server or curl FAILS the suite; nothing is skipped.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pop3Client, type Pop3ConnectOptions } from '../../src/protocols/pop3/index.js';
 import { ReplyError, TLSError } from '../../src/errors.js';
 import { openPop3 } from '../../src/urlopen/schemes/pop3.js';
 import type { TraceEvent } from '../../src/trace.js';
-import { LOOPBACK, requireBinary } from './harness.js';
-import { makeTestPKI, type TestPKI } from './ca.js';
-import { startDovecot, type Pop3Server } from './mail-servers.js';
+import { LOOPBACK } from './harness.js';
+import { curl } from './fixtures.js';
+import { dovecotFixture } from './mail-servers.js';
 
 const T = 15_000;
 
@@ -27,34 +26,18 @@ const LONG = ['From: a@mail.test', 'Subject: long', '', 'z'.repeat(20_000), 'end
 /** A stored LF message as POP3 sends it: CRLF endings. */
 const crlf = (s: string) => Buffer.from(s.replace(/\n/g, '\r\n'), 'utf8');
 
-function curl(args: string[]): Buffer {
-  const r = spawnSync(requireBinary('curl'), ['-sS', '--max-time', '30', ...args], { maxBuffer: 16 * 1024 * 1024, timeout: 40_000 });
-  if (r.status !== 0) throw new Error(`curl ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr?.toString()}`);
-  return r.stdout;
-}
-
 describe('Pop3Client against dovecot', () => {
-  let pki: TestPKI;
-  let srv: Pop3Server;
-  const opts = (extra: Partial<Pop3ConnectOptions>): Pop3ConnectOptions => ({ host: LOOPBACK, port: srv.ports[0]!, timeout: T, ...extra });
-
-  before(async () => {
-    pki = makeTestPKI();
-    srv = await startDovecot(pki, {
-      alice: { password: 's3cret', messages: [FIRST, SECOND] },
-      dave: { password: 'pw', messages: [SECOND, FIRST] },
-      erin: { password: 'pw', messages: [FIRST, SECOND, FIRST] },
-      carol: { password: 'pw', messages: [LONG] },
-    });
+  const fx = dovecotFixture({
+    alice: { password: 's3cret', messages: [FIRST, SECOND] },
+    dave: { password: 'pw', messages: [SECOND, FIRST] },
+    erin: { password: 'pw', messages: [FIRST, SECOND, FIRST] },
+    carol: { password: 'pw', messages: [LONG] },
   });
-  after(async () => {
-    await srv?.stop();
-    pki?.cleanup();
-  });
+  const opts = (extra: Partial<Pop3ConnectOptions>): Pop3ConnectOptions => ({ host: LOOPBACK, port: fx.server.ports[0]!, timeout: T, ...extra });
 
   test('STLS verified, AUTH PLAIN (auto), STAT, LIST, UIDL, RETR = maildir file, TOP, DELE + RSET, QUIT; trace masked', async () => {
     const events: TraceEvent[] = [];
-    const pop = await Pop3Client.connect(opts({ secure: 'starttls', tls: { ca: pki.ca.cert }, user: 'alice', password: 's3cret', trace: (e) => events.push(e) }));
+    const pop = await Pop3Client.connect(opts({ secure: 'starttls', tls: { ca: fx.pki.ca.cert }, user: 'alice', password: 's3cret', trace: (e) => events.push(e) }));
     try {
       assert.equal(pop.encrypted, true);
       assert.equal(pop.state, 'transaction');
@@ -66,14 +49,14 @@ describe('Pop3Client against dovecot', () => {
         { n: 1, size: sizes[0] },
         { n: 2, size: sizes[1] },
       ]);
-      const names = readdirSync(join(srv.maildir('alice'), 'cur')).filter((f) => !f.startsWith('.')).sort();
+      const names = readdirSync(join(fx.server.maildir('alice'), 'cur')).filter((f) => !f.startsWith('.')).sort();
       const uids = await pop.uidl();
       assert.equal(uids.length, 2);
       // pop3_uidl_format = %f: the maildir base name (before the ':2,' flags).
       assert.equal(uids[0]!.uid, names[0]!.split(':')[0]);
       const got = await (await pop.retr(1)).bytes();
       assert.ok(got.equals(crlf(FIRST)), JSON.stringify(got.toString()));
-      assert.ok(readFileSync(join(srv.maildir('alice'), 'cur', names[0]!)).equals(Buffer.from(FIRST)));
+      assert.ok(readFileSync(join(fx.server.maildir('alice'), 'cur', names[0]!)).equals(Buffer.from(FIRST)));
       const head = (await (await pop.top(1, 0)).text()).split('\r\n');
       assert.ok(head.includes('Subject: first') && !head.includes('.starts with a dot'));
       await pop.dele(1);
@@ -104,7 +87,7 @@ describe('Pop3Client against dovecot', () => {
     } finally {
       await pop.close();
     }
-    const base = `pop3://alice:s3cret@${LOOPBACK}:${srv.ports[0]}`;
+    const base = `pop3://alice:s3cret@${LOOPBACK}:${fx.server.ports[0]}`;
     assert.ok(curl([`${base}/2`]).equals(body));
     assert.equal(curl([`${base}/`]).toString(), list);
     assert.equal(curl(['-X', 'UIDL', `${base}/`]).toString(), uidl);
@@ -126,12 +109,12 @@ describe('Pop3Client against dovecot', () => {
   });
 
   test('POP3S on the second port; an untrusted CA is a TLSError; a wrong password is a ReplyError (phase login)', async () => {
-    const pop = await Pop3Client.connect(opts({ port: srv.ports[1]!, secure: 'implicit', tls: { ca: pki.ca.cert }, user: 'alice', password: 's3cret', auth: 'user' }));
+    const pop = await Pop3Client.connect(opts({ port: fx.server.ports[1]!, secure: 'implicit', tls: { ca: fx.pki.ca.cert }, user: 'alice', password: 's3cret', auth: 'user' }));
     assert.equal(pop.encrypted, true);
     assert.equal((await pop.stat()).count, 2);
     await pop.quit();
-    await assert.rejects(Pop3Client.connect(opts({ port: srv.ports[1]!, secure: 'implicit', tls: { ca: pki.untrustedCA.cert } })), TLSError);
-    await assert.rejects(Pop3Client.connect(opts({ secure: 'starttls', tls: { ca: pki.untrustedCA.cert } })), TLSError);
+    await assert.rejects(Pop3Client.connect(opts({ port: fx.server.ports[1]!, secure: 'implicit', tls: { ca: fx.pki.untrustedCA.cert } })), TLSError);
+    await assert.rejects(Pop3Client.connect(opts({ secure: 'starttls', tls: { ca: fx.pki.untrustedCA.cert } })), TLSError);
     const err = await Pop3Client.connect(opts({ user: 'alice', password: 'wrong', auth: 'user', timeout: 30_000 })).catch((e: unknown) => e);
     assert.ok(err instanceof ReplyError && err.phase === 'login', String(err));
   });
@@ -139,25 +122,25 @@ describe('Pop3Client against dovecot', () => {
   test('urlopen pop3:// (STLS taken, verified) and pop3s:// give what curl gives: the message, and the LIST', async () => {
     const base = `alice:s3cret@${LOOPBACK}`;
     const events: TraceEvent[] = [];
-    const r = await openPop3(new URL(`pop3://${base}:${srv.ports[0]}/1`), { tls: { ca: pki.ca.cert }, timeout: T, trace: (e) => events.push(e) });
+    const r = await openPop3(new URL(`pop3://${base}:${fx.server.ports[0]}/1`), { tls: { ca: fx.pki.ca.cert }, timeout: T, trace: (e) => events.push(e) });
     assert.equal(r.info().get('content-type'), 'message/rfc822');
     const ours = await r.bytes();
     assert.equal(r.info().get('content-length'), String(ours.length));
-    assert.ok(ours.equals(curl([`pop3://${base}:${srv.ports[0]}/1`])));
+    assert.ok(ours.equals(curl([`pop3://${base}:${fx.server.ports[0]}/1`])));
     assert.ok(events.some((e) => e.event === 'tls'), 'pop3:// upgraded with STLS as CAPA offered it');
-    const list = await openPop3(new URL(`pop3s://${base}:${srv.ports[1]}/`), { tls: { ca: pki.ca.cert }, timeout: T });
-    const theirs = curl(['--cacert', pki.ca.certPath, `pop3s://${base}:${srv.ports[1]}/`]);
+    const list = await openPop3(new URL(`pop3s://${base}:${fx.server.ports[1]}/`), { tls: { ca: fx.pki.ca.cert }, timeout: T });
+    const theirs = curl(['--cacert', fx.pki.ca.certPath, `pop3s://${base}:${fx.server.ports[1]}/`]);
     assert.ok((await list.bytes()).equals(theirs), theirs.toString());
   });
 
   test('urlopen UIDL and DELE as curl -X: the same UIDL text; DELE removes the message as curl -X DELE -I does', async () => {
-    const base = `erin:pw@${LOOPBACK}:${srv.ports[0]}`;
-    const ours = await (await openPop3(new URL(`pop3://${base}/`), { method: 'UIDL', tls: { ca: pki.ca.cert }, timeout: T })).text();
+    const base = `erin:pw@${LOOPBACK}:${fx.server.ports[0]}`;
+    const ours = await (await openPop3(new URL(`pop3://${base}/`), { method: 'UIDL', tls: { ca: fx.pki.ca.cert }, timeout: T })).text();
     assert.equal(ours, curl(['-X', 'UIDL', `pop3://${base}/`]).toString());
-    const before = (await openPop3(new URL(`pop3://${base}/`), { tls: { ca: pki.ca.cert }, timeout: T }).then((r) => r.text())).split('\r\n').filter(Boolean).length;
-    const del = await openPop3(new URL(`pop3://${base}/1`), { method: 'DELE', tls: { ca: pki.ca.cert }, timeout: T });
+    const before = (await openPop3(new URL(`pop3://${base}/`), { tls: { ca: fx.pki.ca.cert }, timeout: T }).then((r) => r.text())).split('\r\n').filter(Boolean).length;
+    const del = await openPop3(new URL(`pop3://${base}/1`), { method: 'DELE', tls: { ca: fx.pki.ca.cert }, timeout: T });
     assert.equal((await del.bytes()).length, 0);
-    const after1 = (await openPop3(new URL(`pop3://${base}/`), { tls: { ca: pki.ca.cert }, timeout: T }).then((r) => r.text())).split('\r\n').filter(Boolean).length;
+    const after1 = (await openPop3(new URL(`pop3://${base}/`), { tls: { ca: fx.pki.ca.cert }, timeout: T }).then((r) => r.text())).split('\r\n').filter(Boolean).length;
     assert.equal(after1, before - 1);
     // curl needs -I (no body) with -X DELE, or it waits for a multi-line answer that never comes; it prints nothing and deletes too.
     assert.equal(curl(['-X', 'DELE', '-I', `pop3://${base}/1`]).length, 0);

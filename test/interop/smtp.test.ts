@@ -14,64 +14,29 @@
  *
  * A missing exim or curl FAILS the suite; nothing is skipped.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SmtpClient, SmtpReplyError, type SmtpConnectOptions } from '../../src/protocols/smtp/index.js';
 import { openSmtp } from '../../src/urlopen/schemes/smtp.js';
 import type { TraceEvent } from '../../src/trace.js';
-import { LOOPBACK, requireBinary } from './harness.js';
-import { makeTestPKI, type TestPKI } from './ca.js';
-import { startExim, startEximWithAuth, waitForDelivery, type SmtpServer } from './mail-servers.js';
+import { LOOPBACK } from './harness.js';
+import { curl } from './fixtures.js';
+import { eximFixture, waitForDelivery } from './mail-servers.js';
+import { DOTTED_MESSAGE as MESSAGE, DOTTED_STORED as STORED } from '../helpers/smtp-message.js';
 
 const T = 15_000;
 
-/** Leading dots (one, two, a lone dot, a dot and a space), bare LF, a bare CR, CRLF, 8-bit text, no final ending. */
-const MESSAGE =
-  'From: sender@client.test\r\n' +
-  'To: bob@mail.test\r\n' +
-  'Subject: smtp client interop\r\n' +
-  'Message-ID: <smtp-client@dialtone.test>\r\n' +
-  '\r\n' +
-  '.leading dot\n' +
-  '..two leading dots\r\n' +
-  '.\n' +
-  'a bare CR here\rthen more\n' +
-  '\n' +
-  '..\n' +
-  '. \n' +
-  'h\u00e9llo\r\n' +
-  'last line, no ending';
-
-/** What exim stores for MESSAGE: every line ending LF, a final one added. */
-const STORED = Buffer.from(MESSAGE.replace(/\r\n|\r|\n/g, '\n') + '\n', 'utf8');
-
-function curl(args: string[]): void {
-  const r = spawnSync(requireBinary('curl'), ['-sS', '--max-time', '30', ...args], { timeout: 40_000 });
-  if (r.status !== 0) throw new Error(`curl ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr?.toString()}`);
-}
-
 describe('SmtpClient against exim', () => {
-  let pki: TestPKI;
-  let srv: SmtpServer;
-  const opts = (extra: Partial<SmtpConnectOptions> = {}): SmtpConnectOptions => ({ host: LOOPBACK, port: srv.port, secure: 'starttls', tls: { ca: pki.ca.cert, servername: 'localhost' }, timeout: T, clientName: 'client.test', ...extra });
-
-  before(async () => {
-    pki = makeTestPKI();
-    srv = await startExim(pki, ['bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hugo']);
-  });
-  after(async () => {
-    await srv?.stop();
-    pki?.cleanup();
-  });
+  const fx = eximFixture(['bob', 'carol', 'dave', 'erin', 'frank', 'gina', 'hugo']);
+  const opts = (extra: Partial<SmtpConnectOptions> = {}): SmtpConnectOptions => ({ host: LOOPBACK, port: fx.server.port, secure: 'starttls', tls: { ca: fx.pki.ca.cert, servername: 'localhost' }, timeout: T, clientName: 'client.test', ...extra });
 
   test('STARTTLS (verified), pipelined envelope with a refused recipient: the delivered bytes equal the message', async () => {
     const events: TraceEvent[] = [];
     const c = await SmtpClient.connect(opts({ trace: (e) => events.push(e) }));
     assert.equal(c.encrypted, true);
-    assert.equal(c.capabilities.domain, srv.domain);
+    assert.equal(c.capabilities.domain, fx.server.domain);
     assert.ok(c.capabilities.pipelining && c.capabilities.eightBitMime && c.capabilities.size !== undefined, JSON.stringify([...c.capabilities.keywords.keys()]));
     assert.equal(c.capabilities.startTls, false, 'not offered again after TLS');
     const r = await c.sendMail({ from: 'sender@client.test', to: ['bob@mail.test', 'someone@elsewhere.test', 'carol@mail.test'], data: MESSAGE });
@@ -85,8 +50,8 @@ describe('SmtpClient against exim', () => {
     assert.ok(sent.indexOf('STARTTLS') >= 0 && sent.indexOf('STARTTLS') < sent.findIndex((l) => l.startsWith('MAIL')), sent.join('\n'));
     assert.ok(events.some((e) => e.event === 'tls' && e.data?.tlsVersion?.startsWith('TLS')));
     assert.ok(sent.some((l) => /^MAIL FROM:<sender@client\.test> SIZE=\d+ BODY=8BITMIME$/.test(l)), sent.join('\n'));
-    const [bob] = await waitForDelivery(srv, 'bob', 1);
-    const [carol] = await waitForDelivery(srv, 'carol', 1);
+    const [bob] = await waitForDelivery(fx.server, 'bob', 1);
+    const [carol] = await waitForDelivery(fx.server, 'carol', 1);
     assert.equal(bob!.toString('utf8'), STORED.toString('utf8'));
     assert.ok(carol!.equals(STORED));
   });
@@ -105,17 +70,17 @@ describe('SmtpClient against exim', () => {
     const c = await SmtpClient.connect(opts());
     await c.sendMail({ from: 'sender@client.test', to: 'dave@mail.test', data: chunks(), size: whole.length });
     await c.quit();
-    const [got] = await waitForDelivery(srv, 'dave', 1);
+    const [got] = await waitForDelivery(fx.server, 'dave', 1);
     assert.ok(got!.equals(STORED), JSON.stringify(got!.toString()));
   });
 
   test('curl and the smtp: opener send the same message: exim stores the same bytes as for ours', async () => {
-    const crlf = join(pki.dir, 'message-crlf.eml');
+    const crlf = join(fx.pki.dir, 'message-crlf.eml');
     writeFileSync(crlf, MESSAGE.replace(/\r\n|\r|\n/g, '\r\n'));
-    curl([`smtp://${LOOPBACK}:${srv.port}/client.test`, '--ssl-reqd', '--cacert', pki.ca.certPath, '--mail-from', 'sender@client.test', '--mail-rcpt', 'erin@mail.test', '-T', crlf]);
+    curl([`smtp://${LOOPBACK}:${fx.server.port}/client.test`, '--ssl-reqd', '--cacert', fx.pki.ca.certPath, '--mail-from', 'sender@client.test', '--mail-rcpt', 'erin@mail.test', '-T', crlf]);
     const events: string[] = [];
-    const r = await openSmtp(new URL(`smtp://${LOOPBACK}:${srv.port}/client.test`), {
-      tls: { ca: pki.ca.cert, servername: 'localhost' },
+    const r = await openSmtp(new URL(`smtp://${LOOPBACK}:${fx.server.port}/client.test`), {
+      tls: { ca: fx.pki.ca.cert, servername: 'localhost' },
       mailFrom: 'sender@client.test',
       mailRcpt: ['frank@mail.test'],
       body: MESSAGE,
@@ -124,17 +89,17 @@ describe('SmtpClient against exim', () => {
     });
     assert.equal(r.status, 250);
     assert.ok(events.includes('STARTTLS') && events.includes('EHLO client.test'), events.join('\n'));
-    const [theirs] = await waitForDelivery(srv, 'erin', 1);
-    const [opener] = await waitForDelivery(srv, 'frank', 1);
+    const [theirs] = await waitForDelivery(fx.server, 'erin', 1);
+    const [opener] = await waitForDelivery(fx.server, 'frank', 1);
     assert.ok(theirs!.equals(STORED), JSON.stringify(theirs!.toString()));
     assert.ok(opener!.equals(STORED), JSON.stringify(opener!.toString()));
   });
 
   test('why bare line endings are normalised: curl sends a bare-LF file as it is, and exim does not keep its lines', async () => {
-    const raw = join(pki.dir, 'message-raw.eml');
+    const raw = join(fx.pki.dir, 'message-raw.eml');
     writeFileSync(raw, MESSAGE);
-    curl([`smtp://${LOOPBACK}:${srv.port}/client.test`, '--ssl-reqd', '--cacert', pki.ca.certPath, '--mail-from', 'sender@client.test', '--mail-rcpt', 'gina@mail.test', '-T', raw]);
-    const [theirs] = await waitForDelivery(srv, 'gina', 1);
+    curl([`smtp://${LOOPBACK}:${fx.server.port}/client.test`, '--ssl-reqd', '--cacert', fx.pki.ca.certPath, '--mail-from', 'sender@client.test', '--mail-rcpt', 'gina@mail.test', '-T', raw]);
+    const [theirs] = await waitForDelivery(fx.server, 'gina', 1);
     // Same input as the test above gave the opener, which delivered STORED.
     assert.ok(!theirs!.equals(STORED), 'exim stored the bare-LF lines intact; then this normalisation would be moot');
     assert.ok(!theirs!.toString().includes('\n.leading dot\n'), JSON.stringify(theirs!.toString()));
@@ -147,21 +112,21 @@ describe('SmtpClient against exim', () => {
     await c.sendMail({ from: 'sénder@client.test', to: 'hugo@mail.test', data: 'Subject: utf8\n\nhi\n' });
     await c.quit();
     assert.ok(sent.some((l) => l.startsWith('MAIL FROM:<sénder@client.test>') && l.endsWith(' SMTPUTF8')), sent.join('\n'));
-    const [got] = await waitForDelivery(srv, 'hugo', 1);
+    const [got] = await waitForDelivery(fx.server, 'hugo', 1);
     assert.equal(got!.toString(), 'Subject: utf8\n\nhi\n');
   });
 
   test('one refused recipient: curl fails (exit 55, CURLE_SEND_ERROR) and so does the opener; nothing is delivered', async () => {
-    const file = join(pki.dir, 'refused.eml');
+    const file = join(fx.pki.dir, 'refused.eml');
     writeFileSync(file, 'Subject: refused\r\n\r\nx\r\n');
-    const r = spawnSync(requireBinary('curl'), ['-sS', '--max-time', '30', `smtp://${LOOPBACK}:${srv.port}`, '--ssl-reqd', '--cacert', pki.ca.certPath, '--mail-from', 'a@client.test', '--mail-rcpt', 'hugo@mail.test', '--mail-rcpt', 'x@elsewhere.test', '-T', file], { timeout: 40_000 });
-    assert.equal(r.status, 55, r.stderr?.toString());
+    const args = [`smtp://${LOOPBACK}:${fx.server.port}`, '--ssl-reqd', '--cacert', fx.pki.ca.certPath, '--mail-from', 'a@client.test', '--mail-rcpt', 'hugo@mail.test', '--mail-rcpt', 'x@elsewhere.test', '-T', file];
+    assert.throws(() => curl(args), /failed \(55\)/);
     await assert.rejects(
-      openSmtp(new URL(`smtp://${LOOPBACK}:${srv.port}`), { tls: { ca: pki.ca.cert, servername: 'localhost' }, mailFrom: 'a@client.test', mailRcpt: ['hugo@mail.test', 'x@elsewhere.test'], body: 'Subject: refused\n\nx\n', timeout: T }),
+      openSmtp(new URL(`smtp://${LOOPBACK}:${fx.server.port}`), { tls: { ca: fx.pki.ca.cert, servername: 'localhost' }, mailFrom: 'a@client.test', mailRcpt: ['hugo@mail.test', 'x@elsewhere.test'], body: 'Subject: refused\n\nx\n', timeout: T }),
       (e: unknown) => e instanceof SmtpReplyError && e.phase === 'rcpt' && e.rejected.length === 1,
     );
     await new Promise((res) => setTimeout(res, 300));
-    assert.ok(!srv.delivered('hugo').some((m) => m.toString().startsWith('Subject: refused')));
+    assert.ok(!fx.server.delivered('hugo').some((m) => m.toString().startsWith('Subject: refused')));
   });
 
   test('every recipient refused under requireAllRecipients: SmtpReplyError listing them, nothing delivered, session usable', async () => {
@@ -176,24 +141,14 @@ describe('SmtpClient against exim', () => {
     // exim's default: VRFY neither confirms nor denies.
     assert.equal((await c.vrfy('bob@mail.test')).code, 252);
     await c.quit();
-    assert.equal(srv.delivered('bob').length, 1, 'only the first test delivered to bob');
+    assert.equal(fx.server.delivered('bob').length, 1, 'only the first test delivered to bob');
   });
 });
 
 describe('SmtpClient AUTH against exim', () => {
-  let pki: TestPKI;
-  let srv: SmtpServer;
   const login = { user: 'ann@mail.test', password: 'open-sesame.42' };
-  const opts = (extra: Partial<SmtpConnectOptions> = {}): SmtpConnectOptions => ({ host: LOOPBACK, port: srv.port, secure: 'starttls', tls: { ca: pki.ca.cert, servername: 'localhost' }, timeout: T, ...extra });
-
-  before(async () => {
-    pki = makeTestPKI();
-    srv = await startEximWithAuth(pki, ['bob'], login);
-  });
-  after(async () => {
-    await srv?.stop();
-    pki?.cleanup();
-  });
+  const fx = eximFixture(['bob'], { auth: login });
+  const opts = (extra: Partial<SmtpConnectOptions> = {}): SmtpConnectOptions => ({ host: LOOPBACK, port: fx.server.port, secure: 'starttls', tls: { ca: fx.pki.ca.cert, servername: 'localhost' }, timeout: T, ...extra });
 
   test('AUTH PLAIN and AUTH LOGIN after STARTTLS, secrets masked in the trace; then a message goes through', async () => {
     for (const mech of ['PLAIN', 'LOGIN'] as const) {
@@ -206,7 +161,7 @@ describe('SmtpClient AUTH against exim', () => {
       await c.sendMail({ from: login.user, to: 'bob@mail.test', data: `Subject: ${mech}\n\nhi\n` });
       await c.quit();
     }
-    const got = await waitForDelivery(srv, 'bob', 2);
+    const got = await waitForDelivery(fx.server, 'bob', 2);
     assert.deepEqual(got.map((b) => b.toString()), ['Subject: PLAIN\n\nhi\n', 'Subject: LOGIN\n\nhi\n']);
   });
 
