@@ -1,15 +1,46 @@
 /**
  * Small streaming adapters the scheme openers share: a body from one buffer,
- * a byte range cut from a stream, a size bound, and progress reports.
+ * a request body as chunks, a byte range cut from a stream, a size bound,
+ * progress reports, and a body whose end ends its session.
  *
  * @module
  */
 import { LimitError } from '../errors.js';
-import type { OpenOptions, Progress } from './types.js';
+import type { OpenBody, OpenOptions, Progress } from './types.js';
 
 /** A body of one chunk (none when empty). */
 export async function* onceBody(bytes: Uint8Array): AsyncGenerator<Uint8Array, void, undefined> {
   if (bytes.length > 0) yield bytes;
+}
+
+/** A caller's request body (text as UTF-8, bytes, or a stream) as a stream of chunks. */
+export async function* requestChunks(src: OpenBody): AsyncGenerator<Uint8Array, void, undefined> {
+  if (typeof src === 'string') yield Buffer.from(src, 'utf8');
+  else if (src instanceof Uint8Array) yield src;
+  else yield* src as AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Passes on a body read from a session that ends with it: read to its end,
+ * the session is left politely (`quit`, whose failure no longer matters);
+ * failed or left early, it is dropped (`close`) rather than waited for.
+ * Errors pass through `translate` (the operation's deadline).
+ */
+export async function* sessionBody(
+  body: AsyncIterable<Uint8Array>,
+  session: { quit(): Promise<unknown>; close(): Promise<unknown> },
+  translate: (e: unknown) => unknown,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  let read = false;
+  try {
+    yield* body;
+    read = true;
+  } catch (e) {
+    throw translate(e);
+  } finally {
+    if (read) await session.quit().catch(() => {});
+    else await session.close();
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { sliceBody, limitBody, shapeBody, checkRange, onceBody } from '../../src/urlopen/body.js';
+import { sliceBody, limitBody, shapeBody, checkRange, onceBody, requestChunks, sessionBody } from '../../src/urlopen/body.js';
 import { percentDecode } from '../../src/urlopen/percent.js';
 import { typeForName } from '../../src/urlopen/mime.js';
 import { InputError, LimitError } from '../../src/errors.js';
@@ -60,6 +60,44 @@ test('limitBody and shapeBody: bound, then progress', async () => {
   const out = await collect(shapeBody(chunksOf(Buffer.from('0123456789'), [3]), { range: { start: 2 }, onProgress: (p) => seen.push(p) }, 'x', 8));
   assert.equal(out.toString(), '23456789');
   assert.deepEqual(seen.at(-1), { direction: 'download', transferred: 8, total: 8 });
+});
+
+test('requestChunks: text as UTF-8, bytes as one chunk, streams as they come', async () => {
+  assert.equal((await collect(requestChunks('café'))).toString(), 'café');
+  const bytes = Buffer.from([1, 2, 3]);
+  const chunks: Uint8Array[] = [];
+  for await (const c of requestChunks(bytes)) chunks.push(c);
+  assert.deepEqual(chunks, [bytes]);
+  assert.equal((await collect(requestChunks(chunksOf(Buffer.from('abcdef'), [2])))).toString(), 'abcdef');
+  assert.equal((await collect(requestChunks([Buffer.from('x'), Buffer.from('y')]))).toString(), 'xy');
+});
+
+function fakeSession() {
+  const calls: string[] = [];
+  return { calls, quit: async () => void calls.push('quit'), close: async () => void calls.push('close') };
+}
+
+test('sessionBody: read to its end, the session quits (a failing QUIT is ignored)', async () => {
+  const s = fakeSession();
+  assert.equal((await collect(sessionBody(chunksOf(Buffer.from('abc'), [1]), s, (e) => e))).toString(), 'abc');
+  assert.deepEqual(s.calls, ['quit']);
+  const failing = { quit: async () => { throw new Error('gone'); }, close: async () => {} };
+  assert.equal((await collect(sessionBody(onceBody(Buffer.from('x')), failing, (e) => e))).toString(), 'x');
+});
+
+test('sessionBody: failed or left early, the session is closed; errors are translated', async () => {
+  const s = fakeSession();
+  async function* broken() {
+    yield Buffer.from('a');
+    throw new Error('reset');
+  }
+  const translated = new Error('translated');
+  await assert.rejects(collect(sessionBody(broken(), s, () => translated)), (e: unknown) => e === translated);
+  assert.deepEqual(s.calls, ['close']);
+
+  const early = fakeSession();
+  for await (const _ of sessionBody(chunksOf(Buffer.from('abcdef'), [1]), early, (e) => e)) break;
+  assert.deepEqual(early.calls, ['close']);
 });
 
 test('checkRange accepts sane ranges only', () => {

@@ -30,13 +30,13 @@ import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../proto
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
 import type { Download } from '../../protocols/ftp/transfer.js';
-import { checkRange, limitBody, onceBody } from '../body.js';
+import { checkRange, limitBody, onceBody, requestChunks } from '../body.js';
 import { rangeSpan } from '../byte-response.js';
 import { typeForName } from '../mime.js';
-import { percentDecode } from '../percent.js';
+import { credentials, hasHeaders, serverAddress, urlScheme, urlText } from '../server-url.js';
 import { UrlResponse } from '../response.js';
 import { operationDeadline } from '../deadline.js';
-import type { OpenBody, OpenOptions, Opener } from '../types.js';
+import type { OpenOptions, Opener } from '../types.js';
 import { UrlHeaders } from '../headers.js';
 import { park, sessionKey, takeSession, type FtpSession } from '../ftp-sessions.js';
 
@@ -72,7 +72,7 @@ export function parseFtpPath(pathname: string): FtpTarget {
   }
   const raw = path.split('/');
   const segs = raw.map((s, i) => {
-    const d = percentDecode(s).toString('utf8');
+    const d = urlText(s);
     checkArg(d, 'URL path segment');
     if (d.includes('/') && !(i === 0 && d.startsWith('/') && !d.slice(1).includes('/'))) {
       throw new InputError(`the URL path segment ${JSON.stringify(d)} holds an encoded "/"`, { protocol: 'ftp' });
@@ -83,25 +83,15 @@ export function parseFtpPath(pathname: string): FtpTarget {
   return { dirs: segs.filter((s) => s !== ''), file, type, isDir: file === '' };
 }
 
-function decodeCredential(s: string): string {
-  return s === '' ? '' : percentDecode(s).toString('utf8');
-}
-
-async function* bodyOf(src: OpenBody): AsyncGenerator<Uint8Array> {
-  if (typeof src === 'string') yield Buffer.from(src, 'utf8');
-  else if (src instanceof Uint8Array) yield src;
-  else yield* src as AsyncIterable<Uint8Array>;
-}
-
 /** Opens an ftp:// or ftps:// URL (see the module notes). */
 export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
-  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  const scheme = urlScheme(url);
   if (scheme !== 'ftp' && scheme !== 'ftps') throw new InputError(`openFtp cannot open ${scheme}: URLs`);
   if (url.search) throw new InputError('ftp URLs have no query part', { protocol: 'ftp' });
   const target = parseFtpPath(url.pathname);
   const method = (options.method ?? 'GET').toUpperCase();
   if (method !== 'GET' && method !== 'HEAD' && method !== 'PUT' && method !== 'POST') throw new InputError(`ftp does not support method ${method}`, { protocol: 'ftp' });
-  if (options.headers && (Array.isArray(options.headers) ? options.headers.length : Object.keys(options.headers).length)) {
+  if (hasHeaders(options)) {
     throw new InputError('ftp has no request headers', { protocol: 'ftp' });
   }
   const range = checkRange(options.range, (m) => new InputError(m, { protocol: 'ftp' }));
@@ -111,10 +101,8 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
   const { signal, translate } = operationDeadline(options, 'ftp');
   const secure: FtpSecurity = scheme === 'ftps' ? 'implicit' : (options.ftpSecure ?? (options.requireTls ? 'explicit' : false));
   const connect: FtpConnectOptions = {
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port ? Number(url.port) : undefined,
-    user: options.user ?? (url.username ? decodeCredential(url.username) : undefined),
-    password: options.password ?? (url.username ? decodeCredential(url.password) : undefined),
+    ...serverAddress(url),
+    ...credentials(url, options),
     secure,
     tls: options.tls,
     timeout: options.connectTimeout ?? options.timeout,
@@ -133,7 +121,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
   try {
     const shown = url.href;
     if (upload) {
-      const reply = await client.store(target.file, bodyOf(options.body!), {
+      const reply = await client.store(target.file, requestChunks(options.body!), {
         signal,
         ascii: target.type === 'a',
         offset: range?.start,

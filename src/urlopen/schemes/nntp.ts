@@ -23,13 +23,13 @@ import { InputError } from '../../errors.js';
 import { NntpClient, type NntpConnectOptions } from '../../protocols/nntp/client.js';
 import { articleNumber, messageId, token } from '../../protocols/nntp/core/args.js';
 import { parseNumber } from '../../protocols/nntp/core/responses.js';
-import { checkRange, onceBody, shapeBody } from '../body.js';
+import { checkRange, onceBody, requestChunks, sessionBody, shapeBody } from '../body.js';
 import { UrlHeaders } from '../headers.js';
-import { percentDecode } from '../percent.js';
+import { credentials, hasHeaders, serverAddress, tlsRequired, urlScheme, urlText } from '../server-url.js';
 import { UrlResponse } from '../response.js';
 import { byteResponse } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
-import type { OpenBody, Opener, OpenOptions } from '../types.js';
+import type { Opener, OpenOptions } from '../types.js';
 
 /** What a news/nntp URL asks for. */
 export type NewsTarget =
@@ -43,13 +43,9 @@ function refuse(msg: string): InputError {
   return new InputError(msg, { protocol: 'nntp' });
 }
 
-function decoded(s: string): string {
-  return s === '' ? '' : percentDecode(s).toString('utf8');
-}
-
 /** Reads the target from a URL's path (RFC 5538 §2.1, §2.2). */
 export function parseNewsPath(scheme: string, pathname: string): NewsTarget {
-  const p = decoded(pathname.replace(/^\//, ''));
+  const p = urlText(pathname.replace(/^\//, ''));
   if (p === '') return { kind: 'server' };
   if (p.includes('@')) {
     if (scheme === 'nntp' || scheme === 'nntps') throw refuse('nntp URLs name a group and an article number; use news: for a message-id');
@@ -68,15 +64,9 @@ export function parseNewsPath(scheme: string, pathname: string): NewsTarget {
   return { kind: 'group', group };
 }
 
-async function* bodyOf(src: OpenBody): AsyncGenerator<Uint8Array> {
-  if (typeof src === 'string') yield Buffer.from(src, 'utf8');
-  else if (src instanceof Uint8Array) yield src;
-  else yield* src as AsyncIterable<Uint8Array>;
-}
-
 /** Opens a news:, nntp:, nntps: or snews: URL (see the module notes). */
 export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
-  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  const scheme = urlScheme(url);
   if (!['news', 'nntp', 'nntps', 'snews'].includes(scheme)) throw refuse(`openNntp cannot open ${scheme}: URLs`);
   if (url.search || url.hash) throw refuse(`${scheme} URLs have no query or fragment`);
   const asked = (options.method ?? (options.body !== undefined ? 'POST' : 'GET')).toUpperCase();
@@ -85,20 +75,21 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
   if (method !== 'GET' && method !== 'POST') throw new InputError(`${scheme} does not support method ${asked}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'nntp' });
   if (method === 'POST' && options.body === undefined) throw refuse('a news POST needs the article as its body');
   if (method === 'GET' && options.body !== undefined) throw refuse('a news GET takes no body; use POST to post');
-  if (options.headers && (Array.isArray(options.headers) ? options.headers.length : Object.keys(options.headers).length)) throw refuse('nntp has no request headers: put them in the article');
+  if (hasHeaders(options)) throw refuse('nntp has no request headers: put them in the article');
   const range = checkRange(options.range, (m) => refuse(m));
   const target = parseNewsPath(scheme, url.pathname);
   // news:id@host has no authority: the server comes from the environment then.
-  const host = url.hostname.replace(/^\[|\]$/g, '') || (process.env.NNTPSERVER ?? '');
+  const { host: named, port } = serverAddress(url);
+  const host = named || (process.env.NNTPSERVER ?? '');
   if (host === '') throw refuse(`${url.href} names no server, and NNTPSERVER is not set`);
 
   const { signal, translate } = operationDeadline(options, 'nntp');
   const implicit = scheme === 'nntps' || scheme === 'snews';
-  const user = options.user ?? (url.username ? decoded(url.username) : undefined);
+  const { user } = credentials(url, options);
   const connect: NntpConnectOptions = {
     host,
-    port: url.port ? Number(url.port) : undefined,
-    secure: implicit ? 'implicit' : options.requireTls || options.ftpSecure === 'explicit' ? 'starttls' : false,
+    port,
+    secure: implicit ? 'implicit' : tlsRequired(options) ? 'starttls' : false,
     tls: options.tls,
     modeReader: false,
     timeout: options.timeout,
@@ -112,11 +103,11 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
     const wait = { signal };
     const caps = await news.capabilities(wait);
     if (!news.encrypted && caps.has('STARTTLS')) await news.starttls(options.tls, wait);
-    if (user !== undefined) await news.authinfo(user, options.password ?? decoded(url.password), wait);
+    if (user !== undefined) await news.authinfo(user, options.password ?? urlText(url.password), wait);
     if (caps.has('MODE-READER')) await news.modeReader(wait);
     const headers = new UrlHeaders();
     if (method === 'POST') {
-      const text = await news.post(bodyOf(options.body!), wait);
+      const text = await news.post(requestChunks(options.body!), wait);
       await news.quit(wait);
       return new UrlResponse({ url: url.href, status: 240, statusText: text, protocol: 'nntp', headers, body: onceBody(Buffer.alloc(0)), raw: news });
     }
@@ -126,18 +117,7 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
       const art = await news.article(target.kind === 'article' ? target.messageId : target.number, { signal });
       headers.set('Content-Type', 'message/rfc822');
       headers.set('Message-ID', art.messageId);
-      body = (async function* () {
-        let read = false;
-        try {
-          yield* art.body;
-          read = true;
-        } catch (e) {
-          throw translate(e);
-        } finally {
-          if (read) await news.quit(wait).catch(() => {});
-          else await news.close();
-        }
-      })();
+      body = sessionBody(art.body, { quit: () => news.quit(wait), close: () => news.close() }, translate);
     } else {
       let lines: string[];
       if (target.kind === 'group') {

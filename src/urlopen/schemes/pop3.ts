@@ -26,9 +26,9 @@
 import { InputError } from '../../errors.js';
 import { Pop3Client, type Pop3Auth, type Pop3ConnectOptions } from '../../protocols/pop3/client.js';
 import { parseNumber } from '../../protocols/pop3/core/listing.js';
-import { checkRange, onceBody, shapeBody } from '../body.js';
+import { checkRange, onceBody, sessionBody, shapeBody } from '../body.js';
 import { UrlHeaders } from '../headers.js';
-import { percentDecode } from '../percent.js';
+import { hasHeaders, serverAddress, tlsRequired, urlScheme, urlText } from '../server-url.js';
 import { byteResponse, rangeSpan } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
 import type { Opener, OpenOptions } from '../types.js';
@@ -37,13 +37,9 @@ function refuse(msg: string): InputError {
   return new InputError(msg, { protocol: 'pop3' });
 }
 
-function decoded(s: string): string {
-  return s === '' ? '' : percentDecode(s).toString('utf8');
-}
-
 /** The user name and the `;AUTH=` choice from the URL's user part (RFC 2384 §3). */
 export function parsePopUser(username: string): { user: string | undefined; auth: Pop3Auth | undefined } {
-  const raw = decoded(username);
+  const raw = urlText(username);
   const at = raw.toLowerCase().indexOf(';auth=');
   const user = at < 0 ? raw : raw.slice(0, at);
   const mech = at < 0 ? undefined : raw.slice(at + 6).toUpperCase();
@@ -58,7 +54,7 @@ export function parsePopUser(username: string): { user: string | undefined; auth
 
 /** The message number in the path, or undefined for the mailbox itself. */
 export function parsePopPath(pathname: string): number | undefined {
-  const p = decoded(pathname.replace(/^\//, ''));
+  const p = urlText(pathname.replace(/^\//, ''));
   if (p === '') return undefined;
   const n = parseNumber(p);
   if (n === undefined || n < 1) throw refuse(`pop3: the URL path must be a message number, not ${JSON.stringify(p.slice(0, 40))}`);
@@ -67,7 +63,7 @@ export function parsePopPath(pathname: string): number | undefined {
 
 /** Opens a pop3:// or pop3s:// URL (see the module notes). */
 export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
-  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  const scheme = urlScheme(url);
   if (scheme !== 'pop3' && scheme !== 'pop3s') throw refuse(`openPop3 cannot open ${scheme}: URLs`);
   if (url.search || url.hash) throw refuse('pop3 URLs have no query or fragment');
   const asked = (options.method ?? 'GET').toUpperCase();
@@ -76,20 +72,19 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
   const method = options.listOnly && asked === 'GET' && n !== undefined ? 'HEAD' : asked;
   if (!['GET', 'HEAD', 'UIDL', 'DELE'].includes(method)) throw new InputError(`pop3 does not support method ${method}`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
   if (options.body !== undefined) throw refuse('pop3 URLs take no request body');
-  if (options.headers && (Array.isArray(options.headers) ? options.headers.length : Object.keys(options.headers).length)) throw refuse('pop3 has no request headers');
+  if (hasHeaders(options)) throw refuse('pop3 has no request headers');
   const range = checkRange(options.range, (m) => refuse(m));
   if (method === 'DELE' && n === undefined) throw refuse('pop3 DELE needs a message number in the URL path');
   if (method === 'UIDL' && n !== undefined) throw refuse('pop3 UIDL lists the mailbox: the URL takes no message number');
   const fromUrl = parsePopUser(url.username);
   const user = options.user ?? fromUrl.user;
   if (user === undefined) throw refuse('pop3: a user name is needed (in the URL or `user`)');
-  const password = options.password ?? decoded(url.password);
+  const password = options.password ?? urlText(url.password);
   const { signal, translate } = operationDeadline(options, 'pop3');
   const implicit = scheme === 'pop3s';
   const connect: Pop3ConnectOptions = {
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port ? Number(url.port) : undefined,
-    secure: implicit ? 'implicit' : options.requireTls || options.ftpSecure === 'explicit' ? 'starttls' : false,
+    ...serverAddress(url),
+    secure: implicit ? 'implicit' : tlsRequired(options) ? 'starttls' : false,
     tls: options.tls,
     timeout: options.timeout,
     connectTimeout: options.connectTimeout ?? options.timeout,
@@ -136,19 +131,7 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
         body = onceBody(Buffer.alloc(0));
       } else {
         const msg = await pop.retr(n, { signal });
-        body = (async function* () {
-          let read = false;
-          try {
-            yield* msg.body;
-            read = true;
-          } catch (e) {
-            throw translate(e);
-          } finally {
-            // A body left early is not waited for: the connection is dropped instead.
-            if (read) await pop.quit(wait).catch(() => {});
-            else await pop.close();
-          }
-        })();
+        body = sessionBody(msg.body, { quit: () => pop.quit(wait), close: () => pop.close() }, translate);
       }
     }
     return byteResponse({

@@ -26,7 +26,7 @@
 import { InputError, type DialError } from '../../errors.js';
 import { SmtpClient } from '../../protocols/smtp/client.js';
 import { unbracket } from '../../protocols/smtp/core/address.js';
-import { percentDecode } from '../percent.js';
+import { credentials, hasHeaders, serverAddress, tlsRequired, urlScheme, urlText } from '../server-url.js';
 import { UrlHeaders } from '../headers.js';
 import { onceBody } from '../body.js';
 import { UrlResponse } from '../response.js';
@@ -34,13 +34,9 @@ import { byteResponse } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
 import type { Opener, OpenOptions } from '../types.js';
 
-function decoded(s: string): string {
-  return s === '' ? '' : percentDecode(s).toString('utf8');
-}
-
 /** The EHLO name from the URL path: everything after the first '/', percent-decoded. */
 function heloName(url: URL): string | undefined {
-  const name = decoded(url.pathname.replace(/^\//, ''));
+  const name = urlText(url.pathname.replace(/^\//, ''));
   return name === '' ? undefined : name;
 }
 
@@ -50,12 +46,12 @@ function refuse(msg: string): InputError {
 
 /** Opens an smtp:// or smtps:// URL (see the module notes). */
 export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
-  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  const scheme = urlScheme(url);
   if (scheme !== 'smtp' && scheme !== 'smtps') throw refuse(`openSmtp cannot open ${scheme}: URLs`);
   if (url.search || url.hash) throw refuse('smtp URLs have no query or fragment');
   const method = (options.method ?? (options.body !== undefined ? 'PUT' : 'GET')).toUpperCase();
   if (method !== 'GET' && method !== 'PUT' && method !== 'POST') throw refuse(`smtp does not support method ${method}`);
-  if (options.headers && (Array.isArray(options.headers) ? options.headers.length : Object.keys(options.headers).length)) {
+  if (hasHeaders(options)) {
     throw refuse('smtp has no request headers: put them in the message');
   }
   if (options.range) throw refuse('smtp has no byte ranges');
@@ -64,17 +60,15 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
   const rcpts = (options.mailRcpt ?? []).map(unbracket);
   if (rcpts.length === 0) throw refuse(send ? 'sending mail needs at least one recipient (mailRcpt)' : 'an smtp URL without a message needs mailRcpt to VRFY');
   const from = unbracket(options.mailFrom ?? '');
-  const user = options.user ?? (url.username ? decoded(url.username) : undefined);
-  const password = options.password ?? (url.username ? decoded(url.password) : undefined);
+  const { user, password } = credentials(url, options);
 
   const { signal, translate: restate } = operationDeadline(options, 'smtp');
 
   let client: SmtpClient;
   try {
     client = await SmtpClient.connect({
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port ? Number(url.port) : undefined,
-      secure: scheme === 'smtps' ? 'implicit' : options.requireTls || options.ftpSecure === 'explicit' ? 'starttls' : 'opportunistic',
+      ...serverAddress(url),
+      secure: scheme === 'smtps' ? 'implicit' : tlsRequired(options) ? 'starttls' : 'opportunistic',
       tls: options.tls,
       clientName: heloName(url),
       auth: user !== undefined ? { user, password: password ?? '' } : undefined,
