@@ -106,21 +106,14 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
       await pop.quit(wait);
       total = 0;
       body = onceBody(Buffer.alloc(0));
-    } else if (method === 'UIDL') {
-      const uids = await pop.uidl(undefined, wait);
-      const text = Buffer.from(uids.map((e) => `${e.n} ${e.uid}\r\n`).join(''), 'latin1');
+    } else if (method === 'UIDL' || n === undefined) {
+      // The mailbox, one `N uid` (UIDL) or `N size` (LIST) line per message.
+      const lines = method === 'UIDL' ? (await pop.uidl(undefined, wait)).map((e) => `${e.n} ${e.uid}`) : (await pop.list(undefined, wait)).map((e) => `${e.n} ${e.size}`);
+      const text = Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'latin1');
       headers.set('Content-Type', 'text/plain');
       headers.set('Content-Length', String(text.length));
       total = text.length;
-      body = onceBody(text);
-      await pop.quit(wait);
-    } else if (n === undefined) {
-      const list = await pop.list(undefined, wait);
-      const text = Buffer.from(list.map((e) => `${e.n} ${e.size}\r\n`).join(''), 'latin1');
-      headers.set('Content-Type', 'text/plain');
-      headers.set('Content-Length', String(text.length));
-      total = text.length;
-      body = method === 'HEAD' ? onceBody(Buffer.alloc(0)) : onceBody(text);
+      body = onceBody(method === 'HEAD' ? Buffer.alloc(0) : text);
       await pop.quit(wait);
     } else {
       total = (await pop.list(n, wait)).size;
