@@ -27,7 +27,7 @@ import { checkRange, onceBody, requestChunks, sessionBody, shapeBody } from '../
 import { UrlHeaders } from '../headers.js';
 import { credentials, hasHeaders, serverAddress, tlsRequired, urlScheme, urlText } from '../server-url.js';
 import { UrlResponse } from '../response.js';
-import { byteResponse } from '../byte-response.js';
+import { byteResponse, rangeSpan } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
 import type { Opener, OpenOptions } from '../types.js';
 
@@ -131,7 +131,7 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
       await news.quit(wait);
       const text = Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8');
       headers.set('Content-Type', 'text/plain; charset=utf-8');
-      headers.set('Content-Length', String(text.length));
+      headers.set('Content-Length', String(rangeSpan(range, text.length).length));
       body = onceBody(text);
     }
     return byteResponse({

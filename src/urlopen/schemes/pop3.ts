@@ -111,7 +111,7 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
       const lines = method === 'UIDL' ? (await pop.uidl(undefined, wait)).map((e) => `${e.n} ${e.uid}`) : (await pop.list(undefined, wait)).map((e) => `${e.n} ${e.size}`);
       const text = Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'latin1');
       headers.set('Content-Type', 'text/plain');
-      headers.set('Content-Length', String(text.length));
+      headers.set('Content-Length', String(rangeSpan(range, text.length).length));
       total = text.length;
       body = onceBody(method === 'HEAD' ? Buffer.alloc(0) : text);
       await pop.quit(wait);

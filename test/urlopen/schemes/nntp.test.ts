@@ -60,6 +60,11 @@ test('a group is its overview; a wildmat lists groups; POST posts (240)', async 
   const w = await openNews(new URL(`news://127.0.0.1:${s.port}/local.*`), {});
   assert.equal(await w.text(), 'local.test 1 1 y\r\nlocal.moderated 0 1 m\r\n');
   assert.ok(s.received.includes('LIST ACTIVE local.*'));
+  // A range cuts a listing (206), and its Content-Length is the part's.
+  const part = await openNews(new URL(`news://127.0.0.1:${s.port}/local.*`), { range: { start: 6, end: 9 } });
+  assert.equal(part.status, 206);
+  assert.equal(part.info().get('content-length'), '4');
+  assert.equal(await part.text(), 'test');
   const p = await openNews(new URL(`news://127.0.0.1:${s.port}/`), { method: 'POST', body: 'Subject: hi\r\nNewsgroups: local.test\r\n\r\n.body\r\n' });
   assert.equal(p.status, 240);
   assert.ok(s.received.includes('..body'));

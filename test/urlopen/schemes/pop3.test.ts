@@ -65,6 +65,11 @@ test('range cuts the message (206); maxBodySize stops it; a missing message is a
   assert.equal(r.status, 206);
   assert.equal(r.info().get('content-length'), '3');
   assert.equal(await r.text(), 'one');
+  // The mailbox listing is cut the same way, and its Content-Length is the part's.
+  const list = await openPop3(new URL(`${base(s)}/`), { range: { start: 2, end: 4 } });
+  assert.equal(list.status, 206);
+  assert.equal(list.info().get('content-length'), '3');
+  assert.equal(await list.text(), `1 ${MESSAGES[0]!.length}\r\n`.slice(2, 5));
   const big = await openPop3(new URL(`${base(s)}/1`), { maxBodySize: 10 });
   await assert.rejects(big.bytes(), LimitError);
   await assert.rejects(openPop3(new URL(`${base(s)}/9`), {}), ReplyError);
