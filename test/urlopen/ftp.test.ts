@@ -45,6 +45,15 @@ test('ftp: a file through urlopen', async () => {
   assert.equal(await r.text(), 'bravo bravo\n');
 });
 
+test('ftp: a range end stops the transfer there (status 200, the part\'s Content-Length); the next URL still works', async () => {
+  // The demo server has no REST, so the range starts at 0; interop/ftp.test.ts covers a start against vsftpd.
+  const r = await urlopen(`ftp://127.0.0.1:${srv.port}/pub/b.txt`, { range: { start: 0, end: 2 }, timeout: 5000 });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-length'), '3');
+  assert.equal(await r.text(), 'bra');
+  assert.equal(await (await urlopen(`ftp://127.0.0.1:${srv.port}/pub/a.txt`, { timeout: 5000 })).text(), 'alpha\n');
+});
+
 test('ftp: a missing file is a DialError', async () => {
   const e = await urlopen(`ftp://127.0.0.1:${srv.port}/pub/none.txt`, { timeout: 5000 }).then((r) => r.bytes()).catch((x: unknown) => x);
   assert.ok(e instanceof DialError, String(e));

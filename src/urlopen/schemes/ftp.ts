@@ -30,7 +30,7 @@ import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../proto
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
 import type { Download } from '../../protocols/ftp/transfer.js';
-import { checkRange, limitBody, onceBody, requestChunks } from '../body.js';
+import { checkRange, limitBody, onceBody, requestChunks, sliceBody } from '../body.js';
 import { rangeSpan } from '../byte-response.js';
 import { typeForName } from '../mime.js';
 import { credentials, hasHeaders, serverAddress, urlScheme, urlText } from '../server-url.js';
@@ -141,21 +141,22 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     }
     const listing = target.isDir || target.type === 'd';
     const headers = new UrlHeaders();
+    // An answer known without a data connection (HEAD, an empty file, a listing read whole): the session is free again at once.
+    const answered = (bytes: Uint8Array): UrlResponse => {
+      release();
+      return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: onceBody(bytes) });
+    };
     let dl: Download | undefined;
     let total: number | undefined;
     if (listing) {
       headers.set('Content-Type', 'text/plain; charset=utf-8');
-      if (method === 'HEAD') {
-        release();
-        return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: onceBody(Buffer.alloc(0)) });
-      }
+      if (method === 'HEAD') return answered(Buffer.alloc(0));
       const name = target.isDir ? undefined : target.file;
       const text = options.listOnly || target.type === 'd' ? (await client.nlst(name, { signal })).map((n) => n + '\n').join('') : await client.listRaw(name, { signal });
       // Listings travel as TYPE A text; local line endings, as curl gives them.
       const bytes = asciiToLocal(Buffer.from(text, 'utf8'));
       headers.set('Content-Length', String(bytes.length));
-      release();
-      return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: onceBody(bytes) });
+      return answered(bytes);
     }
     const { size, modified } = await client.stat(target.file);
     headers.set('Content-Type', typeForName(target.file));
@@ -164,10 +165,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       total = rangeSpan(range, size).length;
       headers.set('Content-Length', String(total));
     }
-    if (method === 'HEAD' || total === 0) {
-      release();
-      return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: onceBody(Buffer.alloc(0)) });
-    }
+    if (method === 'HEAD' || total === 0) return answered(Buffer.alloc(0));
     dl = await client.retrieve(target.file, {
       signal,
       ascii: target.type === 'a',
@@ -176,18 +174,11 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       onProgress: options.onProgress,
     });
     const download = dl;
-    const want = range?.end !== undefined ? range.end - (range.start ?? 0) + 1 : undefined;
+    // REST started the transfer at the range's start; its end is cut here, and leaving the download early cancels the rest with ABOR.
+    const wanted = range?.end !== undefined ? sliceBody(download, { start: 0, end: range.end - range.start }) : download;
     let body: AsyncIterable<Uint8Array> = (async function* () {
-      let left = want ?? Infinity;
       try {
-        for await (const chunk of download) {
-          if (chunk.length >= left) {
-            yield chunk.subarray(0, left);
-            break; // leaving the loop cancels the rest with ABOR
-          }
-          left -= chunk.length;
-          yield chunk;
-        }
+        yield* wanted;
       } catch (e) {
         throw translate(e);
       } finally {
