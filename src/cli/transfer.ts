@@ -253,17 +253,31 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           return finish(res, false, options);
         }
         const total = Number.isFinite(length) ? length + (res.status === 206 ? from : 0) : undefined;
-        for await (const chunk of res.body) {
-          let c = chunk;
-          if (skip > 0) {
-            const drop = Math.min(skip, c.length);
-            skip -= drop;
-            c = c.subarray(drop);
+        /** The part of `chunk` past what a resume already has (-C on a server that ignores ranges). */
+        const fresh = (chunk: Uint8Array): Uint8Array => {
+          if (skip === 0) return chunk;
+          const drop = Math.min(skip, chunk.length);
+          skip -= drop;
+          return chunk.subarray(drop);
+        };
+        const sink = activeSink;
+        if (sink.writeSync) {
+          // A file or /dev/null takes each chunk as it arrives: no promise or copy per chunk.
+          await res.consume((chunk) => {
+            const c = fresh(chunk);
+            if (c.length === 0) return;
+            sink.writeSync!(c);
+            got += c.length;
+            task.update(resumeBase + got, total);
+          });
+        } else {
+          for await (const chunk of res.body) {
+            const c = fresh(chunk);
             if (c.length === 0) continue;
+            await sink.write(c);
+            got += c.length;
+            task.update(resumeBase + got, total);
           }
-          await activeSink.write(c);
-          got += c.length;
-          task.update(resumeBase + got, total);
         }
         if (skip > 0) throw new CliExit(EXIT.PARTIAL_FILE, 'the server sent less than was already received');
         if (http && res.status >= 400 && o.failWithBody) {

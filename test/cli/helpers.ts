@@ -123,7 +123,8 @@ function sendRange(req: http.IncomingMessage, res: http.ServerResponse, data: Bu
 /**
  * Routes: /hello, /big (Range aware), /norange, /binary, /status/N, /redirect/N,
  * /loop, /echo (JSON of the request), /flaky?id=&fail=N (503 with Retry-After
- * N times), /cut?id= (first answer breaks half way, then honours Range),
+ * N times), /cut?id= (first answer breaks half way, then honours Range; with
+ * &full=1 the retry answers 200 with everything),
  * /slow (never answers), /gzip, /slowbody (trickles for ~1.5 s), /proxy-check.
  */
 export async function startServer(): Promise<TestServer> {
@@ -198,6 +199,11 @@ export async function startServer(): Promise<TestServer> {
         res.write(BIG.subarray(0, 100_000));
         setTimeout(() => res.socket?.destroy(), 50);
         return;
+      }
+      // full=1: the retry ignores Range and sends everything again.
+      if (u.searchParams.get('full')) {
+        res.writeHead(200, { 'Content-Length': BIG.length });
+        return res.end(BIG);
       }
       return sendRange(req, res, BIG);
     }

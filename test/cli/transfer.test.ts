@@ -1,8 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIG, curl, dial, sha, startServer, tempDir, type TestServer } from './helpers.js';
+import { BIG, MAIN, curl, dial, sha, startServer, tempDir, type TestServer } from './helpers.js';
 import { blackhole } from '../helpers/blackhole.js';
 
 let srv: TestServer;
@@ -57,6 +58,24 @@ test('a broken transfer is retried by resuming with Range, not from scratch', as
   assert.ok(second, 'a second request was made');
   assert.match(String(second.headers.range), /^bytes=[1-9]\d*-$/);
   assert.deepEqual(readdirSync(dir), ['f']);
+});
+
+test('a retry answered in full (Range ignored) writes only what is missing, to a file and to stdout', async () => {
+  const dir = tempDir();
+  const r = await dial(['--retry', '2', '--retry-delay', '0', '-o', join(dir, 'f'), srv.url(`/cut?id=${fresh()}&full=1`)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sha(readFileSync(join(dir, 'f'))), sha(BIG));
+  const piped = await dial(['--retry', '2', '--retry-delay', '0', srv.url(`/cut?id=${fresh()}&full=1`)]);
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.equal(sha(piped.stdout), sha(BIG));
+  // stdout redirected to a file takes the body at once, as -o does.
+  const file = join(dir, 'redirected');
+  const fd = openSync(file, 'w');
+  const child = spawn(process.execPath, [MAIN, '--retry', '2', '--retry-delay', '0', srv.url(`/cut?id=${fresh()}&full=1`)], { stdio: ['ignore', fd, 'ignore'], env: { ...process.env, NO_PROXY: '*' } });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  closeSync(fd);
+  assert.equal(code, 0);
+  assert.equal(sha(readFileSync(file)), sha(BIG));
 });
 
 test('a broken transfer without --retry fails (18/56) and leaves no file', async () => {
