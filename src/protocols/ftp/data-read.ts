@@ -23,36 +23,65 @@ export interface Feed {
 
 const EMPTY = Buffer.alloc(0);
 
+/** Size of a reused read buffer: a loopback read rarely returns more. */
+const READ_SIZE = 256 * 1024;
+
 /**
- * Flowing-mode 'data' events into a small queue, each chunk exactly as the
- * kernel delivered it (a Readable's own iterator may concatenate buffered
- * chunks: a copy). Past `highWater` queued bytes the socket is paused, so a
- * slow consumer pushes back on the server.
+ * Fresh chunks in a small queue: the kernel's own from 'data' events, or,
+ * with `copyReads`, each read copied out of one reused read buffer (its
+ * {@link onread} given to the connect call) — a read may then fill 256 KiB
+ * where a 'data' read stops at 64 KiB, so a long download takes a quarter of
+ * the trips through the loop. (A Readable's own iterator is not used: it may
+ * concatenate buffered chunks, a copy of everything.) Past `highWater`
+ * queued bytes reading stops, so a slow consumer pushes back on the server.
  */
 export class QueueFeed implements Feed {
   readonly #highWater: number;
   readonly #queue: Buffer[] = [];
   #head = 0;
   #queued = 0;
+  /** Reading stopped at the high-water mark. */
+  #held = false;
   #sock: net.Socket | undefined;
   #poke: (() => void) | undefined;
+  /** With `copyReads`, the connect option that routes every read here. */
+  readonly onread: net.OnReadOpts | undefined;
   readonly #onData = (b: Buffer): void => {
-    this.#queue.push(b);
-    this.#queued += b.length;
-    if (this.#queued >= this.#highWater) this.#sock?.pause();
-    this.#poke?.();
+    if (!this.#push(b)) this.#sock?.pause();
   };
 
-  constructor(highWater = 1024 * 1024) {
+  constructor(highWater = 1024 * 1024, copyReads = false) {
     this.#highWater = highWater;
+    this.onread = copyReads
+      ? {
+          buffer: Buffer.allocUnsafeSlow(READ_SIZE),
+          // Returning false stops reading until take() resumes it.
+          callback: (n: number, buf: Uint8Array): boolean => {
+            const b = Buffer.allocUnsafe(n);
+            b.set(buf.subarray(0, n));
+            return this.#push(b);
+          },
+        }
+      : undefined;
+  }
+
+  /** Queues a chunk; false once the queue is past the high-water mark (the caller stops reading). */
+  #push(b: Buffer): boolean {
+    this.#queue.push(b);
+    this.#queued += b.length;
+    this.#poke?.();
+    if (this.#queued < this.#highWater) return true;
+    this.#held = true;
+    return false;
   }
 
   attach(sock: net.Socket, poke: () => void): void {
     this.#sock = sock;
     this.#poke = poke;
-    sock.on('data', this.#onData);
-    // A tunnelled socket arrives explicitly paused (see connect.ts); a 'data' listener alone would not start it.
-    if (this.#queued < this.#highWater) sock.resume();
+    if (!this.onread) sock.on('data', this.#onData);
+    // A tunnelled socket arrives explicitly paused (see connect.ts), and a TLS socket reading into onread
+    // would not report an end that came before any byte: read on unless the queue is full.
+    if (!this.#held) sock.resume();
   }
 
   take(): Buffer | undefined {
@@ -65,8 +94,10 @@ export class QueueFeed implements Feed {
       this.#head = 0;
     }
     this.#queued -= b.length;
-    const s = this.#sock!;
-    if (s.isPaused() && this.#queued < this.#highWater / 2) s.resume();
+    if (this.#held && this.#queued < this.#highWater / 2) {
+      this.#held = false;
+      this.#sock!.resume();
+    }
     return b;
   }
 
@@ -78,42 +109,73 @@ export class QueueFeed implements Feed {
   }
 }
 
-/** Size of the reused read buffer: a loopback read rarely returns more. */
-const LEND_SIZE = 256 * 1024;
+
+/** Free read buffers a {@link LentFeed} keeps for reuse; more are left to the collector. */
+const MAX_KEPT = 8;
 
 /**
- * Reads into one reused buffer (node:net and node:tls `onread`): each read
- * fills it, reading stops until the consumer has moved past the chunk, then
- * resumes — no allocation per chunk, so a long download leaves no garbage
- * behind (with 'data' events Node allocates 64 KiB per read, and V8 collects
- * those only every few tens of MB). Give {@link onread} to the connect call.
+ * Reads into reused buffers (node:net and node:tls `onread`): no allocation
+ * per chunk, so a long download leaves no garbage behind (with 'data'
+ * events Node allocates 64 KiB per read, and V8 collects those only every
+ * few tens of MB). Reading stops at each chunk until the consumer has moved
+ * past it. Over TCP that is one chunk at a time, so two buffers take turns.
+ * node:tls hands over what it decrypted from one TCP read in pieces of up to
+ * 16 KiB, one callback each, without waiting for the consumer; each piece
+ * lands in a buffer of its own (the `buffer` function names the next one)
+ * and queues — a few more buffers, kept for reuse. Give {@link onread} to
+ * the connect call.
  */
 export class LentFeed implements Feed {
-  #pending: Buffer | undefined;
+  readonly #size: number;
+  /** Filled chunks the consumer has not taken yet, in order, and the buffers they are views of. */
+  #ready: Buffer[] = [];
+  #readyBufs: Buffer[] = [];
+  #head = 0;
+  /** The buffer of the chunk the consumer holds (valid until it asks for the next). */
+  #out: Buffer | undefined;
+  /** Buffers free for the next read. */
+  readonly #free: Buffer[] = [];
   #poke: (() => void) | undefined;
   /** The connect option that routes every read here. */
   readonly onread: net.OnReadOpts = {
-    buffer: Buffer.allocUnsafeSlow(LEND_SIZE),
+    buffer: () => this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#size),
     callback: (n: number, buf: Uint8Array): boolean => {
-      this.#pending = (buf as Buffer).subarray(0, n);
+      this.#ready.push((buf as Buffer).subarray(0, n));
+      this.#readyBufs.push(buf as Buffer);
       this.#poke?.();
       // Stop reading until the consumer has finished with this chunk.
       return false;
     },
   };
 
-  attach(_sock: net.Socket, poke: () => void): void {
+  constructor(size = READ_SIZE) {
+    this.#size = size;
+  }
+
+  attach(sock: net.Socket, poke: () => void): void {
     this.#poke = poke;
+    // Nothing held: read on (a TLS socket would otherwise not report an end that came before any byte).
+    if (this.#head >= this.#ready.length) sock.resume();
   }
 
   take(): Buffer | undefined {
-    const b = this.#pending;
-    this.#pending = undefined;
+    const i = this.#head;
+    if (i >= this.#ready.length) return undefined;
+    const b = this.#ready[i]!;
+    this.#out = this.#readyBufs[i];
+    if (++this.#head === this.#ready.length) {
+      this.#ready.length = 0;
+      this.#readyBufs.length = 0;
+      this.#head = 0;
+    }
     return b;
   }
 
   done(sock: net.Socket): void {
-    sock.resume();
+    const b = this.#out;
+    this.#out = undefined;
+    if (b && this.#free.length < MAX_KEPT) this.#free.push(b);
+    if (this.#head >= this.#ready.length) sock.resume();
   }
 
   detach(): void {
@@ -128,8 +190,9 @@ export class LentFeed implements Feed {
  * waits for our side to close too.
  */
 export async function* readAll(sock: net.Socket, feed: Feed, idle: number, signal: AbortSignal | undefined): AsyncGenerator<Buffer, void, undefined> {
-  let ended = false;
-  let failure: unknown;
+  // With onread no byte passes through the Readable, so an end (or error) may have come before this loop began.
+  let ended = sock.readableEnded || sock.closed;
+  let failure: unknown = sock.errored ?? undefined;
   let wake: (() => void) | undefined;
   const poke = () => {
     const w = wake;

@@ -334,7 +334,7 @@ describe('FtpClient against the fake server', () => {
   });
 });
 
-test('reuseBuffer: chunks are views of one reused buffer, the bytes arrive whole; break and a second transfer still work', async () => {
+test('reuseBuffer: chunks are views of two reused buffers taking turns, the bytes arrive whole; break and a second transfer still work', async () => {
   const data = Buffer.alloc(3_000_000);
   for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 17) & 0xff;
   const s = await FakeFtpServer.start({ files: { '/big': data, '/small': Buffer.from('small') } });
@@ -348,7 +348,7 @@ test('reuseBuffer: chunks are views of one reused buffer, the bytes arrive whole
     }
     assert.ok(Buffer.concat(parts).equals(data));
     assert.ok(parts.length > 1);
-    assert.equal(backing.size, 1);
+    assert.ok(backing.size <= 2, `${backing.size} buffers`);
     for await (const _ of await c.retrieve('/big', { reuseBuffer: true })) break;
     const again: Buffer[] = [];
     for await (const chunk of await c.retrieve('/small', { reuseBuffer: true })) again.push(Buffer.from(chunk));
@@ -358,6 +358,25 @@ test('reuseBuffer: chunks are views of one reused buffer, the bytes arrive whole
     await s.close();
   }
 });
+
+for (const reuseBuffer of [false, true]) {
+  test(`a file whose bytes and end all arrive before the Download is read (empty, small), reuseBuffer ${reuseBuffer}`, async () => {
+    const s = await FakeFtpServer.start({ files: { '/empty': Buffer.alloc(0), '/small': Buffer.from('small') } });
+    try {
+      const c = await FtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: 2000, dataTimeout: 1000 });
+      for (const [path, text] of [['/empty', ''], ['/small', 'small']] as const) {
+        const dl = await c.retrieve(path, { reuseBuffer });
+        await new Promise((r) => setTimeout(r, 150));
+        const parts: Buffer[] = [];
+        for await (const chunk of dl) parts.push(Buffer.from(chunk));
+        assert.equal(Buffer.concat(parts).toString(), text);
+      }
+      await c.quit();
+    } finally {
+      await s.close();
+    }
+  });
+}
 
 test('a 421 reply ends the session: ReplyError, usable false, later commands fail at once without sending', async () => {
   const s = await FakeFtpServer.start({

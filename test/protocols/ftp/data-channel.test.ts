@@ -44,14 +44,14 @@ function tlsServer(body: Buffer): Promise<number> {
 
 const tlsHow = () => ({ tls: { name: '127.0.0.1', options: { ca: pki.ca.cert } } });
 
-async function drain(conn: DataConnection, keep = true): Promise<{ bytes: Buffer; buffers: Set<ArrayBufferLike> }> {
+async function drain(conn: DataConnection): Promise<{ bytes: Buffer; buffers: Set<ArrayBufferLike>; chunks: number }> {
   const parts: Buffer[] = [];
   const buffers = new Set<ArrayBufferLike>();
   for await (const c of conn.read(undefined)) {
     buffers.add(c.buffer);
-    if (keep) parts.push(Buffer.from(c));
+    parts.push(Buffer.from(c));
   }
-  return { bytes: Buffer.concat(parts), buffers };
+  return { bytes: Buffer.concat(parts), buffers, chunks: parts.length };
 }
 
 test('TLS from the start: a handshake that finished before secure() asked is seen, the bytes arrive whole', async () => {
@@ -66,15 +66,28 @@ test('TLS from the start: a handshake that finished before secure() asked is see
   assert.ok(bytes.equals(body));
 });
 
-test('TLS from the start with a lent buffer: every chunk is a view of one buffer', async () => {
-  const body = Buffer.alloc(3 * 1024 * 1024);
-  for (let i = 0; i < body.length; i += 4096) body[i] = i & 0xff;
-  const port = await tlsServer(body);
-  const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, { ...tlsHow(), lend: true });
+for (const late of [false, true]) {
+  test(`TLS from the start with lent buffers${late ? ', read late' : ''}: the bytes arrive whole in a few reused buffers`, async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < body.length; i += 1000) body[i] = (i / 1000) & 0xff;
+    const port = await tlsServer(body);
+    const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, { ...tlsHow(), lend: true });
+    await conn.secure('127.0.0.1', { ca: pki.ca.cert }, WAIT);
+    // Read late, node:tls decrypts several records from one TCP read and hands them over in turn,
+    // without waiting for the consumer: none may land on a chunk not yet taken.
+    if (late) await sleep(200);
+    const { bytes, buffers, chunks } = await drain(conn);
+    assert.ok(bytes.equals(body));
+    assert.ok(buffers.size <= 12, `${buffers.size} buffers for ${chunks} chunks`);
+  });
+}
+
+test('TLS from the start, fresh chunks: an empty transfer ends at once', async () => {
+  const port = await tlsServer(Buffer.alloc(0));
+  const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 1000, tlsHow());
+  await sleep(100);
   await conn.secure('127.0.0.1', { ca: pki.ca.cert }, WAIT);
-  const { bytes, buffers } = await drain(conn);
-  assert.ok(bytes.equals(body));
-  assert.equal(buffers.size, 1);
+  assert.equal((await drain(conn)).bytes.length, 0);
 });
 
 test('TLS from the start: an untrusted certificate is a TLSError from secure(), and the socket is closed', async () => {
@@ -93,13 +106,13 @@ test('TLS from the start: a server that never answers the handshake is a Timeout
   for (const s of held) s.destroy();
 });
 
-test('plain, lent: the bytes arrive whole in one reused buffer', async () => {
+test('plain, lent: the bytes arrive whole in two reused buffers', async () => {
   const body = Buffer.alloc(2 * 1024 * 1024, 3);
   const port = await listen(net.createServer((s) => void s.on('error', () => {}).end(body)));
   const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, { lend: true });
   const { bytes, buffers } = await drain(conn);
   assert.ok(bytes.equals(body));
-  assert.equal(buffers.size, 1);
+  assert.ok(buffers.size <= 2);
 });
 
 test('active: a connection from an address other than the control peer is refused', async () => {

@@ -1,8 +1,9 @@
 /**
- * The data connection's read loop over each feed, against an in-process
- * loopback server: the bytes arrive whole, the queue pushes back, the reused
- * buffer is reused, and every way a read ends (close, idle, abort, reset,
- * early break) leaves no listener behind.
+ * The data connection's read loop over each feed ('data' events, reads
+ * copied out of a read buffer, lent buffers), against an in-process loopback
+ * server: the bytes arrive whole, the queue pushes back, the lent buffers are
+ * reused, and every way a read ends (close, empty, idle, abort, reset, early
+ * break) leaves no listener behind.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,7 +32,7 @@ async function serve(fn: (s: net.Socket) => void | Promise<void>): Promise<numbe
 
 /** Connects with `feed` (its onread when it has one) and waits for the connection. */
 async function dial(port: number, feed: Feed): Promise<net.Socket> {
-  const onread = feed instanceof LentFeed ? feed.onread : undefined;
+  const onread = feed instanceof LentFeed || feed instanceof QueueFeed ? feed.onread : undefined;
   const s = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true, onread });
   s.on('error', () => {});
   await once(s, 'connect');
@@ -46,8 +47,8 @@ function pattern(n: number): Buffer {
 
 const listeners = (s: net.Socket) => ['end', 'close', 'error', 'data'].map((e) => s.listenerCount(e));
 
-for (const kind of ['queue', 'lent'] as const) {
-  const feed = () => (kind === 'queue' ? new QueueFeed() : new LentFeed());
+for (const kind of ['queue', 'copy', 'lent'] as const) {
+  const feed = () => (kind === 'queue' ? new QueueFeed() : kind === 'copy' ? new QueueFeed(undefined, true) : new LentFeed());
 
   test(`${kind}: every byte arrives in order, the loop ends at the server's close and leaves its listeners off`, async () => {
     const body = pattern(3 * 1024 * 1024 + 17);
@@ -60,6 +61,15 @@ for (const kind of ['queue', 'lent'] as const) {
     assert.ok(Buffer.concat(parts).equals(body));
     assert.ok(s.destroyed, 'the half-open socket is closed at the end');
     assert.deepEqual(listeners(s), before);
+  });
+
+  test(`${kind}: an empty transfer (the server closes at once) ends the loop`, async () => {
+    const port = await serve((s) => void s.end());
+    const f = feed();
+    const s = await dial(port, f);
+    let n = 0;
+    for await (const c of readAll(s, f, 2000, undefined)) n += c.length;
+    assert.equal(n, 0);
   });
 
   test(`${kind}: a connection idle past the bound is a TimeoutError`, async () => {
@@ -108,41 +118,58 @@ for (const kind of ['queue', 'lent'] as const) {
   });
 }
 
-test('queue: past highWater queued bytes the socket pauses, and resumes as the consumer catches up', async () => {
-  const body = pattern(4 * 1024 * 1024);
-  const port = await serve((s) => void s.end(body));
-  const f = new QueueFeed(64 * 1024);
-  const s = await dial(port, f);
-  const it = readAll(s, f, 5000, undefined);
-  let n = (await it.next()).value!.length;
-  // Let the kernel deliver what it will while the consumer holds still (bounded).
-  for (let i = 0; i < 50 && !s.isPaused(); i++) await sleep(10);
-  assert.ok(s.isPaused(), 'paused at the high-water mark');
-  assert.ok(s.bytesRead < body.length, 'the server is held back');
-  for (;;) {
-    const r = await it.next();
-    if (r.done) break;
-    n += r.value.length;
-  }
-  assert.equal(n, body.length);
-});
+for (const copy of [false, true]) {
+  test(`queue${copy ? ' (copyReads)' : ''}: past highWater queued bytes reading stops, and resumes as the consumer catches up`, async () => {
+    const body = pattern(4 * 1024 * 1024);
+    const port = await serve((s) => void s.end(body));
+    const f = new QueueFeed(64 * 1024, copy);
+    const s = await dial(port, f);
+    const it = readAll(s, f, 5000, undefined);
+    let n = (await it.next()).value!.length;
+    // Hold still until reading has stopped (bounded): what was read stays near the mark.
+    let last = -1;
+    for (let i = 0; i < 50 && s.bytesRead !== last; i++) {
+      last = s.bytesRead;
+      await sleep(20);
+    }
+    assert.ok(s.bytesRead < 1024 * 1024, `held back at ${s.bytesRead} bytes read`);
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      n += r.value.length;
+    }
+    assert.equal(n, body.length);
+  });
+}
 
-test('lent: every chunk is a view of the one reused buffer', async () => {
+test('lent: over TCP the chunks are views of two buffers taking turns', async () => {
   const body = pattern(2 * 1024 * 1024);
   const port = await serve((s) => void s.end(body));
   const f = new LentFeed();
   const s = await dial(port, f);
-  const buffers = new Set<ArrayBuffer>();
+  const buffers = new Set<ArrayBufferLike>();
   let n = 0;
+  let chunks = 0;
   let ok = true;
   for await (const chunk of readAll(s, f, 5000, undefined)) {
-    buffers.add(chunk.buffer as ArrayBuffer);
+    buffers.add(chunk.buffer);
     // Checked before the next read overwrites it.
     if (!chunk.equals(body.subarray(n, n + chunk.length))) ok = false;
     n += chunk.length;
+    chunks++;
   }
   assert.equal(n, body.length);
   assert.ok(ok, 'each chunk held the right bytes when it was yielded');
-  assert.equal(buffers.size, 1);
-  assert.equal([...buffers][0], f.onread.buffer instanceof Uint8Array ? f.onread.buffer.buffer : undefined);
+  assert.ok(buffers.size <= 2, `${buffers.size} buffers for ${chunks} chunks`);
+});
+
+test('queue with copyReads: fresh chunks copied out of one read buffer, the bytes whole', async () => {
+  const body = pattern(3 * 1024 * 1024);
+  const port = await serve((s) => void s.end(body));
+  const f = new QueueFeed(undefined, true);
+  const s = await dial(port, f);
+  const parts: Buffer[] = [];
+  for await (const chunk of readAll(s, f, 5000, undefined)) parts.push(chunk);
+  assert.ok(Buffer.concat(parts).equals(body), 'kept chunks are still right at the end: none was overwritten');
+  assert.equal(new Set(parts.map((p) => p.buffer)).size, parts.length);
 });
