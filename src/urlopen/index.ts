@@ -7,8 +7,9 @@
  * r.url; r.status; r.info().get('content-length'); await r.text();
  * ```
  *
- * Built-in schemes: http, https, ftp, ftps, gopher, file, data. Add your own
- * with {@link registerScheme}.
+ * Built-in schemes: http, https, ftp, ftps, gopher, file, data, pop3, pop3s,
+ * news, nntp, nntps, snews, smtp, smtps. Add your own with
+ * {@link registerScheme}.
  *
  * @module
  */
