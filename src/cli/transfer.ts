@@ -10,7 +10,8 @@ import type { Tracer } from '../trace.js';
 import type { OpenOptions } from '../urlopen/types.js';
 import type { UrlResponse } from '../urlopen/response.js';
 import type { CliOptions } from './args.js';
-import { CliExit, EXIT, errorMessage, exitCodeFor } from './exit-codes.js';
+import { EXIT, errorMessage, exitCodeFor } from './exit-codes.js';
+import { copyBody } from './copy-body.js';
 import { isHttp } from './head.js';
 import { allHeads } from './hops.js';
 import type { Meter } from './meter.js';
@@ -253,33 +254,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           return finish(res, false, options);
         }
         const total = Number.isFinite(length) ? length + (res.status === 206 ? from : 0) : undefined;
-        /** The part of `chunk` past what a resume already has (-C on a server that ignores ranges). */
-        const fresh = (chunk: Uint8Array): Uint8Array => {
-          if (skip === 0) return chunk;
-          const drop = Math.min(skip, chunk.length);
-          skip -= drop;
-          return chunk.subarray(drop);
-        };
-        const sink = activeSink;
-        if (sink.writeSync) {
-          // A file or /dev/null takes each chunk as it arrives: no promise or copy per chunk.
-          await res.consume((chunk) => {
-            const c = fresh(chunk);
-            if (c.length === 0) return;
-            sink.writeSync!(c);
-            got += c.length;
-            task.update(resumeBase + got, total);
-          });
-        } else {
-          for await (const chunk of res.body) {
-            const c = fresh(chunk);
-            if (c.length === 0) continue;
-            await sink.write(c);
-            got += c.length;
-            task.update(resumeBase + got, total);
-          }
-        }
-        if (skip > 0) throw new CliExit(EXIT.PARTIAL_FILE, 'the server sent less than was already received');
+        await copyBody(res, activeSink, skip, (n) => {
+          got += n;
+          task.update(resumeBase + got, total);
+        });
         if (http && res.status >= 400 && o.failWithBody) {
           await activeSink.commit();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`, true);
