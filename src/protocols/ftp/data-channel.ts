@@ -85,31 +85,34 @@ export interface DataConnectOptions {
 export class DataConnection {
   #sock: net.Socket;
   readonly #idle: number;
-  readonly #lent: LentFeed | undefined;
+  /** How reads reach {@link read} when the connect call had to know (onread); else 'data' events. */
+  readonly #feed: LentFeed | QueueFeed | undefined;
   #handshake: Promise<tls.TLSSocket> | undefined;
   #closed = false;
 
-  constructor(sock: net.Socket, idleTimeout: number, lent?: LentFeed) {
+  constructor(sock: net.Socket, idleTimeout: number, feed?: LentFeed | QueueFeed) {
     this.#sock = sock;
     this.#idle = idleTimeout;
-    this.#lent = lent;
+    this.#feed = feed;
     sock.on('error', () => {});
   }
 
   /**
-   * Connects to the server's passive port. `lend` reads into one reused
-   * buffer (see {@link read}: each chunk valid until the next is asked for).
+   * Connects to the server's passive port. Reads land in a reused buffer
+   * (node:net `onread`): copied out of it, fresh, or with `lend` handed over
+   * as they are (see {@link read}: each chunk valid until the next is asked for).
    * With `tls` the TLS socket is made here and owns its TCP connection — the
    * only way node:tls honours `onread` — and its handshake, which starts at
    * once, is awaited by {@link secure}.
    */
   static async connect(host: string, port: number, wait: WaitOptions, idleTimeout: number, how: DataConnectOptions = {}): Promise<DataConnection> {
-    const lent = how.lend ? new LentFeed() : undefined;
+    // A copy per read costs less than the 'data' path's allocation per read, and a read fills 256 KiB, not 64.
     const t = how.tls;
+    const feed = how.lend ? new LentFeed(t !== undefined) : new QueueFeed(undefined, true);
     // tls.connect passes `noDelay` to no one: it is set on the socket.
     const open = t ? (a: net.TcpNetConnectOpts) => tls.connect({ ...tlsConnectOptions(t.name, t.options), ...a }).setNoDelay(true) : undefined;
-    const sock = await connectTcp({ host, port, timeout: wait.timeout, signal: wait.signal, onread: lent?.onread, open });
-    const conn = new DataConnection(sock, idleTimeout, lent);
+    const sock = await connectTcp({ host, port, timeout: wait.timeout, signal: wait.signal, onread: feed.onread, open });
+    const conn = new DataConnection(sock, idleTimeout, feed);
     if (t) {
       // Observed from now: the server may finish the handshake before the transfer command's reply is read.
       conn.#handshake = secured(sock as tls.TLSSocket, t.options.servername ?? t.name, {});
@@ -150,13 +153,14 @@ export class DataConnection {
   }
 
   /**
-   * Yields the bytes up to the server's close: the kernel's own chunks, or,
-   * on a connection made with a reused buffer, that buffer (each chunk valid
-   * until the next is asked for). Past `highWater` queued bytes the socket is
-   * paused. `idleTimeout` bounds each silence; the signal destroys the socket.
+   * Yields the bytes up to the server's close: fresh chunks (each read copied
+   * out of the read buffer on a connection made by {@link connect}, 'data'
+   * events on others), or, when made with `lend`, views of reused buffers
+   * (each valid until the next is asked for). Past `highWater` queued bytes
+   * reading stops. `idleTimeout` bounds each silence; the signal destroys the socket.
    */
   read(signal: AbortSignal | undefined, highWater?: number): AsyncGenerator<Buffer, void, undefined> {
-    return readAll(this.#sock, this.#lent ?? new QueueFeed(highWater), this.#idle, signal);
+    return readAll(this.#sock, this.#feed ?? new QueueFeed(highWater), this.#idle, signal);
   }
 
   /** Sends every chunk of `source`, honouring back-pressure, then closes our side (TLS: close_notify). */

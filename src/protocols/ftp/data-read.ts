@@ -118,38 +118,39 @@ const MAX_KEPT = 8;
  * per chunk, so a long download leaves no garbage behind (with 'data'
  * events Node allocates 64 KiB per read, and V8 collects those only every
  * few tens of MB). Reading stops at each chunk until the consumer has moved
- * past it. Over TCP that is one chunk at a time, so two buffers take turns.
- * node:tls hands over what it decrypted from one TCP read in pieces of up to
- * 16 KiB, one callback each, without waiting for the consumer; each piece
- * lands in a buffer of its own (the `buffer` function names the next one)
- * and queues — a few more buffers, kept for reuse. Give {@link onread} to
- * the connect call.
+ * past it. Over TCP that is one chunk at a time, in one buffer. node:tls
+ * (`tlsPieces`) hands over what it decrypted from one TCP read in pieces of
+ * up to 16 KiB, one callback each, without waiting for the consumer; each
+ * piece then lands in a buffer of its own (the `buffer` function names the
+ * next one) and queues — a few buffers, kept for reuse. Give {@link onread}
+ * to the connect call.
  */
 export class LentFeed implements Feed {
-  readonly #size: number;
   /** Filled chunks the consumer has not taken yet, in order, and the buffers they are views of. */
   #ready: Buffer[] = [];
   #readyBufs: Buffer[] = [];
   #head = 0;
   /** The buffer of the chunk the consumer holds (valid until it asks for the next). */
   #out: Buffer | undefined;
-  /** Buffers free for the next read. */
-  readonly #free: Buffer[] = [];
+  /** Buffers free for the next read (TLS pieces only). */
+  readonly #free: Buffer[] | undefined;
   #poke: (() => void) | undefined;
   /** The connect option that routes every read here. */
-  readonly onread: net.OnReadOpts = {
-    buffer: () => this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#size),
-    callback: (n: number, buf: Uint8Array): boolean => {
-      this.#ready.push((buf as Buffer).subarray(0, n));
-      this.#readyBufs.push(buf as Buffer);
-      this.#poke?.();
-      // Stop reading until the consumer has finished with this chunk.
-      return false;
-    },
-  };
+  readonly onread: net.OnReadOpts;
 
-  constructor(size = READ_SIZE) {
-    this.#size = size;
+  constructor(tlsPieces = false, size = READ_SIZE) {
+    const free: Buffer[] | undefined = tlsPieces ? [] : undefined;
+    this.#free = free;
+    this.onread = {
+      buffer: free ? () => free.pop() ?? Buffer.allocUnsafeSlow(size) : Buffer.allocUnsafeSlow(size),
+      callback: (n: number, buf: Uint8Array): boolean => {
+        this.#ready.push((buf as Buffer).subarray(0, n));
+        this.#readyBufs.push(buf as Buffer);
+        this.#poke?.();
+        // Stop reading until the consumer has finished with this chunk.
+        return false;
+      },
+    };
   }
 
   attach(sock: net.Socket, poke: () => void): void {
@@ -174,7 +175,7 @@ export class LentFeed implements Feed {
   done(sock: net.Socket): void {
     const b = this.#out;
     this.#out = undefined;
-    if (b && this.#free.length < MAX_KEPT) this.#free.push(b);
+    if (b && this.#free && this.#free.length < MAX_KEPT) this.#free.push(b);
     if (this.#head >= this.#ready.length) sock.resume();
   }
 
