@@ -48,11 +48,23 @@ export function looksBinary(chunk: Uint8Array): boolean {
   return chunk.subarray(0, 2048).includes(0);
 }
 
+/** A failure to write the output: exit 23, with the system's message, as curl. */
+function writeFailure(err: unknown): CliExit {
+  return new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${(err as Error).message}`, { cause: err });
+}
+
+/** Puts a finished temp file in its place (one rename, so a reader never sees it half written). */
+function publish(target: string, path: string): Promise<void> {
+  return fsp.rename(target, path).catch((e: Error) => {
+    throw writeFailure(e);
+  });
+}
+
 /** Writes to a stream with back-pressure, rejecting with exit 23 on a write error. */
 function writeTo(stream: NodeJS.WritableStream, chunk: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     const ok = stream.write(chunk, (err) => {
-      if (err) reject(new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${err.message}`, { cause: err }));
+      if (err) reject(writeFailure(err));
     });
     if (ok) resolve();
     else stream.once('drain', resolve);
@@ -64,7 +76,7 @@ function writeAll(fd: number, chunk: Uint8Array): void {
   try {
     for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
   } catch (err) {
-    throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${(err as Error).message}`, { cause: err });
+    throw writeFailure(err);
   }
 }
 
@@ -174,10 +186,10 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
   let failure: CliExit | undefined;
   const open = async (): Promise<WriteStream> => {
     const handle = await fsp.open(target, append ? 'a' : 'wx').catch((e: Error) => {
-      throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${e.message}`, { cause: e });
+      throw writeFailure(e);
     });
     const s = handle.createWriteStream();
-    s.on('error', (e) => (failure = new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${e.message}`, { cause: e })));
+    s.on('error', (e) => (failure = writeFailure(e)));
     return s;
   };
   const close = (): Promise<void> =>
@@ -201,11 +213,7 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
       stream ??= await open();
       await close();
       if (failure) throw failure;
-      if (!append) {
-        await fsp.rename(target, path).catch((e: Error) => {
-          throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${e.message}`, { cause: e });
-        });
-      }
+      if (!append) await publish(target, path);
     },
     async abort() {
       await close();
@@ -227,7 +235,7 @@ function directFileSink(path: string, target: string, append: boolean): Sink {
     try {
       return (fd = openSync(target, append ? 'a' : 'wx'));
     } catch (e) {
-      throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${(e as Error).message}`, { cause: e });
+      throw writeFailure(e);
     }
   };
   const close = (): void => {
@@ -237,7 +245,7 @@ function directFileSink(path: string, target: string, append: boolean): Sink {
     try {
       closeSync(f);
     } catch (e) {
-      throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${(e as Error).message}`, { cause: e });
+      throw writeFailure(e);
     }
   };
   const writeNow = (chunk: Uint8Array): void => {
@@ -256,11 +264,7 @@ function directFileSink(path: string, target: string, append: boolean): Sink {
     async commit() {
       opened();
       close();
-      if (!append) {
-        await fsp.rename(target, path).catch((e: Error) => {
-          throw new CliExit(EXIT.WRITE_ERROR, `Failure writing output to destination: ${e.message}`, { cause: e });
-        });
-      }
+      if (!append) await publish(target, path);
     },
     async abort() {
       try {
