@@ -1,8 +1,9 @@
 /**
- * The download side of a data connection: one read loop, fed in one of two
- * ways — the kernel's own chunks from 'data' events ({@link QueueFeed}), or
- * one reused read buffer ({@link LentFeed}). The loop owns what both share:
- * the end, close and error wiring, the idle bound, the abort and the cleanup.
+ * The download side of a data connection: one read loop, fed fresh chunks
+ * ({@link QueueFeed}: 'data' events, or reads copied out of one read buffer)
+ * or views of reused read buffers ({@link LentFeed}). The loop owns what the
+ * feeds share: the end, close and error wiring, the idle bound, the abort
+ * and the cleanup.
  *
  * @module
  */
@@ -113,6 +114,9 @@ export class QueueFeed implements Feed {
 /** Free read buffers a {@link LentFeed} keeps for reuse; more are left to the collector. */
 const MAX_KEPT = 8;
 
+/** A buffer for one TLS piece (node:tls hands over at most 16 KiB at a time; a smaller buffer would only split them). */
+const TLS_PIECE_BUFFER = 64 * 1024;
+
 /**
  * Reads into reused buffers (node:net and node:tls `onread`): no allocation
  * per chunk, so a long download leaves no garbage behind (with 'data'
@@ -138,7 +142,7 @@ export class LentFeed implements Feed {
   /** The connect option that routes every read here. */
   readonly onread: net.OnReadOpts;
 
-  constructor(tlsPieces = false, size = READ_SIZE) {
+  constructor(tlsPieces = false, size = tlsPieces ? TLS_PIECE_BUFFER : READ_SIZE) {
     const free: Buffer[] | undefined = tlsPieces ? [] : undefined;
     this.#free = free;
     this.onread = {
