@@ -18,6 +18,7 @@ import { Lookahead, PIPELINE_DEPTH, lookaheadSafe, pipelineSafe } from './pipeli
 import { openOptionsBuilder, prepareShared } from './request.js';
 import type { createTracer as CreateTracer } from './trace.js';
 import { runTransfer, type TransferEnv, type TransferJob, type TransferResult, type UrlOpen } from './transfer.js';
+import { hasScheme } from './url.js';
 
 /** The process streams a run writes to. */
 export interface RunIO {
@@ -54,7 +55,7 @@ async function loadUrlopen(): Promise<UrlOpen> {
 /** An http(s) URL, or one without a scheme (normalizeUrl makes it http://): only then is the HTTP client worth loading. */
 function mayBeHttp(job: TransferJob): boolean {
   const url = job.url.trim();
-  return /^https?:/i.test(url) || !(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^(data|file|mailto|news):/i.test(url));
+  return /^https?:/i.test(url) || !hasScheme(url);
 }
 
 /** The part of the HTTP client's agent module the CLI uses. */

@@ -6,10 +6,15 @@
  */
 import { CliExit, EXIT } from './exit-codes.js';
 
+/** Whether a URL as typed names its scheme (`x://`, or one of the schemes written without `//`); if not, it is http. */
+export function hasScheme(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^(data|file|mailto|news):/i.test(url);
+}
+
 /** Normalizes a URL as curl does: no scheme means http://; a URL that does not parse is exit 3. */
 export function normalizeUrl(raw: string): string {
   let url = raw.trim();
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^(data|file|mailto|news):/i.test(url)) url = `http://${url}`;
+  if (!hasScheme(url)) url = `http://${url}`;
   if (/[\0\t\n\r]/.test(url)) throw new CliExit(EXIT.URL_MALFORMAT, `URL rejected: Malformed input to a URL function (control character in ${JSON.stringify(raw)})`);
   try {
     const u = new URL(url);

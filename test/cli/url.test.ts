@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeUrl, schemeOf } from '../../src/cli/url.js';
+import { hasScheme, normalizeUrl, schemeOf } from '../../src/cli/url.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 
 test('normalizeUrl: no scheme means http://, junk is exit 3', () => {
@@ -18,4 +18,9 @@ test('schemeOf: the scheme without its colon, or empty for a URL that does not p
   assert.equal(schemeOf('https://h/'), 'https');
   assert.equal(schemeOf('data:,x'), 'data');
   assert.equal(schemeOf('no scheme here'), '');
+});
+
+test('hasScheme: x:// or a scheme written without //; anything else is a bare host (http)', () => {
+  for (const u of ['http://a', 'FTP://a/b', 'gopher+x://h', 'data:,x', 'file:/etc/hosts', 'mailto:a@b', 'news:x@y']) assert.equal(hasScheme(u), true, u);
+  for (const u of ['example.com', 'localhost:8080/x', 'a:b@host/', '1http://x']) assert.equal(hasScheme(u), false, u);
 });
