@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { percentDecode } from './percent.js';
+import { percentDecode } from '../util/percent.js';
 import type { OpenOptions } from './types.js';
 
 /** The URL's scheme, lower-cased, without its colon. */

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sliceBody, limitBody, shapeBody, checkRange, onceBody, requestChunks, sessionBody } from '../../src/urlopen/body.js';
-import { percentDecode } from '../../src/urlopen/percent.js';
 import { typeForName } from '../../src/urlopen/mime.js';
 import { InputError, LimitError } from '../../src/errors.js';
 import type { Progress } from '../../src/urlopen/types.js';
@@ -105,13 +104,6 @@ test('checkRange accepts sane ranges only', () => {
   assert.equal(checkRange(undefined, make), undefined);
   assert.deepEqual(checkRange({ start: 0, end: 0 }, make), { start: 0, end: 0 });
   for (const bad of [{ start: -1 }, { start: 1.5 }, { start: 5, end: 4 }, { start: Number.NaN }]) assert.throws(() => checkRange(bad, make), InputError);
-});
-
-test('percentDecode: bytes, not text; stray % kept', () => {
-  assert.deepEqual([...percentDecode('%00%ff%FFa')], [0, 255, 255, 97]);
-  assert.equal(percentDecode('100%').toString(), '100%');
-  assert.equal(percentDecode('%zz%4').toString(), '%zz%4');
-  assert.equal(percentDecode('café%20x').toString(), 'café x');
 });
 
 test('typeForName by extension', () => {

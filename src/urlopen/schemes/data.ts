@@ -10,7 +10,7 @@ import { InputError, LimitError } from '../../errors.js';
 import { throwIfAborted } from '../../util/guard.js';
 import { checkRange } from '../body.js';
 import { byteResponse, rangeSpan } from '../byte-response.js';
-import { percentDecode } from '../percent.js';
+import { percentDecode } from '../../util/percent.js';
 import type { Opener } from '../types.js';
 import { UrlHeaders } from '../headers.js';
 

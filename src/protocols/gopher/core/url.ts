@@ -8,6 +8,7 @@
  * @module
  */
 import { InputError } from '../../../errors.js';
+import { percentDecode } from '../../../util/percent.js';
 
 /** The default Gopher port. */
 export const GOPHER_PORT = 70;
@@ -28,32 +29,9 @@ export interface GopherTarget {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
-
-/** Percent-decodes to bytes; a `%` not followed by two hex digits stays literal (curl does the same). */
-function unescapeBytes(text: string): Buffer {
-  const src = Buffer.from(text, 'utf8');
-  const out = Buffer.allocUnsafe(src.length);
-  let n = 0;
-  for (let i = 0; i < src.length; i++) {
-    const hi = src[i] === 37 && i + 2 < src.length ? hexVal(src[i + 1]!) : -1;
-    const lo = hi >= 0 ? hexVal(src[i + 2]!) : -1;
-    if (lo >= 0) {
-      out[n++] = (hi << 4) | lo;
-      i += 2;
-    } else out[n++] = src[i]!;
-  }
-  return out.subarray(0, n);
-}
-
 function unescapeText(text: string, what: string): string {
   try {
-    return UTF8.decode(unescapeBytes(text));
+    return UTF8.decode(percentDecode(text));
   } catch (err) {
     throw new InputError(`the gopher URL's ${what} is not UTF-8 once percent-decoded`, { cause: err, protocol: 'gopher' });
   }
