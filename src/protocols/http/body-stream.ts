@@ -9,6 +9,17 @@ export interface BodySource {
 }
 
 /**
+ * What {@link BodyStream.consume} feeds: takes each chunk during the call.
+ * A returned promise (any thenable) means "no more until it settles"; any
+ * other value (`writeSync`'s count) is ignored.
+ */
+export type ConsumeSink = (chunk: Buffer) => unknown;
+
+const GO = 0;
+const PAUSED = 1;
+const THREW = 2;
+
+/**
  * A response body as it arrives: an async iterator of Buffers with
  * back-pressure (past `highWaterMark` queued bytes the producer is told to
  * pause) and helpers that collect it. Read it, or call `cancel()`/`dump()`:
@@ -25,7 +36,9 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
   #used = false;
   #received = 0;
   #onFinish: Array<() => void> | undefined;
-  #sink: ((chunk: Buffer) => void) | undefined;
+  #sink: ConsumeSink | undefined;
+  /** While the sink's promise is pending: the chunks that arrived meanwhile (copies), delivered when it settles. */
+  #held: Buffer[] | undefined;
   #sunk: { resolve(): void; reject(e: Error): void } | undefined;
   readonly #highWater: number;
 
@@ -73,9 +86,12 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     if (this.#done || this.#error) return true;
     this.#received += chunk.length;
     if (this.#sink) {
-      // Never back-pressure: a sink that threw has cancelled the body already.
-      this.#toSink(chunk);
-      return true;
+      if (this.#held) {
+        // Read before the pause took hold (a TLS layer hands over what it has decrypted): kept for the sink.
+        this.#held.push(lent ? Buffer.from(chunk) : chunk);
+        return false;
+      }
+      return this.#toSink(chunk) !== PAUSED;
     }
     if (lent) chunk = Buffer.from(chunk);
     const w = this.#waiter;
@@ -93,7 +109,7 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
   end(): void {
     if (this.#done || this.#error) return;
     this.#done = true;
-    if (this.#queued === 0) this.#settle();
+    if (this.#queued === 0 && !this.#held) this.#settle();
     this.#finished();
   }
 
@@ -101,60 +117,96 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
   fail(err: Error): void {
     if (this.#done || this.#error) return;
     this.#error = err;
-    if (this.#queued === 0) this.#settle();
+    if (this.#queued === 0 && !this.#held) this.#settle();
     this.#finished();
   }
 
   /**
-   * Reads the whole body into a synchronous `sink` — a file descriptor, a
-   * hash, a counter: each chunk is passed the moment it arrives, with no
-   * promise or queue per chunk and no back-pressure, and is **valid only
-   * during the call** (over plain HTTP it is a view into the connection's
-   * one reused read buffer; copy what you keep). Resolves with the byte
-   * count once the body has ended; rejects with the body's error, or with
-   * what `sink` threw (the body is then cancelled). A body being iterated
-   * cannot be consumed, and the reverse.
+   * Reads the whole body into a `sink` — a file descriptor, a hash, a
+   * counter: each chunk is passed the moment it arrives, with no promise or
+   * queue per chunk, and is **valid only during the call** (over plain HTTP
+   * and HTTPS it is a view into the connection's one reused read buffer;
+   * copy what you keep). A sink that cannot take more at once (a full pipe)
+   * returns a promise: reading stops until it settles, and the sink is not
+   * called again before. Resolves with the byte count once the body has
+   * ended; rejects with the body's error, or with what `sink` threw or its
+   * promise rejected with (the body is then cancelled). A body being
+   * iterated cannot be consumed, and the reverse.
    *
    * @example
    * const res = await request(url);
    * const fd = openSync('out.bin', 'w');
    * await res.body.consume((chunk) => writeSync(fd, chunk));
    */
-  consume(sink: (chunk: Buffer) => void): Promise<number> {
+  consume(sink: ConsumeSink): Promise<number> {
     if (this.#waiter || this.#sink) return Promise.reject(new InputError('the body is already being read'));
     this.#used = true;
     let n = 0;
     return new Promise<number>((resolve, reject) => {
       this.#sink = (chunk) => {
         n += chunk.length;
-        sink(chunk);
+        return sink(chunk);
       };
       this.#sunk = { resolve: () => resolve(n), reject };
-      // What queued before consume() went to the sink first, in order.
-      const queued = this.#queue;
+      // What queued before consume() goes to the sink first, in order.
+      const queued = this.#queue.slice(this.#head);
       const wasFull = this.#queued >= this.#highWater;
       this.#queue = [];
-      this.#queued = 0;
-      for (let i = this.#head; i < queued.length; i++) if (!this.#toSink(queued[i]!)) return;
       this.#head = 0;
-      if (this.#error) this.#settle();
-      else if (this.#done) this.#settle();
+      this.#queued = 0;
+      if (!this.#deliver(queued)) return;
+      if (this.#error || this.#done) this.#settle();
       else if (wasFull) this.#source?.resume();
     });
   }
 
-  /** One chunk to the consume() sink; false once the sink threw (the body is then cancelled). */
-  #toSink(chunk: Buffer): boolean {
-    try {
-      this.#sink!(chunk);
-      return true;
-    } catch (err) {
-      const s = this.#sunk;
-      this.#sunk = undefined;
-      this.cancel();
-      s?.reject(err as Error);
-      return false;
+  /** Hands `chunks` to the sink in order; false when it paused (the rest are held) or threw. */
+  #deliver(chunks: Buffer[]): boolean {
+    for (let i = 0; i < chunks.length; i++) {
+      const r = this.#toSink(chunks[i]!);
+      if (r === THREW) return false;
+      if (r === PAUSED) {
+        this.#held!.push(...chunks.slice(i + 1));
+        return false;
+      }
     }
+    return true;
+  }
+
+  /** One chunk to the sink: GO on, PAUSED until its promise settles, or THREW (the body is then cancelled). */
+  #toSink(chunk: Buffer): number {
+    let r: unknown;
+    try {
+      r = this.#sink!(chunk);
+    } catch (err) {
+      this.#sinkFailed(err);
+      return THREW;
+    }
+    if (typeof (r as PromiseLike<unknown> | undefined)?.then !== 'function') return GO;
+    this.#held = [];
+    (r as PromiseLike<unknown>).then(
+      () => this.#unhold(),
+      (err: unknown) => this.#sinkFailed(err),
+    );
+    return PAUSED;
+  }
+
+  /** The sink's promise settled: what arrived meanwhile goes to it, then reading resumes (or the body settles). */
+  #unhold(): void {
+    const held = this.#held;
+    this.#held = undefined;
+    if (!held || !this.#sink || !this.#sunk) return;
+    if (!this.#deliver(held)) return;
+    if (this.#error || this.#done) this.#settle();
+    else this.#source?.resume();
+  }
+
+  #sinkFailed(err: unknown): void {
+    this.#held = undefined;
+    const s = this.#sunk;
+    this.#sunk = undefined;
+    this.cancel();
+    s?.reject(err as Error);
   }
 
   #settle(): void {
@@ -208,6 +260,7 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     this.#queue = [];
     this.#head = 0;
     this.#queued = 0;
+    this.#held = undefined;
     const wasDone = this.#done || this.#error !== undefined;
     this.#done = true;
     this.#error = undefined;

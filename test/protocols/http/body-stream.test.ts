@@ -131,3 +131,54 @@ test('consume: a body paused past its high-water mark is resumed once the queue 
   b.end();
   assert.equal(await done, 3);
 });
+
+test('consume: a sink returning a promise pauses reading; what arrives meanwhile is held (copied) and delivered in order before the body ends', async () => {
+  let resumed = 0;
+  const b = new BodyStream();
+  b.attach({ resume: () => resumed++, cancel: () => {} });
+  const seen: string[] = [];
+  let release: () => void = () => {};
+  const done = b.consume((chunk) => {
+    seen.push(chunk.toString());
+    if (seen.length === 1) return new Promise<void>((r) => (release = r));
+    return 7; // a plain value (writeSync's count) does not pause
+  });
+  assert.equal(b.push(Buffer.from('a')), false);
+  const lent = Buffer.from('b');
+  assert.equal(b.push(lent, true), false);
+  lent.fill(0x2a);
+  assert.equal(b.push(Buffer.from('c')), false);
+  b.end();
+  assert.deepEqual(seen, ['a']);
+  release();
+  assert.equal(await done, 3);
+  assert.deepEqual(seen, ['a', 'b', 'c']);
+  // The body had ended: nothing to resume.
+  assert.equal(resumed, 0);
+});
+
+test('consume: once the sink\'s promise settles, reading resumes; a rejected promise cancels the body', async () => {
+  let resumed = 0;
+  let cancelled = 0;
+  const b = new BodyStream();
+  b.attach({ resume: () => resumed++, cancel: () => cancelled++ });
+  let n = 0;
+  const done = b.consume((chunk) => {
+    n += chunk.length;
+    return n === 1 ? Promise.resolve() : undefined;
+  });
+  assert.equal(b.push(Buffer.from('x')), false);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(resumed, 1);
+  assert.equal(b.push(Buffer.from('yz')), true);
+  b.end();
+  assert.equal(await done, 3);
+
+  const c = new BodyStream();
+  c.attach({ resume: () => {}, cancel: () => cancelled++ });
+  const refused = new Error('pipe closed');
+  const p = c.consume(() => Promise.reject(refused));
+  c.push(Buffer.from('q'));
+  await assert.rejects(p, (e) => e === refused);
+  assert.equal(cancelled, 1);
+});

@@ -321,6 +321,45 @@ describe('request(): back-pressure on a real socket', () => {
   });
 });
 
+describe('request(): body.consume with a sink that waits', () => {
+  test('while the sink\'s promise is pending the server is held back; every byte then arrives in order', async () => {
+    const TOTAL = 48 * 1024 * 1024;
+    let written = 0;
+    const piece = Buffer.alloc(256 * 1024);
+    for (let i = 0; i < piece.length; i++) piece[i] = i & 255;
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write(`HTTP/1.1 200 OK\r\nContent-Length: ${TOTAL}\r\n\r\n`);
+      while (written < TOTAL && !c.ended) {
+        if (!c.socket.write(piece)) await new Promise((r) => c.socket.once('drain', r));
+        written += piece.length;
+      }
+    });
+    const res = await request(srv.url, { agent: agent() });
+    let n = 0;
+    let ordered = true;
+    let waited = false;
+    let writtenWhileWaiting = 0;
+    const total = await res.body.consume((chunk) => {
+      for (let i = 0; i < chunk.length; i += 4093) if (chunk[i] !== ((n + i) % piece.length) % 256) ordered = false;
+      n += chunk.length;
+      if (waited) return undefined;
+      waited = true;
+      return new Promise<void>((r) =>
+        setTimeout(() => {
+          writtenWhileWaiting = written;
+          r();
+        }, 300),
+      );
+    });
+    assert.equal(total, TOTAL);
+    assert.equal(n, TOTAL);
+    assert.ok(ordered, 'bytes out of order');
+    assert.ok(writtenWhileWaiting < TOTAL / 2, `the server wrote ${writtenWhileWaiting} bytes while the sink waited`);
+    await srv.close();
+  });
+});
+
 test('bodyTimeout does not fire while the reader is behind and reading is paused', async () => {
   const SIZE = 8 * 1024 * 1024;
   const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, Buffer.alloc(SIZE, 1))));
