@@ -87,25 +87,27 @@ export class UrlResponse {
   }
 
   /**
-   * Reads the whole body into a synchronous `sink` (a file descriptor, a
-   * hash, a counter) and resolves with the byte count. Where the scheme can
-   * (HTTP without decoding) each chunk is passed the moment it arrives,
-   * with no promise or copy per chunk, so a chunk is **valid only during the
-   * call**: copy what you keep. What `sink` throws cancels the body and
-   * rejects the call.
+   * Reads the whole body into a `sink` (a file descriptor, a hash, a
+   * counter) and resolves with the byte count. Where the scheme can (HTTP
+   * without decoding) each chunk is passed the moment it arrives, with no
+   * promise or copy per chunk, so a chunk is **valid only during the call**:
+   * copy what you keep. A sink that cannot take more at once returns a
+   * promise, and is not called again until it settles. What `sink` throws
+   * (or its promise rejects with) cancels the body and rejects the call.
    *
    * @example
    * const fd = openSync('out.bin', 'w');
    * await res.consume((chunk) => writeSync(fd, chunk));
    */
-  async consume(sink: (chunk: Uint8Array) => void): Promise<number> {
-    const body = this.body as AsyncIterable<Uint8Array> & { consume?: (s: (chunk: Uint8Array) => void) => Promise<number> };
+  async consume(sink: (chunk: Uint8Array) => unknown): Promise<number> {
+    const body = this.body as AsyncIterable<Uint8Array> & { consume?: (s: (chunk: Uint8Array) => unknown) => Promise<number> };
     if (typeof body.consume === 'function') return body.consume(sink);
     let n = 0;
     // A throw leaves the loop, which returns the iterator: the body is cancelled.
     for await (const chunk of body) {
       n += chunk.length;
-      sink(chunk);
+      const r = sink(chunk);
+      if (typeof (r as PromiseLike<unknown> | undefined)?.then === 'function') await r;
     }
     return n;
   }

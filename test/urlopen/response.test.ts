@@ -86,3 +86,24 @@ test('what the sink throws rejects the call and cancels the body', async () => {
   }), /sink broke/);
   await srv.close();
 });
+
+test('a sink that returns a promise is not called again until it settles', async () => {
+  const res = new UrlResponse({
+    url: 'x:', status: 200, protocol: 'x', headers: new UrlHeaders({}),
+    body: (async function* () {
+      for (let i = 0; i < 3; i++) yield Buffer.from([i]);
+    })(),
+  });
+  const log: string[] = [];
+  let busy = false;
+  const n = await res.consume(async (c) => {
+    assert.equal(busy, false, 'called while its promise was pending');
+    busy = true;
+    log.push(`in ${c[0]}`);
+    await new Promise((r) => setTimeout(r, 5));
+    log.push(`out ${c[0]}`);
+    busy = false;
+  });
+  assert.equal(n, 3);
+  assert.deepEqual(log, ['in 0', 'out 0', 'in 1', 'out 1', 'in 2', 'out 2']);
+});
