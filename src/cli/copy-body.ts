@@ -2,8 +2,9 @@
  * A response body into its sink, less the bytes a resume already holds (a
  * retry the server answered in full): each chunk as it comes, with a report
  * after each write for the byte count and the meter. A sink that takes bytes
- * at once (a file, /dev/null) is fed straight from the response
- * (UrlResponse.consume), with no promise or copy per chunk.
+ * as they arrive (a file, /dev/null, a pipe) is fed straight from the
+ * response (UrlResponse.consume), with no promise or copy per chunk unless
+ * the destination is full.
  *
  * @module
  */
@@ -23,12 +24,16 @@ export async function copyBody(res: UrlResponse, sink: Sink, skip: number, wrote
     skip -= drop;
     return chunk.subarray(drop);
   };
-  if (sink.writeSync) {
+  const now = sink.writeNow;
+  if (now) {
     await res.consume((chunk) => {
       const c = fresh(chunk);
       if (c.length === 0) return;
-      sink.writeSync!(c);
+      const waiting = now.call(sink, c);
+      // Reported once the bytes are out: a pipe may take them only later.
+      if (waiting) return waiting.then(() => wrote(c.length));
       wrote(c.length);
+      return undefined;
     });
   } else {
     for await (const chunk of res.body) {

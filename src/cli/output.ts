@@ -19,12 +19,15 @@ export interface Sink {
   /** `meta`: header text for -i/-I, which the binary check does not look at. */
   write(chunk: Uint8Array, meta?: boolean): Promise<void>;
   /**
-   * Present when the destination takes bytes at once — a regular file, or a
-   * character device that is not a terminal (/dev/null): the body is then
-   * handed over as it arrives, with no promise or copy per chunk (see
-   * UrlResponse.consume). Throws what `write` would reject with.
+   * Present when the destination can take bytes as they arrive — a regular
+   * file, a character device that is not a terminal (/dev/null), or stdout
+   * on a pipe: the body is then handed over with no promise or copy per
+   * chunk (see UrlResponse.consume). Takes `chunk` during the call (a view
+   * the caller reuses); returns a promise only when the destination is full
+   * (a pipe whose reader is behind), and must not be called again before it
+   * settles. Throws (or rejects with) what `write` would reject with.
    */
-  writeSync?(chunk: Uint8Array): void;
+  writeNow?(chunk: Uint8Array): void | Promise<void>;
   /** The transfer succeeded: make the output final. */
   commit(): Promise<void>;
   /** The transfer failed: remove the temporary file, or keep it when resuming is allowed. */
@@ -80,14 +83,54 @@ function writeAll(fd: number, chunk: Uint8Array): void {
   }
 }
 
-/** Whether `fd` takes writes at once without ever blocking for a reader: a regular file or a non-terminal character device. */
-function takesWritesAtOnce(fd: number): boolean {
+/**
+ * How stdout is written: `file` — a regular file or a non-terminal
+ * character device, which take every write at once; `pipe` — a pipe or
+ * socket, written at once as far as it takes, the rest through the stream;
+ * `stream` — anything else (a terminal, or not process.stdout at all).
+ */
+function stdoutKind(out: NodeJS.WritableStream): 'file' | 'pipe' | 'stream' {
+  if (out !== process.stdout) return 'stream';
   try {
-    const st = fstatSync(fd);
-    return st.isFile() || (st.isCharacterDevice() && !isatty(fd));
+    const st = fstatSync(1);
+    if (st.isFile() || (st.isCharacterDevice() && !isatty(1))) return 'file';
+    if (st.isFIFO() || st.isSocket()) return 'pipe';
   } catch {
-    return false;
+    // No stdout to look at: the stream reports the failure when written.
   }
+  return 'stream';
+}
+
+/**
+ * A writer for stdout on a non-blocking pipe: what the pipe takes now goes
+ * straight from the chunk (no copy: the usual case while the reader keeps
+ * up); the rest is copied into one spare buffer, reused from write to write
+ * so a slow reader costs no fresh memory per chunk, and handed to the stream,
+ * resolving once written. It writes directly only while the stream holds
+ * nothing, so the two paths never reorder bytes; its caller waits for the
+ * promise before the next chunk.
+ */
+function pipeWriter(out: NodeJS.WritableStream & { writableLength?: number }): (chunk: Uint8Array) => void | Promise<void> {
+  let spare = Buffer.alloc(0);
+  return (chunk) => {
+    let off = 0;
+    if (!out.writableLength) {
+      try {
+        // One call: a short count means the pipe is full, and a second call would only fail with EAGAIN.
+        off = writeSync(1, chunk);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw writeFailure(err);
+      }
+      if (off === chunk.length) return;
+    }
+    const n = chunk.length - off;
+    if (spare.length < n) spare = Buffer.allocUnsafeSlow(Math.max(n, 64 * 1024));
+    const rest = spare.subarray(0, n);
+    rest.set(chunk.subarray(off));
+    return new Promise<void>((resolve, reject) => {
+      out.write(rest, (err) => (err ? reject(writeFailure(err)) : resolve()));
+    });
+  };
 }
 
 /**
@@ -107,8 +150,11 @@ export function stdoutSink(out: NodeJS.WritableStream, guardBinary: boolean): Si
   };
   // process.stdout redirected to a file or /dev/null is written with the
   // file calls (its stream writes synchronously there too, so no queued
-  // write can be overtaken); a pipe or terminal keeps the stream.
-  const fd = out === process.stdout && takesWritesAtOnce(1) ? 1 : undefined;
+  // write can be overtaken); on a pipe, with them as far as the pipe takes;
+  // a terminal keeps the stream.
+  const kind = stdoutKind(out);
+  const toPipe = kind === 'pipe' ? pipeWriter(out) : undefined;
+  const put = (chunk: Uint8Array): void | Promise<void> => (kind === 'file' ? writeAll(1, chunk) : toPipe ? toPipe(chunk) : writeTo(out, chunk));
   return {
     name: '',
     get written() {
@@ -117,16 +163,15 @@ export function stdoutSink(out: NodeJS.WritableStream, guardBinary: boolean): Si
     async write(chunk, meta = false) {
       check(chunk, meta);
       if (held) held.push(chunk);
-      else if (fd !== undefined) writeAll(fd, chunk);
-      else await writeTo(out, chunk);
+      else await put(chunk);
     },
-    ...(fd === undefined
+    ...(kind === 'stream'
       ? {}
       : {
-          writeSync(chunk: Uint8Array) {
+          writeNow(chunk: Uint8Array) {
             check(chunk, false);
             if (held) held.push(Buffer.from(chunk));
-            else writeAll(fd, chunk);
+            else return put(chunk);
           },
         }),
     hold() {
@@ -260,7 +305,7 @@ function directFileSink(path: string, target: string, append: boolean): Sink {
     async write(chunk) {
       writeNow(chunk);
     },
-    writeSync: writeNow,
+    writeNow,
     async commit() {
       opened();
       close();

@@ -13,7 +13,7 @@ function response(...chunks: string[]): UrlResponse {
   return new UrlResponse({ url: 'x:/', status: 200, protocol: 'x', headers: new UrlHeaders(), body: body() });
 }
 
-/** A sink that records what it is given: by promise, or at once when `sync`. */
+/** A sink that records what it is given: by promise, or at once (writeNow) when `sync`; every other writeNow call answers with a promise, as a full pipe does. */
 function recorder(sync: boolean): Sink & { got: string[] } {
   const got: string[] = [];
   const sink = {
@@ -24,7 +24,12 @@ function recorder(sync: boolean): Sink & { got: string[] } {
     commit: async () => {},
     abort: async () => {},
   } as unknown as Sink & { got: string[] };
-  if (sync) (sink as { writeSync?: (c: Uint8Array) => void }).writeSync = (c) => void got.push(`sync:${Buffer.from(c).toString()}`);
+  let calls = 0;
+  if (sync)
+    (sink as { writeNow?: (c: Uint8Array) => void | Promise<void> }).writeNow = (c) => {
+      got.push(`sync:${Buffer.from(c).toString()}`);
+      return ++calls % 2 === 0 ? new Promise((r) => setTimeout(r, 2)) : undefined;
+    };
   return sink;
 }
 

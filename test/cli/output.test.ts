@@ -113,31 +113,59 @@ test('a FIFO (or device such as /dev/null) is written in place, never replaced b
   assert.deepEqual(readdirSync(dir), ['sink'], 'no temp file left beside it');
 });
 
-test('a regular file or a device takes the body at once (writeSync); a FIFO goes through a stream', async () => {
+test('a regular file or a device takes the body at once (writeNow); a FIFO goes through a stream', async () => {
   const dir = tmp();
   const target = join(dir, 'doc.bin');
   const s = await fileSink(target);
-  assert.equal(typeof s.writeSync, 'function');
+  assert.equal(typeof s.writeNow, 'function');
   const view = Buffer.from('abcdef');
-  s.writeSync!(view.subarray(0, 3));
+  assert.equal(s.writeNow!(view.subarray(0, 3)), undefined);
   // The caller reuses its buffer at once: what was written must already be in the file.
   view.write('XYZ', 0);
   await s.write(Buffer.from('def'));
   await s.commit();
   assert.equal(readFileSync(target, 'utf8'), 'abcdef');
   assert.equal(s.written, 6);
-  assert.equal(typeof (await fileSink('/dev/null')).writeSync, 'function');
+  assert.equal(typeof (await fileSink('/dev/null')).writeNow, 'function');
   const fifo = join(dir, 'pipe');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
-  assert.equal((await fileSink(fifo)).writeSync, undefined);
+  assert.equal((await fileSink(fifo)).writeNow, undefined);
 });
 
 test('a failed write at once is exit 23 with the system error (/dev/full)', async () => {
   const s = await fileSink('/dev/full');
-  assert.throws(() => s.writeSync!(Buffer.alloc(4096, 1)), (e: CliExit) => e instanceof CliExit && e.exitCode === 23 && /ENOSPC/.test(e.message));
+  assert.throws(() => s.writeNow!(Buffer.alloc(4096, 1)), (e: CliExit) => e instanceof CliExit && e.exitCode === 23 && /ENOSPC/.test(e.message));
   await s.abort();
 });
 
-test('stdout as a stream (a pipe, a terminal, a test) has no writeSync', () => {
-  assert.equal(stdoutSink(new PassThrough(), false).writeSync, undefined);
+test('stdout as a stream other than process.stdout (a test\'s) has no writeNow', () => {
+  assert.equal(stdoutSink(new PassThrough(), false).writeNow, undefined);
+});
+
+test('stdout on a pipe whose reader falls behind: what the pipe refuses waits its turn, nothing is lost or reordered', async () => {
+  const SIZE = 8 * 1024 * 1024 + 3;
+  const doc = Buffer.alloc(SIZE);
+  for (let i = 0; i < SIZE; i++) doc[i] = (i * 13 + (i >>> 10)) & 255;
+  const { createServer } = await import('node:http');
+  const srv = createServer((_q, res) => {
+    res.setHeader('content-length', SIZE);
+    res.end(doc);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(srv.address() as import('node:net').AddressInfo).port}/doc`;
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [MAIN, '-i', url], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_PROXY: '*' } });
+  // Not read at first: the pipe fills and dial must wait for it.
+  child.stdout.pause();
+  await new Promise((r) => setTimeout(r, 300));
+  const parts: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => parts.push(c));
+  child.stdout.resume();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  srv.close();
+  assert.equal(code, 0);
+  const out = Buffer.concat(parts);
+  const split = out.indexOf('\r\n\r\n');
+  assert.match(out.subarray(0, split).toString('latin1'), /^HTTP\/1\.1 200 OK\r\n/);
+  assert.ok(out.subarray(split + 4).equals(doc), 'the body arrived whole and in order after the head');
 });
