@@ -79,10 +79,10 @@ export async function runProcess(argv: readonly string[] = process.argv.slice(2)
     interrupted = true;
     ac.abort(new CliExit(EXIT.ABORTED_BY_CALLBACK, 'interrupted'));
   });
-  // A closed pipe (dial … | head) ends the run quietly, as curl.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(EXIT.WRITE_ERROR);
-  });
+  // A closed pipe (dial … | head) fails the write itself, which the transfer
+  // reports as curl does ("(23) Failure writing output to destination"); the
+  // stream's own 'error' event must not crash the process meanwhile.
+  process.stdout.on('error', () => {});
   let code: number;
   try {
     code = await main(argv, { stdout: process.stdout, stderr: process.stderr, signal: ac.signal });

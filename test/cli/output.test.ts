@@ -169,3 +169,31 @@ test('stdout on a pipe whose reader falls behind: what the pipe refuses waits it
   assert.match(out.subarray(0, split).toString('latin1'), /^HTTP\/1\.1 200 OK\r\n/);
   assert.ok(out.subarray(split + 4).equals(doc), 'the body arrived whole and in order after the head');
 });
+
+test('a reader that goes away (dial URL | head): exit 23 with curl\'s message; -s keeps it quiet', async () => {
+  const doc = Buffer.alloc(16 * 1024 * 1024, 0x61);
+  const { createServer } = await import('node:http');
+  const srv = createServer((_q, res) => {
+    res.setHeader('content-length', doc.length);
+    res.end(doc);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(srv.address() as import('node:net').AddressInfo).port}/doc`;
+  const { spawn } = await import('node:child_process');
+  const once = async (flags: string[]) => {
+    const child = spawn(process.execPath, [MAIN, ...flags, url], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_PROXY: '*' } });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    // Take the first bytes, then close the read end, as `head -c` does.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, err };
+  };
+  const loud = await once([]);
+  assert.equal(loud.code, 23);
+  assert.match(loud.err, /dial: \(23\) Failure writing output to destination/);
+  const quiet = await once(['-s']);
+  assert.equal(quiet.code, 23);
+  assert.equal(quiet.err, '');
+  srv.close();
+});
