@@ -156,7 +156,8 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
       this.#queued = 0;
       if (!this.#deliver(queued)) return;
       if (this.#error || this.#done) this.#settle();
-      else if (wasFull) this.#source?.resume();
+      // Even when the body is complete: a connection paused for it reads nothing else (the next response) until resumed.
+      if (wasFull) this.#source?.resume();
     });
   }
 
@@ -198,7 +199,9 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     if (!held || !this.#sink || !this.#sunk) return;
     if (!this.#deliver(held)) return;
     if (this.#error || this.#done) this.#settle();
-    else this.#source?.resume();
+    // The producer was told to pause; resumed even when the body is complete, since a paused
+    // connection reads nothing else (the next response) until then.
+    this.#source?.resume();
   }
 
   #sinkFailed(err: unknown): void {

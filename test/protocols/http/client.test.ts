@@ -322,6 +322,28 @@ describe('request(): back-pressure on a real socket', () => {
 });
 
 describe('request(): body.consume with a sink that waits', () => {
+  test('a body that ends while its sink waits leaves the connection free for the next response', async () => {
+    const srv = await serve(keepAlive((req, _b, c) => c.respond(200, `${req.target}:${'y'.repeat(300_000)}`)));
+    const a = new Agent({ connections: 1 });
+    try {
+      const first = await request(`${srv.url}/one`, { agent: a });
+      let n = 0;
+      // Every chunk waits a turn: the last one arrives (and the body ends) while the sink is waiting.
+      await first.body.consume((chunk) => {
+        n += chunk.length;
+        return new Promise<void>((r) => setImmediate(r));
+      });
+      assert.equal(n, 5 + 300_000);
+      // Bounded: a connection left paused would never read this answer.
+      const second = await request(`${srv.url}/two`, { agent: a, headersTimeout: 3000 });
+      assert.equal((await second.text()).slice(0, 5), '/two:');
+      assert.equal(srv.accepted, 1, 'the same connection carried both');
+    } finally {
+      a.destroy();
+      await srv.close();
+    }
+  });
+
   test('while the sink\'s promise is pending the server is held back; every byte then arrives in order', async () => {
     const TOTAL = 48 * 1024 * 1024;
     let written = 0;
