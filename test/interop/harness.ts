@@ -264,8 +264,12 @@ const ADDR_IN_USE = /address already in use|EADDRINUSE|bind\(\) to .* failed \(9
 /** Every live process group this process started, killed on exit if a test forgot to. */
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
+/** The start time (/proc stat field 22) of each group's leader, to tell our group from a later one with the same number. */
+const leaderStart = new Map<number, string>();
 function trackGroup(pid: number): void {
   liveGroups.add(pid);
+  const start = procStat(pid)?.start;
+  if (start !== undefined) leaderStart.set(pid, start);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
@@ -274,7 +278,17 @@ function trackGroup(pid: number): void {
   }
 }
 
+/**
+ * Signals process group `pgid` — only while it is still ours. Linux never
+ * hands out a number still in use as a group id, so once our group is gone
+ * the number can name another test's server (pids wrap at 32768 here, and
+ * every node thread takes one): a process `pgid` that started at another
+ * time than our leader is that other group, and is left alone.
+ */
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  const mine = leaderStart.get(pgid);
+  const now = procStat(pgid)?.start;
+  if (mine !== undefined && now !== undefined && now !== mine) return;
   try {
     process.kill(-pgid, signal);
   } catch {
@@ -318,12 +332,12 @@ export function processAlive(pid: number): boolean {
   return st === undefined ? true : st.state !== 'Z' && st.state !== 'X';
 }
 
-function procStat(pid: number): { state: string; pgrp: number } | undefined {
+function procStat(pid: number): { state: string; pgrp: number; start: string } | undefined {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // pid (comm) state ppid pgrp … — comm may hold spaces and parens.
+    // pid (comm) state ppid pgrp … starttime (field 22) — comm may hold spaces and parens.
     const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0] ?? '', pgrp: Number(rest[2]) };
+    return { state: rest[0] ?? '', pgrp: Number(rest[2]), start: rest[19] ?? '' };
   } catch {
     return undefined;
   }
