@@ -5,7 +5,7 @@ import { traceHead, traceResponse } from './trace-lines.js';
 
 export { isRetryable, withPhase } from './failures.js';
 import { BodyStream, type BodySource } from './body-stream.js';
-import type { HeaderList } from './core/headers.js';
+import { keepAliveTimeout } from './core/keep-alive.js';
 import { ResponseParser, type ResponseEvent, type ResponseHead } from './core/response-parser.js';
 import { phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse, type Stage } from './exchange.js';
 import { sendRequest, sendsInOneWrite, type SendTarget } from './send.js';
@@ -14,8 +14,6 @@ import { ExchangeTimer, type TimedPhase } from './exchange-timer.js';
 import { RawWriter } from './write-batch.js';
 
 export { serializeExchangeHead, type ConnectionOptions, type Exchange, type ExchangeResponse, type HttpProgress } from './exchange.js';
-
-const KEEP_ALIVE_TIMEOUT = /timeout\s*=\s*(\d{1,9})/i;
 
 /**
  * One HTTP/1.1 connection over any {@link ByteStream}: writes requests
@@ -354,11 +352,8 @@ export class HttpConnection {
       return;
     }
     if (!ev.keepAlive) this.#keepAlive = false;
-    const ka = keepAliveHint(ev.headers);
-    if (ka) {
-      const m = KEEP_ALIVE_TIMEOUT.exec(ka);
-      if (m) this.#expiresAt = Math.min(this.#expiresAt, Date.now() + Number(m[1]) * 1000 - (this.#opts.keepAliveMargin ?? 1000));
-    }
+    const ka = keepAliveTimeout(ev.headers);
+    if (ka !== undefined) this.#expiresAt = Math.min(this.#expiresAt, Date.now() + ka - (this.#opts.keepAliveMargin ?? 1000));
     if (entry.gate) {
       // A final answer instead of 100 Continue: the body is not wanted.
       entry.skipBody = true;
@@ -544,18 +539,4 @@ export class HttpConnection {
     this.#resume();
     this.#opts.onClose?.(this);
   }
-}
-
-/**
- * The Keep-Alive field, found by a scan of the raw list: asking the list by
- * name would build its lookup index for every response, which the caller
- * usually never needs.
- */
-function keepAliveHint(headers: HeaderList): string | undefined {
-  const raw = headers.raw;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 10 && name.toLowerCase() === 'keep-alive') return raw[i + 1];
-  }
-  return undefined;
 }
