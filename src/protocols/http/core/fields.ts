@@ -37,24 +37,33 @@ export class FieldCollector {
     return this.maxBytes - this.bytes;
   }
 
-  /** Adds one line (without its line ending). */
-  add(line: string): void {
-    this.bytes += line.length + 2;
+  /**
+   * Adds one line (without its line ending): `text`, or the part of it from
+   * `start` to `end` — a head decoded whole is read in place, so only the
+   * name and the value become strings of their own.
+   */
+  add(text: string, start = 0, end = text.length): void {
+    this.bytes += end - start + 2;
     if (this.bytes > this.maxBytes) throw new LimitError(`${this.what} larger than ${this.maxBytes} bytes`, { limit: this.maxBytes, protocol: 'http' });
-    const c0 = line.charCodeAt(0);
+    const c0 = text.charCodeAt(start);
     if (c0 === 32 || c0 === 9) {
       if (this.raw.length === 0) throw new ProtocolError(`${this.what}: continuation line before any field`, { protocol: 'http' });
-      const more = trimOws(line);
+      const more = trimOws(text.slice(start, end));
       checkValue(more, this.what);
       const i = this.raw.length - 1;
       if (more) this.raw[i] = this.raw[i] ? `${this.raw[i]} ${more}` : more;
       return;
     }
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new ProtocolError(`${this.what}: malformed field line ${JSON.stringify(line.slice(0, 64))}`, { protocol: 'http' });
-    const name = line.slice(0, colon);
+    const colon = text.indexOf(':', start);
+    if (colon <= start || colon >= end) throw new ProtocolError(`${this.what}: malformed field line ${JSON.stringify(text.slice(start, Math.min(end, start + 64)))}`, { protocol: 'http' });
+    const name = text.slice(start, colon);
     if (!isToken(name)) throw new ProtocolError(`${this.what}: invalid field name ${JSON.stringify(name.slice(0, 64))}`, { protocol: 'http' });
-    const value = trimOws(line.slice(colon + 1));
+    // The value without its optional whitespace (RFC 9112 §5.1), cut once.
+    let a = colon + 1;
+    let b = end;
+    while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+    while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+    const value = text.slice(a, b);
     checkValue(value, this.what);
     if (this.raw.length / 2 >= this.maxFields) throw new LimitError(`${this.what}: more than ${this.maxFields} fields`, { limit: this.maxFields, protocol: 'http' });
     this.raw.push(name, value);

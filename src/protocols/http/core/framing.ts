@@ -19,19 +19,19 @@ const HEAD_PHASE = { protocol: 'http', phase: 'headers' } as const;
 export function parseContentLength(values: string[]): number {
   let result = -1;
   for (const v of values) {
+    // Each comma-separated member in place, by index: no substring per member.
     let start = 0;
     for (;;) {
       const comma = v.indexOf(',', start);
-      const s = v.slice(start, comma === -1 ? v.length : comma);
-      let a = 0;
-      let b = s.length;
-      while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-      while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+      let a = start;
+      let b = comma === -1 ? v.length : comma;
+      while (a < b && (v.charCodeAt(a) === 32 || v.charCodeAt(a) === 9)) a++;
+      while (b > a && (v.charCodeAt(b - 1) === 32 || v.charCodeAt(b - 1) === 9)) b--;
       if (a === b) throw badLength(v);
       let n = 0;
       let digits = 0;
       for (let i = a; i < b; i++) {
-        const c = s.charCodeAt(i);
+        const c = v.charCodeAt(i);
         if (c < 48 || c > 57) throw badLength(v);
         if (n > 0 || c !== 48) digits++;
         if (digits > 15) throw badLength(v);
@@ -63,6 +63,9 @@ export function framingFields(raw: readonly string[]): { connection: string | nu
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!.length;
     if (n !== 10 && n !== 14 && n !== 17) continue;
+    // All three begin with c or t: other names of those lengths (Keep-Alive, Set-Cookie…) are not lower-cased.
+    const c0 = raw[i]!.charCodeAt(0) | 0x20;
+    if (c0 !== 0x63 && c0 !== 0x74) continue;
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
     if (name === 'connection') connection = connection === null ? value : `${connection}, ${value}`;

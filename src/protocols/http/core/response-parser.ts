@@ -322,7 +322,7 @@ export class ResponseParser {
       } else if (len > 0) {
         if (len > Math.max(0, this.#fields.remaining - 2))
           throw new LimitError(`response header larger than ${this.limits.maxHeaderBytes} bytes`, { limit: this.limits.maxHeaderBytes, protocol: 'http' });
-        this.#fields.add(text.slice(at, end));
+        this.#fields.add(text, at, end);
       } else {
         const next = pos + nl + 1;
         return this.#headEnded(out) ? next : this.#head(buf, next, out);
@@ -382,8 +382,7 @@ export class ResponseParser {
   #frame(headers: HeaderList, out: ResponseEvent[]): void {
     const status = this.#status;
     const f = framingFields(headers.raw);
-    const conn = listTokens(f.connection);
-    let keepAlive = this.#version === '1.1' ? !conn.includes('close') : conn.includes('keep-alive') && !conn.includes('close');
+    let keepAlive = connectionKeepsAlive(f.connection, this.#version);
     const te = f.te;
     const cl = f.cl;
     let kind: BodyKind;
@@ -456,4 +455,17 @@ export class ResponseParser {
     this.#go('end');
     this.#begin();
   }
+}
+
+/**
+ * Whether the Connection field lets the connection live on (RFC 9112 §9.3):
+ * HTTP/1.1 unless it says `close`, HTTP/1.0 only if it says `keep-alive`
+ * (and not `close`). The usual values are answered without splitting the list.
+ */
+function connectionKeepsAlive(connection: string | null, version: '1.0' | '1.1'): boolean {
+  if (connection === null) return version === '1.1';
+  if (connection === 'keep-alive') return true;
+  if (connection === 'close') return false;
+  const tokens = listTokens(connection);
+  return !tokens.includes('close') && (version === '1.1' || tokens.includes('keep-alive'));
 }
