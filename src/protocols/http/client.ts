@@ -69,6 +69,8 @@ export interface RequestOptions {
 const USER_AGENT = 'dialtone/0.1';
 /** Every wait has a bound, even when the caller sets none (undici's defaults for the head and body). */
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
+/** What the pool is told when the caller sets no connect timeout: one object for every such request (the pool only reads it). */
+const DEFAULT_POOL_OPTIONS: { readonly connectTimeout: number } = Object.freeze({ connectTimeout: DEFAULT_CONNECT_TIMEOUT });
 const DEFAULT_HEADERS_TIMEOUT = 300_000;
 const DEFAULT_BODY_TIMEOUT = 300_000;
 const pipeliningAgents = new Map<number, Agent>();
@@ -287,7 +289,7 @@ function prepareHop(
     }
     x.head = head;
   } else x.head = serializeExchangeHead(x);
-  return { x, pool, po: { connectTimeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT } };
+  return { x, pool, po: options.connectTimeout === undefined ? DEFAULT_POOL_OPTIONS : { connectTimeout: options.connectTimeout } };
 }
 
 /** The response with its transfer (and, when asked, content) codings undone. */

@@ -55,9 +55,19 @@ export interface CachedRoute {
  */
 const routeCache = new WeakMap<Agent, Map<string, CachedRoute>>();
 
+/** `scheme//host:port` of each reused URL, made once (URL's getters build a new string on every call). */
+const originKeys = new WeakMap<URL, string>();
+
+function originKeyOf(u: URL): string {
+  let k = originKeys.get(u);
+  if (k === undefined) originKeys.set(u, (k = `${u.protocol}//${u.host}\n`));
+  return k;
+}
+
 export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRoute {
   const plain = options.tls === undefined && !options.insecure && options.lookup === undefined && options.unixSocket === undefined;
-  const key = plain ? `${u.protocol}//${u.host}\n${String(options.proxy)}\n${String(options.noProxy)}` : undefined;
+  // The usual request names no proxy settings: its key is the origin's, with nothing built per request.
+  const key = !plain ? undefined : options.proxy === undefined && options.noProxy === undefined ? originKeyOf(u) : `${originKeyOf(u)}${String(options.proxy)}\n${String(options.noProxy)}`;
   let byOrigin: Map<string, CachedRoute> | undefined;
   if (key !== undefined) {
     byOrigin = routeCache.get(agent);
