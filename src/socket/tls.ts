@@ -33,9 +33,10 @@ export interface TLSOptions {
  * The node:tls client options for `host`: SNI (never an IP literal), the
  * name checked, trust, client certificate, ALPN and resumption. Give them to
  * tls.connect with `socket` (see {@link handshake}), or with host/port and
- * `onread` so TLS owns its TCP handle and reads into one reused buffer.
+ * `onread` so TLS owns its TCP handle and reads into one reused buffer
+ * (see {@link tlsOpener}).
  */
-export function tlsConnectOptions(host: string, options: TLSOptions): tls.ConnectionOptions {
+function tlsConnectOptions(host: string, options: TLSOptions): tls.ConnectionOptions {
   // Undefined keys must be dropped, not passed: tls.connect spreads the
   // options over its defaults, so `checkServerIdentity: undefined` would erase
   // the default check and trip an internal assertion.
@@ -54,6 +55,18 @@ export function tlsConnectOptions(host: string, options: TLSOptions): tls.Connec
     maxVersion: options.maxVersion,
     allowHalfOpen: true,
   }) as tls.ConnectionOptions;
+}
+
+/**
+ * A connectTcp `open` for TLS to `host`: each connection attempt is a TLS
+ * socket that makes its own TCP socket — the only way node:tls honours
+ * node:net's `onread` (one reused read buffer). The handshake starts at the
+ * TCP connect; await it with {@link secured}.
+ */
+export function tlsOpener(host: string, options: TLSOptions): (attempt: net.TcpNetConnectOpts) => tls.TLSSocket {
+  const base = tlsConnectOptions(host, options);
+  // tls.connect passes `noDelay` to no one: it is set on the socket.
+  return (attempt) => tls.connect({ ...base, ...attempt }).setNoDelay(true);
 }
 
 /**

@@ -12,7 +12,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { ProtocolError, TimeoutError, toDialError } from '../../errors.js';
 import { connectTcp } from '../../socket/connect.js';
-import { handshake, secured, tlsConnectOptions, type TLSOptions } from '../../socket/tls.js';
+import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
 import { guard, type WaitOptions } from '../../util/guard.js';
 import { LentFeed, QueueFeed, readAll } from './data-read.js';
@@ -109,8 +109,7 @@ export class DataConnection {
     // A copy per read costs less than the 'data' path's allocation per read, and a read fills 256 KiB, not 64.
     const t = how.tls;
     const feed = how.lend ? new LentFeed(t !== undefined) : new QueueFeed(undefined, true);
-    // tls.connect passes `noDelay` to no one: it is set on the socket.
-    const open = t ? (a: net.TcpNetConnectOpts) => tls.connect({ ...tlsConnectOptions(t.name, t.options), ...a }).setNoDelay(true) : undefined;
+    const open = t ? tlsOpener(t.name, t.options) : undefined;
     const sock = await connectTcp({ host, port, timeout: wait.timeout, signal: wait.signal, onread: feed.onread, open });
     const conn = new DataConnection(sock, idleTimeout, feed);
     if (t) {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import type { Socket as NetSocket, TcpNetConnectOpts } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { Socket as NetSocket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { DialError } from '../../errors.js';
 import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
 import { LentReads } from '../../socket/lent-reads.js';
 import { Socket } from '../../socket/socket.js';
-import { handshake, secured, tlsConnectOptions, type TLSOptions } from '../../socket/tls.js';
+import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
 import type { ByteStream } from '../../socket/types.js';
 import type { TraceFacts, Tracer } from '../../trace.js';
 import type { HttpLimits } from './core/response-parser.js';
@@ -134,8 +134,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   const direct = tls !== undefined && !o.unixSocket;
   const lent = !tls || direct ? new LentReads(READ_BUFFER) : undefined;
   const onread = lent?.onread;
-  // tls.connect passes `noDelay` to no one: it is set on the socket.
-  const open = direct ? (a: TcpNetConnectOpts) => tlsConnect({ ...tlsConnectOptions(host, tls), ...a }).setNoDelay(true) : undefined;
+  const open = direct ? tlsOpener(host, tls) : undefined;
   const raw = o.unixSocket
     ? await connectUnix({ path: o.unixSocket, timeout: o.timeout, signal: o.signal, onread })
     : await connectTcp({ host: origin.hostname, port: origin.port, lookup: trace ? tracedLookup(o.lookup, trace) : o.lookup, timeout: o.timeout, signal: o.signal, onread, open });
