@@ -1,11 +1,13 @@
 /**
  * How a response's body is delimited, from its framing fields (RFC 9112
- * §6.3): Content-Length read strictly, and Connection / Transfer-Encoding /
- * Content-Length picked out of the raw fields in one pass.
+ * §6.3): Content-Length read strictly, Connection / Transfer-Encoding /
+ * Content-Length picked out of the raw fields in one pass, and whether the
+ * connection persists after it (§9.3).
  *
  * @module
  */
 import { ProtocolError } from '../../../errors.js';
+import { listTokens } from './headers.js';
 
 const HEAD_PHASE = { protocol: 'http', phase: 'headers' } as const;
 
@@ -73,4 +75,17 @@ export function framingFields(raw: readonly string[]): { connection: string | nu
     else if (name === 'transfer-encoding') te = te === null ? value : `${te}, ${value}`;
   }
   return { connection, te, cl };
+}
+
+/**
+ * Whether the Connection field lets the connection live on (RFC 9112 §9.3):
+ * HTTP/1.1 unless it says `close`, HTTP/1.0 only if it says `keep-alive`
+ * (and not `close`). The usual values are answered without splitting the list.
+ */
+export function connectionKeepsAlive(connection: string | null, version: '1.0' | '1.1'): boolean {
+  if (connection === null) return version === '1.1';
+  if (connection === 'keep-alive') return true;
+  if (connection === 'close') return false;
+  const tokens = listTokens(connection);
+  return !tokens.includes('close') && (version === '1.1' || tokens.includes('keep-alive'));
 }

@@ -3,7 +3,7 @@ import { ChunkedDecoder } from './chunked.js';
 import { FieldCollector } from './fields.js';
 import { type HeaderList, listTokens } from './headers.js';
 import { LineScanner } from './lines.js';
-import { framingFields, parseContentLength } from './framing.js';
+import { connectionKeepsAlive, framingFields, parseContentLength } from './framing.js';
 import { DEFAULT_LIMITS, type HttpLimits } from './limits.js';
 
 export { DEFAULT_LIMITS, parseContentLength, type HttpLimits };
@@ -455,17 +455,4 @@ export class ResponseParser {
     this.#go('end');
     this.#begin();
   }
-}
-
-/**
- * Whether the Connection field lets the connection live on (RFC 9112 §9.3):
- * HTTP/1.1 unless it says `close`, HTTP/1.0 only if it says `keep-alive`
- * (and not `close`). The usual values are answered without splitting the list.
- */
-function connectionKeepsAlive(connection: string | null, version: '1.0' | '1.1'): boolean {
-  if (connection === null) return version === '1.1';
-  if (connection === 'keep-alive') return true;
-  if (connection === 'close') return false;
-  const tokens = listTokens(connection);
-  return !tokens.includes('close') && (version === '1.1' || tokens.includes('keep-alive'));
 }
