@@ -37,6 +37,8 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
   #received = 0;
   #onFinish: Array<() => void> | undefined;
   #sink: ConsumeSink | undefined;
+  /** True after push() told the producer to pause, until it is told to resume: a paused connection reads nothing else, the next response included. */
+  #pausedSource = false;
   /** While the sink's promise is pending: the chunks that arrived meanwhile (copies), delivered when it settles. */
   #held: Buffer[] | undefined;
   #sunk: { resolve(): void; reject(e: Error): void } | undefined;
@@ -89,9 +91,9 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
       if (this.#held) {
         // Read before the pause took hold (a TLS layer hands over what it has decrypted): kept for the sink.
         this.#held.push(lent ? Buffer.from(chunk) : chunk);
-        return false;
+        return this.#pause();
       }
-      return this.#toSink(chunk) !== PAUSED;
+      return this.#toSink(chunk) === PAUSED ? this.#pause() : true;
     }
     if (lent) chunk = Buffer.from(chunk);
     const w = this.#waiter;
@@ -102,7 +104,20 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     }
     this.#queue.push(chunk);
     this.#queued += chunk.length;
-    return this.#queued < this.#highWater;
+    return this.#queued < this.#highWater || this.#pause();
+  }
+
+  /** push()'s false: the producer stops until {@link #resumeSource}. */
+  #pause(): false {
+    this.#pausedSource = true;
+    return false;
+  }
+
+  /** Lets a producer paused for this body read on (nothing when it was not paused). */
+  #resumeSource(): void {
+    if (!this.#pausedSource) return;
+    this.#pausedSource = false;
+    this.#source?.resume();
   }
 
   /** Producer: the body is complete. */
@@ -150,14 +165,13 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
       this.#sunk = { resolve: () => resolve(n), reject };
       // What queued before consume() goes to the sink first, in order.
       const queued = this.#queue.slice(this.#head);
-      const wasFull = this.#queued >= this.#highWater;
       this.#queue = [];
       this.#head = 0;
       this.#queued = 0;
       if (!this.#deliver(queued)) return;
       if (this.#error || this.#done) this.#settle();
-      // Even when the body is complete: a connection paused for it reads nothing else (the next response) until resumed.
-      if (wasFull) this.#source?.resume();
+      // Even when the body is complete: the connection may have paused for it.
+      this.#resumeSource();
     });
   }
 
@@ -199,13 +213,11 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     if (!held || !this.#sink || !this.#sunk) return;
     if (!this.#deliver(held)) return;
     if (this.#error || this.#done) this.#settle();
-    // The producer was told to pause; resumed even when the body is complete, since a paused
-    // connection reads nothing else (the next response) until then.
-    this.#source?.resume();
+    // Even when the body is complete: the connection may have paused for it.
+    this.#resumeSource();
   }
 
   #sinkFailed(err: unknown): void {
-    this.#held = undefined;
     const s = this.#sunk;
     this.#sunk = undefined;
     this.cancel();
@@ -236,9 +248,8 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
         this.#queue = [];
         this.#head = 0;
       }
-      const wasFull = this.#queued >= this.#highWater;
       this.#queued -= chunk.length;
-      if (wasFull && this.#queued < this.#highWater) this.#source?.resume();
+      if (this.#queued < this.#highWater) this.#resumeSource();
       return Promise.resolve({ value: chunk, done: false });
     }
     if (this.#error) return Promise.reject(this.#error);
@@ -259,7 +270,9 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
 
   /** Stops reading: the connection drains what is cheap or is closed. Later reads end at once. */
   cancel(): void {
-    if (this.#done && this.#queued === 0) return;
+    // A body read to its end, or one the producer is done with, drops nothing at the source;
+    // but the connection may still be paused for it, and would never read the next response.
+    if (this.#done && this.#queued === 0 && !this.#held) return this.#resumeSource();
     this.#queue = [];
     this.#head = 0;
     this.#queued = 0;
@@ -272,7 +285,12 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     this.#sunk = undefined;
     c?.reject(new AbortError('the response body was cancelled', { phase: 'body' }));
     this.#settle();
-    if (!wasDone) this.#source?.cancel(this);
+    if (wasDone) this.#resumeSource();
+    else {
+      // The producer drains what is cheap (and reads on) or closes the connection.
+      this.#pausedSource = false;
+      this.#source?.cancel(this);
+    }
     this.#finished();
   }
 

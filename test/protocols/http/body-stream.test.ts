@@ -182,3 +182,43 @@ test('consume: once the sink\'s promise settles, reading resumes; a rejected pro
   await assert.rejects(p, (e) => e === refused);
   assert.equal(cancelled, 1);
 });
+
+test('cancelling a body that has all arrived resumes a producer paused for it: the connection goes on to the next response', async () => {
+  let resumed = 0;
+  let cancelled = 0;
+  const source = { resume: () => resumed++, cancel: () => cancelled++ };
+  // Iterated: the queue filled (paused), the body ended, the reader gave up.
+  const a = new BodyStream(4);
+  a.attach(source);
+  assert.equal(a.push(Buffer.from('12345')), false);
+  a.end();
+  a.cancel();
+  assert.equal(resumed, 1);
+  // Consumed: the sink's promise rejects after the body ended.
+  const b = new BodyStream();
+  b.attach(source);
+  const done = b.consume(() => Promise.reject(new Error('pipe closed')));
+  assert.equal(b.push(Buffer.from('x')), false);
+  b.end();
+  await assert.rejects(done, /pipe closed/);
+  assert.equal(resumed, 2);
+  // Consumed from a full queue of a finished body, by a sink that throws at once.
+  const c = new BodyStream(2);
+  c.attach(source);
+  c.push(Buffer.from('abc'));
+  c.end();
+  await assert.rejects(c.consume(() => {
+    throw new Error('no room');
+  }), /no room/);
+  assert.equal(resumed, 3);
+  // None of them had anything left to cancel at the source.
+  assert.equal(cancelled, 0);
+  // A producer that was never paused is not resumed.
+  const d = new BodyStream();
+  d.attach(source);
+  d.push(Buffer.from('ok'));
+  d.end();
+  assert.equal((await d.text()), 'ok');
+  d.cancel();
+  assert.equal(resumed, 3);
+});
