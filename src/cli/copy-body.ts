@@ -1,10 +1,10 @@
 /**
  * A response body into its sink, less the bytes a resume already holds (a
  * retry the server answered in full): each chunk as it comes, with a report
- * after each write for the byte count and the meter. A sink that takes bytes
- * as they arrive (a file, /dev/null, a pipe) is fed straight from the
- * response (UrlResponse.consume), with no promise or copy per chunk unless
- * the destination is full.
+ * after each write for the byte count and the meter. Every body goes through
+ * UrlResponse.consume: a sink that takes bytes as they arrive (a file,
+ * /dev/null, a pipe) with no promise or copy per chunk unless the destination
+ * is full, any other sink a copy per chunk and its write's promise.
  *
  * @module
  */
@@ -24,24 +24,16 @@ export async function copyBody(res: UrlResponse, sink: Sink, skip: number, wrote
     skip -= drop;
     return chunk.subarray(drop);
   };
-  const now = sink.writeNow;
-  if (now) {
-    await res.consume((chunk) => {
-      const c = fresh(chunk);
-      if (c.length === 0) return;
-      const waiting = now.call(sink, c);
-      // Reported once the bytes are out: a pipe may take them only later.
-      if (waiting) return waiting.then(() => wrote(c.length));
-      wrote(c.length);
-      return undefined;
-    });
-  } else {
-    for await (const chunk of res.body) {
-      const c = fresh(chunk);
-      if (c.length === 0) continue;
-      await sink.write(c);
-      wrote(c.length);
-    }
-  }
+  // Straight from the response (for HTTP, a view of the connection's read buffer,
+  // valid during the call); a sink that keeps what it is given (a stream) gets a copy.
+  await res.consume((chunk) => {
+    const c = fresh(chunk);
+    if (c.length === 0) return undefined;
+    const waiting = sink.writeNow ? sink.writeNow(c) : sink.write(Buffer.from(c));
+    // Reported once the bytes are out: a pipe or stream may take them only later.
+    if (waiting) return waiting.then(() => wrote(c.length));
+    wrote(c.length);
+    return undefined;
+  });
   if (skip > 0) throw new CliExit(EXIT.PARTIAL_FILE, 'the server sent less than was already received');
 }
