@@ -102,3 +102,14 @@ export function dialTool(ctx: BenchContext, args: string[], work: { requests: nu
   if (!ctx.dialBin) tool.unavailable = 'bin/dial.js not built yet';
   return tool;
 }
+
+/**
+ * `dial URL -o /dev/null` against `curl -o /dev/null` for the big file, over
+ * HTTP or HTTPS (the test CA, `--cacert` for both): the CLI's main job.
+ */
+export function cliDownloadTools(ctx: BenchContext, https: boolean): Tool[] {
+  const work = { requests: 1, bytes: ctx.bigSize };
+  const url = (https ? ctx.https : ctx.http) + '/big.bin';
+  const args = ['-sS', '--fail', ...(https ? ['--cacert', ctx.caPath] : []), '-o', '/dev/null', url];
+  return [dialTool(ctx, args, work), { name: 'curl', role: 'peer', argv: ['curl', ...args], kind: 'external', ...work }];
+}

@@ -1,4 +1,4 @@
-import { dialTool } from '../lib/tools.js';
+import { cliDownloadTools } from '../lib/tools.js';
 import type { Workload } from '../lib/types.js';
 
 const workload: Workload = {
@@ -10,13 +10,6 @@ const workload: Workload = {
   needs: ['nginx'],
   metric: { unit: 'MB/s', higherIsBetter: true },
   rounds: { full: 5, quick: 2 },
-  tools(ctx) {
-    const work = { requests: 1, bytes: ctx.bigSize };
-    const url = ctx.https + '/big.bin';
-    return [
-      dialTool(ctx, ['-sS', '--fail', '--cacert', ctx.caPath, '-o', '/dev/null', url], work),
-      { name: 'curl', role: 'peer', argv: ['curl', '-sS', '--fail', '--cacert', ctx.caPath, '-o', '/dev/null', url], kind: 'external', ...work },
-    ];
-  },
+  tools: (ctx) => cliDownloadTools(ctx, true),
 };
 export default workload;
