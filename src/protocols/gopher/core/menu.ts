@@ -67,7 +67,8 @@ export const ITEM_TYPES: Readonly<Record<string, string>> = {
   M: 'MIME message',
 };
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: each line is decoded alone, so the decoder would drop a U+FEFF opening any line, not only the document's first.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Menus predate UTF-8: a line that is not valid UTF-8 is read as Latin-1, so no byte is lost. */
 function decode(line: Buffer): string {
@@ -118,6 +119,7 @@ export class MenuParser {
   #bytes = 0;
   #items = 0;
   #done = false;
+  #first = true;
 
   constructor(options: MenuParserOptions = {}) {
     this.#maxItems = options.maxItems ?? 50_000;
@@ -160,6 +162,11 @@ export class MenuParser {
   }
 
   #take(line: Buffer, out: MenuItem[]): void {
+    // A byte-order mark is the document's, so only the first line loses one.
+    if (this.#first) {
+      this.#first = false;
+      if (line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
+    }
     if (line.length === 1 && line[0] === 0x2e) {
       this.#done = true;
       this.#lines.clear();

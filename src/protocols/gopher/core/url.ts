@@ -27,7 +27,8 @@ export interface GopherTarget {
   plus?: string | undefined;
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a U+FEFF the caller put in a selector is text to send back, not a byte-order mark to drop.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function unescapeText(text: string, what: string): string {
   try {

@@ -23,6 +23,7 @@ const CASES: Array<[name: string, menu: string, expected: ReturnType<typeof item
   ['blank lines skipped', '\r\n0A\t/a\th\t70\r\n\r\n.\r\n', [item('0', 'A', '/a', 'h', 70)]],
   ['bytes after the terminator ignored', '0A\t/a\th\t70\r\n.\r\n0B\t/b\th\t70\r\n', [item('0', 'A', '/a', 'h', 70)]],
   ['UTF-8 display', '0Café ☕\t/c\th\t70\r\n', [item('0', 'Café ☕', '/c', 'h', 70)]],
+  ['a byte-order mark opening the menu is dropped; one opening a later line is text', '\ufeff0A\t/a\th\t70\r\n\ufeffB\t/b\th\t70\r\n', [item('0', 'A', '/a', 'h', 70), item('\ufeff', 'B', '/b', 'h', 70)]],
   ['a line of just ".." is an item, not the end', '..\r\n0A\t/a\th\t70\r\n', [item('.', '.', '', '', 0), item('0', 'A', '/a', 'h', 70)]],
 ];
 

@@ -17,6 +17,8 @@ const CASES: Array<[url: string, target: GopherTarget]> = [
   ['gopher://example.org/0/f#frag', { host: 'example.org', port: 70, type: '0', selector: '/f' }],
   ['gopher://[::1]:7070/0/x', { host: '::1', port: 7070, type: '0', selector: '/x' }],
   ['gopher://example.org/h/caf%C3%A9', { host: 'example.org', port: 70, type: 'h', selector: '/café' }],
+  // U+FEFF is text in a selector or query, never a byte-order mark to drop (a property run found this).
+  ['gopher://example.org/0%EF%BB%BFx%09%EF%BB%BF', { host: 'example.org', port: 70, type: '0', selector: '\ufeffx', query: '\ufeff' }],
   ['gopher://example.org/%30/x', { host: 'example.org', port: 70, type: '0', selector: '/x' }],
 ];
 
