@@ -270,10 +270,15 @@ export class ResponseParser {
   }
 
   #head(buf: Buffer, pos: number, out: ResponseEvent[]): number {
-    if (this.#status === 0 && this.#lines.pending === 0) {
+    // A loop, not a call from #wholeHead back to here: a feed holding thousands of 1xx heads
+    // (maxInformational raised) must not grow the stack by two frames per head.
+    while (this.#status === 0 && this.#lines.pending === 0) {
       const end = buf.indexOf(HEAD_END, pos);
       // Bounded like the line path: a block past the limits is left to it, which fails at the first line over.
-      if (end !== -1 && end - pos <= this.limits.maxStatusLine + this.limits.maxHeaderBytes) return this.#wholeHead(buf, pos, end + 4, out);
+      if (end === -1 || end - pos > this.limits.maxStatusLine + this.limits.maxHeaderBytes) break;
+      const next = this.#wholeHead(buf, pos, end + 4, out);
+      if (next >= 0) return next;
+      pos = ~next;
     }
     for (;;) {
       const next = this.#lines.scan(buf, pos);
@@ -305,13 +310,16 @@ export class ResponseParser {
    * the line-at-a-time path, in the same order; a bare-LF head ends where
    * its own blank line is. Only blank lines before the status line can use
    * the whole block up, and then the line scanner goes on.
+   *
+   * Returns the index past a final head, or `~i` (negative) when the head
+   * read was a 1xx, or only blank lines, and reading goes on at `i`.
    */
   #wholeHead(buf: Buffer, pos: number, stop: number, out: ResponseEvent[]): number {
     const text = buf.toString('latin1', pos, stop);
     let at = 0;
     for (;;) {
       const nl = text.indexOf('\n', at);
-      if (nl === -1) return this.#head(buf, pos + at, out);
+      if (nl === -1) return ~(pos + at);
       const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       const len = end - at;
       if (this.#status === 0) {
@@ -325,7 +333,7 @@ export class ResponseParser {
         this.#fields.add(text, at, end);
       } else {
         const next = pos + nl + 1;
-        return this.#headEnded(out) ? next : this.#head(buf, next, out);
+        return this.#headEnded(out) ? next : ~next;
       }
       at = nl + 1;
     }
