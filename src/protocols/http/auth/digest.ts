@@ -221,8 +221,9 @@ function quote(s: string): string {
  * challenge (RFC 7616 §3.4): MD5, SHA-256 and SHA-512-256, each plain or
  * `-sess`; qop `auth` (preferred) or `auth-int` (hashes `body`), or the RFC
  * 2069 form when the challenge offers no qop; `userhash=true` hashes the user
- * name; a non-ASCII user name is sent as `username*` (RFC 8187). Strings are
- * hashed as UTF-8.
+ * name; a non-ASCII user name is sent as `username*` (RFC 8187). The user
+ * name, password and a string body are hashed as UTF-8, the challenge's
+ * values (realm, nonce) as the octets the server sent.
  *
  * Throws InputError for CR/LF/NUL in the caller's values, for an algorithm or
  * qop this module lacks (code DIAL_E_UNSUPPORTED); ProtocolError for a
@@ -241,7 +242,11 @@ export function digestAuthorization(challenge: Challenge, input: DigestInput): s
   for (const v of Object.values(p)) if (CONTROL.test(v)) throw new ProtocolError('Digest challenge holds CR, LF or NUL', { protocol: 'http', phase: 'auth' });
   const alg = baseAlgorithm(challenge);
   if (!alg) throw new InputError(`unsupported Digest algorithm ${JSON.stringify(p['algorithm'])}`, { protocol: 'http', code: 'DIAL_E_UNSUPPORTED' });
-  const H = (s: string | Uint8Array) => createHash(HASHES[alg.base]!).update(s).digest('hex');
+  // A field value is read as latin1, one char per octet, and the server hashes its own octets:
+  // re-encoding a realm such as "Zürich" as UTF-8 would double each non-ASCII byte.
+  const hash = (b: Uint8Array) => createHash(HASHES[alg.base]!).update(b).digest('hex');
+  const H = (s: string) => hash(Buffer.from(s, 'latin1'));
+  const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
   let qop: 'auth' | 'auth-int' | undefined;
   if (p['qop'] !== undefined) {
@@ -255,14 +260,14 @@ export function digestAuthorization(challenge: Challenge, input: DigestInput): s
   if (cnonce !== undefined && (CONTROL.test(cnonce) || cnonce.includes('"'))) throw new InputError('Digest cnonce contains CR, LF, NUL or a quote', { protocol: 'http' });
   const nc = input.nc.toString(16).padStart(8, '0');
 
-  let ha1 = H(`${input.user}:${realm}:${input.password}`);
+  let ha1 = hash(Buffer.concat([utf8(input.user), Buffer.from(`:${realm}:`, 'latin1'), utf8(input.password)]));
   if (alg.sess) ha1 = H(`${ha1}:${nonce}:${cnonce}`);
-  const ha2 = qop === 'auth-int' ? H(`${input.method}:${input.uri}:${H(input.body ?? '')}`) : H(`${input.method}:${input.uri}`);
+  const ha2 = qop === 'auth-int' ? H(`${input.method}:${input.uri}:${hash(typeof input.body === 'string' ? utf8(input.body) : (input.body ?? new Uint8Array(0)))}`) : H(`${input.method}:${input.uri}`);
   const response = qop ? H(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`) : H(`${ha1}:${nonce}:${ha2}`);
 
   const userhash = (p['userhash'] ?? '').toLowerCase() === 'true';
   const parts: string[] = [];
-  if (userhash) parts.push(`username=${quote(H(`${input.user}:${realm}`))}`);
+  if (userhash) parts.push(`username=${quote(hash(Buffer.concat([utf8(input.user), Buffer.from(`:${realm}`, 'latin1')])))}`);
   else if (/^[\x20-\x7e]*$/.test(input.user)) parts.push(`username=${quote(input.user)}`);
   else parts.push(`username*=UTF-8''${encodeRfc8187(input.user)}`);
   parts.push(`realm=${quote(realm)}`, `uri=${quote(input.uri)}`);

@@ -157,6 +157,21 @@ describe('digestAuthorization: variants', () => {
     const h = digestAuthorization(ch('qop=auth'), { ...base, user: 'J\u00e4s\u00f8n Doe' });
     assert.match(h, /^Digest username\*=UTF-8''J%C3%A4s%C3%B8n%20Doe, /);
   });
+  test('a non-ASCII realm is hashed as the octets the server sent, the password as UTF-8', () => {
+    // Found by comparing with RFC 7616 §3.4.2: the realm arrives latin1-decoded, and hashing that
+    // string as UTF-8 turned the server's C3 BC ("ü" in UTF-8) into C3 83 C2 BC.
+    const realm = Buffer.from('Zürich', 'utf8');
+    const c = parseChallenges([`Digest realm="${realm.toString('latin1')}", nonce="n", qop=auth, userhash=true`])[0]!;
+    const h = digestAuthorization(c, { ...base, password: 'pässword' });
+    const ha1 = md5(Buffer.concat([Buffer.from('u:'), realm, Buffer.from(':pässword', 'utf8')]));
+    assert.equal(param(h, 'response'), md5(`${ha1}:n:00000001:c:auth:${md5('GET:/x')}`));
+    assert.equal(param(h, 'username'), md5(Buffer.concat([Buffer.from('u:'), realm])));
+    assert.equal(Buffer.from(param(h, 'realm')!, 'latin1').toString('utf8'), 'Zürich', 'the realm goes back as the same octets');
+  });
+  test('auth-int hashes a string body as UTF-8', () => {
+    const h = digestAuthorization(ch('qop="auth-int"'), { ...base, method: 'POST', body: 'é' });
+    assert.equal(param(h, 'response'), md5(`${md5('u:r:p')}:n:00000001:c:auth-int:${md5(`POST:/x:${md5(Buffer.from('é', 'utf8'))}`)}`));
+  });
   test('quotes and backslashes in values are escaped, and read back intact', () => {
     const c = parseChallenges(['Digest realm="a\\"b", nonce="n", qop=auth'])[0]!;
     const h = digestAuthorization(c, { ...base, user: 'x"y\\z' });
