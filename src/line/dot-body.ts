@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { InputError, LimitError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { collectBody } from '../util/collect.js';
 import type { Tracer } from '../trace.js';
 import type { ReadDotBlockOptions } from './dotio.js';
 
@@ -96,17 +97,7 @@ export class DotBody {
 
   /** The whole body; a LimitError past `maxBytes` (default 64 MiB), and the connection is closed then. */
   async bytes(maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    let n = 0;
-    for await (const chunk of this.body) {
-      n += chunk.length;
-      if (n > maxBytes) {
-        await this.#src.abort();
-        throw new LimitError(`the body exceeded ${maxBytes} bytes`, { limit: maxBytes, protocol: this.protocol, phase: 'body' });
-      }
-      parts.push(chunk);
-    }
-    return Buffer.concat(parts, n);
+    return collectBody(this.body, maxBytes, () => this.#src.abort(), this.protocol);
   }
 
   /** The whole body decoded as UTF-8. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { LimitError } from '../errors.js';
+import { collectBody, DEFAULT_COLLECT_LIMIT } from '../util/collect.js';
 import type { UrlHeaders } from './headers.js';
 
 /** What a scheme opener hands to {@link UrlResponse}. */
@@ -113,18 +113,8 @@ export class UrlResponse {
   }
 
   /** The whole body; a LimitError past `maxBytes` (default 256 MiB). */
-  async bytes(maxBytes = 256 * 1024 * 1024): Promise<Buffer> {
-    const parts: Uint8Array[] = [];
-    let n = 0;
-    for await (const chunk of this.body) {
-      n += chunk.length;
-      if (n > maxBytes) {
-        await this.cancel();
-        throw new LimitError(`the body exceeded ${maxBytes} bytes`, { limit: maxBytes, phase: 'body' });
-      }
-      parts.push(chunk);
-    }
-    return Buffer.concat(parts, n);
+  async bytes(maxBytes = DEFAULT_COLLECT_LIMIT): Promise<Buffer> {
+    return collectBody(this.body, maxBytes, () => this.cancel());
   }
 
   /** The body decoded as UTF-8 (or the charset in Content-Type when Node knows it). */

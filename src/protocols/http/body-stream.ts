@@ -1,4 +1,5 @@
-import { AbortError, InputError, LimitError, ProtocolError } from '../../errors.js';
+import { AbortError, InputError, ProtocolError } from '../../errors.js';
+import { collectBody, DEFAULT_COLLECT_LIMIT } from '../../util/collect.js';
 
 /** Hooks the producer (a connection) gives the stream. */
 export interface BodySource {
@@ -299,29 +300,19 @@ export class BodyStream implements AsyncIterableIterator<Buffer> {
     this.cancel();
   }
 
-  /** Collects the whole body; past `maxBytes` a LimitError (and the body is cancelled). */
-  async bytes(maxBytes = Infinity): Promise<Buffer> {
+  /** Collects the whole body; past `maxBytes` (default 256 MiB) a LimitError, and the body is cancelled. */
+  async bytes(maxBytes = DEFAULT_COLLECT_LIMIT): Promise<Buffer> {
     if (this.#used) throw new InputError('the body was already read');
-    const parts: Buffer[] = [];
-    let n = 0;
-    for await (const chunk of this) {
-      n += chunk.length;
-      if (n > maxBytes) {
-        this.cancel();
-        throw new LimitError(`body larger than ${maxBytes} bytes`, { limit: maxBytes, phase: 'body' });
-      }
-      parts.push(chunk);
-    }
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, n);
+    return collectBody(this, maxBytes, () => this.cancel(), 'http');
   }
 
   /** The whole body decoded as UTF-8 (or another Buffer encoding). */
-  async text(encoding: BufferEncoding = 'utf8', maxBytes = Infinity): Promise<string> {
+  async text(encoding: BufferEncoding = 'utf8', maxBytes?: number): Promise<string> {
     return (await this.bytes(maxBytes)).toString(encoding);
   }
 
   /** The whole body parsed as JSON; malformed JSON is a ProtocolError. */
-  async json<T = unknown>(maxBytes = Infinity): Promise<T> {
+  async json<T = unknown>(maxBytes?: number): Promise<T> {
     const text = await this.text('utf8', maxBytes);
     try {
       return JSON.parse(text) as T;
