@@ -155,7 +155,9 @@ function params(sc: Scanner, ch: Challenge): boolean {
       if (value === '') value = undefined;
     }
     if (value === undefined) return false;
-    if (++n <= MAX_PARAMS && !(name in ch.params)) ch.params[name] = value;
+    // Own keys only, and defined rather than assigned: `in` saw Object.prototype's names, so a
+    // param called constructor was dropped, and `__proto__` cannot be assigned as a key at all.
+    if (++n <= MAX_PARAMS && !Object.hasOwn(ch.params, name)) Object.defineProperty(ch.params, name, { value, enumerable: true, writable: true, configurable: true });
     sc.skipWs();
     if (!sc.done && sc.peek() !== 0x2c) return false;
   }

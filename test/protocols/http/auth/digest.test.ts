@@ -49,6 +49,13 @@ describe('parseChallenges', () => {
     const [c] = parseChallenges(['DIGEST Realm = "r" , NONCE=n1, nonce=n2']);
     assert.deepEqual(c!.params, { realm: 'r', nonce: 'n1' });
   });
+  test('params named like Object.prototype members are kept as plain params', () => {
+    // Found by generated challenges: `constructor=x` was dropped as "already present" and
+    // `__proto__` could not be stored as a key.
+    const [c] = parseChallenges(['Digest constructor=x, __proto__="y", realm=r, nonce=n, constructor=z']);
+    assert.deepEqual(Object.entries(c!.params), [['constructor', 'x'], ['__proto__', 'y'], ['realm', 'r'], ['nonce', 'n']]);
+    assert.equal(Object.getPrototypeOf(c!.params), Object.prototype);
+  });
   test('escapes inside quoted strings, and an empty quoted value', () => {
     const [c] = parseChallenges(['Digest realm="a\\\\b\\"c", opaque=""']);
     assert.equal(c!.params['realm'], 'a\\b"c');
