@@ -107,6 +107,19 @@ describe('planRedirect: refusals', () => {
   });
 });
 
+test('a Location holding raw UTF-8 octets keeps them: each is %-escaped once, not re-encoded as a character', () => {
+  // Found by generated Location values: the latin1 reading of C3 BC ("ü") was UTF-8-encoded again, /%C3%83%C2%BC.
+  const utf8 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+  const p = planRedirect(req('http://a/x'), 302, utf8('/ü?q=ü#ü'), ['http://a/x'], policy);
+  assert.equal(p.url.href, 'http://a/%C3%BC?q=%C3%BC#%C3%BC');
+  assert.equal(planRedirect(req('http://a/x'), 302, utf8('http://ü.example/'), ['http://a/x'], policy).url.hostname, 'xn--tda.example');
+  // A latin1 server's é (E9) stays E9, as curl sends it.
+  assert.equal(planRedirect(req('http://a/x'), 302, '/caf\xe9', ['http://a/x'], policy).url.pathname, '/caf%E9');
+  // Already escaped, or past U+00FF (not octets): unchanged.
+  assert.equal(planRedirect(req('http://a/x'), 302, '/%C3%BC', ['http://a/x'], policy).url.pathname, '/%C3%BC');
+  assert.equal(planRedirect(req('http://a/x'), 302, '/€', ['http://a/x'], policy).url.pathname, '/%E2%82%AC');
+});
+
 test('isRedirect and originOf', () => {
   assert.deepEqual([300, 301, 302, 303, 304, 305, 307, 308].filter(isRedirect), [301, 302, 303, 307, 308]);
   assert.equal(originOf(new URL('HTTPS://Example.org/x')), 'https://example.org:443');
