@@ -120,7 +120,8 @@ export class FtpPool {
 
   /**
    * Closes the pool: queued requests reject with DIAL_E_CLOSED, idle sessions
-   * QUIT now, busy ones as soon as their operation ends. Later calls reject.
+   * QUIT now, busy ones (and one still being opened for a request, which
+   * runs) as soon as their operation ends. Later calls reject.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -206,10 +207,7 @@ export class FtpPool {
       const { size: _s, idleTimeout: _i, connect: _c, ...rest } = this.#opts;
       const client = await connect({ ...rest, signal: signal ?? this.#opts.signal });
       const s: Session = { client, idleTimer: undefined };
-      if (this.#closed) {
-        await client.quit().catch(() => {});
-        throw this.#closedError();
-      }
+      // Closed meanwhile: the request that asked for this session had started, so it runs; the session QUITs on release.
       this.#busy.add(s);
       return s;
     } finally {

@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type * as net from 'node:net';
-import { FtpPool } from '../../../src/protocols/ftp/index.js';
+import { FtpClient, FtpPool } from '../../../src/protocols/ftp/index.js';
 import { DialError, ReplyError } from '../../../src/errors.js';
 import { FakeFtpServer, type FakeFtpOptions } from './fake-server.js';
 
@@ -168,4 +168,31 @@ test('a queued request can be withdrawn with its signal; close() rejects queued 
   assert.ok((await first).equals(Buffer.from('f')));
   for (let i = 0; i < 100 && !s.commands.includes('QUIT'); i++) await sleep(20);
   assert.ok(s.commands.includes('QUIT'));
+});
+
+test('close() while a request is still opening its session: that request runs to its end, then the session QUITs', async () => {
+  const s = await server({ files: { '/f': Buffer.from('late') } });
+  let letConnect!: () => void;
+  const gate = new Promise<void>((r) => (letConnect = r));
+  let asked!: () => void;
+  const connecting = new Promise<void>((r) => (asked = r));
+  const p = pool(s, {
+    size: 1,
+    connect: async (o) => {
+      asked();
+      await gate;
+      return FtpClient.connect(o);
+    },
+  });
+  const first = p.retrieve('/f').then(collect);
+  await connecting;
+  assert.equal(p.stats.connecting, 1);
+  const closing = p.close();
+  await assert.rejects(p.retrieve('/f'), { code: 'DIAL_E_CLOSED' });
+  letConnect();
+  assert.ok((await first).equals(Buffer.from('late')));
+  await closing;
+  for (let i = 0; i < 100 && !s.commands.includes('QUIT'); i++) await sleep(20);
+  assert.ok(s.commands.includes('QUIT'));
+  assert.deepEqual(p.stats, { idle: 0, busy: 0, connecting: 0, queued: 0 });
 });
