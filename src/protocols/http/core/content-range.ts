@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { trimOws } from './headers.js';
 
 /** A parsed `Content-Range: bytes first-last/complete` (or `bytes *\/complete`). */
 export interface ContentRange {
@@ -35,7 +36,8 @@ function digits(s: string, i: number): [number, number] | undefined {
  */
 export function parseContentRange(value: string | null | undefined): ContentRange | undefined {
   if (value == null) return undefined;
-  const s = value.trim();
+  // Only SP/HTAB: String#trim would also take VT, FF, NBSP (0xA0) and U+FEFF as padding.
+  const s = trimOws(value);
   if (s.length < 8 || s.slice(0, 6).toLowerCase() !== 'bytes ') return undefined;
   let i = 6;
   while (s.charCodeAt(i) === 32) i++;
