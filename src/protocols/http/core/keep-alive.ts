@@ -7,8 +7,11 @@
  */
 import type { HeaderList } from './headers.js';
 
-// Bounded digits and no nested quantifier: linear on any input.
-const TIMEOUT = /timeout\s*=\s*(\d{1,9})/i;
+// A parameter named exactly `timeout` (at the start or after a comma) whose value is all digits
+// (the first nine kept), SP/HTAB around: `\s` took NBSP, and unanchored "mytimeout=1" or
+// "timeout=0x10" (read as 0) passed. Only ',' or the start can begin a match and the digit runs
+// are bounded, so the cost is linear on any input.
+const TIMEOUT = /(?:^|,)[ \t]*timeout[ \t]*=[ \t]*(\d{1,9})\d*[ \t]*(?:,|$)/i;
 
 /**
  * The `timeout` of the response's Keep-Alive field in ms, or undefined when

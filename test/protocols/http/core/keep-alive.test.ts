@@ -14,6 +14,15 @@ test('keepAliveTimeout: none without the field, or without a timeout in it; a la
   assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'max=100'])), undefined);
   assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'timeout=abc'])), undefined);
   assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'max=5', 'Keep-Alive', 'timeout=7'])), 7000);
+  // Another parameter whose name ends in "timeout", or NBSP for space, is not the hint (found by generated values).
+  assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'mytimeout=1, max=5'])), undefined);
+  assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'max=5, x-timeout=1'])), undefined);
+  assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'timeout\xa0=1'])), undefined);
+  assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'mytimeout=1, timeout=3'])), 3000);
+  assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'max=5,\ttimeout =4'])), 4000);
+  assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'timeout=0x10'])), undefined);
+  assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'timeout=1e3, max=5'])), undefined);
+  assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'timeout=' + '9'.repeat(100_000) + 'x'])), undefined);
   // At most nine digits are read (a bounded match); so long a hint only means no cap on reuse.
   assert.equal(keepAliveTimeout(new HeaderList(['Keep-Alive', 'timeout=1234567890123'])), 123456789000);
 });
