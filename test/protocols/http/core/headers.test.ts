@@ -41,6 +41,14 @@ test('HeaderList.from: pairs, a WHATWG Headers, another HeaderList (copied)', ()
   assert.equal(HeaderList.from(undefined).size, 0);
 });
 
+test('HeaderList.from copies a list of 200,000 fields (found by generated sizes: spreading it into push() threw RangeError)', () => {
+  const raw: string[] = [];
+  for (let i = 0; i < 200_000; i++) raw.push('a', String(i));
+  const copy = HeaderList.from(new HeaderList(raw));
+  assert.equal(copy.size, 200_000);
+  assert.notEqual(copy.raw, raw);
+});
+
 test('HeaderList.from checks every field', () => {
   assert.throws(() => HeaderList.from({ 'X\r\nY': '1' }), InputError);
   assert.throws(() => HeaderList.from([['X', 'a\nb']]), InputError);
