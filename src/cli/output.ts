@@ -91,9 +91,16 @@ function writeAll(fd: number, chunk: Uint8Array): void {
  */
 function stdoutKind(out: NodeJS.WritableStream): 'file' | 'pipe' | 'stream' {
   if (out !== process.stdout) return 'stream';
+  // What fd 1 is does not change during a run: asked once, not per transfer (two system calls each).
+  return (processStdoutKind ??= fdKind(1));
+}
+
+let processStdoutKind: 'file' | 'pipe' | 'stream' | undefined;
+
+function fdKind(fd: number): 'file' | 'pipe' | 'stream' {
   try {
-    const st = fstatSync(1);
-    if (st.isFile() || (st.isCharacterDevice() && !isatty(1))) return 'file';
+    const st = fstatSync(fd);
+    if (st.isFile() || (st.isCharacterDevice() && !isatty(fd))) return 'file';
     if (st.isFIFO() || st.isSocket()) return 'pipe';
   } catch {
     // No stdout to look at: the stream reports the failure when written.
@@ -181,7 +188,7 @@ export function stdoutSink(out: NodeJS.WritableStream, guardBinary: boolean): Si
         release: async () => {
           if (held === parts) held = undefined;
           if (parts.length === 0) return;
-          await writeTo(out, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+          await put(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
         },
       };
     },
