@@ -385,8 +385,9 @@ describe('request(): body.consume with a sink that waits', () => {
 test('bodyTimeout does not fire while the reader is behind and reading is paused', async () => {
   const SIZE = 8 * 1024 * 1024;
   const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, Buffer.alloc(SIZE, 1))));
-  const res = await request(srv.url, { agent: agent(), bodyTimeout: 100 });
-  await new Promise((r) => setTimeout(r, 400));
+  // The pause is four bounds long: a loaded machine that stalls the server after the resume for less than a bound passes.
+  const res = await request(srv.url, { agent: agent(), bodyTimeout: 300 });
+  await new Promise((r) => setTimeout(r, 1200));
   assert.equal((await res.bytes()).length, SIZE);
   await srv.close();
 });

@@ -5,6 +5,18 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { after } from 'node:test';
+
+/**
+ * Servers not closed yet. A test that fails before its own close() would
+ * otherwise leave its server (and the connections it holds) keeping the
+ * file's process alive until the runner's 300 s timeout, turning one failure
+ * into a hung file.
+ */
+const live = new Set<() => Promise<void>>();
+after(async () => {
+  for (const close of [...live]) await close();
+});
 
 export interface ReceivedRequest {
   method: string;
@@ -177,6 +189,13 @@ export async function serve(handler: (c: ServerConn) => Promise<void> | void, op
   }
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as net.AddressInfo).port;
+  const close = (): Promise<void> =>
+    new Promise<void>((r) => {
+      live.delete(close);
+      for (const s of sockets) s.destroy();
+      srv.close(() => r());
+    });
+  live.add(close);
   return {
     port,
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
@@ -184,11 +203,7 @@ export async function serve(handler: (c: ServerConn) => Promise<void> | void, op
       return accepted;
     },
     open: () => sockets.size,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        srv.close(() => r());
-      }),
+    close,
   };
 }
 
