@@ -156,7 +156,10 @@ function cidrMatch(addr: string, family: number, token: string): boolean {
 export function ipBytes(addr: string, family: number): Uint8Array {
   if (family === 4) return Uint8Array.from(addr.split('.').map(Number));
   const out = new Uint8Array(16);
-  let text = addr;
+  // The zone (fe80::1%eth0) goes first: left on, a dot in it or after a dotted quad was read as
+  // part of the address (::ffff:1.2.3.4%eth0 became ::ffff:1.2.3.0).
+  const pct = addr.indexOf('%');
+  let text = pct === -1 ? addr : addr.slice(0, pct);
   // An embedded dotted quad (::ffff:1.2.3.4) fills the last four bytes.
   const lastColon = text.lastIndexOf(':');
   const tail = text.slice(lastColon + 1);
@@ -165,8 +168,6 @@ export function ipBytes(addr: string, family: number): Uint8Array {
     v4 = tail.split('.').map(Number);
     text = `${text.slice(0, lastColon + 1)}0:0`;
   }
-  const pct = text.indexOf('%');
-  if (pct !== -1) text = text.slice(0, pct);
   const [head, rest] = text.split('::') as [string, string | undefined];
   const h = head ? head.split(':') : [];
   const t = rest !== undefined && rest !== '' ? rest.split(':') : [];

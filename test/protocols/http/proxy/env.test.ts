@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { matchesNoProxy, parseProxyUrl, proxyForUrl, proxyPort } from '../../../../src/protocols/http/proxy/env.js';
+import { ipBytes, matchesNoProxy, parseProxyUrl, proxyForUrl, proxyPort } from '../../../../src/protocols/http/proxy/env.js';
 import { InputError } from '../../../../src/errors.js';
 import { NO_PROXY_TABLE } from './no-proxy-table.js';
 
@@ -63,6 +63,15 @@ describe('proxyForUrl: which variable', () => {
       else process.env['all_proxy'] = saved;
     }
   });
+});
+
+test('ipBytes: a zone is not part of the address, even after a dotted quad or holding a dot', () => {
+  // Found by generated tunnel targets: the zone was cut only after the dotted quad was read.
+  const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4];
+  assert.deepEqual([...ipBytes('::ffff:1.2.3.4%eth0', 6)], mapped);
+  assert.deepEqual([...ipBytes('::ffff:1.2.3.4', 6)], mapped);
+  assert.deepEqual([...ipBytes('fe80::1%1.2', 6)], [0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  assert.deepEqual([...ipBytes('10.1.2.3', 4)], [10, 1, 2, 3]);
 });
 
 describe('parseProxyUrl', () => {
