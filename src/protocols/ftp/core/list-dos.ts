@@ -6,8 +6,11 @@
  */
 import type { FileEntry, ListingDialect } from './entry.js';
 
-const LINE = /^(\d{2})-(\d{2})-(\d{2}|\d{4})\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?\s+(<DIR>|\d+)\s+(.+)$/;
-const LINE_ISO = /^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?\s+(<DIR>|\d+)\s+(.+)$/;
+// The space before AM/PM sits inside the optional group and the name may hold any character
+// (flag s), so a hostile line has one way to match or fail: an optional `\s*` before a `\s+`
+// and a name that cannot reach the end made a long line's backtracking cubic.
+const LINE = /^(\d{2})-(\d{2})-(\d{2}|\d{4})\s+(\d{1,2}):(\d{2})(?:\s*([AaPp][Mm]))?\s+(<DIR>|\d+)\s+(.+)$/s;
+const LINE_ISO = /^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})(?:\s*([AaPp][Mm]))?\s+(<DIR>|\d+)\s+(.+)$/s;
 
 /** Parses one DOS/IIS line; undefined when it is not one. Dates are read as UTC. */
 export function parseDosLine(line: string): FileEntry | undefined {

@@ -16,10 +16,13 @@ const MONTHS: Readonly<Record<string, number>> = {
 const LINE = new RegExp(
   '^([-bcdlpsDw?])([-rwxsStTlL]{9})[.+@]?\\s+' + // type, permissions, ACL/SELinux mark
     '(?:(\\d+)\\s+)?' + // link count (absent on some servers)
-    '(?:(\\S.*?)\\s+)?' + // owner and group, lazily: the size/date anchor decides where they end
+    '(?:(\\S(?:.*?\\S)?)\\s+)?' + // owner and group, lazily: the size/date anchor decides where they end
     '(?:(\\d+),\\s*(\\d+)|(\\d+))\\s+' + // device major,minor or size
     '(?:([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{4}|\\d{1,2}:\\d{2}(?::\\d{2})?)|(\\d{4})-(\\d{2})-(\\d{2})\\s+(\\d{2}):(\\d{2}))' +
     ' (.+)$',
+  // Flag s: a name may hold any character (U+2028, a lone CR). With the owner ending on a
+  // non-space, each whitespace run is tried from one place only, so a hostile line is linear.
+  's',
 );
 
 const TYPES: Readonly<Record<string, FileType>> = { '-': 'file', d: 'dir', l: 'link' };

@@ -8,7 +8,8 @@ import type { FileEntry, FileType, ListingDialect } from './entry.js';
 import { parseFtpTime } from './time.js';
 
 // The facts part: at least one `name=value;`, then a single space before the name.
-const LINE = /^\s?((?:[A-Za-z][\w.-]*=[^;\s]*;)+) (.+)$/;
+// Flag s: a name may hold any character, U+2028 and a lone CR included.
+const LINE = /^\s?((?:[A-Za-z][\w.-]*=[^;\s]*;)+) (.+)$/s;
 
 /** Parses `a=b;c=d;` into an object keyed by lower-cased fact name. */
 export function parseFacts(facts: string): Record<string, string> {

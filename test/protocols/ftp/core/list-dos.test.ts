@@ -28,4 +28,15 @@ describe('parseDosLine', () => {
   test('not DOS', () => {
     for (const l of ['-rw-r--r-- 1 a b 5 Jan 02 2020 f', 'random', '01-15-20 13:30PM 5 x']) assert.equal(parseDosLine(l), undefined, l);
   });
+  test('a name may hold U+2028 or a lone CR', () => {
+    assert.equal(parseDosLine('01-15-20  10:30AM  5 a\u2028b\rc')!.name, 'a\u2028b\rc');
+  });
+  // Found by fuzzing: an optional space run before a required one, and a name that could not reach
+  // the end, made backtracking cubic (8 KB took 53 s). A 256 KB hostile line must finish at once.
+  test('a long hostile line is read in one pass', () => {
+    const sp = ' '.repeat(128 * 1024);
+    assert.equal(parseDosLine(`01-01-20 10:30${sp}1${sp}`)!.name, ' ');
+    assert.equal(parseDosLine(`01-01-20 10:30${sp}${'1'.repeat(1000)}x`), undefined);
+    assert.equal(parseDosLine(`2020-01-01 10:30${sp}AM${sp}1x`), undefined);
+  });
 });

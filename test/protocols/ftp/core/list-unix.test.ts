@@ -46,3 +46,19 @@ describe('resolveUnixDate', () => {
     assert.equal(resolveUnixDate(0, 1, '25:00', NOW), undefined);
   });
 });
+
+describe('parseUnixLine on hostile lines', () => {
+  test('a name may hold U+2028 or a lone CR', () => {
+    assert.equal(parseUnixLine('-rw-r--r-- 1 u g 5 Jan 02  2020 a\u2028b\rc', NOW)!.name, 'a\u2028b\rc');
+  });
+  // Found by fuzzing: the lazy owner could end inside a run of spaces, so each run was retried
+  // from every position in it (quadratic), and a name that could not reach the end (U+2028)
+  // retried every date-like stretch. A 256 KB hostile line must finish at once.
+  test('a long hostile line is read in one pass', () => {
+    assert.equal(parseUnixLine(`-rw-r--r--${' '.repeat(256 * 1024)}1 x`, NOW), undefined);
+    const e = parseUnixLine(`-rw-r--r-- 1 ${'1 1 Jan 1 2020 '.repeat(20_000)}\u2028`, NOW)!;
+    assert.equal(e.size, 1);
+    assert.ok(e.name.endsWith('1 Jan 1 2020 \u2028'));
+    assert.equal(parseUnixLine(`-rw-r--r-- 1 ${'a '.repeat(128 * 1024)}x`, NOW), undefined);
+  });
+});

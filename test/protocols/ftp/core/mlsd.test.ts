@@ -45,4 +45,7 @@ describe('MLSD lines', () => {
     for (const l of ['-rw-r--r-- 1 a b 5 Jan 02 2020 f', 'type=file;', 'no facts here', 'type=file;size=1;x']) assert.equal(parseMlsdLine(l), undefined, l);
   });
   test('parseFacts', () => assert.deepEqual(parseFacts('a=1;B=2;;junk;c='), { a: '1', b: '2', c: '' }));
+  test('a name may hold U+2028 or a lone CR', () => {
+    assert.equal(parseMlsdLine('type=file;size=1; a\u2028b\rc')!.name, 'a\u2028b\rc');
+  });
 });
