@@ -5,6 +5,7 @@
  * @module
  */
 import type { FileEntry, ListingDialect } from './entry.js';
+import { utcDate } from '../../../util/utc-date.js';
 
 // The space before AM/PM sits inside the optional group and the name may hold any character
 // (flag s), so a hostile line has one way to match or fail: an optional `\s*` before a `\s+`
@@ -37,8 +38,7 @@ export function parseDosLine(line: string): FileEntry | undefined {
     h = (h % 12) + (ampm === 'PM' ? 12 : 0);
   }
   if (h > 23 || mi > 59) return undefined;
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi));
-  const modified = date.getUTCDate() === d && date.getUTCMonth() === mo - 1 ? date : undefined;
+  const modified = utcDate(y, mo - 1, d, h, mi);
   const isDir = m[7] === '<DIR>';
   const entry: FileEntry = { name: m[8]!, type: isDir ? 'dir' : 'file', raw: line };
   if (!isDir) entry.size = Number(m[7]);

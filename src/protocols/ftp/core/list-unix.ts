@@ -8,6 +8,7 @@
  * @module
  */
 import type { FileEntry, FileType, ListingDialect } from './entry.js';
+import { utcDate } from '../../../util/utc-date.js';
 
 const MONTHS: Readonly<Record<string, number>> = {
   jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
@@ -34,18 +35,13 @@ const TYPES: Readonly<Record<string, FileType>> = { '-': 'file', d: 'dir', l: 'l
  * the future.
  */
 export function resolveUnixDate(month: number, day: number, yearOrTime: string, now: Date): Date | undefined {
-  if (/^\d{4}$/.test(yearOrTime)) return checked(Number(yearOrTime), month, day, 0, 0);
+  if (/^\d{4}$/.test(yearOrTime)) return utcDate(Number(yearOrTime), month, day, 0, 0);
   const [h, m] = yearOrTime.split(':').map(Number) as [number, number];
   if (h > 23 || m > 59) return undefined;
   let year = now.getUTCFullYear();
-  let d = checked(year, month, day, h, m);
-  if (d && d.getTime() > now.getTime() + 86_400_000) d = checked(--year, month, day, h, m);
+  let d = utcDate(year, month, day, h, m);
+  if (d && d.getTime() > now.getTime() + 86_400_000) d = utcDate(--year, month, day, h, m);
   return d;
-}
-
-function checked(y: number, mo: number, d: number, h: number, mi: number): Date | undefined {
-  const date = new Date(Date.UTC(y, mo, d, h, mi));
-  return date.getUTCDate() === d && date.getUTCMonth() === mo ? date : undefined;
 }
 
 /** Parses one `ls -l` line; undefined when it is not one. */
@@ -85,7 +81,7 @@ export function parseUnixLine(line: string, now: Date = new Date()): FileEntry |
 function checkedIso(m: RegExpExecArray): Date | undefined {
   const [y, mo, d, h, mi] = [m[11], m[12], m[13], m[14], m[15]].map(Number) as [number, number, number, number, number];
   if (h > 23 || mi > 59) return undefined;
-  const date = checked(y, mo - 1, d, h, mi);
+  const date = utcDate(y, mo - 1, d, h, mi);
   return date;
 }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { utcDate } from '../../../util/utc-date.js';
 
 /** Parses `YYYYMMDDHHMMSS[.fraction]`; undefined when malformed or out of range. */
 export function parseFtpTime(s: string): Date | undefined {
@@ -12,11 +13,8 @@ export function parseFtpTime(s: string): Date | undefined {
   const [y, mo, d, h, mi, se] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return undefined;
   const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
-  const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(se, 59), ms);
-  const date = new Date(t);
-  // Date.UTC rolls 31 February into March; a server's nonsense must not become a real date.
-  if (date.getUTCDate() !== d) return undefined;
-  return date;
+  // A leap second (60) is read as 59: Date cannot hold it.
+  return utcDate(y, mo - 1, d, h, mi, Math.min(se, 59), ms);
 }
 
 /** Formats a Date as `YYYYMMDDHHMMSS` in UTC (MFMT's argument). */

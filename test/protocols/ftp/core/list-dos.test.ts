@@ -40,3 +40,7 @@ describe('parseDosLine', () => {
     assert.equal(parseDosLine(`2020-01-01 10:30${sp}AM${sp}1x`), undefined);
   });
 });
+test('a four-digit year below 100 is not read as 19xx', () => {
+  assert.equal(parseDosLine('01-02-0050  10:00 5 a')!.modified!.toISOString(), '0050-01-02T10:00:00.000Z');
+  assert.equal(parseDosLine('0050-01-02  10:00 5 a')!.modified!.toISOString(), '0050-01-02T10:00:00.000Z');
+});

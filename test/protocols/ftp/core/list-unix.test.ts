@@ -62,3 +62,7 @@ describe('parseUnixLine on hostile lines', () => {
     assert.equal(parseUnixLine(`-rw-r--r-- 1 ${'a '.repeat(128 * 1024)}x`, NOW), undefined);
   });
 });
+test('a listing year below 100 is not read as 19xx', () => {
+  assert.equal(parseUnixLine('-rw-r--r-- 1 u g 5 Jan 02  0050 a', NOW)!.modified!.toISOString(), '0050-01-02T00:00:00.000Z');
+  assert.equal(parseUnixLine('-rw-r--r-- 1 u g 5 0050-01-02 10:00 a', NOW)!.modified!.toISOString(), '0050-01-02T10:00:00.000Z');
+});

@@ -14,3 +14,10 @@ test('formatFtpTime round-trips', () => {
   assert.equal(formatFtpTime(d), '19991231235958');
   assert.deepEqual(parseFtpTime(formatFtpTime(d)), d);
 });
+// Found by a build→parse property: Date.UTC reads years 0-99 as 1900-1999.
+test('years below 100 stay as sent, both ways', () => {
+  assert.equal(parseFtpTime('00500101000000')!.toISOString(), '0050-01-01T00:00:00.000Z');
+  const d = new Date(Date.UTC(2000, 5, 6, 7, 8, 9));
+  d.setUTCFullYear(50);
+  assert.deepEqual(parseFtpTime(formatFtpTime(d)), d);
+});
