@@ -4,6 +4,7 @@
  */
 import * as net from 'node:net';
 import { once } from 'node:events';
+import { closeAfterFile } from './close-after-file.js';
 
 /** A scripted peer: its port, and a close that also ends every open connection. */
 export interface RawPeer {
@@ -32,11 +33,11 @@ export async function rawPeer(onConn: (c: net.Socket) => void, registry?: RawPee
   let closing: Promise<void> | undefined;
   const p: RawPeer = {
     port: (srv.address() as net.AddressInfo).port,
-    close: () => {
+    close: closeAfterFile(() => {
       for (const c of conns) c.destroy();
       closing ??= new Promise<void>((r) => srv.close(() => r()));
       return closing;
-    },
+    }),
   };
   registry?.push(p);
   return p;

@@ -7,6 +7,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { once } from 'node:events';
+import { closeAfterFile } from '../../helpers/close-after-file.js';
 
 export interface Session {
   /** Sends one reply line (`code text`) or raw text when `code` is a string. */
@@ -82,6 +83,7 @@ export class FakeFtpServer {
     s.#srv.listen(0, opts.host ?? '127.0.0.1');
     await once(s.#srv, 'listening');
     s.port = (s.#srv.address() as net.AddressInfo).port;
+    s.close = closeAfterFile(s.close.bind(s));
     return s;
   }
 

@@ -5,6 +5,7 @@
  */
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { closeAfterFile } from '../../helpers/close-after-file.js';
 
 export type Handler = (sock: net.Socket, line: string) => void;
 
@@ -46,10 +47,12 @@ export async function gopherServer(routes: Record<string, string | Buffer | Hand
     port,
     requests,
     url: (path: string) => `gopher://127.0.0.1:${port}${path}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of socks) s.destroy();
-        srv.close(() => resolve());
-      }),
+    close: closeAfterFile(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const s of socks) s.destroy();
+          srv.close(() => resolve());
+        }),
+    ),
   };
 }

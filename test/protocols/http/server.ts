@@ -5,18 +5,7 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { after } from 'node:test';
-
-/**
- * Servers not closed yet. A test that fails before its own close() would
- * otherwise leave its server (and the connections it holds) keeping the
- * file's process alive until the runner's 300 s timeout, turning one failure
- * into a hung file.
- */
-const live = new Set<() => Promise<void>>();
-after(async () => {
-  for (const close of [...live]) await close();
-});
+import { closeAfterFile } from '../../helpers/close-after-file.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -189,13 +178,13 @@ export async function serve(handler: (c: ServerConn) => Promise<void> | void, op
   }
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as net.AddressInfo).port;
-  const close = (): Promise<void> =>
-    new Promise<void>((r) => {
-      live.delete(close);
-      for (const s of sockets) s.destroy();
-      srv.close(() => r());
-    });
-  live.add(close);
+  const close = closeAfterFile(
+    () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        srv.close(() => r());
+      }),
+  );
   return {
     port,
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
