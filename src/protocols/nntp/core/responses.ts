@@ -8,6 +8,7 @@
  */
 import { ProtocolError } from '../../../errors.js';
 import { parseDecimal as parseNumber } from '../../../util/decimal.js';
+import { utcDate } from '../../../util/utc-date.js';
 
 /** Plain decimal digits (up to 15) as a safe integer, else undefined (util/decimal's parseDecimal). */
 export { parseNumber };
@@ -60,7 +61,9 @@ export function parseDate(text: string): Date {
   const s = words(text, 1)[0] ?? '';
   if (s.length !== 14 || parseNumber(s.slice(0, 7)) === undefined || parseNumber(s.slice(7)) === undefined) throw bad('DATE response', text);
   const n = (a: number, b: number) => Number(s.slice(a, b));
-  const d = new Date(Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14)));
-  if (Number.isNaN(d.getTime())) throw bad('DATE response', text);
+  // A leap second (60) is read as 59, as the FTP times are: Date cannot hold it.
+  const sec = n(12, 14);
+  const d = utcDate(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), sec === 60 ? 59 : sec);
+  if (!d) throw bad('DATE response', text);
   return d;
 }

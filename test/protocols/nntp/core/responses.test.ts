@@ -20,3 +20,10 @@ test('parseDate: yyyymmddhhmmss UTC', () => {
   assert.equal(parseDate('19990623135624').toISOString(), '1999-06-23T13:56:24.000Z');
   for (const t of ['', '1999062313562', '19990623x35624', '199906231356240']) assert.throws(() => parseDate(t), ProtocolError, t);
 });
+// Found by fuzzing the core's parsers: Date.UTC rolled month 13, 30 February or hour 25 into a
+// real date and read year 0050 as 1950; RFC 3977 §7.1's yyyymmddhhmmss names one moment or none.
+test('parseDate: an impossible date is a ProtocolError, a year below 100 is kept', () => {
+  for (const t of ['20241301000000', '20240230000000', '20240101250000', '20240101006000', '20240101000061', '20240001000000']) assert.throws(() => parseDate(t), ProtocolError, t);
+  assert.equal(parseDate('00500101000000').toISOString(), '0050-01-01T00:00:00.000Z');
+  assert.equal(parseDate('20161231235960').toISOString(), '2016-12-31T23:59:59.000Z');
+});
