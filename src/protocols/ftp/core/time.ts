@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InputError } from '../../../errors.js';
 import { utcDate } from '../../../util/utc-date.js';
 
 /** Parses `YYYYMMDDHHMMSS[.fraction]`; undefined when malformed or out of range. */
@@ -17,8 +18,13 @@ export function parseFtpTime(s: string): Date | undefined {
   return utcDate(y, mo - 1, d, h, mi, Math.min(se, 59), ms);
 }
 
-/** Formats a Date as `YYYYMMDDHHMMSS` in UTC (MFMT's argument). */
+/**
+ * Formats a Date as `YYYYMMDDHHMMSS` in UTC (MFMT's argument). InputError for
+ * an invalid Date or a year outside 0–9999, which the format cannot hold.
+ */
 export function formatFtpTime(date: Date): string {
+  const year = date instanceof Date ? date.getUTCFullYear() : NaN;
+  if (!(year >= 0 && year <= 9999)) throw new InputError(`an FTP time needs a valid Date with a year 0-9999, got ${String(date)}`, { protocol: 'ftp' });
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return (
     p(date.getUTCFullYear(), 4) + p(date.getUTCMonth() + 1) + p(date.getUTCDate()) + p(date.getUTCHours()) + p(date.getUTCMinutes()) + p(date.getUTCSeconds())
