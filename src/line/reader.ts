@@ -125,16 +125,19 @@ export class LineSplitter {
         end = lf;
         after = lf + 1;
       } else return this.needMore(0, limit);
+      if (end - start > limit) throw this.limitError(limit);
     } else {
       if (lf < 0) return this.needMore(1, limit);
       after = lf + 1;
       end = lf > start && buf[lf - 1] === CR ? lf - 1 : lf;
+      // The length first: needMore may already have refused this line for it before its LF came,
+      // and the same bytes must fail the same way however they were split.
+      if (end - start > limit) throw this.limitError(limit);
       if (this.eol === 'crlf') {
         if (end === lf) throw this.protocolError('a bare LF ended a line where CRLF is required');
         if (buf.subarray(start, end).indexOf(CR) >= 0) throw this.protocolError('a bare CR inside a line where CRLF is required');
       }
     }
-    if (end - start > limit) throw this.limitError(limit);
     this.start = after;
     this.scanned = after;
     return buf.subarray(start, end);

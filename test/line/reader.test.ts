@@ -386,3 +386,37 @@ describe('property: however the bytes are cut, the lines are the same', () => {
     );
   });
 });
+
+// Found by a split-invariance property with small limits: in 'crlf' mode a long line that also
+// broke the CRLF rule was a ProtocolError when whole but a LimitError when its LF came late.
+describe('the same bytes fail the same way however they are cut', () => {
+  test("'crlf': a too-long line ended by a bare LF is a LimitError, whole or split", () => {
+    const t = bytes('abcdefg\n');
+    assert.throws(() => feed(new LineSplitter({ eol: 'crlf', maxLine: 4 }), [t]), LimitError);
+    assert.throws(() => feed(new LineSplitter({ eol: 'crlf', maxLine: 4 }), cutAt(t, [6])), LimitError);
+    assert.throws(() => feed(new LineSplitter({ eol: 'crlf', maxLine: 8 }), [t]), ProtocolError);
+  });
+  test('property: the lines, the rest or the error class do not depend on the cuts', () => {
+    const outcome = (eol: Eol, max: number, chunks: Buffer[]): string => {
+      try {
+        return JSON.stringify(feed(new LineSplitter({ eol, maxLine: max }), chunks));
+      } catch (e) {
+        return (e as Error).constructor.name;
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Eol>('lf', 'crlf', 'any'),
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.constantFrom(13, 10, 46, 97, 0, 255, 32), { maxLength: 40 }),
+        fc.array(fc.nat(80), { maxLength: 8 }),
+        (eol, max, data, cuts) => {
+          const t = Buffer.from(data);
+          assert.equal(outcome(eol, max, cutAt(t, cuts)), outcome(eol, max, [t]));
+        },
+      ),
+      { numRuns: 2000, seed: 5 },
+    );
+  });
+});
+
