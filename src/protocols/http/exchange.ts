@@ -1,7 +1,7 @@
 import type { Tracer } from '../../trace.js';
 import type { BodyStream } from './body-stream.js';
 import type { HeaderList } from './core/headers.js';
-import { serializeHead, type RequestFraming } from './core/request.js';
+import { serializeHead, type HttpVersion, type RequestFraming } from './core/request.js';
 import type { HttpLimits } from './core/response-parser.js';
 import type { PreparedBody } from './request-body.js';
 import type { HttpConnection } from './connection.js';
@@ -20,6 +20,8 @@ export interface Exchange {
   target: string;
   /** The Host header value. */
   host: string;
+  /** The request line's version (default 1.1). After an HTTP/1.0 request the connection is not used again. */
+  version?: HttpVersion | undefined;
   headers: HeaderList;
   body: PreparedBody;
   /** The head already serialised (by {@link serializeExchangeHead}), so input errors surface before a connection is chosen. */
@@ -112,7 +114,7 @@ export interface Entry {
 
 /** The request head for `x`; throws InputError for an unsafe method, target or header. */
 export function serializeExchangeHead(x: Exchange): Buffer {
-  return serializeHead(x.method, x.target, x.host, x.headers, framingOf(x.body));
+  return serializeHead(x.method, x.target, x.host, x.headers, framingOf(x.body), x.version);
 }
 
 function framingOf(body: PreparedBody): RequestFraming {

@@ -4,6 +4,9 @@ import { checkHeader, type HeaderList, isToken } from './headers.js';
 /** How the request body is framed on the wire. */
 export type RequestFraming = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' };
 
+/** The protocol version on a request line. */
+export type HttpVersion = '1.0' | '1.1';
+
 // A request-target is visible ASCII (RFC 9112 §3.2); space, controls and DEL would split or
 // smuggle, and bytes past 0x7E must arrive percent-encoded rather than be guessed at.
 const BAD_TARGET = /[^\x21-\x7e]/;
@@ -27,14 +30,21 @@ export function checkRequestLine(method: string, target: string): void {
  * built with `new HeaderList(raw)` skips the checks of `append`), so no CR,
  * LF or NUL reaches the wire. Host and the framing headers are written here
  * so they always agree with how the body is actually sent; the caller's own
- * Host, Content-Length and Transfer-Encoding are dropped.
+ * Host, Content-Length and Transfer-Encoding are dropped. An HTTP/1.0
+ * request cannot be chunked (the coding is 1.1's, RFC 9112 §7): its body
+ * needs a length.
  */
-export function serializeHead(method: string, target: string, host: string, headers: HeaderList, framing: RequestFraming): Buffer {
+export function serializeHead(method: string, target: string, host: string, headers: HeaderList, framing: RequestFraming, version: HttpVersion = '1.1'): Buffer {
   checkRequestLine(method, target);
+  if (version !== '1.1' && (version !== '1.0' || framing.kind === 'chunked'))
+    throw new InputError(version === '1.0' ? 'an HTTP/1.0 request cannot send a body chunked: give it a length (Content-Length)' : `unsupported HTTP version ${JSON.stringify(version)}`, {
+      protocol: 'http',
+      phase: 'send',
+    });
   if (host.length === 0 || BAD_HOST.test(host)) throw new InputError(`invalid Host ${JSON.stringify(host.slice(0, 100))}`, { protocol: 'http', phase: 'send' });
   if (framing.kind === 'length' && !(Number.isSafeInteger(framing.length) && framing.length >= 0))
     throw new InputError(`invalid request body length ${String(framing.length)}`, { protocol: 'http', phase: 'send' });
-  let s = `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n`;
+  let s = `${method} ${target} HTTP/${version}\r\nHost: ${host}\r\n`;
   const raw = headers.raw;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;

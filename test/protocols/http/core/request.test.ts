@@ -65,6 +65,16 @@ test('serializeHead sends latin1 values as octets, refuses what latin1 cannot ho
   assert.throws(() => serializeHead('GET', '/', 'h', HeaderList.from({ X: '€' }), { kind: 'none' }), InputError);
 });
 
+test('serializeHead: an HTTP/1.0 request line, with a length-framed body; chunked and unknown versions refused', () => {
+  const h = HeaderList.from({ Accept: '*/*' });
+  assert.equal(text(serializeHead('GET', '/a', 'h', h, { kind: 'none' }, '1.0')), 'GET /a HTTP/1.0\r\nHost: h\r\nAccept: */*\r\n\r\n');
+  assert.equal(text(serializeHead('POST', '/', 'h', new HeaderList(), { kind: 'length', length: 3 }, '1.0')), 'POST / HTTP/1.0\r\nHost: h\r\nContent-Length: 3\r\n\r\n');
+  // Transfer-Encoding is HTTP/1.1's: a 1.0 server would read the chunk framing as the body.
+  assert.throws(() => serializeHead('PUT', '/', 'h', new HeaderList(), { kind: 'chunked' }, '1.0'), (e: unknown) => e instanceof InputError && /HTTP\/1\.0/.test(e.message));
+  for (const v of ['2', '0.9', '1.1\r\nX: y'])
+    assert.throws(() => serializeHead('GET', '/', 'h', new HeaderList(), { kind: 'none' }, v as '1.0'), InputError, v);
+});
+
 test('frameChunk: hex size line, the data itself (no copy), CRLF; empty frames to nothing', () => {
   const data = Buffer.alloc(300, 0x61);
   const parts = frameChunk(data);
