@@ -51,8 +51,8 @@ function escape(text: string): string {
 }
 
 /**
- * Parses a gopher: URL. The first character after the first slash is the item
- * type (default `1`); the rest, percent-decoded, is the selector; `%09`
+ * Parses a gopher: URL. The first character after the first slash (once
+ * percent-decoded) is the item type (default `1`); the rest is the selector; `%09`
  * separates a search query and then a Gopher+ string. As curl does, a `?…`
  * in the URL is part of the selector.
  */
@@ -70,8 +70,11 @@ export function parseGopherUrl(input: string | URL): GopherTarget {
   // pathname and search stay percent-encoded in a non-special URL: split on %09 before decoding.
   const path = `${url.pathname}${url.search}`.replace(/^\//, '');
   const [first = '', query, plus] = path.split(/%09/i);
-  const type = first ? unescapeText(first, 'type').slice(0, 1) || '1' : '1';
-  const selector = first ? unescapeText(first.slice(first.startsWith('%') ? 3 : 1), 'selector') : '';
+  // Decoded whole, then cut after one code point: the type may be escaped, and may be a
+  // character of more than one byte (buildGopherUrl writes what checkTarget lets through).
+  const decoded = unescapeText(first, 'item type and selector');
+  const type = decoded ? String.fromCodePoint(decoded.codePointAt(0)!) : '1';
+  const selector = decoded.slice(type.length);
   const target: GopherTarget = { host, port, type, selector };
   if (query !== undefined) target.query = unescapeText(query, 'search query');
   if (plus !== undefined) target.plus = unescapeText(plus, 'Gopher+ string');
