@@ -82,7 +82,11 @@ export function parseGopherUrl(input: string | URL): GopherTarget {
   return target;
 }
 
-/** Builds the gopher: URL for a target (RFC 4266), escaping what must be. */
+/**
+ * Builds the gopher: URL for a target (RFC 4266), escaping what must be.
+ * InputError for the one target no URL can hold: type `.` with an empty or
+ * `.` selector (the URL parser drops a path of `/.` or `/..`).
+ */
 export function buildGopherUrl(target: GopherTarget): string {
   checkTarget(target);
   const host = target.host.includes(':') ? `[${target.host}]` : target.host;
@@ -90,6 +94,13 @@ export function buildGopherUrl(target: GopherTarget): string {
   let path = `/${escape(target.type)}${escape(target.selector)}`;
   if (target.query !== undefined || target.plus !== undefined) path += `%09${escape(target.query ?? '')}`;
   if (target.plus !== undefined) path += `%09${escape(target.plus)}`;
+  // The URL parser folds '.' and '..' segments (gopher://h/1/../x reads as /x), but a selector
+  // is opaque: with a dot segment in it, every slash after the first is escaped, which leaves
+  // the decoded bytes as they are and gives the parser no segment to fold.
+  if (path.split('/').some((seg) => seg === '.' || seg === '..')) {
+    path = `/${path.slice(1).replaceAll('/', '%2F')}`;
+    if (path === '/.' || path === '/..') throw new InputError(`type ${JSON.stringify(target.type)} with selector ${JSON.stringify(target.selector)} cannot be written as a gopher URL`, { protocol: 'gopher' });
+  }
   return `gopher://${host}${port}${path}`;
 }
 
