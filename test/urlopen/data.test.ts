@@ -57,3 +57,14 @@ test('data: range and HEAD', async () => {
   assert.equal((await (await urlopen('data:,abc', { method: 'HEAD' })).bytes()).length, 0);
   await assert.rejects(urlopen('data:,abc', { method: 'POST', body: 'x' }), InputError);
 });
+
+// Found by comparing parseDataUrl with Node's fetch on generated data: URLs: a media type with
+// a second slash ('text/plaintext/plain') was kept as 'text/plaintext' (RFC 2397: type "/" subtype).
+test('data: a media type with more than one slash is malformed, so the default type applies', () => {
+  for (const u of ['data:text/plaintext/plain,x', 'data:a/b/c;charset=utf-8,x', 'data:image/png/;base64,AA==']) {
+    const d = parseDataUrl(u);
+    assert.equal(d.mimeType, 'text/plain', u);
+    assert.equal(d.contentType, 'text/plain;charset=US-ASCII', u);
+  }
+});
+

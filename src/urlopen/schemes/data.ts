@@ -37,8 +37,9 @@ function parseMediaType(meta: string): { contentType: string; mimeType: string; 
   if (text === '') text = DEFAULT_TYPE;
   else if (text.startsWith(';')) text = `text/plain${text}`;
   const [essence = '', ...params] = text.split(';');
-  const [type = '', subtype = ''] = essence.trim().split('/');
-  if (!TOKEN.test(type) || !TOKEN.test(subtype.trim())) return parseMediaType('');
+  const parts = essence.trim().split('/');
+  const [type = '', subtype = ''] = parts;
+  if (parts.length !== 2 || !TOKEN.test(type) || !TOKEN.test(subtype.trim())) return parseMediaType('');
   let charset: string | undefined;
   for (const p of params) {
     const eq = p.indexOf('=');
