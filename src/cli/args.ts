@@ -51,6 +51,8 @@ export const OPTION_SPECS = {
   'connect-timeout': { type: 'string' },
   'max-filesize': { type: 'string' },
   compressed: { type: 'boolean' },
+  'http1.0': { type: 'boolean', short: '0' },
+  'http1.1': { type: 'boolean' },
   'unix-socket': { type: 'string' },
   parallel: { type: 'boolean', short: 'Z' },
   'parallel-max': { type: 'string' },
@@ -127,6 +129,8 @@ export interface CliOptions {
   connectTimeout: number | undefined;
   maxFilesize: number | undefined;
   compressed: boolean;
+  /** --http1.0 (-0) or --http1.1, whichever came last; undefined = the default, 1.1. */
+  httpVersion: '1.0' | '1.1' | undefined;
   unixSocket: string | undefined;
   parallel: boolean;
   parallelMax: number;
@@ -268,6 +272,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     if (t.kind === 'option' && t.name in kinds) data.push({ kind: kinds[t.name as keyof typeof kinds], value: t.value ?? '' });
   }
 
+  // curl: the last of --http1.0 and --http1.1 wins.
+  let httpVersion: '1.0' | '1.1' | undefined;
+  for (const t of parsed.tokens) if (t.kind === 'option' && (t.name === 'http1.0' || t.name === 'http1.1')) httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
+
   const ca = v['continue-at'];
   let continueAt: number | 'auto' | undefined;
   if (ca === '-') continueAt = 'auto';
@@ -306,6 +314,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     connectTimeout: number('connect-timeout', v['connect-timeout']),
     maxFilesize: size('max-filesize', v['max-filesize']),
     compressed: v.compressed ?? false,
+    httpVersion,
     unixSocket: v['unix-socket'],
     parallel: v.parallel ?? false,
     parallelMax: Math.min(300, number('parallel-max', v['parallel-max'], { integer: true, min: 1 }) ?? 50),

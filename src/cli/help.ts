@@ -46,6 +46,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --connect-timeout <s>  Bound on connecting
      --max-filesize <n>     Refuse bodies larger than n bytes (k, M, G)
      --compressed           Ask for a compressed response and decode it
+ -0, --http1.0              Send HTTP/1.0 requests (one connection each; --http1.1 is the default)
      --unix-socket <path>   Connect through this Unix socket
  -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer

@@ -34,12 +34,14 @@ const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'a
 /**
  * Whether every request the options describe may share a pipelined
  * connection: a safe method (GET, or HEAD for -I) with no body, no -C, -T or
- * -F, and no proxy (neither -x nor one from the environment).
+ * -F, no HTTP/1.0, and no proxy (neither -x nor one from the environment).
  */
 export function pipelineSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.env): boolean {
   if (o.method !== undefined && o.method !== 'GET' && o.method !== 'HEAD') return false;
   if ((o.data.length > 0 && !o.get) || o.form.length > 0 || o.uploadFile !== undefined || o.continueAt !== undefined) return false;
   if (o.unixSocket !== undefined) return false;
+  // An HTTP/1.0 request ends its connection: nothing can be sent behind it.
+  if (o.httpVersion === '1.0') return false;
   if (o.proxy !== undefined) return o.proxy === '';
   return !PROXY_VARS.some((v) => (env[v] ?? '') !== '');
 }

@@ -226,6 +226,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   }
   if (o.unixSocket !== undefined) opts.unixSocket = o.unixSocket;
   if (o.compressed) opts.compressed = true;
+  if (o.httpVersion !== undefined) opts.httpVersion = o.httpVersion;
   if (o.listOnly) opts.listOnly = true;
   if (o.sslReqd) opts.requireTls = true;
   if (o.maxFilesize !== undefined) opts.maxBodySize = o.maxFilesize;

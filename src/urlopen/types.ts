@@ -53,6 +53,8 @@ export interface OpenOptions {
   unixSocket?: string | undefined;
   /** Ask for compressed content and decode it (curl --compressed). */
   compressed?: boolean | undefined;
+  /** http: the request line's version, '1.0' or '1.1' (the default; curl --http1.0 / --http1.1). */
+  httpVersion?: '1.0' | '1.1' | undefined;
   /** ftp: list names only (NLST; curl --list-only). */
   listOnly?: boolean | undefined;
   /**

@@ -71,6 +71,14 @@ test('-G with -d is a GET, not a conflict with -I', () => {
   assert.equal(o.get, true);
 });
 
+test('--http1.0 (-0) and --http1.1: the last one wins, as in curl; neither means the default', () => {
+  assert.equal(parseCliArgs(['http://h/']).httpVersion, undefined);
+  assert.equal(parseCliArgs(['-0', 'http://h/']).httpVersion, '1.0');
+  assert.equal(parseCliArgs(['-s0', 'http://h/']).httpVersion, '1.0');
+  assert.equal(parseCliArgs(['--http1.0', '--http1.1', 'http://h/']).httpVersion, '1.1');
+  assert.equal(parseCliArgs(['--http1.1', '-0', 'http://h/']).httpVersion, '1.0');
+});
+
 test('--socks5-hostname becomes a socks5h proxy URL', () => {
   assert.equal(parseCliArgs(['--socks5-hostname', 'h:1080', 'u']).proxy, 'socks5h://h:1080');
   assert.equal(parseCliArgs(['-x', 'http://p:3128', 'u']).proxy, 'http://p:3128');

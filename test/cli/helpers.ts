@@ -180,7 +180,7 @@ export async function startServer(): Promise<TestServer> {
       return res.end();
     }
     if (p === '/echo') {
-      const text = JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: body.toString('latin1') });
+      const text = JSON.stringify({ method: req.method, url: req.url, version: req.httpVersion, headers: req.headers, body: body.toString('latin1') });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
       return res.end(text);
     }

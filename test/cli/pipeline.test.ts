@@ -36,6 +36,9 @@ test('pipelineSafe: GET/HEAD without body, resume, upload, socket or proxy', () 
   assert.equal(safe(['-T', 'file']), false);
   assert.equal(safe(['-C', '-']), false);
   assert.equal(safe(['--unix-socket', '/tmp/s']), false);
+  // An HTTP/1.0 request ends its connection: nothing may be sent behind it.
+  assert.equal(safe(['-0']), false);
+  assert.equal(safe(['--http1.1']), true);
   assert.equal(safe(['-x', 'http://proxy:3128']), false);
   assert.equal(safe([], { http_proxy: 'http://proxy:3128' }), false);
   assert.equal(safe(['-x', ''], { ALL_PROXY: 'socks5://p' }), true);

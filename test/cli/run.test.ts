@@ -35,7 +35,7 @@ test('GET to stdout, diagnostics never on stdout', async () => {
   assert.match(r.stderr, /^< HTTP\/1\.1 200 OK$/m);
 });
 
-for (const flags of [['-i'], ['-I'], ['-s', '-o', '-'], ['-L', '-s'], ['-i', '-L'], ['-I', '-L']] as string[][]) {
+for (const flags of [['-i'], ['-I'], ['-s', '-o', '-'], ['-L', '-s'], ['-i', '-L'], ['-I', '-L'], ['-0', '-i']] as string[][]) {
   const path = flags.includes('-L') ? '/redirect/1' : '/hello';
   test(`same stdout as curl: ${flags.join(' ')} ${path}`, async () => {
     const [a, b] = await Promise.all([dial([...flags, srv.url(path)]), curl(['-s', ...flags, srv.url(path)])]);
@@ -118,6 +118,22 @@ test('--max-redirs exceeded is exit 47', async () => {
   const [a, b] = await Promise.all([dial(['-L', '--max-redirs', '2', srv.url('/loop')]), curl(['-sL', '--max-redirs', '2', srv.url('/loop')])]);
   assert.equal(b.code, 47);
   assert.equal(a.code, 47, a.stderr);
+});
+
+test('-0 sends HTTP/1.0 requests, each URL on its own connection, as curl does', async () => {
+  const before = srv.connections;
+  const r = await dial(['-0', '-v', srv.url('/echo'), srv.url('/echo')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^> GET \/echo HTTP\/1\.0$/m);
+  assert.doesNotMatch(r.stderr, /^> GET \/echo HTTP\/1\.1$/m);
+  // Two JSON documents back to back.
+  const bodies = r.out.split(/(?<=\})(?=\{)/);
+  assert.equal(bodies.length, 2);
+  for (const b of bodies) assert.equal((JSON.parse(b) as { version: string }).version, '1.0');
+  assert.equal(srv.connections - before, 2);
+  // --http1.1 after -0 wins, as in curl.
+  const back = await dial(['-0', '--http1.1', srv.url('/echo')]);
+  assert.equal((JSON.parse(back.out) as { version: string }).version, '1.1');
 });
 
 test('-X, -H, -A, -e reach the server', async () => {

@@ -115,6 +115,26 @@ describe('request() vs curl, nginx over HTTP', () => {
     assert.ok(body.equals(curl([`${http}/chunked/text.txt`])));
   });
 
+  test('HTTP/1.0 as curl -0: same answer; nginx closes, a chunked location comes read-until-close; one connection per request', async () => {
+    const a = new Agent();
+    const events: TraceEvent[] = [];
+    try {
+      for (const path of ['/index.html', '/chunked/text.txt']) {
+        const res = await request(`${http}${path}`, { agent: a, httpVersion: '1.0', trace: (e) => events.push(e) });
+        const theirs = curlResponse(['-0', `${http}${path}`]);
+        assert.equal(res.headers.get('connection'), 'close');
+        assert.equal(theirs.headers.get('connection'), 'close');
+        // No chunked coding towards a 1.0 client: the body ends with the connection.
+        assert.equal(res.headers.get('transfer-encoding'), null);
+        await compare(res, theirs);
+      }
+      assert.equal(events.filter((e) => e.text.startsWith('Connected to')).length, 2);
+      assert.ok(events.some((e) => e.kind === '>' && /^GET \/index\.html HTTP\/1\.0$/.test(e.text)));
+    } finally {
+      await a.close();
+    }
+  });
+
   test('gzip: decompress matches curl --compressed; without it, the raw gzip bytes', async () => {
     const res = await request(`${http}/text.txt`, { agent, decompress: true });
     assert.equal(res.headers.get('content-encoding'), 'gzip');

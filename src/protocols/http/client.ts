@@ -9,6 +9,7 @@ import { ACCEPT_ENCODING } from './decode.js';
 import { codingsToUndo, decodedBody } from './decoding.js';
 import { serializeExchangeHead, withPhase, type Exchange, type ExchangeResponse, type HttpProgress } from './connection.js';
 import { HeaderList, type HeadersInit } from './core/headers.js';
+import type { HttpVersion } from './core/request.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { isReplayable, prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
 import { HttpResponse, type HttpResponseHead } from './response.js';
@@ -64,6 +65,12 @@ export interface RequestOptions {
   range?: { start: number; end?: number | undefined } | undefined;
   /** Requests in flight per connection when no agent is given (uses a shared pipelining agent). */
   pipelining?: number | undefined;
+  /**
+   * The request line's version (curl --http1.0 / --http1.1). '1.0': a body
+   * needs a length (no chunked upload), no `Expect: 100-continue` wait, and
+   * the connection is closed after the response. Default '1.1'.
+   */
+  httpVersion?: HttpVersion | undefined;
 }
 
 const USER_AGENT = 'dialtone/0.1';
@@ -130,7 +137,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   let prepared: { body: PreparedBody; contentType: string | undefined };
   let plain = false;
   if (options.headers === undefined && options.body == null && options.json === undefined) {
-    plain = !options.range && !options.decompress;
+    plain = !options.range && !options.decompress && options.httpVersion !== '1.0';
     // Shared when nothing is added: a hop copies the list before it adds to it.
     headers = plain ? PLAIN_HEADERS : new HeaderList([...DEFAULT_HEADERS]);
     prepared = NO_BODY;
@@ -267,7 +274,9 @@ function prepareHop(
     host: scan(headers, 'host') ?? u.host,
     headers,
     body: cur.body,
-    expectContinue: cur.body.kind !== 'none' && /100-continue/i.test(headers.get('expect') ?? ''),
+    version: options.httpVersion,
+    // A 1.0 server never sends 100 Continue: waiting for one would only add the timeout.
+    expectContinue: cur.body.kind !== 'none' && options.httpVersion !== '1.0' && /100-continue/i.test(headers.get('expect') ?? ''),
     signal,
     headersTimeout: options.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
     bodyTimeout: options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT,

@@ -151,6 +151,8 @@ export class HttpConnection {
         x.signal.addEventListener('abort', entry.onAbort, { once: true });
       }
       this.#queue.push(entry);
+      // HTTP/1.0 closes after the response unless both sides ask otherwise: nothing goes behind it, nothing reuses it.
+      if (x.version === '1.0') this.#keepAlive = false;
       this.#parser.expect(x.method);
       if (this.#queue.length === 1) {
         this.#t.setRef(true);

@@ -15,6 +15,7 @@ export { HeaderList, type HeadersInit } from './core/headers.js';
 export { ResponseParser, DEFAULT_LIMITS, type HttpLimits, type ResponseEvent } from './core/response-parser.js';
 export { isRedirect, planRedirect, type RedirectPolicy, type RedirectPlan, type RedirectRequest } from './redirects.js';
 export type { BodyInit } from './request-body.js';
+export type { HttpVersion } from './core/request.js';
 export { HTTPConnection, HTTPResponse, type HTTPConnectionOptions } from './lowlevel.js';
 export { decodeBody, parseContentEncoding, ACCEPT_ENCODING, DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode.js';
 export { openProxyTunnel, connectTunnel, socks5Connect, proxyForUrl, parseProxyUrl, matchesNoProxy, type ProxyTunnelOptions, type TunnelOptions } from './proxy/index.js';

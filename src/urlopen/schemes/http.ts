@@ -45,6 +45,7 @@ export function toRequestOptions(options: OpenOptions): RequestOptions {
     lookup: options.lookup,
     unixSocket: options.unixSocket,
     decompress: options.compressed,
+    httpVersion: options.httpVersion,
     trace: options.trace,
     maxBodySize: options.maxBodySize,
     range: options.range,

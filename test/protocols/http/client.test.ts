@@ -672,3 +672,38 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
+
+describe('request(): HTTP/1.0 (httpVersion: "1.0", curl -0)', () => {
+  test('the request line says HTTP/1.0, and the connection is not used again even when the server would keep it', async () => {
+    const versions: string[] = [];
+    // The server answers 1.1 and keeps the connection open: only the client's side decides.
+    const srv = await serve(keepAlive((req, _b, c) => (versions.push(req.version), c.respond(200, 'ok'))));
+    try {
+      const a = agent();
+      const first = await request(srv.url, { agent: a, httpVersion: '1.0' });
+      assert.equal(await first.text(), 'ok');
+      const second = await request(srv.url, { agent: a });
+      assert.equal(await second.text(), 'ok');
+      assert.deepEqual(versions, ['HTTP/1.0', 'HTTP/1.1']);
+      assert.equal(srv.accepted, 2);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('a body of unknown length cannot be sent chunked over HTTP/1.0: InputError before any connection', async () => {
+    const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, 'ok')));
+    try {
+      async function* parts(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('a');
+      }
+      await assert.rejects(request(srv.url, { agent: agent(), method: 'PUT', body: parts(), httpVersion: '1.0' }), (e: unknown) => e instanceof InputError && /HTTP\/1\.0/.test(e.message));
+      // With its length given, the same body goes.
+      const res = await request(srv.url, { agent: agent(), method: 'PUT', body: parts(), headers: { 'content-length': '1' }, httpVersion: '1.0' });
+      assert.equal(await res.text(), 'ok');
+      assert.equal(srv.accepted, 1);
+    } finally {
+      await srv.close();
+    }
+  });
+});
