@@ -79,6 +79,9 @@ export function formatWriteOut(template: string, vars: WriteOutVars): WriteOutSe
     if (buf) out.push({ stream, text: buf });
     buf = '';
   };
+  // Where the next '}' is (-1: none left). A variable needs one, so without it no '%' is tried:
+  // '%header{' scans to the next '}', and a long template of them would be scanned once each.
+  let close = template.indexOf('}');
   for (let i = 0; i < template.length; i++) {
     const c = template[i]!;
     if (c === '\\' && i + 1 < template.length) {
@@ -96,7 +99,8 @@ export function formatWriteOut(template: string, vars: WriteOutVars): WriteOutSe
         i++;
         continue;
       }
-      const m = /^%(\{([\w.-]+)\}|header\{([^}]+)\})/.exec(template.slice(i));
+      if (close >= 0 && close < i) close = template.indexOf('}', i);
+      const m = close < 0 ? null : /^%(\{([\w.-]+)\}|header\{([^}]+)\})/.exec(template.slice(i));
       if (m) {
         i += m[0].length - 1;
         if (m[3] !== undefined) {
