@@ -112,6 +112,7 @@ export function checkTarget<T extends GopherTarget>(target: T): T {
   if (typeof host !== 'string' || !host || /[\s\0/]/.test(host)) throw new InputError(`bad gopher host ${JSON.stringify(host)}`, { protocol: 'gopher' });
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`bad gopher port ${String(port)}`, { protocol: 'gopher' });
   if (typeof type !== 'string' || [...type].length !== 1 || /[\t\r\n\0]/.test(type)) throw new InputError(`a gopher item type is one character, not ${JSON.stringify(type)}`, { protocol: 'gopher' });
+  if (typeof selector !== 'string') throw new InputError('the gopher selector must be a string (empty for the root menu)', { protocol: 'gopher' });
   for (const [name, value] of [['selector', selector], ['search query', query], ['Gopher+ string', plus]] as const) {
     if (value === undefined) continue;
     if (typeof value !== 'string') throw new InputError(`the gopher ${name} must be a string`, { protocol: 'gopher' });

@@ -88,3 +88,13 @@ test('url: build → parse round-trips any selector and query (property)', () =>
     { numRuns: 500 },
   );
 });
+
+// Found by feeding the request builders values of every type: a target without a selector
+// passed checkTarget and requestLine sent the word 'undefined' as the selector.
+test('url: a selector that is not a string is refused, not sent as text', () => {
+  for (const selector of [undefined, null, 5]) {
+    const t = { host: 'h', port: 70, type: '1', selector } as unknown as GopherTarget;
+    assert.throws(() => requestLine(t), InputError, String(selector));
+  }
+});
+
