@@ -18,6 +18,7 @@ function fail(msg: string): never {
 
 /** A message-id: `<`, printable US-ASCII without `>`, `>`; 3–250 octets. */
 export function messageId(v: string): string {
+  if (typeof v !== 'string') fail(`a message-id must be a string, got ${v === null ? 'null' : typeof v}`);
   if (v.length < 3 || v.length > MAX_ID || v[0] !== '<' || v[v.length - 1] !== '>') fail(`not a message-id: ${JSON.stringify(v.slice(0, 80))}`);
   for (let i = 1; i < v.length - 1; i++) {
     const c = v.charCodeAt(i);
@@ -58,6 +59,7 @@ export type OverRange = number | { from: number; to?: number | undefined } | str
 export function rangeArg(r: OverRange): string {
   if (typeof r === 'string') return messageId(r);
   if (typeof r === 'number') return String(articleNumber(r));
+  if (typeof r !== 'object' || r === null) fail(`an OVER range must be a number, a message-id or { from, to }, got ${r === null ? 'null' : typeof r}`);
   const from = articleNumber(r.from);
   if (r.to === undefined) return `${from}-`;
   const to = articleNumber(r.to);

@@ -28,3 +28,14 @@ test('token and credential: no spaces or controls in tokens; no CR/LF/NUL in cre
   assert.equal(credential('pass word', 'password'), 'pass word');
   for (const v of ['a\r', 'a\n', 'a\0', null]) assert.throws(() => credential(v, 'password'), InputError);
 });
+
+// Found by feeding the argument checkers values of every type: token and credential refused a
+// non-string with an InputError, but messageId, articleArg and rangeArg threw a TypeError.
+test('a message-id, article or range of the wrong type is an InputError, not a TypeError', () => {
+  for (const v of [null, true, {}, []] as unknown[]) {
+    assert.throws(() => messageId(v as string), InputError, String(v));
+    assert.throws(() => articleArg(v as string), InputError, String(v));
+  }
+  for (const v of [null, undefined, true] as unknown[]) assert.throws(() => rangeArg(v as number), InputError, String(v));
+  assert.throws(() => rangeArg({ from: '5' } as unknown as { from: number }), InputError);
+});
