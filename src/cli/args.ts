@@ -16,6 +16,10 @@ export const OPTION_SPECS = {
   'remote-name': { type: 'boolean', short: 'O', multiple: true },
   'remote-name-all': { type: 'boolean' },
   'create-dirs': { type: 'boolean' },
+  'output-dir': { type: 'string' },
+  'remote-time': { type: 'boolean', short: 'R' },
+  ipv4: { type: 'boolean', short: '4' },
+  ipv6: { type: 'boolean', short: '6' },
   head: { type: 'boolean', short: 'I' },
   include: { type: 'boolean', short: 'i' },
   verbose: { type: 'boolean', short: 'v' },
@@ -153,6 +157,12 @@ export interface CliOptions {
   retryConnrefused: boolean;
   dumpHeader: string | undefined;
   createDirs: boolean;
+  /** --output-dir: where -o (relative) and -O files go. */
+  outputDir: string | undefined;
+  /** -R: give a saved file the server's Last-Modified time. */
+  remoteTime: boolean;
+  /** -4 / -6, whichever came last: resolve names to addresses of this family only. */
+  ipFamily: 4 | 6 | undefined;
   globoff: boolean;
 }
 
@@ -272,9 +282,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     if (t.kind === 'option' && t.name in kinds) data.push({ kind: kinds[t.name as keyof typeof kinds], value: t.value ?? '' });
   }
 
-  // curl: the last of --http1.0 and --http1.1 wins.
+  // curl: the last of --http1.0 and --http1.1 wins, and the last of -4 and -6.
   let httpVersion: '1.0' | '1.1' | undefined;
-  for (const t of parsed.tokens) if (t.kind === 'option' && (t.name === 'http1.0' || t.name === 'http1.1')) httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
+  let ipFamily: 4 | 6 | undefined;
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
+    else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
+  }
 
   const ca = v['continue-at'];
   let continueAt: number | 'auto' | undefined;
@@ -334,6 +349,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     retryConnrefused: v['retry-connrefused'] ?? false,
     dumpHeader: v['dump-header'],
     createDirs: v['create-dirs'] ?? false,
+    outputDir: v['output-dir'],
+    remoteTime: v['remote-time'] ?? false,
+    ipFamily,
     globoff: v.globoff ?? false,
   };
   checkConflicts(opts);

@@ -9,6 +9,8 @@
 export const HELP = `Usage: dial [options...] <url>...
  -o, --output <file>        Write to file instead of stdout (#1 = glob value)
  -O, --remote-name          Name the file after the URL's last path segment
+     --output-dir <dir>     Put -O files (and relative -o files) in this directory
+ -R, --remote-time          Give saved files the server's Last-Modified time
      --remote-name-all      -O for every URL
      --create-dirs          Create missing directories for -o
  -I, --head                 Show the headers only
@@ -57,6 +59,8 @@ export const HELP = `Usage: dial [options...] <url>...
  -A, --user-agent <name>    User-Agent header
  -e, --referer <url>        Referer header
      --resolve <h:p:addr>   Use addr for host h at port p
+ -4, --ipv4                 Resolve names to IPv4 addresses only
+ -6, --ipv6                 Resolve names to IPv6 addresses only
      --retry <n>            Retry transient failures n times (--retry-delay, --retry-max-time)
      --retry-connrefused    Count a refused connection as transient
  -g, --globoff              Take {} and [] in URLs literally

@@ -197,6 +197,19 @@ export function stdoutSink(out: NodeJS.WritableStream, guardBinary: boolean): Si
   };
 }
 
+/**
+ * -R: gives a saved file the document's own time (its Last-Modified, which
+ * every scheme that knows one reports), as both access and modification
+ * time, as curl does. Without a parsable time the file keeps the time it was
+ * written at; a failure to set it is not the transfer's failure.
+ */
+export async function stampRemoteTime(path: string, lastModified: string | null): Promise<void> {
+  const when = lastModified === null ? NaN : Date.parse(lastModified);
+  if (!Number.isFinite(when)) return;
+  const t = new Date(when);
+  await fsp.utimes(path, t, t).catch(() => undefined);
+}
+
 /** How to open a file sink. */
 export interface FileSinkOptions {
   /** `--create-dirs`: make missing parent directories. */

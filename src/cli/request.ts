@@ -23,6 +23,8 @@ export interface SharedRequest {
   data: { body: Buffer; json: boolean } | undefined;
   tls: OpenOptions['tls'];
   userAgent: string;
+  /** -4 / -6: one lookup for the whole run, so every URL still shares its origin's connections (pools are keyed by the lookup). */
+  lookup?: LookupFunction | undefined;
 }
 
 /**
@@ -47,7 +49,23 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
     tls.cert = cert;
     tls.key = o.key !== undefined ? await pem(o.key, EXIT.SSL_CERTPROBLEM, 'private key') : cert;
   }
-  return { data, tls: Object.keys(tls).length ? tls : undefined, userAgent: o.userAgent ?? `dial/${version}` };
+  const shared: SharedRequest = { data, tls: Object.keys(tls).length ? tls : undefined, userAgent: o.userAgent ?? `dial/${version}` };
+  if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
+  return shared;
+}
+
+/**
+ * A lookup that keeps the addresses of one family (curl -4 / -6), asking
+ * `inner` (the system resolver by default) for that family only. A name with
+ * no such address is the resolve error curl gives (exit 6).
+ */
+export function onlyFamily(family: 4 | 6, inner?: LookupFunction): LookupFunction {
+  return async (hostname, options) => {
+    const found = inner
+      ? await inner(hostname, { ...options, family })
+      : (await dnsLookup(hostname, { all: true, family, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? (6 as const) : (4 as const) }));
+    return found.filter((a) => a.family === family);
+  };
 }
 
 /** curl's -H rules: `Name: value` sets, `Name:` removes a default, `Name;` sends it empty. */
@@ -222,8 +240,9 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
   if (o.resolve.length > 0 && url) {
     const lookup = resolveLookup(o.resolve, url);
-    if (lookup) opts.lookup = lookup;
+    if (lookup) opts.lookup = o.ipFamily !== undefined ? onlyFamily(o.ipFamily, lookup) : lookup;
   }
+  if (opts.lookup === undefined && shared.lookup) opts.lookup = shared.lookup;
   if (o.unixSocket !== undefined) opts.unixSocket = o.unixSocket;
   if (o.compressed) opts.compressed = true;
   if (o.httpVersion !== undefined) opts.httpVersion = o.httpVersion;

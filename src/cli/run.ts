@@ -7,6 +7,7 @@
  * @module
  */
 import { setMaxListeners } from 'node:events';
+import { isAbsolute, join } from 'node:path';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { CliOptions } from './args.js';
 import { readLocal } from './data.js';
@@ -39,6 +40,8 @@ export function planJobs(o: CliOptions): TransferJob[] {
       let output: string | undefined;
       if (u.output !== undefined) output = u.output === '-' ? '-' : substituteOutput(u.output, m.values);
       else if (u.remoteName) output = remoteName(m.url);
+      // --output-dir holds every file a relative -o or -O names (curl's rule; an absolute -o stays where it says).
+      if (o.outputDir && output !== undefined && output !== '-' && !isAbsolute(output)) output = join(o.outputDir, output);
       jobs.push({ url: m.url, output, label: output && output !== '-' ? output : m.url });
     }
   }

@@ -15,7 +15,7 @@ import { copyBody } from './copy-body.js';
 import { isHttp } from './head.js';
 import { allHeads } from './hops.js';
 import type { Meter } from './meter.js';
-import { fileSink, stdoutSink, type Sink } from './output.js';
+import { fileSink, stampRemoteTime, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type SharedRequest } from './request.js';
 import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
@@ -271,6 +271,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         vars.http_code = vars.response_code = res.finalStatus;
         vars.size_upload ||= options.bodyLength ?? 0;
         await activeSink.commit();
+        if (o.remoteTime && !toStdout) await stampRemoteTime(job.output!, res.headers.get('last-modified'));
       }
     }
     task.done();

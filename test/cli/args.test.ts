@@ -79,6 +79,16 @@ test('--http1.0 (-0) and --http1.1: the last one wins, as in curl; neither means
   assert.equal(parseCliArgs(['--http1.1', '-0', 'http://h/']).httpVersion, '1.0');
 });
 
+test('-4 and -6: the last one wins; --output-dir and -R are read', () => {
+  assert.equal(parseCliArgs(['http://h/']).ipFamily, undefined);
+  assert.equal(parseCliArgs(['-4', 'http://h/']).ipFamily, 4);
+  assert.equal(parseCliArgs(['-4', '-6', 'http://h/']).ipFamily, 6);
+  assert.equal(parseCliArgs(['-6', '-4', 'http://h/']).ipFamily, 4);
+  const o = parseCliArgs(['--output-dir', 'd', '-R', 'http://h/']);
+  assert.equal(o.outputDir, 'd');
+  assert.equal(o.remoteTime, true);
+});
+
 test('--socks5-hostname becomes a socks5h proxy URL', () => {
   assert.equal(parseCliArgs(['--socks5-hostname', 'h:1080', 'u']).proxy, 'socks5h://h:1080');
   assert.equal(parseCliArgs(['-x', 'http://p:3128', 'u']).proxy, 'http://p:3128');

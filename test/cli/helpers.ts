@@ -152,6 +152,10 @@ export async function startServer(): Promise<TestServer> {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 12, 'X-Test': 'yes' });
       return res.end(req.method === 'HEAD' ? undefined : 'hello world\n');
     }
+    if (p === '/dated') {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 6, 'Last-Modified': 'Tue, 03 Jun 2008 11:05:30 GMT' });
+      return res.end('dated\n');
+    }
     if (p === '/big') return sendRange(req, res, BIG);
     if (p === '/norange') {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': BIG.length });

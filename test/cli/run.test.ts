@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -134,6 +134,42 @@ test('-0 sends HTTP/1.0 requests, each URL on its own connection, as curl does',
   // --http1.1 after -0 wins, as in curl.
   const back = await dial(['-0', '--http1.1', srv.url('/echo')]);
   assert.equal((JSON.parse(back.out) as { version: string }).version, '1.1');
+});
+
+test('--output-dir holds -O files and relative -o files; an absolute -o stays where it says (as curl)', async () => {
+  const dir = tempDir();
+  const elsewhere = join(tempDir(), 'abs.txt');
+  const r = await dial(['-s', '--output-dir', dir, '-O', srv.url('/hello'), '-o', 'named.txt', srv.url('/hello'), '-o', elsewhere, srv.url('/hello')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(dir).sort(), ['hello', 'named.txt']);
+  assert.equal(readFileSync(join(dir, 'named.txt'), 'utf8'), 'hello world\n');
+  assert.equal(readFileSync(elsewhere, 'utf8'), 'hello world\n');
+});
+
+test('-R gives the saved file the Last-Modified time, as curl -R does; without a date the file keeps its own', async () => {
+  const dir = tempDir();
+  const [a, b] = await Promise.all([dial(['-s', '-R', '-o', join(dir, 'ours'), srv.url('/dated')]), curl(['-s', '-R', '-o', join(dir, 'curls'), srv.url('/dated')])]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0);
+  const when = Date.parse('Tue, 03 Jun 2008 11:05:30 GMT');
+  assert.equal(statSync(join(dir, 'ours')).mtimeMs, when);
+  assert.equal(statSync(join(dir, 'ours')).mtimeMs, statSync(join(dir, 'curls')).mtimeMs);
+  const before = Date.now() - 60_000;
+  assert.equal((await dial(['-s', '-R', '-o', join(dir, 'undated'), srv.url('/hello')])).code, 0);
+  assert.ok(statSync(join(dir, 'undated')).mtimeMs > before);
+});
+
+test('-4 / -6 keep one address family of a name (the last flag wins); the server listens on IPv4 only', async () => {
+  const name = `dual.test:${srv.port}:127.0.0.1,::1`;
+  const url = `http://dual.test:${srv.port}/hello`;
+  const v4 = await dial(['-s', '--resolve', name, '-6', '-4', url]);
+  assert.equal(v4.code, 0, v4.stderr);
+  assert.equal(v4.out, 'hello world\n');
+  const hits = srv.hits.get('/hello') ?? 0;
+  // Only ::1 is tried, where nobody listens: no connection (7), never the IPv4 server.
+  const v6 = await dial(['-s', '--resolve', name, '-6', url]);
+  assert.equal(v6.code, 7, v6.stderr);
+  assert.equal(srv.hits.get('/hello') ?? 0, hits);
 });
 
 test('-X, -H, -A, -e reach the server', async () => {
