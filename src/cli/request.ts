@@ -239,8 +239,8 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
   if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
   if (o.resolve.length > 0 && url) {
-    const lookup = resolveLookup(o.resolve, url);
-    if (lookup) opts.lookup = o.ipFamily !== undefined ? onlyFamily(o.ipFamily, lookup) : lookup;
+    const lookup = pinnedLookup(o, url);
+    if (lookup) opts.lookup = lookup;
   }
   if (opts.lookup === undefined && shared.lookup) opts.lookup = shared.lookup;
   if (o.unixSocket !== undefined) opts.unixSocket = o.unixSocket;
@@ -254,6 +254,21 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
   if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
   return opts;
+}
+
+/** The --resolve lookups of a run, by scheme and authority: one function each, as pools are keyed by the lookup's identity. */
+const pinnedLookups = new WeakMap<CliOptions, Map<string, LookupFunction | undefined>>();
+
+/** The --resolve lookup for `url` (with -4/-6 applied), the same function for every URL of that origin in the run. */
+function pinnedLookup(o: CliOptions, url: URL): LookupFunction | undefined {
+  let byOrigin = pinnedLookups.get(o);
+  if (!byOrigin) pinnedLookups.set(o, (byOrigin = new Map()));
+  const key = `${url.protocol}//${url.host}`;
+  if (byOrigin.has(key)) return byOrigin.get(key);
+  const pinned = resolveLookup(o.resolve, url);
+  const lookup = pinned && o.ipFamily !== undefined ? onlyFamily(o.ipFamily, pinned) : pinned;
+  byOrigin.set(key, lookup);
+  return lookup;
 }
 
 /** Builds one attempt's OpenOptions; synchronous when nothing has to be read per attempt. */

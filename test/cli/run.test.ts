@@ -320,6 +320,14 @@ test('--resolve pins a name to the loopback server', async () => {
   assert.equal(echo(r).headers['host'], `pinned.test:${srv.port}`);
 });
 
+test('--resolve: URLs of one pinned origin share one connection, as curl reuses it', async () => {
+  const before = srv.connections;
+  const r = await dial(['-s', '--resolve', `pinned.test:${srv.port}:127.0.0.1`, `http://pinned.test:${srv.port}/hello`, `http://pinned.test:${srv.port}/hello`, `http://pinned.test:${srv.port}/hello`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.out, 'hello world\n'.repeat(3));
+  assert.equal(srv.connections - before, 1);
+});
+
 test('-x sends the request through an HTTP proxy', async () => {
   const r = await dial(['-x', srv.url(''), 'http://far.test/page']);
   assert.equal(r.code, 0, r.stderr);
