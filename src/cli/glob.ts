@@ -30,13 +30,15 @@ function expandRange(body: string, pos: number): string[] {
   if (step < 1) throw bad('bad range step', pos);
   const out: string[] = [];
   if (m[1] !== undefined) {
-    const a = Number(m[1]);
-    const b = Number(m[2]);
+    // BigInt: past 2^53 a Number cannot step by 1 (i + 1 === i), and the loop would never end.
+    const a = BigInt(m[1]);
+    const b = BigInt(m[2]!);
+    const by = BigInt(m[7] ?? 1);
     if (b < a) throw bad(`bad range [${body}]`, pos);
     // curl pads to the width of the first number when it starts with a zero.
     const width = m[1].length > 1 && m[1].startsWith('0') ? m[1].length : 0;
-    if ((b - a) / step + 1 > MAX_GLOB_URLS) throw bad('range too large', pos);
-    for (let i = a; i <= b; i += step) out.push(String(i).padStart(width, '0'));
+    if ((b - a) / by + 1n > BigInt(MAX_GLOB_URLS)) throw bad('range too large', pos);
+    for (let i = a; i <= b; i += by) out.push(String(i).padStart(width, '0'));
   } else {
     const a = (m[3] ?? m[5])!.charCodeAt(0);
     const b = (m[4] ?? m[6])!.charCodeAt(0);

@@ -55,3 +55,13 @@ test('a URL with nothing to expand comes back as it is, values empty', () => {
   assert.deepEqual(expandGlob(''), [{ url: '', values: [] }]);
   assert.throws(() => expandGlob('http://h/}'), /unmatched/);
 });
+
+// Found by fuzzing expandGlob with huge numbers: past 2^53 a Number range could not step
+// (i + 1 === i), so [9007199254740992-9007199254740994] looped until the heap ran out.
+test('ranges past 2^53 count exactly and end', () => {
+  assert.deepEqual(urls('http://h/[9007199254740992-9007199254740994]'), ['http://h/9007199254740992', 'http://h/9007199254740993', 'http://h/9007199254740994']);
+  assert.deepEqual(urls('http://h/[99999999999999999999-99999999999999999999]'), ['http://h/99999999999999999999']);
+  assert.deepEqual(urls('http://h/[18446744073709551610-18446744073709551620:5]'), ['http://h/18446744073709551610', 'http://h/18446744073709551615', 'http://h/18446744073709551620']);
+  assert.throws(() => expandGlob('http://h/[1-99999999999999999999]'), CliExit);
+});
+
