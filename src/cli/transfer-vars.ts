@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { escapeHighOctets } from '../util/percent.js';
 import type { UrlResponse } from '../urlopen/response.js';
 import type { CliOptions } from './args.js';
 import { headerPairs, isHttp } from './head.js';
@@ -36,7 +37,8 @@ export function emptyVars(url: string, method: string, scheme: string): WriteOut
 export function redirectTarget(location: string | null, base: string): string {
   if (location === null) return '';
   try {
-    return new URL(location, base).href;
+    // The field's octets, not their latin1 reading UTF-8-encoded again (the HTTP client follows a Location the same way).
+    return new URL(escapeHighOctets(location), base).href;
   } catch {
     return location;
   }

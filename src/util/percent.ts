@@ -34,3 +34,26 @@ export function percentDecode(text: string): Buffer {
   }
   return out.subarray(0, n);
 }
+
+/**
+ * A header value (a Location) arrives as latin1, one char per octet. Handed to the URL parser as it
+ * is, each octet past 0x7F would be taken for a character and UTF-8-encoded again ("/ü" sent as
+ * C3 BC became /%C3%83%C2%BC); escaped as %XX it keeps its octets, as curl sends them and a
+ * browser reading the field as UTF-8 does too. A string holding chars past U+00FF is not octets
+ * and is left alone.
+ */
+export function escapeHighOctets(location: string): string {
+  let high = false;
+  for (let i = 0; i < location.length; i++) {
+    const c = location.charCodeAt(i);
+    if (c > 0xff) return location;
+    if (c > 0x7f) high = true;
+  }
+  if (!high) return location;
+  let out = '';
+  for (let i = 0; i < location.length; i++) {
+    const c = location.charCodeAt(i);
+    out += c > 0x7f ? `%${c.toString(16).toUpperCase()}` : location[i];
+  }
+  return out;
+}

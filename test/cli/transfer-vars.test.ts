@@ -32,6 +32,8 @@ test('redirectTarget: absolute against the URL that sent it; kept as is when it 
   assert.equal(redirectTarget('/b?x=1', 'http://h/a'), 'http://h/b?x=1');
   assert.equal(redirectTarget(null, 'http://h/a'), '');
   assert.equal(redirectTarget('http://[bad', 'http://h/a'), 'http://[bad');
+  // The field's octets (UTF-8 "ü" as received: C3 BC read as latin1) are escaped once, as curl shows them.
+  assert.equal(redirectTarget('/\xc3\xbc', 'http://h/a'), 'http://h/%C3%BC');
 });
 
 function httpResponse(status: number, headers: Record<string, string>, raw: unknown = { httpVersion: '1.1', requestBytes: 40 }): UrlResponse {

@@ -1,3 +1,4 @@
+import { escapeHighOctets } from '../../util/percent.js';
 import { InputError, LimitError, ProtocolError } from '../../errors.js';
 import { HeaderList } from './core/headers.js';
 import { isReplayable, type PreparedBody } from './request-body.js';
@@ -66,7 +67,7 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
     throw new LimitError(`too many redirects (limit ${policy.maxRedirects}): ${path()} -> ${location}`, { limit: policy.maxRedirects, protocol: 'http', phase: 'redirect' });
   let next: URL;
   try {
-    next = new URL(octetsEscaped(location), cur.url);
+    next = new URL(escapeHighOctets(location), cur.url);
   } catch (err) {
     throw new ProtocolError(`invalid Location ${JSON.stringify(location.slice(0, 200))} after ${path()}`, { cause: err, protocol: 'http', phase: 'headers' });
   }
@@ -110,29 +111,6 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
     for (const h of policy.secretHeaders ?? []) drop(h.toLowerCase());
   }
   return { url: next, method, headers, body, crossOrigin, dropped };
-}
-
-/**
- * A Location field value arrives as latin1, one char per octet. Handed to the URL parser as it
- * is, each octet past 0x7F would be taken for a character and UTF-8-encoded again ("/ü" sent as
- * C3 BC became /%C3%83%C2%BC); escaped as %XX it keeps its octets, as curl sends them and a
- * browser reading the field as UTF-8 does too. A string holding chars past U+00FF is not octets
- * and is left alone.
- */
-function octetsEscaped(location: string): string {
-  let high = false;
-  for (let i = 0; i < location.length; i++) {
-    const c = location.charCodeAt(i);
-    if (c > 0xff) return location;
-    if (c > 0x7f) high = true;
-  }
-  if (!high) return location;
-  let out = '';
-  for (let i = 0; i < location.length; i++) {
-    const c = location.charCodeAt(i);
-    out += c > 0x7f ? `%${c.toString(16).toUpperCase()}` : location[i];
-  }
-  return out;
 }
 
 function withoutHash(u: URL): string {
