@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { HttpVersion } from './core/request.js';
 import { InputError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
@@ -28,6 +29,12 @@ export interface HTTPConnectionOptions {
   /** Replace how the transport is opened (tests, proxies). */
   connect?: (() => Promise<ByteStream>) | undefined;
   trace?: Tracer | undefined;
+  /**
+   * The request line's version (httplib's `_http_vsn_str`): '1.1' by default;
+   * '1.0' needs Content-Length for a body (no chunked `send()`), and each
+   * request then opens its own connection.
+   */
+  httpVersion?: HttpVersion | undefined;
 }
 
 /** A streamed request body fed by `send()`; each chunk is handed over before `send` resolves. */
@@ -231,6 +238,7 @@ export class HTTPConnection {
       host: h.get('host') ?? (this.port === (this.#o.tls ? 443 : 80) ? this.host : `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`),
       headers: h,
       body: prepared,
+      version: this.#o.httpVersion,
       headersTimeout: this.#o.timeout,
       bodyTimeout: this.#o.timeout,
       trace: this.#o.trace,

@@ -45,6 +45,27 @@ describe('HTTPConnection (httplib layer)', () => {
     await srv.close();
   });
 
+  test('httpVersion 1.0: the request line says so, each request gets its own connection, and chunked send() is refused', async () => {
+    const seen: string[] = [];
+    const srv = await serve(keepAlive((req, body, c) => (seen.push(req.version), c.respond(200, `${req.method} ${body}`))));
+    const c = new HTTPConnection('127.0.0.1', srv.port, { httpVersion: '1.0' });
+    try {
+      for (const word of ['one', 'two']) {
+        c.putRequest('PUT', '/x');
+        await c.endHeaders(word);
+        assert.equal((await (await c.getResponse()).read()).toString(), `PUT ${word}`);
+      }
+      assert.deepEqual(seen, ['HTTP/1.0', 'HTTP/1.0']);
+      assert.equal(srv.accepted, 2);
+      c.putRequest('POST', '/x');
+      c.putHeader('Transfer-Encoding', 'chunked');
+      await assert.rejects(c.endHeaders(), InputError);
+    } finally {
+      await c.close();
+      await srv.close();
+    }
+  });
+
   test('chunked: each send() is a chunk', async () => {
     let got: { te?: string; body: string } | undefined;
     const srv = await serve(keepAlive((req, body, c) => ((got = { te: req.header('transfer-encoding'), body: body.toString() }), c.respond(200))));
