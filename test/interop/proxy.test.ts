@@ -31,6 +31,7 @@ const DATA = Buffer.alloc(512 * 1024, 0);
 for (let i = 0, x = 7; i < DATA.length; i++) DATA[i] = x = (x * 1103515245 + 12345) & 0xff;
 
 const USER = 'alice';
+const DIGEST_REALM = 'dialtone-digest-Zürich';
 const PASS = 'wonder land';
 
 let pki: TestPKI;
@@ -80,7 +81,8 @@ before(async () => {
       (dir) =>
         [
           `auth_param digest program /usr/lib/squid/digest_file_auth ${dir}/digest-passwd`,
-          'auth_param digest realm dialtone-digest',
+          // Not ASCII on purpose: the realm is hashed as the octets squid sends (UTF-8 here), as curl does.
+          `auth_param digest realm ${DIGEST_REALM}`,
           'auth_param digest children 1 startup=1 idle=1',
           `auth_param basic program /usr/lib/squid/basic_ncsa_auth ${dir}/passwd`,
           'auth_param basic realm dialtone-basic',
@@ -263,7 +265,8 @@ describe('squid with proxy authentication', () => {
     );
     const challenge = pickDigestChallenge(parseChallenges(first.headers.getAll('proxy-authenticate')));
     assert.ok(challenge, 'squid offered Digest');
-    assert.equal(challenge.params['realm'], 'dialtone-digest');
+    // Header values are read as latin1, one char per octet: the realm's UTF-8 bytes, unchanged.
+    assert.equal(challenge.params['realm'], Buffer.from(DIGEST_REALM, 'utf8').toString('latin1'));
     const authority = `localhost:${httpsPort}`;
     const answer = digestAuthorization(challenge, { user: USER, password: PASS, method: 'CONNECT', uri: authority, nc: 1 });
     const s = await connectTunnel(proxy, target(), { timeout: T, headers: { 'Proxy-Authorization': answer }, targetTls: { ca: pki.ca.cert } });
