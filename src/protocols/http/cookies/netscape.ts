@@ -1,0 +1,95 @@
+/**
+ * The cookie file curl and wget read and write (the Netscape format), and
+ * curl's `-b "name=value; n2=v2"` string form. Text in, records out: the
+ * caller does the file I/O.
+ *
+ * A file line is seven tab-separated fields — domain, include-subdomains
+ * (TRUE/FALSE), path, secure (TRUE/FALSE), expiry (Unix seconds, 0 for a
+ * session cookie), name, value — and a `#HttpOnly_` prefix on the domain
+ * marks an HttpOnly cookie. Other lines starting with '#' are comments.
+ *
+ * @module
+ */
+import { InputError } from '../../../errors.js';
+import type { Cookie } from '../cookies.js';
+import { hasControl } from './set-cookie.js';
+
+const HTTP_ONLY = '#HttpOnly_';
+const HEADER = '# Netscape HTTP Cookie File\n# Written by dialtone: domain, subdomains too, path, https only, expiry (Unix time; 0 = session), name, value.\n\n';
+
+/** A cookie as a file holds it: everything but the creation time. */
+export type FileCookie = Omit<Cookie, 'creation'>;
+
+/**
+ * Reads a cookie file's text. Lines that are not seven (or six, with an
+ * empty value) fields, have a bad expiry, an empty domain or name, or a
+ * control character are skipped, as curl skips them.
+ */
+export function parseNetscape(text: string): FileCookie[] {
+  const out: FileCookie[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    const c = parseLine(line);
+    if (c) out.push(c);
+  }
+  return out;
+}
+
+function parseLine(raw: string): FileCookie | undefined {
+  let line = raw;
+  let httpOnly = false;
+  if (line.startsWith(HTTP_ONLY)) {
+    httpOnly = true;
+    line = line.slice(HTTP_ONLY.length);
+  } else if (line.startsWith('#') || line.trim() === '') return undefined;
+  const f = line.split('\t');
+  if (f.length === 6) f.push('');
+  if (f.length !== 7) return undefined;
+  const [dom, sub, path, secure, exp, name, value] = f as [string, string, string, string, string, string, string];
+  const domain = (dom.startsWith('.') ? dom.slice(1) : dom).toLowerCase();
+  if (domain === '' || name === '' || !/^[0-9]{1,15}$/.test(exp)) return undefined;
+  if (hasControl(line)) return undefined;
+  const seconds = Number(exp);
+  return {
+    name,
+    value,
+    domain,
+    hostOnly: sub.toUpperCase() !== 'TRUE',
+    path: path.startsWith('/') ? path : '/',
+    secure: secure.toUpperCase() === 'TRUE',
+    httpOnly,
+    expires: seconds === 0 ? undefined : seconds * 1000,
+  };
+}
+
+/** Writes cookies as a cookie file curl reads back (`-b file`), header comment first. */
+export function serializeNetscape(cookies: Iterable<FileCookie>): string {
+  let out = HEADER;
+  for (const c of cookies) {
+    const expiry = c.expires === undefined ? 0 : Math.max(1, Math.floor(c.expires / 1000));
+    out += `${c.httpOnly ? HTTP_ONLY : ''}${c.hostOnly ? '' : '.'}${c.domain}\t${c.hostOnly ? 'FALSE' : 'TRUE'}\t${c.path}\t${c.secure ? 'TRUE' : 'FALSE'}\t${expiry}\t${c.name}\t${c.value}\n`;
+  }
+  return out;
+}
+
+/**
+ * Reads curl's `-b` string form, `name=value; n2=v2`, into pairs in order.
+ * A part without '=' is skipped; CR, LF or NUL anywhere is an InputError
+ * (it would end the header line).
+ */
+export function parseCookieString(s: string): Array<[string, string]> {
+  if (/[\r\n\0]/.test(s)) throw new InputError('a cookie string may not hold CR, LF or NUL', { protocol: 'http' });
+  const out: Array<[string, string]> = [];
+  for (const part of s.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (name !== '') out.push([name, part.slice(eq + 1).trim()]);
+  }
+  return out;
+}
