@@ -230,7 +230,11 @@ function usage(message: string): CliExit {
 function number(name: string, raw: string | undefined, opts: { integer?: boolean; min?: number } = {}): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < (opts.min ?? 0))
+  // An integer option takes decimal digits only, as curl's strtol does: Number() would also take
+  // '0x10' and '1e3', and round a 23-digit value instead of refusing it.
+  const digits = /^\s*[+-]?\d+$/.test(raw);
+  if (opts.integer && digits && !Number.isSafeInteger(n)) throw usage(`option --${name}: too large number`);
+  if (raw.trim() === '' || !Number.isFinite(n) || (opts.integer && !digits) || n < (opts.min ?? 0))
     throw usage(`option --${name}: expected a proper numerical parameter`);
   return n;
 }
@@ -241,7 +245,9 @@ function size(name: string, raw: string | undefined): number | undefined {
   const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(raw);
   if (!m) throw usage(`option --${name}: expected a proper numerical parameter`);
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  return Math.floor(Number(m[1]) * mult);
+  const n = Math.floor(Number(m[1]) * mult);
+  if (!Number.isSafeInteger(n)) throw usage(`option --${name}: too large number`);
+  return n;
 }
 
 /**

@@ -111,3 +111,16 @@ test('-- ends options', () => {
   const o = parseCliArgs(['-s', '--', '-notanoption']);
   assert.deepEqual(o.urls.map((u) => u.url), ['-notanoption']);
 });
+
+// Found by fuzzing parseCliArgs with odd numbers, curl 7.88 as the oracle: an integer option
+// took '0x10' and '1e3' (curl: expected a proper numerical parameter) and kept a 23-digit
+// value rounded to 1e23 (curl: too large number), which -C then sent in a Range header.
+test('integer options take decimal digits only, and refuse what a number cannot hold exactly', () => {
+  for (const [o, v] of [['--retry', '0x10'], ['--retry', '1e3'], ['--parallel-max', '0x10'], ['--max-redirs', '5 '], ['-C', '1e3']]) exit2([o!, v!, 'u'], /proper numerical/);
+  for (const [o, v] of [['--retry', '99999999999999999999999'], ['-C', '9007199254740993'], ['--max-redirs', '99999999999999999999999'], ['--max-filesize', '99999999999999999999k']]) exit2([o!, v!, 'u'], /too large number/);
+  assert.equal(parseCliArgs(['--retry', ' 5', 'u']).retry, 5);
+  assert.equal(parseCliArgs(['--retry', '+5', 'u']).retry, 5);
+  assert.equal(parseCliArgs(['-C', '9007199254740991', 'u']).continueAt, 9007199254740991);
+  assert.equal(parseCliArgs(['--max-time', '1e1', 'u']).maxTime, 10);
+});
+
