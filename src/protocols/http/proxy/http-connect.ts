@@ -89,10 +89,16 @@ export function proxyAuthorization(proxy: URL): string | undefined {
   return c ? basicCredentials(c.user, c.password) : undefined;
 }
 
-/** `host:port`, with brackets around an IPv6 literal. */
+/**
+ * `host:port`, with brackets around an IPv6 literal. An IPv6 zone (`%eth0`)
+ * names an interface of this machine, which means nothing to the proxy (and
+ * a raw `%` is not valid in the authority): it is left out.
+ */
 export function authorityOf(target: ProxyTarget): string {
   const host = bareHost(target.host);
-  return host.includes(':') ? `[${host}]:${target.port}` : `${host}:${target.port}`;
+  if (!host.includes(':')) return `${host}:${target.port}`;
+  const zone = host.indexOf('%');
+  return `[${zone < 0 ? host : host.slice(0, zone)}]:${target.port}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tls from 'node:tls';
 import type * as net from 'node:net';
-import { connectTunnel, forwardProxyTarget, proxyAuthorization, ProxyReplyError } from '../../../../src/protocols/http/proxy/http-connect.js';
+import { authorityOf, connectTunnel, forwardProxyTarget, proxyAuthorization, ProxyReplyError } from '../../../../src/protocols/http/proxy/http-connect.js';
 import { InputError, ProtocolError, ReplyError, TLSError } from '../../../../src/errors.js';
 import type { TraceEvent } from '../../../../src/trace.js';
 import { echoServer, fakeServer, readUntil, splice, untilHeadEnd, type FakeServer } from './fake-proxy.js';
@@ -296,4 +296,13 @@ describe('TLS through the tunnel (test CA)', () => {
       await new Promise<void>((r) => proxy.close(() => r()));
     }
   });
+});
+
+test('authorityOf: host:port, IPv6 in brackets, and an IPv6 zone (this machine\'s interface) left out', () => {
+  assert.equal(authorityOf({ host: 'example.org', port: 443 }), 'example.org:443');
+  assert.equal(authorityOf({ host: '127.0.0.1', port: 8080 }), '127.0.0.1:8080');
+  assert.equal(authorityOf({ host: '::1', port: 443 }), '[::1]:443');
+  assert.equal(authorityOf({ host: '[::1]', port: 443 }), '[::1]:443');
+  assert.equal(authorityOf({ host: 'fe80::1%eth0', port: 443 }), '[fe80::1]:443');
+  assert.equal(authorityOf({ host: '[fe80::1%25eth0]', port: 80 }), '[fe80::1]:80');
 });
