@@ -8,6 +8,7 @@
 import type { LookupFunction } from '../socket/connect.js';
 import type { TLSOptions } from '../socket/tls.js';
 import type { Tracer } from '../trace.js';
+import type { CookieJar } from '../protocols/http/cookies.js';
 import type { UrlResponse } from './response.js';
 
 /** A request body: bytes, text, or a stream of chunks. */
@@ -55,6 +56,8 @@ export interface OpenOptions {
   compressed?: boolean | undefined;
   /** http: the request line's version, '1.0' or '1.1' (the default; curl --http1.0 / --http1.1). */
   httpVersion?: '1.0' | '1.1' | undefined;
+  /** http: a cookie jar every hop sends from and stores into (curl's cookie engine, -b/-c). */
+  cookies?: CookieJar | undefined;
   /** ftp: list names only (NLST; curl --list-only). */
   listOnly?: boolean | undefined;
   /**

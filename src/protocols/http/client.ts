@@ -15,6 +15,7 @@ import { isReplayable, prepareBody, type BodyInit, type PreparedBody } from './r
 import { HttpResponse, type HttpResponseHead } from './response.js';
 import { routeOf, targetOf, type Target } from './targets.js';
 import type { Pool } from './pool.js';
+import type { CookieJar } from './cookies.js';
 
 /** Options of {@link request}. Every one is optional. */
 export interface RequestOptions {
@@ -71,6 +72,12 @@ export interface RequestOptions {
    * the connection is closed after the response. Default '1.1'.
    */
   httpVersion?: HttpVersion | undefined;
+  /**
+   * A cookie jar: every hop (redirects and the Digest retry too) sends the
+   * jar's cookies for its URL after the caller's own Cookie header, and each
+   * response's Set-Cookie lines are stored before the next hop is made.
+   */
+  cookies?: CookieJar | undefined;
 }
 
 const USER_AGENT = 'dialtone/0.1';
@@ -161,7 +168,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   }
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
   const cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
-  if (!creds && !((options.maxRedirects ?? 0) > 0)) {
+  if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies) {
     // One hop: nothing in the answer can lead to another request, so no loop
     // and no async frames — the connection's promise and one step after it.
     const hop = prepareHop(cur, undefined, undefined, options, signal, plain);
@@ -198,9 +205,11 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
   let digestTries = 0;
   for (;;) {
     const sameOrigin = cur === first || originOf(cur.url) === firstOrigin;
-    const hop = prepareHop(cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, false);
+    const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, false);
     requestBytes += hop.x.head!.length;
     const r = afterHop(await hop.pool.request(hop.x, hop.po), cur.method, options);
+    // Stored before anything else is asked: the next hop (a login's redirect) must carry them.
+    options.cookies?.storeAll(r.headers.getAll('set-cookie'), cur.url);
     const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers };
     if (r.status === 401 && creds && sameOrigin && isReplayable(cur.body) && digestTries < 3 && !cur.headers.has('authorization')) {
       // A Digest challenge is answered once (again only for stale=true); a refusal comes back as the 401 itself.
@@ -232,6 +241,20 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
     }
     return finalResponse(cur.url, r, redirects, history, requestBytes);
   }
+}
+
+/**
+ * This hop's request with the jar's cookies after the caller's own Cookie
+ * value. The hop's copy only: `cur.headers` goes on to the next hop, where
+ * the jar answers again for that URL.
+ */
+function withJarCookies(cur: RedirectRequest, jar: CookieJar): RedirectRequest {
+  const fromJar = jar.cookieHeader(cur.url);
+  if (fromJar === undefined) return cur;
+  const headers = HeaderList.from(cur.headers);
+  const own = headers.getAll('cookie');
+  headers.set('Cookie', own.length > 0 ? `${own.join('; ')}; ${fromJar}` : fromJar);
+  return { ...cur, headers };
 }
 
 /** One request ready for the wire (no redirects): the exchange, with its head serialised, and the pool that carries it. */

@@ -46,6 +46,7 @@ export function toRequestOptions(options: OpenOptions): RequestOptions {
     unixSocket: options.unixSocket,
     decompress: options.compressed,
     httpVersion: options.httpVersion,
+    cookies: options.cookies,
     trace: options.trace,
     maxBodySize: options.maxBodySize,
     range: options.range,

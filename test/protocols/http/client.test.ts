@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { request, Agent, HeaderList } from '../../../src/protocols/http/index.js';
 import { ConnectError, InputError, LimitError, TimeoutError, AbortError, DialError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
-import { keepAlive, serve, until } from './server.js';
+import { keepAlive, serve, until, type ServerConn } from './server.js';
+import { CookieJar } from '../../../src/protocols/http/cookies.js';
 import { blackhole } from '../../helpers/blackhole.js';
 
 const agents: Agent[] = [];
@@ -702,6 +703,99 @@ describe('request(): HTTP/1.0 (httpVersion: "1.0", curl -0)', () => {
       const res = await request(srv.url, { agent: agent(), method: 'PUT', body: parts(), headers: { 'content-length': '1' }, httpVersion: '1.0' });
       assert.equal(await res.text(), 'ok');
       assert.equal(srv.accepted, 1);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('request(): a cookie jar (cookies: CookieJar)', () => {
+  /** A response with any number of Set-Cookie lines (respond() takes one value per name). */
+  function reply(c: ServerConn, status: number, cookies: string[], extra: string[] = [], body = ''): Promise<void> {
+    const lines = [`HTTP/1.1 ${status} X`, ...cookies.map((v) => `Set-Cookie: ${v}`), ...extra, `Content-Length: ${Buffer.byteLength(body)}`];
+    return c.write(lines.join('\r\n') + '\r\n\r\n' + body);
+  }
+
+  test('one request sends what the jar holds for its URL and stores every Set-Cookie of the answer', async () => {
+    const seen: Array<string | undefined> = [];
+    const srv = await serve(keepAlive((req, _b, c) => (seen.push(req.header('cookie')), reply(c, 200, ['a=1; Path=/', 'b=2; Max-Age=0', 'c=3; Path=/other']))));
+    try {
+      const jar = new CookieJar();
+      jar.setCookie('old=x', `${srv.url}/`);
+      jar.setCookie('b=9', `${srv.url}/`);
+      const res = await request(`${srv.url}/`, { agent: agent(), cookies: jar });
+      await res.text();
+      assert.deepEqual(seen, ['old=x; b=9']);
+      assert.equal(jar.cookieHeader(`${srv.url}/`), 'old=x; a=1');
+      assert.equal(jar.cookieHeader(`${srv.url}/other/x`), 'c=3; old=x; a=1');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('a login redirect that sets a cookie: the next hop sends it', async () => {
+    const seen: string[] = [];
+    const srv = await serve(
+      keepAlive((req, _b, c) => {
+        seen.push(`${req.target} ${req.header('cookie') ?? '-'}`);
+        if (req.target === '/login') return reply(c, 302, ['sid=s3cr3t; Path=/; HttpOnly', 'lang=en'], ['Location: /app/home']);
+        return reply(c, 200, [], [], 'welcome');
+      }),
+    );
+    try {
+      const jar = new CookieJar();
+      const res = await request(`${srv.url}/login`, { agent: agent(), cookies: jar, maxRedirects: 3 });
+      assert.equal(await res.text(), 'welcome');
+      assert.deepEqual(seen, ['/login -', '/app/home sid=s3cr3t; lang=en']);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test("the caller's Cookie comes first, and the jar's still follows a cross-origin redirect by its own rules", async () => {
+    const seen: string[] = [];
+    const b = await serve(keepAlive((req, _b, c) => (seen.push(`B ${req.header('cookie') ?? '-'}`), reply(c, 200, []))));
+    const a = await serve(keepAlive((req, _b, c) => (seen.push(`A ${req.header('cookie') ?? '-'}`), reply(c, 302, ['j=1'], [`Location: ${b.url}/next`]))));
+    try {
+      const jar = new CookieJar();
+      jar.setCookie('elsewhere=1', 'http://localhost/');
+      const res = await request(`${a.url}/`, { agent: agent(), cookies: jar, maxRedirects: 2, headers: { Cookie: 'mine=1' } });
+      await res.text();
+      // Another port is another origin (mine= is dropped) but the same cookie host (RFC 6265 §8.5: ports are not isolated).
+      assert.deepEqual(seen, ['A mine=1', 'B j=1']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test('the Digest retry sends the cookie its 401 set', async () => {
+    const seen: string[] = [];
+    const srv = await serve(
+      keepAlive((req, _b, c) => {
+        seen.push(`${req.header('authorization')?.split(' ')[0] ?? '-'} ${req.header('cookie') ?? '-'}`);
+        if (!req.header('authorization')?.startsWith('Digest ')) return reply(c, 401, ['t=1'], ['WWW-Authenticate: Digest realm="r", nonce="abc", qop="auth"']);
+        return reply(c, 200, [], [], 'in');
+      }),
+    );
+    try {
+      const res = await request(`${srv.url}/`, { agent: agent(), cookies: new CookieJar(), auth: { user: 'u', password: 'p' } });
+      assert.equal(await res.text(), 'in');
+      assert.deepEqual(seen, ['Basic -', 'Digest t=1']);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('without a jar nothing is stored or sent, as before', async () => {
+    const seen: Array<string | undefined> = [];
+    const srv = await serve(
+      keepAlive((req, _b, c) => (seen.push(req.header('cookie')), req.target === '/' ? reply(c, 302, ['a=1'], ['Location: /b']) : reply(c, 200, []))),
+    );
+    try {
+      const res = await request(`${srv.url}/`, { agent: agent(), maxRedirects: 1 });
+      await res.text();
+      assert.deepEqual(seen, [undefined, undefined]);
     } finally {
       await srv.close();
     }
