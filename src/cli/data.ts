@@ -46,10 +46,11 @@ export function urlencode(data: string | Uint8Array): string {
 }
 
 async function urlencodePart(value: string, read: FileReader): Promise<string> {
-  // curl's forms: content, =content, name=content, @file, name@file.
+  // curl's forms: content, =content, name=content, @file, name@file. As in curl, an '=' anywhere
+  // makes it name=content ('a@b=c' is the name 'a@b'); only without one does '@' name a file.
   const eq = value.indexOf('=');
   const at = value.indexOf('@');
-  if (eq >= 0 && (at < 0 || eq < at)) {
+  if (eq >= 0) {
     const name = value.slice(0, eq);
     const enc = urlencode(value.slice(eq + 1));
     return name === '' ? enc : `${name}=${enc}`;

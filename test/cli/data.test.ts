@@ -24,6 +24,10 @@ test('--data-urlencode forms', async () => {
   assert.equal(await body([{ kind: 'urlencode', value: 'name=a b' }]), 'name=a+b');
   assert.equal(await body([{ kind: 'urlencode', value: '=x=y' }]), 'x%3Dy');
   assert.equal(await body([{ kind: 'urlencode', value: 'f@j.json' }]), 'f=%7B%22k%22%3A1%7D');
+  // Found by comparing with curl 7.88 on generated values: an '=' after an '@' still makes it
+  // name=content in curl, where dial read a file named after the '@'.
+  assert.equal(await body([{ kind: 'urlencode', value: 'a@b=c d' }]), 'a@b=c+d');
+  assert.equal(await body([{ kind: 'urlencode', value: '@j.json=x' }]), '@j.json=x');
 });
 
 test('--json concatenates without separators', async () => {
