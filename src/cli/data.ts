@@ -57,7 +57,10 @@ async function urlencodePart(value: string, read: FileReader): Promise<string> {
   }
   if (at >= 0) {
     const name = value.slice(0, at);
-    const enc = urlencode(await read(value.slice(at + 1)));
+    const content = await read(value.slice(at + 1));
+    // curl: a file that gives no bytes (empty, or unreadable with the warning) is an empty part, name and all.
+    if (content.length === 0) return '';
+    const enc = urlencode(content);
     return name === '' ? enc : `${name}=${enc}`;
   }
   return urlencode(value);

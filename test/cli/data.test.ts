@@ -28,6 +28,10 @@ test('--data-urlencode forms', async () => {
   // name=content in curl, where dial read a file named after the '@'.
   assert.equal(await body([{ kind: 'urlencode', value: 'a@b=c d' }]), 'a@b=c+d');
   assert.equal(await body([{ kind: 'urlencode', value: '@j.json=x' }]), '@j.json=x');
+  // And a name@file whose file gives no bytes is an empty part in curl, not 'name='.
+  files['empty.txt'] = '';
+  assert.equal(await body([{ kind: 'ascii', value: 'a=1' }, { kind: 'urlencode', value: 'n@empty.txt' }]), 'a=1&');
+  assert.equal((await buildDataBody([{ kind: 'urlencode', value: 'n@missing' }], read, () => {}))?.body.toString(), '');
 });
 
 test('--json concatenates without separators', async () => {
