@@ -7,10 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request, Agent, type HttpResponse } from '../../src/protocols/http/index.js';
+import { request, Agent, CookieJar, parseNetscape, type HttpResponse } from '../../src/protocols/http/index.js';
 import type { TraceEvent } from '../../src/trace.js';
 import { requireBinary } from './harness.js';
 import { makeTestPKI, type TestPKI } from './ca.js';
@@ -168,6 +168,31 @@ describe('request() vs curl, nginx over HTTP', () => {
     assert.equal(followed.url, `${http}/index.html`);
     assert.deepEqual(followed.redirects, [`${http}/redirect`]);
     assert.equal(await followed.text(), curl(['-L', `${http}/redirect`]).toString());
+  });
+
+  test('cookies: a login redirect that sets cookies — the next hop and the saved jar as curl -L -b "" -c', async () => {
+    const jar = new CookieJar();
+    const res = await request(`${http}/cookie/login`, { agent, cookies: jar, maxRedirects: 5 });
+    const ours = await res.text();
+    const dir = mkdtempSync(join(tmpdir(), 'dialtone-cookies-'));
+    try {
+      const file = join(dir, 'jar.txt');
+      const theirs = curl(['-L', '-b', '', '-c', file, `${http}/cookie/login`]).toString();
+      // sid's path is the longer, so it goes first by RFC 6265 §5.4 and by curl alike (on equal
+      // paths curl puts longer names first, the RFC older cookies: not compared here).
+      assert.equal(ours, theirs);
+      assert.equal(ours, 'cookie: sid=abc123; theme=dark\n');
+      // Same cookies saved; Max-Age expiries within a few seconds of each other. curl keeps the
+      // trailing '/' of a default path ('/cookie/'); RFC 6265 §5.1.4 drops it ('/cookie').
+      const dir1 = (p: string) => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p);
+      const key = (c: ReturnType<typeof parseNetscape>[number]) => `${c.domain} ${c.hostOnly} ${dir1(c.path)} ${c.secure} ${c.httpOnly} ${c.name}=${c.value} ${c.expires === undefined ? 'session' : 'expires'}`;
+      const a = parseNetscape(jar.serialize());
+      const b = parseNetscape(readFileSync(file, 'latin1'));
+      assert.deepEqual(a.map(key).sort(), b.map(key).sort());
+      for (const c of a) if (c.expires !== undefined) assert.ok(Math.abs(c.expires - b.find((x) => x.name === c.name)!.expires!) <= 5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('POST to a static file: nginx says 405, as it does to curl', async () => {
