@@ -57,7 +57,8 @@ function render(name: string, v: WriteOutVars): string | undefined {
     const entries = Object.entries(obj).map(([k, vals]) => `${JSON.stringify(k)}:${JSON.stringify(vals)}`);
     return entries.length ? `{${entries.join(',\n')}\n}` : '{}';
   }
-  if (!(name in v) || name === 'headers') return undefined;
+  // Own properties only: 'constructor' or 'toString' are names in every object, not variables.
+  if (!Object.hasOwn(v, name) || name === 'headers') return undefined;
   const val = (v as unknown as Record<string, unknown>)[name];
   if (val === undefined) return '';
   // curl prints status codes as three digits (000 when there was none).

@@ -73,3 +73,12 @@ test("a long template of unclosed '%header{' is read in one pass, and still matc
   assert.equal(text('%header{x-a%header{x-a}'), '');
   assert.equal(text('a}%header{x-a}'), 'a}1, 2');
 });
+
+// Found by fuzzing variable names: '%{constructor}' printed 'function Object() { [native code] }'
+// ('in' sees the prototype); curl warns that the variable is unknown.
+test("names every object has, such as 'constructor', are unknown variables", () => {
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    assert.deepEqual(formatWriteOut(`%{${name}}`, vars), [{ stream: 'stderr', text: `dial: unknown --write-out variable: '${name}'\n` }]);
+  }
+});
+
