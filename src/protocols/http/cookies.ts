@@ -154,7 +154,7 @@ export class CookieJar {
       if (/[\x00-\x1f\x7f]/.test(s)) throw new InputError(`cookie ${JSON.stringify(cookie.name.slice(0, 40))} holds a control character`, { protocol: 'http' });
     if (cookie.name === '') throw new InputError('a cookie needs a name', { protocol: 'http' });
     if (cookie.expires !== undefined && cookie.expires <= now) return this.#remove(cookie.name, cookie.domain, cookie.path);
-    this.#insert({ ...cookie, domain: cookie.domain.toLowerCase(), creation: cookie.creation ?? now, seq: 0 });
+    this.#insert({ ...cookie, domain: cookie.domain.toLowerCase(), creation: cookie.creation ?? now, seq: 0 }, now);
   }
 
   /** Drops the session cookies (curl -j: a new session starts). */
@@ -201,11 +201,11 @@ export class CookieJar {
       return undefined;
     }
     const c: Stored = { name: p.name, value: p.value, domain, hostOnly, path, secure: p.secure, httpOnly: p.httpOnly, sameSite: p.sameSite, expires: p.expires, creation: now, seq: 0 };
-    this.#insert(c);
+    this.#insert(c, now);
     return publicCopy(c);
   }
 
-  #insert(c: Stored): void {
+  #insert(c: Stored, now: number): void {
     let list = this.#byDomain.get(c.domain);
     if (!list) this.#byDomain.set(c.domain, (list = []));
     c.seq = ++this.#seq;
@@ -217,8 +217,13 @@ export class CookieJar {
       list[old] = c;
       return;
     }
+    // Expired cookies go before any live one is evicted (§5.3).
+    if (list.length >= this.#perDomain) this.#dropExpired(c.domain, list, now);
     if (list.length >= this.#perDomain) this.#evictOldest(c.domain, list);
-    else if (this.#count >= this.#total) this.#evictOldestAnywhere();
+    else if (this.#count >= this.#total) {
+      for (const [d, l] of [...this.#byDomain]) this.#dropExpired(d, l, now);
+      if (this.#count >= this.#total) this.#evictOldestAnywhere();
+    }
     list.push(c);
     // An eviction may have emptied this very list and dropped it from the map.
     this.#byDomain.set(c.domain, list);

@@ -226,3 +226,20 @@ describe('cookie matching helpers (§5.1.3, §5.1.4)', () => {
     assert.deepEqual(['127.0.0.1', '::1', 'example.com', 'a.1'].map(isIpLike), [true, true, false, true]);
   });
 });
+
+describe('CookieJar: expired cookies go before live ones are evicted (§5.3)', () => {
+  test('per domain', () => {
+    const jar = new CookieJar({ perDomain: 2 });
+    jar.setCookie('old=1', 'http://h.test/', NOW);
+    jar.setCookie('short=1; Max-Age=1', 'http://h.test/', NOW + 1);
+    jar.setCookie('new=1', 'http://h.test/', NOW + 5000);
+    assert.equal(jar.cookieHeader('http://h.test/', NOW + 5001), 'old=1; new=1');
+  });
+  test('in all', () => {
+    const jar = new CookieJar({ total: 2 });
+    jar.setCookie('old=1', 'http://a.test/', NOW);
+    jar.setCookie('short=1; Max-Age=1', 'http://b.test/', NOW + 1);
+    jar.setCookie('new=1', 'http://c.test/', NOW + 5000);
+    assert.deepEqual(jar.all(NOW + 5001).map((c) => c.name), ['old', 'new']);
+  });
+});
