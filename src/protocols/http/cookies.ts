@@ -44,6 +44,8 @@ export interface CookieJarLimits {
   perDomain?: number | undefined;
   /** Cookies in all (default 3000). */
   total?: number | undefined;
+  /** Longest Cookie header value sent, bytes (default 8190, curl's): the cookies past it are left out. */
+  headerBytes?: number | undefined;
 }
 
 interface Stored extends Cookie {
@@ -65,12 +67,14 @@ export class CookieJar {
   readonly #byDomain = new Map<string, Stored[]>();
   readonly #perDomain: number;
   readonly #total: number;
+  readonly #headerBytes: number;
   #count = 0;
   #seq = 0;
 
   constructor(limits: CookieJarLimits = {}) {
     this.#perDomain = positive(limits.perDomain, 50);
     this.#total = positive(limits.total, 3000);
+    this.#headerBytes = positive(limits.headerBytes, 8190);
   }
 
   /** Cookies held, expired ones not yet dropped included. */
@@ -104,13 +108,19 @@ export class CookieJar {
    * The Cookie header value for a request to `url` (§5.4), or undefined
    * when no cookie applies: domain- and path-matched, Secure ones only over
    * https, expired ones dropped; longer paths first, then older first.
+   * The value is bounded (`headerBytes`): the cookies that would pass the
+   * bound are left out, as curl leaves them out.
    */
   cookieHeader(url: string | URL, now: number = Date.now()): string | undefined {
     const list = this.cookiesFor(url, now);
     if (list.length === 0) return undefined;
     let out = '';
-    for (const c of list) out += (out === '' ? '' : '; ') + c.name + '=' + c.value;
-    return out;
+    for (const c of list) {
+      const add = (out === '' ? '' : '; ') + c.name + '=' + c.value;
+      if (Buffer.byteLength(out) + Buffer.byteLength(add) > this.#headerBytes) break;
+      out += add;
+    }
+    return out === '' ? undefined : out;
   }
 
   /** The cookies a request to `url` carries, in the order they are sent. */

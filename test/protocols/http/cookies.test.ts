@@ -225,3 +225,24 @@ describe('CookieJar: expired cookies go before live ones are evicted (§5.3)', (
     assert.deepEqual(jar.all(NOW + 5001).map((c) => c.name), ['old', 'new']);
   });
 });
+
+describe('CookieJar: the Cookie header is bounded', () => {
+  test('past 8190 bytes (curl\'s bound) the later cookies are left out', () => {
+    const jar = new CookieJar();
+    const v = 'v'.repeat(1000);
+    for (let i = 0; i < 10; i++) jar.setCookie(`c${i}=${v}`, 'http://h.test/', NOW + i);
+    const header = jar.cookieHeader('http://h.test/', NOW + 100)!;
+    assert.ok(header.length <= 8190);
+    // Each pair is 1003 bytes plus '; ': eight fit, in creation order.
+    assert.deepEqual(header.split('; ').map((p) => p.slice(0, p.indexOf('='))), ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']);
+  });
+  test('the bound can be set; a first cookie larger than it sends nothing', () => {
+    const jar = new CookieJar({ headerBytes: 10 });
+    jar.setCookie('a=1', 'http://h.test/', NOW);
+    jar.setCookie('b=22222', 'http://h.test/', NOW + 1);
+    assert.equal(jar.cookieHeader('http://h.test/', NOW + 2), 'a=1');
+    const small = new CookieJar({ headerBytes: 2 });
+    small.setCookie('a=1', 'http://h.test/', NOW);
+    assert.equal(small.cookieHeader('http://h.test/', NOW + 1), undefined);
+  });
+});
