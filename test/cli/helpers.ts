@@ -125,7 +125,8 @@ function sendRange(req: http.IncomingMessage, res: http.ServerResponse, data: Bu
  * /loop, /echo (JSON of the request), /flaky?id=&fail=N (503 with Retry-After
  * N times), /cut?id= (first answer breaks half way, then honours Range; with
  * &full=1 the retry answers 200 with everything),
- * /slow (never answers), /gzip, /slowbody (trickles for ~1.5 s), /proxy-check.
+ * /slow (never answers), /gzip, /slowbody (trickles for ~1.5 s), /proxy-check,
+ * /setcookie?c=LINE&c=LINE[&to=URL] (a Set-Cookie per c; a 302 to `to`).
  */
 export async function startServer(): Promise<TestServer> {
   const requests: SeenRequest[] = [];
@@ -187,6 +188,12 @@ export async function startServer(): Promise<TestServer> {
       const text = JSON.stringify({ method: req.method, url: req.url, version: req.httpVersion, headers: req.headers, body: body.toString('latin1') });
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
       return res.end(text);
+    }
+    if (p === '/setcookie') {
+      // Every `c` is one Set-Cookie line; with `to`, a 302 there.
+      const to = u.searchParams.get('to');
+      res.writeHead(to ? 302 : 200, { 'Set-Cookie': u.searchParams.getAll('c'), ...(to ? { Location: to } : {}), 'Content-Length': 3 });
+      return res.end('ok\n');
     }
     if (p === '/flaky') {
       const fails = Number(u.searchParams.get('fail') ?? '1');
