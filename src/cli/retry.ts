@@ -28,13 +28,19 @@ export class RetryAbandoned extends CliExit {
   }
 }
 
-/** Retry-After in seconds or as an HTTP date, as milliseconds from now. */
+/** The longest wait a timer holds: node fires a longer setTimeout after 1 ms instead. */
+export const MAX_RETRY_WAIT_MS = 2 ** 31 - 1;
+
+/**
+ * Retry-After in seconds or as an HTTP date, as milliseconds from now, at
+ * most {@link MAX_RETRY_WAIT_MS} (about 24.8 days).
+ */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (value === null) return undefined;
   const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, MAX_RETRY_WAIT_MS);
   const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+  return Number.isNaN(t) ? undefined : Math.min(Math.max(0, t - now), MAX_RETRY_WAIT_MS);
 }
 
 /** The retry flags. */
@@ -78,7 +84,7 @@ export class RetryPolicy {
     const fixed = o.retryDelay !== undefined ? o.retryDelay * 1000 : undefined;
     const wait = (err instanceof RetryStatus ? err.delayMs : undefined) ?? fixed ?? this.#backoff;
     if (fixed === undefined) this.#backoff = Math.min(this.#backoff * 2, 600_000);
-    return wait;
+    return Math.min(wait, MAX_RETRY_WAIT_MS);
   }
 
   /** curl's line before a retry. */

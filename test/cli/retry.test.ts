@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CliExit } from '../../src/cli/exit-codes.js';
-import { isTransient, parseRetryAfter, RetryAbandoned, RetryPolicy, RetryStatus } from '../../src/cli/retry.js';
+import { isTransient, MAX_RETRY_WAIT_MS, parseRetryAfter, RetryAbandoned, RetryPolicy, RetryStatus } from '../../src/cli/retry.js';
 import { ConnectError, NetworkError, ReplyError, TimeoutError } from '../../src/errors.js';
 
 const base = { retry: 3, retryDelay: undefined, retryMaxTime: undefined, retryConnrefused: false };
@@ -13,6 +13,18 @@ test('parseRetryAfter: seconds and HTTP dates', () => {
   const now = Date.parse('Wed, 25 Nov 2026 10:00:00 GMT');
   assert.equal(parseRetryAfter('Wed, 25 Nov 2026 10:00:03 GMT', now), 3000);
   assert.equal(parseRetryAfter('Wed, 25 Nov 2026 09:00:00 GMT', now), 0);
+});
+
+// Found by fuzzing parseRetryAfter with huge values: 'Retry-After: 99999999999' became a wait
+// past what setTimeout holds, which node fires after 1 ms, so dial retried at once while
+// saying it would wait 3,000 years. The wait is capped at the longest a timer holds.
+test('parseRetryAfter: a wait longer than a timer can hold is capped, never wrapped to 1 ms', () => {
+  assert.equal(parseRetryAfter('99999999999'), MAX_RETRY_WAIT_MS);
+  assert.equal(parseRetryAfter('9'.repeat(400)), MAX_RETRY_WAIT_MS);
+  assert.equal(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', 0), MAX_RETRY_WAIT_MS);
+  assert.equal(parseRetryAfter('2147483'), 2_147_483_000);
+  // --retry-delay is the caller's, and capped the same way.
+  assert.equal(new RetryPolicy({ ...base, retryDelay: 99_999_999 }).next(new RetryStatus(503, undefined), 1, 0), MAX_RETRY_WAIT_MS);
 });
 
 test('transient: timeouts, transient statuses, broken bodies; not refusals, 404s or abandoned ranges', () => {
