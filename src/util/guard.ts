@@ -8,6 +8,9 @@ export interface WaitOptions {
   timeout?: number | undefined;
 }
 
+/** The longest delay one setTimeout holds. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Throws the AbortError for an already-aborted signal. */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) throw new AbortError(`${what} aborted`, { cause: signal.reason });
@@ -41,7 +44,13 @@ export function guard<T>(promise: Promise<T>, options: WaitOptions, what: string
     };
     const onAbort = () => fail(new AbortError(`${what} aborted`, { cause: signal?.reason }));
     if (timeout && timeout > 0) {
-      timer = setTimeout(() => fail(new TimeoutError(`${what} timed out after ${timeout} ms`, { timeout })), timeout);
+      // node fires a setTimeout longer than 2^31-1 ms after 1 ms: a longer bound is kept in steps.
+      const at = Date.now() + timeout;
+      const arm = (): void => {
+        const left = at - Date.now();
+        timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(() => fail(new TimeoutError(`${what} timed out after ${timeout} ms`, { timeout })), left);
+      };
+      arm();
     }
     signal?.addEventListener('abort', onAbort, { once: true });
     promise.then(
