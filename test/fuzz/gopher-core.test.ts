@@ -54,7 +54,7 @@ test('menus and text items read the same however the bytes are cut', () => {
     fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 6 }), (data, cuts) => {
       const menu = (chunks: Buffer[]): string => {
         try {
-          const p = new MenuParser({ maxLine: 20, maxItems: 5 });
+          const p = new MenuParser({ maxLine: 20, maxItems: 5, maxBytes: 30 });
           return JSON.stringify([...chunks.flatMap((c) => p.push(c)), ...p.end()]);
         } catch (e) {
           assert.ok(e instanceof DialError, String(e));

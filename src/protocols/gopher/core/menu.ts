@@ -141,14 +141,23 @@ export class MenuParser {
   push(chunk: Uint8Array): MenuItem[] {
     if (this.#done) return [];
     this.#bytes += chunk.length;
-    if (this.#bytes > this.#maxBytes) {
-      this.#lines.clear();
-      throw new LimitError(`the gopher menu exceeded ${this.#maxBytes} bytes`, { limit: this.#maxBytes, protocol: 'gopher', phase: 'menu' });
-    }
     this.#lines.push(chunk);
     const out: MenuItem[] = [];
-    for (let line = this.#lines.next(); line !== undefined && !this.#done; line = this.#lines.next()) this.#take(line, out);
+    for (let line = this.#lines.next(); line !== undefined && !this.#done; line = this.#lines.next()) {
+      // The menu's bytes so far end with this line: what follows the '.' line is not the menu's,
+      // so the bound must not depend on whether it came in the same chunk.
+      this.#checkBytes(this.#bytes - this.#lines.bufferedLength);
+      this.#take(line, out);
+    }
+    // Held bytes begin the next line, which is the menu's (if only its '.').
+    if (!this.#done) this.#checkBytes(this.#bytes);
     return out;
+  }
+
+  #checkBytes(n: number): void {
+    if (n <= this.#maxBytes) return;
+    this.#lines.clear();
+    throw new LimitError(`the gopher menu exceeded ${this.#maxBytes} bytes`, { limit: this.#maxBytes, protocol: 'gopher', phase: 'menu' });
   }
 
   /** At end of stream: the items of an unterminated last line, if any. */

@@ -62,6 +62,18 @@ test('menu: item, byte and line bounds are LimitErrors', () => {
   assert.throws(() => p.push(Buffer.alloc(500, 'x')), LimitError);
 });
 
+// Found by the split-invariance property with a small maxBytes: bytes after the '.' line counted
+// toward the bound when they came in the same chunk, so the same menu passed or failed by cut.
+test('menu: maxBytes counts the menu through its terminator, whatever follows in the chunk', () => {
+  const wire = Buffer.from('0a\tb\th\t70\r\n.\r\njunk after the menu');
+  for (const chunks of [[wire], [wire.subarray(0, 14), wire.subarray(14)]]) {
+    const p = new MenuParser({ maxBytes: 14 });
+    assert.deepEqual([...chunks.flatMap((c) => p.push(c)), ...p.end()].map((i) => i.display), ['a']);
+  }
+  assert.throws(() => new MenuParser({ maxBytes: 13 }).push(wire), LimitError);
+  assert.throws(() => new MenuParser({ maxBytes: 13 }).push(wire.subarray(0, 14)), LimitError);
+});
+
 test('menu: parseMenuLine and buildMenu round-trip', () => {
   const items = [item('1', 'Dir', '/d', 'host', 70), item('0', 'F', '/f.txt', 'host', 7070, ['+'])];
   assert.deepEqual(strip(parseMenu(buildMenu(items))), items);
