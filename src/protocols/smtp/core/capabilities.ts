@@ -83,7 +83,9 @@ export function parseEhlo(lines: readonly string[]): SmtpCapabilities {
     if (!isKeyword(kw)) continue;
     const key = kw.toUpperCase();
     const prev = keywords.get(key);
-    keywords.set(key, prev ? [...prev, ...params] : params);
+    // Appended in place: copying the list for each repeated line made a hostile reply quadratic.
+    if (prev) for (const p of params) prev.push(p);
+    else keywords.set(key, params);
   }
   const auth = [...new Set((keywords.get('AUTH') ?? []).map((m) => m.toUpperCase()))];
   const sizeParam = keywords.get('SIZE')?.[0];
