@@ -56,6 +56,8 @@ export class LineSplitter {
   private start = 0;
   /** Bytes from `start` up to here hold no line ending. */
   private scanned = 0;
+  /** Our own backing store for `buf` when chunks had to be joined; it has room to append. */
+  private store: Buffer | undefined;
   /** Pushed chunks not yet merged into `buf` (merged lazily, once per pull). */
   private chunks: Buffer[] = [];
   private chunkBytes = 0;
@@ -89,10 +91,34 @@ export class LineSplitter {
 
   private merge(): void {
     if (this.chunks.length === 0) return;
-    const rest = this.buf.subarray(this.start);
-    this.scanned -= this.start;
-    this.buf = rest.length === 0 && this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat([rest, ...this.chunks]);
-    this.start = 0;
+    const restLength = this.buf.length - this.start;
+    if (restLength === 0 && this.chunks.length === 1) {
+      this.buf = this.chunks[0]!;
+      this.start = this.scanned = 0;
+    } else {
+      // A long line arriving in small chunks must not be copied again with each one (that was
+      // quadratic): new bytes go after the held ones in a store of our own with room to grow.
+      // Only bytes past buf's end are written, never those of a line already returned.
+      const store = this.store;
+      const inStore = store !== undefined && this.buf.buffer === store.buffer && this.buf.byteOffset === store.byteOffset;
+      let at: number;
+      if (inStore && this.buf.length + this.chunkBytes <= store.length) {
+        at = this.buf.length;
+      } else {
+        // Room for as much again as is held: the held bytes are copied at most once per doubling.
+        const next = Buffer.allocUnsafe(Math.max(4096, 2 * restLength + this.chunkBytes));
+        this.buf.copy(next, 0, this.start);
+        this.scanned -= this.start;
+        this.start = 0;
+        this.store = next;
+        at = restLength;
+      }
+      for (const c of this.chunks) {
+        c.copy(this.store!, at);
+        at += c.length;
+      }
+      this.buf = this.store!.subarray(0, at);
+    }
     this.chunks = [];
     this.chunkBytes = 0;
   }
@@ -161,8 +187,13 @@ export class LineSplitter {
     let lines = 0;
     while (pos - start < maxBytes) {
       if (buf[pos] === DOT) break;
-      const lf = buf.indexOf(LF, pos);
-      if (lf < 0 || lf === pos || buf[lf - 1] !== CR || lf - 1 - pos > limit) break;
+      // No ending lies before `scanned`: a long line still arriving is not searched again.
+      const lf = buf.indexOf(LF, Math.max(pos, this.scanned));
+      if (lf < 0) {
+        if (pos === start) this.scanned = buf.length;
+        break;
+      }
+      if (lf === pos || buf[lf - 1] !== CR || lf - 1 - pos > limit) break;
       if (strict && buf.subarray(pos, lf - 1).indexOf(CR) >= 0) break;
       pos = lf + 1;
       lines++;
@@ -212,6 +243,7 @@ export class LineSplitter {
 
   /** Drops everything held, e.g. after a fatal error. */
   clear(): void {
+    this.store = undefined;
     this.buf = EMPTY;
     this.start = this.scanned = 0;
     this.chunks = [];
