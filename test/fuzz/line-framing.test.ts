@@ -2,7 +2,8 @@
 // seeds, small inputs, ~2 s). Oracles: the same bytes give the same lines, rest or error class
 // however they are cut (once, at random points, at every byte); next() and nextRun() agree;
 // stuffing then unstuffing gives the body back with CRLF endings; wireSize predicts what the
-// stuffer sends; the reply assembler matches a plain statement of RFC 959 §4.2.
+// stuffer sends; the reply assembler matches a plain statement of RFC 959 §4.2; a line or run
+// the splitter returned never changes as more bytes arrive (it keeps a store it appends to).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -153,5 +154,31 @@ test('ReplyAssembler: replies as RFC 959 §4.2 states them, or a typed error', (
       assert.deepEqual(got, expected);
     }),
     { numRuns: 3000, seed: 103 },
+  );
+});
+
+test('LineSplitter: a returned line, run or take never changes as more bytes arrive', () => {
+  fc.assert(
+    fc.property(fc.constantFrom<Eol>('lf', 'crlf', 'any'), fc.array(fc.constantFrom(13, 10, 46, 97, 98), { maxLength: 120 }), fc.array(fc.nat(), { maxLength: 30 }), fc.array(fc.constantFrom(0, 1, 2), { maxLength: 40 }), (eol, data, cuts, ops) => {
+      const s = new LineSplitter({ eol, maxLine: 1000 });
+      const held: Array<[Buffer, string]> = [];
+      let k = 0;
+      try {
+        for (const c of cut(Buffer.from(data), cuts)) {
+          s.push(c);
+          for (let i = 0; i < 200; i++) {
+            const op = ops.length > 0 ? ops[k++ % ops.length]! : 0;
+            const b = op === 1 ? s.nextRun(1000, 9)?.bytes : op === 2 ? s.take(3) : undefined;
+            const got = b !== undefined && b.length > 0 ? b : s.next();
+            if (got === undefined) break;
+            held.push([got, got.toString('latin1')]);
+          }
+        }
+      } catch (e) {
+        assert.ok(e instanceof DialError, String(e));
+      }
+      for (const [b, text] of held) assert.equal(b.toString('latin1'), text);
+    }),
+    { numRuns: 3000, seed: 104 },
   );
 });
