@@ -6,11 +6,12 @@
  * @module
  */
 import { CliExit, EXIT } from './exit-codes.js';
+import { timerMs } from '../util/guard.js';
 
 /** Waits `ms`, or rejects with the signal's reason once it aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(done, ms);
+    const t = setTimeout(done, timerMs(ms));
     function done(): void {
       signal.removeEventListener('abort', onAbort);
       resolve();
@@ -50,7 +51,7 @@ export function attemptDeadline(run: AbortSignal, maxTime: number | undefined, r
       ? setTimeout(() => {
           timedOut = new CliExit(EXIT.OPERATION_TIMEDOUT, `Operation timed out after ${Math.round(performance.now() - started)} milliseconds with ${received()} bytes received`);
           ac.abort(timedOut);
-        }, maxTime * 1000)
+        }, timerMs(maxTime * 1000))
       : undefined;
   return {
     signal: ac.signal,

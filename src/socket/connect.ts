@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { ConnectError, TimeoutError, toDialError, type ConnectAttempt } from '../errors.js';
-import { guard, throwIfAborted, type WaitOptions } from '../util/guard.js';
+import { guard, throwIfAborted, timerMs, type WaitOptions } from '../util/guard.js';
 
 /** One resolved address. */
 export interface LookupAddress {
@@ -133,7 +133,7 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
         attempts.push({ address: a.address, port: target.port, error: why });
         startNext();
       };
-      if (target.attemptTimeout) attemptTimer = setTimeout(() => fail(`timed out after ${target.attemptTimeout} ms`), target.attemptTimeout);
+      if (target.attemptTimeout) attemptTimer = setTimeout(() => fail(`timed out after ${target.attemptTimeout} ms`), timerMs(target.attemptTimeout));
       s.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message, err));
       s.once('connect', () => {
         if (attemptTimer) clearTimeout(attemptTimer);

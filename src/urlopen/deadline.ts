@@ -6,6 +6,7 @@
  * @module
  */
 import { AbortError, TimeoutError } from '../errors.js';
+import { timerMs } from '../util/guard.js';
 import type { OpenOptions } from './types.js';
 
 /** The signal to pass down, and `translate`, which turns the deadline's abort into a TimeoutError. */
@@ -16,7 +17,7 @@ export interface OperationDeadline {
 
 /** `options.timeout` (whole operation, ms) combined with `options.signal`, for `protocol`'s errors. */
 export function operationDeadline(options: Pick<OpenOptions, 'timeout' | 'signal'>, protocol: string): OperationDeadline {
-  const deadline = options.timeout ? AbortSignal.timeout(options.timeout) : undefined;
+  const deadline = options.timeout ? AbortSignal.timeout(timerMs(options.timeout)) : undefined;
   const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
   const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   // When the deadline fired (and not the caller's own signal), say "timeout", not "abort".

@@ -9,7 +9,17 @@ export interface WaitOptions {
 }
 
 /** The longest delay one setTimeout holds. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A caller's bound as a timer can hold it. node fires a setTimeout (and
+ * AbortSignal.timeout) longer than 2^31-1 ms after 1 ms instead: a 30-day
+ * `--max-time` would end the transfer at once. Past that, 24.8 days is as
+ * good as the bound asked for.
+ */
+export function timerMs(ms: number): number {
+  return ms > MAX_TIMER_MS ? MAX_TIMER_MS : ms;
+}
 
 /** Throws the AbortError for an already-aborted signal. */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {

@@ -172,6 +172,12 @@ test('-4 / -6 keep one address family of a name (the last flag wins); the server
   assert.equal(srv.hits.get('/hello') ?? 0, hits);
 });
 
+test('a --max-time longer than a timer holds (about 35 days) bounds nothing it should not: the transfer runs', async () => {
+  const r = await dial(['-s', '--max-time', '3000000', srv.url('/hello')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.out, 'hello world\n');
+});
+
 test('-X, -H, -A, -e reach the server', async () => {
   const r = await dial(['-X', 'DELETE', '-H', 'X-One: 1', '-H', 'X-Two: two words', '-A', 'agent/9', '-e', 'http://ref/', srv.url('/echo')]);
   const e = echo(r);

@@ -38,3 +38,9 @@ test('an abort by the caller stays an abort even with a timeout set', () => {
   const e = new AbortError('stop');
   assert.equal(d.translate(e), e);
 });
+
+test('a deadline longer than a timer holds (30 days) does not fire at once', async () => {
+  const d = operationDeadline({ timeout: 30 * 24 * 3600 * 1000 }, 'ftp');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(d.signal!.aborted, false);
+});

@@ -1,6 +1,6 @@
 import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
-import { guard } from '../../src/util/guard.js';
+import { guard, MAX_TIMER_MS, timerMs } from '../../src/util/guard.js';
 import { AbortError, TimeoutError } from '../../src/errors.js';
 
 test('guard: the timeout rejects with a TimeoutError, the signal with an AbortError', async () => {
@@ -29,4 +29,11 @@ test('guard: a bound longer than one timer holds is kept, not fired at once', as
   } finally {
     mock.timers.reset();
   }
+});
+
+test('timerMs: a bound a timer cannot hold is held at 2^31-1 ms; shorter ones are kept', () => {
+  assert.equal(timerMs(1500), 1500);
+  assert.equal(timerMs(MAX_TIMER_MS), MAX_TIMER_MS);
+  assert.equal(timerMs(3_000_000_000), MAX_TIMER_MS);
+  assert.equal(timerMs(Infinity), MAX_TIMER_MS);
 });

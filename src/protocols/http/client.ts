@@ -1,3 +1,4 @@
+import { timerMs } from '../../util/guard.js';
 import { DialError, InputError, TimeoutError, toDialError } from '../../errors.js';
 import type { LookupFunction } from '../../socket/connect.js';
 import type { TLSOptions } from '../../socket/tls.js';
@@ -362,7 +363,7 @@ function deadline(options: RequestOptions, href: string): { signal: AbortSignal 
   const onOuter = () => ctl.abort(outer!.reason);
   if (outer?.aborted) ctl.abort(outer.reason);
   else outer?.addEventListener('abort', onOuter, { once: true });
-  const timer = setTimeout(() => ctl.abort(new TimeoutError(`request to ${href} timed out after ${total} ms`, { timeout: total, protocol: 'http' })), total);
+  const timer = setTimeout(() => ctl.abort(new TimeoutError(`request to ${href} timed out after ${total} ms`, { timeout: total, protocol: 'http' })), timerMs(total));
   timer.unref();
   return {
     signal: ctl.signal,

@@ -1,3 +1,4 @@
+import { timerMs } from '../../util/guard.js';
 import type { Entry } from './exchange.js';
 
 /** Which wait of an exchange a timer bounds. */
@@ -35,7 +36,7 @@ export class ExchangeTimer {
     }
     if (this.#timer) clearTimeout(this.#timer);
     this.#ms = ms;
-    this.#timer = setTimeout(this.#fire, ms);
+    this.#timer = setTimeout(this.#fire, timerMs(ms));
   }
 
   /** Progress on `entry` (a piece of body): its bound starts again. */

@@ -1,3 +1,4 @@
+import { timerMs } from '../../util/guard.js';
 import { AbortError, DialError, NetworkError, TimeoutError, toDialError } from '../../errors.js';
 import type { ByteStream } from '../../socket/types.js';
 import { connectionFacts, type Tracer } from '../../trace.js';
@@ -308,7 +309,7 @@ export class Pool {
     const timer = setTimeout(() => {
       this.#idleTimers.delete(c);
       if (c.pending === 0) void c.close();
-    }, ms);
+    }, timerMs(ms));
     // An idle connection never keeps the process alive.
     timer.unref();
     this.#idleTimers.set(c, { timer, ms });

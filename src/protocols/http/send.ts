@@ -1,3 +1,4 @@
+import { timerMs } from '../../util/guard.js';
 import { InputError } from '../../errors.js';
 import { frameChunk, lastChunk } from './core/request.js';
 import type { Entry } from './exchange.js';
@@ -87,7 +88,7 @@ function awaitContinue(entry: Entry): Promise<void> {
     const t = setTimeout(() => {
       entry.gate = undefined;
       resolve();
-    }, entry.x.continueTimeout ?? 1000);
+    }, timerMs(entry.x.continueTimeout ?? 1000));
     entry.gate = () => {
       clearTimeout(t);
       entry.gate = undefined;

@@ -801,3 +801,14 @@ describe('request(): a cookie jar (cookies: CookieJar)', () => {
     }
   });
 });
+
+test('bounds longer than a timer holds (30 days) are kept, not fired at once', async () => {
+  const srv = await serve(keepAlive((_r, _b, c) => c.respond(200, 'ok')));
+  try {
+    const month = 30 * 24 * 3600 * 1000;
+    const res = await request(srv.url, { agent: agent(), timeout: month, connectTimeout: month, headersTimeout: month, bodyTimeout: month });
+    assert.equal(await res.text(), 'ok');
+  } finally {
+    await srv.close();
+  }
+});
