@@ -14,7 +14,7 @@ import { ProtocolError, TimeoutError, toDialError } from '../../errors.js';
 import { connectTcp } from '../../socket/connect.js';
 import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
-import { guard, type WaitOptions } from '../../util/guard.js';
+import { guard, timerMs, type WaitOptions } from '../../util/guard.js';
 import { LentFeed, QueueFeed, readAll } from './data-read.js';
 import { traceConnected, traceDataTls } from './data-trace.js';
 
@@ -171,7 +171,7 @@ export class DataConnection {
     s.on('close', () => (broken ??= new ProtocolError('the server closed the data connection during the upload', { protocol: 'ftp', phase: 'data' })));
     const onAbort = () => s.destroy();
     signal?.addEventListener('abort', onAbort, { once: true });
-    if (this.#idle > 0) s.setTimeout(this.#idle, () => s.destroy(new TimeoutError(`the data connection stalled for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' })));
+    if (this.#idle > 0) s.setTimeout(timerMs(this.#idle), () => s.destroy(new TimeoutError(`the data connection stalled for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' })));
     try {
       for await (const chunk of source) {
         if (broken) throw broken;

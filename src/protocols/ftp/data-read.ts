@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { timerMs } from '../../util/guard.js';
 import type * as net from 'node:net';
 import { TimeoutError, toDialError } from '../../errors.js';
 
@@ -219,7 +220,7 @@ export async function* readAll(sock: net.Socket, feed: Feed, idle: number, signa
   signal?.addEventListener('abort', onAbort, { once: true });
   feed.attach(sock, poke);
   if (idle > 0) {
-    sock.setTimeout(idle, () => sock.destroy(new TimeoutError(`the data connection was idle for ${idle} ms`, { timeout: idle, protocol: 'ftp', phase: 'data' })));
+    sock.setTimeout(timerMs(idle), () => sock.destroy(new TimeoutError(`the data connection was idle for ${idle} ms`, { timeout: idle, protocol: 'ftp', phase: 'data' })));
   }
   try {
     for (;;) {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { timerMs } from '../../util/guard.js';
 import { DialError, InputError, ReplyError, AbortError } from '../../errors.js';
 import type { Reply } from '../../line/replies.js';
 import { FtpClient } from './client.js';
@@ -234,7 +235,7 @@ export class FtpPool {
         const i = this.#idle.indexOf(s);
         if (i >= 0) this.#idle.splice(i, 1);
         void this.#discard(s, true);
-      }, this.#idleTimeout);
+      }, timerMs(this.#idleTimeout));
       s.idleTimer.unref();
     }
     this.#idle.push(s);
