@@ -16,6 +16,8 @@ export function normalizeUrl(raw: string): string {
   let url = raw.trim();
   if (!hasScheme(url)) url = `http://${url}`;
   if (/[\0\t\n\r]/.test(url)) throw new CliExit(EXIT.URL_MALFORMAT, `URL rejected: Malformed input to a URL function (control character in ${JSON.stringify(raw)})`);
+  // As curl: a space inside a URL is malformed, not silently sent as %20 (the user may have meant two arguments).
+  if (url.includes(' ')) throw new CliExit(EXIT.URL_MALFORMAT, `URL rejected: Malformed input to a URL function (a space in ${JSON.stringify(raw)})`);
   try {
     const u = new URL(url);
     if ((u.protocol === 'http:' || u.protocol === 'https:') && u.hostname === '') throw new Error('no host');

@@ -9,7 +9,7 @@ test('normalizeUrl: no scheme means http://, junk is exit 3', () => {
   assert.equal(normalizeUrl('  data:,x '), 'data:,x');
   assert.equal(normalizeUrl('news:id@host'), 'news:id@host');
   assert.equal(normalizeUrl('ftp://h/f'), 'ftp://h/f');
-  for (const bad of ['http://', 'http://a b/', 'http://h/\r\nX: y', 'h/\0']) {
+  for (const bad of ['http://', 'http://a b/', 'http://h/a b', 'h/x y', 'http://h/?q=a b', 'http://h/\r\nX: y', 'h/\0']) {
     assert.throws(() => normalizeUrl(bad), (e: unknown) => e instanceof CliExit && e.exitCode === 3, bad);
   }
 });
