@@ -66,6 +66,9 @@ export const OPTION_SPECS = {
   'list-only': { type: 'boolean', short: 'l' },
   'ssl-reqd': { type: 'boolean' },
   'fail-early': { type: 'boolean' },
+  cookie: { type: 'string', short: 'b', multiple: true },
+  'cookie-jar': { type: 'string', short: 'c' },
+  'junk-session-cookies': { type: 'boolean', short: 'j' },
   'user-agent': { type: 'string', short: 'A' },
   referer: { type: 'string', short: 'e' },
   'trace-json': { type: 'string' },
@@ -146,6 +149,12 @@ export interface CliOptions {
   sslReqd: boolean;
   /** --fail-early: stop at the first failed transfer (else the last URL's result is the exit code). */
   failEarly: boolean;
+  /** -b, in order: with a '=' cookie data sent as the Cookie header, else a cookie file to read ('' = none, '-' = stdin). */
+  cookies: string[];
+  /** -c: where the cookie jar is written at the end ('-' = stdout). */
+  cookieJar: string | undefined;
+  /** -j: leave the session cookies of the -b files out. */
+  junkSessionCookies: boolean;
   userAgent: string | undefined;
   referer: string | undefined;
   traceJson: string | undefined;
@@ -345,6 +354,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     listOnly: v['list-only'] ?? false,
     sslReqd: v['ssl-reqd'] ?? false,
     failEarly: v['fail-early'] ?? false,
+    cookies: v.cookie ?? [],
+    cookieJar: v['cookie-jar'],
+    junkSessionCookies: v['junk-session-cookies'] ?? false,
     userAgent: v['user-agent'],
     referer: v.referer,
     traceJson: v['trace-json'],

@@ -56,6 +56,9 @@ export const HELP = `Usage: dial [options...] <url>...
      --mail-rcpt <addr>     SMTP recipient (repeatable)
  -l, --list-only            List names only (FTP NLST; POP3 LIST N instead of RETR N)
      --ssl-reqd             Require TLS on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS)
+ -b, --cookie <data|file>   Send cookies: name=value; n2=v2, or read a cookie file ('' = start the engine empty)
+ -c, --cookie-jar <file>    Write every cookie to this file at the end (curl's format; - = stdout)
+ -j, --junk-session-cookies Leave out the session cookies read with -b
  -A, --user-agent <name>    User-Agent header
  -e, --referer <url>        Referer header
      --resolve <h:p:addr>   Use addr for host h at port p

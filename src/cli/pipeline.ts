@@ -15,6 +15,7 @@ import type { CliOptions } from './args.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { normalizeUrl, type TransferEnv, type TransferJob } from './transfer.js';
 import { effectiveUrl, type DialOpenOptions } from './request.js';
+import { cookieEngineOn } from './cookies.js';
 
 /** A request sent before its transfer's turn. */
 export interface Prefetched {
@@ -57,6 +58,8 @@ export function pipelineSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.env
 export function lookaheadSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.env): boolean {
   if (o.writeOut !== undefined || o.verbose || o.traceJson !== undefined || o.maxTime !== undefined) return false;
   if (o.location || o.retry > 0 || o.user !== undefined) return false;
+  // With the cookie engine on, a response can change what the next request sends.
+  if (cookieEngineOn(o)) return false;
   return pipelineSafe(o, env);
 }
 

@@ -13,6 +13,8 @@ import type { OpenOptions } from '../urlopen/types.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
+import { loadCookies } from './cookies.js';
+import type { CookieJar } from '../protocols/http/cookies.js';
 
 /** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
 export type DialOpenOptions = OpenOptions & { mailFrom?: string | undefined; mailRcpt?: string[] | undefined };
@@ -23,6 +25,10 @@ export interface SharedRequest {
   data: { body: Buffer; json: boolean } | undefined;
   tls: OpenOptions['tls'];
   userAgent: string;
+  /** The run's cookie jar when the engine is on (-b file, `-b ''`, -c). */
+  cookieJar?: CookieJar | undefined;
+  /** The -b cookie data, sent as a Cookie header. */
+  cookieHeader?: string | undefined;
   /** -4 / -6: one lookup for the whole run, so every URL still shares its origin's connections (pools are keyed by the lookup). */
   lookup?: LookupFunction | undefined;
 }
@@ -51,6 +57,11 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   }
   const shared: SharedRequest = { data, tls: Object.keys(tls).length ? tls : undefined, userAgent: o.userAgent ?? `dial/${version}` };
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
+  if (o.cookies.length > 0 || o.cookieJar !== undefined) {
+    const cookies = await loadCookies(o, read, warn ?? (() => {}));
+    shared.cookieJar = cookies.jar;
+    shared.cookieHeader = cookies.header;
+  }
   return shared;
 }
 
@@ -73,6 +84,8 @@ export function buildHeaders(o: CliOptions, shared: SharedRequest, extra: Array<
   const defaults: Array<[string, string]> = [];
   if (shared.userAgent !== '') defaults.push(['User-Agent', shared.userAgent]);
   if (o.referer !== undefined) defaults.push(['Referer', o.referer.replace(/;auto$/, '')]);
+  // As curl: -H Cookie replaces the -b data, and -H 'Cookie:' removes it.
+  if (shared.cookieHeader !== undefined) defaults.push(['Cookie', shared.cookieHeader]);
   if (shared.data && !o.get) {
     if (shared.data.json) {
       defaults.push(['Content-Type', 'application/json'], ['Accept', 'application/json']);
@@ -246,6 +259,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.unixSocket !== undefined) opts.unixSocket = o.unixSocket;
   if (o.compressed) opts.compressed = true;
   if (o.httpVersion !== undefined) opts.httpVersion = o.httpVersion;
+  if (shared.cookieJar) opts.cookies = shared.cookieJar;
   if (o.listOnly) opts.listOnly = true;
   if (o.sslReqd) opts.requireTls = true;
   if (o.maxFilesize !== undefined) opts.maxBodySize = o.maxFilesize;

@@ -10,6 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { isAbsolute, join } from 'node:path';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { CliOptions } from './args.js';
+import { saveCookies } from './cookies.js';
 import { readLocal } from './data.js';
 import { CliExit, EXIT, formatError } from './exit-codes.js';
 import { expandGlob, substituteOutput } from './glob.js';
@@ -129,12 +130,13 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
   const signal = ac.signal;
   let restoreAgent: (() => void) | undefined;
   let lookahead: Lookahead | undefined;
+  let shared: Awaited<ReturnType<typeof prepareShared>> | undefined;
   try {
     const jobs = planJobs(o);
     // curl's -w @file (or @- for stdin) reads the format from a file.
     const writeOut = o.writeOut?.startsWith('@') ? (await readLocal(o.writeOut.slice(1))).toString('utf8') : o.writeOut;
     const urlopen = io.urlopen ?? (await loadUrlopen(jobs));
-    const shared = await prepareShared(o, io.version, readLocal, warn);
+    shared = await prepareShared(o, io.version, readLocal, warn);
     const json = o.traceJson !== undefined ? openLog(o.traceJson, io.stdout) : undefined;
     if (json) logs.push(json);
     const dump = o.dumpHeader !== undefined ? openLog(o.dumpHeader, io.stdout) : undefined;
@@ -217,6 +219,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
   }
   lookahead?.close();
   restoreAgent?.();
+  // curl writes -c at the end of the run whatever happened to the transfers.
+  await saveCookies(o.cookieJar, shared?.cookieJar, io.stdout, warn);
   io.signal.removeEventListener('abort', onAbort);
   for (const l of logs) {
     await l.close().catch((e: unknown) => {

@@ -53,7 +53,7 @@ test('--max-filesize understands k/M/G', () => {
 
 test('unknown options are exit 2 with curl wording', () => {
   exit2(['--frobnicate', 'u'], /option --frobnicate: is unknown/);
-  exit2(['-j', 'u'], /is unknown/);
+  exit2(['-y', 'u'], /is unknown/);
 });
 
 test('conflicting request kinds are refused (curl: one HTTP method)', () => {
@@ -124,3 +124,12 @@ test('integer options take decimal digits only, and refuse what a number cannot 
   assert.equal(parseCliArgs(['--max-time', '1e1', 'u']).maxTime, 10);
 });
 
+
+test('-b (repeatable, in order), -c and -j', () => {
+  const o = parseCliArgs(['-b', 'a=1', '-b', 'jar.txt', '-c', 'out.txt', '-j', 'u']);
+  assert.deepEqual(o.cookies, ['a=1', 'jar.txt']);
+  assert.equal(o.cookieJar, 'out.txt');
+  assert.equal(o.junkSessionCookies, true);
+  const none = parseCliArgs(['u']);
+  assert.deepEqual([none.cookies, none.cookieJar, none.junkSessionCookies], [[], undefined, false]);
+});
