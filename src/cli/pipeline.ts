@@ -53,7 +53,8 @@ export function pipelineSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.env
  * they happen (-w, -v, --trace-json, -m); and nothing that makes a transfer
  * send a second request of its own (-L, --retry, -u's Digest answer) — that
  * request would queue on the connection behind the ones sent ahead, whose
- * responses nobody reads until this transfer is done.
+ * responses nobody reads until this transfer is done; nor the cookie engine
+ * (-b FILE, -c), since a response's Set-Cookie changes the next request.
  */
 export function lookaheadSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.env): boolean {
   if (o.writeOut !== undefined || o.verbose || o.traceJson !== undefined || o.maxTime !== undefined) return false;
