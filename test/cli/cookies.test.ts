@@ -131,6 +131,12 @@ describe('dial -b / -c / -j, compared with curl', () => {
     assert.deepEqual(parseNetscape(readFileSync(file, 'latin1')).map((c) => `${c.name}=${c.value}`).sort(), ['keep=k', 'new=n']);
   });
 
+  test('-b - reads the cookie file from stdin', async () => {
+    const r = await dial(['-s', '-b', '-', srv.url('/echo')], { input: '127.0.0.1\tFALSE\t/\tFALSE\t0\tin\tstdin\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(echoed(r), 'in=stdin');
+  });
+
   test('a missing -b file is no error, as in curl', async () => {
     const { ours, theirs } = await both(['-b', join(dir, 'nope.txt'), srv.url('/echo')], 'missing');
     assert.equal(ours.code, 0, ours.stderr);
