@@ -18,6 +18,7 @@ export const OPTION_SPECS = {
   'create-dirs': { type: 'boolean' },
   'output-dir': { type: 'string' },
   'remote-time': { type: 'boolean', short: 'R' },
+  'no-buffer': { type: 'boolean', short: 'N' },
   ipv4: { type: 'boolean', short: '4' },
   ipv6: { type: 'boolean', short: '6' },
   head: { type: 'boolean', short: 'I' },
@@ -170,6 +171,8 @@ export interface CliOptions {
   outputDir: string | undefined;
   /** -R: give a saved file the server's Last-Modified time. */
   remoteTime: boolean;
+  /** -N: every piece of a body goes out as it arrives, a small one too (no holding it for one write). */
+  noBuffer: boolean;
   /** -4 / -6, whichever came last: resolve names to addresses of this family only. */
   ipFamily: 4 | 6 | undefined;
   globoff: boolean;
@@ -369,6 +372,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     createDirs: v['create-dirs'] ?? false,
     outputDir: v['output-dir'],
     remoteTime: v['remote-time'] ?? false,
+    noBuffer: v['no-buffer'] ?? false,
     ipFamily,
     globoff: v.globoff ?? false,
   };

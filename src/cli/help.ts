@@ -11,6 +11,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -O, --remote-name          Name the file after the URL's last path segment
      --output-dir <dir>     Put -O files (and relative -o files) in this directory
  -R, --remote-time          Give saved files the server's Last-Modified time
+ -N, --no-buffer            Write each piece of a body to stdout as it arrives (small bodies too)
      --remote-name-all      -O for every URL
      --create-dirs          Create missing directories for -o
  -I, --head                 Show the headers only

@@ -170,7 +170,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       signal,
       openOptions: openOptionsBuilder(o, shared),
       // Nothing else writes to stdout (or, with -v, to the terminal) while a transfer runs.
-      batchStdout: !o.verbose && o.traceJson !== '-' && o.dumpHeader !== '-',
+      batchStdout: !o.verbose && !o.noBuffer && o.traceJson !== '-' && o.dumpHeader !== '-',
     };
     const env = (_job: TransferJob, i: number): TransferEnv => (prefixed && common.trace ? { ...common, trace: tracer(i) } : common);
     // curl: one after another, the last URL's result is the run's (a failure followed by a success

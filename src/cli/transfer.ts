@@ -60,7 +60,8 @@ export interface TransferEnv {
   openOptions?: OpenOptionsBuilder | undefined;
   /**
    * Nothing else writes to stdout while a transfer runs (no -D -, no
-   * --trace-json -, no -v), so a small body may go out in one write.
+   * --trace-json -, no -v) and -N did not ask for every piece at once, so a
+   * small body may go out in one write.
    */
   batchStdout?: boolean | undefined;
 }

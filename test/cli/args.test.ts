@@ -84,9 +84,11 @@ test('-4 and -6: the last one wins; --output-dir and -R are read', () => {
   assert.equal(parseCliArgs(['-4', 'http://h/']).ipFamily, 4);
   assert.equal(parseCliArgs(['-4', '-6', 'http://h/']).ipFamily, 6);
   assert.equal(parseCliArgs(['-6', '-4', 'http://h/']).ipFamily, 4);
-  const o = parseCliArgs(['--output-dir', 'd', '-R', 'http://h/']);
+  const o = parseCliArgs(['--output-dir', 'd', '-R', '-N', 'http://h/']);
   assert.equal(o.outputDir, 'd');
   assert.equal(o.remoteTime, true);
+  assert.equal(o.noBuffer, true);
+  assert.equal(parseCliArgs(['http://h/']).noBuffer, false);
 });
 
 test('--socks5-hostname becomes a socks5h proxy URL', () => {

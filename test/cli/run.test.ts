@@ -392,6 +392,24 @@ test('Ctrl-C during a download: exit 130 and no partial file left', async () => 
   assert.deepEqual(readdirSync(dir), []);
 });
 
+test('-N: a small body still arriving goes to stdout piece by piece, not in one write at its end', async () => {
+  // /slowbody sends 16 KiB with its length, 1 KiB every 100 ms: without -N it is held for one write.
+  const child = spawn(process.execPath, [MAIN, '-s', '-N', srv.url('/slowbody')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const [first] = (await once(child.stdout, 'data')) as [Buffer];
+    assert.ok(first.length < 16 * 1024, `the first write held ${first.length} bytes`);
+    assert.equal(child.exitCode, null, 'the transfer was still running');
+    let total = first.length;
+    child.stdout.on('data', (c: Buffer) => (total += c.length));
+    // 'close': the process has exited and its stdout is read to the end.
+    const [code] = (await once(child, 'close')) as [number | null];
+    assert.equal(code, 0);
+    assert.equal(total, 16 * 1024);
+  } finally {
+    child.kill();
+  }
+});
+
 test('a closed stdout pipe ends dial quietly', async () => {
   const child = spawn(process.execPath, [MAIN, srv.url('/big'), srv.url('/big')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
