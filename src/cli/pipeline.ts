@@ -8,8 +8,7 @@
  *
  * @module
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
-import type { LookupFunction } from '../socket/connect.js';
+import { systemLookup } from '../socket/system-lookup.js';
 import type { UrlResponse } from '../urlopen/response.js';
 import type { CliOptions } from './args.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -115,11 +114,6 @@ function onOwnConnection(options: DialOpenOptions): DialOpenOptions {
   const inner = options.lookup ?? systemLookup;
   return { ...options, lookup: (host, o) => inner(host, o) };
 }
-
-const systemLookup: LookupFunction = async (hostname, { family }) => {
-  const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-};
 
 /** A request sent ahead, whose response nobody will read: released so the connection moves on. */
 export function discard(p: Prefetched): void {

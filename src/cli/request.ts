@@ -6,9 +6,9 @@
  * @module
  */
 import { createReadStream, promises as fsp } from 'node:fs';
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { LookupFunction, LookupAddress } from '../socket/connect.js';
+import { systemLookup } from '../socket/system-lookup.js';
 import type { OpenOptions } from '../urlopen/types.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
@@ -72,9 +72,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
  */
 export function onlyFamily(family: 4 | 6, inner?: LookupFunction): LookupFunction {
   return async (hostname, options) => {
-    const found = inner
-      ? await inner(hostname, { ...options, family })
-      : (await dnsLookup(hostname, { all: true, family, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? (6 as const) : (4 as const) }));
+    const found = await (inner ?? systemLookup)(hostname, { ...options, family });
     return found.filter((a) => a.family === family);
   };
 }
@@ -131,10 +129,7 @@ export function resolveLookup(entries: readonly string[], url: URL): LookupFunct
   }
   if (pinned.length === 0) return undefined;
   return async (hostname, { family }) => {
-    if (hostname.toLowerCase().replace(/^\[|\]$/g, '') !== host) {
-      const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
-      return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-    }
+    if (hostname.toLowerCase().replace(/^\[|\]$/g, '') !== host) return systemLookup(hostname, { family });
     return family ? pinned.filter((p) => p.family === family) : pinned;
   };
 }

@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { lookup as dnsLookup } from 'node:dns/promises';
+import { systemLookup } from './system-lookup.js';
 import { ConnectError, TimeoutError, toDialError, type ConnectAttempt } from '../errors.js';
 import { guard, throwIfAborted, timerMs, type WaitOptions } from '../util/guard.js';
 
@@ -50,10 +50,6 @@ export interface UnixTarget extends WaitOptions {
   onread?: net.OnReadOpts | undefined;
 }
 
-const defaultLookup: LookupFunction = async (hostname, { family }) => {
-  const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-};
 
 /**
  * RFC 8305 §4: keep the resolver's first choice first, then alternate
@@ -75,7 +71,7 @@ export function interleaveFamilies(addrs: readonly LookupAddress[]): LookupAddre
 async function resolve(target: TcpTarget): Promise<LookupAddress[]> {
   const fam = net.isIP(target.host);
   if (fam) return [{ address: target.host, family: fam === 6 ? 6 : 4 }];
-  const lookup = target.lookup ?? defaultLookup;
+  const lookup = target.lookup ?? systemLookup;
   let addrs: LookupAddress[];
   try {
     addrs = await guard(lookup(target.host, { family: target.family, signal: target.signal }), target, `resolving ${target.host}`);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { lookup as dnsLookup } from 'node:dns/promises';
 import type { Socket as NetSocket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { DialError } from '../../errors.js';
 import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
+import { systemLookup } from '../../socket/system-lookup.js';
 import { LentReads } from '../../socket/lent-reads.js';
 import { Socket } from '../../socket/socket.js';
 import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
@@ -92,12 +92,6 @@ export function poolKey(origin: Origin, s: ConnectSettings): string {
 
 /** Bytes of a plain connection's reused read buffer: what one loopback read of a big body returns at most. */
 const READ_BUFFER = 128 * 1024;
-
-/** The system resolver, as the socket layer uses it when given no lookup. */
-const systemLookup: LookupFunction = async (hostname, { family }) => {
-  const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-};
 
 /** Wraps a lookup so its answer is reported as a `resolved` event the moment it arrives. */
 function tracedLookup(lookup: LookupFunction | undefined, trace: Tracer): LookupFunction {

@@ -9,16 +9,11 @@
  *
  * @module
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
 import type { LookupFunction } from '../../../socket/connect.js';
+import { systemLookup } from '../../../socket/system-lookup.js';
 import type { TraceFacts, Tracer } from '../../../trace.js';
-
-const systemLookup: LookupFunction = async (hostname, { family }) => {
-  const found = await dnsLookup(hostname, { all: true, family: family ?? 0, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-};
 
 /** `lookup` (or the system's), reporting each answer as a `resolved` event; `lookup` itself when nothing traces. */
 export function tracedLookup(lookup: LookupFunction | undefined, trace: Tracer | undefined, protocol: string): LookupFunction | undefined {

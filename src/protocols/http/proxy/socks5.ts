@@ -6,9 +6,9 @@
  */
 import * as net from 'node:net';
 import type * as tls from 'node:tls';
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { ConnectError, DialError, InputError, TimeoutError, toDialError } from '../../../errors.js';
 import type { LookupFunction } from '../../../socket/connect.js';
+import { systemLookup } from '../../../socket/system-lookup.js';
 import { Socket } from '../../../socket/socket.js';
 import type { TLSOptions } from '../../../socket/tls.js';
 import type { Tracer } from '../../../trace.js';
@@ -118,9 +118,7 @@ function withServername(target: ProxyTarget, options: TLSOptions): TLSOptions {
 
 /** Resolves a target name here (socks5://, socks4://), through `options.lookup` or the system resolver; the first address wins. */
 export async function resolveLocally(host: string, options: Socks5Options & { family?: 4 | 6 }, timeout: number | undefined): Promise<string> {
-  const lookup: LookupFunction =
-    options.lookup ??
-    (async (name, o) => (await dnsLookup(name, { all: true, verbatim: true, family: o.family ?? 0 })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
+  const lookup: LookupFunction = options.lookup ?? systemLookup;
   let addrs;
   try {
     addrs = await guard(lookup(host, { family: options.family, signal: options.signal }), { signal: options.signal, timeout }, `resolving ${host}`);
