@@ -20,7 +20,7 @@ import { Lookahead, PIPELINE_DEPTH, lookaheadSafe, pipelineSafe } from './pipeli
 import { openOptionsBuilder, prepareShared } from './request.js';
 import type { createTracer as CreateTracer } from './trace.js';
 import { runTransfer, type TransferEnv, type TransferJob, type TransferResult, type UrlOpen } from './transfer.js';
-import { hasScheme } from './url.js';
+import { typedScheme } from './url.js';
 
 /** The process streams a run writes to. */
 export interface RunIO {
@@ -59,7 +59,7 @@ async function loadUrlopen(jobs: readonly TransferJob[]): Promise<UrlOpen> {
   // A computed specifier: the CLI compiles even in a build without urlopen.
   const specifier = '../urlopen/index.js';
   const mod = (await import(specifier)) as { urlopen: UrlOpen; lookupScheme: (scheme: string) => Promise<unknown> };
-  const schemes = new Set(jobs.map((j) => (hasScheme(j.url.trim()) ? j.url.trim().slice(0, j.url.trim().indexOf(':')).toLowerCase() : 'http')));
+  const schemes = new Set(jobs.map((j) => typedScheme(j.url)));
   // An unknown scheme is the transfer's own error to report, with its exit code.
   await Promise.all([...schemes].map((s) => mod.lookupScheme(s).catch(() => undefined)));
   return mod.urlopen;
@@ -67,8 +67,8 @@ async function loadUrlopen(jobs: readonly TransferJob[]): Promise<UrlOpen> {
 
 /** An http(s) URL, or one without a scheme (normalizeUrl makes it http://): only then is the HTTP client worth loading. */
 function mayBeHttp(job: TransferJob): boolean {
-  const url = job.url.trim();
-  return /^https?:/i.test(url) || !hasScheme(url);
+  const scheme = typedScheme(job.url);
+  return scheme === 'http' || scheme === 'https';
 }
 
 /** The part of the HTTP client's agent module the CLI uses. */

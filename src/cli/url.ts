@@ -11,6 +11,12 @@ export function hasScheme(url: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^(data|file|mailto|news):/i.test(url);
 }
 
+/** The scheme a URL as typed is opened with, lowercased: its own, or http when it names none (as normalizeUrl makes it). */
+export function typedScheme(raw: string): string {
+  const url = raw.trim();
+  return hasScheme(url) ? url.slice(0, url.indexOf(':')).toLowerCase() : 'http';
+}
+
 /** Normalizes a URL as curl does: no scheme means http://; a URL that does not parse is exit 3. */
 export function normalizeUrl(raw: string): string {
   let url = raw.trim();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasScheme, normalizeUrl, schemeOf } from '../../src/cli/url.js';
+import { hasScheme, normalizeUrl, schemeOf, typedScheme } from '../../src/cli/url.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 
 test('normalizeUrl: no scheme means http://, junk is exit 3', () => {
@@ -23,4 +23,12 @@ test('schemeOf: the scheme without its colon, or empty for a URL that does not p
 test('hasScheme: x:// or a scheme written without //; anything else is a bare host (http)', () => {
   for (const u of ['http://a', 'FTP://a/b', 'gopher+x://h', 'data:,x', 'file:/etc/hosts', 'mailto:a@b', 'news:x@y']) assert.equal(hasScheme(u), true, u);
   for (const u of ['example.com', 'localhost:8080/x', 'a:b@host/', '1http://x']) assert.equal(hasScheme(u), false, u);
+});
+
+test('typedScheme: the scheme a URL names, lowercased, or http for a bare host', () => {
+  assert.equal(typedScheme('HTTPS://h/'), 'https');
+  assert.equal(typedScheme(' ftp://h/f'), 'ftp');
+  assert.equal(typedScheme('data:,x'), 'data');
+  assert.equal(typedScheme('example.com/x'), 'http');
+  assert.equal(typedScheme('a:b@host/'), 'http');
 });
