@@ -31,6 +31,8 @@ export interface SharedRequest {
   cookieHeader?: string | undefined;
   /** -4 / -6: one lookup for the whole run, so every URL still shares its origin's connections (pools are keyed by the lookup). */
   lookup?: LookupFunction | undefined;
+  /** --resolve: the lookup of each origin (`scheme://host:port`), made once for the run, as pools are keyed by the lookup. */
+  pinned?: Map<string, LookupFunction | undefined> | undefined;
 }
 
 /**
@@ -247,7 +249,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
   if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
   if (o.resolve.length > 0 && url) {
-    const lookup = pinnedLookup(o, url);
+    const lookup = pinnedLookup(o, shared, url);
     if (lookup) opts.lookup = lookup;
   }
   if (opts.lookup === undefined && shared.lookup) opts.lookup = shared.lookup;
@@ -265,13 +267,9 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   return opts;
 }
 
-/** The --resolve lookups of a run, by scheme and authority: one function each, as pools are keyed by the lookup's identity. */
-const pinnedLookups = new WeakMap<CliOptions, Map<string, LookupFunction | undefined>>();
-
 /** The --resolve lookup for `url` (with -4/-6 applied), the same function for every URL of that origin in the run. */
-function pinnedLookup(o: CliOptions, url: URL): LookupFunction | undefined {
-  let byOrigin = pinnedLookups.get(o);
-  if (!byOrigin) pinnedLookups.set(o, (byOrigin = new Map()));
+function pinnedLookup(o: CliOptions, shared: SharedRequest, url: URL): LookupFunction | undefined {
+  const byOrigin = (shared.pinned ??= new Map());
   const key = `${url.protocol}//${url.host}`;
   if (byOrigin.has(key)) return byOrigin.get(key);
   const pinned = resolveLookup(o.resolve, url);
