@@ -1,12 +1,13 @@
 import { DialError, InputError, LimitError, ProtocolError } from '../../../errors.js';
 import { ChunkedDecoder } from './chunked.js';
-import { FieldCollector } from './fields.js';
 import { type HeaderList, listTokens } from './headers.js';
-import { LineScanner } from './lines.js';
+import { HeadReader } from './head-reader.js';
 import { connectionKeepsAlive, framingFields, parseContentLength } from './framing.js';
 import { DEFAULT_LIMITS, type HttpLimits } from './limits.js';
+import { failedState, nextState, type ParserInput, type ParserState } from './response-states.js';
 
 export { DEFAULT_LIMITS, parseContentLength, type HttpLimits };
+export { TRANSITIONS, type ParserInput, type ParserState } from './response-states.js';
 
 /** How the body of a response is delimited (RFC 9112 §6.3). */
 export type BodyKind = 'none' | 'length' | 'chunked' | 'close' | 'upgrade';
@@ -40,34 +41,7 @@ export type ResponseEvent =
   | { type: 'end'; trailers: HeaderList | undefined; keepAlive: boolean }
   | { type: 'upgrade'; rest: Buffer };
 
-/**
- * 'idle': no response expected; 'head': reading a status line and fields;
- * 'body': reading a body; 'upgraded': the bytes now belong to another
- * protocol (101, or 2xx to CONNECT); 'closed': the transport ended;
- * 'error': the response was broken and the parser refuses more input.
- */
-export type ParserState = 'idle' | 'head' | 'body' | 'upgraded' | 'closed' | 'error';
-
-/** What moves the parser from one state to another. */
-export type ParserInput = 'expect' | 'interim' | 'head' | 'upgrade' | 'end' | 'eof' | 'fail';
-
-/**
- * The whole state machine, as data: state → input → next state. A move not
- * in the table is a bug or a misuse and throws "can't handle X in state Y".
- * 'eof' in 'head' and in a 'body' that is not read-until-close is not a
- * move but a truncation: it takes the 'fail' edge.
- */
-export const TRANSITIONS = {
-  idle: { expect: 'head', eof: 'closed', fail: 'error' },
-  head: { interim: 'head', head: 'body', upgrade: 'upgraded', fail: 'error' },
-  body: { end: 'idle', eof: 'closed', fail: 'error' },
-  upgraded: { eof: 'closed' },
-  closed: { eof: 'closed' },
-  error: {},
-} as const satisfies Record<ParserState, Partial<Record<ParserInput, ParserState>>>;
-
 const P = { protocol: 'http', phase: 'headers' } as const;
-const HEAD_END = Buffer.from('\r\n\r\n');
 
 /**
  * A sans-IO HTTP/1.x response parser: bytes in, events out. `expect(method)`
@@ -83,19 +57,14 @@ const HEAD_END = Buffer.from('\r\n\r\n');
  * state 'error' and throws the same error again.
  */
 export class ResponseParser {
-  /** Where the parser is; moves only along {@link TRANSITIONS}. */
+  /** Where the parser is; moves only along {@link TRANSITIONS} (see response-states.ts). */
   state: ParserState = 'idle';
   /** The bounds in force (defaults merged with the constructor's argument). */
   readonly limits: Readonly<HttpLimits>;
   #methods: string[] = [];
   #method = '';
-  #lines: LineScanner;
-  #fields: FieldCollector;
-  #status = 0;
-  #reason = '';
-  #version: '1.0' | '1.1' = '1.1';
+  readonly #reader: HeadReader;
   #interim = 0;
-  #blankLines = 0;
   #kind: BodyKind = 'none';
   #left = 0;
   #keepAlive = true;
@@ -107,8 +76,7 @@ export class ResponseParser {
     this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...limits });
     for (const [k, v] of Object.entries(this.limits))
       if (!(Number.isSafeInteger(v) && v >= 0)) throw new InputError(`HTTP limit ${k} must be a non-negative integer, not ${String(v)}`, { protocol: 'http' });
-    this.#lines = new LineScanner(this.limits.maxStatusLine, 'status line');
-    this.#fields = new FieldCollector(this.limits.maxHeaders, this.limits.maxHeaderBytes, 'response header');
+    this.#reader = new HeadReader(this.limits);
   }
 
   /** Responses expected but not yet complete (pipelining depth). After EOF, those that never came. */
@@ -128,7 +96,7 @@ export class ResponseParser {
   get responseStarted(): boolean {
     if (this.state === 'body') return true;
     if (this.state !== 'head') return false;
-    return this.#status !== 0 || this.#interim > 0 || this.#blankLines > 0 || this.#lines.pending > 0;
+    return this.#interim > 0 || this.#reader.started;
   }
 
   /**
@@ -240,19 +208,15 @@ export class ResponseParser {
   }
 
   #go(input: ParserInput): void {
-    const row: Partial<Record<ParserInput, ParserState>> = TRANSITIONS[this.state];
-    const next = row[input];
-    if (next === undefined) throw new ProtocolError(`can't handle ${input} in state ${this.state}`, { protocol: 'http' });
-    this.state = next;
+    this.state = nextState(this.state, input);
   }
 
   #fail(err: unknown): unknown {
     if (!(err instanceof DialError) || err instanceof InputError) return err;
     this.#error = err;
-    this.#lines.reset();
+    this.#reader.start();
     this.#chunked = undefined;
-    const row: Partial<Record<ParserInput, ParserState>> = TRANSITIONS[this.state];
-    this.state = row.fail ?? 'error';
+    this.state = failedState(this.state);
     return err;
   }
 
@@ -261,136 +225,42 @@ export class ResponseParser {
     if (m === undefined) return false;
     this.#go('expect');
     this.#method = m;
-    this.#status = 0;
     this.#interim = 0;
-    this.#blankLines = 0;
-    this.#lines.reset();
-    this.#lines.setLimit(this.limits.maxStatusLine, 'status line');
+    this.#reader.start();
     return true;
   }
 
-  #head(buf: Buffer, pos: number, out: ResponseEvent[]): number {
-    // A loop, not a call from #wholeHead back to here: a feed holding thousands of 1xx heads
-    // (maxInformational raised) must not grow the stack by two frames per head.
-    while (this.#status === 0 && this.#lines.pending === 0) {
-      const end = buf.indexOf(HEAD_END, pos);
-      // Bounded like the line path: a block past the limits is left to it, which fails at the first line over.
-      if (end === -1 || end - pos > this.limits.maxStatusLine + this.limits.maxHeaderBytes) break;
-      const next = this.#wholeHead(buf, pos, end + 4, out);
-      if (next >= 0) return next;
-      pos = ~next;
-    }
-    for (;;) {
-      const next = this.#lines.scan(buf, pos);
-      if (next === -1) return -1;
-      pos = next;
-      const line = this.#lines.line;
-      if (this.#status === 0) {
-        if (line.length === 0) {
-          if (++this.#blankLines > 4) throw new ProtocolError('blank lines instead of a status line', P);
-          continue;
-        }
-        this.#statusLine(line);
-        this.#fieldLimit();
-        continue;
-      }
-      if (line.length > 0) {
-        this.#fields.add(line);
-        this.#fieldLimit();
-        continue;
-      }
-      if (this.#headEnded(out)) return pos;
-    }
-  }
-
   /**
-   * One pass over a head that is all in `buf` up to `stop` (just past its
-   * CRLF CRLF) — the usual case: decoded to a string once and split there,
-   * instead of a search and a decode per line. The same checks and bounds as
-   * the line-at-a-time path, in the same order; a bare-LF head ends where
-   * its own blank line is. Only blank lines before the status line can use
-   * the whole block up, and then the line scanner goes on.
-   *
-   * Returns the index past a final head, or `~i` (negative) when the head
-   * read was a 1xx, or only blank lines, and reading goes on at `i`.
+   * Reads heads from `pos`: each 1xx is reported and the next head awaited;
+   * a final head is framed. Returns the index past the final head, or -1
+   * when `buf` ran out first. A loop, not recursion: a feed holding
+   * thousands of 1xx heads (maxInformational raised) keeps a flat stack.
    */
-  #wholeHead(buf: Buffer, pos: number, stop: number, out: ResponseEvent[]): number {
-    const text = buf.toString('latin1', pos, stop);
-    let at = 0;
+  #head(buf: Buffer, pos: number, out: ResponseEvent[]): number {
+    const reader = this.#reader;
     for (;;) {
-      const nl = text.indexOf('\n', at);
-      if (nl === -1) return ~(pos + at);
-      const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      const len = end - at;
-      if (this.#status === 0) {
-        if (len > this.limits.maxStatusLine) throw new LimitError(`status line larger than ${this.limits.maxStatusLine} bytes`, { limit: this.limits.maxStatusLine, protocol: 'http' });
-        if (len === 0) {
-          if (++this.#blankLines > 4) throw new ProtocolError('blank lines instead of a status line', P);
-        } else this.#statusLine(text.slice(at, end));
-      } else if (len > 0) {
-        if (len > Math.max(0, this.#fields.remaining - 2))
-          throw new LimitError(`response header larger than ${this.limits.maxHeaderBytes} bytes`, { limit: this.limits.maxHeaderBytes, protocol: 'http' });
-        this.#fields.add(text, at, end);
-      } else {
-        const next = pos + nl + 1;
-        return this.#headEnded(out) ? next : ~next;
+      const next = reader.read(buf, pos);
+      if (next === -1) return -1;
+      const headers = reader.take();
+      const status = reader.status;
+      if (status >= 200 || status === 101) {
+        this.#frame(headers, out);
+        return next;
       }
-      at = nl + 1;
-    }
-  }
-
-  /** The blank line after the fields: a 1xx is reported and another head awaited (false); a final head is framed (true). */
-  #headEnded(out: ResponseEvent[]): boolean {
-    this.#lines.setLimit(this.limits.maxStatusLine, 'status line');
-    const headers = this.#fields.take();
-    if (this.#status < 200 && this.#status !== 101) {
       if (++this.#interim > this.limits.maxInformational)
         throw new LimitError(`more than ${this.limits.maxInformational} interim (1xx) responses`, { limit: this.limits.maxInformational, ...P });
       this.#go('interim');
-      out.push({ type: 'informational', status: this.#status, reason: this.#reason, headers });
-      this.#status = 0;
-      this.#blankLines = 0;
-      return false;
+      out.push({ type: 'informational', status, reason: reader.reason, headers });
+      reader.start();
+      pos = next;
     }
-    this.#frame(headers, out);
-    return true;
   }
 
-  /** The next field line may use what is left of the header byte budget (less its CRLF). */
-  #fieldLimit(): void {
-    this.#lines.setLimit(Math.max(0, this.#fields.remaining - 2), 'response header', this.limits.maxHeaderBytes);
-  }
-
-  /**
-   * `HTTP/1.x SP 3DIGIT [SP reason]` (RFC 9112 §4). The SP before an empty
-   * reason may be missing; the reason may hold HTAB, SP, VCHAR and obs-text,
-   * no other control byte. A minor version above 1 is read as 1.1 (§2.3).
-   * Any three digits 100–999 pass, as curl and llhttp allow (999 is seen in
-   * the wild); the client decides what an unknown class means.
-   */
-  #statusLine(line: string): void {
-    if (line.length < 12 || !line.startsWith('HTTP/1.') || line.charCodeAt(8) !== 32)
-      throw new ProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(line.slice(0, 64))}`, P);
-    const minor = line.charCodeAt(7) - 48;
-    if (minor < 0 || minor > 9) throw new ProtocolError(`bad HTTP version in ${JSON.stringify(line.slice(0, 64))}`, P);
-    const d0 = line.charCodeAt(9) - 48;
-    const d1 = line.charCodeAt(10) - 48;
-    const d2 = line.charCodeAt(11) - 48;
-    if (d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 || (line.length > 12 && line.charCodeAt(12) !== 32))
-      throw new ProtocolError(`bad status code in ${JSON.stringify(line.slice(0, 64))}`, P);
-    for (let i = 13; i < line.length; i++) {
-      const c = line.charCodeAt(i);
-      if ((c < 32 && c !== 9) || c === 127) throw new ProtocolError('control byte (NUL, CR…) in the status line', P);
-    }
-    this.#version = minor === 0 ? '1.0' : '1.1';
-    this.#status = d0 * 100 + d1 * 10 + d2;
-    this.#reason = line.length > 13 ? line.slice(13) : '';
-  }
-
+  /** How the final head's body is delimited (RFC 9112 §6.3), reported with the head. */
   #frame(headers: HeaderList, out: ResponseEvent[]): void {
-    const status = this.#status;
+    const { status, reason, version } = this.#reader;
     const f = framingFields(headers.raw);
-    let keepAlive = connectionKeepsAlive(f.connection, this.#version);
+    let keepAlive = connectionKeepsAlive(f.connection, version);
     const te = f.te;
     const cl = f.cl;
     let kind: BodyKind;
@@ -412,7 +282,7 @@ export class ResponseParser {
       } else {
         kind = 'chunked';
         codings.pop();
-        if (cl.length > 0 || this.#version === '1.0') keepAlive = false;
+        if (cl.length > 0 || version === '1.0') keepAlive = false;
       }
     } else if (cl.length > 0) {
       length = parseContentLength(cl);
@@ -423,7 +293,7 @@ export class ResponseParser {
     }
     this.#kind = kind;
     this.#keepAlive = keepAlive;
-    out.push({ type: 'head', status, reason: this.#reason, version: this.#version, headers, bodyKind: kind, contentLength: length, transferCodings: codings, keepAlive });
+    out.push({ type: 'head', status, reason, version, headers, bodyKind: kind, contentLength: length, transferCodings: codings, keepAlive });
     if (kind === 'upgrade') {
       this.#go('upgrade');
       return;
