@@ -6,9 +6,11 @@ import { connectTcp, connectUnix, type TcpTarget, type UnixTarget } from './conn
 import { handshake, type TLSOptions } from './tls.js';
 import type { ByteStream, ShutdownHow } from './types.js';
 import type { LentReads } from './lent-reads.js';
+import { closeFlushed, endWrites, writeSettled } from './net-calls.js';
+import { RecvQueue } from './recv-queue.js';
+import { addressOf, peerLabel, type SocketAddress } from './socket-address.js';
 
-/** A socket's local or remote end. */
-export type SocketAddress = { address: string; port: number; family: 'IPv4' | 'IPv6' } | { path: string };
+export type { SocketAddress };
 
 /** Per-socket settings. */
 export interface SocketOptions {
@@ -46,8 +48,7 @@ const EMPTY = Buffer.alloc(0);
  */
 export class Socket implements ByteStream {
   #sock: net.Socket;
-  #queue: Buffer[] = [];
-  #queued = 0;
+  readonly #queue = new RecvQueue();
   #eof = false;
   #readShut = false;
   #writeShut = false;
@@ -70,7 +71,7 @@ export class Socket implements ByteStream {
     this.#highWater = options.highWaterMark ?? 256 * 1024;
     this.#local = addressOf(sock, 'local', options.unixPath);
     this.#remote = addressOf(sock, 'remote', options.unixPath);
-    this.#label = 'path' in this.#remote ? this.#remote.path || '(unix socket)' : fmtAddr(this.#remote);
+    this.#label = peerLabel(this.#remote);
     this.#attach(sock);
     const lent = options.lent;
     if (lent) {
@@ -124,7 +125,7 @@ export class Socket implements ByteStream {
   }
   /** Bytes received and not yet read. */
   get bufferedLength(): number {
-    return this.#queued;
+    return this.#queue.length;
   }
   /** The node:net socket underneath, for code that must hand it on (e.g. to an HTTP parser's fast path). */
   get raw(): net.Socket {
@@ -158,10 +159,8 @@ export class Socket implements ByteStream {
     this.#lent = undefined;
     // Paused, so nothing should arrive before the new owner sets its sink; if it does, nothing is lost.
     if (lent) lent.sink = lent.keep;
-    const buffered = this.#queue.length === 1 ? this.#queue[0]! : this.#queue.length === 0 ? EMPTY : Buffer.concat(this.#queue, this.#queued);
+    const buffered = this.#queue.takeAll();
     const ended = this.#eof;
-    this.#queue = [];
-    this.#queued = 0;
     this.#detached = true;
     this.#closed = true;
     this.#wake();
@@ -181,8 +180,8 @@ export class Socket implements ByteStream {
   /** Resolves with 1..`max` bytes, or an empty buffer once the peer has closed its side. */
   async recv(max = 65536, options: WaitOptions = {}): Promise<Buffer> {
     checkSize(max);
-    if (this.#queued === 0) await this.#wait(options, 'recv');
-    if (this.#queued > 0) return this.#take(max, true);
+    if (this.#queue.length === 0) await this.#wait(options, 'recv');
+    if (this.#queue.length > 0) return this.#take(max);
     if (this.#error) throw this.#error;
     if (this.#closed) throw this.#closedError();
     return EMPTY;
@@ -191,8 +190,8 @@ export class Socket implements ByteStream {
   /** Like recv, but leaves the bytes queued for the next recv (MSG_PEEK). */
   async peek(max = 65536, options: WaitOptions = {}): Promise<Buffer> {
     checkSize(max);
-    if (this.#queued === 0) await this.#wait(options, 'peek');
-    if (this.#queued > 0) return this.#take(max, false);
+    if (this.#queue.length === 0) await this.#wait(options, 'peek');
+    if (this.#queue.length > 0) return this.#queue.peek(max);
     if (this.#error) throw this.#error;
     return EMPTY;
   }
@@ -218,21 +217,9 @@ export class Socket implements ByteStream {
   async send(data: Uint8Array | string, options: WaitOptions = {}): Promise<void> {
     if (this.#error) throw this.#error;
     if (this.#closed || this.#writeShut) throw this.#closedError();
-    const sock = this.#sock;
-    // Node queues a Buffer by reference: resolving before the write callback
-    // would let a caller overwrite bytes that are not on the wire yet.
-    const written = new Promise<void>((resolve, reject) => {
-      sock.write(data, (err) => {
-        if (err) return reject(this.#error ?? toDialError(err, `send to ${this.#label} failed`));
-        if (!sock.destroyed) return resolve();
-        // Node also reports success for a write cut short by destroy (a
-        // reset): wait for the close, by which time any error is known.
-        const settle = () => (this.#error ? reject(this.#error) : resolve());
-        if (sock.closed) settle();
-        else sock.once('close', settle);
-      });
-    });
-    await guard(written, { signal: options.signal, timeout: options.timeout ?? this.#timeout }, `send to ${this.#label}`);
+    const what = `send to ${this.#label}`;
+    const written = writeSettled(this.#sock, data, () => this.#error, what);
+    await guard(written, { signal: options.signal, timeout: options.timeout ?? this.#timeout }, what);
   }
 
   /**
@@ -244,19 +231,13 @@ export class Socket implements ByteStream {
     if (how !== 'read' && how !== 'write' && how !== 'both') throw new InputError(`shutdown takes 'read', 'write' or 'both', not ${String(how)}`);
     if (how !== 'write') {
       this.#readShut = true;
-      this.#queue = [];
-      this.#queued = 0;
+      this.#queue.clear();
       this.#resumeIfPaused();
       this.#wake();
     }
     if (how !== 'read' && !this.#writeShut && !this.#closed) {
       this.#writeShut = true;
-      const sock = this.#sock;
-      await new Promise<void>((resolve) => {
-        if (sock.destroyed) return resolve();
-        sock.end(() => resolve());
-        sock.once('close', () => resolve());
-      });
+      await endWrites(this.#sock);
     }
   }
 
@@ -267,14 +248,7 @@ export class Socket implements ByteStream {
     const sock = this.#sock;
     this.#wake();
     if (sock.destroyed) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => sock.destroy(), 2000);
-      sock.once('close', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      sock.destroySoon();
-    });
+    await closeFlushed(sock);
   }
 
   /** Closes at once, dropping anything unsent. */
@@ -297,15 +271,14 @@ export class Socket implements ByteStream {
     if (this.#error) throw this.#error;
     if (this.#closed) throw this.#closedError();
     const plain = this.#sock;
-    if (this.#queued > 0 || plain.readableLength > 0) {
-      const n = this.#queued + plain.readableLength;
+    if (this.#queue.length > 0 || plain.readableLength > 0) {
+      const n = this.#queue.length + plain.readableLength;
       const err = new ProtocolError(`${n} byte(s) arrived before the TLS handshake: refusing possible plaintext injection`, {
         code: 'DIAL_E_INJECTION',
         phase: 'tls',
       });
       // The refused bytes must never be handed out by a later recv.
-      this.#queue = [];
-      this.#queued = 0;
+      this.#queue.clear();
       this.destroy(err);
       throw err;
     }
@@ -341,8 +314,7 @@ export class Socket implements ByteStream {
   #onData = (chunk: Buffer): void => {
     if (this.#readShut) return;
     this.#queue.push(chunk);
-    this.#queued += chunk.length;
-    if (this.#queued >= this.#highWater && !this.#paused) {
+    if (this.#queue.length >= this.#highWater && !this.#paused) {
       this.#paused = true;
       this.#sock.pause();
     }
@@ -389,32 +361,14 @@ export class Socket implements ByteStream {
     });
   }
 
-  #take(max: number, consume: boolean): Buffer {
-    const first = this.#queue[0]!;
-    let out: Buffer;
-    if (first.length >= max) {
-      out = first.subarray(0, max);
-      if (consume) {
-        if (first.length === max) this.#queue.shift();
-        else this.#queue[0] = first.subarray(max);
-      }
-    } else {
-      // Coalesce small chunks so a recv(64 KiB) after many tiny segments is one call, not many.
-      let n = 0;
-      let i = 0;
-      while (i < this.#queue.length && n + this.#queue[i]!.length <= max) n += this.#queue[i++]!.length;
-      out = i === 1 ? first : Buffer.concat(this.#queue.slice(0, i), n);
-      if (consume) this.#queue.splice(0, i);
-    }
-    if (consume) {
-      this.#queued -= out.length;
-      this.#resumeIfPaused();
-    }
+  #take(max: number): Buffer {
+    const out = this.#queue.take(max);
+    this.#resumeIfPaused();
     return out;
   }
 
   #resumeIfPaused(): void {
-    if (this.#paused && this.#queued < this.#highWater / 2) {
+    if (this.#paused && this.#queue.length < this.#highWater / 2) {
       this.#paused = false;
       this.#sock.resume();
     }
@@ -428,16 +382,4 @@ export class Socket implements ByteStream {
 
 function checkSize(max: number): void {
   if (!Number.isSafeInteger(max) || max < 1) throw new InputError(`recv needs a positive byte count, got ${max}`);
-}
-
-function addressOf(sock: net.Socket, end: 'local' | 'remote', path: string | undefined): SocketAddress {
-  const address = end === 'local' ? sock.localAddress : sock.remoteAddress;
-  const port = end === 'local' ? sock.localPort : sock.remotePort;
-  const family = end === 'local' ? sock.localFamily : sock.remoteFamily;
-  if (address === undefined || port === undefined) return { path: path ?? '' };
-  return { address, port, family: family === 'IPv6' ? 'IPv6' : 'IPv4' };
-}
-
-function fmtAddr(a: { address: string; port: number }): string {
-  return a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
