@@ -6,6 +6,7 @@
  *
  * @module
  */
+import net from 'node:net';
 import { ConnectError, InputError, NetworkError, toDialError, type DialError } from '../errors.js';
 import type { WaitOptions } from '../util/guard.js';
 
@@ -53,6 +54,36 @@ export interface DatagramBindOptions extends WaitOptions {
   maxDatagram?: number;
 }
 
+/** {@link DatagramBindOptions} checked, with every default filled in: what a bind is done with. */
+export interface BindPlan {
+  host: string;
+  port: number;
+  family: 4 | 6;
+  reuseAddr: boolean;
+  maxQueue: number;
+  maxDatagram: number;
+}
+
+/** Checks the bind options (an InputError names the first bad one) and fills in the defaults. */
+export function checkBindOptions(options: DatagramBindOptions): BindPlan {
+  const port = checkPort(options.port ?? 0, 'UDP bind', true);
+  if (options.host !== undefined) checkHost(options.host, 'UDP bind');
+  if (options.family !== undefined && options.family !== 4 && options.family !== 6) {
+    throw new InputError(`UDP bind: family must be 4 or 6, not ${String(options.family)}`, { protocol: 'udp' });
+  }
+  const family: 4 | 6 = options.family ?? (options.host !== undefined && net.isIPv6(options.host) ? 6 : 4);
+  const host = options.host ?? (family === 6 ? '::' : '0.0.0.0');
+  const ceiling = family === 6 ? MAX_DATAGRAM_V6 : MAX_DATAGRAM_V4;
+  const maxDatagram = options.maxDatagram ?? ceiling;
+  if (!Number.isInteger(maxDatagram) || maxDatagram < 0 || maxDatagram > ceiling) {
+    throw new InputError(`UDP bind: maxDatagram must be an integer in 0..${ceiling}`, { protocol: 'udp' });
+  }
+  const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
+  if (!Number.isInteger(maxQueue) || maxQueue < 0) {
+    throw new InputError('UDP bind: maxQueue must be a non-negative integer', { protocol: 'udp' });
+  }
+  return { host, port, family, reuseAddr: options.reuseAddr ?? false, maxQueue, maxDatagram };
+}
 
 /** node:dgram reports 'IPv4'/'IPv6' (Node 18.0–18.3 reported 4/6); normalise either. */
 export function familyOf(f: string | number): 'IPv4' | 'IPv6' {

@@ -4,8 +4,10 @@
  * node:dgram pushes every datagram at an event handler; a protocol client
  * wants to *ask* for the next one, with a time bound. So each socket keeps a
  * bounded queue of datagrams that arrived while nobody was waiting, and a list
- * of waiters that get the next datagram first. Message boundaries are kept:
- * one `sendTo` on the peer is one `recvFrom` here, never merged or split.
+ * of waiters that get the next datagram first (udp-inbox.ts). Message
+ * boundaries are kept: one `sendTo` on the peer is one `recvFrom` here, never
+ * merged or split. Option checks live in udp-options.ts, binding in udp-bind.ts;
+ * this file holds the socket's own state: its peer, sending, and closing.
  *
  * Connected semantics (as BSD sockets): `connect(host, port)` fixes the peer,
  * after which `send`/`recv` need no address and the kernel itself drops
@@ -14,12 +16,13 @@
  * (a {@link ConnectError} with `code` DIAL_E_CONNECT and `sysCode`
  * ECONNREFUSED); an unconnected socket never sees those errors.
  */
-import dgram from 'node:dgram';
-import net from 'node:net';
-import { AbortError, ConnectError, DialError, InputError, NetworkError, toDialError } from '../errors.js';
+import type dgram from 'node:dgram';
+import { ConnectError, InputError, NetworkError, toDialError } from '../errors.js';
 import { guard, throwIfAborted, type WaitOptions } from '../util/guard.js';
+import { bindDatagram, closeQuietly } from './udp-bind.js';
+import { DatagramInbox } from './udp-inbox.js';
 import {
-  bindError,
+  checkBindOptions,
   checkHost,
   checkPort,
   DEFAULT_MAX_QUEUE,
@@ -35,27 +38,6 @@ import {
 
 export { DEFAULT_MAX_QUEUE, MAX_DATAGRAM_V4, MAX_DATAGRAM_V6, type Datagram, type DatagramAddress, type DatagramBindOptions };
 
-interface Waiter {
-  resolve(d: Datagram): void;
-  reject(e: Error): void;
-  /** Set when a datagram was handed over, so a late cancel can put it back. */
-  delivered?: Datagram;
-}
-
-/** How often bind() retries pinning a kernel-chosen port that another socket grabbed first. */
-const PIN_PORT_TRIES = 8;
-
-/** Closes a dgram socket that may already be closed; resolves once it is. */
-function closeQuietly(sock: dgram.Socket): Promise<void> {
-  return new Promise<void>((resolve) => {
-    try {
-      sock.close(() => resolve());
-    } catch {
-      resolve(); // ERR_SOCKET_DGRAM_NOT_RUNNING: closed already
-    }
-  });
-}
-
 /**
  * A UDP socket: create one with {@link DatagramSocket.bind}.
  *
@@ -70,23 +52,18 @@ function closeQuietly(sock: dgram.Socket): Promise<void> {
 export class DatagramSocket {
   readonly #sock: dgram.Socket;
   readonly #family: 4 | 6;
-  readonly #maxQueue: number;
   readonly #maxDatagram: number;
   readonly #local: DatagramAddress;
-  readonly #queue: Datagram[] = [];
-  readonly #waiters: Waiter[] = [];
+  readonly #inbox: DatagramInbox;
   #peer: DatagramAddress | undefined;
   #connecting = false;
-  /** An asynchronous socket error (ICMP unreachable) that arrived with nobody waiting; the next receive throws it. */
-  #pendingError: DialError | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
-  #dropped = 0;
 
   private constructor(sock: dgram.Socket, family: 4 | 6, maxQueue: number, maxDatagram: number) {
     this.#sock = sock;
     this.#family = family;
-    this.#maxQueue = maxQueue;
+    this.#inbox = new DatagramInbox(maxQueue);
     this.#maxDatagram = maxDatagram;
     const a = sock.address();
     // Kept, because node's address() throws once the socket is closed.
@@ -102,71 +79,9 @@ export class DatagramSocket {
    */
   static async bind(options: DatagramBindOptions = {}): Promise<DatagramSocket> {
     throwIfAborted(options.signal, 'UDP bind');
-    const port = checkPort(options.port ?? 0, 'UDP bind', true);
-    if (options.host !== undefined) checkHost(options.host, 'UDP bind');
-    if (options.family !== undefined && options.family !== 4 && options.family !== 6) {
-      throw new InputError(`UDP bind: family must be 4 or 6, not ${String(options.family)}`, { protocol: 'udp' });
-    }
-    const family: 4 | 6 = options.family ?? (options.host !== undefined && net.isIPv6(options.host) ? 6 : 4);
-    const host = options.host ?? (family === 6 ? '::' : '0.0.0.0');
-    const ceiling = family === 6 ? MAX_DATAGRAM_V6 : MAX_DATAGRAM_V4;
-    const maxDatagram = options.maxDatagram ?? ceiling;
-    if (!Number.isInteger(maxDatagram) || maxDatagram < 0 || maxDatagram > ceiling) {
-      throw new InputError(`UDP bind: maxDatagram must be an integer in 0..${ceiling}`, { protocol: 'udp' });
-    }
-    const maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
-    if (!Number.isInteger(maxQueue) || maxQueue < 0) {
-      throw new InputError('UDP bind: maxQueue must be a non-negative integer', { protocol: 'udp' });
-    }
-
-    const type = family === 6 ? 'udp6' : 'udp4';
-    const reuseAddr = options.reuseAddr ?? false;
-    let current: dgram.Socket | undefined;
-    let withdrawn = false;
-    const bindOnce = (p: number) =>
-      new Promise<dgram.Socket>((resolve, reject) => {
-        if (withdrawn) return reject(new AbortError('UDP bind withdrawn'));
-        const sock = dgram.createSocket({ type, reuseAddr });
-        current = sock;
-        const onError = (err: Error) => {
-          sock.off('listening', onListening);
-          void closeQuietly(sock);
-          reject(bindError(err, `UDP bind ${host}:${p}`));
-        };
-        const onListening = () => {
-          sock.off('error', onError);
-          if (withdrawn) {
-            void closeQuietly(sock);
-            reject(new AbortError('UDP bind withdrawn'));
-          } else resolve(sock);
-        };
-        sock.once('error', onError);
-        sock.once('listening', onListening);
-        sock.bind({ port: p, address: host });
-      });
-    const attempt = async (): Promise<dgram.Socket> => {
-      if (port !== 0) return bindOnce(port);
-      // Linux forgets a port the kernel chose (bind to 0) when a connected socket is
-      // disconnected, so the socket would silently move to a new port. A port bound by
-      // number is kept. So: let the kernel pick a free port, release it, and bind that
-      // number — retrying in the rare case someone else took it in between.
-      for (let tries = 1; ; tries++) {
-        const probe = await bindOnce(0);
-        const chosen = probe.address().port;
-        await closeQuietly(probe);
-        try {
-          return await bindOnce(chosen);
-        } catch (err) {
-          if (tries >= PIN_PORT_TRIES || !(err instanceof DialError && err.sysCode === 'EADDRINUSE')) throw err;
-        }
-      }
-    };
-    // A timed-out or aborted bind must not leave a socket open behind the caller's back.
-    const sock = await guard(attempt(), options, 'UDP bind', () => {
-      withdrawn = true;
-      if (current) void closeQuietly(current);
-    });
-    return new DatagramSocket(sock, family, maxQueue, maxDatagram);
+    const plan = checkBindOptions(options);
+    const sock = await bindDatagram(plan, options);
+    return new DatagramSocket(sock, plan.family, plan.maxQueue, plan.maxDatagram);
   }
 
   /** The local address and port this socket is bound to. */
@@ -186,12 +101,12 @@ export class DatagramSocket {
 
   /** Datagrams thrown away because the queue was full or they exceeded `maxDatagram`. */
   get dropped(): number {
-    return this.#dropped;
+    return this.#inbox.dropped;
   }
 
   /** Datagrams received and not yet read. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#inbox.queued;
   }
 
   /** True once {@link close} was called. */
@@ -215,31 +130,20 @@ export class DatagramSocket {
   #onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this.#closed) return;
     if (msg.length > this.#maxDatagram) {
-      this.#dropped++;
+      this.#inbox.drop();
       return;
     }
     const d: Datagram = { data: msg, address: rinfo.address, port: rinfo.port, family: familyOf(rinfo.family) };
     // The kernel already filters for a connected socket; this catches datagrams that were in flight while connect() ran.
     if (this.#peer && !this.#fromPeer(d)) return;
-    const w = this.#waiters.shift();
-    if (w) {
-      w.delivered = d;
-      w.resolve(d);
-    } else if (this.#queue.length < this.#maxQueue) {
-      this.#queue.push(d);
-    } else {
-      this.#dropped++;
-    }
+    this.#inbox.deliver(d);
   }
 
   #onError(err: Error): void {
     if (this.#closed) return;
     // node reports asynchronous socket errors (ECONNREFUSED after an ICMP port unreachable
     // on a connected socket) as 'error' events from recvmsg; they belong to the next receive.
-    const e = toDialError(err, 'UDP receive', { protocol: 'udp', phase: 'recv' });
-    const w = this.#waiters.shift();
-    if (w) w.reject(e);
-    else this.#pendingError = e;
+    this.#inbox.fail(toDialError(err, 'UDP receive', { protocol: 'udp', phase: 'recv' }));
   }
 
   #fromPeer(d: DatagramAddress): boolean {
@@ -303,24 +207,7 @@ export class DatagramSocket {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.#pendingError) {
-      const e = this.#pendingError;
-      this.#pendingError = undefined;
-      return Promise.reject(e);
-    }
-    const first = this.#queue.shift();
-    if (first) return Promise.resolve(first);
-    let waiter!: Waiter;
-    const p = new Promise<Datagram>((resolve, reject) => {
-      waiter = { resolve, reject };
-    });
-    this.#waiters.push(waiter);
-    return guard(p, options, 'UDP recv', () => {
-      const i = this.#waiters.indexOf(waiter);
-      if (i >= 0) this.#waiters.splice(i, 1);
-      // Handed a datagram in the same tick the timer fired: put it back, first in line.
-      else if (waiter.delivered && !this.#closed) this.#queue.unshift(waiter.delivered);
-    });
+    return this.#inbox.next(options);
   }
 
   /** Resolves with the payload of the next datagram (usually on a connected socket); see {@link recvFrom}. */
@@ -362,9 +249,7 @@ export class DatagramSocket {
           }
           const r = this.#sock.remoteAddress();
           this.#peer = { address: r.address, port: r.port, family: familyOf(r.family) };
-          for (let i = this.#queue.length - 1; i >= 0; i--) {
-            if (!this.#fromPeer(this.#queue[i]!)) this.#queue.splice(i, 1);
-          }
+          this.#inbox.filter((d) => this.#fromPeer(d));
           resolve();
         });
       } catch (err) {
@@ -382,7 +267,7 @@ export class DatagramSocket {
     this.#assertOpen('UDP disconnect');
     if (!this.#peer) return;
     this.#peer = undefined;
-    this.#pendingError = undefined;
+    this.#inbox.clearError();
     try { this.#sock.disconnect(); } catch { /* node already considers it disconnected */ }
   }
 
@@ -393,9 +278,7 @@ export class DatagramSocket {
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#closed = true;
-    this.#queue.length = 0;
-    const err = new NetworkError('DIAL_E_CLOSED', 'UDP recv: the socket was closed', { protocol: 'udp' });
-    for (const w of this.#waiters.splice(0)) w.reject(err);
+    this.#inbox.close(new NetworkError('DIAL_E_CLOSED', 'UDP recv: the socket was closed', { protocol: 'udp' }));
     this.#closing = closeQuietly(this.#sock);
     return this.#closing;
   }

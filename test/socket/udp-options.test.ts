@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bindError, checkHost, checkPort, familyOf, sendError, toBuffer } from '../../src/socket/udp-options.js';
+import {
+  bindError,
+  checkBindOptions,
+  checkHost,
+  checkPort,
+  DEFAULT_MAX_QUEUE,
+  familyOf,
+  MAX_DATAGRAM_V4,
+  MAX_DATAGRAM_V6,
+  sendError,
+  toBuffer,
+} from '../../src/socket/udp-options.js';
 import { ConnectError, InputError } from '../../src/errors.js';
 
 test('checkPort: integers in range pass; zero only where allowed; anything else is an InputError', () => {
@@ -52,4 +63,25 @@ test('bindError: EADDRINUSE stays a bind failure with its system code; sendError
   assert.ok(!(d instanceof InputError), 'an unreachable network is not the caller\'s input');
   assert.equal(d.sysCode, 'ENETUNREACH');
   assert.equal(d.phase, 'send');
+});
+
+test('checkBindOptions fills in the defaults: IPv4 wildcard, system port, the family\'s largest datagram', () => {
+  assert.deepEqual(checkBindOptions({}), { host: '0.0.0.0', port: 0, family: 4, reuseAddr: false, maxQueue: DEFAULT_MAX_QUEUE, maxDatagram: MAX_DATAGRAM_V4 });
+  assert.deepEqual(checkBindOptions({ family: 6 }), { host: '::', port: 0, family: 6, reuseAddr: false, maxQueue: DEFAULT_MAX_QUEUE, maxDatagram: MAX_DATAGRAM_V6 });
+  const v6 = checkBindOptions({ host: '::1', port: 5353, reuseAddr: true, maxQueue: 0, maxDatagram: 512 });
+  assert.deepEqual(v6, { host: '::1', port: 5353, family: 6, reuseAddr: true, maxQueue: 0, maxDatagram: 512 }, 'an IPv6 literal picks family 6');
+});
+
+test('checkBindOptions refuses a bad port, host, family, maxDatagram or maxQueue with an InputError naming it', () => {
+  const bad: Array<[Record<string, unknown>, RegExp]> = [
+    [{ port: 70000 }, /bad port/],
+    [{ host: 'a\nb' }, /bad host/],
+    [{ family: 5 }, /family must be 4 or 6/],
+    [{ maxDatagram: MAX_DATAGRAM_V4 + 1 }, /maxDatagram must be an integer in 0\.\.65507/],
+    [{ family: 6, maxDatagram: -1 }, /maxDatagram must be an integer in 0\.\.65527/],
+    [{ maxQueue: 1.5 }, /maxQueue must be a non-negative integer/],
+  ];
+  for (const [options, message] of bad) {
+    assert.throws(() => checkBindOptions(options), (e: unknown) => e instanceof InputError && message.test(e.message), JSON.stringify(options));
+  }
 });
