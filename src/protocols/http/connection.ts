@@ -1,17 +1,17 @@
-import { AbortError, DialError, InputError, LimitError, NetworkError, ProtocolError, TimeoutError, toDialError } from '../../errors.js';
+import { AbortError, DialError, LimitError, NetworkError, ProtocolError, TimeoutError, toDialError } from '../../errors.js';
 import type { ByteStream } from '../../socket/types.js';
 import { abortError, cloneFor, isTransportFailure, retryable, withPhase } from './failures.js';
-import { traceHead, traceResponse } from './trace-lines.js';
+import { traceResponse } from './trace-lines.js';
 
 export { isRetryable, withPhase } from './failures.js';
 import { BodyStream, type BodySource } from './body-stream.js';
 import { keepAliveTimeout } from './core/keep-alive.js';
 import { ResponseParser, type ResponseEvent, type ResponseHead } from './core/response-parser.js';
-import { phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse, type Stage } from './exchange.js';
-import { sendRequest, sendsInOneWrite, type SendTarget } from './send.js';
+import { phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse } from './exchange.js';
+import { RequestSender, type SenderHost } from './connection-send.js';
 import { Transport, type TransportSink } from './transport.js';
 import { ExchangeTimer, type TimedPhase } from './exchange-timer.js';
-import { RawWriter } from './write-batch.js';
+import type { RawWriter } from './write-batch.js';
 
 export { serializeExchangeHead, type ConnectionOptions, type Exchange, type ExchangeResponse, type HttpProgress } from './exchange.js';
 
@@ -31,7 +31,6 @@ export class HttpConnection {
   readonly #queue: Entry[] = [];
   readonly #opts: ConnectionOptions;
   readonly #label: string;
-  #sendChain: Promise<void> = Promise.resolve();
   #state: 'open' | 'closing' | 'closed' = 'open';
   #keepAlive = true;
   #expiresAt = Infinity;
@@ -40,15 +39,14 @@ export class HttpConnection {
   #reserved = 0;
   #error: DialError | undefined;
   readonly #t: Transport;
-  /** Over a raw socket: writes of requests that go out whole (see #writeNow). */
+  readonly #sender: RequestSender;
+  /** The sender's, when over a raw socket: counted busy while requests are in flight. */
   readonly #writer: RawWriter | undefined;
   /** True while the bytes being parsed are views into a reused read buffer. */
   #lent = false;
   #pausedEntry: Entry | undefined;
   /** A response whose head came in the read being handled: its body bound is armed after the read. */
   #bodyDue: Entry | undefined;
-  /** Sends queued on #sendChain and not finished; at 0 a request may be written at once. */
-  #chained = 0;
   readonly #timer = new ExchangeTimer((entry, phase, ms) => {
     if (phase === 'pipeline') return this.#stalled(entry, ms);
     const what = phase === 'headers' ? 'waiting for the response head' : entry.discarding ? 'draining an abandoned body' : 'waiting for more of the body';
@@ -61,7 +59,8 @@ export class HttpConnection {
     this.#label = options.label ?? 'server';
     this.#parser = new ResponseParser(options.limits);
     this.#t = new Transport(stream, this.#sink, options.rawRead !== false);
-    if (this.#t.raw) this.#writer = new RawWriter(this.#t.raw, this.#onWritten);
+    this.#sender = new RequestSender(this.#t, this.#sendHost, this.#label);
+    this.#writer = this.#sender.writer;
     this.#t.setRef(false);
   }
 
@@ -158,12 +157,7 @@ export class HttpConnection {
         this.#t.setRef(true);
         this.#writer?.busy(true);
       }
-      if (this.#chained === 0 && this.#writer && sendsInOneWrite(entry)) {
-        this.#writeNow(entry);
-        return;
-      }
-      this.#chained++;
-      this.#sendChain = this.#sendChain.then(() => this.#send(entry)).finally(() => this.#chained--);
+      this.#sender.send(entry, this.#queue.length > 1);
     });
   }
 
@@ -186,71 +180,22 @@ export class HttpConnection {
 
   // ---- sending -------------------------------------------------------------
 
-  /**
-   * The hot path over a raw socket: head (and a small body) written at once,
-   * in one buffer so they leave in one segment; no promise, no wait for the
-   * kernel. A write error arrives through #onWritten.
-   */
-  #writeNow(entry: Entry): void {
-    const { x } = entry;
-    traceHead(x.trace, entry.head);
-    entry.sendDone = true;
-    const body = x.body;
-    // One buffer per request: copying a small body costs less than the
-    // cork/writev machinery (an array, a callback per part).
-    const data = body.kind === 'bytes' && body.data.length > 0 ? Buffer.concat([entry.head, body.data]) : entry.head;
-    this.#writer!.write(data, this.#queue.length > 1);
-    if (body.kind === 'bytes' && body.data.length > 0) x.onUploadProgress?.({ direction: 'upload', transferred: body.data.length, total: body.data.length });
-    if (entry.stage === 'sending') {
-      entry.stage = 'waiting';
-      if (this.#queue[0] === entry) this.#arm(entry, x.headersTimeout, 'headers');
-    }
-  }
-
-  /** One callback for every raw write of the connection (a closure per write would be garbage per request). */
-  readonly #onWritten = (err?: Error | null): void => {
-    if (!err || this.#state === 'closed') return;
-    // The server may have answered and closed before reading all we sent (an early 413): the response wins.
-    const front = this.#queue[0];
-    if (front && (front.stage === 'body' || this.#parser.responseStarted)) {
-      this.#keepAlive = false;
-      return;
-    }
-    this.#fail(withPhase(toDialError(err, `sending the request to ${this.#label} failed`), 'send'));
-  };
-
-  async #send(entry: Entry): Promise<void> {
-    if (entry.stage === 'done' || this.#state === 'closed') return;
-    try {
-      await sendRequest(this.#sendTarget, entry);
-      entry.sendDone = true;
+  /** What the send side (connection-send.ts) asks of the connection. */
+  readonly #sendHost: SenderHost = {
+    front: () => this.#queue[0],
+    responseStarted: () => this.#parser.responseStarted,
+    closed: () => this.#state === 'closed',
+    sent: (entry) => {
       if (entry.stage === 'sending') {
         entry.stage = 'waiting';
         if (this.#queue[0] === entry) this.#arm(entry, entry.x.headersTimeout, 'headers');
       }
-    } catch (err) {
-      // The server may have answered and closed before reading all we sent
-      // (an early 413): then the response, not the write error, is the outcome.
-      const stage = entry.stage as Stage;
-      if (stage === 'body' || stage === 'done' || (this.#queue[0] === entry && this.#parser.responseStarted)) {
-        this.#keepAlive = false;
-        return;
-      }
-      const e = err instanceof InputError ? err : withPhase(toDialError(err, `sending the request to ${this.#label} failed`), 'send');
-      this.#fail(e);
-    }
-  }
-
-  readonly #sendTarget: SendTarget = {
-    output: (data) => {
-      // After what #writeNow holds for this turn, never before it.
-      this.#writer?.flushOutbox();
-      return this.#t.output(data, () => this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' }));
     },
-    stopped: (entry) => entry.stage === 'done' || this.#state === 'closed',
     noReuse: () => {
       this.#keepAlive = false;
     },
+    fail: (err) => this.#fail(err),
+    closedError: () => this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' }),
   };
 
   // ---- receiving -----------------------------------------------------------
