@@ -1,12 +1,15 @@
 /**
- * dialtone's FTP client: RETR the URL's path, streaming into a null sink.
+ * dialtone's FTP client: RETR the URL's path into a null sink — with the
+ * download's synchronous `consume(sink)` when it has one, as the HTTP client
+ * script reads a download, else by iterating.
  * Exits "unavailable" while dist/src/protocols/ftp/index.js is not built.
  */
 import { main, measure, parseClientArgs, tryImport, unavailable } from '../lib/client.js';
 
+type Body = AsyncIterable<Uint8Array> & { consume?: (sink: (chunk: Uint8Array) => void) => Promise<number> };
 type FtpClient = {
-  retrieve?: (path: string, options?: Record<string, unknown>) => Promise<AsyncIterable<Uint8Array> | { body: AsyncIterable<Uint8Array> }>;
-  retr?: (path: string, options?: Record<string, unknown>) => Promise<AsyncIterable<Uint8Array> | { body: AsyncIterable<Uint8Array> }>;
+  retrieve?: (path: string, options?: Record<string, unknown>) => Promise<Body | { body: Body }>;
+  retr?: (path: string, options?: Record<string, unknown>) => Promise<Body | { body: Body }>;
   quit?: () => Promise<void>;
   close?: () => Promise<void> | void;
 };
@@ -26,8 +29,14 @@ main(async () => {
     const fn = client.retrieve ?? client.retr;
     if (!fn) unavailable('ftp: no retrieve()');
     const r = await fn.call(client, path);
-    const body = Symbol.asyncIterator in r ? (r as AsyncIterable<Uint8Array>) : (r as { body: AsyncIterable<Uint8Array> }).body;
+    const body = Symbol.asyncIterator in r ? (r as Body) : (r as { body: Body }).body;
     let n = 0;
+    if (body.consume) {
+      await body.consume((chunk) => {
+        n += chunk.length;
+      });
+      return n;
+    }
     for await (const chunk of body) n += chunk.length;
     return n;
   };

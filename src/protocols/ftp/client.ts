@@ -20,7 +20,8 @@ import { checkArg, checkPath } from './core/path.js';
 import { formatFtpTime, parseFtpTime } from './core/time.js';
 import { FtpControl } from './control.js';
 import type { FtpConnectOptions, RetrieveOptions, StoreOptions } from './options.js';
-import { startDownload, upload, type Download, type TransferOptions } from './transfer.js';
+import { startDownload, type Download } from './download.js';
+import { upload, type TransferOptions } from './transfer.js';
 
 export type { FtpConnectOptions, FtpSecurity, RetrieveOptions, StoreOptions } from './options.js';
 
@@ -253,7 +254,8 @@ export class FtpClient {
   /**
    * RETR: resolves once the server accepted the transfer (a 550 rejects
    * here), with a {@link Download} to iterate for the bytes — streamed as
-   * they arrive, never buffered whole. `offset` resumes (REST); `ascii`
+   * they arrive, never buffered whole — or to `consume(sink)`, the fast way
+   * (each read handed to a synchronous sink). `offset` resumes (REST); `ascii`
    * converts line endings; `reuseBuffer` reads every chunk into one buffer
    * (no allocation per chunk; each chunk valid only until the next). The connection is busy until the body is read or
    * cancelled. A data connection that closes before the announced size is a

@@ -16,6 +16,7 @@ import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls
 import type { Tracer } from '../../trace.js';
 import { guard, timerMs, type WaitOptions } from '../../util/guard.js';
 import { LentFeed, QueueFeed, readAll } from './data-read.js';
+import { sinkAll, type ConsumeSink } from './data-sink.js';
 import { traceConnected, traceDataTls } from './data-trace.js';
 
 /** A listener waiting for the server's active-mode connection. */
@@ -162,6 +163,18 @@ export class DataConnection {
     return readAll(this.#sock, this.#feed ?? new QueueFeed(highWater), this.#idle, signal);
   }
 
+  /**
+   * Hands the bytes up to the server's close to `sink` as each read lands
+   * (see sinkAll in data-sink.ts): a view of the read buffer on a connection
+   * made by {@link connect}, a fresh chunk on others, valid only during the
+   * call — or, when the sink returns a promise, until it settles (reading
+   * stops meanwhile). `idleTimeout` bounds each silence; the signal destroys
+   * the socket.
+   */
+  drain(signal: AbortSignal | undefined, sink: ConsumeSink): Promise<void> {
+    return sinkAll(this.#sock, this.#feed ?? new QueueFeed(), this.#idle, signal, sink);
+  }
+
   /** Sends every chunk of `source`, honouring back-pressure, then closes our side (TLS: close_notify). */
   async write(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, signal: AbortSignal | undefined, onChunk?: (n: number) => void): Promise<void> {
     const s = this.#sock;
@@ -215,11 +228,11 @@ export class DataConnection {
     }
   }
 
-  /** Closes at once (used on errors and aborts). */
-  destroy(): void {
+  /** Closes at once (used on errors and aborts); a reader in progress fails with `err` when given. */
+  destroy(err?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#sock.destroy();
+    this.#sock.destroy(err);
   }
 
   /** Closes gently. */

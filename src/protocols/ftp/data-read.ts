@@ -1,9 +1,10 @@
 /**
  * The download side of a data connection: one read loop, fed fresh chunks
  * ({@link QueueFeed}: 'data' events, or reads copied out of one read buffer)
- * or views of reused read buffers ({@link LentFeed}). The loop owns what the
- * feeds share: the end, close and error wiring, the idle bound, the abort
- * and the cleanup.
+ * or views of reused read buffers ({@link LentFeed}). What every reader
+ * shares — the end, close and error wiring, the idle bound, the abort and
+ * the cleanup — is {@link watchSocket}; the synchronous reader (consume) is
+ * in data-sink.ts and has each feed hand it reads directly ({@link Feed.direct}).
  *
  * @module
  */
@@ -21,7 +22,25 @@ export interface Feed {
   done(sock: net.Socket): void;
   /** Stops delivery (the loop is over). */
   detach(sock: net.Socket): void;
+  /**
+   * From now on hands each read to `sink` during the read itself, with no
+   * queue and no copy (undefined: back to queueing). Call it with nothing
+   * left to {@link take}.
+   */
+  direct(sink: DirectSink | undefined): void;
 }
+
+/**
+ * What a {@link DirectSink} did with a read: `next` — done with it, read on;
+ * `stop` — done with it (copied), stop reading; `lent` — stop reading, and
+ * the bytes stay in use until the socket is resumed, so the feed reads into
+ * another buffer meanwhile (node:tls goes on handing over what it has
+ * decrypted after reading stops).
+ */
+export type Taken = 'next' | 'stop' | 'lent';
+
+/** Takes one read, a view valid only during the call unless it answers `lent`. */
+export type DirectSink = (view: Buffer) => Taken;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -46,25 +65,36 @@ export class QueueFeed implements Feed {
   #held = false;
   #sock: net.Socket | undefined;
   #poke: (() => void) | undefined;
+  #direct: DirectSink | undefined;
+  /** With `copyReads`, the buffers reads land in. */
+  readonly #bufs: ReadBuffers | undefined;
   /** With `copyReads`, the connect option that routes every read here. */
   readonly onread: net.OnReadOpts | undefined;
   readonly #onData = (b: Buffer): void => {
-    if (!this.#push(b)) this.#sock?.pause();
+    // A 'data' chunk is the stream's own: lending it needs no other buffer.
+    if (this.#direct ? this.#direct(b) !== 'next' : !this.#push(b)) this.#sock?.pause();
   };
 
   constructor(highWater = 1024 * 1024, copyReads = false) {
     this.#highWater = highWater;
-    this.onread = copyReads
+    const bufs = copyReads ? new ReadBuffers(READ_SIZE) : undefined;
+    this.#bufs = bufs;
+    this.onread = bufs
       ? {
-          buffer: Buffer.allocUnsafeSlow(READ_SIZE),
+          buffer: bufs.next,
           // Returning false stops reading until take() resumes it.
           callback: (n: number, buf: Uint8Array): boolean => {
+            if (this.#direct) return bufs.after(this.#direct((buf as Buffer).subarray(0, n)));
             const b = Buffer.allocUnsafe(n);
             b.set(buf.subarray(0, n));
             return this.#push(b);
           },
         }
       : undefined;
+  }
+
+  direct(sink: DirectSink | undefined): void {
+    this.#direct = sink;
   }
 
   /** Queues a chunk; false once the queue is past the high-water mark (the caller stops reading). */
@@ -108,6 +138,36 @@ export class QueueFeed implements Feed {
   detach(sock: net.Socket): void {
     sock.removeListener('data', this.#onData);
     this.#poke = undefined;
+    this.#direct = undefined;
+  }
+}
+
+/**
+ * The buffer node:net or node:tls reads into next (the `onread` buffer
+ * function: asked after every read), and a spare for while a direct sink
+ * holds the current one (`lent`). The sink is called again only after it let
+ * go, so two buffers are enough.
+ */
+class ReadBuffers {
+  #cur: Buffer;
+  #spare: Buffer | undefined;
+  readonly #size: number;
+  readonly next = (): Buffer => this.#cur;
+
+  constructor(size: number) {
+    this.#size = size;
+    this.#cur = Buffer.allocUnsafeSlow(size);
+  }
+
+  /** Swaps buffers when the read was lent; true to read on. */
+  after(t: Taken): boolean {
+    if (t === 'next') return true;
+    if (t === 'lent') {
+      const lent = this.#cur;
+      this.#cur = this.#spare ?? Buffer.allocUnsafeSlow(this.#size);
+      this.#spare = lent;
+    }
+    return false;
   }
 }
 
@@ -140,15 +200,20 @@ export class LentFeed implements Feed {
   /** Buffers free for the next read (TLS pieces only). */
   readonly #free: Buffer[] | undefined;
   #poke: (() => void) | undefined;
+  #direct: DirectSink | undefined;
+  /** A TLS piece's buffer a direct sink holds (`lent`): free again by the sink's next call. */
+  #lent: Buffer | undefined;
   /** The connect option that routes every read here. */
   readonly onread: net.OnReadOpts;
 
   constructor(tlsPieces = false, size = tlsPieces ? TLS_PIECE_BUFFER : READ_SIZE) {
     const free: Buffer[] | undefined = tlsPieces ? [] : undefined;
     this.#free = free;
+    // Over TCP one buffer is enough even when lent: reading stops, and no byte lands until the socket resumes.
     this.onread = {
       buffer: free ? () => free.pop() ?? Buffer.allocUnsafeSlow(size) : Buffer.allocUnsafeSlow(size),
       callback: (n: number, buf: Uint8Array): boolean => {
+        if (this.#direct) return this.#toDirect(this.#direct, buf as Buffer, n);
         this.#ready.push((buf as Buffer).subarray(0, n));
         this.#readyBufs.push(buf as Buffer);
         this.#poke?.();
@@ -156,6 +221,25 @@ export class LentFeed implements Feed {
         return false;
       },
     };
+  }
+
+  #toDirect(sink: DirectSink, buf: Buffer, n: number): boolean {
+    const free = this.#free;
+    if (free && this.#lent) {
+      // The sink is called again only once it has let go of the piece it held.
+      if (free.length < MAX_KEPT) free.push(this.#lent);
+      this.#lent = undefined;
+    }
+    const t = sink(buf.subarray(0, n));
+    if (free) {
+      if (t === 'lent') this.#lent = buf;
+      else if (free.length < MAX_KEPT) free.push(buf);
+    }
+    return t === 'next';
+  }
+
+  direct(sink: DirectSink | undefined): void {
+    this.#direct = sink;
   }
 
   attach(sock: net.Socket, poke: () => void): void {
@@ -186,7 +270,41 @@ export class LentFeed implements Feed {
 
   detach(): void {
     this.#poke = undefined;
+    this.#direct = undefined;
   }
+}
+
+/** How a reader learns what happens to its socket. */
+export interface SocketWatch {
+  /** The server's FIN, or the socket closed. */
+  end(): void;
+  error(err: unknown): void;
+}
+
+/**
+ * Wires a reader to `sock`: end and close, errors, the abort (the signal
+ * destroys the socket with an AbortError) and the idle bound (`idle` ms, 0
+ * for none: a silence that long destroys it with a TimeoutError). Returns
+ * the undo.
+ */
+export function watchSocket(sock: net.Socket, idle: number, signal: AbortSignal | undefined, on: SocketWatch): () => void {
+  const onEnd = () => on.end();
+  const onError = (e: unknown) => on.error(e);
+  const onAbort = () => sock.destroy(toDialError(Object.assign(new Error('data transfer aborted'), { name: 'AbortError' }), 'data transfer'));
+  sock.on('end', onEnd);
+  sock.on('close', onEnd);
+  sock.on('error', onError);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (idle > 0) {
+    sock.setTimeout(timerMs(idle), () => sock.destroy(new TimeoutError(`the data connection was idle for ${idle} ms`, { timeout: idle, protocol: 'ftp', phase: 'data' })));
+  }
+  return () => {
+    sock.removeListener('end', onEnd);
+    sock.removeListener('close', onEnd);
+    sock.removeListener('error', onError);
+    signal?.removeEventListener('abort', onAbort);
+    sock.setTimeout(0);
+  };
 }
 
 /**
@@ -205,23 +323,17 @@ export async function* readAll(sock: net.Socket, feed: Feed, idle: number, signa
     wake = undefined;
     w?.();
   };
-  const onEnd = () => {
-    ended = true;
-    poke();
-  };
-  const onError = (e: unknown) => {
-    failure ??= e;
-    poke();
-  };
-  const onAbort = () => sock.destroy(toDialError(Object.assign(new Error('data transfer aborted'), { name: 'AbortError' }), 'data transfer'));
-  sock.on('end', onEnd);
-  sock.on('close', onEnd);
-  sock.on('error', onError);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const unwatch = watchSocket(sock, idle, signal, {
+    end: () => {
+      ended = true;
+      poke();
+    },
+    error: (e) => {
+      failure ??= e;
+      poke();
+    },
+  });
   feed.attach(sock, poke);
-  if (idle > 0) {
-    sock.setTimeout(timerMs(idle), () => sock.destroy(new TimeoutError(`the data connection was idle for ${idle} ms`, { timeout: idle, protocol: 'ftp', phase: 'data' })));
-  }
   try {
     for (;;) {
       const b = feed.take();
@@ -241,10 +353,6 @@ export async function* readAll(sock: net.Socket, feed: Feed, idle: number, signa
     throw toDialError(e, 'the data connection broke', { protocol: 'ftp', phase: 'data' });
   } finally {
     feed.detach(sock);
-    sock.removeListener('end', onEnd);
-    sock.removeListener('close', onEnd);
-    sock.removeListener('error', onError);
-    signal?.removeEventListener('abort', onAbort);
-    sock.setTimeout(0);
+    unwatch();
   }
 }

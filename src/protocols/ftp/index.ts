@@ -7,6 +7,8 @@
  */
 export { FtpClient, type FtpConnectOptions, type FtpSecurity, type RetrieveOptions, type StoreOptions } from './client.js';
 export { FtpPool, type FtpPoolOptions } from './pool.js';
-export type { Download, TransferOptions, TransferProgress, TransferSettings } from './transfer.js';
+export type { TransferOptions, TransferProgress, TransferSettings } from './transfer.js';
+export type { Download } from './download.js';
+export type { ConsumeSink } from './data-sink.js';
 export { downloadTo, uploadFrom, ensureDir, downloadDir, uploadDir, type FileTransferOptions, type TreeOptions } from './files.js';
 export * from './core/index.js';

@@ -9,7 +9,7 @@
  * @module
  */
 import { timerMs } from '../../util/guard.js';
-import { DialError, InputError, ReplyError, AbortError } from '../../errors.js';
+import { DialError, InputError, ProtocolError, ReplyError, AbortError } from '../../errors.js';
 import type { Reply } from '../../line/replies.js';
 import { FtpClient } from './client.js';
 import type { FileEntry } from './core/entry.js';
@@ -140,8 +140,13 @@ export class FtpPool {
       given = true;
       this.#release(session);
     };
-    const inner = dl[Symbol.asyncIterator]();
+    // Which way the caller reads; the session goes back only once that read is over (a refused second read leaves it busy).
+    let reading: 'iterate' | 'consume' | undefined;
+    const refuse = () => new ProtocolError('a download can be read only once', { protocol: 'ftp' });
     async function* body(): AsyncGenerator<Buffer, void, undefined> {
+      if (reading) throw refuse();
+      reading = 'iterate';
+      const inner = dl[Symbol.asyncIterator]();
       try {
         for (;;) {
           const r = await inner.next();
@@ -162,6 +167,15 @@ export class FtpPool {
         return dl.finalReply;
       },
       [Symbol.asyncIterator]: () => it,
+      consume: async (sink) => {
+        if (reading) throw refuse();
+        reading = 'consume';
+        try {
+          return await dl.consume(sink);
+        } finally {
+          giveBack();
+        }
+      },
       cancel: async () => {
         try {
           await dl.cancel();

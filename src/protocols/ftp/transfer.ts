@@ -2,7 +2,8 @@
  * The transfer engine: opens the data connection (EPSV, PASV fallback, or
  * PORT/EPRT), sends the transfer command, streams the data, reads the final
  * reply, and — when anything goes wrong or the caller stops early — brings
- * the control connection back in step with ABOR, so it stays usable.
+ * the control connection back in step with ABOR, so it stays usable. Uploads
+ * are here; a download's two ways of reading are in download.ts.
  *
  * Timers during a transfer. The control connection has no timer running
  * while the data flows: its bound (`timeout`) starts only when the final
@@ -38,9 +39,12 @@ import type { Reply, Expect } from '../../line/replies.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
 import type { WaitOptions } from '../../util/guard.js';
-import { AsciiDecoder, AsciiEncoder } from './core/ascii.js';
-import { formatEprt, formatPort, parseEpsv, parsePasv, parseTransferSize } from './core/pasv.js';
+import { AsciiEncoder } from './core/ascii.js';
+import { formatEprt, formatPort, parseEpsv, parsePasv } from './core/pasv.js';
 import { ActiveListener, DataConnection } from './data-channel.js';
+
+export type { ConsumeSink } from './data-sink.js';
+export type { Download } from './download.js';
 
 /** Progress of one transfer (the shape urlopen's meters take). */
 export interface TransferProgress {
@@ -107,12 +111,13 @@ export interface TransferOptions {
    * then valid only until the next one is asked for: write it, hash it or
    * copy it before iterating on — never keep it. Applies to direct passive
    * connections, TLS-protected or not; active mode and proxy tunnels read as
-   * usual (fresh chunks).
+   * usual (fresh chunks). {@link Download.consume} needs none of this: it
+   * hands over views of the read buffer whatever this says.
    */
   reuseBuffer?: boolean | undefined;
 }
 
-interface PendingData {
+export interface PendingData {
   ready(wait: WaitOptions): Promise<DataConnection>;
   abandon(): void;
 }
@@ -182,7 +187,7 @@ async function passiveTarget(h: TransferHost): Promise<{ host: string; port: num
   return { host: given, port: t.port };
 }
 
-async function ready(h: TransferHost, pending: PendingData, signal: AbortSignal | undefined): Promise<DataConnection> {
+export async function ready(h: TransferHost, pending: PendingData, signal: AbortSignal | undefined): Promise<DataConnection> {
   const wait = { timeout: h.settings.timeout, signal };
   const conn = await pending.ready(wait);
   const tls = h.dataTLS();
@@ -218,119 +223,8 @@ export async function resync(h: TransferHost): Promise<void> {
   }
 }
 
-function abortError(signal: AbortSignal | undefined, fallback: unknown): unknown {
+export function abortError(signal: AbortSignal | undefined, fallback: unknown): unknown {
   return signal?.aborted ? new AbortError('the FTP transfer was aborted', { cause: signal.reason, protocol: 'ftp' }) : fallback;
-}
-
-/** A download in progress: iterate it once for the bytes; `cancel()` to stop early. */
-export interface Download extends AsyncIterable<Buffer> {
-  /** The preliminary (1xx) reply. */
-  readonly reply: Reply;
-  /** Bytes the server announced or SIZE reported for this transfer, if known. */
-  readonly expectedSize: number | undefined;
-  /** The final reply, once the body has been read. */
-  readonly finalReply: Reply | undefined;
-  /** Stops the transfer (ABOR) and frees the control connection; safe to call twice. */
-  cancel(): Promise<void>;
-}
-
-/**
- * Sends `command` (RETR, LIST, MLSD, NLST) with a data connection and resolves
- * once the server has accepted it; the bytes follow as the Download is
- * iterated. `release` runs exactly once when the transfer is over.
- */
-export async function startDownload(h: TransferHost, command: string, options: TransferOptions, release: () => void): Promise<Download> {
-  const { signal } = options;
-  let pending: PendingData | undefined;
-  let prelim: Reply;
-  try {
-    pending = await openData(h, signal, options.reuseBuffer);
-    prelim = await h.command(command, [1, 2]);
-  } catch (e) {
-    pending?.abandon();
-    release();
-    throw abortError(signal, e);
-  }
-  let conn: DataConnection | undefined;
-  let finalReply: Reply | undefined = prelim.code < 200 ? undefined : prelim;
-  // Servers announce the whole file's size in the 150 reply even after REST (vsftpd, pyftpdlib), so the resume offset comes off it.
-  const announced = parseTransferSize(prelim.text);
-  const fromReply = announced === undefined ? undefined : Math.max(0, announced - (options.resumeOffset ?? 0));
-  const expected = options.ascii ? undefined : (options.expectedSize ?? fromReply);
-  let state: 'ready' | 'running' | 'done' = 'ready';
-  const finish = () => {
-    if (state === 'done') return false;
-    state = 'done';
-    release();
-    return true;
-  };
-
-  async function* body(): AsyncGenerator<Buffer, void, undefined> {
-    if (state !== 'ready') throw new ProtocolError('a download can be read only once', { protocol: 'ftp' });
-    state = 'running';
-    let got = 0;
-    let completed = false;
-    let recovered = false;
-    const decoder = options.ascii ? new AsciiDecoder() : undefined;
-    try {
-      conn = await ready(h, pending!, signal);
-      for await (const chunk of conn.read(signal)) {
-        got += chunk.length;
-        options.onProgress?.({ direction: 'download', transferred: got, total: expected });
-        if (decoder) {
-          const out = decoder.push(chunk);
-          if (out.length) yield out;
-        } else yield chunk;
-      }
-      if (decoder) {
-        const tail = decoder.end();
-        if (tail.length) yield tail;
-      }
-      finalReply ??= await h.readReply(2);
-      h.note(`received ${got} bytes on the data connection`, got);
-      if (expected !== undefined && got < expected) {
-        throw new ProtocolError(`the data connection closed after ${got} of ${expected} bytes`, { protocol: 'ftp', phase: 'data', reply: { code: finalReply.code, text: finalReply.text } });
-      }
-      completed = true;
-    } catch (e) {
-      conn?.destroy();
-      // A ReplyError for the final reply (426, 451) leaves the conversation in step; anything else needs ABOR.
-      recovered = true;
-      if (!(e instanceof ReplyError) && finalReply === undefined) await resync(h);
-      throw abortError(signal, e);
-    } finally {
-      if (!completed && !recovered && (state as string) !== 'done') {
-        // The consumer stopped early (break / return): stop the server too.
-        conn?.destroy();
-        if (finalReply === undefined) await resync(h);
-      }
-      finish();
-    }
-  }
-  const it = body();
-  let taken = false;
-  return {
-    reply: prelim,
-    expectedSize: expected,
-    get finalReply() {
-      return finalReply;
-    },
-    [Symbol.asyncIterator]: () => {
-      if (taken) throw new ProtocolError('a download can be read only once', { protocol: 'ftp' });
-      taken = true;
-      return it;
-    },
-    async cancel() {
-      if (state === 'ready') {
-        state = 'running';
-        pending?.abandon();
-        if (finalReply === undefined) await resync(h);
-        finish();
-        return;
-      }
-      await it.return();
-    },
-  };
 }
 
 /** Sends `command` (STOR, APPE) and streams `source` as its data; resolves with the final reply. */

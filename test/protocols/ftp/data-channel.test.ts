@@ -115,6 +115,40 @@ test('plain, lent: the bytes arrive whole in one reused buffer', async () => {
   assert.equal(buffers.size, 1);
 });
 
+for (const lend of [false, true]) {
+  test(`TLS from the start, drained into a sink${lend ? ' (lent buffers)' : ''}: a chunk held by the sink's promise is not overwritten by the pieces node:tls decrypts meanwhile`, async () => {
+    const body = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 13 + (i >> 10)) & 0xff;
+    const port = await tlsServer(body);
+    const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, { ...tlsHow(), lend });
+    await conn.secure('127.0.0.1', { ca: pki.ca.cert }, WAIT);
+    let n = 0;
+    let calls = 0;
+    let intact = true;
+    await conn.drain(undefined, (c) => {
+      const at = n;
+      n += c.length;
+      // Every other chunk is written "asynchronously": checked only when its promise settles.
+      if (calls++ % 2 === 0) return void (c.equals(body.subarray(at, n)) || (intact = false));
+      return sleep(1).then(() => void (c.equals(body.subarray(at, at + c.length)) || (intact = false)));
+    });
+    assert.equal(n, body.length);
+    assert.ok(intact, 'every chunk held its bytes until its promise settled');
+  });
+}
+
+test('plain, drained into a sink: the bytes arrive whole as views of one buffer; an idle server is a TimeoutError', async () => {
+  const body = Buffer.alloc(2 * 1024 * 1024, 4);
+  const port = await listen(net.createServer((s) => void s.on('error', () => {}).end(body)));
+  const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 5000, { lend: true });
+  let n = 0;
+  await conn.drain(undefined, (c) => void (n += c.length));
+  assert.equal(n, body.length);
+  const silent = await listen(net.createServer((s) => void s.on('error', () => {}).write('x')));
+  const idle = await DataConnection.connect('127.0.0.1', silent, WAIT, 150);
+  await assert.rejects(idle.drain(undefined, () => {}), TimeoutError);
+});
+
 test('active: a connection from an address other than the control peer is refused', async () => {
   const l = await ActiveListener.open('127.0.0.1', '127.0.0.2');
   const { port } = l.address;

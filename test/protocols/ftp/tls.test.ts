@@ -14,7 +14,7 @@ import { FakeFtpServer } from './fake-server.js';
 let pki: TestPKI;
 let good: FakeFtpServer;
 let broken: FakeFtpServer;
-const DATA = Buffer.alloc(200_000, 9);
+const DATA = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7 + (i >> 8)) & 255));
 
 before(async () => {
   pki = makeTestPKI();
@@ -59,6 +59,25 @@ test('reuseBuffer over FTPS: the TLS data connection reads into a few reused buf
   assert.ok(notes.some((t) => /resumed the control session/.test(t)), notes.join('\n'));
   await c.quit();
 });
+
+for (const reuseBuffer of [false, true]) {
+  test(`consume over FTPS${reuseBuffer ? ' (reuseBuffer)' : ''}: the bytes arrive whole, with a sink that sometimes holds its chunk in a promise`, async () => {
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: good.port, secure: 'implicit', tls: { ca: pki.ca.cert }, timeout: 5000 });
+    let n = 0;
+    let same = true;
+    let calls = 0;
+    const count = await (await c.retrieve('/f', { reuseBuffer })).consume((chunk) => {
+      const at = n;
+      n += chunk.length;
+      const check = () => void (chunk.equals(DATA.subarray(at, at + chunk.length)) || (same = false));
+      if (calls++ % 2) return check();
+      return new Promise<void>((r) => setTimeout(r, 1)).then(check);
+    });
+    assert.equal(count, DATA.length);
+    assert.ok(same);
+    await c.quit();
+  });
+}
 
 test('the data channel does not speak TLS → TLSError, and the control connection stays usable', async () => {
   const c = await FtpClient.connect({ host: '127.0.0.1', port: broken.port, secure: 'implicit', tls: { ca: pki.ca.cert }, timeout: 2000 });
