@@ -32,6 +32,8 @@ export interface ComparisonResult {
   bestRatio: number | undefined;
   /** a ÷ b of CPU per operation. */
   cpuRatio: number | undefined;
+  /** Median over the rounds of a ÷ b of CPU per operation within the round. */
+  pairedCpuRatio: number | undefined;
   why: string | undefined;
   targets: Array<{ text: string; met: boolean | undefined }>;
   note: string | undefined;
@@ -97,19 +99,21 @@ export function summarize(w: Workload, tools: Tool[], samples: Map<string, Sampl
     if (!a || a.median === undefined) why = a?.status.startsWith('n/a') ? 'n/a (not built yet)' : `n/a (${c.a}: ${a?.status.split('\n')[0] ?? 'missing'})`;
     else if (!b || b.median === undefined) why = `n/a (${c.b}: ${b?.status.split('\n')[0] ?? 'missing'})`;
     const ratio = why ? undefined : a!.median! / b!.median!;
-    let pairedRatio: number | undefined;
-    if (!why) {
+    const paired = (f: (s: Sample) => number): number | undefined => {
+      if (why) return undefined;
       const per = a!.samples.flatMap((sa) => {
         const sb = b!.samples.find((x) => x.round === sa.round);
-        return sb ? [sa.value / sb.value] : [];
+        return sb && f(sb) > 0 ? [f(sa) / f(sb)] : [];
       });
-      pairedRatio = per.length ? median(per) : undefined;
-    }
+      return per.length ? median(per) : undefined;
+    };
+    const pairedRatio = paired((s) => s.value);
+    const pairedCpuRatio = paired((s) => s.cpuUs / opsOf(s, unit));
     const bestRatio = why ? undefined : a!.best! / b!.best!;
     const cpuRatio = why || !a!.cpuPerOp || !b!.cpuPerOp ? undefined : a!.cpuPerOp / b!.cpuPerOp;
     const rssRatio = why || !a!.rssMaxMB || !b!.rssMaxMB ? undefined : a!.rssMaxMB / b!.rssMaxMB;
     const targets = (c.targets ?? []).map((t) => checkTarget(t, ratio, cpuRatio, a?.rssMaxMB, rssRatio));
-    return { a: c.a, b: c.b, ratio, pairedRatio, bestRatio, cpuRatio, why, targets, note: c.note };
+    return { a: c.a, b: c.b, ratio, pairedRatio, bestRatio, cpuRatio, pairedCpuRatio, why, targets, note: c.note };
   });
   return { name: w.name, title: w.title, unit, higherIsBetter: w.metric.higherIsBetter, seconds: 0, tools: toolResults, comparisons };
 }
@@ -140,7 +144,7 @@ export function renderMarkdown(results: WorkloadResult[], machine: Record<string
   lines.push('');
   lines.push('### Ratios (dialtone ÷ peer, same run; for ms rows lower is better)');
   lines.push('');
-  lines.push('ratio = of the medians (targets are checked on it); paired = median of the per-round ratios; best = of the best runs.');
+  lines.push('ratio = of the medians (targets are checked on it); paired = median of the per-round ratios; best = of the best runs; CPU/op ratio = of the medians (paired in brackets).');
   lines.push('');
   lines.push('| workload | vs | ratio | paired | best | CPU/op ratio | dialtone (a) | peer (b) | target |');
   lines.push('|---|---|---|---|---|---|---|---|---|');
@@ -150,7 +154,7 @@ export function renderMarkdown(results: WorkloadResult[], machine: Record<string
       const a = byName.get(c.a);
       const b = byName.get(c.b);
       const ratio = c.ratio === undefined ? (c.why ?? 'n/a') : `**${c.ratio.toFixed(2)}×**`;
-      const cpu = c.cpuRatio === undefined ? '–' : `${c.cpuRatio.toFixed(2)}×`;
+      const cpu = c.cpuRatio === undefined ? '–' : `${c.cpuRatio.toFixed(2)}×${c.pairedCpuRatio === undefined ? '' : ` (${c.pairedCpuRatio.toFixed(2)}×)`}`;
       const tg = c.targets.map((t) => `${t.text} ${t.met === undefined ? '' : t.met ? '✓' : '✗'}`.trim()).join(', ') || '–';
       const vs = c.a === 'dialtone' || c.a === 'dialtone (dial)' ? c.b : `${c.a} ÷ ${c.b}`;
       const x = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(2)}×`);
