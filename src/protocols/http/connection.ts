@@ -1,6 +1,7 @@
-import { AbortError, DialError, LimitError, NetworkError, ProtocolError, TimeoutError, toDialError } from '../../errors.js';
+import { AbortError, DialError, LimitError, NetworkError, ProtocolError, toDialError } from '../../errors.js';
 import type { ByteStream } from '../../socket/types.js';
-import { abortError, cloneFor, isTransportFailure, retryable, withPhase } from './failures.js';
+import { abortError, retryable, withPhase } from './failures.js';
+import { failExchanges, settle } from './exchange-end.js';
 import { traceResponse } from './trace-lines.js';
 
 export { isRetryable, withPhase } from './failures.js';
@@ -10,7 +11,7 @@ import { ResponseParser, type ResponseEvent, type ResponseHead } from './core/re
 import { phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse } from './exchange.js';
 import { RequestSender, type SenderHost } from './connection-send.js';
 import { Transport, type TransportSink } from './transport.js';
-import { ExchangeTimer, type TimedPhase } from './exchange-timer.js';
+import { ConnectionTimer, type TimerHost } from './connection-timer.js';
 import type { RawWriter } from './write-batch.js';
 
 export { serializeExchangeHead, type ConnectionOptions, type Exchange, type ExchangeResponse, type HttpProgress } from './exchange.js';
@@ -47,16 +48,14 @@ export class HttpConnection {
   #pausedEntry: Entry | undefined;
   /** A response whose head came in the read being handled: its body bound is armed after the read. */
   #bodyDue: Entry | undefined;
-  readonly #timer = new ExchangeTimer((entry, phase, ms) => {
-    if (phase === 'pipeline') return this.#stalled(entry, ms);
-    const what = phase === 'headers' ? 'waiting for the response head' : entry.discarding ? 'draining an abandoned body' : 'waiting for more of the body';
-    this.#fail(new TimeoutError(`${what} from ${this.#label}: nothing for ${ms} ms`, { timeout: ms, protocol: 'http', phase }));
-  });
+  /** Bounds every wait of the exchange at the front (connection-timer.ts). */
+  readonly #timer: ConnectionTimer;
 
   constructor(stream: ByteStream, options: ConnectionOptions = {}) {
     this.stream = stream;
     this.#opts = options;
     this.#label = options.label ?? 'server';
+    this.#timer = new ConnectionTimer(this.#timerHost, this.#label, options);
     this.#parser = new ResponseParser(options.limits);
     this.#t = new Transport(stream, this.#sink, options.rawRead !== false);
     this.#sender = new RequestSender(this.#t, this.#sendHost, this.#label);
@@ -188,7 +187,7 @@ export class HttpConnection {
     sent: (entry) => {
       if (entry.stage === 'sending') {
         entry.stage = 'waiting';
-        if (this.#queue[0] === entry) this.#arm(entry, entry.x.headersTimeout, 'headers');
+        if (this.#queue[0] === entry) this.#timer.arm(entry, entry.x.headersTimeout, 'headers');
       }
     },
     noReuse: () => {
@@ -261,7 +260,7 @@ export class HttpConnection {
     const due = this.#bodyDue;
     if (due) {
       this.#bodyDue = undefined;
-      if (due.stage === 'body' && this.#pausedEntry !== due && !due.discarding) this.#arm(due, due.x.bodyTimeout, 'body');
+      if (due.stage === 'body' && this.#pausedEntry !== due && !due.discarding) this.#timer.arm(due, due.x.bodyTimeout, 'body');
     }
   }
 
@@ -358,9 +357,9 @@ export class HttpConnection {
   #onEnd(entry: Entry, keepAlive: boolean): void {
     this.#queue.shift();
     if (this.#queue.length === 0) this.#writer?.busy(false);
-    this.#settle(entry);
+    settle(entry, this.#timer);
     const next = this.#queue[0];
-    if (next && next.stage === 'waiting') this.#armHead(next);
+    if (next && next.stage === 'waiting') this.#timer.armHead(next);
     this.#completed++;
     entry.body?.end();
     // Bytes beyond the last response nobody asked for: the server is out of step, so nothing more is read from it.
@@ -386,10 +385,9 @@ export class HttpConnection {
     if (this.#state !== 'closed') this.#t.resume();
     const e = this.#pausedEntry;
     this.#pausedEntry = undefined;
-    if (e && e.stage === 'body' && !e.discarding) this.#arm(e, e.x.bodyTimeout, 'body');
+    if (e && e.stage === 'body' && !e.discarding) this.#timer.arm(e, e.x.bodyTimeout, 'body');
   }
 
-  /** The consumer dropped the body: read a little more to keep the connection, or drop it. */
   /** What every body of this connection calls back: one object, not two closures per response. */
   readonly #bodySource: BodySource = {
     resume: () => this.#resume(),
@@ -398,6 +396,7 @@ export class HttpConnection {
     },
   };
 
+  /** The consumer dropped the body: read a little more to keep the connection, or drop it. */
   #cancelBody(entry: Entry): void {
     if (entry.stage === 'done') return;
     const cap = this.#opts.drainCap ?? 65536;
@@ -408,46 +407,23 @@ export class HttpConnection {
     }
     entry.discarding = true;
     entry.discarded = 0;
-    this.#arm(entry, 1000, 'body');
+    this.#timer.arm(entry, 1000, 'body');
     this.#resume();
   }
 
+  // ---- timing --------------------------------------------------------------
+
+  /** What the timer (connection-timer.ts) asks of the connection. */
+  readonly #timerHost: TimerHost = {
+    responseStarted: () => this.#parser.responseStarted,
+    fail: (err) => this.#fail(err),
+    refusePipeline: (err) => {
+      this.pipelineRefused = true;
+      this.#fail(err);
+    },
+  };
+
   // ---- ending --------------------------------------------------------------
-
-  /** The bound on the wait for a head that just reached the front: shorter for a pipelined request. */
-  #armHead(entry: Entry): void {
-    const ms = entry.x.headersTimeout;
-    const stall = this.#opts.pipelineStall ?? 10_000;
-    if (entry.behind && stall > 0 && (!ms || ms <= 0 || stall < ms)) this.#arm(entry, stall, 'pipeline');
-    else this.#arm(entry, ms, 'headers');
-  }
-
-  /**
-   * A pipelined request got nothing in `ms`. If its response has begun, the
-   * server is only slow: the usual head bound takes over. Otherwise the
-   * server ignores pipelined requests: every request not yet answered fails
-   * as retryable (the pool resends idempotent ones on a new connection).
-   */
-  #stalled(entry: Entry, ms: number): void {
-    if (this.#parser.responseStarted) {
-      entry.behind = false;
-      return this.#arm(entry, entry.x.headersTimeout, 'headers');
-    }
-    this.pipelineRefused = true;
-    this.#fail(new NetworkError('DIAL_E_RESET', `${this.#label} did not answer a pipelined request in ${ms} ms`, { protocol: 'http', phase: 'headers' }));
-  }
-
-  #arm(entry: Entry, ms: number | undefined, phase: TimedPhase): void {
-    if (this.#state !== 'closed') this.#timer.arm(entry, ms, phase);
-    else this.#timer.release(entry);
-  }
-
-  #settle(entry: Entry): void {
-    entry.stage = 'done';
-    this.#timer.release(entry);
-    entry.gate?.();
-    if (entry.onAbort) entry.x.signal?.removeEventListener('abort', entry.onAbort);
-  }
 
   /** Fails everything in flight with `err` and drops the stream. */
   #fail(err: DialError): void {
@@ -459,24 +435,7 @@ export class HttpConnection {
     this.#writer?.busy(false);
     this.#shut();
     this.#t.destroy();
-    for (const entry of entries) {
-      const wasDone = entry.stage === 'done';
-      const hadHead = entry.body !== undefined;
-      this.#settle(entry);
-      if (wasDone) continue;
-      if (hadHead) {
-        if (!entry.discarding) entry.body!.fail(err);
-        continue;
-      }
-      const started = entry === front && frontStarted;
-      let e: Error = err;
-      if (entry.reused && !started && isTransportFailure(err)) {
-        // Pipelined or reused: give each waiter its own error so the retry mark is per request.
-        e = cloneFor(err);
-        retryable.add(e);
-      }
-      entry.reject(e);
-    }
+    failExchanges(entries, err, frontStarted, this.#timer);
   }
 
   #shut(): void {
