@@ -36,6 +36,19 @@ describe('file helpers', () => {
     });
   });
 
+  test('downloadTo a multi-MiB file arrives whole; a write that fails (ENOSPC on /dev/full) rejects with its error, ABOR sent, the session usable', async () => {
+    const data = Buffer.alloc(3 * 1024 * 1024 + 5);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 29 + (i >> 11)) & 0xff;
+    await withServer({ files: { '/big.bin': data } }, async (c, s) => {
+      const local = join(work, 'big.bin');
+      assert.equal(await downloadTo(c, '/big.bin', local), data.length);
+      assert.ok(readFileSync(local).equals(data));
+      await assert.rejects(downloadTo(c, '/big.bin', '/dev/full'), { code: 'ENOSPC' });
+      assert.ok(s.commands.includes('ABOR'));
+      assert.equal((await c.noop()).code, 200);
+    });
+  });
+
   test('uploadFrom, and resume from the remote SIZE', async () => {
     const data = Buffer.from('abcdefghij'.repeat(500));
     const local = join(work, 'u.bin');
