@@ -65,6 +65,21 @@ test('socks5 (local resolution) with an IP literal host, a mid-file break (ABOR)
   await c.quit();
 });
 
+test('consume through a proxy tunnel: the bytes arrive whole, from a sink that sometimes holds its chunk in a promise', async () => {
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: ftp.port, proxy: `socks5://127.0.0.1:${socks.port}`, timeout: 5000 });
+  const parts: Buffer[] = [];
+  let calls = 0;
+  const n = await (await c.retrieve('/pub/f.bin')).consume((chunk) => {
+    parts.push(Buffer.from(chunk));
+    if (calls++ % 2) return undefined;
+    return new Promise<void>((r) => setTimeout(r, 1));
+  });
+  assert.equal(n, DATA.length);
+  assert.ok(Buffer.concat(parts).equals(DATA));
+  assert.equal((await c.noop()).code, 200);
+  await c.quit();
+});
+
 test('implicit FTPS through the SOCKS5 proxy: TLS end to end on control and data, certificate checked against the server name', async () => {
   const notes: string[] = [];
   const c = await FtpClient.connect({
