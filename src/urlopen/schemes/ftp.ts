@@ -12,6 +12,9 @@
  * - Credentials from `options.user`/`password`, else from the URL, else anonymous.
  * - `method: 'PUT'` with a body stores it (STOR); `HEAD` asks SIZE/MDTM only.
  * - `range` resumes with REST; a range end stops the transfer (ABOR) there.
+ * - `res.consume(sink)` reads with the download's own `consume` (each read
+ *   handed to the sink in node's read callback, no copy per chunk): the same
+ *   range, bound, errors and session end as iterating (ftp-body.ts).
  * - `proxy`/`noProxy` (or `ftp_proxy`/`all_proxy` in the environment):
  *   control and data connections are tunnelled (SOCKS, or HTTP CONNECT as
  *   curl's `--proxytunnel`; never FTP-over-HTTP GET).
@@ -30,7 +33,7 @@ import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../proto
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
 import type { Download } from '../../protocols/ftp/transfer.js';
-import { checkRange, limitBody, onceBody, requestChunks, sliceBody } from '../body.js';
+import { checkRange, onceBody, requestChunks } from '../body.js';
 import { rangeSpan } from '../byte-response.js';
 import { typeForName } from '../mime.js';
 import { credentials, hasHeaders, serverAddress, urlScheme, urlText } from '../server-url.js';
@@ -39,6 +42,7 @@ import { operationDeadline } from '../deadline.js';
 import type { OpenOptions, Opener } from '../types.js';
 import { UrlHeaders } from '../headers.js';
 import { park, sessionKey, takeSession, type FtpSession } from '../ftp-sessions.js';
+import { ftpBody } from './ftp-body.js';
 
 /** ftp-only extras on top of {@link OpenOptions}. */
 export interface FtpOpenOptions extends OpenOptions {
@@ -174,20 +178,17 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       onProgress: options.onProgress,
     });
     const download = dl;
-    // REST started the transfer at the range's start; its end is cut here, and leaving the download early cancels the rest with ABOR.
-    const wanted = range?.end !== undefined ? sliceBody(download, { start: 0, end: range.end - range.start }) : download;
-    let body: AsyncIterable<Uint8Array> = (async function* () {
-      try {
-        yield* wanted;
-      } catch (e) {
-        throw translate(e);
-      } finally {
-        // A transfer that ended with its final reply leaves the session ready for the next URL.
-        if (download.finalReply !== undefined && client.usable) release();
+    // REST started the transfer at the range's start; its end is cut in the body, which stops the rest with ABOR.
+    const body = ftpBody(download, {
+      length: range?.end !== undefined ? range.end - range.start + 1 : undefined,
+      maxBodySize: options.maxBodySize,
+      translate,
+      // A transfer that ended with its final reply leaves the session ready for the next URL.
+      end: async (clean) => {
+        if (clean && client.usable) release();
         else await client.quit().catch(() => {});
-      }
-    })();
-    if (options.maxBodySize !== undefined) body = limitBody(body, options.maxBodySize, 'ftp');
+      },
+    });
     return new UrlResponse({
       url: shown,
       status: 200,
