@@ -1,10 +1,11 @@
 /**
  * Peak memory of a 1 GiB RETR from vsftpd into a null sink (issue 7's bar:
  * peak RSS < 64 MB), each client in its own process under `/usr/bin/time -v`
- * (Maximum resident set size). Asserted for `retrieve(…, { reuseBuffer: true })`;
- * the default path (a fresh buffer per chunk), basic-ftp and `curl -o
- * /dev/null` are measured beside it and reported as diagnostics. The file is
- * sparse (ftruncate), so the disk holds nothing.
+ * (Maximum resident set size). Asserted for `retrieve(…, { reuseBuffer: true })`
+ * and for urlopen's `res.consume(sink)` (what `dial -o` runs); the default
+ * path (a fresh buffer per chunk), urlopen's body iterated, basic-ftp and
+ * `curl -o /dev/null` are measured beside them and reported as diagnostics.
+ * The file is sparse (ftruncate), so the disk holds nothing.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +34,7 @@ after(async () => {
 });
 
 const ftpIndex = pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'protocols', 'ftp', 'index.js')).href;
+const urlopenIndex = pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'urlopen', 'index.js')).href;
 
 function ours(reuse: boolean): string {
   return `
@@ -41,6 +43,18 @@ function ours(reuse: boolean): string {
     let n = 0;
     for await (const b of await c.retrieve('/pub/big.bin', { reuseBuffer: ${reuse} })) n += b.length;
     await c.quit();
+    console.log(n);`;
+}
+
+/** urlopen on the file, read with consume (the download's own fast read) or by iterating the body. */
+function viaUrlopen(consume: boolean): string {
+  const read = consume ? 'n = await res.consume((b) => void b.length);' : 'for await (const b of res.body) n += b.length;';
+  return `
+    import { urlopen, closeIdleSessions } from ${JSON.stringify(urlopenIndex)};
+    const res = await urlopen('ftp://${LOOPBACK}:${srv.port}/pub/big.bin', { timeout: 60000 });
+    let n = 0;
+    ${read}
+    await closeIdleSessions();
     console.log(n);`;
 }
 
@@ -83,4 +97,14 @@ test('1 GiB RETR with reuseBuffer: peak RSS under 64 MB (default path, basic-ftp
   t.diagnostic(line('basic-ftp', basic));
   t.diagnostic(line('curl', curl));
   assert.ok(reuse.rssMiB < 64, line('dialtone reuseBuffer', reuse));
+});
+
+test("1 GiB through urlopen's res.consume: peak RSS under 64 MB (the body iterated reported beside it)", (t) => {
+  const consumed = measure(node(viaUrlopen(true)));
+  assert.equal(consumed.out, String(GIB));
+  const iterated = measure(node(viaUrlopen(false)));
+  assert.equal(iterated.out, String(GIB));
+  t.diagnostic(line('urlopen consume', consumed));
+  t.diagnostic(line('urlopen iterated', iterated));
+  assert.ok(consumed.rssMiB < 64, line('urlopen consume', consumed));
 });
