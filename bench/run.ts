@@ -11,7 +11,6 @@
  * Exits 1 when a workload errored (a tool crashed or reported nonsense);
  * a dialtone client that is not built yet is "n/a", not an error.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,7 +19,7 @@ import { parseArgs } from 'node:util';
 import type { RunningServer } from '../test/interop/harness.js';
 import type { TestPKI } from '../test/interop/ca.js';
 import { makeTestPKI } from '../test/interop/ca.js';
-import { makeFiles, startNginx, startVsftpd } from './lib/servers.js';
+import { makeFiles, startNginx, startVsftpd, warmBigFile } from './lib/servers.js';
 import { runTool } from './lib/spawn.js';
 import { fmtValue, renderMarkdown, summarize, type WorkloadResult } from './lib/report.js';
 import type { BenchContext, Sample, Workload } from './lib/types.js';
@@ -121,10 +120,6 @@ async function main(): Promise<number> {
       pki = makeTestPKI();
       nginx = await startNginx(join(repo, 'bench', 'config', 'nginx.conf'), files, pki);
       console.error(`bench: nginx on ${nginx.ports.join(', ')}`);
-      // One untimed transfer of the big file: with the page cache already warm, the first
-      // download after nginx starts still ran at a third of the later ones' rate (539 against
-      // 1.3–1.8 GB/s), and round 1's first tool is always the same one.
-      execFileSync('curl', ['-sS', '--fail', '-o', '/dev/null', `http://${nginx.host}:${nginx.ports[0]}/big.bin`], { stdio: 'inherit' });
     }
     if (needs.has('vsftpd')) {
       try {
@@ -153,6 +148,7 @@ async function main(): Promise<number> {
     };
 
     for (const w of workloads) {
+      warmBigFile(files);
       const wt0 = Date.now();
       const tools = w.tools(ctx);
       const profDir = values['cpu-prof'];

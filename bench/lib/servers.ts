@@ -32,20 +32,21 @@ export function makeFiles(bigSize: number, smallFiles = 2000): BenchFiles {
   // what a throughput figure wants (the disk is not the thing measured).
   closeSync(openSync(join(root, 'big.bin'), 'w'));
   truncateSync(join(root, 'big.bin'), bigSize);
-  readThrough(join(root, 'big.bin'));
   mkdirSync(join(root, 'f'));
   for (let i = 1; i <= smallFiles; i++) writeFileSync(join(root, 'f', `${i}.txt`), SMALL_BODY);
   return { root, bigSize, smallFiles };
 }
 
 /**
- * Reads a file once so its pages sit in the page cache. The first read of a
- * 1 GiB hole costs the kernel about 2.4 s of page allocation (0.07 s after):
- * without this, whichever tool comes first in a download row's first round
- * (always dialtone, in registry order) pays it, at a quarter of its speed.
+ * Puts big.bin's pages in the page cache before a workload. The first read
+ * of a 1 GiB hole costs the kernel ~2.4 s of page allocation (0.07 s once
+ * cached), and this VM's DAMON `pageout` scheme evicts pages left untouched
+ * for a while, so a download row that follows minutes of small-request rows
+ * finds the file cold again: whichever tool comes first in its round 1
+ * (always dialtone, in registry order) paid it, at a third of its speed.
  */
-function readThrough(path: string): void {
-  const fd = openSync(path, 'r');
+export function warmBigFile(files: BenchFiles): void {
+  const fd = openSync(join(files.root, 'big.bin'), 'r');
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
     while (readSync(fd, buf, 0, buf.length, null) > 0);
