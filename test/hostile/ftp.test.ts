@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import { once } from 'node:events';
 import { FtpClient } from '../../src/protocols/ftp/index.js';
 import { ConnectError, InputError, LimitError, ProtocolError, ReplyError, TimeoutError, DialError } from '../../src/errors.js';
-import { FakeFtpServer, type FakeFtpOptions } from '../protocols/ftp/fake-server.js';
+import { FakeFtpServer, shortTransfer, type FakeFtpOptions } from '../protocols/ftp/fake-server.js';
 import { blackhole } from '../helpers/blackhole.js';
 
 const servers: FakeFtpServer[] = [];
@@ -160,14 +160,7 @@ describe('data connections that fail', () => {
   test('data closed early (150 announced 1000 bytes, 100 sent, then 226) → ProtocolError, not a short file', async () => {
     const s = await serve({
       hooks: {
-        RETR: async (_a, x) => {
-          x.reply(150, 'Opening BINARY mode data connection (1000 bytes).');
-          const d = await x.data();
-          d.end(Buffer.alloc(100));
-          await once(d, 'close');
-          x.reply(226, 'Transfer complete.');
-          return true;
-        },
+        RETR: shortTransfer,
       },
     });
     const c = await connect(s);

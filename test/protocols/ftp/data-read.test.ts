@@ -5,40 +5,15 @@
  * reused, and every way a read ends (close, empty, idle, abort, reset, early
  * break) leaves no listener behind.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import * as net from 'node:net';
+import { dial, serve } from './data-peer.js';
 import { AbortError, DialError, TimeoutError } from '../../../src/errors.js';
 import { LentFeed, QueueFeed, readAll, type Feed } from '../../../src/protocols/ftp/data-read.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const servers: net.Server[] = [];
-after(() => {
-  for (const s of servers) s.close();
-});
-
-/** A server that runs `serve` on each connection; resolves with its port. */
-async function serve(fn: (s: net.Socket) => void | Promise<void>): Promise<number> {
-  const srv = net.createServer({ allowHalfOpen: true }, (s) => {
-    s.on('error', () => {});
-    void fn(s);
-  });
-  servers.push(srv);
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  return (srv.address() as net.AddressInfo).port;
-}
-
-/** Connects with `feed` (its onread when it has one) and waits for the connection. */
-async function dial(port: number, feed: Feed): Promise<net.Socket> {
-  const onread = feed instanceof LentFeed || feed instanceof QueueFeed ? feed.onread : undefined;
-  const s = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true, onread });
-  s.on('error', () => {});
-  await once(s, 'connect');
-  return s;
-}
-
 function pattern(n: number): Buffer {
   const b = Buffer.alloc(n);
   for (let i = 0; i < n; i++) b[i] = (i * 7) & 0xff;

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { FtpClient, FtpPool } from '../../../src/protocols/ftp/index.js';
 import { AbortError, DialError, ProtocolError, ReplyError, TimeoutError } from '../../../src/errors.js';
-import { FakeFtpServer, type FakeFtpOptions } from './fake-server.js';
+import { FakeFtpServer, shortTransfer, type FakeFtpOptions } from './fake-server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BIG = Buffer.alloc(5 * 1024 * 1024 + 123);
@@ -175,14 +175,7 @@ describe('consume against a misbehaving server', () => {
   test('data closed early (150 announced 1000 bytes, 100 sent, then 226) → ProtocolError, not a short file', async () => {
     const s = await serve({
       hooks: {
-        RETR: async (_a, x) => {
-          x.reply(150, 'Opening BINARY mode data connection (1000 bytes).');
-          const d = await x.data();
-          d.end(Buffer.alloc(100));
-          await once(d, 'close');
-          x.reply(226, 'Transfer complete.');
-          return true;
-        },
+        RETR: shortTransfer,
       },
     });
     const c = await connect(s);

@@ -24,6 +24,19 @@ export interface Session {
 /** A hook returns true when it answered the command itself. */
 export type Hook = (arg: string, s: Session) => boolean | void | Promise<boolean | void>;
 
+/**
+ * A RETR that lies about its end: announces 1000 bytes, sends 100, closes the
+ * data connection and says 226. The client must call it a short transfer.
+ */
+export async function shortTransfer(_arg: string, x: Session): Promise<true> {
+  x.reply(150, 'Opening BINARY mode data connection (1000 bytes).');
+  const d = await x.data();
+  d.end(Buffer.alloc(100));
+  await once(d, 'close');
+  x.reply(226, 'Transfer complete.');
+  return true;
+}
+
 export interface FakeFtpOptions {
   files?: Record<string, string | Buffer>;
   dirs?: string[];

@@ -15,7 +15,7 @@ import { openFtp, type FtpRawInfo } from '../../../src/urlopen/schemes/ftp.js';
 import { closeIdleFtpSessions } from '../../../src/urlopen/ftp-sessions.js';
 import type { UrlResponse } from '../../../src/urlopen/response.js';
 import type { OpenOptions, Progress } from '../../../src/urlopen/types.js';
-import { FakeFtpServer } from '../../protocols/ftp/fake-server.js';
+import { FakeFtpServer, shortTransfer } from '../../protocols/ftp/fake-server.js';
 
 test('BodyCut: passes chunks whole until the range length, then the part before its end, and says when it is full', () => {
   const cut = new BodyCut(5, undefined);
@@ -45,15 +45,7 @@ before(async () => {
     files: { '/pub/big.bin': BIG, '/pub/a.txt': 'alpha\r\nbeta\r\n', '/pub/short.bin': Buffer.alloc(1000, 7), '/pub/426.bin': Buffer.alloc(1000, 7), '/pub/stall.bin': Buffer.alloc(1000, 7) },
     hooks: {
       RETR: async (arg, x) => {
-        if (arg === 'short.bin') {
-          // Announces 1000 bytes, sends 100, then says all went well.
-          x.reply(150, 'Opening BINARY mode data connection (1000 bytes).');
-          const d = await x.data();
-          d.end(Buffer.alloc(100));
-          await once(d, 'close');
-          x.reply(226, 'Transfer complete.');
-          return true;
-        }
+        if (arg === 'short.bin') return shortTransfer(arg, x);
         if (arg === '426.bin') {
           x.reply(150, 'Opening.');
           const d = await x.data();
