@@ -8,7 +8,7 @@ export { isRetryable, withPhase } from './failures.js';
 import { BodyStream, type BodySource } from './body-stream.js';
 import { keepAliveTimeout } from './core/keep-alive.js';
 import { ResponseParser, type ResponseEvent, type ResponseHead } from './core/response-parser.js';
-import { phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse } from './exchange.js';
+import { newEntry, phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse } from './exchange.js';
 import { RequestSender, type SenderHost } from './connection-send.js';
 import { Transport, type TransportSink } from './transport.js';
 import { ConnectionTimer, type TimerHost } from './connection-timer.js';
@@ -126,24 +126,7 @@ export class HttpConnection {
       return Promise.reject(new AbortError('request aborted', { cause: x.signal.reason, protocol: 'http', phase: 'send' }));
     }
     return new Promise<ExchangeResponse>((resolve, reject) => {
-      const entry: Entry = {
-        x,
-        head,
-        stage: 'sending',
-        reused: this.#completed > 0 || this.#queue.length > 0,
-        behind: this.#queue.length > 0,
-        resolve,
-        reject,
-        body: undefined,
-        total: undefined,
-        received: 0,
-        sendDone: false,
-        skipBody: false,
-        gate: undefined,
-        discarding: false,
-        discarded: 0,
-        onAbort: undefined,
-      };
+      const entry = newEntry(x, head, this.#completed > 0 || this.#queue.length > 0, this.#queue.length > 0, resolve, reject);
       if (x.signal) {
         entry.onAbort = () => this.#fail(abortError(x.signal!, phaseOf(entry)));
         x.signal.addEventListener('abort', entry.onAbort, { once: true });

@@ -112,6 +112,35 @@ export interface Entry {
   onAbort: (() => void) | undefined;
 }
 
+/** A request's entry as it joins a connection's queue: not yet sent, nothing received. */
+export function newEntry(
+  x: Exchange,
+  head: Buffer,
+  reused: boolean,
+  behind: boolean,
+  resolve: (r: ExchangeResponse) => void,
+  reject: (e: Error) => void,
+): Entry {
+  return {
+    x,
+    head,
+    stage: 'sending',
+    reused,
+    behind,
+    resolve,
+    reject,
+    body: undefined,
+    total: undefined,
+    received: 0,
+    sendDone: false,
+    skipBody: false,
+    gate: undefined,
+    discarding: false,
+    discarded: 0,
+    onAbort: undefined,
+  };
+}
+
 /** The request head for `x`; throws InputError for an unsafe method, target or header. */
 export function serializeExchangeHead(x: Exchange): Buffer {
   return serializeHead(x.method, x.target, x.host, x.headers, framingOf(x.body), x.version);

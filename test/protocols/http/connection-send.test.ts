@@ -3,30 +3,13 @@ import assert from 'node:assert/strict';
 import { InputError, NetworkError, type DialError } from '../../../src/errors.js';
 import { RequestSender, type SenderHost } from '../../../src/protocols/http/connection-send.js';
 import { HeaderList } from '../../../src/protocols/http/core/headers.js';
-import type { Entry, Exchange } from '../../../src/protocols/http/exchange.js';
+import { newEntry, type Entry, type Exchange } from '../../../src/protocols/http/exchange.js';
 import type { Transport } from '../../../src/protocols/http/transport.js';
 import type { PreparedBody } from '../../../src/protocols/http/request-body.js';
 
 function entry(body: PreparedBody = { kind: 'none' }, over: Partial<Exchange> = {}): Entry {
   const x: Exchange = { method: 'POST', target: '/', host: 'h', headers: new HeaderList(), body, ...over };
-  return {
-    x,
-    head: Buffer.from('POST / HTTP/1.1\r\n\r\n'),
-    stage: 'sending',
-    reused: false,
-    behind: false,
-    resolve: () => {},
-    reject: () => {},
-    body: undefined,
-    total: undefined,
-    received: 0,
-    sendDone: false,
-    skipBody: false,
-    gate: undefined,
-    discarding: false,
-    discarded: 0,
-    onAbort: undefined,
-  };
+  return newEntry(x, Buffer.from('POST / HTTP/1.1\r\n\r\n'), false, false, () => {}, () => {});
 }
 
 /** A connection stand-in that records what the sender asked of it. */
