@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import { once } from 'node:events';
 import { FtpClient } from '../../src/protocols/ftp/index.js';
 import { ConnectError, InputError, LimitError, ProtocolError, ReplyError, TimeoutError, DialError } from '../../src/errors.js';
-import { FakeFtpServer, shortTransfer, type FakeFtpOptions } from '../protocols/ftp/fake-server.js';
+import { FakeFtpServer, resetMidTransfer, shortTransfer, type FakeFtpOptions } from '../protocols/ftp/fake-server.js';
 import { blackhole } from '../helpers/blackhole.js';
 
 const servers: FakeFtpServer[] = [];
@@ -188,14 +188,7 @@ describe('data connections that fail', () => {
   test('data reset mid-transfer with 426 → ReplyError 426', async () => {
     const s = await serve({
       hooks: {
-        RETR: async (_a, x) => {
-          x.reply(150, 'Opening.');
-          const d = await x.data();
-          d.write(Buffer.alloc(10));
-          d.resetAndDestroy();
-          x.reply(426, 'Connection closed; transfer aborted.');
-          return true;
-        },
+        RETR: resetMidTransfer,
       },
     });
     const c = await connect(s);

@@ -37,6 +37,16 @@ export async function shortTransfer(_arg: string, x: Session): Promise<true> {
   return true;
 }
 
+/** A RETR whose data connection is reset after 10 bytes, then 426: the transfer failed. */
+export async function resetMidTransfer(_arg: string, x: Session): Promise<true> {
+  x.reply(150, 'Opening.');
+  const d = await x.data();
+  d.write(Buffer.alloc(10));
+  d.resetAndDestroy();
+  x.reply(426, 'Connection closed; transfer aborted.');
+  return true;
+}
+
 export interface FakeFtpOptions {
   files?: Record<string, string | Buffer>;
   dirs?: string[];

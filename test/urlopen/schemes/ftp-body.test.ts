@@ -15,7 +15,7 @@ import { openFtp, type FtpRawInfo } from '../../../src/urlopen/schemes/ftp.js';
 import { closeIdleFtpSessions } from '../../../src/urlopen/ftp-sessions.js';
 import type { UrlResponse } from '../../../src/urlopen/response.js';
 import type { OpenOptions, Progress } from '../../../src/urlopen/types.js';
-import { FakeFtpServer, shortTransfer } from '../../protocols/ftp/fake-server.js';
+import { FakeFtpServer, resetMidTransfer, shortTransfer } from '../../protocols/ftp/fake-server.js';
 
 test('BodyCut: passes chunks whole until the range length, then the part before its end, and says when it is full', () => {
   const cut = new BodyCut(5, undefined);
@@ -46,14 +46,7 @@ before(async () => {
     hooks: {
       RETR: async (arg, x) => {
         if (arg === 'short.bin') return shortTransfer(arg, x);
-        if (arg === '426.bin') {
-          x.reply(150, 'Opening.');
-          const d = await x.data();
-          d.write(Buffer.alloc(10));
-          d.resetAndDestroy();
-          x.reply(426, 'Connection closed; transfer aborted.');
-          return true;
-        }
+        if (arg === '426.bin') return resetMidTransfer(arg, x);
         if (arg === 'stall.bin') {
           // A few bytes, then silence until the client gives up.
           x.reply(150, 'Opening.');
