@@ -224,9 +224,13 @@ export class FtpPool {
       const s: Session = { client, idleTimer: undefined };
       // Closed meanwhile: the request that asked for this session had started, so it runs; the session QUITs on release.
       this.#busy.add(s);
-      return s;
-    } finally {
       this.#connecting--;
+      return s;
+    } catch (e) {
+      this.#connecting--;
+      // Requests queued behind this one wait for a release that will not come: the next of them tries its own.
+      this.#refill();
+      throw e;
     }
   }
 

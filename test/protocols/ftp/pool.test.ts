@@ -196,3 +196,26 @@ test('close() while a request is still opening its session: that request runs to
   assert.ok(s.commands.includes('QUIT'));
   assert.deepEqual(p.stats, { idle: 0, busy: 0, connecting: 0, queued: 0 });
 });
+
+test('a session that fails to open while another request waits: the waiting request gets its own attempt, not a hang', async () => {
+  const s = await server({ files: { '/f': Buffer.from('second try') } });
+  let attempts = 0;
+  const p = pool(s, {
+    size: 1,
+    connect: async (o) => {
+      if (++attempts === 1) {
+        await sleep(30);
+        throw new DialError('DIAL_E_CONNECT', 'connection refused', { protocol: 'ftp' });
+      }
+      return FtpClient.connect(o);
+    },
+  });
+  const first = p.list('/');
+  const queued = p.retrieve('/f');
+  await assert.rejects(first, { code: 'DIAL_E_CONNECT' });
+  // Before the fix the queued request waited for a release that never came.
+  const dl = await Promise.race([queued, sleep(5_000).then(() => assert.fail('the queued request hung after the first session failed to open'))]);
+  assert.ok((await collect(dl)).equals(Buffer.from('second try')));
+  assert.equal(attempts, 2);
+  assert.deepEqual(p.stats, { idle: 1, busy: 0, connecting: 0, queued: 0 });
+});
