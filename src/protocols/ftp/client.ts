@@ -18,7 +18,7 @@ import { parseListing } from './core/listing.js';
 import { isSelfOrParent, parseMlsdLine } from './core/mlsd.js';
 import { checkArg, checkPath } from './core/path.js';
 import { formatFtpTime, parseFtpTime } from './core/time.js';
-import { FtpControl } from './control.js';
+import { FtpControl, isClosing } from './control.js';
 import type { FtpConnectOptions, RetrieveOptions, StoreOptions } from './options.js';
 import { startDownload, type Download } from './download.js';
 import { upload, type TransferOptions } from './transfer.js';
@@ -335,8 +335,8 @@ function checkOffset(offset: number | undefined): number {
   return offset;
 }
 
-/** A refused SIZE/MDTM (500, 502, 550) means "unknown", not failure. */
+/** A refused SIZE/MDTM (500, 502, 550) means "unknown", not failure; a 421 (closing) is the session's end. */
 function soft(e: unknown): undefined {
-  if (e instanceof ReplyError) return undefined;
+  if (e instanceof ReplyError && !isClosing(e)) return undefined;
   throw e;
 }

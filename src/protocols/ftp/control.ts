@@ -34,6 +34,8 @@ export class FtpControl {
   #protected = false;
   #session: Buffer | undefined;
   #closed = false;
+  /** The 421 that ended the session, named by every later command. */
+  #closedBy: ReplyError | undefined;
   /** What the transfer engine drives this connection with. */
   readonly host: TransferHost;
 
@@ -142,7 +144,8 @@ export class FtpControl {
       const feat = await this.command('FEAT', 211);
       this.#features = parseFeatures(feat.lines);
     } catch (e) {
-      if (!(e instanceof ReplyError)) throw e;
+      // A FEAT refused (500, 502) leaves the defaults; a 421 means there is no session to go on with.
+      if (!(e instanceof ReplyError) || isClosing(e)) throw e;
     }
     if (this.#features.has('UTF8')) await this.command('OPTS UTF8 ON').catch(() => {});
   }
@@ -183,7 +186,11 @@ export class FtpControl {
   /** The one way a command goes out: validated (CR/LF/NUL refused, nothing sent), then its reply read. */
   async command(line: string, expect?: Expect): Promise<Reply> {
     checkArg(line, 'command');
-    if (this.#closed) throw this.#line.error ?? new DialError('DIAL_E_CLOSED', 'the FTP connection is closed', { protocol: 'ftp' });
+    if (this.#closed) {
+      const by = this.#closedBy;
+      if (by) throw new DialError('DIAL_E_CLOSED', `the server ended the FTP session: ${by.reply!.code} ${by.reply!.text}`, { protocol: 'ftp', reply: by.reply, cause: by });
+      throw this.#line.error ?? new DialError('DIAL_E_CLOSED', 'the FTP connection is closed', { protocol: 'ftp' });
+    }
     return this.#watch421(this.#line.command(line, expect === undefined ? {} : { expect }));
   }
 
@@ -192,7 +199,8 @@ export class FtpControl {
     try {
       return await p;
     } catch (e) {
-      if (e instanceof ReplyError && e.reply?.code === 421) {
+      if (isClosing(e)) {
+        this.#closedBy ??= e;
         this.#closed = true;
         void this.#line.close().catch(() => {});
       }
@@ -277,6 +285,11 @@ export class FtpControl {
     this.#closed = true;
     await this.#line.close().catch(() => {});
   }
+}
+
+/** True for a 421 ReplyError: the server is closing the session, which no fallback can use (RFC 959 §4.2). */
+export function isClosing(e: unknown): e is ReplyError {
+  return e instanceof ReplyError && e.reply?.code === 421;
 }
 
 /** A reply that ends the session's opening: a ReplyError for 4xx/5xx, else a ProtocolError (unexpected). */

@@ -164,8 +164,8 @@ async function passiveTarget(h: TransferHost): Promise<{ host: string; port: num
       const r = await h.command('EPSV', 229);
       return { host: h.peerAddress, port: parseEpsv(r.text).port };
     } catch (e) {
-      // Only a refusal means "try PASV"; a broken reply or connection is not a reason to downgrade.
-      if (!(e instanceof ReplyError) || h.settings.activeMode) throw e;
+      // Only a refusal means "try PASV"; a broken reply or connection, or a 421 (closing), is not a reason to downgrade.
+      if (!(e instanceof ReplyError) || e.reply?.code === 421 || h.settings.activeMode) throw e;
       h.epsvRefused = true;
     }
   }

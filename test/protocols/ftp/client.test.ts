@@ -399,3 +399,28 @@ test('a 421 reply ends the session: ReplyError, usable false, later commands fai
     await s.close();
   }
 });
+
+test('a 421 answering EPSV, FEAT or SIZE ends the session with that 421, not a PASV fallback, a dead session or a made-up answer', async () => {
+  const closing = (_a: string, x: { control: { end(s: string): void } }) => (x.control.end('421 Service not available, closing control connection.\r\n'), true);
+  const epsv = await FakeFtpServer.start({ files: { '/f': 'x' }, hooks: { EPSV: closing } });
+  const feat = await FakeFtpServer.start({ hooks: { FEAT: closing } });
+  const size = await FakeFtpServer.start({ files: { '/f': 'x' }, hooks: { SIZE: closing } });
+  const is421 = (e: unknown) => e instanceof ReplyError && e.reply?.code === 421 && /Service not available/.test(e.message);
+  try {
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: epsv.port, timeout: T });
+    await assert.rejects(c.retrieve('/f'), is421);
+    assert.ok(!epsv.commands.includes('PASV'), 'no PASV on a connection the server closed');
+    assert.equal(c.usable, false);
+    // Later commands say why the session is over.
+    await assert.rejects(c.pwd(), (e: unknown) => (e as { code?: string }).code === 'DIAL_E_CLOSED' && /421 Service not available/.test((e as Error).message));
+    await c.close();
+
+    await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: feat.port, timeout: T }), is421);
+
+    const d = await FtpClient.connect({ host: '127.0.0.1', port: size.port, timeout: T });
+    await assert.rejects(d.stat('/f'), is421);
+    await d.close();
+  } finally {
+    await Promise.all([epsv.close(), feat.close(), size.close()]);
+  }
+});
