@@ -54,8 +54,9 @@ export function originOf(u: URL): string {
  *
  * - 303 → GET (HEAD stays HEAD); 301/302 → GET only for POST, as browsers
  *   and curl do; the body and its headers go.
- * - 307/308 keep method and body; a streamed body cannot be sent twice, so
- *   that hop is refused with the reason.
+ * - 307/308 keep method and body, and so do 301/302 for any method but
+ *   POST; a streamed body cannot be sent twice, so such a hop is refused
+ *   with the reason (curl stops there too when it cannot rewind).
  * - Credentials (Authorization, Cookie, Proxy-Authorization, the caller's
  *   `secretHeaders`) never cross to another scheme, host or port.
  * - Only http and https targets; https → http only with `allowDowngrade`.
@@ -98,7 +99,8 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
     method = 'GET';
     body = { kind: 'none' };
     for (const h of BODY_HEADERS) drop(h);
-  } else if ((status === 307 || status === 308) && !isReplayable(body)) {
+  } else if (body.kind !== 'none' && !isReplayable(body)) {
+    // Whatever the status: a 301/302 keeps PUT, DELETE… with their body too, and the stream is spent.
     throw new InputError(`cannot follow ${status} to ${next.href}: the request body was a stream, which cannot be sent a second time`, {
       code: 'DIAL_E_UNSUPPORTED',
       protocol: 'http',

@@ -41,6 +41,17 @@ describe('planRedirect: methods and bodies', () => {
     );
   });
 
+  // A PUT streamed and then moved by a 301/302 keeps its method: the hop was sent with the spent stream, an empty body.
+  for (const [status, method] of [[301, 'PUT'], [302, 'PUT'], [302, 'DELETE'], [308, 'PATCH']] as const) {
+    test(`${status} after a streamed ${method} is refused: the stream cannot be sent again`, () => {
+      const stream: RedirectRequest['body'] = { kind: 'stream', source: [Buffer.from('x')], length: 1 };
+      assert.throws(
+        () => planRedirect(req('http://a/x', method, stream), status, '/y', ['http://a/x'], policy),
+        (e: InputError) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED' && /stream/.test(e.message),
+      );
+    });
+  }
+
   test('303 turns a streamed POST into a GET (nothing to replay)', () => {
     const stream: RedirectRequest['body'] = { kind: 'stream', source: [Buffer.from('x')], length: undefined };
     assert.equal(planRedirect(req('http://a/x', 'POST', stream), 303, '/y', ['http://a/x'], policy).method, 'GET');
