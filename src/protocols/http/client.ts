@@ -204,13 +204,17 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
   let cur = first;
   let digest: DigestAuth | undefined;
   let digestTries = 0;
+  let loopFrom = 0;
   for (;;) {
     const sameOrigin = cur === first || originOf(cur.url) === firstOrigin;
     const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, false);
     requestBytes += hop.x.head!.length;
     const r = afterHop(await hop.pool.request(hop.x, hop.po), cur.method, options);
     // Stored before anything else is asked: the next hop (a login's redirect) must carry them.
-    options.cookies?.storeAll(r.headers.getAll('set-cookie'), cur.url);
+    const setCookies = options.cookies ? r.headers.getAll('set-cookie') : [];
+    options.cookies?.storeAll(setCookies, cur.url);
+    // The jar may now send something new: coming back to an earlier URL is progress (a login's redirect back), not a loop.
+    if (setCookies.length > 0) loopFrom = chain.length;
     const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers };
     if (r.status === 401 && creds && sameOrigin && isReplayable(cur.body) && digestTries < 3 && !cur.headers.has('authorization')) {
       // A Digest challenge is answered once (again only for stale=true); a refusal comes back as the 401 itself.
@@ -231,6 +235,7 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
         maxRedirects: options.maxRedirects ?? 0,
         allowDowngrade: options.allowDowngrade,
         secretHeaders: options.secretHeaders,
+        loopFrom,
       });
       options.trace?.({ kind: '*', text: `Following ${r.status} redirect to ${plan.url.href}`, protocol: 'http', event: 'redirect', data: { status: r.status, url: plan.url.href } });
       if (plan.dropped.length > 0) options.trace?.({ kind: '*', text: `Not sending ${plan.dropped.join(', ')} to ${originOf(plan.url)}`, protocol: 'http' });

@@ -19,6 +19,13 @@ export interface RedirectPolicy {
   allowDowngrade?: boolean | undefined;
   /** The caller's own credential-bearing headers, dropped like Authorization on a change of origin. */
   secretHeaders?: readonly string[] | undefined;
+  /**
+   * Index in the chain from which a return to a URL is a loop (default 0).
+   * A hop after which the request changed (a cookie jar took the answer's
+   * Set-Cookie) may come back to an earlier URL: the login flow
+   * /page → /login (sets the session) → /page.
+   */
+  loopFrom?: number | undefined;
 }
 
 /** The request for the next hop, and what was done to get it. */
@@ -80,7 +87,7 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
   next.password = '';
   if (!next.hash && cur.url.hash) next.hash = cur.url.hash;
   const key = withoutHash(next);
-  if (chain.some((u) => withoutHash(new URL(u)) === key))
+  if (chain.some((u, i) => i >= (policy.loopFrom ?? 0) && withoutHash(new URL(u)) === key))
     // A bound like the hop count (curl has no loop check; its limit is what stops a loop), so the same kind and phase.
     throw new LimitError(`redirect loop: ${path()} -> ${next.href}`, { limit: policy.maxRedirects, protocol: 'http', phase: 'redirect' });
 

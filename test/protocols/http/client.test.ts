@@ -752,6 +752,35 @@ describe('request(): a cookie jar (cookies: CookieJar)', () => {
     }
   });
 
+  test('a redirect back to an earlier URL after the jar took a cookie is followed, not called a loop (curl -L -b follows it)', async () => {
+    const seen: string[] = [];
+    const srv = await serve(
+      keepAlive((req, _b, c) => {
+        seen.push(`${req.target} ${req.header('cookie') ?? '-'}`);
+        if (req.target === '/login') return reply(c, 302, ['sid=1; Path=/'], ['Location: /page']);
+        if (req.header('cookie') === 'sid=1') return reply(c, 200, [], [], 'welcome');
+        return reply(c, 302, [], ['Location: /login']);
+      }),
+    );
+    try {
+      const res = await request(`${srv.url}/page`, { agent: agent(), cookies: new CookieJar(), maxRedirects: 5 });
+      assert.equal(await res.text(), 'welcome');
+      assert.deepEqual(seen, ['/page -', '/login -', '/page sid=1']);
+      assert.deepEqual(res.redirects, [`${srv.url}/page`, `${srv.url}/login`]);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('a loop that sets no cookie is still a loop with a jar', async () => {
+    const srv = await serve(keepAlive((req, _b, c) => reply(c, 302, [], [`Location: ${req.target === '/a' ? '/b' : '/a'}`])));
+    try {
+      await assert.rejects(request(`${srv.url}/a`, { agent: agent(), cookies: new CookieJar(), maxRedirects: 5 }), (e: LimitError) => e instanceof LimitError && /redirect loop/.test(e.message));
+    } finally {
+      await srv.close();
+    }
+  });
+
   test("the caller's Cookie comes first, and the jar's still follows a cross-origin redirect by its own rules", async () => {
     const seen: string[] = [];
     const b = await serve(keepAlive((req, _b, c) => (seen.push(`B ${req.header('cookie') ?? '-'}`), reply(c, 200, []))));

@@ -106,6 +106,13 @@ describe('planRedirect: refusals', () => {
     );
   });
 
+  test('loopFrom: URLs before it are not a loop (the request changed since), those from it are', () => {
+    const chain = ['http://a/page', 'http://a/login'];
+    assert.equal(planRedirect(req('http://a/login'), 302, '/page', chain, { ...policy, loopFrom: 2 }).url.href, 'http://a/page');
+    assert.throws(() => planRedirect(req('http://a/login'), 302, '/page', chain, { ...policy, loopFrom: 0 }), LimitError);
+    assert.throws(() => planRedirect(req('http://a/login'), 302, '/login', chain, { ...policy, loopFrom: 1 }), LimitError);
+  });
+
   test('the hop past maxRedirects is a LimitError carrying the chain', () => {
     assert.throws(
       () => planRedirect(req('http://a/3'), 302, '/4', ['http://a/1', 'http://a/2', 'http://a/3'], { maxRedirects: 2 }),
