@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { InputError, LimitError, TimeoutError, toDialError } from '../../errors.js';
+import { AbortError, InputError, LimitError, TimeoutError, toDialError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
 import type { LookupFunction } from '../../socket/connect.js';
 import type { Tracer } from '../../trace.js';
@@ -147,12 +147,13 @@ export class GopherResponse {
     return (await this.bytes()).toString('utf8');
   }
 
-  /** Closes the connection without reading the rest. Safe to call twice. */
+  /** Closes the connection without reading the rest; a read in progress rejects with an AbortError. Safe to call twice. */
   async cancel(): Promise<void> {
     this.#used = true;
-    await this.#raw.return(undefined);
-    // A generator never started runs no finally: drop the socket ourselves.
+    // The socket goes first: return() on a generator waiting in a read is queued behind that read, which
+    // a silent server never ends. (A generator never started runs no finally either.)
     this.#drop();
+    await this.#raw.return(undefined);
   }
 }
 
@@ -211,7 +212,7 @@ export async function gopherFetch(what: string | URL | GopherRequest, options: G
     throw toDialError(err, `send to ${target.host}`, { protocol: 'gopher', phase: 'send' });
   }
   const limit = options.maxBytes;
-  return new GopherResponse(target, receive(sock, target, options, left, limit), () => sock.destroy(), options.menu);
+  return new GopherResponse(target, receive(sock, target, options, left, limit), () => sock.destroy(new AbortError('the gopher response was cancelled', { protocol: 'gopher', phase: 'body' })), options.menu);
 }
 
 /** Reads the reply to end of stream, each wait bounded by what is left of the timeout. */

@@ -138,6 +138,23 @@ test('client: cancel before reading drops the connection', async () => {
   }
 });
 
+test('client: cancel while a read is waiting on a silent server settles at once; the reader gets an AbortError', async () => {
+  const srv = await gopherServer({ '/drip': (sock) => void sock.write('some bytes, then nothing') });
+  try {
+    const res = await gopherFetch(srv.url('/9/drip'));
+    const it = res.body[Symbol.asyncIterator]();
+    assert.equal((await it.next()).value!.toString(), 'some bytes, then nothing');
+    const waiting = it.next();
+    waiting.catch(() => {});
+    // Before the fix cancel() queued behind the pending read and never settled: no bytes, no close, no timeout.
+    const timer = new Promise((_, reject) => setTimeout(() => reject(new Error('cancel() hung behind a pending read')), 5_000).unref());
+    await Promise.race([res.cancel(), timer]);
+    await assert.rejects(waiting, AbortError);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('client: an abort mid-body is an AbortError and the connection is dropped', async () => {
   const srv = await gopherServer({ '/drip': (sock) => void sock.write('some bytes, then nothing') });
   try {
