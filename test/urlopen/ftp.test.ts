@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { urlopen, lookupScheme } from '../../src/urlopen/index.js';
-import { DialError } from '../../src/errors.js';
+import { DialError, InputError } from '../../src/errors.js';
 
 interface FtpFixture {
   port: number;
@@ -51,6 +51,19 @@ test('ftp: a range end stops the transfer there (status 200, the part\'s Content
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-length'), '3');
   assert.equal(await r.text(), 'bra');
+  assert.equal(await (await urlopen(`ftp://127.0.0.1:${srv.port}/pub/a.txt`, { timeout: 5000 })).text(), 'alpha\n');
+});
+
+test('ftp: a range that starts past the end of the file is an InputError (phase range) before any RETR; one that starts at the end is empty', async () => {
+  // curl -C 100 on a 12-byte file: "Offset (100) was beyond file size (12)", exit 36 — not an empty success.
+  const e = await urlopen(`ftp://127.0.0.1:${srv.port}/pub/b.txt`, { range: { start: 100 }, timeout: 5000 }).catch((x: unknown) => x);
+  assert.ok(e instanceof InputError, String(e));
+  assert.equal((e as InputError).phase, 'range');
+  assert.match((e as InputError).message, /100.*12 bytes/);
+  // Starting exactly at the end: nothing left to fetch, as curl (exit 0).
+  const atEnd = await urlopen(`ftp://127.0.0.1:${srv.port}/pub/b.txt`, { range: { start: 12 }, timeout: 5000 });
+  assert.equal(atEnd.headers.get('content-length'), '0');
+  assert.equal((await atEnd.bytes()).length, 0);
   assert.equal(await (await urlopen(`ftp://127.0.0.1:${srv.port}/pub/a.txt`, { timeout: 5000 })).text(), 'alpha\n');
 });
 

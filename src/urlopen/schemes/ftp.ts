@@ -11,7 +11,8 @@
  *   ftp:// URL is `ftpSecure: 'explicit'` (curl --ssl-reqd).
  * - Credentials from `options.user`/`password`, else from the URL, else anonymous.
  * - `method: 'PUT'` with a body stores it (STOR); `HEAD` asks SIZE/MDTM only.
- * - `range` resumes with REST; a range end stops the transfer (ABOR) there.
+ * - `range` resumes with REST; a range end stops the transfer (ABOR) there;
+ *   a start past the file's SIZE is an InputError (phase 'range').
  * - `res.consume(sink)` reads with the download's own `consume` (each read
  *   handed to the sink in node's read callback, no copy per chunk): the same
  *   range, bound, errors and session end as iterating (ftp-body.ts).
@@ -166,6 +167,11 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     headers.set('Content-Type', typeForName(target.file));
     if (modified) headers.set('Last-Modified', modified.toUTCString());
     if (size !== undefined && target.type !== 'a') {
+      // A start past the end names bytes the file does not have (curl: exit 36), unlike a start at
+      // the end, which is a finished download; REST there would only make the server fail the RETR.
+      if (range && range.start > size) {
+        throw new InputError(`${url.href}: range start ${range.start} is beyond the end of the file (${size} bytes)`, { protocol: 'ftp', phase: 'range' });
+      }
       total = rangeSpan(range, size).length;
       headers.set('Content-Length', String(total));
     }
