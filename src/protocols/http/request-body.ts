@@ -1,4 +1,4 @@
-import { InputError } from '../../errors.js';
+import { DialError, InputError } from '../../errors.js';
 
 /**
  * A request body made ready for the wire: no body, bytes known in advance
@@ -32,8 +32,10 @@ export function prepareBody(body: BodyInit | undefined | null, json: unknown, de
   if (body instanceof ArrayBuffer) return { body: { kind: 'bytes', data: new Uint8Array(body) }, contentType: undefined };
   if (body instanceof URLSearchParams)
     return { body: { kind: 'bytes', data: Buffer.from(body.toString(), 'utf8') }, contentType: 'application/x-www-form-urlencoded;charset=UTF-8' };
-  if (typeof body === 'object' && (Symbol.asyncIterator in body || Symbol.iterator in body))
+  if (typeof body === 'object' && (Symbol.asyncIterator in body || Symbol.iterator in body)) {
+    holdErrors(body);
     return { body: { kind: 'stream', source: body, length: declaredLength }, contentType: undefined };
+  }
   throw new InputError(`unsupported body type ${typeof body}`, { protocol: 'http', phase: 'send' });
 }
 
@@ -49,11 +51,35 @@ export function bodyLength(body: PreparedBody): number | undefined {
   return body.length;
 }
 
-/** Turns a sync or async iterable into an async iterator of Uint8Array, checking each item. */
+/**
+ * A Node stream body is read only once a connection is ready, and one that
+ * fails before (a file stream opening a missing path) emits 'error' with no
+ * listener: the process would die of it. A listener from the start keeps the
+ * error on the stream, whose iterator then throws it when sending begins.
+ */
+function holdErrors(body: object): void {
+  const e = body as { on?: unknown };
+  if (typeof e.on === 'function') (e.on as (ev: string, fn: () => void) => unknown).call(body, 'error', ignore);
+}
+
+const ignore = (): void => {};
+
+/**
+ * Turns a sync or async iterable into an async iterator of Uint8Array,
+ * checking each item. The source's own failure (a file that cannot be read)
+ * is the caller's input failing, not the network: an InputError with the
+ * source's error as its cause.
+ */
 export async function* chunksOf(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source as AsyncIterable<unknown>) {
-    if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
-    else if (chunk instanceof Uint8Array) yield chunk;
-    else throw new InputError('a streamed request body must yield Uint8Array or string chunks', { protocol: 'http', phase: 'send' });
+  try {
+    for await (const chunk of source as AsyncIterable<unknown>) {
+      if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
+      else if (chunk instanceof Uint8Array) yield chunk;
+      else throw new InputError('a streamed request body must yield Uint8Array or string chunks', { protocol: 'http', phase: 'send' });
+    }
+  } catch (err) {
+    // Only the source's failures land here: an error of the consumer's loop body ends this generator through return(), not throw.
+    if (err instanceof DialError) throw err;
+    throw new InputError(`reading the request body failed: ${err instanceof Error ? err.message : String(err)}`, { protocol: 'http', phase: 'send', cause: err });
   }
 }

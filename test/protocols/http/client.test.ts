@@ -1,7 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request, Agent, HeaderList } from '../../../src/protocols/http/index.js';
@@ -130,6 +130,22 @@ describe('request(): basics', () => {
     assert.deepEqual(got, { cl: '6', body: 'abcdef' });
     await assert.rejects(request(srv.url, { agent: a, method: 'PUT', headers: { 'Content-Length': '10' }, body: [Buffer.from('abc')] }), (e: DialError) => e instanceof InputError && e.phase === 'send');
     await srv.close();
+  });
+
+  test('a file stream body that cannot be opened: InputError with the file error as cause, the process and the agent unharmed', async () => {
+    const srv = await serve(keepAlive((_req, _b, c) => c.respond(200, 'ok')));
+    const a = agent();
+    try {
+      // Warm: the upload goes on a reused connection, where a network-looking error would be marked retryable.
+      await (await request(srv.url, { agent: a })).text();
+      await assert.rejects(
+        request(srv.url, { agent: a, method: 'PUT', body: createReadStream('/nonexistent/dialtone-upload') }),
+        (e: DialError) => e instanceof InputError && e.phase === 'send' && (e.cause as NodeJS.ErrnoException).code === 'ENOENT',
+      );
+      assert.equal(await (await request(srv.url, { agent: a })).text(), 'ok');
+    } finally {
+      await srv.close();
+    }
   });
 
   test('Basic auth from user:pass@ in the URL, percent-decoded; the URL reported has no credentials', async () => {

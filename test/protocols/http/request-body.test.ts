@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { prepareBody, isReplayable, bodyLength, chunksOf } from '../../../src/protocols/http/request-body.js';
 import { InputError } from '../../../src/errors.js';
 
@@ -33,4 +35,35 @@ test('chunksOf: strings become bytes, anything else is an InputError', async () 
   await assert.rejects(async () => {
     for await (const _ of chunksOf([1] as never)) void _;
   }, InputError);
+});
+
+test('prepareBody: a file stream that fails before it is read (a missing path) does not take the process down; its error comes when it is read', async () => {
+  const missing = createReadStream('/nonexistent/dialtone-request-body');
+  const { body } = prepareBody(missing, undefined, undefined);
+  // The open fails now, long before a connection would be ready; without a listener this was an uncaught 'error' event.
+  await sleep(50);
+  assert.equal(missing.destroyed, true);
+  const source = (body as { source: AsyncIterable<Uint8Array> }).source;
+  await assert.rejects(
+    (async () => {
+      for await (const _ of chunksOf(source));
+    })(),
+    (e: InputError) => e instanceof InputError && e.phase === 'send' && (e.cause as NodeJS.ErrnoException).code === 'ENOENT' && /reading the request body failed/.test(e.message),
+  );
+});
+
+test("chunksOf: a source that throws is the caller's input failing (InputError with the cause), not a network error", async () => {
+  const boom = new Error('disk on fire');
+  async function* source(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from('a');
+    throw boom;
+  }
+  const got: string[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const c of chunksOf(source())) got.push(Buffer.from(c).toString());
+    })(),
+    (e: InputError) => e instanceof InputError && e.cause === boom && e.phase === 'send',
+  );
+  assert.deepEqual(got, ['a']);
 });
