@@ -58,6 +58,15 @@ test('data: range and HEAD', async () => {
   await assert.rejects(urlopen('data:,abc', { method: 'POST', body: 'x' }), InputError);
 });
 
+test('data: a range that starts at or past the end is an InputError in phase range, as file: (dial: exit 36, not 2)', async () => {
+  for (const start of [10, 11]) {
+    const e = await urlopen('data:,0123456789', { range: { start } }).catch((x: unknown) => x);
+    assert.ok(e instanceof InputError, String(e));
+    assert.equal((e as InputError).phase, 'range');
+    assert.equal((e as InputError).protocol, 'data');
+  }
+});
+
 // Found by comparing parseDataUrl with Node's fetch on generated data: URLs: a media type with
 // a second slash ('text/plaintext/plain') was kept as 'text/plaintext' (RFC 2397: type "/" subtype).
 test('data: a media type with more than one slash is malformed, so the default type applies', () => {
