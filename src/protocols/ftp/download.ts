@@ -224,6 +224,12 @@ export async function startDownload(h: TransferHost, command: string, options: T
         await consuming.catch(() => {});
         return;
       }
+      if (state === 'running') {
+        // An iterator waiting in a read holds the generator, and return() would queue behind that read
+        // until the data idle timeout: the connection goes first, and the read rejects with the AbortError.
+        cancelled ??= new AbortError('the download was cancelled', { protocol: 'ftp', phase: 'data' });
+        conn?.destroy(cancelled);
+      }
       await it.return();
     },
   };

@@ -256,3 +256,32 @@ describe('consume against a misbehaving server', () => {
     await c.quit();
   });
 });
+
+test('cancel() while an iterator waits on a silent data connection: the wait ends with an AbortError, not the idle timeout', async () => {
+  const s = await serve({
+    hooks: {
+      RETR: async (_a, x) => {
+        x.reply(150, 'Opening (1000 bytes).');
+        const d = await x.data();
+        d.write(Buffer.alloc(10));
+        return true;
+      },
+    },
+  });
+  for (const reuseBuffer of [false, true]) {
+    const c = await connect(s, { dataTimeout: 30_000 });
+    const dl = await c.retrieve('/f', { reuseBuffer });
+    const it = dl[Symbol.asyncIterator]();
+    assert.equal((await it.next()).value!.length, 10);
+    const waiting = it.next();
+    waiting.catch(() => {});
+    await sleep(20);
+    // Before the fix cancel() queued behind the pending read until dataTimeout (30 s here) ended it with a TimeoutError.
+    const watchdog = new Promise((_, reject) => setTimeout(() => reject(new Error('cancel() waited for the data idle timeout')), 5_000).unref());
+    await Promise.race([dl.cancel(), watchdog]);
+    await assert.rejects(waiting, AbortError);
+    assert.ok(s.commands.includes('ABOR'));
+    assert.equal((await c.noop()).code, 200);
+    await c.quit();
+  }
+});
