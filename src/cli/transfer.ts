@@ -28,6 +28,12 @@ import type { WriteOutVars } from './writeout.js';
 
 export { normalizeUrl } from './url.js';
 
+/** An opener's refusal of a byte range the body does not have (file:, data:, ftp:). */
+function isRangeError(err: unknown): boolean {
+  const e = err as { code?: unknown; phase?: unknown } | null;
+  return e?.code === 'DIAL_E_INPUT' && e.phase === 'range';
+}
+
 /** The urlopen function, as the CLI calls it. */
 export type UrlOpen = (url: string, options: OpenOptions) => Promise<UrlResponse>;
 
@@ -162,7 +168,15 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
             if (got === 0) task.update(p.transferred, p.total);
           }
         };
-        const res = pre ? await sentAhead(pre, (alone) => env.urlopen(target, alone), signal) : await env.urlopen(target, options);
+        let res: UrlResponse;
+        try {
+          res = pre ? await sentAhead(pre, (alone) => env.urlopen(target, alone), signal) : await env.urlopen(target, options);
+        } catch (err) {
+          // -C at the very end of a file: or data: body: the opener refuses the empty range (as HTTP answers 416), and curl calls the download done.
+          const done = o.continueAt !== undefined && o.uploadFile === undefined && got === 0 && from > 0 && isRangeError(err) ? await endsAt(target, from) : undefined;
+          if (done) return finish(done, true);
+          throw err;
+        }
         try {
           await readResponse(res, options);
         } catch (err) {
@@ -170,6 +184,14 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           await res.cancel().catch(() => undefined);
           throw err;
         }
+      }
+
+      /** A HEAD of the whole `target` when it is exactly `size` bytes long, else undefined. */
+      async function endsAt(target: string, size: number): Promise<UrlResponse | undefined> {
+        const options = await build({ url: target });
+        const res = await env.urlopen(target, { ...options, method: 'HEAD', signal }).catch(() => undefined);
+        await res?.cancel();
+        return res && Number(res.headers.get('content-length') ?? NaN) === size ? res : undefined;
       }
 
       async function readResponse(res: UrlResponse, options: DialOpenOptions): Promise<void> {

@@ -103,6 +103,26 @@ test('-C - on a complete file is done (416 with the same size)', async () => {
   assert.equal(sha(readFileSync(join(dir, 'f'))), sha(BIG));
 });
 
+test('-C - on a complete copy of a file: URL is done (exit 0, file untouched), as curl; a longer copy is exit 36', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'src.bin'), BIG.subarray(0, 1000));
+  writeFileSync(join(dir, 'f'), BIG.subarray(0, 1000));
+  const src = `file://${join(dir, 'src.bin')}`;
+  const done = await dial(['-sS', '-C', '-', '-o', join(dir, 'f'), src]);
+  assert.equal(done.code, 0, done.stderr);
+  assert.equal(sha(readFileSync(join(dir, 'f'))), sha(BIG.subarray(0, 1000)));
+  // The same for data: (no curl oracle; the rule is the same).
+  writeFileSync(join(dir, 'd'), 'hello');
+  const data = await dial(['-sS', '-C', '-', '-o', join(dir, 'd'), 'data:,hello']);
+  assert.equal(data.code, 0, data.stderr);
+  assert.equal(readFileSync(join(dir, 'd'), 'utf8'), 'hello');
+  // A local file longer than the source is not a finished download.
+  writeFileSync(join(dir, 'g'), BIG.subarray(0, 1001));
+  const past = await dial(['-sS', '-C', '-', '-o', join(dir, 'g'), src]);
+  assert.equal(past.code, 36, past.stderr);
+  assert.equal(readFileSync(join(dir, 'g')).length, 1001);
+});
+
 test('-C - against a server without range support is exit 33, like curl, and the partial file is untouched', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'a'), 'partial');
