@@ -12,7 +12,7 @@ import { serializeExchangeHead, withPhase, type Exchange, type ExchangeResponse,
 import { HeaderList, type HeadersInit } from './core/headers.js';
 import type { HttpVersion } from './core/request.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
-import { isReplayable, prepareBody, type BodyInit, type PreparedBody } from './request-body.js';
+import { isReplayable, prepareBody, releaseBody, type BodyInit, type PreparedBody } from './request-body.js';
 import { HttpResponse, type HttpResponseHead } from './response.js';
 import { routeOf, targetOf, type Target } from './targets.js';
 import type { Pool } from './pool.js';
@@ -108,7 +108,15 @@ export function request(url: string | URL, options: RequestOptions = {}): Promis
     const t = targetOf(url);
     const creds = options.auth ?? t.creds;
     // Without a total timeout there is nothing to release: no closures per request.
-    if (!(options.timeout! > 0)) return run(t, creds, options, options.signal).catch(rethrow);
+    if (!(options.timeout! > 0)) {
+      const p = run(t, creds, options, options.signal);
+      // A closure only for a body that may need letting go; the common request shares one handler.
+      return typeof options.body === 'object' && options.body !== null
+        ? p.catch((err: unknown) => {
+            throw failure(err, options);
+          })
+        : p.catch(rethrow);
+    }
     const d = deadline(options, t.url.href);
     done = d.done;
     return run(t, creds, options, d.signal).then(
@@ -118,17 +126,23 @@ export function request(url: string | URL, options: RequestOptions = {}): Promis
       },
       (err: unknown) => {
         d.done();
-        throw requestError(err);
+        throw failure(err, options);
       },
     );
   } catch (err) {
     done();
-    return Promise.reject(requestError(err));
+    return Promise.reject(failure(err, options));
   }
 }
 
 function rethrow(err: unknown): never {
   throw requestError(err);
+}
+
+/** A request that failed: a streamed body it never sent whole is let go (a file stream's descriptor closed), then the error is labelled. */
+function failure(err: unknown, options: RequestOptions): DialError {
+  if (options.body != null) releaseBody(options.body);
+  return requestError(err);
 }
 
 function requestError(err: unknown): DialError {

@@ -65,6 +65,27 @@ function holdErrors(body: object): void {
 const ignore = (): void => {};
 
 /**
+ * Lets go of a streamed body that will not be read to its end (the request
+ * failed before sending it, or the server answered before it was wanted): a
+ * Node stream is destroyed — a file stream would otherwise hold its
+ * descriptor — and an iterator is told to return. Anything else, and a
+ * stream already read, is left as it is.
+ */
+export function releaseBody(body: unknown): void {
+  if (typeof body !== 'object' || body === null || body instanceof Uint8Array || body instanceof ArrayBuffer || body instanceof URLSearchParams) return;
+  const s = body as { destroy?: unknown; next?: unknown; return?: unknown };
+  try {
+    if (typeof s.destroy === 'function') (s.destroy as () => void).call(body);
+    else if (typeof s.next === 'function' && typeof s.return === 'function') {
+      const r: unknown = (s.return as () => unknown).call(body);
+      if (typeof (r as PromiseLike<unknown> | undefined)?.then === 'function') (r as PromiseLike<unknown>).then(undefined, ignore);
+    }
+  } catch {
+    // The caller's source failing to stop is no reason to hide the request's own outcome.
+  }
+}
+
+/**
  * Turns a sync or async iterable into an async iterator of Uint8Array,
  * checking each item. The source's own failure (a file that cannot be read)
  * is the caller's input failing, not the network: an InputError with the

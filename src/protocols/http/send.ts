@@ -2,7 +2,7 @@ import { timerMs } from '../../util/guard.js';
 import { InputError } from '../../errors.js';
 import { frameChunk, lastChunk } from './core/request.js';
 import type { Entry } from './exchange.js';
-import { chunksOf } from './request-body.js';
+import { chunksOf, releaseBody } from './request-body.js';
 import { traceHead } from './trace-lines.js';
 
 /** Bodies up to this size leave in the same write as the head (and chunks up to it in one framed write). */
@@ -51,8 +51,11 @@ export async function sendRequest(t: SendTarget, entry: Entry): Promise<void> {
   }
   await t.output(entry.head);
   if (x.expectContinue) await awaitContinue(entry);
-  if (entry.skipBody || t.stopped(entry)) t.noReuse();
-  else if (body.kind === 'bytes') {
+  if (entry.skipBody || t.stopped(entry)) {
+    t.noReuse();
+    // Never to be read (a final answer came instead of 100 Continue): a file stream would keep its descriptor.
+    if (body.kind === 'stream') releaseBody(body.source);
+  } else if (body.kind === 'bytes') {
     await t.output(body.data);
     progress(body.data.length);
   } else if (body.kind === 'stream') {

@@ -1,6 +1,8 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +148,18 @@ describe('request(): basics', () => {
     } finally {
       await srv.close();
     }
+  });
+
+  test('a file stream body of a request that fails before sending it (connect refused, an unsafe header) is closed, not left holding its descriptor', async () => {
+    const port = await closedPort();
+    const refused = createReadStream(fileURLToPath(import.meta.url));
+    await assert.rejects(request(`http://127.0.0.1:${port}/`, { agent: agent(), method: 'PUT', body: refused }), ConnectError);
+    assert.equal(refused.destroyed, true);
+    if (!refused.closed) await once(refused, 'close');
+    const unsafe = createReadStream(fileURLToPath(import.meta.url));
+    await assert.rejects(request(`http://127.0.0.1:${port}/`, { agent: agent(), method: 'PUT', body: unsafe, headers: { 'X-A': 'a\r\nb' } }), InputError);
+    assert.equal(unsafe.destroyed, true);
+    if (!unsafe.closed) await once(unsafe, 'close');
   });
 
   test('Basic auth from user:pass@ in the URL, percent-decoded; the URL reported has no credentials', async () => {

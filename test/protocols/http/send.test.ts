@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { sendRequest, sendsInOneWrite, CHUNK_COALESCE, type SendTarget } from '../../../src/protocols/http/send.js';
 import { serializeExchangeHead, type Entry, type Exchange } from '../../../src/protocols/http/exchange.js';
 import { HeaderList } from '../../../src/protocols/http/core/headers.js';
@@ -69,4 +72,18 @@ test('Expect: 100-continue: the body waits for the gate; a final answer instead 
   await p;
   assert.equal(t2.out.length, 1);
   assert.equal(t2.noReused, 1);
+});
+
+test('Expect: 100-continue refused by a final answer: a streamed body that will never be read is let go (a file stream closes its descriptor)', async () => {
+  const file = createReadStream(fileURLToPath(import.meta.url));
+  const e = entryFor({ body: { kind: 'stream', source: file, length: undefined }, expectContinue: true, continueTimeout: 5000 });
+  const t = target();
+  const p = sendRequest(t, e);
+  await new Promise((r) => setTimeout(r, 10));
+  e.skipBody = true;
+  e.gate!();
+  await p;
+  assert.equal(t.out.length, 1, 'the head only');
+  assert.equal(file.destroyed, true);
+  if (!file.closed) await once(file, 'close');
 });
