@@ -37,21 +37,36 @@ export interface HTTPConnectionOptions {
   httpVersion?: HttpVersion | undefined;
 }
 
-/** A streamed request body fed by `send()`; each chunk is handed over before `send` resolves. */
+/**
+ * A streamed request body fed by `send()`; each chunk is handed over before
+ * `send` resolves. Once the connection will not read on — it failed, or the
+ * exchange ended before the body did — the body is destroyed and every
+ * chunk not taken resolves false instead of waiting for ever.
+ */
 class PushBody implements AsyncIterable<Uint8Array> {
   #items: Uint8Array[] = [];
   #ended = false;
+  #stopped = false;
   #reader: (() => void) | undefined;
-  #taken: Array<() => void> = [];
+  #taken: Array<(taken: boolean) => void> = [];
 
-  push(data: Uint8Array): Promise<void> {
+  /** Resolves true once the chunk is taken, false when the body was abandoned first. */
+  push(data: Uint8Array): Promise<boolean> {
     if (this.#ended) return Promise.reject(new InputError('send() after getResponse()', { protocol: 'http', phase: 'send' }));
+    if (this.#stopped) return Promise.resolve(false);
     this.#items.push(data);
     this.#wake();
-    return new Promise<void>((resolve) => this.#taken.push(resolve));
+    return new Promise<boolean>((resolve) => this.#taken.push(resolve));
   }
   end(): void {
     this.#ended = true;
+    this.#wake();
+  }
+  /** Nobody will read on: what is queued is dropped and its senders told so. */
+  destroy(): void {
+    this.#stopped = true;
+    this.#items = [];
+    for (const resolve of this.#taken.splice(0)) resolve(false);
     this.#wake();
   }
   #wake(): void {
@@ -60,15 +75,21 @@ class PushBody implements AsyncIterable<Uint8Array> {
     r?.();
   }
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
-    for (;;) {
-      const item = this.#items.shift();
-      if (item) {
-        yield item;
-        this.#taken.shift()?.();
-        continue;
+    try {
+      for (;;) {
+        if (this.#stopped) return;
+        const item = this.#items.shift();
+        if (item) {
+          yield item;
+          this.#taken.shift()?.(true);
+          continue;
+        }
+        if (this.#ended) return;
+        await new Promise<void>((resolve) => (this.#reader = resolve));
       }
-      if (this.#ended) return;
-      await new Promise<void>((resolve) => (this.#reader = resolve));
+    } finally {
+      // The sender stopped reading (a failed write, an early final response): nothing queued will go.
+      this.destroy();
     }
   }
 }
@@ -243,15 +264,23 @@ export class HTTPConnection {
       bodyTimeout: this.#o.timeout,
       trace: this.#o.trace,
     });
-    p.catch(() => {});
+    // A failed exchange reads no more body: send() calls waiting on it learn so.
+    const pushed = this.#body;
+    p.catch(() => pushed?.destroy());
     this.#pending = p;
     this.#state = 'request-sent';
   }
 
-  /** Sends body bytes announced by Content-Length or chunked framing. */
+  /**
+   * Sends body bytes announced by Content-Length or chunked framing. Rejects
+   * with the connection's error when it failed; when the server answered
+   * before taking the whole body, resolves without sending (the answer is
+   * getResponse()'s).
+   */
   async send(data: string | Uint8Array): Promise<void> {
     if (this.#state !== 'request-sent' || !this.#body) throw new InputError('send() needs endHeaders() with a Content-Length or chunked Transfer-Encoding first', { protocol: 'http', phase: 'send' });
-    await this.#body.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    const pending = this.#pending;
+    if (!(await this.#body.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data))) await pending;
   }
 
   /** Finishes the request and waits for the response head. */

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { HTTPConnection } from '../../../src/protocols/http/lowlevel.js';
-import { InputError } from '../../../src/errors.js';
+import { DialError, InputError } from '../../../src/errors.js';
 import { memoryPair } from '../../../src/socket/memory.js';
 import { keepAlive, serve, type ReceivedRequest } from './server.js';
 
@@ -108,6 +108,52 @@ describe('HTTPConnection (httplib layer)', () => {
     const d = new HTTPConnection('h', 80, { connect: async () => memoryPair()[0] });
     d.putRequest('GE T', '/');
     await assert.rejects(d.endHeaders(), InputError);
+  });
+
+  test('send() on a connection the server dropped rejects with its error instead of waiting for ever', async () => {
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      c.destroy();
+    });
+    const c = new HTTPConnection('127.0.0.1', srv.port, { timeout: 5000 });
+    try {
+      c.putRequest('PUT', '/up');
+      c.putHeader('Content-Length', 64 * 1024 * 1024);
+      await c.endHeaders();
+      const chunk = Buffer.alloc(1024 * 1024, 0x61);
+      await assert.rejects(
+        (async () => {
+          for (let i = 0; i < 64; i++) await c.send(chunk);
+        })(),
+        (e: DialError) => e instanceof DialError,
+      );
+      await assert.rejects(c.getResponse(), DialError);
+    } finally {
+      await c.close();
+      await srv.close();
+    }
+  });
+
+  test('send() after the server answered early (413, no longer reading) resolves without sending; getResponse() has the answer', async () => {
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.respond(413, 'too big');
+    });
+    const c = new HTTPConnection('127.0.0.1', srv.port, { timeout: 5000 });
+    try {
+      c.putRequest('PUT', '/up');
+      c.putHeader('Content-Length', 64 * 1024 * 1024);
+      await c.endHeaders();
+      const r = await (async () => {
+        for (let i = 0; i < 64; i++) await c.send(Buffer.alloc(1024 * 1024, 0x61));
+        return c.getResponse();
+      })();
+      assert.equal(r.status, 413);
+      assert.equal((await r.read()).toString(), 'too big');
+    } finally {
+      await c.close();
+      await srv.close();
+    }
   });
 
   test('reconnects when the server closed the previous connection', async () => {
