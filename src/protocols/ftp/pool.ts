@@ -130,6 +130,8 @@ export class FtpPool {
     const err = this.#closedError();
     for (const w of this.#waiters.splice(0)) this.#settle(w, undefined, err);
     const idle = this.#idle.splice(0);
+    // Held open again for their QUIT, which the caller awaits.
+    for (const s of idle) s.client.adopt(this.#opts.trace);
     await Promise.all(idle.map((s) => this.#discard(s, true)));
   }
 
@@ -196,6 +198,7 @@ export class FtpPool {
         void this.#discard(s, false);
         continue;
       }
+      s.client.adopt(this.#opts.trace);
       this.#busy.add(s);
       return { session: s, reused: true };
     }
@@ -256,6 +259,8 @@ export class FtpPool {
       }, timerMs(this.#idleTimeout));
       s.idleTimer.unref();
     }
+    // Parked, a session does not hold the process open (as node's http.Agent leaves its free sockets).
+    s.client.idle();
     this.#idle.push(s);
   }
 

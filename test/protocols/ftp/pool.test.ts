@@ -6,6 +6,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type * as net from 'node:net';
 import { FtpClient, FtpPool } from '../../../src/protocols/ftp/index.js';
 import { DialError, ReplyError } from '../../../src/errors.js';
@@ -218,4 +220,40 @@ test('a session that fails to open while another request waits: the waiting requ
   assert.ok((await collect(dl)).equals(Buffer.from('second try')));
   assert.equal(attempts, 2);
   assert.deepEqual(p.stats, { idle: 1, busy: 0, connecting: 0, queued: 0 });
+});
+
+test('idle sessions do not hold the process open: a script that used a pool and never closed it exits on its own', async () => {
+  const s = await server({ files: { '/f': Buffer.from('x') } });
+  const mod = new URL('../../../src/protocols/ftp/index.js', import.meta.url);
+  // idleTimeout 0 keeps the session until close(): before the fix its control socket held the process forever.
+  const script = `import { FtpPool } from ${JSON.stringify(mod.href)};
+const p = new FtpPool({ host: '127.0.0.1', port: ${s.port}, timeout: 5000, idleTimeout: 0 });
+const names = (await p.list('/')).map((e) => e.name);
+process.stdout.write(names.join(',') + ' ' + JSON.stringify(p.stats));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('.', import.meta.url)) });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  const code = await new Promise<number | null | 'hung'>((resolve) => {
+    const kill = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve('hung');
+    }, 10_000);
+    child.on('exit', (c) => {
+      clearTimeout(kill);
+      resolve(c);
+    });
+  });
+  assert.equal(code, 0, `the child did not exit on its own (${code})`);
+  assert.equal(out, 'f {"idle":1,"busy":0,"connecting":0,"queued":0}');
+});
+
+test('a parked session is taken back in use: its next operation runs and reports to the pool trace', async () => {
+  const s = await server({ files: { '/f': Buffer.from('again') } });
+  const events: string[] = [];
+  const p = pool(s, { size: 1, trace: (e) => void events.push(e.text) });
+  assert.ok((await collect(await p.retrieve('/f'))).equals(Buffer.from('again')));
+  const before = events.length;
+  assert.ok((await collect(await p.retrieve('/f'))).equals(Buffer.from('again')));
+  assert.ok(events.slice(before).some((t) => t === 'RETR /f'));
+  assert.equal(s.connections, 1);
 });
