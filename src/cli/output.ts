@@ -11,6 +11,7 @@ import { closeSync, fstatSync, openSync, promises as fsp, writeSync, type WriteS
 import { isatty } from 'node:tty';
 import { basename, dirname, join } from 'node:path';
 import { CliExit, EXIT } from './exit-codes.js';
+import { hasScheme } from './url.js';
 
 /** A destination for one transfer's body. */
 export interface Sink {
@@ -342,23 +343,23 @@ function directFileSink(path: string, target: string, append: boolean): Sink {
   };
 }
 
-/** `-O`: the URL's last path segment, decoded; an error (exit 23, as curl) when there is none. */
+/**
+ * `-O`: the last path segment of the URL as typed — curl does no URL decoding
+ * (`a%20b` stays `a%20b`, an `é` typed as such stays `é`) — and an error
+ * (exit 23, as curl) when there is none: `http://h/`, or no path at all.
+ */
 export function remoteName(url: string): string {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    path = url.replace(/[?#].*$/, '');
+  let rest = url.trim().replace(/[?#].*$/, '');
+  if (hasScheme(rest)) {
+    rest = rest.slice(rest.indexOf(':') + 1);
+    // The authority is no part of the path.
+    if (rest.startsWith('//')) rest = rest.includes('/', 2) ? rest.slice(rest.indexOf('/', 2)) : '';
+  } else {
+    // No scheme means http: everything up to the first slash is the host.
+    rest = rest.includes('/') ? rest.slice(rest.indexOf('/')) : '';
   }
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  let name: string;
-  try {
-    name = decodeURIComponent(last);
-  } catch {
-    name = last;
-  }
-  // A decoded name must not climb out of the current directory.
-  name = name.replace(/[/\\]/g, '_');
+  // Backslashes, which some systems take for separators, must not make a name climb.
+  const name = rest.slice(rest.lastIndexOf('/') + 1).replace(/\\/g, '_');
   if (name === '' || name === '.' || name === '..') throw new CliExit(EXIT.WRITE_ERROR, 'Remote file name has no length');
   return name;
 }

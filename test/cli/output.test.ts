@@ -71,10 +71,17 @@ test('stdout refuses binary to a terminal, but not header text or when allowed',
   assert.equal(looksBinary(Buffer.from('plain text')), false);
 });
 
-test('remoteName takes the decoded last segment and refuses empty or climbing names', () => {
-  assert.equal(remoteName('http://h/dir/file%20name.txt?q=1'), 'file name.txt');
-  assert.equal(remoteName('http://h/a/..%2F..%2Fetc%2Fpasswd'), '.._.._etc_passwd');
-  assert.throws(() => remoteName('http://h/'), (e: unknown) => e instanceof CliExit && e.exitCode === 23);
+test('remoteName takes the last segment as typed, with no decoding (curl -O), and refuses empty or climbing names', () => {
+  // curl: "There is no URL decoding done on the file name": %20 stays %20, and an é typed as such stays é.
+  assert.equal(remoteName('http://h/dir/file%20name.txt?q=1'), 'file%20name.txt');
+  assert.equal(remoteName('http://h/a/..%2F..%2Fetc%2Fpasswd'), '..%2F..%2Fetc%2Fpasswd');
+  assert.equal(remoteName('http://h/caf\u00e9.txt#top'), 'caf\u00e9.txt');
+  assert.equal(remoteName('ftp://u:p@h:21/pub/f.bin'), 'f.bin');
+  assert.equal(remoteName('file:///tmp/x.txt'), 'x.txt');
+  assert.equal(remoteName('h:8080/a/b.txt'), 'b.txt');
+  for (const bad of ['http://h/', 'http://h', 'h:8080', '127.0.0.1:8080', 'http://h/a/..', 'http://h/a/.', 'http://h?x=/y']) {
+    assert.throws(() => remoteName(bad), (e: unknown) => e instanceof CliExit && e.exitCode === 23, bad);
+  }
 });
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
