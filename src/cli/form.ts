@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
+import { readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
 /** One form field as curl's `-F` syntax describes it. */
@@ -66,14 +67,14 @@ export function makeBoundary(): string {
   return `------------------------dial${randomBytes(16).toString('hex')}`;
 }
 
-/** Guesses a Content-Type from a file name, as curl does for a few common kinds. */
-function guessType(name: string): string {
+/** The Content-Type curl gives a file name's extension, for a few common kinds. */
+function knownType(name: string): string | undefined {
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
   const types: Record<string, string> = {
     txt: 'text/plain', html: 'text/html', htm: 'text/html', json: 'application/json', xml: 'application/xml',
     png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', pdf: 'application/pdf', svg: 'image/svg+xml',
   };
-  return types[ext] ?? 'application/octet-stream';
+  return types[ext];
 }
 
 async function readable(path: string): Promise<number> {
@@ -88,9 +89,10 @@ async function readable(path: string): Promise<number> {
 
 /**
  * Encodes form fields. Files are stat'ed now (so the Content-Length is exact
- * and a missing file fails before anything is sent, exit 26) and streamed later.
+ * and a missing file fails before anything is sent, exit 26) and streamed later;
+ * `-` is stdin, read whole by `readStdin` (once per run: a retry reuses it).
  */
-export async function encodeForm(fields: readonly FormField[], boundary = makeBoundary()): Promise<EncodedForm> {
+export async function encodeForm(fields: readonly FormField[], boundary = makeBoundary(), readStdin: () => Promise<Buffer> = () => readLocal('-')): Promise<EncodedForm> {
   type Piece = Uint8Array | { path: string; size: number };
   const pieces: Piece[] = [];
   let length = 0;
@@ -103,17 +105,20 @@ export async function encodeForm(fields: readonly FormField[], boundary = makeBo
     if (/[\r\n]/.test(f.type ?? '')) throw new CliExit(EXIT.FAILED_INIT, 'option --form: line break in type');
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeParam(f.name)}"`;
     if (f.file !== undefined) {
-      const size = await readable(f.file);
+      const stdin = f.file === '-';
+      const content = stdin ? await readStdin() : { path: f.file, size: await readable(f.file) };
       const fname = f.filename ?? basename(f.file);
-      head += `; filename="${escapeParam(fname)}"\r\nContent-Type: ${f.type ?? guessType(fname)}\r\n\r\n`;
+      // As curl: stdin is data, not a file, so a name without a known extension gets no type at all.
+      const type = f.type ?? knownType(fname) ?? (stdin ? undefined : 'application/octet-stream');
+      head += `; filename="${escapeParam(fname)}"${type ? `\r\nContent-Type: ${type}` : ''}\r\n\r\n`;
       text(head);
-      pieces.push({ path: f.file, size });
-      length += size;
+      pieces.push(content);
+      length += content instanceof Uint8Array ? content.length : content.size;
     } else if (f.contentFile !== undefined) {
-      const size = await readable(f.contentFile);
+      const content = f.contentFile === '-' ? await readStdin() : { path: f.contentFile, size: await readable(f.contentFile) };
       text(head + (f.type ? `\r\nContent-Type: ${f.type}` : '') + '\r\n\r\n');
-      pieces.push({ path: f.contentFile, size });
-      length += size;
+      pieces.push(content);
+      length += content instanceof Uint8Array ? content.length : content.size;
     } else {
       text(head + (f.type ? `\r\nContent-Type: ${f.type}` : '') + '\r\n\r\n' + (f.value ?? ''));
     }

@@ -52,3 +52,17 @@ test('quotes and line breaks in names cannot break out of the header', async () 
 test('a missing file fails before sending, exit 26', async () => {
   await assert.rejects(encodeForm([parseFormField('f=@/nonexistent/file')]), (e: unknown) => e instanceof CliExit && e.exitCode === 26);
 });
+
+test('- reads the part from stdin, as curl: @- is a file part named "-" with no guessed type, <- a plain field', async () => {
+  const stdin = async (): Promise<Buffer> => Buffer.from('from stdin\n');
+  const enc = await encodeForm([parseFormField('up=@-'), parseFormField('txt=<-'), parseFormField('named=@-;filename=a.txt')], 'B', stdin);
+  const body = await collect(enc.body);
+  assert.equal(
+    body,
+    '--B\r\nContent-Disposition: form-data; name="up"; filename="-"\r\n\r\nfrom stdin\n\r\n' +
+      '--B\r\nContent-Disposition: form-data; name="txt"\r\n\r\nfrom stdin\n\r\n' +
+      '--B\r\nContent-Disposition: form-data; name="named"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nfrom stdin\n\r\n' +
+      '--B--\r\n',
+  );
+  assert.equal(enc.length, Buffer.byteLength(body));
+});
