@@ -32,7 +32,7 @@ export interface RequestOptions {
   timeout?: number | undefined;
   /** Bound on resolve + connect + TLS, ms (default 30 s; 0 = none). */
   connectTimeout?: number | undefined;
-  /** Bound from the end of sending to the response head, ms (default 300 s; 0 = none). */
+  /** Bound from the end of sending to the response head, ms (default 300 s; 0 = none); bounds too each write of the request the server leaves untaken (a stalled upload). */
   headersTimeout?: number | undefined;
   /** Bound on the server's silence while the body arrives, ms (default 300 s; 0 = none). Not counted while the reader is behind. */
   bodyTimeout?: number | undefined;

@@ -22,6 +22,8 @@ export interface SenderHost {
   fail(err: DialError): void;
   /** The error a write reports once the connection is closed. */
   readonly closedError: () => DialError;
+  /** A write of `entry`'s request waits for the transport (`waiting`), or has been taken: the stalled-upload bound. */
+  writing(entry: Entry, waiting: boolean): void;
 }
 
 /**
@@ -48,6 +50,8 @@ export class RequestSender implements SendTarget {
   #chain: Promise<void> = Promise.resolve();
   /** Sends queued on #chain and not finished; at 0 a request may be written at once. */
   #chained = 0;
+  /** The request sendRequest is writing, whose writes {@link output} reports to the host. */
+  #current: Entry | undefined;
 
   constructor(t: Transport, host: SenderHost, label: string) {
     this.#t = t;
@@ -97,11 +101,14 @@ export class RequestSender implements SendTarget {
   async #send(entry: Entry): Promise<void> {
     const host = this.#host;
     if (entry.stage === 'done' || host.closed()) return;
+    this.#current = entry;
     try {
       await sendRequest(this, entry);
+      this.#current = undefined;
       entry.sendDone = true;
       host.sent(entry);
     } catch (err) {
+      this.#current = undefined;
       // The server may have answered and closed before reading all we sent
       // (an early 413): then the response, not the write error, is the outcome.
       const stage = entry.stage as Stage;
@@ -118,7 +125,14 @@ export class RequestSender implements SendTarget {
   output(data: Uint8Array): Promise<void> {
     // After what #writeNow holds for this turn, never before it.
     this.writer?.flushOutbox();
-    return this.#t.output(data, this.#host.closedError);
+    const entry = this.#current;
+    const out = this.#t.output(data, this.#host.closedError);
+    if (!entry) return out;
+    const host = this.#host;
+    host.writing(entry, true);
+    // A side branch, registered before the sender awaits `out`: it runs first, and adds no step to the send.
+    out.then(() => host.writing(entry, false), noop);
+    return out;
   }
 
   stopped(entry: Entry): boolean {
@@ -129,3 +143,5 @@ export class RequestSender implements SendTarget {
     this.#host.noReuse();
   }
 }
+
+const noop = (): void => {};

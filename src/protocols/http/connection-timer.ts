@@ -52,8 +52,26 @@ export class ConnectionTimer extends ExchangeTimer {
     else this.arm(entry, ms, 'headers');
   }
 
+  /**
+   * A write of `entry`'s request began to wait for the server to take it
+   * (`waiting`), or was taken. Bounded by the request's `headersTimeout`, as
+   * the wait for the head that follows: a server that stops reading an
+   * upload would otherwise hold the request for ever. Only the writes count,
+   * not the waits on a slow body source, and only while the request is the
+   * front one and still being sent.
+   */
+  sending(entry: Entry, waiting: boolean): void {
+    if (entry.stage !== 'sending') return;
+    if (waiting) this.arm(entry, entry.x.headersTimeout, 'send');
+    else this.release(entry);
+  }
+
   #timedOut(entry: Entry, phase: TimedPhase, ms: number): void {
     if (phase === 'pipeline') return this.#stalled(entry, ms);
+    if (phase === 'send') {
+      this.#host.fail(new TimeoutError(`sending the request to ${this.#label}: the server took nothing for ${ms} ms`, { timeout: ms, protocol: 'http', phase }));
+      return;
+    }
     const what = phase === 'headers' ? 'waiting for the response head' : entry.discarding ? 'draining an abandoned body' : 'waiting for more of the body';
     this.#host.fail(new TimeoutError(`${what} from ${this.#label}: nothing for ${ms} ms`, { timeout: ms, protocol: 'http', phase }));
   }

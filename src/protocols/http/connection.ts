@@ -178,6 +178,9 @@ export class HttpConnection {
     },
     fail: (err) => this.#fail(err),
     closedError: () => this.#error ?? new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} is closed`, { protocol: 'http', phase: 'send' }),
+    writing: (entry, waiting) => {
+      if (this.#queue[0] === entry) this.#timer.sending(entry, waiting);
+    },
   };
 
   // ---- receiving -----------------------------------------------------------

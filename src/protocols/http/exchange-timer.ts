@@ -3,7 +3,8 @@ import type { Entry } from './exchange.js';
 
 /** Which wait of an exchange a timer bounds. */
 /** `pipeline`: the wait of a pipelined request for its first response byte (see ConnectionOptions.pipelineStall). */
-export type TimedPhase = 'headers' | 'body' | 'pipeline';
+/** `send`: a write of the request waiting for the server to take it (a server that stopped reading the upload). */
+export type TimedPhase = 'send' | 'headers' | 'body' | 'pipeline';
 
 /**
  * The one timer of a connection, for the exchange at the front of its queue

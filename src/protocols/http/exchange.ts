@@ -31,7 +31,7 @@ export interface Exchange {
   /** How long to wait for 100 Continue before sending the body anyway (default 1000 ms). */
   continueTimeout?: number | undefined;
   signal?: AbortSignal | undefined;
-  /** Bound from the end of sending to the response head, ms. */
+  /** Bound from the end of sending to the response head, ms; and on each write of the request while the server takes nothing. */
   headersTimeout?: number | undefined;
   /** Bound on the silence between two pieces of the body, ms. */
   bodyTimeout?: number | undefined;

@@ -612,6 +612,41 @@ describe('request(): errors name their phase', () => {
     });
   });
 
+  test('a server that stops reading the upload: TimeoutError in phase send at headersTimeout, not a wait for ever', async () => {
+    const srv = net.createServer((sock) => {
+      sock.on('error', () => {});
+      // The head, then nothing more is read: the client's writes back up.
+      sock.once('data', () => sock.pause());
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    try {
+      const t0 = Date.now();
+      await assert.rejects(
+        request(`http://127.0.0.1:${port}/`, { agent: agent(), method: 'PUT', body: Buffer.alloc(64 * 1024 * 1024), headersTimeout: 300 }),
+        (e: DialError) => e instanceof TimeoutError && e.phase === 'send' && /took nothing/.test(e.message),
+      );
+      assert.ok(Date.now() - t0 < 10_000);
+    } finally {
+      srv.close();
+    }
+  });
+
+  test('a body source slower than headersTimeout is not a stalled upload: only the server leaving writes untaken counts', async () => {
+    const srv = await serve(keepAlive((_req, body, c) => c.respond(200, `got ${body.length}`)));
+    async function* slow(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('first,');
+      await new Promise((r) => setTimeout(r, 250));
+      yield Buffer.from('second');
+    }
+    try {
+      const res = await request(srv.url, { agent: agent(), method: 'PUT', body: slow(), headersTimeout: 100 });
+      assert.equal(await res.text(), 'got 12');
+    } finally {
+      await srv.close();
+    }
+  });
+
   test('connectTimeout against a black hole: TimeoutError in phase connect', async () => {
     const hole = await blackhole();
     try {

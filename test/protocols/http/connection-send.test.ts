@@ -16,6 +16,7 @@ function entry(body: PreparedBody = { kind: 'none' }, over: Partial<Exchange> = 
 function host(front: () => Entry | undefined = () => undefined, started = false) {
   const log: string[] = [];
   const failures: DialError[] = [];
+  const writes: string[] = [];
   let closed = false;
   const h: SenderHost = {
     front,
@@ -28,8 +29,9 @@ function host(front: () => Entry | undefined = () => undefined, started = false)
       closed = true;
     },
     closedError: () => new NetworkError('DIAL_E_CLOSED', 'closed'),
+    writing: (e, waiting) => writes.push(`${waiting ? 'wait' : 'taken'} ${e.head.length}`),
   };
-  return { h, log, failures, close: () => (closed = true) };
+  return { h, log, failures, writes, close: () => (closed = true) };
 }
 
 /** A raw node:net socket stand-in: records each write; `fail` makes the next write's callback report an error. */
@@ -132,4 +134,16 @@ test('stopped once the exchange is done or the connection closed; nothing is sen
   await tick();
   assert.deepEqual(outputs, []);
   assert.deepEqual(log, []);
+});
+
+test('each write of a request sent on the chain is reported as waiting, then taken (the stalled-upload bound)', async () => {
+  const { h, writes } = host();
+  const tr = transport();
+  const sender = new RequestSender(tr.t, h, 'srv');
+  const e = entry({ kind: 'stream', source: [Buffer.from('ab'), Buffer.from('cd')], length: 4 });
+  sender.send(e, false);
+  for (let i = 0; i < 20 && !e.sendDone; i++) await tick();
+  assert.equal(e.sendDone, true);
+  assert.deepEqual(tr.outputs, ['POST / HTTP/1.1\r\n\r\n', 'ab', 'cd']);
+  assert.deepEqual(writes, ['wait 19', 'taken 19', 'wait 19', 'taken 19', 'wait 19', 'taken 19']);
 });

@@ -92,3 +92,27 @@ test('once stopped, arming does nothing', async () => {
   assert.deepEqual(failed, []);
   assert.deepEqual(refused, []);
 });
+
+test('sending: a write the server does not take within headersTimeout fails in phase send; a taken write, or a request past sending, is not bounded here', async () => {
+  const { h, failed } = host();
+  const t = new ConnectionTimer(h, 'srv', {});
+  const stuck = entry({ headersTimeout: 15 }, { stage: 'sending' });
+  t.sending(stuck, true);
+  await until(() => failed.length > 0);
+  t.stop();
+  assert.equal(failed.length, 1);
+  assert.ok(failed[0] instanceof TimeoutError);
+  assert.equal(failed[0].phase, 'send');
+  assert.match(failed[0].message, /^sending the request to srv: the server took nothing for 15 ms$/);
+
+  const quiet = host();
+  const t2 = new ConnectionTimer(quiet.h, 'srv', {});
+  const taken = entry({ headersTimeout: 15 }, { stage: 'sending' });
+  t2.sending(taken, true);
+  t2.sending(taken, false);
+  // Answered early: its body bound is the connection's, and a late write report must not replace it.
+  t2.sending(entry({ headersTimeout: 15 }, { stage: 'body' }), true);
+  await wait(60);
+  t2.stop();
+  assert.deepEqual(quiet.failed, []);
+});
