@@ -182,9 +182,15 @@ export class DataConnection {
     const onErr = (e: Error) => (broken ??= e);
     s.on('error', onErr);
     s.on('close', () => (broken ??= new ProtocolError('the server closed the data connection during the upload', { protocol: 'ftp', phase: 'data' })));
-    const onAbort = () => s.destroy();
+    // Cut short, an upload ends with a reset (see reset()): the server must not take what it has as the file.
+    const onAbort = () => this.reset();
     signal?.addEventListener('abort', onAbort, { once: true });
-    if (this.#idle > 0) s.setTimeout(timerMs(this.#idle), () => s.destroy(new TimeoutError(`the data connection stalled for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' })));
+    if (this.#idle > 0) {
+      s.setTimeout(timerMs(this.#idle), () => {
+        broken ??= new TimeoutError(`the data connection stalled for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' });
+        this.reset();
+      });
+    }
     try {
       for await (const chunk of source) {
         if (broken) throw broken;
@@ -233,6 +239,28 @@ export class DataConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#sock.destroy(err);
+  }
+
+  /**
+   * Closes at once with a TCP reset: used when an upload is cut short. In
+   * stream mode a clean close is the end of the file (RFC 959 §3.4.1), so a
+   * FIN would have the server keep the bytes so far as the whole file and
+   * answer 226; a reset makes it a failed transfer (426). Over TLS the
+   * connection is dropped without close_notify, which marks a truncation there.
+   */
+  reset(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const s = this.#sock;
+    if (!(s instanceof tls.TLSSocket) && !s.destroyed) {
+      try {
+        s.resetAndDestroy();
+        return;
+      } catch {
+        // Not a TCP handle (a tunnelled socket may wrap another stream): closing is all that is left.
+      }
+    }
+    s.destroy();
   }
 
   /** Closes gently. */

@@ -155,7 +155,8 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
     const tls = h.dataTLS();
     conn = await DataConnection.connect(host, port, wait, s.dataTimeout, { lend: reuseBuffer, tls: tls && { name: h.hostname, options: tls }, trace: h.trace });
   }
-  return { ready: async () => conn, abandon: () => conn.destroy() };
+  // A reset, not a FIN: after STOR a clean close would be an empty (or truncated) file (see DataConnection.reset).
+  return { ready: async () => conn, abandon: () => conn.reset() };
 }
 
 async function passiveTarget(h: TransferHost): Promise<{ host: string; port: number }> {
@@ -255,8 +256,8 @@ export async function upload(
     h.note(`sent ${sent} bytes on the data connection`, sent);
     return await h.readReply(2);
   } catch (e) {
+    conn?.reset();
     pending?.abandon();
-    conn?.destroy();
     const replied = e instanceof ReplyError;
     if (sentCommand && !replied && !finalSeen) await resync(h);
     throw abortError(signal, e);

@@ -424,3 +424,49 @@ test('a 421 answering EPSV, FEAT or SIZE ends the session with that 421, not a P
     await Promise.all([epsv.close(), feat.close(), size.close()]);
   }
 });
+
+test('an upload cut short (the source fails, the signal aborts) resets the data connection: the server never reads a clean end of file', async () => {
+  const ends: string[] = [];
+  const s = await FakeFtpServer.start({
+    dirs: ['/up'],
+    hooks: {
+      // A stream-mode server stores what came before a clean close as the whole file (RFC 959 §3.4.1); a reset is a failed transfer.
+      STOR: async (_a, x) => {
+        x.reply(150, 'Ok to send data.');
+        const d = await x.data();
+        const how = await new Promise<string>((resolve) => {
+          d.on('end', () => resolve('end'));
+          d.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        });
+        ends.push(how);
+        x.reply(how === 'end' ? 226 : 426, how === 'end' ? 'Transfer complete.' : 'Failure reading network stream.');
+        return true;
+      },
+    },
+  });
+  try {
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: T });
+    async function* failing() {
+      yield Buffer.alloc(50_000, 1);
+      await new Promise((r) => setTimeout(r, 50));
+      throw new Error('local read failed');
+    }
+    await assert.rejects(c.store('/up/f', failing()));
+    const ac = new AbortController();
+    async function* aborted() {
+      yield Buffer.alloc(5_000, 2);
+      await new Promise((r) => setTimeout(r, 50));
+      ac.abort();
+      yield Buffer.alloc(5_000, 2);
+    }
+    await assert.rejects(c.store('/up/g', aborted(), { signal: ac.signal }), { code: 'DIAL_E_ABORT' });
+    assert.deepEqual(ends, ['ECONNRESET', 'ECONNRESET']);
+    // The session is in step: ABOR and NOOP read past the 426.
+    assert.equal((await c.noop()).code, 200);
+    assert.equal((await c.store('/up/h', [Buffer.from('whole')])).code, 226);
+    assert.deepEqual(ends.at(-1), 'end');
+    await c.quit();
+  } finally {
+    await s.close();
+  }
+});
