@@ -243,7 +243,8 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
     }
     // Asked only when it matters: a lookup builds the response's header index.
     const location = (options.maxRedirects ?? 0) > 0 && isRedirect(r.status) ? r.headers.get('location') : null;
-    if (location !== null) {
+    // An empty Location points nowhere: the 3xx is the answer (curl ignores it too), not a hop back to this URL.
+    if (location !== null && location !== '') {
       r.body.cancel();
       const plan = planRedirect(cur, r.status, location, chain, {
         maxRedirects: options.maxRedirects ?? 0,

@@ -568,6 +568,23 @@ describe('request(): facts for tools (dial -w, -i -L)', () => {
   });
 });
 
+describe('request(): redirects', () => {
+  test('a 3xx whose Location is empty (or blank) is the answer, as curl -L has it, not a redirect loop', async () => {
+    const srv = await serve(keepAlive((r, _b, c) => (r.target === '/blank' ? c.write('HTTP/1.1 302 Found\r\nLocation:   \r\nContent-Length: 4\r\n\r\nhere') : c.respond(302, 'here', { Location: '' }))));
+    try {
+      for (const path of ['/empty', '/blank']) {
+        const res = await request(`${srv.url}${path}`, { agent: agent(), maxRedirects: 5 });
+        assert.equal(res.status, 302);
+        assert.equal(await res.text(), 'here');
+        assert.deepEqual(res.redirects, []);
+        assert.equal(res.url, `${srv.url}${path}`);
+      }
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('request(): refusals before any byte is sent', () => {
   const bad: Array<[string, Parameters<typeof request>[1]]> = [
     ['CRLF in a header value', { headers: { 'X-A': 'a\r\nInjected: 1' } }],
