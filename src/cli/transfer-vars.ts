@@ -44,13 +44,21 @@ export function redirectTarget(location: string | null, base: string): string {
   }
 }
 
+/** Schemes whose 200/206 urlopen makes up: curl has no response code for them (000). */
+const NO_STATUS = new Set(['file', 'data', 'gopher', 'gophers']);
+
+/** curl's %{response_code}: the protocol's last reply (FTP's 226 once the body is in), 0 where there is none. */
+export function responseCode(res: UrlResponse): number {
+  return NO_STATUS.has(res.protocol) ? 0 : res.finalStatus;
+}
+
 /**
  * What the response's head tells. `headers`: also list the header lines (only
  * -w reads them); `sentBody`: the request body the attempt sent.
  */
 export function responseVars(vars: WriteOutVars, res: UrlResponse, headers: boolean, sentBody: unknown): void {
   const http = isHttp(res);
-  vars.http_code = vars.response_code = res.status;
+  vars.http_code = vars.response_code = responseCode(res);
   vars.url_effective = res.url;
   vars.num_redirects = res.redirects.length;
   vars.content_type = res.headers.get('content-type') ?? '';

@@ -21,7 +21,7 @@ import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
 import type { TransferClock } from './timing.js';
-import { emptyVars, requestMethod, responseVars, settleVars } from './transfer-vars.js';
+import { emptyVars, requestMethod, responseCode, responseVars, settleVars } from './transfer-vars.js';
 import { normalizeUrl, schemeOf } from './url.js';
 import { attemptDeadline, sleep as defaultSleep } from './waits.js';
 import type { WriteOutVars } from './writeout.js';
@@ -291,7 +291,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
       async function finish(res: UrlResponse, complete: boolean, options: { bodyLength?: number | undefined } = {}): Promise<void> {
         if (complete) env.trace?.({ kind: '*', text: 'The entire document is already downloaded' });
         // The protocol's last word once the body is in (FTP's 226), as curl's %{response_code}.
-        vars.http_code = vars.response_code = res.finalStatus;
+        vars.http_code = vars.response_code = responseCode(res);
         vars.size_upload ||= options.bodyLength ?? 0;
         await activeSink.commit();
         if (o.remoteTime && !toStdout) await stampRemoteTime(job.output!, res.headers.get('last-modified'));

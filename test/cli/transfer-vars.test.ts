@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCliArgs } from '../../src/cli/args.js';
-import { emptyVars, redirectTarget, requestMethod, responseVars, settleVars } from '../../src/cli/transfer-vars.js';
+import { emptyVars, redirectTarget, requestMethod, responseCode, responseVars, settleVars } from '../../src/cli/transfer-vars.js';
 import { UrlHeaders } from '../../src/urlopen/headers.js';
 import { UrlResponse } from '../../src/urlopen/response.js';
 
@@ -67,6 +67,20 @@ test('responseVars: another scheme has version 0 and no request size', () => {
   assert.equal(v.http_version, '0');
   assert.equal(v.size_request, 0);
   assert.deepEqual(v.headers, [['content-type', 'text/plain']]);
+});
+
+test('responseCode: none (000) for file:, data: and gopher:, which have no status, as curl; the protocol\'s last reply elsewhere', () => {
+  const res = (protocol: string, status: number, final?: number) =>
+    new UrlResponse({ url: 'x:', status, protocol, headers: new UrlHeaders(), body: (async function* () {})(), finalStatus: final === undefined ? undefined : () => final });
+  for (const p of ['file', 'data', 'gopher', 'gophers']) {
+    assert.equal(responseCode(res(p, 200)), 0, p);
+    const v = emptyVars('x:', 'GET', p);
+    responseVars(v, res(p, 206), false, undefined);
+    assert.equal(v.http_code, 0, p);
+    assert.equal(v.response_code, 0, p);
+  }
+  assert.equal(responseCode(res('http/1.1', 404)), 404);
+  assert.equal(responseCode(res('ftp', 200, 226)), 226);
 });
 
 test('settleVars: the bytes received, the total time and the speeds', () => {

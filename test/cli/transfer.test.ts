@@ -123,6 +123,14 @@ test('-C - on a complete copy of a file: URL is done (exit 0, file untouched), a
   assert.equal(readFileSync(join(dir, 'g')).length, 1001);
 });
 
+test('-w %{http_code} is 000 for a file: URL, as curl (no status to report), and the HTTP status for http:', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'a.txt'), 'a\n');
+  const r = await dial(['-s', '-o', '/dev/null', '-o', '/dev/null', '-w', '%{http_code} %{response_code}\n', `file://${join(dir, 'a.txt')}`, srv.url('/hello')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.out, '000 000\n200 200\n');
+});
+
 test('-C - against a server without range support is exit 33, like curl, and the partial file is untouched', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'a'), 'partial');
