@@ -34,7 +34,7 @@
  * @module
  */
 import { isIP, type Socket as NetSocket } from 'node:net';
-import { AbortError, DialError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
+import { AbortError, DialError, InputError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
 import type { Reply, Expect } from '../../line/replies.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
@@ -247,7 +247,7 @@ export async function upload(
     conn = await ready(h, pending, signal);
     let sent = 0;
     const enc = options.ascii ? new AsciiEncoder() : undefined;
-    const src = enc ? mapChunks(source, (c) => enc.push(c)) : source;
+    const src = fromSource(enc ? mapChunks(source, (c) => enc.push(c)) : source);
     await conn.write(src, signal, (n) => {
       sent += n;
       options.onProgress?.({ direction: 'upload', transferred: sent, total: options.expectedSize });
@@ -261,6 +261,21 @@ export async function upload(
     const replied = e instanceof ReplyError;
     if (sentCommand && !replied && !finalSeen) await resync(h);
     throw abortError(signal, e);
+  }
+}
+
+/**
+ * The caller's chunks. The source's own failure (a file that cannot be read)
+ * is the caller's input failing, not the network: an InputError with the
+ * source's error as its cause, as the HTTP client reports a request body's.
+ */
+async function* fromSource(src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  try {
+    yield* src;
+  } catch (err) {
+    // Only the source's failures land here: the consumer stopping early ends this generator through return().
+    if (err instanceof DialError) throw err;
+    throw new InputError(`reading the upload source failed: ${err instanceof Error ? err.message : String(err)}`, { protocol: 'ftp', phase: 'send', cause: err });
   }
 }
 

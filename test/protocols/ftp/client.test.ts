@@ -470,3 +470,28 @@ test('an upload cut short (the source fails, the signal aborts) resets the data 
     await s.close();
   }
 });
+
+test("an upload source that fails is the caller's input failing: InputError with the source's error as its cause, not a network reset", async () => {
+  const s = await FakeFtpServer.start({ dirs: ['/up'] });
+  try {
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: T });
+    const cause = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    async function* failing() {
+      yield Buffer.from('part');
+      throw cause;
+    }
+    await assert.rejects(c.store('/up/f', failing()), (e: unknown) => e instanceof InputError && e.cause === cause && /i\/o error/.test(e.message));
+    // A missing file's ENOENT is no connect failure either.
+    const missing = Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' });
+    await assert.rejects(
+      c.store('/up/g', (async function* () {
+        throw missing;
+      })()),
+      (e: unknown) => e instanceof InputError && e.cause === missing,
+    );
+    assert.equal((await c.noop()).code, 200);
+    await c.quit();
+  } finally {
+    await s.close();
+  }
+});
