@@ -183,7 +183,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   }
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
   const cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
-  if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies) {
+  if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies && !expectsContinue(cur)) {
     // One hop: nothing in the answer can lead to another request, so no loop
     // and no async frames — the connection's promise and one step after it.
     const hop = prepareHop(cur, undefined, undefined, options, signal, plain);
@@ -193,6 +193,11 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
 }
 
 const NO_BODY: { body: PreparedBody; contentType: undefined } = { body: { kind: 'none' }, contentType: undefined };
+
+/** A replayable body sent with `Expect: 100-continue`: a 417 answer to it is retried without the expectation. */
+function expectsContinue(cur: RedirectRequest): boolean {
+  return cur.body.kind === 'bytes' && cur.headers.size > 0 && /100-continue/i.test(cur.headers.get('expect') ?? '');
+}
 
 function finalResponse(url: URL, r: ExchangeResponse, redirects: string[], history: HttpResponseHead[], requestBytes: number): HttpResponse {
   return new HttpResponse({
@@ -219,6 +224,7 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
   let digest: DigestAuth | undefined;
   let digestTries = 0;
   let loopFrom = 0;
+  let expectRefused = false;
   for (;;) {
     const sameOrigin = cur === first || originOf(cur.url) === firstOrigin;
     const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, false);
@@ -240,6 +246,17 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
         options.trace?.({ kind: '*', text: 'Server asked for Digest authentication; answering its challenge', protocol: 'http' });
         continue;
       }
+    }
+    if (r.status === 417 && !expectRefused && expectsContinue(cur)) {
+      // RFC 9110 §10.1.1: a 417 to a 100-continue expectation SHOULD be retried without it (curl does);
+      // the body was never sent, and its bytes can go now.
+      expectRefused = true;
+      r.body.cancel();
+      history.push(head);
+      options.trace?.({ kind: '*', text: 'Server refused Expect: 100-continue (417); sending again without it', protocol: 'http' });
+      cur = { ...cur, headers: HeaderList.from(cur.headers) };
+      cur.headers.delete('expect');
+      continue;
     }
     // Asked only when it matters: a lookup builds the response's header index.
     const location = (options.maxRedirects ?? 0) > 0 && isRedirect(r.status) ? r.headers.get('location') : null;

@@ -585,6 +585,51 @@ describe('request(): redirects', () => {
   });
 });
 
+describe('request(): Expect: 100-continue', () => {
+  test('a 417 to the expectation is retried once without it, the body then sent (RFC 9110 §10.1.1, as curl does)', async () => {
+    const seen: string[] = [];
+    const srv = await serve(async (c) => {
+      const req = await c.readHead();
+      if (!req) return;
+      if (req.header('expect')) {
+        // At once, without reading a byte of the body: the expectation is refused.
+        seen.push('417 to the expectation');
+        await c.respond(417, '', { Connection: 'close' });
+        return c.end();
+      }
+      const body = await c.readBody(req);
+      seen.push(`no expectation, body ${body.toString()}`);
+      await c.respond(200, `got ${body.toString()}`, { Connection: 'close' });
+      c.end();
+    });
+    try {
+      const res = await request(srv.url, { agent: agent(), method: 'PUT', body: 'payload', headers: { Expect: '100-continue' } });
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), 'got payload');
+      assert.deepEqual(seen, ['417 to the expectation', 'no expectation, body payload']);
+      assert.deepEqual(res.history.map((h) => h.status), [417]);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('a 417 again without the expectation, or to a streamed body (not replayable), is the answer', async () => {
+    const srv = await serve(keepAlive((_req, _b, c) => c.respond(417, 'no', { Connection: 'close' })));
+    try {
+      const again = await request(srv.url, { agent: agent(), method: 'PUT', body: 'payload', headers: { Expect: '100-continue' } });
+      assert.equal(again.status, 417);
+      assert.equal(again.history.length, 1);
+      await again.text();
+      const streamed = await request(srv.url, { agent: agent(), method: 'PUT', body: [Buffer.from('payload')], headers: { Expect: '100-continue' } });
+      assert.equal(streamed.status, 417);
+      assert.equal(streamed.history.length, 0);
+      await streamed.text();
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('request(): refusals before any byte is sent', () => {
   const bad: Array<[string, Parameters<typeof request>[1]]> = [
     ['CRLF in a header value', { headers: { 'X-A': 'a\r\nInjected: 1' } }],
