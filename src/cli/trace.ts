@@ -13,7 +13,33 @@ export function maskLine(line: string): string {
   if (m) return `${m[0]}****`;
   const h = /^((?:proxy-)?authorization):\s*(\S+)\s*/i.exec(line);
   if (h) return `${h[1]}: ${h[2]} ****`;
-  return line.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, '$1:****@');
+  return maskUserinfo(line);
+}
+
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v';
+const isSchemeChar = (c: string | undefined): boolean => c !== undefined && /^[a-z0-9+.-]$/i.test(c);
+
+/**
+ * `scheme://user:password@` → `scheme://user:****@`, in one pass: a pattern
+ * for it tried every dotted word of a hostile line as a scheme start and
+ * scanned on from each (quadratic). Each scan here stops at the next `:` or
+ * `/`, so none crosses the next `://`.
+ */
+function maskUserinfo(line: string): string {
+  let out = '';
+  let copied = 0;
+  for (let at = line.indexOf('://'); at >= 0; at = line.indexOf('://', at + 3)) {
+    if (!isSchemeChar(line[at - 1])) continue;
+    let i = at + 3;
+    while (i < line.length && line[i] !== ':' && line[i] !== '/' && line[i] !== '@' && !isSpace(line[i])) i++;
+    if (line[i] !== ':') continue;
+    let j = i + 1;
+    while (j < line.length && line[j] !== '@' && line[j] !== '/' && !isSpace(line[j])) j++;
+    if (line[j] !== '@') continue;
+    out += line.slice(copied, i + 1) + '****';
+    copied = j;
+  }
+  return copied === 0 ? line : out + line.slice(copied);
 }
 
 /**

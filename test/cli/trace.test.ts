@@ -22,6 +22,25 @@ test('credentials are masked in every form', () => {
   assert.equal(maskLine('USER anonymous'), 'USER anonymous');
 });
 
+test('URL passwords are masked wherever a URL sits in a line, several per line, and nothing else is touched', () => {
+  assert.equal(maskLine('< Location: ftp://me:pw@h:21/x and https://a:b@c/'), '< Location: ftp://me:****@h:21/x and https://a:****@c/');
+  assert.equal(maskLine('x socks5h://u:@h'), 'x socks5h://u:****@h');
+  assert.equal(maskLine('* http://h:8080/a@b'), '* http://h:8080/a@b', 'a port is no password');
+  assert.equal(maskLine('* http://user@h/'), '* http://user@h/');
+  assert.equal(maskLine('://u:p@h'), '://u:p@h', 'no scheme, no URL');
+  assert.equal(maskLine('://u:p@h http://a:b@c'), '://u:p@h http://a:****@c');
+  assert.equal(maskLine('X: a.b.c:// d'), 'X: a.b.c:// d');
+});
+
+// A server's header line of 'a.' repeated made the URL pattern try every dotted word as a
+// scheme start and scan to the end from each: -v spent 1.2 s on one 60 KB header, quadratic.
+test('a 1 MB hostile line is masked in one pass (the test timeout bounds the time)', { timeout: 20_000 }, () => {
+  const line = 'X-A: ' + 'a.'.repeat(500_000) + '://u:p@h';
+  assert.equal(maskLine(line), 'X-A: ' + 'a.'.repeat(500_000) + '://u:****@h');
+  const colons = 'X-B: ' + 'a://b:'.repeat(100_000);
+  assert.equal(maskLine(colons), colons);
+});
+
 test('JSON lines carry kind, masked text, protocol and bytes', () => {
   const rec = JSON.parse(formatTraceJson({ kind: '>', text: 'PASS x', protocol: 'ftp' }, 1500)) as Record<string, unknown>;
   assert.deepEqual(rec, { t: 1.5, kind: '>', text: 'PASS ****', protocol: 'ftp' });
