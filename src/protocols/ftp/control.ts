@@ -8,7 +8,7 @@
  * @module
  */
 import type { TLSSocket } from 'node:tls';
-import { DialError, InputError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
+import { DialError, InputError, ProtocolError, ReplyError, TimeoutError, toDialError } from '../../errors.js';
 import { LineClient } from '../../line/client.js';
 import type { Expect, Reply } from '../../line/replies.js';
 import type { Socket } from '../../socket/socket.js';
@@ -121,7 +121,13 @@ export class FtpControl {
   async #start(secure: FtpSecurity, tlsOptions: TLSOptions): Promise<void> {
     const signal = this.options.signal;
     let greeting = await this.#line.readReply({ signal });
-    while (greeting.code >= 100 && greeting.code < 200) greeting = await this.#line.readReply({ signal });
+    // 120 "ready in nnn minutes" (RFC 959 §5.4) may precede the 220; the wait for it, however many come, is one timeout.
+    const until = Date.now() + (this.options.timeout ?? DEFAULT_TIMEOUT);
+    while (greeting.code >= 100 && greeting.code < 200) {
+      const left = until - Date.now();
+      if (left <= 0) throw new TimeoutError(`no 220 greeting within ${this.options.timeout ?? DEFAULT_TIMEOUT} ms, only ${greeting.code} ${greeting.text}`, { timeout: this.options.timeout ?? DEFAULT_TIMEOUT, protocol: 'ftp', phase: 'greeting' });
+      greeting = await this.#line.readReply({ signal, timeout: left });
+    }
     if (greeting.code !== 220) throw refused(greeting, 'greeting');
     this.#welcome = greeting;
     if (secure === 'implicit') this.#watchSession();

@@ -5,7 +5,9 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError, ReplyError } from '../../../src/errors.js';
+import * as net from 'node:net';
+import { once } from 'node:events';
+import { InputError, ReplyError, TimeoutError } from '../../../src/errors.js';
 import { FtpControl } from '../../../src/protocols/ftp/control.js';
 import { FakeFtpServer } from './fake-server.js';
 
@@ -81,4 +83,25 @@ test('a command with CR/LF is refused before it reaches the wire', async () => {
   await assert.rejects(c.command('NOOP\r\nDELE x'), InputError);
   assert.equal(s.commands.length, sent);
   await c.close();
+});
+
+test('a server that keeps answering "120 ready in a moment" and never says 220: TimeoutError within the timeout, not a wait without end', async () => {
+  const timers = new Set<NodeJS.Timeout>();
+  const srv = net.createServer((sock) => {
+    sock.on('error', () => {});
+    const t = setInterval(() => sock.write('120 Service ready in 1 minute.\r\n'), 100);
+    timers.add(t);
+    sock.on('close', () => clearInterval(t));
+  });
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as net.AddressInfo).port;
+  try {
+    // Each 120 came well within the bound, so before the fix the greeting was awaited for ever.
+    const watchdog = new Promise((_, reject) => setTimeout(() => reject(new Error('open() still waiting for a 220')), 5_000).unref());
+    await assert.rejects(Promise.race([FtpControl.open({ host: '127.0.0.1', port, timeout: 600 }), watchdog]), TimeoutError);
+  } finally {
+    for (const t of timers) clearInterval(t);
+    srv.close();
+  }
 });
