@@ -213,6 +213,8 @@ export class ResponseParser {
 
   #fail(err: unknown): unknown {
     if (!(err instanceof DialError) || err instanceof InputError) return err;
+    // Field and line errors know nothing of where they were met: a bad trailer is the body's, however the bytes were split.
+    if (err.phase === undefined) (err as { phase: string | undefined }).phase = this.state === 'body' ? 'body' : 'headers';
     this.#error = err;
     this.#reader.start();
     this.#chunked = undefined;

@@ -502,6 +502,32 @@ describe('parser properties and counters', () => {
     assert.throws(() => r.eof(), (e: Error & { phase?: string }) => /before the response began/.test(e.message) && e.phase === 'empty');
   });
 
+  test('an error met in the body (trailers, a chunk line) names phase body, and one in the head phase headers, however the bytes are split', () => {
+    const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const cases: Array<[string, string]> = [
+      [chunked + '2\r\nok\r\n0\r\nBad Field: x\r\n\r\n', 'body'],
+      [chunked + '2\r\nok\r\n0\r\nX: a\0b\r\n\r\n', 'body'],
+      [chunked + '2\r\nok\r\n0\r\nX: ' + 'a'.repeat(70_000) + '\r\n\r\n', 'body'],
+      [chunked + '2;' + 'x'.repeat(10_000) + '\r\nok\r\n0\r\n\r\n', 'body'],
+      ['HTTP/1.1 200 OK\r\nBad Field: x\r\nContent-Length: 0\r\n\r\n', 'headers'],
+    ];
+    for (const [wire, phase] of cases) {
+      const bytes = Buffer.from(wire, 'latin1');
+      for (const at of [bytes.length, 50]) {
+        const p = new ResponseParser();
+        p.expect('GET');
+        assert.throws(
+          () => {
+            p.feed(bytes.subarray(0, at));
+            p.feed(bytes.subarray(at));
+          },
+          (e: ProtocolError | LimitError) => (e instanceof ProtocolError || e instanceof LimitError) && e.phase === phase,
+          `${JSON.stringify(wire.slice(0, 80))} cut at ${at}`,
+        );
+      }
+    }
+  });
+
   test('bytes with no request outstanding are held as stray, and counted', () => {
     const p = new ResponseParser();
     p.expect('GET');
