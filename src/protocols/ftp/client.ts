@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { DialError, InputError, ProtocolError, ReplyError } from '../../errors.js';
+import { InputError, LimitError, ProtocolError, ReplyError } from '../../errors.js';
 import type { Expect, Reply } from '../../line/replies.js';
 import type { TraceFacts, Tracer } from '../../trace.js';
 import { throwIfAborted } from '../../util/guard.js';
@@ -244,7 +244,7 @@ export class FtpClient {
       n += chunk.length;
       if (n > max) {
         await dl.cancel();
-        throw new DialError('DIAL_E_LIMIT', `the listing exceeded ${max} bytes`, { protocol: 'ftp', phase: 'list' });
+        throw new LimitError(`the listing exceeded ${max} bytes`, { limit: max, protocol: 'ftp', phase: 'list' });
       }
       parts.push(chunk);
     }

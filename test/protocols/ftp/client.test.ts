@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FtpClient } from '../../../src/protocols/ftp/index.js';
-import { InputError, ReplyError } from '../../../src/errors.js';
+import { InputError, LimitError, ReplyError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
 import { FakeFtpServer } from './fake-server.js';
 
@@ -489,6 +489,20 @@ test("an upload source that fails is the caller's input failing: InputError with
       })()),
       (e: unknown) => e instanceof InputError && e.cause === missing,
     );
+    assert.equal((await c.noop()).code, 200);
+    await c.quit();
+  } finally {
+    await s.close();
+  }
+});
+
+test('a listing past maxListingBytes is a LimitError (the typed class, with its limit), the transfer is stopped and the session stays usable', async () => {
+  const names = Array.from({ length: 2000 }, (_, i) => `/d/file-with-a-long-name-${String(i).padStart(5, '0')}`);
+  const s = await FakeFtpServer.start({ files: Object.fromEntries(names.map((n) => [n, 'x'])) });
+  try {
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: T, maxListingBytes: 4096 });
+    await assert.rejects(c.listRaw('/d'), (e: unknown) => e instanceof LimitError && e.code === 'DIAL_E_LIMIT' && e.limit === 4096);
+    await assert.rejects(c.nlst('/d'), LimitError);
     assert.equal((await c.noop()).code, 200);
     await c.quit();
   } finally {
