@@ -132,9 +132,10 @@ export interface CliOptions {
   /** -C: a byte offset, or 'auto' for `-C -`. */
   continueAt: number | 'auto' | undefined;
   range: string | undefined;
-  /** Seconds. */
+  /** Seconds; undefined = no limit, which `-m 0` also means, as in curl (not a deadline already passed). */
   maxTime: number | undefined;
   connectTimeout: number | undefined;
+  /** Bytes; undefined = no limit (`--max-filesize 0` too, as curl). */
   maxFilesize: number | undefined;
   compressed: boolean;
   /** --http1.0 (-0) or --http1.1, whichever came last; undefined = the default, 1.1. */
@@ -343,9 +344,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     key: v.key,
     continueAt,
     range: v.range,
-    maxTime: number('max-time', v['max-time']),
+    maxTime: number('max-time', v['max-time']) || undefined,
     connectTimeout: number('connect-timeout', v['connect-timeout']),
-    maxFilesize: size('max-filesize', v['max-filesize']),
+    maxFilesize: size('max-filesize', v['max-filesize']) || undefined,
     compressed: v.compressed ?? false,
     httpVersion,
     unixSocket: v['unix-socket'],

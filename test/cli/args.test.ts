@@ -51,6 +51,14 @@ test('--max-filesize understands k/M/G', () => {
   assert.equal(parseCliArgs(['--max-filesize', '1M', 'u']).maxFilesize, 1048576);
 });
 
+test('--max-time 0 and --max-filesize 0 mean no limit, as curl (not: fail at once)', () => {
+  assert.equal(parseCliArgs(['--max-time', '0', 'u']).maxTime, undefined);
+  assert.equal(parseCliArgs(['-m', '0.0', 'u']).maxTime, undefined);
+  assert.equal(parseCliArgs(['--max-filesize', '0', 'u']).maxFilesize, undefined);
+  assert.equal(parseCliArgs(['--max-filesize', '0k', 'u']).maxFilesize, undefined);
+  assert.equal(parseCliArgs(['--max-time', '0.25', 'u']).maxTime, 0.25);
+});
+
 test('unknown options are exit 2 with curl wording', () => {
   exit2(['--frobnicate', 'u'], /option --frobnicate: is unknown/);
   exit2(['-y', 'u'], /is unknown/);
