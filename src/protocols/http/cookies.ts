@@ -208,6 +208,8 @@ export class CookieJar {
     // RFC 6265bis: only a secure origin may set a Secure cookie (curl does the same).
     if (p.secure && u.protocol !== 'https:') return undefined;
     const path = p.path ?? defaultPath(u.pathname);
+    // RFC 6265bis §5.7 (leave Secure cookies alone), as curl: plain http may not overwrite, shadow or delete a Secure cookie.
+    if (u.protocol !== 'https:' && this.#shadowsSecure(p.name, domain, path)) return undefined;
     if (p.expires !== undefined && p.expires <= now) {
       this.#remove(p.name, domain, path);
       return undefined;
@@ -215,6 +217,19 @@ export class CookieJar {
     const c: Stored = { name: p.name, value: p.value, domain, hostOnly, path, secure: p.secure, httpOnly: p.httpOnly, sameSite: p.sameSite, expires: p.expires, creation: now, seq: 0 };
     this.#insert(c, now);
     return publicCopy(c);
+  }
+
+  /**
+   * A Secure cookie named `name` whose domain and `domain` cover one another
+   * and whose path covers `path`: what a cookie from an insecure origin may
+   * not replace or sit in front of (a network attacker's cookie tossing).
+   */
+  #shadowsSecure(name: string, domain: string, path: string): boolean {
+    for (const [d, list] of this.#byDomain) {
+      if (!domainMatch(d, domain) && !domainMatch(domain, d)) continue;
+      for (const c of list) if (c.secure && c.name === name && pathMatch(path, c.path)) return true;
+    }
+    return false;
   }
 
   #insert(c: Stored, now: number): void {

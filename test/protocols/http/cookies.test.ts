@@ -57,6 +57,8 @@ const TABLE: Row[] = [
   ['Secure: not over http', 'https://h.test/', ['a=1; Secure'], 'http://h.test/', undefined],
   ['Secure: a plain-http origin cannot set one (6265bis)', 'http://h.test/', ['a=1; Secure'], 'https://h.test/', undefined],
   ['not Secure: sent over both', 'https://h.test/', ['a=1'], 'http://h.test/', 'a=1'],
+  // RFC 6265bis §5.7 "leave Secure cookies alone" (curl too): rows mix origins, so they go through the jar below, not this table.
+
   ['HttpOnly: sent over HTTP', 'http://h.test/', ['a=1; HttpOnly; SameSite=Strict'], 'http://h.test/', 'a=1'],
   // §5.2.1 / §5.2.2 / §5.3 expiry
   ['Expires: future kept', 'http://h.test/', [`a=1; Expires=${FUTURE}`], 'http://h.test/', 'a=1'],
@@ -244,5 +246,34 @@ describe('CookieJar: the Cookie header is bounded', () => {
     const small = new CookieJar({ headerBytes: 2 });
     small.setCookie('a=1', 'http://h.test/', NOW);
     assert.equal(small.cookieHeader('http://h.test/', NOW + 1), undefined);
+  });
+});
+
+describe('CookieJar: plain http cannot touch a Secure cookie (RFC 6265bis §5.7, as curl)', () => {
+  const cases: Array<[string, string, string, string | undefined, string | undefined]> = [
+    // [case, Set-Cookie from http://example.com/app/page, https request, expected over https, expected over http]
+    ['same name and path: not overwritten', 'sid=evil; Path=/', 'https://example.com/', 'sid=good', undefined],
+    ['a deeper path would shadow it: refused', 'sid=evil; Path=/app', 'https://example.com/app/x', 'sid=good', undefined],
+    ['from a parent domain: refused', 'sid=evil; Domain=example.com; Path=/', 'https://www.example.com/', 'sid=good', undefined],
+    ['a deletion is refused too', 'sid=; Max-Age=0; Path=/', 'https://example.com/', 'sid=good', undefined],
+    ['another name is fine', 'other=1; Path=/', 'https://example.com/', 'sid=good; other=1', 'other=1'],
+  ];
+  for (const [name, line, later, overHttps, overHttp] of cases) {
+    test(name, () => {
+      const jar = new CookieJar();
+      // The Secure cookie on the host the later requests go to (www. for the parent-domain row).
+      const secureOrigin = new URL(later).origin + '/';
+      jar.setCookie('sid=good; Secure; Path=/', secureOrigin, NOW);
+      jar.setCookie(line, secureOrigin.replace('https:', 'http:') + 'app/page', NOW);
+      assert.equal(jar.cookieHeader(later, NOW), overHttps);
+      assert.equal(jar.cookieHeader(later.replace('https:', 'http:'), NOW), overHttp);
+    });
+  }
+
+  test('over https the Secure cookie is replaced as usual', () => {
+    const jar = new CookieJar();
+    jar.setCookie('sid=old; Secure; Path=/', 'https://example.com/', NOW);
+    jar.setCookie('sid=new; Path=/', 'https://example.com/', NOW);
+    assert.equal(jar.cookieHeader('http://example.com/', NOW), 'sid=new');
   });
 });
