@@ -48,6 +48,21 @@ export interface CookieJarLimits {
   headerBytes?: number | undefined;
 }
 
+/**
+ * RFC 6265bis §4.1.3 name prefixes, which curl and browsers enforce (the
+ * match ignores case, as the draft now has it): a `__Secure-` cookie must be
+ * Secure; a `__Host-` one Secure too, host-only (no Domain attribute) and
+ * with `Path=/`, so no subdomain or other path can have set it.
+ */
+function prefixAllows(p: ParsedSetCookie, noDomain: boolean): boolean {
+  const n = p.name;
+  if (n.length < 7 || n.charCodeAt(0) !== 95 || n.charCodeAt(1) !== 95) return true;
+  const lower = n.slice(0, 9).toLowerCase();
+  if (lower === '__secure-') return p.secure;
+  if (lower.startsWith('__host-')) return p.secure && noDomain && p.path === '/';
+  return true;
+}
+
 interface Stored extends Cookie {
   /** Tie-break for equal creation times: the order things were stored in. */
   seq: number;
@@ -207,6 +222,7 @@ export class CookieJar {
     }
     // RFC 6265bis: only a secure origin may set a Secure cookie (curl does the same).
     if (p.secure && u.protocol !== 'https:') return undefined;
+    if (!prefixAllows(p, hostOnly && p.domain === undefined)) return undefined;
     const path = p.path ?? defaultPath(u.pathname);
     // RFC 6265bis §5.7 (leave Secure cookies alone), as curl: plain http may not overwrite, shadow or delete a Secure cookie.
     if (u.protocol !== 'https:' && this.#shadowsSecure(p.name, domain, path)) return undefined;

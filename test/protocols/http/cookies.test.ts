@@ -57,6 +57,16 @@ const TABLE: Row[] = [
   ['Secure: not over http', 'https://h.test/', ['a=1; Secure'], 'http://h.test/', undefined],
   ['Secure: a plain-http origin cannot set one (6265bis)', 'http://h.test/', ['a=1; Secure'], 'https://h.test/', undefined],
   ['not Secure: sent over both', 'https://h.test/', ['a=1'], 'http://h.test/', 'a=1'],
+  // RFC 6265bis §4.1.3 name prefixes (curl and browsers enforce them)
+  ['__Secure-: kept when Secure', 'https://h.test/', ['__Secure-a=1; Secure'], 'https://h.test/', '__Secure-a=1'],
+  ['__Secure-: refused without Secure', 'https://h.test/', ['__Secure-a=1'], 'https://h.test/', undefined],
+  ['__Secure-: the prefix matches whatever its case', 'https://h.test/', ['__SECURE-a=1'], 'https://h.test/', undefined],
+  ['__Host-: kept when Secure, Path=/ and no Domain', 'https://h.test/x/y', ['__Host-a=1; Secure; Path=/'], 'https://h.test/', '__Host-a=1'],
+  ['__Host-: refused without Secure', 'https://h.test/', ['__Host-a=1; Path=/'], 'https://h.test/', undefined],
+  ['__Host-: refused with a Domain, even the host', 'https://h.test/', ['__Host-a=1; Secure; Path=/; Domain=h.test'], 'https://h.test/', undefined],
+  ['__Host-: refused without Path=/ (the default path is not enough)', 'https://h.test/x/y', ['__Host-a=1; Secure'], 'https://h.test/x/z', undefined],
+  ['__Host-: refused with another Path', 'https://h.test/', ['__Host-a=1; Secure; Path=/x'], 'https://h.test/x', undefined],
+  ['no prefix: _Host- and __Hostx are plain names', 'http://h.test/', ['_Host-a=1', '__Hostx=2'], 'http://h.test/', '_Host-a=1; __Hostx=2'],
   // RFC 6265bis §5.7 "leave Secure cookies alone" (curl too): rows mix origins, so they go through the jar below, not this table.
 
   ['HttpOnly: sent over HTTP', 'http://h.test/', ['a=1; HttpOnly; SameSite=Strict'], 'http://h.test/', 'a=1'],
