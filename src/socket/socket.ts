@@ -1,7 +1,7 @@
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
 import { DialError, InputError, NetworkError, ProtocolError, toDialError } from '../errors.js';
-import { guard, type WaitOptions } from '../util/guard.js';
+import { guard, throwIfAborted, type WaitOptions } from '../util/guard.js';
 import { connectTcp, connectUnix, type TcpTarget, type UnixTarget } from './connect.js';
 import { handshake, type TLSOptions } from './tls.js';
 import type { ByteStream, ShutdownHow } from './types.js';
@@ -218,6 +218,8 @@ export class Socket implements ByteStream {
     if (this.#error) throw this.#error;
     if (this.#closed || this.#writeShut) throw this.#closedError();
     const what = `send to ${this.#label}`;
+    // Before the write: once node has the bytes they go out whatever the guard decides.
+    throwIfAborted(options.signal, what);
     const written = writeSettled(this.#sock, data, () => this.#error, what);
     await guard(written, { signal: options.signal, timeout: options.timeout ?? this.#timeout }, what);
   }

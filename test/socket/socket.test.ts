@@ -231,6 +231,28 @@ describe('Socket over TCP', () => {
     await srv.close();
   });
 
+  test('send with an already-aborted signal puts nothing on the wire', async () => {
+    const got: Buffer[] = [];
+    const srv = await rawServer((c) => {
+      c.on('data', (d: Buffer) => got.push(d));
+      c.on('end', () => c.end());
+    });
+    const s = await Socket.connect({ host: '127.0.0.1', port: srv.port });
+    try {
+      const ac = new AbortController();
+      ac.abort();
+      await assert.rejects(s.send('RSET\r\n', { signal: ac.signal }), (e: unknown) => e instanceof AbortError && e.code === 'DIAL_E_ABORT');
+      // The socket is still usable: this send goes out, and is the only thing the peer sees.
+      await s.send('NOOP\r\n');
+      await s.shutdown('write');
+      assert.equal((await s.recv(10, { timeout: 2000 })).length, 0);
+      assert.equal(Buffer.concat(got).toString(), 'NOOP\r\n');
+    } finally {
+      s.destroy();
+      await srv.close();
+    }
+  });
+
   test('two concurrent recvs on one socket are refused', async () => {
     const srv = await rawServer((c) => setTimeout(() => c.end('z'), 50));
     const s = await Socket.connect({ host: '127.0.0.1', port: srv.port });
