@@ -79,6 +79,9 @@ export interface TransferResult {
   vars: WriteOutVars;
 }
 
+/** The statuses -L follows. */
+const FOLLOWED = new Set([301, 302, 303, 307, 308]);
+
 /** The largest body to stdout that is written in one piece at the end of the transfer. */
 const SMALL_BODY = 64 * 1024;
 
@@ -201,6 +204,11 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         const http = isHttp(res);
         responseVars(vars, res, wantVars, options.body);
 
+        // -L with --max-redirs 0: urlopen was told to follow none, so curl's limit is checked here.
+        if (http && o.location && o.maxRedirs === 0 && FOLLOWED.has(res.status) && res.headers.has('location')) {
+          await res.cancel();
+          throw new RetryAbandoned(EXIT.TOO_MANY_REDIRECTS, 'Maximum (0) redirects followed');
+        }
         if (http && TRANSIENT_STATUS.has(res.status) && attempt <= o.retry) {
           await res.cancel();
           throw new RetryStatus(res.status, parseRetryAfter(res.headers.get('retry-after')));

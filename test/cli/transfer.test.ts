@@ -131,6 +131,17 @@ test('-w %{http_code} is 000 for a file: URL, as curl (no status to report), and
   assert.equal(r.out, '000 000\n200 200\n');
 });
 
+test('-L --max-redirs 0: a redirect is exit 47 with nothing written, as curl, not its body taken for the document', async () => {
+  const [a, b] = await Promise.all([dial(['-sS', '-L', '--max-redirs', '0', srv.url('/redirect/1')]), curl(['-sS', '-L', '--max-redirs', '0', srv.url('/redirect/1')])]);
+  assert.equal(b.code, 47);
+  assert.equal(a.code, 47, a.stderr);
+  assert.equal(a.out, '');
+  assert.match(a.stderr, /^dial: \(47\) Maximum \(0\) redirects followed/);
+  // Without -L a redirect is an answer like any other; a final answer is no redirect.
+  assert.equal((await dial(['-s', '--max-redirs', '0', srv.url('/redirect/1')])).out, 'moved\n');
+  assert.equal((await dial(['-s', '-L', '--max-redirs', '0', srv.url('/hello')])).out, 'hello world\n');
+});
+
 test('-C - against a server without range support is exit 33, like curl, and the partial file is untouched', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'a'), 'partial');
