@@ -37,6 +37,8 @@ export interface LineClientOptions {
   eol?: Eol;
   /** Most lines in one reply. Default 1000. */
   maxReplyLines?: number;
+  /** Every line of a multi-line reply must carry its code (RFC 5321): a line with another code is a ProtocolError, not text to wait past. Default false. */
+  sameCodeReplies?: boolean;
   /** Default bound in ms for each call that takes WaitOptions; 0 = none. Default 60000. */
   timeout?: number;
   /** How lines are decoded and string commands encoded. Default `'utf8'`. */
@@ -91,7 +93,7 @@ export class LineConn {
     this.trace = options.trace;
     this.splitter = new LineSplitter({ eol: options.eol, maxLine: options.maxLine, protocol: this.protocol });
     this.maxBodyLine = positiveInt(options.maxBodyLine ?? Math.max(DEFAULT_MAX_BODY_LINE, this.splitter.maxLine), 'maxBodyLine');
-    this.replies = new ReplyAssembler({ maxLines: options.maxReplyLines, protocol: this.protocol });
+    this.replies = new ReplyAssembler({ maxLines: options.maxReplyLines, protocol: this.protocol, sameCode: options.sameCodeReplies });
     this.input = new StreamInput(stream, this.splitter, this.protocol);
   }
 

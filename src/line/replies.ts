@@ -86,6 +86,14 @@ export interface ReplyAssemblerOptions {
   maxLines?: number | undefined;
   /** Names the protocol in errors. */
   protocol?: string | undefined;
+  /**
+   * RFC 5321 §4.2.1: every line of a multi-line reply carries the reply's
+   * code. With this set, a middle line that starts with another valid code
+   * is a ProtocolError. Without it (RFC 959 style) such a line is kept as
+   * text, and a server whose reply ends on another code is waited on until
+   * the timeout. Default false.
+   */
+  sameCode?: boolean | undefined;
 }
 
 /**
@@ -98,12 +106,14 @@ export interface ReplyAssemblerOptions {
 export class ReplyAssembler {
   readonly maxLines: number;
   private readonly protocol: string | undefined;
+  private readonly sameCode: boolean;
   private code = 0;
   private lines: string[] = [];
 
   constructor(options: ReplyAssemblerOptions = {}) {
     this.maxLines = positiveInt(options.maxLines ?? 1000, 'maxReplyLines');
     this.protocol = options.protocol;
+    this.sameCode = options.sameCode ?? false;
   }
 
   /** True between the first line of a multi-line reply and its last. */
@@ -113,7 +123,8 @@ export class ReplyAssembler {
 
   /**
    * Takes the next line. Throws ProtocolError when a reply's first line does
-   * not start with a valid code, LimitError past `maxLines`.
+   * not start with a valid code (or, with `sameCode`, a later line starts
+   * with another one), LimitError past `maxLines`.
    */
   push(line: string): Reply | undefined {
     const parsed = parseCodeLine(line);
@@ -138,6 +149,14 @@ export class ReplyAssembler {
       });
     }
     const own = parsed !== undefined && parsed.code === this.code;
+    if (parsed && !own && this.sameCode) {
+      const first = this.code;
+      this.reset();
+      throw new ProtocolError(`a ${first} reply continued with a ${parsed.code} line: ${JSON.stringify(line.slice(0, 80))}`, {
+        protocol: this.protocol,
+        phase: 'reply',
+      });
+    }
     this.lines.push(own ? parsed.text : line);
     if (!own || parsed.more) return undefined;
     const reply = { code: this.code, lines: this.lines, text: this.lines.join('\n') };

@@ -155,6 +155,26 @@ describe('ReplyAssembler: RFC 959 §4.2 multi-line replies', () => {
   });
 });
 
+describe('ReplyAssembler: sameCode (RFC 5321 §4.2.1)', () => {
+  test('a line with another code ends the reply as a ProtocolError, and the assembler starts afresh', () => {
+    const a = new ReplyAssembler({ sameCode: true, protocol: 'smtp' });
+    assert.equal(a.push('250-mail.test'), undefined);
+    assert.throws(() => a.push('550 no'), (e: unknown) => e instanceof ProtocolError && /250 reply continued with a 550 line/.test(e.message));
+    assert.equal(a.inProgress, false);
+    assert.equal(a.push('250-a'), undefined);
+    assert.throws(() => a.push('251-b'), ProtocolError);
+  });
+
+  test('lines with the same code, and lines that are not code lines, are still taken', () => {
+    const a = new ReplyAssembler({ sameCode: true });
+    assert.deepEqual(assemble(['220-first', '999 not a code, kept as text', 'free text', '220 end'], a).lines, ['first', '999 not a code, kept as text', 'free text', 'end']);
+  });
+
+  test('without it (RFC 959) the same lines are text inside the reply', () => {
+    assert.deepEqual(assemble(['250-a', '550 b', '250 c']).lines, ['a', '550 b', 'c']);
+  });
+});
+
 describe('ReplyAssembler: hostile input', () => {
   for (const line of ['hello', '', '+OK', '600 too high', '99 short', '   220 indented', '2500 four digits']) {
     test(`a first line ${JSON.stringify(line)} is a ProtocolError`, () => {

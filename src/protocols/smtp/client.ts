@@ -65,6 +65,8 @@ export class SmtpClient {
       timeout: opts.timeout ?? DEFAULT_TIMEOUT,
       maxLine: opts.maxLine ?? 8192,
       maxReplyLines: opts.maxReplyLines ?? 200,
+      // RFC 5321 §4.2.1: a reply that switches code is broken; waiting for a line with the first code would hang.
+      sameCodeReplies: true,
       trace: trace ? (dir, text) => trace({ kind: dir, text: dir === '>' ? this.#mask(text) : text, protocol: 'smtp' }) : undefined,
     });
   }

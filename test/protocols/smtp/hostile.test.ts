@@ -114,6 +114,16 @@ test('garbage reply codes and malformed replies: ProtocolError', async () => {
   await c.close();
 });
 
+test('a multi-line reply whose last line has another code: ProtocolError at once, not a wait for the timeout', async () => {
+  const p = await rawPeer((c) => {
+    c.write('220 hostile.test\r\n');
+    c.on('data', () => c.write('250-hostile.test\r\n250-SIZE 100\r\n550 changed my mind\r\n'));
+  }, peers);
+  // A 60 s bound: a client that waits for a '250 ' line would be stopped by `within`, long before.
+  const err = await within(connect(p.port, { timeout: 60_000 }).then(() => undefined, (e: unknown) => e), 5_000, 'code switch');
+  assert.ok(err instanceof ProtocolError && err.phase === 'reply' && /250 reply continued with a 550/.test(err.message), String(err));
+});
+
 test('a success code out of place (354 to MAIL, 250 to DATA): ProtocolError, session closed', async () => {
   const p = await smtpPeer((line) => (line.startsWith('MAIL') ? '354 sure\r\n' : '250 ok\r\n'));
   const c = await connect(p.port);
