@@ -145,6 +145,26 @@ describe('Pop3Client', () => {
     await assert.rejects(p, AbortError);
   });
 
+  test('a status that comes after its timeout is never read as the next command\'s: the session is closed', async () => {
+    const s = await server((line, conn) => {
+      if (line !== 'STAT') return standard(line, conn);
+      setTimeout(() => conn.socket.write('+OK 7 9999\r\n'), 200);
+      return undefined;
+    });
+    const pop = await connect(s, { user: 'alice', password: 'secret', auth: 'user' });
+    await assert.rejects(pop.stat({ timeout: 50 }), TimeoutError);
+    await new Promise((r) => setTimeout(r, 300));
+    // Before: LIST 1 resolved with STAT's late '+OK 7 9999' as { n: 7, size: 9999 }.
+    await assert.rejects(pop.list(1));
+    assert.equal(pop.state, 'closed');
+    const ac = new AbortController();
+    const t = await server((line, conn) => (line === 'NOOP' ? undefined : standard(line, conn)));
+    const pop2 = await connect(t, { user: 'alice', password: 'secret', auth: 'user' });
+    setTimeout(() => ac.abort(), 50);
+    await assert.rejects(pop2.noop({ signal: ac.signal }), AbortError);
+    assert.equal(pop2.state, 'closed');
+  });
+
   test('a greeting that is -ERR is a ReplyError; one that is not POP3 is a ProtocolError', async () => {
     const s = await server(standard, '-ERR go away\r\n');
     await assert.rejects(connect(s), (e: unknown) => e instanceof ReplyError && /go away/.test(e.message));
