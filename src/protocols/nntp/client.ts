@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { InputError, ProtocolError, type DialError } from '../../errors.js';
+import { AbortError, InputError, ProtocolError, TimeoutError, type DialError } from '../../errors.js';
 import { LineClient, type DotBlockSource } from '../../line/client.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
@@ -246,7 +246,14 @@ export class NntpClient {
   }
 
   async #status(wait: NntpWaitOptions | undefined): Promise<NntpStatus> {
-    const raw = await this.#line.readLine(wait);
+    let raw: string | null;
+    try {
+      raw = await this.#line.readLine(wait);
+    } catch (e) {
+      // The status still on its way would be read as the next command's: the session cannot go on.
+      if (e instanceof TimeoutError || e instanceof AbortError) await this.close();
+      throw e;
+    }
     if (raw === null) throw new ProtocolError('the NNTP server closed the connection without a reply', { protocol: 'nntp', phase: 'reply' });
     try {
       return parseStatus(raw);

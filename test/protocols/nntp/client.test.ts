@@ -118,6 +118,21 @@ describe('NntpClient', () => {
     await assert.rejects(p, AbortError);
   });
 
+  test('a status that comes after its timeout is never read as the next command\'s: the session is closed', async () => {
+    const std = standardNntp();
+    const s = await server((line, conn) => {
+      if (line !== 'GROUP slow') return std(line, conn);
+      setTimeout(() => conn.socket.write('211 5 1 5 slow\r\n'), 200);
+      return undefined;
+    });
+    const news = await connect(s);
+    await assert.rejects(news.group('slow', { timeout: 50 }), TimeoutError);
+    await new Promise((r) => setTimeout(r, 300));
+    // Before: this resolved with the late reply for 'slow'.
+    await assert.rejects(news.group('local.test'), (e: unknown) => (e as { code?: string }).code === 'DIAL_E_CLOSED');
+    assert.equal(news.currentGroup, undefined);
+  });
+
   test('STARTTLS refused is a ReplyError, never a silent plain-text session', async () => {
     const base = standardNntp();
     const s = await server((line, conn) => (line === 'STARTTLS' ? '580 cannot initiate TLS\r\n' : base(line, conn)));
