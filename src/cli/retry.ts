@@ -72,17 +72,34 @@ export function isTransient(err: unknown, o: RetryOptions): boolean {
 export class RetryPolicy {
   readonly #o: RetryOptions;
   #backoff = 1000;
+  /** The last decision: asked again for the same failure of the same attempt, it answers the same. */
+  #last: { err: unknown; attempt: number; wait: number | undefined } | undefined;
   constructor(options: RetryOptions) {
     this.#o = options;
   }
 
-  /** The wait before the next attempt, or undefined to give up. `attempt` counts from 1. */
+  /**
+   * The wait before the next attempt, or undefined to give up. `attempt`
+   * counts from 1. A transfer may ask before it lets go of an answer (so that
+   * an answer not retried still stands) and again when it handles the failure.
+   */
   next(err: unknown, attempt: number, elapsedSeconds: number): number | undefined {
+    const last = this.#last;
+    if (last && last.err === err && last.attempt === attempt) return last.wait;
+    const wait = this.#decide(err, attempt, elapsedSeconds);
+    this.#last = { err, attempt, wait };
+    return wait;
+  }
+
+  #decide(err: unknown, attempt: number, elapsedSeconds: number): number | undefined {
     const o = this.#o;
     if (!isTransient(err, o) || attempt > o.retry) return undefined;
     if (o.retryMaxTime !== undefined && elapsedSeconds >= o.retryMaxTime) return undefined;
+    const after = err instanceof RetryStatus ? err.delayMs : undefined;
+    // As curl: a Retry-After that would end past --retry-max-time ends the retries now, rather than a wait the user bounded.
+    if (after !== undefined && o.retryMaxTime !== undefined && elapsedSeconds + after / 1000 > o.retryMaxTime) return undefined;
     const fixed = o.retryDelay !== undefined ? o.retryDelay * 1000 : undefined;
-    const wait = (err instanceof RetryStatus ? err.delayMs : undefined) ?? fixed ?? this.#backoff;
+    const wait = after ?? fixed ?? this.#backoff;
     if (fixed === undefined) this.#backoff = Math.min(this.#backoff * 2, 600_000);
     return Math.min(wait, MAX_RETRY_WAIT_MS);
   }

@@ -210,8 +210,13 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           throw new RetryAbandoned(EXIT.TOO_MANY_REDIRECTS, 'Maximum (0) redirects followed');
         }
         if (http && TRANSIENT_STATUS.has(res.status) && attempt <= o.retry) {
-          await res.cancel();
-          throw new RetryStatus(res.status, parseRetryAfter(res.headers.get('retry-after')));
+          const again = new RetryStatus(res.status, parseRetryAfter(res.headers.get('retry-after')));
+          policy ??= new RetryPolicy(o);
+          // Decided before the answer is let go: one not retried (--retry-max-time) stands, as curl's does.
+          if (policy.next(again, attempt, (performance.now() - t0) / 1000) !== undefined) {
+            await res.cancel();
+            throw again;
+          }
         }
         let skip = 0;
         if (http) {

@@ -122,8 +122,8 @@ function sendRange(req: http.IncomingMessage, res: http.ServerResponse, data: Bu
 
 /**
  * Routes: /hello, /big (Range aware), /norange, /binary, /status/N, /redirect/N,
- * /loop, /echo (JSON of the request), /flaky?id=&fail=N (503 with Retry-After
- * N times), /cut?id= (first answer breaks half way, then honours Range; with
+ * /loop, /echo (JSON of the request), /flaky?id=&fail=N[&after=S] (503 with
+ * Retry-After: S, default 0, N times), /cut?id= (first answer breaks half way, then honours Range; with
  * &full=1 the retry answers 200 with everything),
  * /slow (never answers), /gzip, /slowbody (trickles for ~1.5 s), /proxy-check,
  * /setcookie?c=LINE&c=LINE[&to=URL] (a Set-Cookie per c; a 302 to `to`).
@@ -198,7 +198,7 @@ export async function startServer(): Promise<TestServer> {
     if (p === '/flaky') {
       const fails = Number(u.searchParams.get('fail') ?? '1');
       if (count <= fails) {
-        res.writeHead(503, { 'Retry-After': '0', 'Content-Length': 5 });
+        res.writeHead(503, { 'Retry-After': u.searchParams.get('after') ?? '0', 'Content-Length': 5 });
         return res.end('busy\n');
       }
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 3 });

@@ -54,6 +54,21 @@ test('--retry-max-time stops retrying once the time is spent', () => {
   assert.equal(p.next(new TimeoutError('t'), 2, 10), undefined);
 });
 
+test('--retry-max-time: a Retry-After that would end past it gives up now, as curl, instead of waiting it out', () => {
+  const p = new RetryPolicy({ ...base, retryMaxTime: 5 });
+  assert.equal(p.next(new RetryStatus(503, 3_600_000), 1, 0), undefined);
+  assert.equal(p.next(new RetryStatus(503, 3000), 1, 1), 3000);
+  assert.equal(p.next(new RetryStatus(503, 3000), 1, 3), undefined);
+});
+
+test('asked twice about the same failure of the same attempt, the policy answers the same and backs off once', () => {
+  const p = new RetryPolicy(base);
+  const t = new TimeoutError('t');
+  assert.equal(p.next(t, 1, 0), 1000);
+  assert.equal(p.next(t, 1, 0), 1000);
+  assert.equal(p.next(t, 2, 0), 2000);
+});
+
 test('the warning reads as curl\'s', () => {
   const p = new RetryPolicy(base);
   assert.equal(p.warning(new TimeoutError('timed out'), 2000, 1), 'Warning: Problem : timed out. Will retry in 2 seconds. 3 retries left.');

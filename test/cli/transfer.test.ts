@@ -26,6 +26,18 @@ test('--retry retries a 503 (honouring Retry-After: 0) and succeeds', async () =
   assert.ok(Date.now() - t0 < 10_000, 'Retry-After: 0 means no back-off wait');
 });
 
+test('--retry-max-time: a Retry-After past it ends the retries at once and the 503 stands (body, exit 0), as curl', async () => {
+  const id = fresh();
+  const r = await dial(['-sS', '--retry', '2', '--retry-max-time', '5', srv.url(`/flaky?id=${id}&fail=5&after=3600`)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.out, 'busy\n');
+  assert.equal(srv.hits.get(`/flaky${id}`), 1);
+  // The same answer with -f is exit 22, from the answer itself.
+  const f = await dial(['-sS', '-f', '--retry', '2', '--retry-max-time', '5', srv.url(`/flaky?id=${fresh()}&fail=5&after=3600`)]);
+  assert.equal(f.code, 22, f.stderr);
+  assert.match(f.stderr, /returned error: 503/);
+});
+
 test('without --retry a 503 is returned as is', async () => {
   const id = fresh();
   const r = await dial([srv.url(`/flaky?id=${id}&fail=1`)]);
