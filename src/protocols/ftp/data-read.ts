@@ -279,31 +279,60 @@ export interface SocketWatch {
   /** The server's FIN, or the socket closed. */
   end(): void;
   error(err: unknown): void;
+  /** True while the consumer holds what came (reading stopped by us): a silence then is ours, not the server's. */
+  holding(): boolean;
+}
+
+/** What {@link watchSocket} gives back. */
+export interface Watching {
+  /** The consumer let go: an idle bound that ran out while it held starts again from now. */
+  released(): void;
+  /** Removes every listener and the idle bound. */
+  undo(): void;
 }
 
 /**
  * Wires a reader to `sock`: end and close, errors, the abort (the signal
  * destroys the socket with an AbortError) and the idle bound (`idle` ms, 0
- * for none: a silence that long destroys it with a TimeoutError). Returns
- * the undo.
+ * for none: a silence that long destroys it with a TimeoutError). The bound
+ * counts only waits for the server: one that runs out while the consumer
+ * holds a chunk (so reading is stopped) is put off until it lets go, as
+ * undici's bodyTimeout does not run while its parser is paused.
  */
-export function watchSocket(sock: net.Socket, idle: number, signal: AbortSignal | undefined, on: SocketWatch): () => void {
+export function watchSocket(sock: net.Socket, idle: number, signal: AbortSignal | undefined, on: SocketWatch): Watching {
   const onEnd = () => on.end();
   const onError = (e: unknown) => on.error(e);
   const onAbort = () => sock.destroy(toDialError(Object.assign(new Error('data transfer aborted'), { name: 'AbortError' }), 'data transfer'));
+  let deferred = false;
+  const onTimeout = () => {
+    if (on.holding()) {
+      deferred = true;
+      return;
+    }
+    sock.destroy(new TimeoutError(`the data connection was idle for ${idle} ms`, { timeout: idle, protocol: 'ftp', phase: 'data' }));
+  };
   sock.on('end', onEnd);
   sock.on('close', onEnd);
   sock.on('error', onError);
   signal?.addEventListener('abort', onAbort, { once: true });
   if (idle > 0) {
-    sock.setTimeout(timerMs(idle), () => sock.destroy(new TimeoutError(`the data connection was idle for ${idle} ms`, { timeout: idle, protocol: 'ftp', phase: 'data' })));
+    sock.on('timeout', onTimeout);
+    sock.setTimeout(timerMs(idle));
   }
-  return () => {
-    sock.removeListener('end', onEnd);
-    sock.removeListener('close', onEnd);
-    sock.removeListener('error', onError);
-    signal?.removeEventListener('abort', onAbort);
-    sock.setTimeout(0);
+  return {
+    released: () => {
+      if (!deferred) return;
+      deferred = false;
+      sock.setTimeout(timerMs(idle));
+    },
+    undo: () => {
+      sock.removeListener('end', onEnd);
+      sock.removeListener('close', onEnd);
+      sock.removeListener('error', onError);
+      sock.removeListener('timeout', onTimeout);
+      signal?.removeEventListener('abort', onAbort);
+      sock.setTimeout(0);
+    },
   };
 }
 
@@ -318,12 +347,14 @@ export async function* readAll(sock: net.Socket, feed: Feed, idle: number, signa
   let ended = sock.readableEnded || sock.closed;
   let failure: unknown = sock.errored ?? undefined;
   let wake: (() => void) | undefined;
+  /** Suspended at a yield: the consumer holds a chunk. */
+  let lent = false;
   const poke = () => {
     const w = wake;
     wake = undefined;
     w?.();
   };
-  const unwatch = watchSocket(sock, idle, signal, {
+  const watch = watchSocket(sock, idle, signal, {
     end: () => {
       ended = true;
       poke();
@@ -332,13 +363,17 @@ export async function* readAll(sock: net.Socket, feed: Feed, idle: number, signa
       failure ??= e;
       poke();
     },
+    holding: () => lent,
   });
   feed.attach(sock, poke);
   try {
     for (;;) {
       const b = feed.take();
       if (b) {
+        lent = true;
         yield b;
+        lent = false;
+        watch.released();
         feed.done(sock);
         continue;
       }
@@ -353,6 +388,6 @@ export async function* readAll(sock: net.Socket, feed: Feed, idle: number, signa
     throw toDialError(e, 'the data connection broke', { protocol: 'ftp', phase: 'data' });
   } finally {
     feed.detach(sock);
-    unwatch();
+    watch.undo();
   }
 }

@@ -48,7 +48,7 @@ export function sinkAll(sock: net.Socket, feed: Feed, idle: number, signal: Abor
       settled = true;
       feed.direct(undefined);
       feed.detach(sock);
-      unwatch();
+      watch.undo();
       sock.destroy();
       if (!fromSink) err = toDialError(err, 'the data connection broke', { protocol: 'ftp', phase: 'data' });
       reject(err);
@@ -61,7 +61,7 @@ export function sinkAll(sock: net.Socket, feed: Feed, idle: number, signal: Abor
       settled = true;
       feed.direct(undefined);
       feed.detach(sock);
-      unwatch();
+      watch.undo();
       sock.destroy();
       resolve();
     };
@@ -88,6 +88,7 @@ export function sinkAll(sock: net.Socket, feed: Feed, idle: number, signal: Abor
     const release = (): void => {
       const h = held!;
       held = undefined;
+      watch.released();
       for (let i = 0; i < h.length; i++) {
         if (give(h[i]!) === 'next') continue;
         // Paused again (or stopped): the rest wait behind the new promise. (give() may have set `held`.)
@@ -99,7 +100,7 @@ export function sinkAll(sock: net.Socket, feed: Feed, idle: number, signal: Abor
       if (!settled) sock.resume();
     };
 
-    const unwatch = watchSocket(sock, idle, signal, {
+    const watch = watchSocket(sock, idle, signal, {
       end: () => {
         ended = true;
         settle();
@@ -108,6 +109,7 @@ export function sinkAll(sock: net.Socket, feed: Feed, idle: number, signal: Abor
         failure ??= e;
         settle();
       },
+      holding: () => held !== undefined,
     });
     feed.attach(sock, () => {});
     // What arrived before consume() began goes first, copied (a lent feed's buffers are reused once let go);

@@ -58,6 +58,34 @@ for (const kind of ['queue', 'copy', 'lent'] as const) {
     assert.equal(got, 1);
   });
 
+  test(`${kind}: a consumer that holds a chunk longer than the idle bound is not a timeout; the bound counts only waits for the server`, async () => {
+    const body = pattern(2 * 1024 * 1024);
+    const port = await serve((s) => void s.end(body));
+    const f = feed();
+    const s = await dial(port, f);
+    const parts: Buffer[] = [];
+    // Before the fix the pause (ours) read as the server's silence: TimeoutError after the first chunk.
+    for await (const chunk of readAll(s, f, 150, undefined)) {
+      parts.push(Buffer.from(chunk));
+      if (parts.length === 1) await sleep(450);
+    }
+    assert.ok(Buffer.concat(parts).equals(body));
+  });
+
+  test(`${kind}: after a long hold, a server silent for the bound is still a TimeoutError`, async () => {
+    const port = await serve((s) => void s.write('x'));
+    const f = feed();
+    const s = await dial(port, f);
+    let got = 0;
+    await assert.rejects(async () => {
+      for await (const c of readAll(s, f, 150, undefined)) {
+        got += c.length;
+        await sleep(400);
+      }
+    }, TimeoutError);
+    assert.equal(got, 1);
+  });
+
   test(`${kind}: the signal aborts a read in progress (AbortError) and destroys the socket`, async () => {
     const port = await serve((s) => void s.write('hello'));
     const f = feed();

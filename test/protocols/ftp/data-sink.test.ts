@@ -82,6 +82,36 @@ for (const kind of ['queue', 'copy', 'lent'] as const) {
     assert.ok(s.destroyed);
   });
 
+  test(`${kind}: a sink whose promise takes longer than the idle bound is not a timeout; the bound counts only waits for the server`, async () => {
+    const body = pattern(2 * 1024 * 1024);
+    const port = await serve((s) => void s.end(body));
+    const f = feed();
+    const s = await dial(port, f);
+    const parts: Buffer[] = [];
+    // Before the fix the hold (ours) read as the server's silence: TimeoutError after the first chunk.
+    await sinkAll(s, f, 150, undefined, (c) => {
+      parts.push(Buffer.from(c));
+      return parts.length === 1 ? sleep(450) : undefined;
+    });
+    assert.ok(Buffer.concat(parts).equals(body));
+  });
+
+  test(`${kind}: after a long hold by the sink, a server silent for the bound is still a TimeoutError`, async () => {
+    const port = await serve((s) => void s.write('x'));
+    const f = feed();
+    const s = await dial(port, f);
+    let got = 0;
+    await assert.rejects(
+      sinkAll(s, f, 150, undefined, (c) => {
+        got += c.length;
+        return sleep(400);
+      }),
+      TimeoutError,
+    );
+    assert.equal(got, 1);
+    assert.ok(s.destroyed);
+  });
+
   test(`${kind}: the signal aborts a read in progress (AbortError) and destroys the socket`, async () => {
     const port = await serve((s) => void s.write('hello'));
     const f = feed();
