@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { systemLookup } from './system-lookup.js';
-import { ConnectError, TimeoutError, toDialError, type ConnectAttempt } from '../errors.js';
+import { ConnectError, InputError, TimeoutError, toDialError, type ConnectAttempt } from '../errors.js';
 import { guard, throwIfAborted, timerMs, type WaitOptions } from '../util/guard.js';
 
 /** One resolved address. */
@@ -154,8 +154,31 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
   return guard(race, { signal: target.signal, timeout: remaining }, `connect to ${target.host} port ${target.port}`, cancel);
 }
 
+/** The longest Unix socket path in bytes: sockaddr_un's sun_path (108 on Linux, 104 elsewhere) less its NUL. */
+export const MAX_UNIX_PATH = process.platform === 'linux' ? 107 : 103;
+
+/**
+ * Refuses a Unix-domain socket path node:net would not use as given: an
+ * empty one (node then dials TCP to localhost instead), one with a NUL
+ * after the first byte (cut there), or one longer than sun_path holds (cut
+ * silently, so a connect meets another socket's path and a listen creates
+ * one where nobody will look). A leading NUL (Linux abstract names) and
+ * Windows pipe names are left to the system.
+ */
+export function checkUnixPath(path: unknown, what: string): string {
+  if (typeof path !== 'string' || path.length === 0) throw new InputError(`${what}: a Unix socket path must be a non-empty string`, { phase: what, protocol: 'unix' });
+  if (process.platform === 'win32') return path;
+  if (path.indexOf('\0', 1) >= 0) throw new InputError(`${what}: the Unix socket path holds a NUL byte`, { phase: what, protocol: 'unix' });
+  const n = Buffer.byteLength(path);
+  if (n > MAX_UNIX_PATH) {
+    throw new InputError(`${what}: the Unix socket path is ${n} bytes; the system holds at most ${MAX_UNIX_PATH}`, { phase: what, protocol: 'unix' });
+  }
+  return path;
+}
+
 /** Opens a Unix-domain stream connection. */
 export function connectUnix(target: UnixTarget): Promise<net.Socket> {
+  checkUnixPath(target.path, 'connect');
   throwIfAborted(target.signal, `connect to ${target.path}`);
   const s = net.connect({ path: target.path, allowHalfOpen: true, onread: target.onread });
   const opened = new Promise<net.Socket>((resolve, reject) => {

@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 import { InputError, NetworkError, toDialError } from '../errors.js';
 import { guard, type WaitOptions } from '../util/guard.js';
 import { Socket, type SocketAddress, type SocketOptions } from './socket.js';
+import { checkUnixPath } from './connect.js';
 
 /** Where to listen: TCP `{host, port}` (port 0 picks a free one) or a Unix `{path}`. */
 export type ListenOptions = ({ host?: string | undefined; port?: number | undefined } | { path: string }) &
@@ -63,6 +64,7 @@ export class Server implements AsyncIterable<Socket> {
 
   /** Starts listening; resolves once the address is bound. */
   static async listen(options: ListenOptions = {}): Promise<Server> {
+    if ('path' in options) checkUnixPath(options.path, 'listen');
     const srv = options.tls
       ? tls.createServer({ ...options.tls, allowHalfOpen: true })
       : net.createServer({ allowHalfOpen: true });

@@ -2,12 +2,12 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Socket, listen, rawSocket, type Server } from '../../src/socket/index.js';
 import { LentReads } from '../../src/socket/lent-reads.js';
-import { connectTcp } from '../../src/socket/connect.js';
+import { connectTcp, MAX_UNIX_PATH } from '../../src/socket/connect.js';
 import { AbortError, ConnectError, DialError, InputError, NetworkError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import { blackhole } from '../helpers/blackhole.js';
 
@@ -477,6 +477,28 @@ describe('Unix-domain sockets and the server side', () => {
     await s.close();
     await served;
     await srv.close();
+  });
+
+  test('a path the system would cut short, an empty one or one with NUL is an InputError; nothing is created', async () => {
+    const long = join(dir, 'x'.repeat(200) + '.sock');
+    const isBad = (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_INPUT';
+    // Before: listen bound the path cut to 107 bytes, and connect went there (or gave a misleading ENOENT).
+    await assert.rejects(listen({ path: long }), isBad);
+    assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('xxxx')), []);
+    await assert.rejects(Socket.connect({ path: long, timeout: 2000 }), (e: unknown) => isBad(e) && /at most 107|at most 103/.test((e as Error).message));
+    // Before: an empty path dialled TCP to localhost, and a NUL cut the path there.
+    await assert.rejects(Socket.connect({ path: '', timeout: 2000 }), isBad);
+    await assert.rejects(Socket.connect({ path: join(dir, 'a\0b'), timeout: 2000 }), isBad);
+    // The longest path that fits is used as given.
+    const fits = join(dir, 'y'.repeat(MAX_UNIX_PATH - Buffer.byteLength(dir) - 1));
+    assert.equal(Buffer.byteLength(fits), MAX_UNIX_PATH);
+    const srv = await listen({ path: fits });
+    try {
+      const s = await Socket.connect({ path: fits, timeout: 2000 });
+      await s.close();
+    } finally {
+      await srv.close();
+    }
   });
 
   test('a missing socket path gives ConnectError with ENOENT', async () => {
