@@ -58,13 +58,20 @@ export function statusLine(res: ResponseLike): string {
   return `HTTP/${version} ${status}${text ? ` ${text}` : ''}`;
 }
 
+/** `content-length` → `Content-Length`: how curl names the headers it makes up for ftp: and file:. */
+function titleCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_all, sep: string, c: string) => sep + c.toUpperCase());
+}
+
 /**
  * The head as bytes-ready text with CRLF line ends and the blank line that
- * ends it. Non-HTTP responses print only their synthesized headers.
+ * ends it. Non-HTTP responses print only their synthesized headers, with
+ * curl's capitalized names (scripts grep for `^Content-Length`).
  */
 export function formatHead(res: ResponseLike): string {
   const lines: string[] = [];
-  if (isHttp(res)) lines.push(statusLine(res));
-  for (const [name, value] of headerPairs(res)) lines.push(`${name}: ${value}`);
+  const http = isHttp(res);
+  if (http) lines.push(statusLine(res));
+  for (const [name, value] of headerPairs(res)) lines.push(`${http ? name : titleCase(name)}: ${value}`);
   return lines.map((l) => `${l}\r\n`).join('') + '\r\n';
 }

@@ -21,7 +21,9 @@ test('without raw, http falls back to protocol and UrlHeaders', () => {
   assert.equal(formatHead({ ...httpRes, raw: undefined }), 'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n');
 });
 
-test('non-HTTP responses print only their synthesized headers', () => {
-  const res = { status: 200, statusText: '', protocol: 'file', headers: new UrlHeaders({ 'content-length': '6' }), raw: undefined };
-  assert.equal(formatHead(res), 'content-length: 6\r\n\r\n');
+test('non-HTTP responses print only their synthesized headers, named as curl names them', () => {
+  // `curl -sI ftp://h/f | grep ^Content-Length` is how scripts read a size: a lower-case name missed it.
+  const res = { status: 200, statusText: '', protocol: 'ftp', headers: new UrlHeaders({ 'content-length': '6', 'last-modified': 'Tue, 03 Jun 2008 11:05:30 GMT', 'content-type': 'text/plain' }), raw: undefined };
+  assert.equal(formatHead(res), 'Content-Length: 6\r\nContent-Type: text/plain\r\nLast-Modified: Tue, 03 Jun 2008 11:05:30 GMT\r\n\r\n');
+  assert.equal(formatHead({ ...res, protocol: 'file', headers: new UrlHeaders({ 'x-odd-name': '1' }) }), 'X-Odd-Name: 1\r\n\r\n');
 });

@@ -23,6 +23,6 @@ test('allHeads prints every hop\'s head before the final one, each with its blan
 
 test('a response of another scheme has no hops and no request heads', () => {
   const res = response('file', undefined, { 'Content-Length': '3' });
-  assert.equal(allHeads(res), 'content-length: 3\r\n\r\n');
+  assert.equal(allHeads(res), 'Content-Length: 3\r\n\r\n');
   assert.equal(requestBytes(res), 0);
 });
