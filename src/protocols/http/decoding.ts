@@ -9,7 +9,7 @@ import type { ExchangeResponse } from './connection.js';
  * Empty when the response has no body.
  */
 export function codingsToUndo(r: ExchangeResponse, method: string, decompress: boolean): string[] {
-  if (r.status === 204 || r.status === 304 || r.contentLength === 0 || method.toUpperCase() === 'HEAD') return [];
+  if (r.status === 204 || r.status === 304 || r.contentLength === 0 || method === 'HEAD') return [];
   // Without decompress the header is not looked at (a lookup builds the response's header index).
   if (!decompress) return r.transferCodings;
   const content = parseContentEncoding(r.headers.get('content-encoding')).filter((c) => c !== 'identity');

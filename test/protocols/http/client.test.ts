@@ -134,6 +134,21 @@ describe('request(): basics', () => {
     await srv.close();
   });
 
+  test('a method is sent and read as given: "head" is not HEAD, so the answer\'s body is delivered', async () => {
+    const srv = await serve(keepAlive((req, _b, c) => (req.method === 'HEAD' ? c.respond(200, '', { 'Content-Length': '5' }) : c.respond(405, `no ${req.method}`))));
+    const a = agent();
+    try {
+      const lower = await request(srv.url, { agent: a, method: 'head' });
+      assert.equal(lower.status, 405);
+      assert.equal(await lower.text(), 'no head');
+      const upper = await request(srv.url, { agent: a, method: 'HEAD' });
+      assert.equal(upper.status, 200);
+      assert.equal(await upper.text(), '');
+    } finally {
+      await srv.close();
+    }
+  });
+
   test('a file stream body that cannot be opened: InputError with the file error as cause, the process and the agent unharmed', async () => {
     const srv = await serve(keepAlive((_req, _b, c) => c.respond(200, 'ok')));
     const a = agent();

@@ -109,7 +109,8 @@ export class ResponseParser {
   expect(method: string): void {
     if (this.state === 'closed' || this.state === 'upgraded' || this.state === 'error')
       throw new InputError(`cannot expect a response: the parser is ${this.state}`, { protocol: 'http' });
-    this.#methods.push(method.toUpperCase());
+    // As sent: methods are case-sensitive (RFC 9110 §9.1), and a server answers "head" as some method that is not HEAD, body and all.
+    this.#methods.push(method);
     if (this.state === 'idle') this.#begin();
   }
 

@@ -135,9 +135,16 @@ const CASES: Case[] = [
   },
   {
     name: 'HEAD ignores Transfer-Encoding',
-    methods: ['head'],
+    methods: ['HEAD'],
     wire: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
     events: [head(200, ['Transfer-Encoding', 'chunked'], { bodyKind: 'none' }), end()],
+  },
+  {
+    // Methods are case-sensitive (RFC 9110 §9.1): "head" went on the wire as is, and the server answered some other method.
+    name: 'a lowercase "head" is not HEAD: its body is read',
+    methods: ['head'],
+    wire: 'HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 3\r\n\r\nno!',
+    events: [head(405, CL(3), { reason: 'Method Not Allowed', bodyKind: 'length', contentLength: 3 }), data('no!'), end()],
   },
   {
     name: '204 has no body',
