@@ -185,14 +185,32 @@ export class DataConnection {
     // Cut short, an upload ends with a reset (see reset()): the server must not take what it has as the file.
     const onAbort = () => this.reset();
     signal?.addEventListener('abort', onAbort, { once: true });
+    // The idle bound counts waits on the server, not on the caller's source: a silence while the next chunk
+    // is awaited with nothing unsent is put off until the chunk comes.
+    let pulling = false;
+    let deferred = false;
+    const onTimeout = () => {
+      if (pulling && s.writableLength === 0) {
+        deferred = true;
+        return;
+      }
+      broken ??= new TimeoutError(`the data connection stalled for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' });
+      this.reset();
+    };
+    const pulled = () => {
+      pulling = false;
+      if (!deferred) return;
+      deferred = false;
+      s.setTimeout(timerMs(this.#idle));
+    };
     if (this.#idle > 0) {
-      s.setTimeout(timerMs(this.#idle), () => {
-        broken ??= new TimeoutError(`the data connection stalled for ${this.#idle} ms`, { timeout: this.#idle, protocol: 'ftp', phase: 'data' });
-        this.reset();
-      });
+      s.on('timeout', onTimeout);
+      s.setTimeout(timerMs(this.#idle));
     }
     try {
+      pulling = true;
       for await (const chunk of source) {
+        pulled();
         if (broken) throw broken;
         if (signal?.aborted) throw toDialError(Object.assign(new Error('upload aborted'), { name: 'AbortError' }), 'upload');
         if (!s.write(chunk)) {
@@ -207,7 +225,9 @@ export class DataConnection {
           });
         }
         onChunk?.(chunk.length);
+        pulling = true;
       }
+      pulled();
       if (broken) throw broken;
       await new Promise<void>((resolve, reject) => {
         s.end(() => resolve());
@@ -229,6 +249,7 @@ export class DataConnection {
       throw toDialError(e, 'the upload broke', { protocol: 'ftp', phase: 'data' });
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      s.removeListener('timeout', onTimeout);
       s.setTimeout(0);
       s.removeListener('error', onErr);
     }

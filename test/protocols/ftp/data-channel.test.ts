@@ -157,3 +157,33 @@ test('active: a connection from an address other than the control peer is refuse
   await once(s, 'close');
   await assert.rejects(l.accept({ timeout: 100 }), TimeoutError);
 });
+
+test('write: a source slower than the idle bound is not a stall; a server that stops reading still is', async () => {
+  let received: Buffer | undefined;
+  const port = await listen(
+    net.createServer({ allowHalfOpen: true }, (s) => {
+      s.on('error', () => {});
+      const parts: Buffer[] = [];
+      s.on('data', (b: Buffer) => parts.push(b));
+      s.on('end', () => {
+        received = Buffer.concat(parts);
+        s.end();
+      });
+    }),
+  );
+  const conn = await DataConnection.connect('127.0.0.1', port, WAIT, 150);
+  async function* slow() {
+    yield Buffer.from('first,');
+    // The wait is for our own source: before the fix it read as the server stalling (TimeoutError).
+    await sleep(450);
+    yield Buffer.from('second');
+  }
+  await conn.write(slow(), undefined);
+  for (let i = 0; i < 100 && received === undefined; i++) await sleep(10);
+  assert.equal(received?.toString(), 'first,second');
+
+  // A server that reads nothing: the bytes stop flowing while we wait on it, a stall.
+  const deaf = await listen(net.createServer((s) => void s.on('error', () => {}).pause()));
+  const stuck = await DataConnection.connect('127.0.0.1', deaf, WAIT, 150);
+  await assert.rejects(stuck.write([Buffer.alloc(64 * 1024 * 1024)], undefined), TimeoutError);
+});
