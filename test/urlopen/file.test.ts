@@ -44,6 +44,14 @@ test('file: percent-decodes the path, accepts file://localhost/', async () => {
   assert.deepEqual(await r.json(), { a: 1 });
 });
 
+test('file: a URL naming another host (curl: exit 3) or an encoded slash is a malformed URL: InputError in phase url (dial: exit 3, not 2)', async () => {
+  for (const u of ['file://otherhost/tmp/x', 'file:///tmp/a%2Fb']) {
+    const e = await urlopen(u).catch((x: unknown) => x);
+    assert.ok(e instanceof InputError, String(e));
+    assert.equal((e as InputError).phase, 'url', u);
+  }
+});
+
 test('file: streams a big file in chunks, byte exact, with progress', async () => {
   const seen: number[] = [];
   const r = await urlopen(url('big.dat'), { onProgress: (p) => seen.push(p.transferred) });

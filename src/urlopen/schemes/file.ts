@@ -47,7 +47,7 @@ function toPath(url: URL): string {
     return fileURLToPath(url);
   } catch (err) {
     // A remote host (file://server/x) or an encoded slash: nothing local to open.
-    throw new InputError(`${url.href}: ${(err as Error).message}`, { cause: err, protocol: 'file' });
+    throw new InputError(`${url.href}: ${(err as Error).message}`, { cause: err, protocol: 'file', phase: 'url' });
   }
 }
 
