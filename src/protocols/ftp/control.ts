@@ -122,11 +122,12 @@ export class FtpControl {
     const signal = this.options.signal;
     let greeting = await this.#line.readReply({ signal });
     // 120 "ready in nnn minutes" (RFC 959 §5.4) may precede the 220; the wait for it, however many come, is one timeout.
-    const until = Date.now() + (this.options.timeout ?? DEFAULT_TIMEOUT);
+    const bound = this.options.timeout ?? DEFAULT_TIMEOUT;
+    const until = bound > 0 ? Date.now() + bound : Infinity;
     while (greeting.code >= 100 && greeting.code < 200) {
       const left = until - Date.now();
-      if (left <= 0) throw new TimeoutError(`no 220 greeting within ${this.options.timeout ?? DEFAULT_TIMEOUT} ms, only ${greeting.code} ${greeting.text}`, { timeout: this.options.timeout ?? DEFAULT_TIMEOUT, protocol: 'ftp', phase: 'greeting' });
-      greeting = await this.#line.readReply({ signal, timeout: left });
+      if (left <= 0) throw new TimeoutError(`no 220 greeting within ${bound} ms, only ${greeting.code} ${greeting.text}`, { timeout: bound, protocol: 'ftp', phase: 'greeting' });
+      greeting = await this.#line.readReply({ signal, timeout: Number.isFinite(left) ? left : undefined });
     }
     if (greeting.code !== 220) throw refused(greeting, 'greeting');
     this.#welcome = greeting;

@@ -105,3 +105,10 @@ test('a server that keeps answering "120 ready in a moment" and never says 220: 
     srv.close();
   }
 });
+
+test('timeout 0 (no bound) still waits out a 120 before the 220', async () => {
+  const s = await server({ greeting: '120 Service ready in 1 minute.\r\n220 Ready now.\r\n' });
+  const c = await FtpControl.open({ host: '127.0.0.1', port: s.port, timeout: 0 });
+  assert.equal(c.welcome?.code, 220);
+  await c.quit();
+});
