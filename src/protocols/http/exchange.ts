@@ -143,11 +143,18 @@ export function newEntry(
 
 /** The request head for `x`; throws InputError for an unsafe method, target or header. */
 export function serializeExchangeHead(x: Exchange): Buffer {
-  return serializeHead(x.method, x.target, x.host, x.headers, framingOf(x.body), x.version);
+  return serializeHead(x.method, x.target, x.host, x.headers, framingOf(x.body, x.method), x.version);
 }
 
-function framingOf(body: PreparedBody): RequestFraming {
-  if (body.kind === 'none') return { kind: 'none' };
+const NO_FRAMING: RequestFraming = { kind: 'none' };
+const EMPTY_CONTENT: RequestFraming = { kind: 'length', length: 0 };
+/** Methods whose request content has a meaning: sent without a body, they still say Content-Length: 0. */
+const CONTENT_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+function framingOf(body: PreparedBody, method: string): RequestFraming {
+  // RFC 9110 §8.6: a user agent SHOULD send Content-Length for such a method even when the content
+  // is empty (undici and node:http do; servers and proxies answer a bare POST with 411 Length Required).
+  if (body.kind === 'none') return CONTENT_METHODS.has(method) ? EMPTY_CONTENT : NO_FRAMING;
   if (body.kind === 'bytes') return { kind: 'length', length: body.data.length };
   return body.length === undefined ? { kind: 'chunked' } : { kind: 'length', length: body.length };
 }

@@ -13,6 +13,14 @@ test('the head frames the body as it will be sent: none, Content-Length, or chun
   assert.match(serializeExchangeHead(x({ method: 'PUT', body: { kind: 'stream', source: [], length: undefined } })).toString(), /Transfer-Encoding: chunked\r\n/);
 });
 
+test('POST, PUT and PATCH without a body say Content-Length: 0 (RFC 9110 §8.6); other methods say nothing', () => {
+  for (const method of ['POST', 'PUT', 'PATCH']) assert.equal(serializeExchangeHead(x({ method })).toString(), `${method} / HTTP/1.1\r\nHost: example.test\r\nContent-Length: 0\r\n\r\n`);
+  for (const method of ['GET', 'HEAD', 'DELETE', 'OPTIONS', 'post']) assert.doesNotMatch(serializeExchangeHead(x({ method })).toString(), /Content-Length/);
+  // The caller's own Content-Length is replaced by the framing, never doubled.
+  const own = serializeExchangeHead(x({ method: 'POST', headers: new HeaderList(['Content-Length', '0']) })).toString();
+  assert.equal(own.match(/Content-Length/g)?.length, 1);
+});
+
 test('caller input with CR/LF is refused before it reaches the wire', () => {
   assert.throws(() => serializeExchangeHead(x({ target: '/a\r\nX: y' })), InputError);
   assert.throws(() => serializeExchangeHead(x({ headers: new HeaderList(['X-A', 'v\r\nInjected: 1']) })), InputError);
