@@ -319,6 +319,8 @@ export function watchSocket(sock: net.Socket, idle: number, signal: AbortSignal 
     sock.on('timeout', onTimeout);
     sock.setTimeout(timerMs(idle));
   }
+  // An 'abort' listener added to a signal already aborted never runs: the transfer would be read whole.
+  if (signal?.aborted) onAbort();
   return {
     released: () => {
       if (!deferred) return;

@@ -86,6 +86,19 @@ for (const kind of ['queue', 'copy', 'lent'] as const) {
     assert.equal(got, 1);
   });
 
+  test(`${kind}: a signal aborted before the read begins is an AbortError, not the whole transfer`, async () => {
+    const port = await serve((s) => void s.end(pattern(1024 * 1024)));
+    const f = feed();
+    const s = await dial(port, f);
+    let got = 0;
+    // Before the fix the listener added to an already-aborted signal never fired: every byte was read.
+    await assert.rejects(async () => {
+      for await (const c of readAll(s, f, 5000, AbortSignal.abort())) got += c.length;
+    }, AbortError);
+    assert.ok(got < 1024 * 1024, `read ${got} bytes`);
+    assert.ok(s.destroyed);
+  });
+
   test(`${kind}: the signal aborts a read in progress (AbortError) and destroys the socket`, async () => {
     const port = await serve((s) => void s.write('hello'));
     const f = feed();
