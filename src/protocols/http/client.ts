@@ -259,7 +259,8 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
       continue;
     }
     // Asked only when it matters: a lookup builds the response's header index.
-    const location = (options.maxRedirects ?? 0) > 0 && isRedirect(r.status) ? r.headers.get('location') : null;
+    // The first Location field, as curl takes it: get() would join repeated ones into "/a, /a", a URL of its own.
+    const location = (options.maxRedirects ?? 0) > 0 && isRedirect(r.status) ? (r.headers.getAll('location')[0] ?? null) : null;
     // An empty Location points nowhere: the 3xx is the answer (curl ignores it too), not a hop back to this URL.
     if (location !== null && location !== '') {
       r.body.cancel();

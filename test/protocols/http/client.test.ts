@@ -587,6 +587,25 @@ describe('request(): facts for tools (dial -w, -i -L)', () => {
 });
 
 describe('request(): redirects', () => {
+  test('a repeated Location field: the first is followed (as curl), not the two joined into one URL', async () => {
+    const srv = await serve(
+      keepAlive((r, _b, c) => {
+        if (r.target === '/dup') return c.write('HTTP/1.1 302 Found\r\nLocation: /target\r\nLocation: /target\r\nContent-Length: 0\r\n\r\n');
+        if (r.target === '/two') return c.write('HTTP/1.1 302 Found\r\nLocation: /first\r\nLocation: /second\r\nContent-Length: 0\r\n\r\n');
+        return c.respond(200, r.target);
+      }),
+    );
+    try {
+      for (const [path, to] of [['/dup', '/target'], ['/two', '/first']]) {
+        const res = await request(`${srv.url}${path}`, { agent: agent(), maxRedirects: 5 });
+        assert.equal(await res.text(), to);
+        assert.equal(res.url, `${srv.url}${to}`);
+      }
+    } finally {
+      await srv.close();
+    }
+  });
+
   test('a 3xx whose Location is empty (or blank) is the answer, as curl -L has it, not a redirect loop', async () => {
     const srv = await serve(keepAlive((r, _b, c) => (r.target === '/blank' ? c.write('HTTP/1.1 302 Found\r\nLocation:   \r\nContent-Length: 4\r\n\r\nhere') : c.respond(302, 'here', { Location: '' }))));
     try {
