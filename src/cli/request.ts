@@ -146,8 +146,17 @@ export function splitUser(u: string | undefined): { user?: string; password?: st
 /** The parts of one transfer that the request depends on. */
 export interface RequestTarget {
   url: string;
-  /** First byte to ask for (resume), if any. */
+  /** First byte to ask for (resume), if any: counted from the start of `within` when it is set. */
   resumeFrom?: number | undefined;
+  /** The part of the document (-r) an earlier attempt was sent and broke in: a resume stays inside it. */
+  within?: { start: number; end?: number | undefined } | undefined;
+}
+
+/** The range one attempt asks for: a resume (inside the -r part an earlier attempt got, if any), else -r's own. */
+function attemptRange(target: RequestTarget, range: { start: number; end: number | undefined } | undefined): { start: number; end?: number | undefined } | undefined {
+  const resume = target.resumeFrom ?? 0;
+  if (resume > 0) return target.within ? { start: target.within.start + resume, end: target.within.end } : { start: resume };
+  return range ? { ...range } : undefined;
 }
 
 /** -T: the file to send as a fresh stream (one per attempt), its length when known. */
@@ -222,9 +231,8 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
   }
   Object.assign(opts, splitUser(o.user));
   opts.maxRedirects = maxRedirectsOf(o);
-  const range = byteRange(o.range);
-  if (target.resumeFrom !== undefined && target.resumeFrom > 0) opts.range = { start: target.resumeFrom };
-  else if (range) opts.range = range;
+  const range = attemptRange(target, byteRange(o.range));
+  if (range) opts.range = range;
   return copyFlags(o, shared, url, opts);
 }
 
@@ -321,8 +329,8 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
     if (http || sendHeaders) opts.headers = headerList();
     Object.assign(opts, user);
     opts.maxRedirects = maxRedirects;
-    if (target.resumeFrom !== undefined && target.resumeFrom > 0) opts.range = { start: target.resumeFrom };
-    else if (range) opts.range = { ...range };
+    const asked = attemptRange(target, range);
+    if (asked) opts.range = asked;
     return copyFlags(o, shared, url, opts);
   };
 }

@@ -16,7 +16,8 @@ import { isHttp } from './head.js';
 import { allHeads } from './hops.js';
 import type { Meter } from './meter.js';
 import { fileSink, stampRemoteTime, stdoutSink, type Sink } from './output.js';
-import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type SharedRequest } from './request.js';
+import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type RequestTarget, type SharedRequest } from './request.js';
+import { parseContentRange } from '../protocols/http/core/content-range.js';
 import { decideResume } from './resume.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
@@ -106,7 +107,9 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   let headWritten = false;
   const sleep = env.sleep ?? defaultSleep;
   let policy: RetryPolicy | undefined;
-  const build = env.openOptions ?? ((target: { url: string; resumeFrom?: number | undefined }) => buildOpenOptions(o, env.shared, target));
+  const build = env.openOptions ?? ((target: RequestTarget) => buildOpenOptions(o, env.shared, target));
+  // The part of the document -r got the first answer for (undefined: the whole of it); a retry resumes inside it.
+  let within: RequestTarget['within'];
   // -w is the only reader of the head's size and header list.
   const wantVars = o.writeOut !== undefined;
   // The last attempt's clock: -w reports its steps even when the attempt failed.
@@ -151,7 +154,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         const from = resumeBase + got;
         const pre = ahead;
         ahead = undefined;
-        const built = pre ? pre.options : build({ url: target, resumeFrom: from > 0 ? from : undefined });
+        const built = pre ? pre.options : build({ url: target, resumeFrom: from > 0 ? from : undefined, within });
         const options = built instanceof Promise ? await built : built;
         options.signal = signal;
         // -w's timings and addresses come from the library's structured events;
@@ -219,12 +222,19 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           }
         }
         let skip = 0;
+        if (o.range !== undefined && o.continueAt === undefined && got === 0) {
+          // What the range got: the server's 206 says which part (a suffix is its to place); another scheme cuts what was asked.
+          const part = http ? (res.status === 206 ? parseContentRange(res.headers.get('content-range')) : undefined) : undefined;
+          within = http ? (part?.first !== undefined ? { start: part.first, end: part.last } : undefined) : options.range;
+        }
         if (http) {
           let decision;
           try {
+            // Inside a -r part, the server must answer with that part again (206 from where it broke); a whole 200 would not fit.
+            if (within && got > 0 && res.status !== 206) throw new RetryAbandoned(EXIT.RANGE_ERROR, `the server answered the resumed range with ${res.status}, not 206`);
             decision = decideResume(
               { status: res.status, contentLength: res.headers.get('content-length'), contentRange: res.headers.get('content-range') },
-              from,
+              within ? within.start + from : from,
               got,
               o.continueAt !== undefined,
             );

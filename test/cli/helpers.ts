@@ -124,7 +124,8 @@ function sendRange(req: http.IncomingMessage, res: http.ServerResponse, data: Bu
  * Routes: /hello, /big (Range aware), /norange, /binary, /status/N, /redirect/N,
  * /loop, /echo (JSON of the request), /flaky?id=&fail=N[&after=S] (503 with
  * Retry-After: S, default 0, N times), /cut?id= (first answer breaks half way, then honours Range; with
- * &full=1 the retry answers 200 with everything),
+ * &full=1 the retry answers 200 with everything), /cutrange?id= (the same, but the
+ * first answer is the 206 of the Range asked for, a suffix too, broken half way),
  * /slow (never answers), /gzip, /slowbody (trickles for ~1.5 s), /proxy-check,
  * /setcookie?c=LINE&c=LINE[&to=URL] (a Set-Cookie per c; a 302 to `to`).
  */
@@ -215,6 +216,21 @@ export async function startServer(): Promise<TestServer> {
       if (u.searchParams.get('full')) {
         res.writeHead(200, { 'Content-Length': BIG.length });
         return res.end(BIG);
+      }
+      return sendRange(req, res, BIG);
+    }
+    if (p === '/cutrange') {
+      // The first answer honours the Range (206) but breaks after half of the part.
+      const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+      if (count === 1 && m && (m[1] || m[2])) {
+        // bytes=-N is the last N bytes.
+        const start = m[1] ? Number(m[1]) : BIG.length - Number(m[2]);
+        const end = m[1] && m[2] ? Math.min(Number(m[2]), BIG.length - 1) : BIG.length - 1;
+        const part = BIG.subarray(start, end + 1);
+        res.writeHead(206, { 'Content-Length': part.length, 'Content-Range': `bytes ${start}-${end}/${BIG.length}` });
+        res.write(part.subarray(0, part.length >> 1));
+        setTimeout(() => res.socket?.destroy(), 50);
+        return;
       }
       return sendRange(req, res, BIG);
     }

@@ -90,6 +90,25 @@ test('a retry answered in full (Range ignored) writes only what is missing, to a
   assert.equal(sha(readFileSync(file)), sha(BIG));
 });
 
+test('-r A-B: a retry after a break resumes inside the range (A+got to B), not from byte got of the whole file', async () => {
+  const dir = tempDir();
+  const id = fresh();
+  const r = await dial(['-sS', '-r', '1000-60999', '--retry', '2', '--retry-delay', '0', '-o', join(dir, 'f'), srv.url(`/cutrange?id=${id}`)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sha(readFileSync(join(dir, 'f'))), sha(BIG.subarray(1000, 61000)));
+  const asked = srv.requests.filter((q) => q.url === `/cutrange?id=${id}`).map((q) => q.headers.range);
+  assert.deepEqual(asked, ['bytes=1000-60999', 'bytes=31000-60999']);
+});
+
+test('-r -N (a suffix): a retry after a break resumes inside the part the server chose', async () => {
+  const id = fresh();
+  const r = await dial(['-sS', '-r', '-40000', '--retry', '2', '--retry-delay', '0', srv.url(`/cutrange?id=${id}`)]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(sha(r.stdout), sha(BIG.subarray(BIG.length - 40000)));
+  const asked = srv.requests.filter((q) => q.url === `/cutrange?id=${id}`).map((q) => q.headers.range);
+  assert.deepEqual(asked, ['bytes=-40000', `bytes=${BIG.length - 20000}-${BIG.length - 1}`]);
+});
+
 test('a broken transfer without --retry fails (18/56) and leaves no file', async () => {
   const id = fresh();
   const dir = tempDir();
