@@ -80,6 +80,9 @@ export interface TransferResult {
   vars: WriteOutVars;
 }
 
+/** Schemes whose size a HEAD reports but that take no suffix range (-r -N) themselves. */
+const SIZED = /^(file|ftps?|data):/i;
+
 /** The statuses -L follows. */
 const FOLLOWED = new Set([301, 302, 303, 307, 308]);
 
@@ -157,6 +160,11 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         const built = pre ? pre.options : build({ url: target, resumeFrom: from > 0 ? from : undefined, within });
         const options = built instanceof Promise ? await built : built;
         options.signal = signal;
+        // -r -N where only HTTP has suffix ranges: the last N bytes, counted from the size a HEAD reports.
+        if (!pre && from === 0 && o.range?.startsWith('-') && SIZED.test(target)) {
+          const size = Number((await whole(target))?.headers.get('content-length') ?? NaN);
+          if (Number.isSafeInteger(size)) options.range = { start: Math.max(0, size - Number(o.range.slice(1))) };
+        }
         // -w's timings and addresses come from the library's structured events;
         // without -w nothing is traced unless -v/--trace-json asked.
         if (o.writeOut !== undefined) {
@@ -192,11 +200,17 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         }
       }
 
+      /** A HEAD of the whole `target` (no range), or undefined when it fails: the GET then reports why. */
+      async function whole(target: string): Promise<UrlResponse | undefined> {
+        const options = await build({ url: target });
+        const res = await env.urlopen(target, { ...options, method: 'HEAD', range: undefined, signal }).catch(() => undefined);
+        await res?.cancel();
+        return res;
+      }
+
       /** A HEAD of the whole `target` when it is exactly `size` bytes long, else undefined. */
       async function endsAt(target: string, size: number): Promise<UrlResponse | undefined> {
-        const options = await build({ url: target });
-        const res = await env.urlopen(target, { ...options, method: 'HEAD', signal }).catch(() => undefined);
-        await res?.cancel();
+        const res = await whole(target);
         return res && Number(res.headers.get('content-length') ?? NaN) === size ? res : undefined;
       }
 

@@ -109,6 +109,18 @@ test('-r -N (a suffix): a retry after a break resumes inside the part the server
   assert.deepEqual(asked, ['bytes=-40000', `bytes=${BIG.length - 20000}-${BIG.length - 1}`]);
 });
 
+test('-r -N on a file: URL is its last N bytes, as curl (not the whole file); longer than the file, all of it', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'f.bin'), BIG.subarray(0, 1000));
+  const u = `file://${join(dir, 'f.bin')}`;
+  const tail = await dial(['-sS', '-r', '-10', u]);
+  assert.equal(tail.code, 0, tail.stderr);
+  assert.deepEqual(tail.stdout, BIG.subarray(990, 1000));
+  const all = await dial(['-sS', '-r', '-5000', u]);
+  assert.equal(all.code, 0, all.stderr);
+  assert.deepEqual(all.stdout, BIG.subarray(0, 1000));
+});
+
 test('a broken transfer without --retry fails (18/56) and leaves no file', async () => {
   const id = fresh();
   const dir = tempDir();
