@@ -274,8 +274,8 @@ export class FtpClient {
     let handedOver = false;
     try {
       throwIfAborted(options.signal, command.split(' ', 1)[0]!);
-      await c.setType(type);
-      if (offset > 0) await c.command(`REST ${offset}`, 350);
+      await c.setType(type, options.signal);
+      if (offset > 0) await c.command(`REST ${offset}`, 350, options.signal);
       const dl = await startDownload(c.host, command, options, () => c.release());
       handedOver = true;
       return dl;
@@ -297,8 +297,8 @@ export class FtpClient {
     const offset = checkOffset(options.offset);
     return this.#c.exclusive(async () => {
       throwIfAborted(options.signal, 'STOR');
-      await this.#c.setType(options.ascii ? 'A' : 'I');
-      if (offset > 0) await this.#c.command(`REST ${offset}`, 350);
+      await this.#c.setType(options.ascii ? 'A' : 'I', options.signal);
+      if (offset > 0) await this.#c.command(`REST ${offset}`, 350, options.signal);
       return upload(this.#c.host, `${options.append ? 'APPE' : 'STOR'} ${path}`, source, options);
     });
   }

@@ -16,6 +16,7 @@ import type { TLSOptions } from '../../socket/tls.js';
 import { connectionFacts, maskSecrets, type TraceFacts, type Tracer } from '../../trace.js';
 import { parseFeatures } from './core/features.js';
 import { checkArg } from './core/path.js';
+import { throwIfAborted } from '../../util/guard.js';
 import { controlTLS, ftpProxy, openControl, tunnelData } from './connect.js';
 import { DEFAULT_TIMEOUT, type FtpConnectOptions, type FtpSecurity } from './options.js';
 import type { TransferHost, TransferSettings } from './transfer.js';
@@ -62,7 +63,7 @@ export class FtpControl {
     const local = socket.localAddress;
     const control = this;
     this.host = {
-      command: (line, expect) => this.command(line, expect),
+      command: (line, expect, signal) => this.command(line, expect, signal),
       readReply: (expect) => this.#watch421(this.#line.readReply({ expect })),
       writeLine: (line) => this.#line.writeLine(line),
       note: (text, bytes) => this.note(text, bytes),
@@ -133,7 +134,7 @@ export class FtpControl {
     this.#welcome = greeting;
     if (secure === 'implicit') this.#watchSession();
     if (secure === 'explicit') {
-      await this.command('AUTH TLS', 234).catch((e: unknown) => {
+      await this.command('AUTH TLS', 234, signal).catch((e: unknown) => {
         // Named for what failed (TLS was required and refused), so callers can tell it from a login refusal.
         throw e instanceof ReplyError && e.reply ? new ReplyError(`the server refused AUTH TLS: ${e.reply.code} ${e.reply.text}`, { protocol: 'ftp', phase: 'starttls', reply: e.reply, cause: e }) : e;
       });
@@ -143,12 +144,12 @@ export class FtpControl {
     }
     await this.#login();
     if (secure) {
-      await this.command('PBSZ 0', 2);
-      await this.command('PROT P', 2);
+      await this.command('PBSZ 0', 2, signal);
+      await this.command('PROT P', 2, signal);
       this.#protected = true;
     }
     try {
-      const feat = await this.command('FEAT', 211);
+      const feat = await this.command('FEAT', 211, signal);
       this.#features = parseFeatures(feat.lines);
     } catch (e) {
       // A FEAT refused (500, 502) leaves the defaults; a 421 means there is no session to go on with.
@@ -160,11 +161,12 @@ export class FtpControl {
   async #login(): Promise<void> {
     const user = this.options.user ?? 'anonymous';
     const password = this.options.password ?? (user === 'anonymous' || user === 'ftp' ? 'anonymous@' : '');
-    let r = await this.command(`USER ${user}`);
-    if (r.code === 331) r = await this.command(`PASS ${password}`);
+    const signal = this.options.signal;
+    let r = await this.command(`USER ${user}`, undefined, signal);
+    if (r.code === 331) r = await this.command(`PASS ${password}`, undefined, signal);
     if (r.code === 332) {
       if (this.options.account === undefined) throw refused(r, 'login', 'the server asks for an account (ACCT); pass `account`');
-      r = await this.command(`ACCT ${this.options.account}`);
+      r = await this.command(`ACCT ${this.options.account}`, undefined, signal);
     }
     if (r.code !== 230 && r.code !== 202) throw refused(r, 'login', r.code === 530 ? 'login denied' : undefined);
   }
@@ -190,15 +192,26 @@ export class FtpControl {
     }
   }
 
-  /** The one way a command goes out: validated (CR/LF/NUL refused, nothing sent), then its reply read. */
-  async command(line: string, expect?: Expect): Promise<Reply> {
+  /**
+   * The one way a command goes out: validated (CR/LF/NUL refused, nothing
+   * sent), then its reply read. `signal` aborts the wait: the reply would
+   * still come and be taken for the next command's, so the connection is
+   * closed (the session is over, as curl's is after an abort).
+   */
+  async command(line: string, expect?: Expect, signal?: AbortSignal): Promise<Reply> {
     checkArg(line, 'command');
+    throwIfAborted(signal, line.split(' ', 1)[0]!);
     if (this.#closed) {
       const by = this.#closedBy;
       if (by) throw new DialError('DIAL_E_CLOSED', `the server ended the FTP session: ${by.reply!.code} ${by.reply!.text}`, { protocol: 'ftp', reply: by.reply, cause: by });
       throw this.#line.error ?? new DialError('DIAL_E_CLOSED', 'the FTP connection is closed', { protocol: 'ftp' });
     }
-    return this.#watch421(this.#line.command(line, expect === undefined ? {} : { expect }));
+    try {
+      return await this.#watch421(this.#line.command(line, signal ? { expect, signal } : expect === undefined ? {} : { expect }));
+    } catch (e) {
+      if (signal?.aborted && !(e instanceof ReplyError)) this.host.fail(toDialError(e, line.split(' ', 1)[0]!, { protocol: 'ftp' }));
+      throw e;
+    }
   }
 
   /** RFC 959: 421 means the server is closing the control connection (often its idle timeout) — the session is over. */
@@ -237,9 +250,9 @@ export class FtpControl {
   }
 
   /** TYPE A or TYPE I, sent only when it changes. */
-  async setType(t: 'A' | 'I'): Promise<void> {
+  async setType(t: 'A' | 'I', signal?: AbortSignal): Promise<void> {
     if (this.#type === t) return;
-    await this.command(`TYPE ${t}`, 2);
+    await this.command(`TYPE ${t}`, 2, signal);
     this.#type = t;
   }
 

@@ -62,7 +62,7 @@ export async function startDownload(h: TransferHost, command: string, options: T
   let prelim: Reply;
   try {
     pending = await openData(h, signal, options.reuseBuffer);
-    prelim = await h.command(command, [1, 2]);
+    prelim = await h.command(command, [1, 2], signal);
   } catch (e) {
     pending?.abandon();
     release();

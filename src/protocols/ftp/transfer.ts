@@ -57,8 +57,8 @@ export interface TransferProgress {
 
 /** What the engine needs from the client that owns the control connection. */
 export interface TransferHost {
-  /** Sends a validated command and reads its reply (ReplyError unless `expect` holds). */
-  command(line: string, expect?: Expect): Promise<Reply>;
+  /** Sends a validated command and reads its reply (ReplyError unless `expect` holds); `signal` aborts the wait and ends the session. */
+  command(line: string, expect?: Expect, signal?: AbortSignal): Promise<Reply>;
   /** Reads one reply, bounded by the control timeout starting now. */
   readReply(expect?: Expect): Promise<Reply>;
   /** Sends a line without reading (ABOR). */
@@ -129,8 +129,8 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
     const listener = await ActiveListener.open(h.localAddress, h.peerAddress);
     try {
       const { address, port } = listener.address;
-      if (isIP(address) === 4) await h.command(`PORT ${formatPort(address, port)}`, 2);
-      else await h.command(`EPRT ${formatEprt(address, port)}`, 2);
+      if (isIP(address) === 4) await h.command(`PORT ${formatPort(address, port)}`, 2, signal);
+      else await h.command(`EPRT ${formatEprt(address, port)}`, 2, signal);
     } catch (e) {
       listener.close();
       throw e;
@@ -146,7 +146,7 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
       abandon: () => listener.close(),
     };
   }
-  const { host, port } = await passiveTarget(h);
+  const { host, port } = await passiveTarget(h, signal);
   h.note(`connecting data channel to ${host} port ${port}`);
   const wait = { timeout: s.timeout, signal };
   let conn: DataConnection;
@@ -159,10 +159,10 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
   return { ready: async () => conn, abandon: () => conn.reset() };
 }
 
-async function passiveTarget(h: TransferHost): Promise<{ host: string; port: number }> {
+async function passiveTarget(h: TransferHost, signal: AbortSignal | undefined): Promise<{ host: string; port: number }> {
   if (!h.epsvRefused) {
     try {
-      const r = await h.command('EPSV', 229);
+      const r = await h.command('EPSV', 229, signal);
       return { host: h.peerAddress, port: parseEpsv(r.text).port };
     } catch (e) {
       // Only a refusal means "try PASV"; a broken reply or connection, or a 421 (closing), is not a reason to downgrade.
@@ -171,7 +171,7 @@ async function passiveTarget(h: TransferHost): Promise<{ host: string; port: num
     }
   }
   if (isIP(h.peerAddress) === 6) throw new ProtocolError('EPSV was refused and PASV cannot reach an IPv6 server', { protocol: 'ftp', phase: 'data' });
-  const r = await h.command('PASV', 227);
+  const r = await h.command('PASV', 227, signal);
   const t = parsePasv(r.text);
   const given = t.host!;
   if (given === h.peerAddress) return { host: given, port: t.port };
@@ -243,7 +243,7 @@ export async function upload(
   try {
     pending = await openData(h, signal);
     sentCommand = true;
-    await h.command(command, 1);
+    await h.command(command, 1, signal);
     conn = await ready(h, pending, signal);
     let sent = 0;
     const enc = options.ascii ? new AsciiEncoder() : undefined;

@@ -112,3 +112,20 @@ test('timeout 0 (no bound) still waits out a 120 before the 220', async () => {
   assert.equal(c.welcome?.code, 220);
   await c.quit();
 });
+
+test('the signal aborts a login still waiting for its reply: AbortError at once', async () => {
+  const s = await server({
+    hooks: {
+      PASS: async (_a, x) => {
+        await new Promise((r) => setTimeout(r, 3_000));
+        x.reply(230, 'Logged in.');
+        return true;
+      },
+    },
+  });
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 100);
+  // Before the fix only the greeting heard the signal: the login's replies were awaited up to the timeout.
+  const watchdog = new Promise((_, reject) => setTimeout(() => reject(new Error('the abort waited for the PASS reply')), 2_000).unref());
+  await assert.rejects(Promise.race([FtpControl.open({ host: '127.0.0.1', port: s.port, timeout: 20_000, signal: ac.signal }), watchdog]), (e: unknown) => (e as { code?: string }).code === 'DIAL_E_ABORT');
+});

@@ -285,3 +285,24 @@ test('cancel() while an iterator waits on a silent data connection: the wait end
     await c.quit();
   }
 });
+
+test('the signal aborts a download still waiting for its RETR reply: AbortError at once, and the session is not left out of step', async () => {
+  const s = await serve({
+    files: { '/f': 'late' },
+    hooks: {
+      RETR: async () => {
+        await sleep(3_000);
+        return false;
+      },
+    },
+  });
+  const c = await connect(s, { timeout: 20_000 });
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 100);
+  // Before the fix the abort was seen only once the 150 came (3 s here, up to the control timeout).
+  const watchdog = new Promise((_, reject) => setTimeout(() => reject(new Error('the abort waited for the RETR reply')), 2_000).unref());
+  await assert.rejects(Promise.race([c.retrieve('/f', { signal: ac.signal }), watchdog]), AbortError);
+  // The 150 that comes later must not be read as the answer to the next command: the session is closed.
+  assert.equal(c.usable, false);
+  await c.close();
+});
