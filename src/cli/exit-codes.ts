@@ -63,6 +63,8 @@ interface ErrorLike {
 function replyExit(protocol: string, code: number, phase: string): number {
   if (protocol.startsWith('ftp')) {
     if (code === 530 || code === 332) return EXIT.LOGIN_DENIED;
+    // curl: a directory of the path it cannot enter is access denied, whatever the code.
+    if (phase === 'cwd') return EXIT.REMOTE_ACCESS_DENIED;
     if (code === 550 || code === 450) return EXIT.REMOTE_FILE_NOT_FOUND;
     if (code === 553 || code === 552 || code === 451) return EXIT.UPLOAD_FAILED;
     return EXIT.REMOTE_ACCESS_DENIED;

@@ -23,6 +23,7 @@ const cases: Array<[string, unknown, number]> = [
   ['ftp login', new ReplyError('x', { protocol: 'ftp', reply: { code: 530, text: 'no' } }), 67],
   ['ftp missing file', new ReplyError('x', { protocol: 'ftp', reply: { code: 550, text: 'no' } }), 78],
   ['ftp other', new ReplyError('x', { protocol: 'ftp', reply: { code: 421, text: 'no' } }), 9],
+  ['ftp CWD refused (curl: access denied, not file not found)', new ReplyError('x', { protocol: 'ftp', phase: 'cwd', reply: { code: 550, text: 'no' } }), 9],
   ['smtp auth', new ReplyError('x', { protocol: 'smtp', reply: { code: 535, text: 'no' } }), 67],
   ['pop3 login refused (-ERR has no number)', new ReplyError('x', { protocol: 'pop3', phase: 'login', reply: { code: 0, text: '[AUTH] no' } }), 67],
   ['pop3 other -ERR', new ReplyError('x', { protocol: 'pop3', phase: 'reply', reply: { code: 0, text: 'no such message' } }), 8],

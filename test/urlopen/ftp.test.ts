@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { urlopen, lookupScheme } from '../../src/urlopen/index.js';
-import { DialError, InputError } from '../../src/errors.js';
+import { DialError, InputError, ReplyError } from '../../src/errors.js';
 
 interface FtpFixture {
   port: number;
@@ -64,6 +64,15 @@ test('ftp: a range that starts past the end of the file is an InputError (phase 
   const atEnd = await urlopen(`ftp://127.0.0.1:${srv.port}/pub/b.txt`, { range: { start: 12 }, timeout: 5000 });
   assert.equal(atEnd.headers.get('content-length'), '0');
   assert.equal((await atEnd.bytes()).length, 0);
+  assert.equal(await (await urlopen(`ftp://127.0.0.1:${srv.port}/pub/a.txt`, { timeout: 5000 })).text(), 'alpha\n');
+});
+
+test('ftp: a directory of the URL the server will not enter is a ReplyError in phase cwd (dial: exit 9, as curl)', async () => {
+  const e = await urlopen(`ftp://127.0.0.1:${srv.port}/nodir/a.txt`, { timeout: 5000 }).catch((x: unknown) => x);
+  assert.ok(e instanceof ReplyError, String(e));
+  assert.equal((e as ReplyError).phase, 'cwd');
+  assert.equal((e as ReplyError).reply?.code, 550);
+  // The refusal was this URL's: the next URL still works.
   assert.equal(await (await urlopen(`ftp://127.0.0.1:${srv.port}/pub/a.txt`, { timeout: 5000 })).text(), 'alpha\n');
 });
 

@@ -254,7 +254,15 @@ async function enter(session: FtpSession, dirs: string[]): Promise<FtpSession> {
   if (dirs.length > 0) {
     if (session.home === undefined) session.home = await client.pwd().catch(() => undefined);
     session.away = true;
-    for (const d of dirs) await client.cd(d);
+    for (const d of dirs) {
+      try {
+        await client.cd(d);
+      } catch (e) {
+        // A refused CWD is the URL's path being denied (curl: exit 9), not a missing file.
+        if (e instanceof ReplyError && e.reply && e.reply.code !== 421) throw new ReplyError(e.message, { reply: e.reply, protocol: 'ftp', phase: 'cwd', cause: e });
+        throw e;
+      }
+    }
   }
   return session;
 }
