@@ -275,7 +275,7 @@ async function* fromSource(src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>
   } catch (err) {
     // Only the source's failures land here: the consumer stopping early ends this generator through return().
     if (err instanceof DialError) throw err;
-    throw new InputError(`reading the upload source failed: ${err instanceof Error ? err.message : String(err)}`, { protocol: 'ftp', phase: 'send', cause: err });
+    throw new InputError(`reading the upload source failed: ${err instanceof Error ? err.message : String(err)}`, { protocol: 'ftp', phase: 'upload', cause: err });
   }
 }
 

@@ -480,7 +480,8 @@ test("an upload source that fails is the caller's input failing: InputError with
       yield Buffer.from('part');
       throw cause;
     }
-    await assert.rejects(c.store('/up/f', failing()), (e: unknown) => e instanceof InputError && e.cause === cause && /i\/o error/.test(e.message));
+    // Phase 'upload': the CLI maps it to curl's read error (26), as for an unreadable -T file.
+    await assert.rejects(c.store('/up/f', failing()), (e: unknown) => e instanceof InputError && e.cause === cause && e.phase === 'upload' && /i\/o error/.test(e.message));
     // A missing file's ENOENT is no connect failure either.
     const missing = Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' });
     await assert.rejects(
