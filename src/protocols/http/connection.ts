@@ -128,7 +128,7 @@ export class HttpConnection {
     return new Promise<ExchangeResponse>((resolve, reject) => {
       const entry = newEntry(x, head, this.#completed > 0 || this.#queue.length > 0, this.#queue.length > 0, resolve, reject);
       if (x.signal) {
-        entry.onAbort = () => this.#fail(abortError(x.signal!, phaseOf(entry)));
+        entry.onAbort = () => this.#abort(entry);
         x.signal.addEventListener('abort', entry.onAbort, { once: true });
       }
       this.#queue.push(entry);
@@ -411,8 +411,15 @@ export class HttpConnection {
 
   // ---- ending --------------------------------------------------------------
 
-  /** Fails everything in flight with `err` and drops the stream. */
-  #fail(err: DialError): void {
+  /** `entry`'s caller aborted; the other requests on the connection did not: they fail as its closing (retryable when nothing of theirs came). */
+  #abort(entry: Entry): void {
+    const err = abortError(entry.x.signal!, phaseOf(entry));
+    if (this.#queue.length <= 1) return this.#fail(err);
+    this.#fail(new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} was closed: another request on it was aborted`, { protocol: 'http', phase: phaseOf(this.#queue[0]!) }), { entry, err });
+  }
+
+  /** Fails everything in flight with `err` (`own.entry` with `own.err`) and drops the stream. */
+  #fail(err: DialError, own?: { entry: Entry; err: DialError }): void {
     if (this.#state === 'closed') return;
     this.#error = err;
     const front = this.#queue[0];
@@ -421,7 +428,7 @@ export class HttpConnection {
     this.#writer?.busy(false);
     this.#shut();
     this.#t.destroy();
-    failExchanges(entries, err, frontStarted, this.#timer);
+    failExchanges(entries, err, frontStarted, this.#timer, own);
   }
 
   #shut(): void {

@@ -29,21 +29,23 @@ export function settle(entry: Entry, timer: ExchangeTimer): void {
  * rejected with its own copy of the error, marked retryable (per request,
  * so pipelined requests are each marked on their own).
  */
-export function failExchanges(entries: Entry[], err: DialError, frontStarted: boolean, timer: ExchangeTimer): void {
+export function failExchanges(entries: Entry[], err: DialError, frontStarted: boolean, timer: ExchangeTimer, own?: { entry: Entry; err: DialError }): void {
   const front = entries[0];
   for (const entry of entries) {
     const wasDone = entry.stage === 'done';
     const hadHead = entry.body !== undefined;
+    // `own`: the exchange whose failure this is (an abort) gets its own error; the others, that of their connection.
+    const its = own && own.entry === entry ? own.err : err;
     settle(entry, timer);
     if (wasDone) continue;
     if (hadHead) {
-      if (!entry.discarding) entry.body!.fail(err);
+      if (!entry.discarding) entry.body!.fail(its);
       continue;
     }
     const started = entry === front && frontStarted;
-    let e: Error = err;
-    if (entry.reused && !started && isTransportFailure(err)) {
-      e = cloneFor(err);
+    let e: Error = its;
+    if (entry.reused && !started && isTransportFailure(its)) {
+      e = cloneFor(its);
       retryable.add(e);
     }
     entry.reject(e);

@@ -134,6 +134,33 @@ describe('request(): basics', () => {
     await srv.close();
   });
 
+  test('pipelining: aborting one request does not fail the others with it; they are sent again and answered', async () => {
+    let release = false;
+    const srv = await serve(
+      keepAlive(async (req, _b, c) => {
+        // Held until the abort, so that all three are in flight on the connection.
+        if (req.target === '/slow') await until(() => release, 5000);
+        await c.respond(200, req.target);
+      }),
+    );
+    const a = new Agent({ pipelining: 4 });
+    agents.push(a);
+    try {
+      await (await request(`${srv.url}/warm`, { agent: a })).text();
+      const ctl = new AbortController();
+      const slow = request(`${srv.url}/slow`, { agent: a });
+      const aborted = request(`${srv.url}/b`, { agent: a, signal: ctl.signal });
+      const third = request(`${srv.url}/c`, { agent: a });
+      setTimeout(() => ctl.abort(), 50);
+      await assert.rejects(aborted, (e: DialError) => e.code === 'DIAL_E_ABORT');
+      release = true;
+      assert.equal(await (await third).text(), '/c');
+      assert.equal(await (await slow).text(), '/slow');
+    } finally {
+      await srv.close();
+    }
+  });
+
   test('a method is sent and read as given: "head" is not HEAD, so the answer\'s body is delivered', async () => {
     const srv = await serve(keepAlive((req, _b, c) => (req.method === 'HEAD' ? c.respond(200, '', { 'Content-Length': '5' }) : c.respond(405, `no ${req.method}`))));
     const a = agent();

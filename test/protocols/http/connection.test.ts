@@ -66,6 +66,27 @@ describe('HttpConnection', () => {
     assert.equal(conn.pending, 0);
   });
 
+  test('pipelining: aborting one request fails only it with AbortError; the others see their connection closed (retryable when queued behind)', async () => {
+    const { server, conn } = pair();
+    const ctl = new AbortController();
+    const ps = ['/1', '/2', '/3'].map((t) => conn.request(ex({ target: t, signal: t === '/2' ? ctl.signal : undefined })));
+    let all = '';
+    while ((all.match(/\r\n\r\n/g) ?? []).length < 3) all += (await server.recv(65536, { timeout: 2000 })).toString('latin1');
+    ctl.abort();
+    const [one, two, three] = (await Promise.allSettled(ps)) as [PromiseSettledResult<unknown>, PromiseSettledResult<unknown>, PromiseSettledResult<unknown>];
+    assert.equal(two.status, 'rejected');
+    assert.equal(((two as PromiseRejectedResult).reason as DialError).code, 'DIAL_E_ABORT');
+    for (const r of [one, three]) {
+      assert.equal(r.status, 'rejected');
+      const e = (r as PromiseRejectedResult).reason as DialError;
+      assert.ok(e instanceof NetworkError, String(e));
+      assert.match(e.message, /another request on it was aborted/);
+    }
+    // Nothing of /3's answer came and it was sent behind another: the pool may send it again.
+    assert.equal(isRetryable((three as PromiseRejectedResult).reason), true);
+    assert.equal(conn.closed, true);
+  });
+
   test('HEAD: the head only, even with a Content-Length', async () => {
     const { server, conn } = pair();
     const p = conn.request(ex({ method: 'HEAD' }));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NetworkError, ProtocolError, type DialError } from '../../../src/errors.js';
+import { AbortError, NetworkError, ProtocolError, type DialError } from '../../../src/errors.js';
 import { failExchanges, settle } from '../../../src/protocols/http/exchange-end.js';
 import type { Entry } from '../../../src/protocols/http/exchange.js';
 import { ExchangeTimer } from '../../../src/protocols/http/exchange-timer.js';
@@ -73,6 +73,22 @@ test('failExchanges: a front whose response began, or a failure that is not the 
   failExchanges([parsed.e], bad, false, timer);
   assert.deepEqual(parsed.ended, [['reject', bad]]);
   assert.equal(isRetryable(reset) || isRetryable(bad), false);
+});
+
+test('failExchanges: the exchange the failure is about (an abort) gets its own error, never marked retryable; the others the connection\'s', () => {
+  const timer = new ExchangeTimer(() => {});
+  const closed: DialError = new NetworkError('DIAL_E_CLOSED', 'closed: another request was aborted', { protocol: 'http', phase: 'headers' });
+  const abort: DialError = new AbortError('the request was aborted', { protocol: 'http', phase: 'headers' });
+  const front = entry({ reused: true });
+  const aborted = entry({ reused: true });
+  const behind = entry({ reused: true });
+  failExchanges([front.e, aborted.e, behind.e], closed, false, timer, { entry: aborted.e, err: abort });
+  assert.deepEqual(aborted.ended, [['reject', abort]]);
+  assert.equal(isRetryable(abort), false);
+  for (const x of [front, behind]) {
+    const e = x.ended[0]![1];
+    assert.ok(e instanceof NetworkError && isRetryable(e));
+  }
 });
 
 test('failExchanges: a body handed out fails with the error, unless it was being drained', async () => {
