@@ -28,6 +28,15 @@ export class RecvQueue {
     this.#length += chunk.length;
   }
 
+  /** Puts `chunks` back at the front, in order: bytes taken by a read that then failed. */
+  unshift(chunks: readonly Buffer[]): void {
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    if (n === 0) return;
+    this.#chunks.unshift(...chunks.filter((c) => c.length > 0));
+    this.#length += n;
+  }
+
   /** Removes and returns 1..`max` bytes from the front. The queue must not be empty. */
   take(max: number): Buffer {
     return this.#front(max, true);

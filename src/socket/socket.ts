@@ -196,16 +196,27 @@ export class Socket implements ByteStream {
     return EMPTY;
   }
 
-  /** Resolves with exactly `n` bytes; a ProtocolError if the stream ends first. */
+  /**
+   * Resolves with exactly `n` bytes; a ProtocolError if the stream ends
+   * first. The bound applies to each wait for more bytes. When it fails
+   * (timeout, abort, end of stream, error), the bytes it had read are put
+   * back, so the next recv still sees them.
+   */
   async recvExactly(n: number, options: WaitOptions = {}): Promise<Buffer> {
     if (!Number.isSafeInteger(n) || n < 0) throw new InputError(`recvExactly needs a byte count, got ${n}`);
     const parts: Buffer[] = [];
     let got = 0;
-    while (got < n) {
-      const chunk = await this.recv(n - got, options);
-      if (chunk.length === 0) throw new ProtocolError(`connection closed after ${got} of ${n} bytes`, { phase: 'recv' });
-      parts.push(chunk);
-      got += chunk.length;
+    try {
+      while (got < n) {
+        const chunk = await this.recv(n - got, options);
+        if (chunk.length === 0) throw new ProtocolError(`connection closed after ${got} of ${n} bytes`, { phase: 'recv' });
+        parts.push(chunk);
+        got += chunk.length;
+      }
+    } catch (err) {
+      // After shutdown('read') the bytes are to be discarded, as everything else queued was.
+      if (!this.#readShut && !this.#detached) this.#queue.unshift(parts);
+      throw err;
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, n);
   }

@@ -61,6 +61,17 @@ test('clear drops everything; the queue is usable afterwards', () => {
   assert.equal(q.take(64).toString(), 'fresh');
 });
 
+test('unshift puts taken bytes back at the front, in order, ahead of what is still queued', () => {
+  const q = new RecvQueue();
+  q.push(Buffer.from('abc'));
+  q.push(Buffer.from('def'));
+  const taken = [q.take(2), q.take(2)];
+  q.unshift(taken);
+  q.unshift([Buffer.alloc(0)]);
+  assert.equal(q.length, 6);
+  assert.equal(q.takeAll().toString(), 'abcdef');
+});
+
 test('a long run of one-byte chunks reads back in order across many takes (bounded loop)', () => {
   const q = new RecvQueue();
   const text = 'the quick brown fox jumps over the lazy dog';

@@ -97,6 +97,24 @@ describe('Socket over TCP', () => {
     await srv.close();
   });
 
+  test('recvExactly that times out part-way loses nothing: the next recv gets every byte', async () => {
+    const srv = await rawServer((c) => {
+      c.write('HELLO');
+      setTimeout(() => c.end('WORLD'), 150);
+    });
+    const s = await Socket.connect({ host: '127.0.0.1', port: srv.port });
+    try {
+      // Before: the 5 bytes read before the timeout were dropped, and recv saw only 'WORLD'.
+      await assert.rejects(s.recvExactly(10, { timeout: 50 }), TimeoutError);
+      assert.equal(s.bufferedLength >= 5, true);
+      assert.equal((await s.recvExactly(10, { timeout: 2000 })).toString(), 'HELLOWORLD');
+      assert.equal((await s.recv(10, { timeout: 2000 })).length, 0);
+    } finally {
+      s.destroy();
+      await srv.close();
+    }
+  });
+
   test('recvExactly fails with ProtocolError when the stream ends short', async () => {
     const srv = await rawServer((c) => c.end('abc'));
     const s = await Socket.connect({ host: '127.0.0.1', port: srv.port });
