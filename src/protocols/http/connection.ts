@@ -128,7 +128,7 @@ export class HttpConnection {
     return new Promise<ExchangeResponse>((resolve, reject) => {
       const entry = newEntry(x, head, this.#completed > 0 || this.#queue.length > 0, this.#queue.length > 0, resolve, reject);
       if (x.signal) {
-        entry.onAbort = () => this.#abort(entry);
+        entry.onAbort = () => this.#failOne(entry, abortError(x.signal!, phaseOf(entry)));
         x.signal.addEventListener('abort', entry.onAbort, { once: true });
       }
       this.#queue.push(entry);
@@ -294,7 +294,7 @@ export class HttpConnection {
     if (!entry.sendDone) this.#keepAlive = false;
     const max = entry.x.maxBodySize;
     if (max !== undefined && ev.contentLength !== undefined && ev.contentLength > max) {
-      this.#fail(new LimitError(`response body of ${ev.contentLength} bytes exceeds the limit of ${max}`, { limit: max, protocol: 'http', phase: 'headers' }));
+      this.#failOne(entry, new LimitError(`response body of ${ev.contentLength} bytes exceeds the limit of ${max}`, { limit: max, protocol: 'http', phase: 'headers' }));
       return;
     }
     const body = new BodyStream(entry.x.highWaterMark);
@@ -327,7 +327,7 @@ export class HttpConnection {
     entry.received += bytes.length;
     const max = entry.x.maxBodySize;
     if (max !== undefined && entry.received > max) {
-      this.#fail(new LimitError(`response body exceeds the limit of ${max} bytes`, { limit: max, protocol: 'http', phase: 'body' }));
+      this.#failOne(entry, new LimitError(`response body exceeds the limit of ${max} bytes`, { limit: max, protocol: 'http', phase: 'body' }));
       return;
     }
     entry.x.onDownloadProgress?.({ direction: 'download', transferred: entry.received, total: entry.total });
@@ -388,7 +388,7 @@ export class HttpConnection {
     const cap = this.#opts.drainCap ?? 65536;
     const left = entry.total === undefined ? undefined : entry.total - entry.received;
     if (left === undefined || left > cap || this.#parser.state === 'idle') {
-      this.#fail(new AbortError('the response body was cancelled', { protocol: 'http', phase: 'body' }));
+      this.#failOne(entry, new AbortError('the response body was cancelled', { protocol: 'http', phase: 'body' }));
       return;
     }
     entry.discarding = true;
@@ -411,11 +411,13 @@ export class HttpConnection {
 
   // ---- ending --------------------------------------------------------------
 
-  /** `entry`'s caller aborted; the other requests on the connection did not: they fail as its closing (retryable when nothing of theirs came). */
-  #abort(entry: Entry): void {
-    const err = abortError(entry.x.signal!, phaseOf(entry));
+  /**
+   * `entry` alone failed (aborted, its body cancelled or over maxBodySize) and takes the connection with it;
+   * the other requests on it fail as its closing, not with `err` (retryable when nothing of theirs came).
+   */
+  #failOne(entry: Entry, err: DialError): void {
     if (this.#queue.length <= 1) return this.#fail(err);
-    this.#fail(new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} was closed: another request on it was aborted`, { protocol: 'http', phase: phaseOf(this.#queue[0]!) }), { entry, err });
+    this.#fail(new NetworkError('DIAL_E_CLOSED', `the connection to ${this.#label} was closed: another request on it failed (${err.message})`, { protocol: 'http', phase: phaseOf(this.#queue[0]!) }), { entry, err });
   }
 
   /** Fails everything in flight with `err` (`own.entry` with `own.err`) and drops the stream. */

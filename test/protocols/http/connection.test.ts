@@ -80,11 +80,25 @@ describe('HttpConnection', () => {
       assert.equal(r.status, 'rejected');
       const e = (r as PromiseRejectedResult).reason as DialError;
       assert.ok(e instanceof NetworkError, String(e));
-      assert.match(e.message, /another request on it was aborted/);
+      assert.match(e.message, /another request on it failed \(the request was aborted\)/);
     }
     // Nothing of /3's answer came and it was sent behind another: the pool may send it again.
     assert.equal(isRetryable((three as PromiseRejectedResult).reason), true);
     assert.equal(conn.closed, true);
+  });
+
+  test('pipelining: a body cancelled or over maxBodySize fails its own request only; the others see their connection closed', async () => {
+    for (const how of ['cancel', 'limit'] as const) {
+      const { server, conn } = pair();
+      const ps = ['/1', '/2'].map((t) => conn.request(ex({ target: t, maxBodySize: how === 'limit' && t === '/1' ? 10 : undefined })));
+      let all = '';
+      while ((all.match(/\r\n\r\n/g) ?? []).length < 2) all += (await server.recv(65536, { timeout: 2000 })).toString('latin1');
+      await server.send(`HTTP/1.1 200 OK\r\nContent-Length: 200000\r\n\r\n${'x'.repeat(1000)}`);
+      const first = ps[0]!.then(async (r): Promise<unknown> => (how === 'cancel' ? r.body.cancel() : r.body.text()));
+      if (how === 'cancel') await first;
+      else await assert.rejects(first, LimitError);
+      await assert.rejects(ps[1]!, (e: DialError) => e instanceof NetworkError && e.code === 'DIAL_E_CLOSED' && /another request on it failed/.test(e.message) && isRetryable(e));
+    }
   });
 
   test('HEAD: the head only, even with a Content-Length', async () => {
