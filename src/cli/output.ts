@@ -7,7 +7,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, promises as fsp, writeSync, type WriteStream } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, openSync, promises as fsp, writeSync, type WriteStream } from 'node:fs';
 import { isatty } from 'node:tty';
 import { basename, dirname, join } from 'node:path';
 import { CliExit, EXIT } from './exit-codes.js';
@@ -244,9 +244,13 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
   const st = await fsp.stat(path).catch(() => undefined);
   const special = st !== undefined && !st.isFile() && !st.isDirectory();
   const append = (options.append ?? false) || special;
-  const target = append ? path : join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.part`);
+  // An existing file is replaced as curl overwrites it in place: through a symlink (the link stays a
+  // link) and keeping its mode (a 0600 file must not come back readable by all).
+  const existing = !append && st?.isFile() ? { real: await fsp.realpath(path).catch(() => path), mode: st.mode & 0o7777 } : undefined;
+  const dest = existing?.real ?? path;
+  const target = append ? path : join(dirname(dest), `.${basename(dest)}.${randomBytes(4).toString('hex')}.part`);
   // A FIFO or socket may wait for its reader: only those go through a stream.
-  if (!special || st.isCharacterDevice()) return directFileSink(path, target, append);
+  if (!special || st.isCharacterDevice()) return directFileSink(dest, target, append, existing?.mode);
   let stream: WriteStream | undefined;
   let written = 0;
   let failure: CliExit | undefined;
@@ -293,13 +297,16 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
  * returns, so the body can go straight from the connection's read buffer to
  * the file. Opened on the first write, as a stream sink is.
  */
-function directFileSink(path: string, target: string, append: boolean): Sink {
+function directFileSink(path: string, target: string, append: boolean, mode: number | undefined): Sink {
   let fd: number | undefined;
   let written = 0;
   const opened = (): number => {
     if (fd !== undefined) return fd;
     try {
-      return (fd = openSync(target, append ? 'a' : 'wx'));
+      // Created no wider than the file it replaces, then given that file's exact mode (the umask may have narrowed it).
+      fd = openSync(target, append ? 'a' : 'wx', mode ?? 0o666);
+      if (mode !== undefined) fchmodSync(fd, mode);
+      return fd;
     } catch (e) {
       throw writeFailure(e);
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -69,6 +69,31 @@ test('stdout refuses binary to a terminal, but not header text or when allowed',
   await free.write(Buffer.from([0, 1, 2]));
   assert.equal(free.written, 3);
   assert.equal(looksBinary(Buffer.from('plain text')), false);
+});
+
+// curl writes -o in place; dial's temp file and rename replaced an existing 0600 file with a
+// 0644 one (a downloaded secret became readable by all) and a symlink with a plain file.
+test('a file that exists keeps its mode, and a symlink stays a link whose target gets the bytes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dial-out-'));
+  const secret = join(dir, 'secret');
+  writeFileSync(secret, 'old');
+  chmodSync(secret, 0o600);
+  const kept = await fileSink(secret);
+  await kept.write(Buffer.from('new secret'));
+  await kept.commit();
+  assert.equal(readFileSync(secret, 'utf8'), 'new secret');
+  assert.equal(statSync(secret).mode & 0o777, 0o600);
+  const real = join(dir, 'real.txt');
+  writeFileSync(real, 'old');
+  const link = join(dir, 'link');
+  symlinkSync(real, link);
+  const sink = await fileSink(link);
+  await sink.write(Buffer.from('through the link'));
+  await sink.commit();
+  assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+  assert.equal(readlinkSync(link), real);
+  assert.equal(readFileSync(real, 'utf8'), 'through the link');
+  assert.deepEqual(readdirSync(dir).sort(), ['link', 'real.txt', 'secret']);
 });
 
 test('remoteName takes the last segment as typed, with no decoding (curl -O), and refuses empty or climbing names', () => {
