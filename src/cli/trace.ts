@@ -43,11 +43,12 @@ function maskUserinfo(line: string): string {
 }
 
 /**
- * One `-v` line for an event, without its newline. Data summaries print as
- * curl's `{ [N bytes data]` (received) and `} [N bytes data]` (sent).
+ * One `-v` line for an event, without its newline. Data summaries (a `<` or
+ * `>` event that counts bytes, whatever its text) print as curl's
+ * `{ [N bytes data]` (received) and `} [N bytes data]` (sent).
  */
 export function formatTraceEvent(ev: TraceEvent): string {
-  if (ev.bytes !== undefined && ev.text === '') return `${ev.kind === '>' ? '}' : '{'} [${ev.bytes} bytes data]`;
+  if (ev.bytes !== undefined && ev.kind !== '*') return `${ev.kind === '>' ? '}' : '{'} [${ev.bytes} bytes data]`;
   return `${ev.kind} ${maskLine(ev.text)}`;
 }
 

@@ -11,6 +11,8 @@ test('the three kinds print with curl prefixes', () => {
 test('data summaries print as curl does', () => {
   assert.equal(formatTraceEvent({ kind: '<', text: '', bytes: 512 }), '{ [512 bytes data]');
   assert.equal(formatTraceEvent({ kind: '>', text: '', bytes: 9 }), '} [9 bytes data]');
+  // The gopher client words its summary itself; -v shows it as every other protocol's.
+  assert.equal(formatTraceEvent({ kind: '<', text: '[16 bytes of data]', bytes: 16, protocol: 'gopher' }), '{ [16 bytes data]');
 });
 
 test('credentials are masked in every form', () => {
