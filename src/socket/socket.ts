@@ -193,6 +193,8 @@ export class Socket implements ByteStream {
     if (this.#queue.length === 0) await this.#wait(options, 'peek');
     if (this.#queue.length > 0) return this.#queue.peek(max);
     if (this.#error) throw this.#error;
+    // As recv: an empty buffer means the peer ended the stream, not that we closed it.
+    if (this.#closed) throw this.#closedError();
     return EMPTY;
   }
 

@@ -172,6 +172,22 @@ describe('Socket over TCP', () => {
     await srv.close();
   });
 
+  test('peek on a socket we closed is DIAL_E_CLOSED, as recv is, not an end of stream', async () => {
+    const srv = await rawServer((c) => c.resume());
+    const s = await Socket.connect({ host: '127.0.0.1', port: srv.port });
+    try {
+      // A peek waiting when close() comes is woken with the same error.
+      const waiting = assert.rejects(s.peek(10, { timeout: 2000 }), (e: unknown) => e instanceof NetworkError && e.code === 'DIAL_E_CLOSED');
+      await s.close();
+      await waiting;
+      // Before: an empty buffer, which the BSD convention reads as "the peer closed".
+      await assert.rejects(s.peek(), (e: unknown) => e instanceof NetworkError && e.code === 'DIAL_E_CLOSED');
+    } finally {
+      s.destroy();
+      await srv.close();
+    }
+  });
+
   test('send honours back-pressure: a large send completes once the peer reads', async () => {
     let received = 0;
     const srv = await rawServer((c) => {
