@@ -58,6 +58,14 @@ test('data: range and HEAD', async () => {
   await assert.rejects(urlopen('data:,abc', { method: 'POST', body: 'x' }), InputError);
 });
 
+test('data: a malformed data: URL (no comma, bad base64) is an InputError in phase url (dial: exit 3, not 2)', async () => {
+  for (const u of ['data:nocomma', 'data:;base64,a', 'data:;base64,****']) {
+    const e = await urlopen(u).catch((x: unknown) => x);
+    assert.ok(e instanceof InputError, u);
+    assert.equal((e as InputError).phase, 'url', u);
+  }
+});
+
 test('data: a range that starts at or past the end is an InputError in phase range, as file: (dial: exit 36, not 2)', async () => {
   for (const start of [10, 11]) {
     const e = await urlopen('data:,0123456789', { range: { start } }).catch((x: unknown) => x);

@@ -62,11 +62,11 @@ function decodeBase64(bytes: Buffer): Buffer | null {
  * length alone — and an InputError when the URL is malformed.
  */
 export function parseDataUrl(href: string, maxBytes: number = DEFAULT_DATA_LIMIT): DataUrl {
-  if (!/^data:/i.test(href)) throw new InputError('not a data: URL', { protocol: 'data' });
+  if (!/^data:/i.test(href)) throw new InputError('not a data: URL', { protocol: 'data', phase: 'url' });
   const hash = href.indexOf('#');
   const rest = href.slice(5, hash < 0 ? undefined : hash);
   const comma = rest.indexOf(',');
-  if (comma < 0) throw new InputError('a data: URL needs a "," before its data', { protocol: 'data' });
+  if (comma < 0) throw new InputError('a data: URL needs a "," before its data', { protocol: 'data', phase: 'url' });
   let meta = rest.slice(0, comma);
   const data = rest.slice(comma + 1);
   const b64 = /;\s*base64\s*$/i.exec(meta);
@@ -80,7 +80,7 @@ export function parseDataUrl(href: string, maxBytes: number = DEFAULT_DATA_LIMIT
   let body = raw;
   if (b64) {
     const decoded = decodeBase64(raw);
-    if (!decoded) throw new InputError('the data: URL says base64 but its data is not valid base64', { protocol: 'data' });
+    if (!decoded) throw new InputError('the data: URL says base64 but its data is not valid base64', { protocol: 'data', phase: 'url' });
     body = decoded;
   }
   const type = parseMediaType(meta.replace(/%20/g, ' '));
