@@ -214,7 +214,12 @@ export class Agent {
     return this.#pools;
   }
 
-  /** Lets in-flight requests finish, then closes every connection. */
+  /**
+   * Lets in-flight requests finish, then closes every connection. A response
+   * body counts as in flight until it has been read to its end or cancelled:
+   * a body nobody reads keeps this waiting, so read or `cancel()` every body,
+   * or call {@link Agent.destroy} to drop them.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.all([...this.#pools.values()].map((p) => p.close()));

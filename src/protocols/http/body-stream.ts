@@ -24,7 +24,9 @@ const THREW = 2;
  * A response body as it arrives: an async iterator of Buffers with
  * back-pressure (past `highWaterMark` queued bytes the producer is told to
  * pause) and helpers that collect it. Read it, or call `cancel()`/`dump()`:
- * an unread body holds its connection until its idle timeout.
+ * a body nobody reads holds its connection (and its agent's `close()`) for as
+ * long as it is left unread. `bodyTimeout` bounds the server's silence, not
+ * the reader's: it is not counted while the reader is behind.
  */
 export class BodyStream implements AsyncIterableIterator<Buffer> {
   #queue: Buffer[] = [];
