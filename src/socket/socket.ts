@@ -20,6 +20,8 @@ export interface SocketOptions {
   highWaterMark?: number | undefined;
   /** For a Unix-domain socket: the path, which node:net does not report back. */
   unixPath?: string | undefined;
+  /** The host name connected to, which node:net does not keep: startTLS checks the certificate against it and sends it as SNI. */
+  host?: string | undefined;
   /** The socket was connected with `lent.onread`: its reads arrive through `lent`, not 'data' events. */
   lent?: LentReads | undefined;
 }
@@ -63,6 +65,7 @@ export class Socket implements ByteStream {
   readonly #remote: SocketAddress;
   readonly #label: string;
   #lent: LentReads | undefined;
+  readonly #host: string | undefined;
 
   /** Wraps an already-connected node:net (or node:tls) socket. */
   constructor(sock: net.Socket, options: SocketOptions = {}) {
@@ -72,6 +75,7 @@ export class Socket implements ByteStream {
     this.#local = addressOf(sock, 'local', options.unixPath);
     this.#remote = addressOf(sock, 'remote', options.unixPath);
     this.#label = peerLabel(this.#remote);
+    this.#host = options.host;
     this.#attach(sock);
     const lent = options.lent;
     if (lent) {
@@ -95,7 +99,8 @@ export class Socket implements ByteStream {
       const host = 'path' in options ? 'localhost' : options.host;
       sock = await handshake(raw, host, options.tls === true ? {} : options.tls, { signal: options.signal, timeout: left });
     }
-    return new Socket(sock, { highWaterMark: options.highWaterMark, unixPath: 'path' in options ? options.path : undefined });
+    const target = 'path' in options ? { unixPath: options.path } : { host: options.host };
+    return new Socket(sock, { highWaterMark: options.highWaterMark, ...target });
   }
 
   /** The local end of the connection. */
@@ -298,7 +303,8 @@ export class Socket implements ByteStream {
       throw err;
     }
     this.#detach(plain);
-    const host = 'path' in this.#remote ? 'localhost' : this.#remote.address;
+    // The name the caller dialled, not the address it resolved to: a certificate names hosts, and SNI takes no IP.
+    const host = 'path' in this.#remote ? 'localhost' : (this.#host ?? this.#remote.address);
     try {
       this.#sock = await handshake(plain, host, options, { signal: options.signal, timeout: options.timeout ?? this.#timeout });
     } catch (err) {

@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { once } from 'node:events';
 import { rawPeer as startPeer, sleep, within, type RawPeer } from '../helpers/peers.js';
 import { DialError, ProtocolError, TLSError, TimeoutError } from '../../src/errors.js';
@@ -63,6 +64,39 @@ describe('TLS against peers that do not speak it', () => {
     await assert.rejects(s.send('x'), DialError);
     await assert.rejects(s.recv(), DialError);
     await p.close();
+  });
+
+  test('startTLS checks the certificate against the host name dialled, and sends it as SNI, not the resolved address', async () => {
+    // A certificate for the name only, as public servers have: no IP in its subjectAltName.
+    const named = makeTestPKI({ names: ['localhost'] });
+    let sni: string | undefined;
+    const p = await rawPeer((c) =>
+      c.once('data', () => {
+        c.write('220 go ahead\r\n');
+        const creds = { key: named.server.key, cert: named.server.cert };
+        const SNICallback = (name: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => {
+          sni = name;
+          cb(null, tls.createSecureContext(creds));
+        };
+        const t = new tls.TLSSocket(c, { isServer: true, ...creds, SNICallback });
+        t.on('error', () => {});
+        t.on('data', (d: Buffer) => t.write(d));
+      }),
+    );
+    const s = await Socket.connect({ host: 'localhost', port: p.port, family: 4, timeout: 3000 });
+    try {
+      await s.send('STARTTLS\r\n');
+      assert.equal((await s.recv(100, { timeout: 3000 })).toString(), '220 go ahead\r\n');
+      // Before: the check ran against 127.0.0.1 ("IP: 127.0.0.1 is not in the cert's list") with no SNI.
+      await within(s.startTLS({ ca: named.ca.cert, timeout: 5000 }), 8000, 'startTLS');
+      assert.equal(s.encrypted, true);
+      assert.equal(sni, 'localhost');
+      await s.send('ping');
+      assert.equal((await s.recv(10, { timeout: 3000 })).toString(), 'ping');
+    } finally {
+      s.destroy();
+      named.cleanup();
+    }
   });
 
   test('startTLS with plaintext already queued: ProtocolError DIAL_E_INJECTION, socket destroyed, error sticks', async () => {
