@@ -91,6 +91,7 @@ async function resolve(target: TcpTarget): Promise<LookupAddress[]> {
  * Rejects with a ConnectError listing every address tried.
  */
 export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
+  checkTcpTarget(target);
   throwIfAborted(target.signal, `connect to ${target.host}:${target.port}`);
   const started = Date.now();
   const addrs = await resolve(target);
@@ -174,6 +175,23 @@ export function checkUnixPath(path: unknown, what: string): string {
     throw new InputError(`${what}: the Unix socket path is ${n} bytes; the system holds at most ${MAX_UNIX_PATH}`, { phase: what, protocol: 'unix' });
   }
   return path;
+}
+
+/**
+ * Refuses a host or port node:net would reject with a bare RangeError or
+ * TypeError (port 70000, NaN, 1.5, none) or hand to the resolver mangled (a
+ * control character in the name): the caller gets an InputError instead.
+ */
+function checkTcpTarget(target: TcpTarget): void {
+  const { host, port } = target;
+  if (typeof host !== 'string' || host === '' || /[\0-\x1f\x7f]/.test(host)) {
+    throw new InputError(`connect: the host must be a name or address without control characters, got ${JSON.stringify(host)}`, { phase: 'connect' });
+  }
+  // node takes a decimal string too, and untyped callers pass one: it stays accepted.
+  const n = typeof port === 'string' && /^[0-9]{1,5}$/.test(port) ? Number(port) : port;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new InputError(`connect: the port must be an integer 1-65535, got ${typeof port === 'string' ? JSON.stringify(port) : String(port)}`, { phase: 'connect' });
+  }
 }
 
 /** Opens a Unix-domain stream connection. */

@@ -353,6 +353,24 @@ describe('Socket over TCP', () => {
 });
 
 describe('connecting', () => {
+  test('a port or host node:net would reject is an InputError, not a bare RangeError or TypeError', async () => {
+    const isInput = (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_INPUT';
+    // Before: RangeError ERR_SOCKET_BAD_PORT, TypeError ERR_MISSING_ARGS (and protocol clients called them DIAL_E_RESET).
+    for (const port of [70000, 0, -1, Number.NaN, 1.5, '70000', ' 25', undefined] as unknown[]) {
+      await assert.rejects(Socket.connect({ host: '127.0.0.1', port: port as number, timeout: 1000 }), isInput, String(port));
+      await assert.rejects(connectTcp({ host: '127.0.0.1', port: port as number, timeout: 1000 }), isInput, String(port));
+    }
+    for (const host of ['', 'exa\0mple.com', 'a\nb', undefined] as unknown[]) {
+      await assert.rejects(Socket.connect({ host: host as string, port: 80, timeout: 1000 }), isInput, JSON.stringify(host));
+    }
+    // A decimal string, which node takes and untyped callers pass, still connects.
+    const srv = await rawServer((c) => c.end('ok'));
+    const s = await Socket.connect({ host: '127.0.0.1', port: String(srv.port) as unknown as number, timeout: 2000 });
+    assert.equal((await s.recv(10, { timeout: 2000 })).toString(), 'ok');
+    await s.close();
+    await srv.close();
+  });
+
   test('a closed port gives ConnectError with the system code and the address tried', async () => {
     const port = await closedPort();
     await assert.rejects(Socket.connect({ host: '127.0.0.1', port }), (e: unknown) => {
