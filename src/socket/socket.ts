@@ -245,9 +245,11 @@ export class Socket implements ByteStream {
   /**
    * Half-closes: 'write' sends FIN once queued bytes are flushed (the peer
    * reads end of stream, and can still answer); 'read' discards what arrives
-   * from now on and makes recv return end of stream; 'both' does both.
+   * from now on and makes recv return end of stream; 'both' does both. The
+   * wait for the flush is bounded as a send's is: a peer that stops reading
+   * gives a TimeoutError (the FIN stays queued) rather than a hang.
    */
-  async shutdown(how: ShutdownHow): Promise<void> {
+  async shutdown(how: ShutdownHow, options: WaitOptions = {}): Promise<void> {
     if (how !== 'read' && how !== 'write' && how !== 'both') throw new InputError(`shutdown takes 'read', 'write' or 'both', not ${String(how)}`);
     if (how !== 'write') {
       this.#readShut = true;
@@ -257,7 +259,7 @@ export class Socket implements ByteStream {
     }
     if (how !== 'read' && !this.#writeShut && !this.#closed) {
       this.#writeShut = true;
-      await endWrites(this.#sock);
+      await guard(endWrites(this.#sock), { signal: options.signal, timeout: options.timeout ?? this.#timeout }, `shutdown of ${this.#label}`);
     }
   }
 

@@ -13,8 +13,8 @@ export interface ByteStream {
   recv(max?: number, options?: WaitOptions): Promise<Buffer>;
   /** Resolves once the bytes are accepted by the transport (back-pressure honoured). */
   send(data: Uint8Array | string, options?: WaitOptions): Promise<void>;
-  /** Half-closes (write: sends FIN), stops reading (read), or both. */
-  shutdown(how: ShutdownHow): Promise<void>;
+  /** Half-closes (write: sends FIN once the queued bytes are out, within the bound), stops reading (read), or both. */
+  shutdown(how: ShutdownHow, options?: WaitOptions): Promise<void>;
   /** Flushes, closes, and releases the stream; safe to call twice. */
   close(): Promise<void>;
 }

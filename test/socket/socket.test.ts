@@ -10,6 +10,7 @@ import { LentReads } from '../../src/socket/lent-reads.js';
 import { connectTcp, MAX_UNIX_PATH } from '../../src/socket/connect.js';
 import { AbortError, ConnectError, DialError, InputError, NetworkError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import { blackhole } from '../helpers/blackhole.js';
+import { within } from '../helpers/peers.js';
 
 /** A node:net server whose per-connection behaviour the test chooses. */
 async function rawServer(onConn: (c: net.Socket) => void): Promise<{ port: number; close(): Promise<void> }> {
@@ -138,6 +139,26 @@ describe('Socket over TCP', () => {
     assert.equal((await s.recv()).length, 0);
     await s.close();
     await srv.close();
+  });
+
+  test("shutdown('write') behind bytes a peer never reads is bounded: TimeoutError, not a hang", async () => {
+    const srv = await rawServer((c) => c.pause());
+    const s = await Socket.connect({ host: '127.0.0.1', port: srv.port });
+    try {
+      // A send given up on leaves its bytes queued; the FIN must wait behind them.
+      await assert.rejects(s.send(Buffer.alloc(32 * 1024 * 1024), { timeout: 100 }), TimeoutError);
+      // Before: this waited for ever.
+      await within(assert.rejects(s.shutdown('write', { timeout: 100 }), TimeoutError), 5000, 'shutdown');
+      // setTimeout's default bound applies too, as it does to send and recv.
+      const t = await Socket.connect({ host: '127.0.0.1', port: srv.port });
+      t.setTimeout(100);
+      await assert.rejects(t.send(Buffer.alloc(32 * 1024 * 1024)), TimeoutError);
+      await within(assert.rejects(t.shutdown('both'), TimeoutError), 5000, 'shutdown with the default bound');
+      t.destroy();
+    } finally {
+      s.destroy();
+      await srv.close();
+    }
   });
 
   test("shutdown('read') discards later bytes and recv reports end of stream", async () => {
