@@ -280,7 +280,8 @@ export class SmtpClient {
       return await op();
     } catch (e) {
       const err = toDialError(e, 'SMTP', { protocol: 'smtp' });
-      if (!(err instanceof ReplyError || err instanceof InputError)) await this.close();
+      // The line layer may have ended the conversation even for an InputError (a body source that failed mid-DATA).
+      if (!(err instanceof ReplyError || err instanceof InputError) || this.#line.error) await this.close();
       throw err;
     } finally {
       this.#busy = false;

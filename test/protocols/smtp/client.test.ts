@@ -240,6 +240,20 @@ test('a 421 ends the session: SmtpReplyError, then DIAL_E_CLOSED', async () => {
   await assert.rejects(c.noop(), NetworkError);
 });
 
+test('a body source that fails mid-DATA ends the session: closed is true, the message is not stored', async () => {
+  const s = await server();
+  const c = await SmtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: T });
+  async function* body() {
+    yield 'Subject: half\r\n\r\nfirst line\r\n';
+    throw new Error('disk read failed');
+  }
+  await assert.rejects(c.sendMail({ from: 'a@x', to: 'b@x', data: body() }), (e: unknown) => e instanceof InputError && /source failed/.test((e as Error).message));
+  // Before: closed stayed false, though the line layer had closed the connection (no terminator was sent).
+  assert.equal(c.closed, true);
+  await assert.rejects(c.noop());
+  assert.equal(s.messages.length, 0);
+});
+
 test('a silent server: TimeoutError; an abort: AbortError — either closes the session', async () => {
   const s = await server({ hook: (l) => (l.startsWith('MAIL') || l === 'NOOP' ? '' : undefined), ehlo: [] });
   const c = await SmtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: T });
