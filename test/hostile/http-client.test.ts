@@ -54,6 +54,7 @@ const modes: Record<string, Mode> = {
   '/negative-cl': async (c) => (await c.write('HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhello'), 'close'),
   '/overflow-cl': async (c) => (await c.write('HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\nhello'), 'close'),
   '/two-cl': async (c) => (await c.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!'), 'close'),
+  '/bad-chunk-line': async (c) => (await c.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n'), 'close'),
   '/chunk-overflow': async (c) => (await c.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff1\r\nabc'), 'close'),
   '/truncated-chunked': async (c) => (await c.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel'), c.end(), 'close'),
   '/nul-header': async (c) => (await c.write('HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 0\r\n\r\n'), 'close'),
@@ -129,6 +130,20 @@ describe('hostile servers: framing and limits', () => {
   test('overflowing Content-Length → ProtocolError', () => expectFailure('/overflow-cl', (e) => e instanceof ProtocolError));
   test('conflicting Content-Lengths → ProtocolError', () => expectFailure('/two-cl', (e) => e instanceof ProtocolError));
   test('chunk size overflow (18 hex digits) → ProtocolError in body', () => expectFailure('/chunk-overflow', (e) => e instanceof ProtocolError && e.phase === 'body', {}, true));
+  test('a bad chunk line after a good chunk: the good bytes are read, then ProtocolError in body (curl prints them too)', async () => {
+    await start();
+    const res = await request(`${srv.url}/bad-chunk-line`, { agent, timeout: 3000 });
+    assert.equal(res.status, 200);
+    const got: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of res.body) got.push(chunk.toString());
+      })(),
+      (e: DialError) => e instanceof ProtocolError && e.phase === 'body',
+    );
+    assert.deepEqual(got, ['hello']);
+    await stillUsable();
+  });
   test('truncated chunked body → ProtocolError in body', () => expectFailure('/truncated-chunked', (e) => e instanceof ProtocolError && e.phase === 'body', {}, true));
   test('NUL in a header value → ProtocolError', () => expectFailure('/nul-header', (e) => e instanceof ProtocolError));
   test('response splitting with a bare CR → ProtocolError', () => expectFailure('/splitting', (e) => e instanceof ProtocolError));

@@ -212,7 +212,9 @@ export class HttpConnection {
     try {
       events = this.#parser.feed(chunk);
     } catch (err) {
-      this.#fail(withPhase(toDialError(err, 'bad response'), phaseOf(this.#queue[0]!)));
+      // What arrived intact before the fault reaches the reader first (no lost data); then the error.
+      this.#dispatch(this.#parser.takeCompleted());
+      if (this.#state !== 'closed') this.#fail(withPhase(toDialError(err, 'bad response'), this.#queue[0] ? phaseOf(this.#queue[0]) : 'body'));
       return;
     }
     this.#dispatch(events);

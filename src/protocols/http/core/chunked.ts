@@ -66,9 +66,12 @@ export class ChunkedDecoder {
     return this.#left;
   }
 
-  /** Decodes from `buf` at `pos`; see {@link ChunkedOutput}. */
-  decode(buf: Buffer, pos: number): ChunkedOutput {
-    const data: Buffer[] = [];
+  /**
+   * Decodes from `buf` at `pos`; see {@link ChunkedOutput}. Body bytes are
+   * pushed to `data` as they are found, so a caller that passes its own list
+   * still has the bytes before a fault when this throws.
+   */
+  decode(buf: Buffer, pos: number, data: Buffer[] = []): ChunkedOutput {
     while (pos < buf.length) {
       switch (this.state) {
         case 'size': {

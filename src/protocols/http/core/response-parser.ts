@@ -1,5 +1,5 @@
 import { DialError, InputError, LimitError, ProtocolError } from '../../../errors.js';
-import { ChunkedDecoder } from './chunked.js';
+import { ChunkedDecoder, type ChunkedOutput } from './chunked.js';
 import { type HeaderList, listTokens } from './headers.js';
 import { HeadReader } from './head-reader.js';
 import { connectionKeepsAlive, framingFields, parseContentLength } from './framing.js';
@@ -71,6 +71,7 @@ export class ResponseParser {
   #chunked: ChunkedDecoder | undefined;
   #stray: Buffer | undefined;
   #error: DialError | undefined;
+  #completed: ResponseEvent[] | undefined;
 
   constructor(limits: Partial<HttpLimits> = {}) {
     this.limits = Object.freeze({ ...DEFAULT_LIMITS, ...limits });
@@ -116,9 +117,10 @@ export class ResponseParser {
 
   /**
    * Parses `chunk`; returns the events it completes. Throws ProtocolError
-   * (broken framing or syntax) or LimitError (a bound of {@link HttpLimits});
-   * events completed earlier in the same call are then dropped with it (the
-   * response is unusable anyway), and the parser stays in state 'error'.
+   * (broken framing or syntax) or LimitError (a bound of {@link HttpLimits})
+   * and stays in state 'error'; the events the same call completed before
+   * the fault (a head, the body bytes that arrived intact) are kept for
+   * {@link takeCompleted}, so a caller can hand them on before the error.
    * `chunk` is not copied: body events are views into it, so the caller must
    * not reuse its memory while they are alive. Nothing else keeps a view:
    * the part of a line or stray bytes held for the next call are copies, so
@@ -171,9 +173,21 @@ export class ResponseParser {
         }
       }
     } catch (err) {
+      this.#completed = out;
       throw this.#fail(err);
     }
     return out;
+  }
+
+  /**
+   * The events a failed {@link feed} completed before its fault, once (then
+   * an empty list). As curl does, the bytes before a broken chunk line reach
+   * the reader, and the error follows them.
+   */
+  takeCompleted(): ResponseEvent[] {
+    const events = this.#completed ?? [];
+    this.#completed = undefined;
+    return events;
   }
 
   /**
@@ -318,8 +332,14 @@ export class ResponseParser {
         return pos;
       }
       case 'chunked': {
-        const r = this.#chunked!.decode(buf, pos);
-        for (const bytes of r.data) out.push({ type: 'data', bytes });
+        const data: Buffer[] = [];
+        let r: ChunkedOutput;
+        try {
+          r = this.#chunked!.decode(buf, pos, data);
+        } finally {
+          // Before a broken chunk line too: the chunks before it arrived intact.
+          for (const bytes of data) out.push({ type: 'data', bytes });
+        }
         if (r.end === -1) return -1;
         this.#finish(r.trailers, out);
         return r.end;

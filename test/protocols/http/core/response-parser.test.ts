@@ -452,6 +452,27 @@ describe('state machine', () => {
     assert.throws(() => p.eof(), (e) => e === first);
   });
 
+  test('a feed that fails keeps what it completed before the fault, handed out once', () => {
+    const p = new ResponseParser();
+    p.expect('GET');
+    assert.throws(() => p.feed(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n')), (e) => e instanceof ProtocolError && e.phase === 'body');
+    const got = p.takeCompleted();
+    assert.deepEqual(
+      got.map((e) => e.type),
+      ['head', 'data'],
+    );
+    assert.equal(got[0]!.type === 'head' && got[0]!.status, 200);
+    assert.equal(got[1]!.type === 'data' && got[1]!.bytes.toString(), 'hello');
+    assert.deepEqual(p.takeCompleted(), []);
+  });
+
+  test('a feed that fails at once completes nothing', () => {
+    const p = new ResponseParser();
+    p.expect('GET');
+    assert.throws(() => p.feed(Buffer.from('HTTP/9.9 200 OK\r\n')), ProtocolError);
+    assert.deepEqual(p.takeCompleted(), []);
+  });
+
   test('feed after EOF or upgrade, and expect after them, are caller errors', () => {
     const c = into('closed');
     assert.throws(() => c.feed(Buffer.from('x')), InputError);
