@@ -102,9 +102,9 @@ export class Pop3Client {
     return this.#greeting.text;
   }
 
-  /** Where the session stands (see {@link Pop3State}). */
+  /** Where the session stands (see {@link Pop3State}); 'closed' too once a fatal error has ended the connection. */
   get state(): Pop3State {
-    return this.#state;
+    return this.#line.error ? 'closed' : this.#state;
   }
 
   /** True when the connection is encrypted (pop3s, or after STLS). */

@@ -37,6 +37,8 @@ test('hostile: an endless LIST is a LimitError at maxListEntries', async () => {
   assert.ok(counter.sent < 32 * 1024 * 1024);
   // Fatal: the conversation is out of step, so the connection is gone.
   await assert.rejects(pop.noop());
+  // Before: state still said 'transaction'.
+  assert.equal(pop.state, 'closed');
 });
 
 test('hostile: an endless RETR stops at maxBytes; an endless body line at maxBodyLine', async () => {
