@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { AbortError, InputError, ProtocolError, TimeoutError, type DialError } from '../../errors.js';
+import { AbortError, InputError, ProtocolError, ReplyError, TimeoutError, type DialError } from '../../errors.js';
 import { LineClient, type DotBlockSource } from '../../line/client.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
@@ -118,10 +118,21 @@ export class NntpClient {
     return this.#line.error;
   }
 
-  /** CAPABILITIES (RFC 3977 §5.2), cached until STARTTLS, AUTHINFO or MODE READER change them. */
+  /**
+   * CAPABILITIES (RFC 3977 §5.2), cached until STARTTLS, AUTHINFO or MODE
+   * READER change them. A server older than RFC 3977 does not know the
+   * command and refuses it with a 5xx: that gives an empty map, not an error
+   * (as POP3's CAPA), so such a server can still be used.
+   */
   async capabilities(wait?: NntpWaitOptions): Promise<NntpCapabilities> {
     if (this.#caps) return this.#caps;
-    await this.#command('CAPABILITIES', 'CAPABILITIES', wait);
+    try {
+      await this.#command('CAPABILITIES', 'CAPABILITIES', wait);
+    } catch (e) {
+      const code = e instanceof ReplyError ? (e.reply?.code ?? 0) : 0;
+      if (code >= 500 && code < 600) return (this.#caps = new Map());
+      throw e;
+    }
     return (this.#caps = parseCapabilities(await this.#lines(wait)));
   }
 

@@ -133,6 +133,18 @@ describe('NntpClient', () => {
     assert.equal(news.currentGroup, undefined);
   });
 
+  test('a server older than RFC 3977 (CAPABILITIES refused with 500) can still be used: an empty capability map', async () => {
+    const std = standardNntp();
+    const s = await server((line, conn) => (line === 'CAPABILITIES' ? '500 What?\r\n' : std(line, conn)));
+    // Before: connect (which asks for capabilities to decide on MODE READER) failed with ReplyError 500.
+    const news = await connect(s);
+    assert.deepEqual([...(await news.capabilities())], []);
+    assert.equal((await news.group('local.test')).name, 'local.test');
+    const t = await server((line, conn) => (line === 'CAPABILITIES' ? '480 authentication required\r\n' : std(line, conn)));
+    await assert.rejects(connect(t), (e: unknown) => e instanceof ReplyError && e.reply?.code === 480);
+    await news.quit();
+  });
+
   test('STARTTLS refused is a ReplyError, never a silent plain-text session', async () => {
     const base = standardNntp();
     const s = await server((line, conn) => (line === 'STARTTLS' ? '580 cannot initiate TLS\r\n' : base(line, conn)));
