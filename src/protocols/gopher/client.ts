@@ -23,6 +23,8 @@ export interface GopherRequest {
   selector?: string | undefined;
   query?: string | undefined;
   plus?: string | undefined;
+  /** `'latin1'` sends each character of the selector, query and Gopher+ string as one byte (a MenuItem from a menu that is not UTF-8 carries it). */
+  encoding?: 'utf8' | 'latin1' | undefined;
 }
 
 /** Options for {@link gopherFetch}. */
@@ -167,6 +169,7 @@ function toTarget(what: string | URL | GopherRequest): GopherTarget {
   };
   if (what.query !== undefined) t.query = what.query;
   if (what.plus !== undefined) t.plus = what.plus;
+  if (what.encoding !== undefined) t.encoding = what.encoding;
   return checkTarget(t);
 }
 

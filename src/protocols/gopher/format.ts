@@ -36,7 +36,7 @@ export function itemUrl(item: MenuItem): string | undefined {
   if (item.type === '8' || item.type === 'T') return item.host ? `telnet://${item.host}${item.port ? `:${item.port}` : ''}/` : undefined;
   if (!item.host || !item.port) return undefined;
   try {
-    return buildGopherUrl({ host: item.host, port: item.port, type: item.type, selector: item.selector });
+    return buildGopherUrl({ host: item.host, port: item.port, type: item.type, selector: item.selector, encoding: item.encoding });
   } catch {
     return undefined; // a selector we could not send either
   }

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import * as net from 'node:net';
 import assert from 'node:assert/strict';
 import { gopherFetch, kindOf } from '../../../src/protocols/gopher/client.js';
 import { buildMenu } from '../../../src/protocols/gopher/core/menu.js';
@@ -177,6 +178,32 @@ test('client: the body can be read once', async () => {
     assert.throws(() => res.body, InputError);
     await assert.rejects(res.menu(), InputError);
   } finally {
+    await srv.close();
+  }
+});
+
+test('client: following an item of a menu that is not UTF-8 sends its selector\'s own bytes back', async () => {
+  const seen: string[] = [];
+  const srv = await gopherServer({});
+  const latin = net.createServer((sock) => {
+    sock.on('error', () => {});
+    sock.once('data', (d: Buffer) => {
+      seen.push(d.toString('hex'));
+      if (d.length === 2) return void sock.end(Buffer.from(`0Caf\xe9\t/caf\xe9.txt\t127.0.0.1\t${port}\r\n.\r\n`, 'latin1'));
+      sock.end(d.equals(Buffer.from('/caf\xe9.txt\r\n', 'latin1')) ? 'the file\r\n.\r\n' : '3not found\t\terror.host\t1\r\n.\r\n');
+    });
+  });
+  await new Promise<void>((r) => latin.listen(0, '127.0.0.1', r));
+  const port = (latin.address() as net.AddressInfo).port;
+  try {
+    const [item] = await (await gopherFetch({ host: '127.0.0.1', port })).menu();
+    assert.equal(item!.display, 'Caf\u00e9');
+    // Before the fix the selector went back as UTF-8 (C3 A9) and the server had no such item.
+    assert.equal(await (await gopherFetch(item!)).text(), 'the file\r\n');
+    assert.equal(await (await gopherFetch(`gopher://127.0.0.1:${port}/0/caf%E9.txt`)).text(), 'the file\r\n');
+    assert.equal(seen.length, 3);
+  } finally {
+    latin.close();
     await srv.close();
   }
 });

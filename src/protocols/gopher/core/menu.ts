@@ -26,6 +26,12 @@ export interface MenuItem {
   extra: string[];
   /** The whole line as received, without its line ending. */
   raw: string;
+  /**
+   * `'latin1'` when the line was not UTF-8 and was read one byte per
+   * character: passed back with the item (`gopherFetch(item)`) it sends the
+   * selector's own bytes. Absent for UTF-8 lines.
+   */
+  encoding?: 'latin1' | undefined;
 }
 
 /** Bounds for {@link MenuParser}. */
@@ -70,12 +76,12 @@ export const ITEM_TYPES: Readonly<Record<string, string>> = {
 // ignoreBOM: each line is decoded alone, so the decoder would drop a U+FEFF opening any line, not only the document's first.
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Menus predate UTF-8: a line that is not valid UTF-8 is read as Latin-1, so no byte is lost. */
-function decode(line: Buffer): string {
+/** Menus predate UTF-8: a line that is not valid UTF-8 is read as Latin-1 (undefined), so no byte is lost. */
+function decode(line: Buffer): string | undefined {
   try {
     return UTF8.decode(line);
   } catch {
-    return line.toString('latin1');
+    return undefined;
   }
 }
 
@@ -92,11 +98,12 @@ function parsePort(field: string | undefined): number {
  * line, which carries no item.
  */
 export function parseMenuLine(line: Buffer | string): MenuItem | undefined {
-  const raw = typeof line === 'string' ? line : decode(line);
+  const text = typeof line === 'string' ? line : decode(line);
+  const raw = text ?? (line as Buffer).toString('latin1');
   if (raw.length === 0) return undefined;
   const type = String.fromCodePoint(raw.codePointAt(0)!);
   const fields = raw.slice(type.length).split('\t');
-  return {
+  const item: MenuItem = {
     type,
     display: fields[0] ?? '',
     selector: fields[1] ?? '',
@@ -105,6 +112,8 @@ export function parseMenuLine(line: Buffer | string): MenuItem | undefined {
     extra: fields.slice(4),
     raw,
   };
+  if (text === undefined) item.encoding = 'latin1';
+  return item;
 }
 
 /**

@@ -25,27 +25,34 @@ export interface GopherTarget {
   query?: string | undefined;
   /** A Gopher+ string, sent after the query's tab. */
   plus?: string | undefined;
+  /**
+   * How selector, query and Gopher+ string become bytes: UTF-8 (the
+   * default), or `'latin1'` — one byte per character — for a server whose
+   * selectors are not UTF-8. A menu line that is not UTF-8 marks its item so
+   * (see MenuItem.encoding), and so does a URL whose escapes are not.
+   */
+  encoding?: 'utf8' | 'latin1' | undefined;
 }
 
 // ignoreBOM: a U+FEFF the caller put in a selector is text to send back, not a byte-order mark to drop.
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function unescapeText(text: string, what: string): string {
+function utf8(bytes: Uint8Array): string | undefined {
   try {
-    return UTF8.decode(percentDecode(text));
-  } catch (err) {
-    throw new InputError(`the gopher URL's ${what} is not UTF-8 once percent-decoded`, { cause: err, protocol: 'gopher' });
+    return UTF8.decode(bytes);
+  } catch {
+    return undefined;
   }
 }
 
 /** Characters kept literally in a built path: RFC 3986 unreserved, sub-delims, `/ : @`. */
 const KEEP = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
 
-function escape(text: string): string {
+function escape(text: string, encoding: 'utf8' | 'latin1'): string {
   let out = '';
   for (const ch of text) {
     if (KEEP.test(ch)) out += ch;
-    else for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    else for (const b of Buffer.from(ch, encoding)) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
@@ -70,14 +77,21 @@ export function parseGopherUrl(input: string | URL): GopherTarget {
   // pathname and search stay percent-encoded in a non-special URL: split on %09 before decoding.
   const path = `${url.pathname}${url.search}`.replace(/^\//, '');
   const [first = '', query, plus] = path.split(/%09/i);
+  // Escapes that are not UTF-8 are the selector's own bytes (a Latin-1 server's): sent as they are, as curl
+  // sends them, with every field then read one byte per character.
+  const bytes = [first, query, plus].map((p) => (p === undefined ? undefined : percentDecode(p)));
+  const texts = bytes.map((b) => (b === undefined ? undefined : utf8(b)));
+  const latin1 = bytes.some((b, i) => b !== undefined && texts[i] === undefined);
+  const text = (i: number) => (latin1 ? Buffer.from(bytes[i]!).toString('latin1') : texts[i]!);
   // Decoded whole, then cut after one code point: the type may be escaped, and may be a
   // character of more than one byte (buildGopherUrl writes what checkTarget lets through).
-  const decoded = unescapeText(first, 'item type and selector');
+  const decoded = text(0);
   const type = decoded ? String.fromCodePoint(decoded.codePointAt(0)!) : '1';
   const selector = decoded.slice(type.length);
   const target: GopherTarget = { host, port, type, selector };
-  if (query !== undefined) target.query = unescapeText(query, 'search query');
-  if (plus !== undefined) target.plus = unescapeText(plus, 'Gopher+ string');
+  if (query !== undefined) target.query = text(1);
+  if (plus !== undefined) target.plus = text(2);
+  if (latin1) target.encoding = 'latin1';
   checkTarget(target);
   return target;
 }
@@ -91,9 +105,10 @@ export function buildGopherUrl(target: GopherTarget): string {
   checkTarget(target);
   const host = target.host.includes(':') ? `[${target.host}]` : target.host;
   const port = target.port === GOPHER_PORT ? '' : `:${target.port}`;
-  let path = `/${escape(target.type)}${escape(target.selector)}`;
-  if (target.query !== undefined || target.plus !== undefined) path += `%09${escape(target.query ?? '')}`;
-  if (target.plus !== undefined) path += `%09${escape(target.plus)}`;
+  const enc = target.encoding ?? 'utf8';
+  let path = `/${escape(target.type, enc)}${escape(target.selector, enc)}`;
+  if (target.query !== undefined || target.plus !== undefined) path += `%09${escape(target.query ?? '', enc)}`;
+  if (target.plus !== undefined) path += `%09${escape(target.plus, enc)}`;
   // The URL parser folds '.' and '..' segments (gopher://h/1/../x reads as /x), but a selector
   // is opaque: with a dot segment in it, every slash after the first is escaped, which leaves
   // the decoded bytes as they are and gives the parser no segment to fold.
@@ -108,7 +123,8 @@ const FORBIDDEN = /[\r\n\0]/;
 
 /** Refuses a target whose fields could break the request line; returns it. */
 export function checkTarget<T extends GopherTarget>(target: T): T {
-  const { host, port, type, selector, query, plus } = target;
+  const { host, port, type, selector, query, plus, encoding } = target;
+  if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'latin1') throw new InputError(`a gopher encoding is 'utf8' or 'latin1', not ${JSON.stringify(encoding)}`, { protocol: 'gopher' });
   if (typeof host !== 'string' || !host || /[\s\0/]/.test(host)) throw new InputError(`bad gopher host ${JSON.stringify(host)}`, { protocol: 'gopher' });
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`bad gopher port ${String(port)}`, { protocol: 'gopher' });
   if (typeof type !== 'string' || [...type].length !== 1 || /[\t\r\n\0]/.test(type)) throw new InputError(`a gopher item type is one character, not ${JSON.stringify(type)}`, { protocol: 'gopher' });
@@ -118,6 +134,8 @@ export function checkTarget<T extends GopherTarget>(target: T): T {
     if (typeof value !== 'string') throw new InputError(`the gopher ${name} must be a string`, { protocol: 'gopher' });
     // A tab would start another field, CR/LF would end the request: the server would read what we did not mean.
     if (FORBIDDEN.test(value) || value.includes('\t')) throw new InputError(`the gopher ${name} holds a tab, CR, LF or NUL: refused`, { protocol: 'gopher' });
+    // In Latin-1 each character is one byte: one past U+00FF has no byte to be.
+    if (encoding === 'latin1' && /[^\x00-\xff]/.test(value)) throw new InputError(`the gopher ${name} holds a character with no Latin-1 byte: refused`, { protocol: 'gopher' });
   }
   return target;
 }
@@ -128,5 +146,5 @@ export function requestLine(target: GopherTarget): Buffer {
   let line = target.selector;
   if (target.query !== undefined || target.plus !== undefined) line += `\t${target.query ?? ''}`;
   if (target.plus !== undefined) line += `\t${target.plus}`;
-  return Buffer.from(`${line}\r\n`, 'utf8');
+  return Buffer.from(`${line}\r\n`, target.encoding === 'latin1' ? 'latin1' : 'utf8');
 }

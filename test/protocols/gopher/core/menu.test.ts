@@ -37,6 +37,9 @@ test('menu: Latin-1 lines are read as Latin-1, raw keeps the line', () => {
   const items = parseMenu(Buffer.from('0caf\xe9\t/caf\xe9\th\t70\r\n', 'latin1'));
   assert.equal(items[0]!.display, 'café');
   assert.equal(items[0]!.raw, '0café\t/café\th\t70');
+  // Marked, so that following the item sends the selector's own bytes back, not their UTF-8.
+  assert.equal(items[0]!.encoding, 'latin1');
+  assert.equal(parseMenu('0caf\u00e9\t/caf\u00e9\th\t70\r\n')[0]!.encoding, undefined);
 });
 
 test('menu: done after the terminator; end() without one also finishes', () => {

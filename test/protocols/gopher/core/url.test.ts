@@ -70,7 +70,18 @@ test('url: CR, LF, NUL and tab in any field are refused', () => {
   assert.throws(() => checkTarget({ host: 'h', port: 0, type: '0', selector: '' }), InputError);
   assert.throws(() => checkTarget({ host: 'h', port: 70, type: '01', selector: '' }), InputError);
   assert.throws(() => parseGopherUrl('http://h/'), InputError);
-  assert.throws(() => parseGopherUrl('gopher://h/0/%FF'), InputError);
+});
+
+test('url: escapes that are not UTF-8 are the selector\'s own bytes, sent as they are (as curl sends them)', () => {
+  // Before the fix gopher://h/0/caf%E9.txt was an InputError, where curl fetches it.
+  const t = parseGopherUrl('gopher://h/0/caf%E9.txt%09%FF');
+  assert.deepEqual(t, { host: 'h', port: 70, type: '0', selector: '/caf\xe9.txt', query: '\xff', encoding: 'latin1' });
+  assert.equal(requestLine(t).toString('hex'), Buffer.from('/caf\xe9.txt\t\xff\r\n', 'latin1').toString('hex'));
+  assert.equal(buildGopherUrl(t), 'gopher://h/0/caf%E9.txt%09%FF');
+  assert.deepEqual(parseGopherUrl(buildGopherUrl(t)), t);
+  // A latin1 field holds bytes: a character past U+00FF is no byte and is refused.
+  assert.throws(() => checkTarget({ host: 'h', port: 70, type: '0', selector: '/\u20ac', encoding: 'latin1' }), InputError);
+  assert.throws(() => checkTarget({ host: 'h', port: 70, type: '0', selector: '/x', encoding: 'ebcdic' as 'latin1' }), InputError);
 });
 
 test('url: build → parse round-trips any selector and query (property)', () => {
