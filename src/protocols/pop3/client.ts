@@ -26,6 +26,10 @@ export type { Pop3Auth, Pop3ConnectOptions, Pop3RetrieveOptions, Pop3Security, P
 export { Pop3Message } from './message.js';
 
 const DEFAULT_TIMEOUT = 60_000;
+/** Commands whose +OK is followed by a message body, read through {@link Pop3Message}. */
+const BODY_VERBS: ReadonlySet<string> = new Set(['RETR', 'TOP']);
+/** Commands whose +OK is followed by a listing when sent without an argument, read by #lines. */
+const LISTING_VERBS: ReadonlySet<string> = new Set(['CAPA', 'LIST', 'UIDL']);
 
 /** A sent line for the trace: credentials masked, and the whole argument of a line marked secret. */
 function maskLine(line: string, secret: boolean): string {
@@ -57,6 +61,8 @@ export class Pop3Client {
   #greeting: Pop3Status = { ok: true, text: '' };
   #caps: Pop3Capabilities | undefined;
   #open: Pop3Message | undefined;
+  /** The command whose response is still being read; no other may be sent meanwhile. */
+  #busy: string | undefined;
 
   private constructor(socket: Socket, opts: Pop3ConnectOptions) {
     this.#socket = socket;
@@ -163,8 +169,12 @@ export class Pop3Client {
       const st = await this.#command('AUTH', `AUTH PLAIN ${saslPlain(user, password)}`, options, true, 'login', true);
       if (st.cont) {
         // We sent the initial response already; a challenge now means the server did not take it.
-        await this.#line.writeLine('*', options);
-        await this.#line.readLine(options);
+        try {
+          await this.#line.writeLine('*', options);
+          await this.#line.readLine(options);
+        } finally {
+          this.#busy = undefined;
+        }
         throw new ProtocolError('the server asked for more after the AUTH PLAIN initial response', { protocol: 'pop3', phase: 'login' });
       }
       if (!st.ok) throw refusal(st, 'AUTH PLAIN', 'login');
@@ -252,18 +262,29 @@ export class Pop3Client {
   async #command(verb: Pop3Verb, line: string, wait: Pop3WaitOptions | undefined, soft = false, phase = 'reply', secret = false): Promise<Pop3Status & { cont?: boolean }> {
     checkAllowed(this.#state, verb);
     if (this.#open) throw new InputError(`a message body is still unread: read it, skip() or cancel() it before ${verb}`, { protocol: 'pop3' });
-    this.#mask.next = secret;
+    // Checked before sending: a second command's status would be left unread, and answer the command after it.
+    if (this.#busy) throw new InputError(`${this.#busy} is still running: one command at a time; ${verb} was not sent`, { protocol: 'pop3' });
+    this.#busy = verb;
+    let more = false;
     try {
-      await this.#line.writeLine(line, wait);
+      this.#mask.next = secret;
+      try {
+        await this.#line.writeLine(line, wait);
+      } finally {
+        this.#mask.next = false;
+      }
+      if (verb === 'AUTH') {
+        const raw = await this.#readLine(wait);
+        if (isContinuation(raw)) return { ok: false, text: raw.slice(2), cont: (more = true) };
+        return this.#parse(raw, verb, soft, phase);
+      }
+      const st = await this.#status(verb, wait, soft, phase);
+      // What follows this status is still part of the command: #lines or #message ends it.
+      more = st.ok && (BODY_VERBS.has(verb) || (LISTING_VERBS.has(verb) && line === verb));
+      return st;
     } finally {
-      this.#mask.next = false;
+      if (!more) this.#busy = undefined;
     }
-    if (verb === 'AUTH') {
-      const raw = await this.#readLine(wait);
-      if (isContinuation(raw)) return { ok: false, text: raw.slice(2), cont: true };
-      return this.#parse(raw, verb, soft, phase);
-    }
-    return this.#status(verb, wait, soft, phase);
   }
 
   async #readLine(wait: Pop3WaitOptions | undefined): Promise<string> {
@@ -301,7 +322,11 @@ export class Pop3Client {
     const out: string[] = [];
     const o = this.#opts;
     const bounds = { ...wait, maxLines: o.maxListEntries ?? 1_000_000, maxLine: o.maxLine ?? 8192, maxBytes: o.maxListBytes ?? 64 * 1024 * 1024 };
-    for await (const l of this.#line.readDotBlock(bounds)) out.push(l);
+    try {
+      for await (const l of this.#line.readDotBlock(bounds)) out.push(l);
+    } finally {
+      this.#busy = undefined;
+    }
     return out;
   }
 
@@ -320,6 +345,7 @@ export class Pop3Client {
       }),
     );
     this.#open = msg;
+    this.#busy = undefined;
     return msg;
   }
 }

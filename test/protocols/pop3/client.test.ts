@@ -165,6 +165,27 @@ describe('Pop3Client', () => {
     assert.equal(pop2.state, 'closed');
   });
 
+  test('a second command while one runs is an InputError and is not sent: later answers stay in step', async () => {
+    const s = await server();
+    const pop = await connect(s, { user: 'alice', password: 'secret', auth: 'user' });
+    const sent = s.received.length;
+    const [stat, list1, all] = await Promise.allSettled([pop.stat(), pop.list(1), pop.list()]);
+    assert.equal(stat.status === 'fulfilled' && stat.value.count, 2);
+    for (const r of [list1, all]) assert.ok(r.status === 'rejected' && r.reason instanceof InputError && /STAT is still running/.test(String(r.reason)), String(r.status));
+    assert.deepEqual(s.received.slice(sent), ['STAT']);
+    // Before: LIST 1 went out too, its status was left unread, and LIST 2 then returned message 1's size.
+    assert.deepEqual(await pop.list(2), { n: 2, size: MESSAGES[1]!.length });
+    // A listing holds the session until its last line; a body until it is read.
+    const listing = pop.list();
+    await assert.rejects(pop.noop(), InputError);
+    assert.equal((await listing).length, 2);
+    const m = await pop.retr(1);
+    await assert.rejects(pop.noop(), InputError);
+    await m.skip();
+    await pop.noop();
+    await pop.quit();
+  });
+
   test('a greeting that is -ERR is a ReplyError; one that is not POP3 is a ProtocolError', async () => {
     const s = await server(standard, '-ERR go away\r\n');
     await assert.rejects(connect(s), (e: unknown) => e instanceof ReplyError && /go away/.test(e.message));
