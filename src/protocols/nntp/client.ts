@@ -55,6 +55,8 @@ export class NntpClient {
   #caps: NntpCapabilities | undefined;
   #open: NntpArticle | undefined;
   #group: NntpGroup | undefined;
+  /** The command whose response is still being read; no other may be sent meanwhile. */
+  #busy: string | undefined;
 
   private constructor(socket: Socket, opts: NntpConnectOptions) {
     this.#socket = socket;
@@ -216,8 +218,13 @@ export class NntpClient {
    */
   async post(article: DotBlockSource, wait?: NntpWaitOptions): Promise<string> {
     await this.#command('POST', 'POST', wait, 'post');
-    await this.#line.writeDotBlock(article, wait);
-    const st = await this.#status(wait);
+    let st: NntpStatus;
+    try {
+      await this.#line.writeDotBlock(article, wait);
+      st = await this.#status(wait);
+    } finally {
+      this.#busy = undefined;
+    }
     if (st.code !== 240) throw refusal(st, 'POST', 'post');
     return st.text;
   }
@@ -243,17 +250,27 @@ export class NntpClient {
    */
   async #command(verb: NntpVerb, line: string, wait: NntpWaitOptions | undefined, phase = 'reply'): Promise<NntpStatus> {
     if (this.#open) throw new InputError(`an article is still unread: read it, skip() or cancel() it before ${verb}`, { protocol: 'nntp' });
-    await this.#line.writeLine(line, wait);
-    const st = await this.#status(wait);
-    if (!succeeded(verb, st.code)) {
-      // A success code the table does not know may be followed by a block we would misread: stop.
-      if (st.code < 400) {
-        await this.close();
-        throw new ProtocolError(`${verb}: unexpected ${st.code} ${st.text}`.trimEnd(), { protocol: 'nntp', phase, reply: { code: st.code, text: st.text } });
+    // Checked before sending: a second command's status would be left unread, and answer the command after it.
+    if (this.#busy) throw new InputError(`${this.#busy} is still running: one command at a time; ${verb} was not sent`, { protocol: 'nntp' });
+    this.#busy = verb;
+    let more = false;
+    try {
+      await this.#line.writeLine(line, wait);
+      const st = await this.#status(wait);
+      if (!succeeded(verb, st.code)) {
+        // A success code the table does not know may be followed by a block we would misread: stop.
+        if (st.code < 400) {
+          await this.close();
+          throw new ProtocolError(`${verb}: unexpected ${st.code} ${st.text}`.trimEnd(), { protocol: 'nntp', phase, reply: { code: st.code, text: st.text } });
+        }
+        throw refusal(st, verb, phase);
       }
-      throw refusal(st, verb, phase);
+      // The block that follows (or, for POST, the article we send and its 240) is still this command's.
+      more = hasBlock(verb, st.code) || verb === 'POST';
+      return st;
+    } finally {
+      if (!more) this.#busy = undefined;
     }
-    return st;
   }
 
   async #status(wait: NntpWaitOptions | undefined): Promise<NntpStatus> {
@@ -279,7 +296,11 @@ export class NntpClient {
     const o = this.#opts;
     const bounds = { ...wait, maxLines: o.maxListEntries ?? 1_000_000, maxBytes: o.maxListBytes ?? 64 * 1024 * 1024 };
     const out: string[] = [];
-    for await (const l of this.#line.readDotBlock(bounds)) out.push(l);
+    try {
+      for await (const l of this.#line.readDotBlock(bounds)) out.push(l);
+    } finally {
+      this.#busy = undefined;
+    }
     return out;
   }
 
@@ -292,6 +313,7 @@ export class NntpClient {
       if (!hasBlock(verb, st.code)) throw new ProtocolError(`${verb}: ${st.code} without an article`, { protocol: 'nntp' });
     } catch (e) {
       // The block that follows would be read as status lines: the session cannot go on.
+      this.#busy = undefined;
       await this.close();
       throw e;
     }
@@ -308,6 +330,7 @@ export class NntpClient {
       }),
     );
     this.#open = art;
+    this.#busy = undefined;
     return art;
   }
 }

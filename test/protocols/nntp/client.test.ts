@@ -145,6 +145,23 @@ describe('NntpClient', () => {
     await news.quit();
   });
 
+  test('a second command while one runs is an InputError and is not sent: later answers stay in step', async () => {
+    const s = await server();
+    const news = await connect(s);
+    const sent = s.received.length;
+    const [group, date] = await Promise.allSettled([news.group('local.test'), news.date()]);
+    assert.ok(group.status === 'fulfilled' && group.value.name === 'local.test');
+    assert.ok(date.status === 'rejected' && date.reason instanceof InputError && /GROUP is still running/.test(String(date.reason)));
+    assert.deepEqual(s.received.slice(sent), ['GROUP local.test']);
+    // Before: DATE went out too, and its 111 answered the next command.
+    assert.equal((await news.stat(1)).number, 1);
+    // A listing holds the session until its last line.
+    const listing = news.listActive();
+    await assert.rejects(news.date(), InputError);
+    assert.ok((await listing).length > 0);
+    await news.quit();
+  });
+
   test('STARTTLS refused is a ReplyError, never a silent plain-text session', async () => {
     const base = standardNntp();
     const s = await server((line, conn) => (line === 'STARTTLS' ? '580 cannot initiate TLS\r\n' : base(line, conn)));
