@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   DIAL_E_CLOSED: 'the connection was already closed when it was used',
   DIAL_E_PROTOCOL: 'the peer broke the protocol',
   DIAL_E_INJECTION: 'the peer sent bytes it must not have sent (e.g. plaintext before a TLS upgrade)',
+  DIAL_E_DECODE: 'the content coding (gzip, deflate, br) was corrupt or unknown',
   DIAL_E_REPLY: 'the server refused the request (a 4xx/5xx reply)',
   DIAL_E_LIMIT: 'a configured bound (length, size, count) was reached',
   DIAL_E_INPUT: "the caller's input was malformed or unsafe; nothing was sent",
@@ -132,9 +133,9 @@ export class TLSError extends DialError {
   }
 }
 
-/** The peer broke the protocol: malformed bytes, a reply out of place, an injection. */
+/** The peer broke the protocol: malformed bytes, a reply out of place, an injection, content that does not decode. */
 export class ProtocolError extends DialError {
-  constructor(message: string, options?: DialErrorOptions & { code?: 'DIAL_E_PROTOCOL' | 'DIAL_E_INJECTION' }) {
+  constructor(message: string, options?: DialErrorOptions & { code?: 'DIAL_E_PROTOCOL' | 'DIAL_E_INJECTION' | 'DIAL_E_DECODE' }) {
     super(options?.code ?? 'DIAL_E_PROTOCOL', message, options);
   }
 }

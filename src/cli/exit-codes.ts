@@ -34,6 +34,7 @@ export const EXIT = {
   SSL_CERTPROBLEM: 58,
   PEER_FAILED_VERIFICATION: 60,
   FILESIZE_EXCEEDED: 63,
+  BAD_CONTENT_ENCODING: 61,
   USE_SSL_FAILED: 64,
   LOGIN_DENIED: 67,
   SSL_CACERT_BADFILE: 77,
@@ -119,6 +120,8 @@ export function exitCodeFor(err: unknown): number {
       if (/redirect loop/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;
       if (phase === 'body') return EXIT.PARTIAL_FILE;
       return EXIT.WEIRD_SERVER_REPLY;
+    case 'DIAL_E_DECODE':
+      return EXIT.BAD_CONTENT_ENCODING;
     case 'DIAL_E_REPLY':
       if (phase === 'starttls') return EXIT.USE_SSL_FAILED;
       return e.reply ? replyExit(protocol, e.reply.code, phase) : EXIT.WEIRD_SERVER_REPLY;

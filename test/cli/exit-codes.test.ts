@@ -20,6 +20,7 @@ const cases: Array<[string, unknown, number]> = [
   ['closed before any reply', new ProtocolError('connection closed before the response began'), 52],
   ['redirect loop', new ProtocolError('redirect loop: a -> a'), 47],
   ['weird reply', new ProtocolError('bad status line'), 8],
+  ['content that does not decode (curl: bad content encoding)', new ProtocolError('corrupt gzip content', { code: 'DIAL_E_DECODE', phase: 'body' }), 61],
   ['ftp login', new ReplyError('x', { protocol: 'ftp', reply: { code: 530, text: 'no' } }), 67],
   ['ftp missing file', new ReplyError('x', { protocol: 'ftp', reply: { code: 550, text: 'no' } }), 78],
   ['ftp other', new ReplyError('x', { protocol: 'ftp', reply: { code: 421, text: 'no' } }), 9],

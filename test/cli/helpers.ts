@@ -126,7 +126,7 @@ function sendRange(req: http.IncomingMessage, res: http.ServerResponse, data: Bu
  * Retry-After: S, default 0, N times), /cut?id= (first answer breaks half way, then honours Range; with
  * &full=1 the retry answers 200 with everything), /cutrange?id= (the same, but the
  * first answer is the 206 of the Range asked for, a suffix too, broken half way),
- * /slow (never answers), /gzip, /slowbody (trickles for ~1.5 s), /proxy-check,
+ * /slow (never answers), /gzip, /bad-gzip (corrupt), /slowbody (trickles for ~1.5 s), /proxy-check,
  * /setcookie?c=LINE&c=LINE[&to=URL] (a Set-Cookie per c; a 302 to `to`).
  */
 export async function startServer(): Promise<TestServer> {
@@ -249,6 +249,12 @@ export async function startServer(): Promise<TestServer> {
         }
       }, 100);
       return;
+    }
+    if (p === '/bad-gzip') {
+      // Says gzip, sends a gzip header and then garbage: curl exits 61 (bad content encoding).
+      const z = Buffer.concat([gzipSync('x').subarray(0, 10), Buffer.from('this is not deflate data at all')]);
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip', 'Content-Length': z.length });
+      return res.end(z);
     }
     if (p === '/gzip') {
       const text = 'compressed text\n'.repeat(50);

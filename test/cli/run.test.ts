@@ -355,6 +355,13 @@ test('--compressed asks for gzip and decodes it', async () => {
   assert.equal(r.out, 'compressed text\n'.repeat(50));
 });
 
+test('--compressed on content that does not decode: exit 61 as curl (bad content encoding)', async () => {
+  const args = ['-s', '--compressed', srv.url('/bad-gzip')];
+  const [r, oracle] = await Promise.all([dial(args), curl(args)]);
+  assert.equal(r.code, 61, r.stderr);
+  assert.equal(r.code, oracle.code);
+});
+
 test('--max-filesize refuses a larger body: exit 63, no file', async () => {
   const dir = tempDir();
   const r = await dial(['--max-filesize', '1k', '-o', join(dir, 'big'), srv.url('/big')]);

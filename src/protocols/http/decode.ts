@@ -100,7 +100,7 @@ export function decodeBody(body: AsyncIterable<Buffer>, codings: readonly string
   const plan: Coding[] = [];
   for (const raw of codings) {
     const c = KNOWN[trimOws(raw).toLowerCase()];
-    if (c === undefined) throw new ProtocolError(`unsupported content coding ${JSON.stringify(raw.slice(0, 40))}`, { protocol: 'http', phase: 'body' });
+    if (c === undefined) throw new ProtocolError(`unsupported content coding ${JSON.stringify(raw.slice(0, 40))}`, { code: 'DIAL_E_DECODE', protocol: 'http', phase: 'body' });
     if (c !== 'identity') plan.push(c);
   }
   if (plan.length === 0) return body;
@@ -278,7 +278,7 @@ class Stage implements AsyncIterator<Buffer> {
       this.#poke();
     });
     z.on('error', (err: Error) => {
-      this.#error ??= err instanceof DialError ? err : new ProtocolError(`corrupt ${this.coding} content: ${err.message}`, { cause: err, protocol: 'http', phase: 'body' });
+      this.#error ??= err instanceof DialError ? err : new ProtocolError(`corrupt ${this.coding} content: ${err.message}`, { code: 'DIAL_E_DECODE', cause: err, protocol: 'http', phase: 'body' });
       this.#poke();
     });
     this.#z = z;
