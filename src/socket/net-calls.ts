@@ -7,7 +7,7 @@
  * @module
  */
 import type * as net from 'node:net';
-import { toDialError, type DialError } from '../errors.js';
+import { NetworkError, toDialError, type DialError } from '../errors.js';
 
 /** How long a graceful close may wait for unsent bytes to drain before the socket is destroyed. */
 export const CLOSE_FLUSH_MS = 2000;
@@ -26,12 +26,10 @@ export function writeSettled(sock: net.Socket, data: Uint8Array | string, record
     sock.write(data, (err) => {
       if (err) return reject(recorded() ?? toDialError(err, `${what} failed`));
       if (!sock.destroyed) return resolve();
-      // Node also reports success for a write cut short by destroy (a
-      // reset): wait for the close, by which time any error is known.
-      const settle = () => {
-        const e = recorded();
-        return e ? reject(e) : resolve();
-      };
+      // Node also reports success for a write cut short by destroy (a reset,
+      // or our own destroy or forced close): the bytes were not confirmed, so
+      // this is never a success. Wait for the close, by which time any error is known.
+      const settle = () => reject(recorded() ?? new NetworkError('DIAL_E_CLOSED', `${what}: the connection was closed before the data was sent`));
       if (sock.closed) settle();
       else sock.once('close', settle);
     });

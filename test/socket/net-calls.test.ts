@@ -90,6 +90,20 @@ test('closeFlushed delivers what was written before closing', async () => {
   }
 });
 
+test('a write cut short by our own destroy rejects DIAL_E_CLOSED: bytes the peer never got are not a success', async () => {
+  const { client, peer, done } = await pair();
+  try {
+    peer.pause();
+    // More than the kernel's buffers hold while the peer is paused: the write cannot finish.
+    const w = writeSettled(client, Buffer.alloc(32 * 1024 * 1024), () => undefined, 'send to test');
+    setTimeout(() => client.destroy(), 50);
+    // Before: it resolved, as if the 32 MiB had been taken.
+    await assert.rejects(w, (e: unknown) => e instanceof NetworkError && e.code === 'DIAL_E_CLOSED' && /send to test/.test(e.message));
+  } finally {
+    await done();
+  }
+});
+
 test('closeFlushed destroys a socket whose peer never reads, after forceMs, instead of hanging', async () => {
   const { client, peer, done } = await pair();
   try {

@@ -209,6 +209,23 @@ describe('Socket over TCP', () => {
     }
   });
 
+  test('a send still waiting when the socket is closed or destroyed rejects DIAL_E_CLOSED, never resolves', async () => {
+    const srv = await rawServer((c) => c.pause());
+    try {
+      for (const end of ['destroy', 'close'] as const) {
+        const s = await Socket.connect({ host: '127.0.0.1', port: srv.port });
+        const sending = assert.rejects(s.send(Buffer.alloc(32 * 1024 * 1024), { timeout: 10_000 }), (e: unknown) => e instanceof NetworkError && e.code === 'DIAL_E_CLOSED', end);
+        await new Promise((r) => setTimeout(r, 50));
+        // Before: the send resolved, reporting 32 MiB as sent that the peer never received.
+        if (end === 'destroy') s.destroy();
+        else await s.close();
+        await sending;
+      }
+    } finally {
+      await srv.close();
+    }
+  });
+
   test('send honours back-pressure: a large send completes once the peer reads', async () => {
     let received = 0;
     const srv = await rawServer((c) => {
