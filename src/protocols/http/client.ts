@@ -1,85 +1,21 @@
 import { timerMs } from '../../util/guard.js';
 import { DialError, InputError, TimeoutError, toDialError } from '../../errors.js';
-import type { LookupFunction } from '../../socket/connect.js';
-import type { TLSOptions } from '../../socket/tls.js';
-import type { Tracer } from '../../trace.js';
 import { Agent, getGlobalAgent } from './agent.js';
 import { basicCredentials } from './auth/basic.js';
 import { DigestAuth, parseChallenges } from './auth/digest.js';
 import { ACCEPT_ENCODING } from './decode.js';
 import { codingsToUndo, decodedBody } from './decoding.js';
-import { serializeExchangeHead, withPhase, type Exchange, type ExchangeResponse, type HttpProgress } from './connection.js';
-import { HeaderList, type HeadersInit } from './core/headers.js';
-import type { HttpVersion } from './core/request.js';
+import { serializeExchangeHead, withPhase, type Exchange, type ExchangeResponse } from './connection.js';
+import { HeaderList } from './core/headers.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
-import { isReplayable, prepareBody, releaseBody, type BodyInit, type PreparedBody } from './request-body.js';
+import { isReplayable, prepareBody, releaseBody, type PreparedBody } from './request-body.js';
 import { HttpResponse, type HttpResponseHead } from './response.js';
 import { routeOf, targetOf, type Target } from './targets.js';
 import type { Pool } from './pool.js';
 import type { CookieJar } from './cookies.js';
+import type { RequestOptions } from './request-options.js';
 
-/** Options of {@link request}. Every one is optional. */
-export interface RequestOptions {
-  /** 'GET', or 'POST' when a body is given. Sent as given (methods are case-sensitive). */
-  method?: string | undefined;
-  headers?: HeadersInit | HeaderList | undefined;
-  /** Bytes, text, a form, or a stream of chunks (sent chunked unless Content-Length is given). */
-  body?: BodyInit | null | undefined;
-  /** A value sent as JSON with `Content-Type: application/json`. */
-  json?: unknown;
-  signal?: AbortSignal | undefined;
-  /** Bound on the whole request, body included, ms (curl --max-time). */
-  timeout?: number | undefined;
-  /** Bound on resolve + connect + TLS, ms (default 30 s; 0 = none). */
-  connectTimeout?: number | undefined;
-  /** Bound from the end of sending to the response head, ms (default 300 s; 0 = none); bounds too each write of the request the server leaves untaken (a stalled upload). */
-  headersTimeout?: number | undefined;
-  /** Bound on the server's silence while the body arrives, ms (default 300 s; 0 = none). Not counted while the reader is behind. */
-  bodyTimeout?: number | undefined;
-  /** The agent whose pools carry the request (default: the global agent). */
-  agent?: Agent | undefined;
-  /** Redirects followed; 0 (the default) returns the 3xx itself. */
-  maxRedirects?: number | undefined;
-  tls?: TLSOptions | undefined;
-  /** Skip certificate verification (curl -k). */
-  insecure?: boolean | undefined;
-  lookup?: LookupFunction | undefined;
-  /** Talk to this Unix socket instead of the URL's host. */
-  unixSocket?: string | undefined;
-  /** Proxy URL; null = none, even when the environment names one; undefined = the environment's. */
-  proxy?: string | null | undefined;
-  /** Hosts that bypass the proxy (curl --noproxy). */
-  noProxy?: string | undefined;
-  /** Ask for compressed content and decode it (curl --compressed). Default false. */
-  decompress?: boolean | undefined;
-  /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */
-  auth?: { user: string; password: string } | undefined;
-  /** The caller's own credential headers, dropped like Authorization on a cross-origin redirect. */
-  secretHeaders?: string[] | undefined;
-  /** Follow an https → http redirect. */
-  allowDowngrade?: boolean | undefined;
-  trace?: Tracer | undefined;
-  onUploadProgress?: ((p: HttpProgress) => void) | undefined;
-  onDownloadProgress?: ((p: HttpProgress) => void) | undefined;
-  /** Largest body accepted, bytes; past it a LimitError. */
-  maxBodySize?: number | undefined;
-  /** A byte range, inclusive (Range: bytes=start-end). */
-  range?: { start: number; end?: number | undefined } | undefined;
-  /** Requests in flight per connection when no agent is given (uses a shared pipelining agent). */
-  pipelining?: number | undefined;
-  /**
-   * The request line's version (curl --http1.0 / --http1.1). '1.0': a body
-   * needs a length (no chunked upload), no `Expect: 100-continue` wait, and
-   * the connection is closed after the response. Default '1.1'.
-   */
-  httpVersion?: HttpVersion | undefined;
-  /**
-   * A cookie jar: every hop (redirects and the Digest retry too) sends the
-   * jar's cookies for its URL after the caller's own Cookie header, and each
-   * response's Set-Cookie lines are stored before the next hop is made.
-   */
-  cookies?: CookieJar | undefined;
-}
+export type { RequestOptions };
 
 const USER_AGENT = 'dialtone/0.1';
 /** Every wait has a bound, even when the caller sets none (undici's defaults for the head and body). */

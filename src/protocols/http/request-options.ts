@@ -1,0 +1,79 @@
+/**
+ * The options of {@link request}, in a file of their own so the client's
+ * file holds its logic only.
+ *
+ * @module
+ */
+import type { LookupFunction } from '../../socket/connect.js';
+import type { TLSOptions } from '../../socket/tls.js';
+import type { Tracer } from '../../trace.js';
+import type { Agent } from './agent.js';
+import type { HttpProgress } from './connection.js';
+import type { HeaderList, HeadersInit } from './core/headers.js';
+import type { HttpVersion } from './core/request.js';
+import type { BodyInit } from './request-body.js';
+import type { CookieJar } from './cookies.js';
+import type { request } from './client.js';
+
+/** Options of {@link request}. Every one is optional. */
+export interface RequestOptions {
+  /** 'GET', or 'POST' when a body is given. Sent as given (methods are case-sensitive). */
+  method?: string | undefined;
+  headers?: HeadersInit | HeaderList | undefined;
+  /** Bytes, text, a form, or a stream of chunks (sent chunked unless Content-Length is given). */
+  body?: BodyInit | null | undefined;
+  /** A value sent as JSON with `Content-Type: application/json`. */
+  json?: unknown;
+  signal?: AbortSignal | undefined;
+  /** Bound on the whole request, body included, ms (curl --max-time). */
+  timeout?: number | undefined;
+  /** Bound on resolve + connect + TLS, ms (default 30 s; 0 = none). */
+  connectTimeout?: number | undefined;
+  /** Bound from the end of sending to the response head, ms (default 300 s; 0 = none); bounds too each write of the request the server leaves untaken (a stalled upload). */
+  headersTimeout?: number | undefined;
+  /** Bound on the server's silence while the body arrives, ms (default 300 s; 0 = none). Not counted while the reader is behind. */
+  bodyTimeout?: number | undefined;
+  /** The agent whose pools carry the request (default: the global agent). */
+  agent?: Agent | undefined;
+  /** Redirects followed; 0 (the default) returns the 3xx itself. */
+  maxRedirects?: number | undefined;
+  tls?: TLSOptions | undefined;
+  /** Skip certificate verification (curl -k). */
+  insecure?: boolean | undefined;
+  lookup?: LookupFunction | undefined;
+  /** Talk to this Unix socket instead of the URL's host. */
+  unixSocket?: string | undefined;
+  /** Proxy URL; null = none, even when the environment names one; undefined = the environment's. */
+  proxy?: string | null | undefined;
+  /** Hosts that bypass the proxy (curl --noproxy). */
+  noProxy?: string | undefined;
+  /** Ask for compressed content and decode it (curl --compressed). Default false. */
+  decompress?: boolean | undefined;
+  /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */
+  auth?: { user: string; password: string } | undefined;
+  /** The caller's own credential headers, dropped like Authorization on a cross-origin redirect. */
+  secretHeaders?: string[] | undefined;
+  /** Follow an https → http redirect. */
+  allowDowngrade?: boolean | undefined;
+  trace?: Tracer | undefined;
+  onUploadProgress?: ((p: HttpProgress) => void) | undefined;
+  onDownloadProgress?: ((p: HttpProgress) => void) | undefined;
+  /** Largest body accepted, bytes; past it a LimitError. */
+  maxBodySize?: number | undefined;
+  /** A byte range, inclusive (Range: bytes=start-end). */
+  range?: { start: number; end?: number | undefined } | undefined;
+  /** Requests in flight per connection when no agent is given (uses a shared pipelining agent). */
+  pipelining?: number | undefined;
+  /**
+   * The request line's version (curl --http1.0 / --http1.1). '1.0': a body
+   * needs a length (no chunked upload), no `Expect: 100-continue` wait, and
+   * the connection is closed after the response. Default '1.1'.
+   */
+  httpVersion?: HttpVersion | undefined;
+  /**
+   * A cookie jar: every hop (redirects and the Digest retry too) sends the
+   * jar's cookies for its URL after the caller's own Cookie header, and each
+   * response's Set-Cookie lines are stored before the next hop is made.
+   */
+  cookies?: CookieJar | undefined;
+}
