@@ -122,3 +122,38 @@ test('ftp: a kept session the server has dropped meanwhile (421, closed) is repl
   assert.equal(events.filter((e) => e.startsWith('> USER')).length, 2, events.join('\n'));
   await closeIdleSessions();
 });
+
+test('ftp: a listing whose names are not UTF-8 is handed on as the server sent it (curl prints the same bytes), LIST and NLST', async () => {
+  const { FakeFtpServer } = await import('../protocols/ftp/fake-server.js');
+  const { closeIdleSessions } = await import('../../src/urlopen/index.js');
+  // A Latin-1 server: "café.txt" is 63 61 66 E9 …, which is no UTF-8; "naïve" is UTF-8 beside it.
+  const latin = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('.txt')]);
+  const utf = Buffer.from('naïve.txt');
+  const line = (name: Buffer) => Buffer.concat([Buffer.from('-rw-r--r--    1 0        0               6 Nov 26 02:34 '), name, Buffer.from('\r\n')]);
+  const send = (bytes: Buffer) => async (_arg: string, s: import('../protocols/ftp/fake-server.js').Session) => {
+    s.reply(150, 'Here comes the listing.');
+    const d = await s.data();
+    d.end(bytes);
+    await new Promise((r) => d.once('close', r));
+    s.reply(226, 'Directory send OK.');
+    return true as const;
+  };
+  const fake = await FakeFtpServer.start({
+    dirs: ['/pub'],
+    hooks: {
+      LIST: send(Buffer.concat([line(latin), line(utf)])),
+      NLST: send(Buffer.concat([latin, Buffer.from('\r\n'), utf, Buffer.from('\r\n')])),
+    },
+  });
+  try {
+    const list = await (await urlopen(`ftp://127.0.0.1:${fake.port}/pub/`, { timeout: 5000 })).bytes();
+    // TYPE A: CRLF becomes the local LF, as curl writes it; every other byte is the server's.
+    const local = (name: Buffer) => Buffer.concat([line(name).subarray(0, -2), Buffer.from('\n')]);
+    assert.deepEqual(list, Buffer.concat([local(latin), local(utf)]));
+    const names = await (await urlopen(`ftp://127.0.0.1:${fake.port}/pub/`, { listOnly: true, timeout: 5000 })).bytes();
+    assert.deepEqual(names, Buffer.concat([latin, Buffer.from('\n'), utf, Buffer.from('\n')]));
+  } finally {
+    await closeIdleSessions();
+    await fake.close();
+  }
+});

@@ -14,7 +14,7 @@ import type { TraceFacts, Tracer } from '../../trace.js';
 import { throwIfAborted } from '../../util/guard.js';
 import type { FileEntry } from './core/entry.js';
 import { parsePwd, parseSizeReply } from './core/features.js';
-import { parseListing } from './core/listing.js';
+import { decodeListing, parseListing } from './core/listing.js';
 import { isSelfOrParent, parseMlsdLine } from './core/mlsd.js';
 import { checkArg, checkPath } from './core/path.js';
 import { formatFtpTime, parseFtpTime } from './core/time.js';
@@ -24,6 +24,9 @@ import { startDownload, type Download } from './download.js';
 import { upload, type TransferOptions } from './transfer.js';
 
 export type { FtpConnectOptions, FtpSecurity, RetrieveOptions, StoreOptions } from './options.js';
+
+/** Options of the listing methods: the transfer's, and which command lists. */
+export type ListOptions = TransferOptions & { command?: 'LIST' | 'NLST' | 'MLSD' | undefined };
 
 /** An FTP or FTPS session. Create it with {@link FtpClient.connect}. */
 export class FtpClient {
@@ -225,14 +228,25 @@ export class FtpClient {
     return useMlsd ? entries.filter((e) => !isSelfOrParent(e)) : entries;
   }
 
-  /** NLST: names only. */
+  /** NLST: names only (a name that is not UTF-8 is read as Latin-1, see {@link listRaw}). */
   async nlst(path?: string, options: TransferOptions = {}): Promise<string[]> {
     const text = await this.listRaw(path, { ...options, command: 'NLST' });
     return text.split(/\r?\n/).filter((l) => l !== '');
   }
 
-  /** The raw text of LIST (default), NLST or MLSD, bounded by `maxListingBytes`. */
-  async listRaw(path?: string, options: TransferOptions & { command?: 'LIST' | 'NLST' | 'MLSD' } = {}): Promise<string> {
+  /**
+   * The text of LIST (default), NLST or MLSD, bounded by `maxListingBytes`.
+   * Each line is decoded on its own: UTF-8 when it is, else Latin-1 — one
+   * character per byte, so `Buffer.from(name, 'latin1')` is the server's name
+   * byte for byte (older servers list names in their own 8-bit charset). The
+   * bytes themselves are {@link listBytes}.
+   */
+  async listRaw(path?: string, options: ListOptions = {}): Promise<string> {
+    return decodeListing(await this.listBytes(path, options));
+  }
+
+  /** The listing exactly as the server sent it (TYPE A, so CRLF line ends), bounded by `maxListingBytes`. */
+  async listBytes(path?: string, options: ListOptions = {}): Promise<Buffer> {
     if (path !== undefined) checkPath(path);
     const cmd = options.command ?? 'LIST';
     const max = this.#c.options.maxListingBytes ?? 64 * 1024 * 1024;
@@ -248,7 +262,7 @@ export class FtpClient {
       }
       parts.push(chunk);
     }
-    return Buffer.concat(parts, n).toString('utf8');
+    return Buffer.concat(parts, n);
   }
 
   /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { FtpClient, type FtpConnectOptions, type FtpSecurity, type RetrieveOptions, type StoreOptions } from './client.js';
+export { FtpClient, type FtpConnectOptions, type FtpSecurity, type ListOptions, type RetrieveOptions, type StoreOptions } from './client.js';
 export { FtpPool, type FtpPoolOptions } from './pool.js';
 export type { TransferOptions, TransferProgress, TransferSettings } from './transfer.js';
 export type { Download } from './download.js';

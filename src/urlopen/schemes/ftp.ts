@@ -157,9 +157,9 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       headers.set('Content-Type', 'text/plain; charset=utf-8');
       if (method === 'HEAD') return answered(Buffer.alloc(0));
       const name = target.isDir ? undefined : target.file;
-      const text = options.listOnly || target.type === 'd' ? (await client.nlst(name, { signal })).map((n) => n + '\n').join('') : await client.listRaw(name, { signal });
-      // Listings travel as TYPE A text; local line endings, as curl gives them.
-      const bytes = asciiToLocal(Buffer.from(text, 'utf8'));
+      const command = options.listOnly || target.type === 'd' ? 'NLST' : 'LIST';
+      // The server's bytes, names in whatever charset it uses (as curl hands them on); TYPE A text, so local line endings.
+      const bytes = asciiToLocal(await client.listBytes(name, { signal, command }));
       headers.set('Content-Length', String(bytes.length));
       return answered(bytes);
     }

@@ -142,6 +142,36 @@ describe('FtpClient against the fake server', () => {
     await c.quit();
   });
 
+  test('listBytes() hands on the server\'s bytes; nlst() and listRaw() read a line that is not UTF-8 as Latin-1, so no byte is lost', async () => {
+    const latin = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('.txt')]);
+    const names = Buffer.concat([latin, Buffer.from('\r\nnaïve.txt\r\n')]);
+    const hooked = await FakeFtpServer.start({
+      dirs: ['/d'],
+      hooks: {
+        NLST: async (_arg, s) => {
+          s.reply(150, 'Listing.');
+          const d = await s.data();
+          d.end(names);
+          await new Promise((r) => d.once('close', r));
+          s.reply(226, 'Done.');
+          return true;
+        },
+      },
+    });
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: hooked.port, timeout: T });
+    try {
+      assert.deepEqual(await c.listBytes('/d', { command: 'NLST' }), names);
+      const got = await c.nlst('/d');
+      assert.deepEqual(got, ['caf\u00e9.txt', 'naïve.txt']);
+      // The Latin-1 reading gives the server's bytes back; the UTF-8 line stays UTF-8.
+      assert.deepEqual(Buffer.from(got[0]!, 'latin1'), latin);
+      assert.equal(await c.listRaw('/d', { command: 'NLST' }), 'caf\u00e9.txt\r\nnaïve.txt\r\n');
+    } finally {
+      await c.quit();
+      await hooked.close();
+    }
+  });
+
   test('MLST, SIZE, MDTM, MFMT, stat()', async () => {
     const c = await connect();
     const e = await c.mlst('/pub/hello.txt');

@@ -24,6 +24,35 @@ export interface ParseListingOptions {
 // `ls -l` prints a block count first; it is a header, not an entry and not an unknown line.
 const TOTAL = /^total\s+\d+\s*$/i;
 
+// fatal: a line that is not UTF-8 must be noticed, not patched with U+FFFD; ignoreBOM: a U+FEFF is part of a name.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A listing's bytes as text, line by line: UTF-8 when the line is, else
+ * Latin-1 (one character per byte, so `Buffer.from(name, 'latin1')` is the
+ * name's bytes). Line ends are kept.
+ */
+export function decodeListing(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    // Fall through: some line is not UTF-8.
+  }
+  let out = '';
+  for (let at = 0; at < bytes.length; ) {
+    const nl = bytes.indexOf(10, at);
+    const end = nl < 0 ? bytes.length : nl + 1;
+    const line = bytes.subarray(at, end);
+    try {
+      out += UTF8.decode(line);
+    } catch {
+      out += Buffer.from(line.buffer, line.byteOffset, line.length).toString('latin1');
+    }
+    at = end;
+  }
+  return out;
+}
+
 /** Splits listing text into lines (CRLF or LF), without the empty ones. */
 export function listingLines(text: string): string[] {
   return text.split(/\r?\n/).filter((l) => l.trim() !== '');
