@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import type { LookupFunction, LookupAddress } from '../socket/connect.js';
 import { systemLookup } from '../socket/system-lookup.js';
 import type { OpenOptions } from '../urlopen/types.js';
+import type { HttpOpenOptions } from '../urlopen/schemes/http.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
@@ -17,7 +18,7 @@ import { loadCookies } from './cookies.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
 /** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
-export type DialOpenOptions = OpenOptions & { mailFrom?: string | undefined; mailRcpt?: string[] | undefined };
+export type DialOpenOptions = HttpOpenOptions & { mailFrom?: string | undefined; mailRcpt?: string[] | undefined };
 
 /** Options shared by every transfer of a run, computed once. */
 export interface SharedRequest {
@@ -110,6 +111,21 @@ export function buildHeaders(o: CliOptions, shared: SharedRequest, extra: Array<
   const userNames = new Set(user.map(([n]) => n.toLowerCase()));
   // -A '' and -H 'User-Agent:' both mean: send none.
   return [...defaults.filter(([n]) => !userNames.has(n.toLowerCase()) && !removed.has(n.toLowerCase())), ...user];
+}
+
+/**
+ * The headers the user removed (`-H 'Name:'`, and User-Agent for `-A ''`),
+ * lower-cased: the HTTP client must not add its own of those either, as
+ * curl's internal ones go. Undefined when none.
+ */
+export function removedHeaders(o: CliOptions, shared: SharedRequest): string[] | undefined {
+  const names: string[] = [];
+  if (shared.userAgent === '') names.push('user-agent');
+  for (const line of o.headers) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && line.slice(colon + 1).trim() === '') names.push(line.slice(0, colon).trim().toLowerCase());
+  }
+  return names.length > 0 ? names : undefined;
 }
 
 /** `--resolve host:port:addr[,addr]` entries for one URL's host and port, as a lookup function. */
@@ -228,6 +244,8 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
     if (o.range?.startsWith('-')) headers.push(['Range', `bytes=${o.range}`]);
     // Content-Type of a form must reach the server even if urlopen adds none.
     opts.headers = headers;
+    const removed = http ? removedHeaders(o, shared) : undefined;
+    if (removed) opts.omitDefaultHeaders = removed;
   }
   Object.assign(opts, splitUser(o.user));
   opts.maxRedirects = maxRedirectsOf(o);
@@ -312,6 +330,7 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
     }
     return headers.slice();
   };
+  const removed = removedHeaders(o, shared);
   const user = splitUser(o.user);
   const maxRedirects = maxRedirectsOf(o);
   const range = byteRange(o.range);
@@ -327,6 +346,7 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
     const method = http ? methodHttp : methodOther;
     if (method !== undefined) opts.method = method;
     if (http || sendHeaders) opts.headers = headerList();
+    if (http && removed) opts.omitDefaultHeaders = removed;
     Object.assign(opts, user);
     opts.maxRedirects = maxRedirects;
     const asked = attemptRange(target, range);

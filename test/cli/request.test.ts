@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
-import { buildHeaders, buildOpenOptions, effectiveUrl, prepareShared, resolveLookup, splitUser, uploadUrl } from '../../src/cli/request.js';
+import { buildHeaders, buildOpenOptions, effectiveUrl, openOptionsBuilder, prepareShared, removedHeaders, resolveLookup, splitUser, uploadUrl } from '../../src/cli/request.js';
+import { curl, dial, startServer } from './helpers.js';
 
 const shared = (argv: string[]) => prepareShared(parseCliArgs([...argv, 'http://h/']), '1.2.3', async (p) => Buffer.from(`<${p}>`));
 
@@ -12,6 +13,36 @@ test('default User-Agent, -A replaces it, -H Name: removes it, -H Name; sends it
   const a = parseCliArgs(['-A', 'x/1', 'u']);
   assert.deepEqual(buildHeaders(a, await prepareShared(a, '1')), [['User-Agent', 'x/1']]);
   assert.deepEqual(buildHeaders(parseCliArgs(['-H', 'User-Agent:', '-H', 'X-Empty;', 'u']), s), [['X-Empty', '']]);
+});
+
+test("-H 'Name:' and -A '' reach the library as default headers it must not add; -H 'Name;' and -H 'Name: v' do not", async () => {
+  const o = parseCliArgs(['-H', 'Accept:', '-H', 'X-Gone: ', '-H', 'X-Empty;', '-H', 'X-Set: 1', '-A', '', 'http://h/']);
+  const s = await prepareShared(o, '1');
+  assert.deepEqual(removedHeaders(o, s), ['user-agent', 'accept', 'x-gone']);
+  assert.deepEqual((await buildOpenOptions(o, s, { url: 'http://h/' })).omitDefaultHeaders, ['user-agent', 'accept', 'x-gone']);
+  assert.deepEqual((await openOptionsBuilder(o, s)({ url: 'http://h/' })).omitDefaultHeaders, ['user-agent', 'accept', 'x-gone']);
+  const plain = parseCliArgs(['-H', 'Accept;', 'http://h/']);
+  assert.equal((await buildOpenOptions(plain, await prepareShared(plain, '1'), { url: 'http://h/' })).omitDefaultHeaders, undefined);
+});
+
+test("-H 'Accept:', -H 'User-Agent:', -A '' send no such header, as curl; -H 'Accept;' sends it empty", async () => {
+  const srv = await startServer();
+  try {
+    for (const flags of [['-H', 'Accept:', '-H', 'User-Agent:'], ['-A', ''], ['-H', 'Accept;'], ['-d', 'x', '-H', 'Accept:', '-A', '']]) {
+      const args = ['-s', ...flags, srv.url('/echo')];
+      const [a, b] = await Promise.all([dial(args), curl(args)]);
+      assert.equal(a.code, b.code, a.stderr);
+      const names = (out: string) => {
+        const h = (JSON.parse(out) as { headers: Record<string, string> }).headers;
+        return Object.entries(h).filter(([k]) => k !== 'user-agent' || h[k] === '').sort();
+      };
+      const hasAgent = (out: string) => 'user-agent' in (JSON.parse(out) as { headers: Record<string, string> }).headers;
+      assert.deepEqual(names(a.out), names(b.out), flags.join(' '));
+      assert.equal(hasAgent(a.out), hasAgent(b.out), flags.join(' '));
+    }
+  } finally {
+    await srv.close();
+  }
 });
 
 test('-H overrides a default of the same name; -e adds Referer', async () => {

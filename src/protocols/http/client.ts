@@ -94,7 +94,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   let headers: HeaderList;
   let prepared: { body: PreparedBody; contentType: string | undefined };
   let plain = false;
-  if (options.headers === undefined && options.body == null && options.json === undefined) {
+  if (options.headers === undefined && options.body == null && options.json === undefined && options.omitDefaultHeaders === undefined) {
     plain = !options.range && !options.decompress && options.httpVersion !== '1.0';
     // Shared when nothing is added: a hop copies the list before it adds to it.
     headers = plain ? PLAIN_HEADERS : new HeaderList([...DEFAULT_HEADERS]);
@@ -107,10 +107,11 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
     prepared = prepareBody(options.body, options.json, declared !== null && /^\d{1,15}$/.test(declared) ? Number(declared) : undefined);
     // Every question first, then the additions: each addition drops the list's lookup index.
     const none = headers.size === 0;
-    const addType = prepared.contentType && (none || !headers.has('content-type'));
-    const addAgent = none || !headers.has('user-agent');
-    const addAccept = none || !headers.has('accept');
-    const addEncoding = options.decompress && (none || !headers.has('accept-encoding'));
+    const omit = options.omitDefaultHeaders;
+    const addType = prepared.contentType && (none || !headers.has('content-type')) && !omitted(omit, 'content-type');
+    const addAgent = (none || !headers.has('user-agent')) && !omitted(omit, 'user-agent');
+    const addAccept = (none || !headers.has('accept')) && !omitted(omit, 'accept');
+    const addEncoding = options.decompress && (none || !headers.has('accept-encoding')) && !omitted(omit, 'accept-encoding');
     if (addType) headers.append('Content-Type', prepared.contentType!);
     if (addAgent) headers.append('User-Agent', USER_AGENT);
     if (addAccept) headers.append('Accept', '*/*');
@@ -320,6 +321,13 @@ function rangeValue(r: { start: number; end?: number | undefined }): string {
 }
 
 const noop = (): void => {};
+
+/** True when `lower` is among the caller's default headers to leave out. */
+function omitted(names: readonly string[] | undefined, lower: string): boolean {
+  if (names === undefined) return false;
+  for (const n of names) if (n.length === lower.length && n.toLowerCase() === lower) return true;
+  return false;
+}
 
 /** The first value of `lower` by a scan of the raw list: cheaper than building the list's index for one question. */
 function scan(headers: HeaderList, lower: string): string | undefined {

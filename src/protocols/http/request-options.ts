@@ -20,6 +20,13 @@ export interface RequestOptions {
   /** 'GET', or 'POST' when a body is given. Sent as given (methods are case-sensitive). */
   method?: string | undefined;
   headers?: HeadersInit | HeaderList | undefined;
+  /**
+   * Headers request() adds by itself when `headers` lacks them — User-Agent,
+   * Accept, Content-Type (of `json` and form bodies), Accept-Encoding (of
+   * `decompress`) — that are left out instead, matched case-insensitively
+   * (curl's `-H 'Accept:'`, `-A ''`). The caller's own headers are sent as given.
+   */
+  omitDefaultHeaders?: readonly string[] | undefined;
   /** Bytes, text, a form, or a stream of chunks (sent chunked unless Content-Length is given). */
   body?: BodyInit | null | undefined;
   /** A value sent as JSON with `Content-Type: application/json`. */

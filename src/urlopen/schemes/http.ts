@@ -13,6 +13,15 @@ import { UrlResponse } from '../response.js';
 import type { Opener, OpenOptions } from '../types.js';
 import { UrlHeaders } from '../headers.js';
 
+/**
+ * What the http scheme reads beyond {@link OpenOptions}: choices where curl
+ * differs from the HTTP client's RFC defaults, which dial sets to behave as curl.
+ */
+export interface HttpOpenOptions extends OpenOptions {
+  /** Default headers not to add when `headers` lacks them (curl `-H 'Accept:'`, `-A ''`); see the client's option of that name. */
+  omitDefaultHeaders?: readonly string[] | undefined;
+}
+
 /** Copies the response's header lines into a UrlHeaders (the received order and case stay in `raw.headers`). */
 function toHeaders(list: HeaderList): UrlHeaders {
   const h = new UrlHeaders();
@@ -29,7 +38,7 @@ function requestHeaders(options: OpenOptions): RequestOptions['headers'] {
 }
 
 /** Maps OpenOptions onto the HTTP client's request options. */
-export function toRequestOptions(options: OpenOptions): RequestOptions {
+export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   const out: RequestOptions = {
     method: options.method,
     headers: requestHeaders(options),
@@ -53,6 +62,7 @@ export function toRequestOptions(options: OpenOptions): RequestOptions {
     onUploadProgress: options.onProgress,
     onDownloadProgress: options.onProgress,
   };
+  if (options.omitDefaultHeaders !== undefined) out.omitDefaultHeaders = options.omitDefaultHeaders;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };
   return out;
 }

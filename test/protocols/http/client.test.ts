@@ -54,6 +54,23 @@ describe('request(): basics', () => {
     await srv.close();
   });
 
+  test('omitDefaultHeaders: User-Agent and Accept left out when the caller gives none (curl -H "Accept:"); given ones still sent', async () => {
+    const seen: Array<Array<[string, string]>> = [];
+    const srv = await serve(keepAlive((req, _b, c) => (seen.push(req.headers), c.respond(204))));
+    const a = agent();
+    const names = (i: number) => seen[i]!.map(([k]) => k.toLowerCase()).sort();
+    await (await request(srv.url, { agent: a, omitDefaultHeaders: ['User-Agent', 'ACCEPT'] })).body.cancel();
+    assert.deepEqual(names(0), ['host']);
+    await (await request(srv.url, { agent: a, headers: { 'X-A': '1' }, body: 'x', omitDefaultHeaders: ['accept'] })).body.cancel();
+    assert.deepEqual(names(1), ['content-length', 'host', 'user-agent', 'x-a']);
+    await (await request(srv.url, { agent: a, headers: { 'User-Agent': 'mine' }, json: {}, decompress: true, omitDefaultHeaders: ['user-agent', 'content-type', 'accept-encoding'] })).body.cancel();
+    assert.deepEqual(seen[2]!.filter(([k]) => k !== 'Host' && k !== 'Content-Length'), [['User-Agent', 'mine'], ['Accept', '*/*']]);
+    // An empty list changes nothing.
+    await (await request(srv.url, { agent: a, omitDefaultHeaders: [] })).body.cancel();
+    assert.deepEqual(names(3), ['accept', 'host', 'user-agent']);
+    await srv.close();
+  });
+
   test('headers as an object, pairs, a WHATWG Headers and a HeaderList; repeated names stay separate', async () => {
     const seen: Array<Array<[string, string]>> = [];
     const srv = await serve(keepAlive((req, _b, c) => (seen.push(req.headers), c.respond(200, 'ok'))));
