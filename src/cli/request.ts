@@ -249,6 +249,8 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
   }
   Object.assign(opts, splitUser(o.user));
   opts.maxRedirects = maxRedirectsOf(o);
+  // curl keeps a -X method on every hop, even where a 303 (or a 301/302 to a POST) would make it GET.
+  if (http && o.method !== undefined && o.location) opts.keepRedirectMethod = true;
   const range = attemptRange(target, byteRange(o.range));
   if (range) opts.range = range;
   return copyFlags(o, shared, url, opts);
@@ -333,6 +335,7 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
   const removed = removedHeaders(o, shared);
   const user = splitUser(o.user);
   const maxRedirects = maxRedirectsOf(o);
+  const keepMethod = o.method !== undefined && o.location;
   const range = byteRange(o.range);
   return (target) => {
     // Parsed only for --resolve, which needs the host and port.
@@ -349,6 +352,7 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
     if (http && removed) opts.omitDefaultHeaders = removed;
     Object.assign(opts, user);
     opts.maxRedirects = maxRedirects;
+    if (http && keepMethod) opts.keepRedirectMethod = true;
     const asked = attemptRange(target, range);
     if (asked) opts.range = asked;
     return copyFlags(o, shared, url, opts);

@@ -122,7 +122,7 @@ function sendRange(req: http.IncomingMessage, res: http.ServerResponse, data: Bu
 
 /**
  * Routes: /hello, /big (Range aware), /norange, /binary, /status/N, /redirect/N,
- * /loop, /echo (JSON of the request), /flaky?id=&fail=N[&after=S] (503 with
+ * /moved?code=N&to=URL (a redirect of that status), /loop, /echo (JSON of the request), /flaky?id=&fail=N[&after=S] (503 with
  * Retry-After: S, default 0, N times), /cut?id= (first answer breaks half way, then honours Range; with
  * &full=1 the retry answers 200 with everything), /cutrange?id= (the same, but the
  * first answer is the 206 of the Range asked for, a suffix too, broken half way),
@@ -180,6 +180,11 @@ export async function startServer(): Promise<TestServer> {
       const text = 'moved\n';
       res.writeHead(302, { Location: n > 1 ? `/redirect/${n - 1}` : '/hello', 'Content-Length': text.length, 'Content-Type': 'text/plain' });
       return res.end(text);
+    }
+    if (p === '/moved') {
+      // A redirect of the status asked for (default 302) to `to`.
+      res.writeHead(Number(u.searchParams.get('code') ?? '302'), { Location: u.searchParams.get('to') ?? '/hello', 'Content-Length': 0 });
+      return res.end();
     }
     if (p === '/loop') {
       res.writeHead(301, { Location: '/loop', 'Content-Length': 0 });

@@ -206,6 +206,7 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
         allowDowngrade: options.allowDowngrade,
         secretHeaders: options.secretHeaders,
         loopFrom,
+        keepMethod: options.keepRedirectMethod,
       });
       options.trace?.({ kind: '*', text: `Following ${r.status} redirect to ${plan.url.href}`, protocol: 'http', event: 'redirect', data: { status: r.status, url: plan.url.href } });
       if (plan.dropped.length > 0) options.trace?.({ kind: '*', text: `Not sending ${plan.dropped.join(', ')} to ${originOf(plan.url)}`, protocol: 'http' });

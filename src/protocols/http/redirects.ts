@@ -26,6 +26,12 @@ export interface RedirectPolicy {
    * /page → /login (sets the session) → /page.
    */
   loopFrom?: number | undefined;
+  /**
+   * Keep the request's method name where the RFC's rule (and the browsers')
+   * would turn it into GET — a 303, or a 301/302 to a POST — as curl does
+   * for a method given with -X. The body and its headers still go.
+   */
+  keepMethod?: boolean | undefined;
 }
 
 /** The request for the next hop, and what was done to get it. */
@@ -60,7 +66,8 @@ export function originOf(u: URL): string {
  * name the whole chain.
  *
  * - 303 → GET (HEAD stays HEAD); 301/302 → GET only for POST, as browsers
- *   and curl do; the body and its headers go.
+ *   and curl do; the body and its headers go (with `keepMethod` the method
+ *   name stays, as curl -X keeps it).
  * - 307/308 keep method and body, and so do 301/302 for any method but
  *   POST; a streamed body cannot be sent twice, so such a hop is refused
  *   with the reason (curl stops there too when it cannot rewind).
@@ -103,7 +110,7 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
   let body = cur.body;
   const upper = method.toUpperCase();
   if ((status === 303 && upper !== 'HEAD' && upper !== 'GET') || ((status === 301 || status === 302) && upper === 'POST')) {
-    method = 'GET';
+    if (!policy.keepMethod) method = 'GET';
     body = { kind: 'none' };
     for (const h of BODY_HEADERS) drop(h);
   } else if (body.kind !== 'none' && !isReplayable(body)) {

@@ -44,6 +44,12 @@ export interface RequestOptions {
   agent?: Agent | undefined;
   /** Redirects followed; 0 (the default) returns the 3xx itself. */
   maxRedirects?: number | undefined;
+  /**
+   * On a redirect that turns the request into a GET (303; 301/302 after a
+   * POST), keep the method name and drop only the body, as curl does with
+   * `-X`. Default false: the RFC's (and browsers') GET.
+   */
+  keepRedirectMethod?: boolean | undefined;
   tls?: TLSOptions | undefined;
   /** Skip certificate verification (curl -k). */
   insecure?: boolean | undefined;

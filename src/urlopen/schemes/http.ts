@@ -20,6 +20,8 @@ import { UrlHeaders } from '../headers.js';
 export interface HttpOpenOptions extends OpenOptions {
   /** Default headers not to add when `headers` lacks them (curl `-H 'Accept:'`, `-A ''`); see the client's option of that name. */
   omitDefaultHeaders?: readonly string[] | undefined;
+  /** Keep the method name on a redirect that would make it GET (curl -X with -L); see the client's `keepRedirectMethod`. */
+  keepRedirectMethod?: boolean | undefined;
 }
 
 /** Copies the response's header lines into a UrlHeaders (the received order and case stay in `raw.headers`). */
@@ -63,6 +65,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
     onDownloadProgress: options.onProgress,
   };
   if (options.omitDefaultHeaders !== undefined) out.omitDefaultHeaders = options.omitDefaultHeaders;
+  if (options.keepRedirectMethod) out.keepRedirectMethod = true;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };
   return out;
 }

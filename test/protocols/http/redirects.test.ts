@@ -33,6 +33,18 @@ describe('planRedirect: methods and bodies', () => {
     });
   }
 
+  test('keepMethod (curl -X): 301/302 POST and 303 keep the method name, still without body or its headers; 307 as before', () => {
+    for (const [status, m] of [[301, 'POST'], [302, 'POST'], [303, 'POST'], [303, 'DELETE']] as const) {
+      const p = planRedirect(req('http://a/x', m, bytes, { 'Content-Type': 'text/plain' }), status, '/y', ['http://a/x'], { ...policy, keepMethod: true });
+      assert.equal(p.method, m, `${status} ${m}`);
+      assert.equal(p.body.kind, 'none');
+      assert.equal(p.headers.has('content-type'), false);
+    }
+    const kept = planRedirect(req('http://a/x', 'POST', bytes), 307, '/y', ['http://a/x'], { ...policy, keepMethod: true });
+    assert.equal(kept.method, 'POST');
+    assert.equal(kept.body.kind, 'bytes');
+  });
+
   test('307 with a streamed body is refused, naming why', () => {
     const stream: RedirectRequest['body'] = { kind: 'stream', source: [Buffer.from('x')], length: undefined };
     assert.throws(
