@@ -17,7 +17,7 @@ import { connectionFacts, maskSecrets, type TraceFacts, type Tracer } from '../.
 import { parseFeatures } from './core/features.js';
 import { checkArg } from './core/path.js';
 import { throwIfAborted } from '../../util/guard.js';
-import { controlTLS, ftpProxy, openControl, tunnelData } from './connect.js';
+import { controlTLS, ftpProxy, openControl, tracedLookup, traceTls, tunnelData } from './connect.js';
 import { DEFAULT_TIMEOUT, type FtpConnectOptions, type FtpSecurity } from './options.js';
 import type { TransferHost, TransferSettings } from './transfer.js';
 
@@ -70,7 +70,7 @@ export class FtpControl {
       fail: (err) => {
         this.#closed = true;
         void this.#line.close().catch(() => {});
-        this.note(`control connection closed: ${err.message}`);
+        this.note(`Control connection closed: ${err.message}`);
       },
       // Through a proxy the socket's peer is the proxy: data connections are tunnelled to the server's name instead.
       peerAddress: proxy ? opts.host : 'address' in remote ? remote.address : opts.host,
@@ -101,13 +101,17 @@ export class FtpControl {
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
     const port = options.port ?? (secure === 'implicit' ? 990 : 21);
     const proxy = ftpProxy(options);
-    options.trace?.({ kind: '*', text: `connecting to ${host} port ${port}${proxy ? ` through the proxy ${proxy.protocol}//${proxy.host}` : ''}`, protocol: 'ftp' });
+    const trace = options.trace;
+    // Worded and structured as HTTP's connect (http/agent.ts), so -v and -w read the same whichever protocol ran.
+    trace?.({ kind: '*', text: `Connecting to ${host} port ${port}${proxy ? ` through the proxy ${proxy.protocol}//${proxy.host}` : ''}`, protocol: 'ftp' });
     const tlsOptions = secure ? controlTLS(options) : undefined;
-    const socket = await openControl({ ...options, timeout }, host, port, proxy, secure === 'implicit' ? tlsOptions : undefined);
-    if (options.trace) {
+    const lookup = trace && !proxy ? tracedLookup(options.lookup, trace) : options.lookup;
+    const socket = await openControl({ ...options, timeout, lookup }, host, port, proxy, secure === 'implicit' ? tlsOptions : undefined);
+    if (trace) {
       // A structured fact for tools that time or inspect a transfer (dial -w remote_ip, time_connect).
       const data = connectionFacts(socket);
-      options.trace({ kind: '*', text: `Connected to ${host} (${data.remoteAddress ?? data.path ?? '?'}) port ${data.remotePort ?? port}`, protocol: 'ftp', event: 'connected', data });
+      trace({ kind: '*', text: `Connected to ${host} (${data.remoteAddress ?? data.path ?? '?'}) port ${data.remotePort ?? port}`, protocol: 'ftp', event: 'connected', data });
+      if (secure === 'implicit') traceTls(socket, trace);
     }
     const control = new FtpControl(socket, options, proxy);
     try {
@@ -140,7 +144,7 @@ export class FtpControl {
       });
       await this.#line.startTLS(tlsOptions, { signal });
       this.#watchSession();
-      this.note(`TLS established (${(this.#socket.raw as TLSSocket).getProtocol?.() ?? 'TLS'})`);
+      traceTls(this.#socket, this.#trace);
     }
     await this.#login();
     if (secure) {

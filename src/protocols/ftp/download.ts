@@ -96,7 +96,7 @@ export async function startDownload(h: TransferHost, command: string, options: T
   /** The data connection closed cleanly: the final reply, and the size check. */
   async function complete(got: number): Promise<void> {
     finalReply ??= await h.readReply(2);
-    h.note(`received ${got} bytes on the data connection`, got);
+    h.note(`Received ${got} bytes on the data connection`, got);
     if (expected !== undefined && got < expected) {
       throw new ProtocolError(`the data connection closed after ${got} of ${expected} bytes`, { protocol: 'ftp', phase: 'data', reply: { code: finalReply.code, text: finalReply.text } });
     }

@@ -138,7 +138,6 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
     return {
       ready: async (wait) => {
         const sock = await listener.accept(wait);
-        h.note(`data connection from ${sock.remoteAddress}:${sock.remotePort}`);
         const conn = new DataConnection(sock, s.dataTimeout);
         conn.announceAccepted(h.trace);
         return conn;
@@ -147,7 +146,7 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
     };
   }
   const { host, port } = await passiveTarget(h, signal);
-  h.note(`connecting data channel to ${host} port ${port}`);
+  h.note(`Connecting to ${host} port ${port} (data connection)`);
   const wait = { timeout: s.timeout, signal };
   let conn: DataConnection;
   if (h.connectData) conn = new DataConnection(await h.connectData(host, port, wait), s.dataTimeout);
@@ -176,7 +175,7 @@ async function passiveTarget(h: TransferHost, signal: AbortSignal | undefined): 
   const given = t.host!;
   if (given === h.peerAddress) return { host: given, port: t.port };
   if (h.settings.pasvUseControlHost) {
-    h.note(`ignoring the PASV address ${given}; using the control host ${h.peerAddress}`);
+    h.note(`Data connection: ignoring the PASV address ${given}; using the control host ${h.peerAddress}`);
     return { host: h.peerAddress, port: t.port };
   }
   if (!h.settings.allowForeignDataHost) {
@@ -199,7 +198,7 @@ export async function ready(h: TransferHost, pending: PendingData, signal: Abort
       conn.destroy();
       throw e;
     }
-    h.note(`data channel TLS ${conn.resumed ? 'resumed the control session' : 'did NOT resume the control session'}`);
+    h.note(`Data connection TLS ${conn.resumed ? 'resumed the control session' : 'did NOT resume the control session'}`);
   }
   return conn;
 }
@@ -253,7 +252,7 @@ export async function upload(
       options.onProgress?.({ direction: 'upload', transferred: sent, total: options.expectedSize });
     });
     finalSeen = true;
-    h.note(`sent ${sent} bytes on the data connection`, sent);
+    h.note(`Sent ${sent} bytes on the data connection`, sent);
     return await h.readReply(2);
   } catch (e) {
     conn?.reset();

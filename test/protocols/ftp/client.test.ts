@@ -55,7 +55,27 @@ describe('FtpClient against the fake server', () => {
     assert.ok(events.some((e) => e.kind === '>' && e.text === 'PASS ****'));
     assert.ok(!events.some((e) => e.text.includes('s3cret')));
     assert.ok(events.some((e) => e.kind === '<' && e.text.startsWith('220')));
-    assert.ok(events.some((e) => e.kind === '*' && /connecting/.test(e.text)));
+    assert.ok(events.some((e) => e.kind === '*' && /^Connecting to 127\.0\.0\.1 port \d+$/.test(e.text)));
+  });
+
+  test('the trace reads as HTTP\'s: Connecting to, Host … was resolved (event resolved), Connected to name (address) port; every note capitalised', async () => {
+    const events: TraceEvent[] = [];
+    const lookup = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const c = await connect({ host: 'localhost', lookup, trace: (e) => events.push(e) });
+    for await (const _ of await c.retrieve('/pub/hello.txt'));
+    await c.store('/up/trace2.txt', [Buffer.from('12345')]);
+    await c.quit();
+    const notes = events.filter((e) => e.kind === '*');
+    const texts = notes.map((e) => e.text);
+    assert.equal(texts[0], `Connecting to localhost port ${srv.port}`);
+    const resolved = notes.find((e) => e.event === 'resolved');
+    assert.equal(resolved?.text, 'Host localhost was resolved: 127.0.0.1');
+    assert.deepEqual(resolved?.data, { host: 'localhost', addresses: ['127.0.0.1'] });
+    assert.ok(texts.includes(`Connected to localhost (127.0.0.1) port ${srv.port}`), texts.join('\n'));
+    assert.ok(texts.some((t) => /^Connecting to 127\.0\.0\.1 port \d+ \(data connection\)$/.test(t)), texts.join('\n'));
+    assert.ok(texts.some((t) => /^Connected to 127\.0\.0\.1 port \d+ \(data connection\)$/.test(t)), texts.join('\n'));
+    assert.ok(texts.includes('Received 6 bytes on the data connection') && texts.includes('Sent 5 bytes on the data connection'), texts.join('\n'));
+    for (const t of texts) assert.match(t, /^[A-Z]/, `a note in lower case: ${t}`);
   });
 
   test('a transfer is summarised in the trace with its byte count', async () => {

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FtpClient } from '../../../src/protocols/ftp/index.js';
 import { TLSError } from '../../../src/errors.js';
+import type { TraceEvent } from '../../../src/trace.js';
 import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
 import { FakeFtpServer } from './fake-server.js';
 
@@ -40,6 +41,20 @@ test('implicit FTPS: PBSZ 0 and PROT P, data over TLS resuming the control sessi
   assert.equal(good.files.get('/g')?.toString(), 'secret upload');
   assert.ok(notes.some((t) => /resumed the control session/.test(t)), notes.join('\n'));
   await c.quit();
+});
+
+test('implicit FTPS: the control connection\'s handshake is a tls event, as HTTPS reports it (dial -w time_appconnect)', async () => {
+  const events: TraceEvent[] = [];
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: good.port, secure: 'implicit', tls: { ca: pki.ca.cert }, timeout: 5000, trace: (e) => events.push(e) });
+  await c.quit();
+  const tls = events.filter((e) => e.event === 'tls');
+  assert.equal(tls.length, 1, events.map((e) => e.text).join('\n'));
+  assert.equal(tls[0]!.protocol, 'tls');
+  assert.match(tls[0]!.text, /^TLS established \(TLSv1\.[23]\)$/);
+  assert.match(String(tls[0]!.data?.tlsVersion), /^TLSv1\.[23]$/);
+  assert.equal(tls[0]!.data?.verifyError, undefined);
+  const order = events.filter((e) => e.event !== undefined).map((e) => e.event);
+  assert.deepEqual(order, ['connected', 'tls']);
 });
 
 test('reuseBuffer over FTPS: the TLS data connection reads into a few reused buffers, resumed, bytes whole', async () => {
