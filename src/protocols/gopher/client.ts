@@ -9,7 +9,8 @@
 import { AbortError, InputError, LimitError, TimeoutError, toDialError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
 import type { LookupFunction } from '../../socket/connect.js';
-import type { Tracer } from '../../trace.js';
+import { systemLookup } from '../../socket/system-lookup.js';
+import { connectionFacts, type Tracer } from '../../trace.js';
 import { throwIfAborted } from '../../util/guard.js';
 import { MenuParser, type MenuItem, type MenuParserOptions } from './core/menu.js';
 import { TextUnstuffer } from './core/text.js';
@@ -200,14 +201,17 @@ export async function gopherFetch(what: string | URL | GopherRequest, options: G
       port: target.port,
       signal: options.signal,
       timeout: Number.isFinite(connectBound) ? connectBound : undefined,
-      lookup: options.lookup,
+      lookup: trace ? tracedLookup(options.lookup, trace) : options.lookup,
     });
   } catch (err) {
     throw toDialError(err, `connect to ${target.host} port ${target.port}`, { protocol: 'gopher', phase: 'connect' });
   }
   try {
-    const peer = sock.remoteAddress;
-    trace?.({ kind: '*', text: `Connected to ${target.host} (${'address' in peer ? peer.address : '?'}) port ${target.port}`, protocol: 'gopher' });
+    if (trace) {
+      // The structured fact dial -w reads (time_connect, num_connects, remote_ip), worded as HTTP's connect.
+      const data = connectionFacts(sock);
+      trace({ kind: '*', text: `Connected to ${target.host} (${data.remoteAddress ?? '?'}) port ${data.remotePort ?? target.port}`, protocol: 'gopher', event: 'connected', data });
+    }
     trace?.({ kind: '>', text: line.subarray(0, line.length - 2).toString('utf8'), protocol: 'gopher' });
     await sock.send(line, { signal: options.signal, timeout: left() });
   } catch (err) {
@@ -249,4 +253,15 @@ async function* receive(
     if (clean) await sock.close();
     else sock.destroy();
   }
+}
+
+/** Wraps a lookup so its answer is a `resolved` event the moment it arrives, worded as HTTP's (http/agent.ts). */
+function tracedLookup(lookup: LookupFunction | undefined, trace: Tracer): LookupFunction {
+  const inner = lookup ?? systemLookup;
+  return async (hostname, options) => {
+    const found = await inner(hostname, options);
+    const addresses = found.map((a) => a.address);
+    trace({ kind: '*', text: `Host ${hostname} was resolved: ${addresses.join(', ')}`, protocol: 'gopher', event: 'resolved', data: { host: hostname, addresses } });
+    return found;
+  };
 }

@@ -98,6 +98,27 @@ test('client: traces connect, the request line and the byte count', async () => 
   }
 });
 
+test('client: the connect is reported as HTTP\'s — resolved and connected events with their facts (dial -w time_connect, num_connects, remote_ip)', async () => {
+  const srv = await gopherServer({ '/t': 'x\r\n.\r\n' });
+  const events: TraceEvent[] = [];
+  try {
+    const lookup = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    await (await gopherFetch(srv.url('/0/t').replace('127.0.0.1', 'localhost'), { lookup, trace: (e) => events.push(e) })).text();
+    const resolved = events.find((e) => e.event === 'resolved');
+    assert.equal(resolved?.text, 'Host localhost was resolved: 127.0.0.1');
+    assert.deepEqual(resolved?.data, { host: 'localhost', addresses: ['127.0.0.1'] });
+    const connected = events.filter((e) => e.event === 'connected');
+    assert.equal(connected.length, 1, events.map((e) => e.text).join('\n'));
+    assert.equal(connected[0]!.text, `Connected to localhost (127.0.0.1) port ${srv.port}`);
+    assert.equal(connected[0]!.data?.remoteAddress, '127.0.0.1');
+    assert.equal(connected[0]!.data?.remotePort, srv.port);
+    assert.equal(connected[0]!.data?.localAddress, '127.0.0.1');
+    assert.equal(typeof connected[0]!.data?.localPort, 'number');
+  } finally {
+    await srv.close();
+  }
+});
+
 test('client: caller input with CR, LF or tab is refused before connecting', async () => {
   const srv = await gopherServer({});
   try {
