@@ -30,6 +30,8 @@ export interface EncodedForm {
   contentType: string;
   length: number;
   body: AsyncIterable<Uint8Array>;
+  /** The same bytes again (its files read anew), for a redirect that sends the form a second time. */
+  reopen: () => AsyncIterable<Uint8Array>;
 }
 
 /** Parses one `-F` argument: `name=value`, `name=@file;type=x;filename=y`, `name=<file`. */
@@ -140,5 +142,5 @@ export async function encodeForm(fields: readonly FormField[], boundary = makeBo
       }
     }
   }
-  return { contentType: `multipart/form-data; boundary=${boundary}`, length, body: body() };
+  return { contentType: `multipart/form-data; boundary=${boundary}`, length, body: body(), reopen: body };
 }

@@ -175,8 +175,8 @@ function attemptRange(target: RequestTarget, range: { start: number; end: number
   return range ? { ...range } : undefined;
 }
 
-/** -T: the file to send as a fresh stream (one per attempt), its length when known. */
-async function uploadBody(path: string): Promise<{ body: AsyncIterable<Uint8Array>; length: number | undefined }> {
+/** -T: the file to send as a fresh stream (one per attempt), its length when known, and how to open it again for a redirect (not stdin). */
+async function uploadBody(path: string): Promise<{ body: AsyncIterable<Uint8Array>; length: number | undefined; reopen?: () => AsyncIterable<Uint8Array> }> {
   if (path === '-' || path === '.') return { body: process.stdin as AsyncIterable<Uint8Array>, length: undefined };
   let size: number;
   try {
@@ -187,7 +187,12 @@ async function uploadBody(path: string): Promise<{ body: AsyncIterable<Uint8Arra
   } catch (e) {
     throw new CliExit(EXIT.READ_ERROR, `Failed to open/read local data from file/application: ${path} (${(e as Error).message})`, { cause: e });
   }
-  return { body: createReadStream(path) as AsyncIterable<Uint8Array>, length: size };
+  return { body: createReadStream(path) as AsyncIterable<Uint8Array>, length: size, reopen: () => fileChunks(path) };
+}
+
+/** A file's bytes, opened only when first read: a redirect's copy that is never sent holds no descriptor. */
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  for await (const chunk of createReadStream(path)) yield chunk as Uint8Array;
 }
 
 /** curl appends the upload file's name to a URL that ends in a slash. */
@@ -228,6 +233,7 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
     const form = await encodeForm(o.form.map(parseFormField));
     opts.body = form.body;
     opts.bodyLength = form.length;
+    if (http) opts.reopenBody = form.reopen;
     extra.push(['Content-Type', form.contentType]);
     method ??= 'POST';
   }
@@ -235,6 +241,7 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
     const up = await uploadBody(o.uploadFile);
     opts.body = up.body;
     opts.bodyLength = up.length;
+    if (http && up.reopen) opts.reopenBody = up.reopen;
     method ??= 'PUT';
   }
   if (method !== undefined) opts.method = method;

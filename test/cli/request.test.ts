@@ -1,4 +1,7 @@
 import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
@@ -73,6 +76,39 @@ test('-L -X METHOD keeps the method on every hop, as curl: a 301/302/303 drops o
     const noL = parseCliArgs(['-X', 'POST', 'http://h/']);
     assert.equal((await buildOpenOptions(noL, s, { url: 'http://h/' })).keepRedirectMethod, undefined);
   } finally {
+    await srv.close();
+  }
+});
+
+test('-L -T FILE and -L -F name=@FILE follow a 307/308 (and a 301 of the PUT) with the body sent again, as curl', async () => {
+  const srv = await startServer();
+  const dir = mkdtempSync(join(tmpdir(), 'dial-reopen-'));
+  try {
+    const file = join(dir, 'up.txt');
+    writeFileSync(file, 'file-content\n'.repeat(100));
+    for (const [code, flags] of [
+      [307, ['-T', file]],
+      [308, ['-T', file]],
+      [301, ['-T', file]],
+      [307, ['-F', `a=@${file}`, '-F', 'b=text']],
+    ] as const) {
+      const args = ['-s', '-L', ...flags, srv.url(`/moved?code=${code}&to=/echo`)];
+      const [a, b] = await Promise.all([dial(args), curl(args)]);
+      assert.equal(a.code, b.code, a.stderr);
+      const seen = (out: string) => {
+        const e = JSON.parse(out) as { method: string; headers: Record<string, string>; body: string };
+        // The form's boundary is random: its length and the part headers compare, not its text.
+        return [e.method, Number(e.headers['content-length']) === Buffer.byteLength(e.body, 'latin1'), e.body.replace(/-{2,}[\w-]+/g, '--B')];
+      };
+      assert.deepEqual(seen(a.out), seen(b.out), `${code} ${flags.join(' ')}`);
+    }
+    const o = parseCliArgs(['-L', '-T', file, 'http://h/']);
+    const opts = await buildOpenOptions(o, await prepareShared(o, '1'), { url: 'http://h/' });
+    const stream = opts.body as unknown as import('node:fs').ReadStream;
+    await new Promise<void>((resolve) => stream.once('close', () => resolve()).destroy());
+    assert.equal(typeof opts.reopenBody, 'function');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
     await srv.close();
   }
 });

@@ -118,6 +118,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
     if (options.range) headers.set('Range', rangeValue(options.range));
     if (addEncoding) headers.append('Accept-Encoding', ACCEPT_ENCODING);
   }
+  if (options.reopenBody && prepared.body.kind === 'stream') prepared = { ...prepared, body: { ...prepared.body, reopen: options.reopenBody } };
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
   const cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
   if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies && !expectsContinue(cur)) {
@@ -151,7 +152,23 @@ function finalResponse(url: URL, r: ExchangeResponse, redirects: string[], histo
 }
 
 /** Requests until an answer is final: redirects (as `maxRedirects` allows) and one Digest challenge. */
-async function follow(first: RedirectRequest, creds: { user: string; password: string } | undefined, options: RequestOptions, signal: AbortSignal | undefined): Promise<HttpResponse> {
+function follow(first: RedirectRequest, creds: { user: string; password: string } | undefined, options: RequestOptions, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  if (!options.reopenBody) return hops(first, creds, options, signal, undefined);
+  // A body made again for a later hop is the request's own: if that hop fails, it is let go here (the caller only holds the first).
+  const sent = { body: first.body };
+  return hops(first, creds, options, signal, sent).catch((err: unknown) => {
+    if (sent.body !== first.body && sent.body.kind === 'stream') releaseBody(sent.body.source);
+    throw err;
+  });
+}
+
+async function hops(
+  first: RedirectRequest,
+  creds: { user: string; password: string } | undefined,
+  options: RequestOptions,
+  signal: AbortSignal | undefined,
+  sent: { body: PreparedBody } | undefined,
+): Promise<HttpResponse> {
   const firstOrigin = originOf(first.url);
   const chain = [first.url.href];
   const redirects: string[] = [];
@@ -214,6 +231,7 @@ async function follow(first: RedirectRequest, creds: { user: string; password: s
       history.push(head);
       chain.push(plan.url.href);
       cur = plan;
+      if (sent) sent.body = cur.body;
       continue;
     }
     return finalResponse(cur.url, r, redirects, history, requestBytes);

@@ -1,7 +1,7 @@
 import { escapeHighOctets } from '../../util/percent.js';
 import { InputError, LimitError, ProtocolError } from '../../errors.js';
 import { HeaderList } from './core/headers.js';
-import { isReplayable, type PreparedBody } from './request-body.js';
+import { resendBody, type PreparedBody } from './request-body.js';
 
 /** The request as it stands before a hop. */
 export interface RedirectRequest {
@@ -69,7 +69,8 @@ export function originOf(u: URL): string {
  *   and curl do; the body and its headers go (with `keepMethod` the method
  *   name stays, as curl -X keeps it).
  * - 307/308 keep method and body, and so do 301/302 for any method but
- *   POST; a streamed body cannot be sent twice, so such a hop is refused
+ *   POST; a streamed body is made again by its `reopen` factory, and one
+ *   without a factory cannot be sent twice, so such a hop is refused
  *   with the reason (curl stops there too when it cannot rewind).
  * - Credentials (Authorization, Cookie, Proxy-Authorization, the caller's
  *   `secretHeaders`) never cross to another scheme, host or port.
@@ -113,13 +114,16 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
     if (!policy.keepMethod) method = 'GET';
     body = { kind: 'none' };
     for (const h of BODY_HEADERS) drop(h);
-  } else if (body.kind !== 'none' && !isReplayable(body)) {
-    // Whatever the status: a 301/302 keeps PUT, DELETE… with their body too, and the stream is spent.
-    throw new InputError(`cannot follow ${status} to ${next.href}: the request body was a stream, which cannot be sent a second time`, {
+  } else if (body.kind === 'stream') {
+    // Whatever the status: a 301/302 keeps PUT, DELETE… with their body too, and the stream is spent unless it can be made again.
+    const again = resendBody(body);
+    if (again) body = again;
+    else
+      throw new InputError(`cannot follow ${status} to ${next.href}: the request body was a stream, which cannot be sent a second time`, {
       code: 'DIAL_E_UNSUPPORTED',
       protocol: 'http',
-      phase: 'headers',
-    });
+        phase: 'headers',
+      });
   }
   const crossOrigin = originOf(next) !== originOf(cur.url);
   if (crossOrigin) {

@@ -8,7 +8,10 @@ import { DialError, InputError } from '../../errors.js';
 export type PreparedBody =
   | { kind: 'none' }
   | { kind: 'bytes'; data: Uint8Array }
-  | { kind: 'stream'; source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>; length: number | undefined };
+  | { kind: 'stream'; source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>; length: number | undefined; reopen?: BodyFactory | undefined };
+
+/** Makes a streamed body afresh (a file opened again), for a hop that must send it a second time. */
+export type BodyFactory = () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 /** Anything `request()` accepts as a body. */
 export type BodyInit = string | Uint8Array | ArrayBuffer | URLSearchParams | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -42,6 +45,19 @@ export function prepareBody(body: BodyInit | undefined | null, json: unknown, de
 /** True when the body can be sent again (retry, 307/308 redirect, Digest challenge). */
 export function isReplayable(body: PreparedBody): boolean {
   return body.kind !== 'stream';
+}
+
+/**
+ * The body to send again on a redirect that keeps it: bytes as they are, a
+ * stream made afresh by its `reopen` factory (same declared length), or
+ * undefined for a stream that has none — it cannot be sent a second time.
+ */
+export function resendBody(body: PreparedBody): PreparedBody | undefined {
+  if (body.kind !== 'stream') return body;
+  if (!body.reopen) return undefined;
+  const source = body.reopen();
+  holdErrors(source);
+  return { kind: 'stream', source, length: body.length, reopen: body.reopen };
 }
 
 /** The body's length when known. */

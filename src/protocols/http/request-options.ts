@@ -11,7 +11,7 @@ import type { Agent } from './agent.js';
 import type { HttpProgress } from './connection.js';
 import type { HeaderList, HeadersInit } from './core/headers.js';
 import type { HttpVersion } from './core/request.js';
-import type { BodyInit } from './request-body.js';
+import type { BodyFactory, BodyInit } from './request-body.js';
 import type { CookieJar } from './cookies.js';
 import type { request } from './client.js';
 
@@ -29,6 +29,14 @@ export interface RequestOptions {
   omitDefaultHeaders?: readonly string[] | undefined;
   /** Bytes, text, a form, or a stream of chunks (sent chunked unless Content-Length is given). */
   body?: BodyInit | null | undefined;
+  /**
+   * Makes a streamed `body` afresh (opens the file again) for a redirect
+   * that sends the body a second time (307, 308; 301/302 of a method other
+   * than POST): without it such a redirect of a stream body is refused, as
+   * a stream cannot be read twice. Called once per such hop; give the same
+   * bytes each time (the hop announces the first hop's length).
+   */
+  reopenBody?: BodyFactory | undefined;
   /** A value sent as JSON with `Content-Type: application/json`. */
   json?: unknown;
   signal?: AbortSignal | undefined;

@@ -22,6 +22,8 @@ export interface HttpOpenOptions extends OpenOptions {
   omitDefaultHeaders?: readonly string[] | undefined;
   /** Keep the method name on a redirect that would make it GET (curl -X with -L); see the client's `keepRedirectMethod`. */
   keepRedirectMethod?: boolean | undefined;
+  /** Makes a streamed `body` afresh for a redirect that sends it again (307/308); see the client's `reopenBody`. */
+  reopenBody?: (() => AsyncIterable<Uint8Array> | Iterable<Uint8Array>) | undefined;
 }
 
 /** Copies the response's header lines into a UrlHeaders (the received order and case stay in `raw.headers`). */
@@ -66,6 +68,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   };
   if (options.omitDefaultHeaders !== undefined) out.omitDefaultHeaders = options.omitDefaultHeaders;
   if (options.keepRedirectMethod) out.keepRedirectMethod = true;
+  if (options.reopenBody) out.reopenBody = options.reopenBody;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };
   return out;
 }

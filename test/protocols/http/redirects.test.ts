@@ -53,6 +53,19 @@ describe('planRedirect: methods and bodies', () => {
     );
   });
 
+  test('307/308 (and 301 of a PUT) with a streamed body that has a reopen factory: the hop gets a fresh stream, same length', () => {
+    for (const [status, m] of [[307, 'POST'], [308, 'PUT'], [301, 'PUT']] as const) {
+      let made = 0;
+      const reopen = () => (made++, [Buffer.from('again')]);
+      const stream: RedirectRequest['body'] = { kind: 'stream', source: [Buffer.from('first')], length: 5, reopen };
+      const p = planRedirect(req('http://a/x', m, stream), status, '/y', ['http://a/x'], policy);
+      assert.equal(made, 1);
+      assert.equal(p.method, m);
+      assert.ok(p.body.kind === 'stream' && p.body.length === 5 && p.body.reopen === reopen);
+      assert.deepEqual(p.body.kind === 'stream' && [...(p.body.source as Iterable<Uint8Array>)], [Buffer.from('again')]);
+    }
+  });
+
   // A PUT streamed and then moved by a 301/302 keeps its method: the hop was sent with the spent stream, an empty body.
   for (const [status, method] of [[301, 'PUT'], [302, 'PUT'], [302, 'DELETE'], [308, 'PATCH']] as const) {
     test(`${status} after a streamed ${method} is refused: the stream cannot be sent again`, () => {

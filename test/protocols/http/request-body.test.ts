@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { prepareBody, isReplayable, bodyLength, chunksOf } from '../../../src/protocols/http/request-body.js';
+import { prepareBody, isReplayable, bodyLength, chunksOf, resendBody } from '../../../src/protocols/http/request-body.js';
 import { InputError } from '../../../src/errors.js';
 
 test('prepareBody: every body form', () => {
@@ -20,6 +20,16 @@ test('prepareBody: every body form', () => {
   const st = prepareBody([Buffer.from('x')], undefined, 7);
   assert.deepEqual([st.body.kind, bodyLength(st.body), isReplayable(st.body)], ['stream', 7, false]);
   assert.equal(isReplayable(s.body), true);
+});
+
+test('resendBody: bytes and none as they are; a stream only through its reopen factory', () => {
+  const bytes = { kind: 'bytes', data: Buffer.from('x') } as const;
+  assert.equal(resendBody(bytes), bytes);
+  assert.equal(resendBody({ kind: 'none' })?.kind, 'none');
+  assert.equal(resendBody({ kind: 'stream', source: [Buffer.from('x')], length: 1 }), undefined);
+  const again = resendBody({ kind: 'stream', source: [Buffer.from('x')], length: 1, reopen: () => [Buffer.from('y')] });
+  assert.ok(again?.kind === 'stream' && again.length === 1);
+  assert.deepEqual([...(again.source as Iterable<Uint8Array>)], [Buffer.from('y')]);
 });
 
 test('prepareBody: refusals', () => {
