@@ -68,6 +68,8 @@ export class FtpControl {
       writeLine: (line) => this.#line.writeLine(line),
       note: (text, bytes) => this.note(text, bytes),
       fail: (err) => {
+        // A session already ended (an aborted command closed it, then the transfer's ABOR failed on it) ends once.
+        if (this.#closed) return;
         this.#closed = true;
         void this.#line.close().catch(() => {});
         this.note(`Control connection closed: ${err.message}`);

@@ -129,3 +129,23 @@ test('the signal aborts a login still waiting for its reply: AbortError at once'
   const watchdog = new Promise((_, reject) => setTimeout(() => reject(new Error('the abort waited for the PASS reply')), 2_000).unref());
   await assert.rejects(Promise.race([FtpControl.open({ host: '127.0.0.1', port: s.port, timeout: 20_000, signal: ac.signal }), watchdog]), (e: unknown) => (e as { code?: string }).code === 'DIAL_E_ABORT');
 });
+
+test('a STOR aborted while it waits for its 150 ends the session once: one "Control connection closed" note, not two', async () => {
+  const s = await server({
+    dirs: ['/up'],
+    hooks: {
+      // Never answers: the client is left waiting for the 150 until the caller aborts.
+      STOR: () => true,
+    },
+  });
+  const notes: string[] = [];
+  const { FtpClient } = await import('../../../src/protocols/ftp/client.js');
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, trace: (e) => e.kind === '*' && notes.push(e.text) });
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 100);
+  await assert.rejects(c.store('/up/x', [Buffer.from('data')], { signal: ac.signal }), (e: unknown) => (e as { code?: string }).code === 'DIAL_E_ABORT');
+  const closed = notes.filter((n) => /control connection closed/i.test(n));
+  assert.equal(closed.length, 1, notes.join('\n'));
+  assert.equal(c.usable, false);
+  await c.close();
+});
