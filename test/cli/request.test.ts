@@ -113,6 +113,22 @@ test('-L -T FILE and -L -F name=@FILE follow a 307/308 (and a 301 of the PUT) wi
   }
 });
 
+test('-i and -D - print the 100 Continue head before the final one, as curl (with -L too, each hop\'s)', async () => {
+  const srv = await startServer();
+  try {
+    for (const flags of [['-i'], ['-D', '-', '-o', '/dev/null'], ['-i', '-L']]) {
+      const path = flags.includes('-L') ? '/moved?code=307&to=/hello' : '/hello';
+      const args = ['-s', ...flags, '-H', 'Expect: 100-continue', '-d', 'hello', srv.url(path)];
+      const [a, b] = await Promise.all([dial(args), curl(args)]);
+      assert.equal(a.code, b.code, a.stderr);
+      assert.match(a.out, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 (200|307) /);
+      assert.equal(a.out, b.out, flags.join(' '));
+    }
+  } finally {
+    await srv.close();
+  }
+});
+
 test('-H overrides a default of the same name; -e adds Referer', async () => {
   const o = parseCliArgs(['-H', 'user-agent: mine', '-e', 'http://from/', 'u']);
   assert.deepEqual(buildHeaders(o, await prepareShared(o, '1')), [['Referer', 'http://from/'], ['user-agent', 'mine']]);

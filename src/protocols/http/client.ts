@@ -125,7 +125,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
     // One hop: nothing in the answer can lead to another request, so no loop
     // and no async frames — the connection's promise and one step after it.
     const hop = prepareHop(cur, undefined, undefined, options, signal, plain);
-    return hop.pool.request(hop.x, hop.po).then((r) => finalResponse(cur.url, afterHop(r, method, options), [], [], hop.x.head!.length));
+    return hop.pool.request(hop.x, hop.po).then((r) => finalResponse(cur.url, afterHop(r, method, options), [], r.interim ? interimHeads(r, []) : [], hop.x.head!.length));
   }
   return follow(cur, creds, options, signal);
 }
@@ -184,6 +184,7 @@ async function hops(
     const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, false);
     requestBytes += hop.x.head!.length;
     const r = afterHop(await hop.pool.request(hop.x, hop.po), cur.method, options);
+    if (r.interim) interimHeads(r, history);
     // Stored before anything else is asked: the next hop (a login's redirect) must carry them.
     const setCookies = options.cookies ? r.headers.getAll('set-cookie') : [];
     options.cookies?.storeAll(setCookies, cur.url);
@@ -236,6 +237,12 @@ async function hops(
     }
     return finalResponse(cur.url, r, redirects, history, requestBytes);
   }
+}
+
+/** Appends the 1xx heads that came before `r` to `history` (the same connection, so `r`'s version). */
+function interimHeads(r: ExchangeResponse, history: HttpResponseHead[]): HttpResponseHead[] {
+  for (const h of r.interim!) history.push({ httpVersion: r.version, status: h.status, statusText: h.reason, headers: h.headers });
+  return history;
 }
 
 /**

@@ -260,6 +260,8 @@ export class HttpConnection {
         case 'informational':
           traceResponse(entry.x.trace, ev.status, ev.reason, '1.1', ev.headers);
           if (ev.status === 100) entry.gate?.();
+          // Kept for the caller (curl -i prints every 1xx head); the parser bounds how many come.
+          (entry.interim ??= []).push({ status: ev.status, reason: ev.reason, headers: ev.headers });
           break;
         case 'head':
           this.#onHead(entry, ev);
@@ -316,6 +318,7 @@ export class HttpConnection {
       transferCodings: ev.transferCodings,
       body,
       reused: entry.reused,
+      interim: entry.interim,
     });
   }
 

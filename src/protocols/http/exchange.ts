@@ -56,6 +56,15 @@ export interface ExchangeResponse {
   body: BodyStream;
   /** Whether the connection had carried an earlier request. */
   reused: boolean;
+  /** The interim (1xx) answers that came before this head, in order — 100 Continue, 103 Early Hints; undefined when none. */
+  interim?: InterimHead[] | undefined;
+}
+
+/** An interim (1xx) response's head; the parser bounds how many one response may have. */
+export interface InterimHead {
+  status: number;
+  reason: string;
+  headers: HeaderList;
 }
 
 /** Connection-wide settings. */
@@ -110,6 +119,8 @@ export interface Entry {
   discarding: boolean;
   discarded: number;
   onAbort: (() => void) | undefined;
+  /** The 1xx heads received for this request so far. */
+  interim: InterimHead[] | undefined;
 }
 
 /** A request's entry as it joins a connection's queue: not yet sent, nothing received. */
@@ -138,6 +149,7 @@ export function newEntry(
     discarding: false,
     discarded: 0,
     onAbort: undefined,
+    interim: undefined,
   };
 }
 

@@ -18,7 +18,7 @@ export interface HttpResponseInit {
   httpVersion: '1.0' | '1.1';
   headers: HeaderList;
   redirects: string[];
-  /** Heads of the responses before this one, oldest first (default none). */
+  /** Heads of the responses before this one, oldest first: redirects, a Digest challenge, and interim 1xx answers (100 Continue) as received (default none). */
   history?: HttpResponseHead[] | undefined;
   /** Bytes of request heads sent, every hop counted (default 0). */
   requestBytes?: number | undefined;
@@ -42,8 +42,10 @@ export class HttpResponse {
   readonly redirects: string[];
   /**
    * The heads of the responses that came before this one, oldest first: each
-   * redirect followed and each 401 answered with Digest credentials (what
-   * curl prints before the final head with `-i -L`). Their bodies were not read.
+   * redirect followed, each 401 answered with Digest credentials, a 417 to
+   * `Expect: 100-continue`, and every interim 1xx answer (100 Continue, 103)
+   * where it came — what curl prints before the final head with `-i -L`.
+   * Their bodies were not read.
    */
   readonly history: readonly HttpResponseHead[];
   /**

@@ -344,6 +344,11 @@ describe('request(): basics', () => {
     const res = await request(srv.url, { agent: agent(), method: 'PUT', headers: { Expect: '100-continue' }, body: [Buffer.from('data')] });
     assert.equal(await res.text(), 'ok');
     assert.deepEqual(order, ['head', '100', 'body:data']);
+    // The 100 is a response before the final one: in history, as curl -i prints it.
+    assert.deepEqual(
+      res.history.map((h) => [h.httpVersion, h.status, h.statusText]),
+      [['1.1', 100, 'Continue']],
+    );
     await srv.close();
   });
 

@@ -45,6 +45,26 @@ describe('HttpConnection', () => {
     assert.deepEqual(events, ['free']);
   });
 
+  test('interim 1xx heads (103, 100) come with the response, in order; none: the field is undefined', async () => {
+    const { server, conn } = pair();
+    const p = conn.request(ex());
+    await readRequest(server);
+    await server.send('HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    const res = await p;
+    assert.deepEqual(
+      res.interim?.map((h) => [h.status, h.reason, [...h.headers]]),
+      [
+        [103, 'Early Hints', [['Link', '</a.css>']]],
+        [100, 'Continue', []],
+      ],
+    );
+    assert.equal(await res.body.text(), 'ok');
+    const q = conn.request(ex());
+    await readRequest(server);
+    await server.send('HTTP/1.1 204 No Content\r\n\r\n');
+    assert.equal((await q).interim, undefined);
+  });
+
   test('a response split into 1-byte pieces parses the same', async () => {
     const { server, conn } = pair({ chunking: 1 });
     const p = conn.request(ex());
