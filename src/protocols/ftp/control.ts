@@ -50,6 +50,7 @@ export class FtpControl {
       protocol: 'ftp',
       timeout,
       maxLine: 16384,
+      encoding: opts.encoding ?? 'utf8',
       trace: (dir, line) => this.#trace?.({ kind: dir, text: dir === '>' ? maskSecrets(line) : line, protocol: 'ftp' }),
     });
     const settings: TransferSettings = {

@@ -72,6 +72,14 @@ export interface FtpConnectOptions {
   listing?: ParseListingOptions | undefined;
   /** Bound on a directory listing's size, bytes (default 64 MiB). */
   maxListingBytes?: number | undefined;
+  /**
+   * How commands (paths included) and replies become bytes: UTF-8 (the
+   * default), or `'latin1'` — one byte per character — for a server whose
+   * names are not UTF-8. On a latin1 session a name that listRaw()/nlst()
+   * read as Latin-1 is sent back as the server's own bytes; a character past
+   * U+00FF is an InputError and nothing is sent.
+   */
+  encoding?: 'utf8' | 'latin1' | undefined;
 }
 
 /** Options of a download. */

@@ -37,7 +37,8 @@ import type { Download } from '../../protocols/ftp/transfer.js';
 import { checkRange, onceBody, requestChunks } from '../body.js';
 import { rangeSpan } from '../byte-response.js';
 import { typeForName } from '../mime.js';
-import { credentials, hasHeaders, serverAddress, urlScheme, urlText } from '../server-url.js';
+import { percentDecode } from '../../util/percent.js';
+import { credentials, hasHeaders, serverAddress, urlScheme } from '../server-url.js';
 import { UrlResponse } from '../response.js';
 import { operationDeadline } from '../deadline.js';
 import type { OpenOptions, Opener } from '../types.js';
@@ -64,6 +65,19 @@ interface FtpTarget {
   file: string;
   type: 'a' | 'i' | 'd' | undefined;
   isDir: boolean;
+  /** 'latin1' when the path's escapes are not UTF-8: every segment is then read one byte per character, and sent so. */
+  encoding: 'utf8' | 'latin1';
+}
+
+// fatal: escapes that are not UTF-8 must be noticed (they are the server's own bytes), not patched with U+FFFD.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Splits an RFC 1738 path into CWD segments, the file, and `;type=`. */
@@ -75,9 +89,12 @@ export function parseFtpPath(pathname: string): FtpTarget {
     type = m[1]!.toLowerCase() as FtpTarget['type'];
     path = path.slice(0, m.index);
   }
-  const raw = path.split('/');
-  const segs = raw.map((s, i) => {
-    const d = urlText(s);
+  const bytes = path.split('/').map((s) => percentDecode(s));
+  const texts = bytes.map(utf8);
+  // A name that is not UTF-8 (as a Latin-1 server lists it) is sent as its bytes, as curl sends it: the whole path is then one byte per character.
+  const encoding = texts.every((t) => t !== undefined) ? 'utf8' : 'latin1';
+  const segs = bytes.map((b, i) => {
+    const d = encoding === 'utf8' ? texts[i]! : b.toString('latin1');
     checkArg(d, 'URL path segment');
     if (d.includes('/') && !(i === 0 && d.startsWith('/') && !d.slice(1).includes('/'))) {
       throw new InputError(`the URL path segment ${JSON.stringify(d)} holds an encoded "/"`, { protocol: 'ftp' });
@@ -85,7 +102,7 @@ export function parseFtpPath(pathname: string): FtpTarget {
     return d;
   });
   const file = segs.pop() ?? '';
-  return { dirs: segs.filter((s) => s !== ''), file, type, isDir: file === '' };
+  return { dirs: segs.filter((s) => s !== ''), file, type, isDir: file === '', encoding };
 }
 
 /** Opens an ftp:// or ftps:// URL (see the module notes). */
@@ -119,7 +136,9 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     proxy: options.proxy,
     noProxy: options.noProxy,
   };
-  const key = sessionKey(connect);
+  if (target.encoding === 'latin1') connect.encoding = 'latin1';
+  // A latin1 session reads and writes differently: it is kept apart from the UTF-8 ones.
+  const key = target.encoding === 'latin1' ? `${sessionKey(connect)}|latin1` : sessionKey(connect);
   const session = await startSession(key, connect, target.dirs, options.trace).catch((e: unknown) => Promise.reject(translate(e)));
   const { client } = session;
   const release = (): void => park(key, session);

@@ -57,6 +57,8 @@ export interface FakeFtpOptions {
   hooks?: Record<string, Hook>;
   /** LIST output for a path, instead of the generated one. */
   listing?: (path: string) => string;
+  /** How command lines are read (default utf8; latin1 for a server whose names are bytes). */
+  encoding?: 'utf8' | 'latin1';
   /** Address announced in PASV replies (default 127.0.0.1). */
   pasvAddress?: string;
   /** EPSV answers 500. */
@@ -357,7 +359,7 @@ export class FakeFtpServer {
     let buf = '';
     let chain = Promise.resolve();
     c.on('data', (b: Buffer) => {
-      buf += b.toString('utf8');
+      buf += b.toString(this.opts.encoding ?? 'utf8');
       let i: number;
       while ((i = buf.indexOf('\r\n')) >= 0) {
         const line = buf.slice(0, i);

@@ -17,10 +17,12 @@ const u = (path: string, auth = '') => new URL(`ftp://${auth}127.0.0.1:${s.port}
 
 describe('parseFtpPath (RFC 1738)', () => {
   test('segments, file and type', () => {
-    assert.deepEqual(parseFtpPath('/pub/a%20b/f.txt;type=a'), { dirs: ['pub', 'a b'], file: 'f.txt', type: 'a', isDir: false });
-    assert.deepEqual(parseFtpPath('/pub/'), { dirs: ['pub'], file: '', type: undefined, isDir: true });
-    assert.deepEqual(parseFtpPath('/'), { dirs: [], file: '', type: undefined, isDir: true });
-    assert.deepEqual(parseFtpPath('/%2Fetc/passwd'), { dirs: ['/etc'], file: 'passwd', type: undefined, isDir: false });
+    assert.deepEqual(parseFtpPath('/pub/a%20b/f.txt;type=a'), { dirs: ['pub', 'a b'], file: 'f.txt', type: 'a', isDir: false, encoding: 'utf8' });
+    assert.deepEqual(parseFtpPath('/pub/'), { dirs: ['pub'], file: '', type: undefined, isDir: true, encoding: 'utf8' });
+    assert.deepEqual(parseFtpPath('/'), { dirs: [], file: '', type: undefined, isDir: true, encoding: 'utf8' });
+    assert.deepEqual(parseFtpPath('/%2Fetc/passwd'), { dirs: ['/etc'], file: 'passwd', type: undefined, isDir: false, encoding: 'utf8' });
+    // Escapes that are not UTF-8 are a Latin-1 server's name: every segment is read one byte per character (sent so).
+    assert.deepEqual(parseFtpPath('/pub/na%C3%AFve/caf%E9.txt'), { dirs: ['pub', 'na\u00c3\u00afve'], file: 'caf\u00e9.txt', type: undefined, isDir: false, encoding: 'latin1' });
   });
   test('encoded CR/LF and inner slashes are refused', () => {
     assert.throws(() => parseFtpPath('/a%0d%0aDELE%20x'), InputError);
@@ -114,5 +116,22 @@ describe('openFtp', () => {
     const r = await openFtp(u('/pub/data.bin'), { onProgress: (p) => seen.push(p.transferred) });
     await r.bytes();
     assert.equal(seen.at(-1), DATA.length);
+  });
+
+  test('a URL naming a file by bytes that are not UTF-8 (a Latin-1 server\'s name) fetches it, the bytes sent as they are (as curl)', async () => {
+    // The server reads commands one byte per character: "caf\u00e9" is the name whose last byte is E9.
+    const latin = await FakeFtpServer.start({ encoding: 'latin1', files: { '/pub/caf\u00e9.txt': 'latin name', '/pub/na\u00c3\u00afve/x.txt': 'utf-8 dir' } });
+    const { closeIdleFtpSessions } = await import('../../../src/urlopen/ftp-sessions.js');
+    try {
+      const r = await openFtp(new URL(`ftp://127.0.0.1:${latin.port}/pub/caf%E9.txt`), {});
+      assert.equal(await r.text(), 'latin name');
+      assert.ok(latin.commands.includes('RETR caf\u00e9.txt'), latin.commands.join('\n'));
+      // A UTF-8 segment beside a Latin-1 one keeps its bytes too (C3 AF), not re-encoded (C3 83 C2 AF).
+      const d = await openFtp(new URL(`ftp://127.0.0.1:${latin.port}/pub/na%C3%AFve/x.txt`), {});
+      assert.equal(await d.text(), 'utf-8 dir');
+    } finally {
+      await closeIdleFtpSessions();
+      await latin.close();
+    }
   });
 });
