@@ -6,6 +6,7 @@
  * A missing binary fails the suite (requireBinary), it is never skipped.
  */
 import { after, before, describe, test } from 'node:test';
+import type { TraceEvent } from '../../src/trace.js';
 import assert from 'node:assert/strict';
 import { chownSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -231,7 +232,15 @@ describe('vsftpd, explicit FTPS with require_ssl_reuse=YES', () => {
   for (const version of ['TLSv1.2', 'TLSv1.3'] as const) {
     test(`${version}: the data channel resumes the control session; RETR and LIST equal curl --ftp-ssl-reqd`, async () => {
       const notes: string[] = [];
-      const c = await FtpClient.connect(opts({ tls: { ca: pki.ca.cert, minVersion: version, maxVersion: version }, trace: (e) => e.kind === '*' && notes.push(e.text) }));
+      const tls: TraceEvent[] = [];
+      const c = await FtpClient.connect(opts({ tls: { ca: pki.ca.cert, minVersion: version, maxVersion: version }, trace: (e) => {
+        if (e.kind === '*') notes.push(e.text);
+        if (e.event === 'tls' && !e.data?.secondary) tls.push(e);
+      } }));
+      // AUTH TLS's handshake is the control connection's tls event (dial -w time_appconnect), as HTTPS's.
+      assert.equal(tls.length, 1, notes.join('\n'));
+      assert.equal(tls[0]!.protocol, 'tls');
+      assert.equal(tls[0]!.data?.tlsVersion, version);
       assert.ok(c.encrypted && c.dataProtected);
       const got = await bytesOf(await c.retrieve('/pub/data.bin'));
       assert.ok(got.equals(DATA));

@@ -238,8 +238,9 @@ export class FtpClient {
    * The text of LIST (default), NLST or MLSD, bounded by `maxListingBytes`.
    * Each line is decoded on its own: UTF-8 when it is, else Latin-1 — one
    * character per byte, so `Buffer.from(name, 'latin1')` is the server's name
-   * byte for byte (older servers list names in their own 8-bit charset). The
-   * bytes themselves are {@link listBytes}.
+   * byte for byte (older servers list names in their own 8-bit charset), and
+   * a session opened with `encoding: 'latin1'` sends it back as those bytes.
+   * The bytes themselves are {@link listBytes}.
    */
   async listRaw(path?: string, options: ListOptions = {}): Promise<string> {
     return decodeListing(await this.listBytes(path, options));
