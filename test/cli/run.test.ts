@@ -320,6 +320,21 @@ test('connection refused is exit 7; an unresolvable name is exit 6', async () =>
   assert.equal(b.code, 6, b.stderr);
 });
 
+test('-x with an HTTP proxy name that does not resolve is exit 5, as curl (not 6); a SOCKS one stays 6, as curl', async () => {
+  for (const [proxy, url] of [
+    ['http://no-such-proxy.invalid:3128', srv.url('/hello')],
+    ['http://no-such-proxy.invalid:3128', `https://127.0.0.1:${srv.port}/`],
+    ['socks5h://no-such-proxy.invalid:1080', srv.url('/hello')],
+  ]) {
+    // The runner's NO_PROXY=* would keep curl off the -x proxy (it applies the environment's list to -x too).
+    const env = { NO_PROXY: '', no_proxy: '' };
+    const [a, b] = await Promise.all([dial(['-sS', '-x', proxy!, url!], { env }), curl(['-sS', '-x', proxy!, url!], { env })]);
+    assert.equal(a.code, b.code, `${proxy} ${url}: ${a.stderr}`);
+    assert.equal(a.code, proxy!.startsWith('http:') ? 5 : 6);
+    if (a.code === 5) assert.match(a.stderr, /could not resolve proxy no-such-proxy\.invalid/);
+  }
+});
+
 test('--resolve pins a name to the loopback server', async () => {
   const r = await dial(['--resolve', `pinned.test:${srv.port}:127.0.0.1`, `http://pinned.test:${srv.port}/echo`]);
   assert.equal(r.code, 0, r.stderr);

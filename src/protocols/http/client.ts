@@ -1,5 +1,5 @@
 import { timerMs } from '../../util/guard.js';
-import { DialError, InputError, TimeoutError, toDialError } from '../../errors.js';
+import { ConnectError, DialError, InputError, TimeoutError, toDialError } from '../../errors.js';
 import { Agent, getGlobalAgent } from './agent.js';
 import { basicCredentials } from './auth/basic.js';
 import { DigestAuth, parseChallenges } from './auth/digest.js';
@@ -125,7 +125,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
     // One hop: nothing in the answer can lead to another request, so no loop
     // and no async frames — the connection's promise and one step after it.
     const hop = prepareHop(cur, undefined, undefined, options, signal, plain);
-    return hop.pool.request(hop.x, hop.po).then((r) => finalResponse(cur.url, afterHop(r, method, options), [], r.interim ? interimHeads(r, []) : [], hop.x.head!.length));
+    return sendHop(hop).then((r) => finalResponse(cur.url, afterHop(r, method, options), [], r.interim ? interimHeads(r, []) : [], hop.x.head!.length));
   }
   return follow(cur, creds, options, signal);
 }
@@ -183,7 +183,7 @@ async function hops(
     const sameOrigin = cur === first || originOf(cur.url) === firstOrigin;
     const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, false);
     requestBytes += hop.x.head!.length;
-    const r = afterHop(await hop.pool.request(hop.x, hop.po), cur.method, options);
+    const r = afterHop(await sendHop(hop), cur.method, options);
     if (r.interim) interimHeads(r, history);
     // Stored before anything else is asked: the next hop (a login's redirect) must carry them.
     const setCookies = options.cookies ? r.headers.getAll('set-cookie') : [];
@@ -264,6 +264,21 @@ interface Hop {
   x: Exchange;
   pool: Pool;
   po: { connectTimeout: number };
+  /** The HTTP proxy's host when the hop goes through one (forwarded or CONNECT): a name that does not resolve is the proxy's. */
+  proxyHost: string | undefined;
+}
+
+/** Sends the hop; a resolve failure on the way to an HTTP proxy says it was the proxy's (curl's exit 5, not 6). */
+function sendHop(hop: Hop): Promise<ExchangeResponse> {
+  const p = hop.pool.request(hop.x, hop.po);
+  if (hop.proxyHost === undefined) return p;
+  const host = hop.proxyHost;
+  return p.catch((err: unknown) => {
+    // Only the proxy's name is looked up here: through an HTTP proxy the target's is the proxy's to resolve.
+    if (err instanceof ConnectError && err.code === 'DIAL_E_RESOLVE' && err.phase === 'resolve')
+      throw new ConnectError('DIAL_E_RESOLVE', `could not resolve proxy ${host}: ${err.message.replace(/^could not resolve host [^:]*: /, '')}`, { protocol: 'http', phase: 'proxy-resolve', cause: err });
+    throw err;
+  });
 }
 
 function prepareHop(
@@ -323,7 +338,8 @@ function prepareHop(
     }
     x.head = head;
   } else x.head = serializeExchangeHead(x);
-  return { x, pool, po: options.connectTimeout === undefined ? DEFAULT_POOL_OPTIONS : { connectTimeout: options.connectTimeout } };
+  const proxyHost = route.poolOrigin?.hostname ?? (route.proxy && (route.proxy.protocol === 'http:' || route.proxy.protocol === 'https:') ? route.proxy.hostname : undefined);
+  return { x, pool, po: options.connectTimeout === undefined ? DEFAULT_POOL_OPTIONS : { connectTimeout: options.connectTimeout }, proxyHost };
 }
 
 /** The response with its transfer (and, when asked, content) codings undone. */

@@ -857,6 +857,23 @@ describe('request(): errors name their phase', () => {
     );
   });
 
+  test('an HTTP proxy whose name does not resolve: phase proxy-resolve, naming the proxy (forwarded and CONNECT); SOCKS and direct keep resolve', async () => {
+    const fail = async () => Promise.reject(Object.assign(new Error('nope'), { code: 'ENOTFOUND' }));
+    for (const [url, proxy] of [
+      ['http://target.test/', 'http://proxy.test:3128'],
+      ['https://target.test/', 'http://proxy.test:3128'],
+      ['http://target.test/', 'https://proxy.test:3128'],
+    ]) {
+      await assert.rejects(
+        request(url!, { agent: agent(), proxy, lookup: fail }),
+        (e: DialError) => e instanceof ConnectError && e.code === 'DIAL_E_RESOLVE' && e.phase === 'proxy-resolve' && /could not resolve proxy proxy\.test/.test(e.message),
+        `${url} via ${proxy}`,
+      );
+    }
+    // curl, too, calls a SOCKS proxy's unresolvable name "host" (exit 6): its resolve error is left as it was.
+    await assert.rejects(request('http://target.test/', { agent: agent(), proxy: 'socks5h://proxy.test:1080', lookup: fail }), (e: DialError) => e.code === 'DIAL_E_RESOLVE' && e.phase === 'resolve');
+  });
+
   test('headersTimeout: TimeoutError in phase headers', async () => {
     const srv = await serve(async (c) => void (await c.readHead()));
     await assert.rejects(request(srv.url, { agent: agent(), headersTimeout: 100 }), (e: DialError) => e instanceof TimeoutError && e.phase === 'headers' && e.protocol === 'http');
