@@ -283,6 +283,11 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (shared.tls) opts.tls = shared.tls;
   if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
   if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
+  else if (o.proxy) {
+    // curl applies the environment's no_proxy list to a -x proxy too (the library, given a proxy, applies only its noProxy).
+    const env = process.env['no_proxy'] || process.env['NO_PROXY'];
+    if (env) opts.noProxy = env;
+  }
   if (o.resolve.length > 0 && url) {
     const lookup = pinnedLookup(o, shared, url);
     if (lookup) opts.lookup = lookup;

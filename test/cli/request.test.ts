@@ -129,6 +129,28 @@ test('-i and -D - print the 100 Continue head before the final one, as curl (wit
   }
 });
 
+test('the environment\'s no_proxy/NO_PROXY applies to a -x proxy, as curl; --noproxy replaces it', async () => {
+  const srv = await startServer();
+  try {
+    const url = srv.url('/hello');
+    for (const [env, flags] of [
+      [{ NO_PROXY: '127.0.0.1' }, []],
+      [{ no_proxy: '127.0.0.1', NO_PROXY: '' }, []],
+      [{ NO_PROXY: '127.0.0.1' }, ['--noproxy', '']],
+      [{ NO_PROXY: 'other.example' }, []],
+    ] as const) {
+      // The proxy is a closed port: going through it is exit 7, going around it the page.
+      const args = ['-sS', ...flags, '-x', 'http://127.0.0.1:1', url];
+      const e: Record<string, string> = { NO_PROXY: '', no_proxy: '', ...(env as Record<string, string>) };
+      const [a, b] = await Promise.all([dial(args, { env: e }), curl(args, { env: e })]);
+      assert.equal(a.code, b.code, `${JSON.stringify(env)} ${flags.join(' ')}: ${a.stderr}`);
+      assert.equal(a.out, b.out);
+    }
+  } finally {
+    await srv.close();
+  }
+});
+
 test('-H overrides a default of the same name; -e adds Referer', async () => {
   const o = parseCliArgs(['-H', 'user-agent: mine', '-e', 'http://from/', 'u']);
   assert.deepEqual(buildHeaders(o, await prepareShared(o, '1')), [['Referer', 'http://from/'], ['user-agent', 'mine']]);
