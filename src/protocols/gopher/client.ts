@@ -212,7 +212,8 @@ export async function gopherFetch(what: string | URL | GopherRequest, options: G
       const data = connectionFacts(sock);
       trace({ kind: '*', text: `Connected to ${target.host} (${data.remoteAddress ?? '?'}) port ${data.remotePort ?? target.port}`, protocol: 'gopher', event: 'connected', data });
     }
-    trace?.({ kind: '>', text: line.subarray(0, line.length - 2).toString('utf8'), protocol: 'gopher' });
+    // Shown as it was encoded: a latin1 selector's bytes are not UTF-8.
+    trace?.({ kind: '>', text: line.subarray(0, line.length - 2).toString(target.encoding ?? 'utf8'), protocol: 'gopher' });
     await sock.send(line, { signal: options.signal, timeout: left() });
   } catch (err) {
     sock.destroy();

@@ -221,7 +221,10 @@ test('client: following an item of a menu that is not UTF-8 sends its selector\'
     assert.equal(item!.display, 'Caf\u00e9');
     // Before the fix the selector went back as UTF-8 (C3 A9) and the server had no such item.
     assert.equal(await (await gopherFetch(item!)).text(), 'the file\r\n');
-    assert.equal(await (await gopherFetch(`gopher://127.0.0.1:${port}/0/caf%E9.txt`)).text(), 'the file\r\n');
+    const sent: string[] = [];
+    assert.equal(await (await gopherFetch(`gopher://127.0.0.1:${port}/0/caf%E9.txt`, { trace: (e) => e.kind === '>' && sent.push(e.text) })).text(), 'the file\r\n');
+    // The -v line shows the selector as it was sent (E9 is \u00e9), not a U+FFFD for a byte that is not UTF-8.
+    assert.deepEqual(sent, ['/caf\u00e9.txt']);
     assert.equal(seen.length, 3);
   } finally {
     latin.close();
