@@ -250,7 +250,7 @@ test('--socks5-hostname lets the proxy resolve the name', async () => {
   const webPort = (web.address() as AddressInfo).port;
   const proxy = await socks5(webPort);
   try {
-    const r = await dial(['--socks5-hostname', `127.0.0.1:${proxy.port}`, `http://only-the-proxy-knows.test:${webPort}/`]);
+    const r = await dial(['--socks5-hostname', `127.0.0.1:${proxy.port}`, `http://only-the-proxy-knows.test:${webPort}/`], { env: { NO_PROXY: '', no_proxy: '' } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.out, 'socks\n');
     assert.deepEqual(proxy.hosts, ['only-the-proxy-knows.test']);
