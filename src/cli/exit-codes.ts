@@ -36,6 +36,7 @@ export const EXIT = {
   FILESIZE_EXCEEDED: 63,
   BAD_CONTENT_ENCODING: 61,
   USE_SSL_FAILED: 64,
+  SEND_FAIL_REWIND: 65,
   LOGIN_DENIED: 67,
   SSL_CACERT_BADFILE: 77,
   REMOTE_FILE_NOT_FOUND: 78,
@@ -129,6 +130,8 @@ export function exitCodeFor(err: unknown): number {
       if (phase === 'redirect' || /redirect/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;
       return EXIT.FILESIZE_EXCEEDED;
     case 'DIAL_E_UNSUPPORTED':
+      // A redirect that needs the body again, which was a stream read once (piped stdin).
+      if (phase === 'rewind') return EXIT.SEND_FAIL_REWIND;
       return phase === 'scheme' || phase === 'url' || /scheme|protocol/i.test(String(e.message))
         ? EXIT.UNSUPPORTED_PROTOCOL
         : EXIT.FAILED_INIT;

@@ -40,6 +40,7 @@ const cases: Array<[string, unknown, number]> = [
   ['redirects', new LimitError('too many redirects', { phase: 'redirect' }), 47],
   ['size', new LimitError('body too big', { phase: 'body' }), 63],
   ['unknown scheme', new InputError('unsupported URL scheme "foo:"', { code: 'DIAL_E_UNSUPPORTED' }), 1],
+  ['a redirect needing a stream body again', new InputError('cannot follow 307 to http://h/: the request body was a stream, which cannot be sent a second time', { code: 'DIAL_E_UNSUPPORTED', phase: 'rewind' }), 65],
   ['malformed URL', new InputError('malformed URL "x"'), 3],
   ['file missing', new InputError('file:///x: no such file', { protocol: 'file', phase: 'open' }), 37],
   ['file range', new InputError('range start beyond end', { protocol: 'file', phase: 'range' }), 36],

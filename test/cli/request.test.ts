@@ -102,6 +102,11 @@ test('-L -T FILE and -L -F name=@FILE follow a 307/308 (and a 301 of the PUT) wi
       };
       assert.deepEqual(seen(a.out), seen(b.out), `${code} ${flags.join(' ')}`);
     }
+    // Piped stdin cannot be read again: curl's exit 65 (its rewind failed), for both.
+    const piped = ['-s', '-L', '-T', '-', srv.url('/moved?code=307&to=/echo')];
+    const [pa, pb] = await Promise.all([dial(piped, { input: 'from stdin\n' }), curl(piped, { input: 'from stdin\n' })]);
+    assert.equal(pb.code, 65, pb.stderr);
+    assert.equal(pa.code, pb.code, pa.stderr);
     const o = parseCliArgs(['-L', '-T', file, 'http://h/']);
     const opts = await buildOpenOptions(o, await prepareShared(o, '1'), { url: 'http://h/' });
     const stream = opts.body as unknown as import('node:fs').ReadStream;

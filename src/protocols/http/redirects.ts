@@ -117,13 +117,14 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
   } else if (body.kind === 'stream') {
     // Whatever the status: a 301/302 keeps PUT, DELETE… with their body too, and the stream is spent unless it can be made again.
     const again = resendBody(body);
-    if (again) body = again;
-    else
+    // Phase 'rewind': the body could not be sent again (curl: its rewind failed, exit 65).
+    if (!again)
       throw new InputError(`cannot follow ${status} to ${next.href}: the request body was a stream, which cannot be sent a second time`, {
-      code: 'DIAL_E_UNSUPPORTED',
-      protocol: 'http',
-        phase: 'headers',
+        code: 'DIAL_E_UNSUPPORTED',
+        protocol: 'http',
+        phase: 'rewind',
       });
+    body = again;
   }
   const crossOrigin = originOf(next) !== originOf(cur.url);
   if (crossOrigin) {
