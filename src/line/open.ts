@@ -7,12 +7,14 @@
  * @module
  */
 import { isIP } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { toDialError } from '../errors.js';
 import type { LookupFunction } from '../socket/connect.js';
 import { Socket } from '../socket/socket.js';
 import type { TLSOptions } from '../socket/tls.js';
 import { connectionFacts, type Tracer } from '../trace.js';
+import { tracedLookup, traceTLS } from '../socket/trace-connect.js';
+
+export { traceTLS };
 
 /** What opening a connection needs. */
 export interface OpenTarget {
@@ -39,7 +41,8 @@ export async function openSocket(t: OpenTarget, protocol: string): Promise<Socke
   t.trace?.({ kind: '*', text: `Connecting to ${t.host} port ${t.port}`, protocol });
   let sock: Socket;
   try {
-    sock = await Socket.connect({ host: t.host, port: t.port, signal: t.signal, timeout: t.timeout, lookup: t.lookup, tls: t.tls });
+    const lookup = t.trace ? tracedLookup(t.lookup, t.trace, protocol) : t.lookup;
+    sock = await Socket.connect({ host: t.host, port: t.port, signal: t.signal, timeout: t.timeout, lookup, tls: t.tls });
   } catch (e) {
     throw toDialError(e, `connect to ${t.host} port ${t.port}`, { protocol, phase: 'connect' });
   }
@@ -51,11 +54,3 @@ export async function openSocket(t: OpenTarget, protocol: string): Promise<Socke
   return sock;
 }
 
-/** Emits the `tls` event for a socket that has just finished its handshake. */
-export function traceTLS(sock: Socket, trace: Tracer | undefined): void {
-  if (!trace) return;
-  const raw = sock.raw as TLSSocket;
-  const version = typeof raw.getProtocol === 'function' ? (raw.getProtocol() ?? undefined) : undefined;
-  const verifyError = raw.authorized === false && raw.authorizationError ? String(raw.authorizationError) : undefined;
-  trace({ kind: '*', text: `TLS established (${version ?? 'TLS'})`, protocol: 'tls', event: 'tls', data: { tlsVersion: version, verifyError } });
-}

@@ -16,12 +16,10 @@
  * @module
  */
 import { isIP, type Socket as NetSocket } from 'node:net';
-import { checkServerIdentity, type TLSSocket } from 'node:tls';
+import { checkServerIdentity } from 'node:tls';
 import { InputError, ProtocolError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
-import type { LookupFunction } from '../../socket/connect.js';
-import { systemLookup } from '../../socket/system-lookup.js';
 import type { Tracer } from '../../trace.js';
 import type { WaitOptions } from '../../util/guard.js';
 import { matchesNoProxy, openProxyTunnel, parseProxyUrl, proxyForUrl } from '../http/proxy/index.js';
@@ -111,24 +109,4 @@ export async function tunnelData(proxy: URL, host: string, port: number, wait: W
   }
   out.socket.on('error', () => {});
   return out.socket;
-}
-
-/** Wraps a lookup so its answer is a `resolved` event the moment it arrives, worded as HTTP's (http/agent.ts). */
-export function tracedLookup(lookup: LookupFunction | undefined, trace: Tracer): LookupFunction {
-  const inner = lookup ?? systemLookup;
-  return async (hostname, options) => {
-    const found = await inner(hostname, options);
-    const addresses = found.map((a) => a.address);
-    trace({ kind: '*', text: `Host ${hostname} was resolved: ${addresses.join(', ')}`, protocol: 'ftp', event: 'resolved', data: { host: hostname, addresses } });
-    return found;
-  };
-}
-
-/** The `tls` event for the control connection's finished handshake, as the line protocols word it (line/open.ts). */
-export function traceTls(sock: Socket, trace: Tracer | undefined): void {
-  if (!trace) return;
-  const raw = sock.raw as TLSSocket;
-  const version = typeof raw.getProtocol === 'function' ? (raw.getProtocol() ?? undefined) : undefined;
-  const verifyError = raw.authorized === false && raw.authorizationError ? String(raw.authorizationError) : undefined;
-  trace({ kind: '*', text: `TLS established (${version ?? 'TLS'})`, protocol: 'tls', event: 'tls', data: { tlsVersion: version, verifyError } });
 }

@@ -17,7 +17,8 @@ import { connectionFacts, maskSecrets, type TraceFacts, type Tracer } from '../.
 import { parseFeatures } from './core/features.js';
 import { checkArg } from './core/path.js';
 import { throwIfAborted } from '../../util/guard.js';
-import { controlTLS, ftpProxy, openControl, tracedLookup, traceTls, tunnelData } from './connect.js';
+import { controlTLS, ftpProxy, openControl, tunnelData } from './connect.js';
+import { tracedLookup, traceTLS } from '../../socket/trace-connect.js';
 import { DEFAULT_TIMEOUT, type FtpConnectOptions, type FtpSecurity } from './options.js';
 import type { TransferHost, TransferSettings } from './transfer.js';
 
@@ -108,13 +109,13 @@ export class FtpControl {
     // Worded and structured as HTTP's connect (http/agent.ts), so -v and -w read the same whichever protocol ran.
     trace?.({ kind: '*', text: `Connecting to ${host} port ${port}${proxy ? ` through the proxy ${proxy.protocol}//${proxy.host}` : ''}`, protocol: 'ftp' });
     const tlsOptions = secure ? controlTLS(options) : undefined;
-    const lookup = trace && !proxy ? tracedLookup(options.lookup, trace) : options.lookup;
+    const lookup = trace && !proxy ? tracedLookup(options.lookup, trace, 'ftp') : options.lookup;
     const socket = await openControl({ ...options, timeout, lookup }, host, port, proxy, secure === 'implicit' ? tlsOptions : undefined);
     if (trace) {
       // A structured fact for tools that time or inspect a transfer (dial -w remote_ip, time_connect).
       const data = connectionFacts(socket);
       trace({ kind: '*', text: `Connected to ${host} (${data.remoteAddress ?? data.path ?? '?'}) port ${data.remotePort ?? port}`, protocol: 'ftp', event: 'connected', data });
-      if (secure === 'implicit') traceTls(socket, trace);
+      if (secure === 'implicit') traceTLS(socket, trace);
     }
     const control = new FtpControl(socket, options, proxy);
     try {
@@ -147,7 +148,7 @@ export class FtpControl {
       });
       await this.#line.startTLS(tlsOptions, { signal });
       this.#watchSession();
-      traceTls(this.#socket, this.#trace);
+      traceTLS(this.#socket, this.#trace);
     }
     await this.#login();
     if (secure) {

@@ -9,7 +9,7 @@
 import { AbortError, InputError, LimitError, TimeoutError, toDialError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
 import type { LookupFunction } from '../../socket/connect.js';
-import { systemLookup } from '../../socket/system-lookup.js';
+import { tracedLookup } from '../../socket/trace-connect.js';
 import { connectionFacts, type Tracer } from '../../trace.js';
 import { throwIfAborted } from '../../util/guard.js';
 import { MenuParser, type MenuItem, type MenuParserOptions } from './core/menu.js';
@@ -201,7 +201,7 @@ export async function gopherFetch(what: string | URL | GopherRequest, options: G
       port: target.port,
       signal: options.signal,
       timeout: Number.isFinite(connectBound) ? connectBound : undefined,
-      lookup: trace ? tracedLookup(options.lookup, trace) : options.lookup,
+      lookup: trace ? tracedLookup(options.lookup, trace, 'gopher') : options.lookup,
     });
   } catch (err) {
     throw toDialError(err, `connect to ${target.host} port ${target.port}`, { protocol: 'gopher', phase: 'connect' });
@@ -254,15 +254,4 @@ async function* receive(
     if (clean) await sock.close();
     else sock.destroy();
   }
-}
-
-/** Wraps a lookup so its answer is a `resolved` event the moment it arrives, worded as HTTP's (http/agent.ts). */
-function tracedLookup(lookup: LookupFunction | undefined, trace: Tracer): LookupFunction {
-  const inner = lookup ?? systemLookup;
-  return async (hostname, options) => {
-    const found = await inner(hostname, options);
-    const addresses = found.map((a) => a.address);
-    trace({ kind: '*', text: `Host ${hostname} was resolved: ${addresses.join(', ')}`, protocol: 'gopher', event: 'resolved', data: { host: hostname, addresses } });
-    return found;
-  };
 }
