@@ -3,7 +3,7 @@ import type { Socket as NetSocket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { DialError } from '../../errors.js';
 import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
-import { systemLookup } from '../../socket/system-lookup.js';
+import { tracedLookup } from '../../socket/trace-connect.js';
 import { LentReads } from '../../socket/lent-reads.js';
 import { Socket } from '../../socket/socket.js';
 import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
@@ -93,17 +93,6 @@ export function poolKey(origin: Origin, s: ConnectSettings): string {
 /** Bytes of a plain connection's reused read buffer: what one loopback read of a big body returns at most. */
 const READ_BUFFER = 128 * 1024;
 
-/** Wraps a lookup so its answer is reported as a `resolved` event the moment it arrives. */
-function tracedLookup(lookup: LookupFunction | undefined, trace: Tracer): LookupFunction {
-  const inner = lookup ?? systemLookup;
-  return async (hostname, options) => {
-    const found = await inner(hostname, options);
-    const addresses = found.map((a) => a.address);
-    trace({ kind: '*', text: `Host ${hostname} was resolved: ${addresses.join(', ')}`, protocol: 'http', event: 'resolved', data: { host: hostname, addresses } });
-    return found;
-  };
-}
-
 /**
  * The default factory: TCP (Happy Eyeballs over every address) or a Unix
  * socket, then TLS for https with verification on and ALPN http/1.1.
@@ -131,7 +120,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   const open = direct ? tlsOpener(host, tls) : undefined;
   const raw = o.unixSocket
     ? await connectUnix({ path: o.unixSocket, timeout: o.timeout, signal: o.signal, onread })
-    : await connectTcp({ host: origin.hostname, port: origin.port, lookup: trace ? tracedLookup(o.lookup, trace) : o.lookup, timeout: o.timeout, signal: o.signal, onread, open });
+    : await connectTcp({ host: origin.hostname, port: origin.port, lookup: trace ? tracedLookup(o.lookup, trace, 'http') : o.lookup, timeout: o.timeout, signal: o.signal, onread, open });
   if (trace) {
     const data: TraceFacts = o.unixSocket
       ? { path: o.unixSocket }

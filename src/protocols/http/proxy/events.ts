@@ -12,19 +12,12 @@
 import type * as net from 'node:net';
 import type * as tls from 'node:tls';
 import type { LookupFunction } from '../../../socket/connect.js';
-import { systemLookup } from '../../../socket/system-lookup.js';
+import { tracedLookup as traceLookup } from '../../../socket/trace-connect.js';
 import type { TraceFacts, Tracer } from '../../../trace.js';
 
 /** `lookup` (or the system's), reporting each answer as a `resolved` event; `lookup` itself when nothing traces. */
 export function tracedLookup(lookup: LookupFunction | undefined, trace: Tracer | undefined, protocol: string): LookupFunction | undefined {
-  if (!trace) return lookup;
-  const inner = lookup ?? systemLookup;
-  return async (hostname, options) => {
-    const found = await inner(hostname, options);
-    const addresses = found.map((a) => a.address);
-    trace({ kind: '*', text: `Host ${hostname} was resolved: ${addresses.join(', ')}`, protocol, event: 'resolved', data: { host: hostname, addresses } });
-    return found;
-  };
+  return trace ? traceLookup(lookup, trace, protocol) : lookup;
 }
 
 /** Both ends of a node:net socket (a TLS socket reports those of the TCP connection under it). */
