@@ -329,7 +329,9 @@ test('-x with an HTTP proxy name that does not resolve is exit 5, as curl (not 6
     // The runner's NO_PROXY=* would keep curl off the -x proxy (it applies the environment's list to -x too).
     const env = { NO_PROXY: '', no_proxy: '' };
     const [a, b] = await Promise.all([dial(['-sS', '-x', proxy!, url!], { env }), curl(['-sS', '-x', proxy!, url!], { env })]);
-    assert.equal(a.code, b.code, `${proxy} ${url}: ${a.stderr}`);
+    if (proxy!.startsWith('http:')) assert.equal(a.code, b.code, `${proxy} ${url}: ${a.stderr}`);
+    // curl 7.88 usually says 6 for a SOCKS proxy's name, but said 5 in one CI run (its resolver races): dial keeps 6.
+    else assert.ok(b.code === 5 || b.code === 6, `curl: ${b.code} ${b.stderr}`);
     assert.equal(a.code, proxy!.startsWith('http:') ? 5 : 6);
     if (a.code === 5) assert.match(a.stderr, /could not resolve proxy no-such-proxy\.invalid/);
   }
