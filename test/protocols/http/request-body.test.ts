@@ -51,7 +51,8 @@ test('prepareBody: a file stream that fails before it is read (a missing path) d
   const missing = createReadStream('/nonexistent/dialtone-request-body');
   const { body } = prepareBody(missing, undefined, undefined);
   // The open fails now, long before a connection would be ready; without a listener this was an uncaught 'error' event.
-  await sleep(50);
+  // Polled, bounded: the open's failure comes from the thread pool, later than 50 ms on a loaded CI machine.
+  for (let i = 0; i < 500 && !missing.destroyed; i++) await sleep(10);
   assert.equal(missing.destroyed, true);
   const source = (body as { source: AsyncIterable<Uint8Array> }).source;
   await assert.rejects(
