@@ -45,6 +45,7 @@ import type { OpenOptions, Opener } from '../types.js';
 import { UrlHeaders } from '../headers.js';
 import { park, sessionKey, takeSession, type FtpSession } from '../ftp-sessions.js';
 import { ftpBody } from './ftp-body.js';
+import { strictUtf8 } from '../../util/utf8.js';
 
 /** ftp-only extras on top of {@link OpenOptions}. */
 export interface FtpOpenOptions extends OpenOptions {
@@ -69,16 +70,6 @@ interface FtpTarget {
   encoding: 'utf8' | 'latin1';
 }
 
-// fatal: escapes that are not UTF-8 must be noticed (they are the server's own bytes), not patched with U+FFFD.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function utf8(bytes: Uint8Array): string | undefined {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Splits an RFC 1738 path into CWD segments, the file, and `;type=`. */
 export function parseFtpPath(pathname: string): FtpTarget {
@@ -90,7 +81,7 @@ export function parseFtpPath(pathname: string): FtpTarget {
     path = path.slice(0, m.index);
   }
   const bytes = path.split('/').map((s) => percentDecode(s));
-  const texts = bytes.map(utf8);
+  const texts = bytes.map((b) => strictUtf8(b));
   // A name that is not UTF-8 (as a Latin-1 server lists it) is sent as its bytes, as curl sends it: the whole path is then one byte per character.
   const encoding = texts.every((t) => t !== undefined) ? 'utf8' : 'latin1';
   const segs = bytes.map((b, i) => {

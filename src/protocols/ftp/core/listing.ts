@@ -9,6 +9,7 @@ import type { FileEntry, ListingDialect } from './entry.js';
 import { dosDialect } from './list-dos.js';
 import { unixDialect } from './list-unix.js';
 import { mlsdDialect } from './mlsd.js';
+import { strictUtf8 } from '../../../util/utf8.js';
 
 /** The dialects tried on each line, in order. */
 export const DEFAULT_DIALECTS: readonly ListingDialect[] = [unixDialect, dosDialect, mlsdDialect];
@@ -24,30 +25,20 @@ export interface ParseListingOptions {
 // `ls -l` prints a block count first; it is a header, not an entry and not an unknown line.
 const TOTAL = /^total\s+\d+\s*$/i;
 
-// fatal: a line that is not UTF-8 must be noticed, not patched with U+FFFD; ignoreBOM: a U+FEFF is part of a name.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /**
  * A listing's bytes as text, line by line: UTF-8 when the line is, else
  * Latin-1 (one character per byte, so `Buffer.from(name, 'latin1')` is the
  * name's bytes). Line ends are kept.
  */
 export function decodeListing(bytes: Uint8Array): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    // Fall through: some line is not UTF-8.
-  }
+  const whole = strictUtf8(bytes);
+  if (whole !== undefined) return whole;
   let out = '';
   for (let at = 0; at < bytes.length; ) {
     const nl = bytes.indexOf(10, at);
     const end = nl < 0 ? bytes.length : nl + 1;
     const line = bytes.subarray(at, end);
-    try {
-      out += UTF8.decode(line);
-    } catch {
-      out += Buffer.from(line.buffer, line.byteOffset, line.length).toString('latin1');
-    }
+    out += strictUtf8(line) ?? Buffer.from(line.buffer, line.byteOffset, line.length).toString('latin1');
     at = end;
   }
   return out;

@@ -10,6 +10,7 @@
  */
 import { LimitError } from '../../../errors.js';
 import { LineSplitter } from '../../../line/reader.js';
+import { strictUtf8 } from '../../../util/utf8.js';
 
 /** One line of a menu. */
 export interface MenuItem {
@@ -73,17 +74,6 @@ export const ITEM_TYPES: Readonly<Record<string, string>> = {
   M: 'MIME message',
 };
 
-// ignoreBOM: each line is decoded alone, so the decoder would drop a U+FEFF opening any line, not only the document's first.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Menus predate UTF-8: a line that is not valid UTF-8 is read as Latin-1 (undefined), so no byte is lost. */
-function decode(line: Buffer): string | undefined {
-  try {
-    return UTF8.decode(line);
-  } catch {
-    return undefined;
-  }
-}
 
 function parsePort(field: string | undefined): number {
   if (field === undefined) return 0;
@@ -98,7 +88,8 @@ function parsePort(field: string | undefined): number {
  * line, which carries no item.
  */
 export function parseMenuLine(line: Buffer | string): MenuItem | undefined {
-  const text = typeof line === 'string' ? line : decode(line);
+  // Menus predate UTF-8: a line that is not valid UTF-8 is read as Latin-1 (undefined here), so no byte is lost.
+  const text = typeof line === 'string' ? line : strictUtf8(line);
   const raw = text ?? (line as Buffer).toString('latin1');
   if (raw.length === 0) return undefined;
   const type = String.fromCodePoint(raw.codePointAt(0)!);

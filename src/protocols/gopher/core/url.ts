@@ -9,6 +9,7 @@
  */
 import { InputError } from '../../../errors.js';
 import { percentDecode } from '../../../util/percent.js';
+import { strictUtf8 } from '../../../util/utf8.js';
 
 /** The default Gopher port. */
 export const GOPHER_PORT = 70;
@@ -34,16 +35,6 @@ export interface GopherTarget {
   encoding?: 'utf8' | 'latin1' | undefined;
 }
 
-// ignoreBOM: a U+FEFF the caller put in a selector is text to send back, not a byte-order mark to drop.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function utf8(bytes: Uint8Array): string | undefined {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
 
 /** Characters kept literally in a built path: RFC 3986 unreserved, sub-delims, `/ : @`. */
 const KEEP = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
@@ -80,7 +71,7 @@ export function parseGopherUrl(input: string | URL): GopherTarget {
   // Escapes that are not UTF-8 are the selector's own bytes (a Latin-1 server's): sent as they are, as curl
   // sends them, with every field then read one byte per character.
   const bytes = [first, query, plus].map((p) => (p === undefined ? undefined : percentDecode(p)));
-  const texts = bytes.map((b) => (b === undefined ? undefined : utf8(b)));
+  const texts = bytes.map((b) => (b === undefined ? undefined : strictUtf8(b)));
   const latin1 = bytes.some((b, i) => b !== undefined && texts[i] === undefined);
   const text = (i: number) => (latin1 ? Buffer.from(bytes[i]!).toString('latin1') : texts[i]!);
   // Decoded whole, then cut after one code point: the type may be escaped, and may be a
