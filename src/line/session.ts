@@ -5,11 +5,12 @@
  *
  * @module
  */
-import { InputError } from '../errors.js';
+import { AbortError, InputError, ProtocolError, TimeoutError } from '../errors.js';
 import type { LookupFunction } from '../socket/connect.js';
 import type { Socket } from '../socket/socket.js';
 import type { TLSOptions } from '../socket/tls.js';
 import type { Tracer } from '../trace.js';
+import type { LineClient } from './client.js';
 import { openSocket, tlsFor } from './open.js';
 
 /**
@@ -83,4 +84,22 @@ export async function openSession(options: LineSessionOptions, p: LineProtocol):
     p.name,
   );
   return { socket, host, secure };
+}
+
+/**
+ * Reads one status line of a session. A status that timed out or was
+ * aborted is still on its way and would be read as the next command's, so
+ * the session is closed (`close`) before the error goes on; end of stream is
+ * a ProtocolError naming the protocol.
+ */
+export async function readStatusLine(line: LineClient, wait: Parameters<LineClient['readLine']>[0], close: () => Promise<void>, protocol: string): Promise<string> {
+  let raw: string | null;
+  try {
+    raw = await line.readLine(wait);
+  } catch (e) {
+    if (e instanceof TimeoutError || e instanceof AbortError) await close();
+    throw e;
+  }
+  if (raw === null) throw new ProtocolError(`the ${protocol.toUpperCase()} server closed the connection without a reply`, { protocol, phase: 'reply' });
+  return raw;
 }

@@ -6,13 +6,13 @@
  *
  * @module
  */
-import { AbortError, InputError, ProtocolError, ReplyError, TimeoutError, type DialError } from '../../errors.js';
+import { InputError, ProtocolError, ReplyError, type DialError } from '../../errors.js';
 import { LineClient, type DotBlockSource } from '../../line/client.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
 import { tlsFor, traceTLS } from '../../line/open.js';
-import { openSession } from '../../line/session.js';
+import { openSession, readStatusLine } from '../../line/session.js';
 import { blockSource } from '../../line/dot-body.js';
 import { articleArg, credential, rangeArg, token, type ArticleRef, type OverRange } from './core/args.js';
 import { hasBlock, succeeded, type NntpVerb } from './core/commands.js';
@@ -274,15 +274,7 @@ export class NntpClient {
   }
 
   async #status(wait: NntpWaitOptions | undefined): Promise<NntpStatus> {
-    let raw: string | null;
-    try {
-      raw = await this.#line.readLine(wait);
-    } catch (e) {
-      // The status still on its way would be read as the next command's: the session cannot go on.
-      if (e instanceof TimeoutError || e instanceof AbortError) await this.close();
-      throw e;
-    }
-    if (raw === null) throw new ProtocolError('the NNTP server closed the connection without a reply', { protocol: 'nntp', phase: 'reply' });
+    const raw = await readStatusLine(this.#line, wait, () => this.close(), 'nntp');
     try {
       return parseStatus(raw);
     } catch (e) {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { AbortError, InputError, ProtocolError, TimeoutError, type DialError } from '../../errors.js';
+import { InputError, ProtocolError, type DialError } from '../../errors.js';
 import { LineClient } from '../../line/client.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
@@ -17,7 +17,7 @@ import { announcedSize, parseListLine, parseStat, parseUidlLine, type Pop3ListEn
 import { checkAllowed, lineCount, messageNumber, textArg, transition, type Pop3State, type Pop3Verb } from './core/session.js';
 import { isContinuation, parseStatus, refusal, type Pop3Status } from './core/status.js';
 import { tlsFor, traceTLS } from '../../line/open.js';
-import { openSession } from '../../line/session.js';
+import { openSession, readStatusLine } from '../../line/session.js';
 import { Pop3Message } from './message.js';
 import { blockSource } from '../../line/dot-body.js';
 import type { Pop3Auth, Pop3ConnectOptions, Pop3RetrieveOptions, Pop3WaitOptions } from './options.js';
@@ -287,17 +287,8 @@ export class Pop3Client {
     }
   }
 
-  async #readLine(wait: Pop3WaitOptions | undefined): Promise<string> {
-    let raw: string | null;
-    try {
-      raw = await this.#line.readLine(wait);
-    } catch (e) {
-      // The status still on its way would be read as the next command's: the session cannot go on.
-      if (e instanceof TimeoutError || e instanceof AbortError) await this.close();
-      throw e;
-    }
-    if (raw === null) throw new ProtocolError('the POP3 server closed the connection without a reply', { protocol: 'pop3', phase: 'reply' });
-    return raw;
+  #readLine(wait: Pop3WaitOptions | undefined): Promise<string> {
+    return readStatusLine(this.#line, wait, () => this.close(), 'pop3');
   }
 
   async #status(what: string, wait: Pop3WaitOptions | undefined, soft = false, phase = 'reply'): Promise<Pop3Status> {
