@@ -35,6 +35,9 @@ export interface ResumeEvent {
 interface Validator {
   /** The If-Range value: a strong ETag, else Last-Modified; undefined when the server gave neither. */
   ifRange: string | undefined;
+  /** The ETag and Last-Modified the file was begun with: a later answer that names others is another version. */
+  etag: string | undefined;
+  lastModified: string | undefined;
   /** The whole length, when known: a resume that reports another one is another file. */
   size: number | undefined;
 }
@@ -164,7 +167,23 @@ function requestOptions(options: DownloadOptions, at: number, validator: Validat
 function validatorOf(res: HttpResponse, size: number | undefined): Validator {
   const etag = res.headers.get('etag');
   const strong = etag !== null && !etag.startsWith('W/') ? etag : undefined;
-  return { ifRange: strong ?? res.headers.get('last-modified') ?? undefined, size };
+  const lastModified = res.headers.get('last-modified') ?? undefined;
+  return { ifRange: strong ?? lastModified, etag: etag ?? undefined, lastModified, size };
+}
+
+/**
+ * Why `now` is not the version `before` began, or undefined when nothing says so.
+ * A server that honours Range but not If-Range sends the new version's bytes
+ * with its new ETag: the ETag is compared when both have one, else Last-Modified.
+ */
+function versionChange(before: Validator, now: Validator): string | undefined {
+  if (before.etag !== undefined && now.etag !== undefined) {
+    return before.etag === now.etag ? undefined : `ETag ${before.etag} → ${now.etag}`;
+  }
+  if (before.lastModified !== undefined && now.lastModified !== undefined && before.lastModified !== now.lastModified) {
+    return `Last-Modified ${before.lastModified} → ${now.lastModified}`;
+  }
+  return undefined;
 }
 
 function lengthOf(res: HttpResponse): number | undefined {
@@ -189,6 +208,8 @@ async function accept(res: HttpResponse, at: number, before: Validator | undefin
     }
     const now = validatorOf(res, cr.complete);
     if (before && before.size !== undefined && now.size !== undefined && now.size !== before.size) return changed(`length ${before.size} → ${now.size}`);
+    const flipped = before && versionChange(before, now);
+    if (flipped) return changed(flipped);
     return { skip: 0, done: false, validator: before ?? now };
   }
   if (res.status === 206) {
@@ -201,6 +222,8 @@ async function accept(res: HttpResponse, at: number, before: Validator | undefin
       if (before.ifRange === undefined || now.ifRange !== before.ifRange) return changed('If-Range did not match');
       if (before.size !== undefined && now.size !== undefined && now.size !== before.size) return changed(`length ${before.size} → ${now.size}`);
     }
+    // The whole file, shorter than the bytes already held: those came from another version.
+    if (now.size !== undefined && now.size < at) return changed(`${now.size} bytes long, ${at} already held`);
     return { skip: at, done: false, validator: before ?? now };
   }
   if (res.status === 416 && at > 0) {
@@ -208,7 +231,7 @@ async function accept(res: HttpResponse, at: number, before: Validator | undefin
     const cr = parseContentRange(res.headers.get('content-range'));
     if (cr && cr.first === undefined && cr.complete === at) {
       await res.body.cancel();
-      return { skip: 0, done: true, validator: before ?? { ifRange: undefined, size: at } };
+      return { skip: 0, done: true, validator: before ?? { ifRange: undefined, etag: undefined, lastModified: undefined, size: at } };
     }
   }
   return refuse(new ReplyError(`${res.url} answered ${res.status} ${res.statusText}`.trimEnd(), { protocol: 'http', phase: 'headers', reply: { code: res.status, text: res.statusText } }));

@@ -24,6 +24,8 @@ interface Plan {
   cutAfter?: number;
   /** Answer 200 with the whole file whatever Range says. */
   ignoreRange?: boolean;
+  /** Honour Range whatever If-Range says (a server that does not implement If-Range). */
+  ignoreIfRange?: boolean;
   /** Override the Content-Range start of a 206. */
   lieStart?: number;
   status?: number;
@@ -63,7 +65,7 @@ function answer(c: net.Socket, p: Plan, range: string | undefined, ifRange: stri
     c.end(`HTTP/1.1 ${p.status} Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     return;
   }
-  const start = range && !p.ignoreRange && (ifRange === undefined || ifRange === etag || ifRange === p.lastModified) ? Number(/bytes=(\d+)-/.exec(range)![1]) : undefined;
+  const start = range && !p.ignoreRange && (p.ignoreIfRange || ifRange === undefined || ifRange === etag || ifRange === p.lastModified) ? Number(/bytes=(\d+)-/.exec(range)![1]) : undefined;
   let status = '200 OK';
   let body = file;
   const extra: string[] = [];
@@ -173,4 +175,30 @@ test('an abort is not resumed; bad options are InputErrors before any request', 
   await assert.rejects(download(srv.url, { agent, offset: -1 }), InputError);
   await assert.rejects(download(srv.url, { agent, maxResumes: 1.5 }), InputError);
   assert.equal(srv.seen.length, 1);
+});
+
+test('a 206 whose ETag is not the one begun (a server that ignores If-Range) is a change, not a splice', async () => {
+  const v2 = Buffer.alloc(FILE.length, 0x55);
+  const srv = await fileServer((n) => (n === 0 ? { cutAfter: 40_000 } : { file: v2, etag: '"v2"', ignoreIfRange: true }));
+  const d = await download(srv.url, { agent });
+  const got: Buffer[] = [];
+  await assert.rejects(
+    (async () => {
+      for await (const c of d.body) got.push(c);
+    })(),
+    (e: unknown) => e instanceof ProtocolError && /changed while it was being downloaded/.test(e.message),
+  );
+  assert.ok(Buffer.concat(got).equals(FILE.subarray(0, 40_000)));
+  assert.equal(d.resumes, 1);
+});
+
+test('a 206 with the same ETag but another Last-Modified is still the file begun', async () => {
+  const srv = await fileServer((n) => (n === 0 ? { cutAfter: 40_000, lastModified: 'Mon, 02 Jan 2006 15:04:05 GMT' } : {}));
+  const d = await download(srv.url, { agent });
+  assert.ok((await collect(d.body)).equals(FILE));
+});
+
+test('an offset past the end of a file served whole (Range ignored) is refused, not an empty "complete" download', async () => {
+  const srv = await fileServer(() => ({ ignoreRange: true }));
+  await assert.rejects(download(srv.url, { agent, offset: FILE.length + 100 }), (e: unknown) => e instanceof ProtocolError && /changed while it was being downloaded/.test(e.message));
 });
