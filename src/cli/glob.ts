@@ -53,6 +53,37 @@ function isIPv6Literal(body: string): boolean {
   return body.includes(':') && /^[0-9a-fA-F:.]+(%25[\w.~-]+|%[\w.~-]+)?$/.test(body);
 }
 
+/**
+ * Reads the `{…}` set opening at `start`, as curl: a backslash takes the next
+ * character as it is (so `{a\,b,c}` is the two values `a,b` and `c`), a
+ * bracket or brace inside is refused, and `{}` (no value at all) is an error
+ * while `{,}` is two empty values.
+ */
+function parseSet(pattern: string, start: number): { values: string[]; end: number } {
+  const values: string[] = [];
+  let cur = '';
+  for (let i = start + 1; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) {
+      cur += pattern[++i];
+    } else if (c === ',') {
+      values.push(cur);
+      cur = '';
+    } else if (c === '}') {
+      if (values.length === 0 && cur === '') throw bad('empty string within braces', i);
+      values.push(cur);
+      return { values, end: i };
+    } else if (c === '{' || c === '[') {
+      throw bad('nested brace', i);
+    } else if (c === ']') {
+      throw bad('unexpected close bracket', i);
+    } else {
+      cur += c;
+    }
+  }
+  throw bad('unmatched brace', start);
+}
+
 function parse(pattern: string): Part[] {
   const parts: Part[] = [];
   let text = '';
@@ -63,14 +94,11 @@ function parse(pattern: string): Part[] {
       continue;
     }
     if (c === '{') {
-      const end = pattern.indexOf('}', i);
-      if (end < 0) throw bad('unmatched brace', i);
-      const body = pattern.slice(i + 1, end);
-      if (body.includes('{')) throw bad('nested brace', i);
+      const set = parseSet(pattern, i);
       if (text) parts.push({ kind: 'text', text });
       text = '';
-      parts.push({ kind: 'set', values: body.split(',') });
-      i = end;
+      parts.push({ kind: 'set', values: set.values });
+      i = set.end;
       continue;
     }
     if (c === '[') {

@@ -65,3 +65,17 @@ test('ranges past 2^53 count exactly and end', () => {
   assert.throws(() => expandGlob('http://h/[1-99999999999999999999]'), CliExit);
 });
 
+
+test('inside {…} a backslash escapes the next character, as curl (curl sends a,b and c for {a\\,b,c})', () => {
+  assert.deepEqual(urls('h/{a\\,b,c}'), ['h/a,b', 'h/c']);
+  assert.deepEqual(urls('h/{a\\}b,c}'), ['h/a}b', 'h/c']);
+  assert.deepEqual(urls('h/{a\\\\b,c}'), ['h/a\\b', 'h/c']);
+  assert.deepEqual(urls('h/{a,}'), ['h/a', 'h/']);
+  assert.deepEqual(urls('h/{,}'), ['h/', 'h/']);
+});
+
+test('{} and a bracket inside {…} are exit 3, as curl', () => {
+  for (const p of ['h/{}', 'h/{a[b,c}', 'h/{a]b,c}', 'h/{a\\']) {
+    assert.throws(() => expandGlob(p), (e: unknown) => e instanceof CliExit && e.exitCode === 3, p);
+  }
+});
