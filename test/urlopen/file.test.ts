@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, writeFileSync, mkdirSync, rmSync, chmodSync, utimesSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, chmodSync, utimesSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,4 +144,19 @@ test('file: cancel releases the file without reading it', async () => {
   const r = await urlopen(url('big.dat'));
   await r.cancel();
   await r.cancel();
+});
+
+// curl reads /proc/version whole; a pseudo-file reports size 0, and trusting that size gave an empty body.
+test('file: a pseudo-file that reports size 0 (/proc) is read to its end, with no Content-Length, a range and maxBodySize still applied', async () => {
+  const want = readFileSync('/proc/version');
+  assert.ok(want.length > 20);
+  const r = await urlopen('file:///proc/version');
+  assert.equal(r.status, 200);
+  assert.equal(r.info().get('content-length'), null);
+  assert.ok(Buffer.from(await r.bytes()).equals(want));
+  const part = await urlopen('file:///proc/version', { range: { start: 6, end: 15 } });
+  assert.equal(part.status, 206);
+  assert.ok(Buffer.from(await part.bytes()).equals(want.subarray(6, 16)));
+  const small = await urlopen('file:///proc/version', { maxBodySize: 10 });
+  await assert.rejects(small.bytes(), LimitError);
 });

@@ -11,7 +11,7 @@ import type { Stats } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AbortError, DialError, InputError, LimitError, toDialError } from '../../errors.js';
 import { throwIfAborted } from '../../util/guard.js';
-import { checkRange, onceBody } from '../body.js';
+import { checkRange, limitBody, onceBody } from '../body.js';
 import { byteResponse, rangeSpan } from '../byte-response.js';
 import { typeForName } from '../mime.js';
 import type { UrlResponse } from '../response.js';
@@ -55,7 +55,7 @@ function baseHeaders(st: Stats, type: string): UrlHeaders {
   return new UrlHeaders({ 'Content-Type': type, 'Last-Modified': st.mtime.toUTCString() });
 }
 
-async function* readFrom(fh: FileHandle, start: number, end: number, options: OpenOptions, total: number): AsyncGenerator<Uint8Array, void, undefined> {
+async function* readFrom(fh: FileHandle, start: number, end: number, options: OpenOptions, total: number | undefined): AsyncGenerator<Uint8Array, void, undefined> {
   let pos = start;
   try {
     while (pos < end) {
@@ -124,6 +124,8 @@ export const openFile: Opener = async (url, options) => {
   }
   try {
     st = await fh.stat(); // the file we opened, not whatever the path named a moment ago
+    // Pseudo-files (/proc, some of /sys) report size 0 and still hold bytes: read those to their end, as curl does.
+    if (st.size === 0 && (await fh.read(Buffer.alloc(1), 0, 1, 0)).bytesRead > 0) return pseudoFile(url, path, fh, st, range, options);
     const size = st.size;
     if (range && range.start >= size && !(range.start === 0 && size === 0)) {
       throw new InputError(`${url.href}: range start ${range.start} is beyond the end of the file (${size} bytes)`, { protocol: 'file', phase: 'range' });
@@ -152,3 +154,31 @@ export const openFile: Opener = async (url, options) => {
     throw err;
   }
 };
+
+/**
+ * A regular file whose size is 0 as stat tells it yet holds bytes: a
+ * pseudo-file whose length is only known once read. It is read until EOF, so no
+ * Content-Length is sent and maxBodySize is checked while reading.
+ */
+function pseudoFile(url: URL, path: string, fh: FileHandle, st: Stats, range: { start: number; end?: number | undefined } | undefined, options: OpenOptions): UrlResponse {
+  const head = (options.method ?? 'GET').toUpperCase() === 'HEAD';
+  let body: AsyncGenerator<Uint8Array, void, undefined>;
+  if (head) {
+    body = onceBody(Buffer.alloc(0));
+    void fh.close().catch(() => {});
+  } else {
+    const read = readFrom(fh, range?.start ?? 0, range?.end === undefined ? Infinity : range.end + 1, options, undefined);
+    body = options.maxBodySize === undefined ? read : limitBody(read, options.maxBodySize, 'file');
+  }
+  return byteResponse({
+    url: url.href,
+    protocol: 'file',
+    headers: baseHeaders(st, typeForName(path)),
+    range,
+    body,
+    cancel: async () => {
+      await body.return?.(undefined);
+      await fh.close().catch(() => {});
+    },
+  });
+}
