@@ -75,6 +75,15 @@ test('data: a range that starts at or past the end is an InputError in phase ran
   }
 });
 
+test('data: an empty body refuses a range that starts past its end, as file: does (only start 0 is served)', async () => {
+  const e = await urlopen('data:,', { range: { start: 5 } }).catch((x: unknown) => x);
+  assert.ok(e instanceof InputError, String(e));
+  assert.equal((e as InputError).phase, 'range');
+  const r = await urlopen('data:,', { range: { start: 0 } });
+  assert.equal(r.status, 206);
+  assert.equal((await r.bytes()).length, 0);
+});
+
 // Found by comparing parseDataUrl with Node's fetch on generated data: URLs: a media type with
 // a second slash ('text/plaintext/plain') was kept as 'text/plaintext' (RFC 2397: type "/" subtype).
 test('data: a media type with more than one slash is malformed, so the default type applies', () => {

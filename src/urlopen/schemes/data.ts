@@ -96,7 +96,7 @@ export const openData: Opener = async (url, options) => {
   const range = checkRange(options.range, (m) => new InputError(m, { protocol: 'data' }));
   const parsed = parseDataUrl(url.href, options.maxBodySize ?? DEFAULT_DATA_LIMIT);
   const size = parsed.body.length;
-  if (range && range.start >= size && size > 0) throw new InputError(`range start ${range.start} is beyond the end of the data (${size} bytes)`, { protocol: 'data', phase: 'range' });
+  if (range && range.start >= size && !(range.start === 0 && size === 0)) throw new InputError(`range start ${range.start} is beyond the end of the data (${size} bytes)`, { protocol: 'data', phase: 'range' });
   const { start, end } = rangeSpan(range, size);
   const body = parsed.body.subarray(start, end);
   options.onProgress?.({ direction: 'download', transferred: body.length, total: body.length });
