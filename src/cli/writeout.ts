@@ -1,6 +1,7 @@
 /**
  * curl's `-w/--write-out` format: `%{variable}`, `%header{name}`, `%%`, and
- * the escapes `\n \r \t \\`; `%{stderr}` and `%{stdout}` switch where the
+ * the escapes `\n \r \t` (any other backslash pair, `\\` too, is kept as
+ * written, as curl does); `%{stderr}` and `%{stdout}` switch where the
  * rest goes.
  *
  * @module
@@ -87,12 +88,10 @@ export function formatWriteOut(template: string, vars: WriteOutVars): WriteOutSe
     const c = template[i]!;
     if (c === '\\' && i + 1 < template.length) {
       const n = template[i + 1]!;
-      const esc = { n: '\n', r: '\r', t: '\t', '\\': '\\' }[n];
-      if (esc !== undefined) {
-        buf += esc;
-        i++;
-        continue;
-      }
+      // The pair is taken whole, as curl: in '\\n' the second backslash does not start an escape.
+      buf += { n: '\n', r: '\r', t: '\t' }[n] ?? c + n;
+      i++;
+      continue;
     }
     if (c === '%') {
       if (template[i + 1] === '%') {

@@ -14,7 +14,10 @@ const text = (t: string, v = vars) => formatWriteOut(t, v).map((s) => s.text).jo
 
 test('variables, escapes and %%', () => {
   assert.equal(text('%{http_code} %{size_download} %{url_effective} %{num_redirects}\\n'), '200 1234 http://h/b 1\n');
-  assert.equal(text('100%% \\t%{content_type}\\\\'), '100% \ttext/plain\\');
+  assert.equal(text('100%% \\t%{content_type}'), '100% \ttext/plain');
+  // curl knows only \n \r \t: '\\' and '\q' come out as typed (curl -w 'a\\b' prints a\\b).
+  assert.equal(text('a\\\\b\\q\\'), 'a\\\\b\\q\\');
+  assert.equal(text('\\\\n|\\%{http_code}'), '\\\\n|\\%{http_code}');
 });
 
 test('codes print as three digits, 000 when none', () => {
