@@ -26,6 +26,9 @@ export interface ParsedSetCookie {
 /** Largest name + value accepted, in bytes (the RFC's "at least 4096" per cookie). */
 export const MAX_COOKIE_SIZE = 4096;
 
+/** Longest attribute value read, in bytes (RFC 6265bis §5.6). */
+const MAX_ATTRIBUTE_SIZE = 1024;
+
 /** The earliest time a Max-Age of zero or less sets: any moment in the past deletes the cookie. */
 const EARLIEST = -8.64e15;
 
@@ -36,7 +39,8 @@ const EARLIEST = -8.64e15;
  * and value longer than {@link MAX_COOKIE_SIZE} bytes together.
  *
  * The last occurrence of an attribute wins; an attribute whose value cannot
- * be read (a bad date, a Max-Age that is not an integer) is ignored alone.
+ * be read (a bad date, a Max-Age that is not an integer, a value over 1024
+ * bytes) is ignored alone.
  */
 export function parseSetCookie(line: string, now: number): ParsedSetCookie | undefined {
   if (hasControl(line)) return undefined;
@@ -60,6 +64,8 @@ export function parseSetCookie(line: string, now: number): ParsedSetCookie | und
     const i = av.indexOf('=');
     const key = trimWsp(i < 0 ? av : av.slice(0, i)).toLowerCase();
     const val = i < 0 ? '' : trimWsp(av.slice(i + 1));
+    // RFC 6265bis §5.6: a longer value is ignored, so a hostile Path or Domain is not kept in every stored cookie.
+    if (val.length > MAX_ATTRIBUTE_SIZE / 3 && Buffer.byteLength(val) > MAX_ATTRIBUTE_SIZE) continue;
     switch (key) {
       case 'expires': {
         const t = parseCookieDate(val);

@@ -58,6 +58,15 @@ describe('parseSetCookie (§5.2)', () => {
   test('lines that are ignored', () => {
     for (const l of ['', ';', 'a', '=1', ' =1', 'a=1\r', 'a\n=1', 'a=\x01', 'a\tb=1', 'a=1\t2']) assert.equal(parseSetCookie(l, NOW), undefined, JSON.stringify(l));
   });
+  test('an attribute value over 1024 bytes is ignored alone (RFC 6265bis §5.6), not stored: the line is still read', () => {
+    const long = '/' + 'x'.repeat(1024);
+    const c = parseSetCookie(`a=1; Path=/ok; Path=${long}; Domain=${'d'.repeat(1025)}.example; SameSite=${'L'.repeat(1025)}`, NOW)!;
+    assert.equal(c.value, '1');
+    assert.equal(c.path, '/ok');
+    assert.equal(c.domain, undefined);
+    assert.equal(c.sameSite, undefined);
+    assert.equal(parseSetCookie(`a=1; Path=${long.slice(0, 1024)}`, NOW)!.path!.length, 1024);
+  });
   test('hasControl allows tab and refuses the other CTLs', () => {
     assert.equal(hasControl('a\tb'), false);
     assert.deepEqual(['\0', '\r', '\n', '\x1b', '\x7f'].map(hasControl), [true, true, true, true, true]);
