@@ -390,6 +390,7 @@ function checkConflicts(o: CliOptions): void {
   if (o.uploadFile !== undefined) kinds.push('PUT (-T)');
   if (kinds.length > 1) throw usage(`You can only select one HTTP request method! You asked for both ${kinds[0]} and ${kinds[1]}.`);
   if (o.get && o.form.length > 0) throw usage('You can only select one HTTP request method! You asked for both GET (-G) and multipart formpost (-F).');
+  if (o.fail && o.failWithBody) throw usage('You must select either --fail or --fail-with-body, not both.');
   if (o.continueAt !== undefined && o.range !== undefined) throw usage('--continue-at and --range are mutually exclusive');
   if (o.range !== undefined && !/^(\d+-\d*|-\d+)$/.test(o.range)) throw usage(`option --range: invalid range '${o.range}'`);
   if (o.cert === undefined && o.key !== undefined) throw usage('option --key: needs --cert');

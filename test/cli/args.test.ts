@@ -143,3 +143,9 @@ test('-b (repeatable, in order), -c and -j', () => {
   const none = parseCliArgs(['u']);
   assert.deepEqual([none.cookies, none.cookieJar, none.junkSessionCookies], [[], undefined, false]);
 });
+
+test('-f with --fail-with-body is exit 2, as curl (which will not pick one for you)', () => {
+  exit2(['-f', '--fail-with-body', 'http://a/'], /either --fail or --fail-with-body/);
+  exit2(['--fail-with-body', '-f', 'http://a/'], /either --fail or --fail-with-body/);
+  assert.equal(parseCliArgs(['--fail-with-body', 'http://a/']).failWithBody, true);
+});
