@@ -130,6 +130,10 @@ export class Download {
           at += c.length;
           yield c;
         }
+        // The whole file ended before the bytes already held did: it is shorter than the version they came from.
+        if (skip > 0) {
+          throw new ProtocolError(`${url} changed while it was being downloaded (it ends before byte ${at}, which is already held)`, { protocol: 'http', phase: 'headers' });
+        }
         // A read-until-close body has no length of its own to fall short of: the size the server announced does.
         if (validator.size !== undefined && at < validator.size) {
           throw new ProtocolError(`the body ended at byte ${at} of ${validator.size}`, { protocol: 'http', phase: 'body' });

@@ -24,6 +24,8 @@ interface Plan {
   cutAfter?: number;
   /** Answer 200 with the whole file whatever Range says. */
   ignoreRange?: boolean;
+  /** No Content-Length: the body ends when the connection closes. */
+  closeDelimited?: boolean;
   /** Honour Range whatever If-Range says (a server that does not implement If-Range). */
   ignoreIfRange?: boolean;
   /** Override the Content-Range start of a 206. */
@@ -78,7 +80,7 @@ function answer(c: net.Socket, p: Plan, range: string | undefined, ifRange: stri
     body = file.subarray(start);
     extra.push(`Content-Range: bytes ${p.lieStart ?? start}-${file.length - 1}/${file.length}`);
   }
-  const headLines = [`HTTP/1.1 ${status}`, `Content-Length: ${body.length}`, 'Accept-Ranges: bytes', ...validators, ...extra, 'Connection: close', '', ''];
+  const headLines = [`HTTP/1.1 ${status}`, ...(p.closeDelimited ? [] : [`Content-Length: ${body.length}`]), 'Accept-Ranges: bytes', ...validators, ...extra, 'Connection: close', '', ''];
   c.write(headLines.join('\r\n'));
   if (p.cutAfter === undefined) c.end(body);
   else c.write(body.subarray(0, p.cutAfter), () => c.destroy());
@@ -201,4 +203,11 @@ test('a 206 with the same ETag but another Last-Modified is still the file begun
 test('an offset past the end of a file served whole (Range ignored) is refused, not an empty "complete" download', async () => {
   const srv = await fileServer(() => ({ ignoreRange: true }));
   await assert.rejects(download(srv.url, { agent, offset: FILE.length + 100 }), (e: unknown) => e instanceof ProtocolError && /changed while it was being downloaded/.test(e.message));
+});
+
+test('an offset past the end of a close-delimited whole file (Range ignored, no length) is a change, not an empty download', async () => {
+  const srv = await fileServer(() => ({ ignoreRange: true, closeDelimited: true }));
+  const d = await download(srv.url, { agent, offset: FILE.length + 100 });
+  await assert.rejects(collect(d.body), (e: unknown) => e instanceof ProtocolError && /changed while it was being downloaded/.test(e.message));
+  assert.equal(d.resumes, 0);
 });
