@@ -128,6 +128,8 @@ export function exitCodeFor(err: unknown): number {
       return e.reply ? replyExit(protocol, e.reply.code, phase) : EXIT.WEIRD_SERVER_REPLY;
     case 'DIAL_E_LIMIT':
       if (phase === 'redirect' || /redirect/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;
+      // A head the parser will not hold is curl's 'Too large response headers' (56), not --max-filesize.
+      if (protocol === 'http' && /^(response header|status line|trailer|more than \d+ interim)/.test(String(e.message))) return EXIT.RECV_ERROR;
       return EXIT.FILESIZE_EXCEEDED;
     case 'DIAL_E_UNSUPPORTED':
       // A redirect that needs the body again, which was a stream read once (piped stdin).

@@ -39,6 +39,11 @@ const cases: Array<[string, unknown, number]> = [
   ['http 416', new ReplyError('x', { protocol: 'http', reply: { code: 416, text: 'no' } }), 33],
   ['redirects', new LimitError('too many redirects', { phase: 'redirect' }), 47],
   ['size', new LimitError('body too big', { phase: 'body' }), 63],
+  // curl: (56) Too large response headers — a header bound is not a file size.
+  ['header bytes', new LimitError('response header larger than 65536 bytes', { limit: 65536, protocol: 'http' }), 56],
+  ['header fields', new LimitError('response header: more than 256 fields', { limit: 256, protocol: 'http' }), 56],
+  ['status line', new LimitError('status line larger than 8192 bytes', { limit: 8192, protocol: 'http' }), 56],
+  ['http body size', new LimitError('response body of 9 bytes exceeds the limit of 5', { limit: 5, protocol: 'http', phase: 'headers' }), 63],
   ['unknown scheme', new InputError('unsupported URL scheme "foo:"', { code: 'DIAL_E_UNSUPPORTED' }), 1],
   ['a redirect needing a stream body again', new InputError('cannot follow 307 to http://h/: the request body was a stream, which cannot be sent a second time', { code: 'DIAL_E_UNSUPPORTED', phase: 'rewind' }), 65],
   ['malformed URL', new InputError('malformed URL "x"'), 3],
