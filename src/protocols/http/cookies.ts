@@ -100,7 +100,8 @@ export class CookieJar {
   /**
    * Stores one Set-Cookie value received from `url`. Returns the cookie
    * stored, or undefined when the line was ignored (malformed, too big, a
-   * Domain the host does not match, a Secure cookie from plain http) or
+   * Domain the host does not match, a Secure cookie from plain http other
+   * than to localhost, 127.0.0.1 or ::1) or
    * only deleted a cookie (an expiry in the past).
    */
   setCookie(line: string, url: string | URL, now: number = Date.now()): Cookie | undefined {
@@ -122,7 +123,7 @@ export class CookieJar {
   /**
    * The Cookie header value for a request to `url` (§5.4), or undefined
    * when no cookie applies: domain- and path-matched, Secure ones only over
-   * https, expired ones dropped; longer paths first, then older first.
+   * https (or loopback http, as curl), expired ones dropped; longer paths first, then older first.
    * The value is bounded (`headerBytes`): the cookies that would pass the
    * bound are left out, as curl leaves them out.
    */
@@ -142,7 +143,7 @@ export class CookieJar {
   cookiesFor(url: string | URL, now: number = Date.now()): Cookie[] {
     const u = toUrl(url);
     const host = hostOf(u);
-    const secure = u.protocol === 'https:';
+    const secure = secureContext(u);
     const path = u.pathname || '/';
     const found: Stored[] = [];
     for (const d of candidateDomains(host)) {
@@ -221,11 +222,11 @@ export class CookieJar {
       }
     }
     // RFC 6265bis: only a secure origin may set a Secure cookie (curl does the same).
-    if (p.secure && u.protocol !== 'https:') return undefined;
+    if (p.secure && !secureContext(u)) return undefined;
     if (!prefixAllows(p, hostOnly && p.domain === undefined)) return undefined;
     const path = p.path ?? defaultPath(u.pathname);
     // RFC 6265bis §5.7 (leave Secure cookies alone), as curl: plain http may not overwrite, shadow or delete a Secure cookie.
-    if (u.protocol !== 'https:' && this.#shadowsSecure(p.name, domain, path)) return undefined;
+    if (!secureContext(u) && this.#shadowsSecure(p.name, domain, path)) return undefined;
     if (p.expires !== undefined && p.expires <= now) {
       this.#remove(p.name, domain, path);
       return undefined;
@@ -324,6 +325,17 @@ function toUrl(url: string | URL): URL {
   } catch (err) {
     throw new InputError(`invalid URL ${JSON.stringify(String(url).slice(0, 200))}`, { cause: err, protocol: 'http' });
   }
+}
+
+/**
+ * Whether Secure cookies may be set by and sent to `u`: https, or plain http
+ * to the loopback host by its usual names — what curl counts as a secure
+ * context (a local development server rarely has TLS).
+ */
+function secureContext(u: URL): boolean {
+  if (u.protocol === 'https:') return true;
+  const host = hostOf(u);
+  return host === 'localhost' || host === '127.0.0.1' || host === '::1';
 }
 
 /** The canonical request host: the URL's host name (already lower case and punycoded), brackets of an IPv6 literal removed. */

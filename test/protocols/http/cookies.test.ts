@@ -287,3 +287,20 @@ describe('CookieJar: plain http cannot touch a Secure cookie (RFC 6265bis §5.7,
     assert.equal(jar.cookieHeader('http://example.com/', NOW), 'sid=new');
   });
 });
+
+describe('CookieJar: plain http to the loopback host is a secure context, as curl has it', () => {
+  // curl -c/-b keeps and sends a Secure cookie set by http://localhost, 127.0.0.1 or [::1] (a local dev server).
+  for (const origin of ['http://localhost:3000/', 'http://LOCALHOST/', 'http://127.0.0.1/', 'http://[::1]/']) {
+    test(`${origin} may set a Secure cookie and is sent it`, () => {
+      const jar = new CookieJar();
+      assert.ok(jar.setCookie('sid=1; Secure; Path=/', origin, NOW));
+      assert.equal(jar.cookieHeader(origin, NOW), 'sid=1');
+    });
+  }
+  test('other plain-http hosts are not (127.0.0.2, a .localhost subdomain, a name that starts with localhost)', () => {
+    for (const origin of ['http://127.0.0.2/', 'http://a.localhost/', 'http://localhost.example/']) {
+      const jar = new CookieJar();
+      assert.equal(jar.setCookie('sid=1; Secure; Path=/', origin, NOW), undefined, origin);
+    }
+  });
+});
