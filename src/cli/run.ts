@@ -73,21 +73,30 @@ function mayBeHttp(job: TransferJob): boolean {
 
 /** The part of the HTTP client's agent module the CLI uses. */
 interface AgentModule {
-  Agent: new (o: { connections?: number; pipelining?: number }) => { close(): Promise<void> };
+  Agent: new (o: { connections?: number; pipelining?: number; limits?: { maxHeaderBytes?: number; maxHeaders?: number } }) => { close(): Promise<void> };
   getGlobalAgent(): unknown;
   setGlobalAgent(a: unknown): void;
 }
 
 /**
- * Makes the HTTP client pipeline for this run (urlopen uses its global
- * agent): `connections` per origin, PIPELINE_DEPTH requests on each. Returns
- * what puts the previous agent back.
+ * curl holds up to 300 KiB of response head (three times its 100 KiB header
+ * line bound) and does not count fields; the library's defaults (64 KiB, 256
+ * fields) refused heads curl prints, such as a long Content-Security-Policy.
+ * The field bound stays so a head of empty lines cannot make one field each.
  */
-async function usePipelining(connections: number): Promise<() => void> {
+const CURL_HEAD_LIMITS = { maxHeaderBytes: 300 * 1024, maxHeaders: 16 * 1024 };
+
+/**
+ * Gives the HTTP client an agent for this run (urlopen uses its global
+ * agent) with curl's bounds on a response head and, when `pipelined` is
+ * given, `connections` per origin with PIPELINE_DEPTH requests on each.
+ * Returns what puts the previous agent back.
+ */
+async function useRunAgent(pipelined: { connections: number } | undefined): Promise<() => void> {
   const specifier = '../protocols/http/agent.js';
   const mod = (await import(specifier)) as AgentModule;
   const previous = mod.getGlobalAgent();
-  const agent = new mod.Agent({ connections, pipelining: PIPELINE_DEPTH });
+  const agent = new mod.Agent({ ...(pipelined && { connections: pipelined.connections, pipelining: PIPELINE_DEPTH }), limits: CURL_HEAD_LIMITS });
   mod.setGlobalAgent(agent);
   return () => {
     mod.setGlobalAgent(previous);
@@ -190,7 +199,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     // -Z keeps one connection per transfer in flight when -w reports on connections (num_connects, time_connect).
     const pipelined =
       jobs.length > 1 && io.urlopen === undefined && jobs.some(mayBeHttp) && (o.parallel ? o.writeOut === undefined && pipelineSafe(o) : lookaheadSafe(o));
-    if (pipelined) restoreAgent = await usePipelining(o.parallel ? Math.max(1, Math.ceil(o.parallelMax / PIPELINE_DEPTH)) : 1);
+    if (io.urlopen === undefined && jobs.some(mayBeHttp))
+      restoreAgent = await useRunAgent(pipelined ? { connections: o.parallel ? Math.max(1, Math.ceil(o.parallelMax / PIPELINE_DEPTH)) : 1 } : undefined);
     if (o.parallel && jobs.length > 1) {
       let next = 0;
       const worker = async (): Promise<void> => {

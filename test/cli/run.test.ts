@@ -492,3 +492,29 @@ test('-Z -v labels each transfer\'s trace lines', async () => {
   assert.match(r.stderr, /^\[1\] > GET \/hello/m);
   assert.match(r.stderr, /^\[2\] > GET \/hello/m);
 });
+
+test('a 90 KiB response header prints with -i as curl prints it; past 300 KiB of head is exit 56, as curl', async () => {
+  const big = 'v'.repeat(90 * 1024); // under curl's 100 KiB line bound
+  const raw = net.createServer((s) => {
+    s.once('data', (d) => {
+      const fields = d.toString('latin1').startsWith('GET /huge') ? Array.from({ length: 4 }, (_, i) => `X-Big${i}: ${big}\r\n`).join('') : `X-Big: ${big}\r\n`;
+      s.end(`HTTP/1.1 200 OK\r\n${fields}Content-Length: 2\r\nConnection: close\r\n\r\nok`);
+    });
+    s.on('error', () => undefined);
+  });
+  raw.listen(0, '127.0.0.1');
+  await once(raw, 'listening');
+  const base = `http://127.0.0.1:${(raw.address() as net.AddressInfo).port}`;
+  try {
+    const [d, c] = [await dial(['-s', '-i', `${base}/one`]), await curl(['-s', '-i', `${base}/one`])];
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(d.out, c.out);
+    assert.ok(d.out.includes(big) && d.out.endsWith('\r\n\r\nok'));
+    const [dh, ch] = [await dial(['-sS', `${base}/huge`]), await curl(['-sS', `${base}/huge`])];
+    assert.equal(ch.code, 56);
+    assert.equal(dh.code, 56, dh.stderr);
+    assert.equal(dh.out, '');
+  } finally {
+    raw.close();
+  }
+});
