@@ -351,7 +351,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     httpVersion,
     unixSocket: v['unix-socket'],
     parallel: v.parallel ?? false,
-    parallelMax: Math.min(300, number('parallel-max', v['parallel-max'], { integer: true, min: 1 }) ?? 50),
+    // curl: 0 means its default of 50, and more than 300 is 300; a negative count is refused.
+    parallelMax: Math.min(300, number('parallel-max', v['parallel-max'], { integer: true }) || 50),
     writeOut: v['write-out'],
     mailFrom: v['mail-from'],
     mailRcpt: v['mail-rcpt'] ?? [],

@@ -149,3 +149,10 @@ test('-f with --fail-with-body is exit 2, as curl (which will not pick one for y
   exit2(['--fail-with-body', '-f', 'http://a/'], /either --fail or --fail-with-body/);
   assert.equal(parseCliArgs(['--fail-with-body', 'http://a/']).failWithBody, true);
 });
+
+test('--parallel-max 0 is the default 50, as curl; over 300 is 300; negative is exit 2', () => {
+  assert.equal(parseCliArgs(['--parallel-max', '0', 'u']).parallelMax, 50);
+  assert.equal(parseCliArgs(['--parallel-max', '1000', 'u']).parallelMax, 300);
+  assert.equal(parseCliArgs(['--parallel-max', '7', 'u']).parallelMax, 7);
+  exit2(['--parallel-max', '-3', 'u']);
+});
