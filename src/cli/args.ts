@@ -286,7 +286,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     if (t.kind === 'positional' || (t.kind === 'option' && t.name === 'url')) {
       const url = t.kind === 'positional' ? t.value : (t.value ?? '');
       urls.push({ url, remoteName: false });
-    } else if (t.kind === 'option' && t.name === 'output') outputs.push({ output: t.value ?? '', remoteName: false });
+    } else if (t.kind === 'option' && t.name === 'output') {
+      // curl refuses an empty name before anything is sent (no file can be made by that name).
+      if (!t.value) throw usage(`option ${t.rawName}: is badly used here`);
+      outputs.push({ output: t.value, remoteName: false });
+    }
     else if (t.kind === 'option' && t.name === 'remote-name') outputs.push({ remoteName: true });
   }
   outputs.forEach((o, i) => {

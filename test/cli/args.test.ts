@@ -156,3 +156,8 @@ test('--parallel-max 0 is the default 50, as curl; over 300 is 300; negative is 
   assert.equal(parseCliArgs(['--parallel-max', '7', 'u']).parallelMax, 7);
   exit2(['--parallel-max', '-3', 'u']);
 });
+
+test("-o '' is exit 2 before anything is sent, as curl ('option -o: is badly used here'), not a failed write (23)", () => {
+  exit2(['-o', '', 'http://a/'], /option (-o|--output): is badly used here/);
+  exit2(['--output=', 'http://a/'], /option --output: is badly used here/);
+});
