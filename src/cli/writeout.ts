@@ -46,10 +46,19 @@ export interface WriteOutSegment {
 
 const TIME_VARS = new Set(['time_total', 'time_namelookup', 'time_connect', 'time_appconnect', 'time_pretransfer', 'time_starttransfer', 'time_redirect']);
 
+const NULL_WHEN_EMPTY = new Set(['content_type', 'errormsg', 'redirect_url']);
+
 function render(name: string, v: WriteOutVars): string | undefined {
   if (name === 'json') {
     const { headers: _h, ...rest } = v;
-    return JSON.stringify(rest);
+    // curl writes null for a string it does not have (jq's '.errormsg // "none"' and
+    // 'select(.errormsg)' rely on it; "" is true to jq), times to the microsecond, speeds whole.
+    return JSON.stringify(rest, (k, val: unknown) => {
+      if (val === '' && NULL_WHEN_EMPTY.has(k)) return null;
+      if (typeof val !== 'number') return val;
+      if (TIME_VARS.has(k)) return Math.round(val * 1e6) / 1e6;
+      return k.startsWith('speed_') ? Math.round(val) : val;
+    });
   }
   if (name === 'header_json') {
     const obj: Record<string, string[]> = {};

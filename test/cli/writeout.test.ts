@@ -85,3 +85,18 @@ test("names every object has, such as 'constructor', are unknown variables", () 
   }
 });
 
+
+test('%{json}: a string the transfer does not have is null, as curl; times to the microsecond', () => {
+  const j = JSON.parse(text('%{json}', { ...vars, content_type: '', time_total: 0.019241678000000012 })) as Record<string, unknown>;
+  assert.equal(j.errormsg, null);
+  assert.equal(j.redirect_url, null);
+  assert.equal(j.content_type, null);
+  assert.equal(j.time_total, 0.019242);
+  assert.equal(j.method, 'GET');
+  assert.equal(j.speed_download, 2468);
+  const e = JSON.parse(text('%{json}', { ...vars, exitcode: 7, errormsg: 'refused', redirect_url: 'http://h/c' })) as Record<string, unknown>;
+  assert.equal(e.errormsg, 'refused');
+  assert.equal(e.redirect_url, 'http://h/c');
+  // %{errormsg} on its own still prints nothing.
+  assert.equal(text('[%{errormsg}]'), '[]');
+});
