@@ -120,6 +120,20 @@ function openLog(path: string, stdout: NodeJS.WritableStream): { write: (s: stri
   };
 }
 
+/**
+ * curl's -w @file (or @- for stdin): the format read from a file with its line
+ * ends left out (a newline is written as \n in the format, as on the command
+ * line). A file it cannot read is a warning and no format, not a failed run.
+ */
+async function readWriteOutFile(path: string, warn: (line: string) => void): Promise<string | undefined> {
+  try {
+    return (await readLocal(path)).toString('utf8').replace(/[\r\n]/g, '');
+  } catch {
+    warn(`Warning: Failed to read ${path === '-' ? '<stdin>' : path}`);
+    return undefined;
+  }
+}
+
 /** Runs every transfer the options ask for and returns curl's exit code for the run. */
 export async function run(o: CliOptions, io: RunIO): Promise<number> {
   const showErrors = !o.silent || o.showError;
@@ -142,8 +156,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
   let shared: Awaited<ReturnType<typeof prepareShared>> | undefined;
   try {
     const jobs = planJobs(o);
-    // curl's -w @file (or @- for stdin) reads the format from a file.
-    const writeOut = o.writeOut?.startsWith('@') ? (await readLocal(o.writeOut.slice(1))).toString('utf8') : o.writeOut;
+    const writeOut = o.writeOut?.startsWith('@') ? await readWriteOutFile(o.writeOut.slice(1), warn) : o.writeOut;
     const urlopen = io.urlopen ?? (await loadUrlopen(jobs));
     shared = await prepareShared(o, io.version, readLocal, warn);
     const json = o.traceJson !== undefined ? openLog(o.traceJson, io.stdout) : undefined;

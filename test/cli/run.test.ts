@@ -518,3 +518,19 @@ test('a 90 KiB response header prints with -i as curl prints it; past 300 KiB of
     raw.close();
   }
 });
+
+test('-w @file: the file\'s line ends are left out, as curl; an unreadable file is a warning and exit 0, as curl', async () => {
+  const dir = tempDir();
+  const f = join(dir, 'fmt');
+  writeFileSync(f, '%{http_code}\\n\r\n%{stderr}E\n');
+  const [d, c] = [await dial(['-s', '-o', '/dev/null', '-w', `@${f}`, srv.url('/hello')]), await curl(['-s', '-o', '/dev/null', '-w', `@${f}`, srv.url('/hello')])];
+  assert.equal(d.out, '200\n');
+  assert.equal(d.out, c.out);
+  assert.equal(d.stderr, 'E');
+  assert.equal(d.stderr, c.stderr);
+  const missing = await dial(['-o', '/dev/null', '-w', `@${join(dir, 'nope')}`, srv.url('/hello')]);
+  assert.equal(missing.code, 0);
+  assert.equal(missing.out, '');
+  assert.match(missing.stderr, /Failed to read/);
+  assert.equal((await curl(['-s', '-o', '/dev/null', '-w', `@${join(dir, 'nope')}`, srv.url('/hello')])).code, 0);
+});
