@@ -134,6 +134,35 @@ async function readWriteOutFile(path: string, warn: (line: string) => void): Pro
   }
 }
 
+/**
+ * curl's -H @file (@- for stdin): each line of the file is a header, and a
+ * line that is none (blank, or without a ':' or ';' after the name) is left
+ * out, as curl leaves it out. A file it cannot open is a warning, not a
+ * failed run.
+ */
+async function withHeaderFiles(o: CliOptions, warn: (line: string) => void): Promise<CliOptions> {
+  if (!o.headers.some((h) => h.startsWith('@'))) return o;
+  const headers: string[] = [];
+  for (const h of o.headers) {
+    if (!h.startsWith('@')) {
+      headers.push(h);
+      continue;
+    }
+    let text: string;
+    try {
+      text = (await readLocal(h.slice(1))).toString('utf8');
+    } catch {
+      warn(`Warning: Failed to open ${h.slice(1)}!`);
+      continue;
+    }
+    for (const line of text.split('\n')) {
+      const l = line.endsWith('\r') ? line.slice(0, -1) : line;
+      if (/^[^:;\s]+[:;]/.test(l)) headers.push(l);
+    }
+  }
+  return { ...o, headers };
+}
+
 /** Runs every transfer the options ask for and returns curl's exit code for the run. */
 export async function run(o: CliOptions, io: RunIO): Promise<number> {
   const showErrors = !o.silent || o.showError;
@@ -155,6 +184,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
   let lookahead: Lookahead | undefined;
   let shared: Awaited<ReturnType<typeof prepareShared>> | undefined;
   try {
+    o = await withHeaderFiles(o, warn);
     const jobs = planJobs(o);
     const writeOut = o.writeOut?.startsWith('@') ? await readWriteOutFile(o.writeOut.slice(1), warn) : o.writeOut;
     const urlopen = io.urlopen ?? (await loadUrlopen(jobs));

@@ -534,3 +534,18 @@ test('-w @file: the file\'s line ends are left out, as curl; an unreadable file 
   assert.match(missing.stderr, /Failed to read/);
   assert.equal((await curl(['-s', '-o', '/dev/null', '-w', `@${join(dir, 'nope')}`, srv.url('/hello')])).code, 0);
 });
+
+test('-H @file sends each line of the file as a header, as curl; blank and header-less lines left out; a missing file is a warning', async () => {
+  const dir = tempDir();
+  const f = join(dir, 'headers');
+  writeFileSync(f, 'X-A: 1\r\nX-B: 2\n\n  \nnot a header\nX-C;\n');
+  const [d, c] = [await dial(['-s', '-A', 'x', '-H', `@${f}`, '-H', 'X-D: 4', srv.url('/echo')]), await curl(['-s', '-A', 'x', '-H', `@${f}`, '-H', 'X-D: 4', srv.url('/echo')])];
+  assert.equal(d.code, 0, d.stderr);
+  assert.deepEqual(echo(d).headers, { ...echo(c).headers, 'user-agent': 'x' });
+  assert.equal(echo(d).headers['x-a'], '1');
+  assert.equal(echo(d).headers['x-c'], '');
+  const missing = await dial(['-H', `@${join(dir, 'nope')}`, srv.url('/echo')]);
+  assert.equal(missing.code, 0);
+  assert.match(missing.stderr, /Failed to open/);
+  assert.equal(echo(missing).method, 'GET');
+});
