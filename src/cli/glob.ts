@@ -105,7 +105,8 @@ function parse(pattern: string): Part[] {
       const end = pattern.indexOf(']', i);
       if (end < 0) throw bad('unmatched close bracket', i);
       const body = pattern.slice(i + 1, end);
-      if (isIPv6Literal(body)) {
+      // '[]' is no range: curl sends it as it is (PHP-style 'ids[]=1&ids[]=2' queries).
+      if (body === '' || isIPv6Literal(body)) {
         text += pattern.slice(i, end + 1);
       } else {
         if (text) parts.push({ kind: 'text', text });

@@ -79,3 +79,8 @@ test('{} and a bracket inside {…} are exit 3, as curl', () => {
     assert.throws(() => expandGlob(p), (e: unknown) => e instanceof CliExit && e.exitCode === 3, p);
   }
 });
+
+test("an empty [] is text, as curl: 'ids[]=1&ids[]=2' queries are sent as typed, and still expand around it", () => {
+  assert.deepEqual(urls('http://h/a?ids[]=1&ids[]=2'), ['http://h/a?ids[]=1&ids[]=2']);
+  assert.deepEqual(urls('h/x[]y[1-2]'), ['h/x[]y1', 'h/x[]y2']);
+});
