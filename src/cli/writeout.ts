@@ -114,7 +114,8 @@ export function formatWriteOut(template: string, vars: WriteOutVars): WriteOutSe
         i += m[0].length - 1;
         if (m[3] !== undefined) {
           const want = m[3].toLowerCase();
-          buf += vars.headers.filter(([k]) => k.toLowerCase() === want).map(([, x]) => x).join(', ');
+          // The first field of that name only, as curl: joined, Set-Cookie values (whose Expires has a comma) could not be told apart.
+          buf += vars.headers.find(([k]) => k.toLowerCase() === want)?.[1] ?? '';
           continue;
         }
         const name = m[2]!;
