@@ -385,6 +385,15 @@ describe('request(): basics', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('a URL ending in an empty query is sent with its "?", as curl sends it; a fragment is never sent', async () => {
+    const srv = await serve(keepAlive((req, _b, c) => c.respond(200, req.target)));
+    const got: string[] = [];
+    for (const path of ['/echo?', '/echo?#frag', '/echo?#', '/echo', '/echo#a?b', '/echo?x=1#f', '/'])
+      got.push(await (await request(`${srv.url}${path}`)).text());
+    assert.deepEqual(got, ['/echo?', '/echo?', '/echo?', '/echo', '/echo', '/echo?x=1', '/']);
+    await srv.close();
+  });
+
   test('the pipelining option: requests in flight on one connection, answered in order', async () => {
     const srv = await serve(keepAlive((req, _b, c) => c.respond(200, req.target)));
     const [r1, r2] = await Promise.all([request(`${srv.url}/1`), request(`${srv.url}/2`)].map(async (p) => (await p).text()));
