@@ -160,3 +160,10 @@ test('file: a pseudo-file that reports size 0 (/proc) is read to its end, with n
   const small = await urlopen('file:///proc/version', { maxBodySize: 10 });
   await assert.rejects(small.bytes(), LimitError);
 });
+
+// The size-0 probe read fails with EIO on /proc/self/mem: curl serves it as empty (exit 0), not a "connection reset".
+test('file: a pseudo-file whose first read fails is served empty, as curl does, not a NetworkError', async () => {
+  const r = await urlopen('file:///proc/self/mem');
+  assert.equal(r.status, 200);
+  assert.equal((await r.bytes()).length, 0);
+});

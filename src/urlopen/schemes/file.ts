@@ -7,7 +7,7 @@
  * @module
  */
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AbortError, DialError, InputError, LimitError, toDialError } from '../../errors.js';
 import { throwIfAborted } from '../../util/guard.js';
@@ -118,14 +118,16 @@ export const openFile: Opener = async (url, options) => {
   if (!st.isFile()) throw new InputError(`${url.href}: not a regular file`, { protocol: 'file', phase: 'open' });
   let fh: FileHandle;
   try {
-    fh = await open(path, 'r');
+    // Non-blocking: a FIFO swapped in after the stat, or a pseudo-file such as /proc/kmsg, would otherwise
+    // block the open or a read forever, holding a libuv pool thread that no abort can free.
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw fileError(err, url, 'open');
   }
   try {
     st = await fh.stat(); // the file we opened, not whatever the path named a moment ago
     // Pseudo-files (/proc, some of /sys) report size 0 and still hold bytes: read those to their end, as curl does.
-    if (st.size === 0 && (await fh.read(Buffer.alloc(1), 0, 1, 0)).bytesRead > 0) return pseudoFile(url, path, fh, st, range, options);
+    if (st.size === 0 && (await probe(fh))) return pseudoFile(url, path, fh, st, range, options);
     const size = st.size;
     if (range && range.start >= size && !(range.start === 0 && size === 0)) {
       throw new InputError(`${url.href}: range start ${range.start} is beyond the end of the file (${size} bytes)`, { protocol: 'file', phase: 'range' });
@@ -154,6 +156,19 @@ export const openFile: Opener = async (url, options) => {
     throw err;
   }
 };
+
+/**
+ * Whether a file that stats as empty yields a byte at its start. A read that
+ * fails (EIO from /proc/self/mem, EAGAIN from a pseudo-file with nothing to
+ * give yet) counts as empty, as curl serves such a file: 200 and no bytes.
+ */
+async function probe(fh: FileHandle): Promise<boolean> {
+  try {
+    return (await fh.read(Buffer.alloc(1), 0, 1, 0)).bytesRead > 0;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A regular file whose size is 0 as stat tells it yet holds bytes: a
