@@ -167,3 +167,9 @@ test('file: a pseudo-file whose first read fails is served empty, as curl does, 
   assert.equal(r.status, 200);
   assert.equal((await r.bytes()).length, 0);
 });
+
+test('file: an encoded NUL (%00) in the path is a malformed URL: InputError in phase url (curl: exit 3), not a NetworkError', async () => {
+  const e = await urlopen(url('a%00b.txt').replace('a%2500b', 'a%00b')).catch((x: unknown) => x);
+  assert.ok(e instanceof InputError, String(e));
+  assert.equal((e as InputError).phase, 'url');
+});

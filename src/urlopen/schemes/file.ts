@@ -43,12 +43,16 @@ function fileError(err: unknown, url: URL, phase: string): DialError {
 }
 
 function toPath(url: URL): string {
+  let path: string;
   try {
-    return fileURLToPath(url);
+    path = fileURLToPath(url);
   } catch (err) {
     // A remote host (file://server/x) or an encoded slash: nothing local to open.
     throw new InputError(`${url.href}: ${(err as Error).message}`, { cause: err, protocol: 'file', phase: 'url' });
   }
+  // %00 decodes to a NUL no path can hold: a malformed URL (curl: exit 3), not an I/O failure.
+  if (path.includes('\0')) throw new InputError(`${url.href}: the path holds an encoded NUL (%00)`, { protocol: 'file', phase: 'url' });
+  return path;
 }
 
 function baseHeaders(st: Stats, type: string): UrlHeaders {
