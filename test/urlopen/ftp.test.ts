@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { urlopen, lookupScheme } from '../../src/urlopen/index.js';
 import { DialError, InputError, ReplyError } from '../../src/errors.js';
+import { runChildScript } from '../helpers/child-script.js';
 
 interface FtpFixture {
   port: number;
@@ -95,17 +96,11 @@ test('ftp: two URLs on one server share a session — one login — ended by clo
 });
 
 test('ftp: a kept session does not hold the process open — a program ends on its own long before the session would expire', async () => {
-  const { spawn } = await import('node:child_process');
   const index = pathToFileURL(fileURLToPath(new URL('../../src/urlopen/index.js', import.meta.url))).href;
   const script = `const { urlopen } = await import(${JSON.stringify(index)}); process.stdout.write(await (await urlopen(process.argv[1])).text());`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script, `ftp://127.0.0.1:${srv.port}/pub/a.txt`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   // Parked sessions live 15 s (IDLE_MS); a child still running after 8 s is one they kept alive.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
-  const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('close', (c, sig) => r([c, sig])));
-  clearTimeout(timer);
-  assert.equal(signal, null, 'the program had to be killed: the parked session kept it alive');
+  const { code, out } = await runChildScript(script, { args: [`ftp://127.0.0.1:${srv.port}/pub/a.txt`], limitMs: 8000 });
+  assert.notEqual(code, 'hung', 'the program had to be killed: the parked session kept it alive');
   assert.equal(code, 0);
   assert.equal(out, 'alpha\n');
 });

@@ -6,12 +6,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type * as net from 'node:net';
 import { FtpClient, FtpPool } from '../../../src/protocols/ftp/index.js';
 import { DialError, ReplyError } from '../../../src/errors.js';
 import { FakeFtpServer, type FakeFtpOptions } from './fake-server.js';
+import { runChildScript } from '../../helpers/child-script.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const servers: FakeFtpServer[] = [];
@@ -230,19 +230,7 @@ test('idle sessions do not hold the process open: a script that used a pool and 
 const p = new FtpPool({ host: '127.0.0.1', port: ${s.port}, timeout: 5000, idleTimeout: 0 });
 const names = (await p.list('/')).map((e) => e.name);
 process.stdout.write(names.join(',') + ' ' + JSON.stringify(p.stats));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('.', import.meta.url)) });
-  let out = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  const code = await new Promise<number | null | 'hung'>((resolve) => {
-    const kill = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve('hung');
-    }, 10_000);
-    child.on('exit', (c) => {
-      clearTimeout(kill);
-      resolve(c);
-    });
-  });
+  const { code, out } = await runChildScript(script, { cwd: fileURLToPath(new URL('.', import.meta.url)) });
   assert.equal(code, 0, `the child did not exit on its own (${code})`);
   assert.equal(out, 'f {"idle":1,"busy":0,"connecting":0,"queued":0}');
 });

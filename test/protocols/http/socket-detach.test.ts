@@ -4,11 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Socket } from '../../../src/socket/socket.js';
 import { NetworkError } from '../../../src/errors.js';
+import { runChildScript } from '../../helpers/child-script.js';
 
 async function echoPair(): Promise<{ client: Socket; peer: Promise<net.Socket>; close: () => void }> {
   let resolvePeer!: (s: net.Socket) => void;
@@ -63,21 +63,9 @@ test('a process that made one request() with the global agent exits on its own',
   const script = `import { request } from ${JSON.stringify(client.href)};
 const res = await request('http://127.0.0.1:${port}/');
 process.stdout.write(res.status + ' ' + (await res.text()));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('.', import.meta.url)) });
-  let out = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   const t0 = Date.now();
   // Bounded: the agent's idle timeout (4 s) must not be what ends it, and nothing else may hold it.
-  const code = await new Promise<number | null | 'hung'>((resolve) => {
-    const kill = setTimeout(() => {
-      child.kill('SIGKILL');
-      resolve('hung');
-    }, 10_000);
-    child.on('exit', (c) => {
-      clearTimeout(kill);
-      resolve(c);
-    });
-  });
+  const { code, out } = await runChildScript(script, { cwd: fileURLToPath(new URL('.', import.meta.url)) });
   server.close();
   for (const s of [server]) s.unref();
   assert.equal(code, 0, `child did not exit on its own (${code}) after ${Date.now() - t0} ms`);
