@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { FtpClient, FtpPool } from '../../../src/protocols/ftp/index.js';
 import { AbortError, DialError, ProtocolError, ReplyError, TimeoutError } from '../../../src/errors.js';
-import { FakeFtpServer, shortTransfer, type FakeFtpOptions } from './fake-server.js';
+import { FakeFtpServer, shortTransfer, silentTransfer, type FakeFtpOptions } from './fake-server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BIG = Buffer.alloc(5 * 1024 * 1024 + 123);
@@ -234,12 +234,7 @@ describe('consume against a misbehaving server', () => {
   test('a data connection that goes silent → TimeoutError within dataTimeout, ABOR, the connection in step', async () => {
     const s = await serve({
       hooks: {
-        RETR: async (_a, x) => {
-          x.reply(150, 'Opening.');
-          const d = await x.data();
-          d.write(Buffer.alloc(10));
-          return true;
-        },
+        RETR: silentTransfer,
         ABOR: (_a, x) => {
           x.reply(426, 'Transfer aborted.');
           x.reply(226, 'ABOR ok.');
@@ -259,14 +254,7 @@ describe('consume against a misbehaving server', () => {
 
 test('cancel() while an iterator waits on a silent data connection: the wait ends with an AbortError, not the idle timeout', async () => {
   const s = await serve({
-    hooks: {
-      RETR: async (_a, x) => {
-        x.reply(150, 'Opening (1000 bytes).');
-        const d = await x.data();
-        d.write(Buffer.alloc(10));
-        return true;
-      },
-    },
+    hooks: { RETR: silentTransfer },
   });
   for (const reuseBuffer of [false, true]) {
     const c = await connect(s, { dataTimeout: 30_000 });

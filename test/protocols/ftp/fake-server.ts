@@ -47,6 +47,14 @@ export async function resetMidTransfer(_arg: string, x: Session): Promise<true> 
   return true;
 }
 
+/** A RETR that sends 10 of the 1000 bytes it announced, then nothing: the data connection stays open and silent. */
+export async function silentTransfer(_arg: string, x: Session): Promise<true> {
+  x.reply(150, 'Opening BINARY mode data connection (1000 bytes).');
+  const d = await x.data();
+  d.write(Buffer.alloc(10));
+  return true;
+}
+
 export interface FakeFtpOptions {
   files?: Record<string, string | Buffer>;
   dirs?: string[];
