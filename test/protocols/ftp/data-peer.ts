@@ -25,6 +25,19 @@ export async function serve(fn: (s: net.Socket) => void | Promise<void>): Promis
   return (srv.address() as net.AddressInfo).port;
 }
 
+/** The three ways a data connection is read: 'data' events, reads copied out of a read buffer, lent buffers. */
+export const FEED_KINDS = ['queue', 'copy', 'lent'] as const;
+
+/** A fresh feed of `kind`. */
+export function feedOf(kind: (typeof FEED_KINDS)[number]): Feed {
+  return kind === 'queue' ? new QueueFeed() : kind === 'copy' ? new QueueFeed(undefined, true) : new LentFeed();
+}
+
+/** How many listeners a reader left on the socket's events: the same before and after a read. */
+export function listeners(s: net.Socket): number[] {
+  return ['end', 'close', 'error', 'data'].map((e) => s.listenerCount(e));
+}
+
 /** Connects with `feed` (its onread when it has one) and waits for the connection. */
 export async function dial(port: number, feed: Feed): Promise<net.Socket> {
   const onread = feed instanceof LentFeed || feed instanceof QueueFeed ? feed.onread : undefined;

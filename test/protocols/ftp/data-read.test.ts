@@ -7,11 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import * as net from 'node:net';
-import { dial, serve } from './data-peer.js';
+import { dial, FEED_KINDS, feedOf, listeners, serve } from './data-peer.js';
 import { AbortError, DialError, TimeoutError } from '../../../src/errors.js';
-import { LentFeed, QueueFeed, readAll, type Feed } from '../../../src/protocols/ftp/data-read.js';
+import { LentFeed, QueueFeed, readAll } from '../../../src/protocols/ftp/data-read.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function pattern(n: number): Buffer {
@@ -20,10 +18,8 @@ function pattern(n: number): Buffer {
   return b;
 }
 
-const listeners = (s: net.Socket) => ['end', 'close', 'error', 'data'].map((e) => s.listenerCount(e));
-
-for (const kind of ['queue', 'copy', 'lent'] as const) {
-  const feed = () => (kind === 'queue' ? new QueueFeed() : kind === 'copy' ? new QueueFeed(undefined, true) : new LentFeed());
+for (const kind of FEED_KINDS) {
+  const feed = () => feedOf(kind);
 
   test(`${kind}: every byte arrives in order, the loop ends at the server's close and leaves its listeners off`, async () => {
     const body = pattern(3 * 1024 * 1024 + 17);
