@@ -10,7 +10,7 @@ import { HeaderList } from './core/headers.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { isReplayable, prepareBody, releaseBody, type PreparedBody } from './request-body.js';
 import { HttpResponse, type HttpResponseHead } from './response.js';
-import { routeOf, targetOf, type Target } from './targets.js';
+import { requestTarget, routeOf, targetOf, type Target } from './targets.js';
 import type { Pool } from './pool.js';
 import type { CookieJar } from './cookies.js';
 import type { RequestOptions } from './request-options.js';
@@ -281,14 +281,6 @@ function sendHop(hop: Hop): Promise<ExchangeResponse> {
   });
 }
 
-/** '?' when the URL ends in an empty query (`/echo?`), which `search` reports as '': it is sent as typed, as curl does. */
-function emptyQuery(u: URL): string {
-  const href = u.href;
-  // A serialised URL has '#' only where its fragment begins (an empty one too, which `hash` reports as '').
-  const hash = href.indexOf('#');
-  return href.charCodeAt((hash < 0 ? href.length : hash) - 1) === 63 ? '?' : '';
-}
-
 function prepareHop(
   cur: RedirectRequest,
   creds: { user: string; password: string } | undefined,
@@ -301,7 +293,7 @@ function prepareHop(
   const agent = options.agent ?? agentFor(options.pipelining);
   const found = routeOf(agent, u, options);
   const { route, pool } = found;
-  const target = route.absoluteForm ? u.href.replace(/#.*$/s, '') : u.search === '' ? u.pathname + emptyQuery(u) : u.pathname + u.search;
+  const target = requestTarget(u, route.absoluteForm);
   // The caller's list is copied only when this hop adds to it.
   let headers = cur.headers;
   if (creds || digest || route.headers.length > 0) {

@@ -42,6 +42,20 @@ export function targetOf(url: string | URL): Target {
   return t;
 }
 
+/**
+ * The request line's target for `u`: origin-form (path and query, as typed —
+ * an empty query keeps its '?', as curl sends it) or, to a forwarding proxy,
+ * absolute-form; never the fragment.
+ */
+export function requestTarget(u: URL, absoluteForm: boolean): string {
+  if (absoluteForm) return u.href.replace(/#.*$/s, '');
+  if (u.search !== '') return u.pathname + u.search;
+  // `search` reports an empty query as '': look at the character before the fragment (a serialised URL has '#' only there).
+  const href = u.href;
+  const hash = href.indexOf('#');
+  return href.charCodeAt((hash < 0 ? href.length : hash) - 1) === 63 ? `${u.pathname}?` : u.pathname;
+}
+
 export interface CachedRoute {
   route: ProxyRoute;
   pool: Pool;

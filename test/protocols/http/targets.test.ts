@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent } from '../../../src/protocols/http/agent.js';
-import { routeOf, targetOf } from '../../../src/protocols/http/targets.js';
+import { requestTarget, routeOf, targetOf } from '../../../src/protocols/http/targets.js';
 import { InputError } from '../../../src/errors.js';
 
 test('a URL string without userinfo is parsed once and reused', () => {
@@ -35,4 +35,16 @@ test('routes are kept per agent and origin while their pool lives; other setting
   await r1.pool.close();
   assert.notEqual(routeOf(agent, u, { proxy: null }), r1, 'a closed pool is asked for again');
   agent.destroy();
+});
+
+test('requestTarget: path and query as typed (an empty query keeps its "?"), absolute-form for a proxy, never the fragment', () => {
+  const t = (url: string, absolute = false) => requestTarget(new URL(url), absolute);
+  assert.equal(t('http://h/echo?'), '/echo?');
+  assert.equal(t('http://h/echo?#frag'), '/echo?');
+  assert.equal(t('http://h/echo?#'), '/echo?');
+  assert.equal(t('http://h/echo'), '/echo');
+  assert.equal(t('http://h/echo#a?b'), '/echo');
+  assert.equal(t('http://h/echo?x=1#f'), '/echo?x=1');
+  assert.equal(t('http://h'), '/');
+  assert.equal(t('http://h/a?b#c', true), 'http://h/a?b');
 });
