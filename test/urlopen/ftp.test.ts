@@ -118,6 +118,34 @@ test('ftp: a kept session the server has dropped meanwhile (421, closed) is repl
   await closeIdleSessions();
 });
 
+test('ftp: a kept session dropped meanwhile is replaced for a file in the login directory too, where no CWD would have found it out', async () => {
+  const { closeIdleSessions } = await import('../../src/urlopen/index.js');
+  const mod = (await import(demoServerUrl())) as { startFtpServer(files: Record<string, string>): Promise<FtpFixture> };
+  const root = await mod.startFtpServer({ '/a.txt': 'alpha\n', '/b.txt': 'bravo\n' });
+  try {
+    // The 421 alone (its close still to come), then a garbled farewell: either sits unread until the next command.
+    for (const farewell of ['421 Timeout.', '']) {
+      await closeIdleSessions();
+      const events: string[] = [];
+      const trace = (e: { kind: string; text: string }) => events.push(`${e.kind} ${e.text}`);
+      assert.equal(await (await urlopen(`ftp://127.0.0.1:${root.port}/a.txt`, { trace, timeout: 5000 })).text(), 'alpha\n');
+      root.kick(farewell);
+      assert.equal(await (await urlopen(`ftp://127.0.0.1:${root.port}/b.txt`, { trace, timeout: 5000 })).text(), 'bravo\n', farewell);
+      assert.equal(events.filter((e) => e.startsWith('> USER')).length, 2, events.join('\n'));
+    }
+    // A live kept session still serves the next URL with its one login.
+    await closeIdleSessions();
+    const events: string[] = [];
+    const trace = (e: { kind: string; text: string }) => events.push(`${e.kind} ${e.text}`);
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${root.port}/a.txt`, { trace, timeout: 5000 })).text(), 'alpha\n');
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${root.port}/b.txt`, { trace, timeout: 5000 })).text(), 'bravo\n');
+    assert.equal(events.filter((e) => e.startsWith('> USER')).length, 1, events.join('\n'));
+  } finally {
+    await closeIdleSessions();
+    await root.close();
+  }
+});
+
 test('ftp: a listing whose names are not UTF-8 is handed on as the server sent it (curl prints the same bytes), LIST and NLST', async () => {
   const { FakeFtpServer } = await import('../protocols/ftp/fake-server.js');
   const { closeIdleSessions } = await import('../../src/urlopen/index.js');

@@ -237,7 +237,7 @@ async function startSession(key: string, connect: FtpConnectOptions, dirs: strin
     kept.client.adopt(trace);
     trace?.({ kind: '*', text: `Re-using the FTP session with ${connect.host}`, protocol: 'ftp', event: 'reused', data: kept.client.connection });
     try {
-      return await enter(kept, dirs);
+      return await enter(kept, dirs, true);
     } catch (e) {
       await kept.client.close();
       // A refusal is the server's answer to this URL; a dropped session (closed, reset, 421 "closing") is not.
@@ -254,9 +254,14 @@ async function startSession(key: string, connect: FtpConnectOptions, dirs: strin
   }
 }
 
-/** Back to the login directory if the session left it, then into `dirs` (learning the login directory first, to come back). */
-async function enter(session: FtpSession, dirs: string[]): Promise<FtpSession> {
+/**
+ * Back to the login directory if the session left it, then into `dirs` (learning the login directory first, to come back).
+ * A `kept` session is made to answer once here, so that a drop is found while a fresh login can still stand in.
+ */
+async function enter(session: FtpSession, dirs: string[], kept = false): Promise<FtpSession> {
   const { client } = session;
+  // A 421 or close that came while parked sits unread until the next command: were that SIZE or RETR, the URL would fail.
+  if (kept && !session.away && dirs.length === 0) await client.noop();
   if (session.away && session.home !== undefined) {
     await client.cd(session.home);
     session.away = false;
