@@ -39,8 +39,10 @@ export interface SmtpConnectOptions {
    * before the password is sent.
    */
   allowPlaintextAuth?: boolean | undefined;
-  /** Bound on connecting and on each command's reply, ms (default 60000). */
+  /** Bound on each command's reply (and on connecting, unless `connectTimeout`), ms (default 60000). */
   timeout?: number | undefined;
+  /** Bound on resolve + TCP + TLS, ms. Default: `timeout`. */
+  connectTimeout?: number | undefined;
   /** Bound on the server's reply to the end of a message's data, ms (default 300000; RFC 5321 §4.5.3.2.6 suggests 10 min). */
   dataTimeout?: number | undefined;
   /** Aborts connecting, EHLO, STARTTLS and AUTH. */

@@ -72,7 +72,9 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
       tls: options.tls,
       clientName: heloName(url),
       auth: user !== undefined ? { user, password: password ?? '' } : undefined,
-      timeout: options.connectTimeout ?? options.timeout,
+      // curl --connect-timeout bounds connecting only: a slow RCPT (a callout, greylisting) is the transfer's to wait for.
+      timeout: options.timeout,
+      connectTimeout: options.connectTimeout ?? options.timeout,
       dataTimeout: options.timeout,
       signal,
       trace: options.trace,

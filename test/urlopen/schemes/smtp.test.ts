@@ -107,3 +107,24 @@ test('smtp: the timeout bounds the whole operation (TimeoutError, not AbortError
     await silent.close();
   }
 });
+
+test('smtp: connectTimeout bounds connecting only, as curl --connect-timeout: a slow RCPT reply within timeout succeeds', async () => {
+  // A recipient check that takes a while (a callout, greylisting) is part of the transfer, not of connecting.
+  const slow = await FakeSmtpServer.start({
+    hook: (l, conn) => {
+      // Corked: the usual reply goes out 600 ms late.
+      if (l.startsWith('RCPT')) {
+        conn.socket.cork();
+        setTimeout(() => conn.socket.uncork(), 600);
+      }
+      return undefined;
+    },
+  });
+  try {
+    const r = await open(`smtp://127.0.0.1:${slow.port}`, { mailRcpt: ['b@x.test'], body: 'x\n', connectTimeout: 200, timeout: 5000 });
+    assert.equal(r.status, 250);
+    assert.equal(slow.messages.length, 1);
+  } finally {
+    await slow.close();
+  }
+});
