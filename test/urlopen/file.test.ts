@@ -44,6 +44,30 @@ test('file: percent-decodes the path, accepts file://localhost/', async () => {
   assert.deepEqual(await r.json(), { a: 1 });
 });
 
+test('file: a name that is not UTF-8 (Latin-1 caf%E9.txt) is opened by its bytes, as curl opens it; a stray % is a literal', async () => {
+  const latin = join(dir, 'latin');
+  mkdirSync(latin);
+  try {
+    writeFileSync(Buffer.concat([Buffer.from(`${latin}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]), 'latin\n');
+    writeFileSync(join(latin, '100%.txt'), 'percent\n');
+    const base = pathToFileURL(latin).href;
+    const r = await urlopen(`${base}/caf%E9.txt`);
+    assert.equal(r.info().get('content-type'), 'text/plain');
+    assert.equal(r.info().get('content-length'), '6');
+    assert.equal(await r.text(), 'latin\n');
+    assert.equal(await (await urlopen(`${base}/caf%E9.txt`, { range: { start: 2 } })).text(), 'tin\n');
+    assert.equal(await (await urlopen(`${base}/100%.txt`)).text(), 'percent\n');
+    const missing = await urlopen(`${base}/caf%E8.txt`).catch((x: unknown) => x);
+    assert.ok(missing instanceof InputError && missing.sysCode === 'ENOENT', String(missing));
+    for (const u of [`${base}/caf%E9%2Fx`, `${base}/caf%E9%00`]) {
+      const e = await urlopen(u).catch((x: unknown) => x);
+      assert.ok(e instanceof InputError && e.phase === 'url', `${u}: ${String(e)}`);
+    }
+  } finally {
+    rmSync(latin, { recursive: true, force: true });
+  }
+});
+
 test('file: a URL naming another host (curl: exit 3) or an encoded slash is a malformed URL: InputError in phase url (dial: exit 3, not 2)', async () => {
   for (const u of ['file://otherhost/tmp/x', 'file:///tmp/a%2Fb']) {
     const e = await urlopen(u).catch((x: unknown) => x);

@@ -9,6 +9,7 @@
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { constants, type Stats } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { percentDecode } from '../../util/percent.js';
 import { AbortError, DialError, InputError, LimitError, toDialError } from '../../errors.js';
 import { throwIfAborted } from '../../util/guard.js';
 import { checkRange, limitBody, onceBody } from '../body.js';
@@ -42,13 +43,19 @@ function fileError(err: unknown, url: URL, phase: string): DialError {
   return toDialError(err, `${url.href}`, { protocol: 'file', phase });
 }
 
-function toPath(url: URL): string {
-  let path: string;
+/**
+ * The local path a file: URL names. A URL's escapes are bytes (RFC 8089), and a name need not be UTF-8
+ * (a Latin-1 `caf%E9.txt`): such a path is handed to the file system as those bytes, as curl opens it.
+ */
+function toPath(url: URL): string | Buffer {
+  let path: string | Buffer;
   try {
     path = fileURLToPath(url);
   } catch (err) {
+    // fileURLToPath has checked the host and for an encoded slash before it decodes: only the decoding failed.
+    if (err instanceof URIError) path = percentDecode(url.pathname);
     // A remote host (file://server/x) or an encoded slash: nothing local to open.
-    throw new InputError(`${url.href}: ${(err as Error).message}`, { cause: err, protocol: 'file', phase: 'url' });
+    else throw new InputError(`${url.href}: ${(err as Error).message}`, { cause: err, protocol: 'file', phase: 'url' });
   }
   // %00 decodes to a NUL no path can hold: a malformed URL (curl: exit 3), not an I/O failure.
   if (path.includes('\0')) throw new InputError(`${url.href}: the path holds an encoded NUL (%00)`, { protocol: 'file', phase: 'url' });
@@ -77,7 +84,7 @@ async function* readFrom(fh: FileHandle, start: number, end: number, options: Op
   }
 }
 
-async function listing(url: URL, path: string, st: Stats, options: OpenOptions): Promise<UrlResponse> {
+async function listing(url: URL, path: string | Buffer, st: Stats, options: OpenOptions): Promise<UrlResponse> {
   if (!options.listDirectories) {
     const cause = Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     throw new InputError(`${url.href}: is a directory (set listDirectories to list it)`, { cause, protocol: 'file', phase: 'open' });
@@ -146,7 +153,7 @@ export const openFile: Opener = async (url, options) => {
     return byteResponse({
       url: url.href,
       protocol: 'file',
-      headers: baseHeaders(st, typeForName(path)),
+      headers: baseHeaders(st, typeForName(String(path))),
       range,
       size,
       body,
@@ -179,7 +186,7 @@ async function probe(fh: FileHandle): Promise<boolean> {
  * pseudo-file whose length is only known once read. It is read until EOF, so no
  * Content-Length is sent and maxBodySize is checked while reading.
  */
-function pseudoFile(url: URL, path: string, fh: FileHandle, st: Stats, range: { start: number; end?: number | undefined } | undefined, options: OpenOptions): UrlResponse {
+function pseudoFile(url: URL, path: string | Buffer, fh: FileHandle, st: Stats, range: { start: number; end?: number | undefined } | undefined, options: OpenOptions): UrlResponse {
   const head = (options.method ?? 'GET').toUpperCase() === 'HEAD';
   let body: AsyncGenerator<Uint8Array, void, undefined>;
   if (head) {
@@ -192,7 +199,7 @@ function pseudoFile(url: URL, path: string, fh: FileHandle, st: Stats, range: { 
   return byteResponse({
     url: url.href,
     protocol: 'file',
-    headers: baseHeaders(st, typeForName(path)),
+    headers: baseHeaders(st, typeForName(String(path))),
     range,
     body,
     cancel: async () => {
