@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import { readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
+import { nodeCrypto } from '../util/builtins.js';
 
 /** One form field as curl's `-F` syntax describes it. */
 export interface FormField {
@@ -66,7 +66,7 @@ function escapeParam(s: string): string {
 
 /** A fresh boundary: 16 random bytes from the CSPRNG. */
 export function makeBoundary(): string {
-  return `------------------------dial${randomBytes(16).toString('hex')}`;
+  return `------------------------dial${nodeCrypto().randomBytes(16).toString('hex')}`;
 }
 
 /** The Content-Type curl gives a file name's extension, for a few common kinds. */

@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fstatSync, openSync, promises as fsp, writeSync, type WriteStream } from 'node:fs';
 import { isatty } from 'node:tty';
 import { basename, dirname, join } from 'node:path';
 import { CliExit, EXIT } from './exit-codes.js';
 import { hasScheme } from './url.js';
+import { nodeCrypto } from '../util/builtins.js';
 
 /** A destination for one transfer's body. */
 export interface Sink {
@@ -248,7 +248,7 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
   // link) and keeping its mode (a 0600 file must not come back readable by all).
   const existing = !append && st?.isFile() ? { real: await fsp.realpath(path).catch(() => path), mode: st.mode & 0o7777 } : undefined;
   const dest = existing?.real ?? path;
-  const target = append ? path : join(dirname(dest), `.${basename(dest)}.${randomBytes(4).toString('hex')}.part`);
+  const target = append ? path : join(dirname(dest), `.${basename(dest)}.${nodeCrypto().randomBytes(4).toString('hex')}.part`);
   // A FIFO or socket may wait for its reader: only those go through a stream.
   if (!special || st.isCharacterDevice()) return directFileSink(dest, target, append, existing?.mode);
   let stream: WriteStream | undefined;

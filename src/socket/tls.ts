@@ -1,7 +1,8 @@
 import * as net from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { TLSError, toDialError } from '../errors.js';
 import { guard, type WaitOptions } from '../util/guard.js';
+import { nodeTls } from '../util/builtins.js';
 
 /**
  * TLS client settings. Verification is on unless `rejectUnauthorized` is
@@ -66,7 +67,7 @@ function tlsConnectOptions(host: string, options: TLSOptions): tls.ConnectionOpt
 export function tlsOpener(host: string, options: TLSOptions): (attempt: net.TcpNetConnectOpts) => tls.TLSSocket {
   const base = tlsConnectOptions(host, options);
   // tls.connect passes `noDelay` to no one: it is set on the socket.
-  return (attempt) => tls.connect({ ...base, ...attempt }).setNoDelay(true);
+  return (attempt) => nodeTls().connect({ ...base, ...attempt }).setNoDelay(true);
 }
 
 /**
@@ -75,7 +76,7 @@ export function tlsOpener(host: string, options: TLSOptions): (attempt: net.TcpN
  * untrusted or mismatched certificate).
  */
 export function handshake(socket: net.Socket, host: string, options: TLSOptions, wait: WaitOptions): Promise<tls.TLSSocket> {
-  const t = tls.connect({ socket, ...tlsConnectOptions(host, options) });
+  const t = nodeTls().connect({ socket, ...tlsConnectOptions(host, options) });
   return secured(t, sniName(host, options) ?? host, wait, () => socket.destroy());
 }
 

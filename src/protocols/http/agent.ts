@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Socket as NetSocket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { DialError } from '../../errors.js';
@@ -8,6 +7,7 @@ import { LentReads } from '../../socket/lent-reads.js';
 import { Socket } from '../../socket/socket.js';
 import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
 import type { ByteStream } from '../../socket/types.js';
+import { nodeCrypto } from '../../util/builtins.js';
 import type { TraceFacts, Tracer } from '../../trace.js';
 import type { HttpLimits } from './core/response-parser.js';
 import { Pool } from './pool.js';
@@ -74,7 +74,7 @@ let nextId = 1;
 /** A short key for a setting: objects and functions by identity, strings (PEM text) by content. */
 function idOf(o: unknown): string {
   if (o === undefined || o === null) return '';
-  if (typeof o === 'string') return `s${createHash('sha256').update(o).digest('hex').slice(0, 16)}`;
+  if (typeof o === 'string') return `s${nodeCrypto().createHash('sha256').update(o).digest('hex').slice(0, 16)}`;
   if (typeof o !== 'object' && typeof o !== 'function') return `v${String(o)}`;
   let id = ids.get(o);
   if (id === undefined) ids.set(o, (id = nextId++));

@@ -4,9 +4,10 @@
  * identity, over node:zlib, pull-driven so nothing is inflated much ahead of
  * the reader, and bounded against decompression bombs.
  */
-import * as zlib from 'node:zlib';
+import type * as zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { DialError, InputError, LimitError, ProtocolError } from '../../errors.js';
+import { nodeZlib } from '../../util/builtins.js';
 import { listTokens, trimOws } from './core/headers.js';
 
 /** Bounds on a decoding. Every field is optional; see {@link DEFAULT_DECODE_LIMITS}. */
@@ -266,12 +267,12 @@ class Stage implements AsyncIterator<Buffer> {
   #open(first: Buffer): void {
     const o = { chunkSize: CHUNK, highWaterMark: CHUNK };
     const z = (this.coding === 'gzip'
-      ? zlib.createGunzip(o)
+      ? nodeZlib().createGunzip(o)
       : this.coding === 'br'
-        ? zlib.createBrotliDecompress(o)
+        ? nodeZlib().createBrotliDecompress(o)
         : isZlibHeader(first)
-          ? zlib.createInflate(o)
-          : zlib.createInflateRaw(o)) as unknown as Transform & zlib.Zlib;
+          ? nodeZlib().createInflate(o)
+          : nodeZlib().createInflateRaw(o)) as unknown as Transform & zlib.Zlib;
     z.on('readable', this.#poke);
     z.on('end', () => {
       this.#ended = true;

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
+
 import { InputError, ProtocolError } from '../../../errors.js';
+import { nodeCrypto } from '../../../util/builtins.js';
 
 /** One challenge from a WWW-Authenticate or Proxy-Authenticate field. */
 export interface Challenge {
@@ -246,7 +247,7 @@ export function digestAuthorization(challenge: Challenge, input: DigestInput): s
   if (!alg) throw new InputError(`unsupported Digest algorithm ${JSON.stringify(p['algorithm'])}`, { protocol: 'http', code: 'DIAL_E_UNSUPPORTED' });
   // A field value is read as latin1, one char per octet, and the server hashes its own octets:
   // re-encoding a realm such as "Zürich" as UTF-8 would double each non-ASCII byte.
-  const hash = (b: Uint8Array) => createHash(HASHES[alg.base]!).update(b).digest('hex');
+  const hash = (b: Uint8Array) => nodeCrypto().createHash(HASHES[alg.base]!).update(b).digest('hex');
   const H = (s: string) => hash(Buffer.from(s, 'latin1'));
   const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
@@ -258,7 +259,7 @@ export function digestAuthorization(challenge: Challenge, input: DigestInput): s
     else throw new InputError(`unsupported Digest qop ${JSON.stringify(p['qop'])}`, { protocol: 'http', code: 'DIAL_E_UNSUPPORTED' });
   }
   const needCnonce = qop !== undefined || alg.sess;
-  const cnonce = needCnonce ? (input.cnonce ?? randomBytes(16).toString('hex')) : undefined;
+  const cnonce = needCnonce ? (input.cnonce ?? nodeCrypto().randomBytes(16).toString('hex')) : undefined;
   if (cnonce !== undefined && (CONTROL.test(cnonce) || cnonce.includes('"'))) throw new InputError('Digest cnonce contains CR, LF, NUL or a quote', { protocol: 'http' });
   const nc = input.nc.toString(16).padStart(8, '0');
 
