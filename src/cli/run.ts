@@ -56,9 +56,7 @@ export function planJobs(o: CliOptions): TransferJob[] {
  * loading on loopback.
  */
 async function loadUrlopen(jobs: readonly TransferJob[]): Promise<UrlOpen> {
-  // A computed specifier: the CLI compiles even in a build without urlopen.
-  const specifier = '../urlopen/index.js';
-  const mod = (await import(specifier)) as { urlopen: UrlOpen; lookupScheme: (scheme: string) => Promise<unknown> };
+  const mod = await import('../urlopen/index.js');
   const schemes = new Set(jobs.map((j) => typedScheme(j.url)));
   // An unknown scheme is the transfer's own error to report, with its exit code.
   await Promise.all([...schemes].map((s) => mod.lookupScheme(s).catch(() => undefined)));
@@ -69,13 +67,6 @@ async function loadUrlopen(jobs: readonly TransferJob[]): Promise<UrlOpen> {
 function mayBeHttp(job: TransferJob): boolean {
   const scheme = typedScheme(job.url);
   return scheme === 'http' || scheme === 'https';
-}
-
-/** The part of the HTTP client's agent module the CLI uses. */
-interface AgentModule {
-  Agent: new (o: { connections?: number; pipelining?: number; limits?: { maxHeaderBytes?: number; maxHeaders?: number } }) => { close(): Promise<void> };
-  getGlobalAgent(): unknown;
-  setGlobalAgent(a: unknown): void;
 }
 
 /**
@@ -93,8 +84,7 @@ const CURL_HEAD_LIMITS = { maxHeaderBytes: 300 * 1024, maxHeaders: 16 * 1024 };
  * Returns what puts the previous agent back.
  */
 async function useRunAgent(pipelined: { connections: number } | undefined): Promise<() => void> {
-  const specifier = '../protocols/http/agent.js';
-  const mod = (await import(specifier)) as AgentModule;
+  const mod = await import('../protocols/http/agent.js');
   const previous = mod.getGlobalAgent();
   const agent = new mod.Agent({ ...(pipelined && { connections: pipelined.connections, pipelining: PIPELINE_DEPTH }), limits: CURL_HEAD_LIMITS });
   mod.setGlobalAgent(agent);

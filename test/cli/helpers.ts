@@ -297,9 +297,9 @@ export async function startServer(): Promise<TestServer> {
   return fixture;
 }
 
-/** True when the compiled CLI exists at the repo's dist/ (so bin/dial.js can run). */
+/** True when the bundled CLI exists at the repo's dist/cli (so bin/dial.js can run). */
 export function binUsable(): boolean {
-  return existsSync(join(REPO_ROOT, 'bin/dial.js')) && existsSync(join(REPO_ROOT, 'dist/src/cli/main.js'));
+  return existsSync(join(REPO_ROOT, 'bin/dial.js')) && existsSync(join(REPO_ROOT, 'dist/cli/main.js'));
 }
 
 /** PEM files for TLS tests: a CA, a server cert for localhost/127.0.0.1 and a client cert signed by it, and an unrelated CA. */

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { binUsable, dial, MAIN, REPO_ROOT, runCommand, tempDir } from './helpers.js';
+import { dial, MAIN, runCommand, tempDir } from './helpers.js';
 
 test('--version prints a version line and exits 0', async () => {
   const r = await dial(['--version']);
@@ -179,13 +179,4 @@ test('--fail-early stops at the first failure and exits with it; -Z exits with a
   const z = await dial(['-Z', 'gizmo://x/', 'data:,after']);
   assert.equal(z.code, 1);
   assert.equal(z.out, 'after');
-});
-
-test('bin/dial.js runs the compiled CLI', async () => {
-  // npm test always builds dist/ first; a run without it fails here rather than skipping.
-  assert.ok(binUsable(), 'bin/dial.js needs the compiled dist/ (npx tsc -p .)');
-  const r = await runCommand(process.execPath, [join(REPO_ROOT, 'bin/dial.js'), 'data:,via-bin']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.out, 'via-bin');
-  assert.ok(existsSync(join(REPO_ROOT, 'package.json')));
 });
