@@ -124,7 +124,7 @@ export class Pop3Client {
   }
 
   /**
-   * CAPA (RFC 2449): the server's capabilities, cached until STLS. A server
+   * CAPA (RFC 2449): the server's capabilities, cached until STLS or login. A server
    * without CAPA answers `-ERR`: that gives an empty map, not an error.
    */
   async capa(wait?: Pop3WaitOptions): Promise<Pop3Capabilities> {
@@ -182,6 +182,8 @@ export class Pop3Client {
       throw new InputError(`unknown POP3 auth method ${String(auth)}`, { protocol: 'pop3' });
     }
     this.#state = transition(this.#state, 'login');
+    // RFC 2449 §5: the TRANSACTION state may announce other capabilities (a per-user EXPIRE, LOGIN-DELAY).
+    this.#caps = undefined;
   }
 
   /** STAT: the number of messages and their total size. */

@@ -200,4 +200,20 @@ describe('Pop3Client', () => {
     await pop.close();
     await assert.rejects(connect(s, { secure: 'starttls' }), ReplyError);
   });
+
+  test('CAPA after login asks again: RFC 2449 §5 lets the TRANSACTION state announce more (a per-user EXPIRE, LOGIN-DELAY)', async () => {
+    let loggedIn = false;
+    const s = await server((line, conn) => {
+      if (line === 'CAPA') return loggedIn ? '+OK\r\nUSER\r\nUIDL\r\nEXPIRE 30 USER\r\n.\r\n' : '+OK\r\nUSER\r\nUIDL\r\nEXPIRE 0\r\nSASL PLAIN\r\n.\r\n';
+      if (line.startsWith('PASS')) loggedIn = true;
+      return standard(line, conn);
+    });
+    const pop = await connect(s);
+    assert.deepEqual((await pop.capa()).get('EXPIRE'), ['0']);
+    await pop.login('alice', 'secret', { auth: 'user' });
+    const after = await pop.capa();
+    assert.deepEqual(after.get('EXPIRE'), ['30', 'USER']);
+    assert.equal(after.has('SASL'), false);
+    await pop.quit();
+  });
 });
