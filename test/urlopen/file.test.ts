@@ -44,7 +44,7 @@ test('file: percent-decodes the path, accepts file://localhost/', async () => {
   assert.deepEqual(await r.json(), { a: 1 });
 });
 
-test('file: a name that is not UTF-8 (Latin-1 caf%E9.txt) is opened by its bytes, as curl opens it; a stray % is a literal', async () => {
+test('file: a name that is not UTF-8 (Latin-1 caf%E9.txt) is opened, and listed, by its bytes, as curl opens it; a stray % is a literal', async () => {
   const latin = join(dir, 'latin');
   mkdirSync(latin);
   try {
@@ -59,6 +59,9 @@ test('file: a name that is not UTF-8 (Latin-1 caf%E9.txt) is opened by its bytes
     assert.equal(await (await urlopen(`${base}/100%.txt`)).text(), 'percent\n');
     const missing = await urlopen(`${base}/caf%E8.txt`).catch((x: unknown) => x);
     assert.ok(missing instanceof InputError && missing.sysCode === 'ENOENT', String(missing));
+    // Listed by the same bytes, so the name read from the listing opens the file again.
+    const list = await (await urlopen(`${base}/`, { listDirectories: true })).bytes();
+    assert.deepEqual(list, Buffer.concat([Buffer.from('100%.txt\ncaf'), Buffer.from([0xe9]), Buffer.from('.txt\n')]));
     for (const u of [`${base}/caf%E9%2Fx`, `${base}/caf%E9%00`]) {
       const e = await urlopen(u).catch((x: unknown) => x);
       assert.ok(e instanceof InputError && e.phase === 'url', `${u}: ${String(e)}`);

@@ -20,6 +20,8 @@ import type { Opener, OpenOptions } from '../types.js';
 import { UrlHeaders } from '../headers.js';
 
 const CHUNK = 64 * 1024;
+const SLASH = Buffer.from('/');
+const NEWLINE = Buffer.from('\n');
 
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',
@@ -89,14 +91,15 @@ async function listing(url: URL, path: string | Buffer, st: Stats, options: Open
     const cause = Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     throw new InputError(`${url.href}: is a directory (set listDirectories to list it)`, { cause, protocol: 'file', phase: 'open' });
   }
-  let names: string[];
+  let names: Buffer[];
   try {
-    const entries = await readdir(path, { withFileTypes: true });
-    names = entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
+    // Names as the file system holds them: one that is not UTF-8 is kept byte for byte, so it can be opened again.
+    const entries = await readdir(path, { withFileTypes: true, encoding: 'buffer' });
+    names = entries.map((e) => (e.isDirectory() ? Buffer.concat([e.name, SLASH]) : e.name)).sort(Buffer.compare);
   } catch (err) {
     throw fileError(err, url, 'list');
   }
-  const text = Buffer.from(names.map((n) => `${n}\n`).join(''), 'utf8');
+  const text = Buffer.concat(names.flatMap((n) => [n, NEWLINE]));
   if (options.maxBodySize !== undefined && text.length > options.maxBodySize) {
     throw new LimitError(`the listing of ${url.href} exceeded maxBodySize (${options.maxBodySize} bytes)`, { limit: options.maxBodySize, protocol: 'file' });
   }
