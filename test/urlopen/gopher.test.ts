@@ -51,6 +51,20 @@ test('gopher: binary with progress; maxBodySize bounds it', async () => {
   }
 });
 
+test('gopher: maxBodySize bounds the body handed out (as pop3, nntp and http), not the text\'s terminator or the bytes a range skips', async () => {
+  const srv = await gopherServer({ '/t.txt': 'abcd\r\n.\r\n', '/b': Buffer.alloc(2000, 7) });
+  try {
+    // 6 bytes of text: its '.' line is the protocol's, not the body's.
+    assert.equal(await (await urlopen(srv.url('/0/t.txt'), { maxBodySize: 6 })).text(), 'abcd\r\n');
+    await assert.rejects((await urlopen(srv.url('/0/t.txt'), { maxBodySize: 5 })).text(), LimitError);
+    // The last 10 of 2000 bytes are within a 100-byte bound; the first 200 are not.
+    assert.deepEqual(await (await urlopen(srv.url('/9/b'), { range: { start: 1990 }, maxBodySize: 100 })).bytes(), Buffer.alloc(10, 7));
+    await assert.rejects((await urlopen(srv.url('/9/b'), { range: { start: 0, end: 199 }, maxBodySize: 100 })).bytes(), LimitError);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('gopher: uploads and bad selectors are refused', async () => {
   await assert.rejects(urlopen('gopher://127.0.0.1:1/0/x', { method: 'PUT', body: 'x' }), InputError);
   await assert.rejects(urlopen('gopher://127.0.0.1:1/0/x%0D%0Ay'), InputError);

@@ -52,14 +52,14 @@ export const openGopher: Opener = async (url, options) => {
     connectTimeout: options.connectTimeout,
     trace: options.trace,
     lookup: options.lookup,
-    maxBytes: options.maxBodySize,
   });
   return byteResponse({
     url: url.href,
     protocol: 'gopher',
     headers: new UrlHeaders({ 'Content-Type': gopherContentType(res.type) }),
     range,
-    body: shapeBody(res.body, { range, onProgress: options.onProgress }, 'gopher', undefined),
+    // maxBodySize bounds what the caller is handed, as for every scheme: not a text's '.' line, nor what a range skips.
+    body: shapeBody(res.body, { range, maxBodySize: options.maxBodySize, onProgress: options.onProgress }, 'gopher', undefined),
     cancel: () => res.cancel(),
     raw: res,
   });
