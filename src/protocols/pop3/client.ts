@@ -239,9 +239,12 @@ export class Pop3Client {
   /**
    * QUIT: ends the session — after login, the server deletes the messages
    * marked (a `-ERR` then, e.g. a failed deletion, is a ReplyError) — and
-   * closes the connection.
+   * closes the connection. With a body unread or a command running it is an
+   * InputError and the session is left as it was.
    */
   async quit(wait?: Pop3WaitOptions): Promise<void> {
+    // Refused with the session kept, as for any command: closing here would drop the DELEs the caller wants committed.
+    this.#idle('QUIT');
     try {
       await this.#command('QUIT', 'QUIT', wait);
       this.#state = transition(this.#state, 'quit');
@@ -263,9 +266,7 @@ export class Pop3Client {
    */
   async #command(verb: Pop3Verb, line: string, wait: Pop3WaitOptions | undefined, soft = false, phase = 'reply', secret = false): Promise<Pop3Status & { cont?: boolean }> {
     checkAllowed(this.#state, verb);
-    if (this.#open) throw new InputError(`a message body is still unread: read it, skip() or cancel() it before ${verb}`, { protocol: 'pop3' });
-    // Checked before sending: a second command's status would be left unread, and answer the command after it.
-    if (this.#busy) throw new InputError(`${this.#busy} is still running: one command at a time; ${verb} was not sent`, { protocol: 'pop3' });
+    this.#idle(verb);
     this.#busy = verb;
     let more = false;
     try {
@@ -287,6 +288,13 @@ export class Pop3Client {
     } finally {
       if (!more) this.#busy = undefined;
     }
+  }
+
+  /** Throws InputError while a body is unread or a command runs: `verb` may not be sent yet. */
+  #idle(verb: Pop3Verb): void {
+    if (this.#open) throw new InputError(`a message body is still unread: read it, skip() or cancel() it before ${verb}`, { protocol: 'pop3' });
+    // Checked before sending: a second command's status would be left unread, and answer the command after it.
+    if (this.#busy) throw new InputError(`${this.#busy} is still running: one command at a time; ${verb} was not sent`, { protocol: 'pop3' });
   }
 
   #readLine(wait: Pop3WaitOptions | undefined): Promise<string> {
