@@ -23,6 +23,15 @@ test('gopher: a menu comes back raw as application/gopher-menu', async () => {
   }
 });
 
+test('gopher: a menu ends at its . line when the server leaves the connection open, not at the timeout', async () => {
+  const srv = await gopherServer({ '': (sock) => sock.write(MENU) });
+  try {
+    assert.equal(await (await urlopen(srv.url('/'), { timeout: 20_000 })).text(), MENU);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('gopher: text is un-stuffed; a range is cut from the stream', async () => {
   const srv = await gopherServer({ '/t.txt': '..one\r\ntwo\r\n.\r\n' });
   try {

@@ -12,7 +12,7 @@ import type { LookupFunction } from '../../socket/connect.js';
 import { tracedLookup } from '../../socket/trace-connect.js';
 import { connectionFacts, type Tracer } from '../../trace.js';
 import { throwIfAborted } from '../../util/guard.js';
-import { MenuParser, type MenuItem, type MenuParserOptions } from './core/menu.js';
+import { MenuEnd, MenuParser, type MenuItem, type MenuParserOptions } from './core/menu.js';
 import { TextUnstuffer } from './core/text.js';
 import { buildGopherUrl, checkTarget, GOPHER_PORT, parseGopherUrl, requestLine, type GopherTarget } from './core/url.js';
 
@@ -96,10 +96,25 @@ export class GopherResponse {
     return this.#raw;
   }
 
-  /** The body: un-stuffed text for type 0, otherwise the bytes as received. */
+  /** The body: un-stuffed text for type 0, a menu as received through its `.` line, otherwise the bytes as received. */
   get body(): AsyncIterable<Buffer> {
     const raw = this.#take();
-    return this.kind === 'text' ? this.#unstuff(raw) : raw;
+    if (this.kind === 'text') return this.#unstuff(raw);
+    return this.kind === 'menu' ? this.#menuBytes(raw) : raw;
+  }
+
+  async *#menuBytes(raw: AsyncGenerator<Buffer, void, undefined>): AsyncGenerator<Buffer, void, undefined> {
+    const end = new MenuEnd();
+    try {
+      for await (const chunk of raw) {
+        const n = end.scan(chunk);
+        if (n > 0) yield n === chunk.length ? chunk : chunk.subarray(0, n);
+        // A server that sends the '.' line and keeps the connection open must not hold the reader until the timeout.
+        if (end.done) return;
+      }
+    } finally {
+      await raw.return(undefined);
+    }
   }
 
   async *#unstuff(raw: AsyncGenerator<Buffer, void, undefined>): AsyncGenerator<Buffer, void, undefined> {

@@ -37,6 +37,20 @@ test('client: a menu, parsed on demand, and its raw bytes', async () => {
   }
 });
 
+test('client: a menu read raw ends at its . line, though the server keeps the connection open (as text and menu() do)', async () => {
+  const srv = await gopherServer({ '/m': (sock) => sock.write(`${MENU}after the end\r\n`) });
+  try {
+    const res = await gopherFetch(srv.url('/1/m'), { timeout: 20_000 });
+    assert.equal(await res.text(), MENU);
+    const split = await gopherFetch(srv.url('/1/m'), { timeout: 20_000 });
+    const chunks: Buffer[] = [];
+    for await (const c of split.body) chunks.push(c);
+    assert.equal(Buffer.concat(chunks).toString(), MENU);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('client: text is un-stuffed and stops at the lone dot', async () => {
   const srv = await gopherServer({ '/readme.txt': 'line one\r\n..dotted\r\n.\r\nignored\r\n' });
   try {

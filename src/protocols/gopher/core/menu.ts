@@ -191,6 +191,55 @@ export class MenuParser {
   }
 }
 
+const LF = 0x0a;
+const CR = 0x0d;
+const DOT = 0x2e;
+
+/**
+ * Finds where a menu ends in its raw bytes — the line holding only `.`
+ * (CRLF or LF), as {@link MenuParser} reads it — without parsing or holding
+ * any line: for handing a menu on as received while still stopping at its
+ * end, since a server may send the `.` line and leave the connection open.
+ */
+export class MenuEnd {
+  #state: 'lineStart' | 'inLine' | 'dot' | 'dotCR' | 'done' = 'lineStart';
+
+  /** True once the `.` line has been seen. */
+  get done(): boolean {
+    return this.#state === 'done';
+  }
+
+  /** How many bytes at the start of `chunk` are the menu's: all of them, or those through the `.` line (then {@link done}). */
+  scan(chunk: Uint8Array): number {
+    if (this.#state === 'done') return 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      switch (this.#state) {
+        case 'lineStart':
+          this.#state = c === DOT ? 'dot' : c === LF ? 'lineStart' : 'inLine';
+          break;
+        case 'inLine': {
+          const lf = chunk.indexOf(LF, i);
+          if (lf < 0) return chunk.length;
+          i = lf;
+          this.#state = 'lineStart';
+          break;
+        }
+        case 'dot':
+        case 'dotCR':
+          if (c === LF) {
+            this.#state = 'done';
+            return i + 1;
+          }
+          // `.` then CR may still end the menu; anything else makes the line an item's.
+          this.#state = c === CR && this.#state === 'dot' ? 'dotCR' : 'inLine';
+          break;
+      }
+    }
+    return chunk.length;
+  }
+}
+
 /** Parses a whole menu held in memory. */
 export function parseMenu(bytes: Uint8Array | string, options?: MenuParserOptions): MenuItem[] {
   const p = new MenuParser(options);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MenuParser, parseMenu, parseMenuLine, buildMenu, type MenuItem } from '../../../../src/protocols/gopher/core/menu.js';
+import { MenuEnd, MenuParser, parseMenu, parseMenuLine, buildMenu, type MenuItem } from '../../../../src/protocols/gopher/core/menu.js';
 import { LimitError } from '../../../../src/errors.js';
 import { splitAt } from './split.js';
 
@@ -104,5 +104,42 @@ test('menu: any split of the bytes gives the same items (property)', () => {
       assert.deepEqual(strip(got), items);
     }),
     { numRuns: 300 },
+  );
+});
+
+/** Reference for MenuEnd: the length through the first line that is '.' (one CR before its LF dropped), or undefined. */
+function menuEndAt(bytes: Buffer): number | undefined {
+  for (let start = 0; start < bytes.length; ) {
+    const lf = bytes.indexOf(10, start);
+    if (lf < 0) return undefined;
+    const line = bytes.subarray(start, lf > start && bytes[lf - 1] === 13 ? lf - 1 : lf);
+    if (line.length === 1 && line[0] === 0x2e) return lf + 1;
+    start = lf + 1;
+  }
+  return undefined;
+}
+
+test('menu end: finds the . line in raw bytes as the parser does, at any split, keeping nothing after it', () => {
+  const end = new MenuEnd();
+  assert.equal(end.scan(Buffer.from('0a\t/a\th\t70\r\n.\r\nafter')), 15);
+  assert.equal(end.done, true);
+  assert.equal(end.scan(Buffer.from('more')), 0);
+  const byte = fc.constantFrom(0x2e, 0x0d, 0x0a, 0x61, 0x09);
+  fc.assert(
+    fc.property(fc.array(byte, { maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 7 }), { maxLength: 8 }), (arr, cuts) => {
+      const bytes = Buffer.from(arr);
+      const scanner = new MenuEnd();
+      const parser = new MenuParser();
+      let kept = 0;
+      for (const c of splitAt(bytes, cuts)) {
+        kept += scanner.scan(c);
+        parser.push(c);
+      }
+      const at = menuEndAt(bytes);
+      assert.equal(scanner.done, at !== undefined);
+      assert.equal(scanner.done, parser.done);
+      assert.equal(kept, at ?? bytes.length);
+    }),
+    { numRuns: 500 },
   );
 });
