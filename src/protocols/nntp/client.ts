@@ -229,8 +229,10 @@ export class NntpClient {
     return st.text;
   }
 
-  /** QUIT, then close. */
+  /** QUIT, then close. With an article unread or a command running it is an InputError and the session is left as it was. */
   async quit(wait?: NntpWaitOptions): Promise<void> {
+    // Refused with the session kept, as for any command: the error tells the caller to read the article first.
+    this.#idle('QUIT');
     try {
       await this.#command('QUIT', 'QUIT', wait);
     } finally {
@@ -249,9 +251,7 @@ export class NntpClient {
    * status, which must be a success for `verb` or it is a ReplyError.
    */
   async #command(verb: NntpVerb, line: string, wait: NntpWaitOptions | undefined, phase = 'reply'): Promise<NntpStatus> {
-    if (this.#open) throw new InputError(`an article is still unread: read it, skip() or cancel() it before ${verb}`, { protocol: 'nntp' });
-    // Checked before sending: a second command's status would be left unread, and answer the command after it.
-    if (this.#busy) throw new InputError(`${this.#busy} is still running: one command at a time; ${verb} was not sent`, { protocol: 'nntp' });
+    this.#idle(verb);
     this.#busy = verb;
     let more = false;
     try {
@@ -271,6 +271,13 @@ export class NntpClient {
     } finally {
       if (!more) this.#busy = undefined;
     }
+  }
+
+  /** Throws InputError while an article is unread or a command runs: `verb` may not be sent yet. */
+  #idle(verb: NntpVerb): void {
+    if (this.#open) throw new InputError(`an article is still unread: read it, skip() or cancel() it before ${verb}`, { protocol: 'nntp' });
+    // Checked before sending: a second command's status would be left unread, and answer the command after it.
+    if (this.#busy) throw new InputError(`${this.#busy} is still running: one command at a time; ${verb} was not sent`, { protocol: 'nntp' });
   }
 
   async #status(wait: NntpWaitOptions | undefined): Promise<NntpStatus> {

@@ -104,6 +104,17 @@ describe('NntpClient', () => {
     await news.quit();
   });
 
+  test('QUIT with an article unread is refused as the error says, not a closed session: read it, then QUIT', async () => {
+    const s = await server();
+    const news = await connect(s);
+    const a = await news.article(1);
+    await assert.rejects(news.quit(), (e: unknown) => e instanceof InputError && /unread/.test(e.message));
+    assert.equal(news.error, undefined);
+    assert.equal(await a.text(), ARTICLE);
+    await news.quit();
+    assert.deepEqual(s.received.slice(-2), ['ARTICLE 1', 'QUIT']);
+  });
+
   test('greeting 400/502 is a ReplyError; a non-NNTP greeting a ProtocolError; a silent server a TimeoutError; abort an AbortError', async () => {
     await assert.rejects(connect(await server(standardNntp(), '400 service unavailable\r\n')), (e: unknown) => e instanceof ReplyError && e.reply?.code === 400);
     await assert.rejects(connect(await server(standardNntp(), '+OK pop3\r\n')), ProtocolError);
