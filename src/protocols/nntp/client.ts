@@ -14,7 +14,7 @@ import { maskSecrets, type Tracer } from '../../trace.js';
 import { tlsFor, traceTLS } from '../../line/open.js';
 import { openSession, readStatusLine } from '../../line/session.js';
 import { blockSource } from '../../line/dot-body.js';
-import { articleArg, credential, rangeArg, token, type ArticleRef, type OverRange } from './core/args.js';
+import { articleArg, articleSource, credential, rangeArg, token, type ArticleRef, type OverRange } from './core/args.js';
 import { hasBlock, succeeded, type NntpVerb } from './core/commands.js';
 import { parseActiveLine, parseCapabilities, parseOverLine, type ActiveEntry, type NntpCapabilities, type OverviewEntry } from './core/listing.js';
 import { parseArticleRef, parseDate, parseGroup, type NntpArticleRef, type NntpGroup } from './core/responses.js';
@@ -217,6 +217,7 @@ export class NntpClient {
    * are ReplyErrors. Resolves with the 240's text.
    */
   async post(article: DotBlockSource, wait?: NntpWaitOptions): Promise<string> {
+    articleSource(article);
     await this.#command('POST', 'POST', wait, 'post');
     let st: NntpStatus;
     try {

@@ -90,6 +90,8 @@ describe('NntpClient', () => {
     await assert.rejects(news.group('a\r\nQUIT'), InputError);
     await assert.rejects(news.over({ from: 5, to: 1 }), InputError);
     await assert.rejects(news.authinfo('joe', 'x\r\nPOST'), InputError);
+    // An untyped caller's article that is no text, bytes or iterable: refused before POST, so the server never waits for it.
+    for (const bad of [42, null, {}] as unknown[]) await assert.rejects(news.post(bad as string), InputError);
     await news.quit();
     assert.deepEqual(s.received, ['CAPABILITIES', 'GROUP no.such', 'ARTICLE <nope@x>', 'QUIT']);
   });

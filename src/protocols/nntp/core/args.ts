@@ -6,6 +6,7 @@
  * @module
  */
 import { InputError } from '../../../errors.js';
+import type { DotBlockSource } from '../../../line/dotio.js';
 
 /** RFC 3977 §3.6: a message-id is at most 250 octets. */
 const MAX_ID = 250;
@@ -72,4 +73,15 @@ export function credential(v: unknown, what: string): string {
   if (typeof v !== 'string') fail(`the ${what} must be a string`);
   if (v.includes('\r') || v.includes('\n') || v.includes('\0')) fail(`the ${what} holds CR, LF or NUL; nothing was sent`);
   return v;
+}
+
+/**
+ * An article to POST: text, bytes or an iterable of them. Checked before POST
+ * goes out, since once the server has said 340 it reads every line we send
+ * as the article — a refusal then would leave it taking the next command as text.
+ */
+export function articleSource(v: unknown): DotBlockSource {
+  if (typeof v === 'string' || v instanceof Uint8Array) return v;
+  if (typeof v === 'object' && v !== null && (Symbol.asyncIterator in v || Symbol.iterator in v)) return v as DotBlockSource;
+  fail(`an article must be text, bytes or an iterable of them, got ${v === null ? 'null' : typeof v}; nothing was sent`);
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { articleArg, credential, messageId, rangeArg, token } from '../../../../src/protocols/nntp/core/args.js';
+import { articleArg, articleSource, credential, messageId, rangeArg, token } from '../../../../src/protocols/nntp/core/args.js';
 import { InputError } from '../../../../src/errors.js';
 
 test('messageId: RFC 3977 §3.6 — brackets, printable ASCII, no inner ">", at most 250 octets', () => {
@@ -38,4 +38,9 @@ test('a message-id, article or range of the wrong type is an InputError, not a T
   }
   for (const v of [null, undefined, true] as unknown[]) assert.throws(() => rangeArg(v as number), InputError, String(v));
   assert.throws(() => rangeArg({ from: '5' } as unknown as { from: number }), InputError);
+});
+
+test('articleSource: text, bytes or an iterable of them; anything else an InputError before POST is sent', () => {
+  for (const v of ['x', Buffer.from('x'), ['x'], (async function* () {})()] as unknown[]) assert.equal(articleSource(v), v);
+  for (const v of [undefined, null, 42, {}, true] as unknown[]) assert.throws(() => articleSource(v), InputError, String(v));
 });
