@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { urlopen, lookupScheme } from '../../src/urlopen/index.js';
-import { DialError, InputError, ReplyError } from '../../src/errors.js';
+import { DialError, InputError, LimitError, ReplyError } from '../../src/errors.js';
 import { runChildScript } from '../helpers/child-script.js';
 
 interface FtpFixture {
@@ -175,6 +175,32 @@ test('ftp: a listing whose names are not UTF-8 is handed on as the server sent i
     assert.deepEqual(list, Buffer.concat([local(latin), local(utf)]));
     const names = await (await urlopen(`ftp://127.0.0.1:${fake.port}/pub/`, { listOnly: true, timeout: 5000 })).bytes();
     assert.deepEqual(names, Buffer.concat([latin, Buffer.from('\n'), utf, Buffer.from('\n')]));
+  } finally {
+    await closeIdleSessions();
+    await fake.close();
+  }
+});
+
+test('ftp: maxBodySize bounds a listing as it bounds a file (a LimitError); a listing of exactly the bound is whole', async () => {
+  const { FakeFtpServer } = await import('../protocols/ftp/fake-server.js');
+  const { closeIdleSessions } = await import('../../src/urlopen/index.js');
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 50; i++) files[`/d/file-${i}.txt`] = 'x';
+  const fake = await FakeFtpServer.start({ files });
+  try {
+    for (const u of ['/d/', '/d/;type=d']) {
+      const e = await urlopen(`ftp://127.0.0.1:${fake.port}${u}`, { maxBodySize: 100, timeout: 5000 }).catch((x: unknown) => x);
+      assert.ok(e instanceof LimitError, `${u}: ${String(e)}`);
+    }
+    // A bound of exactly the listing's local size (LF line ends: fewer bytes than sent) holds it; one byte less does not.
+    const size = (await (await urlopen(`ftp://127.0.0.1:${fake.port}/d/`, { listOnly: true, timeout: 5000 })).bytes()).length;
+    assert.equal(size, 590);
+    const names = await (await urlopen(`ftp://127.0.0.1:${fake.port}/d/`, { listOnly: true, maxBodySize: size, timeout: 5000 })).bytes();
+    assert.equal(names.length, size);
+    const over = await urlopen(`ftp://127.0.0.1:${fake.port}/d/`, { listOnly: true, maxBodySize: size - 1, timeout: 5000 }).catch((x: unknown) => x);
+    assert.ok(over instanceof LimitError, String(over));
+    // The session that stopped a listing is not handed to the next URL in a broken state.
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${fake.port}/d/file-1.txt`, { timeout: 5000 })).text(), 'x');
   } finally {
     await closeIdleSessions();
     await fake.close();

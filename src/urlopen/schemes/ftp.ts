@@ -29,7 +29,7 @@
  *
  * @module
  */
-import { DialError, InputError, ReplyError } from '../../errors.js';
+import { DialError, InputError, LimitError, ReplyError } from '../../errors.js';
 import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../protocols/ftp/client.js';
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
@@ -169,7 +169,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       const name = target.isDir ? undefined : target.file;
       const command = options.listOnly || target.type === 'd' ? 'NLST' : 'LIST';
       // The server's bytes, names in whatever charset it uses (as curl hands them on); TYPE A text, so local line endings.
-      const bytes = asciiToLocal(await client.listBytes(name, { signal, command }));
+      const bytes = await listWithin(client, name, command, signal, options.maxBodySize);
       headers.set('Content-Length', String(bytes.length));
       return answered(bytes);
     }
@@ -224,6 +224,30 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     throw translate(e);
   }
 };
+
+/**
+ * A listing read whole with local line endings, bounded by the caller's
+ * `maxBodySize` (a LimitError) as a file is, not only by the client's own
+ * listing bound. The transfer is stopped once the wire bytes prove the
+ * listing too big: CRLF becoming LF at most halves them.
+ */
+async function listWithin(client: FtpClient, name: string | undefined, command: 'LIST' | 'NLST', signal: AbortSignal | undefined, max: number | undefined): Promise<Buffer> {
+  if (max === undefined) return asciiToLocal(await client.listBytes(name, { signal, command }));
+  const limit = new LimitError(`the listing exceeded maxBodySize (${max} bytes)`, { limit: max, phase: 'body', protocol: 'ftp' });
+  const stop = new AbortController();
+  const onProgress = (p: { transferred: number }): void => {
+    if (p.transferred > 2 * max) stop.abort(limit);
+  };
+  let bytes: Buffer;
+  try {
+    bytes = asciiToLocal(await client.listBytes(name, { signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal, command, onProgress }));
+  } catch (e) {
+    if (stop.signal.aborted && !signal?.aborted) throw limit;
+    throw e;
+  }
+  if (bytes.length > max) throw limit;
+  return bytes;
+}
 
 /**
  * A session for `dirs`: a parked one (checked, and back in its login
