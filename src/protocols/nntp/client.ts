@@ -73,8 +73,8 @@ export class NntpClient {
 
   /**
    * Connects, reads the greeting (200 posting allowed, 201 not; anything
-   * else is a ReplyError), protects the connection as `secure` asks, logs in
-   * when `user` is given and sends MODE READER as `modeReader` says.
+   * else is a ReplyError), sends MODE READER as `modeReader` says, then
+   * protects the connection as `secure` asks and logs in when `user` is given.
    */
   static async connect(options: NntpConnectOptions): Promise<NntpClient> {
     const { socket, secure } = await openSession(options, { name: 'nntp', port: 119, tlsPort: 563, check: credential, timeout: DEFAULT_TIMEOUT });
@@ -84,10 +84,12 @@ export class NntpClient {
       const g = await client.#status(wait);
       if (g.code !== 200 && g.code !== 201) throw refusal(g, 'greeting', 'greeting');
       client.#greeting = g;
-      if (secure === 'starttls') await client.starttls(options.tls, wait);
-      if (options.user !== undefined) await client.authinfo(options.user, options.password ?? '', wait);
+      // RFC 3977 §5.3: on a mode-switching server MODE READER starts a new session that forgets TLS and a login, and
+      // may be the only one offering them (§5.3.3's example): it goes first.
       const mode = options.modeReader ?? 'auto';
       if (mode === true || (mode === 'auto' && (await client.capabilities(wait)).has('MODE-READER'))) await client.modeReader(wait);
+      if (secure === 'starttls') await client.starttls(options.tls, wait);
+      if (options.user !== undefined) await client.authinfo(options.user, options.password ?? '', wait);
     } catch (e) {
       await client.close().catch(() => {});
       throw e;

@@ -16,9 +16,10 @@ export type NntpSecurity = LineSecurity;
  */
 export interface NntpConnectOptions extends LineSessionOptions {
   /**
-   * Send MODE READER after connecting: `true` always, `false` never,
-   * `'auto'` (default) only when CAPABILITIES lists MODE-READER (a
-   * mode-switching server, RFC 3977 §5.3).
+   * Send MODE READER after the greeting, before STARTTLS and AUTHINFO
+   * (which a mode-switching server forgets at the switch): `true` always,
+   * `false` never, `'auto'` (default) only when CAPABILITIES lists
+   * MODE-READER (a mode-switching server, RFC 3977 §5.3).
    */
   modeReader?: boolean | 'auto' | undefined;
 }

@@ -89,7 +89,8 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
   const connect: NntpConnectOptions = {
     host,
     port,
-    secure: implicit ? 'implicit' : tlsRequired(options) ? 'starttls' : false,
+    // STARTTLS is this opener's to send, after MODE READER (see below).
+    secure: implicit ? 'implicit' : false,
     tls: options.tls,
     modeReader: false,
     timeout: options.timeout,
@@ -101,10 +102,16 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
   const news = await NntpClient.connect(connect).catch((e: unknown) => Promise.reject(translate(e)));
   try {
     const wait = { signal };
-    const caps = await news.capabilities(wait);
-    if (!news.encrypted && caps.has('STARTTLS')) await news.starttls(options.tls, wait);
+    let caps = await news.capabilities(wait);
+    // RFC 3977 §5.3.3: a mode-switching server's reader session, begun by MODE READER, forgets TLS and a login
+    // and may be the only one to offer them — so it comes first, and its capabilities decide.
+    if (caps.has('MODE-READER')) {
+      await news.modeReader(wait);
+      caps = await news.capabilities(wait);
+    }
+    // Required TLS is asked for even when not offered: the server's refusal is the error then.
+    if (!news.encrypted && (tlsRequired(options) || caps.has('STARTTLS'))) await news.starttls(options.tls, wait);
     if (user !== undefined) await news.authinfo(user, options.password ?? urlText(url.password), wait);
-    if (caps.has('MODE-READER')) await news.modeReader(wait);
     const headers = new UrlHeaders();
     if (method === 'POST') {
       const text = await news.post(requestChunks(options.body!), wait);

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { NntpClient } from '../../../src/protocols/nntp/client.js';
 import { AbortError, InputError, LimitError, ProtocolError, ReplyError, TimeoutError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
-import { ARTICLE, nntpOptions, standardNntp } from './server.js';
+import { ARTICLE, modeSwitchingNntp, nntpOptions, standardNntp } from './server.js';
+import { makeTestPKI } from '../../interop/ca.js';
 import { rawPeer, within } from '../../helpers/peers.js';
 import { flood, lineServers, type LineServer as FakeServer } from '../../helpers/fake-line-server.js';
 
@@ -77,6 +78,20 @@ describe('NntpClient', () => {
     assert.equal(news.postingAllowed, true);
     await news.quit();
     assert.deepEqual(t.received.slice(0, 2), ['CAPABILITIES', 'MODE READER']);
+  });
+
+  test('a mode-switching server: MODE READER comes before STARTTLS and AUTHINFO, which it would undo (RFC 3977 §5.3)', async () => {
+    const pki = makeTestPKI();
+    try {
+      const s = await server(modeSwitchingNntp({ cert: pki.server.cert, key: pki.server.key }));
+      const news = await NntpClient.connect({ host: 'localhost', port: s.port, timeout: 5000, secure: 'starttls', tls: { ca: pki.ca.cert }, user: 'joe', password: 'secret' });
+      assert.equal(news.encrypted, true);
+      assert.equal((await news.group('local.test')).count, 1);
+      await news.quit();
+      assert.deepEqual(s.received.slice(0, 5), ['CAPABILITIES', 'MODE READER', 'STARTTLS', 'AUTHINFO USER joe', 'AUTHINFO PASS secret']);
+    } finally {
+      pki.cleanup();
+    }
   });
 
   test('refusals are ReplyErrors and the session goes on; bad arguments are InputErrors and nothing is sent', async () => {

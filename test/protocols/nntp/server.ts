@@ -73,3 +73,43 @@ export function nntpOptions(reply = standardNntp(), greeting = '200 fake news re
 export function fakeNntp(...args: Parameters<typeof nntpOptions>): Promise<LineServer> {
   return startLineServer(nntpOptions(...args));
 }
+
+/**
+ * A mode-switching server as RFC 3977 §5.3.3 shows one: it starts in transit
+ * mode (IHAVE, MODE-READER; reader commands get 401, and neither STARTTLS nor
+ * AUTHINFO is offered), and MODE READER starts a reader session that offers
+ * both — so TLS and a login only work after the switch, and a login before
+ * it would be forgotten. Reader commands then need that login.
+ */
+export function modeSwitchingNntp(cert: { cert: string; key: string }): (line: string, conn: LineConn) => LineReply {
+  const reader = standardNntp();
+  const state = new WeakMap<LineConn, { reading: boolean; authed: boolean }>();
+  return (line, conn) => {
+    const st = state.get(conn) ?? { reading: false, authed: false };
+    state.set(conn, st);
+    const verb = line.split(' ', 1)[0]!.toUpperCase();
+    if (verb === 'QUIT') return reader(line, conn);
+    if (!st.reading) {
+      if (verb === 'CAPABILITIES') return '101 Capability list:\r\nVERSION 2\r\nIHAVE\r\nMODE-READER\r\n.\r\n';
+      if (line.toUpperCase() === 'MODE READER') {
+        // A new session: nothing from the transit one survives.
+        state.set(conn, { reading: true, authed: false });
+        return '200 reader mode, posting allowed\r\n';
+      }
+      return verb === 'GROUP' || verb === 'ARTICLE' ? '401 MODE-READER\r\n' : '502 not in transit mode\r\n';
+    }
+    if (verb === 'CAPABILITIES') return `101 Capability list:\r\nVERSION 2\r\nREADER\r\nPOST\r\n${conn.tls ? '' : 'STARTTLS\r\n'}AUTHINFO USER\r\n.\r\n`;
+    if (verb === 'MODE') return '502 already reading\r\n';
+    if (verb === 'STARTTLS') {
+      if (conn.tls) return '502 already TLS\r\n';
+      conn.startTLS(cert, '382 continue with TLS negotiation\r\n');
+      return undefined;
+    }
+    if (verb === 'AUTHINFO') {
+      const r = reader(line, conn);
+      if (r?.startsWith('281')) st.authed = true;
+      return r;
+    }
+    return st.authed ? reader(line, conn) : '480 authentication required\r\n';
+  };
+}

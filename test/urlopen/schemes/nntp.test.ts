@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { openNews, openNntp, parseNewsPath } from '../../../src/urlopen/schemes/nntp.js';
 import { ConnectError, InputError, ReplyError, TimeoutError } from '../../../src/errors.js';
 import { lineServers } from '../../helpers/fake-line-server.js';
-import { ARTICLE, nntpOptions, standardNntp } from '../../protocols/nntp/server.js';
+import { ARTICLE, modeSwitchingNntp, nntpOptions, standardNntp } from '../../protocols/nntp/server.js';
+import { makeTestPKI } from '../../interop/ca.js';
 
 /** A scripted NNTP server (the well-behaved one unless given a script), closed in the file's `after`. */
 const server = lineServers(nntpOptions);
@@ -96,4 +97,21 @@ test('refusals before anything is sent', async () => {
   await assert.rejects(openNntp(new URL(`nntp://127.0.0.1:${s.port}/g/1?q`), {}), InputError);
   await assert.rejects(openNntp(new URL(`http://127.0.0.1/`), {}), InputError);
   assert.deepEqual(s.received, []);
+});
+
+test('a mode-switching server (RFC 3977 §5.3.3): MODE READER first, then the STARTTLS and login the reader session offers', async () => {
+  const pki = makeTestPKI();
+  try {
+    const s = await server(modeSwitchingNntp({ cert: pki.server.cert, key: pki.server.key }));
+    const tls = { ca: pki.ca.cert };
+    const r = await openNntp(new URL(`nntp://joe:secret@localhost:${s.port}/local.test/1`), { tls, timeout: 5000 });
+    assert.equal(await r.text(), ARTICLE);
+    assert.deepEqual(s.received.slice(0, 4), ['CAPABILITIES', 'MODE READER', 'CAPABILITIES', 'STARTTLS']);
+    assert.ok(s.received.indexOf('AUTHINFO USER joe') > s.received.indexOf('STARTTLS'), s.received.join('|'));
+    // TLS required (--ssl-reqd): the transit mode has no STARTTLS, the reader session does.
+    const q = await openNntp(new URL(`nntp://joe:secret@localhost:${s.port}/local.test/1`), { tls, requireTls: true, timeout: 5000 });
+    assert.equal(await q.text(), ARTICLE);
+  } finally {
+    pki.cleanup();
+  }
 });
