@@ -1,0 +1,143 @@
+/**
+ * dial's option table and the argv rewriting it drives: which long names
+ * exist (curl's), their short letters, and which take a value. curl reads
+ * the word after such an option as its value whatever it looks like, which
+ * `util.parseArgs` will not do, so {@link normalizeArgv} glues those pairs
+ * first. Kept apart from the meaning of the options (args.ts) because this
+ * is the only part that knows how words on a command line pair up.
+ *
+ * @module
+ */
+type Spec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
+
+/** Every option dial knows, by curl's long name. */
+export const OPTION_SPECS = {
+  output: { type: 'string', short: 'o', multiple: true },
+  'remote-name': { type: 'boolean', short: 'O', multiple: true },
+  'remote-name-all': { type: 'boolean' },
+  'create-dirs': { type: 'boolean' },
+  'output-dir': { type: 'string' },
+  'remote-time': { type: 'boolean', short: 'R' },
+  'no-buffer': { type: 'boolean', short: 'N' },
+  ipv4: { type: 'boolean', short: '4' },
+  ipv6: { type: 'boolean', short: '6' },
+  head: { type: 'boolean', short: 'I' },
+  include: { type: 'boolean', short: 'i' },
+  verbose: { type: 'boolean', short: 'v' },
+  silent: { type: 'boolean', short: 's' },
+  'show-error': { type: 'boolean', short: 'S' },
+  'no-progress-meter': { type: 'boolean' },
+  fail: { type: 'boolean', short: 'f' },
+  'fail-with-body': { type: 'boolean' },
+  location: { type: 'boolean', short: 'L' },
+  'max-redirs': { type: 'string' },
+  request: { type: 'string', short: 'X' },
+  header: { type: 'string', short: 'H', multiple: true },
+  data: { type: 'string', short: 'd', multiple: true },
+  'data-ascii': { type: 'string', multiple: true },
+  'data-binary': { type: 'string', multiple: true },
+  'data-raw': { type: 'string', multiple: true },
+  'data-urlencode': { type: 'string', multiple: true },
+  json: { type: 'string', multiple: true },
+  get: { type: 'boolean', short: 'G' },
+  form: { type: 'string', short: 'F', multiple: true },
+  'upload-file': { type: 'string', short: 'T' },
+  user: { type: 'string', short: 'u' },
+  proxy: { type: 'string', short: 'x' },
+  'socks5-hostname': { type: 'string' },
+  noproxy: { type: 'string' },
+  insecure: { type: 'boolean', short: 'k' },
+  cacert: { type: 'string' },
+  cert: { type: 'string', short: 'E' },
+  key: { type: 'string' },
+  'continue-at': { type: 'string', short: 'C' },
+  range: { type: 'string', short: 'r' },
+  'max-time': { type: 'string', short: 'm' },
+  'connect-timeout': { type: 'string' },
+  'max-filesize': { type: 'string' },
+  compressed: { type: 'boolean' },
+  'http1.0': { type: 'boolean', short: '0' },
+  'http1.1': { type: 'boolean' },
+  'unix-socket': { type: 'string' },
+  parallel: { type: 'boolean', short: 'Z' },
+  'parallel-max': { type: 'string' },
+  'write-out': { type: 'string', short: 'w' },
+  'mail-from': { type: 'string' },
+  'mail-rcpt': { type: 'string', multiple: true },
+  'list-only': { type: 'boolean', short: 'l' },
+  'ssl-reqd': { type: 'boolean' },
+  'fail-early': { type: 'boolean' },
+  cookie: { type: 'string', short: 'b', multiple: true },
+  'cookie-jar': { type: 'string', short: 'c' },
+  'junk-session-cookies': { type: 'boolean', short: 'j' },
+  'user-agent': { type: 'string', short: 'A' },
+  referer: { type: 'string', short: 'e' },
+  'trace-json': { type: 'string' },
+  resolve: { type: 'string', multiple: true },
+  retry: { type: 'string' },
+  'retry-delay': { type: 'string' },
+  'retry-max-time': { type: 'string' },
+  'retry-connrefused': { type: 'boolean' },
+  'dump-header': { type: 'string', short: 'D' },
+  globoff: { type: 'boolean', short: 'g' },
+  url: { type: 'string', multiple: true },
+  version: { type: 'boolean', short: 'V' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Record<string, Spec>;
+
+const SHORT_TO_LONG = new Map<string, string>();
+for (const [name, spec] of Object.entries(OPTION_SPECS) as Array<[string, Spec]>) {
+  if (spec.short) SHORT_TO_LONG.set(spec.short, name);
+}
+
+function takesValue(long: string): boolean {
+  return (OPTION_SPECS as Record<string, Spec>)[long]?.type === 'string';
+}
+
+/**
+ * curl takes the next word as an option's value whatever it looks like
+ * (`-d -x`, `-C -`); parseArgs refuses a value that starts with a dash, so
+ * such pairs are glued into `--name=value` first.
+ */
+export function normalizeArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (a.startsWith('--') && !a.includes('=')) {
+      const long = a.slice(2);
+      if (takesValue(long) && i + 1 < argv.length) {
+        out.push(`--${long}=${argv[++i]!}`);
+        continue;
+      }
+    } else if (a.length > 1 && a[0] === '-' && a[1] !== '-') {
+      // A short cluster: the first letter that takes a value swallows the rest
+      // of the word, or the next word when it is last.
+      const cluster = a.slice(1);
+      const parts: string[] = [];
+      let j = 0;
+      for (; j < cluster.length; j++) {
+        const long = SHORT_TO_LONG.get(cluster[j]!);
+        if (long === undefined) break;
+        if (takesValue(long)) {
+          const rest = cluster.slice(j + 1);
+          if (rest !== '') parts.push(`--${long}=${rest}`);
+          else if (i + 1 < argv.length) parts.push(`--${long}=${argv[++i]!}`);
+          else parts.push(`--${long}`);
+          j = cluster.length + 1;
+          break;
+        }
+        parts.push(`--${long}`);
+      }
+      if (j >= cluster.length) {
+        out.push(...parts);
+        continue;
+      }
+    }
+    out.push(a);
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeArgv, OPTION_SPECS } from '../../src/cli/argv.js';
+
+test('a short cluster becomes long options; the first letter taking a value swallows the rest of the word', () => {
+  assert.deepEqual(normalizeArgv(['-sSfL', '-ofile', 'u']), ['--silent', '--show-error', '--fail', '--location', '--output=file', 'u']);
+  assert.deepEqual(normalizeArgv(['-sofile']), ['--silent', '--output=file']);
+});
+
+test('an option taking a value takes the next word, whatever it looks like (curl: -d -x, -C -)', () => {
+  assert.deepEqual(normalizeArgv(['-o', 'x', 'u']), ['--output=x', 'u']);
+  assert.deepEqual(normalizeArgv(['--data', '-x', 'u']), ['--data=-x', 'u']);
+  assert.deepEqual(normalizeArgv(['-C', '-']), ['--continue-at=-']);
+  assert.deepEqual(normalizeArgv(['-so', '--', 'u']), ['--silent', '--output=--', 'u']);
+});
+
+test('words already in parseArgs form, flags and positionals pass through unchanged', () => {
+  assert.deepEqual(normalizeArgv(['--data=a', 'b', '--verbose', 'u', '-']), ['--data=a', 'b', '--verbose', 'u', '-']);
+});
+
+test('-- ends the rewriting: every word after it is kept as it is', () => {
+  assert.deepEqual(normalizeArgv(['-s', '--', '-d', 'x', '--header']), ['--silent', '--', '-d', 'x', '--header']);
+});
+
+test('a value option at the very end, or an unknown name or letter, is left for parseArgs to refuse', () => {
+  assert.deepEqual(normalizeArgv(['-o']), ['--output']);
+  assert.deepEqual(normalizeArgv(['--header']), ['--header']);
+  assert.deepEqual(normalizeArgv(['--nosuch', 'x']), ['--nosuch', 'x']);
+  // 'q' is no short option: the whole cluster goes through untouched, not half-rewritten.
+  assert.deepEqual(normalizeArgv(['-sq', 'x']), ['-sq', 'x']);
+});
+
+test('every short letter names one option only', () => {
+  const shorts = Object.values(OPTION_SPECS).flatMap((s) => ('short' in s ? [s.short] : []));
+  assert.equal(new Set(shorts).size, shorts.length);
+});
