@@ -10,6 +10,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { constants, type Stats } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { percentDecode } from '../../util/percent.js';
+import { strictUtf8 } from '../../util/utf8.js';
 import { AbortError, DialError, InputError, LimitError, toDialError } from '../../errors.js';
 import { throwIfAborted } from '../../util/guard.js';
 import { checkRange, limitBody, onceBody } from '../body.js';
@@ -46,18 +47,22 @@ function fileError(err: unknown, url: URL, phase: string): DialError {
 }
 
 /**
- * The local path a file: URL names. A URL's escapes are bytes (RFC 8089), and a name need not be UTF-8
- * (a Latin-1 `caf%E9.txt`): such a path is handed to the file system as those bytes, as curl opens it.
+ * The local path a file: URL names. A URL's escapes are bytes (RFC 8089), decoded as curl and Python's
+ * urllib decode them: `%2F` is a `/` like any other, and a name that is not UTF-8 (a Latin-1
+ * `caf%E9.txt`) is handed to the file system as those bytes.
  */
 function toPath(url: URL): string | Buffer {
   let path: string | Buffer;
   try {
     path = fileURLToPath(url);
   } catch (err) {
-    // fileURLToPath has checked the host and for an encoded slash before it decodes: only the decoding failed.
-    if (err instanceof URIError) path = percentDecode(url.pathname);
-    // A remote host (file://server/x) or an encoded slash: nothing local to open.
-    else throw new InputError(`${url.href}: ${(err as Error).message}`, { cause: err, protocol: 'file', phase: 'url' });
+    // A remote host (file://server/x): nothing local to open (curl: exit 3).
+    if ((err as { code?: unknown }).code === 'ERR_INVALID_FILE_URL_HOST') {
+      throw new InputError(`${url.href}: ${(err as Error).message}`, { cause: err, protocol: 'file', phase: 'url' });
+    }
+    // Node refuses an encoded slash and decodes only UTF-8; the host is checked by then, so the path is ours to decode.
+    const bytes = percentDecode(url.pathname);
+    path = strictUtf8(bytes) ?? bytes;
   }
   // %00 decodes to a NUL no path can hold: a malformed URL (curl: exit 3), not an I/O failure.
   if (path.includes('\0')) throw new InputError(`${url.href}: the path holds an encoded NUL (%00)`, { protocol: 'file', phase: 'url' });
