@@ -2,7 +2,7 @@ import type * as net from 'node:net';
 import type * as tls from 'node:tls';
 import { DialError, InputError, NetworkError, ProtocolError, toDialError } from '../errors.js';
 import { guard, throwIfAborted, type WaitOptions } from '../util/guard.js';
-import { connectTcp, connectUnix, type TcpTarget, type UnixTarget } from './connect.js';
+import { connectStream, type ConnectOptions } from './connect-stream.js';
 import { handshake, type TLSOptions } from './tls.js';
 import type { ByteStream, ShutdownHow } from './types.js';
 import type { LentReads } from './lent-reads.js';
@@ -10,7 +10,7 @@ import { closeFlushed, endWrites, writeSettled } from './net-calls.js';
 import { RecvQueue } from './recv-queue.js';
 import { addressOf, peerLabel, type SocketAddress } from './socket-address.js';
 
-export type { SocketAddress };
+export type { SocketAddress, ConnectOptions };
 
 /** Per-socket settings. */
 export interface SocketOptions {
@@ -25,18 +25,6 @@ export interface SocketOptions {
   /** The socket was connected with `lent.onread`: its reads arrive through `lent`, not 'data' events. */
   lent?: LentReads | undefined;
 }
-
-/**
- * Everything `Socket.connect` takes: a TCP or Unix target, optional TLS on top.
- * Here `timeout` bounds the connect (resolve, TCP, TLS) only; the socket then
- * has no default wait bound until `setTimeout(ms)` gives it one, so a short
- * connect bound never cuts a long transfer.
- */
-export type ConnectOptions = (TcpTarget | UnixTarget) &
-  SocketOptions & {
-    /** Speak TLS from the first byte; `true` uses the defaults (verification on). */
-    tls?: TLSOptions | true | undefined;
-  };
 
 const EMPTY = Buffer.alloc(0);
 
@@ -88,17 +76,11 @@ export class Socket implements ByteStream {
 
   /**
    * Connects to `{host, port}` (Happy Eyeballs across every address) or to a
-   * Unix socket `{path}`, then runs the TLS handshake if `tls` is given.
+   * Unix socket `{path}`, then runs the TLS handshake if `tls` is given
+   * (connect-stream.ts), all within `options.timeout`.
    */
   static async connect(options: ConnectOptions): Promise<Socket> {
-    const started = Date.now();
-    const raw = 'path' in options ? await connectUnix(options) : await connectTcp(options);
-    let sock: net.Socket = raw;
-    if (options.tls) {
-      const left = options.timeout ? Math.max(1, options.timeout - (Date.now() - started)) : undefined;
-      const host = 'path' in options ? 'localhost' : options.host;
-      sock = await handshake(raw, host, options.tls === true ? {} : options.tls, { signal: options.signal, timeout: left });
-    }
+    const sock = await connectStream(options);
     const target = 'path' in options ? { unixPath: options.path } : { host: options.host };
     return new Socket(sock, { highWaterMark: options.highWaterMark, ...target });
   }
