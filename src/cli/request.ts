@@ -258,6 +258,8 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
   opts.maxRedirects = maxRedirectsOf(o);
   // curl keeps a -X method on every hop, even where a 303 (or a 301/302 to a POST) would make it GET.
   if (http && o.method !== undefined && o.location) opts.keepRedirectMethod = true;
+  // curl -L follows https → http (and → ftp) like any other hop: its redirect protocols hold no rule about TLS.
+  if (http && o.location) opts.allowDowngrade = true;
   const range = attemptRange(target, byteRange(o.range));
   if (range) opts.range = range;
   return copyFlags(o, shared, url, opts);
@@ -365,6 +367,7 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
     Object.assign(opts, user);
     opts.maxRedirects = maxRedirects;
     if (http && keepMethod) opts.keepRedirectMethod = true;
+    if (http && o.location) opts.allowDowngrade = true;
     const asked = attemptRange(target, range);
     if (asked) opts.range = asked;
     return copyFlags(o, shared, url, opts);

@@ -165,6 +165,69 @@ test('ftp: -I prints synthesized headers, as curl does for ftp', async () => {
   assert.doesNotMatch(r.out, /ftp file/);
 });
 
+describe('-L from http to ftp:// and from https to http, followed as curl follows them', () => {
+  let web: http.Server;
+  let webPort = 0;
+  let secure: https.Server | undefined;
+  let securePort = 0;
+  before(async () => {
+    // /to?u=URL answers 302 to that URL.
+    web = http.createServer((req, res) => {
+      const to = new URL(req.url!, 'http://x').searchParams.get('u');
+      if (to) res.writeHead(302, { Location: to, 'Content-Length': 0 }).end();
+      else res.writeHead(200, { 'Content-Length': 6 }).end('plain\n');
+    });
+    web.listen(0, '127.0.0.1');
+    await once(web, 'listening');
+    webPort = (web.address() as AddressInfo).port;
+    if (!pki) return;
+    secure = https.createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey) }, (_req, res) => {
+      res.writeHead(301, { Location: `http://127.0.0.1:${webPort}/plain`, 'Content-Length': 0 }).end();
+    });
+    secure.listen(0, '127.0.0.1');
+    await once(secure, 'listening');
+    securePort = (secure.address() as AddressInfo).port;
+  });
+  after(async () => {
+    web.closeAllConnections();
+    await new Promise((r) => web.close(r));
+    secure?.closeAllConnections();
+    await new Promise((r) => (secure ? secure.close(r) : r(undefined)));
+  });
+  const to = (u: string) => `http://127.0.0.1:${webPort}/to?u=${encodeURIComponent(u)}`;
+  const mirror = () => `ftp://alice:pw@127.0.0.1:${ftp.port}/pub/a.txt`;
+
+  test('the ftp file arrives; exit code, body and -w facts are curl’s', async () => {
+    const w = ['-sS', '-L', '-w', '\n%{num_redirects} %{url_effective} %{response_code}'];
+    const [a, b] = await Promise.all([dial([...w, to(mirror())]), curl([...w, to(mirror())])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.code, b.code, b.stderr);
+    assert.equal(a.out, b.out);
+    assert.equal(a.out, `ftp file\n\n1 ${mirror()} 226`);
+  });
+
+  test('-i prints the 302 head before the ftp document; without -L the 302 is the answer', async () => {
+    const r = await dial(['-sS', '-L', '-i', to(mirror())]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.out.startsWith('HTTP/1.1 302 Found\r\n'), r.out);
+    assert.ok(r.out.includes(`\r\nLocation: ${mirror()}\r\n`), r.out);
+    assert.match(r.out, /\r\n\r\nContent-Length: 9\r\n/, 'the ftp document’s own lines follow the 302 head');
+    assert.ok(r.out.endsWith('ftp file\n'), JSON.stringify(r.out));
+    const stay = await dial(['-sS', '-i', to(mirror())]);
+    assert.match(stay.out, /^HTTP\/1\.1 302 Found\r\n/);
+    assert.doesNotMatch(stay.out, /ftp file/);
+  });
+
+  test('https → http: -L follows it (curl’s redirect protocols hold no TLS rule)', async () => {
+    assert.ok(!noPki(), 'openssl is needed to make the test CA (scripts/install-servers.sh installs it)');
+    const args = ['-sS', '-L', '--cacert', pki!.caCert, `https://localhost:${securePort}/`];
+    const [a, b] = await Promise.all([dial(args), curl(args)]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.out, 'plain\n');
+    assert.equal(a.out, b.out);
+  });
+});
+
 test('ftp: -o with -C - resumes with REST', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'a'), 'ftp ');

@@ -1,13 +1,14 @@
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { urlopen } from '../../src/urlopen/index.js';
 import { HttpResponse } from '../../src/protocols/http/index.js';
-import { LimitError, ConnectError, TimeoutError } from '../../src/errors.js';
+import { LimitError, ConnectError, DialError, ProtocolError, TimeoutError } from '../../src/errors.js';
 import type { Progress } from '../../src/urlopen/types.js';
 import { toRequestOptions } from '../../src/urlopen/schemes/http.js';
+import { FakeFtpServer } from '../protocols/ftp/fake-server.js';
 
 interface Seen {
   method: string;
@@ -53,6 +54,10 @@ before(async () => {
           res.writeHead(206, { 'Content-Range': `bytes ${m[1]}-${end}/10` });
           return res.end(data.slice(Number(m[1]), end + 1));
         }
+        case '/out':
+          // A redirect to wherever ?to= says, with the status ?code= asks (302 by default).
+          res.writeHead(Number(u.searchParams.get('code') ?? 302), { Location: u.searchParams.get('to')! });
+          return res.end();
         case '/slow':
           return; // never answers
         default:
@@ -162,4 +167,59 @@ test('http: OpenOptions map onto RequestOptions', () => {
 // The HTTP client accepts `decompress` but does not decode yet; this turns green when it does.
 test('http: compressed: true decodes gzip', async () => {
   assert.equal(await (await urlopen(`${base}/gz`, { compressed: true })).text(), 'compressed hello');
+});
+
+describe('http: a redirect to ftp:// is followed, as curl and urllib follow it', () => {
+  let ftp: FakeFtpServer;
+  before(async () => {
+    ftp = await FakeFtpServer.start({ files: { '/pub/f.txt': 'from the mirror\n' } });
+  });
+  after(() => ftp.close());
+  const out = (to: string, code = 302) => `${base}/out?code=${code}&to=${encodeURIComponent(to)}`;
+  const ftpUrl = (path: string, auth = '') => `ftp://${auth}127.0.0.1:${ftp.port}${path}`;
+
+  test('the FTP answer comes back, with the HTTP hops in redirects and their heads in raw.history', async () => {
+    const r = await urlopen(out(ftpUrl('/pub/f.txt')), { maxRedirects: 5 });
+    assert.equal(r.protocol, 'ftp');
+    assert.equal(r.url, ftpUrl('/pub/f.txt'));
+    assert.deepEqual(r.redirects, [out(ftpUrl('/pub/f.txt'))]);
+    assert.equal(await r.text(), 'from the mirror\n');
+    const history = (r.raw as { history: Array<{ status: number; headers: { get(n: string): string | null } }> }).history;
+    assert.deepEqual(history.map((h) => [h.status, h.headers.get('location')]), [[302, ftpUrl('/pub/f.txt')]]);
+  });
+
+  test('without maxRedirects the 302 itself is the answer', async () => {
+    const r = await urlopen(out(ftpUrl('/pub/f.txt')));
+    assert.equal(r.status, 302);
+    await r.cancel();
+  });
+
+  test('none of the HTTP request crosses: the caller’s credentials stay behind, the Location’s own are used', async () => {
+    // (An idle anonymous session from an earlier test may carry it: the whole log is checked.)
+    await (await urlopen(out(ftpUrl('/pub/f.txt')), { maxRedirects: 5, user: 'ann', password: 'secret', headers: { 'X-Api-Key': 'k' } })).text();
+    assert.ok(ftp.commands.includes('USER anonymous'), ftp.commands.join(' | '));
+    assert.ok(!ftp.commands.some((c) => c.includes('ann') || c.includes('secret')));
+    const mark = ftp.commands.length;
+    assert.equal(await (await urlopen(out(ftpUrl('/pub/f.txt', 'mirror:pw@')), { maxRedirects: 5 })).text(), 'from the mirror\n');
+    assert.deepEqual(ftp.commands.slice(mark).filter((c) => /^(USER|PASS) /.test(c)), ['USER mirror', 'PASS pw']);
+  });
+
+  test('a 303 to a POST downloads with GET; a 307 would carry the POST to ftp, which is refused, not turned into an upload', async () => {
+    const r = await urlopen(out(ftpUrl('/pub/f.txt'), 303), { method: 'POST', body: 'x', maxRedirects: 5 });
+    assert.equal(await r.text(), 'from the mirror\n');
+    const mark = ftp.commands.length;
+    await assert.rejects(
+      urlopen(out(ftpUrl('/pub/up.txt'), 307), { method: 'POST', body: 'x', maxRedirects: 5 }),
+      (e: ProtocolError) => e instanceof ProtocolError && /only a download is carried/.test(e.message),
+    );
+    assert.equal(ftp.files.has('/pub/up.txt'), false);
+    assert.ok(!ftp.commands.slice(mark).some((c) => c.startsWith('STOR')));
+  });
+
+  test('HEAD stays HEAD across, and an FTP failure is the answer’s (a missing file)', async () => {
+    const h = await urlopen(out(ftpUrl('/pub/f.txt')), { method: 'HEAD', maxRedirects: 5 });
+    assert.equal(h.headers.get('content-length'), '16');
+    await h.cancel();
+    await assert.rejects(urlopen(out(ftpUrl('/pub/none.txt')), { maxRedirects: 5 }), (e: DialError) => e instanceof DialError && e.protocol === 'ftp');
+  });
 });

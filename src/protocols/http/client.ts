@@ -1,11 +1,12 @@
 import { timerMs } from '../../util/guard.js';
-import { ConnectError, DialError, InputError, TimeoutError, toDialError } from '../../errors.js';
+import { ConnectError, DialError, TimeoutError, toDialError } from '../../errors.js';
 import { Agent, getGlobalAgent } from './agent.js';
 import { basicCredentials } from './auth/basic.js';
 import { DigestAuth, parseChallenges } from './auth/digest.js';
 import { ACCEPT_ENCODING } from './decode.js';
 import { codingsToUndo, decodedBody } from './decoding.js';
 import { serializeExchangeHead, withPhase, type Exchange, type ExchangeResponse } from './connection.js';
+import { rangeHeader } from './core/content-range.js';
 import { HeaderList } from './core/headers.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { isReplayable, prepareBody, releaseBody, type PreparedBody } from './request-body.js';
@@ -99,7 +100,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
     // Shared when nothing is added: a hop copies the list before it adds to it.
     headers = plain ? PLAIN_HEADERS : new HeaderList([...DEFAULT_HEADERS]);
     prepared = NO_BODY;
-    if (options.range) headers.set('Range', rangeValue(options.range));
+    if (options.range) headers.set('Range', rangeHeader(options.range));
     if (options.decompress) headers.append('Accept-Encoding', ACCEPT_ENCODING);
   } else {
     headers = HeaderList.from(options.headers);
@@ -115,7 +116,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
     if (addType) headers.append('Content-Type', prepared.contentType!);
     if (addAgent) headers.append('User-Agent', USER_AGENT);
     if (addAccept) headers.append('Accept', '*/*');
-    if (options.range) headers.set('Range', rangeValue(options.range));
+    if (options.range) headers.set('Range', rangeHeader(options.range));
     if (addEncoding) headers.append('Accept-Encoding', ACCEPT_ENCODING);
   }
   if (options.reopenBody && prepared.body.kind === 'stream') prepared = { ...prepared, body: { ...prepared.body, reopen: options.reopenBody } };
@@ -137,8 +138,9 @@ function expectsContinue(cur: RedirectRequest): boolean {
   return cur.body.kind === 'bytes' && cur.headers.size > 0 && /100-continue/i.test(cur.headers.get('expect') ?? '');
 }
 
-function finalResponse(url: URL, r: ExchangeResponse, redirects: string[], history: HttpResponseHead[], requestBytes: number): HttpResponse {
+function finalResponse(url: URL, r: ExchangeResponse, redirects: string[], history: HttpResponseHead[], requestBytes: number, handOff?: HttpResponse['handOff']): HttpResponse {
   return new HttpResponse({
+    handOff,
     url: url.href,
     status: r.status,
     statusText: r.reason,
@@ -225,9 +227,11 @@ async function hops(
         secretHeaders: options.secretHeaders,
         loopFrom,
         keepMethod: options.keepRedirectMethod,
+        handOff: options.handOffSchemes,
       });
       options.trace?.({ kind: '*', text: `Following ${r.status} redirect to ${plan.url.href}`, protocol: 'http', event: 'redirect', data: { status: r.status, url: plan.url.href } });
       if (plan.dropped.length > 0) options.trace?.({ kind: '*', text: `Not sending ${plan.dropped.join(', ')} to ${originOf(plan.url)}`, protocol: 'http' });
+      if (plan.handOff) return finalResponse(cur.url, r, redirects, history, requestBytes, { url: plan.url.href, method: plan.method });
       redirects.push(cur.url.href);
       history.push(head);
       chain.push(plan.url.href);
@@ -353,13 +357,6 @@ function agentFor(depth: number | undefined): Agent {
   let a = pipeliningAgents.get(depth);
   if (!a) pipeliningAgents.set(depth, (a = new Agent({ pipelining: depth })));
   return a;
-}
-
-function rangeValue(r: { start: number; end?: number | undefined }): string {
-  const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
-  if (!ok(r.start) || (r.end !== undefined && (!ok(r.end) || r.end < r.start)))
-    throw new InputError(`invalid range ${JSON.stringify(r)}`, { protocol: 'http', phase: 'send' });
-  return `bytes=${r.start}-${r.end ?? ''}`;
 }
 
 const noop = (): void => {};

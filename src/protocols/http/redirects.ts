@@ -32,6 +32,14 @@ export interface RedirectPolicy {
    * for a method given with -X. The body and its headers still go.
    */
   keepMethod?: boolean | undefined;
+  /**
+   * Schemes other than http and https, with their colon (`'ftp:'`), that a
+   * redirect may lead to when the caller opens them itself, as curl and
+   * Python's urllib follow http → ftp: such a hop is planned with
+   * `handOff` set instead of refused. The downgrade rule still holds: from
+   * https only to a scheme with TLS (`ftps:`) unless `allowDowngrade`.
+   */
+  handOff?: readonly string[] | undefined;
 }
 
 /** The request for the next hop, and what was done to get it. */
@@ -40,9 +48,13 @@ export interface RedirectPlan extends RedirectRequest {
   crossOrigin: boolean;
   /** Header names removed (for the trace). */
   dropped: string[];
+  /** The target's scheme is one of the policy's `handOff`: the caller opens `url` (its user:password kept) with `method`. */
+  handOff?: boolean;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Schemes whose hop keeps TLS: from https, anything else is a downgrade. */
+const SECURE = new Set(['https:', 'ftps:']);
 /** Dropped whenever the origin changes: they authenticate to the old one. */
 const CREDENTIALS = ['authorization', 'cookie', 'proxy-authorization', 'host'];
 /** Dropped with the body when a redirect turns the request into a GET. */
@@ -74,7 +86,8 @@ export function originOf(u: URL): string {
  *   with the reason (curl stops there too when it cannot rewind).
  * - Credentials (Authorization, Cookie, Proxy-Authorization, the caller's
  *   `secretHeaders`) never cross to another scheme, host or port.
- * - Only http and https targets; https → http only with `allowDowngrade`.
+ * - Only http and https targets, and the policy's `handOff` schemes; from
+ *   https to a scheme without TLS only with `allowDowngrade`.
  */
 export function planRedirect(cur: RedirectRequest, status: number, location: string, chain: readonly string[], policy: RedirectPolicy): RedirectPlan {
   const hops = chain.length - 1;
@@ -87,12 +100,17 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
   } catch (err) {
     throw new ProtocolError(`invalid Location ${JSON.stringify(location.slice(0, 200))} after ${path()}`, { cause: err, protocol: 'http', phase: 'headers' });
   }
-  if (next.protocol !== 'http:' && next.protocol !== 'https:')
+  const handOff = next.protocol !== 'http:' && next.protocol !== 'https:';
+  if (handOff && !policy.handOff?.includes(next.protocol))
     throw new ProtocolError(`refusing to follow a redirect to ${next.protocol} (only http and https are followed): ${path()} -> ${next.href}`, { protocol: 'http', phase: 'headers' });
-  if (cur.url.protocol === 'https:' && next.protocol === 'http:' && !policy.allowDowngrade)
-    throw new ProtocolError(`refusing to follow a redirect from https to http (allowDowngrade not set): ${path()} -> ${next.href}`, { protocol: 'http', phase: 'headers' });
-  next.username = '';
-  next.password = '';
+  if (cur.url.protocol === 'https:' && !SECURE.has(next.protocol) && !policy.allowDowngrade)
+    throw new ProtocolError(`refusing to follow a redirect from https to ${next.protocol.slice(0, -1)} (allowDowngrade not set): ${path()} -> ${next.href}`, { protocol: 'http', phase: 'headers' });
+  // An http hop authenticates with the caller's credentials (or none), never with a user:password the server put in Location;
+  // another scheme's client logs in with them (an ftp:// mirror's anonymous or named login), as curl does.
+  if (!handOff) {
+    next.username = '';
+    next.password = '';
+  }
   if (!next.hash && cur.url.hash) next.hash = cur.url.hash;
   const key = withoutHash(next);
   if (chain.some((u, i) => i >= (policy.loopFrom ?? 0) && withoutHash(new URL(u)) === key))
@@ -131,7 +149,7 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
     for (const h of CREDENTIALS) drop(h);
     for (const h of policy.secretHeaders ?? []) drop(h.toLowerCase());
   }
-  return { url: next, method, headers, body, crossOrigin, dropped };
+  return handOff ? { url: next, method, headers, body, crossOrigin, dropped, handOff } : { url: next, method, headers, body, crossOrigin, dropped };
 }
 
 function withoutHash(u: URL): string {

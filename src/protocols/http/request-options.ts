@@ -74,8 +74,17 @@ export interface RequestOptions {
   auth?: { user: string; password: string } | undefined;
   /** The caller's own credential headers, dropped like Authorization on a cross-origin redirect. */
   secretHeaders?: string[] | undefined;
-  /** Follow an https → http redirect. */
+  /** Follow an https → http redirect (and, with `handOffSchemes`, https → ftp). */
   allowDowngrade?: boolean | undefined;
+  /**
+   * Schemes besides http and https, with their colon (`['ftp:', 'ftps:']`),
+   * whose redirects the caller follows itself (urlopen opens ftp:// as curl
+   * and urllib follow to it). A redirect there ends the request: the 3xx
+   * comes back, its body cancelled, with `handOff` naming the URL to open
+   * and the method the hop would use. Default none: such a redirect is a
+   * ProtocolError, as any scheme this client cannot speak.
+   */
+  handOffSchemes?: readonly string[] | undefined;
   trace?: Tracer | undefined;
   onUploadProgress?: ((p: HttpProgress) => void) | undefined;
   onDownloadProgress?: ((p: HttpProgress) => void) | undefined;

@@ -22,6 +22,8 @@ export interface HttpResponseInit {
   history?: HttpResponseHead[] | undefined;
   /** Bytes of request heads sent, every hop counted (default 0). */
   requestBytes?: number | undefined;
+  /** See {@link HttpResponse.handOff}. */
+  handOff?: { url: string; method: string } | undefined;
   body: BodyStream;
 }
 
@@ -54,6 +56,13 @@ export class HttpResponse {
    * `size_request`. A request retried on a fresh connection counts once.
    */
   readonly requestBytes: number;
+  /**
+   * Set on a 3xx whose Location has a scheme the caller asked to follow
+   * itself (`handOffSchemes`): the absolute URL (with any user:password the
+   * server put in it) and the method the next hop would use. The body is
+   * already cancelled.
+   */
+  readonly handOff: { url: string; method: string } | undefined;
   readonly body: BodyStream;
 
   constructor(init: HttpResponseInit) {
@@ -65,6 +74,7 @@ export class HttpResponse {
     this.redirects = init.redirects;
     this.history = init.history ?? [];
     this.requestBytes = init.requestBytes ?? 0;
+    this.handOff = init.handOff;
     this.body = init.body;
   }
 

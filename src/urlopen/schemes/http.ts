@@ -4,8 +4,14 @@
  * The client's own {@link HttpResponse} is kept as `raw`, so the CLI can print
  * the exact status line and header lines (-i, -v).
  *
+ * Redirects are the client's to follow, except one to ftp:// or ftps://,
+ * which curl and Python's urllib follow too: the client hands it back and
+ * this opens it with urlopen, carrying none of the HTTP request (headers,
+ * body, credentials, cookies) across.
+ *
  * @module
  */
+import { ProtocolError } from '../../errors.js';
 import { request, type RequestOptions } from '../../protocols/http/client.js';
 import type { HeaderList } from '../../protocols/http/core/headers.js';
 import type { HttpResponse } from '../../protocols/http/response.js';
@@ -24,7 +30,12 @@ export interface HttpOpenOptions extends OpenOptions {
   keepRedirectMethod?: boolean | undefined;
   /** Makes a streamed `body` afresh for a redirect that sends it again (307/308); see the client's `reopenBody`. */
   reopenBody?: (() => AsyncIterable<Uint8Array> | Iterable<Uint8Array>) | undefined;
+  /** Follow a redirect from https to a scheme without TLS (http, ftp), as curl -L does; default: refuse it. */
+  allowDowngrade?: boolean | undefined;
 }
+
+/** The schemes a redirect may leave HTTP for (curl's default redirect protocols beside http and https). */
+const HAND_OFF = ['ftp:', 'ftps:'] as const;
 
 /** Copies the response's header lines into a UrlHeaders (the received order and case stay in `raw.headers`). */
 function toHeaders(list: HeaderList): UrlHeaders {
@@ -69,6 +80,8 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.omitDefaultHeaders !== undefined) out.omitDefaultHeaders = options.omitDefaultHeaders;
   if (options.keepRedirectMethod) out.keepRedirectMethod = true;
   if (options.reopenBody) out.reopenBody = options.reopenBody;
+  if (options.allowDowngrade) out.allowDowngrade = true;
+  if (options.maxRedirects) out.handOffSchemes = HAND_OFF;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };
   return out;
 }
@@ -76,6 +89,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
 /** Opens an http: or https: URL with the HTTP client. */
 export const openHttp: Opener = async (url, options) => {
   const res: HttpResponse = await request(url, toRequestOptions(options));
+  if (res.handOff) return followOut(res, res.handOff, options);
   return new UrlResponse({
     url: res.url,
     status: res.status,
@@ -88,3 +102,44 @@ export const openHttp: Opener = async (url, options) => {
     raw: res,
   });
 };
+
+/**
+ * Opens the ftp(s) URL a redirect pointed at. Only a retrieval crosses (GET,
+ * or HEAD for a HEAD): another method would be an upload the user never
+ * asked of that server. The answer is the FTP one, with the HTTP hops in its
+ * `redirects` and, in `raw.history`, their heads (what `dial -i -L` prints).
+ */
+async function followOut(res: HttpResponse, to: { url: string; method: string }, options: HttpOpenOptions): Promise<UrlResponse> {
+  const method = to.method.toUpperCase();
+  if (method !== 'GET' && method !== 'HEAD')
+    throw new ProtocolError(`refusing to follow ${res.status} from ${res.url} to ${to.url} with ${method}: only a download is carried to another scheme`, { protocol: 'http', phase: 'headers' });
+  const { urlopen } = await import('../index.js');
+  const carried: HttpOpenOptions = {
+    ...options,
+    method: method === 'HEAD' ? 'HEAD' : undefined,
+    headers: undefined,
+    body: undefined,
+    bodyLength: undefined,
+    user: undefined,
+    password: undefined,
+    cookies: undefined,
+    maxRedirects: undefined,
+    omitDefaultHeaders: undefined,
+    keepRedirectMethod: undefined,
+    reopenBody: undefined,
+  };
+  const next = await urlopen(to.url, carried);
+  const head = { httpVersion: res.httpVersion, status: res.status, statusText: res.statusText, headers: res.headers };
+  return new UrlResponse({
+    url: next.url,
+    status: next.status,
+    statusText: next.statusText,
+    protocol: next.protocol,
+    headers: next.headers,
+    body: next.body,
+    cancel: () => next.cancel(),
+    finalStatus: () => next.finalStatus,
+    redirects: [...res.redirects, res.url, ...next.redirects],
+    raw: { ...(next.raw as object | undefined), history: [...res.history, head], requestBytes: res.requestBytes },
+  });
+}

@@ -173,3 +173,36 @@ test('a relative Location resolves against the current URL; the fragment is inhe
   const p = planRedirect(req('http://a/dir/x?q#frag'), 302, '../y?z', ['http://a/dir/x?q'], policy);
   assert.equal(p.url.href, 'http://a/y?z#frag');
 });
+
+describe('planRedirect: hand-off schemes (ftp, which the caller opens itself)', () => {
+  const out = { ...policy, handOff: ['ftp:', 'ftps:'] };
+
+  test('a redirect to ftp: is planned as a hand-off, the server-given user:password kept for that login', () => {
+    const p = planRedirect(req('http://a/x', 'GET', { kind: 'none' }, { Authorization: 'Basic x' }), 302, 'ftp://anon:guest@mirror/pub/f.txt', ['http://a/x'], out);
+    assert.equal(p.handOff, true);
+    assert.equal(p.url.href, 'ftp://anon:guest@mirror/pub/f.txt');
+    assert.equal(p.method, 'GET');
+    assert.equal(p.headers.has('authorization'), false, 'the caller’s credentials stay behind');
+  });
+
+  test('an http target is no hand-off, and a scheme outside the list is still refused', () => {
+    assert.equal(planRedirect(req('http://a/x'), 302, '/y', ['http://a/x'], out).handOff, undefined);
+    for (const loc of ['file:///etc/passwd', 'gopher://a/', 'data:,x'])
+      assert.throws(() => planRedirect(req('http://a/x'), 302, loc, ['http://a/x'], out), /refusing to follow a redirect to/);
+  });
+
+  test('a POST answered 303 hands off a GET; a 307 keeps the POST (the caller decides whether it can carry it)', () => {
+    assert.equal(planRedirect(req('http://a/x', 'POST', bytes), 303, 'ftp://m/f', ['http://a/x'], out).method, 'GET');
+    assert.equal(planRedirect(req('http://a/x', 'POST', bytes), 307, 'ftp://m/f', ['http://a/x'], out).method, 'POST');
+  });
+
+  test('from https: ftps is no downgrade; ftp is one, refused unless allowDowngrade', () => {
+    assert.equal(planRedirect(req('https://a/x'), 302, 'ftps://m/f', ['https://a/x'], out).handOff, true);
+    assert.throws(() => planRedirect(req('https://a/x'), 302, 'ftp://m/f', ['https://a/x'], out), /from https to ftp \(allowDowngrade not set\)/);
+    assert.equal(planRedirect(req('https://a/x'), 302, 'ftp://m/f', ['https://a/x'], { ...out, allowDowngrade: true }).handOff, true);
+  });
+
+  test('the hop count still bounds a hand-off', () => {
+    assert.throws(() => planRedirect(req('http://a/2'), 302, 'ftp://m/f', ['http://a/1', 'http://a/2'], { ...out, maxRedirects: 1 }), LimitError);
+  });
+});

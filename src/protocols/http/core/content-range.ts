@@ -5,7 +5,21 @@
  *
  * @module
  */
+import { InputError } from '../../../errors.js';
 import { trimOws } from './headers.js';
+
+/**
+ * The Range field value (RFC 9110 §14.2) asking for bytes `start` to `end`
+ * inclusive, or from `start` to the end: `bytes=0-99`, `bytes=100-`. A
+ * position that is not a whole number ≥ 0, or an end before the start, is
+ * the caller's mistake (InputError), caught before anything is sent.
+ */
+export function rangeHeader(r: { start: number; end?: number | undefined }): string {
+  const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
+  if (!ok(r.start) || (r.end !== undefined && (!ok(r.end) || r.end < r.start)))
+    throw new InputError(`invalid range ${JSON.stringify(r)}`, { protocol: 'http', phase: 'send' });
+  return `bytes=${r.start}-${r.end ?? ''}`;
+}
 
 /** A parsed `Content-Range: bytes first-last/complete` (or `bytes *\/complete`). */
 export interface ContentRange {

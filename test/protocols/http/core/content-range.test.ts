@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseContentRange } from '../../../../src/protocols/http/core/content-range.js';
+import { parseContentRange, rangeHeader } from '../../../../src/protocols/http/core/content-range.js';
+import { InputError } from '../../../../src/errors.js';
 
 test('parseContentRange: the forms of RFC 9110 §14.4', () => {
   const ok: Array<[string, { first: number | undefined; last: number | undefined; complete: number | undefined }]> = [
@@ -28,4 +29,12 @@ test('parseContentRange: anything malformed is undefined, never a guess', () => 
 test('parseContentRange: a long hostile value is refused in one linear pass', () => {
   assert.equal(parseContentRange('bytes ' + '1'.repeat(100_000) + '-2/3'), undefined);
   assert.equal(parseContentRange('bytes 1-2/' + '9'.repeat(100_000)), undefined);
+});
+
+test('rangeHeader: bytes=start-end, an open end, and a bad range refused before anything is sent', () => {
+  assert.equal(rangeHeader({ start: 0, end: 99 }), 'bytes=0-99');
+  assert.equal(rangeHeader({ start: 100 }), 'bytes=100-');
+  assert.equal(rangeHeader({ start: 5, end: 5 }), 'bytes=5-5');
+  for (const bad of [{ start: -1 }, { start: 1.5 }, { start: 10, end: 9 }, { start: 0, end: Number.NaN }, { start: 2 ** 53 }])
+    assert.throws(() => rangeHeader(bad), (e: InputError) => e instanceof InputError && e.phase === 'send', JSON.stringify(bad));
 });
