@@ -206,3 +206,22 @@ test('ftp: maxBodySize bounds a listing as it bounds a file (a LimitError); a li
     await fake.close();
   }
 });
+
+test('ftp: a kept session on a server that answers NOOP with 502 is still reused for a file in the login directory', async () => {
+  const { FakeFtpServer } = await import('../protocols/ftp/fake-server.js');
+  const { closeIdleSessions } = await import('../../src/urlopen/index.js');
+  const fake = await FakeFtpServer.start({
+    files: { '/a.txt': 'alpha\n', '/b.txt': 'bravo\n' },
+    hooks: { NOOP: (_arg, s) => (s.reply(502, 'NOOP not implemented.'), true) },
+  });
+  try {
+    await closeIdleSessions();
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${fake.port}/a.txt`, { timeout: 5000 })).text(), 'alpha\n');
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${fake.port}/b.txt`, { timeout: 5000 })).text(), 'bravo\n');
+    assert.equal(fake.commands.filter((c) => c.startsWith('USER')).length, 1, fake.commands.join('\n'));
+    assert.ok(fake.commands.includes('NOOP'));
+  } finally {
+    await closeIdleSessions();
+    await fake.close();
+  }
+});

@@ -285,7 +285,12 @@ async function startSession(key: string, connect: FtpConnectOptions, dirs: strin
 async function enter(session: FtpSession, dirs: string[], kept = false): Promise<FtpSession> {
   const { client } = session;
   // A 421 or close that came while parked sits unread until the next command: were that SIZE or RETR, the URL would fail.
-  if (kept && !session.away && dirs.length === 0) await client.noop();
+  // Any reply but 421 (even a server's 502 to NOOP) shows the session alive.
+  if (kept && !session.away && dirs.length === 0) {
+    await client.noop().catch((e: unknown) => {
+      if (!(e instanceof ReplyError) || e.reply?.code === 421) throw e;
+    });
+  }
   if (session.away && session.home !== undefined) {
     await client.cd(session.home);
     session.away = false;
