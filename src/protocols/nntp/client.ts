@@ -16,7 +16,7 @@ import { openSession, readStatusLine } from '../../line/session.js';
 import { blockSource } from '../../line/dot-body.js';
 import { articleArg, articleSource, credential, rangeArg, token, type ArticleRef, type OverRange } from './core/args.js';
 import { hasBlock, succeeded, type NntpVerb } from './core/commands.js';
-import { parseActiveLine, parseCapabilities, parseOverLine, type ActiveEntry, type NntpCapabilities, type OverviewEntry } from './core/listing.js';
+import { listingText, parseActiveLine, parseCapabilities, parseOverLine, type ActiveEntry, type NntpCapabilities, type OverviewEntry } from './core/listing.js';
 import { parseArticleRef, parseDate, parseGroup, type NntpArticleRef, type NntpGroup } from './core/responses.js';
 import { parseStatus, refusal, type NntpStatus } from './core/status.js';
 import { NntpArticle } from './article.js';
@@ -293,13 +293,13 @@ export class NntpClient {
     }
   }
 
-  /** A listing's lines, held whole, so bounded in count, line length and total bytes. */
+  /** A listing's lines (see {@link listingText}), held whole, so bounded in count, line length and total bytes. */
   async #lines(wait: NntpWaitOptions | undefined): Promise<string[]> {
     const o = this.#opts;
     const bounds = { ...wait, maxLines: o.maxListEntries ?? 1_000_000, maxBytes: o.maxListBytes ?? 64 * 1024 * 1024 };
     const out: string[] = [];
     try {
-      for await (const l of this.#line.readDotBlock(bounds)) out.push(l);
+      for await (const l of this.#line.readDotBlockBytes(bounds)) out.push(listingText(l));
     } finally {
       this.#busy = undefined;
     }

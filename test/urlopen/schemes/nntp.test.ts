@@ -115,3 +115,11 @@ test('a mode-switching server (RFC 3977 §5.3.3): MODE READER first, then the ST
     pki.cleanup();
   }
 });
+
+test('a group overview with raw 8-bit headers (Latin-1, common on Usenet) keeps every character, not U+FFFD', async () => {
+  const base = standardNntp();
+  const over = Buffer.from('224 overview\r\n1\tcaf\xe9 na\xefve\tJ\xfcrgen <j@x>\tdate\t<a1@news.test>\t\t120\t3\r\n.\r\n', 'latin1');
+  const s = await server((line, conn) => (line.startsWith('OVER') ? (conn.send(over), undefined) : base(line, conn)));
+  const g = await openNews(new URL(`news://127.0.0.1:${s.port}/local.test`), { timeout: 5000 });
+  assert.equal(await g.text(), '1\tcaf\u00e9 na\u00efve\tJ\u00fcrgen <j@x>\tdate\t<a1@news.test>\r\n');
+});

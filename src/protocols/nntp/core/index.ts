@@ -9,4 +9,4 @@ export { parseStatus, refusal, type NntpStatus } from './status.js';
 export { COMMANDS, succeeded, hasBlock, type NntpVerb, type CommandSpec } from './commands.js';
 export { messageId, articleNumber, articleArg, articleSource, token, rangeArg, credential, type ArticleRef, type OverRange } from './args.js';
 export { parseGroup, parseArticleRef, parseDate, parseNumber, type NntpGroup, type NntpArticleRef } from './responses.js';
-export { parseCapabilities, parseActiveLine, parseOverLine, type NntpCapabilities, type ActiveEntry, type OverviewEntry } from './listing.js';
+export { listingText, parseCapabilities, parseActiveLine, parseOverLine, type NntpCapabilities, type ActiveEntry, type OverviewEntry } from './listing.js';

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isUtf8 } from 'node:buffer';
 import { ProtocolError } from '../../../errors.js';
 import { parseNumber } from './responses.js';
 
@@ -39,6 +40,17 @@ const MAX_FIELDS = 64;
 
 function bad(what: string, line: string): ProtocolError {
   return new ProtocolError(`malformed ${what}: ${JSON.stringify(line.slice(0, 80))}`, { protocol: 'nntp', phase: 'body' });
+}
+
+/**
+ * One listing line's text: UTF-8 when its bytes are UTF-8, else ISO-8859-1.
+ * Overview and active files hold headers and group names as posted, and raw
+ * 8-bit (Latin-1) headers are common on Usenet; decoding those as UTF-8 would
+ * turn each such byte into U+FFFD for good, where Latin-1 keeps every one.
+ */
+export function listingText(line: Uint8Array): string {
+  const b = Buffer.isBuffer(line) ? line : Buffer.from(line.buffer, line.byteOffset, line.length);
+  return b.toString(isUtf8(b) ? 'utf8' : 'latin1');
 }
 
 /** The capability map from CAPABILITIES' lines. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseActiveLine, parseCapabilities, parseOverLine } from '../../../../src/protocols/nntp/core/listing.js';
+import { listingText, parseActiveLine, parseCapabilities, parseOverLine } from '../../../../src/protocols/nntp/core/listing.js';
 import { ProtocolError } from '../../../../src/errors.js';
 
 test('parseCapabilities: labels upper-cased, arguments kept', () => {
@@ -46,4 +46,13 @@ test('property: any line is parsed or refused with a ProtocolError, numbers alwa
     }),
     { numRuns: 2000 },
   );
+});
+
+test('listingText: UTF-8 as UTF-8; raw 8-bit (a Latin-1 Subject) read as ISO-8859-1, never replaced by U+FFFD', () => {
+  assert.equal(listingText(Buffer.from('1\tcaf\u00e9', 'utf8')), '1\tcaf\u00e9');
+  assert.equal(listingText(Buffer.from('1\tcaf\xe9 J\xfcrgen', 'latin1')), '1\tcaf\u00e9 J\u00fcrgen');
+  assert.equal(listingText(Buffer.from('plain')), 'plain');
+  // Every byte still there: the text maps back to the bytes the server sent.
+  const raw = Buffer.from([0x31, 0x09, 0xff, 0xc3, 0x28, 0x80]);
+  assert.ok(Buffer.from(listingText(raw), 'latin1').equals(raw));
 });
