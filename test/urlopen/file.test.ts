@@ -82,6 +82,12 @@ test('file: an encoded slash (%2F) is a slash, as curl and Python\'s urllib read
   assert.deepEqual(await (await urlopen(`${base}%2fsub%2Fb.bin`)).bytes(), Buffer.from([0, 1, 2, 255]));
   const missing = await urlopen(`${base}/sub%2Fnope`).catch((x: unknown) => x);
   assert.ok(missing instanceof InputError && missing.sysCode === 'ENOENT', String(missing));
+  // A dot segment the URL parser could not see (it removes the visible ones) would lead out of the
+  // directory a caller checked the pathname against: refused, as a malformed URL.
+  for (const u of [`${base}/sub/x%2F..%2F..%2Fhello.txt`, `${base}/sub%2F.%2Fb.bin`, `${base}/sub/..%2Fhello.txt`]) {
+    const e = await urlopen(u).catch((x: unknown) => x);
+    assert.ok(e instanceof InputError && e.phase === 'url', `${u}: ${String(e)}`);
+  }
 });
 
 test('file: streams a big file in chunks, byte exact, with progress', async () => {

@@ -62,6 +62,11 @@ function toPath(url: URL): string | Buffer {
     }
     // Node refuses an encoded slash and decodes only UTF-8; the host is checked by then, so the path is ours to decode.
     const bytes = percentDecode(url.pathname);
+    // The URL parser has removed every dot segment it could see: one left now was hidden by %2F
+    // (/pub/x%2F..%2F..%2Fetc), and would lead out of a directory a caller checked the pathname against.
+    if (bytes.toString('latin1').split('/').some((seg) => seg === '.' || seg === '..')) {
+      throw new InputError(`${url.href}: an encoded slash (%2F) hides a "." or ".." segment`, { protocol: 'file', phase: 'url' });
+    }
     path = strictUtf8(bytes) ?? bytes;
   }
   // %00 decodes to a NUL no path can hold: a malformed URL (curl: exit 3), not an I/O failure.
