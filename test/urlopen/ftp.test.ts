@@ -225,3 +225,42 @@ test('ftp: a kept session on a server that answers NOOP with 502 is still reused
     await fake.close();
   }
 });
+
+test('ftp: the caller\'s signal and timeout end a wait for a control reply (SIZE, CWD), on a fresh session and on a kept one', async () => {
+  const { FakeFtpServer } = await import('../protocols/ftp/fake-server.js');
+  const { closeIdleSessions } = await import('../../src/urlopen/index.js');
+  const { AbortError, TimeoutError } = await import('../../src/errors.js');
+  let silent = false;
+  // A server that stops answering: SIZE and CWD get no reply at all (the control reply bound is 30 s by default).
+  const mute = () => silent;
+  const fake = await FakeFtpServer.start({ files: { '/a.txt': 'alpha\n', '/d/b.txt': 'bravo\n' }, hooks: { SIZE: mute, CWD: mute } });
+  const u = (p: string) => `ftp://127.0.0.1:${fake.port}${p}`;
+  const abortSoon = () => AbortSignal.timeout(100);
+  try {
+    await closeIdleSessions();
+    silent = true;
+    for (const p of ['/a.txt', '/d/b.txt']) {
+      const fresh = await urlopen(u(p), { signal: abortSoon() }).catch((x: unknown) => x);
+      assert.ok(fresh instanceof AbortError, `fresh ${p}: ${String(fresh)}`);
+    }
+    for (const p of ['/a.txt', '/d/b.txt']) {
+      // Kept by a caller whose own bound was long: the next caller's bound is the one that counts.
+      silent = false;
+      assert.equal(await (await urlopen(u('/a.txt'), { timeout: 120_000 })).text(), 'alpha\n');
+      silent = true;
+      const kept = await urlopen(u(p), { timeout: 300 }).catch((x: unknown) => x);
+      assert.ok(kept instanceof TimeoutError && kept.timeout === 300, `kept ${p}: ${String(kept)}`);
+      silent = false;
+      assert.equal(await (await urlopen(u('/a.txt'), { timeout: 120_000 })).text(), 'alpha\n');
+      silent = true;
+      const aborted = await urlopen(u(p), { signal: abortSoon() }).catch((x: unknown) => x);
+      assert.ok(aborted instanceof AbortError, `kept ${p}: ${String(aborted)}`);
+    }
+    silent = false;
+    // Nothing broken is left parked: the next URL is served.
+    assert.equal(await (await urlopen(u('/d/b.txt'), { timeout: 5000 })).text(), 'bravo\n');
+  } finally {
+    await closeIdleSessions();
+    await fake.close();
+  }
+});

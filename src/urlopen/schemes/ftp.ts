@@ -29,7 +29,7 @@
  *
  * @module
  */
-import { DialError, InputError, LimitError, ReplyError } from '../../errors.js';
+import { AbortError, DialError, InputError, LimitError, ReplyError } from '../../errors.js';
 import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../protocols/ftp/client.js';
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
@@ -173,7 +173,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       headers.set('Content-Length', String(bytes.length));
       return answered(bytes);
     }
-    const { size, modified } = await client.stat(target.file);
+    const { size, modified } = await bounded(client, signal, () => client.stat(target.file));
     headers.set('Content-Type', typeForName(target.file));
     if (modified) headers.set('Last-Modified', modified.toUTCString());
     if (size !== undefined && target.type !== 'a') {
@@ -226,6 +226,34 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
 };
 
 /**
+ * Runs `step`, made of control commands that take no signal (CWD, PWD, NOOP,
+ * SIZE, MDTM), within `signal`: they would wait out the session's own reply
+ * bound — 30 s, or the timeout of whoever opened a kept session — whatever
+ * this URL's caller asked. On abort the connection is closed, which ends the
+ * wait, and the step rejects with an AbortError (the deadline's becomes a
+ * TimeoutError in `translate`).
+ */
+async function bounded<T>(client: FtpClient, signal: AbortSignal | undefined, step: () => Promise<T>): Promise<T> {
+  if (!signal) return step();
+  const abortError = () => new AbortError('the ftp operation was aborted', { cause: signal.reason, protocol: 'ftp' });
+  if (signal.aborted) throw abortError();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      reject(abortError());
+      void client.close().catch(() => {});
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    // The step's own rejection, once the connection is closed under it, is settled here and dropped.
+    return await Promise.race([step(), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+}
+
+/**
  * A listing read whole with local line endings, bounded by the caller's
  * `maxBodySize` (a LimitError) as a file is, not only by the client's own
  * listing bound. The transfer is stopped once the wire bytes prove the
@@ -256,22 +284,23 @@ async function listWithin(client: FtpClient, name: string | undefined, command: 
  * replaced by a fresh one, once.
  */
 async function startSession(key: string, connect: FtpConnectOptions, dirs: string[], trace: FtpConnectOptions['trace']): Promise<FtpSession> {
+  const { signal } = connect;
   const kept = takeSession(key);
   if (kept) {
     kept.client.adopt(trace);
     trace?.({ kind: '*', text: `Re-using the FTP session with ${connect.host}`, protocol: 'ftp', event: 'reused', data: kept.client.connection });
     try {
-      return await enter(kept, dirs, true);
+      return await bounded(kept.client, signal, () => enter(kept, dirs, true));
     } catch (e) {
       await kept.client.close();
-      // A refusal is the server's answer to this URL; a dropped session (closed, reset, 421 "closing") is not.
-      const stale = e instanceof DialError && (!(e instanceof ReplyError) || e.reply?.code === 421);
+      // A refusal is the server's answer to this URL; a dropped session (closed, reset, 421 "closing") is not; an abort ends the URL.
+      const stale = e instanceof DialError && !(e instanceof AbortError) && (!(e instanceof ReplyError) || e.reply?.code === 421);
       if (!stale) throw e;
     }
   }
   const client = await FtpClient.connect(connect);
   try {
-    return await enter({ client, home: undefined, away: false }, dirs);
+    return await bounded(client, signal, () => enter({ client, home: undefined, away: false }, dirs));
   } catch (e) {
     await client.close().catch(() => {});
     throw e;
