@@ -4,11 +4,11 @@
  * interop harness's startServer (so a missing binary fails with the package
  * to install), serving files generated in a temp dir.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync, openSync, closeSync, readSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, truncateSync, writeFileSync, openSync, closeSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts, startServer, type RunningServer } from '../../test/interop/harness.js';
-import { makeTestPKI, type TestPKI } from '../../test/interop/ca.js';
+import type { TestPKI } from '../../test/interop/ca.js';
 
 /** The generated document tree. */
 export interface BenchFiles {

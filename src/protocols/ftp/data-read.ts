@@ -66,8 +66,6 @@ export class QueueFeed implements Feed {
   #sock: net.Socket | undefined;
   #poke: (() => void) | undefined;
   #direct: DirectSink | undefined;
-  /** With `copyReads`, the buffers reads land in. */
-  readonly #bufs: ReadBuffers | undefined;
   /** With `copyReads`, the connect option that routes every read here. */
   readonly onread: net.OnReadOpts | undefined;
   readonly #onData = (b: Buffer): void => {
@@ -78,7 +76,6 @@ export class QueueFeed implements Feed {
   constructor(highWater = 1024 * 1024, copyReads = false) {
     this.#highWater = highWater;
     const bufs = copyReads ? new ReadBuffers(READ_SIZE) : undefined;
-    this.#bufs = bufs;
     this.onread = bufs
       ? {
           buffer: bufs.next,
