@@ -102,35 +102,48 @@ export function formatWriteOut(template: string, vars: WriteOutVars): WriteOutSe
       i++;
       continue;
     }
-    if (c === '%') {
-      if (template[i + 1] === '%') {
+    if (c === '%' && i + 1 < template.length) {
+      const n = template[i + 1]!;
+      if (n === '%') {
         buf += '%';
         i++;
         continue;
       }
-      if (close >= 0 && close < i) close = template.indexOf('}', i);
-      const m = close < 0 ? null : /^%(\{([\w.-]+)\}|header\{([^}]+)\})/.exec(template.slice(i));
-      if (m) {
-        i += m[0].length - 1;
-        if (m[3] !== undefined) {
-          const want = m[3].toLowerCase();
-          // The first field of that name only, as curl: joined, Set-Cookie values (whose Expires has a comma) could not be told apart.
-          buf += vars.headers.find(([k]) => k.toLowerCase() === want)?.[1] ?? '';
-          continue;
-        }
-        const name = m[2]!;
-        if (name === 'stderr' || name === 'stdout') {
-          flush();
-          stream = name;
-          continue;
-        }
-        const r = render(name, vars);
-        if (r === undefined) {
-          flush();
-          out.push({ stream: 'stderr', text: `dial: unknown --write-out variable: '${name}'\n` });
-        } else buf += r;
+      const header = template.startsWith('header{', i + 1);
+      if (n !== '{' && !header) {
+        // curl prints the pair as it is and goes on after it: in '%\n' the backslash starts no escape.
+        buf += c + n;
+        i++;
         continue;
       }
+      const open = header ? 8 : 2;
+      if (close >= 0 && close < i) close = template.indexOf('}', i);
+      if (close < 0) {
+        buf += template.slice(i, i + open);
+        i += open - 1;
+        continue;
+      }
+      // As curl, the name is everything up to the next '}', whatever it holds.
+      const name = template.slice(i + open, close);
+      i = close;
+      if (header) {
+        const want = name.toLowerCase();
+        // The first field of that name only, as curl: joined, Set-Cookie values (whose Expires has a comma) could not be told apart.
+        // curl looks up no name of 256 bytes or more (its buffer for one).
+        if (name.length < 256) buf += vars.headers.find(([k]) => k.toLowerCase() === want)?.[1] ?? '';
+        continue;
+      }
+      if (name === 'stderr' || name === 'stdout') {
+        flush();
+        stream = name;
+        continue;
+      }
+      const r = render(name, vars);
+      if (r === undefined) {
+        flush();
+        out.push({ stream: 'stderr', text: `dial: unknown --write-out variable: '${name}'\n` });
+      } else buf += r;
+      continue;
     }
     buf += c;
   }

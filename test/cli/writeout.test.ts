@@ -101,3 +101,15 @@ test('%{json}: a string the transfer does not have is null, as curl; times to th
   // %{errormsg} on its own still prints nothing.
   assert.equal(text('[%{errormsg}]'), '[]');
 });
+
+// Found comparing with curl: 'curl -w "%{ }%{time total}"' warns twice that the variables are
+// unknown and prints nothing, dial printed the template as text. curl takes everything up to
+// the next '}' as the name; '%' before any other character is printed with it, unread.
+test("'%{…}' names anything up to the next '}', as curl; '%' before another character is kept with it", () => {
+  for (const name of [' ', '', 'time total', 'a{b', 'x%{y']) {
+    assert.deepEqual(formatWriteOut(`%{${name}}`, vars), [{ stream: 'stderr', text: `dial: unknown --write-out variable: '${name}'\n` }]);
+  }
+  assert.equal(text('%{http_code'), '%{http_code');
+  assert.equal(text('%\\n|%q|%'), '%\\n|%q|%');
+  assert.equal(text('%header{}|%header{' + 'a'.repeat(300) + '}|'), '||');
+});
