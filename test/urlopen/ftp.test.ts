@@ -264,3 +264,23 @@ test('ftp: the caller\'s signal and timeout end a wait for a control reply (SIZE
     await fake.close();
   }
 });
+
+test('ftp: connectTimeout bounds connecting and logging in, not a slow reply after it (curl --connect-timeout)', async () => {
+  const { FakeFtpServer } = await import('../protocols/ftp/fake-server.js');
+  const { closeIdleSessions } = await import('../../src/urlopen/index.js');
+  const { TimeoutError } = await import('../../src/errors.js');
+  const later = (ms: number) => async () => (await new Promise((r) => setTimeout(r, ms)), false);
+  const slowSize = await FakeFtpServer.start({ files: { '/a.txt': 'alpha\n' }, hooks: { SIZE: later(800) } });
+  const slowLogin = await FakeFtpServer.start({ files: { '/a.txt': 'alpha\n' }, hooks: { PASS: later(5000) } });
+  try {
+    await closeIdleSessions();
+    // curl -s --connect-timeout 0.3 reads this file: the SIZE reply comes 800 ms after the login.
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${slowSize.port}/a.txt`, { connectTimeout: 300 })).text(), 'alpha\n');
+    const e = await urlopen(`ftp://127.0.0.1:${slowLogin.port}/a.txt`, { connectTimeout: 300 }).catch((x: unknown) => x);
+    assert.ok(e instanceof TimeoutError && e.timeout === 300, String(e));
+  } finally {
+    await closeIdleSessions();
+    await slowSize.close();
+    await slowLogin.close();
+  }
+});

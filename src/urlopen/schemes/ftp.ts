@@ -29,7 +29,8 @@
  *
  * @module
  */
-import { AbortError, DialError, InputError, LimitError, ReplyError } from '../../errors.js';
+import { AbortError, DialError, InputError, LimitError, ReplyError, TimeoutError } from '../../errors.js';
+import { timerMs } from '../../util/guard.js';
 import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../protocols/ftp/client.js';
 import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
@@ -118,7 +119,8 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     ...credentials(url, options),
     secure,
     tls: options.tls,
-    timeout: options.connectTimeout ?? options.timeout,
+    // The bound on each reply; connectTimeout bounds only connecting and logging in (startSession), as curl's does.
+    timeout: options.timeout,
     dataTimeout: options.timeout,
     signal,
     trace: options.trace,
@@ -130,7 +132,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
   if (target.encoding === 'latin1') connect.encoding = 'latin1';
   // A latin1 session reads and writes differently: it is kept apart from the UTF-8 ones.
   const key = target.encoding === 'latin1' ? `${sessionKey(connect)}|latin1` : sessionKey(connect);
-  const session = await startSession(key, connect, target.dirs, options.trace).catch((e: unknown) => Promise.reject(translate(e)));
+  const session = await startSession(key, connect, options.connectTimeout, target.dirs, options.trace).catch((e: unknown) => Promise.reject(translate(e)));
   const { client } = session;
   const release = (): void => park(key, session);
   try {
@@ -283,7 +285,7 @@ async function listWithin(client: FtpClient, name: string | undefined, command: 
  * that fails before its first reply (the server dropped it while it waited) is
  * replaced by a fresh one, once.
  */
-async function startSession(key: string, connect: FtpConnectOptions, dirs: string[], trace: FtpConnectOptions['trace']): Promise<FtpSession> {
+async function startSession(key: string, connect: FtpConnectOptions, connectTimeout: number | undefined, dirs: string[], trace: FtpConnectOptions['trace']): Promise<FtpSession> {
   const { signal } = connect;
   const kept = takeSession(key);
   if (kept) {
@@ -298,11 +300,30 @@ async function startSession(key: string, connect: FtpConnectOptions, dirs: strin
       if (!stale) throw e;
     }
   }
-  const client = await FtpClient.connect(connect);
+  const client = await connectWithin(connect, connectTimeout);
   try {
     return await bounded(client, signal, () => enter({ client, home: undefined, away: false }, dirs));
   } catch (e) {
     await client.close().catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * Connects and logs in within `bound` ms (curl --connect-timeout): the
+ * connection's own `timeout` bounds each reply for as long as the session
+ * lives, so the connect bound is a signal that only connecting and login
+ * read. Its expiry is a TimeoutError in phase 'connect'.
+ */
+async function connectWithin(connect: FtpConnectOptions, bound: number | undefined): Promise<FtpClient> {
+  if (!bound) return FtpClient.connect(connect);
+  const timer = AbortSignal.timeout(timerMs(bound));
+  try {
+    return await FtpClient.connect({ ...connect, signal: connect.signal ? AbortSignal.any([connect.signal, timer]) : timer });
+  } catch (e) {
+    if (timer.aborted && !connect.signal?.aborted) {
+      throw new TimeoutError(`connecting and logging in to ${connect.host} took more than ${bound} ms`, { timeout: bound, protocol: 'ftp', phase: 'connect', cause: e });
+    }
     throw e;
   }
 }
