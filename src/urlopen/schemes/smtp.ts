@@ -14,7 +14,8 @@
  * - As curl without `--mail-rcpt-allowfails`, one refused recipient fails
  *   the whole send and nothing is sent.
  * - Without a body, each `mailRcpt` is asked with VRFY (curl's behaviour too)
- *   and the body of the response is the server's replies, one per line.
+ *   and the body of the response is the server's replies as curl prints
+ *   them: each line with its code, CRLF-ended.
  * - Credentials (`user`/`password`, else the URL's) log in with AUTH after
  *   TLS; PLAIN/LOGIN are never sent without TLS.
  *
@@ -89,7 +90,8 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
       const lines: string[] = [];
       for (const r of rcpts) {
         const reply = await client.vrfy(r, { signal });
-        lines.push(`${reply.code} ${reply.text.replace(/\n/g, ' ')}\n`);
+        // As curl writes them: every line of the reply with its code (`250-` until the last), CRLF-ended.
+        reply.lines.forEach((text, i) => lines.push(`${reply.code}${i < reply.lines.length - 1 ? '-' : text === '' ? '' : ' '}${text}\r\n`));
       }
       await client.quit({ signal });
       headers.set('Content-Type', 'text/plain; charset=utf-8');

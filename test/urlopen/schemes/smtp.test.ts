@@ -77,9 +77,17 @@ test('smtps: TLS from the first byte', async () => {
   assert.equal(smtps.messages.length, 1);
 });
 
-test('smtp without a body: VRFY each mailRcpt, the replies as the body', async () => {
+test('smtp without a body: VRFY each mailRcpt, the replies as the body, line for line as curl writes them (CRLF)', async () => {
   const r = await open(`smtp://127.0.0.1:${plain.port}`, { mailRcpt: ['alice@x.test', 'bob@x.test'] });
-  assert.equal(await r.text(), '250 2.1.5 Alice <alice@x.test>\n252 2.1.5 cannot verify\n');
+  assert.equal(await r.text(), '250 2.1.5 Alice <alice@x.test>\r\n252 2.1.5 cannot verify\r\n');
+  // A multi-line reply keeps its lines and their 250- prefixes, as curl prints it.
+  const multi = await FakeSmtpServer.start({ hook: (l) => (l.startsWith('VRFY') ? '250-Ann One <ann@x.test>\r\n250 Ann Two <ann2@x.test>\r\n' : undefined) });
+  try {
+    const m = await open(`smtp://127.0.0.1:${multi.port}`, { mailRcpt: ['ann'] });
+    assert.equal(await m.text(), '250-Ann One <ann@x.test>\r\n250 Ann Two <ann2@x.test>\r\n');
+  } finally {
+    await multi.close();
+  }
 });
 
 test('smtp: unusable requests are InputErrors before connecting', async () => {
