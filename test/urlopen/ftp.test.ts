@@ -284,3 +284,29 @@ test('ftp: connectTimeout bounds connecting and logging in, not a slow reply aft
     await slowLogin.close();
   }
 });
+
+test('ftp: a session kept from a caller with a short timeout does not impose it on the next URL, which set none', async () => {
+  const { FakeFtpServer } = await import('../protocols/ftp/fake-server.js');
+  const { closeIdleSessions } = await import('../../src/urlopen/index.js');
+  let slow = false;
+  const fake = await FakeFtpServer.start({
+    files: { '/a.txt': 'alpha\n', '/b.txt': 'bravo\n' },
+    hooks: { SIZE: async () => (slow && (await new Promise((r) => setTimeout(r, 800))), false) },
+  });
+  try {
+    await closeIdleSessions();
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${fake.port}/a.txt`, { timeout: 500 })).text(), 'alpha\n');
+    slow = true;
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${fake.port}/b.txt`)).text(), 'bravo\n');
+    // Callers with the same bound still share one login.
+    slow = false;
+    await closeIdleSessions();
+    const before = fake.commands.filter((c) => c.startsWith('USER')).length;
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${fake.port}/a.txt`, { timeout: 5000 })).text(), 'alpha\n');
+    assert.equal(await (await urlopen(`ftp://127.0.0.1:${fake.port}/b.txt`, { timeout: 5000 })).text(), 'bravo\n');
+    assert.equal(fake.commands.filter((c) => c.startsWith('USER')).length - before, 1);
+  } finally {
+    await closeIdleSessions();
+    await fake.close();
+  }
+});

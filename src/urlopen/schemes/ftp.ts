@@ -130,8 +130,9 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     noProxy: options.noProxy,
   };
   if (target.encoding === 'latin1') connect.encoding = 'latin1';
-  // A latin1 session reads and writes differently: it is kept apart from the UTF-8 ones.
-  const key = target.encoding === 'latin1' ? `${sessionKey(connect)}|latin1` : sessionKey(connect);
+  // A latin1 session reads and writes differently, and a session's reply bound is its opener's timeout for
+  // as long as it lives: each is kept apart, so no URL inherits another caller's encoding or bound.
+  const key = `${sessionKey(connect)}|${connect.timeout ?? ''}${target.encoding === 'latin1' ? '|latin1' : ''}`;
   const session = await startSession(key, connect, options.connectTimeout, target.dirs, options.trace).catch((e: unknown) => Promise.reject(translate(e)));
   const { client } = session;
   const release = (): void => park(key, session);
