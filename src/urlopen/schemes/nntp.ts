@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { InputError } from '../../errors.js';
+import { InputError, ReplyError } from '../../errors.js';
 import { NntpClient, type NntpConnectOptions } from '../../protocols/nntp/client.js';
 import { articleNumber, messageId, token } from '../../protocols/nntp/core/args.js';
 import { parseNumber } from '../../protocols/nntp/core/responses.js';
@@ -62,6 +62,16 @@ export function parseNewsPath(scheme: string, pathname: string): NewsTarget {
   }
   if (group.includes('*') || group.includes('?') || group.includes(',') || group.includes('[')) return { kind: 'groups', wildmat: group };
   return { kind: 'group', group };
+}
+
+/**
+ * GROUP's count is an estimate (RFC 3977 §6.1.1.2): articles cancelled or
+ * expired may leave its range empty, and OVER then answers 423 — an empty
+ * overview, not a failure. Any other error goes on.
+ */
+function noneInRange(e: unknown): [] {
+  if (e instanceof ReplyError && e.reply?.code === 423) return [];
+  throw e;
 }
 
 /** Opens a news:, nntp:, nntps: or snews: URL (see the module notes). */
@@ -129,7 +139,7 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
       let lines: string[];
       if (target.kind === 'group') {
         const g = await news.group(target.group, wait);
-        const over = g.count === 0 || g.high < g.low ? [] : await news.over({ from: g.low, to: g.high }, wait);
+        const over = g.count === 0 || g.high < g.low ? [] : await news.over({ from: g.low, to: g.high }, wait).catch(noneInRange);
         lines = over.map((o) => [o.number, o.subject, o.from, o.date, o.messageId].join('\t'));
       } else {
         const active = await news.listActive(target.kind === 'groups' ? target.wildmat : undefined, wait);

@@ -123,3 +123,12 @@ test('a group overview with raw 8-bit headers (Latin-1, common on Usenet) keeps 
   const g = await openNews(new URL(`news://127.0.0.1:${s.port}/local.test`), { timeout: 5000 });
   assert.equal(await g.text(), '1\tcaf\u00e9 na\u00efve\tJ\u00fcrgen <j@x>\tdate\t<a1@news.test>\r\n');
 });
+
+test('a group whose estimated count hides an empty range (OVER answers 423, RFC 3977 §8.3.2) is an empty listing, not an error', async () => {
+  const base = standardNntp();
+  const s = await server((line, conn) => (line.startsWith('GROUP') ? '211 2 3 4 local.test\r\n' : line.startsWith('OVER') ? '423 No articles in that range\r\n' : base(line, conn)));
+  const g = await openNews(new URL(`news://127.0.0.1:${s.port}/local.test`), { timeout: 5000 });
+  assert.equal(g.status, 200);
+  assert.equal(await g.text(), '');
+  assert.deepEqual(s.received.slice(-3), ['GROUP local.test', 'OVER 3-4', 'QUIT']);
+});
