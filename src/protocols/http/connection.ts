@@ -5,7 +5,8 @@ import { failExchanges, settle } from './exchange-end.js';
 import { traceResponse } from './trace-lines.js';
 
 export { isRetryable, withPhase } from './failures.js';
-import { BodyStream, type BodySource } from './body-stream.js';
+import { BodyStream } from './body-stream.js';
+import { BodyFeed, type FeedHost } from './body-feed.js';
 import { keepAliveTimeout } from './core/keep-alive.js';
 import { ResponseParser, type ResponseEvent, type ResponseHead } from './core/response-parser.js';
 import { newEntry, phaseOf, serializeExchangeHead, type ConnectionOptions, type Entry, type Exchange, type ExchangeResponse } from './exchange.js';
@@ -36,7 +37,6 @@ export class HttpConnection {
   #keepAlive = true;
   #expiresAt = Infinity;
   #completed = 0;
-  #paused = false;
   #reserved = 0;
   #error: DialError | undefined;
   readonly #t: Transport;
@@ -45,11 +45,10 @@ export class HttpConnection {
   readonly #writer: RawWriter | undefined;
   /** True while the bytes being parsed are views into a reused read buffer. */
   #lent = false;
-  #pausedEntry: Entry | undefined;
-  /** A response whose head came in the read being handled: its body bound is armed after the read. */
-  #bodyDue: Entry | undefined;
   /** Bounds every wait of the exchange at the front (connection-timer.ts). */
   readonly #timer: ConnectionTimer;
+  /** Feeds the response bodies and follows their readers' pace (body-feed.ts). */
+  readonly #feed: BodyFeed;
 
   constructor(stream: ByteStream, options: ConnectionOptions = {}) {
     this.stream = stream;
@@ -60,6 +59,7 @@ export class HttpConnection {
     this.#t = new Transport(stream, this.#sink, options.rawRead !== false);
     this.#sender = new RequestSender(this.#t, this.#sendHost, this.#label);
     this.#writer = this.#sender.writer;
+    this.#feed = new BodyFeed(this.#t, this.#timer, this.#queue, this.#parser, this.#feedHost, options);
     this.#t.setRef(false);
   }
 
@@ -243,13 +243,7 @@ export class HttpConnection {
 
   #dispatch(events: ResponseEvent[]): void {
     this.#dispatchEvents(events);
-    // The body's idle bound starts once this read is handled: a body that
-    // ended in the same read (a small response) never arms it.
-    const due = this.#bodyDue;
-    if (due) {
-      this.#bodyDue = undefined;
-      if (due.stage === 'body' && this.#pausedEntry !== due && !due.discarding) this.#timer.arm(due, due.x.bodyTimeout, 'body');
-    }
+    this.#feed.readDone();
   }
 
   #dispatchEvents(events: ResponseEvent[]): void {
@@ -267,7 +261,7 @@ export class HttpConnection {
           this.#onHead(entry, ev);
           break;
         case 'data':
-          this.#onData(entry, ev.bytes);
+          this.#feed.data(entry, ev.bytes, this.#lent);
           break;
         case 'end':
           this.#onEnd(entry, ev.keepAlive);
@@ -302,13 +296,13 @@ export class HttpConnection {
       return;
     }
     const body = new BodyStream(entry.x.highWaterMark);
-    body.attach(this.#bodySource);
+    body.attach(this.#feed);
     entry.body = body;
     entry.total = ev.contentLength;
     entry.stage = 'body';
-    // Until #dispatch arms the body's bound, the head's may not fire for it.
+    // Until the read is handled and the body's bound armed (BodyFeed.readDone), the head's may not fire for it.
     this.#timer.release(entry);
-    this.#bodyDue = entry;
+    this.#feed.started(entry);
     entry.resolve({
       status: ev.status,
       reason: ev.reason,
@@ -320,29 +314,6 @@ export class HttpConnection {
       reused: entry.reused,
       interim: entry.interim,
     });
-  }
-
-  #onData(entry: Entry, bytes: Buffer): void {
-    this.#timer.touch(entry);
-    if (entry.discarding) {
-      entry.discarded += bytes.length;
-      if (entry.discarded > (this.#opts.drainCap ?? 65536)) this.#fail(new NetworkError('DIAL_E_CLOSED', 'abandoned body too large to drain', { protocol: 'http', phase: 'body' }));
-      return;
-    }
-    entry.received += bytes.length;
-    const max = entry.x.maxBodySize;
-    if (max !== undefined && entry.received > max) {
-      this.#failOne(entry, new LimitError(`response body exceeds the limit of ${max} bytes`, { limit: max, protocol: 'http', phase: 'body' }));
-      return;
-    }
-    entry.x.onDownloadProgress?.({ direction: 'download', transferred: entry.received, total: entry.total });
-    if (!entry.body!.push(bytes, this.#lent)) {
-      this.#paused = true;
-      this.#t.pause();
-      // A consumer taking its time is not a silent server: the idle bound waits while reading is paused.
-      this.#pausedEntry = entry;
-      this.#timer.release(entry);
-    }
   }
 
   #onEnd(entry: Entry, keepAlive: boolean): void {
@@ -370,37 +341,11 @@ export class HttpConnection {
     this.#opts.onFree?.(this);
   }
 
-  #resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    if (this.#state !== 'closed') this.#t.resume();
-    const e = this.#pausedEntry;
-    this.#pausedEntry = undefined;
-    if (e && e.stage === 'body' && !e.discarding) this.#timer.arm(e, e.x.bodyTimeout, 'body');
-  }
-
-  /** What every body of this connection calls back: one object, not two closures per response. */
-  readonly #bodySource: BodySource = {
-    resume: () => this.#resume(),
-    cancel: (body) => {
-      for (const entry of this.#queue) if (entry.body === body) return this.#cancelBody(entry);
-    },
+  /** What the body feed (body-feed.ts) asks of the connection. */
+  readonly #feedHost: FeedHost = {
+    fail: (err) => this.#fail(err),
+    failOne: (entry, err) => this.#failOne(entry, err),
   };
-
-  /** The consumer dropped the body: read a little more to keep the connection, or drop it. */
-  #cancelBody(entry: Entry): void {
-    if (entry.stage === 'done') return;
-    const cap = this.#opts.drainCap ?? 65536;
-    const left = entry.total === undefined ? undefined : entry.total - entry.received;
-    if (left === undefined || left > cap || this.#parser.state === 'idle') {
-      this.#failOne(entry, new AbortError('the response body was cancelled', { protocol: 'http', phase: 'body' }));
-      return;
-    }
-    entry.discarding = true;
-    entry.discarded = 0;
-    this.#timer.arm(entry, 1000, 'body');
-    this.#resume();
-  }
 
   // ---- timing --------------------------------------------------------------
 
@@ -442,7 +387,7 @@ export class HttpConnection {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     this.#timer.stop();
-    this.#resume();
+    this.#feed.stop();
     this.#opts.onClose?.(this);
   }
 }
