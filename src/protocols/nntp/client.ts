@@ -232,10 +232,14 @@ export class NntpClient {
     return st.text;
   }
 
-  /** QUIT, then close. With an article unread or a command running it is an InputError and the session is left as it was. */
+  /** QUIT, then close. With an article unread or a command running, the connection is closed without QUIT and that is an InputError saying so. */
   async quit(wait?: NntpWaitOptions): Promise<void> {
-    // Refused with the session kept, as for any command: the error tells the caller to read the article first.
-    this.#idle('QUIT');
+    const pending = this.#open ? 'an article was still unread' : this.#busy ? `${this.#busy} was still running` : undefined;
+    if (pending) {
+      // Closed all the same: quit() is often the cleanup in a finally, and an open socket would keep the process alive.
+      await this.close();
+      throw new InputError(`QUIT was not sent: ${pending}, so the connection was closed instead`, { protocol: 'nntp' });
+    }
     try {
       await this.#command('QUIT', 'QUIT', wait);
     } finally {

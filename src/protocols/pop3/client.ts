@@ -239,12 +239,17 @@ export class Pop3Client {
   /**
    * QUIT: ends the session — after login, the server deletes the messages
    * marked (a `-ERR` then, e.g. a failed deletion, is a ReplyError) — and
-   * closes the connection. With a body unread or a command running it is an
-   * InputError and the session is left as it was.
+   * closes the connection. With a body unread or a command running, QUIT
+   * cannot be sent in step: the connection is closed without it (messages
+   * marked stay) and that is an InputError saying so.
    */
   async quit(wait?: Pop3WaitOptions): Promise<void> {
-    // Refused with the session kept, as for any command: closing here would drop the DELEs the caller wants committed.
-    this.#idle('QUIT');
+    const pending = this.#open ? 'a message body was still unread' : this.#busy ? `${this.#busy} was still running` : undefined;
+    if (pending) {
+      // Closed all the same: quit() is often the cleanup in a finally, and an open socket would keep the process alive.
+      await this.close();
+      throw new InputError(`QUIT was not sent: ${pending}, so the connection was closed instead and the messages marked with DELE were kept`, { protocol: 'pop3' });
+    }
     try {
       await this.#command('QUIT', 'QUIT', wait);
       this.#state = transition(this.#state, 'quit');

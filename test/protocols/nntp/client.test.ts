@@ -121,15 +121,13 @@ describe('NntpClient', () => {
     await news.quit();
   });
 
-  test('QUIT with an article unread is refused as the error says, not a closed session: read it, then QUIT', async () => {
+  test('QUIT with an article unread cannot be sent in step: the error says the connection was closed instead', async () => {
     const s = await server();
     const news = await connect(s);
-    const a = await news.article(1);
-    await assert.rejects(news.quit(), (e: unknown) => e instanceof InputError && /unread/.test(e.message));
-    assert.equal(news.error, undefined);
-    assert.equal(await a.text(), ARTICLE);
-    await news.quit();
-    assert.deepEqual(s.received.slice(-2), ['ARTICLE 1', 'QUIT']);
+    await news.article(1);
+    await assert.rejects(news.quit(), (e: unknown) => e instanceof InputError && /QUIT was not sent: an article was still unread, so the connection was closed instead/.test(e.message));
+    assert.equal(news.error?.code, 'DIAL_E_CLOSED');
+    assert.deepEqual(s.received.slice(-1), ['ARTICLE 1']);
   });
 
   test('greeting 400/502 is a ReplyError; a non-NNTP greeting a ProtocolError; a silent server a TimeoutError; abort an AbortError', async () => {
