@@ -1,6 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, chmodSync, utimesSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync, chmodSync, utimesSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +184,45 @@ test('file: cancel releases the file without reading it', async () => {
   const r = await urlopen(url('big.dat'));
   await r.cancel();
   await r.cancel();
+});
+
+test('file: a response dropped unread closes its file itself once collected, without Node\'s warning (DEP0137); a body held alone reads whole', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const fds = () => readdirSync('/proc/self/fd').length;
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+  process.on('warning', onWarning);
+  try {
+    await settle();
+    const before = fds();
+    // As Python's urlopen(u).info(): the headers are read, the body never.
+    for (let i = 0; i < 3; i++) assert.equal((await urlopen(url('big.dat'))).status, 200);
+    await (async () => {
+      const r = await urlopen('file:///proc/version');
+      // Left after one chunk, neither read to its end nor cancelled.
+      await r.body[Symbol.asyncIterator]().next();
+    })();
+    await settle();
+    assert.deepEqual(warnings.filter((w) => /file descriptor|FileHandle/i.test(w)), []);
+    assert.ok(fds() <= before, `${fds()} descriptors open, ${before} before`);
+    // The response may go as long as its body is read: the file stays open for it.
+    const body = (await urlopen(url('big.dat'))).body;
+    let n = 0;
+    for await (const chunk of body) {
+      n += chunk.length;
+      gc();
+    }
+    assert.equal(n, 300_000);
+  } finally {
+    process.off('warning', onWarning);
+  }
 });
 
 // curl reads /proc/version whole; a pseudo-file reports size 0, and trusting that size gave an empty body.

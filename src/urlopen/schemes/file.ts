@@ -78,6 +78,22 @@ function baseHeaders(st: Stats, type: string): UrlHeaders {
   return new UrlHeaders({ 'Content-Type': type, 'Last-Modified': st.mtime.toUTCString() });
 }
 
+/**
+ * Closes the file of a body dropped unread (neither read to its end nor
+ * cancelled) once the body is collected — as Python's urlopen(u).info() leaves
+ * one — which Node would otherwise do itself, with a warning and a deprecation
+ * (DEP0137: a later Node throws). Keyed on the body, not the response: a
+ * caller may keep only the body, and read it.
+ */
+const unread = new FinalizationRegistry<FileHandle>((fh) => void fh.close().catch(() => {}));
+
+/** {@link readFrom}, its file closed if the body is dropped unread. */
+function fileBody(fh: FileHandle, start: number, end: number, options: OpenOptions, total: number | undefined): AsyncGenerator<Uint8Array, void, undefined> {
+  const body = readFrom(fh, start, end, options, total);
+  unread.register(body, fh);
+  return body;
+}
+
 async function* readFrom(fh: FileHandle, start: number, end: number, options: OpenOptions, total: number | undefined): AsyncGenerator<Uint8Array, void, undefined> {
   let pos = start;
   try {
@@ -162,7 +178,7 @@ export const openFile: Opener = async (url, options) => {
     }
     const head = method === 'HEAD';
     if (head) await fh.close();
-    const body = head ? onceBody(Buffer.alloc(0)) : readFrom(fh, start, end, options, length);
+    const body = head ? onceBody(Buffer.alloc(0)) : fileBody(fh, start, end, options, length);
     return byteResponse({
       url: url.href,
       protocol: 'file',
@@ -206,7 +222,7 @@ function pseudoFile(url: URL, path: string | Buffer, fh: FileHandle, st: Stats, 
     body = onceBody(Buffer.alloc(0));
     void fh.close().catch(() => {});
   } else {
-    const read = readFrom(fh, range?.start ?? 0, range?.end === undefined ? Infinity : range.end + 1, options, undefined);
+    const read = fileBody(fh, range?.start ?? 0, range?.end === undefined ? Infinity : range.end + 1, options, undefined);
     body = options.maxBodySize === undefined ? read : limitBody(read, options.maxBodySize, 'file');
   }
   return byteResponse({
