@@ -57,6 +57,18 @@ describe('Pop3Client', () => {
     assert.ok(s.received.includes('APOP mrose f27a555c06e8f09f3577661941653f88'));
   });
 
+  test('a user name with a space logs in with AUTH PLAIN (base64 carries it); USER and APOP, which cannot, refuse it before sending', async () => {
+    const plain = `AUTH PLAIN ${Buffer.from('\0John Doe\0pw').toString('base64')}`;
+    const s = await server((line, conn) => (line === plain ? '+OK welcome\r\n' : standard(line, conn)));
+    const a = await connect(s, { user: 'John Doe', password: 'pw' });
+    assert.equal(a.state, 'transaction');
+    await a.quit();
+    assert.ok(s.received.includes(plain));
+    const n = s.received.length;
+    for (const auth of ['user', 'apop'] as const) await assert.rejects(connect(s, { user: 'John Doe', password: 'pw', auth }), InputError);
+    assert.ok(!s.received.slice(n).some((l) => l.startsWith('USER') || l.startsWith('APOP')), s.received.slice(n).join('|'));
+  });
+
   test('a refused login is a ReplyError (phase login, RFC 2449 code kept); the session stays in AUTHORIZATION', async () => {
     const s = await server();
     const pop = await connect(s);
@@ -83,7 +95,7 @@ describe('Pop3Client', () => {
     const pop = await connect(s);
     await assert.rejects(pop.stat(), InputError);
     await assert.rejects(pop.login('alice', 'secret\r\nDELE 1', { auth: 'user' }), InputError);
-    await assert.rejects(pop.login('al ice', 'secret'), InputError);
+    await assert.rejects(pop.login('al ice', 'secret', { auth: 'user' }), InputError);
     await pop.login('alice', 'secret', { auth: 'user' });
     await assert.rejects(pop.retr(0), InputError);
     await assert.rejects(pop.retr(1.5), InputError);
