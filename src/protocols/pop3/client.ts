@@ -159,7 +159,7 @@ export class Pop3Client {
     let auth = options.auth ?? 'auto';
     if (auth === 'auto') auth = saslMechanisms(await this.capa(options)).includes('PLAIN') ? 'plain' : 'user';
     // USER and APOP take the name as a space-separated argument; AUTH PLAIN carries it base64-encoded, spaces and all.
-    if (auth !== 'plain' && user.includes(' ')) throw new InputError(`a POP3 user name with a space cannot be sent with ${auth.toUpperCase()} (only AUTH PLAIN carries one)`, { protocol: 'pop3' });
+    if (auth !== 'plain' && user.includes(' ')) throw new InputError(`a POP3 user name with a space cannot be sent with ${String(auth).toUpperCase()} (only AUTH PLAIN carries one)`, { protocol: 'pop3' });
     if (auth === 'user') {
       await this.#command('USER', `USER ${user}`, options, false, 'login');
       await this.#command('PASS', `PASS ${password}`, options, false, 'login', true);
