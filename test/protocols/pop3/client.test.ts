@@ -66,6 +66,8 @@ describe('Pop3Client', () => {
     assert.ok(s.received.includes(plain));
     const n = s.received.length;
     for (const auth of ['user', 'apop'] as const) await assert.rejects(connect(s, { user: 'John Doe', password: 'pw', auth }), InputError);
+    // An untyped caller's auth that is not even a string: still the InputError, not a TypeError from building its text.
+    await assert.rejects(connect(s, { user: 'John Doe', password: 'pw', auth: 5 as unknown as 'user' }), InputError);
     assert.ok(!s.received.slice(n).some((l) => l.startsWith('USER') || l.startsWith('APOP')), s.received.slice(n).join('|'));
   });
 
