@@ -14,6 +14,7 @@ import { nodeCrypto } from '../util/builtins.js';
 
 /** One form field as curl's `-F` syntax describes it. */
 export interface FormField {
+  /** The part's name; empty: the part has no name parameter (curl's `-F =value`). */
   name: string;
   /** Literal text (`name=value`). */
   value?: string | undefined;
@@ -23,6 +24,8 @@ export interface FormField {
   contentFile?: string | undefined;
   type?: string | undefined;
   filename?: string | undefined;
+  /** `;headers=` parameters in order: a header line, or a file of them (`headers=@file`). */
+  headers?: Array<string | { file: string }> | undefined;
 }
 
 /** An encoded form: headers to send and a body that can be read once. */
@@ -34,29 +37,107 @@ export interface EncodedForm {
   reopen: () => AsyncIterable<Uint8Array>;
 }
 
-/** Parses one `-F` argument: `name=value`, `name=@file;type=x;filename=y`, `name=<file`. */
+/** C's isspace, which curl's parser skips and trims with. */
+const isSpace = (c: string | undefined): boolean => c === ' ' || (c !== undefined && c >= '\t' && c <= '\r');
+
+/**
+ * One word of a field (curl's get_param_word): a "quoted" word, where \" and
+ * \\ stand for themselves and anything up to the next ';' after the closing
+ * quote is dropped, or else the text up to the next ';' with trailing spaces
+ * trimmed. A quote never closed is plain text.
+ */
+function word(s: string, from: number): { text: string; next: number } {
+  if (s[from] === '"') {
+    let text = '';
+    for (let i = from + 1; i < s.length; i++) {
+      const c = s[i]!;
+      if (c === '\\' && (s[i + 1] === '\\' || s[i + 1] === '"')) text += s[++i];
+      else if (c === '"') {
+        const semi = s.indexOf(';', i);
+        return { text, next: semi < 0 ? s.length : semi };
+      } else text += c;
+    }
+  }
+  const semi = s.indexOf(';', from);
+  const next = semi < 0 ? s.length : semi;
+  let end = next;
+  while (end > from && isSpace(s[end - 1])) end--;
+  return { text: s.slice(from, end), next };
+}
+
+function skipSpace(s: string, i: number): number {
+  while (i < s.length && isSpace(s[i])) i++;
+  return i;
+}
+
+const badlyUsed = (arg: string): CliExit => new CliExit(EXIT.FAILED_INIT, `option --form: is badly used here ('${arg}')`);
+
+/**
+ * Parses one `-F` argument as curl does: `name=value`, `name=@file`,
+ * `name=<file`, each followed by `;type=a/b`, `;filename=x` (not for `<`)
+ * and `;headers=…` (`headers=@file` reads a file of them) parameters; a
+ * word may be "quoted" to hold a ';'. As in curl, a parameter dial does not
+ * know is dropped (so `a=b;c` sends `b`: quote such a value), and text
+ * after `;type=a/b` that is not a parameter belongs to the type
+ * (`;type=text/plain; charset=utf-8`).
+ */
 export function parseFormField(arg: string): FormField {
   const eq = arg.indexOf('=');
-  if (eq <= 0) throw new CliExit(EXIT.FAILED_INIT, `option --form: is badly used here ('${arg}')`);
-  const name = arg.slice(0, eq);
-  let rest = arg.slice(eq + 1);
-  const field: FormField = { name };
-  const at = rest.startsWith('@') ? 'file' : rest.startsWith('<') ? 'contentFile' : undefined;
-  if (!at) {
-    // curl parses ;type= on text values too, but a literal `;` in a value is
-    // far more common; keep text verbatim unless it is quoted.
-    field.value = rest;
-    return field;
+  if (eq < 0) throw badlyUsed(arg);
+  const field: FormField = { name: arg.slice(0, eq) };
+  let i = eq + 1;
+  const kind = arg[i] === '@' ? 'file' : arg[i] === '<' ? 'contentFile' : 'value';
+  if (kind !== 'value') i++;
+  i = skipSpace(arg, i);
+  const data = word(arg, i);
+  field[kind] = data.text;
+  i = data.next;
+  // Where the type's text starts and ends, while text that follows may still extend it.
+  let typeAt = -1;
+  let typeEnd = -1;
+  const typeRun = (): void => {
+    while (i < arg.length && arg[i] !== ';') if (!isSpace(arg[i++])) typeEnd = i;
+  };
+  while (arg[i] === ';') {
+    i = skipSpace(arg, i + 1);
+    const rest = arg.slice(i, i + 9).toLowerCase();
+    if (typeAt < 0 && rest.startsWith('type=')) {
+      i = skipSpace(arg, i + 5);
+      // curl's check, sscanf("%127[^/ ]/%127[^;,\n]"): a major type, '/', a minor type.
+      const m = /^[^/ ]{1,127}\/[^;,\n]{1,127}/.exec(arg.slice(i, i + 256));
+      if (!m) throw badlyUsed(arg);
+      typeAt = i;
+      i += m[0].length;
+      typeEnd = i;
+      typeRun();
+    } else if (rest.startsWith('filename=')) {
+      typeAt = closeType(field, arg, typeAt, typeEnd);
+      const w = word(arg, skipSpace(arg, i + 9));
+      // As curl, a '<' field has no file name (curl warns and drops it).
+      if (kind !== 'contentFile') field.filename = w.text;
+      i = w.next;
+    } else if (rest.startsWith('headers=')) {
+      typeAt = closeType(field, arg, typeAt, typeEnd);
+      i += 8;
+      const fromFile = arg[i] === '@' || arg[i] === '<';
+      const w = word(arg, skipSpace(arg, fromFile ? i + 1 : i));
+      if (/[\r\n\0]/.test(w.text)) throw new CliExit(EXIT.FAILED_INIT, 'option --form: a header may not hold CR, LF or NUL');
+      (field.headers ??= []).push(fromFile ? { file: w.text } : w.text);
+      i = w.next;
+    } else if (typeAt >= 0) {
+      typeRun();
+    } else {
+      i = word(arg, i).next;
+    }
   }
-  rest = rest.slice(1);
-  const [path, ...params] = rest.split(';');
-  field[at] = path;
-  for (const p of params) {
-    const m = /^\s*(type|filename)=(.*)$/.exec(p);
-    if (!m) throw new CliExit(EXIT.FAILED_INIT, `option --form: unknown parameter '${p}'`);
-    field[m[1] as 'type' | 'filename'] = m[2]!.replace(/^"(.*)"$/, '$1');
-  }
+  closeType(field, arg, typeAt, typeEnd);
   return field;
+}
+
+/** Ends the `;type=` text where it stands; -1, for "no type open" from now on. */
+function closeType(field: FormField, arg: string, at: number, end: number): -1 {
+  if (at >= 0) field.type = arg.slice(at, end);
+  return -1;
 }
 
 /** HTML's multipart escaping for names and filenames: a quote or line break cannot end the header. */
@@ -69,14 +150,60 @@ export function makeBoundary(): string {
   return `------------------------dial${nodeCrypto().randomBytes(16).toString('hex')}`;
 }
 
-/** The Content-Type curl gives a file name's extension, for a few common kinds. */
+/** The Content-Type curl gives a file name's extension: its list, no more (a .json file is application/octet-stream). */
 function knownType(name: string): string | undefined {
   const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
   const types: Record<string, string> = {
-    txt: 'text/plain', html: 'text/html', htm: 'text/html', json: 'application/json', xml: 'application/xml',
+    txt: 'text/plain', html: 'text/html', htm: 'text/html', xml: 'application/xml',
     png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', pdf: 'application/pdf', svg: 'image/svg+xml',
   };
   return types[ext];
+}
+
+/** Whether a header line is the field `name` (lower case). */
+function isHeader(line: string, name: string): boolean {
+  return line.length > name.length && line[name.length] === ':' && line.slice(0, name.length).toLowerCase() === name;
+}
+
+/** Longest header line read from a `headers=@file`, as curl (998 bytes). */
+const MAX_FILE_HEADER = 998;
+
+/**
+ * The header lines of a part: `headers=` values as given, and those a
+ * `headers=@file` holds, read as curl reads them — a line starting with '#'
+ * is a comment, one starting with white space continues the previous line,
+ * CRs are dropped, trailing spaces trimmed. A file that cannot be read adds
+ * nothing (curl warns and goes on).
+ */
+async function partHeaders(list: FormField['headers'], readStdin: () => Promise<Buffer>): Promise<string[]> {
+  const out: string[] = [];
+  for (const h of list ?? []) {
+    if (typeof h === 'string') {
+      if (h !== '') out.push(h);
+      continue;
+    }
+    let text: string;
+    try {
+      text = (h.file === '-' ? await readStdin() : await fsp.readFile(h.file)).toString('latin1');
+    } catch {
+      continue;
+    }
+    if (text.includes('\0')) throw new CliExit(EXIT.FAILED_INIT, `option --form: a NUL in header file ${h.file}`);
+    let cur = '';
+    const flush = (): void => {
+      const line = cur.trimEnd();
+      if (line !== '') out.push(line);
+      cur = '';
+    };
+    for (const raw of text.replace(/\r/g, '').split('\n')) {
+      if (raw === '') continue;
+      if (!isSpace(raw[0])) flush();
+      if (raw.startsWith('#')) continue;
+      cur += raw.slice(0, Math.max(0, MAX_FILE_HEADER - cur.length));
+    }
+    flush();
+  }
+  return out;
 }
 
 async function readable(path: string): Promise<number> {
@@ -105,24 +232,41 @@ export async function encodeForm(fields: readonly FormField[], boundary = makeBo
   };
   for (const f of fields) {
     if (/[\r\n]/.test(f.type ?? '')) throw new CliExit(EXIT.FAILED_INIT, 'option --form: line break in type');
-    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${escapeParam(f.name)}"`;
+    const own = await partHeaders(f.headers, readStdin);
+    // As curl: a Content-Type among the part's headers is the type unless ;type= names one, and is sent once,
+    // where curl's own goes; a Content-Disposition among them replaces dial's.
+    const ownType = own.find((h) => isHeader(h, 'content-type'));
+    const userType = ownType?.slice(ownType.indexOf(':') + 1).trim();
+    let content: Piece | undefined;
+    let filename: string | undefined;
+    let type: string | undefined;
     if (f.file !== undefined) {
       const stdin = f.file === '-';
-      const content = stdin ? await readStdin() : { path: f.file, size: await readable(f.file) };
-      const fname = f.filename ?? basename(f.file);
-      // As curl: stdin is data, not a file, so a name without a known extension gets no type at all.
-      const type = f.type ?? knownType(fname) ?? (stdin ? undefined : 'application/octet-stream');
-      head += `; filename="${escapeParam(fname)}"${type ? `\r\nContent-Type: ${type}` : ''}\r\n\r\n`;
-      text(head);
-      pieces.push(content);
-      length += content instanceof Uint8Array ? content.length : content.size;
+      content = stdin ? await readStdin() : { path: f.file, size: await readable(f.file) };
+      filename = f.filename ?? basename(f.file);
+      // As curl: stdin is data, not a file, so a name without a known extension gets no type at all;
+      // a file's own name is tried after the one given with ;filename=.
+      type = f.type ?? userType ?? knownType(filename) ?? (stdin ? undefined : knownType(f.file) ?? 'application/octet-stream');
     } else if (f.contentFile !== undefined) {
-      const content = f.contentFile === '-' ? await readStdin() : { path: f.contentFile, size: await readable(f.contentFile) };
-      text(head + (f.type ? `\r\nContent-Type: ${f.type}` : '') + '\r\n\r\n');
+      content = f.contentFile === '-' ? await readStdin() : { path: f.contentFile, size: await readable(f.contentFile) };
+      type = f.type ?? userType;
+    } else {
+      filename = f.filename;
+      type = f.type ?? userType ?? (filename === undefined ? undefined : knownType(filename));
+    }
+    let head = `--${boundary}\r\n`;
+    if (!own.some((h) => isHeader(h, 'content-disposition'))) {
+      // curl's '-F =value' has no name at all.
+      head += `Content-Disposition: form-data${f.name === '' ? '' : `; name="${escapeParam(f.name)}"`}`;
+      head += `${filename === undefined ? '' : `; filename="${escapeParam(filename)}"`}\r\n`;
+    }
+    if (type) head += `Content-Type: ${type}\r\n`;
+    for (const h of own) if (h !== ownType) head += `${h}\r\n`;
+    if (content === undefined) text(`${head}\r\n${f.value ?? ''}`);
+    else {
+      text(`${head}\r\n`);
       pieces.push(content);
       length += content instanceof Uint8Array ? content.length : content.size;
-    } else {
-      text(head + (f.type ? `\r\nContent-Type: ${f.type}` : '') + '\r\n\r\n' + (f.value ?? ''));
     }
     text('\r\n');
   }
