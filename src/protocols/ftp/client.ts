@@ -353,5 +353,7 @@ function checkOffset(offset: number | undefined): number {
 /** A refused SIZE/MDTM (500, 502, 550) means "unknown", not failure; a 421 (closing) is the session's end. */
 function soft(e: unknown): undefined {
   if (e instanceof ReplyError && !isClosing(e)) return undefined;
+  // A reply that came but does not parse ("213 6 bytes"): the size or time is unknown, as curl takes it; the session is fine.
+  if (e instanceof ProtocolError && e.reply !== undefined) return undefined;
   throw e;
 }

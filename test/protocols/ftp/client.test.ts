@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FtpClient } from '../../../src/protocols/ftp/index.js';
-import { InputError, LimitError, ReplyError } from '../../../src/errors.js';
+import { InputError, LimitError, ProtocolError, ReplyError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
 import { FakeFtpServer } from './fake-server.js';
 
@@ -203,6 +203,22 @@ describe('FtpClient against the fake server', () => {
     assert.ok(srv.commands.includes('MFMT 20010203040506 /pub/hello.txt'));
     assert.deepEqual(await c.stat('/missing'), { size: undefined, modified: undefined });
     await c.quit();
+  });
+
+  test('stat() reads a SIZE or MDTM answer it cannot parse as unknown, as curl ignores it; size() still refuses it', async () => {
+    const odd = await FakeFtpServer.start({
+      files: { '/a.txt': 'alpha\n' },
+      hooks: { SIZE: (_a, s) => (s.reply(213, '6 bytes'), true), MDTM: (_a, s) => (s.reply(213, 'yesterday'), true) },
+    });
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: odd.port, timeout: T });
+    try {
+      assert.deepEqual(await c.stat('/a.txt'), { size: undefined, modified: undefined });
+      await assert.rejects(c.size('/a.txt'), (e: ProtocolError) => e instanceof ProtocolError && /malformed SIZE reply/.test(e.message));
+      assert.equal(await c.pwd(), '/', 'the session is still usable');
+    } finally {
+      await c.quit();
+      await odd.close();
+    }
   });
 
   test('CWD/CDUP/PWD, MKD/RMD, RNFR/RNTO, DELE, SITE, SYST, MODE S', async () => {
