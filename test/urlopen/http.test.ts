@@ -156,7 +156,8 @@ test('http: maxBodySize, timeout and connection errors are DialErrors', async ()
 });
 
 test('http: OpenOptions map onto RequestOptions', () => {
-  const o = toRequestOptions({ compressed: true, tls: { rejectUnauthorized: false }, user: 'u', proxy: null, headers: [['A', 'b']], bodyLength: 3 });
+  const o = toRequestOptions({ compressed: true, tls: { rejectUnauthorized: false }, user: 'u', proxy: null, headers: [['A', 'b']], bodyLength: 3, authScheme: 'digest' });
+  assert.equal(o.authScheme, 'digest');
   assert.equal(o.decompress, true);
   assert.equal(o.insecure, true);
   assert.deepEqual(o.auth, { user: 'u', password: '' });

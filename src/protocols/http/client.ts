@@ -1,8 +1,7 @@
 import { timerMs } from '../../util/guard.js';
 import { ConnectError, DialError, TimeoutError, toDialError } from '../../errors.js';
 import { Agent, getGlobalAgent } from './agent.js';
-import { basicCredentials } from './auth/basic.js';
-import { DigestAuth, parseChallenges } from './auth/digest.js';
+import { ServerAuth } from './auth/server-auth.js';
 import { ACCEPT_ENCODING } from './decode.js';
 import { codingsToUndo, decodedBody } from './decoding.js';
 import { serializeExchangeHead, withPhase, type Exchange, type ExchangeResponse } from './connection.js';
@@ -125,7 +124,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies && !expectsContinue(cur)) {
     // One hop: nothing in the answer can lead to another request, so no loop
     // and no async frames — the connection's promise and one step after it.
-    const hop = prepareHop(cur, undefined, undefined, options, signal, plain);
+    const hop = prepareHop(cur, undefined, options, signal, plain);
     return sendHop(hop).then((r) => finalResponse(cur.url, afterHop(r, method, options), [], r.interim ? interimHeads(r, []) : [], hop.x.head!.length));
   }
   return follow(cur, creds, options, signal);
@@ -177,13 +176,12 @@ async function hops(
   const history: HttpResponseHead[] = [];
   let requestBytes = 0;
   let cur = first;
-  let digest: DigestAuth | undefined;
-  let digestTries = 0;
+  const auth = creds ? new ServerAuth(creds, options.authScheme) : undefined;
   let loopFrom = 0;
   let expectRefused = false;
   for (;;) {
     const sameOrigin = cur === first || originOf(cur.url) === firstOrigin;
-    const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? creds : undefined, sameOrigin ? digest : undefined, options, signal, false);
+    const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? auth : undefined, options, signal, false);
     requestBytes += hop.x.head!.length;
     const r = afterHop(await sendHop(hop), cur.method, options);
     if (r.interim) interimHeads(r, history);
@@ -193,16 +191,13 @@ async function hops(
     // The jar may now send something new: coming back to an earlier URL is progress (a login's redirect back), not a loop.
     if (setCookies.length > 0) loopFrom = chain.length;
     const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers };
-    if (r.status === 401 && creds && sameOrigin && isReplayable(cur.body) && digestTries < 3 && !cur.headers.has('authorization')) {
-      // A Digest challenge is answered once (again only for stale=true); a refusal comes back as the 401 itself.
-      digest ??= new DigestAuth(creds.user, creds.password);
-      if (digest.accept(parseChallenges(r.headers.getAll('www-authenticate')))) {
-        digestTries++;
-        r.body.cancel();
-        history.push(head);
-        options.trace?.({ kind: '*', text: 'Server asked for Digest authentication; answering its challenge', protocol: 'http' });
-        continue;
-      }
+    // A challenge is answered once (a Digest one again only for stale=true); a refusal comes back as the 401 itself.
+    const answer = r.status === 401 && auth && sameOrigin && isReplayable(cur.body) && !cur.headers.has('authorization') ? auth.challenged(r.headers.getAll('www-authenticate')) : undefined;
+    if (answer) {
+      r.body.cancel();
+      history.push(head);
+      options.trace?.({ kind: '*', text: `Server asked for ${answer === 'digest' ? 'Digest' : 'Basic'} authentication; answering its challenge`, protocol: 'http' });
+      continue;
     }
     if (r.status === 417 && !expectRefused && expectsContinue(cur)) {
       // RFC 9110 §10.1.1: a 417 to a 100-continue expectation SHOULD be retried without it (curl does);
@@ -287,8 +282,7 @@ function sendHop(hop: Hop): Promise<ExchangeResponse> {
 
 function prepareHop(
   cur: RedirectRequest,
-  creds: { user: string; password: string } | undefined,
-  digest: DigestAuth | undefined,
+  auth: ServerAuth | undefined,
   options: RequestOptions,
   signal: AbortSignal | undefined,
   plain: boolean,
@@ -300,16 +294,13 @@ function prepareHop(
   const target = requestTarget(u, route.absoluteForm);
   // The caller's list is copied only when this hop adds to it.
   let headers = cur.headers;
-  if (creds || digest || route.headers.length > 0) {
+  if (auth || route.headers.length > 0) {
     const add = (k: string, v: string) => {
       if (headers === cur.headers) headers = HeaderList.from(cur.headers);
       headers.set(k, v);
     };
-    if (!headers.has('authorization')) {
-      const answer = digest?.authorize(cur.method, target, cur.body.kind === 'bytes' ? cur.body.data : undefined);
-      if (answer) add('Authorization', answer);
-      else if (creds) add('Authorization', basicCredentials(creds.user, creds.password));
-    }
+    const answer = auth && !headers.has('authorization') ? auth.authorization(cur.method, target, cur.body.kind === 'bytes' ? cur.body.data : undefined) : undefined;
+    if (answer) add('Authorization', answer);
     for (const [k, v] of route.headers) if (!headers.has(k)) add(k, v);
   }
   const x: Exchange = {

@@ -19,7 +19,7 @@ export type { HttpVersion } from './core/request.js';
 export { HTTPConnection, HTTPResponse, type HTTPConnectionOptions } from './lowlevel.js';
 export { decodeBody, parseContentEncoding, ACCEPT_ENCODING, DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode.js';
 export { openProxyTunnel, connectTunnel, socks5Connect, proxyForUrl, parseProxyUrl, matchesNoProxy, type ProxyTunnelOptions, type TunnelOptions } from './proxy/index.js';
-export { basicCredentials, DigestAuth, parseChallenges } from './auth/index.js';
+export { basicCredentials, DigestAuth, parseChallenges, type AuthScheme } from './auth/index.js';
 export { download, Download, type DownloadOptions, type ResumeEvent } from './resume.js';
 export { parseContentRange, type ContentRange } from './core/content-range.js';
 export { CookieJar, parseSetCookie, parseCookieDate, parseNetscape, serializeNetscape, parseCookieString, MAX_COOKIE_SIZE, type Cookie, type CookieJarLimits, type ParsedSetCookie } from './cookies.js';

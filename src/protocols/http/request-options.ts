@@ -7,6 +7,7 @@
 import type { LookupFunction } from '../../socket/connect.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
+import type { AuthScheme } from './auth/server-auth.js';
 import type { Agent } from './agent.js';
 import type { HttpProgress } from './connection.js';
 import type { HeaderList, HeadersInit } from './core/headers.js';
@@ -72,6 +73,15 @@ export interface RequestOptions {
   decompress?: boolean | undefined;
   /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */
   auth?: { user: string; password: string } | undefined;
+  /**
+   * Which schemes the credentials (`auth`, or the URL's) may be sent with:
+   * `'basic'` (Basic up front only), `'digest'` (nothing up front, a Digest
+   * challenge answered: the password never travels in the clear) or `'any'`
+   * (nothing up front, the strongest scheme a 401 offers) — curl's
+   * `--basic`, `--digest`, `--anyauth`. Default: Basic up front, and a Digest
+   * challenge answered.
+   */
+  authScheme?: AuthScheme | undefined;
   /** The caller's own credential headers, dropped like Authorization on a cross-origin redirect. */
   secretHeaders?: string[] | undefined;
   /** Follow an https → http redirect (and, with `handOffSchemes`, https → ftp). */

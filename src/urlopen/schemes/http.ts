@@ -13,6 +13,7 @@
  */
 import { ProtocolError } from '../../errors.js';
 import { request, type RequestOptions } from '../../protocols/http/client.js';
+import type { AuthScheme } from '../../protocols/http/auth/server-auth.js';
 import type { HeaderList } from '../../protocols/http/core/headers.js';
 import type { HttpResponse } from '../../protocols/http/response.js';
 import { UrlResponse } from '../response.js';
@@ -30,6 +31,8 @@ export interface HttpOpenOptions extends OpenOptions {
   keepRedirectMethod?: boolean | undefined;
   /** Makes a streamed `body` afresh for a redirect that sends it again (307/308); see the client's `reopenBody`. */
   reopenBody?: (() => AsyncIterable<Uint8Array> | Iterable<Uint8Array>) | undefined;
+  /** Which schemes `user`/`password` (or the URL's) may be sent with (curl --basic, --digest, --anyauth); see the client's `authScheme`. */
+  authScheme?: AuthScheme | undefined;
   /** Follow a redirect from https to a scheme without TLS (http, ftp), as curl -L does; default: refuse it. */
   allowDowngrade?: boolean | undefined;
 }
@@ -81,6 +84,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.keepRedirectMethod) out.keepRedirectMethod = true;
   if (options.reopenBody) out.reopenBody = options.reopenBody;
   if (options.allowDowngrade) out.allowDowngrade = true;
+  if (options.authScheme) out.authScheme = options.authScheme;
   if (options.maxRedirects) out.handOffSchemes = HAND_OFF;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };
   return out;

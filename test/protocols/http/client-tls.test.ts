@@ -194,6 +194,73 @@ describe('Digest authentication', () => {
   });
 });
 
+describe('authScheme (curl --basic, --digest, --anyauth)', () => {
+  /** A server that asks with `challenge` and lets in any request carrying `scheme`; it records each request's scheme. */
+  async function asking(challenge: string, scheme: 'Basic' | 'Digest'): Promise<{ srv: TestServer; seen: string[] }> {
+    const seen: string[] = [];
+    const srv = await serve(
+      keepAlive((req, _b, c) => {
+        const given = req.header('authorization');
+        seen.push(given?.split(' ')[0] ?? '-');
+        return given?.startsWith(`${scheme} `) ? c.respond(200, 'in') : c.respond(401, 'no', { 'WWW-Authenticate': challenge });
+      }),
+    );
+    return { srv, seen };
+  }
+  const DIGEST = 'Digest realm="r", nonce="n1", qop="auth"';
+  const BASIC = 'Basic realm="r"';
+  const auth = { user: 'u', password: 'pw' };
+
+  test("'digest': nothing up front, so the password never goes in the clear; the Digest challenge answered", async () => {
+    const { srv, seen } = await asking(`${BASIC}, ${DIGEST}`, 'Digest');
+    const res = await request(`${srv.url}/`, { agent, auth, authScheme: 'digest' });
+    assert.equal(await res.text(), 'in');
+    assert.deepEqual(seen, ['-', 'Digest']);
+    await srv.close();
+  });
+
+  test("'digest' to a server that offers only Basic: the 401 is the answer, Basic never sent", async () => {
+    const { srv, seen } = await asking(BASIC, 'Basic');
+    const res = await request(`http://u:pw@127.0.0.1:${srv.port}/`, { agent, authScheme: 'digest' });
+    assert.equal(res.status, 401);
+    await res.text();
+    assert.deepEqual(seen, ['-']);
+    await srv.close();
+  });
+
+  test("'any': nothing up front, then the strongest scheme offered — Digest when both are, Basic when only it is", async () => {
+    const both = await asking(`${BASIC}, ${DIGEST}`, 'Digest');
+    assert.equal(await (await request(`${both.srv.url}/`, { agent, auth, authScheme: 'any' })).text(), 'in');
+    assert.deepEqual(both.seen, ['-', 'Digest']);
+    await both.srv.close();
+    const basic = await asking(BASIC, 'Basic');
+    assert.equal(await (await request(`${basic.srv.url}/`, { agent, auth, authScheme: 'any' })).text(), 'in');
+    assert.deepEqual(basic.seen, ['-', 'Basic']);
+    await basic.srv.close();
+  });
+
+  test("'basic': Basic up front and nothing else — a Digest challenge is not answered", async () => {
+    const { srv, seen } = await asking(DIGEST, 'Digest');
+    const res = await request(`${srv.url}/`, { agent, auth, authScheme: 'basic' });
+    assert.equal(res.status, 401);
+    await res.text();
+    assert.deepEqual(seen, ['Basic']);
+    await srv.close();
+  });
+
+  test('refused credentials end with the 401 under every scheme, without a loop', async () => {
+    for (const authScheme of ['digest', 'any', undefined] as const) {
+      let n = 0;
+      const srv = await serve(keepAlive((_r, _b, c) => (n++, c.respond(401, 'no', { 'WWW-Authenticate': `${BASIC}, Digest realm="r", nonce="n${n}", qop="auth"` }))));
+      const res = await request(`${srv.url}/`, { agent, auth, authScheme });
+      assert.equal(res.status, 401, String(authScheme));
+      await res.text();
+      assert.equal(n, 2, `${authScheme}: one answer, then the refusal stands`);
+      await srv.close();
+    }
+  });
+});
+
 describe('decompress', () => {
   const TEXT = 'dialtone '.repeat(1000);
   const encoded: Record<string, Buffer> = { gzip: gzipSync(TEXT), br: brotliCompressSync(TEXT), deflate: deflateSync(TEXT) };
