@@ -15,7 +15,7 @@ import type { FileReader } from './data.js';
 export interface RunCookies {
   /** The jar, when the engine is on (a -b file, `-b ''`, or -c). */
   jar: CookieJar | undefined;
-  /** The -b strings, joined: sent as the Cookie header (a -H Cookie replaces it). */
+  /** The -b strings as written, joined with ';' as curl joins them: sent as the Cookie header (a -H Cookie replaces it). */
   header: string | undefined;
 }
 
@@ -42,10 +42,12 @@ export async function loadCookies(o: CliOptions, read: FileReader, warn: (line: 
   if (!engine && o.cookies.length === 0) return { jar: undefined, header: undefined };
   // Loaded only when a cookie option is given.
   const mod = await import('../protocols/http/cookies.js');
-  const pairs: string[] = [];
-  for (const b of o.cookies.filter(isCookieData)) {
+  // As curl, the -b strings go out as written, joined with ';' (nothing parsed or dropped); only a
+  // CR, LF or NUL, which would end the header line, is refused.
+  const data = o.cookies.filter(isCookieData);
+  for (const b of data) {
     try {
-      for (const [n, v] of mod.parseCookieString(b)) pairs.push(`${n}=${v}`);
+      mod.parseCookieString(b);
     } catch (e) {
       throw new CliExit(EXIT.FAILED_INIT, `option --cookie: ${(e as Error).message}`, { cause: e });
     }
@@ -57,7 +59,7 @@ export async function loadCookies(o: CliOptions, read: FileReader, warn: (line: 
       if (text !== undefined) jar.load(text, { dropSession: o.junkSessionCookies });
     }
   }
-  return { jar, header: pairs.length > 0 ? pairs.join('; ') : undefined };
+  return { jar, header: data.length > 0 ? data.join(';') : undefined };
 }
 
 async function readCookieFile(file: string, read: FileReader, warn: (line: string) => void): Promise<string | undefined> {

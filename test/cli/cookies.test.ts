@@ -63,6 +63,19 @@ describe('dial -b / -c / -j, compared with curl', () => {
     assert.equal(echoed(ours), echoed(theirs));
   });
 
+  // Found comparing with curl: dial parsed the -b strings into pairs and joined them with '; ',
+  // so '-b a=1 -b b=2' sent 'a=1; b=2' (curl: 'a=1;b=2') and a part without '=' or with an empty
+  // name was dropped. curl sends the strings as written, joined with ';'.
+  test('-b strings go out as written, several joined with ";", as curl', async () => {
+    for (const args of [['-b', 'a=1', '-b', 'b=2'], ['-b', 'a=1; flag ;;c=3;=4;d=']]) {
+      const { ours, theirs } = await both([...args, srv.url('/echo')], 'verbatim');
+      assert.equal(ours.code, 0, ours.stderr);
+      assert.equal(echoed(ours), echoed(theirs), args.join(' '));
+    }
+    const { ours } = await both(['-b', 'a=1', '-b', 'b=2', srv.url('/echo')], 'verbatim2');
+    assert.equal(echoed(ours), 'a=1;b=2');
+  });
+
   test('-L -c: a cookie set by a redirect goes with the next hop, and the jar file holds it', async () => {
     const url = setting(['sid=s1; Path=/; HttpOnly', 'pre=p1; Max-Age=3600', 'old=1; Max-Age=0'], '/echo');
     const { ours, theirs, ourJar, theirJar } = await both(['-L', '-c', '{jar}', url], 'login');
