@@ -66,6 +66,8 @@ export interface CliOptions {
   /** Bytes; undefined = no limit (`--max-filesize 0` too, as curl). */
   maxFilesize: number | undefined;
   compressed: boolean;
+  /** --basic, --digest or --anyauth, whichever came last; undefined = Basic, and a Digest challenge answered. */
+  authScheme: 'basic' | 'digest' | 'any' | undefined;
   /** --http1.0 (-0) or --http1.1, whichever came last; undefined = the default, 1.1. */
   httpVersion: '1.0' | '1.1' | undefined;
   unixSocket: string | undefined;
@@ -176,13 +178,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     if (t.kind === 'option' && t.name in kinds) data.push({ kind: kinds[t.name as keyof typeof kinds], value: t.value ?? '' });
   }
 
-  // curl: the last of --http1.0 and --http1.1 wins, and the last of -4 and -6.
+  // curl: the last of --http1.0 and --http1.1 wins, the last of -4 and -6, and the last of --basic, --digest and --anyauth.
   let httpVersion: '1.0' | '1.1' | undefined;
+  let authScheme: CliOptions['authScheme'];
   let ipFamily: 4 | 6 | undefined;
   for (const t of parsed.tokens) {
     if (t.kind !== 'option') continue;
     if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
     else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
+    else if (t.name === 'basic' || t.name === 'digest' || t.name === 'anyauth') authScheme = t.name === 'anyauth' ? 'any' : t.name;
   }
 
   const ca = v['continue-at'];
@@ -224,6 +228,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     maxFilesize: size('max-filesize', v['max-filesize']) || undefined,
     compressed: v.compressed ?? false,
     httpVersion,
+    authScheme,
     unixSocket: v['unix-socket'],
     parallel: v.parallel ?? false,
     // curl: 0 means its default of 50, and more than 300 is 300; a negative count is refused.

@@ -37,6 +37,8 @@ export const HELP = `Usage: dial [options...] <url>...
  -F, --form <name=content>  Multipart form field; name=@file uploads a file
  -T, --upload-file <file>   Upload a file (PUT for HTTP, STOR for FTP, a message for SMTP, an article for NNTP)
  -u, --user <user:pass>     Credentials
+     --basic / --digest     Send them with Basic only / only to a Digest challenge
+     --anyauth              Send them only when asked, in the strongest scheme offered
  -x, --proxy <url>          Proxy (http://, https://, socks5://, socks5h://)
      --socks5-hostname <h:p>  SOCKS5 proxy resolving names itself
      --noproxy <list>       Hosts that bypass the proxy

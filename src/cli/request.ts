@@ -297,6 +297,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (opts.lookup === undefined && shared.lookup) opts.lookup = shared.lookup;
   if (o.unixSocket !== undefined) opts.unixSocket = o.unixSocket;
   if (o.compressed) opts.compressed = true;
+  if (o.authScheme !== undefined) opts.authScheme = o.authScheme;
   if (o.httpVersion !== undefined) opts.httpVersion = o.httpVersion;
   if (shared.cookieJar) opts.cookies = shared.cookieJar;
   if (o.listOnly) opts.listOnly = true;

@@ -87,6 +87,13 @@ test('--http1.0 (-0) and --http1.1: the last one wins, as in curl; neither means
   assert.equal(parseCliArgs(['--http1.1', '-0', 'http://h/']).httpVersion, '1.0');
 });
 
+test('--basic, --digest, --anyauth: the last one wins; none leaves the default', () => {
+  assert.equal(parseCliArgs(['-u', 'a:b', 'http://h/']).authScheme, undefined);
+  assert.equal(parseCliArgs(['--digest', 'http://h/']).authScheme, 'digest');
+  assert.equal(parseCliArgs(['--digest', '--basic', 'http://h/']).authScheme, 'basic');
+  assert.equal(parseCliArgs(['--basic', '--anyauth', 'http://h/']).authScheme, 'any');
+});
+
 test('-4 and -6: the last one wins; --output-dir and -R are read', () => {
   assert.equal(parseCliArgs(['http://h/']).ipFamily, undefined);
   assert.equal(parseCliArgs(['-4', 'http://h/']).ipFamily, 4);

@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +47,44 @@ test("-H 'Accept:', -H 'User-Agent:', -A '' send no such header, as curl; -H 'Ac
     }
   } finally {
     await srv.close();
+  }
+});
+
+test('--digest, --anyauth and --basic send -u as curl does, request by request', async () => {
+  // /digest asks for Digest (and Basic), /basic for Basic only; each lets in the scheme it names, and logs what every request carried.
+  const seen: string[] = [];
+  const srv = http.createServer((req, res) => {
+    const wants = req.url === '/basic' ? 'Basic' : 'Digest';
+    const given = req.headers.authorization?.split(' ')[0] ?? '-';
+    seen.push(given);
+    if (given === wants) return void res.writeHead(200, { 'Content-Length': 3 }).end('in\n');
+    const challenge = wants === 'Basic' ? 'Basic realm="r"' : ['Basic realm="r"', 'Digest realm="r", nonce="abc", qop="auth"'];
+    res.writeHead(401, { 'WWW-Authenticate': challenge, 'Content-Length': 3 }).end('no\n');
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = (p: string) => `http://127.0.0.1:${(srv.address() as AddressInfo).port}${p}`;
+  try {
+    for (const [flag, path, expected] of [
+      ['--digest', '/digest', ['-', 'Digest']],
+      ['--anyauth', '/digest', ['-', 'Digest']],
+      ['--anyauth', '/basic', ['-', 'Basic']],
+      ['--basic', '/digest', ['Basic']],
+      ['--digest', '/basic', ['-']],
+    ] as const) {
+      const args = ['-s', '-u', 'u:pw', flag, url(path)];
+      seen.length = 0;
+      const a = await dial(args);
+      const ours = [...seen];
+      seen.length = 0;
+      const b = await curl(args);
+      assert.deepEqual(ours, expected, `${flag} ${path}: dial sent ${ours.join(', ')}`);
+      assert.deepEqual(seen, expected, `${flag} ${path}: curl sent ${seen.join(', ')}`);
+      assert.equal(a.out, b.out, `${flag} ${path}`);
+      assert.equal(a.code, b.code);
+    }
+  } finally {
+    srv.closeAllConnections();
+    await new Promise((r) => srv.close(r));
   }
 });
 
