@@ -17,6 +17,9 @@ import { hasControl } from './set-cookie.js';
 const HTTP_ONLY = '#HttpOnly_';
 const HEADER = '# Netscape HTTP Cookie File\n# Written by dialtone: domain, subdomains too, path, https only, expiry (Unix time; 0 = session), name, value.\n\n';
 
+/** The last second a JavaScript Date can hold (8.64e15 ms). */
+const LATEST_SECONDS = 8.64e12;
+
 /** A cookie as a file holds it: everything but the creation time. */
 export type FileCookie = Omit<Cookie, 'creation'>;
 
@@ -52,9 +55,10 @@ function parseLine(raw: string): FileCookie | undefined {
   if (f.length !== 7) return undefined;
   const [dom, sub, path, secure, exp, name, value] = f as [string, string, string, string, string, string, string];
   const domain = (dom.startsWith('.') ? dom.slice(1) : dom).toLowerCase();
-  if (domain === '' || name === '' || !/^[0-9]{1,15}$/.test(exp)) return undefined;
+  if (domain === '' || name === '' || !/^[0-9]+$/.test(exp)) return undefined;
   if (hasControl(line)) return undefined;
-  const seconds = Number(exp);
+  // Any number of digits, as curl reads them; past the last moment a Date holds it is that moment.
+  const seconds = Math.min(Number(exp), LATEST_SECONDS);
   return {
     name,
     value,

@@ -64,6 +64,19 @@ describe('Netscape cookie file', () => {
   });
 });
 
+// Found comparing with curl: a file line whose expiry had more than 15 digits (a 'never
+// expires' 99999999999999999 some tools write) was skipped, so the cookie was not sent;
+// curl reads it as a far-future cookie.
+test('an expiry of any length is read; past what a Date holds it is that last moment', () => {
+  const text = 'h.test\tFALSE\t/\tFALSE\t99999999999999999\tbig\t1\nh.test\tFALSE\t/\tFALSE\t' + '9'.repeat(400) + '\thuge\t2\n';
+  const got = parseNetscape(text);
+  assert.deepEqual(got.map((c) => [c.name, c.expires]), [['big', 8.64e15], ['huge', 8.64e15]]);
+  const jar = new CookieJar();
+  jar.load(text, { now: NOW });
+  assert.equal(jar.cookieHeader('http://h.test/', NOW), 'big=1; huge=2');
+  assert.match(jar.serialize(NOW), /\t8640000000000\tbig\t1\n/);
+});
+
 describe('curl -b string form', () => {
   test('pairs in order, spaces trimmed, parts without = skipped', () => {
     assert.deepEqual(parseCookieString('a=1; b = 2 ;junk;c=x=y; =z'), [['a', '1'], ['b', '2'], ['c', 'x=y']]);
