@@ -2,7 +2,7 @@
  * curl's `-w/--write-out` format: `%{variable}`, `%header{name}`, `%%`, and
  * the escapes `\n \r \t` (any other backslash pair, `\\` too, is kept as
  * written, as curl does); `%{stderr}` and `%{stdout}` switch where the
- * rest goes.
+ * rest goes, and `%{onerror}` drops the rest unless the transfer failed.
  *
  * @module
  */
@@ -136,6 +136,11 @@ export function formatWriteOut(template: string, vars: WriteOutVars): WriteOutSe
       if (name === 'stderr' || name === 'stdout') {
         flush();
         stream = name;
+        continue;
+      }
+      // curl: what follows is written only when the transfer failed.
+      if (name === 'onerror') {
+        if (vars.exitcode === 0) break;
         continue;
       }
       const r = render(name, vars);

@@ -113,3 +113,15 @@ test("'%{…}' names anything up to the next '}', as curl; '%' before another ch
   assert.equal(text('%\\n|%q|%'), '%\\n|%q|%');
   assert.equal(text('%header{}|%header{' + 'a'.repeat(300) + '}|'), '||');
 });
+
+// Found comparing with curl: -w 'done%{onerror} failed: %{errormsg}\n' warned that 'onerror'
+// is unknown and printed both parts; curl (7.88 too) writes what follows %{onerror} only
+// when the transfer failed.
+test('%{onerror}: the rest is written only for a failed transfer', () => {
+  assert.deepEqual(formatWriteOut('a%{onerror}b%{stderr}c', vars), [{ stream: 'stdout', text: 'a' }]);
+  assert.deepEqual(formatWriteOut('a%{onerror}b%{stderr}c', { ...vars, exitcode: 7 }), [
+    { stream: 'stdout', text: 'ab' },
+    { stream: 'stderr', text: 'c' },
+  ]);
+  assert.deepEqual(formatWriteOut('a%{stderr}x%{onerror}b', vars), [{ stream: 'stdout', text: 'a' }, { stream: 'stderr', text: 'x' }]);
+});
