@@ -146,7 +146,8 @@ export class CookieJar {
     const secure = secureContext(u);
     const path = u.pathname || '/';
     const found: Stored[] = [];
-    for (const d of candidateDomains(host)) {
+    // '': the cookies of a file's Set-Cookie lines without a Domain, which go to every host (curl).
+    for (const d of [...candidateDomains(host), '']) {
       const list = this.#byDomain.get(d);
       if (!list) continue;
       this.#dropExpired(d, list, now);
@@ -199,7 +200,7 @@ export class CookieJar {
   /** Reads a curl/Netscape cookie file's text into the jar; `dropSession` skips session cookies (curl -j). */
   load(text: string, options: { dropSession?: boolean | undefined; now?: number | undefined } = {}): void {
     const now = options.now ?? Date.now();
-    for (const c of parseNetscape(text)) if (!(options.dropSession && c.expires === undefined)) this.add(c, now);
+    for (const c of parseNetscape(text, now)) if (!(options.dropSession && c.expires === undefined)) this.add(c, now);
   }
 
   /** The jar as a curl/Netscape cookie file (expired cookies left out). */

@@ -8,11 +8,16 @@
  * session cookie), name, value — and a `#HttpOnly_` prefix on the domain
  * marks an HttpOnly cookie. Other lines starting with '#' are comments.
  *
+ * As curl, a file may also hold `Set-Cookie:` header lines (what `curl -D`
+ * saved): such a cookie without a Domain attribute goes to every host (its
+ * domain is '' here) and, as in curl, is not written back to a file.
+ *
  * @module
  */
 import { InputError } from '../../../errors.js';
 import type { Cookie } from '../cookies.js';
-import { hasControl } from './set-cookie.js';
+import { hasControl, parseSetCookie } from './set-cookie.js';
+import { isIpLike } from './match.js';
 
 const HTTP_ONLY = '#HttpOnly_';
 const HEADER = '# Netscape HTTP Cookie File\n# Written by dialtone: domain, subdomains too, path, https only, expiry (Unix time; 0 = session), name, value.\n\n';
@@ -26,9 +31,10 @@ export type FileCookie = Omit<Cookie, 'creation'>;
 /**
  * Reads a cookie file's text. Lines that are not seven (or six, with an
  * empty value) fields, have a bad expiry, an empty domain or name, or a
- * control character are skipped, as curl skips them.
+ * control character are skipped, as curl skips them. `now` dates the
+ * Max-Age of a `Set-Cookie:` line.
  */
-export function parseNetscape(text: string): FileCookie[] {
+export function parseNetscape(text: string, now: number = Date.now()): FileCookie[] {
   const out: FileCookie[] = [];
   let start = 0;
   while (start < text.length) {
@@ -37,10 +43,31 @@ export function parseNetscape(text: string): FileCookie[] {
     let line = text.slice(start, end);
     start = end + 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
-    const c = parseLine(line);
+    const c = SET_COOKIE.test(line) ? headerLine(line.slice(11), now) : parseLine(line);
     if (c) out.push(c);
   }
   return out;
+}
+
+const SET_COOKIE = /^set-cookie:/i;
+
+/** A `Set-Cookie:` line of a cookie file, as curl reads one: no request to take a host or path from. */
+function headerLine(value: string, now: number): FileCookie | undefined {
+  const p = parseSetCookie(value, now);
+  if (!p) return undefined;
+  // A Domain names the cookie's domain (an IP address: that host only); without one, every host.
+  const domain = p.domain ?? '';
+  return {
+    name: p.name,
+    value: p.value,
+    domain,
+    hostOnly: domain !== '' && isIpLike(domain),
+    path: p.path ?? '/',
+    secure: p.secure,
+    httpOnly: p.httpOnly,
+    sameSite: p.sameSite,
+    expires: p.expires,
+  };
 }
 
 function parseLine(raw: string): FileCookie | undefined {
@@ -76,6 +103,8 @@ export function serializeNetscape(cookies: Iterable<FileCookie>): string {
   let out = HEADER;
   for (const c of cookies) {
     const expiry = c.expires === undefined ? 0 : Math.max(1, Math.floor(c.expires / 1000));
+    // A cookie for every host (a Set-Cookie line of a file) is not written, as curl writes none with no domain.
+    if (c.domain === '') continue;
     out += `${c.httpOnly ? HTTP_ONLY : ''}${c.hostOnly ? '' : '.'}${c.domain}\t${c.hostOnly ? 'FALSE' : 'TRUE'}\t${c.path}\t${c.secure ? 'TRUE' : 'FALSE'}\t${expiry}\t${c.name}\t${c.value}\n`;
   }
   return out;

@@ -77,6 +77,42 @@ test('an expiry of any length is read; past what a Date holds it is that last mo
   assert.match(jar.serialize(NOW), /\t8640000000000\tbig\t1\n/);
 });
 
+// Found comparing with curl: 'curl -D saved.txt URL' then 'curl -b saved.txt URL' (curl's
+// documented header-file form) sends the saved cookies; dial -b saved.txt sent none, it read
+// only seven-column lines. Set-Cookie lines are read now, as curl reads them.
+test('Set-Cookie header lines in a cookie file are read, as curl reads them', () => {
+  const text = [
+    'HTTP/1.1 200 OK\r',
+    'Set-Cookie: hdr=1; path=/\r',
+    'set-cookie:bare=2\r',
+    'Set-Cookie: sec=1; Secure; HttpOnly\r',
+    'Set-Cookie: dom=1; Domain=.Example.com\r',
+    'Set-Cookie: ip=1; Domain=127.0.0.1\r',
+    'Set-Cookie: p=1; Path=/other\r',
+    'Set-Cookie: old=1; Max-Age=0\r',
+    'Set-Cookie: keep=1; Max-Age=60\r',
+    'Set-Cookie: noequals\r',
+    'Content-Length: 3\r',
+    '',
+  ].join('\n');
+  const jar = new CookieJar();
+  jar.load(text, { now: NOW });
+  // Without a Domain: every host, any path unless a Path says otherwise; Secure ones over https only.
+  assert.equal(jar.cookieHeader('http://any.test/x', NOW), 'hdr=1; bare=2; keep=1');
+  assert.equal(jar.cookieHeader('https://other.test/other/a', NOW), 'p=1; hdr=1; bare=2; sec=1; keep=1');
+  assert.equal(jar.cookieHeader('http://www.example.com/', NOW), 'hdr=1; bare=2; dom=1; keep=1');
+  assert.ok(jar.cookieHeader('http://127.0.0.1/', NOW)!.split('; ').includes('ip=1'));
+  assert.ok(!jar.cookieHeader('http://10.0.0.1/', NOW)!.split('; ').includes('ip=1'));
+  const keep = parseNetscape(text, NOW).find((c) => c.name === 'keep');
+  assert.equal(keep?.expires, NOW + 60_000);
+  // -j drops the session ones; -c writes only the cookies with a domain, as curl.
+  const j = new CookieJar();
+  j.load(text, { now: NOW, dropSession: true });
+  assert.equal(j.cookieHeader('http://any.test/', NOW), 'keep=1');
+  const lines = jar.serialize(NOW).split('\n').filter((l) => l && !l.startsWith('# ') && l !== '#');
+  assert.deepEqual(lines.sort(), ['.example.com\tTRUE\t/\tFALSE\t0\tdom\t1', '127.0.0.1\tFALSE\t/\tFALSE\t0\tip\t1']);
+});
+
 describe('curl -b string form', () => {
   test('pairs in order, spaces trimmed, parts without = skipped', () => {
     assert.deepEqual(parseCookieString('a=1; b = 2 ;junk;c=x=y; =z'), [['a', '1'], ['b', '2'], ['c', 'x=y']]);
