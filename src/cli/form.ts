@@ -165,6 +165,26 @@ function isHeader(line: string, name: string): boolean {
   return line.length > name.length && line[name.length] === ':' && line.slice(0, name.length).toLowerCase() === name;
 }
 
+/** Largest `headers=@file` read: far more header lines than any part has. */
+const MAX_HEADER_FILE = 1024 * 1024;
+
+/** The file's bytes, or undefined when it holds more than `max` (a device such as /dev/zero never ends). */
+async function readAtMost(path: string, max: number): Promise<Buffer | undefined> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(max + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) return buf.subarray(0, n);
+      n += bytesRead;
+      if (n > max) return undefined;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Longest header line read from a `headers=@file`, as curl (998 bytes). */
 const MAX_FILE_HEADER = 998;
 
@@ -182,12 +202,15 @@ async function partHeaders(list: FormField['headers'], readStdin: () => Promise<
       if (h !== '') out.push(h);
       continue;
     }
-    let text: string;
+    let bytes: Buffer | undefined;
     try {
-      text = (h.file === '-' ? await readStdin() : await fsp.readFile(h.file)).toString('latin1');
+      bytes = h.file === '-' ? await readStdin() : await readAtMost(h.file, MAX_HEADER_FILE);
     } catch {
       continue;
     }
+    // Bounded: 'headers=@/dev/zero' must not read for ever.
+    if (bytes === undefined) throw new CliExit(EXIT.FAILED_INIT, `option --form: header file ${h.file} is larger than ${MAX_HEADER_FILE} bytes`);
+    const text = bytes.toString('latin1');
     if (text.includes('\0')) throw new CliExit(EXIT.FAILED_INIT, `option --form: a NUL in header file ${h.file}`);
     let cur = '';
     const flush = (): void => {

@@ -127,3 +127,7 @@ test('part headers and types as curl: a header file, Content-Type and Content-Di
       '--B--\r\n',
   );
 });
+
+test('a headers=@file that never ends (/dev/zero) is refused after a bound, exit 2', async () => {
+  await assert.rejects(encodeForm([parseFormField('a=x;headers=@/dev/zero')], 'B'), (e: unknown) => e instanceof CliExit && e.exitCode === 2 && /larger than/.test(e.message));
+});
