@@ -23,8 +23,14 @@ function bad(msg: string, pos: number): CliExit {
   return new CliExit(EXIT.URL_MALFORMAT, `bad URL glob: ${msg} in URL position ${pos + 1}`);
 }
 
+/** curl's rule: a step longer than the range is malformed ([1-3:5], [1-1:2]); a one-value range takes only step 1. */
+function stepFits(span: bigint, step: bigint): boolean {
+  return span === 0n ? step === 1n : step <= span;
+}
+
 function expandRange(body: string, pos: number): string[] {
-  const m = /^(?:(\d+)-(\d+)|([a-z])-([a-z])|([A-Z])-([A-Z]))(?::(\d+))?$/.exec(body);
+  // As curl, blanks may follow a number range's '-' (not a letter range's).
+  const m = /^(?:(\d+)-[ \t]*(\d+)|([a-z])-([a-z])|([A-Z])-([A-Z]))(?::(\d+))?$/.exec(body);
   if (!m) throw bad(`bad range [${body}]`, pos);
   const step = m[7] === undefined ? 1 : Number(m[7]);
   if (step < 1) throw bad('bad range step', pos);
@@ -34,7 +40,7 @@ function expandRange(body: string, pos: number): string[] {
     const a = BigInt(m[1]);
     const b = BigInt(m[2]!);
     const by = BigInt(m[7] ?? 1);
-    if (b < a) throw bad(`bad range [${body}]`, pos);
+    if (b < a || !stepFits(b - a, by)) throw bad(`bad range [${body}]`, pos);
     // curl pads to the width of the first number when it starts with a zero.
     const width = m[1].length > 1 && m[1].startsWith('0') ? m[1].length : 0;
     if ((b - a) / by + 1n > BigInt(MAX_GLOB_URLS)) throw bad('range too large', pos);
@@ -42,7 +48,7 @@ function expandRange(body: string, pos: number): string[] {
   } else {
     const a = (m[3] ?? m[5])!.charCodeAt(0);
     const b = (m[4] ?? m[6])!.charCodeAt(0);
-    if (b < a) throw bad(`bad range [${body}]`, pos);
+    if (b < a || !stepFits(BigInt(b - a), BigInt(step))) throw bad(`bad range [${body}]`, pos);
     for (let c = a; c <= b; c += step) out.push(String.fromCharCode(c));
   }
   return out;

@@ -84,3 +84,17 @@ test("an empty [] is text, as curl: 'ids[]=1&ids[]=2' queries are sent as typed,
   assert.deepEqual(urls('http://h/a?ids[]=1&ids[]=2'), ['http://h/a?ids[]=1&ids[]=2']);
   assert.deepEqual(urls('h/x[]y[1-2]'), ['h/x[]y1', 'h/x[]y2']);
 });
+
+// Found comparing with curl: '[1-3:5]' (a step longer than the range) expanded to the one URL
+// '1' where curl exits 3 with 'bad range', and '[1- 3]' was refused where curl reads it.
+test('a step longer than its range is exit 3, as curl; blanks may follow a number range\'s dash', () => {
+  for (const p of ['h/[1-3:5]', 'h/[1-3:3]', 'h/[1-1:5]', 'h/[a-c:5]', 'h/[a-a:2]', 'h/[a- c]', 'h/[ 1-3]']) {
+    assert.throws(() => expandGlob(p), (e: unknown) => e instanceof CliExit && e.exitCode === 3, p);
+  }
+  assert.deepEqual(urls('h/[1-4:3]'), ['h/1', 'h/4']);
+  assert.deepEqual(urls('h/[1-3:2]'), ['h/1', 'h/3']);
+  assert.deepEqual(urls('h/[1-1]'), ['h/1']);
+  assert.deepEqual(urls('h/[a-a]'), ['h/a']);
+  assert.deepEqual(urls('h/[1- \t3]'), ['h/1', 'h/2', 'h/3']);
+  assert.deepEqual(urls('h/[a-c:2]'), ['h/a', 'h/c']);
+});
