@@ -77,6 +77,10 @@ export interface CliOptions {
   mailFrom: string | undefined;
   mailRcpt: string[];
   listOnly: boolean;
+  /** -P's address when it came after any --ftp-pasv (active FTP); undefined for passive, the default. */
+  ftpPort: string | undefined;
+  /** --ftp-create-dirs: make the URL's missing directories (MKD). */
+  ftpCreateDirs: boolean;
   /** --ssl-reqd: TLS required on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS). */
   sslReqd: boolean;
   /** --fail-early: stop at the first failed transfer (else the last URL's result is the exit code). */
@@ -181,12 +185,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   // curl: the last of --http1.0 and --http1.1 wins, the last of -4 and -6, and the last of --basic, --digest and --anyauth.
   let httpVersion: '1.0' | '1.1' | undefined;
   let authScheme: CliOptions['authScheme'];
+  let ftpPort: string | undefined;
   let ipFamily: 4 | 6 | undefined;
   for (const t of parsed.tokens) {
     if (t.kind !== 'option') continue;
     if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
     else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
     else if (t.name === 'basic' || t.name === 'digest' || t.name === 'anyauth') authScheme = t.name === 'anyauth' ? 'any' : t.name;
+    else if (t.name === 'ftp-port' || t.name === 'ftp-pasv') ftpPort = t.name === 'ftp-port' ? (t.value ?? '-') : undefined;
   }
 
   const ca = v['continue-at'];
@@ -237,6 +243,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     mailFrom: v['mail-from'],
     mailRcpt: v['mail-rcpt'] ?? [],
     listOnly: v['list-only'] ?? false,
+    ftpPort,
+    ftpCreateDirs: v['ftp-create-dirs'] ?? false,
     sslReqd: v['ssl-reqd'] ?? false,
     failEarly: v['fail-early'] ?? false,
     cookies: v.cookie ?? [],

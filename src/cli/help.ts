@@ -58,6 +58,8 @@ export const HELP = `Usage: dial [options...] <url>...
      --mail-from <addr>     SMTP sender
      --mail-rcpt <addr>     SMTP recipient (repeatable)
  -l, --list-only            List names only (FTP NLST; POP3 LIST N instead of RETR N)
+ -P, --ftp-port <addr>      Active FTP (PORT/EPRT), listening as for -P -; --ftp-pasv goes back to passive
+     --ftp-create-dirs      Make the missing directories of an FTP path (MKD)
      --ssl-reqd             Require TLS on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS)
  -b, --cookie <data|file>   Send cookies: name=value; n2=v2, or read a cookie file ('' = start the engine empty)
  -c, --cookie-jar <file>    Write every cookie to this file at the end (curl's format; - = stdout)

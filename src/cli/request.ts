@@ -60,6 +60,8 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   }
   const shared: SharedRequest = { data, tls: Object.keys(tls).length ? tls : undefined, userAgent: o.userAgent ?? `dial/${version}` };
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
+  // The FTP client listens for the data connection on its end of the control connection: what curl's `-P -` asks for.
+  if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);
   if (o.cookies.length > 0 || o.cookieJar !== undefined) {
     const cookies = await loadCookies(o, read, warn ?? (() => {}));
     shared.cookieJar = cookies.jar;
@@ -301,6 +303,8 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.httpVersion !== undefined) opts.httpVersion = o.httpVersion;
   if (shared.cookieJar) opts.cookies = shared.cookieJar;
   if (o.listOnly) opts.listOnly = true;
+  if (o.ftpPort !== undefined) opts.activeMode = true;
+  if (o.ftpCreateDirs) opts.ftpCreateDirs = true;
   if (o.sslReqd) opts.requireTls = true;
   if (o.maxFilesize !== undefined) opts.maxBodySize = o.maxFilesize;
   if (o.maxTime !== undefined) opts.timeout = o.maxTime * 1000;

@@ -71,6 +71,8 @@ export interface OpenOptions {
   ftpSecure?: false | 'explicit' | 'implicit' | undefined;
   /** ftp: use active mode (PORT/EPRT) instead of passive. */
   activeMode?: boolean | undefined;
+  /** ftp: a directory of the path that does not exist is made (MKD) on the way, as curl --ftp-create-dirs. */
+  ftpCreateDirs?: boolean | undefined;
   /** Biggest body accepted, bytes; past it a LimitError. */
   maxBodySize?: number | undefined;
   /** file: list a directory instead of refusing it. */

@@ -94,6 +94,15 @@ test('--basic, --digest, --anyauth: the last one wins; none leaves the default',
   assert.equal(parseCliArgs(['--basic', '--anyauth', 'http://h/']).authScheme, 'any');
 });
 
+test('-P and --ftp-pasv: the last one wins (-P keeps its address); --ftp-create-dirs', () => {
+  assert.equal(parseCliArgs(['ftp://h/']).ftpPort, undefined);
+  assert.equal(parseCliArgs(['-P', '-', 'ftp://h/']).ftpPort, '-');
+  assert.equal(parseCliArgs(['--ftp-port', '10.0.0.1', 'ftp://h/']).ftpPort, '10.0.0.1');
+  assert.equal(parseCliArgs(['-P', '-', '--ftp-pasv', 'ftp://h/']).ftpPort, undefined);
+  assert.equal(parseCliArgs(['--ftp-create-dirs', 'ftp://h/']).ftpCreateDirs, true);
+  assert.equal(parseCliArgs(['ftp://h/']).ftpCreateDirs, false);
+});
+
 test('-4 and -6: the last one wins; --output-dir and -R are read', () => {
   assert.equal(parseCliArgs(['http://h/']).ipFamily, undefined);
   assert.equal(parseCliArgs(['-4', 'http://h/']).ipFamily, 4);

@@ -158,6 +158,40 @@ test('ftp: -T uploads with STOR, naming the file after the local one', async () 
   assert.equal(ftp.files.get('/up/new.txt')?.toString(), 'uploaded\n');
 });
 
+test('ftp: --ftp-create-dirs makes the upload’s missing directories, as curl; without it both exit 9', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'f.txt'), 'deep\n');
+  const up = (who: string) => ftpUrl(`/up/${who}/x/y/f.txt`);
+  const [a, b] = await Promise.all([dial(['-sS', '-u', 'alice:pw', '-T', join(dir, 'f.txt'), up('d1')]), curl(['-sS', '-u', 'alice:pw', '-T', join(dir, 'f.txt'), up('c1')])]);
+  assert.equal(a.code, 9, a.stderr);
+  assert.equal(a.code, b.code);
+  const flags = ['-sS', '--ftp-create-dirs', '-u', 'alice:pw', '-T', join(dir, 'f.txt')];
+  const [c, d] = await Promise.all([dial([...flags, up('d2')]), curl([...flags, up('c2')])]);
+  assert.equal(c.code, 0, c.stderr);
+  assert.equal(d.code, 0, d.stderr);
+  assert.equal(ftp.files.get('/up/d2/x/y/f.txt')?.toString(), 'deep\n');
+  assert.equal(ftp.files.get('/up/c2/x/y/f.txt')?.toString(), 'deep\n');
+});
+
+test('ftp: -P - downloads in active mode (PORT/EPRT), as curl; a later --ftp-pasv goes back to passive', async () => {
+  const before = ftp.commands.length;
+  const r = await dial(['-sS', '-P', '-', '-u', 'alice:pw', ftpUrl('/pub/a.txt')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.out, 'ftp file\n');
+  const c = await curl(['-sS', '-P', '-', '-u', 'alice:pw', ftpUrl('/pub/a.txt')]);
+  assert.equal(c.out, r.out, c.stderr);
+  const sent = ftp.commands.slice(before);
+  assert.ok(sent.some((c) => /^(PORT|EPRT) /.test(c)), sent.join(' | '));
+  assert.ok(!sent.some((c) => /^(EPSV|PASV)/.test(c)));
+  const mark = ftp.commands.length;
+  assert.equal((await dial(['-sS', '-P', '-', '--ftp-pasv', '-u', 'alice:pw', ftpUrl('/pub/a.txt')])).out, 'ftp file\n');
+  assert.ok(ftp.commands.slice(mark).some((c) => /^(EPSV|PASV)/.test(c)));
+  // Not -s: it silences warnings, as curl's does.
+  const addr = await dial(['-P', '10.9.9.9', '-u', 'alice:pw', ftpUrl('/pub/a.txt')]);
+  assert.equal(addr.out, 'ftp file\n');
+  assert.match(addr.stderr, /Warning: -P 10\.9\.9\.9: the data connection listens on the address of the control connection/);
+});
+
 test('ftp: -I prints synthesized headers, as curl does for ftp', async () => {
   const r = await dial(['-I', '-u', 'alice:pw', ftpUrl('/pub/a.txt')]);
   assert.equal(r.code, 0, r.stderr);

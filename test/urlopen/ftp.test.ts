@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { urlopen, lookupScheme } from '../../src/urlopen/index.js';
+import { urlopen, lookupScheme, closeIdleSessions } from '../../src/urlopen/index.js';
+import { FakeFtpServer } from '../protocols/ftp/fake-server.js';
 import { DialError, InputError, LimitError, ReplyError } from '../../src/errors.js';
 import { runChildScript } from '../helpers/child-script.js';
 
@@ -305,6 +306,27 @@ test('ftp: a session kept from a caller with a short timeout does not impose it 
     assert.equal(await (await urlopen(`ftp://127.0.0.1:${fake.port}/a.txt`, { timeout: 5000 })).text(), 'alpha\n');
     assert.equal(await (await urlopen(`ftp://127.0.0.1:${fake.port}/b.txt`, { timeout: 5000 })).text(), 'bravo\n');
     assert.equal(fake.commands.filter((c) => c.startsWith('USER')).length - before, 1);
+  } finally {
+    await closeIdleSessions();
+    await fake.close();
+  }
+});
+
+test('ftp: ftpCreateDirs makes the missing directories of an upload’s path (MKD), as curl --ftp-create-dirs; without it the CWD refusal stands', async () => {
+  const fake = await FakeFtpServer.start({ dirs: ['/up'] });
+  const url = `ftp://127.0.0.1:${fake.port}/up/a/b/new.txt`;
+  try {
+    const refused = await urlopen(url, { method: 'PUT', body: 'x', timeout: 5000 }).catch((x: unknown) => x);
+    assert.ok(refused instanceof ReplyError && refused.phase === 'cwd', String(refused));
+    assert.equal(fake.files.has('/up/a/b/new.txt'), false);
+    const r = await urlopen(url, { method: 'PUT', body: 'made\n', timeout: 5000, ftpCreateDirs: true });
+    await r.cancel();
+    assert.equal(fake.files.get('/up/a/b/new.txt')?.toString(), 'made\n');
+    assert.deepEqual(fake.commands.filter((c) => c.startsWith('MKD')), ['MKD a', 'MKD b']);
+    // A path that exists needs no MKD.
+    const again = await urlopen(url, { method: 'PUT', body: 'again\n', timeout: 5000, ftpCreateDirs: true });
+    await again.cancel();
+    assert.equal(fake.commands.filter((c) => c.startsWith('MKD')).length, 2);
   } finally {
     await closeIdleSessions();
     await fake.close();

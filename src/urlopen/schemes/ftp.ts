@@ -133,7 +133,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
   // A latin1 session reads and writes differently, and a session's reply bound is its opener's timeout for
   // as long as it lives: each is kept apart, so no URL inherits another caller's encoding or bound.
   const key = `${sessionKey(connect)}|${connect.timeout ?? ''}${target.encoding === 'latin1' ? '|latin1' : ''}`;
-  const session = await startSession(key, connect, options.connectTimeout, target.dirs, options.trace).catch((e: unknown) => Promise.reject(translate(e)));
+  const session = await startSession(key, connect, options.connectTimeout, { dirs: target.dirs, create: options.ftpCreateDirs === true }, options.trace).catch((e: unknown) => Promise.reject(translate(e)));
   const { client } = session;
   const release = (): void => park(key, session);
   try {
@@ -286,14 +286,14 @@ async function listWithin(client: FtpClient, name: string | undefined, command: 
  * that fails before its first reply (the server dropped it while it waited) is
  * replaced by a fresh one, once.
  */
-async function startSession(key: string, connect: FtpConnectOptions, connectTimeout: number | undefined, dirs: string[], trace: FtpConnectOptions['trace']): Promise<FtpSession> {
+async function startSession(key: string, connect: FtpConnectOptions, connectTimeout: number | undefined, path: FtpPath, trace: FtpConnectOptions['trace']): Promise<FtpSession> {
   const { signal } = connect;
   const kept = takeSession(key);
   if (kept) {
     kept.client.adopt(trace);
     trace?.({ kind: '*', text: `Re-using the FTP session with ${connect.host}`, protocol: 'ftp', event: 'reused', data: kept.client.connection });
     try {
-      return await bounded(kept.client, signal, () => enter(kept, dirs, true));
+      return await bounded(kept.client, signal, () => enter(kept, path, true));
     } catch (e) {
       await kept.client.close();
       // A refusal is the server's answer to this URL; a dropped session (closed, reset, 421 "closing") is not; an abort ends the URL.
@@ -303,7 +303,7 @@ async function startSession(key: string, connect: FtpConnectOptions, connectTime
   }
   const client = await connectWithin(connect, connectTimeout);
   try {
-    return await bounded(client, signal, () => enter({ client, home: undefined, away: false }, dirs));
+    return await bounded(client, signal, () => enter({ client, home: undefined, away: false }, path));
   } catch (e) {
     await client.close().catch(() => {});
     throw e;
@@ -329,11 +329,17 @@ async function connectWithin(connect: FtpConnectOptions, bound: number | undefin
   }
 }
 
+/** The directories to enter, and whether one that is missing is made (curl --ftp-create-dirs). */
+interface FtpPath {
+  dirs: string[];
+  create: boolean;
+}
+
 /**
  * Back to the login directory if the session left it, then into `dirs` (learning the login directory first, to come back).
  * A `kept` session is made to answer once here, so that a drop is found while a fresh login can still stand in.
  */
-async function enter(session: FtpSession, dirs: string[], kept = false): Promise<FtpSession> {
+async function enter(session: FtpSession, { dirs, create }: FtpPath, kept = false): Promise<FtpSession> {
   const { client } = session;
   // A 421 or close that came while parked sits unread until the next command: were that SIZE or RETR, the URL would fail.
   // Any reply but 421 (even a server's 502 to NOOP) shows the session alive.
@@ -351,7 +357,12 @@ async function enter(session: FtpSession, dirs: string[], kept = false): Promise
     session.away = true;
     for (const d of dirs) {
       try {
-        await client.cd(d);
+        await client.cd(d).catch(async (e: unknown) => {
+          // A directory refused as missing is made, then entered, as curl does; a second refusal stands.
+          if (!create || !(e instanceof ReplyError) || e.reply?.code === 421) throw e;
+          await client.mkdir(d).catch(() => Promise.reject(e));
+          await client.cd(d);
+        });
       } catch (e) {
         // A refused CWD is the URL's path being denied (curl: exit 9), not a missing file.
         if (e instanceof ReplyError && e.reply && e.reply.code !== 421) throw new ReplyError(e.message, { reply: e.reply, protocol: 'ftp', phase: 'cwd', cause: e });
