@@ -12,6 +12,14 @@ import { readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { nodeCrypto } from '../util/builtins.js';
 
+/** One file of a `name=@a,b` field: curl sends several as a multipart/mixed part. */
+export interface FormFile {
+  file: string;
+  type?: string | undefined;
+  filename?: string | undefined;
+  headers?: Array<string | { file: string }> | undefined;
+}
+
 /** One form field as curl's `-F` syntax describes it. */
 export interface FormField {
   /** The part's name; empty: the part has no name parameter (curl's `-F =value`). */
@@ -20,6 +28,8 @@ export interface FormField {
   value?: string | undefined;
   /** `name=@path`: upload this file as a file part. */
   file?: string | undefined;
+  /** `name=@a,b`: these files, as one multipart/mixed part (the other members are then unset). */
+  files?: FormFile[] | undefined;
   /** `name=<path`: this file's content as a plain field. */
   contentFile?: string | undefined;
   type?: string | undefined;
@@ -40,26 +50,30 @@ export interface EncodedForm {
 /** C's isspace, which curl's parser skips and trims with. */
 const isSpace = (c: string | undefined): boolean => c === ' ' || (c !== undefined && c >= '\t' && c <= '\r');
 
+/** Where the text from `from` ends: the next ';', or ',' too in an '@' field's list of files. */
+function stopAt(s: string, from: number, comma: boolean): number {
+  let i = from;
+  while (i < s.length && s[i] !== ';' && !(comma && s[i] === ',')) i++;
+  return i;
+}
+
 /**
  * One word of a field (curl's get_param_word): a "quoted" word, where \" and
- * \\ stand for themselves and anything up to the next ';' after the closing
- * quote is dropped, or else the text up to the next ';' with trailing spaces
- * trimmed. A quote never closed is plain text.
+ * \\ stand for themselves and anything up to the next ';' (or ',') after the
+ * closing quote is dropped, or else the text up to there with trailing
+ * spaces trimmed. A quote never closed is plain text.
  */
-function word(s: string, from: number): { text: string; next: number } {
+function word(s: string, from: number, comma: boolean): { text: string; next: number } {
   if (s[from] === '"') {
     let text = '';
     for (let i = from + 1; i < s.length; i++) {
       const c = s[i]!;
       if (c === '\\' && (s[i + 1] === '\\' || s[i + 1] === '"')) text += s[++i];
-      else if (c === '"') {
-        const semi = s.indexOf(';', i);
-        return { text, next: semi < 0 ? s.length : semi };
-      } else text += c;
+      else if (c === '"') return { text, next: stopAt(s, i, comma) };
+      else text += c;
     }
   }
-  const semi = s.indexOf(';', from);
-  const next = semi < 0 ? s.length : semi;
+  const next = stopAt(s, from, comma);
   let end = next;
   while (end > from && isSpace(s[end - 1])) end--;
   return { text: s.slice(from, end), next };
@@ -72,31 +86,34 @@ function skipSpace(s: string, i: number): number {
 
 const badlyUsed = (arg: string): CliExit => new CliExit(EXIT.FAILED_INIT, `option --form: is badly used here ('${arg}')`);
 
+/** What one data word and its parameters say (curl's get_param_part). */
+interface Part {
+  data: string;
+  type?: string | undefined;
+  filename?: string | undefined;
+  headers?: Array<string | { file: string }> | undefined;
+}
+
 /**
- * Parses one `-F` argument as curl does: `name=value`, `name=@file`,
- * `name=<file`, each followed by `;type=a/b`, `;filename=x` (not for `<`)
- * and `;headers=…` (`headers=@file` reads a file of them) parameters; a
- * word may be "quoted" to hold a ';'. As in curl, a parameter dial does not
- * know is dropped (so `a=b;c` sends `b`: quote such a value), and text
- * after `;type=a/b` that is not a parameter belongs to the type
- * (`;type=text/plain; charset=utf-8`).
+ * Reads a data word from `from` and the `;` parameters after it, up to the
+ * end or (`comma`: an '@' field) the ',' before the next file. `next` is
+ * where it stopped.
  */
-export function parseFormField(arg: string): FormField {
-  const eq = arg.indexOf('=');
-  if (eq < 0) throw badlyUsed(arg);
-  const field: FormField = { name: arg.slice(0, eq) };
-  let i = eq + 1;
-  const kind = arg[i] === '@' ? 'file' : arg[i] === '<' ? 'contentFile' : 'value';
-  if (kind !== 'value') i++;
-  i = skipSpace(arg, i);
-  const data = word(arg, i);
-  field[kind] = data.text;
+function readPart(arg: string, from: number, comma: boolean): { part: Part; next: number } {
+  let i = skipSpace(arg, from);
+  const data = word(arg, i, comma);
+  const part: Part = { data: data.text };
   i = data.next;
   // Where the type's text starts and ends, while text that follows may still extend it.
   let typeAt = -1;
   let typeEnd = -1;
+  const closeType = (): void => {
+    if (typeAt >= 0) part.type = arg.slice(typeAt, typeEnd);
+    typeAt = -1;
+  };
   const typeRun = (): void => {
-    while (i < arg.length && arg[i] !== ';') if (!isSpace(arg[i++])) typeEnd = i;
+    const stop = stopAt(arg, i, comma);
+    while (i < stop) if (!isSpace(arg[i++])) typeEnd = i;
   };
   while (arg[i] === ';') {
     i = skipSpace(arg, i + 1);
@@ -111,33 +128,68 @@ export function parseFormField(arg: string): FormField {
       typeEnd = i;
       typeRun();
     } else if (rest.startsWith('filename=')) {
-      typeAt = closeType(field, arg, typeAt, typeEnd);
-      const w = word(arg, skipSpace(arg, i + 9));
-      // As curl, a '<' field has no file name (curl warns and drops it).
-      if (kind !== 'contentFile') field.filename = w.text;
+      closeType();
+      const w = word(arg, skipSpace(arg, i + 9), comma);
+      part.filename = w.text;
       i = w.next;
     } else if (rest.startsWith('headers=')) {
-      typeAt = closeType(field, arg, typeAt, typeEnd);
+      closeType();
       i += 8;
       const fromFile = arg[i] === '@' || arg[i] === '<';
-      const w = word(arg, skipSpace(arg, fromFile ? i + 1 : i));
+      const w = word(arg, skipSpace(arg, fromFile ? i + 1 : i), comma);
       if (/[\r\n\0]/.test(w.text)) throw new CliExit(EXIT.FAILED_INIT, 'option --form: a header may not hold CR, LF or NUL');
-      (field.headers ??= []).push(fromFile ? { file: w.text } : w.text);
+      (part.headers ??= []).push(fromFile ? { file: w.text } : w.text);
       i = w.next;
     } else if (typeAt >= 0) {
       typeRun();
     } else {
-      i = word(arg, i).next;
+      i = word(arg, i, comma).next;
     }
   }
-  closeType(field, arg, typeAt, typeEnd);
-  return field;
+  closeType();
+  return { part, next: i };
 }
 
-/** Ends the `;type=` text where it stands; -1, for "no type open" from now on. */
-function closeType(field: FormField, arg: string, at: number, end: number): -1 {
-  if (at >= 0) field.type = arg.slice(at, end);
-  return -1;
+/**
+ * Parses one `-F` argument as curl does: `name=value`, `name=@file`,
+ * `name=<file`, each followed by `;type=a/b`, `;filename=x` (not for `<`)
+ * and `;headers=…` (`headers=@file` reads a file of them) parameters; a
+ * word may be "quoted" to hold a ';' (or a ','). As in curl, a parameter
+ * dial does not know is dropped (so `a=b;c` sends `b`: quote such a value),
+ * text after `;type=a/b` that is not a parameter belongs to the type
+ * (`;type=text/plain; charset=utf-8`), and `name=@a,b` sends both files.
+ */
+export function parseFormField(arg: string): FormField {
+  const eq = arg.indexOf('=');
+  if (eq < 0) throw badlyUsed(arg);
+  const field: FormField = { name: arg.slice(0, eq) };
+  const at = eq + 1;
+  if (arg[at] === '@') {
+    const files: FormFile[] = [];
+    let i = at;
+    do {
+      const r = readPart(arg, i + 1, true);
+      files.push(withParams({ file: r.part.data }, r.part));
+      i = r.next;
+    } while (arg[i] === ',');
+    if (files.length > 1) field.files = files;
+    else Object.assign(field, files[0]);
+    return field;
+  }
+  const lt = arg[at] === '<';
+  const { part } = readPart(arg, lt ? at + 1 : at, false);
+  if (lt) field.contentFile = part.data;
+  else field.value = part.data;
+  // As curl, a '<' field has no file name (curl warns and drops it).
+  return withParams(field, lt ? { ...part, filename: undefined } : part);
+}
+
+/** Copies the parameters a part has onto `to`, leaving absent ones absent. */
+function withParams<T extends FormFile | FormField>(to: T, p: Part): T {
+  if (p.type !== undefined) to.type = p.type;
+  if (p.filename !== undefined) to.filename = p.filename;
+  if (p.headers !== undefined) to.headers = p.headers;
+  return to;
 }
 
 /** HTML's multipart escaping for names and filenames: a quote or line break cannot end the header. */
@@ -253,7 +305,8 @@ export async function encodeForm(fields: readonly FormField[], boundary = makeBo
     pieces.push(b);
     length += b.length;
   };
-  for (const f of fields) {
+  /** One part under `bound`: its head (`disposition` unless its own headers name one) and content. */
+  const part = async (f: FormField, bound: string, disposition: string): Promise<void> => {
     if (/[\r\n]/.test(f.type ?? '')) throw new CliExit(EXIT.FAILED_INIT, 'option --form: line break in type');
     const own = await partHeaders(f.headers, readStdin);
     // As curl: a Content-Type among the part's headers is the type unless ;type= names one, and is sent once,
@@ -277,11 +330,9 @@ export async function encodeForm(fields: readonly FormField[], boundary = makeBo
       filename = f.filename;
       type = f.type ?? userType ?? (filename === undefined ? undefined : knownType(filename));
     }
-    let head = `--${boundary}\r\n`;
+    let head = `--${bound}\r\n`;
     if (!own.some((h) => isHeader(h, 'content-disposition'))) {
-      // curl's '-F =value' has no name at all.
-      head += `Content-Disposition: form-data${f.name === '' ? '' : `; name="${escapeParam(f.name)}"`}`;
-      head += `${filename === undefined ? '' : `; filename="${escapeParam(filename)}"`}\r\n`;
+      head += `Content-Disposition: ${disposition}${filename === undefined ? '' : `; filename="${escapeParam(filename)}"`}\r\n`;
     }
     if (type) head += `Content-Type: ${type}\r\n`;
     for (const h of own) if (h !== ownType) head += `${h}\r\n`;
@@ -292,6 +343,17 @@ export async function encodeForm(fields: readonly FormField[], boundary = makeBo
       length += content instanceof Uint8Array ? content.length : content.size;
     }
     text('\r\n');
+  };
+  for (const f of fields) {
+    // curl's '-F =value' has no name at all.
+    const disposition = `form-data${f.name === '' ? '' : `; name="${escapeParam(f.name)}"`}`;
+    if (f.files) {
+      // As curl: several files of one field are one multipart/mixed part, each file an attachment in it.
+      const inner = makeBoundary();
+      text(`--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: multipart/mixed; boundary=${inner}\r\n\r\n`);
+      for (const file of f.files) await part({ name: '', ...file }, inner, 'attachment');
+      text(`--${inner}--\r\n\r\n`);
+    } else await part(f, boundary, disposition);
   }
   text(`--${boundary}--\r\n`);
   async function* body(): AsyncGenerator<Uint8Array> {

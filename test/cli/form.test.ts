@@ -131,3 +131,29 @@ test('part headers and types as curl: a header file, Content-Type and Content-Di
 test('a headers=@file that never ends (/dev/zero) is refused after a bound, exit 2', async () => {
   await assert.rejects(encodeForm([parseFormField('a=x;headers=@/dev/zero')], 'B'), (e: unknown) => e instanceof CliExit && e.exitCode === 2 && /larger than/.test(e.message));
 });
+
+// Found comparing with curl: -F 'files=@a.txt,b.json' exited 26 (no file named 'a.txt,b.json');
+// curl sends both files as one multipart/mixed part, each an attachment with its own type.
+test("name=@a,b sends the files as one multipart/mixed part, as curl; a quoted name may hold a ','", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dial-form-'));
+  writeFileSync(join(dir, 'a.txt'), 'A');
+  writeFileSync(join(dir, 'b,c.json'), '{}');
+  const a = join(dir, 'a.txt');
+  const bc = join(dir, 'b,c.json');
+  const field = parseFormField(`f=@${a};type=x/y,"${bc}";filename=q.txt;headers="X-A: 1"`);
+  assert.deepEqual(field, { name: 'f', files: [{ file: a, type: 'x/y' }, { file: bc, filename: 'q.txt', headers: ['X-A: 1'] }] });
+  const enc = await encodeForm([field, parseFormField('n=1')], 'B');
+  const body = await collect(enc.body);
+  assert.equal(Buffer.byteLength(body), enc.length);
+  const inner = /boundary=(\S+)\r\n/.exec(body)?.[1];
+  assert.ok(inner && inner !== 'B');
+  assert.equal(
+    body,
+    `--B\r\nContent-Disposition: form-data; name="f"\r\nContent-Type: multipart/mixed; boundary=${inner}\r\n\r\n` +
+      `--${inner}\r\nContent-Disposition: attachment; filename="a.txt"\r\nContent-Type: x/y\r\n\r\nA\r\n` +
+      `--${inner}\r\nContent-Disposition: attachment; filename="q.txt"\r\nContent-Type: text/plain\r\nX-A: 1\r\n\r\n{}\r\n` +
+      `--${inner}--\r\n\r\n` +
+      '--B\r\nContent-Disposition: form-data; name="n"\r\n\r\n1\r\n--B--\r\n',
+  );
+  await assert.rejects(encodeForm([parseFormField(`f=@${a},${join(dir, 'missing')}`)]), (e: unknown) => e instanceof CliExit && e.exitCode === 26);
+});
