@@ -81,6 +81,8 @@ export interface CliOptions {
   ftpPort: string | undefined;
   /** --ftp-create-dirs: make the URL's missing directories (MKD). */
   ftpCreateDirs: boolean;
+  /** -z: `[+|-]FILE` or `[+|-]DATE`, read once per run (see time-cond.ts). */
+  timeCond: string | undefined;
   /** --ssl-reqd: TLS required on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS). */
   sslReqd: boolean;
   /** --fail-early: stop at the first failed transfer (else the last URL's result is the exit code). */
@@ -245,6 +247,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     listOnly: v['list-only'] ?? false,
     ftpPort,
     ftpCreateDirs: v['ftp-create-dirs'] ?? false,
+    timeCond: v['time-cond'],
     sslReqd: v['ssl-reqd'] ?? false,
     failEarly: v['fail-early'] ?? false,
     cookies: v.cookie ?? [],

@@ -71,6 +71,7 @@ export const OPTION_SPECS = {
   'ftp-port': { type: 'string', short: 'P' },
   'ftp-pasv': { type: 'boolean' },
   'ftp-create-dirs': { type: 'boolean' },
+  'time-cond': { type: 'string', short: 'z' },
   'ssl-reqd': { type: 'boolean' },
   'fail-early': { type: 'boolean' },
   cookie: { type: 'string', short: 'b', multiple: true },

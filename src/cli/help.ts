@@ -57,6 +57,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
      --mail-from <addr>     SMTP sender
      --mail-rcpt <addr>     SMTP recipient (repeatable)
+ -z, --time-cond <[-]date|file>  Only a document newer (-: older) than the date or the file's time
  -l, --list-only            List names only (FTP NLST; POP3 LIST N instead of RETR N)
  -P, --ftp-port <addr>      Active FTP (PORT/EPRT), listening as for -P -; --ftp-pasv goes back to passive
      --ftp-create-dirs      Make the missing directories of an FTP path (MKD)

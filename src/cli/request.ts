@@ -14,6 +14,7 @@ import type { HttpOpenOptions } from '../urlopen/schemes/http.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
+import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { loadCookies } from './cookies.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
@@ -32,6 +33,8 @@ export interface SharedRequest {
   cookieHeader?: string | undefined;
   /** -4 / -6: one lookup for the whole run, so every URL still shares its origin's connections (pools are keyed by the lookup). */
   lookup?: LookupFunction | undefined;
+  /** -z: the time condition, when its value was a file or a date. */
+  timeCond?: TimeCond | undefined;
   /** --resolve: the lookup of each origin (`scheme://host:port`), made once for the run, as pools are keyed by the lookup. */
   pinned?: Map<string, LookupFunction | undefined> | undefined;
 }
@@ -62,6 +65,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
   // The FTP client listens for the data connection on its end of the control connection: what curl's `-P -` asks for.
   if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);
+  if (o.timeCond !== undefined) shared.timeCond = await parseTimeCond(o.timeCond, warn ?? (() => {}));
   if (o.cookies.length > 0 || o.cookieJar !== undefined) {
     const cookies = await loadCookies(o, read, warn ?? (() => {}));
     shared.cookieJar = cookies.jar;
@@ -89,6 +93,7 @@ export function buildHeaders(o: CliOptions, shared: SharedRequest, extra: Array<
   if (o.referer !== undefined) defaults.push(['Referer', o.referer.replace(/;auto$/, '')]);
   // As curl: -H Cookie replaces the -b data, and -H 'Cookie:' removes it.
   if (shared.cookieHeader !== undefined) defaults.push(['Cookie', shared.cookieHeader]);
+  if (shared.timeCond) defaults.push(timeCondHeader(shared.timeCond));
   if (shared.data && !o.get) {
     if (shared.data.json) {
       defaults.push(['Content-Type', 'application/json'], ['Accept', 'application/json']);

@@ -19,6 +19,7 @@ import { fileSink, stampRemoteTime, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type RequestTarget, type SharedRequest } from './request.js';
 import { parseContentRange } from '../protocols/http/core/content-range.js';
 import { decideResume } from './resume.js';
+import { timeCondUnmet } from './time-cond.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
 import type { TransferClock } from './timing.js';
@@ -234,6 +235,14 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
             await res.cancel();
             throw again;
           }
+        }
+        // -z: a document on the wrong side of the date is not written (an up-to-date -o file stays), and -w says 304, as curl.
+        const unmet = env.shared.timeCond ? timeCondUnmet(env.shared.timeCond, res, http) : undefined;
+        if (unmet) {
+          env.trace?.({ kind: '*', text: unmet });
+          await res.cancel();
+          vars.http_code = vars.response_code = 304;
+          return activeSink.abort();
         }
         let skip = 0;
         if (o.range !== undefined && o.continueAt === undefined && got === 0) {
