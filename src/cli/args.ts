@@ -81,6 +81,13 @@ export interface CliOptions {
   ftpPort: string | undefined;
   /** --ftp-create-dirs: make the URL's missing directories (MKD). */
   ftpCreateDirs: boolean;
+  /**
+   * -n / --netrc-file (`required`: .netrc's password wins over one in the URL)
+   * or --netrc-optional (`optional`: the URL's wins); undefined: no .netrc.
+   */
+  netrc: 'required' | 'optional' | undefined;
+  /** --netrc-file: the file instead of ~/.netrc. */
+  netrcFile: string | undefined;
   /** -z: `[+|-]FILE` or `[+|-]DATE`, read once per run (see time-cond.ts). */
   timeCond: string | undefined;
   /** --ssl-reqd: TLS required on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS). */
@@ -248,6 +255,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ftpPort,
     ftpCreateDirs: v['ftp-create-dirs'] ?? false,
     timeCond: v['time-cond'],
+    netrc: v['netrc-optional'] ? 'optional' : v.netrc || v['netrc-file'] !== undefined ? 'required' : undefined,
+    netrcFile: v['netrc-file'],
     sslReqd: v['ssl-reqd'] ?? false,
     failEarly: v['fail-early'] ?? false,
     cookies: v.cookie ?? [],

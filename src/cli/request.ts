@@ -7,6 +7,8 @@
  */
 import { createReadStream, promises as fsp } from 'node:fs';
 import { isIP } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { LookupFunction, LookupAddress } from '../socket/connect.js';
 import { systemLookup } from '../socket/system-lookup.js';
 import type { OpenOptions } from '../urlopen/types.js';
@@ -15,6 +17,7 @@ import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
+import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
@@ -33,6 +36,8 @@ export interface SharedRequest {
   cookieHeader?: string | undefined;
   /** -4 / -6: one lookup for the whole run, so every URL still shares its origin's connections (pools are keyed by the lookup). */
   lookup?: LookupFunction | undefined;
+  /** -n and its kin: the .netrc entries, read once for the run. */
+  netrc?: NetrcEntry[] | undefined;
   /** -z: the time condition, when its value was a file or a date. */
   timeCond?: TimeCond | undefined;
   /** --resolve: the lookup of each origin (`scheme://host:port`), made once for the run, as pools are keyed by the lookup. */
@@ -65,6 +70,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
   // The FTP client listens for the data connection on its end of the control connection: what curl's `-P -` asks for.
   if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);
+  if (o.netrc !== undefined) shared.netrc = await readNetrc(o.netrcFile ?? join(homedir(), '.netrc'), warn ?? (() => {}));
   if (o.timeCond !== undefined) shared.timeCond = await parseTimeCond(o.timeCond, warn ?? (() => {}));
   if (o.cookies.length > 0 || o.cookieJar !== undefined) {
     const cookies = await loadCookies(o, read, warn ?? (() => {}));
@@ -261,7 +267,7 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
     const removed = http ? removedHeaders(o, shared) : undefined;
     if (removed) opts.omitDefaultHeaders = removed;
   }
-  Object.assign(opts, splitUser(o.user));
+  Object.assign(opts, splitUser(o.user), o.user === undefined ? netrcLogin(shared.netrc, o.netrc, target.url) : {});
   opts.maxRedirects = maxRedirectsOf(o);
   // curl keeps a -X method on every hop, even where a 303 (or a 301/302 to a POST) would make it GET.
   if (http && o.method !== undefined && o.location) opts.keepRedirectMethod = true;
@@ -374,7 +380,7 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
     if (method !== undefined) opts.method = method;
     if (http || sendHeaders) opts.headers = headerList();
     if (http && removed) opts.omitDefaultHeaders = removed;
-    Object.assign(opts, user);
+    Object.assign(opts, user, o.user === undefined ? netrcLogin(shared.netrc, o.netrc, target.url) : {});
     opts.maxRedirects = maxRedirects;
     if (http && keepMethod) opts.keepRedirectMethod = true;
     if (http && o.location) opts.allowDowngrade = true;
