@@ -95,7 +95,9 @@ export class RetryPolicy {
     const o = this.#o;
     if (!isTransient(err, o) || attempt > o.retry) return undefined;
     if (o.retryMaxTime !== undefined && elapsedSeconds >= o.retryMaxTime) return undefined;
-    const after = err instanceof RetryStatus ? err.delayMs : undefined;
+    // As curl, 'Retry-After: 0' (or a date now past) asks for no particular wait: the back-off applies,
+    // so a server answering it every time is not hammered without a pause.
+    const after = err instanceof RetryStatus && err.delayMs ? err.delayMs : undefined;
     // As curl: a Retry-After that would end past --retry-max-time ends the retries now, rather than a wait the user bounded.
     if (after !== undefined && o.retryMaxTime !== undefined && elapsedSeconds + after / 1000 > o.retryMaxTime) return undefined;
     const fixed = o.retryDelay !== undefined ? o.retryDelay * 1000 : undefined;

@@ -74,3 +74,14 @@ test('the warning reads as curl\'s', () => {
   assert.equal(p.warning(new TimeoutError('timed out'), 2000, 1), 'Warning: Problem : timed out. Will retry in 2 seconds. 3 retries left.');
   assert.equal(p.warning(new TimeoutError('timed out'), 1000, 3), 'Warning: Problem : timed out. Will retry in 1 second. 1 retry left.');
 });
+
+// Found comparing with curl: after '503' with 'Retry-After: 0' dial retried at once ('Will retry
+// in 0 seconds'), curl waits its back-off (1 s, then 2 s...), so a server that always answers
+// 'Retry-After: 0' is not hit back to back.
+test('Retry-After: 0 (or a past date) leaves the back-off in charge, as curl', () => {
+  const p = new RetryPolicy({ ...base, retry: 3 });
+  assert.equal(p.next(new RetryStatus(503, 0), 1, 0), 1000);
+  assert.equal(p.next(new RetryStatus(503, parseRetryAfter('Thu, 01 Jan 1970 00:00:00 GMT')), 2, 1), 2000);
+  assert.equal(p.next(new RetryStatus(503, 3000), 3, 3), 3000);
+  assert.equal(new RetryPolicy({ ...base, retryDelay: 0.25 }).next(new RetryStatus(503, 0), 1, 0), 250);
+});
