@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { CliExit, EXIT } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
+import { expandConfig } from './config-file.js';
 
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
@@ -88,6 +89,8 @@ export interface CliOptions {
   netrc: 'required' | 'optional' | undefined;
   /** --netrc-file: the file instead of ~/.netrc. */
   netrcFile: string | undefined;
+  /** What reading the options found to warn about (a config file's unknown option), for stderr unless -s. */
+  warnings: string[];
   /** -z: `[+|-]FILE` or `[+|-]DATE`, read once per run (see time-cond.ts). */
   timeCond: string | undefined;
   /** --ssl-reqd: TLS required on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS). */
@@ -155,9 +158,11 @@ function size(name: string, raw: string | undefined): number | undefined {
  * and conflicting flags.
  */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const warnings: string[] = [];
+  const words = expandConfig(argv, (line) => warnings.push(line));
   let parsed;
   try {
-    parsed = parseArgs({ args: normalizeArgv(argv), options: OPTION_SPECS, allowPositionals: true, strict: true, tokens: true });
+    parsed = parseArgs({ args: normalizeArgv(words), options: OPTION_SPECS, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0] ?? 'bad arguments';
     const unknown = /Unknown option '([^']+)'/.exec(msg);
@@ -255,6 +260,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ftpPort,
     ftpCreateDirs: v['ftp-create-dirs'] ?? false,
     timeCond: v['time-cond'],
+    warnings,
     netrc: v['netrc-optional'] ? 'optional' : v.netrc || v['netrc-file'] !== undefined ? 'required' : undefined,
     netrcFile: v['netrc-file'],
     sslReqd: v['ssl-reqd'] ?? false,

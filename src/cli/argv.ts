@@ -92,6 +92,8 @@ export const OPTION_SPECS = {
   globoff: { type: 'boolean', short: 'g' },
   url: { type: 'string', multiple: true },
   version: { type: 'boolean', short: 'V' },
+  // Spliced out before parsing (config-file.ts); listed so a config file may name another.
+  config: { type: 'string', short: 'K' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Record<string, Spec>;
 

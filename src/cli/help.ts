@@ -39,6 +39,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -u, --user <user:pass>     Credentials
      --basic / --digest     Send them with Basic only / only to a Digest challenge
      --anyauth              Send them only when asked, in the strongest scheme offered
+ -K, --config <file>        Read options from a file (curl's syntax; - = stdin)
  -n, --netrc                Credentials from ~/.netrc (its password wins over the URL's)
      --netrc-file <file>    ... from this file; --netrc-optional: the URL's password wins
  -x, --proxy <url>          Proxy (http://, https://, socks5://, socks5h://)

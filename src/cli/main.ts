@@ -42,6 +42,7 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
     io.stderr.write(`dial: ${(err as Error).message}\ndial: try 'dial --help' for more information\n`);
     return code;
   }
+  if (!opts.silent) for (const line of opts.warnings) io.stderr.write(`${line}\n`);
   if (opts.help) {
     // Loaded only when asked for: every other run skips the text.
     const { HELP } = await import('./help.js');
