@@ -66,6 +66,8 @@ export interface CliOptions {
   connectTimeout: number | undefined;
   /** Bytes; undefined = no limit (`--max-filesize 0` too, as curl). */
   maxFilesize: number | undefined;
+  /** --limit-rate: bytes per second, each way; undefined = no limit (`0` too, as curl). */
+  limitRate: number | undefined;
   compressed: boolean;
   /** --basic, --digest or --anyauth, whichever came last; undefined = Basic, and a Digest challenge answered. */
   authScheme: 'basic' | 'digest' | 'any' | undefined;
@@ -246,6 +248,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     maxTime: number('max-time', v['max-time']) || undefined,
     connectTimeout: number('connect-timeout', v['connect-timeout']),
     maxFilesize: size('max-filesize', v['max-filesize']) || undefined,
+    limitRate: size('limit-rate', v['limit-rate']) || undefined,
     compressed: v.compressed ?? false,
     httpVersion,
     authScheme,

@@ -61,6 +61,7 @@ export const OPTION_SPECS = {
   'max-time': { type: 'string', short: 'm' },
   'connect-timeout': { type: 'string' },
   'max-filesize': { type: 'string' },
+  'limit-rate': { type: 'string' },
   compressed: { type: 'boolean' },
   'http1.0': { type: 'boolean', short: '0' },
   'http1.1': { type: 'boolean' },

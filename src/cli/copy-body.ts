@@ -11,12 +11,13 @@
 import type { UrlResponse } from '../urlopen/response.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import type { Sink } from './output.js';
+import { wait, type Pace } from './rate-limit.js';
 
 /**
  * Writes the body of `res` to `sink` after dropping its first `skip` bytes;
  * `wrote(n)` follows every write. A body shorter than `skip` is exit 18.
  */
-export async function copyBody(res: UrlResponse, sink: Sink, skip: number, wrote: (n: number) => void): Promise<void> {
+export async function copyBody(res: UrlResponse, sink: Sink, skip: number, wrote: (n: number) => void, pace?: { pace: Pace; signal: AbortSignal }): Promise<void> {
   /** The part of `chunk` past what the resume already has. */
   const fresh = (chunk: Uint8Array): Uint8Array => {
     if (skip === 0) return chunk;
@@ -30,10 +31,12 @@ export async function copyBody(res: UrlResponse, sink: Sink, skip: number, wrote
     const c = fresh(chunk);
     if (c.length === 0) return undefined;
     const waiting = sink.writeNow ? sink.writeNow(c) : sink.write(Buffer.from(c));
+    // --limit-rate: reading pauses until the bytes so far are on schedule.
+    const ms = pace ? pace.pace.after(c.length) : 0;
     // Reported once the bytes are out: a pipe or stream may take them only later.
-    if (waiting) return waiting.then(() => wrote(c.length));
+    if (waiting) return waiting.then(() => (wrote(c.length), ms > 0 ? wait(ms, pace!.signal) : undefined));
     wrote(c.length);
-    return undefined;
+    return ms > 0 ? wait(ms, pace!.signal) : undefined;
   });
   if (skip > 0) throw new CliExit(EXIT.PARTIAL_FILE, 'the server sent less than was already received');
 }

@@ -54,6 +54,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --connect-timeout <s>  Bound on connecting
      --max-filesize <n>     Refuse bodies larger than n bytes (k, M, G)
      --compressed           Ask for a compressed response and decode it
+     --limit-rate <speed>   Hold each transfer to this many bytes per second (k, m, g suffixes)
  -0, --http1.0              Send HTTP/1.0 requests (one connection each; --http1.1 is the default)
      --unix-socket <path>   Connect through this Unix socket
  -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)

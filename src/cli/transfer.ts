@@ -20,6 +20,7 @@ import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsB
 import { parseContentRange } from '../protocols/http/core/content-range.js';
 import { decideResume } from './resume.js';
 import { timeCondUnmet } from './time-cond.js';
+import { Pace, paced } from './rate-limit.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
 import type { TransferClock } from './timing.js';
@@ -29,6 +30,16 @@ import { attemptDeadline, sleep as defaultSleep } from './waits.js';
 import type { WriteOutVars } from './writeout.js';
 
 export { normalizeUrl } from './url.js';
+
+/** --limit-rate on what an attempt sends: its body (and the body a redirect sends again) handed out at the pace. */
+function limitUpload(options: DialOpenOptions, pace: Pace, signal: AbortSignal): void {
+  const body = options.body;
+  if (body === undefined) return;
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  options.body = paced(bytes, pace, signal);
+  const again = options.reopenBody ?? (bytes instanceof Uint8Array ? () => [bytes] : undefined);
+  if (again) options.reopenBody = () => paced(again(), pace, signal);
+}
 
 /** An opener's refusal of a byte range the body does not have (file:, data:, ftp:). */
 function isRangeError(err: unknown): boolean {
@@ -177,6 +188,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
             env.trace?.(ev);
           };
         } else if (env.trace) options.trace = env.trace;
+        if (o.limitRate) limitUpload(options, new Pace(o.limitRate), signal);
         options.onProgress = (p) => {
           if (p.direction === 'upload') {
             vars.size_upload = p.transferred;
@@ -323,10 +335,16 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           return finish(res, false, options);
         }
         const total = Number.isFinite(length) ? length + (res.status === 206 ? from : 0) : undefined;
-        await copyBody(res, activeSink, skip, (n) => {
-          got += n;
-          task.update(resumeBase + got, total);
-        });
+        await copyBody(
+          res,
+          activeSink,
+          skip,
+          (n) => {
+            got += n;
+            task.update(resumeBase + got, total);
+          },
+          o.limitRate ? { pace: new Pace(o.limitRate), signal } : undefined,
+        );
         if (http && res.status >= 400 && o.failWithBody) {
           await activeSink.commit();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`, true);
