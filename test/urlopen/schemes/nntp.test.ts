@@ -39,7 +39,6 @@ test('news://server/id@host is the article; nntp://server/group/N too', async ()
 });
 
 test('news:id@host takes its server from NNTPSERVER; without it, an InputError', async () => {
-  const s = await server();
   const saved = process.env.NNTPSERVER;
   try {
     delete process.env.NNTPSERVER;
