@@ -30,6 +30,12 @@ export interface DataArg {
 }
 
 /** Everything the command line asked for, typed and validated. */
+/** One -F (curl's form syntax) or --form-string (`name=value`, the value as written) argument. */
+export interface FormArg {
+  arg: string;
+  literal: boolean;
+}
+
 export interface CliOptions {
   urls: UrlArg[];
   help: boolean;
@@ -49,7 +55,8 @@ export interface CliOptions {
   headers: string[];
   data: DataArg[];
   get: boolean;
-  form: string[];
+  /** -F and --form-string, in order: `literal` for --form-string, whose value is taken as written. */
+  form: FormArg[];
   uploadFile: string | undefined;
   user: string | undefined;
   proxy: string | undefined;
@@ -192,6 +199,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   });
   if (v['remote-name-all']) for (const u of urls) if (u.output === undefined) u.remoteName = true;
 
+  const form: FormArg[] = [];
+  for (const t of parsed.tokens) {
+    if (t.kind === 'option' && (t.name === 'form' || t.name === 'form-string')) form.push({ arg: t.value ?? '', literal: t.name === 'form-string' });
+  }
+
   const data: DataArg[] = [];
   const kinds = { data: 'ascii', 'data-ascii': 'ascii', 'data-binary': 'binary', 'data-raw': 'raw', 'data-urlencode': 'urlencode', json: 'json' } as const;
   for (const t of parsed.tokens) {
@@ -234,7 +246,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     headers: v.header ?? [],
     data,
     get: v.get ?? false,
-    form: v.form ?? [],
+    form,
     uploadFile: v['upload-file'],
     user: v.user,
     proxy: v['socks5-hostname'] !== undefined ? `socks5h://${v['socks5-hostname']}` : v.proxy,

@@ -41,6 +41,7 @@ export const OPTION_SPECS = {
   json: { type: 'string', multiple: true },
   get: { type: 'boolean', short: 'G' },
   form: { type: 'string', short: 'F', multiple: true },
+  'form-string': { type: 'string', multiple: true },
   'upload-file': { type: 'string', short: 'T' },
   user: { type: 'string', short: 'u' },
   netrc: { type: 'boolean', short: 'n' },

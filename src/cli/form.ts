@@ -84,7 +84,7 @@ function skipSpace(s: string, i: number): number {
   return i;
 }
 
-const badlyUsed = (arg: string): CliExit => new CliExit(EXIT.FAILED_INIT, `option --form: is badly used here ('${arg}')`);
+const badlyUsed = (arg: string, option = 'form'): CliExit => new CliExit(EXIT.FAILED_INIT, `option --${option}: is badly used here ('${arg}')`);
 
 /** What one data word and its parameters say (curl's get_param_part). */
 interface Part {
@@ -182,6 +182,16 @@ export function parseFormField(arg: string): FormField {
   else field.value = part.data;
   // As curl, a '<' field has no file name (curl warns and drops it).
   return withParams(field, lt ? { ...part, filename: undefined } : part);
+}
+
+/**
+ * One `--form-string name=value` argument: the value exactly as written, a
+ * leading '@' or '<' and any ';type=' in it included, as curl takes it.
+ */
+export function literalFormField(arg: string): FormField {
+  const eq = arg.indexOf('=');
+  if (eq < 0) throw badlyUsed(arg, 'form-string');
+  return { name: arg.slice(0, eq), value: arg.slice(eq + 1) };
 }
 
 /** Copies the parameters a part has onto `to`, leaving absent ones absent. */

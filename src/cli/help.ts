@@ -35,6 +35,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --json <data>          POST JSON with JSON Content-Type and Accept
  -G, --get                  Put -d data in the URL query instead
  -F, --form <name=content>  Multipart form field; name=@file uploads a file
+     --form-string <n=v>    Multipart form field whose value is taken as written
  -T, --upload-file <file>   Upload a file (PUT for HTTP, STOR for FTP, a message for SMTP, an article for NNTP)
  -u, --user <user:pass>     Credentials
      --basic / --digest     Send them with Basic only / only to a Digest challenge

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeForm, makeBoundary, parseFormField } from '../../src/cli/form.js';
+import { encodeForm, literalFormField, makeBoundary, parseFormField } from '../../src/cli/form.js';
+import { curl, dial, startServer } from './helpers.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<string> {
@@ -156,4 +157,30 @@ test("name=@a,b sends the files as one multipart/mixed part, as curl; a quoted n
       '--B\r\nContent-Disposition: form-data; name="n"\r\n\r\n1\r\n--B--\r\n',
   );
   await assert.rejects(encodeForm([parseFormField(`f=@${a},${join(dir, 'missing')}`)]), (e: unknown) => e instanceof CliExit && e.exitCode === 26);
+});
+
+test('--form-string takes the value as written (a leading @ or <, a ;type=), in order among -F parts, as curl', async () => {
+  assert.deepEqual(literalFormField('a=@x;type=y'), { name: 'a', value: '@x;type=y' });
+  assert.deepEqual(literalFormField('a='), { name: 'a', value: '' });
+  assert.throws(() => literalFormField('novalue'), (e: unknown) => e instanceof CliExit && e.exitCode === 2 && /--form-string/.test(e.message));
+  const srv = await startServer();
+  try {
+    const args = ['-sS', '-F', 'first=1', '--form-string', 'lit=<not-a-file;type=text/x', '-F', 'last="a;b"', srv.url('/echo')];
+    const parts = async (run: typeof dial) => {
+      const r = await run(args);
+      assert.equal(r.code, 0, r.stderr);
+      const e = JSON.parse(r.out) as { headers: Record<string, string>; body: string };
+      const boundary = /boundary=(\S+)/.exec(e.headers['content-type']!)![1]!;
+      return e.body.split(`--${boundary}`);
+    };
+    const ours = await parts(dial);
+    assert.deepEqual(ours.slice(1, 4), [
+      '\r\nContent-Disposition: form-data; name="first"\r\n\r\n1\r\n',
+      '\r\nContent-Disposition: form-data; name="lit"\r\n\r\n<not-a-file;type=text/x\r\n',
+      '\r\nContent-Disposition: form-data; name="last"\r\n\r\na;b\r\n',
+    ]);
+    assert.deepEqual(ours, await parts(curl));
+  } finally {
+    await srv.close();
+  }
 });
