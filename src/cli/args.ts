@@ -121,6 +121,7 @@ export interface CliOptions {
   retryDelay: number | undefined;
   retryMaxTime: number | undefined;
   retryConnrefused: boolean;
+  retryAllErrors: boolean;
   dumpHeader: string | undefined;
   createDirs: boolean;
   /** --output-dir: where -o (relative) and -O files go. */
@@ -291,6 +292,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     retryDelay: number('retry-delay', v['retry-delay']),
     retryMaxTime: number('retry-max-time', v['retry-max-time']),
     retryConnrefused: v['retry-connrefused'] ?? false,
+    retryAllErrors: v['retry-all-errors'] ?? false,
     dumpHeader: v['dump-header'],
     createDirs: v['create-dirs'] ?? false,
     outputDir: v['output-dir'],

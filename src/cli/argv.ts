@@ -90,6 +90,7 @@ export const OPTION_SPECS = {
   'retry-delay': { type: 'string' },
   'retry-max-time': { type: 'string' },
   'retry-connrefused': { type: 'boolean' },
+  'retry-all-errors': { type: 'boolean' },
   'dump-header': { type: 'string', short: 'D' },
   globoff: { type: 'boolean', short: 'g' },
   url: { type: 'string', multiple: true },

@@ -77,6 +77,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -6, --ipv6                 Resolve names to IPv6 addresses only
      --retry <n>            Retry transient failures n times (--retry-delay, --retry-max-time)
      --retry-connrefused    Count a refused connection as transient
+     --retry-all-errors     Count every failure as transient (an HTTP error with -f too)
  -g, --globoff              Take {} and [] in URLs literally
  -V, --version              Show the version
      --url <url>            A URL (as a positional argument)

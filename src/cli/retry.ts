@@ -51,14 +51,18 @@ export interface RetryOptions {
   /** Seconds since the transfer began after which no retry starts. */
   retryMaxTime: number | undefined;
   retryConnrefused: boolean;
+  /** --retry-all-errors: every failure is worth another attempt (an HTTP error under -f too). */
+  retryAllErrors?: boolean | undefined;
 }
 
 /**
  * Transient as curl means it: timeouts and the HTTP statuses above; and,
  * because dial resumes instead of starting over, a connection that broke
- * mid-body (18/56). A refused connection only with --retry-connrefused.
+ * mid-body (18/56). A refused connection only with --retry-connrefused;
+ * anything at all with --retry-all-errors.
  */
 export function isTransient(err: unknown, o: RetryOptions): boolean {
+  if (o.retryAllErrors) return true;
   if (err instanceof RetryAbandoned) return false;
   if (err instanceof RetryStatus) return true;
   const code = exitCodeFor(err);

@@ -204,7 +204,7 @@ export async function startServer(): Promise<TestServer> {
     if (p === '/flaky') {
       const fails = Number(u.searchParams.get('fail') ?? '1');
       if (count <= fails) {
-        res.writeHead(503, { 'Retry-After': u.searchParams.get('after') ?? '0', 'Content-Length': 5 });
+        res.writeHead(Number(u.searchParams.get('code') ?? '503'), { 'Retry-After': u.searchParams.get('after') ?? '0', 'Content-Length': 5 });
         return res.end('busy\n');
       }
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 3 });

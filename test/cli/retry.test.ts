@@ -38,6 +38,13 @@ test('transient: timeouts, transient statuses, broken bodies; not refusals, 404s
   assert.equal(isTransient(new CliExit(23, 'write'), base), false);
 });
 
+test('--retry-all-errors: every failure is transient, an -f HTTP error and a refusal included', () => {
+  const all = { ...base, retryAllErrors: true };
+  for (const err of [new ReplyError('x', { protocol: 'ftp', reply: { code: 550, text: 'no' } }), new RetryAbandoned(22, 'The requested URL returned error: 404'), new ConnectError('DIAL_E_CONNECT', 'c'), new CliExit(23, 'write')])
+    assert.equal(isTransient(err, all), true, String(err));
+  assert.equal(new RetryPolicy({ ...all, retry: 1 }).next(new RetryAbandoned(22, '404'), 1, 0), 1000);
+});
+
 test('back-off doubles from one second; Retry-After wins; --retry-delay fixes it', () => {
   const p = new RetryPolicy(base);
   const t = new TimeoutError('t');
