@@ -35,7 +35,7 @@ export interface RunIO {
 /** Expands globs and pairs each URL with its output file. */
 export function planJobs(o: CliOptions): TransferJob[] {
   const jobs: TransferJob[] = [];
-  for (const u of o.urls) {
+  for (const [urlnum, u] of o.urls.entries()) {
     const matches = o.globoff ? [{ url: u.url, values: [] as string[] }] : expandGlob(u.url);
     for (const m of matches) {
       let output: string | undefined;
@@ -43,7 +43,7 @@ export function planJobs(o: CliOptions): TransferJob[] {
       else if (u.remoteName) output = remoteName(m.url);
       // --output-dir holds every file a relative -o or -O names (curl's rule; an absolute -o stays where it says).
       if (o.outputDir && output !== undefined && output !== '-' && !isAbsolute(output)) output = join(o.outputDir, output);
-      jobs.push({ url: m.url, output, label: output && output !== '-' ? output : m.url });
+      jobs.push({ url: m.url, output, label: output && output !== '-' ? output : m.url, urlnum });
     }
   }
   return jobs;

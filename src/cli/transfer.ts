@@ -57,6 +57,8 @@ export interface TransferJob {
   output: string | undefined;
   /** Shown on the meter. */
   label: string;
+  /** Which command-line URL it came from, from 0 (-w %{urlnum}); 0 when not told. */
+  urlnum?: number | undefined;
 }
 
 /** What every transfer of a run shares. */
@@ -111,6 +113,8 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   const t0 = performance.now();
   // The scheme of the URL as given is only shown when the transfer fails before its URL is worked out.
   const vars = emptyVars(job.url, requestMethod(o), '');
+  vars.urlnum = job.urlnum ?? 0;
+  vars.referer = o.referer?.replace(/;auto$/, '') ?? '';
   let schemeKnown = false;
   const toStdout = job.output === undefined || job.output === '-';
   vars.filename_effective = toStdout ? '' : job.output!;

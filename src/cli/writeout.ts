@@ -34,6 +34,10 @@ export interface WriteOutVars extends ClockFacts {
   filename_effective: string;
   method: string;
   scheme: string;
+  /** The index of the command-line URL this transfer came from, from 0 (a glob's URLs share theirs). */
+  urlnum: number;
+  /** The Referer header sent (-e), or ''. */
+  referer: string;
   /** Response headers, for `%header{name}` and `%{header_json}`. */
   headers: Array<[string, string]>;
 }
@@ -46,7 +50,7 @@ export interface WriteOutSegment {
 
 const TIME_VARS = new Set(['time_total', 'time_namelookup', 'time_connect', 'time_appconnect', 'time_pretransfer', 'time_starttransfer', 'time_redirect']);
 
-const NULL_WHEN_EMPTY = new Set(['content_type', 'errormsg', 'redirect_url']);
+const NULL_WHEN_EMPTY = new Set(['content_type', 'errormsg', 'redirect_url', 'referer']);
 
 function render(name: string, v: WriteOutVars): string | undefined {
   if (name === 'json') {

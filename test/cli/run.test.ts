@@ -549,3 +549,12 @@ test('-H @file sends each line of the file as a header, as curl; blank and heade
   assert.match(missing.stderr, /Failed to open/);
   assert.equal(echo(missing).method, 'GET');
 });
+
+test('-w %{urlnum} counts command-line URLs from 0 (a glob’s share theirs) and %{referer} is the -e sent, as curl', async () => {
+  const args = ['-s', '-e', 'http://ref/', '-w', '[%{urlnum} %{referer}]', srv.url('/hello'), srv.url('/[1-2]')];
+  const [a, b] = await Promise.all([dial(args), curl(args)]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.deepEqual(a.out.match(/\[[^\]]*\]/g), ['[0 http://ref/]', '[1 http://ref/]', '[1 http://ref/]']);
+  assert.deepEqual(a.out.match(/\[[^\]]*\]/g), b.out.match(/\[[^\]]*\]/g));
+  assert.deepEqual(planJobs(parseCliArgs(['http://h/a', 'http://h/[1-2]'])).map((j) => j.urlnum), [0, 1, 1]);
+});

@@ -9,6 +9,7 @@ const vars: WriteOutVars = {
   method: 'GET', scheme: 'http', headers: [['Content-Type', 'text/plain'], ['X-A', '1'], ['x-a', '2']],
   time_namelookup: 0.001, time_connect: 0.002, time_appconnect: 0, time_pretransfer: 0.003, time_redirect: 0,
   remote_ip: '127.0.0.1', remote_port: 8080, local_ip: '127.0.0.1', local_port: 50000, num_connects: 1, ssl_verify_result: 0,
+  urlnum: 2, referer: '',
 };
 const text = (t: string, v = vars) => formatWriteOut(t, v).map((s) => s.text).join('');
 
@@ -124,4 +125,12 @@ test('%{onerror}: the rest is written only for a failed transfer', () => {
     { stream: 'stderr', text: 'c' },
   ]);
   assert.deepEqual(formatWriteOut('a%{stderr}x%{onerror}b', vars), [{ stream: 'stdout', text: 'a' }, { stream: 'stderr', text: 'x' }]);
+});
+
+test('%{urlnum} and %{referer}: the command-line URL’s index and the Referer sent; %{json} writes a missing referer as null, as curl', () => {
+  assert.equal(text('%{urlnum}|%{referer}|'), '2||');
+  assert.equal(text('%{referer}', { ...vars, referer: 'http://from/' }), 'http://from/');
+  const j = JSON.parse(text('%{json}')) as Record<string, unknown>;
+  assert.equal(j['urlnum'], 2);
+  assert.equal(j['referer'], null);
 });
