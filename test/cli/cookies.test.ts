@@ -206,3 +206,19 @@ describe('the cookie engine switch (curl: a -b file, -b \'\' or -c)', () => {
     assert.equal(lookaheadSafe(parseCliArgs(['-b', '', 'http://h/a', 'http://h/b']), env), false);
   });
 });
+
+test('the jar’s cookies go before the caller’s own (-b data, -H Cookie), in the order curl sends them', async () => {
+  const s = await startServer();
+  const jar = join(tempDir(), 'jar.txt');
+  writeFileSync(jar, '127.0.0.1\tFALSE\t/\tFALSE\t0\tjar\t1\n');
+  const cookie = async (run: typeof dial, args: string[]) => (JSON.parse((await run(['-s', ...args, s.url('/echo')])).out) as { headers: { cookie?: string } }).headers.cookie;
+  try {
+    for (const args of [['-b', 'x=1', '-b', jar], ['-b', jar, '-b', 'x=1'], ['-b', jar, '-H', 'Cookie: h=1']]) {
+      const ours = await cookie(dial, args);
+      assert.match(ours ?? '', /^jar=1; /, args.join(' '));
+      assert.equal(ours, await cookie(curl, args), args.join(' '));
+    }
+  } finally {
+    await s.close();
+  }
+});

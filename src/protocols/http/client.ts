@@ -245,8 +245,8 @@ function interimHeads(r: ExchangeResponse, history: HttpResponseHead[]): HttpRes
 }
 
 /**
- * This hop's request with the jar's cookies after the caller's own Cookie
- * value. The hop's copy only: `cur.headers` goes on to the next hop, where
+ * This hop's request with the jar's cookies before the caller's own Cookie
+ * value (the order curl sends them in). The hop's copy only: `cur.headers` goes on to the next hop, where
  * the jar answers again for that URL.
  */
 function withJarCookies(cur: RedirectRequest, jar: CookieJar): RedirectRequest {
@@ -254,7 +254,7 @@ function withJarCookies(cur: RedirectRequest, jar: CookieJar): RedirectRequest {
   if (fromJar === undefined) return cur;
   const headers = HeaderList.from(cur.headers);
   const own = headers.getAll('cookie');
-  headers.set('Cookie', own.length > 0 ? `${own.join('; ')}; ${fromJar}` : fromJar);
+  headers.set('Cookie', own.length > 0 ? `${fromJar}; ${own.join('; ')}` : fromJar);
   return { ...cur, headers };
 }
 
