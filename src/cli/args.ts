@@ -46,6 +46,8 @@ export interface CliOptions {
   silent: boolean;
   showError: boolean;
   noProgressMeter: boolean;
+  /** -#: curl's progress bar in place of the meter line. */
+  progressBar: boolean;
   fail: boolean;
   failWithBody: boolean;
   location: boolean;
@@ -239,6 +241,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     silent: v.silent ?? false,
     showError: v['show-error'] ?? false,
     noProgressMeter: v['no-progress-meter'] ?? false,
+    progressBar: v['progress-bar'] ?? false,
     fail: v.fail ?? false,
     failWithBody: v['fail-with-body'] ?? false,
     location: v.location ?? false,

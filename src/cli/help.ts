@@ -21,6 +21,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --trace-json <file>    Write the conversation as JSON lines
  -s, --silent               No progress meter, no error messages
      --no-progress-meter    No progress meter
+ -#, --progress-bar         A bar of # in place of the meter line
  -S, --show-error           Show errors even with -s
  -f, --fail                 Fail (exit 22) on HTTP errors, print no body
      --fail-early           Stop at the first failed transfer (else the last URL decides the exit code)

@@ -59,10 +59,24 @@ export function formatMeterLine(t: { label: string; transferred: number; total: 
   return label ? `${label.padEnd(room)}  ${right}` : right;
 }
 
+/**
+ * One `-#` line, curl's progress bar: `#` across the width in proportion to
+ * the part done, then the percentage with one decimal; without a known
+ * total, the bytes so far.
+ */
+export function formatBarLine(t: { transferred: number; total: number | undefined }, width = 80): string {
+  if (!t.total) return formatBytes(t.transferred).padStart(width);
+  const frac = Math.min(1, t.transferred / t.total);
+  const bar = width - 7;
+  return `${'#'.repeat(Math.floor(bar * frac)).padEnd(bar)} ${(frac * 100).toFixed(1).padStart(5)}%`;
+}
+
 /** Where and how the meter draws. */
 export interface MeterOptions {
   /** False = never draw (stderr piped, -s, -v). */
   enabled: boolean;
+  /** `bar`: curl's `-#` progress bar instead of the full line. */
+  style?: 'line' | 'bar';
   /** How long a transfer runs before the meter appears, ms (1000). */
   delayMs?: number;
   /** Redraw interval, ms (250). */
@@ -87,6 +101,7 @@ export class Meter {
     this.#opts = {
       delayMs: 1000,
       intervalMs: 250,
+      style: 'line',
       now: () => performance.now(),
       columns: () => (out as NodeJS.WriteStream).columns || 80,
       ...options,
@@ -124,7 +139,8 @@ export class Meter {
     for (let i = this.#tasks.length - 1; i >= 0; i--) if (this.#tasks[i]!.finished) this.#tasks.splice(i, 1);
     if (visible.length > 0 || this.#drawnLines > 0) {
       const width = Math.max(40, this.#opts.columns() - 1);
-      const line = (t: TaskState): string => `${formatMeterLine({ ...t, elapsedMs: now - t.start }, width)}\x1b[K`;
+      const format = (t: TaskState): string => (this.#opts.style === 'bar' ? formatBarLine(t, width) : formatMeterLine({ ...t, elapsedMs: now - t.start }, width));
+      const line = (t: TaskState): string => `${format(t)}\x1b[K`;
       let s = this.#drawnLines > 1 ? `\x1b[${this.#drawnLines - 1}A\r` : '\r';
       s += done.map((t) => `${line(t)}\n`).join('');
       s += active.map(line).join('\n');

@@ -185,6 +185,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     if (dump) logs.push(dump);
     const start = performance.now();
     const meter = new Meter(io.stderr, {
+      style: o.progressBar ? 'bar' : 'line',
       enabled: Boolean(io.stderr.isTTY) && !o.silent && !o.verbose && !o.noProgressMeter && !(io.stdout.isTTY && jobs.some((j) => j.output === undefined)),
     });
     const prefixed = o.parallel && jobs.length > 1;

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { formatBytes, formatDuration, formatMeterLine, Meter } from '../../src/cli/meter.js';
+import { formatBarLine, formatBytes, formatDuration, formatMeterLine, Meter } from '../../src/cli/meter.js';
+import { parseCliArgs } from '../../src/cli/args.js';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { MAIN, runCommand, startServer, tempDir } from './helpers.js';
@@ -21,12 +22,12 @@ test('a meter line shows percent, sizes, rate and ETA', () => {
   assert.match(formatMeterLine({ label: '', transferred: 10, total: undefined, elapsedMs: 0 }), /-% 10 B/);
 });
 
-function fakeMeter(enabled: boolean) {
+function fakeMeter(enabled: boolean, style: 'line' | 'bar' = 'line') {
   let now = 0;
   const out = new PassThrough();
   let written = '';
   out.on('data', (c: Buffer) => (written += c.toString()));
-  const m = new Meter(out, { enabled, now: () => now, columns: () => 80, intervalMs: 10_000 });
+  const m = new Meter(out, { enabled, style, now: () => now, columns: () => 80, intervalMs: 10_000 });
   return { m, advance: (ms: number) => (now += ms), text: () => written };
 }
 
@@ -112,4 +113,24 @@ test('piped stderr never shows a meter', async () => {
   } finally {
     await srv.close();
   }
+});
+
+test('-#: curl’s progress bar — # in proportion across the width, the percentage with one decimal; bytes when the size is unknown', () => {
+  assert.equal(formatBarLine({ transferred: 50, total: 100 }, 27), `${'#'.repeat(10)}${' '.repeat(10)}  50.0%`);
+  assert.equal(formatBarLine({ transferred: 100, total: 100 }, 27), `${'#'.repeat(20)} 100.0%`);
+  assert.equal(formatBarLine({ transferred: 0, total: 100 }, 27), `${' '.repeat(20)}   0.0%`);
+  assert.equal(formatBarLine({ transferred: 1536, total: undefined }, 12), '    1.50 KiB');
+  assert.equal(formatBarLine({ transferred: 10, total: 100 }, 80).length, 80);
+  assert.equal(parseCliArgs(['-#', 'http://h/']).progressBar, true);
+  assert.equal(parseCliArgs(['http://h/']).progressBar, false);
+  const f = fakeMeter(true, 'bar');
+  const t = f.m.task('big');
+  f.advance(1500);
+  t.update(25, 100);
+  f.m.draw();
+  assert.match(f.text(), /^\r#{18} {54} {2}25\.0%\x1b\[K$/);
+  t.update(100, 100);
+  t.done();
+  f.m.close();
+  assert.match(f.text(), /#{72} 100\.0%\x1b\[K\n/);
 });
