@@ -18,9 +18,9 @@ export interface FeedHost {
  * body to its {@link BodyStream} (counted against `maxBodySize`, reported as
  * progress), keeps the body's idle bound (`bodyTimeout`) armed while the
  * server owes bytes and not while the reader is behind, stops reading the
- * socket while a body's reader is behind and starts again once it catches
- * up, and, when the reader walks away, drains a short rest to keep the
- * connection or gives the connection up.
+ * socket while a body's reader is behind (and lets the process end
+ * meanwhile) and starts again once it catches up, and, when the reader walks
+ * away, drains a short rest to keep the connection or gives the connection up.
  *
  * Kept apart from the connection because none of this is about matching
  * responses to requests; it is about the pace of one body's reader. It is
@@ -34,7 +34,7 @@ export class BodyFeed implements BodySource {
   #due: Entry | undefined;
   #paused = false;
   #stopped = false;
-  readonly #t: Pick<Transport, 'pause' | 'resume'>;
+  readonly #t: Pick<Transport, 'pause' | 'resume' | 'setRef'>;
   readonly #timer: ConnectionTimer;
   /** The connection's queue itself (never replaced, only changed in place): a cancelled body is looked up in it. */
   readonly #queue: readonly Entry[];
@@ -43,7 +43,7 @@ export class BodyFeed implements BodySource {
   readonly #opts: ConnectionOptions;
 
   constructor(
-    t: Pick<Transport, 'pause' | 'resume'>,
+    t: Pick<Transport, 'pause' | 'resume' | 'setRef'>,
     timer: ConnectionTimer,
     queue: readonly Entry[],
     parser: Pick<ResponseParser, 'state'>,
@@ -95,6 +95,10 @@ export class BodyFeed implements BodySource {
       // A consumer taking its time is not a silent server: the idle bound waits while reading is paused.
       this.#pausedEntry = entry;
       this.#timer.release(entry);
+      // Nobody is waiting on the socket now: a body left unread (a script that wanted only the status) must not keep
+      // the process alive, as fetch's and undici's do not. A pull makes the reader wait, and resume() holds it again.
+      this.#t.setRef(false);
+      this.#timer.unref();
     }
   }
 
@@ -102,7 +106,10 @@ export class BodyFeed implements BodySource {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    if (!this.#stopped) this.#t.resume();
+    if (!this.#stopped) {
+      this.#t.resume();
+      this.#t.setRef(true);
+    }
     const e = this.#pausedEntry;
     this.#pausedEntry = undefined;
     if (e && e.stage === 'body' && !e.discarding) this.#timer.arm(e, e.x.bodyTimeout, 'body');

@@ -30,7 +30,7 @@ export interface HttpResponseInit {
 /**
  * A response whose head has arrived. Its body streams: iterate `body`, or
  * collect it with `text()`, `bytes()` or `json()`. A body that is neither read
- * nor cancelled holds its connection until the body timeout, so call
+ * nor cancelled holds its connection (though not the process), so call
  * `body.cancel()` when the content is not wanted.
  */
 export class HttpResponse {

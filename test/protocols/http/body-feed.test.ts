@@ -23,10 +23,11 @@ function setup(opts: ConnectionOptions = {}, parserState: 'idle' | 'body' = 'bod
   const failed: DialError[] = [];
   const failedOne: Array<[Entry, DialError]> = [];
   const queue: Entry[] = [];
-  const t = { pause: () => log.push('pause'), resume: () => log.push('resume') };
+  const t = { pause: () => log.push('pause'), resume: () => log.push('resume'), setRef: (on: boolean) => log.push(on ? 'ref' : 'unref') };
   const timer = {
     touch: () => log.push('touch'),
     release: () => log.push('release'),
+    unref: () => log.push('timer unref'),
     arm: (_e: Entry, ms: number | undefined, phase: string) => log.push(`arm ${phase} ${ms}`),
   } as unknown as ConnectionTimer;
   const host: FeedHost = { fail: (e) => failed.push(e), failOne: (en, e) => failedOne.push([en, e]) };
@@ -52,18 +53,18 @@ test('bytes reach the body, are counted and reported; the idle bound is touched 
   assert.deepEqual(log, ['touch', 'touch']);
 });
 
-test('a reader behind pauses reading and lets the idle bound go; catching up resumes both, once', () => {
+test('a reader behind pauses reading, lets the idle bound go and the process end; catching up resumes all, once', () => {
   const { feed, log, join } = setup();
   const e = join(entry({}, 100, 4));
   feed.data(e, Buffer.alloc(8), false);
-  assert.deepEqual(log, ['touch', 'pause', 'release']);
+  assert.deepEqual(log, ['touch', 'pause', 'release', 'unref', 'timer unref']);
   // Nor does the end of that read arm the bound while the reader is behind.
   feed.started(e);
   feed.readDone();
-  assert.deepEqual(log.slice(3), []);
+  assert.deepEqual(log.slice(5), []);
   feed.resume();
   feed.resume();
-  assert.deepEqual(log.slice(3), ['resume', 'arm body 500']);
+  assert.deepEqual(log.slice(5), ['resume', 'ref', 'arm body 500']);
 });
 
 test('the body bound is armed once the read that brought the head is handled, not for a body already done', () => {

@@ -72,3 +72,33 @@ process.stdout.write(res.status + ' ' + (await res.text()));`;
   assert.equal(out, '200 ok');
   assert.ok(Date.now() - t0 < 3500, `took ${Date.now() - t0} ms: an idle timer or socket held the process`);
 });
+
+test('a process that reads only the status of a big response exits on its own, as with fetch and undici; one that reads the body gets all of it', async () => {
+  const big = Buffer.alloc(5_000_000, 7);
+  const server = net.createServer((s) => {
+    // The child that leaves the body unread exits with it in flight: the reset is expected.
+    s.on('error', () => {});
+    s.once('data', () => s.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`), big])));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  const client = new URL('../../../src/protocols/http/client.js', import.meta.url);
+  const cwd = fileURLToPath(new URL('.', import.meta.url));
+  try {
+    const statusOnly = await runChildScript(`import { request } from ${JSON.stringify(client.href)};
+const res = await request('http://127.0.0.1:${port}/');
+process.stdout.write(String(res.status));`, { cwd });
+    assert.equal(statusOnly.code, 0, `an unread body held the process (${statusOnly.code})`);
+    assert.equal(statusOnly.out, '200');
+    // A reader that pauses between pieces (on a timer of its own) still gets every byte: the socket is held again on each pull.
+    const slow = await runChildScript(`import { request } from ${JSON.stringify(client.href)};
+const res = await request('http://127.0.0.1:${port}/');
+let n = 0;
+for await (const chunk of res.body) { n += chunk.length; if (n < 2_000_000) await new Promise((r) => setTimeout(r, 1)); }
+process.stdout.write(String(n));`, { cwd });
+    assert.equal(slow.code, 0);
+    assert.equal(slow.out, String(big.length));
+  } finally {
+    server.close();
+  }
+});
