@@ -332,3 +332,20 @@ test('ftp: ftpCreateDirs makes the missing directories of an upload’s path (MK
     await fake.close();
   }
 });
+
+test('ftp: a program that reads only the reply and the size of a big file ends on its own, passive or active', async () => {
+  const fake = await FakeFtpServer.start({ files: { '/big.bin': Buffer.alloc(5_000_000, 1) } });
+  const index = pathToFileURL(fileURLToPath(new URL('../../src/urlopen/index.js', import.meta.url))).href;
+  try {
+    for (const activeMode of [false, true]) {
+      const script = `const { urlopen } = await import(${JSON.stringify(index)});
+const r = await urlopen(process.argv[1], { activeMode: ${activeMode} });
+process.stdout.write(r.status + ' ' + r.headers.get('content-length'));`;
+      const { code, out } = await runChildScript(script, { args: [`ftp://127.0.0.1:${fake.port}/big.bin`], limitMs: 8000 });
+      assert.equal(code, 0, `active ${activeMode}: the transfer nobody read held the program (${code})`);
+      assert.equal(out, '200 5000000');
+    }
+  } finally {
+    await fake.close();
+  }
+});

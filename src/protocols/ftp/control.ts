@@ -84,6 +84,11 @@ export class FtpControl {
       settings,
       epsvRefused: opts.epsv === false,
       connectData: proxy ? (host, port, wait) => tunnelData(proxy, host, port, wait, opts.lookup, this.#trace) : undefined,
+      hold: (on) => {
+        const raw = this.#socket.raw as { ref?: () => void; unref?: () => void };
+        if (on) raw.ref?.();
+        else raw.unref?.();
+      },
       get trace() {
         return control.#trace;
       },

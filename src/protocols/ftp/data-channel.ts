@@ -53,6 +53,14 @@ export class ActiveListener {
     return { address: a.address, port: a.port };
   }
 
+  /** Whether the listener (and a connection it took) keeps the process alive. */
+  hold(on: boolean): void {
+    for (const h of [this.#srv, this.#conn]) {
+      if (on) h?.ref();
+      else h?.unref();
+    }
+  }
+
   /** Waits for the server's connection. */
   async accept(wait: WaitOptions): Promise<net.Socket> {
     try {
@@ -96,6 +104,12 @@ export class DataConnection {
     this.#idle = idleTimeout;
     this.#feed = feed;
     sock.on('error', () => {});
+  }
+
+  /** Whether the connection keeps the process alive. */
+  hold(on: boolean): void {
+    if (on) this.#sock.ref();
+    else this.#sock.unref();
   }
 
   /**

@@ -68,6 +68,12 @@ export async function startDownload(h: TransferHost, command: string, options: T
     release();
     throw abortError(signal, e);
   }
+  // Until a reader comes, nothing waits on the connections: a program that wanted only the reply or the size may end.
+  const hold = (on: boolean): void => {
+    h.hold?.(on);
+    pending?.hold(on);
+  };
+  hold(false);
   let conn: DataConnection | undefined;
   let finalReply: Reply | undefined = prelim.code < 200 ? undefined : prelim;
   // Servers announce the whole file's size in the 150 reply even after REST (vsftpd, pyftpdlib), so the resume offset comes off it.
@@ -113,6 +119,7 @@ export async function startDownload(h: TransferHost, command: string, options: T
   async function* body(): AsyncGenerator<Buffer, void, undefined> {
     if (state !== 'ready') throw new ProtocolError('a download can be read only once', { protocol: 'ftp' });
     state = 'running';
+    hold(true);
     let got = 0;
     let completed = false;
     let recovered = false;
@@ -148,6 +155,7 @@ export async function startDownload(h: TransferHost, command: string, options: T
 
   async function consume(sink: ConsumeSink): Promise<number> {
     state = 'running';
+    hold(true);
     let got = 0;
     let given = 0;
     const decoder = options.ascii ? new AsciiDecoder() : undefined;
@@ -212,6 +220,7 @@ export async function startDownload(h: TransferHost, command: string, options: T
     async cancel() {
       if (state === 'ready') {
         state = 'running';
+        hold(true);
         pending?.abandon();
         if (finalReply === undefined) await resync(h);
         finish();

@@ -81,6 +81,8 @@ export interface TransferHost {
   connectData?: ((host: string, port: number, wait: WaitOptions) => Promise<NetSocket>) | undefined;
   /** Sees each data connection's connect and TLS steps (structured events, see data-channel.ts). */
   trace?: Tracer | undefined;
+  /** Whether the control connection keeps the process alive: not while a download waits for its first reader. */
+  hold?: ((on: boolean) => void) | undefined;
 }
 
 /** Data-connection policy. */
@@ -120,6 +122,8 @@ export interface TransferOptions {
 export interface PendingData {
   ready(wait: WaitOptions): Promise<DataConnection>;
   abandon(): void;
+  /** Whether the data connection (or the listener awaiting it) keeps the process alive. */
+  hold(on: boolean): void;
 }
 
 /** Opens the data path for the next transfer command (before it is sent). */
@@ -143,6 +147,7 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
         return conn;
       },
       abandon: () => listener.close(),
+      hold: (on) => listener.hold(on),
     };
   }
   const { host, port } = await passiveTarget(h, signal);
@@ -155,7 +160,7 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
     conn = await DataConnection.connect(host, port, wait, s.dataTimeout, { lend: reuseBuffer, tls: tls && { name: h.hostname, options: tls }, trace: h.trace });
   }
   // A reset, not a FIN: after STOR a clean close would be an empty (or truncated) file (see DataConnection.reset).
-  return { ready: async () => conn, abandon: () => conn.reset() };
+  return { ready: async () => conn, abandon: () => conn.reset(), hold: (on) => conn.hold(on) };
 }
 
 async function passiveTarget(h: TransferHost, signal: AbortSignal | undefined): Promise<{ host: string; port: number }> {
