@@ -6,16 +6,15 @@
  * @module
  */
 import { createReadStream, promises as fsp } from 'node:fs';
-import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { LookupFunction, LookupAddress } from '../socket/connect.js';
-import { systemLookup } from '../socket/system-lookup.js';
+import type { LookupFunction } from '../socket/connect.js';
 import type { OpenOptions } from '../urlopen/types.js';
 import type { HttpOpenOptions } from '../urlopen/schemes/http.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
+import { onlyFamily, pinnedLookup } from './lookup.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
@@ -80,18 +79,6 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   return shared;
 }
 
-/**
- * A lookup that keeps the addresses of one family (curl -4 / -6), asking
- * `inner` (the system resolver by default) for that family only. A name with
- * no such address is the resolve error curl gives (exit 6).
- */
-export function onlyFamily(family: 4 | 6, inner?: LookupFunction): LookupFunction {
-  return async (hostname, options) => {
-    const found = await (inner ?? systemLookup)(hostname, { ...options, family });
-    return found.filter((a) => a.family === family);
-  };
-}
-
 /** curl's -H rules: `Name: value` sets, `Name:` removes a default, `Name;` sends it empty. */
 export function buildHeaders(o: CliOptions, shared: SharedRequest, extra: Array<[string, string]> = []): Array<[string, string]> {
   const defaults: Array<[string, string]> = [];
@@ -139,30 +126,6 @@ export function removedHeaders(o: CliOptions, shared: SharedRequest): string[] |
     if (colon > 0 && line.slice(colon + 1).trim() === '') names.push(line.slice(0, colon).trim().toLowerCase());
   }
   return names.length > 0 ? names : undefined;
-}
-
-/** `--resolve host:port:addr[,addr]` entries for one URL's host and port, as a lookup function. */
-export function resolveLookup(entries: readonly string[], url: URL): LookupFunction | undefined {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const port = url.port || { 'http:': '80', 'https:': '443', 'ftp:': '21', 'ftps:': '990', 'gopher:': '70' }[url.protocol] || '';
-  const pinned: LookupAddress[] = [];
-  for (const e of entries) {
-    const m = /^(\[[^\]]+\]|[^:]+):(\d+):(.+)$/.exec(e);
-    if (!m) continue;
-    const h = m[1]!.replace(/^\[|\]$/g, '').toLowerCase();
-    if ((h !== host && h !== '*') || m[2] !== port) continue;
-    for (const a of m[3]!.split(',')) {
-      const addr = a.trim().replace(/^\[|\]$/g, '');
-      const family = isIP(addr);
-      if (family === 0) throw new CliExit(EXIT.FAILED_INIT, `option --resolve: '${addr}' is not an IP address`);
-      pinned.push({ address: addr, family: family as 4 | 6 });
-    }
-  }
-  if (pinned.length === 0) return undefined;
-  return async (hostname, { family }) => {
-    if (hostname.toLowerCase().replace(/^\[|\]$/g, '') !== host) return systemLookup(hostname, { family });
-    return family ? pinned.filter((p) => p.family === family) : pinned;
-  };
 }
 
 /** Splits `-u user:password` at the first colon. */
@@ -323,17 +286,6 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
   if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
   return opts;
-}
-
-/** The --resolve lookup for `url` (with -4/-6 applied), the same function for every URL of that origin in the run. */
-function pinnedLookup(o: CliOptions, shared: SharedRequest, url: URL): LookupFunction | undefined {
-  const byOrigin = (shared.pinned ??= new Map());
-  const key = `${url.protocol}//${url.host}`;
-  if (byOrigin.has(key)) return byOrigin.get(key);
-  const pinned = resolveLookup(o.resolve, url);
-  const lookup = pinned && o.ipFamily !== undefined ? onlyFamily(o.ipFamily, pinned) : pinned;
-  byOrigin.set(key, lookup);
-  return lookup;
 }
 
 /** Builds one attempt's OpenOptions; synchronous when nothing has to be read per attempt. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
-import { buildHeaders, buildOpenOptions, effectiveUrl, openOptionsBuilder, prepareShared, removedHeaders, resolveLookup, splitUser, uploadUrl } from '../../src/cli/request.js';
+import { buildHeaders, buildOpenOptions, effectiveUrl, openOptionsBuilder, prepareShared, removedHeaders, splitUser, uploadUrl } from '../../src/cli/request.js';
 import { curl, dial, startServer } from './helpers.js';
 
 const shared = (argv: string[]) => prepareShared(parseCliArgs([...argv, 'http://h/']), '1.2.3', async (p) => Buffer.from(`<${p}>`));
@@ -256,15 +256,6 @@ test('-u splits at the first colon; -k turns verification off; -x "" means no pr
 test('missing --cacert file is exit 77, missing --cert is 58', async () => {
   await assert.rejects(prepareShared(parseCliArgs(['--cacert', '/nonexistent.pem', 'u']), '1'), (e: unknown) => e instanceof CliExit && e.exitCode === 77);
   await assert.rejects(prepareShared(parseCliArgs(['--cert', '/nonexistent.pem', 'u']), '1'), (e: unknown) => e instanceof CliExit && e.exitCode === 58);
-});
-
-test('--resolve pins only the matching host and port', async () => {
-  const entries = ['example.test:8080:127.0.0.1', 'example.test:443:::1'];
-  const l = resolveLookup(entries, new URL('http://example.test:8080/'))!;
-  assert.deepEqual(await l('example.test', {}), [{ address: '127.0.0.1', family: 4 }]);
-  assert.deepEqual(await resolveLookup(entries, new URL('https://example.test/'))!('example.test', {}), [{ address: '::1', family: 6 }]);
-  assert.equal(resolveLookup(entries, new URL('http://example.test/')), undefined);
-  assert.throws(() => resolveLookup(['h:80:notanip'], new URL('http://h/')), (e: unknown) => e instanceof CliExit && e.exitCode === 2);
 });
 
 test('-T appends the file name to a URL ending in /; -G moves data to the query', async () => {

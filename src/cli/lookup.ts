@@ -1,0 +1,60 @@
+/**
+ * The name lookups a run's transfers share: -4 / -6 (one family), and
+ * --resolve (host:port pinned to addresses). Each is made once per run (per
+ * origin for --resolve), since the HTTP agent keys its pools by the lookup:
+ * a new function per URL would mean a new connection per URL.
+ *
+ * @module
+ */
+import { isIP } from 'node:net';
+import type { LookupAddress, LookupFunction } from '../socket/connect.js';
+import { systemLookup } from '../socket/system-lookup.js';
+import type { CliOptions } from './args.js';
+import { CliExit, EXIT } from './exit-codes.js';
+
+/**
+ * A lookup that keeps the addresses of one family (curl -4 / -6), asking
+ * `inner` (the system resolver by default) for that family only. A name with
+ * no such address is the resolve error curl gives (exit 6).
+ */
+export function onlyFamily(family: 4 | 6, inner?: LookupFunction): LookupFunction {
+  return async (hostname, options) => {
+    const found = await (inner ?? systemLookup)(hostname, { ...options, family });
+    return found.filter((a) => a.family === family);
+  };
+}
+
+/** `--resolve host:port:addr[,addr]` entries for one URL's host and port, as a lookup function. */
+export function resolveLookup(entries: readonly string[], url: URL): LookupFunction | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = url.port || { 'http:': '80', 'https:': '443', 'ftp:': '21', 'ftps:': '990', 'gopher:': '70' }[url.protocol] || '';
+  const pinned: LookupAddress[] = [];
+  for (const e of entries) {
+    const m = /^(\[[^\]]+\]|[^:]+):(\d+):(.+)$/.exec(e);
+    if (!m) continue;
+    const h = m[1]!.replace(/^\[|\]$/g, '').toLowerCase();
+    if ((h !== host && h !== '*') || m[2] !== port) continue;
+    for (const a of m[3]!.split(',')) {
+      const addr = a.trim().replace(/^\[|\]$/g, '');
+      const family = isIP(addr);
+      if (family === 0) throw new CliExit(EXIT.FAILED_INIT, `option --resolve: '${addr}' is not an IP address`);
+      pinned.push({ address: addr, family: family as 4 | 6 });
+    }
+  }
+  if (pinned.length === 0) return undefined;
+  return async (hostname, { family }) => {
+    if (hostname.toLowerCase().replace(/^\[|\]$/g, '') !== host) return systemLookup(hostname, { family });
+    return family ? pinned.filter((p) => p.family === family) : pinned;
+  };
+}
+
+/** The --resolve lookup for `url` (with -4/-6 applied), the same function for every URL of that origin in the run. */
+export function pinnedLookup(o: Pick<CliOptions, 'resolve' | 'ipFamily'>, shared: { pinned?: Map<string, LookupFunction | undefined> | undefined }, url: URL): LookupFunction | undefined {
+  const byOrigin = (shared.pinned ??= new Map());
+  const key = `${url.protocol}//${url.host}`;
+  if (byOrigin.has(key)) return byOrigin.get(key);
+  const pinned = resolveLookup(o.resolve, url);
+  const lookup = pinned && o.ipFamily !== undefined ? onlyFamily(o.ipFamily, pinned) : pinned;
+  byOrigin.set(key, lookup);
+  return lookup;
+}
