@@ -61,8 +61,11 @@ export interface CliOptions {
   form: FormArg[];
   uploadFile: string | undefined;
   user: string | undefined;
+  /** -x, or --socks4/--socks4a/--socks5/--socks5-hostname as a proxy URL: whichever came last. */
   proxy: string | undefined;
   noproxy: string | undefined;
+  /** -U user:password for the proxy (-x's or the environment's). */
+  proxyUser: string | undefined;
   insecure: boolean;
   cacert: string | undefined;
   cert: string | undefined;
@@ -164,6 +167,9 @@ function size(name: string, raw: string | undefined): number | undefined {
   return n;
 }
 
+/** curl's SOCKS options, as the proxy URL scheme each stands for. */
+const SOCKS = { socks4: 'socks4', socks4a: 'socks4a', socks5: 'socks5', 'socks5-hostname': 'socks5h' } as const;
+
 /**
  * Parses dial's arguments (without `node` and the script). Throws a
  * {@link CliExit} with curl's exit code 2 for unknown options, bad values
@@ -217,12 +223,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let httpVersion: '1.0' | '1.1' | undefined;
   let authScheme: CliOptions['authScheme'];
   let ftpPort: string | undefined;
+  let proxy: string | undefined;
   let ipFamily: 4 | 6 | undefined;
   for (const t of parsed.tokens) {
     if (t.kind !== 'option') continue;
     if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
     else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
     else if (t.name === 'basic' || t.name === 'digest' || t.name === 'anyauth') authScheme = t.name === 'anyauth' ? 'any' : t.name;
+    else if (t.name in SOCKS || t.name === 'proxy') proxy = t.name === 'proxy' ? t.value : `${SOCKS[t.name as keyof typeof SOCKS]}://${t.value ?? ''}`;
     else if (t.name === 'ftp-port' || t.name === 'ftp-pasv') ftpPort = t.name === 'ftp-port' ? (t.value ?? '-') : undefined;
   }
 
@@ -253,7 +261,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     form,
     uploadFile: v['upload-file'],
     user: v.user,
-    proxy: v['socks5-hostname'] !== undefined ? `socks5h://${v['socks5-hostname']}` : v.proxy,
+    proxy,
+    proxyUser: v['proxy-user'],
     noproxy: v.noproxy,
     insecure: v.insecure ?? false,
     cacert: v.cacert,

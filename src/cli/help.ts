@@ -46,6 +46,8 @@ export const HELP = `Usage: dial [options...] <url>...
      --netrc-file <file>    ... from this file; --netrc-optional: the URL's password wins
  -x, --proxy <url>          Proxy (http://, https://, socks5://, socks5h://)
      --socks5-hostname <h:p>  SOCKS5 proxy resolving names itself
+     --socks5/--socks4/--socks4a <h:p>  SOCKS proxies (the last proxy option wins)
+ -U, --proxy-user <u:p>     Proxy credentials (a proxy URL's own win)
      --noproxy <list>       Hosts that bypass the proxy
  -k, --insecure             Do not verify the server's certificate
      --cacert <file>        Trust these CA certificates

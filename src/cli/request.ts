@@ -15,6 +15,7 @@ import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { onlyFamily, pinnedLookup } from './lookup.js';
+import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
@@ -238,7 +239,7 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
   if (http && o.location) opts.allowDowngrade = true;
   const range = attemptRange(target, byteRange(o.range));
   if (range) opts.range = range;
-  return copyFlags(o, shared, url, opts);
+  return copyFlags(o, shared, url, opts, target.url);
 }
 
 /** How many redirects -L/--max-redirs allow (0 without -L; -1 means no limit). */
@@ -257,7 +258,7 @@ function byteRange(r: string | undefined): { start: number; end: number | undefi
 const HTTP_URL = /^https?:/i;
 
 /** The options copied straight from flags, the same for every attempt of every URL but `--resolve`'s lookup (`url` is needed only with --resolve). */
-function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, opts: DialOpenOptions): DialOpenOptions {
+function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, opts: DialOpenOptions, target: string): DialOpenOptions {
   if (shared.tls) opts.tls = shared.tls;
   if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
   if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
@@ -265,6 +266,11 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
     // curl applies the environment's no_proxy list to a -x proxy too (the library, given a proxy, applies only its noProxy).
     const env = process.env['no_proxy'] || process.env['NO_PROXY'];
     if (env) opts.noProxy = env;
+  }
+  // -U: the credentials go on whichever proxy this URL uses, -x's or the environment's.
+  if (o.proxyUser !== undefined && opts.proxy !== null) {
+    const proxy = opts.proxy ?? proxyForUrl(new URL(target), process.env, opts.noProxy);
+    if (proxy !== undefined) opts.proxy = withProxyUser(proxy, o.proxyUser);
   }
   if (o.resolve.length > 0 && url) {
     const lookup = pinnedLookup(o, shared, url);
@@ -286,6 +292,16 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
   if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
   return opts;
+}
+
+/** `proxy` with -U's `user:password` (split at the first colon), unless it names its own (curl lets those win). */
+function withProxyUser(proxy: string, userPassword: string): string {
+  const u = parseProxyUrl(proxy);
+  if (u.username || u.password) return proxy;
+  const i = userPassword.indexOf(':');
+  u.username = encodeURIComponent(i < 0 ? userPassword : userPassword.slice(0, i));
+  u.password = encodeURIComponent(i < 0 ? '' : userPassword.slice(i + 1));
+  return u.href;
 }
 
 /** Builds one attempt's OpenOptions; synchronous when nothing has to be read per attempt. */
@@ -338,6 +354,6 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
     if (http && o.location) opts.allowDowngrade = true;
     const asked = attemptRange(target, range);
     if (asked) opts.range = asked;
-    return copyFlags(o, shared, url, opts);
+    return copyFlags(o, shared, url, opts, target.url);
   };
 }

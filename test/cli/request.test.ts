@@ -281,3 +281,35 @@ test('--mail-from/--mail-rcpt, -l, --compressed, --unix-socket, --max-filesize p
   assert.equal(opts.maxBodySize, 10);
   assert.equal(opts.headers, undefined, 'no HTTP headers for other schemes');
 });
+
+test('-U puts its credentials on -x’s proxy or on the one the environment names, and the SOCKS options are proxies too — as curl', async () => {
+  const srv = await startServer();
+  const proxy = srv.url('').replace(/\/$/, '');
+  const sent = async (run: typeof dial, args: string[], env: NodeJS.ProcessEnv = {}) => {
+    // The test helpers set NO_PROXY=* (no test reaches past loopback), which a -x proxy would obey too.
+    const r = await run(['-sS', ...args, 'http://example.test/echo'], { env: { NO_PROXY: '', no_proxy: '', ...env } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.out, 'proxied http://example.test/echo\n');
+    const auth = srv.requests.at(-1)!.headers['proxy-authorization'];
+    return auth === undefined ? '-' : Buffer.from(String(auth).replace(/^Basic /, ''), 'base64').toString();
+  };
+  try {
+    for (const [args, env, expected] of [
+      [['-x', proxy, '-U', 'ann:s3 cret'], {}, 'ann:s3 cret'],
+      [['-x', proxy.replace('http://', 'http://old:pw@'), '-U', 'ann:new'], {}, 'old:pw'],
+      [['-U', 'env:pw'], { http_proxy: proxy }, 'env:pw'],
+      [['-x', proxy], {}, '-'],
+    ] as const) {
+      const ours = await sent(dial, [...args], env);
+      assert.equal(ours, expected, args.join(' '));
+      assert.equal(ours, await sent(curl, [...args], env), `curl ${args.join(' ')}`);
+    }
+  } finally {
+    await srv.close();
+  }
+  assert.equal(parseCliArgs(['--socks5', 'h:1080', 'http://x/']).proxy, 'socks5://h:1080');
+  assert.equal(parseCliArgs(['--socks4a', 'h:1080', 'http://x/']).proxy, 'socks4a://h:1080');
+  assert.equal(parseCliArgs(['--socks5', 'h:1', '-x', 'http://p:8', 'http://x/']).proxy, 'http://p:8', 'the last one wins');
+  assert.equal(parseCliArgs(['-x', 'http://p:8', '--socks5-hostname', 'h:1', 'http://x/']).proxy, 'socks5h://h:1');
+  assert.equal(parseCliArgs(['-U', 'a:b', 'http://x/']).proxyUser, 'a:b');
+});
