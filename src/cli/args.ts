@@ -57,6 +57,8 @@ export interface CliOptions {
   headers: string[];
   data: DataArg[];
   get: boolean;
+  /** --url-query, in order: --data-urlencode's forms, or `+text` as written; added to every URL's query. */
+  urlQuery: string[];
   /** -F and --form-string, in order: `literal` for --form-string, whose value is taken as written. */
   form: FormArg[];
   uploadFile: string | undefined;
@@ -258,6 +260,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     headers: v.header ?? [],
     data,
     get: v.get ?? false,
+    urlQuery: v['url-query'] ?? [],
     form,
     uploadFile: v['upload-file'],
     user: v.user,

@@ -39,6 +39,7 @@ export const OPTION_SPECS = {
   'data-binary': { type: 'string', multiple: true },
   'data-raw': { type: 'string', multiple: true },
   'data-urlencode': { type: 'string', multiple: true },
+  'url-query': { type: 'string', multiple: true },
   json: { type: 'string', multiple: true },
   get: { type: 'boolean', short: 'G' },
   form: { type: 'string', short: 'F', multiple: true },

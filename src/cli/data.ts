@@ -149,11 +149,33 @@ export async function buildDataBody(args: readonly DataArg[], read: FileReader =
   return { body: Buffer.concat(joined), json };
 }
 
+/**
+ * curl's --url-query parts, joined with '&': each in --data-urlencode's forms
+ * (`name=text`, `=text`, `name@file`, `@file`, `text`), or `+text` as written.
+ */
+export async function buildUrlQuery(args: readonly string[], read: FileReader = readLocal): Promise<string | undefined> {
+  if (args.length === 0) return undefined;
+  const parts: string[] = [];
+  for (const a of args) parts.push(a.startsWith('+') ? a.slice(1) : await urlencodePart(a, read));
+  return parts.join('&');
+}
+
 /** `-G`: the data goes into the URL's query instead of the body. */
 export function appendQuery(url: string, data: Buffer): string {
   if (data.length === 0) return url;
   const hash = url.indexOf('#');
   const base = hash >= 0 ? url.slice(0, hash) : url;
   const frag = hash >= 0 ? url.slice(hash) : '';
-  return `${base}${base.includes('?') ? '&' : '?'}${data.toString('latin1')}${frag}`;
+  return `${base}${base.includes('?') ? '&' : '?'}${queryText(data)}${frag}`;
+}
+
+/**
+ * The data's bytes as query text: printable ASCII as it is, and every other
+ * byte (a space, a control, '#', each byte of a UTF-8 character) as %XX —
+ * read as latin1 text instead, UTF-8 'é' became 'Ã©' and was encoded twice.
+ */
+function queryText(data: Buffer): string {
+  let out = '';
+  for (const b of data) out += b > 0x20 && b < 0x7f && b !== 0x23 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  return out;
 }

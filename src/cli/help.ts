@@ -33,6 +33,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --data-binary <data>   POST data; @file is sent byte for byte
      --data-raw <data>      POST data; @ is not special
      --data-urlencode <d>   POST data, percent-encoded (name=value, name@file)
+     --url-query <d>        Add to each URL's query, as --data-urlencode (+text as written)
      --json <data>          POST JSON with JSON Content-Type and Accept
  -G, --get                  Put -d data in the URL query instead
  -F, --form <name=content>  Multipart form field; name=@file uploads a file

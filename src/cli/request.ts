@@ -12,7 +12,7 @@ import type { LookupFunction } from '../socket/connect.js';
 import type { OpenOptions } from '../urlopen/types.js';
 import type { HttpOpenOptions } from '../urlopen/schemes/http.js';
 import type { CliOptions } from './args.js';
-import { appendQuery, buildDataBody, type FileReader, readLocal } from './data.js';
+import { appendQuery, buildDataBody, buildUrlQuery, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { onlyFamily, pinnedLookup } from './lookup.js';
 import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
@@ -36,6 +36,8 @@ export interface SharedRequest {
   cookieHeader?: string | undefined;
   /** -4 / -6: one lookup for the whole run, so every URL still shares its origin's connections (pools are keyed by the lookup). */
   lookup?: LookupFunction | undefined;
+  /** --url-query: the query text added to every URL. */
+  urlQuery?: string | undefined;
   /** -n and its kin: the .netrc entries, read once for the run. */
   netrc?: NetrcEntry[] | undefined;
   /** -z: the time condition, when its value was a file or a date. */
@@ -70,6 +72,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
   // The FTP client listens for the data connection on its end of the control connection: what curl's `-P -` asks for.
   if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);
+  shared.urlQuery = await buildUrlQuery(o.urlQuery, read);
   if (o.netrc !== undefined) shared.netrc = await readNetrc(o.netrcFile ?? join(homedir(), '.netrc'), warn ?? (() => {}));
   if (o.timeCond !== undefined) shared.timeCond = await parseTimeCond(o.timeCond, warn ?? (() => {}));
   if (o.cookies.length > 0 || o.cookieJar !== undefined) {
@@ -184,6 +187,7 @@ export function uploadUrl(url: string, file: string | undefined): string {
 export function effectiveUrl(o: CliOptions, shared: SharedRequest, url: string): string {
   let u = url;
   if (o.get && shared.data) u = appendQuery(u, shared.data.body);
+  if (shared.urlQuery) u = appendQuery(u, Buffer.from(shared.urlQuery, 'utf8'));
   return uploadUrl(u, o.uploadFile);
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendQuery, buildDataBody, curlWarning, urlencode } from '../../src/cli/data.js';
+import { appendQuery, buildDataBody, buildUrlQuery, curlWarning, urlencode } from '../../src/cli/data.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 
 const files: Record<string, string> = { 'a.txt': 'line1\r\nline2\n', 'j.json': '{"k":1}' };
@@ -68,4 +68,13 @@ test('urlencode keeps only unreserved characters, space as +', () => {
 test('-G appends to the query, before a fragment', () => {
   assert.equal(appendQuery('http://h/p', Buffer.from('a=1')), 'http://h/p?a=1');
   assert.equal(appendQuery('http://h/p?x=1#f', Buffer.from('a=1')), 'http://h/p?x=1&a=1#f');
+  // Bytes outside printable ASCII (a UTF-8 character, a space, '#') are %XX, each once.
+  assert.equal(appendQuery('http://h/p', Buffer.from('q=é #1')), 'http://h/p?q=%C3%A9%20%231');
+  assert.equal(new URL(appendQuery('http://h/p', Buffer.from('q=é'))).search, '?q=%C3%A9');
+});
+
+test('--url-query: --data-urlencode’s forms, +text as written, joined with &', async () => {
+  const read = async (p: string) => Buffer.from(p === 'f' ? 'file text' : '');
+  assert.equal(await buildUrlQuery(['a=b c', '+raw=1&2', '=x y', 'n@f', 'plain'], read), 'a=b+c&raw=1&2&x+y&n=file+text&plain');
+  assert.equal(await buildUrlQuery([], read), undefined);
 });

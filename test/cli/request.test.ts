@@ -313,3 +313,16 @@ test('-U puts its credentials on -x’s proxy or on the one the environment name
   assert.equal(parseCliArgs(['-x', 'http://p:8', '--socks5-hostname', 'h:1', 'http://x/']).proxy, 'socks5h://h:1');
   assert.equal(parseCliArgs(['-U', 'a:b', 'http://x/']).proxyUser, 'a:b');
 });
+
+test('--url-query adds to every URL’s query as curl does (encoded, or +text as written)', async () => {
+  const srv = await startServer();
+  try {
+    const args = ['-s', '--url-query', 'a=b c', '--url-query', '+raw=1&2', '--url-query', '@-', srv.url('/echo?x=1')];
+    const [a, b] = await Promise.all([dial(args, { input: 'from stdin' }), curl(args, { input: 'from stdin' })]);
+    const url = (r: { out: string }) => (JSON.parse(r.out) as { url: string }).url;
+    assert.equal(url(a), '/echo?x=1&a=b+c&raw=1&2&from+stdin');
+    assert.equal(url(a), url(b));
+  } finally {
+    await srv.close();
+  }
+});
