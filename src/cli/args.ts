@@ -46,6 +46,8 @@ export interface CliOptions {
   silent: boolean;
   showError: boolean;
   noProgressMeter: boolean;
+  /** --stderr: the file dial's stderr goes to ('-' = stdout). */
+  stderr: string | undefined;
   /** -#: curl's progress bar in place of the meter line. */
   progressBar: boolean;
   fail: boolean;
@@ -252,6 +254,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     showError: v['show-error'] ?? false,
     noProgressMeter: v['no-progress-meter'] ?? false,
     progressBar: v['progress-bar'] ?? false,
+    stderr: v.stderr,
     fail: v.fail ?? false,
     failWithBody: v['fail-with-body'] ?? false,
     location: v.location ?? false,

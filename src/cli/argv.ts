@@ -27,6 +27,7 @@ export const OPTION_SPECS = {
   silent: { type: 'boolean', short: 's' },
   'show-error': { type: 'boolean', short: 'S' },
   'no-progress-meter': { type: 'boolean' },
+  stderr: { type: 'string' },
   'progress-bar': { type: 'boolean', short: '#' },
   fail: { type: 'boolean', short: 'f' },
   'fail-with-body': { type: 'boolean' },

@@ -22,6 +22,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -s, --silent               No progress meter, no error messages
      --no-progress-meter    No progress meter
  -#, --progress-bar         A bar of # in place of the meter line
+     --stderr <file>        Write what goes to stderr to this file (- = stdout)
  -S, --show-error           Show errors even with -s
  -f, --fail                 Fail (exit 22) on HTTP errors, print no body
      --fail-early           Stop at the first failed transfer (else the last URL decides the exit code)

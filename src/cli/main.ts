@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseCliArgs } from './args.js';
+import { parseCliArgs, type CliOptions } from './args.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
 /** The package version, from the nearest package.json named dialtone above this file. */
@@ -42,6 +42,34 @@ export async function main(argv: readonly string[], io: MainIO = { stdout: proce
     io.stderr.write(`dial: ${(err as Error).message}\ndial: try 'dial --help' for more information\n`);
     return code;
   }
+  let closeStderr: (() => void) | undefined;
+  if (opts.stderr !== undefined) [io, closeStderr] = redirectStderr(io, opts.stderr);
+  try {
+    return await runParsed(opts, io);
+  } finally {
+    closeStderr?.();
+  }
+}
+
+/**
+ * --stderr FILE: what dial writes to stderr goes to FILE instead ('-' is
+ * stdout), written at once so nothing is lost at exit. A file that cannot
+ * be opened is curl's warning, and stderr stays.
+ */
+function redirectStderr(io: MainIO, path: string): [MainIO, (() => void) | undefined] {
+  if (path === '-') return [{ ...io, stderr: io.stdout }, undefined];
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch {
+    io.stderr.write(`Warning: Failed to open ${path}!\n`);
+    return [io, undefined];
+  }
+  const stderr = { isTTY: false, write: (chunk: string | Uint8Array) => (writeSync(fd, typeof chunk === 'string' ? Buffer.from(chunk) : chunk), true) } as unknown as MainIO['stderr'];
+  return [{ ...io, stderr }, () => closeSync(fd)];
+}
+
+async function runParsed(opts: CliOptions, io: MainIO): Promise<number> {
   if (!opts.silent) for (const line of opts.warnings) io.stderr.write(`${line}\n`);
   if (opts.help) {
     // Loaded only when asked for: every other run skips the text.

@@ -180,3 +180,17 @@ test('--fail-early stops at the first failure and exits with it; -Z exits with a
   assert.equal(z.code, 1);
   assert.equal(z.out, 'after');
 });
+
+test('--stderr FILE takes what dial writes to stderr; - is stdout; a file it cannot open is curl’s warning and stderr stays', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'err.txt');
+  const a = await dial(['--stderr', file, '-sS', 'http://127.0.0.1:1/']);
+  assert.equal(a.code, 7);
+  assert.equal(a.stderr, '');
+  assert.match(readFileSync(file, 'utf8'), /^dial: \(7\) /);
+  const b = await dial(['--stderr', '-', '-sS', 'http://127.0.0.1:1/']);
+  assert.equal(b.stderr, '');
+  assert.match(b.out, /^dial: \(7\) /);
+  const c = await dial(['--stderr', join(dir, 'no/such/dir/x'), '-sS', 'http://127.0.0.1:1/']);
+  assert.match(c.stderr, /^Warning: Failed to open .*x!\ndial: \(7\) /);
+});
