@@ -133,6 +133,10 @@ export interface CliOptions {
   retryAllErrors: boolean;
   dumpHeader: string | undefined;
   createDirs: boolean;
+  /** --no-clobber: an existing output file is never replaced (NAME.1 … NAME.100 instead). */
+  noClobber: boolean;
+  /** --remove-on-error: a failed transfer leaves no output file, even an appended one (-C). */
+  removeOnError: boolean;
   /** --output-dir: where -o (relative) and -O files go. */
   outputDir: string | undefined;
   /** -R: give a saved file the server's Last-Modified time. */
@@ -313,6 +317,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     retryAllErrors: v['retry-all-errors'] ?? false,
     dumpHeader: v['dump-header'],
     createDirs: v['create-dirs'] ?? false,
+    noClobber: v['no-clobber'] ?? false,
+    removeOnError: v['remove-on-error'] ?? false,
     outputDir: v['output-dir'],
     remoteTime: v['remote-time'] ?? false,
     noBuffer: v['no-buffer'] ?? false,

@@ -16,6 +16,8 @@ export const OPTION_SPECS = {
   'remote-name': { type: 'boolean', short: 'O', multiple: true },
   'remote-name-all': { type: 'boolean' },
   'create-dirs': { type: 'boolean' },
+  'no-clobber': { type: 'boolean' },
+  'remove-on-error': { type: 'boolean' },
   'output-dir': { type: 'string' },
   'remote-time': { type: 'boolean', short: 'R' },
   'no-buffer': { type: 'boolean', short: 'N' },

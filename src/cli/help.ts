@@ -14,6 +14,8 @@ export const HELP = `Usage: dial [options...] <url>...
  -N, --no-buffer            Write each piece of a body to stdout as it arrives (small bodies too)
      --remote-name-all      -O for every URL
      --create-dirs          Create missing directories for -o
+     --no-clobber           Never overwrite an -o file: write NAME.1, NAME.2 ... instead
+     --remove-on-error      Leave no output file when the transfer fails (even with -C)
  -I, --head                 Show the headers only
  -i, --include              Include the response headers in the output
  -D, --dump-header <file>   Write the response headers to file

@@ -58,10 +58,26 @@ function writeFailure(err: unknown): CliExit {
 }
 
 /** Puts a finished temp file in its place (one rename, so a reader never sees it half written). */
-function publish(target: string, path: string): Promise<void> {
-  return fsp.rename(target, path).catch((e: Error) => {
-    throw writeFailure(e);
-  });
+async function publish(target: string, path: string, noClobber = false): Promise<void> {
+  if (!noClobber) {
+    return fsp.rename(target, path).catch((e: Error) => {
+      throw writeFailure(e);
+    });
+  }
+  // --no-clobber: the first of NAME, NAME.1 … NAME.100 that does not exist; a link fails rather than replace one.
+  try {
+    for (let n = 0; n <= 100; n++) {
+      try {
+        await fsp.link(target, n === 0 ? path : `${path}.${n}`);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(e);
+      }
+    }
+    throw new CliExit(EXIT.WRITE_ERROR, `${path} and ${path}.1 to ${path}.100 all exist (--no-clobber)`);
+  } finally {
+    await fsp.rm(target, { force: true });
+  }
 }
 
 /** Writes to a stream with back-pressure, rejecting with exit 23 on a write error. */
@@ -217,6 +233,8 @@ export interface FileSinkOptions {
   createDirs?: boolean;
   /** `-C`: append to the existing file, and keep it on failure. */
   append?: boolean;
+  /** `--no-clobber`: never replace a file; the body goes to NAME.1, NAME.2 … instead. */
+  noClobber?: boolean;
 }
 
 async function ensureDir(path: string, createDirs: boolean): Promise<void> {
@@ -246,11 +264,12 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
   const append = (options.append ?? false) || special;
   // An existing file is replaced as curl overwrites it in place: through a symlink (the link stays a
   // link) and keeping its mode (a 0600 file must not come back readable by all).
-  const existing = !append && st?.isFile() ? { real: await fsp.realpath(path).catch(() => path), mode: st.mode & 0o7777 } : undefined;
+  const noClobber = !append && (options.noClobber ?? false);
+  const existing = !append && !noClobber && st?.isFile() ? { real: await fsp.realpath(path).catch(() => path), mode: st.mode & 0o7777 } : undefined;
   const dest = existing?.real ?? path;
   const target = append ? path : join(dirname(dest), `.${basename(dest)}.${nodeCrypto().randomBytes(4).toString('hex')}.part`);
   // A FIFO or socket may wait for its reader: only those go through a stream.
-  if (!special || st.isCharacterDevice()) return directFileSink(dest, target, append, existing?.mode);
+  if (!special || st.isCharacterDevice()) return directFileSink(dest, target, append, existing?.mode, noClobber);
   let stream: WriteStream | undefined;
   let written = 0;
   let failure: CliExit | undefined;
@@ -283,7 +302,7 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
       stream ??= await open();
       await close();
       if (failure) throw failure;
-      if (!append) await publish(target, path);
+      if (!append) await publish(target, path, noClobber);
     },
     async abort() {
       await close();
@@ -297,7 +316,7 @@ export async function fileSink(path: string, options: FileSinkOptions = {}): Pro
  * returns, so the body can go straight from the connection's read buffer to
  * the file. Opened on the first write, as a stream sink is.
  */
-function directFileSink(path: string, target: string, append: boolean, mode: number | undefined): Sink {
+function directFileSink(path: string, target: string, append: boolean, mode: number | undefined, noClobber: boolean): Sink {
   let fd: number | undefined;
   let written = 0;
   const opened = (): number => {
@@ -337,7 +356,7 @@ function directFileSink(path: string, target: string, append: boolean, mode: num
     async commit() {
       opened();
       close();
-      if (!append) await publish(target, path);
+      if (!append) await publish(target, path, noClobber);
     },
     async abort() {
       try {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import type { Tracer } from '../trace.js';
 import type { OpenOptions } from '../urlopen/types.js';
 import type { UrlResponse } from '../urlopen/response.js';
@@ -149,7 +149,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
     else if (typeof o.continueAt === 'number') resumeBase = o.continueAt;
     sink = toStdout
       ? stdoutSink(env.stdout, env.stdoutIsTTY && job.output !== '-')
-      : await fileSink(job.output!, { createDirs: o.createDirs, append: o.continueAt !== undefined });
+      : await fileSink(job.output!, { createDirs: o.createDirs, append: o.continueAt !== undefined, noClobber: o.noClobber });
     const activeSink = sink;
 
     for (let attempt = 1; ; attempt++) {
@@ -374,6 +374,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
     task.done();
     const exitCode = exitCodeFor(err);
     if (!(err instanceof RetryAbandoned && err.committed)) await sink?.abort().catch(() => undefined);
+    // --remove-on-error: not even a file -C was appending to stays, once this run wrote to it (as curl: a file it opened).
+    // Without -C a failure leaves no file anyway (the body goes to a temporary one); a device or FIFO is never removed.
+    if (o.removeOnError && !toStdout && o.continueAt !== undefined && (sink?.written ?? 0) > 0 && (await stat(job.output!).catch(() => undefined))?.isFile())
+      await rm(job.output!, { force: true }).catch(() => undefined);
     vars.exitcode = exitCode;
     vars.errormsg = errorMessage(err);
     if (vars.http_code === 0) applyClock();

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { BINARY_WARNING, fileSink, looksBinary, remoteName, stdoutSink } from '../../src/cli/output.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 import { spawnSync } from 'node:child_process';
-import { MAIN, runCommand, startServer } from './helpers.js';
+import { curl, dial, MAIN, runCommand, startServer, tempDir } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'dial-out-'));
 
@@ -228,4 +228,49 @@ test('a reader that goes away (dial URL | head): exit 23 with curl\'s message; -
   assert.equal(quiet.code, 23);
   assert.equal(quiet.err, '');
   srv.close();
+});
+
+test('--no-clobber writes beside an existing file (NAME.1, NAME.2 …) and never over it, as curl', async () => {
+  const srv = await startServer();
+  const dir = tempDir();
+  try {
+    for (const [name, run] of [['d', dial], ['c', curl]] as const) {
+      const out = join(dir, name);
+      writeFileSync(out, 'mine\n');
+      for (let i = 1; i <= 2; i++) {
+        const r = await run(['-sS', '--no-clobber', '-o', out, srv.url('/hello')]);
+        assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+        assert.equal(readFileSync(`${out}.${i}`, 'utf8'), 'hello world\n', `${name}.${i}`);
+      }
+      assert.equal(readFileSync(out, 'utf8'), 'mine\n', name);
+    }
+    // A name that is free is used as it is.
+    assert.equal((await dial(['-sS', '--no-clobber', '-o', join(dir, 'fresh'), srv.url('/hello')])).code, 0);
+    assert.equal(readFileSync(join(dir, 'fresh'), 'utf8'), 'hello world\n');
+    assert.equal(readdirSync(dir).filter((f) => f.endsWith('.part')).length, 0, 'no temporary file is left');
+  } finally {
+    await srv.close();
+  }
+});
+
+test('--remove-on-error: a resumed (-C) download that breaks leaves no file, where without it the part stays for the next -C, as curl', async () => {
+  const srv = await startServer();
+  const dir = tempDir();
+  try {
+    for (const [name, run] of [['d', dial], ['c', curl]] as const) {
+      const kept = join(dir, `${name}-kept`);
+      const gone = join(dir, `${name}-gone`);
+      const a = await run(['-s', '-C', '-', '-o', kept, srv.url(`/cut?id=${name}k`)]);
+      const b = await run(['-s', '-C', '-', '--remove-on-error', '-o', gone, srv.url(`/cut?id=${name}g`)]);
+      assert.notEqual(a.code, 0, name);
+      assert.equal(a.code, b.code, name);
+      assert.ok(existsSync(kept) && readFileSync(kept).length > 0, `${name}: the part stays`);
+      assert.equal(existsSync(gone), false, `${name}: --remove-on-error removed it`);
+    }
+    const dev = await dial(['-s', '-C', '-', '--remove-on-error', '-o', '/dev/null', srv.url('/cut?id=dev')]);
+    assert.notEqual(dev.code, 0);
+    assert.ok(existsSync('/dev/null'), 'a device is never removed');
+  } finally {
+    await srv.close();
+  }
 });
