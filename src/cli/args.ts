@@ -133,6 +133,8 @@ export interface CliOptions {
   retryAllErrors: boolean;
   dumpHeader: string | undefined;
   createDirs: boolean;
+  /** -J: an -O file is named by the response's Content-Disposition filename. */
+  remoteHeaderName: boolean;
   /** --no-clobber: an existing output file is never replaced (NAME.1 … NAME.100 instead). */
   noClobber: boolean;
   /** --remove-on-error: a failed transfer leaves no output file, even an appended one (-C). */
@@ -318,6 +320,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     dumpHeader: v['dump-header'],
     createDirs: v['create-dirs'] ?? false,
     noClobber: v['no-clobber'] ?? false,
+    remoteHeaderName: v['remote-header-name'] ?? false,
     removeOnError: v['remove-on-error'] ?? false,
     outputDir: v['output-dir'],
     remoteTime: v['remote-time'] ?? false,

@@ -15,6 +15,7 @@ export const OPTION_SPECS = {
   output: { type: 'string', short: 'o', multiple: true },
   'remote-name': { type: 'boolean', short: 'O', multiple: true },
   'remote-name-all': { type: 'boolean' },
+  'remote-header-name': { type: 'boolean', short: 'J' },
   'create-dirs': { type: 'boolean' },
   'no-clobber': { type: 'boolean' },
   'remove-on-error': { type: 'boolean' },

@@ -9,6 +9,7 @@
 export const HELP = `Usage: dial [options...] <url>...
  -o, --output <file>        Write to file instead of stdout (#1 = glob value)
  -O, --remote-name          Name the file after the URL's last path segment
+ -J, --remote-header-name   With -O, name the file as the server's Content-Disposition says
      --output-dir <dir>     Put -O files (and relative -o files) in this directory
  -R, --remote-time          Give saved files the server's Last-Modified time
  -N, --no-buffer            Write each piece of a body to stdout as it arrives (small bodies too)

@@ -41,9 +41,10 @@ export function planJobs(o: CliOptions): TransferJob[] {
       let output: string | undefined;
       if (u.output !== undefined) output = u.output === '-' ? '-' : substituteOutput(u.output, m.values);
       else if (u.remoteName) output = remoteName(m.url);
+      const fromUrl = u.output === undefined && u.remoteName;
       // --output-dir holds every file a relative -o or -O names (curl's rule; an absolute -o stays where it says).
       if (o.outputDir && output !== undefined && output !== '-' && !isAbsolute(output)) output = join(o.outputDir, output);
-      jobs.push({ url: m.url, output, label: output && output !== '-' ? output : m.url, urlnum });
+      jobs.push({ url: m.url, output, label: output && output !== '-' ? output : m.url, urlnum, ...(fromUrl && { remoteNamed: true }) });
     }
   }
   return jobs;

@@ -20,6 +20,7 @@ import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsB
 import { parseContentRange } from '../protocols/http/core/content-range.js';
 import { decideResume } from './resume.js';
 import { timeCondUnmet } from './time-cond.js';
+import { contentDispositionName, deferredFileSink, type DeferredSink } from './header-name.js';
 import { Pace, paced } from './rate-limit.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
@@ -59,6 +60,8 @@ export interface TransferJob {
   label: string;
   /** Which command-line URL it came from, from 0 (-w %{urlnum}); 0 when not told. */
   urlnum?: number | undefined;
+  /** `output` is -O's name from the URL (which -J may replace with the server's). */
+  remoteNamed?: boolean | undefined;
 }
 
 /** What every transfer of a run shares. */
@@ -147,9 +150,12 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
     schemeKnown = true;
     if (o.continueAt === 'auto') resumeBase = toStdout ? 0 : ((await stat(job.output!).catch(() => undefined))?.size ?? 0);
     else if (typeof o.continueAt === 'number') resumeBase = o.continueAt;
+    const fileOptions = { createDirs: o.createDirs, append: o.continueAt !== undefined, noClobber: o.noClobber };
     sink = toStdout
       ? stdoutSink(env.stdout, env.stdoutIsTTY && job.output !== '-')
-      : await fileSink(job.output!, { createDirs: o.createDirs, append: o.continueAt !== undefined, noClobber: o.noClobber });
+      : o.remoteHeaderName && job.remoteNamed
+        ? deferredFileSink(job.output!, o.outputDir, (path) => fileSink(path, fileOptions), (path) => (vars.filename_effective = path))
+        : await fileSink(job.output!, fileOptions);
     const activeSink = sink;
 
     for (let attempt = 1; ; attempt++) {
@@ -237,6 +243,8 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         applyClock();
         const http = isHttp(res);
         responseVars(vars, res, wantVars, options.body);
+        // -J: the file's name is known now; nothing has been written yet.
+        if ('decide' in activeSink) await (activeSink as DeferredSink).decide(contentDispositionName(res.headers.get('content-disposition')));
 
         // -L with --max-redirs 0: urlopen was told to follow none, so curl's limit is checked here.
         if (http && o.location && o.maxRedirs === 0 && FOLLOWED.has(res.status) && res.headers.has('location')) {
