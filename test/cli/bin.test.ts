@@ -6,39 +6,28 @@
  * node:tls for https) is found and works from there.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { readFileSync, statSync } from 'node:fs';
-import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { binUsable, makePki, REPO_ROOT, runCommand, startServer, type Pki, type TestServer } from './helpers.js';
+import { binUsable, makePki, REPO_ROOT, runCommand, startServer, startTlsServer, type Pki, type TestServer, type TlsTestServer } from './helpers.js';
 
 const BIN = join(REPO_ROOT, 'bin/dial.js');
 const bin = (args: readonly string[]) => runCommand(process.execPath, [BIN, ...args]);
 
 let srv: TestServer;
 let pki: Pki | undefined;
-let tlsServer: https.Server | undefined;
-let tlsPort = 0;
+let tls: TlsTestServer | undefined;
 before(async () => {
   // npm test always builds first; a run without the bundle fails here rather than skipping.
   assert.ok(binUsable(), 'bin/dial.js needs the bundled CLI (npm run build)');
   srv = await startServer();
   pki = makePki();
   assert.ok(pki, 'openssl makes the test certificates');
-  tlsServer = https.createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey) }, (_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 7 });
-    res.end('secure\n');
-  });
-  tlsServer.listen(0, '127.0.0.1');
-  await once(tlsServer, 'listening');
-  tlsPort = (tlsServer.address() as AddressInfo).port;
+  tls = await startTlsServer(pki);
 });
 after(async () => {
   await srv.close();
-  tlsServer?.closeAllConnections();
-  await new Promise((r) => tlsServer?.close(r));
+  await tls?.close();
 });
 
 test('the bundle is built from the compiled sources it sits beside, not an older build', () => {
@@ -72,10 +61,10 @@ test('bin/dial.js decodes a gzip body (node:zlib, loaded on first use)', async (
 });
 
 test('bin/dial.js fetches over https with the test CA (node:tls, loaded on first use)', async () => {
-  const r = await bin(['--cacert', pki!.caCert, `https://localhost:${tlsPort}/`]);
+  const r = await bin(['--cacert', pki!.caCert, `https://localhost:${tls!.port}/`]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.out, 'secure\n');
-  const refused = await bin([`https://localhost:${tlsPort}/`]);
+  const refused = await bin([`https://localhost:${tls!.port}/`]);
   assert.equal(refused.code, 60, 'an unknown CA is refused, as curl refuses it');
 });
 

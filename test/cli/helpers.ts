@@ -7,8 +7,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -300,6 +301,33 @@ export async function startServer(): Promise<TestServer> {
 /** True when the bundled CLI exists at the repo's dist/cli (so bin/dial.js can run). */
 export function binUsable(): boolean {
   return existsSync(join(REPO_ROOT, 'bin/dial.js')) && existsSync(join(REPO_ROOT, 'dist/cli/main.js'));
+}
+
+/** A loopback HTTPS server of the test PKI's server certificate. */
+export interface TlsTestServer {
+  server: https.Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an HTTPS server on 127.0.0.1 with `pki`'s server certificate;
+ * `handler` answers (by default 200 `secure\n`), `extra` adds server options
+ * (asking for a client certificate, say).
+ */
+export async function startTlsServer(pki: Pki, handler?: http.RequestListener, extra: https.ServerOptions = {}): Promise<TlsTestServer> {
+  const answer: http.RequestListener = handler ?? ((_req, res) => void res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 7 }).end('secure\n'));
+  const server = https.createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey), ...extra }, answer);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
 }
 
 /** PEM files for TLS tests: a CA, a server cert for localhost/127.0.0.1 and a client cert signed by it, and an unrelated CA. */

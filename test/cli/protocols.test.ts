@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
-import * as https from 'node:https';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,30 +14,28 @@ import { freeRange, makeTree, startVsftpd } from '../interop/ftp-helpers.js';
 import { startServer as startInterop, type RunningServer } from '../interop/harness.js';
 import { makeTestPKI, type TestPKI } from '../interop/ca.js';
 import { gopherServer, type GopherFixture } from '../protocols/gopher/server.js';
-import { CURL, curl, dial, MAIN, makePki, runCommand, tempDir, type Pki } from './helpers.js';
+import { CURL, curl, dial, MAIN, makePki, runCommand, startTlsServer, tempDir, type Pki, type TlsTestServer } from './helpers.js';
 
 let pki: Pki | undefined;
-let tlsServer: https.Server;
+let tls: TlsTestServer | undefined;
 let tlsPort = 0;
 let sawClientCert = false;
 before(async () => {
   pki = makePki();
   if (!pki) return;
-  const pem = (p: string) => readFileSync(p);
-  tlsServer = https.createServer({ cert: pem(pki.serverCert), key: pem(pki.serverKey), ca: pem(pki.caCert), requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    sawClientCert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate()?.subject?.CN === 'client';
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 7 });
-    res.end('secure\n');
-  });
-  tlsServer.listen(0, '127.0.0.1');
-  await once(tlsServer, 'listening');
-  tlsPort = (tlsServer.address() as AddressInfo).port;
+  tls = await startTlsServer(
+    pki,
+    (req, res) => {
+      sawClientCert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate()?.subject?.CN === 'client';
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 7 });
+      res.end('secure\n');
+    },
+    { ca: readFileSync(pki.caCert), requestCert: true, rejectUnauthorized: false },
+  );
+  tlsPort = tls.port;
 });
 after(async () => {
-  if (tlsServer) {
-    tlsServer.closeAllConnections();
-    await new Promise((r) => tlsServer.close(r));
-  }
+  await tls?.close();
 });
 
 const noPki = () => !pki && 'openssl not available';
@@ -202,8 +199,7 @@ test('ftp: -I prints synthesized headers, as curl does for ftp', async () => {
 describe('-L from http to ftp:// and from https to http, followed as curl follows them', () => {
   let web: http.Server;
   let webPort = 0;
-  let secure: https.Server | undefined;
-  let securePort = 0;
+  let secure: TlsTestServer | undefined;
   before(async () => {
     // /to?u=URL answers 302 to that URL.
     web = http.createServer((req, res) => {
@@ -215,18 +211,12 @@ describe('-L from http to ftp:// and from https to http, followed as curl follow
     await once(web, 'listening');
     webPort = (web.address() as AddressInfo).port;
     if (!pki) return;
-    secure = https.createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey) }, (_req, res) => {
-      res.writeHead(301, { Location: `http://127.0.0.1:${webPort}/plain`, 'Content-Length': 0 }).end();
-    });
-    secure.listen(0, '127.0.0.1');
-    await once(secure, 'listening');
-    securePort = (secure.address() as AddressInfo).port;
+    secure = await startTlsServer(pki, (_req, res) => void res.writeHead(301, { Location: `http://127.0.0.1:${webPort}/plain`, 'Content-Length': 0 }).end());
   });
   after(async () => {
     web.closeAllConnections();
     await new Promise((r) => web.close(r));
-    secure?.closeAllConnections();
-    await new Promise((r) => (secure ? secure.close(r) : r(undefined)));
+    await secure?.close();
   });
   const to = (u: string) => `http://127.0.0.1:${webPort}/to?u=${encodeURIComponent(u)}`;
   const mirror = () => `ftp://alice:pw@127.0.0.1:${ftp.port}/pub/a.txt`;
@@ -254,7 +244,7 @@ describe('-L from http to ftp:// and from https to http, followed as curl follow
 
   test('https → http: -L follows it (curl’s redirect protocols hold no TLS rule)', async () => {
     assert.ok(!noPki(), 'openssl is needed to make the test CA (scripts/install-servers.sh installs it)');
-    const args = ['-sS', '-L', '--cacert', pki!.caCert, `https://localhost:${securePort}/`];
+    const args = ['-sS', '-L', '--cacert', pki!.caCert, `https://localhost:${secure!.port}/`];
     const [a, b] = await Promise.all([dial(args), curl(args)]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(a.out, 'plain\n');

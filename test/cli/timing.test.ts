@@ -3,24 +3,20 @@
 // that is deterministic, and sane ordering for the times (never their size).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { curl, dial, makePki, startServer, type Pki, type TestServer } from './helpers.js';
+import { curl, dial, makePki, startServer, startTlsServer, type Pki, type TestServer, type TlsTestServer } from './helpers.js';
 import { startServer as startInterop, type RunningServer } from '../interop/harness.js';
 import { TransferClock, verifyResult } from '../../src/cli/timing.js';
 import type { TraceEvent } from '../../src/trace.js';
 
 let srv: TestServer;
 let pki: Pki | undefined;
-let tlsServer: https.Server | undefined;
+let tls: TlsTestServer | undefined;
 let tlsPort = 0;
 before(async () => {
   srv = await startServer();
   pki = makePki();
   if (!pki) return;
-  tlsServer = https.createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey) }, (req, res) => {
+  tls = await startTlsServer(pki, (req, res) => {
     if (req.url === '/away') {
       res.writeHead(302, { Location: '/here', 'Content-Length': 0 });
       return void res.end();
@@ -28,16 +24,11 @@ before(async () => {
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 7 });
     res.end('secure\n');
   });
-  tlsServer.listen(0, '127.0.0.1');
-  await once(tlsServer, 'listening');
-  tlsPort = (tlsServer.address() as AddressInfo).port;
+  tlsPort = tls.port;
 });
 after(async () => {
   await srv.close();
-  if (tlsServer) {
-    tlsServer.closeAllConnections();
-    await new Promise((r) => tlsServer!.close(r));
-  }
+  await tls?.close();
 });
 
 /** A clock fed by hand: `at(ms, event)`. */
