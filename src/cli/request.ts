@@ -157,7 +157,7 @@ function attemptRange(target: RequestTarget, range: { start: number; end: number
 
 /** -T: the file to send as a fresh stream (one per attempt), its length when known, and how to open it again for a redirect (not stdin). */
 async function uploadBody(path: string): Promise<{ body: AsyncIterable<Uint8Array>; length: number | undefined; reopen?: () => AsyncIterable<Uint8Array> }> {
-  if (path === '-' || path === '.') return { body: process.stdin as AsyncIterable<Uint8Array>, length: undefined };
+  if (path === '-' || path === '.') return (await stdinFile()) ?? { body: process.stdin as AsyncIterable<Uint8Array>, length: undefined };
   let size: number;
   try {
     const st = await fsp.stat(path);
@@ -168,6 +168,23 @@ async function uploadBody(path: string): Promise<{ body: AsyncIterable<Uint8Arra
     throw new CliExit(EXIT.READ_ERROR, `Failed to open/read local data from file/application: ${path} (${(e as Error).message})`, { cause: e });
   }
   return { body: createReadStream(path) as AsyncIterable<Uint8Array>, length: size, reopen: () => fileChunks(path) };
+}
+
+/**
+ * Stdin when it is a regular file (`dial -T - URL < file`): read by position
+ * from where the descriptor stands, so a redirect (307/308) can send it again
+ * as curl rewinds it, and its length is known. Undefined for a pipe or a
+ * terminal, or where the position cannot be read (/proc/self/fdinfo is Linux's).
+ */
+async function stdinFile(): Promise<{ body: AsyncIterable<Uint8Array>; length: number; reopen: () => AsyncIterable<Uint8Array> } | undefined> {
+  const st = await fsp.stat('/dev/stdin').catch(() => undefined);
+  if (!st?.isFile()) return undefined;
+  const info = await fsp.readFile('/proc/self/fdinfo/0', 'utf8').catch(() => '');
+  const pos = /^pos:\s*(\d+)$/m.exec(info);
+  if (!pos) return undefined;
+  const start = Number(pos[1]);
+  const read = () => createReadStream('', { fd: 0, start, autoClose: false }) as AsyncIterable<Uint8Array>;
+  return { body: read(), length: Math.max(0, st.size - start), reopen: read };
 }
 
 /** A file's bytes, opened only when first read: a redirect's copy that is never sent holds no descriptor. */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 import { buildHeaders, buildOpenOptions, effectiveUrl, openOptionsBuilder, prepareShared, removedHeaders, splitUser, uploadUrl } from '../../src/cli/request.js';
-import { curl, dial, startServer } from './helpers.js';
+import { curl, dial, MAIN, startServer } from './helpers.js';
 
 const shared = (argv: string[]) => prepareShared(parseCliArgs([...argv, 'http://h/']), '1.2.3', async (p) => Buffer.from(`<${p}>`));
 
@@ -324,5 +324,43 @@ test('--url-query adds to every URL’s query as curl does (encoded, or +text as
     assert.equal(url(a), url(b));
   } finally {
     await srv.close();
+  }
+});
+
+test('-L -T - with stdin a regular file sends it again on a 307, from where stdin stood, as curl rewinds it; a pipe still cannot (exit 65)', async () => {
+  const { spawn } = await import('node:child_process');
+  const { closeSync, openSync, readSync } = await import('node:fs');
+  const srv = await startServer();
+  const dir = mkdtempSync(join(tmpdir(), 'dial-stdin-'));
+  const file = join(dir, 'up.txt');
+  writeFileSync(file, 'skip:upload me\n');
+  /** Runs `cmd` with stdin the file, its descriptor first moved `skip` bytes on (as after a script read a line). */
+  const withFileStdin = (cmd: string, args: string[], skip = 0) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const fd = openSync(file, 'r');
+      if (skip > 0) readSync(fd, Buffer.alloc(skip), 0, skip, null);
+      const child = spawn(cmd, args, { stdio: [fd, 'pipe', 'pipe'], env: { ...process.env, NO_PROXY: '*' } });
+      closeSync(fd);
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('close', (code) => (clearTimeout(kill), resolve({ code, out })));
+    });
+  try {
+    const args = ['-sS', '-L', '-T', '-', srv.url('/moved?code=307&to=/echo')];
+    const ours = await withFileStdin(process.execPath, [MAIN, ...args]);
+    assert.equal(ours.code, 0);
+    const e = JSON.parse(ours.out) as { method: string; body: string };
+    assert.deepEqual([e.method, e.body], ['PUT', 'skip:upload me\n']);
+    const theirs = await withFileStdin('curl', args);
+    assert.deepEqual((JSON.parse(theirs.out) as { body: string }).body, e.body, 'curl sends the same bytes');
+    // From where stdin stood: the same bytes on both hops (curl 7.88 rewinds to the file's start for the second).
+    const moved = await withFileStdin(process.execPath, [MAIN, ...args], 5);
+    assert.equal((JSON.parse(moved.out) as { body: string }).body, 'upload me\n');
+    const piped = await dial(args, { input: 'upload me\n' });
+    assert.equal(piped.code, 65, 'a pipe cannot be read twice');
+  } finally {
+    await srv.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
