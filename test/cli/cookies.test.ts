@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { dial, curl, startServer, tempDir, type TestServer, type RunResult } from './helpers.js';
+import { dial, curl, echo, startServer, tempDir, type TestServer, type RunResult } from './helpers.js';
 import { parseNetscape } from '../../src/protocols/http/cookies.js';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { cookieEngineOn, isCookieData } from '../../src/cli/cookies.js';
@@ -211,7 +211,7 @@ test('the jar’s cookies go before the caller’s own (-b data, -H Cookie), in 
   const s = await startServer();
   const jar = join(tempDir(), 'jar.txt');
   writeFileSync(jar, '127.0.0.1\tFALSE\t/\tFALSE\t0\tjar\t1\n');
-  const cookie = async (run: typeof dial, args: string[]) => (JSON.parse((await run(['-s', ...args, s.url('/echo')])).out) as { headers: { cookie?: string } }).headers.cookie;
+  const cookie = async (run: typeof dial, args: string[]) => echo(await run(['-s', ...args, s.url('/echo')])).headers['cookie'];
   try {
     for (const args of [['-b', 'x=1', '-b', jar], ['-b', jar, '-b', 'x=1'], ['-b', jar, '-H', 'Cookie: h=1']]) {
       const ours = await cookie(dial, args);

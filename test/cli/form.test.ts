@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeForm, literalFormField, makeBoundary, parseFormField } from '../../src/cli/form.js';
-import { curl, dial, startServer } from './helpers.js';
+import { curl, dial, echo, startServer } from './helpers.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<string> {
@@ -169,7 +169,7 @@ test('--form-string takes the value as written (a leading @ or <, a ;type=), in 
     const parts = async (run: typeof dial) => {
       const r = await run(args);
       assert.equal(r.code, 0, r.stderr);
-      const e = JSON.parse(r.out) as { headers: Record<string, string>; body: string };
+      const e = echo(r);
       const boundary = /boundary=(\S+)/.exec(e.headers['content-type']!)![1]!;
       return e.body.split(`--${boundary}`);
     };

@@ -298,6 +298,19 @@ export async function startServer(): Promise<TestServer> {
   return fixture;
 }
 
+/** What the test server's /echo route saw, as it reports it. */
+export interface Echo {
+  method: string;
+  url: string;
+  version: string;
+  headers: Record<string, string>;
+  /** The request body, read as latin1. */
+  body: string;
+}
+
+/** The /echo report in a run's stdout. */
+export const echo = (r: { out: string }): Echo => JSON.parse(r.out) as Echo;
+
 /** True when the bundled CLI exists at the repo's dist/cli (so bin/dial.js can run). */
 export function binUsable(): boolean {
   return existsSync(join(REPO_ROOT, 'bin/dial.js')) && existsSync(join(REPO_ROOT, 'dist/cli/main.js'));

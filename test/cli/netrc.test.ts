@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_NETRC_BYTES, netrcCredentials, netrcLogin, parseNetrc, readNetrc } from '../../src/cli/netrc.js';
-import { curl, dial, startServer, tempDir } from './helpers.js';
+import { curl, dial, echo, startServer, tempDir } from './helpers.js';
 
 const FILE = `# a comment line
 machine Example.ORG login ann password one
@@ -69,7 +69,7 @@ test('dial -n, --netrc-file and --netrc-optional send what curl sends; -u wins o
   const sent = async (run: typeof dial, args: string[]) => {
     const r = await run(['-sS', ...args], { env: { HOME: home } });
     assert.equal(r.code, 0, r.stderr);
-    const auth = (JSON.parse(r.out) as { headers: Record<string, string | undefined> }).headers.authorization;
+    const auth = echo(r).headers['authorization'];
     return auth ? Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString() : '-';
   };
   try {

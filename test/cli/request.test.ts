@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 import { buildHeaders, buildOpenOptions, effectiveUrl, openOptionsBuilder, prepareShared, removedHeaders, splitUser, uploadUrl } from '../../src/cli/request.js';
-import { curl, dial, MAIN, startServer } from './helpers.js';
+import { curl, dial, echo, MAIN, startServer, type RunResult } from './helpers.js';
 
 const shared = (argv: string[]) => prepareShared(parseCliArgs([...argv, 'http://h/']), '1.2.3', async (p) => Buffer.from(`<${p}>`));
 
@@ -37,13 +37,13 @@ test("-H 'Accept:', -H 'User-Agent:', -A '' send no such header, as curl; -H 'Ac
       const args = ['-s', ...flags, srv.url('/echo')];
       const [a, b] = await Promise.all([dial(args), curl(args)]);
       assert.equal(a.code, b.code, a.stderr);
-      const names = (out: string) => {
-        const h = (JSON.parse(out) as { headers: Record<string, string> }).headers;
+      const names = (r: RunResult) => {
+        const h = echo(r).headers;
         return Object.entries(h).filter(([k]) => k !== 'user-agent' || h[k] === '').sort();
       };
-      const hasAgent = (out: string) => 'user-agent' in (JSON.parse(out) as { headers: Record<string, string> }).headers;
-      assert.deepEqual(names(a.out), names(b.out), flags.join(' '));
-      assert.equal(hasAgent(a.out), hasAgent(b.out), flags.join(' '));
+      const hasAgent = (r: RunResult) => 'user-agent' in echo(r).headers;
+      assert.deepEqual(names(a), names(b), flags.join(' '));
+      assert.equal(hasAgent(a), hasAgent(b), flags.join(' '));
     }
   } finally {
     await srv.close();
@@ -102,12 +102,12 @@ test('-L -X METHOD keeps the method on every hop, as curl: a 301/302/303 drops o
       const args = ['-s', '-L', ...flags, srv.url(`/moved?code=${code}&to=/echo`)];
       const [a, b] = await Promise.all([dial(args), curl(args)]);
       assert.equal(a.code, b.code, a.stderr);
-      const seen = (out: string) => {
-        const e = JSON.parse(out) as { method: string; headers: Record<string, string>; body: string };
+      const seen = (r: RunResult) => {
+        const e = echo(r);
         // Not Content-Length: a POST without a body says `0` (RFC 9110 §8.6: its method anticipates content), where curl says nothing.
         return [e.method, e.body, e.headers['content-type'], e.headers['content-length'] ?? '0'];
       };
-      assert.deepEqual(seen(a.out), seen(b.out), `${code} ${flags.join(' ')}`);
+      assert.deepEqual(seen(a), seen(b), `${code} ${flags.join(' ')}`);
     }
     const o = parseCliArgs(['-L', '-X', 'POST', 'http://h/']);
     const s = await prepareShared(o, '1');
@@ -135,12 +135,12 @@ test('-L -T FILE and -L -F name=@FILE follow a 307/308 (and a 301 of the PUT) wi
       const args = ['-s', '-L', ...flags, srv.url(`/moved?code=${code}&to=/echo`)];
       const [a, b] = await Promise.all([dial(args), curl(args)]);
       assert.equal(a.code, b.code, a.stderr);
-      const seen = (out: string) => {
-        const e = JSON.parse(out) as { method: string; headers: Record<string, string>; body: string };
+      const seen = (r: RunResult) => {
+        const e = echo(r);
         // The form's boundary is random: its length and the part headers compare, not its text.
         return [e.method, Number(e.headers['content-length']) === Buffer.byteLength(e.body, 'latin1'), e.body.replace(/-{2,}[\w-]+/g, '--B')];
       };
-      assert.deepEqual(seen(a.out), seen(b.out), `${code} ${flags.join(' ')}`);
+      assert.deepEqual(seen(a), seen(b), `${code} ${flags.join(' ')}`);
     }
     // Piped stdin cannot be read again: curl's exit 65 (its rewind failed), for both.
     const piped = ['-s', '-L', '-T', '-', srv.url('/moved?code=307&to=/echo')];
@@ -319,9 +319,8 @@ test('--url-query adds to every URL’s query as curl does (encoded, or +text as
   try {
     const args = ['-s', '--url-query', 'a=b c', '--url-query', '+raw=1&2', '--url-query', '@-', srv.url('/echo?x=1')];
     const [a, b] = await Promise.all([dial(args, { input: 'from stdin' }), curl(args, { input: 'from stdin' })]);
-    const url = (r: { out: string }) => (JSON.parse(r.out) as { url: string }).url;
-    assert.equal(url(a), '/echo?x=1&a=b+c&raw=1&2&from+stdin');
-    assert.equal(url(a), url(b));
+    assert.equal(echo(a).url, '/echo?x=1&a=b+c&raw=1&2&from+stdin');
+    assert.equal(echo(a).url, echo(b).url);
   } finally {
     await srv.close();
   }
@@ -350,13 +349,13 @@ test('-L -T - with stdin a regular file sends it again on a 307, from where stdi
     const args = ['-sS', '-L', '-T', '-', srv.url('/moved?code=307&to=/echo')];
     const ours = await withFileStdin(process.execPath, [MAIN, ...args]);
     assert.equal(ours.code, 0);
-    const e = JSON.parse(ours.out) as { method: string; body: string };
+    const e = echo(ours);
     assert.deepEqual([e.method, e.body], ['PUT', 'skip:upload me\n']);
     const theirs = await withFileStdin('curl', args);
-    assert.deepEqual((JSON.parse(theirs.out) as { body: string }).body, e.body, 'curl sends the same bytes');
+    assert.deepEqual(echo(theirs).body, e.body, 'curl sends the same bytes');
     // From where stdin stood: the same bytes on both hops (curl 7.88 rewinds to the file's start for the second).
     const moved = await withFileStdin(process.execPath, [MAIN, ...args], 5);
-    assert.equal((JSON.parse(moved.out) as { body: string }).body, 'upload me\n');
+    assert.equal(echo(moved).body, 'upload me\n');
     const piped = await dial(args, { input: 'upload me\n' });
     assert.equal(piped.code, 65, 'a pipe cannot be read twice');
   } finally {

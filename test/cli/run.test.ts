@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { BIG, curl, dial, MAIN, sha, startServer, tempDir, type TestServer } from './helpers.js';
+import { BIG, curl, dial, echo, MAIN, sha, startServer, tempDir, type TestServer } from './helpers.js';
 import { planJobs } from '../../src/cli/run.js';
 import { parseCliArgs } from '../../src/cli/args.js';
 
@@ -15,7 +15,6 @@ before(async () => {
 });
 after(() => srv.close());
 
-const echo = (r: { out: string }) => JSON.parse(r.out) as { method: string; url: string; headers: Record<string, string>; body: string };
 // curl is the oracle: without it the comparisons fail when they spawn it (scripts/install-servers.sh installs it); none is skipped.
 
 test('planJobs expands globs and pairs outputs', () => {

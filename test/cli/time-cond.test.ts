@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseTimeCond, timeCondHeader, timeCondUnmet } from '../../src/cli/time-cond.js';
 import { UrlHeaders } from '../../src/urlopen/headers.js';
 import { UrlResponse } from '../../src/urlopen/response.js';
-import { curl, dial, startServer, tempDir } from './helpers.js';
+import { curl, dial, echo, startServer, tempDir } from './helpers.js';
 
 const JAN_2010 = 'Fri, 01 Jan 2010 00:00:00 GMT';
 const response = (status: number, lastModified?: string) =>
@@ -44,7 +44,7 @@ test('dial -z as curl: the header sent, an old document not written (an -o file 
   const dir = tempDir();
   try {
     // The header, beside curl's.
-    const seen = async (run: typeof dial) => (JSON.parse((await run(['-sS', '-z', JAN_2010, srv.url('/echo')])).out) as { headers: Record<string, string> }).headers['if-modified-since'];
+    const seen = async (run: typeof dial) => echo(await run(['-sS', '-z', JAN_2010, srv.url('/echo')])).headers['if-modified-since'];
     assert.equal(await seen(dial), JAN_2010);
     assert.equal(await seen(dial), await seen(curl));
     // /dated was last modified in 2008 and ignores the question: the client's own check keeps the old file.
