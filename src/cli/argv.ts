@@ -115,8 +115,17 @@ for (const [name, spec] of Object.entries(OPTION_SPECS) as Array<[string, Spec]>
   if (spec.short) SHORT_TO_LONG.set(spec.short, name);
 }
 
-function takesValue(long: string): boolean {
+/** Whether the option of this long name takes a value (an unknown name does not). */
+export function takesValue(long: string): boolean {
   return (OPTION_SPECS as Record<string, Spec>)[long]?.type === 'string';
+}
+
+/** The long name an option word stands for (`-o`, `--output`, or bare `output` as a config file writes it), or undefined when dial has none. */
+export function longName(word: string): string | undefined {
+  const known = (name: string) => (Object.hasOwn(OPTION_SPECS, name) ? name : undefined);
+  if (word.startsWith('--')) return known(word.slice(2));
+  if (word.startsWith('-')) return word.length === 2 ? SHORT_TO_LONG.get(word[1]!) : undefined;
+  return known(word);
 }
 
 /**

@@ -10,11 +10,9 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { CliExit, EXIT } from './exit-codes.js';
-import { OPTION_SPECS } from './argv.js';
-
-type Spec = { type: 'string' | 'boolean'; short?: string };
+import { longName, takesValue } from './argv.js';
+import { readAtMostSync } from './data.js';
 
 /** Config files may name config files; past this depth it is a loop. */
 const MAX_DEPTH = 8;
@@ -26,20 +24,11 @@ const MAX_BYTES = 1024 * 1024;
 export type ConfigReader = (path: string) => string;
 
 const readConfig: ConfigReader = (path) => {
-  const buf = readFileSync(path === '-' ? 0 : path);
-  if (buf.length > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES} bytes`);
+  // Bounded while reading: `-K /dev/zero`, or a pipe that never ends, must not fill memory first.
+  const buf = readAtMostSync(path, MAX_BYTES);
+  if (!buf) throw new Error(`larger than ${MAX_BYTES} bytes`);
   return buf.toString('utf8');
 };
-
-const SPECS = OPTION_SPECS as Record<string, Spec>;
-const SHORT = new Map(Object.entries(SPECS).flatMap(([long, s]) => (s.short ? [[s.short, long] as const] : [])));
-
-/** The long name an option word stands for (`-o`, `--output`, `output`), or undefined when dial has none. */
-function longName(word: string): string | undefined {
-  if (word.startsWith('--')) return word.slice(2) in SPECS ? word.slice(2) : undefined;
-  if (word.startsWith('-')) return word.length === 2 ? SHORT.get(word[1]!) : undefined;
-  return word in SPECS ? word : undefined;
-}
 
 /** A quoted value from `line[i]` (the opening quote), with curl's escapes; returns it and the index after the closing quote. */
 function quoted(line: string, i: number): [string, number] {
@@ -84,7 +73,7 @@ export function configWords(text: string, where: string, warn: (line: string) =>
     while (isBlank(line[j])) j++;
     if (line[j] === '=' || line[j] === ':') j++;
     while (isBlank(line[j])) j++;
-    if (long === undefined || SPECS[long]!.type === 'boolean') {
+    if (long === undefined || !takesValue(long)) {
       words.push(option);
       continue;
     }
@@ -120,7 +109,7 @@ export function expandConfig(argv: readonly string[], warn: (line: string) => vo
       out.push(a);
       // An option's value is never a -K of its own (`-H -Kx` sends a header).
       const long = a.includes('=') ? undefined : longName(a);
-      if (long !== undefined && SPECS[long]!.type === 'string' && i + 1 < argv.length) out.push(argv[++i]!);
+      if (long !== undefined && takesValue(long) && i + 1 < argv.length) out.push(argv[++i]!);
       continue;
     }
     if (depth >= MAX_DEPTH) throw new CliExit(EXIT.FAILED_INIT, `option -K: config files nested more than ${MAX_DEPTH} deep`);

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import type { DataArg } from './args.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
@@ -33,6 +34,40 @@ export const readLocal: FileReader = async (path) => {
     throw new CliExit(EXIT.READ_ERROR, `Failed to open/read local data from file/application: ${path} (${(e as Error).message})`, { cause: e });
   }
 };
+
+/** The file's bytes, or undefined when it holds more than `max` (a device such as /dev/zero never ends). */
+export async function readAtMost(path: string, max: number): Promise<Buffer | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(max + 1);
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) return buf.subarray(0, n);
+      n += bytesRead;
+      if (n > max) return undefined;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** {@link readAtMost} for what is read before anything runs (-K's file); `-` is stdin. */
+export function readAtMostSync(path: string, max: number): Buffer | undefined {
+  const fd = path === '-' ? 0 : openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(max + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) return buf.subarray(0, n);
+      n += got;
+      if (n > max) return undefined;
+    }
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
 
 /** curl's --data-urlencode: everything but RFC 3986 unreserved characters is %XX, and space is `+` (form encoding). */
 export function urlencode(data: string | Uint8Array): string {

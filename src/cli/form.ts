@@ -8,7 +8,7 @@
  */
 import { createReadStream, promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
-import { readLocal } from './data.js';
+import { readAtMost, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { nodeCrypto } from '../util/builtins.js';
 
@@ -229,23 +229,6 @@ function isHeader(line: string, name: string): boolean {
 
 /** Largest `headers=@file` read: far more header lines than any part has. */
 const MAX_HEADER_FILE = 1024 * 1024;
-
-/** The file's bytes, or undefined when it holds more than `max` (a device such as /dev/zero never ends). */
-async function readAtMost(path: string, max: number): Promise<Buffer | undefined> {
-  const fh = await fsp.open(path, 'r');
-  try {
-    const buf = Buffer.alloc(max + 1);
-    let n = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
-      if (bytesRead === 0) return buf.subarray(0, n);
-      n += bytesRead;
-      if (n > max) return undefined;
-    }
-  } finally {
-    await fh.close();
-  }
-}
 
 /** Longest header line read from a `headers=@file`, as curl (998 bytes). */
 const MAX_FILE_HEADER = 998;

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { promises as fsp } from 'node:fs';
+import { readAtMost } from './data.js';
 
 /** One entry: `machine` undefined for `default`. */
 export interface NetrcEntry {
@@ -121,22 +121,18 @@ export function netrcCredentials(entries: readonly NetrcEntry[], host: string, l
  * {@link MAX_NETRC_BYTES} or one that cannot be read.
  */
 export async function readNetrc(path: string, warn: (line: string) => void): Promise<NetrcEntry[]> {
-  let handle: Awaited<ReturnType<typeof fsp.open>> | undefined;
+  let text: Buffer | undefined;
   try {
-    handle = await fsp.open(path, 'r');
-    const buf = Buffer.alloc(MAX_NETRC_BYTES + 1);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    if (bytesRead > MAX_NETRC_BYTES) {
-      warn(`Warning: ${path} is larger than ${MAX_NETRC_BYTES} bytes; not read`);
-      return [];
-    }
-    return parseNetrc(buf.toString('utf8', 0, bytesRead));
+    text = await readAtMost(path, MAX_NETRC_BYTES);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') warn(`Warning: could not read ${path}: ${(e as Error).message}`);
     return [];
-  } finally {
-    await handle?.close();
   }
+  if (text === undefined) {
+    warn(`Warning: ${path} is larger than ${MAX_NETRC_BYTES} bytes; not read`);
+    return [];
+  }
+  return parseNetrc(text.toString('utf8'));
 }
 
 /**

@@ -82,3 +82,10 @@ test('dial -K as curl -K: the same options from the same file, from stdin, and t
     await srv.close();
   }
 });
+
+test('a config file is read with a bound: -K /dev/zero is exit 26, not a process that fills memory; a word named like an Object method is unknown', () => {
+  assert.throws(() => expandConfig(['-K', '/dev/zero'], none), (e: CliExit) => e instanceof CliExit && e.exitCode === 26 && /larger than/.test(e.message));
+  const warned: string[] = [];
+  assert.deepEqual(configWords('toString\nconstructor x\n', 'c', (l) => warned.push(l)), []);
+  assert.equal(warned.length, 2);
+});
