@@ -74,6 +74,8 @@ export interface CliOptions {
   cacert: string | undefined;
   cert: string | undefined;
   key: string | undefined;
+  /** --proxy-insecure, --proxy-cacert, --proxy-cert, --proxy-key: the TLS of an https:// proxy, apart from the server's (as curl). */
+  proxyTls: { insecure: boolean; cacert: string | undefined; cert: string | undefined; key: string | undefined };
   /** -C: a byte offset, or 'auto' for `-C -`. */
   continueAt: number | 'auto' | undefined;
   range: string | undefined;
@@ -85,6 +87,10 @@ export interface CliOptions {
   /** --limit-rate: bytes per second, each way; undefined = no limit (`0` too, as curl). */
   limitRate: number | undefined;
   compressed: boolean;
+  /** -p: tunnel plain http through an HTTP proxy (CONNECT) instead of having it forward the request. */
+  proxyTunnel: boolean;
+  /** --proxy-basic, --proxy-digest or --proxy-anyauth, whichever came last; undefined = Basic, as curl. */
+  proxyAuth: 'basic' | 'digest' | 'any' | undefined;
   /** --basic, --digest or --anyauth, whichever came last; undefined = Basic, and a Digest challenge answered. */
   authScheme: 'basic' | 'digest' | 'any' | undefined;
   /** --http1.0 (-0) or --http1.1, whichever came last; undefined = the default, 1.1. */
@@ -232,6 +238,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   // curl: the last of --http1.0 and --http1.1 wins, the last of -4 and -6, and the last of --basic, --digest and --anyauth.
   let httpVersion: '1.0' | '1.1' | undefined;
   let authScheme: CliOptions['authScheme'];
+  let proxyAuth: CliOptions['proxyAuth'];
   let ftpPort: string | undefined;
   let proxy: string | undefined;
   let ipFamily: 4 | 6 | undefined;
@@ -240,6 +247,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
     else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
     else if (t.name === 'basic' || t.name === 'digest' || t.name === 'anyauth') authScheme = t.name === 'anyauth' ? 'any' : t.name;
+    else if (t.name === 'proxy-basic' || t.name === 'proxy-digest' || t.name === 'proxy-anyauth') proxyAuth = t.name === 'proxy-anyauth' ? 'any' : t.name === 'proxy-digest' ? 'digest' : 'basic';
     else if (t.name in SOCKS || t.name === 'proxy') proxy = t.name === 'proxy' ? t.value : `${SOCKS[t.name as keyof typeof SOCKS]}://${t.value ?? ''}`;
     else if (t.name === 'ftp-port' || t.name === 'ftp-pasv') ftpPort = t.name === 'ftp-port' ? (t.value ?? '-') : undefined;
   }
@@ -280,6 +288,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     cacert: v.cacert,
     cert: v.cert,
     key: v.key,
+    proxyTls: { insecure: v['proxy-insecure'] ?? false, cacert: v['proxy-cacert'], cert: v['proxy-cert'], key: v['proxy-key'] },
     continueAt,
     range: v.range,
     maxTime: number('max-time', v['max-time']) || undefined,
@@ -289,6 +298,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     compressed: v.compressed ?? false,
     httpVersion,
     authScheme,
+    proxyAuth,
+    proxyTunnel: v.proxytunnel ?? false,
     unixSocket: v['unix-socket'],
     parallel: v.parallel ?? false,
     // curl: 0 means its default of 50, and more than 300 is 300; a negative count is refused.
@@ -345,6 +356,7 @@ function checkConflicts(o: CliOptions): void {
   if (o.continueAt !== undefined && o.range !== undefined) throw usage('--continue-at and --range are mutually exclusive');
   if (o.range !== undefined && !/^(\d+-\d*|-\d+)$/.test(o.range)) throw usage(`option --range: invalid range '${o.range}'`);
   if (o.cert === undefined && o.key !== undefined) throw usage('option --key: needs --cert');
+  if (o.proxyTls.cert === undefined && o.proxyTls.key !== undefined) throw usage('option --proxy-key: needs --proxy-cert');
   if (o.data.some((d) => d.kind === 'json') && o.data.some((d) => d.kind !== 'json'))
     throw usage('--json cannot be combined with other -d options');
   for (const r of o.resolve) {

@@ -53,10 +53,15 @@ export const HELP = `Usage: dial [options...] <url>...
      --socks5-hostname <h:p>  SOCKS5 proxy resolving names itself
      --socks5/--socks4/--socks4a <h:p>  SOCKS proxies (the last proxy option wins)
  -U, --proxy-user <u:p>     Proxy credentials (a proxy URL's own win)
+     --proxy-basic/--proxy-digest/--proxy-anyauth  How they are sent (Basic at once by default)
+ -p, --proxytunnel          Tunnel http through the HTTP proxy (CONNECT) instead of forwarding
      --noproxy <list>       Hosts that bypass the proxy
  -k, --insecure             Do not verify the server's certificate
      --cacert <file>        Trust these CA certificates
  -E, --cert <file>          Client certificate (--key <file>)
+     --proxy-insecure       Do not verify an https:// proxy's certificate
+     --proxy-cacert <file>  Trust these CA certificates for an https:// proxy
+     --proxy-cert <file>    Client certificate for an https:// proxy (--proxy-key <file>)
  -C, --continue-at <n|->    Resume at offset n, or - for the size of the output file
  -r, --range <a-b>          Byte range
  -m, --max-time <s>         Bound on each transfer

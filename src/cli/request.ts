@@ -19,6 +19,7 @@ import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
+import { readTls } from './tls-files.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
 /** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
@@ -29,6 +30,8 @@ export interface SharedRequest {
   /** Body bytes from -d/--json (undefined when none). */
   data: { body: Buffer; json: boolean } | undefined;
   tls: OpenOptions['tls'];
+  /** --proxy-insecure, --proxy-cacert, --proxy-cert/--proxy-key, read once for the run. */
+  proxyTls?: OpenOptions['tls'];
   userAgent: string;
   /** The run's cookie jar when the engine is on (-b file, `-b ''`, -c). */
   cookieJar?: CookieJar | undefined;
@@ -52,23 +55,9 @@ export interface SharedRequest {
  */
 export async function prepareShared(o: CliOptions, version: string, read: FileReader = readLocal, warn?: (line: string) => void): Promise<SharedRequest> {
   const data = await buildDataBody(o.data, read, warn);
-  const tls: NonNullable<OpenOptions['tls']> = {};
-  if (o.insecure) tls.rejectUnauthorized = false;
-  const pem = async (path: string, exit: number, what: string): Promise<Buffer> => {
-    try {
-      return await fsp.readFile(path);
-    } catch (e) {
-      throw new CliExit(exit, `could not read ${what} file ${path}: ${(e as Error).message}`, { cause: e });
-    }
-  };
-  if (o.cacert !== undefined) tls.ca = await pem(o.cacert, EXIT.SSL_CACERT_BADFILE, 'CA certificate');
-  if (o.cert !== undefined) {
-    // curl's --cert may name a file holding both certificate and key.
-    const cert = await pem(o.cert, EXIT.SSL_CERTPROBLEM, 'client certificate');
-    tls.cert = cert;
-    tls.key = o.key !== undefined ? await pem(o.key, EXIT.SSL_CERTPROBLEM, 'private key') : cert;
-  }
-  const shared: SharedRequest = { data, tls: Object.keys(tls).length ? tls : undefined, userAgent: o.userAgent ?? `dial/${version}` };
+  const tls = await readTls(o);
+  const shared: SharedRequest = { data, tls, userAgent: o.userAgent ?? `dial/${version}` };
+  shared.proxyTls = await readTls(o.proxyTls, 'proxy ');
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
   // The FTP client listens for the data connection on its end of the control connection: what curl's `-P -` asks for.
   if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);
@@ -281,6 +270,9 @@ const HTTP_URL = /^https?:/i;
 /** The options copied straight from flags, the same for every attempt of every URL but `--resolve`'s lookup (`url` is needed only with --resolve). */
 function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, opts: DialOpenOptions, target: string): DialOpenOptions {
   if (shared.tls) opts.tls = shared.tls;
+  if (shared.proxyTls) opts.proxyTls = shared.proxyTls;
+  if (o.proxyAuth !== undefined) opts.proxyAuth = o.proxyAuth;
+  if (o.proxyTunnel) opts.proxyTunnel = true;
   if (o.proxy !== undefined) opts.proxy = o.proxy === '' ? null : o.proxy;
   if (o.noproxy !== undefined) opts.noProxy = o.noproxy;
   else if (o.proxy) {

@@ -48,6 +48,12 @@ export interface OpenOptions {
   proxy?: string | null | undefined;
   /** Hosts that bypass the proxy (curl --noproxy syntax). */
   noProxy?: string | undefined;
+  /** TLS settings for an https:// proxy (verified against its own name unless `rejectUnauthorized: false`); `tls` is the server's. */
+  proxyTls?: TLSOptions | undefined;
+  /** How the proxy URL's credentials reach an HTTP(S) proxy: 'basic' (default) at once, 'digest' or 'any' in answer to its 407 (curl --proxy-digest, --proxy-anyauth). */
+  proxyAuth?: 'basic' | 'digest' | 'any' | undefined;
+  /** http: reach the server through an HTTP(S) proxy by a CONNECT tunnel, not a forwarded request (curl -p); ftp always tunnels. */
+  proxyTunnel?: boolean | undefined;
   /** Resolve names yourself (curl --resolve). */
   lookup?: LookupFunction | undefined;
   /** Talk HTTP over this Unix socket (curl --unix-socket). */

@@ -258,6 +258,18 @@ test('missing --cacert file is exit 77, missing --cert is 58', async () => {
   await assert.rejects(prepareShared(parseCliArgs(['--cert', '/nonexistent.pem', 'u']), '1'), (e: unknown) => e instanceof CliExit && e.exitCode === 58);
 });
 
+test('the proxy\'s TLS files are its own: missing ones are 77 / 58 as curl, --proxy-key needs --proxy-cert, and -k stays the server\'s', async () => {
+  await assert.rejects(prepareShared(parseCliArgs(['--proxy-cacert', '/nonexistent.pem', 'u']), '1'), (e: unknown) => e instanceof CliExit && e.exitCode === 77 && /proxy CA certificate/.test(e.message));
+  await assert.rejects(prepareShared(parseCliArgs(['--proxy-cert', '/nonexistent.pem', 'u']), '1'), (e: unknown) => e instanceof CliExit && e.exitCode === 58);
+  assert.throws(() => parseCliArgs(['--proxy-key', 'k.pem', 'u']), (e: unknown) => e instanceof CliExit && e.exitCode === 2);
+  const o = parseCliArgs(['-k', '--proxy-insecure', '-x', 'https://p:3128', 'u']);
+  const opts = await buildOpenOptions(o, await prepareShared(o, '1'), { url: 'http://h/' });
+  assert.equal(opts.tls?.rejectUnauthorized, false);
+  assert.equal(opts.proxyTls?.rejectUnauthorized, false);
+  const plain = parseCliArgs(['-x', 'https://p:3128', 'u']);
+  assert.equal((await buildOpenOptions(plain, await prepareShared(plain, '1'), { url: 'http://h/' })).proxyTls, undefined);
+});
+
 test('-T appends the file name to a URL ending in /; -G moves data to the query', async () => {
   assert.equal(uploadUrl('ftp://h/dir/', '/tmp/a b.txt'), 'ftp://h/dir/a%20b.txt');
   assert.equal(uploadUrl('http://h/x', '/tmp/a.txt'), 'http://h/x');

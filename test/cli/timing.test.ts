@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { curl, dial, makePki, startServer, startTlsServer, type Pki, type TestServer, type TlsTestServer } from './helpers.js';
 import { startServer as startInterop, type RunningServer } from '../interop/harness.js';
+import { startSquid } from '../interop/fixtures.js';
 import { TransferClock, verifyResult } from '../../src/cli/timing.js';
 import type { TraceEvent } from '../../src/trace.js';
 
@@ -193,7 +194,7 @@ describe('-w through real proxies (squid: forward and CONNECT; microsocks: SOCKS
   let socks: RunningServer | undefined;
   before(async () => {
     [squid, socks] = await Promise.all([
-      startInterop({ name: 'squid', command: 'squid', user: 'proxy', config: { template: 'squid.conf', vars: { auth: '' } }, args: (ctx) => ['-N', '-d', '1', '-f', ctx.configPath!], timeout: 20_000 }),
+      startSquid({ name: 'squid', template: 'squid.conf', vars: { auth: '' } }),
       startInterop({ name: 'microsocks', command: 'microsocks', args: (ctx) => ['-i', '127.0.0.1', '-p', String(ctx.port)] }),
     ]);
   });

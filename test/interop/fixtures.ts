@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { requireBinary, startServer, type RunningServer } from './harness.js';
-import type { TestPKI } from './ca.js';
+import type { CertPair, TestPKI } from './ca.js';
 
 /**
  * `n` bytes from an xorshift32 stream: content that does not compress or
@@ -56,4 +56,45 @@ export async function startNginx(root: string, pki: TestPKI): Promise<Nginx> {
   });
   const [httpPort, httpsPort] = srv.ports as [number, number];
   return Object.assign(srv, { httpPort, httpsPort });
+}
+
+/** What {@link startSquid} needs beyond the harness's own options. */
+export interface SquidOptions {
+  name: string;
+  /** squid.conf or squid-ftp.conf (each has a `{{https_port}}` line). */
+  template: string;
+  vars?: Record<string, string | number> | ((dir: string) => Record<string, string | number>);
+  files?: Record<string, string>;
+  /** Also listen as an https:// proxy (the second port, `https`), with this certificate pair. */
+  tls?: CertPair | undefined;
+}
+
+/** A running squid; `https` is its https:// proxy port when asked for one. */
+export interface Squid extends RunningServer {
+  https: number | undefined;
+}
+
+/** squid in the foreground as the `proxy` user, on a loopback port (and an https:// one with `tls`). */
+export async function startSquid(o: SquidOptions): Promise<Squid> {
+  const tls = o.tls;
+  const srv = await startServer({
+    name: o.name,
+    command: 'squid',
+    user: 'proxy',
+    ports: tls ? 2 : 1,
+    config: {
+      template: o.template,
+      vars: (ctx) => ({
+        ...(typeof o.vars === 'function' ? o.vars(ctx.dir) : o.vars),
+        https_port: tls ? `https_port ${ctx.host}:${ctx.ports[1]} tls-cert=${ctx.dir}/proxy-cert.pem tls-key=${ctx.dir}/proxy-key.pem` : '# no https_port',
+      }),
+    },
+    // squid runs as `proxy`: the pair is copied into its own directory, which it can read.
+    files: { ...o.files, ...(tls ? { 'proxy-cert.pem': tls.cert, 'proxy-key.pem': tls.key } : {}) },
+    args: (ctx) => ['-N', '-d', '1', '-f', ctx.configPath!],
+    // Both ports: the https one is bound last.
+    ready: { port: (ctx) => ctx.ports[tls ? 1 : 0]! },
+    timeout: 20_000,
+  });
+  return Object.assign(srv, { https: tls ? srv.ports[1] : undefined });
 }

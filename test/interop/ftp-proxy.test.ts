@@ -13,6 +13,7 @@ import { FtpClient } from '../../src/protocols/ftp/index.js';
 import { openFtp } from '../../src/urlopen/schemes/ftp.js';
 import { InputError, ReplyError } from '../../src/errors.js';
 import { LOOPBACK, startServer, type RunningServer } from './harness.js';
+import { startSquid, type Squid } from './fixtures.js';
 import { makeTestPKI, type TestPKI } from './ca.js';
 import { DATA, bytesOf, curl, freeRange, knownBytes, makeTree, startVsftpd } from './ftp-helpers.js';
 
@@ -22,7 +23,7 @@ let pki: TestPKI;
 let ftps: RunningServer;
 let ftp: RunningServer;
 let socks: RunningServer;
-let squid: RunningServer;
+let squid: Squid;
 let pasv: [number, number];
 let base: string;
 
@@ -35,17 +36,11 @@ before(async () => {
   base = `ftp://${LOOPBACK}:${ftp.port}`;
   const started = await Promise.allSettled([
     startServer({ name: 'microsocks', command: 'microsocks', args: (ctx) => ['-i', LOOPBACK, '-p', String(ctx.port)] }),
-    startServer({
-      name: 'squid-ftp',
-      command: 'squid',
-      user: 'proxy',
-      config: { template: 'squid-ftp.conf', vars: { ftp_port: ftp.port, pasv_min: pasv[0], pasv_max: pasv[1] } },
-      args: (ctx) => ['-N', '-d', '1', '-f', ctx.configPath!],
-      timeout: 20_000,
-    }),
+    // Its https:// port has a certificate from the other CA than vsftpd's: each trust is checked on its own.
+    startSquid({ name: 'squid-ftp', template: 'squid-ftp.conf', vars: { ftp_port: ftp.port, pasv_min: pasv[0], pasv_max: pasv[1] }, tls: pki.untrustedServer }),
   ]);
   for (const r of started) if (r.status === 'rejected') throw r.reason;
-  [socks, squid] = started.map((r) => (r as PromiseFulfilledResult<RunningServer>).value) as [RunningServer, RunningServer];
+  [socks, squid] = started.map((r) => (r as PromiseFulfilledResult<RunningServer>).value) as [RunningServer, Squid];
 });
 after(async () => {
   await Promise.all([ftp?.stop(), ftps?.stop(), socks?.stop(), squid?.stop()]);
@@ -54,15 +49,21 @@ after(async () => {
 });
 
 const proxies = () => [
-  { name: 'SOCKS5 (microsocks)', proxy: `socks5h://${LOOPBACK}:${socks.port}`, curlArgs: ['--socks5-hostname', `${LOOPBACK}:${socks.port}`] },
-  { name: 'HTTP CONNECT (squid)', proxy: `http://${LOOPBACK}:${squid.port}`, curlArgs: ['-p', '-x', `http://${LOOPBACK}:${squid.port}`] },
+  { name: 'SOCKS5 (microsocks)', proxy: `socks5h://${LOOPBACK}:${socks.port}`, curlArgs: ['--socks5-hostname', `${LOOPBACK}:${socks.port}`], proxyTls: undefined },
+  { name: 'HTTP CONNECT (squid)', proxy: `http://${LOOPBACK}:${squid.port}`, curlArgs: ['-p', '-x', `http://${LOOPBACK}:${squid.port}`], proxyTls: undefined },
+  {
+    name: 'HTTPS CONNECT (squid, TLS to the proxy)',
+    proxy: `https://localhost:${squid.https}`,
+    curlArgs: ['-p', '-x', `https://localhost:${squid.https}`, '--proxy-cacert', pki.untrustedCA.certPath],
+    proxyTls: { ca: pki.untrustedCA.cert },
+  },
 ];
 
-for (const i of [0, 1]) {
-  describe(i === 0 ? 'vsftpd behind microsocks (SOCKS5)' : 'vsftpd behind squid (CONNECT)', () => {
+for (const i of [0, 1, 2]) {
+  describe(['vsftpd behind microsocks (SOCKS5)', 'vsftpd behind squid (CONNECT)', 'vsftpd behind squid as an https:// proxy (CONNECT inside TLS)'][i]!, () => {
     test('RETR, LIST and STOR through the proxy; the download equals curl through the same proxy', async () => {
       const p = proxies()[i]!;
-      const c = await FtpClient.connect({ host: 'localhost', port: ftp.port, proxy: p.proxy, timeout: T });
+      const c = await FtpClient.connect({ host: 'localhost', port: ftp.port, proxy: p.proxy, proxyTls: p.proxyTls, timeout: T });
       const got = await bytesOf(await c.retrieve('/pub/data.bin'));
       assert.ok(got.equals(DATA));
       assert.ok(got.equals(curl([...p.curlArgs, `ftp://localhost:${ftp.port}/pub/data.bin`])));
@@ -78,9 +79,9 @@ for (const i of [0, 1]) {
 
     test('openFtp with `proxy` equals curl through the proxy, listing included', async () => {
       const p = proxies()[i]!;
-      const r = await openFtp(new URL(`${base}/pub/data.bin`), { proxy: p.proxy });
+      const r = await openFtp(new URL(`${base}/pub/data.bin`), { proxy: p.proxy, proxyTls: p.proxyTls });
       assert.ok((await r.bytes()).equals(curl([...p.curlArgs, `${base}/pub/data.bin`])));
-      const dir = await (await openFtp(new URL(`${base}/pub/`), { proxy: p.proxy })).text();
+      const dir = await (await openFtp(new URL(`${base}/pub/`), { proxy: p.proxy, proxyTls: p.proxyTls })).text();
       assert.equal(dir, curl([...p.curlArgs, `${base}/pub/`]).toString('utf8'));
     });
   });

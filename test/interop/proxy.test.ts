@@ -22,7 +22,10 @@ import { openProxyTunnel } from '../../src/protocols/http/proxy/index.js';
 import { digestAuthorization, parseChallenges, pickDigestChallenge } from '../../src/protocols/http/auth/digest.js';
 import { NO_PROXY_TABLE } from '../protocols/http/proxy/no-proxy-table.js';
 import { requireBinary, startServer, type RunningServer } from './harness.js';
-import { makeTestPKI, type TestPKI } from './ca.js';
+import { makeTestPKI, type CertPair, type TestPKI } from './ca.js';
+import { startSquid, type Squid } from './fixtures.js';
+import { request, Agent } from '../../src/protocols/http/index.js';
+import { dial } from '../cli/helpers.js';
 
 const T = 10_000;
 const HOST = '127.0.0.1';
@@ -37,7 +40,7 @@ const PASS = 'wonder land';
 let pki: TestPKI;
 let www: string;
 let nginx: RunningServer;
-let squid: RunningServer;
+let squid: Squid;
 let squidAuth: RunningServer;
 let socks: RunningServer;
 let socksAuth: RunningServer;
@@ -45,16 +48,8 @@ let dante: RunningServer;
 let httpPort: number;
 let httpsPort: number;
 
-function squidServer(name: string, auth: (dir: string) => string, files: Record<string, string> = {}): Promise<RunningServer> {
-  return startServer({
-    name,
-    command: 'squid',
-    user: 'proxy',
-    config: { template: 'squid.conf', vars: (ctx) => ({ auth: auth(ctx.dir) }) },
-    files,
-    args: (ctx) => ['-N', '-d', '1', '-f', ctx.configPath!],
-    timeout: 20_000,
-  });
+function squidServer(name: string, auth: (dir: string) => string, files: Record<string, string> = {}, tls?: CertPair): Promise<Squid> {
+  return startSquid({ name, template: 'squid.conf', vars: (dir) => ({ auth: auth(dir) }), files, tls });
 }
 
 before(async () => {
@@ -75,7 +70,8 @@ before(async () => {
       args: (ctx) => ['-p', ctx.dir, '-c', ctx.configPath!, '-e', join(ctx.dir, 'error.log'), '-g', 'daemon off;'],
       ready: { port: (ctx) => ctx.ports[1]! },
     }),
-    squidServer('squid', () => ''),
+    // Its https:// port shows a certificate of the other CA than nginx's, so the proxy's trust and the target's are told apart.
+    squidServer('squid', () => '', {}, pki.untrustedServer),
     squidServer(
       'squid-auth',
       (dir) =>
@@ -107,7 +103,7 @@ before(async () => {
     await Promise.all(up.map((srv) => srv.stop()));
     throw failed.reason;
   }
-  [nginx, squid, squidAuth, socks, socksAuth, dante] = up as [RunningServer, RunningServer, RunningServer, RunningServer, RunningServer, RunningServer];
+  [nginx, squid, squidAuth, socks, socksAuth, dante] = up as [RunningServer, Squid, RunningServer, RunningServer, RunningServer, RunningServer];
   [httpPort, httpsPort] = nginx.ports as [number, number];
 });
 
@@ -197,6 +193,54 @@ describe('squid as a forward proxy', () => {
   });
 });
 
+describe('squid as an https:// proxy (TLS to the proxy, its CA apart from the target\'s)', () => {
+  const proxy = () => `https://localhost:${squid.https}`;
+  const proxyTrust = () => ['--proxy-cacert', pki.untrustedCA.certPath];
+
+  test('request(): http forwarded inside TLS and https tunnelled (TLS inside TLS), bytes equal to curl --proxy-cacert', async () => {
+    const agent = new Agent();
+    try {
+      const plain = await request(`http://${HOST}:${httpPort}/index.html`, { agent, proxy: proxy(), proxyTls: { ca: pki.untrustedCA.cert } });
+      assert.match(plain.headers.get('via') ?? '', /dialtone-squid/);
+      assert.equal(await plain.text(), curlOk(['-x', proxy(), ...proxyTrust(), `http://${HOST}:${httpPort}/index.html`]).toString());
+      const secure = await request(`https://localhost:${httpsPort}/data.bin`, { agent, proxy: proxy(), proxyTls: { ca: pki.untrustedCA.cert }, tls: { ca: pki.ca.cert } });
+      const body = await secure.bytes();
+      assert.ok(body.equals(DATA));
+      assert.ok(body.equals(curlOk(['-x', proxy(), ...proxyTrust(), '--cacert', pki.ca.certPath, `https://localhost:${httpsPort}/data.bin`])));
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  test('an untrusted proxy is refused by both, and the target\'s trust does not stand in for the proxy\'s', async () => {
+    const agent = new Agent();
+    try {
+      await assert.rejects(request(`http://${HOST}:${httpPort}/`, { agent, proxy: proxy(), tls: { ca: pki.untrustedCA.cert } }), (e: unknown) => certError(e) && (e as TLSError).phase === 'proxy-tls');
+      assert.equal(curl(['-x', proxy(), '--cacert', pki.untrustedCA.certPath, `http://${HOST}:${httpPort}/`]).status, 60);
+      const ok = await request(`http://${HOST}:${httpPort}/index.html`, { agent, proxy: proxy(), proxyInsecure: true });
+      assert.equal(await ok.text(), curlOk(['-x', proxy(), '--proxy-insecure', `http://${HOST}:${httpPort}/index.html`]).toString());
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  test('dial --proxy-cacert / --proxy-insecure, side by side with curl: output and exit code', async () => {
+    const cases: string[][] = [
+      [...proxyTrust(), `http://${HOST}:${httpPort}/index.html`],
+      [...proxyTrust(), '--cacert', pki.ca.certPath, `https://localhost:${httpsPort}/data.bin`],
+      ['--proxy-insecure', '--cacert', pki.ca.certPath, `https://localhost:${httpsPort}/index.html`],
+      ['-k', `http://${HOST}:${httpPort}/index.html`],
+      ['--cacert', pki.untrustedCA.certPath, `http://${HOST}:${httpPort}/index.html`],
+    ];
+    for (const args of cases) {
+      // The dial helper's NO_PROXY=* would send dial around -x (as it would curl); this curl runs with PATH alone.
+      const [d, c] = [await dial(['-sS', '-x', proxy(), ...args], { env: { NO_PROXY: '', no_proxy: '' } }), curl(['-x', proxy(), ...args])];
+      assert.equal(d.code, c.status, `${args.join(' ')}: dial ${d.stderr} / curl ${c.stderr}`);
+      assert.ok(d.stdout.equals(c.stdout), args.join(' '));
+    }
+  });
+});
+
 describe('squid as a CONNECT proxy', () => {
   const proxy = () => new URL(`http://${HOST}:${squid.port}`);
 
@@ -206,6 +250,18 @@ describe('squid as a CONNECT proxy', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('via'), null, 'a tunnel is not a forward: no Via');
     assert.deepEqual(res.body, curlOk(['-p', '-x', proxy().href, `http://${HOST}:${httpPort}/index.html`]));
+  });
+
+  test('dial -p tunnels plain http as curl -p does: the same bytes, a CONNECT in the trace and no Via', async () => {
+    const args = ['-p', '-x', proxy().href, `http://${HOST}:${httpPort}/index.html`];
+    const [d, c] = [await dial(['-sS', '-v', ...args], { env: { NO_PROXY: '', no_proxy: '' } }), curlOk(args)];
+    assert.equal(d.code, 0, d.stderr);
+    assert.ok(d.stdout.equals(c));
+    assert.match(d.stderr, new RegExp(`> CONNECT ${HOST}:${httpPort} HTTP/1.1`));
+    // Forwarded, squid would have added Via; through the tunnel nginx's head arrives as sent.
+    const head = await dial(['-sS', '-I', ...args], { env: { NO_PROXY: '', no_proxy: '' } });
+    assert.match(head.out, /^HTTP\/1\.1 200 OK/);
+    assert.doesNotMatch(head.out, /^Via:/im);
   });
 
   test('HTTPS through the tunnel, verified against the target name: 512 KiB byte-equal to the file and to curl', async () => {
@@ -375,6 +431,37 @@ describe('openProxyTunnel against squid-auth', () => {
       assert.equal((await get(s, '/index.html', `localhost:${httpsPort}`)).body.toString(), INDEX);
     });
   }
+  test('dial --proxy-digest / --proxy-anyauth through squid-auth, forwarding and CONNECT, side by side with curl', async () => {
+    const cred = `${USER}:${PASS}`;
+    const cases: string[][] = [
+      ['--proxy-digest', `http://${HOST}:${httpPort}/index.html`],
+      ['--proxy-anyauth', `http://${HOST}:${httpPort}/index.html`],
+      ['--proxy-digest', '--cacert', pki.ca.certPath, `https://localhost:${httpsPort}/data.bin`],
+      ['--proxy-anyauth', '--cacert', pki.ca.certPath, `https://localhost:${httpsPort}/index.html`],
+      ['--proxy-digest', '--proxy-basic', '-U', `${USER}:wrong`, '-w', '%{http_code}', `http://${HOST}:${httpPort}/index.html`],
+    ];
+    for (const args of cases) {
+      const full = ['-x', `http://${HOST}:${squidAuth.port}`, ...(args.includes('-U') ? [] : ['-U', cred]), ...args];
+      const [d, c] = [await dial(['-sS', ...full], { env: { NO_PROXY: '', no_proxy: '' } }), curl(full)];
+      assert.equal(d.code, c.status, `${args.join(' ')}: dial ${d.stderr} / curl ${c.stderr}`);
+      assert.ok(d.stdout.equals(c.stdout), `${args.join(' ')}: ${d.stdout.length} / ${c.stdout.length} bytes`);
+    }
+  });
+
+  test('request() with proxyAuth "digest": squid lets it through with a Digest answer; the 407 before it in the history', async () => {
+    const agent = new Agent();
+    try {
+      const proxy = `http://${USER}:${encodeURIComponent(PASS)}@${HOST}:${squidAuth.port}`;
+      const plain = await request(`http://${HOST}:${httpPort}/index.html`, { agent, proxy, proxyAuth: 'digest' });
+      assert.equal(await plain.text(), INDEX);
+      assert.deepEqual(plain.history.map((h) => h.status), [407]);
+      const secure = await request(`https://localhost:${httpsPort}/data.bin`, { agent, proxy, proxyAuth: 'digest', tls: { ca: pki.ca.cert } });
+      assert.ok((await secure.bytes()).equals(DATA));
+    } finally {
+      agent.destroy();
+    }
+  });
+
   test('proxyAuth "basic" with a string proxy "host:port" (curl -x form)', async () => {
     const s = await openProxyTunnel(`${USER}:${encodeURIComponent(PASS)}@${HOST}:${squidAuth.port}`, { host: HOST, port: httpPort }, { timeout: T });
     assert.equal((await get(s, '/index.html', `${HOST}:${httpPort}`)).body.toString(), INDEX);

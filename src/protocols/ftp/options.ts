@@ -68,6 +68,10 @@ export interface FtpConnectOptions {
   proxy?: string | URL | null | undefined;
   /** Hosts that go direct, whether the proxy comes from `proxy` or the environment (curl `--noproxy` syntax; replaces `no_proxy`). */
   noProxy?: string | undefined;
+  /** TLS settings for an https:// proxy itself (curl's `--proxy-cacert`…); its certificate is verified against its name unless `rejectUnauthorized: false`. */
+  proxyTls?: TLSOptions | undefined;
+  /** How the proxy URL's credentials reach an HTTP proxy: 'basic' (default) at once, 'digest' or 'any' in answer to its 407 (see openProxyTunnel). */
+  proxyAuth?: 'basic' | 'digest' | 'any' | undefined;
   /** Options for parsing LIST output (the clock for year-less dates…). */
   listing?: ParseListingOptions | undefined;
   /** Bound on a directory listing's size, bytes (default 64 MiB). */

@@ -9,6 +9,7 @@ import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls
 import type { ByteStream } from '../../socket/types.js';
 import { nodeCrypto } from '../../util/builtins.js';
 import type { TraceFacts, Tracer } from '../../trace.js';
+import type { AuthScheme } from './auth/server-auth.js';
 import type { HttpLimits } from './core/response-parser.js';
 import { Pool } from './pool.js';
 import { connectThroughProxy } from './tunnel.js';
@@ -29,6 +30,15 @@ export interface ConnectSettings {
   unixSocket?: string | undefined;
   /** A proxy URL the connect factory should go through. */
   proxy?: URL | undefined;
+  /**
+   * TLS settings for the connection to an https:// proxy that tunnels
+   * (CONNECT); verified against the proxy's name unless
+   * `rejectUnauthorized: false`. A forwarding https:// proxy is the pool's
+   * origin, so its settings are `tls`.
+   */
+  proxyTls?: TLSOptions | undefined;
+  /** How a tunnelling HTTP proxy gets the proxy URL's credentials (see RequestOptions.proxyAuth). */
+  proxyAuth?: AuthScheme | undefined;
 }
 
 /** Per-connection facts the factory receives. */
@@ -81,13 +91,25 @@ function idOf(o: unknown): string {
   return `o${id}`;
 }
 
+/**
+ * Every TLS setting, so two pools differ whenever their handshakes could
+ * (a key, a cipher list or a minimum version as much as a CA); built only when
+ * a route is first made, never per request.
+ */
+function tlsKey(t: TLSOptions | undefined): string {
+  if (!t) return '';
+  const parts: string[] = [];
+  for (const name of Object.keys(t).sort()) {
+    const v = (t as Record<string, unknown>)[name];
+    if (v === undefined) continue;
+    parts.push(`${name}=${Array.isArray(v) ? v.map(idOf).join('+') : idOf(v)}`);
+  }
+  return parts.join(',');
+}
+
 /** The key of a pool: origin plus every setting that changes what the connection is. */
 export function poolKey(origin: Origin, s: ConnectSettings): string {
-  const t = s.tls;
-  const tlsKey = t
-    ? [t.rejectUnauthorized === false ? 'k' : 'v', t.servername ?? '', idOf(t.ca), idOf(t.cert), idOf(t.checkServerIdentity)].join(',')
-    : '';
-  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}`;
+  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}`;
 }
 
 /** Bytes of a plain connection's reused read buffer: what one loopback read of a big body returns at most. */

@@ -1,30 +1,23 @@
 import { timerMs } from '../../util/guard.js';
-import { ConnectError, DialError, TimeoutError, toDialError } from '../../errors.js';
-import { Agent, getGlobalAgent } from './agent.js';
+import { DialError, TimeoutError, toDialError } from '../../errors.js';
+import { ForwardProxyAuth } from './auth/proxy-auth.js';
 import { ServerAuth } from './auth/server-auth.js';
 import { ACCEPT_ENCODING } from './decode.js';
 import { codingsToUndo, decodedBody } from './decoding.js';
-import { serializeExchangeHead, withPhase, type Exchange, type ExchangeResponse } from './connection.js';
+import { withPhase, type ExchangeResponse } from './connection.js';
 import { rangeHeader } from './core/content-range.js';
 import { HeaderList } from './core/headers.js';
+import { prepareHop, sendHop } from './hop.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { isReplayable, prepareBody, releaseBody, type PreparedBody } from './request-body.js';
 import { HttpResponse, type HttpResponseHead } from './response.js';
-import { requestTarget, routeOf, targetOf, type Target } from './targets.js';
-import type { Pool } from './pool.js';
+import { targetOf, type Target } from './targets.js';
 import type { CookieJar } from './cookies.js';
 import type { RequestOptions } from './request-options.js';
 
 export type { RequestOptions };
 
 const USER_AGENT = 'dialtone/0.1';
-/** Every wait has a bound, even when the caller sets none (undici's defaults for the head and body). */
-const DEFAULT_CONNECT_TIMEOUT = 30_000;
-/** What the pool is told when the caller sets no connect timeout: one object for every such request (the pool only reads it). */
-const DEFAULT_POOL_OPTIONS: { readonly connectTimeout: number } = Object.freeze({ connectTimeout: DEFAULT_CONNECT_TIMEOUT });
-const DEFAULT_HEADERS_TIMEOUT = 300_000;
-const DEFAULT_BODY_TIMEOUT = 300_000;
-const pipeliningAgents = new Map<number, Agent>();
 
 /**
  * Sends one HTTP request and resolves once the response head has arrived;
@@ -121,7 +114,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   if (options.reopenBody && prepared.body.kind === 'stream') prepared = { ...prepared, body: { ...prepared.body, reopen: options.reopenBody } };
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
   const cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
-  if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies && !expectsContinue(cur)) {
+  if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies && !expectsContinue(cur) && !answersProxy(options)) {
     // One hop: nothing in the answer can lead to another request, so no loop
     // and no async frames — the connection's promise and one step after it.
     const hop = prepareHop(cur, undefined, options, signal, plain);
@@ -177,11 +170,12 @@ async function hops(
   let requestBytes = 0;
   let cur = first;
   const auth = creds ? new ServerAuth(creds, options.authScheme) : undefined;
+  const proxyAuth = answersProxy(options) ? new ForwardProxyAuth(options.proxyAuth!) : undefined;
   let loopFrom = 0;
   let expectRefused = false;
   for (;;) {
     const sameOrigin = cur === first || originOf(cur.url) === firstOrigin;
-    const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? auth : undefined, options, signal, false);
+    const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? auth : undefined, options, signal, false, proxyAuth);
     requestBytes += hop.x.head!.length;
     const r = afterHop(await sendHop(hop), cur.method, options);
     if (r.interim) interimHeads(r, history);
@@ -199,7 +193,13 @@ async function hops(
       options.trace?.({ kind: '*', text: `Server asked for ${answer === 'digest' ? 'Digest' : 'Basic'} authentication; answering its challenge`, protocol: 'http' });
       continue;
     }
-    if (r.status === 417 && !expectRefused && expectsContinue(cur)) {
+    if (r.status === 407 && hop.proxyAuth && isReplayable(cur.body) && !cur.headers.has('proxy-authorization') && hop.proxyAuth.challenged(r.headers.getAll('proxy-authenticate'))) {
+      r.body.cancel();
+      history.push(head);
+      options.trace?.({ kind: '*', text: 'Proxy asked for authentication; answering its challenge', protocol: 'http' });
+      continue;
+    }
+        if (r.status === 417 && !expectRefused && expectsContinue(cur)) {
       // RFC 9110 §10.1.1: a 417 to a 100-continue expectation SHOULD be retried without it (curl does);
       // the body was never sent, and its bytes can go now.
       expectRefused = true;
@@ -258,112 +258,24 @@ function withJarCookies(cur: RedirectRequest, jar: CookieJar): RedirectRequest {
   return { ...cur, headers };
 }
 
-/** One request ready for the wire (no redirects): the exchange, with its head serialised, and the pool that carries it. */
-interface Hop {
-  x: Exchange;
-  pool: Pool;
-  po: { connectTimeout: number };
-  /** The HTTP proxy's host when the hop goes through one (forwarded or CONNECT): a name that does not resolve is the proxy's. */
-  proxyHost: string | undefined;
-}
-
-/** Sends the hop; a resolve failure on the way to an HTTP proxy says it was the proxy's (curl's exit 5, not 6). */
-function sendHop(hop: Hop): Promise<ExchangeResponse> {
-  const p = hop.pool.request(hop.x, hop.po);
-  if (hop.proxyHost === undefined) return p;
-  const host = hop.proxyHost;
-  return p.catch((err: unknown) => {
-    // Only the proxy's name is looked up here: through an HTTP proxy the target's is the proxy's to resolve.
-    if (err instanceof ConnectError && err.code === 'DIAL_E_RESOLVE' && err.phase === 'resolve')
-      throw new ConnectError('DIAL_E_RESOLVE', `could not resolve proxy ${host}: ${err.message.replace(/^could not resolve host [^:]*: /, '')}`, { protocol: 'http', phase: 'proxy-resolve', cause: err });
-    throw err;
-  });
-}
-
-function prepareHop(
-  cur: RedirectRequest,
-  auth: ServerAuth | undefined,
-  options: RequestOptions,
-  signal: AbortSignal | undefined,
-  plain: boolean,
-): Hop {
-  const u = cur.url;
-  const agent = options.agent ?? agentFor(options.pipelining);
-  const found = routeOf(agent, u, options);
-  const { route, pool } = found;
-  const target = requestTarget(u, route.absoluteForm);
-  // The caller's list is copied only when this hop adds to it.
-  let headers = cur.headers;
-  if (auth || route.headers.length > 0) {
-    const add = (k: string, v: string) => {
-      if (headers === cur.headers) headers = HeaderList.from(cur.headers);
-      headers.set(k, v);
-    };
-    const answer = auth && !headers.has('authorization') ? auth.authorization(cur.method, target, cur.body.kind === 'bytes' ? cur.body.data : undefined) : undefined;
-    if (answer) add('Authorization', answer);
-    for (const [k, v] of route.headers) if (!headers.has(k)) add(k, v);
-  }
-  const x: Exchange = {
-    method: cur.method,
-    target,
-    host: scan(headers, 'host') ?? u.host,
-    headers,
-    body: cur.body,
-    version: options.httpVersion,
-    // A 1.0 server never sends 100 Continue: waiting for one would only add the timeout.
-    expectContinue: cur.body.kind !== 'none' && options.httpVersion !== '1.0' && /100-continue/i.test(headers.get('expect') ?? ''),
-    signal,
-    headersTimeout: options.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
-    bodyTimeout: options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT,
-    maxBodySize: options.maxBodySize,
-    trace: options.trace,
-    onUploadProgress: options.onUploadProgress,
-    onDownloadProgress: options.onDownloadProgress,
-  };
-  // Serialise now: an unsafe method, target or header is refused before a
-  // connection is even chosen. The default header set's head is the same for
-  // every request of a method and target through this route: made once.
-  if (plain && route.headers.length === 0 && found.heads) {
-    const key = `${cur.method} ${target}`;
-    let head = found.heads.get(key);
-    if (!head) {
-      head = serializeExchangeHead(x);
-      if (found.heads.size >= 256) found.heads.clear();
-      found.heads.set(key, head);
-    }
-    x.head = head;
-  } else x.head = serializeExchangeHead(x);
-  const proxyHost = route.poolOrigin?.hostname ?? (route.proxy && (route.proxy.protocol === 'http:' || route.proxy.protocol === 'https:') ? route.proxy.hostname : undefined);
-  return { x, pool, po: options.connectTimeout === undefined ? DEFAULT_POOL_OPTIONS : { connectTimeout: options.connectTimeout }, proxyHost };
-}
-
 /** The response with its transfer (and, when asked, content) codings undone. */
 function afterHop(r: ExchangeResponse, method: string, options: RequestOptions): ExchangeResponse {
   const codings = codingsToUndo(r, method, options.decompress === true);
   return codings.length > 0 ? { ...r, body: decodedBody(r.body, codings) } : r;
 }
 
-function agentFor(depth: number | undefined): Agent {
-  if (!depth || depth <= 1) return getGlobalAgent();
-  let a = pipeliningAgents.get(depth);
-  if (!a) pipeliningAgents.set(depth, (a = new Agent({ pipelining: depth })));
-  return a;
-}
-
 const noop = (): void => {};
+
+/** The proxy's credentials wait for its 407 (curl's --proxy-digest, --proxy-anyauth). */
+function answersProxy(options: RequestOptions): boolean {
+  return options.proxyAuth === 'digest' || options.proxyAuth === 'any';
+}
 
 /** True when `lower` is among the caller's default headers to leave out. */
 function omitted(names: readonly string[] | undefined, lower: string): boolean {
   if (names === undefined) return false;
   for (const n of names) if (n.length === lower.length && n.toLowerCase() === lower) return true;
   return false;
-}
-
-/** The first value of `lower` by a scan of the raw list: cheaper than building the list's index for one question. */
-function scan(headers: HeaderList, lower: string): string | undefined {
-  const raw = headers.raw;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === lower.length && raw[i]!.toLowerCase() === lower) return raw[i + 1];
-  return undefined;
 }
 
 /** Joins the caller's signal and the total timeout into one signal; `done` releases both. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AbortError, DialError, NetworkError, ProtocolError, TimeoutError } from '../../errors.js';
+import { AbortError, DialError, NetworkError, ProtocolError, TimeoutError, TLSError } from '../../errors.js';
 
 /** Errors after which the request may be sent again on a fresh connection: nothing of its response arrived. */
 export const retryable = new WeakSet<object>();
@@ -35,4 +35,16 @@ export function abortError(signal: AbortSignal, phase: string): DialError {
   if (r instanceof TimeoutError) return new TimeoutError(r.message, { timeout: r.timeout, protocol: 'http', phase, cause: r });
   if (r instanceof DialError) return withPhase(r, phase);
   return new AbortError('the request was aborted', { cause: r, protocol: 'http', phase });
+}
+
+/**
+ * A failed handshake with an https:// proxy, said to be the proxy's: its
+ * message and phase ('proxy-tls') tell it from the target's own handshake,
+ * which may run inside the same tunnel. The code stays the TLS one (curl
+ * exits 60 or 35 for either).
+ */
+export function proxyTlsError(err: unknown, proxyHost: string): unknown {
+  if (!(err instanceof TLSError) || err.phase !== 'tls') return err;
+  const reason = err.message.replace(/^TLS handshake with .*? failed(: )?/s, '');
+  return new TLSError(err.code as 'DIAL_E_TLS' | 'DIAL_E_TLS_CERT', `TLS handshake with proxy ${proxyHost} failed${reason ? `: ${reason}` : ''}`, { phase: 'proxy-tls', cause: err.cause ?? err });
 }

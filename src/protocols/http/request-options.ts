@@ -69,6 +69,25 @@ export interface RequestOptions {
   proxy?: string | null | undefined;
   /** Hosts that bypass the proxy (curl --noproxy). */
   noProxy?: string | undefined;
+  /**
+   * TLS settings for the connection to an https:// proxy (curl's
+   * `--proxy-cacert`, `--proxy-cert`, `--proxy-key`): its certificate is
+   * verified against the proxy's host name by default. `tls` and `insecure`
+   * are the target's alone, as in curl.
+   */
+  proxyTls?: TLSOptions | undefined;
+  /** Skip verification of an https:// proxy's certificate (curl --proxy-insecure). */
+  proxyInsecure?: boolean | undefined;
+  /**
+   * How the proxy URL's credentials reach an HTTP(S) proxy, forwarding or
+   * tunnelling: `'basic'` (the default, as curl) at once; `'digest'` never in
+   * the clear — nothing at first, a Digest challenge in its 407 answered
+   * (curl `--proxy-digest`); `'any'` — nothing at first, the strongest scheme
+   * the 407 offers (curl `--proxy-anyauth`).
+   */
+  proxyAuth?: AuthScheme | undefined;
+  /** Reach plain http through an HTTP(S) proxy by a CONNECT tunnel instead of having it forward the request (curl -p). */
+  proxyTunnel?: boolean | undefined;
   /** Ask for compressed content and decode it (curl --compressed). Default false. */
   decompress?: boolean | undefined;
   /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */

@@ -79,9 +79,14 @@ function originKeyOf(u: URL): string {
 }
 
 export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRoute {
-  const plain = options.tls === undefined && !options.insecure && options.lookup === undefined && options.unixSocket === undefined;
+  const plain =
+    options.tls === undefined && !options.insecure && options.lookup === undefined && options.unixSocket === undefined && options.proxyTls === undefined && !options.proxyInsecure;
   // The usual request names no proxy settings: its key is the origin's, with nothing built per request.
-  const key = !plain ? undefined : options.proxy === undefined && options.noProxy === undefined ? originKeyOf(u) : `${originKeyOf(u)}${String(options.proxy)}\n${String(options.noProxy)}`;
+  const key = !plain
+    ? undefined
+    : options.proxy === undefined && options.noProxy === undefined && options.proxyAuth === undefined && !options.proxyTunnel
+      ? originKeyOf(u)
+      : `${originKeyOf(u)}${String(options.proxy)}\n${String(options.noProxy)}\n${String(options.proxyAuth)}\n${options.proxyTunnel === true}`;
   let byOrigin: Map<string, CachedRoute> | undefined;
   if (key !== undefined) {
     byOrigin = routeCache.get(agent);
@@ -92,11 +97,15 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
   const https = u.protocol === 'https:';
   const origin: Origin = { protocol: https ? 'https:' : 'http:', hostname: bareHost(u.hostname), port: Number(u.port) || (https ? 443 : 80) };
   const route = resolveProxy(u, options);
+  // An https:// proxy that forwards is the pool's origin, so its TLS is the pool's; one that tunnels has its own.
+  const forwardTls = route.poolOrigin?.protocol === 'https:';
   const settings: ConnectSettings = {
-    tls: https ? tlsSettings(options) : undefined,
+    tls: https ? tlsSettings(options.tls, options.insecure) : forwardTls ? tlsSettings(options.proxyTls, options.proxyInsecure) : undefined,
     lookup: options.lookup,
     unixSocket: options.unixSocket,
     proxy: route.proxy,
+    proxyTls: route.proxy?.protocol === 'https:' ? tlsSettings(options.proxyTls, options.proxyInsecure) : undefined,
+    proxyAuth: route.proxy && options.proxyAuth !== 'basic' ? options.proxyAuth : undefined,
   };
   const found: CachedRoute = { route, pool: agent.pool(route.poolOrigin ?? origin, settings), heads: key !== undefined ? new Map() : undefined };
   if (key !== undefined) {
@@ -108,9 +117,9 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
   return found;
 }
 
-function tlsSettings(options: RequestOptions): TLSOptions {
-  const t: TLSOptions = { ...options.tls };
-  if (options.insecure) t.rejectUnauthorized = false;
+function tlsSettings(tls: TLSOptions | undefined, insecure: boolean | undefined): TLSOptions {
+  const t: TLSOptions = { ...tls };
+  if (insecure) t.rejectUnauthorized = false;
   return t;
 }
 

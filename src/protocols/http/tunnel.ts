@@ -20,12 +20,11 @@ export async function connectThroughProxy(origin: Origin, options: ConnectFactor
       timeout: options.timeout,
       signal: options.signal,
       trace: options.trace,
+      tls: options.proxyTls,
+      proxyAuth: options.proxyAuth,
       targetTls: origin.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'], ...options.tls } : undefined,
     },
   );
-  if (s.encrypted) {
-    const resumed = (s.raw as { isSessionReused?: () => boolean }).isSessionReused?.() === true;
-    options.trace?.({ kind: '*', text: `TLS to ${where} established through the tunnel${resumed ? ' (session resumed)' : ''}`, protocol: 'tls' });
-  }
+  // The tunnel's own trace has said how TLS to the target went (events.ts traceTls).
   return s;
 }

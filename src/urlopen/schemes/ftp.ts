@@ -127,6 +127,8 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     lookup: options.lookup,
     activeMode: options.activeMode,
     proxy: options.proxy,
+    proxyTls: options.proxyTls,
+    proxyAuth: options.proxyAuth,
     noProxy: options.noProxy,
   };
   if (target.encoding === 'latin1') connect.encoding = 'latin1';

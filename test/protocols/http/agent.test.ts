@@ -27,10 +27,20 @@ describe('Agent', () => {
       poolKey(base, { lookup: async () => [] }),
       poolKey(base, { unixSocket: '/tmp/s' }),
       poolKey(base, { proxy: new URL('socks5://p:1080') }),
+      // Every TLS setting counts: a key, a minimum version, a passphrase as much as a CA.
+      poolKey(base, { tls: { ca: 'x', key: 'k' } }),
+      poolKey(base, { tls: { minVersion: 'TLSv1.3' } }),
+      poolKey(base, { tls: { passphrase: 'secret' } }),
+      // The https:// proxy's own TLS, and how a tunnelling proxy gets its credentials.
+      poolKey(base, { proxy: new URL('https://p:3128'), proxyTls: { ca: 'y' } }),
+      poolKey(base, { proxy: new URL('https://p:3128'), proxyTls: { rejectUnauthorized: false } }),
+      poolKey(base, { proxy: new URL('https://p:3128'), proxyAuth: 'digest' }),
     ]);
-    assert.equal(keys.size, 7);
+    assert.equal(keys.size, 13);
     const tls = { ca: 'x' };
     assert.equal(poolKey(base, { tls }), poolKey(base, { tls }));
+    // PEM text is compared by content, so equal settings read twice still share.
+    assert.equal(poolKey(base, { tls: { ca: 'x', minVersion: 'TLSv1.2' } }), poolKey(base, { tls: { minVersion: 'TLSv1.2', ca: 'x' } }));
   });
 
   test('an injected connect factory carries every request (here: an in-memory server)', async () => {

@@ -359,7 +359,7 @@ describe('proxies', () => {
       await new Promise((r) => setTimeout(r, 50));
       const both = await Promise.all([1, 2].map(() => request(`https://localhost:${tlsSrv.port}/t2`, opts)));
       for (const r of both) await r.text();
-      assert.ok(events.some((e) => /established through the tunnel \(session resumed\)/.test(e.text)), events.map((e) => e.text).join('\n'));
+      assert.ok(events.some((e) => /through the tunnel established \(session resumed\)/.test(e.text)), events.map((e) => e.text).join('\n'));
     } finally {
       a.destroy();
       await proxy.close();

@@ -31,6 +31,23 @@ test('https URL, or any SOCKS proxy: tunnelled', () => {
   assert.equal(resolveProxy(u('https://a/'), { proxy: 'socks5://p:1080' }).absoluteForm, false);
 });
 
+test('proxyTunnel: plain http goes by CONNECT too, its credentials on the tunnel, none on the request', () => {
+  const r = resolveProxy(u('http://a/x'), { proxy: 'http://me:pw@p:3128', proxyTunnel: true });
+  assert.equal(r.proxy?.href, 'http://me:pw@p:3128/');
+  assert.equal(r.poolOrigin, undefined);
+  assert.equal(r.absoluteForm, false);
+  assert.deepEqual(r.headers, []);
+});
+
+test('proxyAuth "digest" or "any": a forwarding proxy gets no Basic up front, the credentials wait for its 407', () => {
+  for (const proxyAuth of ['digest', 'any'] as const) {
+    const r = resolveProxy(u('http://a/x'), { proxy: 'http://me:p%20w@p:3128', proxyAuth });
+    assert.deepEqual(r.headers, []);
+    assert.deepEqual(r.credentials, { user: 'me', password: 'p w' });
+  }
+  assert.equal(resolveProxy(u('http://a/x'), { proxy: 'http://me:pw@p:3128', proxyAuth: 'basic' }).credentials, undefined);
+});
+
 test('the environment and noProxy', () => {
   const saved = process.env['https_proxy'];
   process.env['https_proxy'] = 'http://envproxy:8080';

@@ -21,6 +21,7 @@ import { basicCredentials, urlCredentials } from '../auth/basic.js';
 import { HeaderList, type HeadersInit } from '../core/headers.js';
 import { serializeHead } from '../core/request.js';
 import { ResponseParser, type HttpLimits, type ResponseHead } from '../core/response-parser.js';
+import { proxyTlsError } from '../failures.js';
 import { bareHost, proxyPort } from './env.js';
 import { traceConnected, tracedLookup, traceTls, traceTunnel } from './events.js';
 import { checkTarget, type ProxyTarget } from './target.js';
@@ -142,7 +143,9 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
   traceConnected(trace, sock, proxyHost, 'http');
   try {
     if (scheme === 'https:') {
-      sock = await handshake(sock, proxyHost, options.tls ?? {}, { signal: options.signal, timeout: left() });
+      sock = await handshake(sock, proxyHost, options.tls ?? {}, { signal: options.signal, timeout: left() }).catch((err: unknown) => {
+        throw proxyTlsError(err, proxyHost);
+      });
       trace?.({ kind: '*', text: `TLS to proxy ${proxyHost} established`, protocol: 'tls' });
     }
     trace?.({ kind: '*', text: `Establishing HTTP proxy tunnel to ${authority}`, protocol: 'http' });

@@ -25,7 +25,8 @@ export interface ProxyTunnelOptions extends TunnelOptions {
    * 'basic' (default, as curl): sent at once as Basic;
    * 'digest' (curl --proxy-digest): never sent in the clear — the first
    * CONNECT goes without, and a Digest challenge in the 407 is answered;
-   * 'any' (curl --proxy-anyauth): Basic first, Digest if the proxy asks for it.
+   * 'any' (curl --proxy-anyauth): the first CONNECT goes without, and the
+   * 407 is answered in the strongest scheme it offers (Digest, then Basic).
    */
   proxyAuth?: 'basic' | 'digest' | 'any' | undefined;
 }

@@ -53,14 +53,41 @@ describe('openProxyTunnel', () => {
     }
   });
 
-  test('proxyAuth "any": Basic first, Digest when the proxy asks for it', async () => {
+  test('proxyAuth "any": nothing first, then the strongest scheme the 407 offers (Digest over Basic)', async () => {
     const heads: string[] = [];
     const proxy = await digestProxy(echo.port, heads, true);
     try {
       const s = await openProxyTunnel(new URL(`http://u:p@127.0.0.1:${proxy.port}`), { host: 'a.test', port: 443 }, { timeout: T, proxyAuth: 'any' });
       await s.close();
-      assert.match(heads[0]!, /Proxy-Authorization: Basic /);
+      assert.equal(heads.length, 2);
+      assert.ok(!/Proxy-Authorization/i.test(heads[0]!), heads[0]);
       assert.match(heads[1]!, /Proxy-Authorization: Digest /);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a proxy that offers only Basic: "any" answers with it, "digest" keeps the password and gets the 407', async () => {
+    const heads: string[] = [];
+    const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
+    const proxy = await fakeServer(async (sock) => {
+      const head = (await readUntil(sock, untilHeadEnd)).toString('latin1');
+      heads.push(head);
+      if (head.includes(`\r\nProxy-Authorization: ${basic}\r\n`)) {
+        sock.write('HTTP/1.1 200 OK\r\n\r\n');
+        return splice(sock, echo.port);
+      }
+      sock.end('HTTP/1.1 407 Auth\r\nProxy-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n');
+    });
+    try {
+      const s = await openProxyTunnel(`http://u:p@127.0.0.1:${proxy.port}`, { host: 'a.test', port: 443 }, { timeout: T, proxyAuth: 'any' });
+      await s.close();
+      assert.equal(heads.length, 2);
+      assert.ok(!/Proxy-Authorization/i.test(heads[0]!), heads[0]);
+      heads.length = 0;
+      await assert.rejects(openProxyTunnel(`http://u:p@127.0.0.1:${proxy.port}`, { host: 'a.test', port: 443 }, { timeout: T, proxyAuth: 'digest' }), /proxy authentication required/);
+      assert.equal(heads.length, 1);
+      assert.ok(!heads.join('').includes(Buffer.from('u:p').toString('base64')));
     } finally {
       await proxy.close();
     }
