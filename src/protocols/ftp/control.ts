@@ -83,6 +83,7 @@ export class FtpControl {
       dataTLS: () => (this.#protected ? this.#dataTLS() : undefined),
       settings,
       epsvRefused: opts.epsv === false,
+      eprtRefused: opts.eprt !== true,
       connectData: proxy ? (host, port, wait) => tunnelData(proxy, host, port, wait, opts.lookup, this.#trace) : undefined,
       hold: (on) => {
         const raw = this.#socket.raw as { ref?: () => void; unref?: () => void };

@@ -56,6 +56,12 @@ export interface FtpConnectOptions {
   /** Try EPSV before PASV (default true). */
   epsv?: boolean | undefined;
   /**
+   * Active mode over IPv4: offer the address with EPRT first, then PORT once
+   * EPRT is refused, as curl does by default (default false: PORT at once;
+   * curl --disable-eprt). Over IPv6 it is always EPRT.
+   */
+  eprt?: boolean | undefined;
+  /**
    * Proxy for the control connection and every passive data connection, as
    * curl's `-x` takes it: socks5:// (names resolved here), socks5h:// (names
    * resolved by the proxy), socks4://, socks4a://, or http:// / https://
