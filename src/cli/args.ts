@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { CliExit, EXIT } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
 import { expandConfig } from './config-file.js';
+import { addQuote, ftpMethod, type FtpMethodArg, type QuoteArgs } from './ftp-args.js';
 
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
@@ -100,8 +101,8 @@ export interface CliOptions {
   ftpPort: string | undefined;
   /** --ftp-create-dirs: make the URL's missing directories (MKD). */
   ftpCreateDirs: boolean;
-  /** -Q, split as curl reads it: `-CMD` after the transfer, `+CMD` just before it, any other before the directories are entered (a `*` after the sign is kept: that command may fail). */
-  quote: { before: string[]; pre: string[]; after: string[] };
+  /** -Q, split by its sign as curl reads it (see ftp-args.ts). */
+  quote: QuoteArgs;
   /** -a: FTP uploads append (APPE). */
   append: boolean;
   /** -B: FTP transfers in ASCII (TYPE A). */
@@ -109,7 +110,7 @@ export interface CliOptions {
   /** --crlf: every LF of an FTP upload goes as CRLF. */
   crlf: boolean;
   /** --ftp-method; undefined: curl's default, multicwd (an unknown name warns and is that too). */
-  ftpMethod: 'multicwd' | 'singlecwd' | 'nocwd' | undefined;
+  ftpMethod: FtpMethodArg | undefined;
   /** --disable-epsv / --epsv (and --no-disable-epsv), whichever came last: false means PASV only. */
   epsv: boolean;
   /** --disable-eprt / --eprt (and --no-disable-eprt), whichever came last: false means PORT only. */
@@ -258,18 +259,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let epsv = true;
   let eprt = true;
   let ftpSkipPasvIp = true;
-  const quote: CliOptions['quote'] = { before: [], pre: [], after: [] };
+  const quote: QuoteArgs = { before: [], pre: [], after: [] };
   for (const t of parsed.tokens) {
     if (t.kind !== 'option') continue;
     if (t.name === 'disable-epsv' || t.name === 'no-disable-epsv' || t.name === 'epsv') epsv = t.name !== 'disable-epsv';
     else if (t.name === 'disable-eprt' || t.name === 'no-disable-eprt' || t.name === 'eprt') eprt = t.name !== 'disable-eprt';
     else if (t.name === 'ftp-skip-pasv-ip' || t.name === 'no-ftp-skip-pasv-ip') ftpSkipPasvIp = t.name === 'ftp-skip-pasv-ip';
-    else if (t.name === 'quote') {
-      const q = t.value ?? '';
-      if (q.startsWith('-')) quote.after.push(q.slice(1));
-      else if (q.startsWith('+')) quote.pre.push(q.slice(1));
-      else quote.before.push(q);
-    }
+    else if (t.name === 'quote') addQuote(quote, t.value ?? '');
     if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
     else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
     else if (t.name === 'basic' || t.name === 'digest' || t.name === 'anyauth') authScheme = t.name === 'anyauth' ? 'any' : t.name;
@@ -373,14 +369,6 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   };
   checkConflicts(opts);
   return opts;
-}
-
-/** --ftp-method's name; curl warns about one it does not know and goes on with its default. */
-function ftpMethod(raw: string | undefined, warnings: string[]): CliOptions['ftpMethod'] {
-  if (raw === undefined) return undefined;
-  if (raw === 'multicwd' || raw === 'singlecwd' || raw === 'nocwd') return raw;
-  warnings.push(`Warning: unrecognized ftp file method '${raw}', using default`);
-  return undefined;
 }
 
 /** curl refuses to guess between two request kinds; so does dial (exit 2). */
