@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { CliExit, EXIT } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
 import { expandConfig } from './config-file.js';
+import { addQuote, ftpMethod, type FtpMethodArg, type QuoteArgs } from './ftp-args.js';
 
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
@@ -106,6 +107,26 @@ export interface CliOptions {
   ftpPort: string | undefined;
   /** --ftp-create-dirs: make the URL's missing directories (MKD). */
   ftpCreateDirs: boolean;
+  /** -Q, split by its sign as curl reads it (see ftp-args.ts). */
+  quote: QuoteArgs;
+  /** -a: FTP uploads append (APPE). */
+  append: boolean;
+  /** -B: FTP transfers in ASCII (TYPE A). */
+  useAscii: boolean;
+  /** --crlf: every LF of an FTP upload goes as CRLF. */
+  crlf: boolean;
+  /** --ftp-method; undefined: curl's default, multicwd (an unknown name warns and is that too). */
+  ftpMethod: FtpMethodArg | undefined;
+  /** --disable-epsv / --epsv (and --no-disable-epsv), whichever came last: false means PASV only. */
+  epsv: boolean;
+  /** --disable-eprt / --eprt (and --no-disable-eprt), whichever came last: false means PORT only. */
+  eprt: boolean;
+  /** --ftp-skip-pasv-ip (curl 7.88's default) or --no-ftp-skip-pasv-ip, whichever came last. */
+  ftpSkipPasvIp: boolean;
+  /** --ftp-account: ACCT's data, when the server asks for one (332). */
+  ftpAccount: string | undefined;
+  /** --ftp-alternative-to-user: the command sent when USER is refused. */
+  ftpAlternativeToUser: string | undefined;
   /**
    * -n / --netrc-file (`required`: .netrc's password wins over one in the URL)
    * or --netrc-optional (`optional`: the URL's wins); undefined: no .netrc.
@@ -242,8 +263,16 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let ftpPort: string | undefined;
   let proxy: string | undefined;
   let ipFamily: 4 | 6 | undefined;
+  let epsv = true;
+  let eprt = true;
+  let ftpSkipPasvIp = true;
+  const quote: QuoteArgs = { before: [], pre: [], after: [] };
   for (const t of parsed.tokens) {
     if (t.kind !== 'option') continue;
+    if (t.name === 'disable-epsv' || t.name === 'no-disable-epsv' || t.name === 'epsv') epsv = t.name !== 'disable-epsv';
+    else if (t.name === 'disable-eprt' || t.name === 'no-disable-eprt' || t.name === 'eprt') eprt = t.name !== 'disable-eprt';
+    else if (t.name === 'ftp-skip-pasv-ip' || t.name === 'no-ftp-skip-pasv-ip') ftpSkipPasvIp = t.name === 'ftp-skip-pasv-ip';
+    else if (t.name === 'quote') addQuote(quote, t.value ?? '');
     if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
     else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
     else if (t.name === 'basic' || t.name === 'digest' || t.name === 'anyauth') authScheme = t.name === 'anyauth' ? 'any' : t.name;
@@ -310,6 +339,16 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     listOnly: v['list-only'] ?? false,
     ftpPort,
     ftpCreateDirs: v['ftp-create-dirs'] ?? false,
+    quote,
+    append: v.append ?? false,
+    useAscii: v['use-ascii'] ?? false,
+    crlf: v.crlf ?? false,
+    ftpMethod: ftpMethod(v['ftp-method'], warnings),
+    epsv,
+    eprt,
+    ftpSkipPasvIp,
+    ftpAccount: v['ftp-account'],
+    ftpAlternativeToUser: v['ftp-alternative-to-user'],
     timeCond: v['time-cond'],
     warnings,
     netrc: v['netrc-optional'] ? 'optional' : v.netrc || v['netrc-file'] !== undefined ? 'required' : undefined,

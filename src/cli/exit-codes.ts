@@ -17,6 +17,7 @@ export const EXIT = {
   WEIRD_SERVER_REPLY: 8,
   REMOTE_ACCESS_DENIED: 9,
   PARTIAL_FILE: 18,
+  QUOTE_ERROR: 21,
   HTTP_RETURNED_ERROR: 22,
   WRITE_ERROR: 23,
   UPLOAD_FAILED: 25,
@@ -64,6 +65,8 @@ interface ErrorLike {
 /** FTP-style reply codes (ftp, pop3 is +OK/-ERR so it has none) → curl. */
 function replyExit(protocol: string, code: number, phase: string): number {
   if (protocol.startsWith('ftp')) {
+    // A -Q command the server refused (curl's CURLE_QUOTE_ERROR), whatever its code.
+    if (phase === 'quote') return EXIT.QUOTE_ERROR;
     if (code === 530 || code === 332) return EXIT.LOGIN_DENIED;
     // curl: a directory of the path it cannot enter is access denied, whatever the code.
     if (phase === 'cwd') return EXIT.REMOTE_ACCESS_DENIED;

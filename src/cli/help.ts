@@ -79,6 +79,16 @@ export const HELP = `Usage: dial [options...] <url>...
  -l, --list-only            List names only (FTP NLST; POP3 LIST N instead of RETR N)
  -P, --ftp-port <addr>      Active FTP (PORT/EPRT), listening as for -P -; --ftp-pasv goes back to passive
      --ftp-create-dirs      Make the missing directories of an FTP path (MKD)
+ -Q, --quote <cmd>          Send an FTP command before the transfer (-cmd: after it, +cmd: just before it; *cmd may fail)
+ -a, --append               Append to the FTP file when uploading (APPE)
+ -B, --use-ascii            ASCII FTP transfers (TYPE A), as ;type=A in the URL
+     --crlf                 Send every LF of an FTP upload as CRLF
+     --ftp-method <method>  multicwd (CWD each directory), singlecwd (one CWD) or nocwd (the full path)
+     --disable-epsv         PASV only, no EPSV (--epsv, --no-disable-epsv: try EPSV first, the default)
+     --disable-eprt         PORT only, no EPRT (--eprt, --no-disable-eprt: try EPRT first, the default)
+     --ftp-skip-pasv-ip     Connect to the control host, not PASV's address (the default; --no-ftp-skip-pasv-ip)
+     --ftp-account <data>   Answer the server's request for an account (332) with ACCT
+     --ftp-alternative-to-user <cmd>  Send cmd when the server refuses USER (its reply read as USER's)
      --ssl-reqd             Require TLS on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS)
  -b, --cookie <data|file>   Send cookies: name=value; n2=v2, or read a cookie file ('' = start the engine empty)
  -c, --cookie-jar <file>    Write every cookie to this file at the end (curl's format; - = stdout)

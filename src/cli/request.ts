@@ -298,6 +298,19 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.listOnly) opts.listOnly = true;
   if (o.ftpPort !== undefined) opts.activeMode = true;
   if (o.ftpCreateDirs) opts.ftpCreateDirs = true;
+  if (o.quote.before.length > 0) opts.ftpQuote = o.quote.before;
+  if (o.quote.pre.length > 0) opts.ftpPreQuote = o.quote.pre;
+  if (o.quote.after.length > 0) opts.ftpPostQuote = o.quote.after;
+  if (o.append) opts.ftpAppend = true;
+  if (o.useAscii) opts.ftpAscii = true;
+  if (o.crlf) opts.crlf = true;
+  if (o.ftpMethod !== undefined) opts.ftpMethod = o.ftpMethod;
+  if (!o.epsv) opts.ftpEpsv = false;
+  // curl offers EPRT before PORT unless told not to; the library's default is PORT.
+  opts.ftpEprt = o.eprt;
+  if (!o.ftpSkipPasvIp) opts.ftpSkipPasvIp = false;
+  if (o.ftpAccount !== undefined) opts.ftpAccount = o.ftpAccount;
+  if (o.ftpAlternativeToUser !== undefined) opts.ftpAlternativeToUser = o.ftpAlternativeToUser;
   if (o.sslReqd) opts.requireTls = true;
   if (o.maxFilesize !== undefined) opts.maxBodySize = o.maxFilesize;
   if (o.maxTime !== undefined) opts.timeout = o.maxTime * 1000;

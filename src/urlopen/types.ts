@@ -79,6 +79,39 @@ export interface OpenOptions {
   activeMode?: boolean | undefined;
   /** ftp: a directory of the path that does not exist is made (MKD) on the way, as curl --ftp-create-dirs. */
   ftpCreateDirs?: boolean | undefined;
+  /**
+   * ftp: raw commands sent after login, from the login directory, before the
+   * URL's directories are entered (curl -Q). A leading `*` lets a command
+   * fail; any other answered 4xx/5xx fails the URL with a ReplyError in phase
+   * 'quote' (curl's exit 21). CR, LF or NUL in one is an InputError.
+   */
+  ftpQuote?: readonly string[] | undefined;
+  /** ftp: raw commands sent once the directories are entered, just before the transfer (curl -Q '+CMD'). */
+  ftpPreQuote?: readonly string[] | undefined;
+  /** ftp: raw commands sent after a transfer that ended well (curl -Q '-CMD'). */
+  ftpPostQuote?: readonly string[] | undefined;
+  /** ftp: an upload appends to the file (APPE) instead of replacing it (STOR), as curl --append. */
+  ftpAppend?: boolean | undefined;
+  /** ftp: ASCII transfers (TYPE A, line endings converted) as `;type=a` asks; a `;type=` in the URL still wins (curl --use-ascii). */
+  ftpAscii?: boolean | undefined;
+  /** ftp: every LF of an upload's body is sent as CRLF, one after a CR too (curl --crlf). */
+  crlf?: boolean | undefined;
+  /**
+   * ftp: how the URL's path is reached (curl --ftp-method): 'multicwd' (the
+   * default) a CWD per directory; 'singlecwd' one CWD to the whole directory
+   * path; 'nocwd' no CWD, the full path in SIZE, RETR, STOR and LIST.
+   */
+  ftpMethod?: 'multicwd' | 'singlecwd' | 'nocwd' | undefined;
+  /** ftp: false: PASV only, never EPSV (curl --disable-epsv). Default true. */
+  ftpEpsv?: boolean | undefined;
+  /** ftp: active mode over IPv4 tries EPRT before PORT (curl's default); false: PORT only (curl --disable-eprt). Default false. */
+  ftpEprt?: boolean | undefined;
+  /** ftp: false: connect to the address a PASV reply names instead of the control host (curl --no-ftp-skip-pasv-ip). Default true. */
+  ftpSkipPasvIp?: boolean | undefined;
+  /** ftp: sent with ACCT when the server asks for an account (332) at login (curl --ftp-account). */
+  ftpAccount?: string | undefined;
+  /** ftp: the command sent in place of a USER the server refused, its reply read as USER's (curl --ftp-alternative-to-user). */
+  ftpAlternativeToUser?: string | undefined;
   /** Biggest body accepted, bytes; past it a LimitError. */
   maxBodySize?: number | undefined;
   /** file: list a directory instead of refusing it. */

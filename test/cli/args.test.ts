@@ -177,3 +177,30 @@ test("-o '' is exit 2 before anything is sent, as curl ('option -o: is badly use
   exit2(['-o', '', 'http://a/'], /option (-o|--output): is badly used here/);
   exit2(['--output=', 'http://a/'], /option --output: is badly used here/);
 });
+
+test('-Q: -CMD after the transfer, +CMD just before it, others before the CWDs; a * after the sign is kept; a value starting with - is still -Q\'s', () => {
+  const o = parseCliArgs(['-Q', 'NOOP', '-Q', '-SITE a', '--quote', '+*SITE b', '-Q', '*DELE x', '-Q-HELP', 'ftp://h/f']);
+  assert.deepEqual(o.quote, { before: ['NOOP', '*DELE x'], pre: ['*SITE b'], after: ['SITE a', 'HELP'] });
+  assert.deepEqual(parseCliArgs(['ftp://h/f']).quote, { before: [], pre: [], after: [] });
+});
+
+test('-a, -B, --crlf, --ftp-account; --ftp-method (an unknown one is curl\'s warning and the default)', () => {
+  const o = parseCliArgs(['-aB', '--crlf', '--ftp-account', 'acme', '--ftp-method', 'nocwd', 'ftp://h/f']);
+  assert.equal(o.append, true);
+  assert.equal(o.useAscii, true);
+  assert.equal(o.crlf, true);
+  assert.equal(o.ftpAccount, 'acme');
+  assert.equal(o.ftpMethod, 'nocwd');
+  const bad = parseCliArgs(['--ftp-method', 'x', 'ftp://h/f']);
+  assert.equal(bad.ftpMethod, undefined);
+  assert.deepEqual(bad.warnings, ["Warning: unrecognized ftp file method 'x', using default"]);
+});
+
+test('--disable-epsv/--epsv, --disable-eprt/--eprt, --ftp-skip-pasv-ip and their --no- forms: the last one wins; each on by default', () => {
+  const d = parseCliArgs(['ftp://h/f']);
+  assert.deepEqual([d.epsv, d.eprt, d.ftpSkipPasvIp], [true, true, true]);
+  const off = parseCliArgs(['--disable-epsv', '--disable-eprt', '--no-ftp-skip-pasv-ip', 'ftp://h/f']);
+  assert.deepEqual([off.epsv, off.eprt, off.ftpSkipPasvIp], [false, false, false]);
+  const on = parseCliArgs(['--disable-epsv', '--epsv', '--disable-eprt', '--no-disable-eprt', '--no-ftp-skip-pasv-ip', '--ftp-skip-pasv-ip', 'ftp://h/f']);
+  assert.deepEqual([on.epsv, on.eprt, on.ftpSkipPasvIp], [true, true, true]);
+});

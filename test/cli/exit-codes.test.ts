@@ -23,6 +23,8 @@ const cases: Array<[string, unknown, number]> = [
   ['content that does not decode (curl: bad content encoding)', new ProtocolError('corrupt gzip content', { code: 'DIAL_E_DECODE', phase: 'body' }), 61],
   ['ftp login', new ReplyError('x', { protocol: 'ftp', reply: { code: 530, text: 'no' } }), 67],
   ['ftp missing file', new ReplyError('x', { protocol: 'ftp', reply: { code: 550, text: 'no' } }), 78],
+  ['ftp quote command refused (-Q), whatever the code', new ReplyError('x', { protocol: 'ftp', phase: 'quote', reply: { code: 550, text: 'no' } }), 21],
+  ['ftp 332 without an account', new ReplyError('x', { protocol: 'ftp', phase: 'login', reply: { code: 332, text: 'acct?' } }), 67],
   ['ftp other', new ReplyError('x', { protocol: 'ftp', reply: { code: 421, text: 'no' } }), 9],
   ['ftp CWD refused (curl: access denied, not file not found)', new ReplyError('x', { protocol: 'ftp', phase: 'cwd', reply: { code: 550, text: 'no' } }), 9],
   ['smtp auth', new ReplyError('x', { protocol: 'smtp', reply: { code: 535, text: 'no' } }), 67],

@@ -83,6 +83,7 @@ export class FtpControl {
       dataTLS: () => (this.#protected ? this.#dataTLS() : undefined),
       settings,
       epsvRefused: opts.epsv === false,
+      eprtRefused: opts.eprt !== true,
       connectData: proxy ? (host, port, wait) => tunnelData(proxy, host, port, wait, opts, this.#trace) : undefined,
       hold: (on) => {
         const raw = this.#socket.raw as { ref?: () => void; unref?: () => void };
@@ -105,6 +106,7 @@ export class FtpControl {
     checkArg(options.user ?? '', 'user name');
     checkArg(options.password ?? '', 'password');
     checkArg(options.account ?? '', 'account');
+    checkArg(options.alternativeToUser ?? '', 'alternativeToUser');
     const secure = options.secure ?? false;
     if (secure !== false && secure !== 'explicit' && secure !== 'implicit') throw new InputError(`secure must be false, 'explicit' or 'implicit'`);
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
@@ -176,9 +178,12 @@ export class FtpControl {
     const password = this.options.password ?? (user === 'anonymous' || user === 'ftp' ? 'anonymous@' : '');
     const signal = this.options.signal;
     let r = await this.command(`USER ${user}`, undefined, signal);
+    const alternative = this.options.alternativeToUser;
+    if (r.code >= 400 && r.code !== 421 && alternative !== undefined) r = await this.command(alternative, undefined, signal);
     if (r.code === 331) r = await this.command(`PASS ${password}`, undefined, signal);
     if (r.code === 332) {
-      if (this.options.account === undefined) throw refused(r, 'login', 'the server asks for an account (ACCT); pass `account`');
+      // A login that cannot finish: refused as a 530 would be (curl: exit 67), though 332 is not an error code.
+      if (this.options.account === undefined) throw new ReplyError(`the server asks for an account (ACCT); pass \`account\`: ${r.code} ${r.lines[0] ?? ''}`.trimEnd(), { reply: { code: r.code, text: r.text }, protocol: 'ftp', phase: 'login' });
       r = await this.command(`ACCT ${this.options.account}`, undefined, signal);
     }
     if (r.code !== 230 && r.code !== 202) throw refused(r, 'login', r.code === 530 ? 'login denied' : undefined);

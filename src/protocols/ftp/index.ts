@@ -11,4 +11,5 @@ export type { TransferOptions, TransferProgress, TransferSettings } from './tran
 export type { Download } from './download.js';
 export type { ConsumeSink } from './data-sink.js';
 export { downloadTo, uploadFrom, ensureDir, downloadDir, uploadDir, type FileTransferOptions, type TreeOptions } from './files.js';
+export { parseQuotes, sendQuotes, type QuoteCommand, type QuoteTarget } from './quote.js';
 export * from './core/index.js';

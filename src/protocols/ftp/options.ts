@@ -23,6 +23,12 @@ export interface FtpConnectOptions {
   password?: string | undefined;
   /** Sent when the server asks for an account (332). */
   account?: string | undefined;
+  /**
+   * Sent in place of a USER the server refused (4xx/5xx), its reply then read
+   * as USER's (331: PASS follows), once — curl's --ftp-alternative-to-user
+   * (e.g. `USER name@firewall`). Default: none, the refusal stands.
+   */
+  alternativeToUser?: string | undefined;
   /** false (plain), 'explicit' (AUTH TLS on the control port) or 'implicit' (TLS from the first byte). */
   secure?: FtpSecurity | undefined;
   /** TLS settings; verification is on unless `rejectUnauthorized: false`. */
@@ -55,6 +61,12 @@ export interface FtpConnectOptions {
   allowForeignDataHost?: boolean | undefined;
   /** Try EPSV before PASV (default true). */
   epsv?: boolean | undefined;
+  /**
+   * Active mode over IPv4: offer the address with EPRT first, then PORT once
+   * EPRT is refused, as curl does by default (default false: PORT at once;
+   * curl --disable-eprt). Over IPv6 it is always EPRT.
+   */
+  eprt?: boolean | undefined;
   /**
    * Proxy for the control connection and every passive data connection, as
    * curl's `-x` takes it: socks5:// (names resolved here), socks5h:// (names

@@ -77,6 +77,8 @@ export interface TransferHost {
   readonly settings: TransferSettings;
   /** EPSV refused once: PASV from then on. */
   epsvRefused: boolean;
+  /** EPRT refused once (or not wanted): PORT from then on, over IPv4. */
+  eprtRefused: boolean;
   /** Opens passive data connections instead of a direct TCP connect (a proxy tunnel). */
   connectData?: ((host: string, port: number, wait: WaitOptions) => Promise<NetSocket>) | undefined;
   /** Sees each data connection's connect and TLS steps (structured events, see data-channel.ts). */
@@ -133,8 +135,7 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
     const listener = await ActiveListener.open(h.localAddress, h.peerAddress);
     try {
       const { address, port } = listener.address;
-      if (isIP(address) === 4) await h.command(`PORT ${formatPort(address, port)}`, 2, signal);
-      else await h.command(`EPRT ${formatEprt(address, port)}`, 2, signal);
+      await offerActive(h, address, port, signal);
     } catch (e) {
       listener.close();
       throw e;
@@ -161,6 +162,21 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
   }
   // A reset, not a FIN: after STOR a clean close would be an empty (or truncated) file (see DataConnection.reset).
   return { ready: async () => conn, abandon: () => conn.reset(), hold: (on) => conn.hold(on) };
+}
+
+/** EPRT (always over IPv6; over IPv4 until refused, when wanted), else PORT. Only a refusal means "try PORT", as with EPSV. */
+async function offerActive(h: TransferHost, address: string, port: number, signal: AbortSignal | undefined): Promise<void> {
+  const v4 = isIP(address) === 4;
+  if (!v4 || !h.eprtRefused) {
+    try {
+      await h.command(`EPRT ${formatEprt(address, port)}`, 2, signal);
+      return;
+    } catch (e) {
+      if (!v4 || !(e instanceof ReplyError) || e.reply?.code === 421) throw e;
+      h.eprtRefused = true;
+    }
+  }
+  await h.command(`PORT ${formatPort(address, port)}`, 2, signal);
 }
 
 async function passiveTarget(h: TransferHost, signal: AbortSignal | undefined): Promise<{ host: string; port: number }> {

@@ -16,6 +16,10 @@
  * - `res.consume(sink)` reads with the download's own `consume` (each read
  *   handed to the sink in node's read callback, no copy per chunk): the same
  *   range, bound, errors and session end as iterating (ftp-body.ts).
+ * - curl's FTP flags: `ftpQuote`/`ftpPreQuote`/`ftpPostQuote` (-Q),
+ *   `ftpAppend` (-a), `ftpAscii` (-B), `crlf`, `ftpMethod`, `ftpEpsv`,
+ *   `ftpEprt`, `ftpSkipPasvIp`, `ftpAccount` (see OpenOptions; the session
+ *   and path steps are ftp-session.ts).
  * - `proxy`/`noProxy` (or `ftp_proxy`/`all_proxy` in the environment):
  *   control and data connections are tunnelled (SOCKS, or HTTP CONNECT as
  *   curl's `--proxytunnel`; never FTP-over-HTTP GET).
@@ -29,10 +33,9 @@
  *
  * @module
  */
-import { AbortError, DialError, InputError, LimitError, ReplyError, TimeoutError } from '../../errors.js';
-import { timerMs } from '../../util/guard.js';
+import { InputError, LimitError } from '../../errors.js';
 import { FtpClient, type FtpConnectOptions, type FtpSecurity } from '../../protocols/ftp/client.js';
-import { asciiToLocal } from '../../protocols/ftp/core/ascii.js';
+import { asciiToLocal, lfToCrlf } from '../../protocols/ftp/core/ascii.js';
 import { checkArg } from '../../protocols/ftp/core/path.js';
 import type { Download } from '../../protocols/ftp/transfer.js';
 import { checkRange, onceBody, requestChunks } from '../body.js';
@@ -44,7 +47,9 @@ import { UrlResponse } from '../response.js';
 import { operationDeadline } from '../deadline.js';
 import type { OpenOptions, Opener } from '../types.js';
 import { UrlHeaders } from '../headers.js';
-import { park, sessionKey, takeSession, type FtpSession } from '../ftp-sessions.js';
+import { park, sessionKey } from '../ftp-sessions.js';
+import { bounded, reach, startSession } from './ftp-session.js';
+import { parseQuotes, sendQuotes } from '../../protocols/ftp/quote.js';
 import { ftpBody } from './ftp-body.js';
 import { strictUtf8 } from '../../util/utf8.js';
 
@@ -112,6 +117,10 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
   const upload = method === 'PUT' || method === 'POST';
   if (upload && (options.body === undefined || target.isDir)) throw new InputError('an ftp upload needs a body and a file name', { protocol: 'ftp' });
 
+  const path = reach(target.dirs, target.file, options.ftpMethod);
+  // A `;type=` in the URL says how this file is sent; --use-ascii speaks for URLs that do not say.
+  const ascii = target.type === undefined ? options.ftpAscii === true : target.type === 'a';
+  const quotes = { before: parseQuotes(options.ftpQuote ?? []), pre: parseQuotes(options.ftpPreQuote ?? []), after: parseQuotes(options.ftpPostQuote ?? []) };
   const { signal, translate } = operationDeadline(options, 'ftp');
   const secure: FtpSecurity = scheme === 'ftps' ? 'implicit' : (options.ftpSecure ?? (options.requireTls ? 'explicit' : false));
   const connect: FtpConnectOptions = {
@@ -130,25 +139,38 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     proxyTls: options.proxyTls,
     proxyAuth: options.proxyAuth,
     noProxy: options.noProxy,
+    epsv: options.ftpEpsv,
+    eprt: options.ftpEprt,
+    pasvUseControlHost: options.ftpSkipPasvIp,
+    account: options.ftpAccount,
+    alternativeToUser: options.ftpAlternativeToUser,
   };
   if (target.encoding === 'latin1') connect.encoding = 'latin1';
   // A latin1 session reads and writes differently, and a session's reply bound is its opener's timeout for
   // as long as it lives: each is kept apart, so no URL inherits another caller's encoding or bound.
   const key = `${sessionKey(connect)}|${connect.timeout ?? ''}${target.encoding === 'latin1' ? '|latin1' : ''}`;
-  const session = await startSession(key, connect, options.connectTimeout, { dirs: target.dirs, create: options.ftpCreateDirs === true }, options.trace).catch((e: unknown) => Promise.reject(translate(e)));
+  const session = await startSession(key, connect, options.connectTimeout, { dirs: path.dirs, create: options.ftpCreateDirs === true, quote: quotes.before }, options.trace).catch((e: unknown) => Promise.reject(translate(e)));
   const { client } = session;
-  const release = (): void => park(key, session);
+  // The commands after a transfer that ended well (curl's POSTQUOTE); one refused leaves the session, as the URL failed.
+  const release = async (): Promise<void> => {
+    if (quotes.after.length > 0) await bounded(client, signal, () => sendQuotes(client, quotes.after));
+    park(key, session);
+  };
   try {
     const shown = url.href;
+    if (quotes.pre.length > 0) await bounded(client, signal, () => sendQuotes(client, quotes.pre));
     if (upload) {
-      const reply = await client.store(target.file, requestChunks(options.body!), {
+      const chunks = requestChunks(options.body!);
+      const reply = await client.store(path.name, options.crlf ? crlfChunks(chunks) : chunks, {
         signal,
-        ascii: target.type === 'a',
+        ascii,
+        append: options.ftpAppend === true,
         offset: range?.start,
-        expectedSize: options.bodyLength,
+        // What goes on the wire once line ends are converted is not known ahead.
+        expectedSize: ascii || options.crlf ? undefined : options.bodyLength,
         onProgress: options.onProgress,
       });
-      release();
+      await release();
       return new UrlResponse({
         url: shown,
         status: reply.code,
@@ -162,8 +184,8 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     const listing = target.isDir || target.type === 'd';
     const headers = new UrlHeaders();
     // An answer known without a data connection (HEAD, an empty file, a listing read whole): the session is free again at once.
-    const answered = (bytes: Uint8Array): UrlResponse => {
-      release();
+    const answered = async (bytes: Uint8Array): Promise<UrlResponse> => {
+      await release();
       return new UrlResponse({ url: shown, status: 200, protocol: 'ftp', headers, body: onceBody(bytes) });
     };
     let dl: Download | undefined;
@@ -171,17 +193,17 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     if (listing) {
       headers.set('Content-Type', 'text/plain; charset=utf-8');
       if (method === 'HEAD') return answered(Buffer.alloc(0));
-      const name = target.isDir ? undefined : target.file;
+      const name = path.name === '' ? undefined : path.name;
       const command = options.listOnly || target.type === 'd' ? 'NLST' : 'LIST';
       // The server's bytes, names in whatever charset it uses (as curl hands them on); TYPE A text, so local line endings.
       const bytes = await listWithin(client, name, command, signal, options.maxBodySize);
       headers.set('Content-Length', String(bytes.length));
       return answered(bytes);
     }
-    const { size, modified } = await bounded(client, signal, () => client.stat(target.file));
+    const { size, modified } = await bounded(client, signal, () => client.stat(path.name));
     headers.set('Content-Type', typeForName(target.file));
     if (modified) headers.set('Last-Modified', modified.toUTCString());
-    if (size !== undefined && target.type !== 'a') {
+    if (size !== undefined && !ascii) {
       // A start past the end names bytes the file does not have (curl: exit 36), unlike a start at
       // the end, which is a finished download; REST there would only make the server fail the RETR.
       if (range && range.start > size) {
@@ -191,9 +213,9 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       headers.set('Content-Length', String(total));
     }
     if (method === 'HEAD' || total === 0) return answered(Buffer.alloc(0));
-    dl = await client.retrieve(target.file, {
+    dl = await client.retrieve(path.name, {
       signal,
-      ascii: target.type === 'a',
+      ascii,
       offset: range?.start,
       expectedSize: range?.end === undefined ? total : undefined,
       onProgress: options.onProgress,
@@ -206,8 +228,13 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
       translate,
       // A transfer that ended with its final reply leaves the session ready for the next URL.
       end: async (clean) => {
-        if (clean && client.usable) release();
-        else await client.quit().catch(() => {});
+        if (!clean || !client.usable) return void (await client.quit().catch(() => {}));
+        try {
+          await release();
+        } catch (e) {
+          await client.close().catch(() => {});
+          throw translate(e);
+        }
       },
     });
     return new UrlResponse({
@@ -229,34 +256,6 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     throw translate(e);
   }
 };
-
-/**
- * Runs `step`, made of control commands that take no signal (CWD, PWD, NOOP,
- * SIZE, MDTM), within `signal`: they would wait out the session's own reply
- * bound — 30 s, or the timeout of whoever opened a kept session — whatever
- * this URL's caller asked. On abort the connection is closed, which ends the
- * wait, and the step rejects with an AbortError (the deadline's becomes a
- * TimeoutError in `translate`).
- */
-async function bounded<T>(client: FtpClient, signal: AbortSignal | undefined, step: () => Promise<T>): Promise<T> {
-  if (!signal) return step();
-  const abortError = () => new AbortError('the ftp operation was aborted', { cause: signal.reason, protocol: 'ftp' });
-  if (signal.aborted) throw abortError();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      reject(abortError());
-      void client.close().catch(() => {});
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    // The step's own rejection, once the connection is closed under it, is settled here and dropped.
-    return await Promise.race([step(), aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort!);
-  }
-}
 
 /**
  * A listing read whole with local line endings, bounded by the caller's
@@ -282,95 +281,8 @@ async function listWithin(client: FtpClient, name: string | undefined, command: 
   return bytes;
 }
 
-/**
- * A session for `dirs`: a parked one (checked, and back in its login
- * directory) or a fresh login; then CWD into each directory. A parked session
- * that fails before its first reply (the server dropped it while it waited) is
- * replaced by a fresh one, once.
- */
-async function startSession(key: string, connect: FtpConnectOptions, connectTimeout: number | undefined, path: FtpPath, trace: FtpConnectOptions['trace']): Promise<FtpSession> {
-  const { signal } = connect;
-  const kept = takeSession(key);
-  if (kept) {
-    kept.client.adopt(trace);
-    trace?.({ kind: '*', text: `Re-using the FTP session with ${connect.host}`, protocol: 'ftp', event: 'reused', data: kept.client.connection });
-    try {
-      return await bounded(kept.client, signal, () => enter(kept, path, true));
-    } catch (e) {
-      await kept.client.close();
-      // A refusal is the server's answer to this URL; a dropped session (closed, reset, 421 "closing") is not; an abort ends the URL.
-      const stale = e instanceof DialError && !(e instanceof AbortError) && (!(e instanceof ReplyError) || e.reply?.code === 421);
-      if (!stale) throw e;
-    }
-  }
-  const client = await connectWithin(connect, connectTimeout);
-  try {
-    return await bounded(client, signal, () => enter({ client, home: undefined, away: false }, path));
-  } catch (e) {
-    await client.close().catch(() => {});
-    throw e;
-  }
-}
 
-/**
- * Connects and logs in within `bound` ms (curl --connect-timeout): the
- * connection's own `timeout` bounds each reply for as long as the session
- * lives, so the connect bound is a signal that only connecting and login
- * read. Its expiry is a TimeoutError in phase 'connect'.
- */
-async function connectWithin(connect: FtpConnectOptions, bound: number | undefined): Promise<FtpClient> {
-  if (!bound) return FtpClient.connect(connect);
-  const timer = AbortSignal.timeout(timerMs(bound));
-  try {
-    return await FtpClient.connect({ ...connect, signal: connect.signal ? AbortSignal.any([connect.signal, timer]) : timer });
-  } catch (e) {
-    if (timer.aborted && !connect.signal?.aborted) {
-      throw new TimeoutError(`connecting and logging in to ${connect.host} took more than ${bound} ms`, { timeout: bound, protocol: 'ftp', phase: 'connect', cause: e });
-    }
-    throw e;
-  }
-}
-
-/** The directories to enter, and whether one that is missing is made (curl --ftp-create-dirs). */
-interface FtpPath {
-  dirs: string[];
-  create: boolean;
-}
-
-/**
- * Back to the login directory if the session left it, then into `dirs` (learning the login directory first, to come back).
- * A `kept` session is made to answer once here, so that a drop is found while a fresh login can still stand in.
- */
-async function enter(session: FtpSession, { dirs, create }: FtpPath, kept = false): Promise<FtpSession> {
-  const { client } = session;
-  // A 421 or close that came while parked sits unread until the next command: were that SIZE or RETR, the URL would fail.
-  // Any reply but 421 (even a server's 502 to NOOP) shows the session alive.
-  if (kept && !session.away && dirs.length === 0) {
-    await client.noop().catch((e: unknown) => {
-      if (!(e instanceof ReplyError) || e.reply?.code === 421) throw e;
-    });
-  }
-  if (session.away && session.home !== undefined) {
-    await client.cd(session.home);
-    session.away = false;
-  }
-  if (dirs.length > 0) {
-    if (session.home === undefined) session.home = await client.pwd().catch(() => undefined);
-    session.away = true;
-    for (const d of dirs) {
-      try {
-        await client.cd(d).catch(async (e: unknown) => {
-          // A directory refused as missing is made, then entered, as curl does; a second refusal stands.
-          if (!create || !(e instanceof ReplyError) || e.reply?.code === 421) throw e;
-          await client.mkdir(d).catch(() => Promise.reject(e));
-          await client.cd(d);
-        });
-      } catch (e) {
-        // A refused CWD is the URL's path being denied (curl: exit 9), not a missing file.
-        if (e instanceof ReplyError && e.reply && e.reply.code !== 421) throw new ReplyError(e.message, { reply: e.reply, protocol: 'ftp', phase: 'cwd', cause: e });
-        throw e;
-      }
-    }
-  }
-  return session;
+/** The upload's chunks with every LF sent as CRLF (curl --crlf). */
+async function* crlfChunks(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+  for await (const c of chunks) yield lfToCrlf(c);
 }

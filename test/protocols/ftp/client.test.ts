@@ -346,7 +346,8 @@ describe('FtpClient against the fake server', () => {
       const c = await FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T, user: 'u', password: 'p', account: 'acme' });
       assert.ok(s2.commands.includes('ACCT acme'));
       await c.quit();
-      await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T, user: 'u', password: 'p' }), /account/);
+      // A ReplyError (as a 530 is), so dial exits 67 as curl does.
+      await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T, user: 'u', password: 'p' }), (e: unknown) => e instanceof ReplyError && e.phase === 'login' && e.reply?.code === 332 && /account/.test(e.message));
       await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: s2.port, timeout: T, user: 'u', password: 'p', account: 'x' }), (e: unknown) => e instanceof ReplyError && e.reply?.code === 530);
     } finally {
       await s2.close();

@@ -80,3 +80,21 @@ export function asciiToLocal(data: Uint8Array): Buffer {
 export function asciiToWire(data: Uint8Array): Buffer {
   return new AsciiEncoder().push(data);
 }
+
+/**
+ * Every LF becomes CRLF, one already after a CR too — curl's `--crlf`, which
+ * turns `\r\n` into `\r\r\n`. Needs no state across chunks, so each chunk of
+ * a stream converts on its own.
+ */
+export function lfToCrlf(chunk: Uint8Array): Buffer {
+  let lfs = 0;
+  for (let i = 0; i < chunk.length; i++) if (chunk[i] === LF) lfs++;
+  if (lfs === 0) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+  const out = Buffer.allocUnsafe(chunk.length + lfs);
+  let n = 0;
+  for (let i = 0; i < chunk.length; i++) {
+    if (chunk[i] === LF) out[n++] = CR;
+    out[n++] = chunk[i]!;
+  }
+  return out;
+}

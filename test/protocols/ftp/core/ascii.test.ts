@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { AsciiDecoder, AsciiEncoder, asciiToLocal, asciiToWire } from '../../../../src/protocols/ftp/core/ascii.js';
+import { AsciiDecoder, AsciiEncoder, asciiToLocal, asciiToWire, lfToCrlf } from '../../../../src/protocols/ftp/core/ascii.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
@@ -66,5 +66,20 @@ describe('properties', () => {
   });
   test('the wire form never holds a bare LF', () => {
     fc.assert(fc.property(text, (data) => assert.ok(!/(^|[^\r])\n/.test(asciiToWire(data).toString('latin1')))));
+  });
+});
+
+describe('lfToCrlf (curl --crlf)', () => {
+  test('every LF becomes CRLF, one after a CR too; other bytes pass', () => {
+    assert.deepEqual(lfToCrlf(b('a\nb\r\nc\rd\n\n')), b('a\r\nb\r\r\nc\rd\r\n\r\n'));
+    assert.deepEqual(lfToCrlf(b('')), b(''));
+    assert.deepEqual(lfToCrlf(b('no line end')), b('no line end'));
+  });
+  test('chunk by chunk equals all at once: it keeps no state', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)), fc.array(fc.nat(), { maxLength: 8 }), (data, cuts) => {
+        assert.deepEqual(Buffer.concat(splitAt(data, cuts).map((c) => lfToCrlf(c))), lfToCrlf(data));
+      }),
+    );
   });
 });

@@ -1,0 +1,194 @@
+/**
+ * dial's FTP flags beside curl, against the in-process fake FTP server: -a
+ * (APPE), -B and `;type=` (TYPE A), --crlf, --ftp-method, --disable-epsv,
+ * --disable-eprt, the PASV address (--ftp-skip-pasv-ip) and --ftp-account.
+ * Each compares what matters: the commands that carry the option, the bytes
+ * stored or written, the exit code.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeFtpServer } from '../protocols/ftp/fake-server.js';
+import { curl, dial, tempDir, type RunResult } from './helpers.js';
+
+let ftp: FakeFtpServer;
+before(async () => {
+  ftp = await FakeFtpServer.start({ files: { '/pub/a/f.txt': 'one\r\ntwo\r\n' }, dirs: ['/up'] });
+});
+after(() => ftp?.close());
+
+const base = (s: FakeFtpServer) => `ftp://127.0.0.1:${s.port}`;
+
+async function run(tool: typeof dial, args: string[], key: RegExp, server = ftp): Promise<{ r: RunResult; sent: string[] }> {
+  const from = server.commands.length;
+  const r = await tool(['-s', ...args]);
+  return { r, sent: server.commands.slice(from).filter((c) => key.test(c)) };
+}
+
+/** A local file to upload. */
+function local(content: string): string {
+  const p = join(tempDir(), 'up.txt');
+  writeFileSync(p, content);
+  return p;
+}
+
+test('-a appends (APPE) to the remote file, as curl', async () => {
+  ftp.addFile('/up/d.txt', 'old\n');
+  ftp.addFile('/up/c.txt', 'old\n');
+  const f = local('new\n');
+  const d = await run(dial, ['-a', '-T', f, `${base(ftp)}/up/d.txt`], /^(STOR|APPE)/);
+  const c = await run(curl, ['-a', '-T', f, `${base(ftp)}/up/c.txt`], /^(STOR|APPE)/);
+  assert.equal(d.r.code, 0, d.r.stderr);
+  assert.deepEqual(d.sent, ['APPE d.txt']);
+  assert.deepEqual(c.sent, ['APPE c.txt']);
+  assert.equal(ftp.files.get('/up/d.txt')?.toString(), 'old\nnew\n');
+  assert.deepEqual(ftp.files.get('/up/d.txt'), ftp.files.get('/up/c.txt'));
+});
+
+test('-B downloads in TYPE A, CRLF read as LF; ;type=A in the URL the same; ;type=I binary — each as curl', async () => {
+  const cases: Array<[string[], string]> = [
+    [['-B', `${base(ftp)}/pub/a/f.txt`], 'one\ntwo\n'],
+    [[`${base(ftp)}/pub/a/f.txt;type=A`], 'one\ntwo\n'],
+    [[`${base(ftp)}/pub/a/f.txt;type=I`], 'one\r\ntwo\r\n'],
+    // A name before ;type=D is listed by dial (NLST name, RFC 1738); curl lists the directory it is in: compared on a directory URL.
+    [[`${base(ftp)}/pub/a/;type=D`], 'f.txt\n'],
+  ];
+  for (const [args, want] of cases) {
+    const d = await run(dial, args, /^TYPE/);
+    const c = await run(curl, args, /^TYPE/);
+    assert.equal(d.r.code, 0, d.r.stderr);
+    assert.equal(d.r.out, want, args.join(' '));
+    assert.equal(d.r.out, c.r.out, args.join(' '));
+    assert.equal(d.sent.at(-1), c.sent.at(-1), args.join(' '));
+  }
+});
+
+test('-B uploads in TYPE A, each LF sent as CRLF, as curl', async () => {
+  const f = local('a\nb\n');
+  const d = await run(dial, ['-B', '-T', f, `${base(ftp)}/up/bd.txt`], /^TYPE/);
+  const c = await run(curl, ['-B', '-T', f, `${base(ftp)}/up/bc.txt`], /^TYPE/);
+  assert.equal(d.r.code, 0, d.r.stderr);
+  assert.deepEqual(d.sent, ['TYPE A']);
+  assert.deepEqual(c.sent, ['TYPE A']);
+  assert.equal(ftp.files.get('/up/bd.txt')?.toString(), 'a\r\nb\r\n');
+  assert.deepEqual(ftp.files.get('/up/bd.txt'), ftp.files.get('/up/bc.txt'));
+});
+
+test('--crlf: every LF of the upload goes as CRLF, one after a CR too, in TYPE I, as curl', async () => {
+  const f = local('a\nb\r\nc');
+  const d = await run(dial, ['--crlf', '-T', f, `${base(ftp)}/up/rd.txt`], /^TYPE/);
+  const c = await run(curl, ['--crlf', '-T', f, `${base(ftp)}/up/rc.txt`], /^TYPE/);
+  assert.equal(d.r.code, 0, d.r.stderr);
+  assert.deepEqual(d.sent, c.sent);
+  assert.equal(ftp.files.get('/up/rd.txt')?.toString(), 'a\r\nb\r\r\nc');
+  assert.deepEqual(ftp.files.get('/up/rd.txt'), ftp.files.get('/up/rc.txt'));
+});
+
+test('--ftp-method multicwd, singlecwd, nocwd: the CWDs and the path in RETR and LIST, as curl', async () => {
+  const key = /^(CWD|RETR|LIST|SIZE)/;
+  for (const method of ['multicwd', 'singlecwd', 'nocwd']) {
+    for (const path of ['/pub/a/f.txt', '/pub/a/', '/%2Fpub/a/f.txt']) {
+      const args = ['--ftp-method', method, `${base(ftp)}${path}`];
+      const d = await run(dial, args, key);
+      const c = await run(curl, args, key);
+      assert.equal(d.r.code, 0, d.r.stderr);
+      assert.equal(d.r.out, c.r.out, `${method} ${path}`);
+      // multicwd of /%2Fpub: dial's first CWD is /pub where curl sends CWD / then CWD pub — the same directory.
+      const curlSent = c.sent.join(' | ').replace('CWD / | CWD pub', 'CWD /pub');
+      assert.equal(d.sent.join(' | '), curlSent, `${method} ${path}`);
+    }
+  }
+});
+
+test('--ftp-method with a name curl does not know: its warning, and the default', async () => {
+  const d = await run(dial, ['--ftp-method', 'sometimes', `${base(ftp)}/pub/a/f.txt`], /^CWD/);
+  const c = await run(curl, ['--ftp-method', 'sometimes', `${base(ftp)}/pub/a/f.txt`], /^CWD/);
+  assert.equal(d.r.code, 0, d.r.stderr);
+  assert.deepEqual(d.sent, ['CWD pub', 'CWD a']);
+  assert.deepEqual(d.sent, c.sent);
+  const warned = await dial(['--ftp-method', 'sometimes', '-o', '/dev/null', '--no-progress-meter', `${base(ftp)}/pub/a/f.txt`]);
+  assert.match(warned.stderr, /^Warning: unrecognized ftp file method 'sometimes', using default$/m);
+});
+
+test('--disable-epsv: PASV only; --epsv after it: EPSV again — as curl', async () => {
+  for (const args of [['--disable-epsv'], ['--disable-epsv', '--epsv'], ['--disable-epsv', '--no-disable-epsv']]) {
+    const d = await run(dial, [...args, `${base(ftp)}/pub/a/f.txt`], /^(EPSV|PASV)/);
+    const c = await run(curl, [...args, `${base(ftp)}/pub/a/f.txt`], /^(EPSV|PASV)/);
+    assert.equal(d.r.code, 0, d.r.stderr);
+    assert.deepEqual(d.sent, c.sent, args.join(' '));
+  }
+});
+
+test('-P -: EPRT first over IPv4, as curl; --disable-eprt: PORT', async () => {
+  for (const args of [['-P', '-'], ['-P', '-', '--disable-eprt'], ['-P', '-', '--disable-eprt', '--eprt']]) {
+    const d = await run(dial, [...args, `${base(ftp)}/pub/a/f.txt`], /^(EPRT|PORT) /);
+    const c = await run(curl, [...args, `${base(ftp)}/pub/a/f.txt`], /^(EPRT|PORT) /);
+    assert.equal(d.r.code, 0, d.r.stderr);
+    assert.equal(d.r.out, 'one\r\ntwo\r\n');
+    assert.deepEqual(d.sent.map((s) => s.split(' ')[0]), c.sent.map((s) => s.split(' ')[0]), args.join(' '));
+  }
+});
+
+test('a PASV reply naming another address: the control host is used (--ftp-skip-pasv-ip, curl 7.88 default); --no-ftp-skip-pasv-ip refuses it (exit 8)', async () => {
+  const far = await FakeFtpServer.start({ files: { '/f': 'far' }, noEpsv: true, pasvAddress: '192.0.2.7' });
+  try {
+    for (const args of [[], ['--ftp-skip-pasv-ip']]) {
+      const d = await run(dial, [...args, `${base(far)}/f`], /^PASV/, far);
+      const c = await run(curl, [...args, `${base(far)}/f`], /^PASV/, far);
+      assert.equal(d.r.code, 0, d.r.stderr);
+      assert.equal(d.r.out, 'far');
+      assert.equal(d.r.out, c.r.out);
+    }
+    const refused = await dial(['-sS', '--no-ftp-skip-pasv-ip', `${base(far)}/f`]);
+    assert.equal(refused.code, 8, refused.stderr);
+    assert.match(refused.stderr, /192\.0\.2\.7/);
+  } finally {
+    await far.close();
+  }
+});
+
+test('--ftp-account: ACCT answers the 332 at login, as curl; without it exit 67 as curl', async () => {
+  const acct = await FakeFtpServer.start({
+    files: { '/f': 'acct' },
+    hooks: {
+      PASS: (_a, x) => (x.reply(332, 'Need account for login.'), true),
+      ACCT: (a, x) => (x.reply(a === 'acme' ? 230 : 530, 'ok?'), true),
+    },
+  });
+  try {
+    const url = `ftp://u:p@127.0.0.1:${acct.port}/f`;
+    const d = await run(dial, ['--ftp-account', 'acme', url], /^ACCT/, acct);
+    const c = await run(curl, ['--ftp-account', 'acme', url], /^ACCT/, acct);
+    assert.equal(d.r.code, 0, d.r.stderr);
+    assert.equal(d.r.out, 'acct');
+    assert.equal(d.r.out, c.r.out);
+    assert.deepEqual(d.sent, ['ACCT acme']);
+    assert.deepEqual(d.sent, c.sent);
+    const dn = await dial(['-s', url]);
+    const cn = await curl(['-s', url]);
+    assert.equal(dn.code, cn.code);
+    assert.equal(dn.code, 67);
+  } finally {
+    await acct.close();
+  }
+});
+
+test('--ftp-alternative-to-user: sent when USER is refused, then PASS, as curl', async () => {
+  const alt = await FakeFtpServer.start({
+    files: { '/f': 'alt' },
+    users: { 'u@fw': 'p' },
+    hooks: { USER: (a, s) => (a === 'u' ? (s.reply(530, 'Not here.'), true) : false) },
+  });
+  try {
+    const url = `ftp://u:p@127.0.0.1:${alt.port}/f`;
+    const d = await run(dial, ['--ftp-alternative-to-user', 'USER u@fw', url], /^(USER|PASS)/, alt);
+    const c = await run(curl, ['--ftp-alternative-to-user', 'USER u@fw', url], /^(USER|PASS)/, alt);
+    assert.equal(d.r.code, 0, d.r.stderr);
+    assert.equal(d.r.out, 'alt');
+    assert.deepEqual(d.sent, ['USER u', 'USER u@fw', 'PASS p']);
+    assert.deepEqual(d.sent, c.sent);
+  } finally {
+    await alt.close();
+  }
+});
