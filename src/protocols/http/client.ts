@@ -10,7 +10,8 @@ import { HeaderList } from './core/headers.js';
 import { isRedirect, originOf, planRedirect, type RedirectRequest } from './redirects.js';
 import { isReplayable, prepareBody, releaseBody, type PreparedBody } from './request-body.js';
 import { HttpResponse, type HttpResponseHead } from './response.js';
-import { requestTarget, routeOf, targetOf, type Target } from './targets.js';
+import { routeOf, targetOf, type Target } from './targets.js';
+import { hopTarget } from './request-target.js';
 import type { Pool } from './pool.js';
 import type { CookieJar } from './cookies.js';
 import type { RequestOptions } from './request-options.js';
@@ -120,7 +121,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   }
   if (options.reopenBody && prepared.body.kind === 'stream') prepared = { ...prepared, body: { ...prepared.body, reopen: options.reopenBody } };
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
-  const cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
+  const cur: RedirectRequest = { url: first, method, headers, body: prepared.body, target: options.requestTarget };
   if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies && !expectsContinue(cur)) {
     // One hop: nothing in the answer can lead to another request, so no loop
     // and no async frames — the connection's promise and one step after it.
@@ -180,7 +181,8 @@ async function hops(
   let loopFrom = 0;
   let expectRefused = false;
   for (;;) {
-    const sameOrigin = cur === first || originOf(cur.url) === firstOrigin;
+    // --location-trusted: the credentials go wherever the redirects lead.
+    const sameOrigin = cur === first || options.trustRedirects === true || originOf(cur.url) === firstOrigin;
     const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? auth : undefined, options, signal, false);
     requestBytes += hop.x.head!.length;
     const r = afterHop(await sendHop(hop), cur.method, options);
@@ -223,6 +225,9 @@ async function hops(
         loopFrom,
         keepMethod: options.keepRedirectMethod,
         handOff: options.handOffSchemes,
+        keepPostOn: options.keepPostOn,
+        trusted: options.trustRedirects,
+        protocols: options.redirectProtocols,
       });
       options.trace?.({ kind: '*', text: `Following ${r.status} redirect to ${plan.url.href}`, protocol: 'http', event: 'redirect', data: { status: r.status, url: plan.url.href } });
       if (plan.dropped.length > 0) options.trace?.({ kind: '*', text: `Not sending ${plan.dropped.join(', ')} to ${originOf(plan.url)}`, protocol: 'http' });
@@ -291,7 +296,7 @@ function prepareHop(
   const agent = options.agent ?? agentFor(options.pipelining);
   const found = routeOf(agent, u, options);
   const { route, pool } = found;
-  const target = requestTarget(u, route.absoluteForm);
+  const target = hopTarget(u, route.absoluteForm, cur.target);
   // The caller's list is copied only when this hop adds to it.
   let headers = cur.headers;
   if (auth || route.headers.length > 0) {
