@@ -19,7 +19,7 @@ import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
-import { applyHttpFlags } from './http-flags.js';
+import { applyHttpFlags, connectUrl } from './http-flags.js';
 import { checkProtocol } from './proto.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
@@ -299,7 +299,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
     if (proxy !== undefined) opts.proxy = withProxyUser(proxy, o.proxyUser);
   }
   if (o.resolve.length > 0 && url) {
-    const lookup = pinnedLookup(o, shared, url);
+    const lookup = pinnedLookup(o, shared, connectUrl(o, url));
     if (lookup) opts.lookup = lookup;
   }
   if (opts.lookup === undefined && shared.lookup) opts.lookup = shared.lookup;

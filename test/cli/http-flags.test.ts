@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { applyHttpFlags, redirectProtocols, type HttpFlagOptions } from '../../src/cli/http-flags.js';
 import { buildOpenOptions, openOptionsBuilder, prepareShared } from '../../src/cli/request.js';
-import { curl, dial, echo, startServer, type RunResult } from './helpers.js';
+import { rmSync } from 'node:fs';
+import { curl, dial, echo, makePki, startServer, startTlsServer, type RunResult } from './helpers.js';
 
 describe('parsing', () => {
   test('each option lands in CliOptions; --location-trusted is -L too', () => {
@@ -98,6 +99,35 @@ describe('beside curl', () => {
       assert.equal(d.out, 'hello world\n');
     } finally {
       await srv.close();
+    }
+  });
+
+  test('--connect-to with --resolve: the address pinned is HOST2:PORT2\'s, the name really looked up, as curl', async () => {
+    const srv = await startServer();
+    try {
+      const args = ['-s', '-o', '/dev/null', '-w', '%{http_code} %{remote_port}', '--connect-to', `a.test:80:b.test:${srv.port}`, '--resolve', `b.test:${srv.port}:127.0.0.1`, 'http://a.test/hello'];
+      const [d, c] = await both(args);
+      assert.deepEqual([d.code, d.out], [c.code, c.out]);
+      assert.equal(d.out, `200 ${srv.port}`);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('--connect-to over https: SNI and the certificate check stay the URL host\'s (exit 60 for a name the certificate lacks)', async () => {
+    const pki = makePki();
+    assert.ok(pki, 'openssl made the test PKI');
+    const tls = await startTlsServer(pki);
+    try {
+      for (const [host, code] of [['localhost', 0], ['wrong.test', 60]] as const) {
+        const args = ['-s', '--cacert', pki.caCert, '--connect-to', `${host}:443:127.0.0.1:${tls.port}`, `https://${host}/`];
+        const [d, c] = await both(args);
+        assert.deepEqual([d.code, d.out], [c.code, c.out], host);
+        assert.equal(d.code, code, d.stderr);
+      }
+    } finally {
+      await tls.close();
+      rmSync(pki.dir, { recursive: true, force: true });
     }
   });
 
