@@ -9,7 +9,6 @@
  */
 import { ALL_PROTOCOLS, DEFAULT_REDIRECT_PROTOCOLS, parseProtocols } from './proto.js';
 import { typedTarget } from './url.js';
-import { connectTarget } from '../protocols/http/connect-to.js';
 
 /** What those options asked for. */
 export interface HttpFlags {
@@ -93,19 +92,4 @@ export function applyHttpFlags(o: HttpFlags, opts: HttpFlagOptions, url: string)
   if (o.keepPostOn.length > 0) opts.keepPostOn = o.keepPostOn;
   if (o.locationTrusted) opts.trustRedirects = true;
   opts.redirectProtocols = redirectProtocols(o);
-}
-
-/**
- * The URL whose host and port a connection for `url` really goes to
- * (--connect-to), for --resolve: curl pins the address of HOST2:PORT2, the
- * name it looks up. `url` itself when no entry applies.
- */
-export function connectUrl(o: Pick<HttpFlags, 'connectTo'>, url: URL): URL {
-  if (o.connectTo.length === 0 || (url.protocol !== 'http:' && url.protocol !== 'https:')) return url;
-  const to = connectTarget(o.connectTo, url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80));
-  if (!to) return url;
-  const u = new URL(url.href);
-  u.hostname = to.host.includes(':') ? `[${to.host}]` : to.host;
-  u.port = String(to.port);
-  return u;
 }

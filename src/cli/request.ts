@@ -14,12 +14,12 @@ import type { HttpOpenOptions } from '../urlopen/schemes/http.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, buildUrlQuery, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
-import { onlyFamily, pinnedLookup } from './lookup.js';
+import { connectUrl, onlyFamily, pinnedLookup } from './lookup.js';
 import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
-import { applyHttpFlags, connectUrl } from './http-flags.js';
+import { applyHttpFlags } from './http-flags.js';
 import { checkProtocol } from './proto.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
