@@ -12,6 +12,7 @@ import { CliExit, EXIT } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
 import { expandConfig } from './config-file.js';
 import { addQuote, ftpMethod, type FtpMethodArg, type QuoteArgs } from './ftp-args.js';
+import { parseHttpFlags, type HttpFlags } from './http-flags.js';
 
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
@@ -37,7 +38,7 @@ export interface FormArg {
   literal: boolean;
 }
 
-export interface CliOptions {
+export interface CliOptions extends HttpFlags {
   urls: UrlArg[];
   help: boolean;
   version: boolean;
@@ -300,7 +301,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     stderr: v.stderr,
     fail: v.fail ?? false,
     failWithBody: v['fail-with-body'] ?? false,
-    location: v.location ?? false,
+    // --location-trusted is -L too, as in curl.
+    location: (v.location || v['location-trusted']) ?? false,
     maxRedirs: number('max-redirs', v['max-redirs'], { integer: true, min: -1 }) ?? 50,
     method: v.request,
     headers: v.header ?? [],
@@ -377,6 +379,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     noBuffer: v['no-buffer'] ?? false,
     ipFamily,
     globoff: v.globoff ?? false,
+    ...parseHttpFlags(v, warnings),
   };
   checkConflicts(opts);
   return opts;

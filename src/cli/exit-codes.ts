@@ -38,6 +38,7 @@ export const EXIT = {
   BAD_CONTENT_ENCODING: 61,
   USE_SSL_FAILED: 64,
   SEND_FAIL_REWIND: 65,
+  SETOPT_OPTION_SYNTAX: 49,
   LOGIN_DENIED: 67,
   SSL_CACERT_BADFILE: 77,
   REMOTE_FILE_NOT_FOUND: 78,
@@ -143,6 +144,8 @@ export function exitCodeFor(err: unknown): number {
     case 'DIAL_E_INPUT':
       if (phase === 'url' || /malformed URL|not a data: URL|needs a "," before/i.test(String(e.message))) return EXIT.URL_MALFORMAT;
       if (phase === 'range') return EXIT.BAD_DOWNLOAD_RESUME;
+      // A --connect-to entry for this host whose port is not a number: curl refuses the option then.
+      if (phase === 'connect-to') return EXIT.SETOPT_OPTION_SYNTAX;
       if (protocol === 'file' && (phase === 'open' || phase === 'list')) return EXIT.FILE_COULDNT_READ_FILE;
       if (phase === 'scheme' || /unsupported (url )?scheme|unknown scheme|no opener/i.test(String(e.message)))
         return EXIT.UNSUPPORTED_PROTOCOL;

@@ -31,7 +31,13 @@ export const HELP = `Usage: dial [options...] <url>...
      --fail-early           Stop at the first failed transfer (else the last URL decides the exit code)
      --fail-with-body       Fail (exit 22) on HTTP errors, keep the body
  -L, --location             Follow redirects (--max-redirs <n>, default 50)
+     --location-trusted     -L, sending -u and Authorization to the other hosts too
+     --post301 / --post302 / --post303  With -L, keep a POST (and its body) on that redirect
+     --proto <list>         Schemes dial may use (curl's syntax: =http,https  -all,+https  -ftp)
+     --proto-redir <list>   Schemes a redirect may lead to (default http,https,ftp,ftps)
  -X, --request <method>     Request method
+     --request-target <t>   The request line's target as given (e.g. * for OPTIONS)
+     --path-as-is           Send the URL's path as typed, /../ and /./ kept
  -H, --header <line>        Extra header (repeatable)
  -d, --data <data>          POST data; @file reads a file, stripping newlines (also --data-ascii)
      --data-binary <data>   POST data; @file is sent byte for byte
@@ -46,6 +52,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -u, --user <user:pass>     Credentials
      --basic / --digest     Send them with Basic only / only to a Digest challenge
      --anyauth              Send them only when asked, in the strongest scheme offered
+     --oauth2-bearer <tok>  Send Authorization: Bearer <tok> (to the first host only, as -u)
  -K, --config <file>        Read options from a file (curl's syntax; - = stdin)
  -n, --netrc                Credentials from ~/.netrc (its password wins over the URL's)
      --netrc-file <file>    ... from this file; --netrc-optional: the URL's password wins
@@ -96,6 +103,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -A, --user-agent <name>    User-Agent header
  -e, --referer <url>        Referer header
      --resolve <h:p:addr>   Use addr for host h at port p
+     --connect-to <h1:p1:h2:p2>  Connect to h2:p2 for h1:p1 (Host, SNI and certificate stay h1's)
  -4, --ipv4                 Resolve names to IPv4 addresses only
  -6, --ipv6                 Resolve names to IPv6 addresses only
      --retry <n>            Retry transient failures n times (--retry-delay, --retry-max-time)

@@ -11,6 +11,7 @@ import type { LookupAddress, LookupFunction } from '../socket/connect.js';
 import { systemLookup } from '../socket/system-lookup.js';
 import type { CliOptions } from './args.js';
 import { CliExit, EXIT } from './exit-codes.js';
+import { connectTarget } from '../protocols/http/connect-to.js';
 
 /**
  * A lookup that keeps the addresses of one family (curl -4 / -6), asking
@@ -57,4 +58,19 @@ export function pinnedLookup(o: Pick<CliOptions, 'resolve' | 'ipFamily'>, shared
   const lookup = pinned && o.ipFamily !== undefined ? onlyFamily(o.ipFamily, pinned) : pinned;
   byOrigin.set(key, lookup);
   return lookup;
+}
+
+/**
+ * The URL whose host and port a connection for `url` really goes to
+ * (--connect-to), for --resolve: curl pins the address of HOST2:PORT2, the
+ * name it looks up. `url` itself when no entry applies.
+ */
+export function connectUrl(o: Pick<CliOptions, 'connectTo'>, url: URL): URL {
+  if (o.connectTo.length === 0 || (url.protocol !== 'http:' && url.protocol !== 'https:')) return url;
+  const to = connectTarget(o.connectTo, url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80));
+  if (!to) return url;
+  const u = new URL(url.href);
+  u.hostname = to.host.includes(':') ? `[${to.host}]` : to.host;
+  u.port = String(to.port);
+  return u;
 }

@@ -14,12 +14,14 @@ import type { HttpOpenOptions } from '../urlopen/schemes/http.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, buildUrlQuery, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
-import { onlyFamily, pinnedLookup } from './lookup.js';
+import { connectUrl, onlyFamily, pinnedLookup } from './lookup.js';
 import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
 import { readTls } from './tls-files.js';
+import { applyHttpFlags } from './http-flags.js';
+import { checkProtocol } from './proto.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
 /** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
@@ -77,6 +79,8 @@ export function buildHeaders(o: CliOptions, shared: SharedRequest, extra: Array<
   const defaults: Array<[string, string]> = [];
   if (shared.userAgent !== '') defaults.push(['User-Agent', shared.userAgent]);
   if (o.referer !== undefined) defaults.push(['Referer', o.referer.replace(/;auto$/, '')]);
+  // As curl: a -H Authorization replaces it, and like it the token stays with the first origin unless --location-trusted.
+  if (o.oauth2Bearer !== undefined) defaults.push(['Authorization', `Bearer ${o.oauth2Bearer}`]);
   // As curl: -H Cookie replaces the -b data, and -H 'Cookie:' removes it.
   if (shared.cookieHeader !== undefined) defaults.push(['Cookie', shared.cookieHeader]);
   if (shared.timeCond) defaults.push(timeCondHeader(shared.timeCond));
@@ -194,6 +198,7 @@ export function effectiveUrl(o: CliOptions, shared: SharedRequest, url: string):
   let u = url;
   if (o.get && shared.data) u = appendQuery(u, shared.data.body);
   if (shared.urlQuery) u = appendQuery(u, Buffer.from(shared.urlQuery, 'utf8'));
+  checkProtocol(u.slice(0, u.indexOf(':')).toLowerCase(), o.proto);
   return uploadUrl(u, o.uploadFile);
 }
 
@@ -286,7 +291,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
     if (proxy !== undefined) opts.proxy = withProxyUser(proxy, o.proxyUser);
   }
   if (o.resolve.length > 0 && url) {
-    const lookup = pinnedLookup(o, shared, url);
+    const lookup = pinnedLookup(o, shared, connectUrl(o, url));
     if (lookup) opts.lookup = lookup;
   }
   if (opts.lookup === undefined && shared.lookup) opts.lookup = shared.lookup;
@@ -317,6 +322,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.connectTimeout !== undefined) opts.connectTimeout = o.connectTimeout * 1000;
   if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
   if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
+  applyHttpFlags(o, opts, target);
   return opts;
 }
 

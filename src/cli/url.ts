@@ -42,3 +42,19 @@ export function schemeOf(url: string): string {
     return '';
   }
 }
+
+/**
+ * The request-target of an http(s) URL as typed (curl --path-as-is): its
+ * path and query without the fragment, `/../` and `/./` kept where the URL
+ * parser would squash them. A byte outside printable ASCII goes as %XX (of
+ * its UTF-8), as the parser would send it.
+ */
+export function typedTarget(url: string): string {
+  const start = url.indexOf('//') + 2;
+  let end = start;
+  while (end < url.length && !'/?#\\'.includes(url[end]!)) end++;
+  const hash = url.indexOf('#', end);
+  let target = url.slice(end, hash < 0 ? url.length : hash);
+  if (!target.startsWith('/') && !target.startsWith('\\')) target = `/${target}`;
+  return target.replace(/[^\x21-\x7e]+/gu, (s) => encodeURIComponent(s));
+}

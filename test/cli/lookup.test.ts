@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CliExit } from '../../src/cli/exit-codes.js';
-import { onlyFamily, pinnedLookup, resolveLookup } from '../../src/cli/lookup.js';
+import { connectUrl, onlyFamily, pinnedLookup, resolveLookup } from '../../src/cli/lookup.js';
 import type { LookupFunction } from '../../src/socket/connect.js';
 
 test('--resolve pins only the matching host and port', async () => {
@@ -30,4 +30,13 @@ test('pinnedLookup: one function per origin for the whole run (pools are keyed b
   assert.equal(pinnedLookup(o, shared, new URL('http://h/b')), a);
   assert.deepEqual(await a('h', {}), [{ address: '::1', family: 6 }]);
   assert.equal(pinnedLookup(o, shared, new URL('http://other/')), undefined);
+});
+
+test('connectUrl: the host and port a --connect-to entry sends an http(s) URL to, for --resolve to pin', () => {
+  const o = { connectTo: ['a.test:80:b.test:8080', 'v6.test::[::1]:'] };
+  assert.equal(connectUrl(o, new URL('http://a.test/x')).host, 'b.test:8080');
+  assert.equal(connectUrl(o, new URL('https://v6.test/')).host, '[::1]');
+  const same = new URL('http://c.test/');
+  assert.equal(connectUrl(o, same), same);
+  assert.equal(connectUrl({ connectTo: ['::b.test:1'] }, new URL('ftp://a.test/')).host, 'a.test');
 });

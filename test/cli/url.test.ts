@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasScheme, normalizeUrl, schemeOf, typedScheme } from '../../src/cli/url.js';
+import { hasScheme, normalizeUrl, schemeOf, typedScheme, typedTarget } from '../../src/cli/url.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 
 test('normalizeUrl: no scheme means http://, junk is exit 3', () => {
@@ -31,4 +31,13 @@ test('typedScheme: the scheme a URL names, lowercased, or http for a bare host',
   assert.equal(typedScheme('data:,x'), 'data');
   assert.equal(typedScheme('example.com/x'), 'http');
   assert.equal(typedScheme('a:b@host/'), 'http');
+});
+
+test('typedTarget: the path and query as typed (--path-as-is), without the fragment; non-ASCII as UTF-8 %XX', () => {
+  assert.equal(typedTarget('http://h/a/../b/./c?q=/../#frag'), '/a/../b/./c?q=/../');
+  assert.equal(typedTarget('http://user:pw@h:81'), '/');
+  assert.equal(typedTarget('http://h?x=1'), '/?x=1');
+  assert.equal(typedTarget('https://[::1]:8443/%2e%2e/x'), '/%2e%2e/x');
+  assert.equal(typedTarget('http://h/café'), '/caf%C3%A9');
+  assert.equal(typedTarget('http://h\\a\\..\\b'), '\\a\\..\\b');
 });

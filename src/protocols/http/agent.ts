@@ -1,4 +1,4 @@
-import type { Socket as NetSocket } from 'node:net';
+import { isIP, type Socket as NetSocket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { DialError } from '../../errors.js';
 import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
@@ -7,12 +7,13 @@ import { LentReads } from '../../socket/lent-reads.js';
 import { Socket } from '../../socket/socket.js';
 import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
 import type { ByteStream } from '../../socket/types.js';
-import { nodeCrypto } from '../../util/builtins.js';
+import { nodeCrypto, nodeTls } from '../../util/builtins.js';
 import type { TraceFacts, Tracer } from '../../trace.js';
 import type { AuthScheme } from './auth/server-auth.js';
 import type { HttpLimits } from './core/response-parser.js';
 import { Pool } from './pool.js';
 import { connectThroughProxy } from './tunnel.js';
+import type { ConnectTarget } from './connect-to.js';
 
 /** Where a request goes: scheme, host (no IPv6 brackets) and port. */
 export interface Origin {
@@ -39,6 +40,11 @@ export interface ConnectSettings {
   proxyTls?: TLSOptions | undefined;
   /** How a tunnelling HTTP proxy gets the proxy URL's credentials (see RequestOptions.proxyAuth). */
   proxyAuth?: AuthScheme | undefined;
+  /**
+   * Where the TCP connection really goes (curl --connect-to): Host, SNI and
+   * the certificate check stay the origin's. Not used with a proxy or a Unix socket.
+   */
+  connectTo?: ConnectTarget | undefined;
 }
 
 /** Per-connection facts the factory receives. */
@@ -109,7 +115,7 @@ function tlsKey(t: TLSOptions | undefined): string {
 
 /** The key of a pool: origin plus every setting that changes what the connection is. */
 export function poolKey(origin: Origin, s: ConnectSettings): string {
-  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}`;
+  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}${s.connectTo ? `|${s.connectTo.host}:${s.connectTo.port}` : ''}`;
 }
 
 /** Bytes of a plain connection's reused read buffer: what one loopback read of a big body returns at most. */
@@ -126,9 +132,13 @@ const READ_BUFFER = 128 * 1024;
 export const defaultConnect: ConnectFactory = async (origin, o) => {
   if (o.proxy) return connectThroughProxy(origin, o);
   const trace = o.trace;
-  const where = o.unixSocket ?? `${origin.hostname} port ${origin.port}`;
+  // --connect-to moves the TCP connection only: the name checked and sent (SNI) stays the origin's.
+  const to = o.unixSocket ? undefined : o.connectTo;
+  const where = o.unixSocket ?? (to ? `${to.host} port ${to.port} (for ${origin.hostname} port ${origin.port})` : `${origin.hostname} port ${origin.port}`);
   trace?.({ kind: '*', text: `Connecting to ${where}`, protocol: 'http' });
   const tls = origin.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'], servername: o.unixSocket ? origin.hostname : undefined, ...o.tls } : undefined;
+  // An IP-literal origin sends no SNI, and node then checks the certificate against the address dialled: keep it the origin's.
+  if (tls && to && !tls.checkServerIdentity && isIP(origin.hostname)) tls.checkServerIdentity = (_host, cert) => nodeTls().checkServerIdentity(origin.hostname, cert);
   const started = Date.now();
   const host = o.unixSocket ? 'localhost' : origin.hostname;
   // Reads land in one reused buffer (node:net onread): no allocation per
@@ -142,12 +152,12 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   const open = direct ? tlsOpener(host, tls) : undefined;
   const raw = o.unixSocket
     ? await connectUnix({ path: o.unixSocket, timeout: o.timeout, signal: o.signal, onread })
-    : await connectTcp({ host: origin.hostname, port: origin.port, lookup: trace ? tracedLookup(o.lookup, trace, 'http') : o.lookup, timeout: o.timeout, signal: o.signal, onread, open });
+    : await connectTcp({ host: to?.host ?? origin.hostname, port: to?.port ?? origin.port, lookup: trace ? tracedLookup(o.lookup, trace, 'http') : o.lookup, timeout: o.timeout, signal: o.signal, onread, open });
   if (trace) {
     const data: TraceFacts = o.unixSocket
       ? { path: o.unixSocket }
       : { remoteAddress: raw.remoteAddress, remotePort: raw.remotePort, localAddress: raw.localAddress, localPort: raw.localPort };
-    const text = o.unixSocket ? `Connected to ${where}` : `Connected to ${origin.hostname} (${raw.remoteAddress}) port ${raw.remotePort}`;
+    const text = o.unixSocket ? `Connected to ${where}` : `Connected to ${to?.host ?? origin.hostname} (${raw.remoteAddress}) port ${raw.remotePort}`;
     trace({ kind: '*', text, protocol: 'http', event: 'connected', data });
   }
   let sock: NetSocket = raw;

@@ -113,7 +113,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   }
   if (options.reopenBody && prepared.body.kind === 'stream') prepared = { ...prepared, body: { ...prepared.body, reopen: options.reopenBody } };
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
-  const cur: RedirectRequest = { url: first, method, headers, body: prepared.body };
+  const cur: RedirectRequest = { url: first, method, headers, body: prepared.body, target: options.requestTarget };
   if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies && !expectsContinue(cur) && !answersProxy(options)) {
     // One hop: nothing in the answer can lead to another request, so no loop
     // and no async frames — the connection's promise and one step after it.
@@ -174,7 +174,8 @@ async function hops(
   let loopFrom = 0;
   let expectRefused = false;
   for (;;) {
-    const sameOrigin = cur === first || originOf(cur.url) === firstOrigin;
+    // --location-trusted: the credentials go wherever the redirects lead.
+    const sameOrigin = cur === first || options.trustRedirects === true || originOf(cur.url) === firstOrigin;
     const hop = prepareHop(options.cookies ? withJarCookies(cur, options.cookies) : cur, sameOrigin ? auth : undefined, options, signal, false, proxyAuth);
     requestBytes += hop.x.head!.length;
     const r = afterHop(await sendHop(hop), cur.method, options);
@@ -223,6 +224,9 @@ async function hops(
         loopFrom,
         keepMethod: options.keepRedirectMethod,
         handOff: options.handOffSchemes,
+        keepPostOn: options.keepPostOn,
+        trusted: options.trustRedirects,
+        protocols: options.redirectProtocols,
       });
       options.trace?.({ kind: '*', text: `Following ${r.status} redirect to ${plan.url.href}`, protocol: 'http', event: 'redirect', data: { status: r.status, url: plan.url.href } });
       if (plan.dropped.length > 0) options.trace?.({ kind: '*', text: `Not sending ${plan.dropped.join(', ')} to ${originOf(plan.url)}`, protocol: 'http' });

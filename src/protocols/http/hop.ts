@@ -16,7 +16,8 @@ import { proxyTlsError } from './failures.js';
 import type { Pool } from './pool.js';
 import type { RedirectRequest } from './redirects.js';
 import type { RequestOptions } from './request-options.js';
-import { requestTarget, routeOf } from './targets.js';
+import { hopTarget } from './request-target.js';
+import { routeOf } from './targets.js';
 
 /** Every wait has a bound, even when the caller sets none (undici's defaults for the head and body). */
 const DEFAULT_CONNECT_TIMEOUT = 30_000;
@@ -66,7 +67,7 @@ export function prepareHop(
   const agent = options.agent ?? agentFor(options.pipelining);
   const found = routeOf(agent, u, options);
   const { route, pool } = found;
-  const target = requestTarget(u, route.absoluteForm);
+  const target = hopTarget(u, route.absoluteForm, cur.target);
   // The caller's list is copied only when this hop adds to it.
   let headers = cur.headers;
   const toProxy = proxyAuth?.for(route);

@@ -9,6 +9,8 @@ export interface RedirectRequest {
   method: string;
   headers: HeaderList;
   body: PreparedBody;
+  /** The request-target to send instead of the URL's (the caller's, first URL only: a plan never carries it on). */
+  target?: string | undefined;
 }
 
 /** The caller's rules for following. */
@@ -40,6 +42,12 @@ export interface RedirectPolicy {
    * https only to a scheme with TLS (`ftps:`) unless `allowDowngrade`.
    */
   handOff?: readonly string[] | undefined;
+  /** Statuses among 301, 302, 303 after which a POST stays a POST with its body (curl --post301/302/303). */
+  keepPostOn?: readonly number[] | undefined;
+  /** Keep the credentials (Authorization, Cookie, `secretHeaders`) on a change of origin (curl --location-trusted). */
+  trusted?: boolean | undefined;
+  /** The schemes, with their colon, a redirect may lead to at all (curl --proto-redir); others are refused as unsupported. */
+  protocols?: readonly string[] | undefined;
 }
 
 /** The request for the next hop, and what was done to get it. */
@@ -79,13 +87,17 @@ export function originOf(u: URL): string {
  *
  * - 303 → GET (HEAD stays HEAD); 301/302 → GET only for POST, as browsers
  *   and curl do; the body and its headers go (with `keepMethod` the method
- *   name stays, as curl -X keeps it).
+ *   name stays, as curl -X keeps it). A POST after a status in `keepPostOn`
+ *   stays a POST with its body, as a 307 would.
  * - 307/308 keep method and body, and so do 301/302 for any method but
  *   POST; a streamed body is made again by its `reopen` factory, and one
  *   without a factory cannot be sent twice, so such a hop is refused
  *   with the reason (curl stops there too when it cannot rewind).
  * - Credentials (Authorization, Cookie, Proxy-Authorization, the caller's
- *   `secretHeaders`) never cross to another scheme, host or port.
+ *   `secretHeaders`) never cross to another scheme, host or port, unless
+ *   `trusted` (Proxy-Authorization never does).
+ * - With `protocols`, a scheme outside it is refused first (InputError,
+ *   DIAL_E_UNSUPPORTED).
  * - Only http and https targets, and the policy's `handOff` schemes; from
  *   https to a scheme without TLS only with `allowDowngrade`.
  */
@@ -100,6 +112,12 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
   } catch (err) {
     throw new ProtocolError(`invalid Location ${JSON.stringify(location.slice(0, 200))} after ${path()}`, { cause: err, protocol: 'http', phase: 'headers' });
   }
+  if (policy.protocols && !policy.protocols.includes(next.protocol))
+    throw new InputError(`refusing to follow a redirect to ${next.protocol.slice(0, -1)}, a protocol not allowed: ${path()} -> ${next.href}`, {
+      code: 'DIAL_E_UNSUPPORTED',
+      protocol: 'http',
+      phase: 'scheme',
+    });
   const handOff = next.protocol !== 'http:' && next.protocol !== 'https:';
   if (handOff && !policy.handOff?.includes(next.protocol))
     throw new ProtocolError(`refusing to follow a redirect to ${next.protocol} (only http and https are followed): ${path()} -> ${next.href}`, { protocol: 'http', phase: 'headers' });
@@ -128,7 +146,8 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
   let method = cur.method;
   let body = cur.body;
   const upper = method.toUpperCase();
-  if ((status === 303 && upper !== 'HEAD' && upper !== 'GET') || ((status === 301 || status === 302) && upper === 'POST')) {
+  const keepPost = upper === 'POST' && policy.keepPostOn?.includes(status) === true;
+  if (!keepPost && ((status === 303 && upper !== 'HEAD' && upper !== 'GET') || ((status === 301 || status === 302) && upper === 'POST'))) {
     if (!policy.keepMethod) method = 'GET';
     body = { kind: 'none' };
     for (const h of BODY_HEADERS) drop(h);
@@ -145,7 +164,11 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
     body = again;
   }
   const crossOrigin = originOf(next) !== originOf(cur.url);
-  if (crossOrigin) {
+  if (crossOrigin && policy.trusted) {
+    // Trusted: the credentials go on; Host and the proxy's credentials are never another origin's.
+    drop('host');
+    drop('proxy-authorization');
+  } else if (crossOrigin) {
     for (const h of CREDENTIALS) drop(h);
     for (const h of policy.secretHeaders ?? []) drop(h.toLowerCase());
   }

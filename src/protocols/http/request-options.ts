@@ -135,4 +135,42 @@ export interface RequestOptions {
    * response's Set-Cookie lines are stored before the next hop is made.
    */
   cookies?: CookieJar | undefined;
+  /**
+   * curl's `--connect-to HOST1:PORT1:HOST2:PORT2` entries: a hop whose host
+   * and port match the first matching entry (an empty field matches any)
+   * connects to HOST2:PORT2 instead (an empty field keeps the URL's), while
+   * Host, SNI and the certificate check stay the URL's. Each redirect hop is
+   * matched afresh; pools are keyed by where they connect. Not used through a
+   * proxy or a Unix socket. A matching entry with a bad PORT2 is an InputError.
+   */
+  connectTo?: readonly string[] | undefined;
+  /**
+   * The first URL's request-target as given, instead of its path and query
+   * (curl `--request-target`, e.g. `*` for OPTIONS; or a path kept as typed,
+   * `/a/../b`, which WHATWG URL parsing would squash — curl `--path-as-is`).
+   * Through a forwarding proxy a target starting with `/` follows the
+   * origin; another goes as the URL. Redirect hops use their Location's.
+   * Space, controls and non-ASCII are an InputError before anything is sent.
+   */
+  requestTarget?: string | undefined;
+  /**
+   * Redirect statuses among 301, 302 and 303 after which a POST stays a POST
+   * and its body is sent again (curl `--post301`, `--post302`, `--post303`).
+   * Default none: the POST becomes a GET without its body.
+   */
+  keepPostOn?: readonly number[] | undefined;
+  /**
+   * Send the credentials (`auth` or the URL's, and the caller's
+   * Authorization, Cookie and `secretHeaders`) to whatever origin a redirect
+   * leads to (curl `--location-trusted`). Default false: they stay with the
+   * first origin.
+   */
+  trustRedirects?: boolean | undefined;
+  /**
+   * Schemes with their colon (`['https:']`) a redirect may lead to (curl
+   * `--proto-redir`); a hop to another is an InputError with code
+   * `DIAL_E_UNSUPPORTED` (phase 'scheme'). Default: http, https and the
+   * `handOffSchemes`.
+   */
+  redirectProtocols?: readonly string[] | undefined;
 }

@@ -5,6 +5,7 @@ import { urlCredentials } from './auth/basic.js';
 import type { RequestOptions } from './client.js';
 import type { Pool } from './pool.js';
 import { resolveProxy, type ProxyRoute } from './proxy-route.js';
+import { connectTarget } from './connect-to.js';
 
 // What request() keeps between requests so that the next one to the same
 // URL or origin costs less: the parsed URL, and per agent the route and pool
@@ -80,7 +81,13 @@ function originKeyOf(u: URL): string {
 
 export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRoute {
   const plain =
-    options.tls === undefined && !options.insecure && options.lookup === undefined && options.unixSocket === undefined && options.proxyTls === undefined && !options.proxyInsecure;
+    options.tls === undefined &&
+    !options.insecure &&
+    options.lookup === undefined &&
+    options.unixSocket === undefined &&
+    options.proxyTls === undefined &&
+    !options.proxyInsecure &&
+    options.connectTo === undefined;
   // The usual request names no proxy settings: its key is the origin's, with nothing built per request.
   const key = !plain
     ? undefined
@@ -106,6 +113,8 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
     proxy: route.proxy,
     proxyTls: route.proxy?.protocol === 'https:' ? tlsSettings(options.proxyTls, options.proxyInsecure) : undefined,
     proxyAuth: route.proxy && options.proxyAuth !== 'basic' ? options.proxyAuth : undefined,
+    // Through a proxy the proxy makes the connection; the pool's key holds where it goes, so no other origin shares it.
+    connectTo: route.proxy || route.poolOrigin ? undefined : connectTarget(options.connectTo, u.hostname, origin.port),
   };
   const found: CachedRoute = { route, pool: agent.pool(route.poolOrigin ?? origin, settings), heads: key !== undefined ? new Map() : undefined };
   if (key !== undefined) {

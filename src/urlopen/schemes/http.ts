@@ -35,6 +35,16 @@ export interface HttpOpenOptions extends OpenOptions {
   authScheme?: AuthScheme | undefined;
   /** Follow a redirect from https to a scheme without TLS (http, ftp), as curl -L does; default: refuse it. */
   allowDowngrade?: boolean | undefined;
+  /** curl --connect-to entries; see the client's `connectTo`. */
+  connectTo?: readonly string[] | undefined;
+  /** The request line's target as given (curl --request-target, --path-as-is); see the client's `requestTarget`. */
+  requestTarget?: string | undefined;
+  /** 301/302/303 after which a POST stays a POST (curl --post301…); see the client's `keepPostOn`. */
+  keepPostOn?: readonly number[] | undefined;
+  /** Credentials follow redirects to other origins (curl --location-trusted); see the client's `trustRedirects`. */
+  trustRedirects?: boolean | undefined;
+  /** Schemes a redirect may lead to (curl --proto-redir), with their colon; see the client's `redirectProtocols`. */
+  redirectProtocols?: readonly string[] | undefined;
 }
 
 /** The schemes a redirect may leave HTTP for (curl's default redirect protocols beside http and https). */
@@ -88,7 +98,13 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.reopenBody) out.reopenBody = options.reopenBody;
   if (options.allowDowngrade) out.allowDowngrade = true;
   if (options.authScheme) out.authScheme = options.authScheme;
-  if (options.maxRedirects) out.handOffSchemes = HAND_OFF;
+  if (options.connectTo?.length) out.connectTo = options.connectTo;
+  if (options.requestTarget !== undefined) out.requestTarget = options.requestTarget;
+  if (options.keepPostOn?.length) out.keepPostOn = options.keepPostOn;
+  if (options.trustRedirects) out.trustRedirects = true;
+  if (options.redirectProtocols) out.redirectProtocols = options.redirectProtocols;
+  // --proto-redir may allow more than ftp(s) (curl's +gopher, all): urlopen opens those too.
+  if (options.maxRedirects) out.handOffSchemes = options.redirectProtocols ? options.redirectProtocols.filter((s) => s !== 'http:' && s !== 'https:') : HAND_OFF;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };
   return out;
 }
@@ -134,6 +150,7 @@ async function followOut(res: HttpResponse, to: { url: string; method: string },
     omitDefaultHeaders: undefined,
     keepRedirectMethod: undefined,
     reopenBody: undefined,
+    requestTarget: undefined,
   };
   const next = await urlopen(to.url, carried);
   const head = { httpVersion: res.httpVersion, status: res.status, statusText: res.statusText, headers: res.headers };

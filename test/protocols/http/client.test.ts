@@ -1124,3 +1124,70 @@ test('bounds longer than a timer holds (30 days) are kept, not fired at once', a
     await srv.close();
   }
 });
+
+describe('request(): curl -L variants (keepPostOn, trustRedirects, redirectProtocols)', () => {
+  test('keepPostOn: the POST and its body go on after a 301, 302 or 303 listed; unlisted, it becomes a GET', async () => {
+    const seen: string[] = [];
+    const srv = await serve(
+      keepAlive((r, b, c) => {
+        seen.push(`${r.method} ${r.target} ${b.toString()}`);
+        const m = /^\/(30[123])$/.exec(r.target);
+        if (m) return c.write(`HTTP/1.1 ${m[1]} Moved\r\nLocation: /end\r\nContent-Length: 0\r\n\r\n`);
+        return c.respond(200, 'done');
+      }),
+    );
+    try {
+      for (const status of [301, 302, 303]) {
+        seen.length = 0;
+        await (await request(`${srv.url}/${status}`, { agent: agent(), body: 'd=1', maxRedirects: 2, keepPostOn: [status] })).text();
+        assert.deepEqual(seen, [`POST /${status} d=1`, 'POST /end d=1']);
+        seen.length = 0;
+        await (await request(`${srv.url}/${status}`, { agent: agent(), body: 'd=1', maxRedirects: 2, keepPostOn: [301, 302, 303].filter((s) => s !== status) })).text();
+        assert.deepEqual(seen, [`POST /${status} d=1`, 'GET /end ']);
+      }
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('trustRedirects: the credentials reach another origin, answering its challenge too; without it they stay behind', async () => {
+    const seen: string[] = [];
+    const other = await serve(
+      keepAlive((r, _b, c) => {
+        seen.push(r.header('authorization') ?? '-');
+        if (!r.header('authorization')) return c.write('HTTP/1.1 401 No\r\nWWW-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n');
+        return c.respond(200, 'in');
+      }),
+    );
+    const first = await serve(keepAlive((_r, _b, c) => c.write(`HTTP/1.1 302 Found\r\nLocation: ${other.url}/x\r\nContent-Length: 0\r\n\r\n`)));
+    try {
+      const auth = { user: 'u', password: 'p' };
+      const trusted = await request(`${first.url}/`, { agent: agent(), auth, maxRedirects: 2, trustRedirects: true });
+      assert.equal(trusted.status, 200);
+      await trusted.text();
+      assert.deepEqual(seen, [`Basic ${Buffer.from('u:p').toString('base64')}`]);
+      seen.length = 0;
+      const kept = await request(`${first.url}/`, { agent: agent(), auth, maxRedirects: 2 });
+      assert.equal(kept.status, 401);
+      await kept.text();
+      assert.deepEqual(seen, ['-']);
+      seen.length = 0;
+      await (await request(`${first.url}/`, { agent: agent(), headers: { Authorization: 'Bearer t' }, maxRedirects: 2, trustRedirects: true })).text();
+      assert.deepEqual(seen, ['Bearer t']);
+    } finally {
+      await Promise.all([first.close(), other.close()]);
+    }
+  });
+
+  test('redirectProtocols: a hop to a scheme outside it is refused as unsupported, before it is connected to', async () => {
+    const target = await serve(keepAlive((_r, _b, c) => c.respond(200, 'x')));
+    const srv = await serve(keepAlive((_r, _b, c) => c.write(`HTTP/1.1 302 Found\r\nLocation: ${target.url}/\r\nContent-Length: 0\r\n\r\n`)));
+    try {
+      await assert.rejects(request(`${srv.url}/`, { agent: agent(), maxRedirects: 2, redirectProtocols: ['https:'] }), (e: DialError) => e.code === 'DIAL_E_UNSUPPORTED' && e.phase === 'scheme');
+      assert.equal(target.accepted, 0);
+      assert.equal((await request(`${srv.url}/`, { agent: agent(), maxRedirects: 2, redirectProtocols: ['http:'] })).status, 200);
+    } finally {
+      await Promise.all([srv.close(), target.close()]);
+    }
+  });
+});

@@ -206,3 +206,59 @@ describe('planRedirect: hand-off schemes (ftp, which the caller opens itself)', 
     assert.throws(() => planRedirect(req('http://a/2'), 302, 'ftp://m/f', ['http://a/1', 'http://a/2'], { ...out, maxRedirects: 1 }), LimitError);
   });
 });
+
+describe('planRedirect: keepPostOn (curl --post301, --post302, --post303)', () => {
+  test('a POST stays a POST with its body and body headers only after the statuses listed', () => {
+    const post = () => req('http://a/x', 'POST', bytes, { 'Content-Type': 'text/plain' });
+    for (const status of [301, 302, 303]) {
+      const kept = planRedirect(post(), status, '/y', ['http://a/x'], { ...policy, keepPostOn: [status] });
+      assert.equal(kept.method, 'POST', String(status));
+      assert.equal(kept.body.kind, 'bytes');
+      assert.equal(kept.headers.get('content-type'), 'text/plain');
+      const others = [301, 302, 303].filter((s) => s !== status);
+      const turned = planRedirect(post(), others[0]!, '/y', ['http://a/x'], { ...policy, keepPostOn: [status] });
+      assert.equal(turned.method, 'GET');
+      assert.equal(turned.body.kind, 'none');
+    }
+  });
+
+  test('only a POST is concerned: a PUT answered 303 still becomes a GET', () => {
+    assert.equal(planRedirect(req('http://a/x', 'PUT', bytes), 303, '/y', ['http://a/x'], { ...policy, keepPostOn: [303] }).method, 'GET');
+  });
+
+  test('a kept POST of a stream body is made again by its reopen factory, and refused without one', () => {
+    const again = () => [Buffer.from('s')];
+    const stream: RedirectRequest['body'] = { kind: 'stream', source: again(), length: 1, reopen: again };
+    assert.equal(planRedirect(req('http://a/x', 'POST', stream), 302, '/y', ['http://a/x'], { ...policy, keepPostOn: [302] }).body.kind, 'stream');
+    const once: RedirectRequest['body'] = { kind: 'stream', source: again(), length: 1 };
+    assert.throws(() => planRedirect(req('http://a/x', 'POST', once), 302, '/y', ['http://a/x'], { ...policy, keepPostOn: [302] }), (e: InputError) => e.phase === 'rewind');
+  });
+});
+
+describe('planRedirect: trusted (curl --location-trusted)', () => {
+  test('Authorization, Cookie and secret headers go on to another origin; Host and Proxy-Authorization never do', () => {
+    const headers = { Authorization: 'Basic x', Cookie: 'a=1', 'X-Key': 'k', Host: 'a', 'Proxy-Authorization': 'Basic p' };
+    const p = planRedirect(req('http://a/x', 'GET', { kind: 'none' }, headers), 302, 'http://b/y', ['http://a/x'], { ...policy, trusted: true, secretHeaders: ['X-Key'] });
+    assert.equal(p.crossOrigin, true);
+    assert.equal(p.headers.get('authorization'), 'Basic x');
+    assert.equal(p.headers.get('cookie'), 'a=1');
+    assert.equal(p.headers.get('x-key'), 'k');
+    assert.deepEqual(p.dropped.sort(), ['host', 'proxy-authorization']);
+    const untrusted = planRedirect(req('http://a/x', 'GET', { kind: 'none' }, headers), 302, 'http://b/y', ['http://a/x'], { ...policy, secretHeaders: ['X-Key'] });
+    assert.deepEqual(untrusted.dropped.sort(), ['authorization', 'cookie', 'host', 'proxy-authorization', 'x-key']);
+  });
+});
+
+describe('planRedirect: protocols (curl --proto-redir)', () => {
+  test('a scheme outside the list is refused as unsupported, before any other rule', () => {
+    const only = { ...policy, protocols: ['https:'], handOff: ['ftp:'] };
+    for (const loc of ['http://b/', 'ftp://m/f', 'gopher://g/'])
+      assert.throws(() => planRedirect(req('http://a/x'), 302, loc, ['http://a/x'], only), (e: InputError) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED' && e.phase === 'scheme', loc);
+    assert.equal(planRedirect(req('http://a/x'), 302, 'https://b/', ['http://a/x'], only).url.href, 'https://b/');
+  });
+
+  test('a scheme in the list still needs the client to speak it or hand it off', () => {
+    assert.throws(() => planRedirect(req('http://a/x'), 302, 'gopher://g/', ['http://a/x'], { ...policy, protocols: ['gopher:'] }), ProtocolError);
+    assert.equal(planRedirect(req('http://a/x'), 302, 'gopher://g/', ['http://a/x'], { ...policy, protocols: ['gopher:'], handOff: ['gopher:'] }).handOff, true);
+  });
+});
