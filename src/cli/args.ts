@@ -13,6 +13,7 @@ import { normalizeArgv, OPTION_SPECS } from './argv.js';
 import { expandConfig } from './config-file.js';
 import { addQuote, ftpMethod, type FtpMethodArg, type QuoteArgs } from './ftp-args.js';
 import { parseHttpFlags, type HttpFlags } from './http-flags.js';
+import { proxyArgs, type ProxyArgs } from './proxy-args.js';
 
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
@@ -38,7 +39,7 @@ export interface FormArg {
   literal: boolean;
 }
 
-export interface CliOptions extends HttpFlags {
+export interface CliOptions extends HttpFlags, ProxyArgs {
   urls: UrlArg[];
   help: boolean;
   version: boolean;
@@ -67,8 +68,6 @@ export interface CliOptions extends HttpFlags {
   form: FormArg[];
   uploadFile: string | undefined;
   user: string | undefined;
-  /** -x, or --socks4/--socks4a/--socks5/--socks5-hostname as a proxy URL: whichever came last. */
-  proxy: string | undefined;
   noproxy: string | undefined;
   /** -U user:password for the proxy (-x's or the environment's). */
   proxyUser: string | undefined;
@@ -76,8 +75,6 @@ export interface CliOptions extends HttpFlags {
   cacert: string | undefined;
   cert: string | undefined;
   key: string | undefined;
-  /** --proxy-insecure, --proxy-cacert, --proxy-cert, --proxy-key: the TLS of an https:// proxy, apart from the server's (as curl). */
-  proxyTls: { insecure: boolean; cacert: string | undefined; cert: string | undefined; key: string | undefined };
   /** -C: a byte offset, or 'auto' for `-C -`. */
   continueAt: number | 'auto' | undefined;
   range: string | undefined;
@@ -89,10 +86,6 @@ export interface CliOptions extends HttpFlags {
   /** --limit-rate: bytes per second, each way; undefined = no limit (`0` too, as curl). */
   limitRate: number | undefined;
   compressed: boolean;
-  /** -p: tunnel plain http through an HTTP proxy (CONNECT) instead of having it forward the request. */
-  proxyTunnel: boolean;
-  /** --proxy-basic, --proxy-digest or --proxy-anyauth, whichever came last; undefined = Basic, as curl. */
-  proxyAuth: 'basic' | 'digest' | 'any' | undefined;
   /** --basic, --digest or --anyauth, whichever came last; undefined = Basic, and a Digest challenge answered. */
   authScheme: 'basic' | 'digest' | 'any' | undefined;
   /** --http1.0 (-0) or --http1.1, whichever came last; undefined = the default, 1.1. */
@@ -205,9 +198,6 @@ function size(name: string, raw: string | undefined): number | undefined {
   return n;
 }
 
-/** curl's SOCKS options, as the proxy URL scheme each stands for. */
-const SOCKS = { socks4: 'socks4', socks4a: 'socks4a', socks5: 'socks5', 'socks5-hostname': 'socks5h' } as const;
-
 /**
  * Parses dial's arguments (without `node` and the script). Throws a
  * {@link CliExit} with curl's exit code 2 for unknown options, bad values
@@ -260,9 +250,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   // curl: the last of --http1.0 and --http1.1 wins, the last of -4 and -6, and the last of --basic, --digest and --anyauth.
   let httpVersion: '1.0' | '1.1' | undefined;
   let authScheme: CliOptions['authScheme'];
-  let proxyAuth: CliOptions['proxyAuth'];
   let ftpPort: string | undefined;
-  let proxy: string | undefined;
   let ipFamily: 4 | 6 | undefined;
   let epsv = true;
   let eprt = true;
@@ -274,11 +262,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     else if (t.name === 'disable-eprt' || t.name === 'no-disable-eprt' || t.name === 'eprt') eprt = t.name !== 'disable-eprt';
     else if (t.name === 'ftp-skip-pasv-ip' || t.name === 'no-ftp-skip-pasv-ip') ftpSkipPasvIp = t.name === 'ftp-skip-pasv-ip';
     else if (t.name === 'quote') addQuote(quote, t.value ?? '');
-    if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
+    else if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
     else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
     else if (t.name === 'basic' || t.name === 'digest' || t.name === 'anyauth') authScheme = t.name === 'anyauth' ? 'any' : t.name;
-    else if (t.name === 'proxy-basic' || t.name === 'proxy-digest' || t.name === 'proxy-anyauth') proxyAuth = t.name === 'proxy-anyauth' ? 'any' : t.name === 'proxy-digest' ? 'digest' : 'basic';
-    else if (t.name in SOCKS || t.name === 'proxy') proxy = t.name === 'proxy' ? t.value : `${SOCKS[t.name as keyof typeof SOCKS]}://${t.value ?? ''}`;
     else if (t.name === 'ftp-port' || t.name === 'ftp-pasv') ftpPort = t.name === 'ftp-port' ? (t.value ?? '-') : undefined;
   }
 
@@ -312,14 +298,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     form,
     uploadFile: v['upload-file'],
     user: v.user,
-    proxy,
+    ...proxyArgs(parsed.tokens, v),
     proxyUser: v['proxy-user'],
     noproxy: v.noproxy,
     insecure: v.insecure ?? false,
     cacert: v.cacert,
     cert: v.cert,
     key: v.key,
-    proxyTls: { insecure: v['proxy-insecure'] ?? false, cacert: v['proxy-cacert'], cert: v['proxy-cert'], key: v['proxy-key'] },
     continueAt,
     range: v.range,
     maxTime: number('max-time', v['max-time']) || undefined,
@@ -329,8 +314,6 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     compressed: v.compressed ?? false,
     httpVersion,
     authScheme,
-    proxyAuth,
-    proxyTunnel: v.proxytunnel ?? false,
     unixSocket: v['unix-socket'],
     parallel: v.parallel ?? false,
     // curl: 0 means its default of 50, and more than 300 is 300; a negative count is refused.

@@ -1,0 +1,55 @@
+/**
+ * The proxy options as dial reads them, curl's way: the proxy is whichever
+ * of -x and the SOCKS options came last, its credentials go as the last of
+ * --proxy-basic, --proxy-digest and --proxy-anyauth says, -p tunnels plain
+ * http, and an https:// proxy has TLS files of its own.
+ *
+ * @module
+ */
+import type { TlsFlags } from './tls-files.js';
+
+/** curl's SOCKS options, as the proxy URL scheme each stands for. */
+const SOCKS = { socks4: 'socks4', socks4a: 'socks4a', socks5: 'socks5', 'socks5-hostname': 'socks5h' } as const;
+
+/** What parseArgs gives back per option, in command-line order. */
+interface Token {
+  kind: string;
+  name?: string;
+  value?: string | undefined;
+}
+
+/** The option values this file reads. */
+interface ProxyValues {
+  proxytunnel?: boolean | undefined;
+  'proxy-insecure'?: boolean | undefined;
+  'proxy-cacert'?: string | undefined;
+  'proxy-cert'?: string | undefined;
+  'proxy-key'?: string | undefined;
+}
+
+export interface ProxyArgs {
+  /** -x, or --socks4/--socks4a/--socks5/--socks5-hostname as a proxy URL: whichever came last. */
+  proxy: string | undefined;
+  /** --proxy-basic, --proxy-digest or --proxy-anyauth, whichever came last; undefined = Basic, as curl. */
+  proxyAuth: 'basic' | 'digest' | 'any' | undefined;
+  /** -p: tunnel plain http through an HTTP proxy (CONNECT) instead of having it forward the request. */
+  proxyTunnel: boolean;
+  /** --proxy-insecure, --proxy-cacert, --proxy-cert, --proxy-key: the TLS of an https:// proxy, apart from the server's (as curl). */
+  proxyTls: TlsFlags;
+}
+
+export function proxyArgs(tokens: readonly Token[], v: ProxyValues): ProxyArgs {
+  let proxy: string | undefined;
+  let proxyAuth: ProxyArgs['proxyAuth'];
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined) continue;
+    if (t.name === 'proxy-basic' || t.name === 'proxy-digest' || t.name === 'proxy-anyauth') proxyAuth = t.name === 'proxy-anyauth' ? 'any' : t.name === 'proxy-digest' ? 'digest' : 'basic';
+    else if (t.name in SOCKS || t.name === 'proxy') proxy = t.name === 'proxy' ? t.value : `${SOCKS[t.name as keyof typeof SOCKS]}://${t.value ?? ''}`;
+  }
+  return {
+    proxy,
+    proxyAuth,
+    proxyTunnel: v.proxytunnel ?? false,
+    proxyTls: { insecure: v['proxy-insecure'] ?? false, cacert: v['proxy-cacert'], cert: v['proxy-cert'], key: v['proxy-key'] },
+  };
+}
