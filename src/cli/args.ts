@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { CliExit, EXIT } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
 import { expandConfig } from './config-file.js';
+import { parseTlsArgs, type TlsArgs } from './tls-args.js';
 
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
@@ -74,6 +75,8 @@ export interface CliOptions {
   cacert: string | undefined;
   cert: string | undefined;
   key: string | undefined;
+  /** The other TLS options: versions, ciphers, --capath, --pinnedpubkey, --pass, --cert-type/--key-type. */
+  tlsArgs: TlsArgs;
   /** -C: a byte offset, or 'auto' for `-C -`. */
   continueAt: number | 'auto' | undefined;
   range: string | undefined;
@@ -280,6 +283,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     cacert: v.cacert,
     cert: v.cert,
     key: v.key,
+    tlsArgs: parseTlsArgs(v, parsed.tokens),
     continueAt,
     range: v.range,
     maxTime: number('max-time', v['max-time']) || undefined,

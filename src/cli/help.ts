@@ -56,7 +56,12 @@ export const HELP = `Usage: dial [options...] <url>...
      --noproxy <list>       Hosts that bypass the proxy
  -k, --insecure             Do not verify the server's certificate
      --cacert <file>        Trust these CA certificates
- -E, --cert <file>          Client certificate (--key <file>)
+ -E, --cert <file>          Client certificate (--key <file>, --pass <phrase> for an encrypted key)
+     --cert-type <type>     PEM (default), DER or P12; --key-type <type>: PEM or DER
+     --capath <dir>         Trust the PEM CA certificates of this directory (dir1:dir2 for more)
+     --pinnedpubkey <k>     Only a server whose public key is sha256//<base64>[;sha256//...] or that of a PEM/DER key file (exit 90)
+     --tlsv1.2, --tlsv1.3   Use at least this TLS version (--tls-max <1.0|1.1|1.2|1.3|default>: at most)
+     --ciphers <list>       TLS 1.2 cipher list (OpenSSL names); --tls13-ciphers <list>: TLS 1.3 suites
  -C, --continue-at <n|->    Resume at offset n, or - for the size of the output file
  -r, --range <a-b>          Byte range
  -m, --max-time <s>         Bound on each transfer

@@ -19,6 +19,7 @@ import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
+import { buildTlsOptions } from './tls-options.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
 /** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
@@ -47,28 +48,13 @@ export interface SharedRequest {
 }
 
 /**
- * Reads the -d data and the TLS files once per run. With `warn`, an
+ * Reads the -d data and the TLS files (tls-options.ts) once per run. With `warn`, an
  * unreadable `-d @file` is a warning and an empty part, as in curl.
  */
 export async function prepareShared(o: CliOptions, version: string, read: FileReader = readLocal, warn?: (line: string) => void): Promise<SharedRequest> {
   const data = await buildDataBody(o.data, read, warn);
-  const tls: NonNullable<OpenOptions['tls']> = {};
-  if (o.insecure) tls.rejectUnauthorized = false;
-  const pem = async (path: string, exit: number, what: string): Promise<Buffer> => {
-    try {
-      return await fsp.readFile(path);
-    } catch (e) {
-      throw new CliExit(exit, `could not read ${what} file ${path}: ${(e as Error).message}`, { cause: e });
-    }
-  };
-  if (o.cacert !== undefined) tls.ca = await pem(o.cacert, EXIT.SSL_CACERT_BADFILE, 'CA certificate');
-  if (o.cert !== undefined) {
-    // curl's --cert may name a file holding both certificate and key.
-    const cert = await pem(o.cert, EXIT.SSL_CERTPROBLEM, 'client certificate');
-    tls.cert = cert;
-    tls.key = o.key !== undefined ? await pem(o.key, EXIT.SSL_CERTPROBLEM, 'private key') : cert;
-  }
-  const shared: SharedRequest = { data, tls: Object.keys(tls).length ? tls : undefined, userAgent: o.userAgent ?? `dial/${version}` };
+  const tls = await buildTlsOptions(o);
+  const shared: SharedRequest = { data, tls, userAgent: o.userAgent ?? `dial/${version}` };
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
   // The FTP client listens for the data connection on its end of the control connection: what curl's `-P -` asks for.
   if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);

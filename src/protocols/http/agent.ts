@@ -85,7 +85,10 @@ function idOf(o: unknown): string {
 export function poolKey(origin: Origin, s: ConnectSettings): string {
   const t = s.tls;
   const tlsKey = t
-    ? [t.rejectUnauthorized === false ? 'k' : 'v', t.servername ?? '', idOf(t.ca), idOf(t.cert), idOf(t.checkServerIdentity)].join(',')
+    ? [
+        t.rejectUnauthorized === false ? 'k' : 'v', t.servername ?? '', idOf(t.ca), idOf(t.cert), idOf(t.pfx), idOf(t.checkServerIdentity),
+        t.minVersion ?? '', t.maxVersion ?? '', idOf(t.ciphers), idOf(t.tls13Ciphers), idOf(t.pinnedPublicKeys?.join(';')),
+      ].join(',')
     : '';
   return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}`;
 }
@@ -132,7 +135,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   if (tls) {
     const left = o.timeout ? Math.max(1, o.timeout - (Date.now() - started)) : undefined;
     const wait = { signal: o.signal, timeout: left };
-    const t = direct ? await secured(raw as TLSSocket, tls.servername ?? host, wait) : await handshake(raw, host, tls, wait);
+    const t = direct ? await secured(raw as TLSSocket, tls.servername ?? host, wait, undefined, tls.pinnedPublicKeys) : await handshake(raw, host, tls, wait);
     sock = t;
     if (trace) {
       const cert = t.getPeerCertificate();
