@@ -77,6 +77,12 @@ export interface CliOptions {
   key: string | undefined;
   /** The other TLS options: versions, ciphers, --capath, --pinnedpubkey, --pass, --cert-type/--key-type. */
   tlsArgs: TlsArgs;
+  /** --etag-save: where the response's ETag is written ('-' = stdout). */
+  etagSave: string | undefined;
+  /** --etag-compare: the file whose ETag is sent as If-None-Match. */
+  etagCompare: string | undefined;
+  /** --create-file-mode: checked as curl checks it (octal, at most 0777); dial creates no remote file for it to apply to. */
+  createFileMode: number | undefined;
   /** -C: a byte offset, or 'auto' for `-C -`. */
   continueAt: number | 'auto' | undefined;
   range: string | undefined;
@@ -177,6 +183,16 @@ function size(name: string, raw: string | undefined): number | undefined {
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
   const n = Math.floor(Number(m[1]) * mult);
   if (!Number.isSafeInteger(n)) throw usage(`option --${name}: too large number`);
+  return n;
+}
+
+/** --create-file-mode: octal digits, at most 0777, with curl's messages. */
+function octalMode(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (/^\s*-/.test(raw)) throw usage('option --create-file-mode: expected a positive numerical parameter');
+  if (!/^\s*\+?[0-7]+$/.test(raw)) throw usage('option --create-file-mode: expected a proper numerical parameter');
+  const n = parseInt(raw.replace('+', ''), 8);
+  if (n > 0o777) throw usage('option --create-file-mode: too large number');
   return n;
 }
 
@@ -284,6 +300,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     cert: v.cert,
     key: v.key,
     tlsArgs: parseTlsArgs(v, parsed.tokens),
+    etagSave: v['etag-save'],
+    etagCompare: v['etag-compare'],
+    createFileMode: octalMode(v['create-file-mode']),
     continueAt,
     range: v.range,
     maxTime: number('max-time', v['max-time']) || undefined,

@@ -20,6 +20,9 @@ export const HELP = `Usage: dial [options...] <url>...
  -I, --head                 Show the headers only
  -i, --include              Include the response headers in the output
  -D, --dump-header <file>   Write the response headers to file
+     --etag-save <file>     Write the response's ETag to file (- = stdout)
+     --etag-compare <file>  Send the ETag in file as If-None-Match (a missing file is exit 26)
+     --create-file-mode <m> Octal mode for files created remotely (SFTP, SCP, file:); dial creates none, so it only checks it
  -v, --verbose              Show the conversation (* did, > sent, < received)
      --trace-json <file>    Write the conversation as JSON lines
  -s, --silent               No progress meter, no error messages
@@ -92,6 +95,9 @@ export const HELP = `Usage: dial [options...] <url>...
      --retry-connrefused    Count a refused connection as transient
      --retry-all-errors     Count every failure as transient (an HTTP error with -f too)
  -g, --globoff              Take {} and [] in URLs literally
+ -q, --disable              Read no config file (accepted: dial reads none unless -K)
+     --no-keepalive         Accepted; dial sends no TCP keepalive probes anyway
+     --tcp-nodelay          Accepted; dial always sets TCP_NODELAY (curl's default too)
  -V, --version              Show the version
      --url <url>            A URL (as a positional argument)
  -h, --help                 Show this help

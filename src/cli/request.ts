@@ -20,6 +20,7 @@ import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
 import { buildTlsOptions } from './tls-options.js';
+import { readEtagCompare } from './etag.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
 /** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
@@ -43,6 +44,8 @@ export interface SharedRequest {
   netrc?: NetrcEntry[] | undefined;
   /** -z: the time condition, when its value was a file or a date. */
   timeCond?: TimeCond | undefined;
+  /** --etag-compare: the If-None-Match value, read once for the run. */
+  ifNoneMatch?: string | undefined;
   /** --resolve: the lookup of each origin (`scheme://host:port`), made once for the run, as pools are keyed by the lookup. */
   pinned?: Map<string, LookupFunction | undefined> | undefined;
 }
@@ -60,6 +63,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);
   shared.urlQuery = await buildUrlQuery(o.urlQuery, read);
   if (o.netrc !== undefined) shared.netrc = await readNetrc(o.netrcFile ?? join(homedir(), '.netrc'), warn ?? (() => {}));
+  if (o.etagCompare !== undefined) shared.ifNoneMatch = await readEtagCompare(o.etagCompare, o.etagSave !== undefined);
   if (o.timeCond !== undefined) shared.timeCond = await parseTimeCond(o.timeCond, warn ?? (() => {}));
   if (o.cookies.length > 0 || o.cookieJar !== undefined) {
     const cookies = await loadCookies(o, read, warn ?? (() => {}));
@@ -77,6 +81,7 @@ export function buildHeaders(o: CliOptions, shared: SharedRequest, extra: Array<
   // As curl: -H Cookie replaces the -b data, and -H 'Cookie:' removes it.
   if (shared.cookieHeader !== undefined) defaults.push(['Cookie', shared.cookieHeader]);
   if (shared.timeCond) defaults.push(timeCondHeader(shared.timeCond));
+  if (shared.ifNoneMatch !== undefined) defaults.push(['If-None-Match', shared.ifNoneMatch]);
   if (shared.data && !o.get) {
     if (shared.data.json) {
       defaults.push(['Content-Type', 'application/json'], ['Accept', 'application/json']);

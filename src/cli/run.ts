@@ -14,6 +14,7 @@ import { saveCookies } from './cookies.js';
 import { readLocal } from './data.js';
 import { CliExit, EXIT, formatError } from './exit-codes.js';
 import { expandGlob, substituteOutput } from './glob.js';
+import type { EtagSink } from './etag.js';
 import { Meter } from './meter.js';
 import { remoteName } from './output.js';
 import { Lookahead, PIPELINE_DEPTH, lookaheadSafe, pipelineSafe } from './pipeline.js';
@@ -174,6 +175,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
   let restoreAgent: (() => void) | undefined;
   let lookahead: Lookahead | undefined;
   let shared: Awaited<ReturnType<typeof prepareShared>> | undefined;
+  let etags: EtagSink | undefined;
   try {
     o = await withHeaderFiles(o, warn);
     const jobs = planJobs(o);
@@ -184,6 +186,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     if (json) logs.push(json);
     const dump = o.dumpHeader !== undefined ? openLog(o.dumpHeader, io.stdout) : undefined;
     if (dump) logs.push(dump);
+    etags = o.etagSave !== undefined ? (await import('./etag.js')).openEtagSave(o.etagSave, io.stdout) : undefined;
     const start = performance.now();
     const meter = new Meter(io.stderr, {
       style: o.progressBar ? 'bar' : 'line',
@@ -208,13 +211,19 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       stdout: io.stdout,
       stdoutIsTTY: Boolean(io.stdout.isTTY),
       warn,
-      dumpHeader: dump ? (h) => dump.write(h) : undefined,
+      dumpHeader:
+        dump || etags
+          ? (h) => {
+              dump?.write(h);
+              etags?.write(h);
+            }
+          : undefined,
       trace: tracer(0),
       meter,
       signal,
       openOptions: openOptionsBuilder(o, shared),
       // Nothing else writes to stdout (or, with -v, to the terminal) while a transfer runs.
-      batchStdout: !o.verbose && !o.noBuffer && o.traceJson !== '-' && o.dumpHeader !== '-',
+      batchStdout: !o.verbose && !o.noBuffer && o.traceJson !== '-' && o.dumpHeader !== '-' && o.etagSave !== '-',
     };
     const env = (_job: TransferJob, i: number): TransferEnv => (prefixed && common.trace ? { ...common, trace: tracer(i) } : common);
     // curl: one after another, the last URL's result is the run's (a failure followed by a success
@@ -250,6 +259,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       if (pipelined) lookahead = new Lookahead(jobs, common);
       for (const [i, job] of jobs.entries()) {
         if (signal.aborted) break;
+        // curl makes the --etag-save file afresh for each URL.
+        etags?.reset();
         report(await runTransfer(job, env(job, i), lookahead?.take(i)));
         if (exitCode !== 0 && o.failEarly) break;
       }
@@ -263,6 +274,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     exitCode = code;
   }
   lookahead?.close();
+  etags?.close();
   restoreAgent?.();
   // curl writes -c at the end of the run whatever happened to the transfers.
   await saveCookies(o.cookieJar, shared?.cookieJar, io.stdout, warn);
