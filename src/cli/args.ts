@@ -133,6 +133,12 @@ export interface CliOptions {
   userAgent: string | undefined;
   referer: string | undefined;
   traceJson: string | undefined;
+  /** --trace / --trace-ascii: the dump file ('-' = stdout); the last of -v, --trace and --trace-ascii wins, as curl. */
+  trace: string | undefined;
+  /** The dump is --trace-ascii's. */
+  traceAscii: boolean;
+  /** --trace-time: a time before each -v line and each dump block. */
+  traceTime: boolean;
   resolve: string[];
   retry: number;
   /** Seconds; undefined = curl's doubling back-off from 1 s. */
@@ -254,8 +260,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let ftpPort: string | undefined;
   let proxy: string | undefined;
   let ipFamily: 4 | 6 | undefined;
+  let trace: { file: string | undefined; ascii: boolean } | undefined;
   for (const t of parsed.tokens) {
     if (t.kind !== 'option') continue;
+    if (t.name === 'verbose' || t.name === 'trace' || t.name === 'trace-ascii') trace = { file: t.name === 'verbose' ? undefined : (t.value ?? ''), ascii: t.name === 'trace-ascii' };
     if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
     else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
     else if (t.name === 'basic' || t.name === 'digest' || t.name === 'anyauth') authScheme = t.name === 'anyauth' ? 'any' : t.name;
@@ -274,7 +282,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     version: v.version ?? false,
     head: v.head ?? false,
     include: v.include ?? false,
-    verbose: v.verbose ?? false,
+    verbose: (v.verbose ?? false) && trace?.file === undefined,
     silent: v.silent ?? false,
     showError: v['show-error'] ?? false,
     noProgressMeter: v['no-progress-meter'] ?? false,
@@ -334,6 +342,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     userAgent: v['user-agent'],
     referer: v.referer,
     traceJson: v['trace-json'],
+    trace: trace?.file,
+    traceAscii: trace?.ascii ?? false,
+    traceTime: v['trace-time'] ?? false,
     resolve: v.resolve ?? [],
     retry: number('retry', v.retry, { integer: true }) ?? 0,
     retryDelay: number('retry-delay', v['retry-delay']),

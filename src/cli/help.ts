@@ -25,6 +25,9 @@ export const HELP = `Usage: dial [options...] <url>...
      --create-file-mode <m> Octal mode for files created remotely (SFTP, SCP, file:); dial creates none, so it only checks it
  -v, --verbose              Show the conversation (* did, > sent, < received)
      --trace-json <file>    Write the conversation as JSON lines
+     --trace <file>         Write curl's hex dump of what was sent and received (- = stdout)
+     --trace-ascii <file>   The same as text (the last of -v, --trace, --trace-ascii wins)
+     --trace-time           Put the time before each -v line and each --trace block
  -s, --silent               No progress meter, no error messages
      --no-progress-meter    No progress meter
  -#, --progress-bar         A bar of # in place of the meter line
