@@ -44,7 +44,7 @@ export function pinOfPublicKeyFile(bytes: Uint8Array): string | undefined {
   }
 }
 
-/** Whether a certificate's public key (`pubkey`, its DER SubjectPublicKeyInfo, as node:tls gives it) has one of `pins`. */
+/** Whether a certificate's public key (its DER SubjectPublicKeyInfo) has one of `pins`. */
 export function matchesPin(pubkey: Uint8Array | undefined, pins: readonly string[]): boolean {
   if (pubkey === undefined || pubkey.length === 0) return false;
   const pin = pinOfSpki(pubkey);

@@ -159,7 +159,7 @@ export function secured(t: tls.TLSSocket, name: string, wait: WaitOptions, clean
       t.removeListener('error', onError);
       // A resumed session carries no certificate in node:tls; its key was checked when the session was made
       // (sessions are offered only within one pool, or from an FTP control connection to its data connections).
-      if (pins && !t.isSessionReused() && !matchesPin(t.getPeerCertificate().pubkey, pins)) {
+      if (pins && !t.isSessionReused() && !matchesPin(peerSpki(t), pins)) {
         drop();
         reject(new TLSError('DIAL_E_TLS_PINNED', 'SSL: public key does not match pinned public key'));
         return;
@@ -168,6 +168,18 @@ export function secured(t: tls.TLSSocket, name: string, wait: WaitOptions, clean
     });
   });
   return guard(done, wait, `TLS handshake with ${name}`, drop);
+}
+
+/**
+ * The peer certificate's SubjectPublicKeyInfo (DER). Not PeerCertificate's
+ * `pubkey`: for an EC key that is the bare point, not the SPKI a pin hashes.
+ */
+function peerSpki(t: tls.TLSSocket): Buffer | undefined {
+  try {
+    return t.getPeerX509Certificate()?.publicKey.export({ type: 'spki', format: 'der' });
+  } catch {
+    return undefined;
+  }
 }
 
 function sniName(host: string, options: TLSOptions): string | undefined {
