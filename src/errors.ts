@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   DIAL_E_ABORT: 'the caller aborted the operation through its AbortSignal',
   DIAL_E_TLS: 'the TLS handshake or session failed',
   DIAL_E_TLS_CERT: "the peer's certificate was not trusted or did not match the name",
+  DIAL_E_TLS_PINNED: "the peer's public key was none of the pinned keys",
   DIAL_E_RESET: 'the peer reset the connection or it broke mid-transfer',
   DIAL_E_CLOSED: 'the connection was already closed when it was used',
   DIAL_E_PROTOCOL: 'the peer broke the protocol',
@@ -128,7 +129,7 @@ export class AbortError extends DialError {
 
 /** The TLS handshake failed or the certificate was refused. */
 export class TLSError extends DialError {
-  constructor(code: 'DIAL_E_TLS' | 'DIAL_E_TLS_CERT', message: string, options?: DialErrorOptions) {
+  constructor(code: 'DIAL_E_TLS' | 'DIAL_E_TLS_CERT' | 'DIAL_E_TLS_PINNED', message: string, options?: DialErrorOptions) {
     super(code, message, { protocol: 'tls', phase: 'tls', ...options });
   }
 }

@@ -14,6 +14,7 @@ import { expandConfig } from './config-file.js';
 import { addQuote, ftpMethod, type FtpMethodArg, type QuoteArgs } from './ftp-args.js';
 import { parseHttpFlags, type HttpFlags } from './http-flags.js';
 import { proxyArgs, type ProxyArgs } from './proxy-args.js';
+import { parseTlsArgs, type TlsArgs } from './tls-args.js';
 
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
@@ -75,6 +76,14 @@ export interface CliOptions extends HttpFlags, ProxyArgs {
   cacert: string | undefined;
   cert: string | undefined;
   key: string | undefined;
+  /** The other TLS options: versions, ciphers, --capath, --pinnedpubkey, --pass, --cert-type/--key-type. */
+  tlsArgs: TlsArgs;
+  /** --etag-save: where the response's ETag is written ('-' = stdout). */
+  etagSave: string | undefined;
+  /** --etag-compare: the file whose ETag is sent as If-None-Match. */
+  etagCompare: string | undefined;
+  /** --create-file-mode: checked as curl checks it (octal, at most 0777); dial creates no remote file for it to apply to. */
+  createFileMode: number | undefined;
   /** -C: a byte offset, or 'auto' for `-C -`. */
   continueAt: number | 'auto' | undefined;
   range: string | undefined;
@@ -145,6 +154,12 @@ export interface CliOptions extends HttpFlags, ProxyArgs {
   userAgent: string | undefined;
   referer: string | undefined;
   traceJson: string | undefined;
+  /** --trace / --trace-ascii: the dump file ('-' = stdout); the last of -v, --trace and --trace-ascii wins, as curl. */
+  trace: string | undefined;
+  /** The dump is --trace-ascii's. */
+  traceAscii: boolean;
+  /** --trace-time: a time before each -v line and each dump block. */
+  traceTime: boolean;
   resolve: string[];
   retry: number;
   /** Seconds; undefined = curl's doubling back-off from 1 s. */
@@ -195,6 +210,16 @@ function size(name: string, raw: string | undefined): number | undefined {
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
   const n = Math.floor(Number(m[1]) * mult);
   if (!Number.isSafeInteger(n)) throw usage(`option --${name}: too large number`);
+  return n;
+}
+
+/** --create-file-mode: octal digits, at most 0777, with curl's messages. */
+function octalMode(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (/^\s*-/.test(raw)) throw usage('option --create-file-mode: expected a positive numerical parameter');
+  if (!/^\s*\+?[0-7]+$/.test(raw)) throw usage('option --create-file-mode: expected a proper numerical parameter');
+  const n = parseInt(raw.replace('+', ''), 8);
+  if (n > 0o777) throw usage('option --create-file-mode: too large number');
   return n;
 }
 
@@ -256,8 +281,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   let eprt = true;
   let ftpSkipPasvIp = true;
   const quote: QuoteArgs = { before: [], pre: [], after: [] };
+  let trace: { file: string | undefined; ascii: boolean } | undefined;
   for (const t of parsed.tokens) {
     if (t.kind !== 'option') continue;
+    if (t.name === 'verbose' || t.name === 'trace' || t.name === 'trace-ascii') trace = { file: t.name === 'verbose' ? undefined : (t.value ?? ''), ascii: t.name === 'trace-ascii' };
     if (t.name === 'disable-epsv' || t.name === 'no-disable-epsv' || t.name === 'epsv') epsv = t.name !== 'disable-epsv';
     else if (t.name === 'disable-eprt' || t.name === 'no-disable-eprt' || t.name === 'eprt') eprt = t.name !== 'disable-eprt';
     else if (t.name === 'ftp-skip-pasv-ip' || t.name === 'no-ftp-skip-pasv-ip') ftpSkipPasvIp = t.name === 'ftp-skip-pasv-ip';
@@ -279,7 +306,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     version: v.version ?? false,
     head: v.head ?? false,
     include: v.include ?? false,
-    verbose: v.verbose ?? false,
+    verbose: (v.verbose ?? false) && trace?.file === undefined,
     silent: v.silent ?? false,
     showError: v['show-error'] ?? false,
     noProgressMeter: v['no-progress-meter'] ?? false,
@@ -305,6 +332,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     cacert: v.cacert,
     cert: v.cert,
     key: v.key,
+    tlsArgs: parseTlsArgs(v, parsed.tokens),
+    etagSave: v['etag-save'],
+    etagCompare: v['etag-compare'],
+    createFileMode: octalMode(v['create-file-mode']),
     continueAt,
     range: v.range,
     maxTime: number('max-time', v['max-time']) || undefined,
@@ -346,6 +377,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     userAgent: v['user-agent'],
     referer: v.referer,
     traceJson: v['trace-json'],
+    trace: trace?.file,
+    traceAscii: trace?.ascii ?? false,
+    traceTime: v['trace-time'] ?? false,
     resolve: v.resolve ?? [],
     retry: number('retry', v.retry, { integer: true }) ?? 0,
     retryDelay: number('retry-delay', v['retry-delay']),

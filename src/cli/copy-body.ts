@@ -15,9 +15,17 @@ import { wait, type Pace } from './rate-limit.js';
 
 /**
  * Writes the body of `res` to `sink` after dropping its first `skip` bytes;
- * `wrote(n)` follows every write. A body shorter than `skip` is exit 18.
+ * `wrote(n)` follows every write, `seen` (--trace) is shown every chunk as
+ * it came. A body shorter than `skip` is exit 18.
  */
-export async function copyBody(res: UrlResponse, sink: Sink, skip: number, wrote: (n: number) => void, pace?: { pace: Pace; signal: AbortSignal }): Promise<void> {
+export async function copyBody(
+  res: UrlResponse,
+  sink: Sink,
+  skip: number,
+  wrote: (n: number) => void,
+  pace?: { pace: Pace; signal: AbortSignal },
+  seen?: (chunk: Uint8Array) => void,
+): Promise<void> {
   /** The part of `chunk` past what the resume already has. */
   const fresh = (chunk: Uint8Array): Uint8Array => {
     if (skip === 0) return chunk;
@@ -28,6 +36,7 @@ export async function copyBody(res: UrlResponse, sink: Sink, skip: number, wrote
   // Straight from the response (for HTTP, a view of the connection's read buffer,
   // valid during the call); a sink that keeps what it is given (a stream) gets a copy.
   await res.consume((chunk) => {
+    seen?.(chunk);
     const c = fresh(chunk);
     if (c.length === 0) return undefined;
     const waiting = sink.writeNow ? sink.writeNow(c) : sink.write(Buffer.from(c));

@@ -33,6 +33,7 @@ export const EXIT = {
   SEND_ERROR: 55,
   RECV_ERROR: 56,
   SSL_CERTPROBLEM: 58,
+  SSL_CIPHER: 59,
   PEER_FAILED_VERIFICATION: 60,
   FILESIZE_EXCEEDED: 63,
   BAD_CONTENT_ENCODING: 61,
@@ -42,6 +43,7 @@ export const EXIT = {
   LOGIN_DENIED: 67,
   SSL_CACERT_BADFILE: 77,
   REMOTE_FILE_NOT_FOUND: 78,
+  SSL_PINNEDPUBKEYNOTMATCH: 90,
 } as const;
 
 /** An error that already knows its exit code (usage errors, write errors, -f). */
@@ -112,6 +114,8 @@ export function exitCodeFor(err: unknown): number {
       return phase === 'starttls' ? EXIT.USE_SSL_FAILED : EXIT.SSL_CONNECT_ERROR;
     case 'DIAL_E_TLS_CERT':
       return EXIT.PEER_FAILED_VERIFICATION;
+    case 'DIAL_E_TLS_PINNED':
+      return EXIT.SSL_PINNEDPUBKEYNOTMATCH;
     case 'DIAL_E_RESET':
     case 'DIAL_E_CLOSED':
       if (phase === 'send' || phase === 'upload') return EXIT.SEND_ERROR;
@@ -146,6 +150,7 @@ export function exitCodeFor(err: unknown): number {
       if (phase === 'range') return EXIT.BAD_DOWNLOAD_RESUME;
       // A --connect-to entry for this host whose port is not a number: curl refuses the option then.
       if (phase === 'connect-to') return EXIT.SETOPT_OPTION_SYNTAX;
+      if (phase === 'ciphers') return EXIT.SSL_CIPHER;
       if (protocol === 'file' && (phase === 'open' || phase === 'list')) return EXIT.FILE_COULDNT_READ_FILE;
       if (phase === 'scheme' || /unsupported (url )?scheme|unknown scheme|no opener/i.test(String(e.message)))
         return EXIT.UNSUPPORTED_PROTOCOL;

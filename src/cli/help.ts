@@ -20,8 +20,14 @@ export const HELP = `Usage: dial [options...] <url>...
  -I, --head                 Show the headers only
  -i, --include              Include the response headers in the output
  -D, --dump-header <file>   Write the response headers to file
+     --etag-save <file>     Write the response's ETag to file (- = stdout)
+     --etag-compare <file>  Send the ETag in file as If-None-Match (a missing file is exit 26)
+     --create-file-mode <m> Octal mode for files created remotely (SFTP, SCP, file:); dial creates none, so it only checks it
  -v, --verbose              Show the conversation (* did, > sent, < received)
      --trace-json <file>    Write the conversation as JSON lines
+     --trace <file>         Write curl's hex dump of what was sent and received (- = stdout)
+     --trace-ascii <file>   The same as text (the last of -v, --trace, --trace-ascii wins)
+     --trace-time           Put the time before each -v line and each --trace block
  -s, --silent               No progress meter, no error messages
      --no-progress-meter    No progress meter
  -#, --progress-bar         A bar of # in place of the meter line
@@ -65,7 +71,12 @@ export const HELP = `Usage: dial [options...] <url>...
      --noproxy <list>       Hosts that bypass the proxy
  -k, --insecure             Do not verify the server's certificate
      --cacert <file>        Trust these CA certificates
- -E, --cert <file>          Client certificate (--key <file>)
+ -E, --cert <file>          Client certificate (--key <file>, --pass <phrase> for an encrypted key)
+     --cert-type <type>     PEM (default), DER or P12; --key-type <type>: PEM or DER
+     --capath <dir>         Trust the PEM CA certificates of this directory (dir1:dir2 for more)
+     --pinnedpubkey <k>     Only a server whose public key is sha256//<base64>[;sha256//...] or that of a PEM/DER key file (exit 90)
+     --tlsv1.2, --tlsv1.3   Use at least this TLS version (--tls-max <1.0|1.1|1.2|1.3|default>: at most)
+     --ciphers <list>       TLS 1.2 cipher list (OpenSSL names); --tls13-ciphers <list>: TLS 1.3 suites
      --proxy-insecure       Do not verify an https:// proxy's certificate
      --proxy-cacert <file>  Trust these CA certificates for an https:// proxy
      --proxy-cert <file>    Client certificate for an https:// proxy (--proxy-key <file>)
@@ -110,6 +121,9 @@ export const HELP = `Usage: dial [options...] <url>...
      --retry-connrefused    Count a refused connection as transient
      --retry-all-errors     Count every failure as transient (an HTTP error with -f too)
  -g, --globoff              Take {} and [] in URLs literally
+ -q, --disable              Read no config file (accepted: dial reads none unless -K)
+     --no-keepalive         Accepted; dial sends no TCP keepalive probes anyway
+     --tcp-nodelay          Accepted; dial always sets TCP_NODELAY (curl's default too)
  -V, --version              Show the version
      --url <url>            A URL (as a positional argument)
  -h, --help                 Show this help

@@ -49,14 +49,14 @@ export function pipelineSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.env
 /**
  * Whether a sequential run may also send requests ahead: pipelineSafe;
  * nothing that times a transfer from its own start or prints its steps as
- * they happen (-w, -v, --trace-json, -m); and nothing that makes a transfer
+ * they happen (-w, -v, --trace-json, --trace, -m); and nothing that makes a transfer
  * send a second request of its own (-L, --retry, -u's Digest answer) — that
  * request would queue on the connection behind the ones sent ahead, whose
  * responses nobody reads until this transfer is done; nor the cookie engine
  * (-b FILE, -c), since a response's Set-Cookie changes the next request.
  */
 export function lookaheadSafe(o: CliOptions, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (o.writeOut !== undefined || o.verbose || o.traceJson !== undefined || o.maxTime !== undefined) return false;
+  if (o.writeOut !== undefined || o.verbose || o.traceJson !== undefined || o.trace !== undefined || o.maxTime !== undefined) return false;
   if (o.location || o.retry > 0 || o.user !== undefined) return false;
   // With the cookie engine on, a response can change what the next request sends.
   if (cookieEngineOn(o)) return false;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { TlsFlags } from './tls-files.js';
+import type { ProxyTlsFlags } from './tls-options.js';
 
 /** curl's SOCKS options, as the proxy URL scheme each stands for. */
 const SOCKS = { socks4: 'socks4', socks4a: 'socks4a', socks5: 'socks5', 'socks5-hostname': 'socks5h' } as const;
@@ -35,7 +35,7 @@ export interface ProxyArgs {
   /** -p: tunnel plain http through an HTTP proxy (CONNECT) instead of having it forward the request. */
   proxyTunnel: boolean;
   /** --proxy-insecure, --proxy-cacert, --proxy-cert, --proxy-key: the TLS of an https:// proxy, apart from the server's (as curl). */
-  proxyTls: TlsFlags;
+  proxyTls: ProxyTlsFlags;
 }
 
 export function proxyArgs(tokens: readonly Token[], v: ProxyValues): ProxyArgs {

@@ -19,7 +19,8 @@ import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
-import { readTls } from './tls-files.js';
+import { buildProxyTlsOptions, buildTlsOptions } from './tls-options.js';
+import { readEtagCompare } from './etag.js';
 import { applyHttpFlags } from './http-flags.js';
 import { checkProtocol } from './proto.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
@@ -47,24 +48,27 @@ export interface SharedRequest {
   netrc?: NetrcEntry[] | undefined;
   /** -z: the time condition, when its value was a file or a date. */
   timeCond?: TimeCond | undefined;
+  /** --etag-compare: the If-None-Match value, read once for the run. */
+  ifNoneMatch?: string | undefined;
   /** --resolve: the lookup of each origin (`scheme://host:port`), made once for the run, as pools are keyed by the lookup. */
   pinned?: Map<string, LookupFunction | undefined> | undefined;
 }
 
 /**
- * Reads the -d data and the TLS files once per run. With `warn`, an
+ * Reads the -d data and the TLS files (tls-options.ts) once per run. With `warn`, an
  * unreadable `-d @file` is a warning and an empty part, as in curl.
  */
 export async function prepareShared(o: CliOptions, version: string, read: FileReader = readLocal, warn?: (line: string) => void): Promise<SharedRequest> {
   const data = await buildDataBody(o.data, read, warn);
-  const tls = await readTls(o);
+  const tls = await buildTlsOptions(o);
   const shared: SharedRequest = { data, tls, userAgent: o.userAgent ?? `dial/${version}` };
-  shared.proxyTls = await readTls(o.proxyTls, 'proxy ');
+  shared.proxyTls = await buildProxyTlsOptions(o.proxyTls);
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
   // The FTP client listens for the data connection on its end of the control connection: what curl's `-P -` asks for.
   if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);
   shared.urlQuery = await buildUrlQuery(o.urlQuery, read);
   if (o.netrc !== undefined) shared.netrc = await readNetrc(o.netrcFile ?? join(homedir(), '.netrc'), warn ?? (() => {}));
+  if (o.etagCompare !== undefined) shared.ifNoneMatch = await readEtagCompare(o.etagCompare, o.etagSave !== undefined);
   if (o.timeCond !== undefined) shared.timeCond = await parseTimeCond(o.timeCond, warn ?? (() => {}));
   if (o.cookies.length > 0 || o.cookieJar !== undefined) {
     const cookies = await loadCookies(o, read, warn ?? (() => {}));
@@ -84,6 +88,7 @@ export function buildHeaders(o: CliOptions, shared: SharedRequest, extra: Array<
   // As curl: -H Cookie replaces the -b data, and -H 'Cookie:' removes it.
   if (shared.cookieHeader !== undefined) defaults.push(['Cookie', shared.cookieHeader]);
   if (shared.timeCond) defaults.push(timeCondHeader(shared.timeCond));
+  if (shared.ifNoneMatch !== undefined) defaults.push(['If-None-Match', shared.ifNoneMatch]);
   if (shared.data && !o.get) {
     if (shared.data.json) {
       defaults.push(['Content-Type', 'application/json'], ['Accept', 'application/json']);

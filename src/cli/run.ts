@@ -14,11 +14,13 @@ import { saveCookies } from './cookies.js';
 import { readLocal } from './data.js';
 import { CliExit, EXIT, formatError } from './exit-codes.js';
 import { expandGlob, substituteOutput } from './glob.js';
+import type { EtagSink } from './etag.js';
 import { Meter } from './meter.js';
 import { remoteName } from './output.js';
 import { Lookahead, PIPELINE_DEPTH, lookaheadSafe, pipelineSafe } from './pipeline.js';
 import { openOptionsBuilder, prepareShared } from './request.js';
 import type { createTracer as CreateTracer } from './trace.js';
+import type { TraceDump } from './trace-dump.js';
 import { runTransfer, type TransferEnv, type TransferJob, type TransferResult, type UrlOpen } from './transfer.js';
 import { typedScheme } from './url.js';
 
@@ -174,6 +176,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
   let restoreAgent: (() => void) | undefined;
   let lookahead: Lookahead | undefined;
   let shared: Awaited<ReturnType<typeof prepareShared>> | undefined;
+  let etags: EtagSink | undefined;
+  let traceDump: TraceDump | undefined;
   try {
     o = await withHeaderFiles(o, warn);
     const jobs = planJobs(o);
@@ -184,22 +188,33 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     if (json) logs.push(json);
     const dump = o.dumpHeader !== undefined ? openLog(o.dumpHeader, io.stdout) : undefined;
     if (dump) logs.push(dump);
+    etags = o.etagSave !== undefined ? (await import('./etag.js')).openEtagSave(o.etagSave, io.stdout) : undefined;
     const start = performance.now();
     const meter = new Meter(io.stderr, {
       style: o.progressBar ? 'bar' : 'line',
       enabled: Boolean(io.stderr.isTTY) && !o.silent && !o.verbose && !o.noProgressMeter && !(io.stdout.isTTY && jobs.some((j) => j.output === undefined)),
     });
     const prefixed = o.parallel && jobs.length > 1;
+    // --trace / --trace-ascii: curl's dump, from the same events as -v plus the bodies.
+    const dumpLog = o.trace !== undefined ? openLog(o.trace, io.stdout) : undefined;
+    if (dumpLog) logs.push(dumpLog);
+    const dumps = o.trace !== undefined || o.traceTime ? await import('./trace-dump.js') : undefined;
+    traceDump = dumpLog && dumps?.createTraceDump({ ascii: o.traceAscii, time: o.traceTime, write: (s) => dumpLog.write(s) });
+    const verbose = o.traceTime && dumps ? (line: string) => say(dumps.timeStamp(Date.now()) + line) : say;
     // The trace printer and the -w renderer are loaded only when asked for.
     const createTracer: typeof CreateTracer | undefined = o.verbose || json ? (await import('./trace.js')).createTracer : undefined;
     const formatWriteOut = writeOut !== undefined ? (await import('./writeout.js')).formatWriteOut : undefined;
-    const tracer = (i: number): TransferEnv['trace'] =>
-      createTracer?.({
-        text: o.verbose ? say : undefined,
+    const tracer = (i: number): TransferEnv['trace'] => {
+      const lines = createTracer?.({
+        text: o.verbose ? verbose : undefined,
         json: json ? (l) => json.write(`${l}\n`) : undefined,
         prefix: prefixed ? `[${i + 1}] ` : '',
         start,
       });
+      const d = traceDump?.tracer;
+      return lines && d ? (ev) => (lines(ev), d(ev)) : (lines ?? d);
+    };
+    const build = openOptionsBuilder(o, shared);
     // What every transfer shares, built once; only -Z's numbered trace differs per transfer.
     const common: TransferEnv = {
       opts: o,
@@ -208,13 +223,20 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       stdout: io.stdout,
       stdoutIsTTY: Boolean(io.stdout.isTTY),
       warn,
-      dumpHeader: dump ? (h) => dump.write(h) : undefined,
+      dumpHeader:
+        dump || etags
+          ? (h) => {
+              dump?.write(h);
+              etags?.write(h);
+            }
+          : undefined,
       trace: tracer(0),
       meter,
       signal,
-      openOptions: openOptionsBuilder(o, shared),
+      openOptions: traceDump && dumps ? async (target) => dumps.tapRequestBody(await build(target), traceDump!) : build,
+      traceBody: traceDump?.received,
       // Nothing else writes to stdout (or, with -v, to the terminal) while a transfer runs.
-      batchStdout: !o.verbose && !o.noBuffer && o.traceJson !== '-' && o.dumpHeader !== '-',
+      batchStdout: !o.verbose && !o.noBuffer && o.traceJson !== '-' && o.dumpHeader !== '-' && o.etagSave !== '-' && o.trace !== '-',
     };
     const env = (_job: TransferJob, i: number): TransferEnv => (prefixed && common.trace ? { ...common, trace: tracer(i) } : common);
     // curl: one after another, the last URL's result is the run's (a failure followed by a success
@@ -250,6 +272,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       if (pipelined) lookahead = new Lookahead(jobs, common);
       for (const [i, job] of jobs.entries()) {
         if (signal.aborted) break;
+        // curl makes the --etag-save file afresh for each URL.
+        etags?.reset();
         report(await runTransfer(job, env(job, i), lookahead?.take(i)));
         if (exitCode !== 0 && o.failEarly) break;
       }
@@ -263,6 +287,8 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     exitCode = code;
   }
   lookahead?.close();
+  etags?.close();
+  traceDump?.flush();
   restoreAgent?.();
   // curl writes -c at the end of the run whatever happened to the transfers.
   await saveCookies(o.cookieJar, shared?.cookieJar, io.stdout, warn);

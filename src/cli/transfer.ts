@@ -76,6 +76,8 @@ export interface TransferEnv {
   /** -D: where response heads go. */
   dumpHeader?: ((head: string) => void) | undefined;
   trace?: Tracer | undefined;
+  /** --trace: each piece of a response body as it arrives. */
+  traceBody?: ((chunk: Uint8Array) => void) | undefined;
   meter: Meter;
   signal: AbortSignal;
   /** Waits between retries; replaceable in tests. */
@@ -356,6 +358,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
             task.update(resumeBase + got, total);
           },
           o.limitRate ? { pace: new Pace(o.limitRate), signal } : undefined,
+          env.traceBody,
         );
         if (http && res.status >= 400 && o.failWithBody) {
           await activeSink.commit();

@@ -1,8 +1,9 @@
 import * as net from 'node:net';
 import type * as tls from 'node:tls';
-import { TLSError, toDialError } from '../errors.js';
+import { InputError, TLSError, toDialError } from '../errors.js';
 import { guard, type WaitOptions } from '../util/guard.js';
 import { nodeTls } from '../util/builtins.js';
+import { matchesPin } from './pinned-key.js';
 
 /**
  * TLS client settings. Verification is on unless `rejectUnauthorized` is
@@ -28,6 +29,60 @@ export interface TLSOptions {
   session?: Buffer | undefined;
   minVersion?: tls.SecureVersion | undefined;
   maxVersion?: tls.SecureVersion | undefined;
+  /** Cipher list for TLS 1.2 and below, in OpenSSL's syntax (curl --ciphers); TLS 1.3 keeps its default suites unless `tls13Ciphers` names them. */
+  ciphers?: string | undefined;
+  /** TLS 1.3 cipher suites, `:`-separated (curl --tls13-ciphers); TLS 1.2 keeps its default list unless `ciphers` names it. */
+  tls13Ciphers?: string | undefined;
+  /** A PKCS#12 bundle holding the client certificate and key, instead of `cert`/`key` (opened with `passphrase`). */
+  pfx?: Buffer | undefined;
+  /**
+   * Public-key pins: base64 SHA-256 of a SubjectPublicKeyInfo (see
+   * pinned-key.ts). When set, the peer certificate's key must have one, or
+   * the connection fails with DIAL_E_TLS_PINNED — checked after the normal
+   * verification, and with `rejectUnauthorized: false` too. A resumed
+   * session is not checked again (node:tls gives no certificate for it):
+   * offer only a `session` made under the same pins.
+   */
+  pinnedPublicKeys?: readonly string[] | undefined;
+}
+
+/**
+ * node:tls takes one cipher string for both kinds of suites and, given only
+ * TLS 1.2 names, turns TLS 1.3 off (or the reverse). curl sets each kind on
+ * its own, so the kind not named keeps node's default here.
+ */
+function cipherString(options: TLSOptions): string | undefined {
+  if (options.ciphers === undefined && options.tls13Ciphers === undefined) return undefined;
+  const defaults = nodeTls().DEFAULT_CIPHERS.split(':');
+  const v13 = options.tls13Ciphers ?? defaults.filter((c) => c.startsWith('TLS_')).join(':');
+  const v12 = options.ciphers ?? defaults.filter((c) => !c.startsWith('TLS_')).join(':');
+  return [v13, v12].filter((c) => c !== '').join(':');
+}
+
+/**
+ * Throws an InputError (phase `ciphers`) when `ciphers` or `tls13Ciphers`
+ * names nothing OpenSSL knows, or a TLS 1.3 suite is not a `TLS_` name —
+ * before any connection is made, where tls.connect would throw at each one.
+ */
+export function checkCiphers(options: TLSOptions): void {
+  const tls = nodeTls();
+  const check = (list: string, what: string, given = list): void => {
+    try {
+      tls.createSecureContext({ ciphers: list });
+    } catch (e) {
+      throw new InputError(`failed setting ${what}: ${given}`, { protocol: 'tls', phase: 'ciphers', cause: e });
+    }
+  };
+  if (options.ciphers !== undefined) {
+    // Only its TLS 1.2 names: node would take a TLS_ name as a TLS 1.3 suite (and an empty list as none).
+    const v12 = options.ciphers.split(':').filter((c) => !c.startsWith('TLS_')).join(':');
+    check(v12 === '' ? 'NONE-GIVEN' : v12, 'cipher list', options.ciphers);
+  }
+  if (options.tls13Ciphers !== undefined) {
+    const names = options.tls13Ciphers.split(':');
+    if (names.some((c) => !c.startsWith('TLS_'))) throw new InputError(`failed setting TLS 1.3 cipher suite: ${options.tls13Ciphers}`, { protocol: 'tls', phase: 'ciphers' });
+    check(options.tls13Ciphers, 'TLS 1.3 cipher suite');
+  }
 }
 
 /**
@@ -47,6 +102,8 @@ function tlsConnectOptions(host: string, options: TLSOptions): tls.ConnectionOpt
     ca: options.ca,
     cert: options.cert,
     key: options.key,
+    pfx: options.pfx,
+    ciphers: cipherString(options),
     passphrase: options.passphrase,
     ALPNProtocols: options.ALPNProtocols,
     rejectUnauthorized: options.rejectUnauthorized !== false,
@@ -77,15 +134,16 @@ export function tlsOpener(host: string, options: TLSOptions): (attempt: net.TcpN
  */
 export function handshake(socket: net.Socket, host: string, options: TLSOptions, wait: WaitOptions): Promise<tls.TLSSocket> {
   const t = nodeTls().connect({ socket, ...tlsConnectOptions(host, options) });
-  return secured(t, sniName(host, options) ?? host, wait, () => socket.destroy());
+  return secured(t, sniName(host, options) ?? host, wait, () => socket.destroy(), options.pinnedPublicKeys);
 }
 
 /**
  * Waits for the handshake of a TLS socket already under way (made by
  * tls.connect) and resolves once it is verified; on failure or timeout the
  * socket is destroyed (and `cleanup` run) and the error is a TLSError.
+ * With `pins`, the peer's public key must have one of them (DIAL_E_TLS_PINNED).
  */
-export function secured(t: tls.TLSSocket, name: string, wait: WaitOptions, cleanup?: () => void): Promise<tls.TLSSocket> {
+export function secured(t: tls.TLSSocket, name: string, wait: WaitOptions, cleanup?: () => void, pins?: readonly string[]): Promise<tls.TLSSocket> {
   const drop = () => {
     t.destroy();
     cleanup?.();
@@ -99,10 +157,29 @@ export function secured(t: tls.TLSSocket, name: string, wait: WaitOptions, clean
     t.once('error', onError);
     t.once('secureConnect', () => {
       t.removeListener('error', onError);
+      // A resumed session carries no certificate in node:tls; its key was checked when the session was made
+      // (sessions are offered only within one pool, or from an FTP control connection to its data connections).
+      if (pins && !t.isSessionReused() && !matchesPin(peerSpki(t), pins)) {
+        drop();
+        reject(new TLSError('DIAL_E_TLS_PINNED', 'SSL: public key does not match pinned public key'));
+        return;
+      }
       resolve(t);
     });
   });
   return guard(done, wait, `TLS handshake with ${name}`, drop);
+}
+
+/**
+ * The peer certificate's SubjectPublicKeyInfo (DER). Not PeerCertificate's
+ * `pubkey`: for an EC key that is the bare point, not the SPKI a pin hashes.
+ */
+function peerSpki(t: tls.TLSSocket): Buffer | undefined {
+  try {
+    return t.getPeerX509Certificate()?.publicKey.export({ type: 'spki', format: 'der' });
+  } catch {
+    return undefined;
+  }
 }
 
 function sniName(host: string, options: TLSOptions): string | undefined {

@@ -13,6 +13,8 @@ const cases: Array<[string, unknown, number]> = [
   ['abort', new AbortError(), 42],
   ['tls', new TLSError('DIAL_E_TLS', 'x'), 35],
   ['tls cert', new TLSError('DIAL_E_TLS_CERT', 'x'), 60],
+  ['pinned public key (curl: SSL_PINNEDPUBKEYNOTMATCH)', new TLSError('DIAL_E_TLS_PINNED', 'x'), 90],
+  ['cipher list (curl: SSL_CIPHER)', new InputError('failed setting cipher list: x', { protocol: 'tls', phase: 'ciphers' }), 59],
   ['reset while receiving', new NetworkError('DIAL_E_RESET', 'x'), 56],
   ['reset while sending', new NetworkError('DIAL_E_RESET', 'x', { phase: 'send' }), 55],
   ['body cut short', new NetworkError('DIAL_E_RESET', 'x', { phase: 'body' }), 18],

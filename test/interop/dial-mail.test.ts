@@ -16,7 +16,8 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOOPBACK, requireBinary } from './harness.js';
 import { dovecotFixture, eximFixture, waitForDelivery } from './mail-servers.js';
@@ -121,6 +122,18 @@ describe('dial pop3:// against dovecot, curl as the oracle', () => {
     const curlBad = await curl(['-sS', '--ssl-reqd', '--cacert', fx.pki.ca.certPath, `pop3://alice:wrong@${LOOPBACK}:${fx.server.ports[0]}/1`]);
     assert.equal(curlBad.code, 67, curlBad.stderr);
     assert.equal(bad.code, 67, bad.stderr);
+  });
+
+  test('--pinnedpubkey and --tls-max reach the STLS connection: a wrong pin is 90 before the login, as curl', async () => {
+    const spki = new X509Certificate(readFileSync(fx.pki.server.certPath)).publicKey.export({ type: 'spki', format: 'der' });
+    const pin = `sha256//${createHash('sha256').update(spki).digest('base64')}`;
+    for (const [extra, code] of [[['--pinnedpubkey', pin, '--tls-max', '1.2'], 0], [['--pinnedpubkey', 'sha256//AAAA'], 90]] as const) {
+      const ours = await dial(['-sS', '--cacert', fx.pki.ca.certPath, ...extra, url('2')]);
+      const theirs = await curl(['-sS', '--ssl-reqd', '--cacert', fx.pki.ca.certPath, ...extra, url('2')]);
+      assert.equal(theirs.code, code, theirs.stderr);
+      assert.equal(ours.code, code, ours.stderr);
+      assert.ok(ours.stdout.equals(theirs.stdout));
+    }
   });
 
   test('-v: STLS, the login with the password masked, RETR and the data, in the shared trace format', async () => {

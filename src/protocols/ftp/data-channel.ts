@@ -129,7 +129,7 @@ export class DataConnection {
     const conn = new DataConnection(sock, idleTimeout, feed);
     if (t) {
       // Observed from now: the server may finish the handshake before the transfer command's reply is read.
-      conn.#handshake = secured(sock as tls.TLSSocket, t.options.servername ?? t.name, {});
+      conn.#handshake = secured(sock as tls.TLSSocket, t.options.servername ?? t.name, {}, undefined, t.options.pinnedPublicKeys);
       conn.#handshake.catch(() => {});
     }
     traceConnected(how.trace, sock, 'Connected to');

@@ -164,7 +164,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   if (tls) {
     const left = o.timeout ? Math.max(1, o.timeout - (Date.now() - started)) : undefined;
     const wait = { signal: o.signal, timeout: left };
-    const t = direct ? await secured(raw as TLSSocket, tls.servername ?? host, wait) : await handshake(raw, host, tls, wait);
+    const t = direct ? await secured(raw as TLSSocket, tls.servername ?? host, wait, undefined, tls.pinnedPublicKeys) : await handshake(raw, host, tls, wait);
     sock = t;
     if (trace) {
       const cert = t.getPeerCertificate();
