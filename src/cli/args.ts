@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { CliExit, EXIT } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
 import { expandConfig } from './config-file.js';
-import { addQuote, ftpMethod, type FtpMethodArg, type QuoteArgs } from './ftp-args.js';
+import { ftpArgs, type FtpArgs } from './ftp-args.js';
 import { parseHttpFlags, type HttpFlags } from './http-flags.js';
 import { proxyArgs, type ProxyArgs } from './proxy-args.js';
 import { parseTlsArgs, type TlsArgs } from './tls-args.js';
@@ -40,7 +40,7 @@ export interface FormArg {
   literal: boolean;
 }
 
-export interface CliOptions extends HttpFlags, ProxyArgs {
+export interface CliOptions extends HttpFlags, ProxyArgs, FtpArgs {
   urls: UrlArg[];
   help: boolean;
   version: boolean;
@@ -106,30 +106,6 @@ export interface CliOptions extends HttpFlags, ProxyArgs {
   mailFrom: string | undefined;
   mailRcpt: string[];
   listOnly: boolean;
-  /** -P's address when it came after any --ftp-pasv (active FTP); undefined for passive, the default. */
-  ftpPort: string | undefined;
-  /** --ftp-create-dirs: make the URL's missing directories (MKD). */
-  ftpCreateDirs: boolean;
-  /** -Q, split by its sign as curl reads it (see ftp-args.ts). */
-  quote: QuoteArgs;
-  /** -a: FTP uploads append (APPE). */
-  append: boolean;
-  /** -B: FTP transfers in ASCII (TYPE A). */
-  useAscii: boolean;
-  /** --crlf: every LF of an FTP upload goes as CRLF. */
-  crlf: boolean;
-  /** --ftp-method; undefined: curl's default, multicwd (an unknown name warns and is that too). */
-  ftpMethod: FtpMethodArg | undefined;
-  /** --disable-epsv / --epsv (and --no-disable-epsv), whichever came last: false means PASV only. */
-  epsv: boolean;
-  /** --disable-eprt / --eprt (and --no-disable-eprt), whichever came last: false means PORT only. */
-  eprt: boolean;
-  /** --ftp-skip-pasv-ip (curl 7.88's default) or --no-ftp-skip-pasv-ip, whichever came last. */
-  ftpSkipPasvIp: boolean;
-  /** --ftp-account: ACCT's data, when the server asks for one (332). */
-  ftpAccount: string | undefined;
-  /** --ftp-alternative-to-user: the command sent when USER is refused. */
-  ftpAlternativeToUser: string | undefined;
   /**
    * -n / --netrc-file (`required`: .netrc's password wins over one in the URL)
    * or --netrc-optional (`optional`: the URL's wins); undefined: no .netrc.
@@ -275,24 +251,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   // curl: the last of --http1.0 and --http1.1 wins, the last of -4 and -6, and the last of --basic, --digest and --anyauth.
   let httpVersion: '1.0' | '1.1' | undefined;
   let authScheme: CliOptions['authScheme'];
-  let ftpPort: string | undefined;
   let ipFamily: 4 | 6 | undefined;
-  let epsv = true;
-  let eprt = true;
-  let ftpSkipPasvIp = true;
-  const quote: QuoteArgs = { before: [], pre: [], after: [] };
   let trace: { file: string | undefined; ascii: boolean } | undefined;
   for (const t of parsed.tokens) {
     if (t.kind !== 'option') continue;
     if (t.name === 'verbose' || t.name === 'trace' || t.name === 'trace-ascii') trace = { file: t.name === 'verbose' ? undefined : (t.value ?? ''), ascii: t.name === 'trace-ascii' };
-    if (t.name === 'disable-epsv' || t.name === 'no-disable-epsv' || t.name === 'epsv') epsv = t.name !== 'disable-epsv';
-    else if (t.name === 'disable-eprt' || t.name === 'no-disable-eprt' || t.name === 'eprt') eprt = t.name !== 'disable-eprt';
-    else if (t.name === 'ftp-skip-pasv-ip' || t.name === 'no-ftp-skip-pasv-ip') ftpSkipPasvIp = t.name === 'ftp-skip-pasv-ip';
-    else if (t.name === 'quote') addQuote(quote, t.value ?? '');
-    else if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
+    if (t.name === 'http1.0' || t.name === 'http1.1') httpVersion = t.name === 'http1.0' ? '1.0' : '1.1';
     else if (t.name === 'ipv4' || t.name === 'ipv6') ipFamily = t.name === 'ipv4' ? 4 : 6;
     else if (t.name === 'basic' || t.name === 'digest' || t.name === 'anyauth') authScheme = t.name === 'anyauth' ? 'any' : t.name;
-    else if (t.name === 'ftp-port' || t.name === 'ftp-pasv') ftpPort = t.name === 'ftp-port' ? (t.value ?? '-') : undefined;
   }
 
   const ca = v['continue-at'];
@@ -353,18 +319,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     mailFrom: v['mail-from'],
     mailRcpt: v['mail-rcpt'] ?? [],
     listOnly: v['list-only'] ?? false,
-    ftpPort,
-    ftpCreateDirs: v['ftp-create-dirs'] ?? false,
-    quote,
-    append: v.append ?? false,
-    useAscii: v['use-ascii'] ?? false,
-    crlf: v.crlf ?? false,
-    ftpMethod: ftpMethod(v['ftp-method'], warnings),
-    epsv,
-    eprt,
-    ftpSkipPasvIp,
-    ftpAccount: v['ftp-account'],
-    ftpAlternativeToUser: v['ftp-alternative-to-user'],
+    ...ftpArgs(parsed.tokens, v, warnings),
     timeCond: v['time-cond'],
     warnings,
     netrc: v['netrc-optional'] ? 'optional' : v.netrc || v['netrc-file'] !== undefined ? 'required' : undefined,

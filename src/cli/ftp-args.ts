@@ -1,6 +1,7 @@
 /**
- * The words of dial's FTP options that need reading: -Q's leading sign and
- * --ftp-method's names, as curl reads them.
+ * dial's FTP options as curl reads them: -Q's leading sign, --ftp-method's
+ * names, and the pairs of which the last one given wins (-P / --ftp-pasv,
+ * --disable-epsv / --epsv, …).
  *
  * @module
  */
@@ -31,4 +32,80 @@ export function ftpMethod(raw: string | undefined, warnings: string[]): FtpMetho
   if (raw === 'multicwd' || raw === 'singlecwd' || raw === 'nocwd') return raw;
   warnings.push(`Warning: unrecognized ftp file method '${raw}', using default`);
   return undefined;
+}
+
+/** What parseArgs gives back per option, in command-line order. */
+interface Token {
+  kind: string;
+  name?: string;
+  value?: string | undefined;
+}
+
+/** The option values this file reads. */
+interface FtpValues {
+  'ftp-create-dirs'?: boolean | undefined;
+  append?: boolean | undefined;
+  'use-ascii'?: boolean | undefined;
+  crlf?: boolean | undefined;
+  'ftp-method'?: string | undefined;
+  'ftp-account'?: string | undefined;
+  'ftp-alternative-to-user'?: string | undefined;
+}
+
+export interface FtpArgs {
+  /** -P's address when it came after any --ftp-pasv (active FTP); undefined for passive, the default. */
+  ftpPort: string | undefined;
+  /** --ftp-create-dirs: make the URL's missing directories (MKD). */
+  ftpCreateDirs: boolean;
+  /** -Q, split by its sign as curl reads it (see ftp-args.ts). */
+  quote: QuoteArgs;
+  /** -a: FTP uploads append (APPE). */
+  append: boolean;
+  /** -B: FTP transfers in ASCII (TYPE A). */
+  useAscii: boolean;
+  /** --crlf: every LF of an FTP upload goes as CRLF. */
+  crlf: boolean;
+  /** --ftp-method; undefined: curl's default, multicwd (an unknown name warns and is that too). */
+  ftpMethod: FtpMethodArg | undefined;
+  /** --disable-epsv / --epsv (and --no-disable-epsv), whichever came last: false means PASV only. */
+  epsv: boolean;
+  /** --disable-eprt / --eprt (and --no-disable-eprt), whichever came last: false means PORT only. */
+  eprt: boolean;
+  /** --ftp-skip-pasv-ip (curl 7.88's default) or --no-ftp-skip-pasv-ip, whichever came last. */
+  ftpSkipPasvIp: boolean;
+  /** --ftp-account: ACCT's data, when the server asks for one (332). */
+  ftpAccount: string | undefined;
+  /** --ftp-alternative-to-user: the command sent when USER is refused. */
+  ftpAlternativeToUser: string | undefined;
+}
+
+/** The FTP options of a command line; an unknown --ftp-method name adds curl's warning to `warnings`. */
+export function ftpArgs(tokens: readonly Token[], v: FtpValues, warnings: string[]): FtpArgs {
+  let ftpPort: string | undefined;
+  let epsv = true;
+  let eprt = true;
+  let ftpSkipPasvIp = true;
+  const quote: QuoteArgs = { before: [], pre: [], after: [] };
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'disable-epsv' || t.name === 'no-disable-epsv' || t.name === 'epsv') epsv = t.name !== 'disable-epsv';
+    else if (t.name === 'disable-eprt' || t.name === 'no-disable-eprt' || t.name === 'eprt') eprt = t.name !== 'disable-eprt';
+    else if (t.name === 'ftp-skip-pasv-ip' || t.name === 'no-ftp-skip-pasv-ip') ftpSkipPasvIp = t.name === 'ftp-skip-pasv-ip';
+    else if (t.name === 'quote') addQuote(quote, t.value ?? '');
+    else if (t.name === 'ftp-port' || t.name === 'ftp-pasv') ftpPort = t.name === 'ftp-port' ? (t.value ?? '-') : undefined;
+  }
+  return {
+    ftpPort,
+    ftpCreateDirs: v['ftp-create-dirs'] ?? false,
+    quote,
+    append: v.append ?? false,
+    useAscii: v['use-ascii'] ?? false,
+    crlf: v.crlf ?? false,
+    ftpMethod: ftpMethod(v['ftp-method'], warnings),
+    epsv,
+    eprt,
+    ftpSkipPasvIp,
+    ftpAccount: v['ftp-account'],
+    ftpAlternativeToUser: v['ftp-alternative-to-user'],
+  };
 }
