@@ -33,7 +33,6 @@ test('hostile: a 100 MB menu is a LimitError, with bounded memory', async () => 
   const srv = await gopherServer({ '': floodMenu(100 * 1024 * 1024, counter) });
   try {
     const before = process.memoryUsage().rss;
-    const started = Date.now();
     const res = await gopherFetch(srv.url('/'));
     const err = await res.menu().catch((e: unknown) => e);
     assert.ok(err instanceof LimitError, String(err));
@@ -42,7 +41,6 @@ test('hostile: a 100 MB menu is a LimitError, with bounded memory', async () => 
     assert.ok(grown < 96 * 1024 * 1024, `RSS grew by ${grown} bytes`);
     // The client stopped reading at the bound: the server got to send only a little of its 100 MB.
     assert.ok(counter.sent < 16 * 1024 * 1024, `the server sent ${counter.sent} bytes`);
-    assert.ok(Date.now() - started < 10_000);
     // A byte bound applies even when the items are few and long.
     const byBytes = await (await gopherFetch(srv.url('/'), { menu: { maxBytes: 1024 * 1024, maxItems: 1e9 } })).menu().catch((e: unknown) => e);
     assert.ok(byBytes instanceof LimitError);
@@ -65,10 +63,9 @@ test('hostile: the same flood through urlopen stops at maxBodySize', async () =>
 test('hostile: a server that never answers is a TimeoutError', async () => {
   const srv = await gopherServer({ '': () => {}, '/0': (s) => s.write('partial line without end') });
   try {
-    const started = Date.now();
     const res = await gopherFetch(srv.url('/'), { timeout: 300 });
-    await assert.rejects(res.menu(), TimeoutError);
-    assert.ok(Date.now() - started < 2000);
+    // The bound that ended it is the 300 ms one (the error names it), not a later default.
+    await assert.rejects(res.menu(), (e: unknown) => e instanceof TimeoutError && e.timeout === 300);
     // Some bytes, then silence: still bounded by the overall timeout.
     const r = await urlopen(srv.url('/0/0'), { timeout: 300 });
     await assert.rejects(r.text(), TimeoutError);
@@ -95,10 +92,9 @@ test('hostile: a server that never accepts is a connect TimeoutError within the 
   const { blackhole } = await import('../helpers/blackhole.js');
   const hole = await blackhole();
   try {
-    const started = Date.now();
     const e = await gopherFetch({ host: hole.host, port: hole.port }, { connectTimeout: 5000, timeout: 300 }).catch((x: unknown) => x);
-    assert.ok(e instanceof TimeoutError, String(e));
-    assert.ok(Date.now() - started < 2000);
+    // The overall 300 ms bound ended it, not the 5 s connect bound.
+    assert.ok(e instanceof TimeoutError && e.timeout !== undefined && e.timeout <= 300, String(e));
   } finally {
     hole.close();
   }
