@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeFtpServer } from '../protocols/ftp/fake-server.js';
+import { accountServer, FakeFtpServer } from '../protocols/ftp/fake-server.js';
 import { curl, dial, tempDir, type RunResult } from './helpers.js';
 
 let ftp: FakeFtpServer;
@@ -149,13 +149,7 @@ test('a PASV reply naming another address: the control host is used (--ftp-skip-
 });
 
 test('--ftp-account: ACCT answers the 332 at login, as curl; without it exit 67 as curl', async () => {
-  const acct = await FakeFtpServer.start({
-    files: { '/f': 'acct' },
-    hooks: {
-      PASS: (_a, x) => (x.reply(332, 'Need account for login.'), true),
-      ACCT: (a, x) => (x.reply(a === 'acme' ? 230 : 530, 'ok?'), true),
-    },
-  });
+  const acct = await accountServer({ '/f': 'acct' });
   try {
     const url = `ftp://u:p@127.0.0.1:${acct.port}/f`;
     const d = await run(dial, ['--ftp-account', 'acme', url], /^ACCT/, acct);

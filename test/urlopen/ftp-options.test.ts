@@ -9,7 +9,7 @@ import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { urlopen, closeIdleSessions } from '../../src/urlopen/index.js';
 import { reach } from '../../src/urlopen/schemes/ftp-session.js';
-import { FakeFtpServer } from '../protocols/ftp/fake-server.js';
+import { accountServer, FakeFtpServer } from '../protocols/ftp/fake-server.js';
 import { InputError, ProtocolError, ReplyError } from '../../src/errors.js';
 
 let srv: FakeFtpServer;
@@ -118,13 +118,7 @@ test('ftpSkipPasvIp: the default ignores the address a PASV reply names; false r
 });
 
 test('ftpAccount answers a 332 at login with ACCT', async () => {
-  const acct = await FakeFtpServer.start({
-    files: { '/f': 'acct' },
-    hooks: {
-      PASS: (_a, x) => (x.reply(332, 'Need account for login.'), true),
-      ACCT: (a, x) => (x.reply(a === 'acme' ? 230 : 530, 'ok?'), true),
-    },
-  });
+  const acct = await accountServer({ '/f': 'acct' });
   try {
     assert.equal(await (await urlopen(`ftp://u:p@127.0.0.1:${acct.port}/f`, { ftpAccount: 'acme' })).text(), 'acct');
     assert.ok(acct.commands.includes('ACCT acme'));

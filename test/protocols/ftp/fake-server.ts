@@ -47,6 +47,17 @@ export async function resetMidTransfer(_arg: string, x: Session): Promise<true> 
   return true;
 }
 
+/** A server that asks for an account (332) after PASS and takes ACCT `acme`: the hooks for --ftp-account / `ftpAccount`. */
+export function accountServer(files: Record<string, string>): Promise<FakeFtpServer> {
+  return FakeFtpServer.start({
+    files,
+    hooks: {
+      PASS: (_a, x) => (x.reply(332, 'Need account for login.'), true),
+      ACCT: (a, x) => (x.reply(a === 'acme' ? 230 : 530, 'ok?'), true),
+    },
+  });
+}
+
 /** A RETR that sends 10 of the 1000 bytes it announced, then nothing: the data connection stays open and silent. */
 export async function silentTransfer(_arg: string, x: Session): Promise<true> {
   x.reply(150, 'Opening BINARY mode data connection (1000 bytes).');

@@ -1,21 +1,13 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, Agent } from '../../../src/protocols/http/index.js';
+import { request } from '../../../src/protocols/http/index.js';
 import { connectTarget } from '../../../src/protocols/http/connect-to.js';
 import { InputError, type DialError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
 import { makeTestPKI } from '../../interop/ca.js';
-import { keepAlive, serve } from './server.js';
+import { agentsDestroyedAfter, keepAlive, serve } from './server.js';
 
-const agents: Agent[] = [];
-function agent(): Agent {
-  const a = new Agent();
-  agents.push(a);
-  return a;
-}
-after(() => {
-  for (const a of agents) a.destroy();
-});
+const agent = agentsDestroyedAfter(after);
 
 describe('connectTarget: curl --connect-to entries', () => {
   test('HOST1:PORT1 match (empty = any, host without regard to case, [v6] in brackets); empty HOST2/PORT2 keep the URL\'s', () => {

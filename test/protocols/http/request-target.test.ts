@@ -1,19 +1,11 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, Agent } from '../../../src/protocols/http/index.js';
+import { request } from '../../../src/protocols/http/index.js';
 import { hopTarget } from '../../../src/protocols/http/request-target.js';
 import { InputError, type DialError } from '../../../src/errors.js';
-import { keepAlive, serve } from './server.js';
+import { agentsDestroyedAfter, keepAlive, serve } from './server.js';
 
-const agents: Agent[] = [];
-function agent(): Agent {
-  const a = new Agent();
-  agents.push(a);
-  return a;
-}
-after(() => {
-  for (const a of agents) a.destroy();
-});
+const agent = agentsDestroyedAfter(after);
 
 describe('hopTarget', () => {
   const u = new URL('http://h:81/p?q#f');

@@ -5,6 +5,7 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { Agent } from '../../../src/protocols/http/agent.js';
 import { closeAfterFile } from '../../helpers/close-after-file.js';
 
 export interface ReceivedRequest {
@@ -215,4 +216,20 @@ export async function until(cond: () => boolean, ms = 2000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * A new Agent per call, each destroyed when the test file ends: for tests
+ * that want a fresh pool without a try/finally of their own.
+ */
+export function agentsDestroyedAfter(after: (fn: () => void) => void): () => Agent {
+  const agents: Agent[] = [];
+  after(() => {
+    for (const a of agents) a.destroy();
+  });
+  return () => {
+    const a = new Agent();
+    agents.push(a);
+    return a;
+  };
 }
