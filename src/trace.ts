@@ -20,7 +20,9 @@ export type TraceKind = '*' | '>' | '<';
  * - `reused`: an open connection was taken from a pool (addresses as `connected`);
  * - `tunnel`: a proxy (HTTP CONNECT, SOCKS) opened the way to the target
  *   (`data.host`); what is sent from then on is the target's;
- * - `redirect`: a redirect is being followed (`data.status`, `data.url`).
+ * - `redirect`: a redirect is being followed (`data.status`, `data.url`);
+ * - `proxy-reply`: an HTTP proxy answered CONNECT, tunnel or not
+ *   (`data.status`, and `data.head`: its head as curl -i prints it).
  *
  * A connection that is not the one the transfer's facts describe (an FTP
  * data connection beside its control connection) reports `connected` and
@@ -29,7 +31,7 @@ export type TraceKind = '*' | '>' | '<';
  * The consumer stamps the time itself: events are delivered synchronously,
  * at the moment they describe.
  */
-export type TraceEventName = 'resolved' | 'connected' | 'tls' | 'reused' | 'tunnel' | 'redirect';
+export type TraceEventName = 'resolved' | 'connected' | 'tls' | 'reused' | 'tunnel' | 'redirect' | 'proxy-reply';
 
 /** Facts carried by a structured event; which fields are set depends on the event. */
 export interface TraceFacts {
@@ -49,9 +51,11 @@ export interface TraceFacts {
   verifyError?: string | undefined;
   /** `connected`, `tls`: an extra connection of the transfer (an FTP data connection), counted but not described by the transfer's facts. */
   secondary?: boolean | undefined;
-  /** `redirect`: the status that redirected and where to. */
+  /** `redirect`: the status that redirected and where to; `proxy-reply`: the proxy's status. */
   status?: number | undefined;
   url?: string | undefined;
+  /** `proxy-reply`: the reply's head, status line to blank line, each line ending CRLF. */
+  head?: string | undefined;
 }
 
 /** One traced step. `text` is one line, without its line ending. */

@@ -133,6 +133,8 @@ export function exitCodeFor(err: unknown): number {
       return EXIT.BAD_CONTENT_ENCODING;
     case 'DIAL_E_REPLY':
       if (phase === 'starttls') return EXIT.USE_SSL_FAILED;
+      // A proxy that will not open the tunnel: curl's "CONNECT tunnel failed, response N".
+      if (phase === 'proxy-connect') return EXIT.RECV_ERROR;
       return e.reply ? replyExit(protocol, e.reply.code, phase) : EXIT.WEIRD_SERVER_REPLY;
     case 'DIAL_E_LIMIT':
       if (phase === 'redirect' || /redirect/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;

@@ -35,6 +35,8 @@ export interface ClockFacts {
   num_connects: number;
   /** OpenSSL's verification result number; 0 when verified or without TLS. */
   ssl_verify_result: number;
+  /** The HTTP proxy's answer to CONNECT; 0 without one. */
+  http_connect: number;
 }
 
 /**
@@ -102,6 +104,9 @@ export class TransferClock {
   #connects = 0;
   #conn: TraceFacts = {};
   #verify = 0;
+  #connectCode = 0;
+  /** The heads of the proxy's CONNECT replies, as curl -i prints them before the response's. */
+  proxyHeads = '';
 
   /** `t0`: the transfer's start on the `now` clock (performance.now() by default). */
   constructor(t0: number, now: () => number = () => performance.now()) {
@@ -151,6 +156,10 @@ export class TransferClock {
         hop.reused = true;
         this.#conn = ev.data ?? {};
         return;
+      case 'proxy-reply':
+        this.#connectCode = ev.data?.status ?? 0;
+        this.proxyHeads += ev.data?.head ?? '';
+        return;
       case 'redirect':
         this.#redirectAt = now;
         this.#hop = { start: now };
@@ -184,6 +193,7 @@ export class TransferClock {
       local_port: this.#conn.localPort ?? 0,
       num_connects: this.#connects,
       ssl_verify_result: this.#verify,
+      http_connect: this.#connectCode,
     };
   }
 }

@@ -28,7 +28,7 @@ export function emptyVars(url: string, method: string, scheme: string): WriteOut
     time_total: 0, time_namelookup: 0, time_connect: 0, time_appconnect: 0, time_pretransfer: 0, time_starttransfer: 0, time_redirect: 0,
     speed_download: 0, speed_upload: 0, url, url_effective: url, redirect_url: '',
     num_redirects: 0, num_headers: 0, content_type: '', exitcode: 0, errormsg: '', filename_effective: '', method, scheme,
-    remote_ip: '', remote_port: 0, local_ip: '', local_port: 0, num_connects: 0, ssl_verify_result: 0, urlnum: 0, referer: '',
+    remote_ip: '', remote_port: 0, local_ip: '', local_port: 0, num_connects: 0, ssl_verify_result: 0, http_connect: 0, urlnum: 0, referer: '',
     headers: [],
   };
 }

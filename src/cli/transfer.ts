@@ -159,6 +159,14 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         ? deferredFileSink(job.output!, o.outputDir, (path) => fileSink(path, fileOptions), (path) => (vars.filename_effective = path))
         : await fileSink(job.output!, fileOptions);
     const activeSink = sink;
+    /** -i/-I/-D for a head that ends the transfer (an HTTP error under -f, a proxy's refusal): written and committed now. */
+    const showFinalHead = async (head: string): Promise<void> => {
+      env.dumpHeader?.(head);
+      if (!(o.include || o.head) || headWritten) return;
+      headWritten = true;
+      await activeSink.write(Buffer.from(head, 'latin1'), true);
+      await activeSink.commit();
+    };
 
     for (let attempt = 1; ; attempt++) {
       const deadline = attemptDeadline(env.signal, o.maxTime, () => got);
@@ -189,10 +197,9 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           const size = Number((await whole(target))?.headers.get('content-length') ?? NaN);
           if (Number.isSafeInteger(size)) options.range = { start: Math.max(0, size - Number(o.range.slice(1))) };
         }
-        // -w's timings and addresses come from the library's structured events;
-        // without -w nothing is traced unless -v/--trace-json asked.
-        if (o.writeOut !== undefined) {
-          // Loaded only for -w.
+        // -w's timings and addresses, and a proxy's CONNECT heads for -i/-I/-D, come from the library's
+        // structured events; otherwise nothing is traced unless -v/--trace-json asked.
+        if (o.writeOut !== undefined || ((o.include || o.head || env.dumpHeader) && options.proxy !== null)) {
           const { TransferClock } = await import('./timing.js');
           const c = (clock = new TransferClock(t0));
           options.trace = (ev) => {
@@ -214,6 +221,8 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           // -C at the very end of a file: or data: body: the opener refuses the empty range (as HTTP answers 416), and curl calls the download done.
           const done = o.continueAt !== undefined && o.uploadFile === undefined && got === 0 && from > 0 && isRangeError(err) ? await endsAt(target, from) : undefined;
           if (done) return finish(done, true);
+          // A proxy that would not open the tunnel: its answer is the head curl shows.
+          if (clock?.proxyHeads && (err as { phase?: unknown }).phase === 'proxy-connect') await showFinalHead(clock.proxyHeads);
           throw err;
         }
         try {
@@ -299,22 +308,13 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         }
         if (http && res.status >= 400 && o.fail && !o.failWithBody) {
           // As curl: the head still shows (-i, -I, -D); only the body is withheld.
-          const showHead = (o.include || o.head) && !headWritten;
-          if (showHead || env.dumpHeader) {
-            const head = allHeads(res);
-            env.dumpHeader?.(head);
-            if (showHead) {
-              headWritten = true;
-              await activeSink.write(Buffer.from(head, 'latin1'), true);
-              await activeSink.commit();
-            }
-          }
+          if (o.include || o.head || env.dumpHeader) await showFinalHead((clock?.proxyHeads ?? '') + allHeads(res));
           await res.cancel();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`);
         }
         // curl prints every hop's head (-i/-I/-D with -L, or a Digest 401 before its answer).
         const printHead = (o.include || o.head) && !headWritten;
-        const head = wantVars || env.dumpHeader || printHead ? allHeads(res) : '';
+        const head = wantVars || env.dumpHeader || printHead ? (clock?.proxyHeads ?? '') + allHeads(res) : '';
         vars.size_header += Buffer.byteLength(head, 'latin1');
         env.dumpHeader?.(head);
         const length = Number(res.headers.get('content-length') ?? NaN);

@@ -23,6 +23,7 @@ const cases: Array<[string, unknown, number]> = [
   ['redirect loop', new ProtocolError('redirect loop: a -> a'), 47],
   ['weird reply', new ProtocolError('bad status line'), 8],
   ['content that does not decode (curl: bad content encoding)', new ProtocolError('corrupt gzip content', { code: 'DIAL_E_DECODE', phase: 'body' }), 61],
+  ['a proxy refusing CONNECT (curl: CONNECT tunnel failed), whatever its status', new ReplyError('x', { protocol: 'http', phase: 'proxy-connect', reply: { code: 407, text: 'auth' } }), 56],
   ['ftp login', new ReplyError('x', { protocol: 'ftp', reply: { code: 530, text: 'no' } }), 67],
   ['ftp missing file', new ReplyError('x', { protocol: 'ftp', reply: { code: 550, text: 'no' } }), 78],
   ['ftp quote command refused (-Q), whatever the code', new ReplyError('x', { protocol: 'ftp', phase: 'quote', reply: { code: 550, text: 'no' } }), 21],

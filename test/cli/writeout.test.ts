@@ -7,7 +7,7 @@ const vars: WriteOutVars = {
   time_total: 0.5, time_starttransfer: 0.25, speed_download: 2468.1, speed_upload: 0, url: 'http://h/a', url_effective: 'http://h/b',
   redirect_url: '', num_redirects: 1, num_headers: 2, content_type: 'text/plain', exitcode: 0, errormsg: '', filename_effective: 'out',
   method: 'GET', scheme: 'http', headers: [['Content-Type', 'text/plain'], ['X-A', '1'], ['x-a', '2']],
-  time_namelookup: 0.001, time_connect: 0.002, time_appconnect: 0, time_pretransfer: 0.003, time_redirect: 0,
+  http_connect: 0, time_namelookup: 0.001, time_connect: 0.002, time_appconnect: 0, time_pretransfer: 0.003, time_redirect: 0,
   remote_ip: '127.0.0.1', remote_port: 8080, local_ip: '127.0.0.1', local_port: 50000, num_connects: 1, ssl_verify_result: 0,
   urlnum: 2, referer: '',
 };

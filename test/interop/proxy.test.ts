@@ -252,6 +252,26 @@ describe('squid as a CONNECT proxy', () => {
     assert.deepEqual(res.body, curlOk(['-p', '-x', proxy().href, `http://${HOST}:${httpPort}/index.html`]));
   });
 
+  test('dial -i / -I / -D and -w %{http_connect} through CONNECT print the proxy\'s answer as curl does, a refusal included (exit 56)', async () => {
+    const env = { NO_PROXY: '', no_proxy: '' };
+    const noDate = (b: Buffer) => b.toString('latin1').replace(/^Date: .*$/gim, 'Date: -');
+    const cases: string[][] = [
+      ['-i', '--cacert', pki.ca.certPath, `https://localhost:${httpsPort}/index.html`],
+      ['-I', '--cacert', pki.ca.certPath, `https://localhost:${httpsPort}/index.html`],
+      ['-D', '-', '-o', '/dev/null', '-p', `http://${HOST}:${httpPort}/index.html`],
+      ['-o', '/dev/null', '-w', '%{http_connect} %{http_code} %{size_header}', '--cacert', pki.ca.certPath, `https://localhost:${httpsPort}/index.html`],
+      // squid answers 503 to CONNECT to a closed port: its head with -i, then curl's 56.
+      // (nothing listens on loopback port 1 here)
+      ['-i', '-w', '[%{http_connect} %{http_code}]', `https://localhost:1/`],
+    ];
+    for (const args of cases) {
+      const full = ['-x', proxy().href, ...args];
+      const [d, c] = [await dial(['-sS', ...full], { env }), curl(full)];
+      assert.equal(d.code, c.status, `${args.join(' ')}: dial ${d.stderr} / curl ${c.stderr}`);
+      assert.equal(noDate(d.stdout), noDate(c.stdout), args.join(' '));
+    }
+  });
+
   test('dial -p tunnels plain http as curl -p does: the same bytes, a CONNECT in the trace and no Via', async () => {
     const args = ['-p', '-x', proxy().href, `http://${HOST}:${httpPort}/index.html`];
     const [d, c] = [await dial(['-sS', '-v', ...args], { env: { NO_PROXY: '', no_proxy: '' } }), curlOk(args)];
@@ -260,7 +280,9 @@ describe('squid as a CONNECT proxy', () => {
     assert.match(d.stderr, new RegExp(`> CONNECT ${HOST}:${httpPort} HTTP/1.1`));
     // Forwarded, squid would have added Via; through the tunnel nginx's head arrives as sent.
     const head = await dial(['-sS', '-I', ...args], { env: { NO_PROXY: '', no_proxy: '' } });
-    assert.match(head.out, /^HTTP\/1\.1 200 OK/);
+    const noDate = (t: string) => t.replace(/^Date: .*$/gim, 'Date: -');
+    assert.equal(noDate(head.out), noDate(curlOk(['-I', ...args]).toString('latin1')));
+    assert.match(head.out, /^HTTP\/1\.1 200 Connection established\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
     assert.doesNotMatch(head.out, /^Via:/im);
   });
 

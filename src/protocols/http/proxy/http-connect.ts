@@ -155,8 +155,9 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
     parser.expect('CONNECT');
     const { reply, rest } = await readReply(sock, parser, { signal: options.signal, timeout: left() }, `CONNECT reply from proxy ${proxyHost}`);
     if (trace) {
-      trace({ kind: '<', text: `HTTP/${reply.version} ${reply.status} ${reply.reason}`.trimEnd(), protocol: 'http' });
-      for (const [k, v] of reply.headers) trace({ kind: '<', text: `${k}: ${v}`, protocol: 'http' });
+      const lines = [`HTTP/${reply.version} ${reply.status} ${reply.reason}`.trimEnd(), ...[...reply.headers].map(([k, v]) => `${k}: ${v}`)];
+      for (const text of lines) trace({ kind: '<', text, protocol: 'http' });
+      trace({ kind: '*', text: `Proxy answered CONNECT with ${reply.status}`, protocol: 'http', event: 'proxy-reply', data: { status: reply.status, head: `${lines.join('\r\n')}\r\n\r\n` } });
     }
     if (reply.status < 200 || reply.status > 299) throw refusal(reply, authority, headers.has('proxy-authorization'));
     if (options.serverFirst && !options.targetTls && rest.length > 0) sock.unshift(rest);
@@ -207,7 +208,7 @@ function refusal(reply: ResponseHead, authority: string, sentAuth: boolean): Pro
   } else {
     message = `proxy refused CONNECT to ${authority}: ${what}`;
   }
-  return new ProxyReplyError(message, { reply: { code: reply.status, text: reply.reason }, headers: reply.headers, protocol: 'http', phase: 'connect' });
+  return new ProxyReplyError(message, { reply: { code: reply.status, text: reply.reason }, headers: reply.headers, protocol: 'http', phase: 'proxy-connect' });
 }
 
 /**
