@@ -142,6 +142,8 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   const applyClock = (): void => {
     if (clock) Object.assign(vars, clock.result(tlsScheme()));
   };
+  /** A proxy's answers to CONNECT, which curl shows before an HTTP response's head (never an FTP one's). */
+  const proxyHeads = (): string => (vars.scheme === 'http' || vars.scheme === 'https' ? (clock?.proxyHeads ?? '') : '');
   let ahead = sent;
   try {
     // A request sent ahead was sent to this job's URL, worked out the same way.
@@ -221,8 +223,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           // -C at the very end of a file: or data: body: the opener refuses the empty range (as HTTP answers 416), and curl calls the download done.
           const done = o.continueAt !== undefined && o.uploadFile === undefined && got === 0 && from > 0 && isRangeError(err) ? await endsAt(target, from) : undefined;
           if (done) return finish(done, true);
-          // A proxy that would not open the tunnel: its answer is the head curl shows.
-          if (clock?.proxyHeads && (err as { phase?: unknown }).phase === 'proxy-connect') await showFinalHead(clock.proxyHeads);
+          if (proxyHeads() && (err as { phase?: unknown }).phase === 'proxy-connect') await showFinalHead(proxyHeads());
           throw err;
         }
         try {
@@ -308,13 +309,13 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         }
         if (http && res.status >= 400 && o.fail && !o.failWithBody) {
           // As curl: the head still shows (-i, -I, -D); only the body is withheld.
-          if (o.include || o.head || env.dumpHeader) await showFinalHead((clock?.proxyHeads ?? '') + allHeads(res));
+          if (o.include || o.head || env.dumpHeader) await showFinalHead(proxyHeads() + allHeads(res));
           await res.cancel();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`);
         }
         // curl prints every hop's head (-i/-I/-D with -L, or a Digest 401 before its answer).
         const printHead = (o.include || o.head) && !headWritten;
-        const head = wantVars || env.dumpHeader || printHead ? (clock?.proxyHeads ?? '') + allHeads(res) : '';
+        const head = wantVars || env.dumpHeader || printHead ? proxyHeads() + allHeads(res) : '';
         vars.size_header += Buffer.byteLength(head, 'latin1');
         env.dumpHeader?.(head);
         const length = Number(res.headers.get('content-length') ?? NaN);

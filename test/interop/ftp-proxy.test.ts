@@ -14,6 +14,7 @@ import { openFtp } from '../../src/urlopen/schemes/ftp.js';
 import { InputError, ReplyError } from '../../src/errors.js';
 import { LOOPBACK, startServer, type RunningServer } from './harness.js';
 import { startSquid, type Squid } from './fixtures.js';
+import { dial } from '../cli/helpers.js';
 import { makeTestPKI, type TestPKI } from './ca.js';
 import { DATA, bytesOf, curl, freeRange, knownBytes, makeTree, startVsftpd } from './ftp-helpers.js';
 
@@ -86,6 +87,16 @@ for (const i of [0, 1, 2]) {
     });
   });
 }
+
+test('dial -i through the CONNECT proxy: no proxy head before an FTP transfer\'s (curl shows it only for HTTP); the body equals curl\'s', async () => {
+  const args = ['-p', '-x', `http://${LOOPBACK}:${squid.port}`, `${base}/pub/text.txt`];
+  const env = { NO_PROXY: '', no_proxy: '' };
+  const withHead = await dial(['-sS', '-i', ...args], { env });
+  assert.equal(withHead.code, 0, withHead.stderr);
+  assert.doesNotMatch(withHead.out, /Connection established/);
+  const plain = await dial(['-sS', ...args], { env });
+  assert.ok(plain.stdout.equals(curl(args)));
+});
 
 test('squid refuses CONNECT outside the FTP ports: a ReplyError 403', async () => {
   await assert.rejects(
