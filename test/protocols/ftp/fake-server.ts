@@ -85,7 +85,7 @@ export interface FakeFtpOptions {
   authTls?: tls.TlsOptions;
   /**
    * When a data connection fails before the transfer starts (its TLS handshake, say): 'reply' answers 425
-   * and reads the next command, as vsftpd and ProFTPD do; 'stall' (default) leaves the transfer command
+   * and reads the next command, as a server that notices the failure does; 'stall' (default) leaves the transfer command
    * unanswered and reads nothing more — a server that never answers ABOR.
    */
   onDataFailure?: 'reply' | 'stall';
