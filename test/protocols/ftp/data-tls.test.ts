@@ -106,3 +106,35 @@ for (const [name, op] of Object.entries(OPS)) {
     }
   });
 }
+
+test('ABOR recovery is one control timeout in all: a server that trickles replies, never the NOOP\'s 200, is cut off before the sixth', async () => {
+  const tls = { cert: pki.server.cert, key: pki.server.key };
+  const srv = await FakeFtpServer.start({
+    tls,
+    dataTls: { cert: pki.untrustedServer.cert, key: pki.untrustedServer.key },
+    onDataFailure: 'reply',
+    files: { '/f': 'x' },
+    hooks: {
+      // Each reply comes well within the per-reply bound; their sum does not.
+      ABOR: (_arg, s) => {
+        const tick = setInterval(() => s.reply(426, 'Still aborting.'), 300);
+        s.control.once('close', () => clearInterval(tick));
+        return true;
+      },
+      NOOP: () => true,
+    },
+  });
+  const seen: string[] = [];
+  const c = await FtpClient.connect({ host: '127.0.0.1', port: srv.port, secure: 'implicit', tls: { ca: pki.ca.cert }, timeout: 1000, trace: (e) => seen.push(`${e.kind} ${e.text}`) });
+  try {
+    await assert.rejects(OPS['RETR (iterated)']!(c, {}), isDataTlsError('untrusted'));
+    assert.equal(c.usable, false);
+    const after = seen.slice(seen.indexOf('> ABOR'));
+    const replies = after.filter((l) => l.startsWith('< ')).length;
+    assert.ok(replies >= 1 && replies < 6, after.join('\n'));
+    assert.ok(after.some((l) => /^\* Control connection closed: .*(timed out|within 1000 ms)/.test(l)), after.join('\n'));
+  } finally {
+    await c.close();
+    await srv.close();
+  }
+});
