@@ -138,3 +138,22 @@ test('ABOR recovery is one control timeout in all: a server that trickles replie
     await srv.close();
   }
 });
+
+test('active mode: the server\'s data connection speaks no TLS → TLSError (phase data); the session goes on after ABOR, or closes at once with onDataConnectFailure \'close\'', async () => {
+  const srv = await FakeFtpServer.start({ tls: { cert: pki.server.cert, key: pki.server.key }, files: { '/f': 'plain bytes, not a TLS hello\n' } });
+  try {
+    for (const onDataConnectFailure of ['recover', 'close'] as const) {
+      const c = await FtpClient.connect({ host: '127.0.0.1', port: srv.port, secure: 'implicit', tls: { ca: pki.ca.cert }, timeout: 5000, activeMode: true });
+      await assert.rejects(OPS['RETR (iterated)']!(c, { onDataConnectFailure }), (e: unknown) => e instanceof TLSError && e.phase === 'data' && /data connection/.test(e.message));
+      if (onDataConnectFailure === 'recover') {
+        assert.equal((await c.noop()).code, 200);
+        await c.quit();
+      } else {
+        assert.equal(c.usable, false);
+        await c.close();
+      }
+    }
+  } finally {
+    await srv.close();
+  }
+});

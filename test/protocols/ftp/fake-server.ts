@@ -182,6 +182,9 @@ export class FakeFtpServer {
           active = undefined;
           const sock = net.connect(a.port, a.host);
           await once(sock, 'connect');
+          // As for passive connections: read, so the client's close is noticed.
+          sock.on('error', () => {});
+          sock.resume();
           return sock;
         }
         if (!pending) throw new Error('no data connection prepared');
