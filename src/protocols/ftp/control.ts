@@ -66,7 +66,7 @@ export class FtpControl {
     const control = this;
     this.host = {
       command: (line, expect, signal) => this.command(line, expect, signal),
-      readReply: (expect) => this.#watch421(this.#line.readReply({ expect })),
+      readReply: (expect, timeout) => this.#watch421(this.#line.readReply({ expect, timeout })),
       writeLine: (line) => this.#line.writeLine(line),
       note: (text, bytes) => this.note(text, bytes),
       fail: (err) => {

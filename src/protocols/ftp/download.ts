@@ -13,7 +13,7 @@ import { AsciiDecoder } from './core/ascii.js';
 import { parseTransferSize } from './core/pasv.js';
 import type { DataConnection } from './data-channel.js';
 import type { ConsumeSink } from './data-sink.js';
-import { abortError, openData, ready, resync, type PendingData, type TransferHost, type TransferOptions } from './transfer.js';
+import { abortError, openData, ready, recover, resync, type PendingData, type TransferHost, type TransferOptions } from './transfer.js';
 
 /** A download in progress: read it once — iterate it, or {@link consume} it — or `cancel()` to stop early. */
 export interface Download extends AsyncIterable<Buffer> {
@@ -110,9 +110,11 @@ export async function startDownload(h: TransferHost, command: string, options: T
 
   /** The transfer failed: drop the data connection, bring the control connection back in step, and say why. */
   async function failed(e: unknown): Promise<unknown> {
+    const opened = conn !== undefined;
     conn?.destroy();
     // A ReplyError for the final reply (426, 451) leaves the conversation in step; anything else needs ABOR.
-    if (!(e instanceof ReplyError) && finalReply === undefined) await resync(h);
+    // A cancel is an early stop, not a failure: it ends with ABOR whatever onDataConnectFailure says.
+    if (!(e instanceof ReplyError) && finalReply === undefined) await (cancelled ? resync(h) : recover(h, options, e, opened));
     return abortError(signal, e);
   }
 

@@ -34,7 +34,7 @@
  * @module
  */
 import { isIP, type Socket as NetSocket } from 'node:net';
-import { AbortError, DialError, InputError, ProtocolError, ReplyError, toDialError } from '../../errors.js';
+import { AbortError, DialError, InputError, ProtocolError, ReplyError, TimeoutError, TLSError, toDialError } from '../../errors.js';
 import type { Reply, Expect } from '../../line/replies.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
@@ -59,8 +59,8 @@ export interface TransferProgress {
 export interface TransferHost {
   /** Sends a validated command and reads its reply (ReplyError unless `expect` holds); `signal` aborts the wait and ends the session. */
   command(line: string, expect?: Expect, signal?: AbortSignal): Promise<Reply>;
-  /** Reads one reply, bounded by the control timeout starting now. */
-  readReply(expect?: Expect): Promise<Reply>;
+  /** Reads one reply, bounded by `timeout` ms (default: the control timeout) starting now. */
+  readReply(expect?: Expect, timeout?: number): Promise<Reply>;
   /** Sends a line without reading (ABOR). */
   writeLine(line: string): Promise<void>;
   /** Traces a `*` note; `bytes` marks a data summary (TraceEvent.bytes). */
@@ -119,6 +119,20 @@ export interface TransferOptions {
    * hands over views of the read buffer whatever this says.
    */
   reuseBuffer?: boolean | undefined;
+  /**
+   * What a data connection that could not be opened after the transfer
+   * command (the server's active-mode connection never came, or its TLS
+   * handshake failed: a refused certificate, a pinned key that does not
+   * match, a connection dropped mid-handshake) leaves of the session.
+   * 'recover' (default): ABOR, then NOOP, and the replies read up to the
+   * NOOP's within one control timeout, so the session goes on — or, when
+   * the server does not answer in time (one that still waits for the data
+   * connection may read nothing more), is closed. 'close': the control
+   * connection is closed at once, as curl does; for a caller that ends the
+   * session after a failed transfer anyway, so that it waits on nothing.
+   * Failures once the data flows, and early stops, always end with ABOR.
+   */
+  onDataConnectFailure?: 'recover' | 'close' | undefined;
 }
 
 export interface PendingData {
@@ -217,31 +231,54 @@ export async function ready(h: TransferHost, pending: PendingData, signal: Abort
       await conn.secure(h.hostname, tls, wait, h.trace);
     } catch (e) {
       conn.destroy();
-      throw e;
+      throw dataTlsError(e);
     }
     h.note(`Data connection TLS ${conn.resumed ? 'resumed the control session' : 'did NOT resume the control session'}`);
   }
   return conn;
 }
 
+/** A data connection's failed handshake, named as such: the same code (the same curl exit), phase 'data'. */
+function dataTlsError(e: unknown): unknown {
+  if (!(e instanceof TLSError)) return e;
+  return new TLSError(e.code as 'DIAL_E_TLS', `the data connection's ${e.message}`, { protocol: 'ftp', phase: 'data', cause: e.cause ?? e });
+}
+
 /**
  * After a failed or cancelled transfer: ABOR, then NOOP as a marker, and
  * replies are read until the NOOP's 200 — whatever mix of 426/225/226 the
- * server sends before it. If that fails the control connection is closed,
- * since its state is unknown.
+ * server sends before it — all within one control timeout (not one per
+ * reply: a server that trickles replies cannot stretch it). If that fails
+ * the control connection is closed, since its state is unknown. A server
+ * that waits for a data connection that failed (its TLS handshake, say)
+ * may read nothing more until then: the bound is what ends that wait.
  */
 export async function resync(h: TransferHost): Promise<void> {
+  const bound = h.settings.timeout;
+  const until = Date.now() + bound;
   try {
     await h.writeLine('ABOR');
     await h.writeLine('NOOP');
     for (let i = 0; i < 6; i++) {
-      const r = await h.readReply();
+      const left = until - Date.now();
+      if (left <= 0) throw new TimeoutError(`no reply to NOOP within ${bound} ms after ABOR`, { timeout: bound, protocol: 'ftp', phase: 'abort' });
+      const r = await h.readReply(undefined, Number.isFinite(left) ? left : undefined);
       if (r.code === 200) return;
     }
     throw new ProtocolError('no reply to NOOP after ABOR', { protocol: 'ftp', phase: 'abort' });
   } catch (e) {
     h.fail(toDialError(e, 'resynchronising after ABOR', { protocol: 'ftp', phase: 'abort' }));
   }
+}
+
+/**
+ * After a failed transfer whose final reply is not in hand: {@link resync};
+ * or, when the data connection never opened and onDataConnectFailure says
+ * 'close', the session closed at once.
+ */
+export async function recover(h: TransferHost, options: TransferOptions, err: unknown, opened: boolean): Promise<void> {
+  if (opened || options.onDataConnectFailure !== 'close') return resync(h);
+  h.fail(toDialError(err, 'the data connection failed', { protocol: 'ftp', phase: 'data' }));
 }
 
 export function abortError(signal: AbortSignal | undefined, fallback: unknown): unknown {
@@ -279,7 +316,7 @@ export async function upload(
     conn?.reset();
     pending?.abandon();
     const replied = e instanceof ReplyError;
-    if (sentCommand && !replied && !finalSeen) await resync(h);
+    if (sentCommand && !replied && !finalSeen) await recover(h, options, e, conn !== undefined);
     throw abortError(signal, e);
   }
 }

@@ -165,6 +165,8 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
         signal,
         ascii,
         append: options.ftpAppend === true,
+        // A failed transfer's session is closed below: a data connection that never opened is not worth an ABOR to wait on (curl closes at once; here and for RETR, LIST).
+        onDataConnectFailure: 'close',
         offset: range?.start,
         // What goes on the wire once line ends are converted is not known ahead.
         expectedSize: ascii || options.crlf ? undefined : options.bodyLength,
@@ -215,6 +217,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     if (method === 'HEAD' || total === 0) return answered(Buffer.alloc(0));
     dl = await client.retrieve(path.name, {
       signal,
+      onDataConnectFailure: 'close',
       ascii,
       offset: range?.start,
       expectedSize: range?.end === undefined ? total : undefined,
@@ -264,7 +267,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
  * listing too big: CRLF becoming LF at most halves them.
  */
 async function listWithin(client: FtpClient, name: string | undefined, command: 'LIST' | 'NLST', signal: AbortSignal | undefined, max: number | undefined): Promise<Buffer> {
-  if (max === undefined) return asciiToLocal(await client.listBytes(name, { signal, command }));
+  if (max === undefined) return asciiToLocal(await client.listBytes(name, { signal, command, onDataConnectFailure: 'close' }));
   const limit = new LimitError(`the listing exceeded maxBodySize (${max} bytes)`, { limit: max, phase: 'body', protocol: 'ftp' });
   const stop = new AbortController();
   const onProgress = (p: { transferred: number }): void => {
@@ -272,7 +275,7 @@ async function listWithin(client: FtpClient, name: string | undefined, command: 
   };
   let bytes: Buffer;
   try {
-    bytes = asciiToLocal(await client.listBytes(name, { signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal, command, onProgress }));
+    bytes = asciiToLocal(await client.listBytes(name, { signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal, command, onProgress, onDataConnectFailure: 'close' }));
   } catch (e) {
     if (stop.signal.aborted && !signal?.aborted) throw limit;
     throw e;

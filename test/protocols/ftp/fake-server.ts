@@ -86,8 +86,20 @@ export interface FakeFtpOptions {
   host?: string;
   /** Implicit FTPS: the control port speaks TLS from the first byte with these settings. */
   tls?: tls.TlsOptions;
-  /** Passive data connections speak TLS too (PROT P); false leaves them plain (a broken server). */
-  dataTls?: boolean;
+  /**
+   * Passive data connections speak TLS too (PROT P); false leaves them plain (a broken server);
+   * settings here replace `tls`'s on the data channel (another certificate); 'drop' closes each
+   * data connection once the client's first bytes (its TLS hello) arrive.
+   */
+  dataTls?: boolean | tls.TlsOptions | 'drop';
+  /** Explicit FTPS: AUTH TLS is answered 234 and the control connection becomes TLS with these settings. */
+  authTls?: tls.TlsOptions;
+  /**
+   * When a data connection fails before the transfer starts (its TLS handshake, say): 'reply' answers 425
+   * and reads the next command, as a server that notices the failure does; 'stall' (default) leaves the transfer command
+   * unanswered and reads nothing more — a server that never answers ABOR.
+   */
+  onDataFailure?: 'reply' | 'stall';
 }
 
 function norm(p: string): string {
@@ -151,7 +163,8 @@ export class FakeFtpServer {
     await new Promise<void>((r) => this.#srv.close(() => r()));
   }
 
-  #session(c: net.Socket): void {
+  #session(plain: net.Socket): void {
+    let c = plain;
     this.connections++;
     this.#conns.add(c);
     c.on('close', () => this.#conns.delete(c));
@@ -163,7 +176,9 @@ export class FakeFtpServer {
     let renameFrom = '';
     const server = this;
     const s: Session = {
-      control: c,
+      get control() {
+        return c;
+      },
       cwd: '/',
       type: 'A',
       rest: 0,
@@ -178,6 +193,9 @@ export class FakeFtpServer {
           active = undefined;
           const sock = net.connect(a.port, a.host);
           await once(sock, 'connect');
+          // As for passive connections: read, so the client's close is noticed.
+          sock.on('error', () => {});
+          sock.resume();
           return sock;
         }
         if (!pending) throw new Error('no data connection prepared');
@@ -190,21 +208,47 @@ export class FakeFtpServer {
     };
     const openPasv = async () => {
       pasv?.close();
-      const srv = this.opts.tls && this.opts.dataTls !== false ? tls.createServer({ ...this.opts.tls, ticketKeys: this.#ticketKeys }) : net.createServer();
+      const o = this.opts;
+      const base = o.tls ?? o.authTls;
+      // Other data-channel settings are another server: its own ticket keys, so no session resumes past its certificate.
+      const other = typeof o.dataTls === 'object';
+      const dataTls = o.dataTls === false || o.dataTls === 'drop' || !base ? undefined : other ? { ...base, ...(o.dataTls as tls.TlsOptions) } : { ...base, ticketKeys: this.#ticketKeys };
+      const srv = dataTls ? tls.createServer(dataTls) : net.createServer();
       this.#srvTrack(srv);
-      srv.listen(0, this.opts.host ?? '127.0.0.1');
+      srv.listen(0, o.host ?? '127.0.0.1');
       await once(srv, 'listening');
       pasv = srv;
       const event = srv instanceof tls.Server ? 'secureConnection' : 'connection';
-      // resume(): a socket nobody reads never notices the peer's close, so a transfer handler waiting for 'close' would hang.
-      pending = new Promise((resolve) => srv.once(event, (d: net.Socket) => (this.#conns.add(d), d.on('error', () => {}), d.resume(), resolve(d))));
+      // A failed data connection: 'reply' lets the transfer command answer 425; 'stall' leaves it waiting for good.
+      const failed = (reject: (e: Error) => void) => (e: Error) => void (o.onDataFailure === 'reply' && reject(e));
+      pending = new Promise((resolve, reject) => {
+        srv.on('tlsClientError', failed(reject));
+        srv.once(event, (d: net.Socket) => {
+          this.#conns.add(d);
+          d.on('error', () => {});
+          if (o.dataTls === 'drop') return void d.once('data', () => (d.destroy(), failed(reject)(new Error('dropped'))));
+          // resume(): a socket nobody reads never notices the peer's close, so a transfer handler waiting for 'close' would hang.
+          d.resume();
+          resolve(d);
+        });
+      });
       pending.catch(() => {});
       return (srv.address() as net.AddressInfo).port;
+    };
+    /** The data connection, or (onDataFailure 'reply') a 425 and undefined when it failed. */
+    const dataOr425 = async (): Promise<net.Socket | undefined> => {
+      try {
+        return await s.data();
+      } catch {
+        s.reply(425, 'Failed to establish data connection.');
+        return undefined;
+      }
     };
     const abs = (p: string) => norm(p.startsWith('/') ? p : `${s.cwd}/${p}`);
     const sendData = async (bytes: Buffer, what: string) => {
       s.reply(150, `Opening data connection for ${what} (${bytes.length} bytes).`);
-      const d = await s.data();
+      const d = await dataOr425();
+      if (!d) return;
       d.end(bytes);
       await once(d, 'close').catch(() => {});
       s.reply(226, 'Transfer complete.');
@@ -326,7 +370,8 @@ export class FakeFtpServer {
         case 'APPE': {
           const p = abs(arg);
           s.reply(150, 'Ok to send data.');
-          const d = await s.data();
+          const d = await dataOr425();
+          if (!d) return;
           const parts: Buffer[] = [];
           d.on('data', (b: Buffer) => parts.push(b));
           await once(d, 'end').catch(() => {});
@@ -357,6 +402,17 @@ export class FakeFtpServer {
           this.addFile(abs(arg), f);
           return s.reply(250, 'Renamed.');
         }
+        case 'AUTH': {
+          if (!this.opts.authTls || arg.toUpperCase() !== 'TLS') return s.reply(502, 'Command not implemented.');
+          s.reply(234, 'AUTH TLS ok.');
+          // From here the control connection speaks TLS: the plain socket's reader moves to the TLS one.
+          c.removeListener('data', onData);
+          const t = new tls.TLSSocket(c, { isServer: true, ...this.opts.authTls });
+          t.on('error', () => {});
+          t.on('data', onData);
+          c = t;
+          return;
+        }
         case 'PBSZ':
           return s.reply(200, 'PBSZ=0');
         case 'PROT':
@@ -377,7 +433,7 @@ export class FakeFtpServer {
     s.reply(this.opts.greeting ?? '220 fake FTP ready\r\n');
     let buf = '';
     let chain = Promise.resolve();
-    c.on('data', (b: Buffer) => {
+    const onData = (b: Buffer) => {
       buf += b.toString(this.opts.encoding ?? 'utf8');
       let i: number;
       while ((i = buf.indexOf('\r\n')) >= 0) {
@@ -385,7 +441,8 @@ export class FakeFtpServer {
         buf = buf.slice(i + 2);
         chain = chain.then(async () => { await handle(line); }).catch(() => void c.destroy());
       }
-    });
+    };
+    c.on('data', onData);
   }
 
   #srvTrack(srv: net.Server): void {
