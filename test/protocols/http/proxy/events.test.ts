@@ -45,7 +45,7 @@ describe('tunnel events', () => {
   });
   after(() => echo.close());
 
-  test('CONNECT: resolved (the proxy\'s name), connected (both ends of the connection to the proxy), tunnel', async () => {
+  test('CONNECT: resolved (the proxy\'s name), connected (both ends of the connection to the proxy), proxy-reply (its answer, as curl -i shows it), tunnel', async () => {
     const proxy = await connectProxy(echo.port);
     try {
       const events: TraceEvent[] = [];
@@ -53,10 +53,12 @@ describe('tunnel events', () => {
       const local = s.localAddress as { address: string; port: number };
       await s.close();
       const ev = structured(events);
-      assert.deepEqual(ev.map((e) => e.event), ['resolved', 'connected', 'tunnel']);
+      assert.deepEqual(ev.map((e) => e.event), ['resolved', 'connected', 'proxy-reply', 'tunnel']);
       assert.deepEqual(ev[0]!.data, { host: 'proxy.test', addresses: ['127.0.0.1'] });
       assert.deepEqual(ev[1]!.data, { remoteAddress: '127.0.0.1', remotePort: proxy.port, localAddress: local.address, localPort: local.port });
-      assert.deepEqual(ev[2]!.data, { host: 'a.example' });
+      assert.equal(ev[2]!.data?.status, 200);
+      assert.match(ev[2]!.data?.head ?? '', /^HTTP\/1\.[01] 200 [^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n$/);
+      assert.deepEqual(ev[3]!.data, { host: 'a.example' });
       // The CONNECT request lies between connected and tunnel: it is the proxy's, not the transfer's.
       const kinds = events.map((e) => e.event ?? e.kind);
       assert.ok(kinds.indexOf('>') > kinds.indexOf('connected') && kinds.indexOf('>') < kinds.indexOf('tunnel'), kinds.join(' '));
@@ -114,10 +116,12 @@ describe('TLS to the target through the tunnel: a tls event with its facts', () 
         });
         await s.close();
         const ev = structured(events);
-        assert.deepEqual(ev.map((e) => e.event), ['connected', 'tunnel', 'tls']);
-        assert.equal(ev[2]!.data?.verifyError, undefined);
-        assert.equal(ev[2]!.data?.alpn, 'http/1.1');
-        assert.match(ev[2]!.data?.tlsVersion ?? '', /^TLSv1\.[23]$/);
+        // An HTTP proxy's answer to CONNECT comes before the tunnel; a SOCKS proxy has no head to show.
+        assert.deepEqual(ev.map((e) => e.event), scheme === 'http' ? ['connected', 'proxy-reply', 'tunnel', 'tls'] : ['connected', 'tunnel', 'tls']);
+        const t = ev.at(-1)!;
+        assert.equal(t.data?.verifyError, undefined);
+        assert.equal(t.data?.alpn, 'http/1.1');
+        assert.match(t.data?.tlsVersion ?? '', /^TLSv1\.[23]$/);
       } finally {
         await proxy.close();
       }
