@@ -80,6 +80,8 @@ export const HELP = `Usage: dial [options...] <url>...
      --proxy-insecure       Do not verify an https:// proxy's certificate
      --proxy-cacert <file>  Trust these CA certificates for an https:// proxy
      --proxy-cert <file>    Client certificate for an https:// proxy (--proxy-key <file>)
+     --proxy-capath, --proxy-pass, --proxy-cert-type, --proxy-key-type, --proxy-ciphers,
+     --proxy-tls13-ciphers, --proxy-pinnedpubkey  As the options without proxy-, for the proxy
  -C, --continue-at <n|->    Resume at offset n, or - for the size of the output file
  -r, --range <a-b>          Byte range
  -m, --max-time <s>         Bound on each transfer

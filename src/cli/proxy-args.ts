@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { ProxyTlsFlags } from './tls-options.js';
+import { parseTlsArgs } from './tls-args.js';
+import type { TlsFlags } from './tls-options.js';
 
 /** curl's SOCKS options, as the proxy URL scheme each stands for. */
 const SOCKS = { socks4: 'socks4', socks4a: 'socks4a', socks5: 'socks5', 'socks5-hostname': 'socks5h' } as const;
@@ -25,6 +26,13 @@ interface ProxyValues {
   'proxy-cacert'?: string | undefined;
   'proxy-cert'?: string | undefined;
   'proxy-key'?: string | undefined;
+  'proxy-capath'?: string | undefined;
+  'proxy-pass'?: string | undefined;
+  'proxy-cert-type'?: string | undefined;
+  'proxy-key-type'?: string | undefined;
+  'proxy-ciphers'?: string | undefined;
+  'proxy-tls13-ciphers'?: string | undefined;
+  'proxy-pinnedpubkey'?: string | undefined;
 }
 
 export interface ProxyArgs {
@@ -34,8 +42,8 @@ export interface ProxyArgs {
   proxyAuth: 'basic' | 'digest' | 'any' | undefined;
   /** -p: tunnel plain http through an HTTP proxy (CONNECT) instead of having it forward the request. */
   proxyTunnel: boolean;
-  /** --proxy-insecure, --proxy-cacert, --proxy-cert, --proxy-key: the TLS of an https:// proxy, apart from the server's (as curl). */
-  proxyTls: ProxyTlsFlags;
+  /** --proxy-insecure, --proxy-cacert, --proxy-cert/--proxy-key and the rest: the TLS of an https:// proxy, apart from the server's (as curl). */
+  proxyTls: TlsFlags;
 }
 
 export function proxyArgs(tokens: readonly Token[], v: ProxyValues): ProxyArgs {
@@ -50,6 +58,24 @@ export function proxyArgs(tokens: readonly Token[], v: ProxyValues): ProxyArgs {
     proxy,
     proxyAuth,
     proxyTunnel: v.proxytunnel ?? false,
-    proxyTls: { insecure: v['proxy-insecure'] ?? false, cacert: v['proxy-cacert'], cert: v['proxy-cert'], key: v['proxy-key'] },
+    proxyTls: {
+      insecure: v['proxy-insecure'] ?? false,
+      cacert: v['proxy-cacert'],
+      cert: v['proxy-cert'],
+      key: v['proxy-key'],
+      // curl has no --proxy-tlsv1.x / --proxy-tls-max of those names: the proxy's versions stay the default.
+      tlsArgs: parseTlsArgs(
+        {
+          ciphers: v['proxy-ciphers'],
+          'tls13-ciphers': v['proxy-tls13-ciphers'],
+          capath: v['proxy-capath'],
+          pinnedpubkey: v['proxy-pinnedpubkey'],
+          pass: v['proxy-pass'],
+          'cert-type': v['proxy-cert-type'],
+          'key-type': v['proxy-key-type'],
+        },
+        [],
+      ),
+    },
   };
 }

@@ -19,7 +19,7 @@ import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
-import { buildProxyTlsOptions, buildTlsOptions } from './tls-options.js';
+import { buildTlsOptions } from './tls-options.js';
 import { readEtagCompare } from './etag.js';
 import { applyHttpFlags } from './http-flags.js';
 import { checkProtocol } from './proto.js';
@@ -62,7 +62,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   const data = await buildDataBody(o.data, read, warn);
   const tls = await buildTlsOptions(o);
   const shared: SharedRequest = { data, tls, userAgent: o.userAgent ?? `dial/${version}` };
-  shared.proxyTls = await buildProxyTlsOptions(o.proxyTls);
+  shared.proxyTls = await buildTlsOptions(o.proxyTls, 'proxy ');
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
   // The FTP client listens for the data connection on its end of the control connection: what curl's `-P -` asks for.
   if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);

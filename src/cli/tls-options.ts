@@ -14,9 +14,8 @@ import type { TLSOptions } from '../socket/tls.js';
 import { checkCiphers } from '../socket/tls.js';
 import { parsePins, pinOfPublicKeyFile } from '../socket/pinned-key.js';
 import { nodeCrypto, nodeTls } from '../util/builtins.js';
-import type { CliOptions } from './args.js';
 import { CliExit, EXIT } from './exit-codes.js';
-import { anyTlsArgs } from './tls-args.js';
+import { anyTlsArgs, type TlsArgs } from './tls-args.js';
 
 const ORDER = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 
@@ -28,47 +27,34 @@ async function readOr(path: string, exit: number, what: string): Promise<Buffer>
   }
 }
 
-/** What the options say about an https:// proxy's TLS (--proxy-insecure, --proxy-cacert, --proxy-cert, --proxy-key). */
-export interface ProxyTlsFlags {
+/**
+ * What the options say about one TLS peer: the server's (-k, --cacert,
+ * --cert, --key and the rest) or an https:// proxy's (the same options with
+ * `--proxy-` in front), read alike and kept apart as curl keeps them.
+ */
+export interface TlsFlags {
   insecure: boolean;
   cacert: string | undefined;
   cert: string | undefined;
   key: string | undefined;
-}
-
-/**
- * An https:// proxy's TLS settings, or undefined when no proxy TLS flag was
- * given: its own trust and client certificate, apart from the server's as
- * in curl (-k and --cacert do not reach the proxy).
- */
-export async function buildProxyTlsOptions(flags: ProxyTlsFlags): Promise<TLSOptions | undefined> {
-  if (!flags.insecure && flags.cacert === undefined && flags.cert === undefined) return undefined;
-  const tls: TLSOptions = {};
-  if (flags.insecure) tls.rejectUnauthorized = false;
-  if (flags.cacert !== undefined) tls.ca = await readOr(flags.cacert, EXIT.SSL_CACERT_BADFILE, 'proxy CA certificate');
-  if (flags.cert !== undefined) {
-    // As --cert: the file may hold both certificate and key.
-    tls.cert = await readOr(flags.cert, EXIT.SSL_CERTPROBLEM, 'proxy client certificate');
-    tls.key = flags.key !== undefined ? await readOr(flags.key, EXIT.SSL_CERTPROBLEM, 'proxy private key') : tls.cert;
-  }
-  return tls;
+  tlsArgs: TlsArgs;
 }
 
 /**
  * The TLS settings of a run, or undefined when no TLS flag was given (node:tls
  * then stays unloaded for a plain-HTTP run).
  */
-export async function buildTlsOptions(o: CliOptions): Promise<TLSOptions | undefined> {
+export async function buildTlsOptions(o: TlsFlags, what = ''): Promise<TLSOptions | undefined> {
   const a = o.tlsArgs;
   if (!o.insecure && o.cacert === undefined && o.cert === undefined && !anyTlsArgs(a)) return undefined;
   const tls: TLSOptions = {};
   if (o.insecure) tls.rejectUnauthorized = false;
-  const cacert = o.cacert !== undefined ? await readOr(o.cacert, EXIT.SSL_CACERT_BADFILE, 'CA certificate') : undefined;
+  const cacert = o.cacert !== undefined ? await readOr(o.cacert, EXIT.SSL_CACERT_BADFILE, `${what}CA certificate`) : undefined;
   const capath = a.capath !== undefined ? await readCaPath(a.capath) : [];
   // curl keeps its default CA store beside --capath unless --cacert replaces it; node's `ca` replaces it, so it is added back.
   if (capath.length > 0) tls.ca = [...(cacert ? [cacert] : nodeTls().rootCertificates), ...capath];
   else if (cacert) tls.ca = cacert;
-  if (o.cert !== undefined) await clientCertificate(o, tls);
+  if (o.cert !== undefined) await clientCertificate(o, tls, what);
   else if (a.pass !== undefined) tls.passphrase = a.pass;
   versions(o, tls);
   if (a.ciphers !== undefined) tls.ciphers = a.ciphers;
@@ -83,7 +69,7 @@ export async function buildTlsOptions(o: CliOptions): Promise<TLSOptions | undef
 }
 
 /** --tlsv1.x / --tls-max; a minimum above the maximum is curl's exit 35. */
-function versions(o: CliOptions, tls: TLSOptions): void {
+function versions(o: TlsFlags, tls: TLSOptions): void {
   const { minVersion, maxVersion } = o.tlsArgs;
   if (minVersion !== undefined) tls.minVersion = minVersion;
   if (maxVersion === undefined) return;
@@ -113,10 +99,10 @@ async function readCaPath(spec: string): Promise<Buffer[]> {
 }
 
 /** --cert/--key by --cert-type/--key-type, with --pass; a file that will not load is curl's 58. */
-async function clientCertificate(o: CliOptions, tls: TLSOptions): Promise<void> {
+async function clientCertificate(o: TlsFlags, tls: TLSOptions, what: string): Promise<void> {
   const a = o.tlsArgs;
   const certPath = o.cert!;
-  const cert = await readOr(certPath, EXIT.SSL_CERTPROBLEM, 'client certificate');
+  const cert = await readOr(certPath, EXIT.SSL_CERTPROBLEM, `${what}client certificate`);
   if (a.pass !== undefined) tls.passphrase = a.pass;
   const crypto = nodeCrypto();
   if (a.certType === 'P12') {
@@ -133,7 +119,7 @@ async function clientCertificate(o: CliOptions, tls: TLSOptions): Promise<void> 
   else throw new CliExit(EXIT.SSL_CERTPROBLEM, `not supported file type '${a.certType}' for certificate`);
   // curl's --cert may name a file holding both certificate and key.
   const keyPath = o.key ?? certPath;
-  const keyBytes = o.key !== undefined ? await readOr(o.key, EXIT.SSL_CERTPROBLEM, 'private key') : cert;
+  const keyBytes = o.key !== undefined ? await readOr(o.key, EXIT.SSL_CERTPROBLEM, `${what}private key`) : cert;
   const refused = (cause?: unknown): CliExit => new CliExit(EXIT.SSL_CERTPROBLEM, `unable to set private key file: '${keyPath}' type ${a.keyType}`, { cause });
   if (a.keyType === 'DER') {
     const pem = derKeyToPem(keyBytes);

@@ -266,6 +266,13 @@ test('the proxy\'s TLS files are its own: missing ones are 77 / 58 as curl, --pr
   const opts = await buildOpenOptions(o, await prepareShared(o, '1'), { url: 'http://h/' });
   assert.equal(opts.tls?.rejectUnauthorized, false);
   assert.equal(opts.proxyTls?.rejectUnauthorized, false);
+  // The rest of the TLS options have their --proxy- twins, read the same way and landing in proxyTls only.
+  const more = parseCliArgs(['--proxy-pinnedpubkey', 'sha256//abc=', '--proxy-ciphers', 'ECDHE-RSA-AES128-GCM-SHA256', '-x', 'https://p:3128', 'u']);
+  const moreOpts = await buildOpenOptions(more, await prepareShared(more, '1'), { url: 'http://h/' });
+  assert.deepEqual(moreOpts.proxyTls?.pinnedPublicKeys, ['abc=']);
+  assert.equal(moreOpts.proxyTls?.ciphers, 'ECDHE-RSA-AES128-GCM-SHA256');
+  assert.equal(moreOpts.tls, undefined);
+  await assert.rejects(prepareShared(parseCliArgs(['--proxy-ciphers', 'NO-SUCH-CIPHER', 'u']), '1'), (e: unknown) => e instanceof CliExit && e.exitCode === 59);
   const plain = parseCliArgs(['-x', 'https://p:3128', 'u']);
   assert.equal((await buildOpenOptions(plain, await prepareShared(plain, '1'), { url: 'http://h/' })).proxyTls, undefined);
 });

@@ -239,6 +239,31 @@ describe('squid as an https:// proxy (TLS to the proxy, its CA apart from the ta
       assert.ok(d.stdout.equals(c.stdout), args.join(' '));
     }
   });
+  test('dial --proxy-pinnedpubkey: the proxy\'s key pinned (as curl, exit 0), another key refused (exit 90, where curl 7.88 does not check); --proxy-capath trusts a directory', async () => {
+    const env = { NO_PROXY: '', no_proxy: '' };
+    const { createHash, createPublicKey } = await import('node:crypto');
+    const pinOf = (keyPem: string) => createHash('sha256').update(createPublicKey(keyPem).export({ type: 'spki', format: 'der' })).digest('base64');
+    const url = `http://${HOST}:${httpPort}/index.html`;
+    const pinned = (key: string) => ['-x', proxy(), ...proxyTrust(), '--proxy-pinnedpubkey', `sha256//${pinOf(key)}`, url];
+    const [d, c] = [await dial(['-sS', ...pinned(pki.untrustedServer.key)], { env }), curl(pinned(pki.untrustedServer.key))];
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(c.status, 0, c.stderr);
+    assert.ok(d.stdout.equals(c.stdout));
+    // Another key: refused before a byte of the request goes. (curl 7.88 does not check the proxy's pin at all: it fetches anyway.)
+    const refused = await dial(['-sS', ...pinned(pki.server.key)], { env });
+    assert.equal(refused.code, 90, refused.stderr);
+    assert.equal(refused.stdout.length, 0);
+    // curl's OpenSSL wants c_rehash names in a CA directory; dial reads every PEM file in it.
+    const dir = mkdtempSync(join(tmpdir(), 'dialtone-proxy-ca-'));
+    try {
+      writeFileSync(join(dir, 'proxy-ca.pem'), pki.untrustedCA.cert);
+      const r = await dial(['-sS', '-x', proxy(), '--proxy-capath', dir, url], { env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.out, INDEX);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('squid as a CONNECT proxy', () => {
