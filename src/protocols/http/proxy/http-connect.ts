@@ -157,7 +157,7 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
     if (trace) {
       const lines = [`HTTP/${reply.version} ${reply.status} ${reply.reason}`.trimEnd(), ...[...reply.headers].map(([k, v]) => `${k}: ${v}`)];
       for (const text of lines) trace({ kind: '<', text, protocol: 'http' });
-      trace({ kind: '*', text: `Proxy answered CONNECT with ${reply.status}`, protocol: 'http', event: 'proxy-reply', data: { status: reply.status, head: `${lines.join('\r\n')}\r\n\r\n` } });
+      trace({ kind: '*', text: `CONNECT tunnel ${reply.status >= 200 && reply.status < 300 ? 'established' : 'failed'}, response ${reply.status}`, protocol: 'http', event: 'proxy-reply', data: { status: reply.status, head: `${lines.join('\r\n')}\r\n\r\n` } });
     }
     if (reply.status < 200 || reply.status > 299) throw refusal(reply, authority, headers.has('proxy-authorization'));
     if (options.serverFirst && !options.targetTls && rest.length > 0) sock.unshift(rest);
