@@ -297,6 +297,16 @@ describe('squid as a CONNECT proxy', () => {
     }
   });
 
+  test('--connect-to moves the CONNECT target, as curl does; TLS still checks the URL\'s name', async () => {
+    const env = { NO_PROXY: '', no_proxy: '' };
+    const args = ['-x', proxy().href, '--connect-to', `localhost:1:localhost:${httpsPort}`, '--cacert', pki.ca.certPath, 'https://localhost:1/index.html'];
+    const [d, c] = [await dial(['-sS', '-v', ...args], { env }), curl(args)];
+    assert.equal(d.code, c.status, `dial ${d.stderr} / curl ${c.stderr}`);
+    assert.ok(d.stdout.equals(c.stdout));
+    assert.equal(d.out, INDEX);
+    assert.match(d.stderr, new RegExp(`> CONNECT localhost:${httpsPort} HTTP/1.1`));
+  });
+
   test('dial -p tunnels plain http as curl -p does: the same bytes, a CONNECT in the trace and no Via', async () => {
     const args = ['-p', '-x', proxy().href, `http://${HOST}:${httpPort}/index.html`];
     const [d, c] = [await dial(['-sS', '-v', ...args], { env: { NO_PROXY: '', no_proxy: '' } }), curlOk(args)];

@@ -113,8 +113,9 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
     proxy: route.proxy,
     proxyTls: route.proxy?.protocol === 'https:' ? tlsSettings(options.proxyTls, options.proxyInsecure) : undefined,
     proxyAuth: route.proxy && options.proxyAuth !== 'basic' ? options.proxyAuth : undefined,
-    // Through a proxy the proxy makes the connection; the pool's key holds where it goes, so no other origin shares it.
-    connectTo: route.proxy || route.poolOrigin ? undefined : connectTarget(options.connectTo, u.hostname, origin.port),
+    // A forwarding proxy makes the request itself; a tunnel goes where connectTo says (curl moves the CONNECT target).
+    // The pool's key holds where it goes, so no other origin shares it.
+    connectTo: route.poolOrigin ? undefined : connectTarget(options.connectTo, u.hostname, origin.port),
   };
   const found: CachedRoute = { route, pool: agent.pool(route.poolOrigin ?? origin, settings), heads: key !== undefined ? new Map() : undefined };
   if (key !== undefined) {

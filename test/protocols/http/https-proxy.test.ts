@@ -132,6 +132,23 @@ describe('tunnelling (https:// URL through an https:// proxy: TLS inside TLS)', 
     }
   });
 
+  test('connectTo moves the CONNECT target (curl --connect-to); the certificate is still checked against the URL\'s name', async () => {
+    const agent = new Agent();
+    seen.length = 0;
+    try {
+      const o = { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert }, tls: { ca: pki.untrustedCA.cert } };
+      const res = await request('https://localhost:1/moved', { ...o, connectTo: [`localhost:1:127.0.0.1:${target.port}`] });
+      assert.equal(await res.text(), 'target /moved');
+      assert.deepEqual(seen.map((s) => s.line), [`CONNECT 127.0.0.1:${target.port}`]);
+      await assert.rejects(
+        request('https://wrong.test:1/', { ...o, connectTo: [`wrong.test:1:127.0.0.1:${target.port}`] }),
+        (e: DialError) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT' && e.phase === 'tls',
+      );
+    } finally {
+      agent.destroy();
+    }
+  });
+
   test('different proxy TLS settings never share a pooled connection', async () => {
     const agent = new Agent();
     seen.length = 0;
