@@ -179,9 +179,12 @@ export function takesValue(long: string): boolean {
   return (OPTION_SPECS as Record<string, Spec>)[long]?.type === 'string';
 }
 
-/** The long name an option word stands for (`-o`, `--output`, or bare `output` as a config file writes it), or undefined when dial has none. */
+/**
+ * The long name an option word stands for (`-o`, `--output`, or bare `output` as a config file writes it;
+ * `no-X` for a boolean X, which turns it off), or undefined when dial has none.
+ */
 export function longName(word: string): string | undefined {
-  const known = (name: string) => (Object.hasOwn(OPTION_SPECS, name) ? name : undefined);
+  const known = (name: string) => (Object.hasOwn(OPTION_SPECS, name) || isBoolean(negatedName(name)) ? name : undefined);
   if (word.startsWith('--')) return known(word.slice(2));
   if (word.startsWith('-')) return word.length === 2 ? SHORT_TO_LONG.get(word[1]!) : undefined;
   return known(word);
@@ -190,9 +193,40 @@ export function longName(word: string): string | undefined {
 /**
  * curl takes the next word as an option's value whatever it looks like
  * (`-d -x`, `-C -`); parseArgs refuses a value that starts with a dash, so
- * such pairs are glued into `--name=value` first.
+ * such pairs are glued into `--name=value` first. And as curl, `--no-X`
+ * turns a boolean option X off again (one set by a -K file, say): the X
+ * given before it are dropped, and one given after it wins.
  */
 export function normalizeArgv(argv: readonly string[]): string[] {
+  return negated(glued(argv));
+}
+
+/** X for a long name `no-X` that is not an option of its own; '' otherwise. */
+function negatedName(long: string): string {
+  return long.startsWith('no-') && !Object.hasOwn(OPTION_SPECS, long) ? long.slice(3) : '';
+}
+
+function isBoolean(name: string): boolean {
+  return Object.hasOwn(OPTION_SPECS, name) && (OPTION_SPECS as Record<string, Spec>)[name]!.type === 'boolean';
+}
+
+/** Drops each `--no-X` of a boolean X (that is not an option of its own) with every `--X` before it; `--` ends the options. */
+function negated(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') return out.concat(words.slice(i));
+    const name = w.startsWith('--') ? negatedName(w.slice(2)) : '';
+    if (!isBoolean(name)) {
+      out.push(w);
+      continue;
+    }
+    for (let j = out.length - 1; j >= 0; j--) if (out[j] === `--${name}`) out.splice(j, 1);
+  }
+  return out;
+}
+
+function glued(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;

@@ -129,4 +129,5 @@ export const HELP = `Usage: dial [options...] <url>...
  -V, --version              Show the version
      --url <url>            A URL (as a positional argument)
  -h, --help                 Show this help
+A switch is turned off again by its long name with no- in front (after -L, or a -K file), as in curl.
 `;

@@ -34,3 +34,14 @@ test('every short letter names one option only', () => {
   const shorts = Object.values(OPTION_SPECS).flatMap((s) => ('short' in s ? [s.short] : []));
   assert.equal(new Set(shorts).size, shorts.length);
 });
+
+test('--no-X turns a boolean option off, as curl: the X before it (long, short or in a cluster) go, one after it wins', () => {
+  assert.deepEqual(normalizeArgv(['-sL', '--no-location', 'u']), ['--silent', 'u']);
+  assert.deepEqual(normalizeArgv(['--location', '--no-location', '-L', 'u']), ['--location', 'u']);
+  assert.deepEqual(normalizeArgv(['-v', '--no-verbose', '--no-silent', 'u']), ['u']);
+  // Options whose own name starts with no- are themselves; a value-taking option or an unknown one is left for the parser to judge.
+  assert.deepEqual(normalizeArgv(['--no-clobber', '--no-buffer', 'u']), ['--no-clobber', '--no-buffer', 'u']);
+  assert.deepEqual(normalizeArgv(['--no-output', '--no-bogus']), ['--no-output', '--no-bogus']);
+  // A value that looks like a negation is a value, and -- ends the options.
+  assert.deepEqual(normalizeArgv(['-L', '-d', '--no-location', '--', '--no-location']), ['--location', '--data=--no-location', '--', '--no-location']);
+});

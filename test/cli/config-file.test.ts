@@ -83,6 +83,26 @@ test('dial -K as curl -K: the same options from the same file, from stdin, and t
   }
 });
 
+test('--no-X on the command line turns off what a -K file set, and no-X in a file what came before it, as curl', async () => {
+  const srv = await startServer();
+  try {
+    const conf = join(tempDir(), 'follow.conf');
+    writeFileSync(conf, 'location\nsilent\n');
+    for (const args of [['-K', conf, '--no-location', srv.url('/redirect/1')], ['-K', conf, srv.url('/redirect/1')]]) {
+      const [a, b] = await Promise.all([dial([...args, '-w', '%{http_code}']), curl([...args, '-w', '%{http_code}'])]);
+      assert.equal(a.code, b.code, a.stderr);
+      assert.equal(a.out, b.out);
+    }
+    const off = join(tempDir(), 'off.conf');
+    writeFileSync(off, 'no-location\n');
+    const [a, b] = await Promise.all([dial(['-sL', '-K', off, '-w', '%{http_code}', srv.url('/redirect/1')]), curl(['-sL', '-K', off, '-w', '%{http_code}', srv.url('/redirect/1')])]);
+    assert.equal(a.out, b.out);
+    assert.match(a.out, /302$/);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('a config file is read with a bound: -K /dev/zero is exit 26, not a process that fills memory; a word named like an Object method is unknown', () => {
   assert.throws(() => expandConfig(['-K', '/dev/zero'], none), (e: CliExit) => e instanceof CliExit && e.exitCode === 26 && /larger than/.test(e.message));
   const warned: string[] = [];
