@@ -10,6 +10,13 @@
  */
 type Spec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
 
+/** One word of a parsed command line as util.parseArgs' `tokens` give it, in order: what the files reading "the last one wins" walk. */
+export interface OptionToken {
+  kind: string;
+  name?: string;
+  value?: string | undefined;
+}
+
 /** Every option dial knows, by curl's long name. */
 export const OPTION_SPECS = {
   output: { type: 'string', short: 'o', multiple: true },

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { OptionToken } from './argv.js';
 
 /** -Q commands by when they are sent. */
 export interface QuoteArgs {
@@ -32,13 +33,6 @@ export function ftpMethod(raw: string | undefined, warnings: string[]): FtpMetho
   if (raw === 'multicwd' || raw === 'singlecwd' || raw === 'nocwd') return raw;
   warnings.push(`Warning: unrecognized ftp file method '${raw}', using default`);
   return undefined;
-}
-
-/** What parseArgs gives back per option, in command-line order. */
-interface Token {
-  kind: string;
-  name?: string;
-  value?: string | undefined;
 }
 
 /** The option values this file reads. */
@@ -80,7 +74,7 @@ export interface FtpArgs {
 }
 
 /** The FTP options of a command line; an unknown --ftp-method name adds curl's warning to `warnings`. */
-export function ftpArgs(tokens: readonly Token[], v: FtpValues, warnings: string[]): FtpArgs {
+export function ftpArgs(tokens: readonly OptionToken[], v: FtpValues, warnings: string[]): FtpArgs {
   let ftpPort: string | undefined;
   let epsv = true;
   let eprt = true;

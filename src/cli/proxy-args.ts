@@ -6,18 +6,12 @@
  *
  * @module
  */
+import type { OptionToken } from './argv.js';
 import { parseTlsArgs } from './tls-args.js';
 import type { TlsFlags } from './tls-options.js';
 
 /** curl's SOCKS options, as the proxy URL scheme each stands for. */
 const SOCKS = { socks4: 'socks4', socks4a: 'socks4a', socks5: 'socks5', 'socks5-hostname': 'socks5h' } as const;
-
-/** What parseArgs gives back per option, in command-line order. */
-interface Token {
-  kind: string;
-  name?: string;
-  value?: string | undefined;
-}
 
 /** The option values this file reads. */
 interface ProxyValues {
@@ -46,7 +40,7 @@ export interface ProxyArgs {
   proxyTls: TlsFlags;
 }
 
-export function proxyArgs(tokens: readonly Token[], v: ProxyValues): ProxyArgs {
+export function proxyArgs(tokens: readonly OptionToken[], v: ProxyValues): ProxyArgs {
   let proxy: string | undefined;
   let proxyAuth: ProxyArgs['proxyAuth'];
   for (const t of tokens) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { OptionToken } from './argv.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
 /** TLS protocol versions as node:tls names them. */
@@ -56,7 +57,7 @@ function badlyUsed(name: string): CliExit {
  * (the last one wins, as curl). A --tls-max curl does not know is exit 2,
  * as curl's "badly used".
  */
-export function parseTlsArgs(v: TlsValues, tokens: ReadonlyArray<{ kind: string; name?: string }>): TlsArgs {
+export function parseTlsArgs(v: TlsValues, tokens: readonly OptionToken[]): TlsArgs {
   let minVersion: TlsVersion | undefined;
   for (const t of tokens) {
     if (t.kind === 'option' && (t.name === 'tlsv1.2' || t.name === 'tlsv1.3')) minVersion = t.name === 'tlsv1.2' ? 'TLSv1.2' : 'TLSv1.3';
