@@ -41,10 +41,10 @@ export function abortError(signal: AbortSignal, phase: string): DialError {
  * A failed handshake with an https:// proxy, said to be the proxy's: its
  * message and phase ('proxy-tls') tell it from the target's own handshake,
  * which may run inside the same tunnel. The code stays the TLS one (curl
- * exits 60 or 35 for either).
+ * exits 60, 35 or 90 for either).
  */
 export function proxyTlsError(err: unknown, proxyHost: string): unknown {
   if (!(err instanceof TLSError) || err.phase !== 'tls') return err;
   const reason = err.message.replace(/^TLS handshake with .*? failed(: )?/s, '');
-  return new TLSError(err.code as 'DIAL_E_TLS' | 'DIAL_E_TLS_CERT', `TLS handshake with proxy ${proxyHost} failed${reason ? `: ${reason}` : ''}`, { phase: 'proxy-tls', cause: err.cause ?? err });
+  return new TLSError(err.code as ConstructorParameters<typeof TLSError>[0], `TLS handshake with proxy ${proxyHost} failed${reason ? `: ${reason}` : ''}`, { phase: 'proxy-tls', cause: err.cause ?? err });
 }
