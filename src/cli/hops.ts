@@ -8,6 +8,7 @@
  */
 import type { UrlResponse } from '../urlopen/response.js';
 import { UrlHeaders } from '../urlopen/headers.js';
+import { resolveProxy } from '../protocols/http/proxy-route.js';
 import { formatHead } from './head.js';
 
 /** The HTTP client's raw response, as much as this file reads of it (structural: other schemes have none). */
@@ -34,4 +35,18 @@ function historyHeads(res: UrlResponse): string {
 /** Every head of the response, the hops' first, as -i, -I and -D print them. */
 export function allHeads(res: UrlResponse): string {
   return historyHeads(res) + formatHead(res);
+}
+
+/**
+ * Whether an http(s) transfer to `target` is tunnelled through a proxy (CONNECT, or SOCKS), so a
+ * proxy's answer may come before the response's head (curl shows it with -i, -I and -D). A proxy
+ * setting the library will refuse counts as none: the transfer's own error says why.
+ */
+export function tunnelled(target: string, options: Parameters<typeof resolveProxy>[1]): boolean {
+  if (!/^https?:/i.test(target)) return false;
+  try {
+    return resolveProxy(new URL(target), options).proxy !== undefined;
+  } catch {
+    return false;
+  }
 }

@@ -13,7 +13,7 @@ import type { CliOptions } from './args.js';
 import { EXIT, errorMessage, exitCodeFor } from './exit-codes.js';
 import { copyBody } from './copy-body.js';
 import { isHttp } from './head.js';
-import { allHeads } from './hops.js';
+import { allHeads, tunnelled } from './hops.js';
 import type { Meter } from './meter.js';
 import { fileSink, stampRemoteTime, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type RequestTarget, type SharedRequest } from './request.js';
@@ -201,7 +201,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         }
         // -w's timings and addresses, and a proxy's CONNECT heads for -i/-I/-D, come from the library's
         // structured events; otherwise nothing is traced unless -v/--trace-json asked.
-        if (o.writeOut !== undefined || ((o.include || o.head || env.dumpHeader) && options.proxy !== null)) {
+        if (o.writeOut !== undefined || ((o.include || o.head || env.dumpHeader) && tunnelled(target, options))) {
           const { TransferClock } = await import('./timing.js');
           const c = (clock = new TransferClock(t0));
           options.trace = (ev) => {
