@@ -9,10 +9,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import type * as tls from 'node:tls';
-import { request, Agent } from '../../../src/protocols/http/index.js';
+import { request } from '../../../src/protocols/http/index.js';
 import { TLSError, type DialError } from '../../../src/errors.js';
 import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
-import { keepAlive, serve, type ServerConn, type TestServer } from './server.js';
+import { agentsDestroyedAfter, keepAlive, serve, type ServerConn, type TestServer } from './server.js';
 
 let pki: TestPKI;
 /** The target, with a certificate from the *untrusted* CA (trusted here only as the target's CA). */
@@ -41,6 +41,9 @@ async function proxyConn(c: ServerConn): Promise<void> {
   await c.respond(200, `forwarded ${req.target}`);
 }
 
+/** A fresh pool per test; each is destroyed when the file ends, before the servers close. */
+const freshAgent = agentsDestroyedAfter(after);
+
 before(async () => {
   pki = makeTestPKI();
   target = await serve(keepAlive((req, _b, c) => c.respond(200, `target ${req.target}`)), { tls: { cert: pki.untrustedServer.cert, key: pki.untrustedServer.key } });
@@ -56,112 +59,84 @@ const viaProxy = () => `https://localhost:${proxy.port}`;
 
 describe('forwarding (http:// URL through an https:// proxy)', () => {
   test('proxyTls.ca verifies the proxy; the request goes in absolute form inside TLS', async () => {
-    const agent = new Agent();
-    try {
-      const res = await request(`http://127.0.0.1:${origin.port}/f?x=1`, { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert } });
-      assert.equal(await res.text(), `forwarded http://127.0.0.1:${origin.port}/f?x=1`);
-    } finally {
-      agent.destroy();
-    }
+    const agent = freshAgent();
+    const res = await request(`http://127.0.0.1:${origin.port}/f?x=1`, { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert } });
+    assert.equal(await res.text(), `forwarded http://127.0.0.1:${origin.port}/f?x=1`);
   });
 
   test('an untrusted proxy is refused as the proxy’s: TLSError, phase proxy-tls, and insecure (the target’s) does not reach it', async () => {
-    const agent = new Agent();
-    try {
-      for (const options of [{}, { insecure: true }, { tls: { ca: pki.ca.cert } }]) {
-        await assert.rejects(
-          request(`http://127.0.0.1:${origin.port}/`, { agent, proxy: viaProxy(), ...options }),
-          (e: DialError) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT' && e.phase === 'proxy-tls' && /proxy localhost/.test(e.message),
-        );
-      }
-      const res = await request(`http://127.0.0.1:${origin.port}/k`, { agent, proxy: viaProxy(), proxyInsecure: true });
-      assert.equal(await res.text(), `forwarded http://127.0.0.1:${origin.port}/k`);
-      // The unverified connection is a pool of its own: a verified request after it is refused, not carried on it.
-      await assert.rejects(request(`http://127.0.0.1:${origin.port}/`, { agent, proxy: viaProxy() }), (e: DialError) => e.phase === 'proxy-tls');
-    } finally {
-      agent.destroy();
+    const agent = freshAgent();
+    for (const options of [{}, { insecure: true }, { tls: { ca: pki.ca.cert } }]) {
+      await assert.rejects(
+        request(`http://127.0.0.1:${origin.port}/`, { agent, proxy: viaProxy(), ...options }),
+        (e: DialError) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT' && e.phase === 'proxy-tls' && /proxy localhost/.test(e.message),
+      );
     }
+    const res = await request(`http://127.0.0.1:${origin.port}/k`, { agent, proxy: viaProxy(), proxyInsecure: true });
+    assert.equal(await res.text(), `forwarded http://127.0.0.1:${origin.port}/k`);
+    // The unverified connection is a pool of its own: a verified request after it is refused, not carried on it.
+    await assert.rejects(request(`http://127.0.0.1:${origin.port}/`, { agent, proxy: viaProxy() }), (e: DialError) => e.phase === 'proxy-tls');
   });
 
   test('proxyTls.cert/key: the client certificate goes to the proxy', async () => {
-    const agent = new Agent();
+    const agent = freshAgent();
     seen.length = 0;
-    try {
-      const res = await request(`http://127.0.0.1:${origin.port}/c`, { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key } });
-      await res.text();
-      assert.deepEqual(seen, [{ line: `GET http://127.0.0.1:${origin.port}/c`, clientCN: 'dialtone-test-client' }]);
-    } finally {
-      agent.destroy();
-    }
+    const res = await request(`http://127.0.0.1:${origin.port}/c`, { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key } });
+    await res.text();
+    assert.deepEqual(seen, [{ line: `GET http://127.0.0.1:${origin.port}/c`, clientCN: 'dialtone-test-client' }]);
   });
 });
 
 describe('tunnelling (https:// URL through an https:// proxy: TLS inside TLS)', () => {
   test('each end verified with its own CA', async () => {
-    const agent = new Agent();
+    const agent = freshAgent();
     seen.length = 0;
-    try {
-      const res = await request(`https://localhost:${target.port}/t`, { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert }, tls: { ca: pki.untrustedCA.cert } });
-      assert.equal(await res.text(), 'target /t');
-      assert.deepEqual(
-        seen.map((s) => s.line),
-        [`CONNECT localhost:${target.port}`],
-      );
-    } finally {
-      agent.destroy();
-    }
+    const res = await request(`https://localhost:${target.port}/t`, { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert }, tls: { ca: pki.untrustedCA.cert } });
+    assert.equal(await res.text(), 'target /t');
+    assert.deepEqual(
+      seen.map((s) => s.line),
+      [`CONNECT localhost:${target.port}`],
+    );
   });
 
   test('a target the proxy’s CA does not vouch for is still refused — as the target’s failure, phase tls', async () => {
-    const agent = new Agent();
-    try {
-      await assert.rejects(
-        request(`https://localhost:${target.port}/`, { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert } }),
-        (e: DialError) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT' && e.phase === 'tls',
-      );
-      await assert.rejects(
-        request(`https://localhost:${target.port}/`, { agent, proxy: viaProxy(), tls: { ca: pki.untrustedCA.cert } }),
-        (e: DialError) => e instanceof TLSError && e.phase === 'proxy-tls',
-      );
-      // Skipping one end's check leaves the other's in place.
-      const res = await request(`https://localhost:${target.port}/i`, { agent, proxy: viaProxy(), proxyInsecure: true, tls: { ca: pki.untrustedCA.cert } });
-      assert.equal(await res.text(), 'target /i');
-      await assert.rejects(request(`https://localhost:${target.port}/`, { agent, proxy: viaProxy(), insecure: true }), (e: DialError) => e.phase === 'proxy-tls');
-    } finally {
-      agent.destroy();
-    }
+    const agent = freshAgent();
+    await assert.rejects(
+      request(`https://localhost:${target.port}/`, { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert } }),
+      (e: DialError) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT' && e.phase === 'tls',
+    );
+    await assert.rejects(
+      request(`https://localhost:${target.port}/`, { agent, proxy: viaProxy(), tls: { ca: pki.untrustedCA.cert } }),
+      (e: DialError) => e instanceof TLSError && e.phase === 'proxy-tls',
+    );
+    // Skipping one end's check leaves the other's in place.
+    const res = await request(`https://localhost:${target.port}/i`, { agent, proxy: viaProxy(), proxyInsecure: true, tls: { ca: pki.untrustedCA.cert } });
+    assert.equal(await res.text(), 'target /i');
+    await assert.rejects(request(`https://localhost:${target.port}/`, { agent, proxy: viaProxy(), insecure: true }), (e: DialError) => e.phase === 'proxy-tls');
   });
 
   test('connectTo moves the CONNECT target (curl --connect-to); the certificate is still checked against the URL\'s name', async () => {
-    const agent = new Agent();
+    const agent = freshAgent();
     seen.length = 0;
-    try {
-      const o = { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert }, tls: { ca: pki.untrustedCA.cert } };
-      const res = await request('https://localhost:1/moved', { ...o, connectTo: [`localhost:1:127.0.0.1:${target.port}`] });
-      assert.equal(await res.text(), 'target /moved');
-      assert.deepEqual(seen.map((s) => s.line), [`CONNECT 127.0.0.1:${target.port}`]);
-      await assert.rejects(
-        request('https://wrong.test:1/', { ...o, connectTo: [`wrong.test:1:127.0.0.1:${target.port}`] }),
-        (e: DialError) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT' && e.phase === 'tls',
-      );
-    } finally {
-      agent.destroy();
-    }
+    const o = { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert }, tls: { ca: pki.untrustedCA.cert } };
+    const res = await request('https://localhost:1/moved', { ...o, connectTo: [`localhost:1:127.0.0.1:${target.port}`] });
+    assert.equal(await res.text(), 'target /moved');
+    assert.deepEqual(seen.map((s) => s.line), [`CONNECT 127.0.0.1:${target.port}`]);
+    await assert.rejects(
+      request('https://wrong.test:1/', { ...o, connectTo: [`wrong.test:1:127.0.0.1:${target.port}`] }),
+      (e: DialError) => e instanceof TLSError && e.code === 'DIAL_E_TLS_CERT' && e.phase === 'tls',
+    );
   });
 
   test('different proxy TLS settings never share a pooled connection', async () => {
-    const agent = new Agent();
+    const agent = freshAgent();
     seen.length = 0;
-    try {
-      const a = { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert }, tls: { ca: pki.untrustedCA.cert } };
-      const b = { ...a, proxyTls: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key } };
-      for (const o of [a, a, b, b]) await (await request(`https://localhost:${target.port}/p`, o)).text();
-      assert.deepEqual(
-        seen.map((s) => s.clientCN),
-        [undefined, 'dialtone-test-client'],
-      );
-    } finally {
-      agent.destroy();
-    }
+    const a = { agent, proxy: viaProxy(), proxyTls: { ca: pki.ca.cert }, tls: { ca: pki.untrustedCA.cert } };
+    const b = { ...a, proxyTls: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key } };
+    for (const o of [a, a, b, b]) await (await request(`https://localhost:${target.port}/p`, o)).text();
+    assert.deepEqual(
+      seen.map((s) => s.clientCN),
+      [undefined, 'dialtone-test-client'],
+    );
   });
 });
