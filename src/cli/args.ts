@@ -298,7 +298,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     cacert: v.cacert,
     cert: v.cert,
     key: v.key,
-    tlsArgs: parseTlsArgs(v, parsed.tokens),
+    tlsArgs: parseTlsArgs(v, parsed.tokens, '', warnings),
     etagSave: v['etag-save'],
     etagCompare: v['etag-compare'],
     createFileMode: octalMode(v['create-file-mode']),

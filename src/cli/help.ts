@@ -75,13 +75,15 @@ export const HELP = `Usage: dial [options...] <url>...
      --cert-type <type>     PEM (default), DER or P12; --key-type <type>: PEM or DER
      --capath <dir>         Trust the PEM CA certificates of this directory (dir1:dir2 for more)
      --pinnedpubkey <k>     Only a server whose public key is sha256//<base64>[;sha256//...] or that of a PEM/DER key file (exit 90)
-     --tlsv1.2, --tlsv1.3   Use at least this TLS version (--tls-max <1.0|1.1|1.2|1.3|default>: at most)
+ -1, --tlsv1                Use TLS 1.0 or greater; --tlsv1.0, --tlsv1.1, --tlsv1.2, --tlsv1.3: that version or greater
+     --tls-max <version>    Use at most this TLS version (1.0, 1.1, 1.2, 1.3 or default)
+ -2, --sslv2                Ignored with a warning, as curl (and -3, --sslv3)
      --ciphers <list>       TLS 1.2 cipher list (OpenSSL names); --tls13-ciphers <list>: TLS 1.3 suites
      --proxy-insecure       Do not verify an https:// proxy's certificate
      --proxy-cacert <file>  Trust these CA certificates for an https:// proxy
      --proxy-cert <file>    Client certificate for an https:// proxy (--proxy-key <file>)
      --proxy-capath, --proxy-pass, --proxy-cert-type, --proxy-key-type, --proxy-ciphers,
-     --proxy-tls13-ciphers, --proxy-pinnedpubkey  As the options without proxy-, for the proxy
+     --proxy-tls13-ciphers, --proxy-pinnedpubkey, --proxy-tlsv1  As the options without proxy-, for the proxy
  -C, --continue-at <n|->    Resume at offset n, or - for the size of the output file
  -r, --range <a-b>          Byte range
  -m, --max-time <s>         Bound on each transfer

@@ -57,7 +57,7 @@ export function proxyArgs(tokens: readonly OptionToken[], v: ProxyValues): Proxy
       cacert: v['proxy-cacert'],
       cert: v['proxy-cert'],
       key: v['proxy-key'],
-      // curl has no --proxy-tlsv1.x / --proxy-tls-max of those names: the proxy's versions stay the default.
+      // Of the version options curl has only --proxy-tlsv1 for a proxy (no --proxy-tlsv1.x or --proxy-tls-max).
       tlsArgs: parseTlsArgs(
         {
           ciphers: v['proxy-ciphers'],
@@ -68,7 +68,8 @@ export function proxyArgs(tokens: readonly OptionToken[], v: ProxyValues): Proxy
           'cert-type': v['proxy-cert-type'],
           'key-type': v['proxy-key-type'],
         },
-        [],
+        tokens,
+        'proxy-',
       ),
     },
   };

@@ -14,7 +14,7 @@ export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 /** The TLS options of a run, as given (files not read yet). */
 export interface TlsArgs {
-  /** --tlsv1.2 / --tlsv1.3 (the last one given): the lowest version offered. */
+  /** -1/--tlsv1, --tlsv1.0 … --tlsv1.3 (the last one given): the lowest version offered. */
   minVersion: TlsVersion | undefined;
   /** --tls-max: the highest version offered (`default`: undefined). */
   maxVersion: TlsVersion | undefined;
@@ -52,15 +52,23 @@ function badlyUsed(name: string): CliExit {
   return new CliExit(EXIT.FAILED_INIT, `option --${name}: is badly used here`);
 }
 
+/** curl's "use this version or greater" options, by the name they have without a prefix. */
+const MIN: Record<string, TlsVersion | undefined> = { tlsv1: 'TLSv1', 'tlsv1.0': 'TLSv1', 'tlsv1.1': 'TLSv1.1', 'tlsv1.2': 'TLSv1.2', 'tlsv1.3': 'TLSv1.3' };
+
 /**
- * Reads the TLS options. `tokens` gives the order of --tlsv1.2/--tlsv1.3
- * (the last one wins, as curl). A --tls-max curl does not know is exit 2,
- * as curl's "badly used".
+ * Reads the TLS options. `tokens` gives the order of the version options
+ * (the last one wins, as curl); `prefix` names the peer's options (`proxy-`
+ * for an https:// proxy, whose only one curl has is --proxy-tlsv1). -2/-3
+ * (SSLv2/SSLv3) are ignored with curl's warning. A --tls-max curl does not
+ * know is exit 2, as curl's "badly used".
  */
-export function parseTlsArgs(v: TlsValues, tokens: readonly OptionToken[]): TlsArgs {
+export function parseTlsArgs(v: TlsValues, tokens: readonly OptionToken[], prefix = '', warnings: string[] = []): TlsArgs {
   let minVersion: TlsVersion | undefined;
   for (const t of tokens) {
-    if (t.kind === 'option' && (t.name === 'tlsv1.2' || t.name === 'tlsv1.3')) minVersion = t.name === 'tlsv1.2' ? 'TLSv1.2' : 'TLSv1.3';
+    if (t.kind !== 'option' || t.name === undefined || !t.name.startsWith(prefix)) continue;
+    const name = t.name.slice(prefix.length);
+    if (Object.hasOwn(MIN, name)) minVersion = MIN[name];
+    else if (prefix === '' && (name === 'sslv2' || name === 'sslv3')) warnings.push(`Warning: Ignores instruction to use SSLv${name[4]}`);
   }
   const max = v['tls-max'];
   if (max !== undefined && !Object.hasOwn(MAX, max)) throw badlyUsed('tls-max');

@@ -277,6 +277,17 @@ test('the proxy\'s TLS files are its own: missing ones are 77 / 58 as curl, --pr
   assert.equal((await buildOpenOptions(plain, await prepareShared(plain, '1'), { url: 'http://h/' })).proxyTls, undefined);
 });
 
+test('--proxy-tlsv1 sets the proxy\'s lowest TLS version only; the server\'s -1/--tlsv1.x stay the server\'s', async () => {
+  const o = parseCliArgs(['--proxy-tlsv1', '--tlsv1.3', '-x', 'https://p:3128', 'u']);
+  const opts = await buildOpenOptions(o, await prepareShared(o, '1'), { url: 'https://h/' });
+  assert.equal(opts.proxyTls?.minVersion, 'TLSv1');
+  assert.equal(opts.tls?.minVersion, 'TLSv1.3');
+  const server = parseCliArgs(['-1', '-x', 'https://p:3128', 'u']);
+  const serverOpts = await buildOpenOptions(server, await prepareShared(server, '1'), { url: 'https://h/' });
+  assert.equal(serverOpts.tls?.minVersion, 'TLSv1');
+  assert.equal(serverOpts.proxyTls, undefined);
+});
+
 test('-T appends the file name to a URL ending in /; -G moves data to the query', async () => {
   assert.equal(uploadUrl('ftp://h/dir/', '/tmp/a b.txt'), 'ftp://h/dir/a%20b.txt');
   assert.equal(uploadUrl('http://h/x', '/tmp/a.txt'), 'http://h/x');

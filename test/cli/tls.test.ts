@@ -1,5 +1,5 @@
 // dial's TLS options beside curl 7.88 against an in-process TLS server of the
-// test CA: --tlsv1.2/--tlsv1.3/--tls-max, --ciphers/--tls13-ciphers,
+// test CA: -1/--tlsv1.x/--tls-max, -2/-3, --ciphers/--tls13-ciphers,
 // --capath, --pinnedpubkey (https and implicit ftps), --pass and
 // --cert-type/--key-type. What is compared: exit codes, and what the server
 // saw (protocol version, cipher, client certificate).
@@ -81,6 +81,36 @@ describe('TLS versions and ciphers, as curl', () => {
       assert.equal(dSeen?.protocol, protocol, args.join(' '));
       assert.equal(c.code, 0, c.stderr);
       assert.equal(cSeen?.protocol, protocol, `curl ${args.join(' ')}`);
+    }
+  });
+
+  test('-1, --tlsv1.0 and --tlsv1.1 lower the minimum (the last version option wins); -2/-3 are ignored with curl\'s warning', async () => {
+    for (const [args, protocol] of [
+      [['--tlsv1.3', '-1', '--tls-max', '1.2'], 'TLSv1.2'],
+      [['--tlsv1.3', '--tlsv1.0', '--tls-max', '1.2'], 'TLSv1.2'],
+      [['--tlsv1.3', '--tlsv1.1', '--tls-max', '1.2'], 'TLSv1.2'],
+      [['--tlsv1.1', '--tlsv1.3'], 'TLSv1.3'],
+    ] as const) {
+      const { d, c, dSeen, cSeen } = await both([...args]);
+      assert.equal(d.code, 0, `${args.join(' ')}: ${d.stderr}`);
+      assert.equal(dSeen?.protocol, protocol, args.join(' '));
+      assert.equal(c.code, 0, c.stderr);
+      assert.equal(cSeen?.protocol, protocol, `curl ${args.join(' ')}`);
+    }
+    const last = await both(['--tlsv1.1', '--tlsv1.3', '--tls-max', '1.2']);
+    assert.equal(last.d.code, 35, last.d.stderr);
+    assert.equal(last.c.code, 35);
+    for (const flag of ['-2', '-3']) {
+      // Without -s, which silences the warning in both; curl's progress meter follows it on stderr, dial's is terminal-only.
+      const args = ['--cacert', pki.caCert, flag, url()];
+      const d = await dial(args);
+      const c = await curl(args);
+      assert.equal(d.code, 0, d.stderr);
+      assert.equal(d.out, 'secure\n');
+      const warning = `Warning: Ignores instruction to use SSLv${flag[1]}\n`;
+      assert.ok(c.stderr.startsWith(warning), c.stderr);
+      assert.equal(d.stderr, warning);
+      assert.equal((await dial(['-s', ...args])).stderr, '');
     }
   });
 
