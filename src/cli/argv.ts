@@ -146,6 +146,7 @@ export const OPTION_SPECS = {
   'ftp-account': { type: 'string' },
   'ftp-alternative-to-user': { type: 'string' },
   'time-cond': { type: 'string', short: 'z' },
+  ssl: { type: 'boolean' },
   'ssl-reqd': { type: 'boolean' },
   'fail-early': { type: 'boolean' },
   cookie: { type: 'string', short: 'b', multiple: true },

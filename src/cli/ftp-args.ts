@@ -44,6 +44,7 @@ interface FtpValues {
   'ftp-method'?: string | undefined;
   'ftp-account'?: string | undefined;
   'ftp-alternative-to-user'?: string | undefined;
+  ssl?: boolean | undefined;
 }
 
 export interface FtpArgs {
@@ -71,6 +72,8 @@ export interface FtpArgs {
   ftpAccount: string | undefined;
   /** --ftp-alternative-to-user: the command sent when USER is refused. */
   ftpAlternativeToUser: string | undefined;
+  /** --ssl: AUTH TLS on an ftp:// URL when the server takes it, the clear when it refuses (the mail schemes already upgrade whenever offered). */
+  ssl: boolean;
 }
 
 /** The FTP options of a command line; an unknown --ftp-method name adds curl's warning to `warnings`. */
@@ -101,5 +104,6 @@ export function ftpArgs(tokens: readonly OptionToken[], v: FtpValues, warnings: 
     ftpSkipPasvIp,
     ftpAccount: v['ftp-account'],
     ftpAlternativeToUser: v['ftp-alternative-to-user'],
+    ssl: v.ssl ?? false,
   };
 }

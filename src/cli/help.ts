@@ -111,6 +111,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --ftp-skip-pasv-ip     Connect to the control host, not PASV's address (the default; --no-ftp-skip-pasv-ip)
      --ftp-account <data>   Answer the server's request for an account (332) with ACCT
      --ftp-alternative-to-user <cmd>  Send cmd when the server refuses USER (its reply read as USER's)
+     --ssl                  Try AUTH TLS on ftp:// URLs, going on in the clear if refused
      --ssl-reqd             Require TLS on ftp/pop3/nntp/smtp URLs (AUTH TLS, STLS, STARTTLS)
  -b, --cookie <data|file>   Send cookies: name=value; n2=v2, or read a cookie file ('' = start the engine empty)
  -c, --cookie-jar <file>    Write every cookie to this file at the end (curl's format; - = stdout)

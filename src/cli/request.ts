@@ -322,6 +322,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.ftpAccount !== undefined) opts.ftpAccount = o.ftpAccount;
   if (o.ftpAlternativeToUser !== undefined) opts.ftpAlternativeToUser = o.ftpAlternativeToUser;
   if (o.sslReqd) opts.requireTls = true;
+  else if (o.ssl) opts.ftpSecure = 'try';
   if (o.maxFilesize !== undefined) opts.maxBodySize = o.maxFilesize;
   if (o.maxTime !== undefined) opts.timeout = o.maxTime * 1000;
   if (o.connectTimeout !== undefined) opts.connectTimeout = o.connectTimeout * 1000;

@@ -73,8 +73,8 @@ export interface OpenOptions {
    * when the server offers to; ftp:// stays plain.
    */
   requireTls?: boolean | undefined;
-  /** ftp: TLS on an ftp:// URL — 'explicit' is AUTH TLS (as `requireTls`); ftps:// is always implicit. */
-  ftpSecure?: false | 'explicit' | 'implicit' | undefined;
+  /** ftp: TLS on an ftp:// URL — 'explicit' is AUTH TLS (as `requireTls`), 'try' AUTH TLS when the server takes it; ftps:// is always implicit. */
+  ftpSecure?: false | 'explicit' | 'implicit' | 'try' | undefined;
   /** ftp: use active mode (PORT/EPRT) instead of passive. */
   activeMode?: boolean | undefined;
   /** ftp: a directory of the path that does not exist is made (MKD) on the way, as curl --ftp-create-dirs. */

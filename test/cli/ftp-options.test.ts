@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accountServer, FakeFtpServer } from '../protocols/ftp/fake-server.js';
 import { curl, dial, tempDir, type RunResult } from './helpers.js';
+import { makeTestPKI } from '../interop/ca.js';
 
 let ftp: FakeFtpServer;
 before(async () => {
@@ -184,5 +185,32 @@ test('--ftp-alternative-to-user: sent when USER is refused, then PASS, as curl',
     assert.deepEqual(d.sent, c.sent);
   } finally {
     await alt.close();
+  }
+});
+
+test('--ssl: AUTH TLS when the server takes it (PBSZ/PROT P, data over TLS), the clear when it refuses — as curl; --ssl-reqd: exit 64 there', async () => {
+  const pki = makeTestPKI();
+  const secure = await FakeFtpServer.start({ authTls: { cert: pki.server.cert, key: pki.server.key }, files: { '/f': 'over tls\n' } });
+  try {
+    for (const tool of [dial, curl]) {
+      const mark = secure.commands.length;
+      const r = await tool(['-sS', '--ssl', '--cacert', pki.ca.certPath, `${base(secure)}/f`]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.out, 'over tls\n');
+      const sent = secure.commands.slice(mark);
+      assert.ok(sent.includes('AUTH TLS') && sent.includes('PROT P'), sent.join(' | '));
+    }
+    const d = await run(dial, ['--ssl', `${base(ftp)}/pub/a/f.txt`], /^(AUTH|PBSZ|PROT)/);
+    const c = await run(curl, ['--ssl', `${base(ftp)}/pub/a/f.txt`], /^(AUTH|PBSZ|PROT)/);
+    assert.equal(d.r.code, 0, d.r.stderr);
+    assert.equal(d.r.out, c.r.out);
+    assert.equal(c.r.code, 0);
+    // curl 7.88 tries the legacy AUTH SSL before AUTH TLS; dial sends RFC 4217's AUTH TLS only. Neither protects a refused session.
+    assert.deepEqual(d.sent, ['AUTH TLS']);
+    assert.deepEqual(c.sent, ['AUTH SSL', 'AUTH TLS']);
+    for (const tool of [dial, curl]) assert.equal((await tool(['-s', '--ssl-reqd', `${base(ftp)}/pub/a/f.txt`])).code, 64);
+  } finally {
+    await secure.close();
+    pki.cleanup();
   }
 });

@@ -108,7 +108,7 @@ export class FtpControl {
     checkArg(options.account ?? '', 'account');
     checkArg(options.alternativeToUser ?? '', 'alternativeToUser');
     const secure = options.secure ?? false;
-    if (secure !== false && secure !== 'explicit' && secure !== 'implicit') throw new InputError(`secure must be false, 'explicit' or 'implicit'`);
+    if (secure !== false && secure !== 'explicit' && secure !== 'implicit' && secure !== 'try') throw new InputError(`secure must be false, 'explicit', 'implicit' or 'try'`);
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
     const port = options.port ?? (secure === 'implicit' ? 990 : 21);
     const proxy = ftpProxy(options);
@@ -148,17 +148,25 @@ export class FtpControl {
     if (greeting.code !== 220) throw refused(greeting, 'greeting');
     this.#welcome = greeting;
     if (secure === 'implicit') this.#watchSession();
-    if (secure === 'explicit') {
-      await this.command('AUTH TLS', 234, signal).catch((e: unknown) => {
-        // Named for what failed (TLS was required and refused), so callers can tell it from a login refusal.
-        throw e instanceof ReplyError && e.reply ? new ReplyError(`the server refused AUTH TLS: ${e.reply.code} ${e.reply.text}`, { protocol: 'ftp', phase: 'starttls', reply: e.reply, cause: e }) : e;
-      });
-      await this.#line.startTLS(tlsOptions, { signal });
-      this.#watchSession();
-      traceTLS(this.#socket, this.#trace);
+    let tls = secure === 'implicit';
+    if (secure === 'explicit' || secure === 'try') {
+      tls = await this.command('AUTH TLS', 234, signal).then(
+        () => true,
+        (e: unknown) => {
+          // 'try' goes on in the clear after a refusal; a 421 still ends the session.
+          if (secure === 'try' && e instanceof ReplyError && !isClosing(e)) return false;
+          // Named for what failed (TLS was required and refused), so callers can tell it from a login refusal.
+          throw e instanceof ReplyError && e.reply ? new ReplyError(`the server refused AUTH TLS: ${e.reply.code} ${e.reply.text}`, { protocol: 'ftp', phase: 'starttls', reply: e.reply, cause: e }) : e;
+        },
+      );
+      if (tls) {
+        await this.#line.startTLS(tlsOptions, { signal });
+        this.#watchSession();
+        traceTLS(this.#socket, this.#trace);
+      }
     }
     await this.#login();
-    if (secure) {
+    if (tls) {
       await this.command('PBSZ 0', 2, signal);
       await this.command('PROT P', 2, signal);
       this.#protected = true;

@@ -9,8 +9,13 @@ import type { Tracer } from '../../trace.js';
 import type { ParseListingOptions } from './core/listing.js';
 import type { TransferOptions } from './transfer.js';
 
-/** How the connection is protected. */
-export type FtpSecurity = false | 'explicit' | 'implicit';
+/**
+ * How the connection is protected: not at all, AUTH TLS on the control
+ * port ('explicit', required), TLS from the first byte ('implicit'), or AUTH
+ * TLS when the server takes it and in the clear when it refuses ('try',
+ * curl's --ssl).
+ */
+export type FtpSecurity = false | 'explicit' | 'implicit' | 'try';
 
 /** Options for {@link FtpClient.connect}. */
 export interface FtpConnectOptions {
@@ -29,7 +34,7 @@ export interface FtpConnectOptions {
    * (e.g. `USER name@firewall`). Default: none, the refusal stands.
    */
   alternativeToUser?: string | undefined;
-  /** false (plain), 'explicit' (AUTH TLS on the control port) or 'implicit' (TLS from the first byte). */
+  /** false (plain, the default), 'explicit', 'implicit' or 'try': see {@link FtpSecurity}. */
   secure?: FtpSecurity | undefined;
   /** TLS settings; verification is on unless `rejectUnauthorized: false`. */
   tls?: TLSOptions | undefined;

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FtpClient } from '../../../src/protocols/ftp/index.js';
-import { TLSError } from '../../../src/errors.js';
+import { ReplyError, TLSError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
 import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
 import { FakeFtpServer } from './fake-server.js';
@@ -111,4 +111,37 @@ test('an untrusted certificate on the control connection: DIAL_E_TLS_CERT before
   const before = good.commands.length;
   await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: good.port, secure: 'implicit', tls: { ca: pki.untrustedCA.cert }, timeout: 2000 }), { code: 'DIAL_E_TLS_CERT' });
   assert.equal(good.commands.length, before);
+});
+
+test("secure 'try': AUTH TLS taken → the session and its data are protected; refused → the clear, no PBSZ/PROT; a 421 still ends it", async () => {
+  const tls = { cert: pki.server.cert, key: pki.server.key };
+  const explicit = await FakeFtpServer.start({ authTls: tls, files: { '/f': DATA } });
+  const plain = await FakeFtpServer.start({ files: { '/f': DATA } });
+  const closing = await FakeFtpServer.start({ files: { '/f': DATA }, hooks: { AUTH: (_a, x) => (x.reply(421, 'Service not available'), true) } });
+  try {
+    const read = async (c: FtpClient): Promise<number> => {
+      let n = 0;
+      for await (const chunk of await c.retrieve('/f')) n += chunk.length;
+      return n;
+    };
+    const a = await FtpClient.connect({ host: '127.0.0.1', port: explicit.port, secure: 'try', tls: { ca: pki.ca.cert }, timeout: 5000 });
+    assert.ok(a.encrypted && a.dataProtected);
+    assert.equal(await read(a), DATA.length);
+    await a.quit();
+    assert.deepEqual(explicit.commands.slice(0, 2), ['AUTH TLS', 'USER anonymous']);
+    assert.ok(explicit.commands.includes('PROT P'));
+    const b = await FtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: 'try', tls: { ca: pki.ca.cert }, timeout: 5000 });
+    assert.ok(!b.encrypted && !b.dataProtected);
+    assert.equal(await read(b), DATA.length);
+    await b.quit();
+    assert.equal(plain.commands[0], 'AUTH TLS');
+    assert.ok(!plain.commands.includes('PBSZ 0') && !plain.commands.includes('PROT P'), plain.commands.join(' | '));
+    await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: closing.port, secure: 'try', timeout: 5000 }), (e: unknown) => e instanceof ReplyError && e.reply?.code === 421);
+    // 'explicit' still refuses to go on in the clear.
+    await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: 'explicit', timeout: 5000 }), (e: unknown) => e instanceof ReplyError && e.phase === 'starttls');
+  } finally {
+    await explicit.close();
+    await plain.close();
+    await closing.close();
+  }
 });
