@@ -125,6 +125,8 @@ export interface CliOptions extends HttpFlags, ProxyArgs, FtpArgs {
   cookies: string[];
   /** -c: where the cookie jar is written at the end ('-' = stdout). */
   cookieJar: string | undefined;
+  /** --hsts: the HSTS cache file, read at the start and written at the end of the run. */
+  hsts: string | undefined;
   /** -j: leave the session cookies of the -b files out. */
   junkSessionCookies: boolean;
   userAgent: string | undefined;
@@ -328,6 +330,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     failEarly: v['fail-early'] ?? false,
     cookies: v.cookie ?? [],
     cookieJar: v['cookie-jar'],
+    hsts: v.hsts,
     junkSessionCookies: v['junk-session-cookies'] ?? false,
     userAgent: v['user-agent'],
     referer: v.referer,

@@ -152,6 +152,7 @@ export const OPTION_SPECS = {
   cookie: { type: 'string', short: 'b', multiple: true },
   'cookie-jar': { type: 'string', short: 'c' },
   'junk-session-cookies': { type: 'boolean', short: 'j' },
+  hsts: { type: 'string' },
   'user-agent': { type: 'string', short: 'A' },
   referer: { type: 'string', short: 'e' },
   'trace-json': { type: 'string' },

@@ -19,11 +19,13 @@ import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
+import { loadHsts } from './hsts-file.js';
 import { buildTlsOptions } from './tls-options.js';
 import { readEtagCompare } from './etag.js';
 import { applyHttpFlags } from './http-flags.js';
 import { checkProtocol } from './proto.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
+import type { HstsCache } from '../protocols/http/hsts.js';
 
 /** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
 export type DialOpenOptions = HttpOpenOptions & { mailFrom?: string | undefined; mailRcpt?: string[] | undefined };
@@ -40,6 +42,8 @@ export interface SharedRequest {
   cookieJar?: CookieJar | undefined;
   /** The -b cookie data, sent as a Cookie header. */
   cookieHeader?: string | undefined;
+  /** --hsts: the run's HSTS cache, read once and written back at the end. */
+  hsts?: HstsCache | undefined;
   /** -4 / -6: one lookup for the whole run, so every URL still shares its origin's connections (pools are keyed by the lookup). */
   lookup?: LookupFunction | undefined;
   /** --url-query: the query text added to every URL. */
@@ -75,6 +79,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
     shared.cookieJar = cookies.jar;
     shared.cookieHeader = cookies.header;
   }
+  if (o.hsts !== undefined) shared.hsts = await loadHsts(o.hsts, warn ?? (() => {}));
   return shared;
 }
 
@@ -305,6 +310,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.authScheme !== undefined) opts.authScheme = o.authScheme;
   if (o.httpVersion !== undefined) opts.httpVersion = o.httpVersion;
   if (shared.cookieJar) opts.cookies = shared.cookieJar;
+  if (shared.hsts) opts.hsts = shared.hsts;
   if (o.listOnly) opts.listOnly = true;
   if (o.ftpPort !== undefined) opts.activeMode = true;
   if (o.ftpCreateDirs) opts.ftpCreateDirs = true;

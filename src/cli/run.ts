@@ -11,6 +11,7 @@ import { isAbsolute, join } from 'node:path';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { CliOptions } from './args.js';
 import { saveCookies } from './cookies.js';
+import { saveHsts } from './hsts-file.js';
 import { readLocal } from './data.js';
 import { CliExit, EXIT, formatError } from './exit-codes.js';
 import { expandGlob, substituteOutput } from './glob.js';
@@ -292,6 +293,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
   restoreAgent?.();
   // curl writes -c at the end of the run whatever happened to the transfers.
   await saveCookies(o.cookieJar, shared?.cookieJar, io.stdout, warn);
+  await saveHsts(o.hsts, shared?.hsts, warn);
   io.signal.removeEventListener('abort', onAbort);
   for (const l of logs) {
     await l.close().catch((e: unknown) => {

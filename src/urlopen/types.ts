@@ -9,6 +9,7 @@ import type { LookupFunction } from '../socket/connect.js';
 import type { TLSOptions } from '../socket/tls.js';
 import type { Tracer } from '../trace.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
+import type { HstsCache } from '../protocols/http/hsts.js';
 import type { UrlResponse } from './response.js';
 
 /** A request body: bytes, text, or a stream of chunks. */
@@ -64,6 +65,8 @@ export interface OpenOptions {
   httpVersion?: '1.0' | '1.1' | undefined;
   /** http: a cookie jar every hop sends from and stores into (curl's cookie engine, -b/-c). */
   cookies?: CookieJar | undefined;
+  /** http: an HSTS cache: http:// URLs of the hosts it knows go as https://, and verified https answers teach it (curl --hsts). */
+  hsts?: HstsCache | undefined;
   /** ftp: list names only (NLST; curl --list-only). */
   listOnly?: boolean | undefined;
   /**

@@ -34,7 +34,7 @@ const USER_AGENT = 'dialtone/0.1';
 export function request(url: string | URL, options: RequestOptions = {}): Promise<HttpResponse> {
   let done = noop;
   try {
-    const t = targetOf(url);
+    const t = hstsTarget(targetOf(url), options);
     const creds = options.auth ?? t.creds;
     // Without a total timeout there is nothing to release: no closures per request.
     if (!(options.timeout! > 0)) {
@@ -114,7 +114,7 @@ function run(t: Target, creds: { user: string; password: string } | undefined, o
   if (options.reopenBody && prepared.body.kind === 'stream') prepared = { ...prepared, body: { ...prepared.body, reopen: options.reopenBody } };
   const method = options.method ?? (prepared.body.kind === 'none' ? 'GET' : 'POST');
   const cur: RedirectRequest = { url: first, method, headers, body: prepared.body, target: options.requestTarget };
-  if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies && !expectsContinue(cur) && !answersProxy(options)) {
+  if (!creds && !((options.maxRedirects ?? 0) > 0) && !options.cookies && !options.hsts && !expectsContinue(cur) && !answersProxy(options)) {
     // One hop: nothing in the answer can lead to another request, so no loop
     // and no async frames — the connection's promise and one step after it.
     const hop = prepareHop(cur, undefined, options, signal, plain);
@@ -185,6 +185,7 @@ async function hops(
     options.cookies?.storeAll(setCookies, cur.url);
     // The jar may now send something new: coming back to an earlier URL is progress (a login's redirect back), not a loop.
     if (setCookies.length > 0) loopFrom = chain.length;
+    if (options.hsts && cur.url.protocol === 'https:' && verifies(options)) options.hsts.noteResponse(cur.url, r.headers.getAll('strict-transport-security'));
     const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers };
     // A challenge is answered once (a Digest one again only for stale=true); a refusal comes back as the 401 itself.
     const answer = r.status === 401 && auth && sameOrigin && isReplayable(cur.body) && !cur.headers.has('authorization') ? auth.challenged(r.headers.getAll('www-authenticate')) : undefined;
@@ -200,7 +201,7 @@ async function hops(
       options.trace?.({ kind: '*', text: 'Proxy asked for authentication; answering its challenge', protocol: 'http' });
       continue;
     }
-        if (r.status === 417 && !expectRefused && expectsContinue(cur)) {
+    if (r.status === 417 && !expectRefused && expectsContinue(cur)) {
       // RFC 9110 §10.1.1: a 417 to a 100-continue expectation SHOULD be retried without it (curl does);
       // the body was never sent, and its bytes can go now.
       expectRefused = true;
@@ -227,6 +228,7 @@ async function hops(
         keepPostOn: options.keepPostOn,
         trusted: options.trustRedirects,
         protocols: options.redirectProtocols,
+        upgrade: options.hsts ? (u) => upgraded(u, options) : undefined,
       });
       options.trace?.({ kind: '*', text: `Following ${r.status} redirect to ${plan.url.href}`, protocol: 'http', event: 'redirect', data: { status: r.status, url: plan.url.href } });
       if (plan.dropped.length > 0) options.trace?.({ kind: '*', text: `Not sending ${plan.dropped.join(', ')} to ${originOf(plan.url)}`, protocol: 'http' });
@@ -240,6 +242,23 @@ async function hops(
     }
     return finalResponse(cur.url, r, redirects, history, requestBytes);
   }
+}
+
+/** The target as an HSTS cache sends it: a known host's http:// URL as https://. */
+function hstsTarget(t: Target, options: RequestOptions): Target {
+  const up = options.hsts ? upgraded(t.url, options) : undefined;
+  return up ? { ...t, url: up } : t;
+}
+
+function upgraded(url: URL, options: RequestOptions): URL | undefined {
+  const up = options.hsts?.upgrade(url);
+  if (up) options.trace?.({ kind: '*', text: `Switched from HTTP to HTTPS due to HSTS => ${up.href}`, protocol: 'http' });
+  return up;
+}
+
+/** Whether an https response was read with its certificate verified: only then may it teach the HSTS cache (RFC 6797 §8.1). */
+function verifies(options: RequestOptions): boolean {
+  return !options.insecure && options.tls?.rejectUnauthorized !== false;
 }
 
 /** Appends the 1xx heads that came before `r` to `history` (the same connection, so `r`'s version). */

@@ -22,4 +22,6 @@ export { openProxyTunnel, connectTunnel, socks5Connect, proxyForUrl, parseProxyU
 export { basicCredentials, DigestAuth, parseChallenges, type AuthScheme } from './auth/index.js';
 export { download, Download, type DownloadOptions, type ResumeEvent } from './resume.js';
 export { parseContentRange, type ContentRange } from './core/content-range.js';
+export { HstsCache, type HstsEntry } from './hsts.js';
+export { parseStrictTransportSecurity, type StsPolicy } from './core/sts.js';
 export { CookieJar, parseSetCookie, parseCookieDate, parseNetscape, serializeNetscape, parseCookieString, MAX_COOKIE_SIZE, type Cookie, type CookieJarLimits, type ParsedSetCookie } from './cookies.js';

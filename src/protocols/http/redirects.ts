@@ -44,6 +44,8 @@ export interface RedirectPolicy {
   handOff?: readonly string[] | undefined;
   /** Statuses among 301, 302, 303 after which a POST stays a POST with its body (curl --post301/302/303). */
   keepPostOn?: readonly number[] | undefined;
+  /** Upgrades an http:// target to https:// (an HSTS cache's `upgrade`), before any rule is applied to it. */
+  upgrade?: ((url: URL) => URL | undefined) | undefined;
   /** Keep the credentials (Authorization, Cookie, `secretHeaders`) on a change of origin (curl --location-trusted). */
   trusted?: boolean | undefined;
   /** The schemes, with their colon, a redirect may lead to at all (curl --proto-redir); others are refused as unsupported. */
@@ -112,6 +114,8 @@ export function planRedirect(cur: RedirectRequest, status: number, location: str
   } catch (err) {
     throw new ProtocolError(`invalid Location ${JSON.stringify(location.slice(0, 200))} after ${path()}`, { cause: err, protocol: 'http', phase: 'headers' });
   }
+  // A known HSTS host is never reached in the clear: the hop is planned, and judged, as the https one it becomes.
+  next = policy.upgrade?.(next) ?? next;
   if (policy.protocols && !policy.protocols.includes(next.protocol))
     throw new InputError(`refusing to follow a redirect to ${next.protocol.slice(0, -1)}, a protocol not allowed: ${path()} -> ${next.href}`, {
       code: 'DIAL_E_UNSUPPORTED',

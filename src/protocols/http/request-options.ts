@@ -14,6 +14,7 @@ import type { HeaderList, HeadersInit } from './core/headers.js';
 import type { HttpVersion } from './core/request.js';
 import type { BodyFactory, BodyInit } from './request-body.js';
 import type { CookieJar } from './cookies.js';
+import type { HstsCache } from './hsts.js';
 import type { request } from './client.js';
 
 /** Options of {@link request}. Every one is optional. */
@@ -173,4 +174,11 @@ export interface RequestOptions {
    * `handOffSchemes`.
    */
   redirectProtocols?: readonly string[] | undefined;
+  /**
+   * An HSTS cache (RFC 6797): an http:// URL of a host it knows — the first
+   * one and every redirect's — is sent as https:// instead, and the
+   * Strict-Transport-Security header of each verified https response is
+   * noted in it (curl `--hsts`). Default: none.
+   */
+  hsts?: HstsCache | undefined;
 }

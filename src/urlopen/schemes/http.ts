@@ -87,6 +87,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
     decompress: options.compressed,
     httpVersion: options.httpVersion,
     cookies: options.cookies,
+    hsts: options.hsts,
     trace: options.trace,
     maxBodySize: options.maxBodySize,
     range: options.range,
