@@ -170,6 +170,7 @@ export const OPTION_SPECS = {
   proto: { type: 'string' },
   'proto-redir': { type: 'string' },
   'oauth2-bearer': { type: 'string' },
+  'aws-sigv4': { type: 'string' },
   retry: { type: 'string' },
   'retry-delay': { type: 'string' },
   'retry-max-time': { type: 'string' },

@@ -59,6 +59,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --basic / --digest     Send them with Basic only / only to a Digest challenge
      --anyauth              Send them only when asked, in the strongest scheme offered
      --oauth2-bearer <tok>  Send Authorization: Bearer <tok> (to the first host only, as -u)
+     --aws-sigv4 <p1[:p2[:region[:service]]]>  Sign requests with AWS Signature V4 (-u key:secret[:token])
  -K, --config <file>        Read options from a file (curl's syntax; - = stdin)
  -n, --netrc                Credentials from ~/.netrc (its password wins over the URL's)
      --netrc-file <file>    ... from this file; --netrc-optional: the URL's password wins

@@ -2,7 +2,7 @@
  * The HTTP-side options that change where a request connects, what its
  * request line says and how redirects treat it: --connect-to,
  * --request-target, --path-as-is, --post301/302/303, --location-trusted,
- * --proto, --proto-redir and --oauth2-bearer, read from parseArgs' values
+ * --proto, --proto-redir, --oauth2-bearer and --aws-sigv4, read from parseArgs' values
  * (args.ts holds the rest).
  *
  * @module
@@ -28,6 +28,8 @@ export interface HttpFlags {
   protoRedir: Set<string> | undefined;
   /** --oauth2-bearer: the token sent as `Authorization: Bearer`. */
   oauth2Bearer: string | undefined;
+  /** --aws-sigv4: `provider1[:provider2[:region[:service]]]`, the request signed with -u's key and secret. */
+  awsSigV4: string | undefined;
 }
 
 /** The parsed values these options are read from. */
@@ -42,6 +44,7 @@ interface Values {
   proto?: string | undefined;
   'proto-redir'?: string | undefined;
   'oauth2-bearer'?: string | undefined;
+  'aws-sigv4'?: string | undefined;
 }
 
 /** Reads the options; an unknown protocol name is curl's warning (pushed on `warnings`), a bad list exit 2. */
@@ -60,6 +63,7 @@ export function parseHttpFlags(v: Values, warnings: string[]): HttpFlags {
     proto: v.proto === undefined ? undefined : parseProtocols('proto', v.proto, ALL_PROTOCOLS, warn),
     protoRedir: v['proto-redir'] === undefined ? undefined : parseProtocols('proto-redir', v['proto-redir'], DEFAULT_REDIRECT_PROTOCOLS, warn),
     oauth2Bearer: v['oauth2-bearer'],
+    awsSigV4: v['aws-sigv4'],
   };
 }
 
@@ -81,6 +85,7 @@ export interface HttpFlagOptions {
   keepPostOn?: readonly number[] | undefined;
   trustRedirects?: boolean | undefined;
   redirectProtocols?: readonly string[] | undefined;
+  awsSigV4?: string | undefined;
 }
 
 /** Sets on `opts` what these flags ask of the HTTP client for `url`. */
@@ -91,5 +96,6 @@ export function applyHttpFlags(o: HttpFlags, opts: HttpFlagOptions, url: string)
   else if (o.pathAsIs && /^https?:\/\//i.test(url)) opts.requestTarget = typedTarget(url);
   if (o.keepPostOn.length > 0) opts.keepPostOn = o.keepPostOn;
   if (o.locationTrusted) opts.trustRedirects = true;
+  if (o.awsSigV4 !== undefined) opts.awsSigV4 = o.awsSigV4;
   opts.redirectProtocols = redirectProtocols(o);
 }

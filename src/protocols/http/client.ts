@@ -1,5 +1,5 @@
 import { timerMs } from '../../util/guard.js';
-import { DialError, TimeoutError, toDialError } from '../../errors.js';
+import { DialError, InputError, TimeoutError, toDialError } from '../../errors.js';
 import { ForwardProxyAuth } from './auth/proxy-auth.js';
 import { ServerAuth } from './auth/server-auth.js';
 import { ACCEPT_ENCODING } from './decode.js';
@@ -36,6 +36,7 @@ export function request(url: string | URL, options: RequestOptions = {}): Promis
   try {
     const t = hstsTarget(targetOf(url), options);
     const creds = options.auth ?? t.creds;
+    if (options.awsSigV4 !== undefined && !creds) throw new InputError('awsSigV4 needs credentials: auth (or the URL\'s user:password) as access key id and secret', { protocol: 'http' });
     // Without a total timeout there is nothing to release: no closures per request.
     if (!(options.timeout! > 0)) {
       const p = run(t, creds, options, options.signal);
@@ -169,7 +170,7 @@ async function hops(
   const history: HttpResponseHead[] = [];
   let requestBytes = 0;
   let cur = first;
-  const auth = creds ? new ServerAuth(creds, options.authScheme) : undefined;
+  const auth = creds ? new ServerAuth(creds, options.authScheme, options.awsSigV4) : undefined;
   const proxyAuth = answersProxy(options) ? new ForwardProxyAuth(options.proxyAuth!) : undefined;
   let loopFrom = 0;
   let expectRefused = false;

@@ -79,6 +79,7 @@ export function prepareHop(
     const bytes = cur.body.kind === 'bytes' ? cur.body.data : undefined;
     const answer = auth && !headers.has('authorization') ? auth.authorization(cur.method, target, bytes) : undefined;
     if (answer) add('Authorization', answer);
+    if (auth?.aws && !headers.has('authorization')) for (const [k, v] of auth.aws.sign(cur.method, u, scan(headers, 'host') ?? u.host, headers, cur.body)) add(k, v);
     const toProxyAnswer = toProxy && !headers.has('proxy-authorization') ? toProxy.authorization(cur.method, target, bytes) : undefined;
     if (toProxyAnswer) add('Proxy-Authorization', toProxyAnswer);
     for (const [k, v] of route.headers) if (!headers.has(k)) add(k, v);

@@ -102,6 +102,14 @@ export interface RequestOptions {
    * challenge answered.
    */
   authScheme?: AuthScheme | undefined;
+  /**
+   * Sign every hop to the first origin with AWS Signature Version 4 (curl
+   * `--aws-sigv4`): `provider1[:provider2[:region[:service]]]`, e.g.
+   * `'aws:amz:us-east-1:s3'`, with `auth` (or the URL's userinfo) as access
+   * key id and secret (`secret:session-token` adds X-Amz-Security-Token).
+   * Replaces `authScheme`. See auth/aws-sigv4.ts for what is signed.
+   */
+  awsSigV4?: string | undefined;
   /** The caller's own credential headers, dropped like Authorization on a cross-origin redirect. */
   secretHeaders?: string[] | undefined;
   /** Follow an https → http redirect (and, with `handOffSchemes`, https → ftp). */

@@ -33,6 +33,8 @@ export interface HttpOpenOptions extends OpenOptions {
   reopenBody?: (() => AsyncIterable<Uint8Array> | Iterable<Uint8Array>) | undefined;
   /** Which schemes `user`/`password` (or the URL's) may be sent with (curl --basic, --digest, --anyauth); see the client's `authScheme`. */
   authScheme?: AuthScheme | undefined;
+  /** Sign the request with AWS Signature Version 4 (curl --aws-sigv4); see the client's `awsSigV4`. */
+  awsSigV4?: string | undefined;
   /** Follow a redirect from https to a scheme without TLS (http, ftp), as curl -L does; default: refuse it. */
   allowDowngrade?: boolean | undefined;
   /** curl --connect-to entries; see the client's `connectTo`. */
@@ -99,6 +101,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.reopenBody) out.reopenBody = options.reopenBody;
   if (options.allowDowngrade) out.allowDowngrade = true;
   if (options.authScheme) out.authScheme = options.authScheme;
+  if (options.awsSigV4 !== undefined) out.awsSigV4 = options.awsSigV4;
   if (options.connectTo?.length) out.connectTo = options.connectTo;
   if (options.requestTarget !== undefined) out.requestTarget = options.requestTarget;
   if (options.keepPostOn?.length) out.keepPostOn = options.keepPostOn;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { AwsSigner } from './aws-sigv4.js';
 import { basicCredentials } from './basic.js';
 import { DigestAuth, parseChallenges } from './digest.js';
 
@@ -35,15 +36,20 @@ export class ServerAuth {
   #basic: boolean;
   #answers = 0;
 
-  constructor(creds: { user: string; password: string }, scheme: AuthScheme | undefined) {
+  /** Set when the request is signed with AWS Signature Version 4 (`awsSigV4`): then no other scheme is used and no 401 is answered. */
+  readonly aws: AwsSigner | undefined;
+
+  constructor(creds: { user: string; password: string }, scheme: AuthScheme | undefined, awsSigV4?: string) {
     this.#user = creds.user;
     this.#password = creds.password;
     this.#scheme = scheme;
-    this.#basic = scheme === undefined || scheme === 'basic';
+    this.aws = awsSigV4 === undefined ? undefined : new AwsSigner(awsSigV4, creds);
+    this.#basic = this.aws === undefined && (scheme === undefined || scheme === 'basic');
   }
 
   /** The Authorization value for a hop (`target` as on the request line), or undefined to send none. */
   authorization(method: string, target: string, body: Uint8Array | undefined): string | undefined {
+    if (this.aws) return undefined;
     const digest = this.#digest?.authorize(method, target, body);
     if (digest !== undefined) return digest;
     return this.#basic ? basicCredentials(this.#user, this.#password) : undefined;
@@ -56,7 +62,7 @@ export class ServerAuth {
    * challenge without `stale=true`), or it has been answered enough.
    */
   challenged(wwwAuthenticate: readonly string[]): 'digest' | 'basic' | undefined {
-    if (this.#scheme === 'basic' || this.#answers >= MAX_ANSWERS) return undefined;
+    if (this.aws || this.#scheme === 'basic' || this.#answers >= MAX_ANSWERS) return undefined;
     const challenges = parseChallenges(wwwAuthenticate);
     this.#digest ??= new DigestAuth(this.#user, this.#password);
     const digestSent = this.#digest.challenge !== undefined;
