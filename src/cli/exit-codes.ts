@@ -23,6 +23,7 @@ export const EXIT = {
   UPLOAD_FAILED: 25,
   READ_ERROR: 26,
   OPERATION_TIMEDOUT: 28,
+  FTP_PORT_FAILED: 30,
   RANGE_ERROR: 33,
   SSL_CONNECT_ERROR: 35,
   BAD_DOWNLOAD_RESUME: 36,
@@ -100,6 +101,8 @@ export function exitCodeFor(err: unknown): number {
   const phase = typeof e.phase === 'string' ? e.phase : '';
   const protocol = typeof e.protocol === 'string' ? e.protocol : '';
   const proxy = phase.startsWith('proxy') || protocol.startsWith('socks') || protocol === 'proxy';
+  // Active FTP could not listen where -P said (curl's "bind failed").
+  if (phase === 'data-listen') return EXIT.FTP_PORT_FAILED;
   switch (e.code) {
     case 'DIAL_E_RESOLVE':
       return proxy ? EXIT.COULDNT_RESOLVE_PROXY : EXIT.COULDNT_RESOLVE_HOST;

@@ -100,7 +100,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --mail-rcpt <addr>     SMTP recipient (repeatable)
  -z, --time-cond <[-]date|file>  Only a document newer (-: older) than the date or the file's time
  -l, --list-only            List names only (FTP NLST; POP3 LIST N instead of RETR N)
- -P, --ftp-port <addr>      Active FTP (PORT/EPRT), listening as for -P -; --ftp-pasv goes back to passive
+ -P, --ftp-port <a[:p[-p]]> Active FTP (PORT/EPRT) listening on this address (IP, interface, host; - = the control's) and ports; --ftp-pasv: passive
      --ftp-create-dirs      Make the missing directories of an FTP path (MKD)
  -Q, --quote <cmd>          Send an FTP command before the transfer (-cmd: after it, +cmd: just before it; *cmd may fail)
  -a, --append               Append to the FTP file when uploading (APPE)

@@ -20,6 +20,7 @@ import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
 import { loadHsts } from './hsts-file.js';
+import { resolveFtpPort, type ActivePort } from './ftp-port.js';
 import { buildTlsOptions } from './tls-options.js';
 import { readEtagCompare } from './etag.js';
 import { applyHttpFlags } from './http-flags.js';
@@ -42,6 +43,8 @@ export interface SharedRequest {
   cookieJar?: CookieJar | undefined;
   /** The -b cookie data, sent as a Cookie header. */
   cookieHeader?: string | undefined;
+  /** -P: where active FTP listens, resolved once for the run. */
+  ftpPort?: ActivePort | undefined;
   /** --hsts: the run's HSTS cache, read once and written back at the end. */
   hsts?: HstsCache | undefined;
   /** -4 / -6: one lookup for the whole run, so every URL still shares its origin's connections (pools are keyed by the lookup). */
@@ -68,8 +71,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   const shared: SharedRequest = { data, tls, userAgent: o.userAgent ?? `dial/${version}` };
   shared.proxyTls = await buildTlsOptions(o.proxyTls, 'proxy ');
   if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
-  // The FTP client listens for the data connection on its end of the control connection: what curl's `-P -` asks for.
-  if (o.ftpPort !== undefined && o.ftpPort !== '-') warn?.(`Warning: -P ${o.ftpPort}: the data connection listens on the address of the control connection, as with -P -`);
+  if (o.ftpPort !== undefined) shared.ftpPort = await resolveFtpPort(o.ftpPort);
   shared.urlQuery = await buildUrlQuery(o.urlQuery, read);
   if (o.netrc !== undefined) shared.netrc = await readNetrc(o.netrcFile ?? join(homedir(), '.netrc'), warn ?? (() => {}));
   if (o.etagCompare !== undefined) shared.ifNoneMatch = await readEtagCompare(o.etagCompare, o.etagSave !== undefined);
@@ -312,7 +314,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (shared.cookieJar) opts.cookies = shared.cookieJar;
   if (shared.hsts) opts.hsts = shared.hsts;
   if (o.listOnly) opts.listOnly = true;
-  if (o.ftpPort !== undefined) opts.activeMode = true;
+  if (o.ftpPort !== undefined) Object.assign(opts, { activeMode: true, ...shared.ftpPort });
   if (o.ftpCreateDirs) opts.ftpCreateDirs = true;
   if (o.quote.before.length > 0) opts.ftpQuote = o.quote.before;
   if (o.quote.pre.length > 0) opts.ftpPreQuote = o.quote.pre;

@@ -43,7 +43,7 @@ function idOf(o: object | undefined): number | undefined {
 
 /** Sessions are shared only between identical connections: server, login, protection, proxy, TLS trust, resolver. */
 export function sessionKey(o: FtpConnectOptions): string {
-  return JSON.stringify([o.host, o.port, o.user, o.password, o.secure, o.activeMode ?? false, o.epsv, o.eprt, o.pasvUseControlHost, o.account, o.alternativeToUser, o.proxy, o.noProxy, idOf(o.tls), idOf(o.proxyTls), o.proxyAuth, idOf(o.lookup)]);
+  return JSON.stringify([o.host, o.port, o.user, o.password, o.secure, o.activeMode ?? false, o.activeAddress, o.activePorts, o.epsv, o.eprt, o.pasvUseControlHost, o.account, o.alternativeToUser, o.proxy, o.noProxy, idOf(o.tls), idOf(o.proxyTls), o.proxyAuth, idOf(o.lookup)]);
 }
 
 interface Parked extends FtpSession {

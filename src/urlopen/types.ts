@@ -80,6 +80,9 @@ export interface OpenOptions {
   ftpSecure?: false | 'explicit' | 'implicit' | 'try' | undefined;
   /** ftp: use active mode (PORT/EPRT) instead of passive. */
   activeMode?: boolean | undefined;
+  /** ftp, active mode: the IP address to listen on and announce, and the ports to try (curl `-P address:first-last`). */
+  activeAddress?: string | undefined;
+  activePorts?: readonly [number, number] | undefined;
   /** ftp: a directory of the path that does not exist is made (MKD) on the way, as curl --ftp-create-dirs. */
   ftpCreateDirs?: boolean | undefined;
   /**

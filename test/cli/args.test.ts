@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeArgv, parseCliArgs } from '../../src/cli/args.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
+import { splitFtpPort } from '../../src/cli/ftp-port.js';
 
 const exit2 = (argv: string[], re?: RegExp) =>
   assert.throws(() => parseCliArgs(argv), (e: unknown) => e instanceof CliExit && e.exitCode === 2 && (!re || re.test(e.message)));
@@ -98,6 +99,10 @@ test('-P and --ftp-pasv: the last one wins (-P keeps its address); --ftp-create-
   assert.equal(parseCliArgs(['ftp://h/']).ftpPort, undefined);
   assert.equal(parseCliArgs(['-P', '-', 'ftp://h/']).ftpPort, '-');
   assert.equal(parseCliArgs(['--ftp-port', '10.0.0.1', 'ftp://h/']).ftpPort, '10.0.0.1');
+  assert.deepEqual(splitFtpPort('10.0.0.1:40000-40010'), { address: '10.0.0.1', ports: [40000, 40010] });
+  assert.deepEqual(splitFtpPort('[::1]:5'), { address: '::1', ports: [5, 5] });
+  assert.deepEqual(splitFtpPort('::1'), { address: '::1', ports: undefined });
+  assert.deepEqual(splitFtpPort('eth0'), { address: 'eth0', ports: undefined });
   assert.equal(parseCliArgs(['-P', '-', '--ftp-pasv', 'ftp://h/']).ftpPort, undefined);
   assert.equal(parseCliArgs(['--ftp-create-dirs', 'ftp://h/']).ftpCreateDirs, true);
   assert.equal(parseCliArgs(['ftp://h/']).ftpCreateDirs, false);

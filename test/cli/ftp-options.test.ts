@@ -214,3 +214,31 @@ test('--ssl: AUTH TLS when the server takes it (PBSZ/PROT P, data over TLS), the
     pki.cleanup();
   }
 });
+
+test('-P ADDRESS[:PORTS]: active FTP listens (and EPRT announces) there — an IP, an interface name or a host name — as curl', async () => {
+  const cases: Array<[string, RegExp]> = [
+    ['127.0.0.2', /^EPRT \|1\|127\.0\.0\.2\|\d+\|$/],
+    ['127.0.0.3:40100-40110', /^EPRT \|1\|127\.0\.0\.3\|401(0\d|10)\|$/],
+    ['lo', /^EPRT \|1\|127\.0\.0\.1\|\d+\|$/],
+    ['localhost', /^EPRT \|1\|(127\.0\.0\.1\||2\|::1\|)\d+\|$/],
+  ];
+  for (const [p, want] of cases) {
+    for (const tool of [dial, curl]) {
+      const r = await run(tool, ['-P', p, `${base(ftp)}/pub/a/f.txt`], /^(EPRT|PORT)/);
+      assert.equal(r.r.code, 0, `${p}: ${r.r.stderr}`);
+      assert.equal(r.r.out, 'one\r\ntwo\r\n');
+      assert.match(r.sent[0] ?? '', want, `${p}: ${r.sent.join(' | ')}`);
+    }
+  }
+});
+
+test('-P a name that does not resolve is exit 30 as curl; an address not of this host is 30 (curl 7.88: 10, after announcing it); a bad port range is 2', async () => {
+  const url = `${base(ftp)}/pub/a/f.txt`;
+  const d = await dial(['-sS', '-P', 'nosuch.invalid', url]);
+  assert.equal(d.code, 30, d.stderr);
+  assert.equal((await curl(['-sS', '-P', 'nosuch.invalid', url])).code, 30);
+  const far = await dial(['-sS', '-P', '192.0.2.1', url]);
+  assert.equal(far.code, 30, far.stderr);
+  assert.match(far.stderr, /listening for the active data connection on 192\.0\.2\.1/);
+  for (const bad of ['127.0.0.1:0', '127.0.0.1:70000', '127.0.0.1:5-4', '127.0.0.1:x']) assert.equal((await dial(['-sS', '-P', bad, url])).code, 2, bad);
+});

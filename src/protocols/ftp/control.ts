@@ -56,6 +56,8 @@ export class FtpControl {
     });
     const settings: TransferSettings = {
       activeMode: opts.activeMode ?? false,
+      activeAddress: opts.activeAddress,
+      activePorts: opts.activePorts,
       pasvUseControlHost: opts.pasvUseControlHost ?? true,
       allowForeignDataHost: opts.allowForeignDataHost ?? false,
       timeout,

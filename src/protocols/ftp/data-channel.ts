@@ -37,14 +37,25 @@ export class ActiveListener {
     });
   }
 
-  /** Listens on `localAddress`, port 0; accepts connections only from `peer`. */
-  static async open(localAddress: string, peer: string): Promise<ActiveListener> {
-    const srv = net.createServer({ allowHalfOpen: true });
-    await new Promise<void>((resolve, reject) => {
-      srv.once('error', (e) => reject(toDialError(e, 'listening for the active data connection', { protocol: 'ftp', phase: 'data' })));
-      srv.listen({ host: localAddress, port: 0, backlog: 1 }, resolve);
-    });
-    return new ActiveListener(srv, peer);
+  /**
+   * Listens on `localAddress` — any free port, or the first free one of
+   * `ports` — and accepts connections only from `peer`.
+   */
+  static async open(localAddress: string, peer: string, ports?: readonly [number, number]): Promise<ActiveListener> {
+    const [first, last] = ports ?? [0, 0];
+    for (let port = first; ; port++) {
+      const srv = net.createServer({ allowHalfOpen: true });
+      const err = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+        srv.once('error', resolve);
+        srv.listen({ host: localAddress, port, backlog: 1 }, () => resolve(undefined));
+      });
+      if (!err) return new ActiveListener(srv, peer);
+      srv.close();
+      // A busy port of the range: the next one (curl walks its -P range the same way).
+      if (err.code === 'EADDRINUSE' && port < last) continue;
+      const range = ports ? ` (ports ${first}-${last})` : '';
+      throw toDialError(err, `listening for the active data connection on ${localAddress}${range}`, { protocol: 'ftp', phase: 'data-listen' });
+    }
   }
 
   /** Where the listener waits (sent to the server in PORT/EPRT). */

@@ -53,6 +53,13 @@ export interface FtpConnectOptions {
   /** Let the server connect to us (PORT/EPRT) instead of passive mode. */
   activeMode?: boolean | undefined;
   /**
+   * Active mode: the IP address to listen on and announce (curl's `-P
+   * address`). Default: this end of the control connection.
+   */
+  activeAddress?: string | undefined;
+  /** Active mode: the ports to listen on, tried in order, inclusive (curl's `-P addr:32000-33000`). Default: any free port. */
+  activePorts?: readonly [number, number] | undefined;
+  /**
    * Connect data channels to the control connection's host, ignoring the
    * address in a PASV reply (default true: that address can point anywhere,
    * curl's --ftp-skip-pasv-ip).

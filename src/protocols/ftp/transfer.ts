@@ -90,6 +90,9 @@ export interface TransferHost {
 /** Data-connection policy. */
 export interface TransferSettings {
   activeMode: boolean;
+  /** Active mode's listening address (default: this end of the control connection) and port range. */
+  activeAddress?: string | undefined;
+  activePorts?: readonly [number, number] | undefined;
   pasvUseControlHost: boolean;
   allowForeignDataHost: boolean;
   /** Bound on connect, accept and handshake, ms. */
@@ -146,7 +149,7 @@ export interface PendingData {
 export async function openData(h: TransferHost, signal: AbortSignal | undefined, reuseBuffer = false): Promise<PendingData> {
   const s = h.settings;
   if (s.activeMode) {
-    const listener = await ActiveListener.open(h.localAddress, h.peerAddress);
+    const listener = await ActiveListener.open(s.activeAddress ?? h.localAddress, h.peerAddress, s.activePorts);
     try {
       const { address, port } = listener.address;
       await offerActive(h, address, port, signal);

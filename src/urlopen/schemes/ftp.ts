@@ -135,6 +135,8 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     trace: options.trace,
     lookup: options.lookup,
     activeMode: options.activeMode,
+    activeAddress: options.activeAddress,
+    activePorts: options.activePorts,
     proxy: options.proxy,
     proxyTls: options.proxyTls,
     proxyAuth: options.proxyAuth,

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { TimeoutError, TLSError } from '../../../src/errors.js';
+import { TimeoutError, TLSError, type DialError } from '../../../src/errors.js';
 import { ActiveListener, DataConnection } from '../../../src/protocols/ftp/data-channel.js';
 import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
 
@@ -186,4 +186,19 @@ test('write: a source slower than the idle bound is not a stall; a server that s
   const deaf = await listen(net.createServer((s) => void s.on('error', () => {}).pause()));
   const stuck = await DataConnection.connect('127.0.0.1', deaf, WAIT, 150);
   await assert.rejects(stuck.write([Buffer.alloc(64 * 1024 * 1024)], undefined), TimeoutError);
+});
+
+test('ActiveListener: a port range is walked past busy ports; a range all busy, or an address not of this host, is an error of phase data-listen', async () => {
+  const busy = net.createServer();
+  await new Promise<void>((r) => busy.listen({ host: '127.0.0.2', port: 0 }, r));
+  const taken = (busy.address() as net.AddressInfo).port;
+  try {
+    const l = await ActiveListener.open('127.0.0.2', '127.0.0.1', [taken, taken + 1]);
+    assert.deepEqual(l.address, { address: '127.0.0.2', port: taken + 1 });
+    l.close();
+    await assert.rejects(ActiveListener.open('127.0.0.2', '127.0.0.1', [taken, taken]), (e: DialError) => e.phase === 'data-listen' && /ports \d+-\d+/.test(e.message));
+    await assert.rejects(ActiveListener.open('192.0.2.1', '127.0.0.1'), (e: DialError) => e.phase === 'data-listen' && /192\.0\.2\.1/.test(e.message));
+  } finally {
+    busy.close();
+  }
 });
