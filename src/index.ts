@@ -27,3 +27,4 @@ export * as gopher from './protocols/gopher/index.js';
 export * as smtp from './protocols/smtp/index.js';
 export * as pop3 from './protocols/pop3/index.js';
 export * as nntp from './protocols/nntp/index.js';
+export * as dns from './protocols/dns/index.js';

@@ -127,6 +127,9 @@ export interface CliOptions extends HttpFlags, ProxyArgs, FtpArgs {
   cookieJar: string | undefined;
   /** --hsts: the HSTS cache file, read at the start and written at the end of the run. */
   hsts: string | undefined;
+  /** --doh-url: resolve names with DNS over HTTPS at this URL; --doh-insecure: without verifying its certificate. */
+  dohUrl: string | undefined;
+  dohInsecure: boolean;
   /** -j: leave the session cookies of the -b files out. */
   junkSessionCookies: boolean;
   userAgent: string | undefined;
@@ -331,6 +334,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     cookies: v.cookie ?? [],
     cookieJar: v['cookie-jar'],
     hsts: v.hsts,
+    dohUrl: v['doh-url'],
+    dohInsecure: v['doh-insecure'] ?? false,
     junkSessionCookies: v['junk-session-cookies'] ?? false,
     userAgent: v['user-agent'],
     referer: v.referer,

@@ -153,6 +153,8 @@ export const OPTION_SPECS = {
   'cookie-jar': { type: 'string', short: 'c' },
   'junk-session-cookies': { type: 'boolean', short: 'j' },
   hsts: { type: 'string' },
+  'doh-url': { type: 'string' },
+  'doh-insecure': { type: 'boolean' },
   'user-agent': { type: 'string', short: 'A' },
   referer: { type: 'string', short: 'e' },
   'trace-json': { type: 'string' },

@@ -26,7 +26,7 @@ export function onlyFamily(family: 4 | 6, inner?: LookupFunction): LookupFunctio
 }
 
 /** `--resolve host:port:addr[,addr]` entries for one URL's host and port, as a lookup function. */
-export function resolveLookup(entries: readonly string[], url: URL): LookupFunction | undefined {
+export function resolveLookup(entries: readonly string[], url: URL, base: LookupFunction = systemLookup): LookupFunction | undefined {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const port = url.port || { 'http:': '80', 'https:': '443', 'ftp:': '21', 'ftps:': '990', 'gopher:': '70' }[url.protocol] || '';
   const pinned: LookupAddress[] = [];
@@ -44,17 +44,21 @@ export function resolveLookup(entries: readonly string[], url: URL): LookupFunct
   }
   if (pinned.length === 0) return undefined;
   return async (hostname, { family }) => {
-    if (hostname.toLowerCase().replace(/^\[|\]$/g, '') !== host) return systemLookup(hostname, { family });
+    if (hostname.toLowerCase().replace(/^\[|\]$/g, '') !== host) return base(hostname, { family });
     return family ? pinned.filter((p) => p.family === family) : pinned;
   };
 }
 
 /** The --resolve lookup for `url` (with -4/-6 applied), the same function for every URL of that origin in the run. */
-export function pinnedLookup(o: Pick<CliOptions, 'resolve' | 'ipFamily'>, shared: { pinned?: Map<string, LookupFunction | undefined> | undefined }, url: URL): LookupFunction | undefined {
+export function pinnedLookup(
+  o: Pick<CliOptions, 'resolve' | 'ipFamily'>,
+  shared: { pinned?: Map<string, LookupFunction | undefined> | undefined; resolver?: LookupFunction | undefined },
+  url: URL,
+): LookupFunction | undefined {
   const byOrigin = (shared.pinned ??= new Map());
   const key = `${url.protocol}//${url.host}`;
   if (byOrigin.has(key)) return byOrigin.get(key);
-  const pinned = resolveLookup(o.resolve, url);
+  const pinned = resolveLookup(o.resolve, url, shared.resolver);
   const lookup = pinned && o.ipFamily !== undefined ? onlyFamily(o.ipFamily, pinned) : pinned;
   byOrigin.set(key, lookup);
   return lookup;

@@ -47,6 +47,8 @@ export interface SharedRequest {
   ftpPort?: ActivePort | undefined;
   /** --hsts: the run's HSTS cache, read once and written back at the end. */
   hsts?: HstsCache | undefined;
+  /** --doh-url: the run's resolver (the system's when undefined), under -4/-6 and --resolve. */
+  resolver?: LookupFunction | undefined;
   /** -4 / -6: one lookup for the whole run, so every URL still shares its origin's connections (pools are keyed by the lookup). */
   lookup?: LookupFunction | undefined;
   /** --url-query: the query text added to every URL. */
@@ -70,7 +72,10 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   const tls = await buildTlsOptions(o);
   const shared: SharedRequest = { data, tls, userAgent: o.userAgent ?? `dial/${version}` };
   shared.proxyTls = await buildTlsOptions(o.proxyTls, 'proxy ');
-  if (o.ipFamily !== undefined) shared.lookup = onlyFamily(o.ipFamily);
+  // --doh-url: every name of the run (but the DoH server's own) asked over HTTPS; -4/-6 and --resolve wrap it.
+  // As curl: --cacert is the DoH server's too, -k is not (--doh-insecure is). Loaded only when asked for.
+  if (o.dohUrl !== undefined) shared.resolver = (await import('../protocols/dns/doh.js')).dohLookup(o.dohUrl, { tls: { ...(tls?.ca ? { ca: tls.ca } : {}), rejectUnauthorized: !o.dohInsecure } });
+  shared.lookup = o.ipFamily !== undefined ? onlyFamily(o.ipFamily, shared.resolver) : shared.resolver;
   if (o.ftpPort !== undefined) shared.ftpPort = await resolveFtpPort(o.ftpPort);
   shared.urlQuery = await buildUrlQuery(o.urlQuery, read);
   if (o.netrc !== undefined) shared.netrc = await readNetrc(o.netrcFile ?? join(homedir(), '.netrc'), warn ?? (() => {}));
