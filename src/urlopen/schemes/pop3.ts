@@ -3,9 +3,14 @@
  *
  * - `pop3[s]://[user[;AUTH=mech][:password]@]host[:port]/[N]`: with a
  *   message number, RETR N (the message, `message/rfc822`); without, LIST
- *   as curl prints it (`N size` lines, `text/plain`). `HEAD` with a number
- *   answers LIST N's size as Content-Length and no body, and so does
- *   `listOnly` (curl's `-l`: LIST N instead of RETR N). As curl's `-X`:
+ *   as curl prints it (`N size` lines, `text/plain`, with Content-Length).
+ *   A message has no Content-Length: LIST N's size goes in `Pop3-List-Size`
+ *   instead, because it is the size of the message as stored, not of what
+ *   RETR sends — a message without a final line end comes with one added
+ *   (dovecot's RETR is then 2 bytes longer than its LIST), and a header must
+ *   never disagree with the body. `HEAD` with a number answers the same
+ *   headers from LIST N and no body, and so does `listOnly` (curl's `-l`:
+ *   LIST N instead of RETR N). As curl's `-X`:
  *   method `UIDL` lists `N uid` lines, `DELE` deletes message N (QUIT
  *   commits it) and answers no body.
  * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS), `*` or
@@ -116,9 +121,10 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
       body = onceBody(method === 'HEAD' ? Buffer.alloc(0) : text);
       await pop.quit(wait);
     } else {
-      total = (await pop.list(n, wait)).size;
+      // LIST N before RETR N, so GET and HEAD answer the same headers. Its size is only a hint (see the module notes):
+      // neither Content-Length nor the progress total, which must hold for the bytes RETR sends.
       headers.set('Content-Type', 'message/rfc822');
-      headers.set('Content-Length', String(rangeSpan(range, total).length));
+      headers.set('Pop3-List-Size', String((await pop.list(n, wait)).size));
       if (method === 'HEAD') {
         await pop.quit(wait);
         body = onceBody(Buffer.alloc(0));
