@@ -102,7 +102,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -Q, --quote <cmd>          Send an FTP command before the transfer (-cmd: after it, +cmd: just before it; *cmd may fail)
  -a, --append               Append to the FTP file when uploading (APPE)
  -B, --use-ascii            ASCII FTP transfers (TYPE A), as ;type=A in the URL
-     --crlf                 Send every LF of an FTP upload as CRLF
+     --crlf                 Send every LF of an FTP upload as CRLF (SMTP mail always goes with CRLF)
      --ftp-method <method>  multicwd (CWD each directory), singlecwd (one CWD) or nocwd (the full path)
      --disable-epsv         PASV only, no EPSV (--epsv, --no-disable-epsv: try EPSV first, the default)
      --disable-eprt         PORT only, no EPRT (--eprt, --no-disable-eprt: try EPRT first, the default)

@@ -16,6 +16,10 @@
  * - Without a body, each `mailRcpt` is asked with VRFY (curl's behaviour too)
  *   and the body of the response is the server's replies as curl prints
  *   them: each line with its code, CRLF-ended.
+ * - Every line end of the message goes as CRLF (RFC 5321 §2.3.8; see
+ *   SmtpClient.sendMail), so `crlf` (curl's `--crlf`) has nothing to add:
+ *   an LF file goes as curl sends it with `--crlf`, and a CRLF stays one
+ *   where curl's `--crlf` makes it `\r\r\n`.
  * - Credentials (`user`/`password`, else the URL's) log in with AUTH after
  *   TLS; PLAIN/LOGIN are never sent without TLS.
  *
