@@ -13,8 +13,12 @@
  *   LIST N instead of RETR N). As curl's `-X`:
  *   method `UIDL` lists `N uid` lines, `DELE` deletes message N (QUIT
  *   commits it) and answers no body.
- * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS), `*` or
- *   none = the client's choice (PLAIN when offered, else USER/PASS).
+ * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS),
+ *   `OAUTHBEARER`, `XOAUTH2`, `*` or none = the client's choice (PLAIN when
+ *   offered, else USER/PASS).
+ * - `oauth2Bearer` (curl's `--oauth2-bearer`) logs the user in with that
+ *   OAuth 2.0 token instead of a password: OAUTHBEARER (RFC 7628) when CAPA
+ *   offers it, else XOAUTH2; never a password login, as curl.
  * - pop3s is TLS from the first byte (port 995); pop3 uses STLS when CAPA
  *   offers it — stricter than curl, which stays in the clear unless told
  *   `--ssl` — and requires it with `requireTls` (`--ssl-reqd`).
@@ -36,7 +40,8 @@ import { UrlHeaders } from '../headers.js';
 import { hasHeaders, serverAddress, tlsRequired, urlScheme, urlText } from '../server-url.js';
 import { byteResponse, rangeSpan } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
-import type { Opener, OpenOptions } from '../types.js';
+import type { Opener } from '../types.js';
+import type { MailOpenOptions } from './smtp.js';
 
 function refuse(msg: string): InputError {
   return new InputError(msg, { protocol: 'pop3' });
@@ -53,7 +58,9 @@ export function parsePopUser(username: string): { user: string | undefined; auth
   else if (mech === '+APOP') auth = 'apop';
   else if (mech === 'PLAIN') auth = 'plain';
   else if (mech === 'USER') auth = 'user';
-  else throw new InputError(`pop3: the login ;AUTH=${mech} is not supported (use +APOP, PLAIN, USER or *)`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
+  else if (mech === 'OAUTHBEARER') auth = 'oauthbearer';
+  else if (mech === 'XOAUTH2') auth = 'xoauth2';
+  else throw new InputError(`pop3: the login ;AUTH=${mech} is not supported (use +APOP, PLAIN, USER, OAUTHBEARER, XOAUTH2 or *)`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
   return { user: user === '' ? undefined : user, auth };
 }
 
@@ -67,7 +74,7 @@ export function parsePopPath(pathname: string): number | undefined {
 }
 
 /** Opens a pop3:// or pop3s:// URL (see the module notes). */
-export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
+export const openPop3 = (async (url: URL, options: MailOpenOptions) => {
   const scheme = urlScheme(url);
   if (scheme !== 'pop3' && scheme !== 'pop3s') throw refuse(`openPop3 cannot open ${scheme}: URLs`);
   if (url.search || url.hash) throw refuse('pop3 URLs have no query or fragment');
@@ -101,7 +108,7 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
   try {
     const wait = { signal };
     if (!pop.encrypted && (await pop.capa(wait)).has('STLS')) await pop.stls(options.tls, wait);
-    await pop.login(user, password, { auth: fromUrl.auth, signal });
+    await pop.login(user, password, { auth: fromUrl.auth, bearer: options.oauth2Bearer, signal });
     const headers = new UrlHeaders();
     let body: AsyncIterable<Uint8Array>;
     let total: number | undefined;
@@ -146,4 +153,4 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
     await pop.close();
     throw translate(e);
   }
-};
+}) satisfies Opener;

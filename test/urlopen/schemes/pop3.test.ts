@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { openPop3, parsePopPath, parsePopUser } from '../../../src/urlopen/schemes/pop3.js';
 import { InputError, LimitError, ReplyError, TimeoutError } from '../../../src/errors.js';
 import { lineServers } from '../../helpers/fake-line-server.js';
-import { MESSAGES, pop3Options, standard, type FakeServer } from '../../protocols/pop3/server.js';
+import { bearerPop3, MESSAGES, pop3Options, standard, type FakeServer } from '../../protocols/pop3/server.js';
 
 /** A scripted POP3 server (the well-behaved one unless given a `reply`), closed in the file's `after`. */
 const server = lineServers(pop3Options);
@@ -19,6 +19,8 @@ test('parsePopUser and parsePopPath: RFC 2384 ;AUTH= forms, message numbers', ()
   assert.deepEqual(parsePopUser('alice;auth=+APOP'), { user: 'alice', auth: 'apop' });
   assert.deepEqual(parsePopUser('al%40ice%3Bauth%3DPLAIN'), { user: 'al@ice', auth: 'plain' });
   assert.deepEqual(parsePopUser(''), { user: undefined, auth: undefined });
+  assert.deepEqual(parsePopUser('alice;AUTH=OAUTHBEARER'), { user: 'alice', auth: 'oauthbearer' });
+  assert.deepEqual(parsePopUser('alice;auth=xoauth2'), { user: 'alice', auth: 'xoauth2' });
   assert.throws(() => parsePopUser('alice;AUTH=GSSAPI'), InputError);
   assert.equal(parsePopPath('/'), undefined);
   assert.equal(parsePopPath('/7'), 7);
@@ -76,6 +78,17 @@ test('a message without a final line end: RETR sends 2 bytes more than LIST N sa
   assert.equal(tail.status, 206);
   assert.equal(await tail.text(), 'ne\r\n');
   assert.equal(tail.info().get('content-length'), null);
+});
+
+test('oauth2Bearer logs in with AUTH OAUTHBEARER (XOAUTH2 with ;AUTH=XOAUTH2); a refused token is a ReplyError', async () => {
+  const s = await server(bearerPop3({ alice: 'tok-1' }, 'PLAIN OAUTHBEARER XOAUTH2'));
+  const r = await openPop3(new URL(`pop3://alice@127.0.0.1:${s.port}/1`), { oauth2Bearer: 'tok-1' });
+  assert.equal(await r.text(), MESSAGES[0]);
+  assert.deepEqual([s.received[0], s.received[1], s.received[3]], ['CAPA', 'AUTH OAUTHBEARER', 'LIST 1']);
+  const x = await openPop3(new URL(`pop3://alice;AUTH=XOAUTH2@127.0.0.1:${s.port}/1`), { oauth2Bearer: 'tok-1' });
+  assert.equal(await x.text(), MESSAGES[0]);
+  assert.ok(s.received.includes('AUTH XOAUTH2'));
+  await assert.rejects(openPop3(new URL(`pop3://alice@127.0.0.1:${s.port}/1`), { oauth2Bearer: 'nope' }), (e: unknown) => e instanceof ReplyError && e.phase === 'login');
 });
 
 test('as curl -X: UIDL lists N uid lines; DELE N deletes and QUITs, with no body; each refused where it makes no sense', async () => {
