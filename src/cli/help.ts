@@ -58,7 +58,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -u, --user <user:pass>     Credentials
      --basic / --digest     Send them with Basic only / only to a Digest challenge
      --anyauth              Send them only when asked, in the strongest scheme offered
-     --oauth2-bearer <tok>  Send Authorization: Bearer <tok> (to the first host only, as -u)
+     --oauth2-bearer <tok>  Send Authorization: Bearer <tok> (to the first host only, as -u); smtp/pop3: log -u's user in with it (SASL OAUTHBEARER, else XOAUTH2)
  -K, --config <file>        Read options from a file (curl's syntax; - = stdin)
  -n, --netrc                Credentials from ~/.netrc (its password wins over the URL's)
      --netrc-file <file>    ... from this file; --netrc-optional: the URL's password wins
