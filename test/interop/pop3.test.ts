@@ -2,7 +2,8 @@
  * Pop3Client against the real dovecot: STLS with a verified upgrade, AUTH
  * PLAIN and USER/PASS, STAT/LIST/UIDL, RETR streamed and compared byte for
  * byte with the maildir file and with curl, TOP, DELE + RSET, DELE + QUIT
- * (the message is gone), POP3S, refusals, and a 20,000-byte body line.
+ * (the message is gone), POP3S, refusals, a 20,000-byte body line, and
+ * an OAuth 2.0 bearer login (OAUTHBEARER, XOAUTH2) as curl's.
  * A missing server or curl FAILS the suite; nothing is skipped.
  */
 import { describe, test } from 'node:test';
@@ -35,6 +36,8 @@ describe('Pop3Client against dovecot', () => {
     erin: { password: 'pw', messages: [FIRST, SECOND, FIRST] },
     carol: { password: 'pw', messages: [LONG] },
     frank: { password: 'pw', messages: [UNENDED] },
+    // dovecot checks a bearer token as the password.
+    gina: { password: 'ya29.gina-token', messages: [SECOND] },
   });
   const opts = (extra: Partial<Pop3ConnectOptions>): Pop3ConnectOptions => ({ host: LOOPBACK, port: fx.server.ports[0]!, timeout: T, ...extra });
 
@@ -162,6 +165,20 @@ describe('Pop3Client against dovecot', () => {
     assert.ok(length === null || Number(length) === ours.length, `Content-Length ${length} for ${ours.length} bytes`);
     const head = await openPop3(new URL(url), { method: 'HEAD', tls: { ca: fx.pki.ca.cert }, timeout: T });
     assert.deepEqual([...head.info()], [...r.info()]);
+  });
+
+  test('urlopen oauth2Bearer: AUTH OAUTHBEARER after STLS gives curl\'s message; ;AUTH=XOAUTH2 too; a wrong token is a login ReplyError with dovecot\'s reason', async () => {
+    const url = (user: string) => `pop3://${user}@${LOOPBACK}:${fx.server.ports[0]}/1`;
+    const events: TraceEvent[] = [];
+    const o = { tls: { ca: fx.pki.ca.cert }, timeout: T, oauth2Bearer: 'ya29.gina-token' };
+    const ours = await (await openPop3(new URL(url('gina')), { ...o, trace: (e) => events.push(e) })).bytes();
+    assert.ok(ours.equals(crlf(SECOND)));
+    assert.ok(ours.equals(curl(['--oauth2-bearer', 'ya29.gina-token', url('gina')])));
+    const sent = events.filter((e) => e.kind === '>').map((e) => e.text);
+    assert.ok(sent.includes('AUTH OAUTHBEARER') && !sent.join('\n').includes('gina-token'), sent.join('\n'));
+    assert.ok((await (await openPop3(new URL(url('gina;AUTH=XOAUTH2')), o)).bytes()).equals(ours));
+    const err = await openPop3(new URL(url('gina')), { ...o, oauth2Bearer: 'ya29.wrong', timeout: 30_000 }).catch((e: unknown) => e);
+    assert.ok(err instanceof ReplyError && err.phase === 'login' && /invalid_token/.test(err.message), String(err));
   });
 
   test('a 20,000-byte body line streams through RETR at the default bounds', async () => {
