@@ -166,8 +166,8 @@ export class Pop3Client {
     if (bearer !== undefined) checkBearer(user, bearer, 'pop3', 'login');
     let auth = options.auth ?? 'auto';
     if (auth === 'auto') auth = chooseLogin(saslMechanisms(await this.capa(options)), bearer !== undefined);
-    // USER and APOP take the name as a space-separated argument; AUTH PLAIN carries it base64-encoded, spaces and all.
-    if (auth !== 'plain' && user.includes(' ')) throw new InputError(`a POP3 user name with a space cannot be sent with ${String(auth).toUpperCase()} (only AUTH PLAIN carries one)`, { protocol: 'pop3' });
+    // USER and APOP take the name as a space-separated argument; the AUTH logins carry it base64-encoded, spaces and all.
+    if ((auth === 'user' || auth === 'apop') && user.includes(' ')) throw new InputError(`a POP3 user name with a space cannot be sent with ${auth.toUpperCase()} (only the AUTH logins carry one)`, { protocol: 'pop3' });
     if (auth === 'user') {
       await this.#command('USER', `USER ${user}`, options, false, 'login');
       await this.#command('PASS', `PASS ${password}`, options, false, 'login', true);

@@ -187,6 +187,7 @@ export class SmtpClient {
     }
     const bearer = isBearerMechanism(mech);
     if (bearer && c.bearer === undefined) throw new InputError(`AUTH ${mech} needs a bearer token`, { protocol: 'smtp', phase: 'auth' });
+    if (!bearer && c.password === undefined && c.bearer !== undefined) throw new InputError(`AUTH ${mech} needs a password, and only a bearer token was given`, { protocol: 'smtp', phase: 'auth' });
     if (mech !== 'CRAM-MD5' && !this.encrypted && !this.#opts.allowPlaintextAuth) {
       throw new InputError(`AUTH ${mech} would send the ${bearer ? 'token' : 'password'} in the clear; use TLS or set allowPlaintextAuth`, { protocol: 'smtp', phase: 'auth' });
     }

@@ -29,6 +29,12 @@ test('a bearer token logs in with AUTH OAUTHBEARER when CAPA offers it (before X
   await pop.quit();
 });
 
+test('a user name with a space goes in the base64 message, as with AUTH PLAIN', async () => {
+  const s = await server(bearerPop3({ 'Alice Smith': 'tok' }, 'OAUTHBEARER'));
+  await (await connect(s, { user: 'Alice Smith', bearer: 'tok' })).quit();
+  assert.ok(Buffer.from(s.received[2]!, 'base64').toString().startsWith('n,a=Alice Smith,'), s.received.join('|'));
+});
+
 test('XOAUTH2 when it is the only one offered, or asked for; OAUTHBEARER when asked for', async () => {
   const s = await server(bearerPop3(tokens, 'XOAUTH2 PLAIN'));
   await (await connect(s)).quit();

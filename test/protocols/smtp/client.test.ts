@@ -140,6 +140,9 @@ describe('connecting', () => {
     await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: false, timeout: T, auth: { user: 'alice', bearer: 'good' } }), /in the clear/);
     await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: false, timeout: T, auth: { user: 'alice', bearer: 'bad\x01auth=Bearer x' } }), InputError);
     await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: false, timeout: T, auth: { user: 'alice', mechanisms: ['OAUTHBEARER'] } }), /needs a bearer token/);
+    const both = await server({ tokens: { alice: 'good' }, ehlo: ['AUTH OAUTHBEARER CRAM-MD5'] });
+    await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: both.port, secure: false, timeout: T, auth: { user: 'alice', bearer: 'good', mechanisms: ['CRAM-MD5'] } }), /needs a password/);
+    assert.ok(!both.commands.some((l) => l.startsWith('AUTH')), both.commands.join('|'));
     for (const srv of [s, plain]) assert.ok(!srv.commands.some((l) => l.startsWith('AUTH')), srv.commands.join('|'));
     const ok = await SmtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: false, allowPlaintextAuth: true, timeout: T, auth: { user: 'alice', bearer: 'good' } });
     await ok.quit();
