@@ -147,6 +147,8 @@ export function exitCodeFor(err: unknown): number {
     case 'DIAL_E_UNSUPPORTED':
       // A redirect that needs the body again, which was a stream read once (piped stdin).
       if (phase === 'rewind') return EXIT.SEND_FAIL_REWIND;
+      // A mail server offering no login we can use (none for a bearer token, say): curl's "Login denied".
+      if ((phase === 'auth' || phase === 'login') && /^(smtp|pop3)/.test(protocol)) return EXIT.LOGIN_DENIED;
       return phase === 'scheme' || phase === 'url' || /scheme|protocol/i.test(String(e.message))
         ? EXIT.UNSUPPORTED_PROTOCOL
         : EXIT.FAILED_INIT;

@@ -58,7 +58,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -u, --user <user:pass>     Credentials
      --basic / --digest     Send them with Basic only / only to a Digest challenge
      --anyauth              Send them only when asked, in the strongest scheme offered
-     --oauth2-bearer <tok>  Send Authorization: Bearer <tok> (to the first host only, as -u)
+     --oauth2-bearer <tok>  Send Authorization: Bearer <tok> (to the first host only, as -u); smtp/pop3: log -u's user in with it (SASL OAUTHBEARER, else XOAUTH2)
      --aws-sigv4 <p1[:p2[:region[:service]]]>  Sign requests with AWS Signature V4 (-u key:secret[:token])
  -K, --config <file>        Read options from a file (curl's syntax; - = stdin)
  -n, --netrc                Credentials from ~/.netrc (its password wins over the URL's)
@@ -105,7 +105,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -Q, --quote <cmd>          Send an FTP command before the transfer (-cmd: after it, +cmd: just before it; *cmd may fail)
  -a, --append               Append to the FTP file when uploading (APPE)
  -B, --use-ascii            ASCII FTP transfers (TYPE A), as ;type=A in the URL
-     --crlf                 Send every LF of an FTP upload as CRLF
+     --crlf                 Send every LF of an FTP upload as CRLF (SMTP mail always goes with CRLF)
      --ftp-method <method>  multicwd (CWD each directory), singlecwd (one CWD) or nocwd (the full path)
      --disable-epsv         PASV only, no EPSV (--epsv, --no-disable-epsv: try EPSV first, the default)
      --disable-eprt         PORT only, no EPRT (--eprt, --no-disable-eprt: try EPRT first, the default)

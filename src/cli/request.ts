@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { LookupFunction } from '../socket/connect.js';
 import type { OpenOptions } from '../urlopen/types.js';
 import type { HttpOpenOptions } from '../urlopen/schemes/http.js';
+import type { MailOpenOptions } from '../urlopen/schemes/smtp.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, buildUrlQuery, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
@@ -29,7 +30,7 @@ import type { CookieJar } from '../protocols/http/cookies.js';
 import type { HstsCache } from '../protocols/http/hsts.js';
 
 /** OpenOptions plus what the mail schemes read (until OpenOptions names them). */
-export type DialOpenOptions = HttpOpenOptions & { mailFrom?: string | undefined; mailRcpt?: string[] | undefined };
+export type DialOpenOptions = HttpOpenOptions & MailOpenOptions & { mailFrom?: string | undefined; mailRcpt?: string[] | undefined };
 
 /** Options shared by every transfer of a run, computed once. */
 export interface SharedRequest {
@@ -341,6 +342,8 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.connectTimeout !== undefined) opts.connectTimeout = o.connectTimeout * 1000;
   if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
   if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
+  // smtp and pop3 log in with the token (SASL OAUTHBEARER / XOAUTH2); HTTP sends it as a header (buildHeaders) and reads no option.
+  if (o.oauth2Bearer !== undefined && !HTTP_URL.test(target)) opts.oauth2Bearer = o.oauth2Bearer;
   applyHttpFlags(o, opts, target);
   return opts;
 }

@@ -191,6 +191,8 @@ export interface EximLogin {
   /** Letters, digits, '@', '.', '-' only: the value lands inside exim's config. */
   user: string;
   password: string;
+  /** An OAuth 2.0 token (the same characters) that logs `user` in with OAUTHBEARER or XOAUTH2. */
+  token?: string;
 }
 
 /**
@@ -201,7 +203,28 @@ export interface EximLogin {
  */
 export async function startEximWithAuth(pki: TestPKI, mailboxes: string[], login: EximLogin, domain = 'mail.test'): Promise<SmtpServer> {
   const safe = (s: string) => /^[A-Za-z0-9@.-]{1,64}$/.test(s);
-  if (!safe(login.user) || !safe(login.password)) throw new Error('startEximWithAuth: user and password must match [A-Za-z0-9@.-]{1,64}');
+  if (!safe(login.user) || !safe(login.password) || (login.token !== undefined && !safe(login.token))) throw new Error('startEximWithAuth: user, password and token must match [A-Za-z0-9@.-]{1,64}');
+  // exim has no OAuth driver: a plaintext one with one empty prompt takes the whole decoded message as $auth1,
+  // matched here byte for byte (\x01 separators; PCRE between \N…\N) against the user and the token.
+  const escape = (v: string) => v.replace(/[.]/g, '\\.');
+  const bearer = login.token === undefined ? [] : [
+    '',
+    'oauthbearer:',
+    '  driver = plaintext',
+    '  public_name = OAUTHBEARER',
+    '  server_prompts = :',
+    `  server_condition = \${if match{$auth1}{\\N^n,a=${escape(login.user)},\\x01host=[^\\x01]*\\x01port=[0-9]+\\x01auth=Bearer ${escape(login.token)}\\x01\\x01$\\N}}`,
+    '  server_set_id = {{auth_user}}',
+    '  server_advertise_condition = ${if def:tls_in_cipher}',
+    '',
+    'xoauth2:',
+    '  driver = plaintext',
+    '  public_name = XOAUTH2',
+    '  server_prompts = :',
+    `  server_condition = \${if match{$auth1}{\\N^user=${escape(login.user)}\\x01auth=Bearer ${escape(login.token)}\\x01\\x01$\\N}}`,
+    '  server_set_id = {{auth_user}}',
+    '  server_advertise_condition = ${if def:tls_in_cipher}',
+  ];
   const tmp = mkdtempSync(join(tmpdir(), 'dialtone-exim-auth-'));
   const template = join(tmp, 'exim.conf');
   writeFileSync(
@@ -224,6 +247,7 @@ export async function startEximWithAuth(pki: TestPKI, mailboxes: string[], login
         '  server_prompts = Username:: : Password::',
         '  server_condition = ${if eq{$auth1:$auth2}{{{auth_user}}:{{auth_password}}}}',
         '  server_advertise_condition = ${if def:tls_in_cipher}',
+        ...bearer,
         '',
       ].join('\n'),
   );

@@ -2,7 +2,8 @@
  * Pop3Client against the real dovecot: STLS with a verified upgrade, AUTH
  * PLAIN and USER/PASS, STAT/LIST/UIDL, RETR streamed and compared byte for
  * byte with the maildir file and with curl, TOP, DELE + RSET, DELE + QUIT
- * (the message is gone), POP3S, refusals, and a 20,000-byte body line.
+ * (the message is gone), POP3S, refusals, a 20,000-byte body line, and
+ * an OAuth 2.0 bearer login (OAUTHBEARER, XOAUTH2) as curl's.
  * A missing server or curl FAILS the suite; nothing is skipped.
  */
 import { describe, test } from 'node:test';
@@ -22,6 +23,8 @@ const T = 15_000;
 const FIRST = ['From: a@mail.test', 'Subject: first', '', '.starts with a dot', '.', '..', 'caf\u00e9', ''].join('\n');
 const SECOND = ['From: a@mail.test', 'Subject: second', '', 'plain', ''].join('\n');
 const LONG = ['From: a@mail.test', 'Subject: long', '', 'z'.repeat(20_000), 'end', ''].join('\n');
+/** A message stored without a final newline: RETR ends its last line all the same, 2 bytes more than LIST says. */
+const UNENDED = ['From: a@mail.test', 'Subject: unended', '', 'no final newline'].join('\n');
 
 /** A stored LF message as POP3 sends it: CRLF endings. */
 const crlf = (s: string) => Buffer.from(s.replace(/\n/g, '\r\n'), 'utf8');
@@ -32,6 +35,9 @@ describe('Pop3Client against dovecot', () => {
     dave: { password: 'pw', messages: [SECOND, FIRST] },
     erin: { password: 'pw', messages: [FIRST, SECOND, FIRST] },
     carol: { password: 'pw', messages: [LONG] },
+    frank: { password: 'pw', messages: [UNENDED] },
+    // dovecot checks a bearer token as the password.
+    gina: { password: 'ya29.gina-token', messages: [SECOND] },
   });
   const opts = (extra: Partial<Pop3ConnectOptions>): Pop3ConnectOptions => ({ host: LOOPBACK, port: fx.server.ports[0]!, timeout: T, ...extra });
 
@@ -125,7 +131,7 @@ describe('Pop3Client against dovecot', () => {
     const r = await openPop3(new URL(`pop3://${base}:${fx.server.ports[0]}/1`), { tls: { ca: fx.pki.ca.cert }, timeout: T, trace: (e) => events.push(e) });
     assert.equal(r.info().get('content-type'), 'message/rfc822');
     const ours = await r.bytes();
-    assert.equal(r.info().get('content-length'), String(ours.length));
+    assert.equal(r.info().get('pop3-list-size'), String(ours.length));
     assert.ok(ours.equals(curl([`pop3://${base}:${fx.server.ports[0]}/1`])));
     assert.ok(events.some((e) => e.event === 'tls'), 'pop3:// upgraded with STLS as CAPA offered it');
     const list = await openPop3(new URL(`pop3s://${base}:${fx.server.ports[1]}/`), { tls: { ca: fx.pki.ca.cert }, timeout: T });
@@ -145,6 +151,34 @@ describe('Pop3Client against dovecot', () => {
     // curl needs -I (no body) with -X DELE, or it waits for a multi-line answer that never comes; it prints nothing and deletes too.
     assert.equal(curl(['-X', 'DELE', '-I', `pop3://${base}/1`]).length, 0);
     assert.equal(curl([`pop3://${base}/`]).toString().split('\r\n').filter(Boolean).length, before - 2);
+  });
+
+  test('urlopen RETR of a message without a final newline: the body is curl\'s, and no header disagrees with it', async () => {
+    const url = `pop3://frank:pw@${LOOPBACK}:${fx.server.ports[0]}/1`;
+    const r = await openPop3(new URL(url), { tls: { ca: fx.pki.ca.cert }, timeout: T });
+    const ours = await r.bytes();
+    assert.ok(ours.equals(curl([url])), JSON.stringify(ours.toString()));
+    assert.ok(ours.equals(crlf(`${UNENDED}\n`)));
+    // dovecot's LIST size is the stored message's in CRLF form, without the line end RETR adds.
+    assert.equal(r.info().get('pop3-list-size'), String(crlf(UNENDED).length));
+    const length = r.info().get('content-length');
+    assert.ok(length === null || Number(length) === ours.length, `Content-Length ${length} for ${ours.length} bytes`);
+    const head = await openPop3(new URL(url), { method: 'HEAD', tls: { ca: fx.pki.ca.cert }, timeout: T });
+    assert.deepEqual([...head.info()], [...r.info()]);
+  });
+
+  test('urlopen oauth2Bearer: AUTH OAUTHBEARER after STLS gives curl\'s message; ;AUTH=XOAUTH2 too; a wrong token is a login ReplyError with dovecot\'s reason', async () => {
+    const url = (user: string) => `pop3://${user}@${LOOPBACK}:${fx.server.ports[0]}/1`;
+    const events: TraceEvent[] = [];
+    const o = { tls: { ca: fx.pki.ca.cert }, timeout: T, oauth2Bearer: 'ya29.gina-token' };
+    const ours = await (await openPop3(new URL(url('gina')), { ...o, trace: (e) => events.push(e) })).bytes();
+    assert.ok(ours.equals(crlf(SECOND)));
+    assert.ok(ours.equals(curl(['--oauth2-bearer', 'ya29.gina-token', url('gina')])));
+    const sent = events.filter((e) => e.kind === '>').map((e) => e.text);
+    assert.ok(sent.includes('AUTH OAUTHBEARER') && !sent.join('\n').includes('gina-token'), sent.join('\n'));
+    assert.ok((await (await openPop3(new URL(url('gina;AUTH=XOAUTH2')), o)).bytes()).equals(ours));
+    const err = await openPop3(new URL(url('gina')), { ...o, oauth2Bearer: 'ya29.wrong', timeout: 30_000 }).catch((e: unknown) => e);
+    assert.ok(err instanceof ReplyError && err.phase === 'login' && /invalid_token/.test(err.message), String(err));
   });
 
   test('a 20,000-byte body line streams through RETR at the default bounds', async () => {

@@ -147,7 +147,8 @@ describe('SmtpClient against exim', () => {
 
 describe('SmtpClient AUTH against exim', () => {
   const login = { user: 'ann@mail.test', password: 'open-sesame.42' };
-  const fx = eximFixture(['bob'], { auth: login });
+  const token = 'ya29.ann-token';
+  const fx = eximFixture(['bob', 'cleo'], { auth: { ...login, token } });
   const opts = (extra: Partial<SmtpConnectOptions> = {}): SmtpConnectOptions => ({ host: LOOPBACK, port: fx.server.port, secure: 'starttls', tls: { ca: fx.pki.ca.cert, servername: 'localhost' }, timeout: T, ...extra });
 
   test('AUTH PLAIN and AUTH LOGIN after STARTTLS, secrets masked in the trace; then a message goes through', async () => {
@@ -164,6 +165,22 @@ describe('SmtpClient AUTH against exim', () => {
     const got = await waitForDelivery(fx.server, 'bob', 2);
     // exim delivers from its queue, so the two messages may land in either order.
     assert.deepEqual(got.map((b) => b.toString()).sort(), ['Subject: LOGIN\n\nhi\n', 'Subject: PLAIN\n\nhi\n']);
+  });
+
+  test('a bearer token: OAUTHBEARER (XOAUTH2 when named) after STARTTLS, as curl --oauth2-bearer logs in; a wrong token is a 535', async () => {
+    for (const mechanisms of [undefined, ['XOAUTH2'] as const]) {
+      const texts: string[] = [];
+      const c = await SmtpClient.connect(opts({ auth: { user: login.user, bearer: token, mechanisms }, trace: (e) => texts.push(e.text) }));
+      assert.ok(texts.includes(`AUTH ${mechanisms?.[0] ?? 'OAUTHBEARER'}`) && !texts.join('\n').includes(token), texts.join('\n'));
+      await c.sendMail({ from: login.user, to: 'cleo@mail.test', data: `Subject: ${mechanisms?.[0] ?? 'OAUTHBEARER'}\n\nhi\n` });
+      await c.quit();
+    }
+    const file = join(fx.pki.dir, 'oauth-mail.txt');
+    writeFileSync(file, 'Subject: curl\r\n\r\nhi\r\n');
+    curl([`smtp://localhost:${fx.server.port}/client.test`, '--ssl-reqd', '--cacert', fx.pki.ca.certPath, '--oauth2-bearer', token, '-u', login.user, '--mail-from', login.user, '--mail-rcpt', 'cleo@mail.test', '-T', file]);
+    const got = await waitForDelivery(fx.server, 'cleo', 3);
+    assert.deepEqual(got.map((b) => b.toString()).sort(), ['Subject: OAUTHBEARER\n\nhi\n', 'Subject: XOAUTH2\n\nhi\n', 'Subject: curl\n\nhi\n']);
+    await assert.rejects(SmtpClient.connect(opts({ auth: { user: login.user, bearer: 'ya29.wrong' } })), (e: unknown) => e instanceof SmtpReplyError && e.reply?.code === 535 && e.phase === 'auth');
   });
 
   test('a wrong password: SmtpReplyError 535, phase auth', async () => {

@@ -1,6 +1,7 @@
 /**
  * Pop3Client: one POP3 session (RFC 1939) with CAPA (RFC 2449), STLS
- * (RFC 2595), AUTH PLAIN (RFC 5034) and APOP. It owns the I/O, timeouts and
+ * (RFC 2595), AUTH PLAIN (RFC 5034), AUTH OAUTHBEARER / XOAUTH2 with an
+ * OAuth 2.0 token (RFC 7628) and APOP. It owns the I/O, timeouts and
  * cancellation; every parse is in ./core. One command runs at a time, and a
  * message body must be read, skipped or cancelled before the next command.
  *
@@ -11,7 +12,9 @@ import { LineClient } from '../../line/client.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
-import { apopDigest, apopTimestamp, saslPlain } from './core/auth.js';
+import { apopDigest, apopTimestamp, chooseLogin, saslPlain } from './core/auth.js';
+import { checkBearer } from '../smtp/core/oauth.js';
+import { bearerLogin, type AuthStep } from './sasl.js';
 import { parseCapa, saslMechanisms, type Pop3Capabilities } from './core/capa.js';
 import { announcedSize, parseListLine, parseStat, parseUidlLine, type Pop3ListEntry, type Pop3Stat, type Pop3UidEntry } from './core/listing.js';
 import { checkAllowed, lineCount, messageNumber, textArg, transition, type Pop3State, type Pop3Verb } from './core/session.js';
@@ -20,9 +23,9 @@ import { tlsFor, traceTLS } from '../../line/open.js';
 import { openSession, readStatusLine } from '../../line/session.js';
 import { Pop3Message } from './message.js';
 import { blockSource } from '../../line/dot-body.js';
-import type { Pop3Auth, Pop3ConnectOptions, Pop3RetrieveOptions, Pop3WaitOptions } from './options.js';
+import type { Pop3Auth, Pop3ConnectOptions, Pop3LoginOptions, Pop3RetrieveOptions, Pop3WaitOptions } from './options.js';
 
-export type { Pop3Auth, Pop3ConnectOptions, Pop3RetrieveOptions, Pop3Security, Pop3WaitOptions } from './options.js';
+export type { Pop3Auth, Pop3ConnectOptions, Pop3LoginOptions, Pop3RetrieveOptions, Pop3Security, Pop3WaitOptions } from './options.js';
 export { Pop3Message } from './message.js';
 
 const DEFAULT_TIMEOUT = 60_000;
@@ -31,11 +34,11 @@ const BODY_VERBS: ReadonlySet<string> = new Set(['RETR', 'TOP']);
 /** Commands whose +OK is followed by a listing when sent without an argument, read by #lines. */
 const LISTING_VERBS: ReadonlySet<string> = new Set(['CAPA', 'LIST', 'UIDL']);
 
-/** A sent line for the trace: credentials masked, and the whole argument of a line marked secret. */
+/** A sent line for the trace: credentials masked, and the whole argument of a line marked secret (all of a SASL response line). */
 function maskLine(line: string, secret: boolean): string {
   const masked = maskSecrets(line);
   if (masked !== line || !secret) return masked;
-  return `${line.split(' ', 1)[0]} ****`;
+  return line.includes(' ') ? `${line.split(' ', 1)[0]} ****` : '****';
 }
 
 /**
@@ -57,6 +60,8 @@ export class Pop3Client {
   readonly #trace: Tracer | undefined;
   /** Set while the next line written is a credential, so the trace masks it whole. */
   readonly #mask = { next: false };
+  /** The server's port, which OAUTHBEARER names (RFC 7628 §3.1). */
+  #port = 110;
   #state: Pop3State = 'authorization';
   #greeting: Pop3Status = { ok: true, text: '' };
   #caps: Pop3Capabilities | undefined;
@@ -91,11 +96,12 @@ export class Pop3Client {
   static async connect(options: Pop3ConnectOptions): Promise<Pop3Client> {
     const { socket, secure } = await openSession(options, { name: 'pop3', port: 110, tlsPort: 995, check: textArg, timeout: DEFAULT_TIMEOUT });
     const client = new Pop3Client(socket, options);
+    client.#port = options.port ?? (secure === 'implicit' ? 995 : 110);
     try {
       const wait = { signal: options.signal };
       client.#greeting = await client.#status('greeting', wait);
       if (secure === 'starttls') await client.stls(options.tls, wait);
-      if (options.user !== undefined) await client.login(options.user, options.password ?? '', { auth: options.auth, ...wait });
+      if (options.user !== undefined) await client.login(options.user, options.password ?? '', { auth: options.auth, bearer: options.bearer, ...wait });
     } catch (e) {
       await client.close().catch(() => {});
       throw e;
@@ -152,14 +158,16 @@ export class Pop3Client {
    * Logs in (see {@link Pop3Auth}); a refusal is a ReplyError with phase
    * 'login' and the session stays in the AUTHORIZATION state.
    */
-  async login(user: string, password: string, options: Pop3WaitOptions & { auth?: Pop3Auth | undefined } = {}): Promise<void> {
+  async login(user: string, password: string, options: Pop3LoginOptions = {}): Promise<void> {
     textArg(user, 'user name');
     textArg(password, 'password');
     if (user === '') throw new InputError('a POP3 user name must be non-empty', { protocol: 'pop3' });
+    const bearer = options.bearer;
+    if (bearer !== undefined) checkBearer(user, bearer, 'pop3', 'login');
     let auth = options.auth ?? 'auto';
-    if (auth === 'auto') auth = saslMechanisms(await this.capa(options)).includes('PLAIN') ? 'plain' : 'user';
-    // USER and APOP take the name as a space-separated argument; AUTH PLAIN carries it base64-encoded, spaces and all.
-    if (auth !== 'plain' && user.includes(' ')) throw new InputError(`a POP3 user name with a space cannot be sent with ${String(auth).toUpperCase()} (only AUTH PLAIN carries one)`, { protocol: 'pop3' });
+    if (auth === 'auto') auth = chooseLogin(saslMechanisms(await this.capa(options)), bearer !== undefined);
+    // USER and APOP take the name as a space-separated argument; the AUTH logins carry it base64-encoded, spaces and all.
+    if ((auth === 'user' || auth === 'apop') && user.includes(' ')) throw new InputError(`a POP3 user name with a space cannot be sent with ${auth.toUpperCase()} (only the AUTH logins carry one)`, { protocol: 'pop3' });
     if (auth === 'user') {
       await this.#command('USER', `USER ${user}`, options, false, 'login');
       await this.#command('PASS', `PASS ${password}`, options, false, 'login', true);
@@ -167,6 +175,18 @@ export class Pop3Client {
       const stamp = apopTimestamp(this.#greeting.text);
       if (!stamp) throw new InputError('the server offered no APOP time stamp in its greeting', { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
       await this.#command('APOP', `APOP ${user} ${apopDigest(stamp, password)}`, options, false, 'login');
+    } else if (auth === 'oauthbearer' || auth === 'xoauth2') {
+      if (bearer === undefined) throw new InputError(`AUTH ${auth.toUpperCase()} needs a bearer token`, { protocol: 'pop3', phase: 'login' });
+      // The first line is AUTH itself; the rest answer its challenges while AUTH still holds the session.
+      let begun = false;
+      const step: AuthStep = (line, secret) => (begun ? this.#respond(line, options, secret) : ((begun = true), this.#command('AUTH', line, options, true, 'login', secret)));
+      try {
+        await bearerLogin(step, auth === 'oauthbearer' ? 'OAUTHBEARER' : 'XOAUTH2', { user, token: bearer, host: this.#opts.host, port: this.#port });
+      } catch (e) {
+        // Failed with a challenge unanswered: where the server stands is unknown.
+        if (this.#busy) await this.close();
+        throw e;
+      }
     } else if (auth === 'plain') {
       const st = await this.#command('AUTH', `AUTH PLAIN ${saslPlain(user, password)}`, options, true, 'login', true);
       if (st.cont) {
@@ -292,6 +312,24 @@ export class Pop3Client {
       // What follows this status is still part of the command: #lines or #message ends it.
       more = st.ok && (BODY_VERBS.has(verb) || (LISTING_VERBS.has(verb) && line === verb));
       return st;
+    } finally {
+      if (!more) this.#busy = undefined;
+    }
+  }
+
+  /** A line answering the challenge of the AUTH that #command began, and the status it gets; AUTH ends unless another challenge comes. */
+  async #respond(line: string, wait: Pop3WaitOptions | undefined, secret: boolean): Promise<Pop3Status & { cont?: boolean }> {
+    let more = false;
+    try {
+      this.#mask.next = secret;
+      try {
+        await this.#line.writeLine(line, wait);
+      } finally {
+        this.#mask.next = false;
+      }
+      const raw = await this.#readLine(wait);
+      if (isContinuation(raw)) return { ok: false, text: raw.slice(2), cont: (more = true) };
+      return this.#parse(raw, 'AUTH', true, 'login');
     } finally {
       if (!more) this.#busy = undefined;
     }

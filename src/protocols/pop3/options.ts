@@ -11,10 +11,13 @@ export type Pop3Security = LineSecurity;
 
 /**
  * How to log in: `'user'` USER/PASS (RFC 1939 §7), `'apop'` the MD5 digest
- * of the greeting's time stamp, `'plain'` AUTH PLAIN (RFC 5034), `'auto'`
- * PLAIN when CAPA offers it, else USER/PASS.
+ * of the greeting's time stamp, `'plain'` AUTH PLAIN (RFC 5034),
+ * `'oauthbearer'` / `'xoauth2'` AUTH with an OAuth 2.0 bearer token (RFC
+ * 7628 / Google's), `'auto'` — with a bearer token OAUTHBEARER when CAPA
+ * offers it, else XOAUTH2 (as curl; never a password); without one PLAIN
+ * when CAPA offers it, else USER/PASS.
  */
-export type Pop3Auth = 'auto' | 'user' | 'apop' | 'plain';
+export type Pop3Auth = 'auto' | 'user' | 'apop' | 'plain' | 'oauthbearer' | 'xoauth2';
 
 /**
  * Options for {@link Pop3Client.connect}: the shared ones (port 110, 995
@@ -23,6 +26,15 @@ export type Pop3Auth = 'auto' | 'user' | 'apop' | 'plain';
  */
 export interface Pop3ConnectOptions extends LineSessionOptions {
   auth?: Pop3Auth | undefined;
+  /** An OAuth 2.0 access token to log in with instead of `password` (see {@link Pop3Auth}); masked in the trace. */
+  bearer?: string | undefined;
+}
+
+/** Options for {@link Pop3Client.login}. */
+export interface Pop3LoginOptions extends WaitOptions {
+  auth?: Pop3Auth | undefined;
+  /** An OAuth 2.0 access token (see {@link Pop3Auth}). */
+  bearer?: string | undefined;
 }
 
 /** Per-call bounds: every client method takes these. */

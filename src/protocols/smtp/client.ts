@@ -22,7 +22,8 @@ import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
 import type { WaitOptions } from '../../util/guard.js';
 import { checkAddress, checkHeloName } from './core/address.js';
-import { checkCredentials, chooseMechanism, cramMd5Response, DEFAULT_MECHANISMS, loginResponse, plainResponse, type AuthMechanism, type SmtpCredentials } from './core/auth.js';
+import { checkCredentials, chooseMechanism, cramMd5Response, defaultMechanisms, loginResponse, plainResponse, type AuthMechanism, type SmtpCredentials } from './core/auth.js';
+import { bearerAbort, bearerErrorText, bearerResponse, isBearerMechanism, type BearerMechanism } from './core/oauth.js';
 import { heloCapabilities, parseEhlo, type SmtpCapabilities } from './core/capabilities.js';
 import { unexpectedReply } from './core/reply.js';
 import { DEFAULT_DATA_TIMEOUT, DEFAULT_TIMEOUT, type MailMessage, type SendOptions, type SendResult, type SmtpConnectOptions, type SmtpSecurity } from './options.js';
@@ -47,6 +48,7 @@ export class SmtpClient {
   readonly #opts: SmtpConnectOptions;
   readonly #name: string;
   readonly #host: string;
+  readonly #port: number;
   #caps: SmtpCapabilities = heloCapabilities('');
   #greeting: Reply | undefined;
   #busy = false;
@@ -54,8 +56,9 @@ export class SmtpClient {
   /** Set while AUTH runs: every line we send then is a secret. */
   #secret = false;
 
-  private constructor(socket: Socket, opts: SmtpConnectOptions, host: string, name: string) {
+  private constructor(socket: Socket, opts: SmtpConnectOptions, host: string, port: number, name: string) {
     this.#socket = socket;
+    this.#port = port;
     this.#opts = opts;
     this.#host = host;
     this.#name = name;
@@ -91,7 +94,7 @@ export class SmtpClient {
     const trace = options.trace;
     const tls = tlsFor(host, options.tls);
     const socket = await openSocket({ host, port, timeout: options.connectTimeout ?? timeout, signal: options.signal, lookup: options.lookup, tls: secure === 'implicit' ? tls : undefined, trace }, 'smtp');
-    const client = new SmtpClient(socket, options, host, name);
+    const client = new SmtpClient(socket, options, host, port, name);
     try {
       await client.#start(secure, tls);
     } catch (e) {
@@ -162,8 +165,9 @@ export class SmtpClient {
   }
 
   /**
-   * Logs in with the first of `mechanisms` (default CRAM-MD5, PLAIN, LOGIN)
-   * the server offers. PLAIN and LOGIN are refused without TLS unless
+   * Logs in with the first of `mechanisms` the server offers (default
+   * CRAM-MD5, PLAIN, LOGIN; with a `bearer` token OAUTHBEARER, XOAUTH2).
+   * PLAIN, LOGIN and the token mechanisms are refused without TLS unless
    * `allowPlaintextAuth`. A 535 is an {@link SmtpReplyError} with phase 'auth'.
    */
   authenticate(credentials: SmtpCredentials, options: WaitOptions & { mechanisms?: readonly AuthMechanism[] } = {}): Promise<void> {
@@ -175,18 +179,23 @@ export class SmtpClient {
 
   async #login(c: SmtpCredentials, mechanisms: readonly AuthMechanism[] | undefined, wait: WaitOptions): Promise<void> {
     const offered = this.#caps.auth;
-    const mech = chooseMechanism(offered, mechanisms ?? DEFAULT_MECHANISMS);
+    const wanted = mechanisms ?? defaultMechanisms(c);
+    const mech = chooseMechanism(offered, wanted);
     if (!mech) {
       const what = offered.length ? `offers AUTH ${offered.join(' ')}` : 'offers no AUTH';
-      throw new InputError(`the server ${what}; none of ${(mechanisms ?? DEFAULT_MECHANISMS).join(', ')} can be used`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'smtp', phase: 'auth' });
+      throw new InputError(`the server ${what}; none of ${wanted.join(', ')} can be used`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'smtp', phase: 'auth' });
     }
+    const bearer = isBearerMechanism(mech);
+    if (bearer && c.bearer === undefined) throw new InputError(`AUTH ${mech} needs a bearer token`, { protocol: 'smtp', phase: 'auth' });
+    if (!bearer && c.password === undefined && c.bearer !== undefined) throw new InputError(`AUTH ${mech} needs a password, and only a bearer token was given`, { protocol: 'smtp', phase: 'auth' });
     if (mech !== 'CRAM-MD5' && !this.encrypted && !this.#opts.allowPlaintextAuth) {
-      throw new InputError(`AUTH ${mech} would send the password in the clear; use TLS or set allowPlaintextAuth`, { protocol: 'smtp', phase: 'auth' });
+      throw new InputError(`AUTH ${mech} would send the ${bearer ? 'token' : 'password'} in the clear; use TLS or set allowPlaintextAuth`, { protocol: 'smtp', phase: 'auth' });
     }
     this.#secret = true;
     try {
       let r: Reply;
-      if (mech === 'PLAIN') r = await this.#cmd(`AUTH PLAIN ${plainResponse(c)}`, 'auth', wait, 'AUTH PLAIN');
+      if (bearer) r = await this.#bearer(mech, c, wait);
+      else if (mech === 'PLAIN') r = await this.#cmd(`AUTH PLAIN ${plainResponse(c)}`, 'auth', wait, 'AUTH PLAIN');
       else {
         r = await this.#cmd(`AUTH ${mech}`, 'auth', wait);
         // Bounded: LOGIN answers two prompts and throws on a third; CRAM-MD5 answers one.
@@ -201,6 +210,25 @@ export class SmtpClient {
       this.#secret = false;
     }
     this.#note(`authenticated as ${c.user} with ${mech}`);
+  }
+
+  /**
+   * OAUTHBEARER or XOAUTH2 as curl runs them (see ./core/oauth.ts): the
+   * token after the empty 334, not as an initial response, since a token
+   * can be longer than a command line ought to be. Returns the final reply;
+   * a refusal's reason, sent as a second 334, goes into the error.
+   */
+  async #bearer(mech: BearerMechanism, c: SmtpCredentials, wait: WaitOptions): Promise<Reply> {
+    const go = await this.#cmd(`AUTH ${mech}`, 'auth', wait);
+    if (go.code !== 334) return go;
+    const login = { user: c.user, token: c.bearer!, host: this.#host, port: this.#port };
+    const r = await this.#cmd(bearerResponse(mech, login), 'auth', wait, `AUTH ${mech} (response)`);
+    if (r.code !== 334) return r;
+    const why = bearerErrorText(r.lines.join(''));
+    const end = await this.#cmd(bearerAbort(mech), 'auth', wait, `AUTH ${mech} (abort)`);
+    if (end.code === 334) throw new ProtocolError(`the server sent another AUTH ${mech} challenge after refusing the token`, { protocol: 'smtp', phase: 'auth' });
+    if (end.code === 235) throw new ProtocolError(`the server accepted AUTH ${mech} after refusing the token`, { protocol: 'smtp', phase: 'auth' });
+    throw unexpectedReply(end, `AUTH ${mech}`, 'auth', {}, why ? `the token was refused: ${why}` : undefined);
   }
 
   /**

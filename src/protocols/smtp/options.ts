@@ -31,10 +31,14 @@ export interface SmtpConnectOptions {
   tls?: TLSOptions | undefined;
   /** The name given in EHLO/HELO. Default: this machine's host name, or `localhost` when it is not a usable name. */
   clientName?: string | undefined;
-  /** Log in after EHLO (and after STARTTLS). */
+  /**
+   * Log in after EHLO (and after STARTTLS): with `password`, or with an
+   * OAuth 2.0 `bearer` token (OAUTHBEARER, else XOAUTH2); `mechanisms`
+   * narrows or reorders the choice.
+   */
   auth?: (SmtpCredentials & { mechanisms?: readonly AuthMechanism[] | undefined }) | undefined;
   /**
-   * Allow PLAIN or LOGIN (which send the password itself) over a connection
+   * Allow PLAIN, LOGIN, OAUTHBEARER or XOAUTH2 (which send the password or token itself) over a connection
    * without TLS. Default false: they are refused there with an InputError,
    * before the password is sent.
    */

@@ -3,13 +3,22 @@
  *
  * - `pop3[s]://[user[;AUTH=mech][:password]@]host[:port]/[N]`: with a
  *   message number, RETR N (the message, `message/rfc822`); without, LIST
- *   as curl prints it (`N size` lines, `text/plain`). `HEAD` with a number
- *   answers LIST N's size as Content-Length and no body, and so does
- *   `listOnly` (curl's `-l`: LIST N instead of RETR N). As curl's `-X`:
+ *   as curl prints it (`N size` lines, `text/plain`, with Content-Length).
+ *   A message has no Content-Length: LIST N's size goes in `Pop3-List-Size`
+ *   instead, because it is the size of the message as stored, not of what
+ *   RETR sends — a message without a final line end comes with one added
+ *   (dovecot's RETR is then 2 bytes longer than its LIST), and a header must
+ *   never disagree with the body. `HEAD` with a number answers the same
+ *   headers from LIST N and no body, and so does `listOnly` (curl's `-l`:
+ *   LIST N instead of RETR N). As curl's `-X`:
  *   method `UIDL` lists `N uid` lines, `DELE` deletes message N (QUIT
  *   commits it) and answers no body.
- * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS), `*` or
- *   none = the client's choice (PLAIN when offered, else USER/PASS).
+ * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS),
+ *   `OAUTHBEARER`, `XOAUTH2`, `*` or none = the client's choice (PLAIN when
+ *   offered, else USER/PASS).
+ * - `oauth2Bearer` (curl's `--oauth2-bearer`) logs the user in with that
+ *   OAuth 2.0 token instead of a password: OAUTHBEARER (RFC 7628) when CAPA
+ *   offers it, else XOAUTH2; never a password login, as curl.
  * - pop3s is TLS from the first byte (port 995); pop3 uses STLS when CAPA
  *   offers it — stricter than curl, which stays in the clear unless told
  *   `--ssl` — and requires it with `requireTls` (`--ssl-reqd`).
@@ -31,7 +40,8 @@ import { UrlHeaders } from '../headers.js';
 import { hasHeaders, serverAddress, tlsRequired, urlScheme, urlText } from '../server-url.js';
 import { byteResponse, rangeSpan } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
-import type { Opener, OpenOptions } from '../types.js';
+import type { Opener } from '../types.js';
+import type { MailOpenOptions } from './smtp.js';
 
 function refuse(msg: string): InputError {
   return new InputError(msg, { protocol: 'pop3' });
@@ -48,7 +58,9 @@ export function parsePopUser(username: string): { user: string | undefined; auth
   else if (mech === '+APOP') auth = 'apop';
   else if (mech === 'PLAIN') auth = 'plain';
   else if (mech === 'USER') auth = 'user';
-  else throw new InputError(`pop3: the login ;AUTH=${mech} is not supported (use +APOP, PLAIN, USER or *)`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
+  else if (mech === 'OAUTHBEARER') auth = 'oauthbearer';
+  else if (mech === 'XOAUTH2') auth = 'xoauth2';
+  else throw new InputError(`pop3: the login ;AUTH=${mech} is not supported (use +APOP, PLAIN, USER, OAUTHBEARER, XOAUTH2 or *)`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
   return { user: user === '' ? undefined : user, auth };
 }
 
@@ -62,7 +74,7 @@ export function parsePopPath(pathname: string): number | undefined {
 }
 
 /** Opens a pop3:// or pop3s:// URL (see the module notes). */
-export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
+export const openPop3 = (async (url: URL, options: MailOpenOptions) => {
   const scheme = urlScheme(url);
   if (scheme !== 'pop3' && scheme !== 'pop3s') throw refuse(`openPop3 cannot open ${scheme}: URLs`);
   if (url.search || url.hash) throw refuse('pop3 URLs have no query or fragment');
@@ -96,7 +108,7 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
   try {
     const wait = { signal };
     if (!pop.encrypted && (await pop.capa(wait)).has('STLS')) await pop.stls(options.tls, wait);
-    await pop.login(user, password, { auth: fromUrl.auth, signal });
+    await pop.login(user, password, { auth: fromUrl.auth, bearer: options.oauth2Bearer, signal });
     const headers = new UrlHeaders();
     let body: AsyncIterable<Uint8Array>;
     let total: number | undefined;
@@ -116,9 +128,10 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
       body = onceBody(method === 'HEAD' ? Buffer.alloc(0) : text);
       await pop.quit(wait);
     } else {
-      total = (await pop.list(n, wait)).size;
+      // LIST N before RETR N, so GET and HEAD answer the same headers. Its size is only a hint (see the module notes):
+      // neither Content-Length nor the progress total, which must hold for the bytes RETR sends.
       headers.set('Content-Type', 'message/rfc822');
-      headers.set('Content-Length', String(rangeSpan(range, total).length));
+      headers.set('Pop3-List-Size', String((await pop.list(n, wait)).size));
       if (method === 'HEAD') {
         await pop.quit(wait);
         body = onceBody(Buffer.alloc(0));
@@ -140,4 +153,4 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
     await pop.close();
     throw translate(e);
   }
-};
+}) satisfies Opener;

@@ -16,8 +16,16 @@
  * - Without a body, each `mailRcpt` is asked with VRFY (curl's behaviour too)
  *   and the body of the response is the server's replies as curl prints
  *   them: each line with its code, CRLF-ended.
+ * - Every line end of the message goes as CRLF (RFC 5321 §2.3.8; see
+ *   SmtpClient.sendMail), so `crlf` (curl's `--crlf`) has nothing to add:
+ *   an LF file goes as curl sends it with `--crlf`, and a CRLF stays one
+ *   where curl's `--crlf` makes it `\r\r\n`.
  * - Credentials (`user`/`password`, else the URL's) log in with AUTH after
- *   TLS; PLAIN/LOGIN are never sent without TLS.
+ *   TLS; PLAIN/LOGIN are never sent without TLS. With `oauth2Bearer` (curl's
+ *   `--oauth2-bearer`) the user logs in with that token instead: OAUTHBEARER
+ *   (RFC 7628) when offered, else XOAUTH2, never a password mechanism — and
+ *   likewise never without TLS. The URL's user may end in `;AUTH=mech`
+ *   (curl's login option): that mechanism only, `*` for the default choice.
  *
  * The response's status is the server's reply to the end of the data (250),
  * its `raw` the {@link SendResult}; there is no body.
@@ -31,6 +39,7 @@ import { credentials, hasHeaders, serverAddress, tlsRequired, urlScheme, urlText
 import { UrlHeaders } from '../headers.js';
 import { onceBody } from '../body.js';
 import { UrlResponse } from '../response.js';
+import type { AuthMechanism } from '../../protocols/smtp/core/auth.js';
 import { byteResponse } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
 import type { Opener, OpenOptions } from '../types.js';
@@ -45,8 +54,27 @@ function refuse(msg: string): InputError {
   return new InputError(msg, { protocol: 'smtp' });
 }
 
+/** The options the mail schemes read beyond {@link OpenOptions} (until OpenOptions names them). */
+export interface MailOpenOptions extends OpenOptions {
+  /** smtp, pop3: log in with this OAuth 2.0 token (SASL OAUTHBEARER or XOAUTH2) instead of a password (curl --oauth2-bearer). */
+  oauth2Bearer?: string | undefined;
+}
+
+const MECHANISMS: readonly AuthMechanism[] = ['CRAM-MD5', 'PLAIN', 'LOGIN', 'OAUTHBEARER', 'XOAUTH2'];
+
+/** The user name and the `;AUTH=` mechanism (undefined: the client's choice) from the login's user part. */
+export function parseSmtpUser(raw: string): { user: string; mechanism: AuthMechanism | undefined } {
+  const at = raw.toLowerCase().indexOf(';auth=');
+  if (at < 0) return { user: raw, mechanism: undefined };
+  const mech = raw.slice(at + 6).toUpperCase();
+  if (mech === '*') return { user: raw.slice(0, at), mechanism: undefined };
+  const known = MECHANISMS.find((m) => m === mech);
+  if (!known) throw new InputError(`smtp: the login ;AUTH=${mech} is not supported (use ${MECHANISMS.join(', ')} or *)`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'smtp' });
+  return { user: raw.slice(0, at), mechanism: known };
+}
+
 /** Opens an smtp:// or smtps:// URL (see the module notes). */
-export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
+export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<UrlResponse> => {
   const scheme = urlScheme(url);
   if (scheme !== 'smtp' && scheme !== 'smtps') throw refuse(`openSmtp cannot open ${scheme}: URLs`);
   if (url.search || url.hash) throw refuse('smtp URLs have no query or fragment');
@@ -61,7 +89,10 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
   const rcpts = (options.mailRcpt ?? []).map(unbracket);
   if (rcpts.length === 0) throw refuse(send ? 'sending mail needs at least one recipient (mailRcpt)' : 'an smtp URL without a message needs mailRcpt to VRFY');
   const from = unbracket(options.mailFrom ?? '');
-  const { user, password } = credentials(url, options);
+  const { user: login, password } = credentials(url, options);
+  const parsed = login === undefined ? undefined : parseSmtpUser(login);
+  const user = parsed?.user;
+  if (options.oauth2Bearer !== undefined && user === undefined) throw refuse('smtp: an OAuth 2.0 login needs a user name (in the URL or `user`)');
 
   const { signal, translate: restate } = operationDeadline(options, 'smtp');
 
@@ -72,7 +103,10 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
       secure: scheme === 'smtps' ? 'implicit' : tlsRequired(options) ? 'starttls' : 'opportunistic',
       tls: options.tls,
       clientName: heloName(url),
-      auth: user !== undefined ? { user, password: password ?? '' } : undefined,
+      auth:
+        user !== undefined
+          ? { user, password: password ?? '', bearer: options.oauth2Bearer, mechanisms: parsed?.mechanism ? [parsed.mechanism] : undefined }
+          : undefined,
       // curl --connect-timeout bounds connecting only: a slow RCPT (a callout, greylisting) is the transfer's to wait for.
       timeout: options.timeout,
       connectTimeout: options.connectTimeout ?? options.timeout,
@@ -121,4 +155,4 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
     await client.close();
     throw restate(e) as DialError;
   }
-};
+}) satisfies Opener;

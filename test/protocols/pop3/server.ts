@@ -62,3 +62,42 @@ export function standard(line: string, conn: LineConn): LineReply {
       return '-ERR unknown command\r\n';
   }
 }
+
+/** The error challenge a wrong token gets (RFC 7628 §3.2.2), as JSON. */
+export const BEARER_ERROR = '{"status":"invalid_token","scope":"mail"}';
+
+/**
+ * A script whose CAPA offers `sasl` (e.g. `OAUTHBEARER XOAUTH2`) and which
+ * takes a bearer token the way curl sends one: `AUTH <mech>`, the `+ `
+ * go-ahead, the message; `tokens[user]` logs in, any other token gets the
+ * error challenge and, after the client's answer, `-ERR`. The rest is
+ * `standard`'s.
+ */
+export function bearerPop3(tokens: Record<string, string>, sasl: string): (line: string, conn: LineConn) => LineReply {
+  const state = new WeakMap<LineConn, { mech: string; failed: boolean }>();
+  return (line, conn) => {
+    const st = state.get(conn);
+    if (st?.failed) {
+      state.delete(conn);
+      return '-ERR [AUTH] invalid token\r\n';
+    }
+    if (st) {
+      const text = Buffer.from(line, 'base64').toString('utf8');
+      const m = st.mech === 'OAUTHBEARER' ? /^n,a=([^,]*),\x01host=[^\x01]*\x01port=\d+\x01auth=Bearer ([^\x01]+)\x01\x01$/.exec(text) : /^user=([^\x01]*)\x01auth=Bearer ([^\x01]+)\x01\x01$/.exec(text);
+      if (m && tokens[m[1]!] === m[2]) {
+        state.delete(conn);
+        return '+OK logged in\r\n';
+      }
+      st.failed = true;
+      return `+ ${Buffer.from(BEARER_ERROR).toString('base64')}\r\n`;
+    }
+    const auth = /^AUTH (OAUTHBEARER|XOAUTH2)$/i.exec(line);
+    if (auth) {
+      if (!sasl.split(' ').includes(auth[1]!.toUpperCase())) return '-ERR not offered\r\n';
+      state.set(conn, { mech: auth[1]!.toUpperCase(), failed: false });
+      return '+ \r\n';
+    }
+    if (line.toUpperCase() === 'CAPA') return `+OK\r\nUSER\r\nUIDL\r\nSASL ${sasl}\r\n.\r\n`;
+    return standard(line, conn);
+  };
+}

@@ -1,6 +1,7 @@
 /**
  * SmtpClient against the in-process FakeSmtpServer: STARTTLS and implicit
- * TLS, AUTH PLAIN/LOGIN/CRAM-MD5 with masked traces, EHLO→HELO fallback,
+ * TLS, AUTH PLAIN/LOGIN/CRAM-MD5 and OAUTHBEARER/XOAUTH2 with masked
+ * traces, EHLO→HELO fallback,
  * pipelined and plain envelopes, per-recipient results, SIZE/BODY/SMTPUTF8,
  * streamed data, RSET/NOOP/VRFY/QUIT, cancellation and the busy rule.
  */
@@ -10,7 +11,7 @@ import { AbortError, InputError, LimitError, NetworkError, TLSError, TimeoutErro
 import { SmtpClient, SmtpReplyError } from '../../../src/protocols/smtp/index.js';
 import type { TraceEvent } from '../../../src/trace.js';
 import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
-import { FakeSmtpServer } from './fake-server.js';
+import { BEARER_ERROR, FakeSmtpServer } from './fake-server.js';
 
 let pki: TestPKI;
 const servers: FakeSmtpServer[] = [];
@@ -92,6 +93,59 @@ describe('connecting', () => {
   test('no offered mechanism: InputError DIAL_E_UNSUPPORTED', async () => {
     const s = await server({ ehlo: ['AUTH XOAUTH2'] });
     await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: s.port, secure: false, timeout: T, auth: { user: 'a', password: 'b' } }), { code: 'DIAL_E_UNSUPPORTED' });
+  });
+
+  test('a bearer token: AUTH OAUTHBEARER (preferred, as curl) then the message after the empty 334; XOAUTH2 when only it is offered; the token masked', async () => {
+    const tokens = { alice: 'ya29.good-token' };
+    const s = await server({ tls: tlsOf(), tokens, ehlo: ['AUTH PLAIN XOAUTH2 OAUTHBEARER CRAM-MD5'] });
+    const texts: string[] = [];
+    const c = await SmtpClient.connect({ host: 'localhost', port: s.port, tls: { ca: pki.ca.cert }, timeout: T, auth: { user: 'alice', bearer: tokens.alice }, trace: (e) => texts.push(e.text) });
+    const at = s.commands.indexOf('AUTH OAUTHBEARER');
+    assert.ok(at > 0, s.commands.join('|'));
+    assert.equal(Buffer.from(s.commands[at + 1]!, 'base64').toString(), `n,a=alice,\x01host=localhost\x01port=${s.port}\x01auth=Bearer ya29.good-token\x01\x01`);
+    assert.ok(texts.includes('AUTH OAUTHBEARER') && texts.includes('****') && !texts.join('\n').includes(s.commands[at + 1]!), texts.join('\n'));
+    await c.sendMail({ from: 'alice@x.test', to: 'b@x.test', data: 'Subject: t\r\n\r\nhi\r\n' });
+    await c.quit();
+    const s2 = await server({ tls: tlsOf(), tokens, ehlo: ['AUTH PLAIN XOAUTH2'] });
+    const x = await SmtpClient.connect({ host: 'localhost', port: s2.port, tls: { ca: pki.ca.cert }, timeout: T, auth: { user: 'alice', bearer: tokens.alice } });
+    const i = s2.commands.indexOf('AUTH XOAUTH2');
+    assert.equal(Buffer.from(s2.commands[i + 1]!, 'base64').toString(), 'user=alice\x01auth=Bearer ya29.good-token\x01\x01');
+    await x.quit();
+  });
+
+  test('a refused token: the error challenge is answered (AQ== / an empty line), the 535 is an SmtpReplyError carrying the reason, and the session goes on', async () => {
+    const s = await server({ tls: tlsOf(), tokens: { alice: 'good' }, ehlo: ['AUTH OAUTHBEARER XOAUTH2'] });
+    const c = await SmtpClient.connect({ host: 'localhost', port: s.port, tls: { ca: pki.ca.cert }, timeout: T });
+    for (const mech of ['OAUTHBEARER', 'XOAUTH2'] as const) {
+      const from = s.commands.length;
+      await assert.rejects(c.authenticate({ user: 'alice', bearer: 'expired' }, { mechanisms: [mech] }), (e: unknown) => {
+        assert.ok(e instanceof SmtpReplyError, String(e));
+        assert.equal(e.reply?.code, 535);
+        assert.equal(e.phase, 'auth');
+        assert.ok(e.message.includes('"status":"invalid_token"') && !e.message.includes('expired'), e.message);
+        return true;
+      });
+      assert.deepEqual(s.commands.slice(from).filter((_, k) => k !== 1), [`AUTH ${mech}`, mech === 'OAUTHBEARER' ? 'AQ==' : '']);
+    }
+    assert.ok(BEARER_ERROR.includes('invalid_token'));
+    await c.noop();
+    await c.authenticate({ user: 'alice', bearer: 'good' });
+    await c.quit();
+  });
+
+  test('a bearer token is never traded for a password mechanism, nor sent in the clear; a bad token is refused before sending', async () => {
+    const s = await server({ tls: tlsOf(), tokens: { alice: 'good' }, ehlo: ['AUTH PLAIN LOGIN CRAM-MD5'] });
+    await assert.rejects(SmtpClient.connect({ host: 'localhost', port: s.port, tls: { ca: pki.ca.cert }, timeout: T, auth: { user: 'alice', password: 'pw', bearer: 'good' } }), { code: 'DIAL_E_UNSUPPORTED' });
+    const plain = await server({ tokens: { alice: 'good' }, ehlo: ['AUTH OAUTHBEARER'] });
+    await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: false, timeout: T, auth: { user: 'alice', bearer: 'good' } }), /in the clear/);
+    await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: false, timeout: T, auth: { user: 'alice', bearer: 'bad\x01auth=Bearer x' } }), InputError);
+    await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: false, timeout: T, auth: { user: 'alice', mechanisms: ['OAUTHBEARER'] } }), /needs a bearer token/);
+    const both = await server({ tokens: { alice: 'good' }, ehlo: ['AUTH OAUTHBEARER CRAM-MD5'] });
+    await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: both.port, secure: false, timeout: T, auth: { user: 'alice', bearer: 'good', mechanisms: ['CRAM-MD5'] } }), /needs a password/);
+    assert.ok(!both.commands.some((l) => l.startsWith('AUTH')), both.commands.join('|'));
+    for (const srv of [s, plain]) assert.ok(!srv.commands.some((l) => l.startsWith('AUTH')), srv.commands.join('|'));
+    const ok = await SmtpClient.connect({ host: '127.0.0.1', port: plain.port, secure: false, allowPlaintextAuth: true, timeout: T, auth: { user: 'alice', bearer: 'good' } });
+    await ok.quit();
   });
 
   test("STARTTLS required and not offered: TLSError; opportunistic carries on in the clear", async () => {

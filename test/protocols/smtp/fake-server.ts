@@ -1,7 +1,9 @@
 /**
  * An in-process SMTP server for the client's tests: EHLO with a chosen
  * keyword list, STARTTLS (a real TLS upgrade) or implicit TLS, AUTH PLAIN /
- * LOGIN / CRAM-MD5 against a user table, MAIL/RCPT/DATA storing each
+ * LOGIN / CRAM-MD5 against a user table, OAUTHBEARER / XOAUTH2 against a
+ * token table (a wrong token gets RFC 7628's error challenge, then 535),
+ * MAIL/RCPT/DATA storing each
  * message's raw (still stuffed) and unstuffed bytes, RSET, NOOP, VRFY, QUIT.
  * `hook` lets a test answer any command itself. It is a script for the
  * scripted line server (test/helpers/fake-line-server.ts).
@@ -27,6 +29,8 @@ export interface FakeSmtpOptions {
   tls?: { cert: string; key: string };
   implicit?: boolean;
   users?: Record<string, string>;
+  /** Bearer tokens by user, for AUTH OAUTHBEARER and XOAUTH2. */
+  tokens?: Record<string, string>;
   /** Recipients refused with 550 5.1.1. */
   reject?: string[];
   /** The reply to the final dot. */
@@ -44,12 +48,15 @@ export interface FakeConn {
 /** One connection's SMTP state: what the next line means, and the transaction so far. */
 interface Session extends FakeConn {
   line: LineConn;
-  mode: 'cmd' | 'auth-login-user' | 'auth-login-pass' | 'auth-cram';
+  mode: 'cmd' | 'auth-login-user' | 'auth-login-pass' | 'auth-cram' | 'auth-bearer' | 'auth-bearer-failed';
+  bearerMech: string;
   loginUser: string;
   tx: FakeMessage | undefined;
 }
 
 const CRAM_CHALLENGE = '<1896.697170952@fake.test>';
+/** The error challenge to a wrong token (RFC 7628 §3.2.2's example). */
+export const BEARER_ERROR = '{"status":"invalid_token","scope":"example_scope","openid-configuration":"https://example.com/.well-known/openid-configuration"}';
 
 /** An SMTP reply of one or more lines (`250-…` then `250 …`), CRLF-ended. */
 export function multiline(code: number, lines: readonly string[]): string {
@@ -101,6 +108,7 @@ export class FakeSmtpServer {
         },
         authed: undefined,
         mode: 'cmd',
+        bearerMech: '',
         loginUser: '',
         tx: undefined,
       };
@@ -114,7 +122,25 @@ export class FakeSmtpServer {
     return this.#opts.tls && !conn.tls && !this.#opts.implicit ? [...base, 'STARTTLS'] : base;
   }
 
+  /** A bearer message (base64): 235 for a known user's token, else the error challenge. */
+  #bearer(line: string, s: Session): LineReply {
+    const text = Buffer.from(line, 'base64').toString('utf8');
+    const m = s.bearerMech === 'OAUTHBEARER' ? /^n,a=([^,]*),\x01host=[^\x01]*\x01port=\d+\x01auth=Bearer ([^\x01]+)\x01\x01$/.exec(text) : /^user=([^\x01]*)\x01auth=Bearer ([^\x01]+)\x01\x01$/.exec(text);
+    if (m && this.#opts.tokens?.[m[1]!] === m[2]) {
+      s.mode = 'cmd';
+      s.authed = m[1];
+      return '235 2.7.0 Authentication successful\r\n';
+    }
+    s.mode = 'auth-bearer-failed';
+    return `334 ${Buffer.from(BEARER_ERROR).toString('base64')}\r\n`;
+  }
+
   #authLine(line: string, s: Session): LineReply {
+    if (s.mode === 'auth-bearer') return this.#bearer(line, s);
+    if (s.mode === 'auth-bearer-failed') {
+      s.mode = 'cmd';
+      return '535 5.7.8 Authentication credentials invalid\r\n';
+    }
     if (s.mode === 'auth-login-user') {
       s.loginUser = Buffer.from(line, 'base64').toString();
       s.mode = 'auth-login-pass';
@@ -162,6 +188,11 @@ export class FakeSmtpServer {
         if (mech === 'LOGIN') {
           s.mode = 'auth-login-user';
           return '334 VXNlcm5hbWU6\r\n';
+        }
+        if (mech === 'OAUTHBEARER' || mech === 'XOAUTH2') {
+          s.bearerMech = mech;
+          s.mode = 'auth-bearer';
+          return initial === undefined ? '334 \r\n' : this.#bearer(initial, s);
         }
         if (mech === 'CRAM-MD5') {
           s.mode = 'auth-cram';

@@ -2,14 +2,14 @@
  * The smtp:/smtps: opener against the in-process FakeSmtpServer, called
  * directly (the registry wiring is the lead's): curl's --mail-from /
  * --mail-rcpt / -T semantics, the EHLO name from the path, credentials from
- * the URL, VRFY without a body, the whole-operation timeout.
+ * the URL (and its ;AUTH=), an OAuth 2.0 bearer token, VRFY without a body,
+ * the whole-operation timeout.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError, TimeoutError } from '../../../src/errors.js';
 import { SmtpReplyError, type SendResult } from '../../../src/protocols/smtp/index.js';
-import { openSmtp } from '../../../src/urlopen/schemes/smtp.js';
-import type { OpenOptions } from '../../../src/urlopen/types.js';
+import { openSmtp, parseSmtpUser, type MailOpenOptions } from '../../../src/urlopen/schemes/smtp.js';
 import { makeTestPKI, type TestPKI } from '../../interop/ca.js';
 import { FakeSmtpServer } from '../../protocols/smtp/fake-server.js';
 
@@ -17,13 +17,13 @@ let pki: TestPKI;
 let plain: FakeSmtpServer;
 let tls: FakeSmtpServer;
 let smtps: FakeSmtpServer;
-const open = (u: string, o: OpenOptions) => openSmtp(new URL(u), { timeout: 5000, ...o });
+const open = (u: string, o: MailOpenOptions) => openSmtp(new URL(u), { timeout: 5000, ...o });
 
 before(async () => {
   pki = makeTestPKI();
   const cert = { cert: pki.server.cert, key: pki.server.key };
   plain = await FakeSmtpServer.start({ reject: ['nobody@x.test'] });
-  tls = await FakeSmtpServer.start({ tls: cert, users: { 'ann@x.test': 'p w' } });
+  tls = await FakeSmtpServer.start({ tls: cert, users: { 'ann@x.test': 'p w' }, tokens: { 'ann@x.test': 'tok-1' }, ehlo: ['PIPELINING', 'SIZE 1000000', '8BITMIME', 'ENHANCEDSTATUSCODES', 'AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER'] });
   smtps = await FakeSmtpServer.start({ tls: cert, implicit: true });
 });
 after(async () => {
@@ -71,6 +71,27 @@ test('smtp: credentials from the URL log in after STARTTLS (verified against the
   assert.ok(i >= 0 && tls.commands.findIndex((l) => l.startsWith('AUTH')) > i, tls.commands.join('|'));
 });
 
+test('smtp: parseSmtpUser reads curl\'s ;AUTH= login option; an unknown mechanism is refused', () => {
+  assert.deepEqual(parseSmtpUser('ann'), { user: 'ann', mechanism: undefined });
+  assert.deepEqual(parseSmtpUser('ann;auth=xoauth2'), { user: 'ann', mechanism: 'XOAUTH2' });
+  assert.deepEqual(parseSmtpUser('ann;AUTH=*'), { user: 'ann', mechanism: undefined });
+  assert.throws(() => parseSmtpUser('ann;AUTH=GSSAPI'), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED');
+});
+
+test('smtp: oauth2Bearer logs the user in with OAUTHBEARER (XOAUTH2 with ;AUTH=XOAUTH2) after STARTTLS; no user is an InputError', async () => {
+  const ca = { ca: pki.ca.cert };
+  const send = { mailRcpt: ['b@x.test'], body: 'Subject: t\n\nx\n', tls: ca, oauth2Bearer: 'tok-1' };
+  const from = tls.commands.length;
+  assert.equal((await open(`smtp://ann%40x.test@localhost:${tls.port}/c.test`, send)).status, 250);
+  assert.ok(tls.commands.slice(from).includes('AUTH OAUTHBEARER'), tls.commands.slice(from).join('|'));
+  const next = tls.commands.length;
+  assert.equal((await open(`smtp://ann%40x.test;AUTH=XOAUTH2@localhost:${tls.port}/c.test`, send)).status, 250);
+  const mine = tls.commands.slice(next);
+  assert.equal(Buffer.from(mine[mine.indexOf('AUTH XOAUTH2') + 1]!, 'base64').toString(), 'user=ann@x.test\x01auth=Bearer tok-1\x01\x01');
+  await assert.rejects(open(`smtp://ann%40x.test@localhost:${tls.port}/c.test`, { ...send, oauth2Bearer: 'wrong' }), (e: unknown) => e instanceof SmtpReplyError && e.reply?.code === 535);
+  await assert.rejects(open(`smtp://localhost:${tls.port}/c.test`, send), InputError);
+});
+
 test('smtps: TLS from the first byte', async () => {
   const r = await open(`smtps://localhost:${smtps.port}/`, { tls: { ca: pki.ca.cert }, mailRcpt: ['b@x.test'], body: 'x' });
   assert.equal(r.status, 250);
@@ -91,7 +112,7 @@ test('smtp without a body: VRFY each mailRcpt, the replies as the body, line for
 });
 
 test('smtp: unusable requests are InputErrors before connecting', async () => {
-  const bad: [string, OpenOptions][] = [
+  const bad: [string, MailOpenOptions][] = [
     ['smtp://127.0.0.1:1', { body: 'x' }],
     ['smtp://127.0.0.1:1', {}],
     ['smtp://127.0.0.1:1', { method: 'DELETE', mailRcpt: ['a@b'], body: 'x' }],

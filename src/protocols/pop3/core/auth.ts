@@ -1,11 +1,27 @@
 /**
- * Login material for POP3: the APOP digest (RFC 1939 §7) and the SASL PLAIN
- * initial response (RFC 4616, carried by AUTH as RFC 5034 says).
+ * Login material for POP3: the choice of login, the APOP digest (RFC 1939
+ * §7) and the SASL PLAIN initial response (RFC 4616, carried by AUTH as RFC
+ * 5034 says). The bearer-token messages are SMTP's (smtp/core/oauth.ts).
  *
  * @module
  */
 import { createHash } from 'node:crypto';
 import { InputError } from '../../../errors.js';
+import { BEARER_MECHANISMS } from '../../smtp/core/oauth.js';
+import type { Pop3Auth } from '../options.js';
+
+/**
+ * The login `'auto'` stands for, given CAPA's SASL list (`offered`, upper
+ * case): with a bearer token OAUTHBEARER, else XOAUTH2 — and, as curl, never
+ * a password login instead, so a server offering neither is an InputError
+ * DIAL_E_UNSUPPORTED; without one PLAIN when offered, else USER/PASS.
+ */
+export function chooseLogin(offered: readonly string[], withToken: boolean): Exclude<Pop3Auth, 'auto'> {
+  if (!withToken) return offered.includes('PLAIN') ? 'plain' : 'user';
+  const mech = BEARER_MECHANISMS.find((m) => offered.includes(m));
+  if (!mech) throw new InputError(`the server offers no SASL mechanism for a bearer token (${BEARER_MECHANISMS.join(', ')})`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3', phase: 'login' });
+  return mech === 'OAUTHBEARER' ? 'oauthbearer' : 'xoauth2';
+}
 
 /** Longest greeting time stamp taken; RFC 1939's are a few dozen octets. */
 const MAX_STAMP = 512;

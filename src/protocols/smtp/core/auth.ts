@@ -1,26 +1,39 @@
 /**
  * Sans-IO SASL for SMTP AUTH (RFC 4954): choosing a mechanism, and the
  * base64 lines of PLAIN (RFC 4616), LOGIN (draft-murchison-sasl-login) and
- * CRAM-MD5 (RFC 2195). The client sends what these return; none of them
- * touches a socket.
+ * CRAM-MD5 (RFC 2195); the bearer-token mechanisms are in ./oauth.ts. The
+ * client sends what these return; none of them touches a socket.
  *
  * @module
  */
 import { createHmac } from 'node:crypto';
 import { InputError, ProtocolError } from '../../../errors.js';
+import { BEARER_MECHANISMS, checkBearer, type BearerMechanism } from './oauth.js';
 
-/** The mechanisms this library speaks, strongest first. */
-export type AuthMechanism = 'CRAM-MD5' | 'PLAIN' | 'LOGIN';
+/** The mechanisms this library speaks: three with a password, two with an OAuth 2.0 bearer token. */
+export type AuthMechanism = 'CRAM-MD5' | 'PLAIN' | 'LOGIN' | BearerMechanism;
 
-/** The order tried when the caller names none: CRAM-MD5 keeps the password off the wire. */
+/** The order tried with a password when the caller names none: CRAM-MD5 keeps the password off the wire. */
 export const DEFAULT_MECHANISMS: readonly AuthMechanism[] = ['CRAM-MD5', 'PLAIN', 'LOGIN'];
 
-/** Credentials for AUTH. */
+/** Credentials for AUTH: a user with a password, or with a bearer token. */
 export interface SmtpCredentials {
   user: string;
-  password: string;
+  /** For CRAM-MD5, PLAIN and LOGIN. Default ''. */
+  password?: string | undefined;
   /** PLAIN only: act as this identity (RFC 4616 authzid). Default: none. */
   authzid?: string | undefined;
+  /**
+   * An OAuth 2.0 access token: the login is then OAUTHBEARER (RFC 7628) when
+   * the server offers it, else XOAUTH2 — never a password mechanism, as curl
+   * `--oauth2-bearer` — unless `mechanisms` names others.
+   */
+  bearer?: string | undefined;
+}
+
+/** The order tried when the caller names none: the bearer mechanisms with a token, else the password ones. */
+export function defaultMechanisms(c: SmtpCredentials): readonly AuthMechanism[] {
+  return c.bearer !== undefined ? BEARER_MECHANISMS : DEFAULT_MECHANISMS;
 }
 
 /**
@@ -37,16 +50,17 @@ function b64(s: string): string {
 
 /** Refuses NUL in credentials: PLAIN uses it as its separator, so it could forge the identity fields. */
 export function checkCredentials(c: SmtpCredentials): void {
-  for (const [name, v] of [['user', c.user], ['password', c.password], ['authzid', c.authzid ?? '']] as const) {
+  for (const [name, v] of [['user', c.user], ['password', c.password ?? ''], ['authzid', c.authzid ?? '']] as const) {
     if (typeof v !== 'string') throw new InputError(`the AUTH ${name} must be a string`, { protocol: 'smtp', phase: 'auth' });
     if (v.includes('\0')) throw new InputError(`the AUTH ${name} holds a NUL byte`, { protocol: 'smtp', phase: 'auth' });
   }
   if (c.user === '') throw new InputError('the AUTH user name is empty', { protocol: 'smtp', phase: 'auth' });
+  if (c.bearer !== undefined) checkBearer(c.user, c.bearer, 'smtp', 'auth');
 }
 
 /** PLAIN's one message: authzid NUL user NUL password, base64. */
 export function plainResponse(c: SmtpCredentials): string {
-  return b64(`${c.authzid ?? ''}\0${c.user}\0${c.password}`);
+  return b64(`${c.authzid ?? ''}\0${c.user}\0${c.password ?? ''}`);
 }
 
 /** `s` without its trailing '=' padding (a loop: a regex here could backtrack on hostile input). */
@@ -74,12 +88,12 @@ export function decodeChallenge(text: string): Buffer {
  */
 export function loginResponse(step: number, c: SmtpCredentials): string {
   if (step === 0) return b64(c.user);
-  if (step === 1) return b64(c.password);
+  if (step === 1) return b64(c.password ?? '');
   throw new ProtocolError('the server asked for more than a user name and a password during AUTH LOGIN', { protocol: 'smtp', phase: 'auth' });
 }
 
 /** CRAM-MD5's answer: `user hex(HMAC-MD5(password, challenge))`, base64. */
 export function cramMd5Response(challenge: string, c: SmtpCredentials): string {
-  const digest = createHmac('md5', Buffer.from(c.password, 'utf8')).update(decodeChallenge(challenge)).digest('hex');
+  const digest = createHmac('md5', Buffer.from(c.password ?? '', 'utf8')).update(decodeChallenge(challenge)).digest('hex');
   return b64(`${c.user} ${digest}`);
 }

@@ -100,11 +100,12 @@ export class SmtpReplyError extends ReplyError {
 /**
  * The error for a reply that is not what `command` needed: an
  * {@link SmtpReplyError} for 4xx/5xx, a ProtocolError for a success code out
- * of place (a 354 to MAIL, a 250 to DATA).
+ * of place (a 354 to MAIL, a 250 to DATA). `detail`, when given, is added
+ * to the message (in parentheses).
  */
-export function unexpectedReply(reply: Reply, command: string, phase: string, extra?: Partial<SmtpReplyErrorOptions>): SmtpReplyError | ProtocolError {
+export function unexpectedReply(reply: Reply, command: string, phase: string, extra?: Partial<SmtpReplyErrorOptions>, detail?: string): SmtpReplyError | ProtocolError {
   const what = command.split(' ', 1)[0] ?? command;
-  const msg = `${what} refused: ${reply.code} ${reply.lines[0] ?? ''}`.trimEnd();
+  const msg = `${what} refused: ${reply.code} ${reply.lines[0] ?? ''}`.trimEnd() + (detail ? ` (${detail})` : '');
   const r = { code: reply.code, text: reply.text };
   if (reply.code >= 400) return new SmtpReplyError(msg, { ...extra, reply: r, command, phase });
   return new ProtocolError(`unexpected reply to ${what}: ${reply.code} ${reply.lines[0] ?? ''}`.trimEnd(), { reply: r, protocol: 'smtp', phase });

@@ -18,3 +18,12 @@ test('saslPlain: authzid NUL user NUL password in base64; NUL inside a field ref
   assert.equal(Buffer.from(saslPlain('u', 'p', 'admin'), 'base64').toString(), 'admin\0u\0p');
   assert.throws(() => saslPlain('u\0x', 'p'), InputError);
 });
+
+test('chooseLogin: a token takes OAUTHBEARER, else XOAUTH2, never a password login; without one PLAIN, else USER', async () => {
+  const { chooseLogin } = await import('../../../../src/protocols/pop3/core/auth.js');
+  assert.equal(chooseLogin(['PLAIN', 'XOAUTH2', 'OAUTHBEARER'], true), 'oauthbearer');
+  assert.equal(chooseLogin(['XOAUTH2'], true), 'xoauth2');
+  assert.throws(() => chooseLogin(['PLAIN'], true), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED');
+  assert.equal(chooseLogin(['PLAIN', 'OAUTHBEARER'], false), 'plain');
+  assert.equal(chooseLogin([], false), 'user');
+});
