@@ -230,8 +230,8 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
   const extra: Array<[string, string]> = [];
   const opts: DialOpenOptions = {};
   let method = o.method;
-  // Other schemes have no HEAD; the CLI prints their head and skips the body.
-  if (o.head && http) method ??= 'HEAD';
+  // pop3 answers HEAD from LIST N alone; other schemes have none: the CLI prints their head and skips the body.
+  if (o.head && (http || POP3_URL.test(target.url))) method ??= 'HEAD';
   if (shared.data && !o.get) {
     opts.body = shared.data.body;
     opts.bodyLength = shared.data.body.length;
@@ -289,6 +289,7 @@ function byteRange(r: string | undefined): { start: number; end: number | undefi
 
 /** An http: or https: URL, as normalizeUrl leaves it (the scheme first, in any case). */
 const HTTP_URL = /^https?:/i;
+const POP3_URL = /^pop3s?:/i;
 
 /** The options copied straight from flags, the same for every attempt of every URL but `--resolve`'s lookup (`url` is needed only with --resolve). */
 function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, opts: DialOpenOptions, target: string): DialOpenOptions {
@@ -398,7 +399,7 @@ export function openOptionsBuilder(o: CliOptions, shared: SharedRequest): OpenOp
       opts.body = body;
       opts.bodyLength = body.length;
     }
-    const method = http ? methodHttp : methodOther;
+    const method = http || (o.head && POP3_URL.test(target.url)) ? methodHttp : methodOther;
     if (method !== undefined) opts.method = method;
     if (http || sendHeaders) opts.headers = headerList();
     if (http && removed) opts.omitDefaultHeaders = removed;

@@ -88,6 +88,15 @@ test('-l with a message number: LIST N instead of RETR N, no body — as curl', 
   assert.equal(missing.code, 8, missing.stderr);
 });
 
+test('-I on a message: LIST N and QUIT, the head printed, no RETR (it fetched the message and hung up without QUIT)', async () => {
+  const s = await pop3();
+  const ours = await dial(['-sS', '-I', `pop3://alice:secret@127.0.0.1:${s.port}/2`]);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.match(ours.out, /^Content-Type: message\/rfc822\r\nPop3-List-Size: \d+\r\n\r\n$/);
+  assert.ok(s.received.includes('LIST 2') && s.received.at(-1) === 'QUIT', s.received.join('|'));
+  assert.ok(!s.received.some((l) => l.startsWith('RETR')), s.received.join('|'));
+});
+
 test('--ssl-reqd on smtp:// against a server without STARTTLS: exit 64 as curl, and no message is sent', async () => {
   const s = await FakeSmtpServer.start();
   open.push(s);
