@@ -90,6 +90,7 @@ export const OPTION_SPECS = {
   'proxy-tls13-ciphers': { type: 'string' },
   'proxy-pinnedpubkey': { type: 'string' },
   'proxy-tlsv1': { type: 'boolean' },
+  'proxy-header': { type: 'string', multiple: true },
   sslv2: { type: 'boolean', short: '2' },
   sslv3: { type: 'boolean', short: '3' },
   tlsv1: { type: 'boolean', short: '1' },

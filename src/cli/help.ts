@@ -68,6 +68,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -U, --proxy-user <u:p>     Proxy credentials (a proxy URL's own win)
      --proxy-basic/--proxy-digest/--proxy-anyauth  How they are sent (Basic at once by default)
  -p, --proxytunnel          Tunnel http through the HTTP proxy (CONNECT) instead of forwarding
+     --proxy-header <line>  Header for the proxy only: in CONNECT, or after -H's to a forwarding proxy
      --noproxy <list>       Hosts that bypass the proxy
  -k, --insecure             Do not verify the server's certificate
      --cacert <file>        Trust these CA certificates

@@ -11,6 +11,7 @@ import { nodeCrypto, nodeTls } from '../../util/builtins.js';
 import type { TraceFacts, Tracer } from '../../trace.js';
 import type { AuthScheme } from './auth/server-auth.js';
 import type { HttpLimits } from './core/response-parser.js';
+import type { HttpVersion } from './core/request.js';
 import { Pool } from './pool.js';
 import { connectThroughProxy } from './tunnel.js';
 import type { ConnectTarget } from './connect-to.js';
@@ -40,6 +41,10 @@ export interface ConnectSettings {
   proxyTls?: TLSOptions | undefined;
   /** How a tunnelling HTTP proxy gets the proxy URL's credentials (see RequestOptions.proxyAuth). */
   proxyAuth?: AuthScheme | undefined;
+  /** Headers for a tunnelling HTTP proxy's CONNECT request (see RequestOptions.proxyHeaders). */
+  proxyHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
+  /** The CONNECT request's version (see RequestOptions.proxyConnectVersion). */
+  proxyConnectVersion?: HttpVersion | undefined;
   /**
    * Where the TCP connection really goes (curl --connect-to): Host, SNI and
    * the certificate check stay the origin's. Not used with a proxy or a Unix socket.
@@ -115,7 +120,13 @@ function tlsKey(t: TLSOptions | undefined): string {
 
 /** The key of a pool: origin plus every setting that changes what the connection is. */
 export function poolKey(origin: Origin, s: ConnectSettings): string {
-  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}${s.connectTo ? `|${s.connectTo.host}:${s.connectTo.port}` : ''}`;
+  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}${s.connectTo ? `|${s.connectTo.host}:${s.connectTo.port}` : ''}${tunnelKey(s)}`;
+}
+
+/** What a tunnel's CONNECT says beyond its target: two tunnels that said different things are not one. */
+function tunnelKey(s: ConnectSettings): string {
+  if (!s.proxyHeaders?.length && s.proxyConnectVersion === undefined) return '';
+  return `|${s.proxyConnectVersion ?? ''}|${JSON.stringify(s.proxyHeaders ?? [])}`;
 }
 
 /** Bytes of a plain connection's reused read buffer: what one loopback read of a big body returns at most. */

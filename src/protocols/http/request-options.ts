@@ -88,6 +88,22 @@ export interface RequestOptions {
   proxyAuth?: AuthScheme | undefined;
   /** Reach plain http through an HTTP(S) proxy by a CONNECT tunnel instead of having it forward the request (curl -p). */
   proxyTunnel?: boolean | undefined;
+  /**
+   * Headers for an HTTP(S) proxy only (curl `--proxy-header`): sent in the
+   * CONNECT request of a tunnel — where `headers` never go — after Host and
+   * the proxy's Basic credentials (a Host here replaces the CONNECT's own);
+   * to a forwarding proxy, added after the request's own headers, as curl
+   * sends them (a Host here is left out: the request's names the target).
+   * A SOCKS proxy has no headers. Tunnels made with different proxy headers
+   * are kept apart in the pool.
+   */
+  proxyHeaders?: HeadersInit | undefined;
+  /**
+   * The version of the CONNECT request to an HTTP(S) proxy: '1.1' (the
+   * default) or '1.0' (curl `--proxy1.0`). A forwarded request keeps its own
+   * version (`httpVersion`), as curl's does.
+   */
+  proxyConnectVersion?: HttpVersion | undefined;
   /** Ask for compressed content and decode it (curl --compressed). Default false. */
   decompress?: boolean | undefined;
   /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */

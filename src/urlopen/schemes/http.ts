@@ -45,6 +45,10 @@ export interface HttpOpenOptions extends OpenOptions {
   trustRedirects?: boolean | undefined;
   /** Schemes a redirect may lead to (curl --proto-redir), with their colon; see the client's `redirectProtocols`. */
   redirectProtocols?: readonly string[] | undefined;
+  /** Headers for the HTTP proxy only (curl --proxy-header); see the client's `proxyHeaders`. */
+  proxyHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
+  /** The CONNECT request's version (curl --proxy1.0); see the client's `proxyConnectVersion`. */
+  proxyConnectVersion?: '1.0' | '1.1' | undefined;
 }
 
 /** The schemes a redirect may leave HTTP for (curl's default redirect protocols beside http and https). */
@@ -103,6 +107,8 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.keepPostOn?.length) out.keepPostOn = options.keepPostOn;
   if (options.trustRedirects) out.trustRedirects = true;
   if (options.redirectProtocols) out.redirectProtocols = options.redirectProtocols;
+  if (options.proxyHeaders?.length) out.proxyHeaders = options.proxyHeaders;
+  if (options.proxyConnectVersion !== undefined) out.proxyConnectVersion = options.proxyConnectVersion;
   // --proto-redir may allow more than ftp(s) (curl's +gopher, all): urlopen opens those too.
   if (options.maxRedirects) out.handOffSchemes = options.redirectProtocols ? options.redirectProtocols.filter((s) => s !== 'http:' && s !== 'https:') : HAND_OFF;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };

@@ -1,0 +1,63 @@
+/**
+ * curl's less common HTTP and proxy options — --proxy-header,
+ * --suppress-connect-headers, --expect100-timeout, --haproxy-protocol,
+ * --ignore-content-length, --http0.9 — read from parseArgs' values and
+ * turned into the library's options (args.ts and request.ts only call in).
+ *
+ * @module
+ */
+import { CliExit, EXIT } from './exit-codes.js';
+
+/** What those options asked for. */
+export interface HttpExtraArgs {
+  /** --proxy-header lines as name/value pairs, in order (`Name;` an empty value; `Name:` sends nothing). */
+  proxyHeaders: Array<[string, string]>;
+  /** --suppress-connect-headers: -i, -I and -D leave out a proxy's answer to CONNECT. */
+  suppressConnectHeaders: boolean;
+}
+
+/** The parsed values these options are read from. */
+interface Values {
+  'proxy-header'?: string[] | undefined;
+  'suppress-connect-headers'?: boolean | undefined;
+}
+
+/** Reads the options; a header line with neither `:` nor `;` after a name is exit 2. */
+export function parseHttpExtra(v: Values): HttpExtraArgs {
+  return {
+    proxyHeaders: headerPairs('proxy-header', v['proxy-header'] ?? []),
+    suppressConnectHeaders: v['suppress-connect-headers'] ?? false,
+  };
+}
+
+/**
+ * curl's header-line syntax: `Name: value` is sent, `Name;` is sent empty,
+ * and `Name:` with nothing after it is not sent (it removes a header curl
+ * would add of its own; the proxy headers dial adds itself, Host and
+ * Proxy-Authorization, are not removed by it).
+ */
+function headerPairs(option: string, lines: readonly string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const line of lines) {
+    const semi = /^([^:;\s]+);\s*$/.exec(line);
+    if (semi) {
+      out.push([semi[1]!, '']);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new CliExit(EXIT.FAILED_INIT, `option --${option}: bad header line '${line}'`);
+    const value = line.slice(colon + 1).trim();
+    if (value !== '') out.push([line.slice(0, colon).trim(), value]);
+  }
+  return out;
+}
+
+/** The library options of these flags (HttpOpenOptions' names). */
+export interface HttpExtraOptions {
+  proxyHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
+}
+
+/** Sets on `opts` what these flags ask of the HTTP client. */
+export function applyHttpExtra(o: HttpExtraArgs, opts: HttpExtraOptions): void {
+  if (o.proxyHeaders.length > 0) opts.proxyHeaders = o.proxyHeaders;
+}

@@ -1,0 +1,159 @@
+/**
+ * dial's --proxy-header, --suppress-connect-headers, --proxy1.0,
+ * --expect100-timeout, --haproxy-protocol, --ignore-content-length and
+ * --http0.9 beside curl 7.88: the same bytes reach the proxy and the server,
+ * the same bytes reach stdout, the same exit code.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { parseCliArgs } from '../../src/cli/args.js';
+import { CliExit } from '../../src/cli/exit-codes.js';
+import { CURL, curl, dial, type RunResult } from './helpers.js';
+
+/** A loopback proxy that records each connection's bytes: CONNECT gets a 200 and a tunnel to `originPort`; anything else a small 200 of its own. */
+interface RecordingProxy {
+  port: number;
+  /** Every byte each connection sent, by connection, as latin1 text. */
+  conns: string[];
+  close(): Promise<void>;
+}
+
+async function recordingProxy(originPort: () => number): Promise<RecordingProxy> {
+  const conns: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const srv = net.createServer((c) => {
+    const i = conns.push('') - 1;
+    sockets.add(c);
+    c.on('close', () => sockets.delete(c));
+    c.on('error', () => {});
+    let head = '';
+    const onData = (d: Buffer): void => {
+      conns[i] += d.toString('latin1');
+      head += d.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      if (!head.startsWith('CONNECT ')) {
+        c.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nforwarded\n');
+        return;
+      }
+      c.removeListener('data', onData);
+      c.pause();
+      const up = net.connect(originPort(), '127.0.0.1', () => {
+        c.write('HTTP/1.1 200 Connection established\r\nX-Proxy: yes\r\n\r\n');
+        c.on('data', (more: Buffer) => (conns[i] += more.toString('latin1')));
+        c.pipe(up).pipe(c);
+        c.resume();
+      });
+      up.on('error', () => c.destroy());
+      sockets.add(up);
+      up.on('close', () => sockets.delete(up));
+    };
+    c.on('data', onData);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    conns,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        srv.close(() => r());
+      }),
+  };
+}
+
+/** A loopback origin answering each request head with `answer` (raw bytes), recording what it read. */
+async function rawOrigin(answer: (head: string) => string | undefined): Promise<RecordingProxy> {
+  const conns: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const srv = net.createServer((c) => {
+    const i = conns.push('') - 1;
+    sockets.add(c);
+    c.on('close', () => sockets.delete(c));
+    c.on('error', () => {});
+    c.on('data', (d: Buffer) => {
+      conns[i] += d.toString('latin1');
+      const reply = answer(conns[i]!);
+      if (reply !== undefined) c.end(reply);
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    conns,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        srv.close(() => r());
+      }),
+  };
+}
+
+/** The header lines of the head that starts `text`, without those curl adds and dial does not (User-Agent, Accept, Proxy-Connection). */
+function ownLines(text: string): string[] {
+  return text
+    .slice(0, text.indexOf('\r\n\r\n'))
+    .split('\r\n')
+    .filter((l) => !/^(user-agent|accept|proxy-connection):/i.test(l));
+}
+
+/** The request line and header lines of the request that follows the CONNECT head in a tunnel. */
+function tunnelledRequest(conn: string): string[] {
+  return ownLines(conn.slice(conn.indexOf('\r\n\r\n') + 4));
+}
+
+const same = (a: RunResult, b: RunResult) => {
+  assert.equal(a.code, b.code, `exit codes: dial ${a.code} (${a.stderr}), curl ${b.code} (${b.stderr})`);
+  assert.equal(a.out, b.out);
+};
+
+let origin: RecordingProxy;
+let proxy: RecordingProxy;
+before(async () => {
+  origin = await rawOrigin((h) => (h.includes('\r\n\r\n') ? 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nhi\n' : undefined));
+  proxy = await recordingProxy(() => origin.port);
+});
+after(async () => {
+  await Promise.all([origin.close(), proxy.close()]);
+});
+
+/** Runs the same arguments through dial and curl; returns both results and the proxy connections each made. */
+async function both(args: string[]): Promise<{ d: RunResult; c: RunResult; dConns: string[]; cConns: string[] }> {
+  const start = proxy.conns.length;
+  // The helpers set NO_PROXY=* (so a stray proxy never catches a test): these runs want theirs.
+  const env = { NO_PROXY: '', no_proxy: '' };
+  const d = await dial(args, { env });
+  const mid = proxy.conns.length;
+  const c = await curl(args, { env });
+  return { d, c, dConns: proxy.conns.slice(start, mid), cConns: proxy.conns.slice(mid) };
+}
+
+describe('--proxy-header', () => {
+  test('parsed with -H\'s syntax: Name: value sent, Name; empty, Name: not at all; a bad line is exit 2', () => {
+    const o = parseCliArgs(['--proxy-header', 'X-A: 1', '--proxy-header', 'X-B;', '--proxy-header', 'X-C:', 'http://h/']);
+    assert.deepEqual(o.proxyHeaders, [['X-A', '1'], ['X-B', '']]);
+    assert.throws(() => parseCliArgs(['--proxy-header', 'nonsense', 'http://h/']), (e: unknown) => e instanceof CliExit && e.exitCode === 2);
+  });
+
+  test('in the CONNECT of a tunnel (-p), after Host; -H stays out of CONNECT and in the request, as curl', { skip: CURL === undefined }, async () => {
+    const args = ['-s', '-x', `http://127.0.0.1:${proxy.port}`, '-p', '--proxy-header', 'X-PH: p', '--proxy-header', 'User-Agent: pua', '-H', 'X-H: h', 'http://example.test/a'];
+    const { d, c, dConns, cConns } = await both(args);
+    same(d, c);
+    assert.equal(d.out, 'hi\n');
+    assert.deepEqual(ownLines(dConns[0]!), ['CONNECT example.test:80 HTTP/1.1', 'Host: example.test:80', 'X-PH: p']);
+    assert.deepEqual(ownLines(dConns[0]!), ownLines(cConns[0]!));
+    assert.match(dConns[0]!, /\r\nUser-Agent: pua\r\n/, 'the proxy header names its own User-Agent');
+    assert.deepEqual(tunnelledRequest(dConns[0]!), ['GET /a HTTP/1.1', 'Host: example.test', 'X-H: h']);
+    assert.deepEqual(tunnelledRequest(dConns[0]!), tunnelledRequest(cConns[0]!));
+  });
+
+  test('to a forwarding proxy: after the request\'s -H headers, as curl', { skip: CURL === undefined }, async () => {
+    const args = ['-s', '-x', `http://127.0.0.1:${proxy.port}`, '--proxy-header', 'X-PH: p', '--proxy-header', 'Host: ignored', '-H', 'X-H: h', 'http://example.test/b'];
+    const { d, c, dConns, cConns } = await both(args);
+    same(d, c);
+    assert.equal(d.out, 'forwarded\n');
+    assert.deepEqual(ownLines(dConns[0]!), ['GET http://example.test/b HTTP/1.1', 'Host: example.test', 'X-H: h', 'X-PH: p']);
+    assert.deepEqual(ownLines(dConns[0]!), ownLines(cConns[0]!));
+  });
+});
