@@ -91,6 +91,7 @@ export const OPTION_SPECS = {
   'proxy-pinnedpubkey': { type: 'string' },
   'proxy-tlsv1': { type: 'boolean' },
   'proxy-header': { type: 'string', multiple: true },
+  'suppress-connect-headers': { type: 'boolean' },
   sslv2: { type: 'boolean', short: '2' },
   sslv3: { type: 'boolean', short: '3' },
   tlsv1: { type: 'boolean', short: '1' },

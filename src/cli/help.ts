@@ -69,6 +69,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --proxy-basic/--proxy-digest/--proxy-anyauth  How they are sent (Basic at once by default)
  -p, --proxytunnel          Tunnel http through the HTTP proxy (CONNECT) instead of forwarding
      --proxy-header <line>  Header for the proxy only: in CONNECT, or after -H's to a forwarding proxy
+     --suppress-connect-headers  -i, -I and -D leave out the proxy's answer to CONNECT
      --noproxy <list>       Hosts that bypass the proxy
  -k, --insecure             Do not verify the server's certificate
      --cacert <file>        Trust these CA certificates

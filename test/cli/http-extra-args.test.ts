@@ -157,3 +157,18 @@ describe('--proxy-header', () => {
     assert.deepEqual(ownLines(dConns[0]!), ownLines(cConns[0]!));
   });
 });
+
+describe('--suppress-connect-headers', () => {
+  test('-i and -D leave out the proxy\'s 200 to CONNECT, -w %{http_connect} still says it, as curl', { skip: CURL === undefined }, async () => {
+    const base = ['-s', '-x', `http://127.0.0.1:${proxy.port}`, '-p', 'http://example.test/s'];
+    const shown = await both(['-i', ...base]);
+    same(shown.d, shown.c);
+    assert.match(shown.d.out, /^HTTP\/1\.1 200 Connection established\r\nX-Proxy: yes\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    const suppressed = await both(['-i', '--suppress-connect-headers', ...base]);
+    same(suppressed.d, suppressed.c);
+    assert.equal(suppressed.d.out, 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nhi\n');
+    const dumped = await both(['--suppress-connect-headers', '-D', '-', '-o', '/dev/null', '-w', '%{http_connect}\n', ...base]);
+    same(dumped.d, dumped.c);
+    assert.equal(dumped.d.out, 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n200\n');
+  });
+});
