@@ -92,6 +92,7 @@ export const OPTION_SPECS = {
   'proxy-tlsv1': { type: 'boolean' },
   'proxy-header': { type: 'string', multiple: true },
   'suppress-connect-headers': { type: 'boolean' },
+  'proxy1.0': { type: 'string' },
   sslv2: { type: 'boolean', short: '2' },
   sslv3: { type: 'boolean', short: '3' },
   tlsv1: { type: 'boolean', short: '1' },

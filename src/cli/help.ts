@@ -63,6 +63,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -n, --netrc                Credentials from ~/.netrc (its password wins over the URL's)
      --netrc-file <file>    ... from this file; --netrc-optional: the URL's password wins
  -x, --proxy <url>          Proxy (http://, https://, socks5://, socks5h://)
+     --proxy1.0 <url>       An HTTP proxy whose CONNECT says HTTP/1.0 (forwarded requests stay 1.1)
      --socks5-hostname <h:p>  SOCKS5 proxy resolving names itself
      --socks5/--socks4/--socks4a <h:p>  SOCKS proxies (the last proxy option wins)
  -U, --proxy-user <u:p>     Proxy credentials (a proxy URL's own win)

@@ -55,9 +55,11 @@ function headerPairs(option: string, lines: readonly string[]): Array<[string, s
 /** The library options of these flags (HttpOpenOptions' names). */
 export interface HttpExtraOptions {
   proxyHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
+  proxyConnectVersion?: '1.0' | '1.1' | undefined;
 }
 
-/** Sets on `opts` what these flags ask of the HTTP client. */
-export function applyHttpExtra(o: HttpExtraArgs, opts: HttpExtraOptions): void {
+/** Sets on `opts` what these flags (and --proxy1.0, read with the other proxy options) ask of the HTTP client. */
+export function applyHttpExtra(o: HttpExtraArgs & { proxyConnectVersion?: '1.0' | undefined }, opts: HttpExtraOptions): void {
   if (o.proxyHeaders.length > 0) opts.proxyHeaders = o.proxyHeaders;
+  if (o.proxyConnectVersion !== undefined) opts.proxyConnectVersion = o.proxyConnectVersion;
 }

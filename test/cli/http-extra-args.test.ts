@@ -172,3 +172,33 @@ describe('--suppress-connect-headers', () => {
     assert.equal(dumped.d.out, 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\n200\n');
   });
 });
+
+describe('--proxy1.0', () => {
+  test('is the proxy, with a CONNECT of HTTP/1.0; the last of it, -x and the SOCKS options wins', () => {
+    const o = parseCliArgs(['--proxy1.0', 'p:3128', 'http://h/']);
+    assert.equal(o.proxy, 'p:3128');
+    assert.equal(o.proxyConnectVersion, '1.0');
+    const later = parseCliArgs(['--proxy1.0', 'p:3128', '-x', 'q:8080', 'http://h/']);
+    assert.equal(later.proxy, 'q:8080');
+    assert.equal(later.proxyConnectVersion, undefined);
+    assert.equal(parseCliArgs(['--socks5', 'q:1080', '--proxy1.0', 'p:3128', 'http://h/']).proxy, 'p:3128');
+  });
+
+  test('CONNECT says HTTP/1.0 and the request in the tunnel 1.1; a forwarded request stays 1.1; -x after it is 1.1 again — as curl', { skip: CURL === undefined }, async () => {
+    const at = `127.0.0.1:${proxy.port}`;
+    const tunnel = await both(['-s', '--proxy1.0', at, '-p', 'http://example.test/t']);
+    same(tunnel.d, tunnel.c);
+    assert.equal(tunnel.d.out, 'hi\n');
+    assert.deepEqual(ownLines(tunnel.dConns[0]!), ['CONNECT example.test:80 HTTP/1.0', 'Host: example.test:80']);
+    assert.deepEqual(ownLines(tunnel.dConns[0]!), ownLines(tunnel.cConns[0]!));
+    assert.deepEqual(tunnelledRequest(tunnel.dConns[0]!)[0], 'GET /t HTTP/1.1');
+    const forwarded = await both(['-s', '--proxy1.0', at, 'http://example.test/f']);
+    same(forwarded.d, forwarded.c);
+    assert.deepEqual(ownLines(forwarded.dConns[0]!)[0], 'GET http://example.test/f HTTP/1.1');
+    assert.deepEqual(ownLines(forwarded.dConns[0]!), ownLines(forwarded.cConns[0]!));
+    const reset = await both(['-s', '--proxy1.0', at, '-x', at, '-p', 'http://example.test/r']);
+    same(reset.d, reset.c);
+    assert.deepEqual(ownLines(reset.dConns[0]!)[0], 'CONNECT example.test:80 HTTP/1.1');
+    assert.deepEqual(ownLines(reset.dConns[0]!), ownLines(reset.cConns[0]!));
+  });
+});
