@@ -45,6 +45,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --request-target <t>   The request line's target as given (e.g. * for OPTIONS)
      --path-as-is           Send the URL's path as typed, /../ and /./ kept
  -H, --header <line>        Extra header (repeatable)
+     --expect100-timeout <s>  How long an Expect: 100-continue request waits for 100 Continue (default 1)
  -d, --data <data>          POST data; @file reads a file, stripping newlines (also --data-ascii)
      --data-binary <data>   POST data; @file is sent byte for byte
      --data-raw <data>      POST data; @ is not special

@@ -14,12 +14,15 @@ export interface HttpExtraArgs {
   proxyHeaders: Array<[string, string]>;
   /** --suppress-connect-headers: -i, -I and -D leave out a proxy's answer to CONNECT. */
   suppressConnectHeaders: boolean;
+  /** --expect100-timeout: seconds an `Expect: 100-continue` request waits for 100 Continue; undefined = the library's 1 s, curl's default too. */
+  expect100Timeout: number | undefined;
 }
 
 /** The parsed values these options are read from. */
 interface Values {
   'proxy-header'?: string[] | undefined;
   'suppress-connect-headers'?: boolean | undefined;
+  'expect100-timeout'?: string | undefined;
 }
 
 /** Reads the options; a header line with neither `:` nor `;` after a name is exit 2. */
@@ -27,7 +30,17 @@ export function parseHttpExtra(v: Values): HttpExtraArgs {
   return {
     proxyHeaders: headerPairs('proxy-header', v['proxy-header'] ?? []),
     suppressConnectHeaders: v['suppress-connect-headers'] ?? false,
+    expect100Timeout: seconds('expect100-timeout', v['expect100-timeout']),
   };
+}
+
+/** A non-negative number of seconds, fractions allowed, as curl reads one; anything else is exit 2. */
+function seconds(option: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new CliExit(EXIT.FAILED_INIT, `option --${option}: expected a proper numerical parameter`);
+  if (n < 0) throw new CliExit(EXIT.FAILED_INIT, `option --${option}: expected a positive numerical parameter`);
+  return n;
 }
 
 /**
@@ -56,10 +69,12 @@ function headerPairs(option: string, lines: readonly string[]): Array<[string, s
 export interface HttpExtraOptions {
   proxyHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
   proxyConnectVersion?: '1.0' | '1.1' | undefined;
+  continueTimeout?: number | undefined;
 }
 
 /** Sets on `opts` what these flags (and --proxy1.0, read with the other proxy options) ask of the HTTP client. */
 export function applyHttpExtra(o: HttpExtraArgs & { proxyConnectVersion?: '1.0' | undefined }, opts: HttpExtraOptions): void {
   if (o.proxyHeaders.length > 0) opts.proxyHeaders = o.proxyHeaders;
   if (o.proxyConnectVersion !== undefined) opts.proxyConnectVersion = o.proxyConnectVersion;
+  if (o.expect100Timeout !== undefined) opts.continueTimeout = Math.round(o.expect100Timeout * 1000);
 }

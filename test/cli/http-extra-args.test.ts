@@ -202,3 +202,35 @@ describe('--proxy1.0', () => {
     assert.deepEqual(ownLines(reset.dConns[0]!), ownLines(reset.cConns[0]!));
   });
 });
+
+describe('--expect100-timeout', () => {
+  /** An origin that never says 100 Continue: it answers once the body its Content-Length names has come. */
+  let silent: RecordingProxy;
+  before(async () => {
+    silent = await rawOrigin((h) => {
+      const end = h.indexOf('\r\n\r\n');
+      const len = /\r\ncontent-length: *(\d+)/i.exec(h.slice(0, end));
+      if (end < 0 || !len || h.length - end - 4 < Number(len[1])) return undefined;
+      return 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n';
+    });
+  });
+  after(() => silent.close());
+
+  test('seconds, fractions allowed; not a number or below 0 is exit 2 with curl\'s words', () => {
+    assert.equal(parseCliArgs(['--expect100-timeout', '2.5', 'http://h/']).expect100Timeout, 2.5);
+    assert.equal(parseCliArgs(['http://h/']).expect100Timeout, undefined);
+    assert.throws(() => parseCliArgs(['--expect100-timeout', 'abc', 'http://h/']), /expected a proper numerical parameter/);
+    assert.throws(() => parseCliArgs(['--expect100-timeout', '-1', 'http://h/']), /expected a positive numerical parameter/);
+  });
+
+  test('a short wait sends the body inside -m 1 (the default 1 s wait would not); a long one times out (28) — as curl', { skip: CURL === undefined }, async () => {
+    const args = (wait: string) => ['-sS', '-m', '1', '--expect100-timeout', wait, '-H', 'Expect: 100-continue', '-d', 'payload', `http://127.0.0.1:${silent.port}/e`];
+    const [d, c] = [await dial(args('0.05')), await curl(args('0.05'))];
+    same(d, c);
+    assert.equal(d.out, 'ok\n');
+    const [dl, cl] = [await dial(args('5')), await curl(args('5'))];
+    assert.equal(dl.code, 28, dl.stderr);
+    assert.equal(cl.code, 28, cl.stderr);
+    assert.equal(dl.out, '');
+  });
+});

@@ -47,6 +47,12 @@ export interface RequestOptions {
   connectTimeout?: number | undefined;
   /** Bound from the end of sending to the response head, ms (default 300 s; 0 = none); bounds too each write of the request the server leaves untaken (a stalled upload). */
   headersTimeout?: number | undefined;
+  /**
+   * How long a request sent with `Expect: 100-continue` waits for the
+   * server's 100 Continue before sending its body anyway, ms (default 1000,
+   * as curl's; 0 = do not wait) — curl `--expect100-timeout`.
+   */
+  continueTimeout?: number | undefined;
   /** Bound on the server's silence while the body arrives, ms (default 300 s; 0 = none). Not counted while the reader is behind. */
   bodyTimeout?: number | undefined;
   /** The agent whose pools carry the request (default: the global agent). */

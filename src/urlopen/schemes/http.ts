@@ -49,6 +49,8 @@ export interface HttpOpenOptions extends OpenOptions {
   proxyHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
   /** The CONNECT request's version (curl --proxy1.0); see the client's `proxyConnectVersion`. */
   proxyConnectVersion?: '1.0' | '1.1' | undefined;
+  /** How long `Expect: 100-continue` waits for 100 Continue, ms (curl --expect100-timeout); see the client's `continueTimeout`. */
+  continueTimeout?: number | undefined;
 }
 
 /** The schemes a redirect may leave HTTP for (curl's default redirect protocols beside http and https). */
@@ -109,6 +111,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.redirectProtocols) out.redirectProtocols = options.redirectProtocols;
   if (options.proxyHeaders?.length) out.proxyHeaders = options.proxyHeaders;
   if (options.proxyConnectVersion !== undefined) out.proxyConnectVersion = options.proxyConnectVersion;
+  if (options.continueTimeout !== undefined) out.continueTimeout = options.continueTimeout;
   // --proto-redir may allow more than ftp(s) (curl's +gopher, all): urlopen opens those too.
   if (options.maxRedirects) out.handOffSchemes = options.redirectProtocols ? options.redirectProtocols.filter((s) => s !== 'http:' && s !== 'https:') : HAND_OFF;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };

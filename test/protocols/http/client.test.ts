@@ -769,6 +769,40 @@ describe('request(): Expect: 100-continue', () => {
   });
 });
 
+describe('request(): continueTimeout (curl --expect100-timeout)', () => {
+  /** A server that never says 100 Continue: it answers once the whole body has come, with what came. */
+  const silent = () =>
+    serve(async (c) => {
+      const req = await c.readHead();
+      if (!req) return;
+      const body = await c.readBody(req);
+      await c.respond(200, `got ${body.toString()}`, { Connection: 'close' });
+      c.end();
+    });
+
+  test('0: the body goes at once, inside a timeout shorter than the default 1 s wait', async () => {
+    const srv = await silent();
+    try {
+      const res = await request(srv.url, { agent: agent(), method: 'PUT', body: 'payload', headers: { Expect: '100-continue' }, continueTimeout: 0, timeout: 700 });
+      assert.equal(await res.text(), 'got payload');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('longer than the default: the body still waits when the default would have sent it, so the whole request times out', async () => {
+    const srv = await silent();
+    try {
+      await assert.rejects(
+        request(srv.url, { agent: agent(), method: 'PUT', body: 'payload', headers: { Expect: '100-continue' }, continueTimeout: 60_000, timeout: 1500 }),
+        TimeoutError,
+      );
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('request(): refusals before any byte is sent', () => {
   const bad: Array<[string, Parameters<typeof request>[1]]> = [
     ['CRLF in a header value', { headers: { 'X-A': 'a\r\nInjected: 1' } }],
