@@ -94,6 +94,7 @@ export const OPTION_SPECS = {
   'suppress-connect-headers': { type: 'boolean' },
   'proxy1.0': { type: 'string' },
   'expect100-timeout': { type: 'string' },
+  'haproxy-protocol': { type: 'boolean' },
   sslv2: { type: 'boolean', short: '2' },
   sslv3: { type: 'boolean', short: '3' },
   tlsv1: { type: 'boolean', short: '1' },

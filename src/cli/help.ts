@@ -97,6 +97,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --limit-rate <speed>   Hold each transfer to this many bytes per second (k, m, g suffixes)
  -0, --http1.0              Send HTTP/1.0 requests (one connection each; --http1.1 is the default)
      --unix-socket <path>   Connect through this Unix socket
+     --haproxy-protocol     Open each HTTP connection with a PROXY protocol v1 line (this end, the peer)
  -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
      --mail-from <addr>     SMTP sender

@@ -16,6 +16,8 @@ export interface HttpExtraArgs {
   suppressConnectHeaders: boolean;
   /** --expect100-timeout: seconds an `Expect: 100-continue` request waits for 100 Continue; undefined = the library's 1 s, curl's default too. */
   expect100Timeout: number | undefined;
+  /** --haproxy-protocol: each HTTP connection opens with a PROXY protocol v1 line. */
+  haproxyProtocol: boolean;
 }
 
 /** The parsed values these options are read from. */
@@ -23,6 +25,7 @@ interface Values {
   'proxy-header'?: string[] | undefined;
   'suppress-connect-headers'?: boolean | undefined;
   'expect100-timeout'?: string | undefined;
+  'haproxy-protocol'?: boolean | undefined;
 }
 
 /** Reads the options; a header line with neither `:` nor `;` after a name is exit 2. */
@@ -31,6 +34,7 @@ export function parseHttpExtra(v: Values): HttpExtraArgs {
     proxyHeaders: headerPairs('proxy-header', v['proxy-header'] ?? []),
     suppressConnectHeaders: v['suppress-connect-headers'] ?? false,
     expect100Timeout: seconds('expect100-timeout', v['expect100-timeout']),
+    haproxyProtocol: v['haproxy-protocol'] ?? false,
   };
 }
 
@@ -70,6 +74,7 @@ export interface HttpExtraOptions {
   proxyHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
   proxyConnectVersion?: '1.0' | '1.1' | undefined;
   continueTimeout?: number | undefined;
+  haproxyProtocol?: boolean | undefined;
 }
 
 /** Sets on `opts` what these flags (and --proxy1.0, read with the other proxy options) ask of the HTTP client. */
@@ -77,4 +82,5 @@ export function applyHttpExtra(o: HttpExtraArgs & { proxyConnectVersion?: '1.0' 
   if (o.proxyHeaders.length > 0) opts.proxyHeaders = o.proxyHeaders;
   if (o.proxyConnectVersion !== undefined) opts.proxyConnectVersion = o.proxyConnectVersion;
   if (o.expect100Timeout !== undefined) opts.continueTimeout = Math.round(o.expect100Timeout * 1000);
+  if (o.haproxyProtocol) opts.haproxyProtocol = true;
 }

@@ -234,3 +234,32 @@ describe('--expect100-timeout', () => {
     assert.equal(dl.out, '');
   });
 });
+
+describe('--haproxy-protocol', () => {
+  /** The PROXY line a connection began with, its source port (which differs run to run) as PORT; '' without one. */
+  const proxyLine = (conn: string) => (conn.startsWith('PROXY ') ? conn.slice(0, conn.indexOf('\r\n')).replace(/^(PROXY TCP4 \S+ \S+) \d+/, '$1 PORT') : '');
+
+  test('each connection to the server opens with the PROXY line, as curl\'s', { skip: CURL === undefined }, async () => {
+    const url = `http://127.0.0.1:${origin.port}/h`;
+    const from = origin.conns.length;
+    const d = await dial(['-s', '--haproxy-protocol', url]);
+    const mid = origin.conns.length;
+    const c = await curl(['-s', '--haproxy-protocol', url]);
+    same(d, c);
+    assert.equal(d.out, 'hi\n');
+    const mine = origin.conns.slice(from, mid);
+    const theirs = origin.conns.slice(mid);
+    assert.equal(mine.length, 1);
+    assert.equal(proxyLine(mine[0]!), `PROXY TCP4 127.0.0.1 127.0.0.1 PORT ${origin.port}`);
+    assert.deepEqual(mine.map(proxyLine), theirs.map(proxyLine));
+    // The request follows the line.
+    assert.match(mine[0]!, /^PROXY [^\r]*\r\nGET \/h HTTP\/1\.1\r\n/);
+  });
+
+  test('to a forwarding proxy the line is the first bytes to the proxy, as curl\'s', { skip: CURL === undefined }, async () => {
+    const { d, c, dConns, cConns } = await both(['-s', '--haproxy-protocol', '-x', `http://127.0.0.1:${proxy.port}`, 'http://example.test/p']);
+    same(d, c);
+    assert.equal(proxyLine(dConns[0]!), `PROXY TCP4 127.0.0.1 127.0.0.1 PORT ${proxy.port}`);
+    assert.equal(proxyLine(dConns[0]!), proxyLine(cConns[0]!));
+  });
+});

@@ -110,6 +110,17 @@ export interface RequestOptions {
    * version (`httpVersion`), as curl's does.
    */
   proxyConnectVersion?: HttpVersion | undefined;
+  /**
+   * Open each connection with a PROXY protocol v1 line (curl
+   * `--haproxy-protocol`): `PROXY TCP4 <this end> <peer> <this port> <peer
+   * port>`, before anything else (TLS included), so a server behind a load
+   * balancer that speaks it learns the client's address; `PROXY UNKNOWN`
+   * over a Unix socket. Through a tunnel (CONNECT, SOCKS) the line goes
+   * inside it and names the connection to the proxy, as curl's does; to a
+   * forwarding proxy it is that connection's first bytes. Such connections
+   * are pooled apart from others.
+   */
+  haproxyProtocol?: boolean | undefined;
   /** Ask for compressed content and decode it (curl --compressed). Default false. */
   decompress?: boolean | undefined;
   /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */

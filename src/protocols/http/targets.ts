@@ -90,7 +90,8 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
     !options.proxyInsecure &&
     options.connectTo === undefined &&
     options.proxyHeaders === undefined &&
-    options.proxyConnectVersion === undefined;
+    options.proxyConnectVersion === undefined &&
+    !options.haproxyProtocol;
   // The usual request names no proxy settings: its key is the origin's, with nothing built per request.
   const key = !plain
     ? undefined
@@ -118,6 +119,7 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
     proxyAuth: route.proxy && options.proxyAuth !== 'basic' ? options.proxyAuth : undefined,
     // Said in a CONNECT only: a forwarding proxy gets the headers with each request (hop.ts).
     proxyHeaders: connectsVia(route) && options.proxyHeaders !== undefined ? [...HeaderList.from(options.proxyHeaders)] : undefined,
+    haproxyProtocol: options.haproxyProtocol || undefined,
     proxyConnectVersion: connectsVia(route) && options.proxyConnectVersion !== '1.1' ? options.proxyConnectVersion : undefined,
     // A forwarding proxy makes the request itself; a tunnel goes where connectTo says (curl moves the CONNECT target).
     // The pool's key holds where it goes, so no other origin shares it.

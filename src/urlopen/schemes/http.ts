@@ -51,6 +51,8 @@ export interface HttpOpenOptions extends OpenOptions {
   proxyConnectVersion?: '1.0' | '1.1' | undefined;
   /** How long `Expect: 100-continue` waits for 100 Continue, ms (curl --expect100-timeout); see the client's `continueTimeout`. */
   continueTimeout?: number | undefined;
+  /** Open each connection with a PROXY protocol v1 line (curl --haproxy-protocol); see the client's `haproxyProtocol`. */
+  haproxyProtocol?: boolean | undefined;
 }
 
 /** The schemes a redirect may leave HTTP for (curl's default redirect protocols beside http and https). */
@@ -112,6 +114,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.proxyHeaders?.length) out.proxyHeaders = options.proxyHeaders;
   if (options.proxyConnectVersion !== undefined) out.proxyConnectVersion = options.proxyConnectVersion;
   if (options.continueTimeout !== undefined) out.continueTimeout = options.continueTimeout;
+  if (options.haproxyProtocol) out.haproxyProtocol = true;
   // --proto-redir may allow more than ftp(s) (curl's +gopher, all): urlopen opens those too.
   if (options.maxRedirects) out.handOffSchemes = options.redirectProtocols ? options.redirectProtocols.filter((s) => s !== 'http:' && s !== 'https:') : HAND_OFF;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };

@@ -22,6 +22,7 @@ import { HeaderList, type HeadersInit } from '../core/headers.js';
 import { serializeHead, type HttpVersion } from '../core/request.js';
 import { ResponseParser, type HttpLimits, type ResponseHead } from '../core/response-parser.js';
 import { proxyTlsError } from '../failures.js';
+import { haproxyLine } from '../haproxy.js';
 import { bareHost, proxyPort } from './env.js';
 import { traceConnected, tracedLookup, traceTls, traceTunnel } from './events.js';
 import { checkTarget, type ProxyTarget } from './target.js';
@@ -43,6 +44,12 @@ export interface TunnelOptions extends WaitOptions {
   headers?: HeadersInit | HeaderList | undefined;
   /** The CONNECT request's version: '1.1' (the default) or '1.0' (curl `--proxy1.0`). */
   version?: HttpVersion | undefined;
+  /**
+   * Once the tunnel is open, send a PROXY protocol v1 line through it
+   * (before `targetTls`) naming the connection to the proxy: what curl
+   * `--haproxy-protocol` sends through a tunnel.
+   */
+  haproxyProtocol?: boolean | undefined;
   trace?: Tracer | undefined;
   /** Bounds on the proxy's reply (default: the core's, 64 KiB of header fields). */
   limits?: Partial<HttpLimits> | undefined;
@@ -177,6 +184,7 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
         phase: 'connect',
       });
     traceTunnel(trace, authority, target.host, 'http', 'CONNECT');
+    if (options.haproxyProtocol) sock.write(haproxyLine({ address: sock.localAddress, port: sock.localPort }, { address: sock.remoteAddress, port: sock.remotePort }));
     if (options.targetTls) {
       sock.resume();
       const t = await handshake(sock, bareHost(target.host), targetIdentity(target, options.targetTls), { signal: options.signal, timeout: left() });
