@@ -95,6 +95,8 @@ export const OPTION_SPECS = {
   'proxy1.0': { type: 'string' },
   'expect100-timeout': { type: 'string' },
   'haproxy-protocol': { type: 'boolean' },
+  'ignore-content-length': { type: 'boolean' },
+  'http0.9': { type: 'boolean' },
   sslv2: { type: 'boolean', short: '2' },
   sslv3: { type: 'boolean', short: '3' },
   tlsv1: { type: 'boolean', short: '1' },

@@ -96,6 +96,8 @@ export const HELP = `Usage: dial [options...] <url>...
      --compressed           Ask for a compressed response and decode it
      --limit-rate <speed>   Hold each transfer to this many bytes per second (k, m, g suffixes)
  -0, --http1.0              Send HTTP/1.0 requests (one connection each; --http1.1 is the default)
+     --http0.9              Accept an HTTP/0.9 response (no status line; refused by default, exit 1)
+     --ignore-content-length  Read HTTP bodies to the close, whatever their Content-Length says
      --unix-socket <path>   Connect through this Unix socket
      --haproxy-protocol     Open each HTTP connection with a PROXY protocol v1 line (this end, the peer)
  -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)

@@ -18,6 +18,10 @@ export interface HttpExtraArgs {
   expect100Timeout: number | undefined;
   /** --haproxy-protocol: each HTTP connection opens with a PROXY protocol v1 line. */
   haproxyProtocol: boolean;
+  /** --ignore-content-length: HTTP bodies are read to the close. */
+  ignoreContentLength: boolean;
+  /** --http0.9: a response without a status line is accepted (curl 7.88 refuses it by default, exit 1). */
+  http09: boolean;
 }
 
 /** The parsed values these options are read from. */
@@ -26,6 +30,8 @@ interface Values {
   'suppress-connect-headers'?: boolean | undefined;
   'expect100-timeout'?: string | undefined;
   'haproxy-protocol'?: boolean | undefined;
+  'ignore-content-length'?: boolean | undefined;
+  'http0.9'?: boolean | undefined;
 }
 
 /** Reads the options; a header line with neither `:` nor `;` after a name is exit 2. */
@@ -35,6 +41,8 @@ export function parseHttpExtra(v: Values): HttpExtraArgs {
     suppressConnectHeaders: v['suppress-connect-headers'] ?? false,
     expect100Timeout: seconds('expect100-timeout', v['expect100-timeout']),
     haproxyProtocol: v['haproxy-protocol'] ?? false,
+    ignoreContentLength: v['ignore-content-length'] ?? false,
+    http09: v['http0.9'] ?? false,
   };
 }
 
@@ -75,6 +83,8 @@ export interface HttpExtraOptions {
   proxyConnectVersion?: '1.0' | '1.1' | undefined;
   continueTimeout?: number | undefined;
   haproxyProtocol?: boolean | undefined;
+  ignoreContentLength?: boolean | undefined;
+  http09?: boolean | undefined;
 }
 
 /** Sets on `opts` what these flags (and --proxy1.0, read with the other proxy options) ask of the HTTP client. */
@@ -83,4 +93,6 @@ export function applyHttpExtra(o: HttpExtraArgs & { proxyConnectVersion?: '1.0' 
   if (o.proxyConnectVersion !== undefined) opts.proxyConnectVersion = o.proxyConnectVersion;
   if (o.expect100Timeout !== undefined) opts.continueTimeout = Math.round(o.expect100Timeout * 1000);
   if (o.haproxyProtocol) opts.haproxyProtocol = true;
+  if (o.ignoreContentLength) opts.ignoreContentLength = true;
+  if (o.http09) opts.http09 = true;
 }

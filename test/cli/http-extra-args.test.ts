@@ -263,3 +263,33 @@ describe('--haproxy-protocol', () => {
     assert.equal(proxyLine(dConns[0]!), proxyLine(cConns[0]!));
   });
 });
+
+describe('--http0.9 and --ignore-content-length', () => {
+  let old: RecordingProxy;
+  let longer: RecordingProxy;
+  before(async () => {
+    old = await rawOrigin((h) => (h.includes('\r\n\r\n') ? 'hello 0.9\n' : undefined));
+    longer = await rawOrigin((h) => (h.includes('\r\n\r\n') ? 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdefgh' : undefined));
+  });
+  after(() => Promise.all([old.close(), longer.close()]));
+
+  const cases: Array<[string, string[], () => RecordingProxy, number, string]> = [
+    ['a 0.9 answer is refused by default (exit 1, curl\'s message)', ['-sS'], () => old, 1, ''],
+    ['… to -I too', ['-sS', '-I'], () => old, 1, ''],
+    ['--http0.9 accepts it: the bytes as the body', ['-sS', '--http0.9'], () => old, 0, 'hello 0.9\n'],
+    ['… with no head for -i, and -w says 000 and version 0', ['-sS', '--http0.9', '-i', '-w', '%{http_code} %{http_version} %{size_header}'], () => old, 0, 'hello 0.9\n000 0 0'],
+    ['… but not to a HEAD (exit 8)', ['-sS', '--http0.9', '-I'], () => old, 8, ''],
+    ['without --ignore-content-length the length ends the body', ['-sS'], () => longer, 0, 'abc'],
+    ['--ignore-content-length reads to the close', ['-sS', '--ignore-content-length', '-w', ' %{size_download}'], () => longer, 0, 'abcdefgh 8'],
+  ];
+  for (const [name, flags, server, code, out] of cases) {
+    test(`${name}, as curl`, { skip: CURL === undefined }, async () => {
+      const args = [...flags, `http://127.0.0.1:${server().port}/`];
+      const [d, c] = [await dial(args), await curl(args)];
+      same(d, c);
+      assert.equal(d.code, code, d.stderr);
+      assert.equal(d.out, out);
+      if (code === 1) assert.equal(d.stderr.trim(), 'dial: (1) Received HTTP/0.9 when not allowed');
+    });
+  }
+});

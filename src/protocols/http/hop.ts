@@ -98,6 +98,8 @@ export function prepareHop(
     // A 1.0 server never sends 100 Continue: waiting for one would only add the timeout.
     expectContinue: cur.body.kind !== 'none' && options.httpVersion !== '1.0' && /100-continue/i.test(headers.get('expect') ?? ''),
     continueTimeout: options.continueTimeout,
+    http09: options.http09,
+    ignoreContentLength: options.ignoreContentLength,
     signal,
     headersTimeout: options.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
     bodyTimeout: options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT,

@@ -121,6 +121,20 @@ export interface RequestOptions {
    * are pooled apart from others.
    */
   haproxyProtocol?: boolean | undefined;
+  /**
+   * Accept an HTTP/0.9 response — one without a status line, its every byte
+   * body, to the close — reported with status 0, version '0.9' and no
+   * headers (curl `--http0.9`). Default false: such a response is a
+   * ProtocolError with phase 'http09' ("Received HTTP/0.9 when not
+   * allowed"), as curl 7.88 refuses it.
+   */
+  http09?: boolean | undefined;
+  /**
+   * Read a body to the close even when it has a Content-Length, the length
+   * ignored (curl `--ignore-content-length`); the connection is then not
+   * reused. A chunked body is still read as chunked.
+   */
+  ignoreContentLength?: boolean | undefined;
   /** Ask for compressed content and decode it (curl --compressed). Default false. */
   decompress?: boolean | undefined;
   /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */

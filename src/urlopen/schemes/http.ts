@@ -53,6 +53,10 @@ export interface HttpOpenOptions extends OpenOptions {
   continueTimeout?: number | undefined;
   /** Open each connection with a PROXY protocol v1 line (curl --haproxy-protocol); see the client's `haproxyProtocol`. */
   haproxyProtocol?: boolean | undefined;
+  /** Accept an HTTP/0.9 response (curl --http0.9); see the client's `http09`. */
+  http09?: boolean | undefined;
+  /** Read bodies to the close, Content-Length ignored (curl --ignore-content-length); see the client's `ignoreContentLength`. */
+  ignoreContentLength?: boolean | undefined;
 }
 
 /** The schemes a redirect may leave HTTP for (curl's default redirect protocols beside http and https). */
@@ -115,6 +119,8 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.proxyConnectVersion !== undefined) out.proxyConnectVersion = options.proxyConnectVersion;
   if (options.continueTimeout !== undefined) out.continueTimeout = options.continueTimeout;
   if (options.haproxyProtocol) out.haproxyProtocol = true;
+  if (options.http09) out.http09 = true;
+  if (options.ignoreContentLength) out.ignoreContentLength = true;
   // --proto-redir may allow more than ftp(s) (curl's +gopher, all): urlopen opens those too.
   if (options.maxRedirects) out.handOffSchemes = options.redirectProtocols ? options.redirectProtocols.filter((s) => s !== 'http:' && s !== 'https:') : HAND_OFF;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };

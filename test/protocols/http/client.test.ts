@@ -803,6 +803,40 @@ describe('request(): continueTimeout (curl --expect100-timeout)', () => {
   });
 });
 
+describe('request(): http09 and ignoreContentLength (curl --http0.9, --ignore-content-length)', () => {
+  /** A server that writes `reply` to each request head, then closes. */
+  const answering = (reply: string) =>
+    serve(async (c) => {
+      if (!(await c.readHead())) return;
+      await c.write(reply);
+      c.end();
+    });
+
+  test('an answer without a status line is refused by default, and read as an HTTP/0.9 body when allowed', async () => {
+    const srv = await answering('hello 0.9\n');
+    try {
+      await assert.rejects(request(srv.url, { agent: agent() }), (e: unknown) => e instanceof DialError && e.code === 'DIAL_E_PROTOCOL' && e.phase === 'http09');
+      const res = await request(srv.url, { agent: agent(), http09: true });
+      assert.equal(res.status, 0);
+      assert.equal(res.httpVersion, '0.9');
+      assert.equal(res.headers.size, 0);
+      assert.equal(await res.text(), 'hello 0.9\n');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('ignoreContentLength reads past the Content-Length to the close', async () => {
+    const srv = await answering('HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdefgh');
+    try {
+      assert.equal(await (await request(srv.url, { agent: agent() })).text(), 'abc');
+      assert.equal(await (await request(srv.url, { agent: agent(), ignoreContentLength: true })).text(), 'abcdefgh');
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('request(): refusals before any byte is sent', () => {
   const bad: Array<[string, Parameters<typeof request>[1]]> = [
     ['CRLF in a header value', { headers: { 'X-A': 'a\r\nInjected: 1' } }],
