@@ -233,7 +233,8 @@ export class ResponseParser {
     this.#go('expect');
     this.#method = m;
     this.#options = this.#optionQueue.shift();
-    this.#sniff = true;
+    // A proxy's answer to CONNECT is no document: one without a status line is only a broken reply.
+    this.#sniff = m !== 'CONNECT';
     this.#interim = 0;
     this.#reader.start();
     return true;

@@ -80,6 +80,13 @@ describe('HTTP/0.9 responses', () => {
     );
   });
 
+  test('a CONNECT answer without a status line is a broken reply, not HTTP/0.9', () => {
+    assert.throws(
+      () => parse(['garbage here\r\n\r\n'], { http09: true }, 'CONNECT'),
+      (e: unknown) => e instanceof ProtocolError && e.phase === 'headers' && /not an HTTP\/1\.x status line/.test(e.message),
+    );
+  });
+
   test('an HTTP/1.x response split inside HTTP/ reads as before, with or without the option', () => {
     const wire = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
     for (const options of [undefined, { http09: true }]) {
