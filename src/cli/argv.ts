@@ -97,6 +97,8 @@ export const OPTION_SPECS = {
   'haproxy-protocol': { type: 'boolean' },
   'ignore-content-length': { type: 'boolean' },
   'http0.9': { type: 'boolean' },
+  'tr-encoding': { type: 'boolean' },
+  raw: { type: 'boolean' },
   sslv2: { type: 'boolean', short: '2' },
   sslv3: { type: 'boolean', short: '3' },
   tlsv1: { type: 'boolean', short: '1' },

@@ -94,6 +94,8 @@ export const HELP = `Usage: dial [options...] <url>...
      --connect-timeout <s>  Bound on connecting
      --max-filesize <n>     Refuse bodies larger than n bytes (k, M, G)
      --compressed           Ask for a compressed response and decode it
+     --tr-encoding          Ask for a gzip transfer coding (TE: gzip); one is decoded either way
+     --raw                  Write HTTP bodies as received: chunk framing kept, no coding undone
      --limit-rate <speed>   Hold each transfer to this many bytes per second (k, m, g suffixes)
  -0, --http1.0              Send HTTP/1.0 requests (one connection each; --http1.1 is the default)
      --http0.9              Accept an HTTP/0.9 response (no status line; refused by default, exit 1)

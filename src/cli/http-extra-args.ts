@@ -1,7 +1,7 @@
 /**
  * curl's less common HTTP and proxy options — --proxy-header,
  * --suppress-connect-headers, --expect100-timeout, --haproxy-protocol,
- * --ignore-content-length, --http0.9 — read from parseArgs' values and
+ * --ignore-content-length, --http0.9, --tr-encoding, --raw — read from parseArgs' values and
  * turned into the library's options (args.ts and request.ts only call in).
  *
  * @module
@@ -22,6 +22,10 @@ export interface HttpExtraArgs {
   ignoreContentLength: boolean;
   /** --http0.9: a response without a status line is accepted (curl 7.88 refuses it by default, exit 1). */
   http09: boolean;
+  /** --tr-encoding: ask for a gzip transfer coding (`TE: gzip`, `Connection: TE`); one is undone anyway. */
+  trEncoding: boolean;
+  /** --raw: body bytes as received, chunk framing included, no coding undone. */
+  raw: boolean;
 }
 
 /** The parsed values these options are read from. */
@@ -32,6 +36,8 @@ interface Values {
   'haproxy-protocol'?: boolean | undefined;
   'ignore-content-length'?: boolean | undefined;
   'http0.9'?: boolean | undefined;
+  'tr-encoding'?: boolean | undefined;
+  raw?: boolean | undefined;
 }
 
 /** Reads the options; a header line with neither `:` nor `;` after a name is exit 2. */
@@ -43,6 +49,8 @@ export function parseHttpExtra(v: Values): HttpExtraArgs {
     haproxyProtocol: v['haproxy-protocol'] ?? false,
     ignoreContentLength: v['ignore-content-length'] ?? false,
     http09: v['http0.9'] ?? false,
+    trEncoding: v['tr-encoding'] ?? false,
+    raw: v.raw ?? false,
   };
 }
 
@@ -85,14 +93,32 @@ export interface HttpExtraOptions {
   haproxyProtocol?: boolean | undefined;
   ignoreContentLength?: boolean | undefined;
   http09?: boolean | undefined;
+  raw?: boolean | undefined;
+  headers?: Record<string, string> | Array<[string, string]> | undefined;
 }
 
-/** Sets on `opts` what these flags (and --proxy1.0, read with the other proxy options) ask of the HTTP client. */
-export function applyHttpExtra(o: HttpExtraArgs & { proxyConnectVersion?: '1.0' | undefined }, opts: HttpExtraOptions): void {
+/** Sets on `opts` what these flags (and --proxy1.0, read with the other proxy options) ask of the HTTP client for `url`. */
+export function applyHttpExtra(o: HttpExtraArgs & { proxyConnectVersion?: '1.0' | undefined }, opts: HttpExtraOptions, url: string): void {
   if (o.proxyHeaders.length > 0) opts.proxyHeaders = o.proxyHeaders;
   if (o.proxyConnectVersion !== undefined) opts.proxyConnectVersion = o.proxyConnectVersion;
   if (o.expect100Timeout !== undefined) opts.continueTimeout = Math.round(o.expect100Timeout * 1000);
   if (o.haproxyProtocol) opts.haproxyProtocol = true;
   if (o.ignoreContentLength) opts.ignoreContentLength = true;
   if (o.http09) opts.http09 = true;
+  if (o.raw) opts.raw = true;
+  if (o.trEncoding && /^https?:/i.test(url) && Array.isArray(opts.headers)) opts.headers = askTransferCoding(opts.headers);
+}
+
+/**
+ * curl's --tr-encoding headers: `TE: gzip`, and TE named in Connection (a
+ * hop-by-hop header must be), added to a -H Connection's own value. A -H TE
+ * of the user's is left as it is. The list is copied, never changed in place.
+ */
+function askTransferCoding(headers: ReadonlyArray<[string, string]>): Array<[string, string]> {
+  const out = headers.slice();
+  const at = out.findIndex(([n]) => n.toLowerCase() === 'connection');
+  if (at < 0) out.push(['Connection', 'TE']);
+  else out[at] = [out[at]![0], `${out[at]![1]}, TE`];
+  if (!out.some(([n]) => n.toLowerCase() === 'te')) out.push(['TE', 'gzip']);
+  return out;
 }

@@ -329,7 +329,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
   if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
   applyHttpFlags(o, opts, target);
-  applyHttpExtra(o, opts);
+  applyHttpExtra(o, opts, target);
   return opts;
 }
 

@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
 import { CURL, curl, dial, type RunResult } from './helpers.js';
@@ -75,7 +76,7 @@ async function rawOrigin(answer: (head: string) => string | undefined): Promise<
     c.on('data', (d: Buffer) => {
       conns[i] += d.toString('latin1');
       const reply = answer(conns[i]!);
-      if (reply !== undefined) c.end(reply);
+      if (reply !== undefined) c.end(Buffer.from(reply, 'latin1'));
     });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
@@ -292,4 +293,53 @@ describe('--http0.9 and --ignore-content-length', () => {
       if (code === 1) assert.equal(d.stderr.trim(), 'dial: (1) Received HTTP/0.9 when not allowed');
     });
   }
+});
+
+describe('--tr-encoding and --raw', () => {
+  const gz = gzipSync('hello gzip\n');
+  const framed = (b: Buffer) => Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n0\r\n\r\n')]);
+  /** /te: gzip as a transfer coding; /ce: as a content coding; /chunked: plain chunks. */
+  const answers: Record<string, Buffer> = {
+    '/te': Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n'), framed(gz)]),
+    '/ce': Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n'), framed(gz)]),
+    '/chunked': Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n'),
+  };
+  let coded: RecordingProxy;
+  before(async () => {
+    coded = await rawOrigin((h) => (h.includes('\r\n\r\n') ? answers[h.split(' ')[1]!]!.toString('latin1') : undefined));
+  });
+  after(() => coded.close());
+
+  for (const flags of [[], ['--raw'], ['--raw', '--compressed'], ['--compressed'], ['--tr-encoding'], ['--raw', '-i']]) {
+    test(`${flags.join(' ') || 'neither'}: the same bytes on stdout as curl for a transfer-coded, a content-coded and a chunked body`, { skip: CURL === undefined }, async () => {
+      for (const path of Object.keys(answers)) {
+        const args = ['-s', ...flags, `http://127.0.0.1:${coded.port}${path}`];
+        const [d, c] = [await dial(args), await curl(args)];
+        same(d, c);
+        assert.ok(d.stdout.equals(c.stdout), path);
+      }
+    });
+  }
+
+  test('--raw writes the chunk framing as received', async () => {
+    const d = await dial(['-s', '--raw', `http://127.0.0.1:${coded.port}/chunked`]);
+    assert.equal(d.out, '5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n');
+  });
+
+  test('--tr-encoding asks with TE: gzip and TE in Connection (added to a -H Connection), as curl', { skip: CURL === undefined }, async () => {
+    const heads = async (extra: string[]) => {
+      const from = coded.conns.length;
+      const args = ['-s', '--tr-encoding', ...extra, `http://127.0.0.1:${coded.port}/chunked`];
+      const [d, c] = [await dial(args), await curl(args)];
+      same(d, c);
+      const [mine, theirs] = coded.conns.slice(from).map((h) => ownLines(h).filter((l) => /^(connection|te):/i.test(l)).sort());
+      return { mine, theirs };
+    };
+    const plainAsk = await heads([]);
+    assert.deepEqual(plainAsk.mine, ['Connection: TE', 'TE: gzip']);
+    assert.deepEqual(plainAsk.mine, plainAsk.theirs);
+    const merged = await heads(['-H', 'Connection: keep-alive']);
+    assert.deepEqual(merged.mine, ['Connection: keep-alive, TE', 'TE: gzip']);
+    assert.deepEqual(merged.mine, merged.theirs);
+  });
 });

@@ -34,6 +34,8 @@ export interface Exchange {
   http09?: boolean | undefined;
   /** Read the body to the close, its Content-Length ignored; see the parser's ResponseOptions. */
   ignoreContentLength?: boolean | undefined;
+  /** A chunked body's bytes as they came, framing and all; see the parser's ResponseOptions. */
+  raw?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** Bound from the end of sending to the response head, ms; and on each write of the request while the server takes nothing. */
   headersTimeout?: number | undefined;

@@ -100,6 +100,7 @@ export function prepareHop(
     continueTimeout: options.continueTimeout,
     http09: options.http09,
     ignoreContentLength: options.ignoreContentLength,
+    raw: options.raw,
     signal,
     headersTimeout: options.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
     bodyTimeout: options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT,

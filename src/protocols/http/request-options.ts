@@ -135,6 +135,13 @@ export interface RequestOptions {
    * reused. A chunked body is still read as chunked.
    */
   ignoreContentLength?: boolean | undefined;
+  /**
+   * The body bytes exactly as they came (curl `--raw`): a chunked body with
+   * its chunk framing, no transfer coding (gzip) undone, and no content
+   * coding either, even with `decompress` (whose Accept-Encoding is still
+   * sent). The end of the body is still found by its framing.
+   */
+  raw?: boolean | undefined;
   /** Ask for compressed content and decode it (curl --compressed). Default false. */
   decompress?: boolean | undefined;
   /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */

@@ -57,6 +57,8 @@ export interface HttpOpenOptions extends OpenOptions {
   http09?: boolean | undefined;
   /** Read bodies to the close, Content-Length ignored (curl --ignore-content-length); see the client's `ignoreContentLength`. */
   ignoreContentLength?: boolean | undefined;
+  /** Body bytes as received, no coding undone (curl --raw); see the client's `raw`. */
+  raw?: boolean | undefined;
 }
 
 /** The schemes a redirect may leave HTTP for (curl's default redirect protocols beside http and https). */
@@ -121,6 +123,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.haproxyProtocol) out.haproxyProtocol = true;
   if (options.http09) out.http09 = true;
   if (options.ignoreContentLength) out.ignoreContentLength = true;
+  if (options.raw) out.raw = true;
   // --proto-redir may allow more than ftp(s) (curl's +gopher, all): urlopen opens those too.
   if (options.maxRedirects) out.handOffSchemes = options.redirectProtocols ? options.redirectProtocols.filter((s) => s !== 'http:' && s !== 'https:') : HAND_OFF;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };

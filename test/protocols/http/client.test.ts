@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { request, Agent, HeaderList } from '../../../src/protocols/http/index.js';
 import { ConnectError, InputError, LimitError, TimeoutError, AbortError, DialError } from '../../../src/errors.js';
@@ -803,7 +804,7 @@ describe('request(): continueTimeout (curl --expect100-timeout)', () => {
   });
 });
 
-describe('request(): http09 and ignoreContentLength (curl --http0.9, --ignore-content-length)', () => {
+describe('request(): http09, ignoreContentLength and raw (curl --http0.9, --ignore-content-length, --raw)', () => {
   /** A server that writes `reply` to each request head, then closes. */
   const answering = (reply: string) =>
     serve(async (c) => {
@@ -821,6 +822,21 @@ describe('request(): http09 and ignoreContentLength (curl --http0.9, --ignore-co
       assert.equal(res.httpVersion, '0.9');
       assert.equal(res.headers.size, 0);
       assert.equal(await res.text(), 'hello 0.9\n');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('raw: a gzip transfer-coded chunked body comes as sent — chunk lines, gzip bytes — even with decompress', async () => {
+    const gz = gzipSync('hello gzip\n');
+    const framed = Buffer.concat([Buffer.from(`${gz.length.toString(16)}\r\n`), gz, Buffer.from('\r\n0\r\n\r\n')]);
+    const srv = await serve(keepAlive((_r, _b, c) => c.write(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n'), framed]))));
+    try {
+      const a = agent();
+      assert.deepEqual(Buffer.from(await (await request(srv.url, { agent: a, raw: true, decompress: true })).bytes()), framed);
+      // Without it the chunks are joined and the gzip undone, and the connection was fit to reuse.
+      assert.equal(await (await request(srv.url, { agent: a })).text(), 'hello gzip\n');
+      assert.equal(srv.accepted, 1);
     } finally {
       await srv.close();
     }

@@ -345,6 +345,7 @@ export class ResponseParser {
         return pos;
       }
       case 'chunked': {
+        if (this.#options?.raw) return this.#rawChunked(buf, pos, out);
         const data: Buffer[] = [];
         let r: ChunkedOutput;
         try {
@@ -361,6 +362,16 @@ export class ResponseParser {
         out.push({ type: 'data', bytes: pos === 0 ? buf : buf.subarray(pos) });
         return buf.length;
     }
+  }
+
+  /** A chunked body's bytes as they came (framing and all), up to the end the decoder finds. */
+  #rawChunked(buf: Buffer, pos: number, out: ResponseEvent[]): number {
+    const r = this.#chunked!.decode(buf, pos, []);
+    const end = r.end === -1 ? buf.length : r.end;
+    if (end > pos) out.push({ type: 'data', bytes: buf.subarray(pos, end) });
+    if (r.end === -1) return -1;
+    this.#finish(undefined, out);
+    return r.end;
   }
 
   #finish(trailers: HeaderList | undefined, out: ResponseEvent[]): void {

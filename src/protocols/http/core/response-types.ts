@@ -37,6 +37,12 @@ export interface ResponseOptions {
   http09?: boolean | undefined;
   /** Read a body that has a Content-Length to the close instead, its length ignored (curl --ignore-content-length). */
   ignoreContentLength?: boolean | undefined;
+  /**
+   * Hand a chunked body on as it came — chunk-size lines, CRLFs, the last
+   * chunk and its trailers — while still finding its end by the chunked
+   * framing (curl --raw). The `end` event then carries no trailers.
+   */
+  raw?: boolean | undefined;
 }
 
 /** Events the parser yields, in order, for each response. */

@@ -1,5 +1,5 @@
 /**
- * HTTP/0.9 and --ignore-content-length in the sans-IO parser: a response
+ * HTTP/0.9 in the sans-IO parser: a response
  * that does not begin `HTTP/` is 0.9 — its every byte body, to the close —
  * accepted only when its request allowed it and otherwise refused as curl
  * 7.88 refuses it; however the bytes are split, the verdict is the same.
@@ -104,28 +104,5 @@ describe('HTTP/0.9 responses', () => {
     assert.equal(p.responseStarted, false);
     assert.deepEqual(p.feed(Buffer.from('HT')), []);
     assert.equal(p.responseStarted, true);
-  });
-});
-
-describe('ignoreContentLength', () => {
-  test('the body is read to the close past its Content-Length, and the connection is not kept', () => {
-    const ev = plain(parse(['HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc', 'defgh'], { ignoreContentLength: true }));
-    assert.equal(ev[0]!.type === 'head' && ev[0]!.bodyKind, 'close');
-    assert.equal(ev[0]!.type === 'head' && ev[0]!.keepAlive, false);
-    assert.deepEqual(ev.slice(1), [{ type: 'data', text: 'abcdefgh' }, { type: 'end', trailers: undefined, keepAlive: false }]);
-  });
-
-  test('a chunked body stays chunked; a HEAD still has none', () => {
-    const chunked = plain(parse(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'], { ignoreContentLength: true }));
-    assert.deepEqual(chunked.slice(1), [{ type: 'data', text: 'ok' }, { type: 'end', trailers: [], keepAlive: true }]);
-    const head = plain(parse(['HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n'], { ignoreContentLength: true }, 'HEAD'));
-    assert.deepEqual(head.slice(1), [{ type: 'end', trailers: undefined, keepAlive: true }]);
-  });
-
-  test('without it the Content-Length frames the body as before', () => {
-    const p = new ResponseParser();
-    p.expect('GET');
-    const ev = plain(p.feed(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc')));
-    assert.deepEqual(ev.slice(1), [{ type: 'data', text: 'abc' }, { type: 'end', trailers: undefined, keepAlive: true }]);
   });
 });
