@@ -137,6 +137,15 @@ describe('--proxy-header', () => {
     assert.throws(() => parseCliArgs(['--proxy-header', 'nonsense', 'http://h/']), (e: unknown) => e instanceof CliExit && e.exitCode === 2);
   });
 
+  test('an empty one (Name;) goes as `Name:` with nothing after the colon, as curl; -H too', { skip: CURL === undefined }, async () => {
+    const { d, c, dConns, cConns } = await both(['-s', '-x', `http://127.0.0.1:${proxy.port}`, '-p', '--proxy-header', 'X-PE;', '-H', 'X-E;', 'http://example.test/empty']);
+    same(d, c);
+    assert.match(dConns[0]!, /\r\nX-PE:\r\n\r\n/);
+    assert.deepEqual(ownLines(dConns[0]!), ownLines(cConns[0]!));
+    assert.deepEqual(tunnelledRequest(dConns[0]!), ['GET /empty HTTP/1.1', 'Host: example.test', 'X-E:']);
+    assert.deepEqual(tunnelledRequest(dConns[0]!), tunnelledRequest(cConns[0]!));
+  });
+
   test('in the CONNECT of a tunnel (-p), after Host; -H stays out of CONNECT and in the request, as curl', { skip: CURL === undefined }, async () => {
     const args = ['-s', '-x', `http://127.0.0.1:${proxy.port}`, '-p', '--proxy-header', 'X-PH: p', '--proxy-header', 'User-Agent: pua', '-H', 'X-H: h', 'http://example.test/a'];
     const { d, c, dConns, cConns } = await both(args);
@@ -160,6 +169,27 @@ describe('--proxy-header', () => {
 });
 
 describe('--suppress-connect-headers', () => {
+  test('a refused CONNECT (407) shows no head with it, and is still exit 56, as curl', { skip: CURL === undefined }, async () => {
+    const refusing = net.createServer((c) => {
+      c.on('error', () => {});
+      c.on('data', () => c.write('HTTP/1.1 407 Proxy Auth\r\nProxy-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n'));
+    });
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+    try {
+      const at = `127.0.0.1:${(refusing.address() as net.AddressInfo).port}`;
+      const env = { NO_PROXY: '', no_proxy: '' };
+      for (const flags of [['-i'], ['-i', '--suppress-connect-headers']]) {
+        const args = ['-s', ...flags, '-x', at, '-p', 'http://example.test/'];
+        const [d, c] = [await dial(args, { env }), await curl(args, { env })];
+        same(d, c);
+        assert.equal(d.code, 56);
+        assert.equal(d.out.startsWith('HTTP/1.1 407 Proxy Auth\r\n'), flags.length === 1, d.out);
+      }
+    } finally {
+      await new Promise<void>((r) => refusing.close(() => r()));
+    }
+  });
+
   test('-i and -D leave out the proxy\'s 200 to CONNECT, -w %{http_connect} still says it, as curl', { skip: CURL === undefined }, async () => {
     const base = ['-s', '-x', `http://127.0.0.1:${proxy.port}`, '-p', 'http://example.test/s'];
     const shown = await both(['-i', ...base]);

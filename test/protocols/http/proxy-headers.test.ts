@@ -58,7 +58,7 @@ describe('proxyHeaders through a CONNECT tunnel', () => {
     assert.equal(await res.text(), 'origin /a h -');
     assert.equal(
       connectHead(before),
-      `CONNECT target.test:80 HTTP/1.1\r\nHost: target.test:80\r\nProxy-Authorization: Basic ${Buffer.from('u:p').toString('base64')}\r\nX-PH: p\r\nX-Empty: \r\n\r\n`,
+      `CONNECT target.test:80 HTTP/1.1\r\nHost: target.test:80\r\nProxy-Authorization: Basic ${Buffer.from('u:p').toString('base64')}\r\nX-PH: p\r\nX-Empty:\r\n\r\n`,
     );
   });
 
