@@ -10,7 +10,8 @@ import * as net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { parseCliArgs } from '../../src/cli/args.js';
 import { CliExit } from '../../src/cli/exit-codes.js';
-import { CURL, curl, dial, type RunResult } from './helpers.js';
+import { join } from 'node:path';
+import { CURL, curl, dial, tempDir, type RunResult } from './helpers.js';
 
 /** A loopback proxy that records each connection's bytes: CONNECT gets a 200 and a tunnel to `originPort`; anything else a small 200 of its own. */
 interface RecordingProxy {
@@ -285,6 +286,31 @@ describe('--haproxy-protocol', () => {
     assert.deepEqual(mine.map(proxyLine), theirs.map(proxyLine));
     // The request follows the line.
     assert.match(mine[0]!, /^PROXY [^\r]*\r\nGET \/h HTTP\/1\.1\r\n/);
+  });
+
+  test('over --unix-socket the line is PROXY UNKNOWN, as curl\'s', { skip: CURL === undefined }, async () => {
+    const path = join(tempDir(), 'h.sock');
+    const seen: string[] = [];
+    const srv = net.createServer((c) => {
+      c.on('error', () => {});
+      let got = '';
+      c.on('data', (d: Buffer) => {
+        got += d.toString('latin1');
+        if (!got.includes('\r\n\r\n')) return;
+        seen.push(got);
+        c.end('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nhi\n');
+      });
+    });
+    await new Promise<void>((r) => srv.listen(path, r));
+    try {
+      const args = ['-s', '--haproxy-protocol', '--unix-socket', path, 'http://localhost/u'];
+      const [d, c] = [await dial(args), await curl(args)];
+      same(d, c);
+      assert.equal(seen.length, 2);
+      assert.deepEqual(seen.map((h) => h.slice(0, h.indexOf('\r\n'))), ['PROXY UNKNOWN', 'PROXY UNKNOWN']);
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
   });
 
   test('to a forwarding proxy the line is the first bytes to the proxy, as curl\'s', { skip: CURL === undefined }, async () => {
