@@ -1,8 +1,9 @@
 /**
  * curl's less common HTTP and proxy options — --proxy-header,
  * --suppress-connect-headers, --expect100-timeout, --haproxy-protocol,
- * --ignore-content-length, --http0.9, --tr-encoding, --raw — read from parseArgs' values and
- * turned into the library's options (args.ts and request.ts only call in).
+ * --ignore-content-length, --http0.9, --tr-encoding, --raw — read from
+ * parseArgs' values and turned into the library's options (args.ts and
+ * request.ts only call in; --proxy1.0 is read with -x in proxy-args.ts).
  *
  * @module
  */
