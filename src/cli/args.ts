@@ -13,6 +13,7 @@ import { normalizeArgv, OPTION_SPECS } from './argv.js';
 import { expandConfig } from './config-file.js';
 import { ftpArgs, type FtpArgs } from './ftp-args.js';
 import { parseHttpFlags, type HttpFlags } from './http-flags.js';
+import { parseHttpExtra, type HttpExtraArgs } from './http-extra-args.js';
 import { proxyArgs, type ProxyArgs } from './proxy-args.js';
 import { parseTlsArgs, type TlsArgs } from './tls-args.js';
 
@@ -40,7 +41,7 @@ export interface FormArg {
   literal: boolean;
 }
 
-export interface CliOptions extends HttpFlags, ProxyArgs, FtpArgs {
+export interface CliOptions extends HttpFlags, HttpExtraArgs, ProxyArgs, FtpArgs {
   urls: UrlArg[];
   help: boolean;
   version: boolean;
@@ -360,6 +361,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ipFamily,
     globoff: v.globoff ?? false,
     ...parseHttpFlags(v, warnings),
+    ...parseHttpExtra(v),
   };
   checkConflicts(opts);
   return opts;

@@ -131,6 +131,8 @@ export function exitCodeFor(err: unknown): number {
       // curl has no loop detection: a loop is what its redirect limit catches.
       if (/redirect loop/i.test(String(e.message))) return EXIT.TOO_MANY_REDIRECTS;
       if (phase === 'body') return EXIT.PARTIAL_FILE;
+      // A response without a status line when --http0.9 did not allow one: curl's "unsupported protocol".
+      if (phase === 'http09') return EXIT.UNSUPPORTED_PROTOCOL;
       return EXIT.WEIRD_SERVER_REPLY;
     case 'DIAL_E_DECODE':
       return EXIT.BAD_CONTENT_ENCODING;

@@ -69,6 +69,8 @@ function titleCase(name: string): string {
  * curl's capitalized names (scripts grep for `^Content-Length`).
  */
 export function formatHead(res: ResponseLike): string {
+  // An HTTP/0.9 response has no head at all: curl shows nothing for it.
+  if ((res.raw as RawHttp | undefined)?.httpVersion === '0.9') return '';
   const lines: string[] = [];
   const http = isHttp(res);
   if (http) lines.push(statusLine(res));

@@ -45,6 +45,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --request-target <t>   The request line's target as given (e.g. * for OPTIONS)
      --path-as-is           Send the URL's path as typed, /../ and /./ kept
  -H, --header <line>        Extra header (repeatable)
+     --expect100-timeout <s>  How long an Expect: 100-continue request waits for 100 Continue (default 1)
  -d, --data <data>          POST data; @file reads a file, stripping newlines (also --data-ascii)
      --data-binary <data>   POST data; @file is sent byte for byte
      --data-raw <data>      POST data; @ is not special
@@ -64,11 +65,14 @@ export const HELP = `Usage: dial [options...] <url>...
  -n, --netrc                Credentials from ~/.netrc (its password wins over the URL's)
      --netrc-file <file>    ... from this file; --netrc-optional: the URL's password wins
  -x, --proxy <url>          Proxy (http://, https://, socks5://, socks5h://)
+     --proxy1.0 <url>       An HTTP proxy whose CONNECT says HTTP/1.0 (forwarded requests stay 1.1)
      --socks5-hostname <h:p>  SOCKS5 proxy resolving names itself
      --socks5/--socks4/--socks4a <h:p>  SOCKS proxies (the last proxy option wins)
  -U, --proxy-user <u:p>     Proxy credentials (a proxy URL's own win)
      --proxy-basic/--proxy-digest/--proxy-anyauth  How they are sent (Basic at once by default)
  -p, --proxytunnel          Tunnel http through the HTTP proxy (CONNECT) instead of forwarding
+     --proxy-header <line>  Header for the proxy only: in CONNECT, or after -H's to a forwarding proxy
+     --suppress-connect-headers  -i, -I and -D leave out the proxy's answer to CONNECT
      --noproxy <list>       Hosts that bypass the proxy
  -k, --insecure             Do not verify the server's certificate
      --cacert <file>        Trust these CA certificates
@@ -91,9 +95,14 @@ export const HELP = `Usage: dial [options...] <url>...
      --connect-timeout <s>  Bound on connecting
      --max-filesize <n>     Refuse bodies larger than n bytes (k, M, G)
      --compressed           Ask for a compressed response and decode it
+     --tr-encoding          Ask for a gzip transfer coding (TE: gzip); one is decoded either way
+     --raw                  Write HTTP bodies as received: chunk framing kept, no coding undone
      --limit-rate <speed>   Hold each transfer to this many bytes per second (k, m, g suffixes)
  -0, --http1.0              Send HTTP/1.0 requests (one connection each; --http1.1 is the default)
+     --http0.9              Accept an HTTP/0.9 response (no status line; refused by default, exit 1)
+     --ignore-content-length  Read HTTP bodies to the close, whatever their Content-Length says
      --unix-socket <path>   Connect through this Unix socket
+     --haproxy-protocol     Open each HTTP connection with a PROXY protocol v1 line (this end, the peer)
  -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
      --mail-from <addr>     SMTP sender

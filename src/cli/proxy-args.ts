@@ -1,6 +1,6 @@
 /**
  * The proxy options as dial reads them, curl's way: the proxy is whichever
- * of -x and the SOCKS options came last, its credentials go as the last of
+ * of -x, --proxy1.0 and the SOCKS options came last, its credentials go as the last of
  * --proxy-basic, --proxy-digest and --proxy-anyauth says, -p tunnels plain
  * http, and an https:// proxy has TLS files of its own.
  *
@@ -34,6 +34,8 @@ export interface ProxyArgs {
   proxy: string | undefined;
   /** --proxy-basic, --proxy-digest or --proxy-anyauth, whichever came last; undefined = Basic, as curl. */
   proxyAuth: 'basic' | 'digest' | 'any' | undefined;
+  /** '1.0' when --proxy1.0 named the proxy (the last proxy option): its CONNECT says HTTP/1.0. */
+  proxyConnectVersion: '1.0' | undefined;
   /** -p: tunnel plain http through an HTTP proxy (CONNECT) instead of having it forward the request. */
   proxyTunnel: boolean;
   /** --proxy-insecure, --proxy-cacert, --proxy-cert/--proxy-key and the rest: the TLS of an https:// proxy, apart from the server's (as curl). */
@@ -43,14 +45,20 @@ export interface ProxyArgs {
 export function proxyArgs(tokens: readonly OptionToken[], v: ProxyValues): ProxyArgs {
   let proxy: string | undefined;
   let proxyAuth: ProxyArgs['proxyAuth'];
+  let proxyConnectVersion: ProxyArgs['proxyConnectVersion'];
   for (const t of tokens) {
     if (t.kind !== 'option' || t.name === undefined) continue;
     if (t.name === 'proxy-basic' || t.name === 'proxy-digest' || t.name === 'proxy-anyauth') proxyAuth = t.name === 'proxy-anyauth' ? 'any' : t.name === 'proxy-digest' ? 'digest' : 'basic';
-    else if (t.name in SOCKS || t.name === 'proxy') proxy = t.name === 'proxy' ? t.value : `${SOCKS[t.name as keyof typeof SOCKS]}://${t.value ?? ''}`;
+    else if (t.name in SOCKS || t.name === 'proxy' || t.name === 'proxy1.0') {
+      // --proxy1.0 is -x with a CONNECT of HTTP/1.0; a later -x makes it 1.1 again, as in curl.
+      proxy = t.name === 'proxy' || t.name === 'proxy1.0' ? t.value : `${SOCKS[t.name as keyof typeof SOCKS]}://${t.value ?? ''}`;
+      proxyConnectVersion = t.name === 'proxy1.0' ? '1.0' : undefined;
+    }
   }
   return {
     proxy,
     proxyAuth,
+    proxyConnectVersion,
     proxyTunnel: v.proxytunnel ?? false,
     proxyTls: {
       insecure: v['proxy-insecure'] ?? false,

@@ -25,6 +25,7 @@ import { resolveFtpPort, type ActivePort } from './ftp-port.js';
 import { buildTlsOptions } from './tls-options.js';
 import { readEtagCompare } from './etag.js';
 import { applyHttpFlags } from './http-flags.js';
+import { applyHttpExtra } from './http-extra-args.js';
 import { checkProtocol } from './proto.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 import type { HstsCache } from '../protocols/http/hsts.js';
@@ -346,6 +347,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   // smtp and pop3 log in with the token (SASL OAUTHBEARER / XOAUTH2); HTTP sends it as a header (buildHeaders) and reads no option.
   if (o.oauth2Bearer !== undefined && !HTTP_URL.test(target)) opts.oauth2Bearer = o.oauth2Bearer;
   applyHttpFlags(o, opts, target);
+  applyHttpExtra(o, opts, target);
   return opts;
 }
 

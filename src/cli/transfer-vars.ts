@@ -62,7 +62,8 @@ export function responseVars(vars: WriteOutVars, res: UrlResponse, headers: bool
   vars.url_effective = res.url;
   vars.num_redirects = res.redirects.length;
   vars.content_type = res.headers.get('content-type') ?? '';
-  vars.http_version = http ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
+  // HTTP/0.9 is '0' too, as curl reports it.
+  vars.http_version = http && !res.protocol.endsWith('/0.9') ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
   if (headers) {
     vars.headers = headerPairs(res);
     vars.num_headers = vars.headers.length;

@@ -142,8 +142,8 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   const applyClock = (): void => {
     if (clock) Object.assign(vars, clock.result(tlsScheme()));
   };
-  /** A proxy's answers to CONNECT, which curl shows before an HTTP response's head (never an FTP one's). */
-  const proxyHeads = (): string => (vars.scheme === 'http' || vars.scheme === 'https' ? (clock?.proxyHeads ?? '') : '');
+  /** A proxy's answers to CONNECT, which curl shows before an HTTP response's head (never an FTP one's, nor with --suppress-connect-headers). */
+  const proxyHeads = (): string => (!o.suppressConnectHeaders && (vars.scheme === 'http' || vars.scheme === 'https') ? (clock?.proxyHeads ?? '') : '');
   let ahead = sent;
   try {
     // A request sent ahead was sent to this job's URL, worked out the same way.
@@ -201,7 +201,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
         }
         // -w's timings and addresses, and a proxy's CONNECT heads for -i/-I/-D, come from the library's
         // structured events; otherwise nothing is traced unless -v/--trace-json asked.
-        if (o.writeOut !== undefined || ((o.include || o.head || env.dumpHeader) && tunnelled(target, options))) {
+        if (o.writeOut !== undefined || ((o.include || o.head || env.dumpHeader) && !o.suppressConnectHeaders && tunnelled(target, options))) {
           const { TransferClock } = await import('./timing.js');
           const c = (clock = new TransferClock(t0));
           options.trace = (ev) => {

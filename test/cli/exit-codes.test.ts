@@ -22,6 +22,7 @@ const cases: Array<[string, unknown, number]> = [
   ['closed before any reply', new ProtocolError('connection closed before the response began'), 52],
   ['redirect loop', new ProtocolError('redirect loop: a -> a'), 47],
   ['weird reply', new ProtocolError('bad status line'), 8],
+  ['an HTTP/0.9 answer not allowed (curl: unsupported protocol)', new ProtocolError('Received HTTP/0.9 when not allowed', { protocol: 'http', phase: 'http09' }), 1],
   ['content that does not decode (curl: bad content encoding)', new ProtocolError('corrupt gzip content', { code: 'DIAL_E_DECODE', phase: 'body' }), 61],
   ['a proxy refusing CONNECT (curl: CONNECT tunnel failed), whatever its status', new ReplyError('x', { protocol: 'http', phase: 'proxy-connect', reply: { code: 407, text: 'auth' } }), 56],
   ['ftp login', new ReplyError('x', { protocol: 'ftp', reply: { code: 530, text: 'no' } }), 67],

@@ -11,8 +11,10 @@ import { nodeCrypto, nodeTls } from '../../util/builtins.js';
 import type { TraceFacts, Tracer } from '../../trace.js';
 import type { AuthScheme } from './auth/server-auth.js';
 import type { HttpLimits } from './core/response-parser.js';
+import type { HttpVersion } from './core/request.js';
 import { Pool } from './pool.js';
 import { connectThroughProxy } from './tunnel.js';
+import { haproxyLine } from './haproxy.js';
 import type { ConnectTarget } from './connect-to.js';
 
 /** Where a request goes: scheme, host (no IPv6 brackets) and port. */
@@ -40,6 +42,12 @@ export interface ConnectSettings {
   proxyTls?: TLSOptions | undefined;
   /** How a tunnelling HTTP proxy gets the proxy URL's credentials (see RequestOptions.proxyAuth). */
   proxyAuth?: AuthScheme | undefined;
+  /** Headers for a tunnelling HTTP proxy's CONNECT request (see RequestOptions.proxyHeaders). */
+  proxyHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
+  /** The CONNECT request's version (see RequestOptions.proxyConnectVersion). */
+  proxyConnectVersion?: HttpVersion | undefined;
+  /** Each connection opens with a PROXY protocol v1 line (see RequestOptions.haproxyProtocol). */
+  haproxyProtocol?: boolean | undefined;
   /**
    * Where the TCP connection really goes (curl --connect-to): Host, SNI and
    * the certificate check stay the origin's. Not used with a proxy or a Unix socket.
@@ -115,7 +123,13 @@ function tlsKey(t: TLSOptions | undefined): string {
 
 /** The key of a pool: origin plus every setting that changes what the connection is. */
 export function poolKey(origin: Origin, s: ConnectSettings): string {
-  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}${s.connectTo ? `|${s.connectTo.host}:${s.connectTo.port}` : ''}`;
+  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}${s.connectTo ? `|${s.connectTo.host}:${s.connectTo.port}` : ''}${tunnelKey(s)}${s.haproxyProtocol ? '|haproxy' : ''}`;
+}
+
+/** What a tunnel's CONNECT says beyond its target: two tunnels that said different things are not one. */
+function tunnelKey(s: ConnectSettings): string {
+  if (!s.proxyHeaders?.length && s.proxyConnectVersion === undefined) return '';
+  return `|${s.proxyConnectVersion ?? ''}|${JSON.stringify(s.proxyHeaders ?? [])}`;
 }
 
 /** Bytes of a plain connection's reused read buffer: what one loopback read of a big body returns at most. */
@@ -146,7 +160,8 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   // onread only on a socket that owns its TCP handle, so over TCP the TLS
   // socket is made per Happy Eyeballs attempt; over a Unix socket TLS wraps
   // the connected one and reads into Buffers of its own.
-  const direct = tls !== undefined && !o.unixSocket;
+  // The PROXY line must precede the TLS handshake, which a socket made per attempt would start at once.
+  const direct = tls !== undefined && !o.unixSocket && !o.haproxyProtocol;
   const lent = !tls || direct ? new LentReads(READ_BUFFER) : undefined;
   const onread = lent?.onread;
   const open = direct ? tlsOpener(host, tls) : undefined;
@@ -161,6 +176,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
     trace({ kind: '*', text, protocol: 'http', event: 'connected', data });
   }
   let sock: NetSocket = raw;
+  if (o.haproxyProtocol) raw.write(haproxyLine({ address: raw.localAddress, port: raw.localPort }, { address: raw.remoteAddress, port: raw.remotePort }));
   if (tls) {
     const left = o.timeout ? Math.max(1, o.timeout - (Date.now() - started)) : undefined;
     const wait = { signal: o.signal, timeout: left };

@@ -284,6 +284,7 @@ function withJarCookies(cur: RedirectRequest, jar: CookieJar): RedirectRequest {
 
 /** The response with its transfer (and, when asked, content) codings undone. */
 function afterHop(r: ExchangeResponse, method: string, options: RequestOptions): ExchangeResponse {
+  if (options.raw) return r;
   const codings = codingsToUndo(r, method, options.decompress === true);
   return codings.length > 0 ? { ...r, body: decodedBody(r.body, codings) } : r;
 }

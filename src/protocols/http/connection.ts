@@ -134,7 +134,8 @@ export class HttpConnection {
       this.#queue.push(entry);
       // HTTP/1.0 closes after the response unless both sides ask otherwise: nothing goes behind it, nothing reuses it.
       if (x.version === '1.0') this.#keepAlive = false;
-      this.#parser.expect(x.method);
+      // The exchange carries the response options (http09, ignoreContentLength) itself.
+      this.#parser.expect(x.method, x);
       if (this.#queue.length === 1) {
         this.#t.setRef(true);
         this.#writer?.busy(true);

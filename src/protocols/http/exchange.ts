@@ -30,6 +30,12 @@ export interface Exchange {
   expectContinue?: boolean | undefined;
   /** How long to wait for 100 Continue before sending the body anyway (default 1000 ms). */
   continueTimeout?: number | undefined;
+  /** Accept an HTTP/0.9 response (no status line); see the parser's ResponseOptions. */
+  http09?: boolean | undefined;
+  /** Read the body to the close, its Content-Length ignored; see the parser's ResponseOptions. */
+  ignoreContentLength?: boolean | undefined;
+  /** A chunked body's bytes as they came, framing and all; see the parser's ResponseOptions. */
+  raw?: boolean | undefined;
   signal?: AbortSignal | undefined;
   /** Bound from the end of sending to the response head, ms; and on each write of the request while the server takes nothing. */
   headersTimeout?: number | undefined;
@@ -48,7 +54,7 @@ export interface Exchange {
 export interface ExchangeResponse {
   status: number;
   reason: string;
-  version: '1.0' | '1.1';
+  version: '0.9' | '1.0' | '1.1';
   headers: HeaderList;
   contentLength: number | undefined;
   /** Transfer codings other than chunked still on the body bytes, in the order applied (usually empty). */

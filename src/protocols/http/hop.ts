@@ -71,10 +71,13 @@ export function prepareHop(
   // The caller's list is copied only when this hop adds to it.
   let headers = cur.headers;
   const toProxy = proxyAuth?.for(route);
-  if (auth || toProxy || route.headers.length > 0) {
-    const add = (k: string, v: string) => {
+  // A forwarding proxy reads the request itself: its own headers ride on it (a tunnel's go in the CONNECT).
+  const forProxy = route.poolOrigin && options.proxyHeaders !== undefined ? HeaderList.from(options.proxyHeaders) : undefined;
+  if (auth || toProxy || route.headers.length > 0 || forProxy) {
+    const add = (k: string, v: string, append = false) => {
       if (headers === cur.headers) headers = HeaderList.from(cur.headers);
-      headers.set(k, v);
+      if (append) headers.append(k, v);
+      else headers.set(k, v);
     };
     const bytes = cur.body.kind === 'bytes' ? cur.body.data : undefined;
     const answer = auth && !headers.has('authorization') ? auth.authorization(cur.method, target, bytes) : undefined;
@@ -82,7 +85,9 @@ export function prepareHop(
     if (auth?.aws && !headers.has('authorization')) for (const [k, v] of auth.aws.sign(cur.method, u, scan(headers, 'host') ?? u.host, headers, cur.body)) add(k, v);
     const toProxyAnswer = toProxy && !headers.has('proxy-authorization') ? toProxy.authorization(cur.method, target, bytes) : undefined;
     if (toProxyAnswer) add('Proxy-Authorization', toProxyAnswer);
-    for (const [k, v] of route.headers) if (!headers.has(k)) add(k, v);
+    for (const [k, v] of route.headers) if (!headers.has(k) && !forProxy?.has(k)) add(k, v);
+    // After the request's own, a name already there too (curl sends both); not Host, which names the target.
+    if (forProxy) for (const [k, v] of forProxy) if (k.toLowerCase() !== 'host') add(k, v, true);
   }
   const x: Exchange = {
     method: cur.method,
@@ -93,6 +98,10 @@ export function prepareHop(
     version: options.httpVersion,
     // A 1.0 server never sends 100 Continue: waiting for one would only add the timeout.
     expectContinue: cur.body.kind !== 'none' && options.httpVersion !== '1.0' && /100-continue/i.test(headers.get('expect') ?? ''),
+    continueTimeout: options.continueTimeout,
+    http09: options.http09,
+    ignoreContentLength: options.ignoreContentLength,
+    raw: options.raw,
     signal,
     headersTimeout: options.headersTimeout ?? DEFAULT_HEADERS_TIMEOUT,
     bodyTimeout: options.bodyTimeout ?? DEFAULT_BODY_TIMEOUT,

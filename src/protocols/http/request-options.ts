@@ -48,6 +48,12 @@ export interface RequestOptions {
   connectTimeout?: number | undefined;
   /** Bound from the end of sending to the response head, ms (default 300 s; 0 = none); bounds too each write of the request the server leaves untaken (a stalled upload). */
   headersTimeout?: number | undefined;
+  /**
+   * How long a request sent with `Expect: 100-continue` waits for the
+   * server's 100 Continue before sending its body anyway, ms (default 1000,
+   * as curl's; 0 = do not wait) — curl `--expect100-timeout`.
+   */
+  continueTimeout?: number | undefined;
   /** Bound on the server's silence while the body arrives, ms (default 300 s; 0 = none). Not counted while the reader is behind. */
   bodyTimeout?: number | undefined;
   /** The agent whose pools carry the request (default: the global agent). */
@@ -89,6 +95,54 @@ export interface RequestOptions {
   proxyAuth?: AuthScheme | undefined;
   /** Reach plain http through an HTTP(S) proxy by a CONNECT tunnel instead of having it forward the request (curl -p). */
   proxyTunnel?: boolean | undefined;
+  /**
+   * Headers for an HTTP(S) proxy only (curl `--proxy-header`): sent in the
+   * CONNECT request of a tunnel — where `headers` never go — after Host and
+   * the proxy's Basic credentials (a Host here replaces the CONNECT's own);
+   * to a forwarding proxy, added after the request's own headers, as curl
+   * sends them (a Host here is left out: the request's names the target).
+   * A SOCKS proxy has no headers. Tunnels made with different proxy headers
+   * are kept apart in the pool.
+   */
+  proxyHeaders?: HeadersInit | undefined;
+  /**
+   * The version of the CONNECT request to an HTTP(S) proxy: '1.1' (the
+   * default) or '1.0' (curl `--proxy1.0`). A forwarded request keeps its own
+   * version (`httpVersion`), as curl's does.
+   */
+  proxyConnectVersion?: HttpVersion | undefined;
+  /**
+   * Open each connection with a PROXY protocol v1 line (curl
+   * `--haproxy-protocol`): `PROXY TCP4 <this end> <peer> <this port> <peer
+   * port>`, before anything else (TLS included), so a server behind a load
+   * balancer that speaks it learns the client's address; `PROXY UNKNOWN`
+   * over a Unix socket. Through a tunnel (CONNECT, SOCKS) the line goes
+   * inside it and names the connection to the proxy, as curl's does; to a
+   * forwarding proxy it is that connection's first bytes. Such connections
+   * are pooled apart from others.
+   */
+  haproxyProtocol?: boolean | undefined;
+  /**
+   * Accept an HTTP/0.9 response — one without a status line, its every byte
+   * body, to the close — reported with status 0, version '0.9' and no
+   * headers (curl `--http0.9`). Default false: such a response is a
+   * ProtocolError with phase 'http09' ("Received HTTP/0.9 when not
+   * allowed"), as curl 7.88 refuses it.
+   */
+  http09?: boolean | undefined;
+  /**
+   * Read a body to the close even when it has a Content-Length, the length
+   * ignored (curl `--ignore-content-length`); the connection is then not
+   * reused. A chunked body is still read as chunked.
+   */
+  ignoreContentLength?: boolean | undefined;
+  /**
+   * The body bytes exactly as they came (curl `--raw`): a chunked body with
+   * its chunk framing, no transfer coding (gzip) undone, and no content
+   * coding either, even with `decompress` (whose Accept-Encoding is still
+   * sent). The end of the body is still found by its framing.
+   */
+  raw?: boolean | undefined;
   /** Ask for compressed content and decode it (curl --compressed). Default false. */
   decompress?: boolean | undefined;
   /** Credentials for Basic (or Digest, when challenged); default: the URL's `user:pass@`. */

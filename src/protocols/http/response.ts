@@ -3,7 +3,7 @@ import type { HeaderList } from './core/headers.js';
 
 /** The head of a response that was not the last one: a redirect, or a 401 answered with Digest credentials. */
 export interface HttpResponseHead {
-  httpVersion: '1.0' | '1.1';
+  httpVersion: '0.9' | '1.0' | '1.1';
   status: number;
   statusText: string;
   /** The header lines as received. */
@@ -15,7 +15,7 @@ export interface HttpResponseInit {
   url: string;
   status: number;
   statusText: string;
-  httpVersion: '1.0' | '1.1';
+  httpVersion: '0.9' | '1.0' | '1.1';
   headers: HeaderList;
   redirects: string[];
   /** Heads of the responses before this one, oldest first: redirects, a Digest challenge, and interim 1xx answers (100 Continue) as received (default none). */
@@ -38,7 +38,7 @@ export class HttpResponse {
   readonly url: string;
   readonly status: number;
   readonly statusText: string;
-  readonly httpVersion: '1.0' | '1.1';
+  readonly httpVersion: '0.9' | '1.0' | '1.1';
   readonly headers: HeaderList;
   /** The URLs that redirected here, in order (empty without redirects). */
   readonly redirects: string[];

@@ -6,6 +6,7 @@ import type { RequestOptions } from './client.js';
 import type { Pool } from './pool.js';
 import { resolveProxy, type ProxyRoute } from './proxy-route.js';
 import { connectTarget } from './connect-to.js';
+import { HeaderList } from './core/headers.js';
 
 // What request() keeps between requests so that the next one to the same
 // URL or origin costs less: the parsed URL, and per agent the route and pool
@@ -87,7 +88,10 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
     options.unixSocket === undefined &&
     options.proxyTls === undefined &&
     !options.proxyInsecure &&
-    options.connectTo === undefined;
+    options.connectTo === undefined &&
+    options.proxyHeaders === undefined &&
+    options.proxyConnectVersion === undefined &&
+    !options.haproxyProtocol;
   // The usual request names no proxy settings: its key is the origin's, with nothing built per request.
   const key = !plain
     ? undefined
@@ -113,6 +117,10 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
     proxy: route.proxy,
     proxyTls: route.proxy?.protocol === 'https:' ? tlsSettings(options.proxyTls, options.proxyInsecure) : undefined,
     proxyAuth: route.proxy && options.proxyAuth !== 'basic' ? options.proxyAuth : undefined,
+    // Said in a CONNECT only: a forwarding proxy gets the headers with each request (hop.ts).
+    proxyHeaders: connectsVia(route) && options.proxyHeaders !== undefined ? [...HeaderList.from(options.proxyHeaders)] : undefined,
+    haproxyProtocol: options.haproxyProtocol || undefined,
+    proxyConnectVersion: connectsVia(route) && options.proxyConnectVersion !== '1.1' ? options.proxyConnectVersion : undefined,
     // A forwarding proxy makes the request itself; a tunnel goes where connectTo says (curl moves the CONNECT target).
     // The pool's key holds where it goes, so no other origin shares it.
     connectTo: route.poolOrigin ? undefined : connectTarget(options.connectTo, u.hostname, origin.port),
@@ -125,6 +133,11 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
     byOrigin.set(key, found);
   }
   return found;
+}
+
+/** Whether the route is a tunnel through an HTTP(S) proxy (CONNECT), not SOCKS. */
+function connectsVia(route: ProxyRoute): boolean {
+  return route.proxy !== undefined && (route.proxy.protocol === 'http:' || route.proxy.protocol === 'https:');
 }
 
 function tlsSettings(tls: TLSOptions | undefined, insecure: boolean | undefined): TLSOptions {

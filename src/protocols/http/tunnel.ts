@@ -25,6 +25,9 @@ export async function connectThroughProxy(origin: Origin, options: ConnectFactor
     trace: options.trace,
     tls: options.proxyTls,
     proxyAuth: options.proxyAuth,
+    headers: options.proxyHeaders,
+    version: options.proxyConnectVersion,
+    haproxyProtocol: options.haproxyProtocol,
     targetTls: origin.protocol === 'https:' ? originIdentity(origin, { ALPNProtocols: ['http/1.1'], ...options.tls }, to !== undefined) : undefined,
   });
   // The tunnel's own trace has said how TLS to the target went (events.ts traceTls).

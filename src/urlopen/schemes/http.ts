@@ -47,6 +47,20 @@ export interface HttpOpenOptions extends OpenOptions {
   trustRedirects?: boolean | undefined;
   /** Schemes a redirect may lead to (curl --proto-redir), with their colon; see the client's `redirectProtocols`. */
   redirectProtocols?: readonly string[] | undefined;
+  /** Headers for the HTTP proxy only (curl --proxy-header); see the client's `proxyHeaders`. */
+  proxyHeaders?: ReadonlyArray<readonly [string, string]> | undefined;
+  /** The CONNECT request's version (curl --proxy1.0); see the client's `proxyConnectVersion`. */
+  proxyConnectVersion?: '1.0' | '1.1' | undefined;
+  /** How long `Expect: 100-continue` waits for 100 Continue, ms (curl --expect100-timeout); see the client's `continueTimeout`. */
+  continueTimeout?: number | undefined;
+  /** Open each connection with a PROXY protocol v1 line (curl --haproxy-protocol); see the client's `haproxyProtocol`. */
+  haproxyProtocol?: boolean | undefined;
+  /** Accept an HTTP/0.9 response (curl --http0.9); see the client's `http09`. */
+  http09?: boolean | undefined;
+  /** Read bodies to the close, Content-Length ignored (curl --ignore-content-length); see the client's `ignoreContentLength`. */
+  ignoreContentLength?: boolean | undefined;
+  /** Body bytes as received, no coding undone (curl --raw); see the client's `raw`. */
+  raw?: boolean | undefined;
 }
 
 /** The schemes a redirect may leave HTTP for (curl's default redirect protocols beside http and https). */
@@ -107,6 +121,13 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
   if (options.keepPostOn?.length) out.keepPostOn = options.keepPostOn;
   if (options.trustRedirects) out.trustRedirects = true;
   if (options.redirectProtocols) out.redirectProtocols = options.redirectProtocols;
+  if (options.proxyHeaders?.length) out.proxyHeaders = options.proxyHeaders;
+  if (options.proxyConnectVersion !== undefined) out.proxyConnectVersion = options.proxyConnectVersion;
+  if (options.continueTimeout !== undefined) out.continueTimeout = options.continueTimeout;
+  if (options.haproxyProtocol) out.haproxyProtocol = true;
+  if (options.http09) out.http09 = true;
+  if (options.ignoreContentLength) out.ignoreContentLength = true;
+  if (options.raw) out.raw = true;
   // --proto-redir may allow more than ftp(s) (curl's +gopher, all): urlopen opens those too.
   if (options.maxRedirects) out.handOffSchemes = options.redirectProtocols ? options.redirectProtocols.filter((s) => s !== 'http:' && s !== 'https:') : HAND_OFF;
   if (options.user !== undefined || options.password !== undefined) out.auth = { user: options.user ?? '', password: options.password ?? '' };

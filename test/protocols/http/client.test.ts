@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { request, Agent, HeaderList } from '../../../src/protocols/http/index.js';
 import { ConnectError, InputError, LimitError, TimeoutError, AbortError, DialError } from '../../../src/errors.js';
@@ -763,6 +764,89 @@ describe('request(): Expect: 100-continue', () => {
       assert.equal(streamed.status, 417);
       assert.equal(streamed.history.length, 0);
       await streamed.text();
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('request(): continueTimeout (curl --expect100-timeout)', () => {
+  /** A server that never says 100 Continue: it answers once the whole body has come, with what came. */
+  const silent = () =>
+    serve(async (c) => {
+      const req = await c.readHead();
+      if (!req) return;
+      const body = await c.readBody(req);
+      await c.respond(200, `got ${body.toString()}`, { Connection: 'close' });
+      c.end();
+    });
+
+  test('0: the body goes at once, inside a timeout shorter than the default 1 s wait', async () => {
+    const srv = await silent();
+    try {
+      const res = await request(srv.url, { agent: agent(), method: 'PUT', body: 'payload', headers: { Expect: '100-continue' }, continueTimeout: 0, timeout: 700 });
+      assert.equal(await res.text(), 'got payload');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('longer than the default: the body still waits when the default would have sent it, so the whole request times out', async () => {
+    const srv = await silent();
+    try {
+      await assert.rejects(
+        request(srv.url, { agent: agent(), method: 'PUT', body: 'payload', headers: { Expect: '100-continue' }, continueTimeout: 60_000, timeout: 1500 }),
+        TimeoutError,
+      );
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('request(): http09, ignoreContentLength and raw (curl --http0.9, --ignore-content-length, --raw)', () => {
+  /** A server that writes `reply` to each request head, then closes. */
+  const answering = (reply: string) =>
+    serve(async (c) => {
+      if (!(await c.readHead())) return;
+      await c.write(reply);
+      c.end();
+    });
+
+  test('an answer without a status line is refused by default, and read as an HTTP/0.9 body when allowed', async () => {
+    const srv = await answering('hello 0.9\n');
+    try {
+      await assert.rejects(request(srv.url, { agent: agent() }), (e: unknown) => e instanceof DialError && e.code === 'DIAL_E_PROTOCOL' && e.phase === 'http09');
+      const res = await request(srv.url, { agent: agent(), http09: true });
+      assert.equal(res.status, 0);
+      assert.equal(res.httpVersion, '0.9');
+      assert.equal(res.headers.size, 0);
+      assert.equal(await res.text(), 'hello 0.9\n');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('raw: a gzip transfer-coded chunked body comes as sent — chunk lines, gzip bytes — even with decompress', async () => {
+    const gz = gzipSync('hello gzip\n');
+    const framed = Buffer.concat([Buffer.from(`${gz.length.toString(16)}\r\n`), gz, Buffer.from('\r\n0\r\n\r\n')]);
+    const srv = await serve(keepAlive((_r, _b, c) => c.write(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n'), framed]))));
+    try {
+      const a = agent();
+      assert.deepEqual(Buffer.from(await (await request(srv.url, { agent: a, raw: true, decompress: true })).bytes()), framed);
+      // Without it the chunks are joined and the gzip undone, and the connection was fit to reuse.
+      assert.equal(await (await request(srv.url, { agent: a })).text(), 'hello gzip\n');
+      assert.equal(srv.accepted, 1);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('ignoreContentLength reads past the Content-Length to the close', async () => {
+    const srv = await answering('HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcdefgh');
+    try {
+      assert.equal(await (await request(srv.url, { agent: agent() })).text(), 'abc');
+      assert.equal(await (await request(srv.url, { agent: agent(), ignoreContentLength: true })).text(), 'abcdefgh');
     } finally {
       await srv.close();
     }

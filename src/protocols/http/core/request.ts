@@ -52,7 +52,8 @@ export function serializeHead(method: string, target: string, host: string, head
     checkHeader(name, value);
     const lower = name.length === 4 || name.length === 14 || name.length === 17 ? name.toLowerCase() : '';
     if (lower === 'host' || lower === 'content-length' || lower === 'transfer-encoding') continue;
-    s += `${name}: ${value}\r\n`;
+    // An empty value goes as `Name:` with no space after it, byte for byte what curl sends for -H 'Name;'.
+    s += value === '' ? `${name}:\r\n` : `${name}: ${value}\r\n`;
   }
   if (framing.kind === 'length') s += `Content-Length: ${framing.length}\r\n`;
   else if (framing.kind === 'chunked') s += 'Transfer-Encoding: chunked\r\n';

@@ -4,42 +4,13 @@ import { type HeaderList, listTokens } from './headers.js';
 import { HeadReader } from './head-reader.js';
 import { connectionKeepsAlive, framingFields, parseContentLength } from './framing.js';
 import { DEFAULT_LIMITS, type HttpLimits } from './limits.js';
+import { http09Head, http09Refused, sniffResponse } from './http09.js';
 import { failedState, nextState, type ParserInput, type ParserState } from './response-states.js';
+import type { BodyKind, ResponseEvent, ResponseOptions } from './response-types.js';
 
 export { DEFAULT_LIMITS, parseContentLength, type HttpLimits };
 export { TRANSITIONS, type ParserInput, type ParserState } from './response-states.js';
-
-/** How the body of a response is delimited (RFC 9112 §6.3). */
-export type BodyKind = 'none' | 'length' | 'chunked' | 'close' | 'upgrade';
-
-/** The final response's head. */
-export interface ResponseHead {
-  type: 'head';
-  status: number;
-  reason: string;
-  version: '1.0' | '1.1';
-  headers: HeaderList;
-  bodyKind: BodyKind;
-  /** The Content-Length, when the body is length-delimited. */
-  contentLength: number | undefined;
-  /**
-   * Transfer codings still applied to the body bytes, in the order the
-   * server applied them (chunked, which the parser removes, is not listed).
-   * Usually empty; `Transfer-Encoding: gzip, chunked` gives `['gzip']`. Decode
-   * them like content codings (see decode.ts) before the content codings.
-   */
-  transferCodings: string[];
-  /** Whether the connection may carry another request after this response. */
-  keepAlive: boolean;
-}
-
-/** Events the parser yields, in order, for each response. */
-export type ResponseEvent =
-  | { type: 'informational'; status: number; reason: string; headers: HeaderList }
-  | ResponseHead
-  | { type: 'data'; bytes: Buffer }
-  | { type: 'end'; trailers: HeaderList | undefined; keepAlive: boolean }
-  | { type: 'upgrade'; rest: Buffer };
+export type { BodyKind, ResponseEvent, ResponseHead, ResponseOptions } from './response-types.js';
 
 const P = { protocol: 'http', phase: 'headers' } as const;
 
@@ -63,6 +34,11 @@ export class ResponseParser {
   readonly limits: Readonly<HttpLimits>;
   #methods: string[] = [];
   #method = '';
+  /** The ResponseOptions of each expected response (undefined: none), in step with #methods. */
+  #optionQueue: Array<ResponseOptions | undefined> = [];
+  #options: ResponseOptions | undefined;
+  /** The first bytes of the response awaited are still to be checked for HTTP/0.9. */
+  #sniff = false;
   readonly #reader: HeadReader;
   #interim = 0;
   #kind: BodyKind = 'none';
@@ -97,7 +73,7 @@ export class ResponseParser {
   get responseStarted(): boolean {
     if (this.state === 'body') return true;
     if (this.state !== 'head') return false;
-    return this.#interim > 0 || this.#reader.started;
+    return this.#interim > 0 || this.#reader.started || (this.#sniff && this.#stray !== undefined);
   }
 
   /**
@@ -107,11 +83,12 @@ export class ResponseParser {
    * empty one will do). InputError once the parser is closed, upgraded or
    * failed.
    */
-  expect(method: string): void {
+  expect(method: string, options?: ResponseOptions): void {
     if (this.state === 'closed' || this.state === 'upgraded' || this.state === 'error')
       throw new InputError(`cannot expect a response: the parser is ${this.state}`, { protocol: 'http' });
     // As sent: methods are case-sensitive (RFC 9110 §9.1), and a server answers "head" as some method that is not HEAD, body and all.
     this.#methods.push(method);
+    this.#optionQueue.push(options);
     if (this.state === 'idle') this.#begin();
   }
 
@@ -210,6 +187,19 @@ export class ResponseParser {
           ),
         );
       case 'head':
+        // A few bytes, then the close: too short to be a status line, so a 0.9 body (or its refusal).
+        if (this.#sniff && this.#stray) {
+          const out: ResponseEvent[] = [];
+          try {
+            this.#http09(this.#stray, 0, out);
+          } catch (err) {
+            throw this.#fail(err);
+          }
+          out.push({ type: 'data', bytes: this.#stray }, { type: 'end', trailers: undefined, keepAlive: false });
+          this.#stray = undefined;
+          this.#go('eof');
+          return out;
+        }
         throw this.#fail(
           // 'empty': nothing of a response arrived (curl's "empty reply"), which callers tell apart by phase, not by message.
           this.responseStarted
@@ -242,6 +232,9 @@ export class ResponseParser {
     if (m === undefined) return false;
     this.#go('expect');
     this.#method = m;
+    this.#options = this.#optionQueue.shift();
+    // A proxy's answer to CONNECT is no document: one without a status line is only a broken reply.
+    this.#sniff = m !== 'CONNECT';
     this.#interim = 0;
     this.#reader.start();
     return true;
@@ -255,6 +248,16 @@ export class ResponseParser {
    */
   #head(buf: Buffer, pos: number, out: ResponseEvent[]): number {
     const reader = this.#reader;
+    if (this.#sniff) {
+      const kind = sniffResponse(this.#stray, buf, pos);
+      if (kind === 'more') {
+        // Fewer bytes than `HTTP/`: kept (copied) for the next feed, which puts them first.
+        this.#stray = Buffer.concat([this.#stray ?? Buffer.alloc(0), buf.subarray(pos)]);
+        return -1;
+      }
+      this.#sniff = false;
+      if (kind === '0.9') return this.#http09(buf, pos, out);
+    }
     for (;;) {
       const next = reader.read(buf, pos);
       if (next === -1) return -1;
@@ -271,6 +274,16 @@ export class ResponseParser {
       reader.start();
       pos = next;
     }
+  }
+
+  /** An HTTP/0.9 response from `pos`: its head, then every byte is body to the close; or its refusal. */
+  #http09(buf: Buffer, pos: number, out: ResponseEvent[]): number {
+    if (!this.#options?.http09 || this.#method === 'HEAD') throw http09Refused(this.#options?.http09 === true);
+    this.#kind = 'close';
+    this.#keepAlive = false;
+    out.push(http09Head());
+    this.#go('head');
+    return pos;
   }
 
   /** How the final head's body is delimited (RFC 9112 §6.3), reported with the head. */
@@ -301,7 +314,7 @@ export class ResponseParser {
         codings.pop();
         if (cl.length > 0 || version === '1.0') keepAlive = false;
       }
-    } else if (cl.length > 0) {
+    } else if (cl.length > 0 && !this.#options?.ignoreContentLength) {
       length = parseContentLength(cl);
       kind = 'length';
     } else {
@@ -332,6 +345,7 @@ export class ResponseParser {
         return pos;
       }
       case 'chunked': {
+        if (this.#options?.raw) return this.#rawChunked(buf, pos, out);
         const data: Buffer[] = [];
         let r: ChunkedOutput;
         try {
@@ -348,6 +362,16 @@ export class ResponseParser {
         out.push({ type: 'data', bytes: pos === 0 ? buf : buf.subarray(pos) });
         return buf.length;
     }
+  }
+
+  /** A chunked body's bytes as they came (framing and all), up to the end the decoder finds. */
+  #rawChunked(buf: Buffer, pos: number, out: ResponseEvent[]): number {
+    const r = this.#chunked!.decode(buf, pos, []);
+    const end = r.end === -1 ? buf.length : r.end;
+    if (end > pos) out.push({ type: 'data', bytes: buf.subarray(pos, end) });
+    if (r.end === -1) return -1;
+    this.#finish(undefined, out);
+    return r.end;
   }
 
   #finish(trailers: HeaderList | undefined, out: ResponseEvent[]): void {

@@ -19,9 +19,10 @@ import { maskSecrets, type Tracer } from '../../../trace.js';
 import { guard, throwIfAborted, type WaitOptions } from '../../../util/guard.js';
 import { basicCredentials, urlCredentials } from '../auth/basic.js';
 import { HeaderList, type HeadersInit } from '../core/headers.js';
-import { serializeHead } from '../core/request.js';
+import { serializeHead, type HttpVersion } from '../core/request.js';
 import { ResponseParser, type HttpLimits, type ResponseHead } from '../core/response-parser.js';
 import { proxyTlsError } from '../failures.js';
+import { haproxyLine } from '../haproxy.js';
 import { bareHost, proxyPort } from './env.js';
 import { traceConnected, tracedLookup, traceTls, traceTunnel } from './events.js';
 import { checkTarget, type ProxyTarget } from './target.js';
@@ -34,8 +35,21 @@ export interface TunnelOptions extends WaitOptions {
   lookup?: LookupFunction | undefined;
   /** TLS settings for an https:// proxy itself (its own certificate); verification on by default. */
   tls?: TLSOptions | undefined;
-  /** Extra headers for the CONNECT request (User-Agent, a Digest Proxy-Authorization…). */
+  /**
+   * Extra headers for the CONNECT request (User-Agent, a Digest
+   * Proxy-Authorization…), sent after Host and the proxy URL's Basic
+   * credentials, as curl orders them; a Host among them replaces the
+   * CONNECT's own (curl `--proxy-header 'Host: …'`).
+   */
   headers?: HeadersInit | HeaderList | undefined;
+  /** The CONNECT request's version: '1.1' (the default) or '1.0' (curl `--proxy1.0`). */
+  version?: HttpVersion | undefined;
+  /**
+   * Once the tunnel is open, send a PROXY protocol v1 line through it
+   * (before `targetTls`) naming the connection to the proxy: what curl
+   * `--haproxy-protocol` sends through a tunnel.
+   */
+  haproxyProtocol?: boolean | undefined;
   trace?: Tracer | undefined;
   /** Bounds on the proxy's reply (default: the core's, 64 KiB of header fields). */
   limits?: Partial<HttpLimits> | undefined;
@@ -123,12 +137,14 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
   checkTarget(target);
   const authority = authorityOf(target);
   throwIfAborted(options.signal, `CONNECT to ${authority}`);
-  const headers = HeaderList.from(options.headers);
-  if (!headers.has('proxy-authorization')) {
+  const given = HeaderList.from(options.headers);
+  let headers = given;
+  if (!given.has('proxy-authorization')) {
     const auth = proxyAuthorization(proxy);
-    if (auth) headers.append('Proxy-Authorization', auth);
+    // Right after Host, the caller's headers behind it: curl's order.
+    if (auth) headers = HeaderList.from([['Proxy-Authorization', auth], ...given]);
   }
-  const head = serializeHead('CONNECT', authority, authority, headers, { kind: 'none' });
+  const head = serializeHead('CONNECT', authority, given.get('host') ?? authority, headers, { kind: 'none' }, options.version);
 
   const trace = options.trace;
   const started = Date.now();
@@ -168,6 +184,7 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
         phase: 'connect',
       });
     traceTunnel(trace, authority, target.host, 'http', 'CONNECT');
+    if (options.haproxyProtocol) sock.write(haproxyLine({ address: sock.localAddress, port: sock.localPort }, { address: sock.remoteAddress, port: sock.remotePort }));
     if (options.targetTls) {
       sock.resume();
       const t = await handshake(sock, bareHost(target.host), targetIdentity(target, options.targetTls), { signal: options.signal, timeout: left() });

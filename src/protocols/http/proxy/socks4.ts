@@ -5,6 +5,7 @@
  */
 import * as net from 'node:net';
 import type * as tls from 'node:tls';
+import { haproxyLine } from '../haproxy.js';
 import { DialError, InputError, TimeoutError, toDialError } from '../../../errors.js';
 import { Socket } from '../../../socket/socket.js';
 import { throwIfAborted, type WaitOptions } from '../../../util/guard.js';
@@ -50,6 +51,7 @@ export async function socks4Connect(proxy: URL, target: ProxyTarget, options: So
     await s.send(request, wait());
     decodeSocks4Reply(await s.recvExactly(SOCKS4_REPLY_LENGTH, wait()), authority);
     traceTunnel(options.trace, authority, target.host, 'socks4', 'SOCKS4');
+    if (options.haproxyProtocol) await s.send(haproxyLine({ address: s.raw.localAddress, port: s.raw.localPort }, { address: s.raw.remoteAddress, port: s.raw.remotePort }), wait());
     if (options.targetTls) {
       const tlsOpts = options.targetTls.servername !== undefined || net.isIP(bareHost(target.host)) ? options.targetTls : { ...options.targetTls, servername: bareHost(target.host) };
       await s.startTLS({ ...targetIdentity(target, tlsOpts), ...wait() });

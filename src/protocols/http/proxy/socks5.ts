@@ -14,6 +14,7 @@ import type { TLSOptions } from '../../../socket/tls.js';
 import type { Tracer } from '../../../trace.js';
 import { guard, throwIfAborted, type WaitOptions } from '../../../util/guard.js';
 import { urlCredentials } from '../auth/basic.js';
+import { haproxyLine } from '../haproxy.js';
 import { bareHost, proxyPort } from './env.js';
 import { traceConnected, tracedLookup, traceTls, traceTunnel } from './events.js';
 import { targetIdentity, authorityOf } from './http-connect.js';
@@ -39,6 +40,8 @@ export interface Socks5Options extends WaitOptions {
   trace?: Tracer | undefined;
   /** Run a TLS handshake with the target through the tunnel, verifying the target's name (see connectTunnel). */
   targetTls?: TLSOptions | undefined;
+  /** Send a PROXY protocol v1 line through the open tunnel before anything else (see TunnelOptions.haproxyProtocol). */
+  haproxyProtocol?: boolean | undefined;
 }
 
 /**
@@ -99,6 +102,7 @@ export async function socks5Connect(proxy: URL, target: ProxyTarget, options: So
     trace?.({ kind: '<', text: `SOCKS5 reply ${reply.code}, bound ${authorityOf(reply.bound)}`, protocol: 'socks5' });
     if (reply.code !== 0) throw replyError(reply.code, authority);
     traceTunnel(trace, authority, target.host, 'socks5', 'SOCKS5');
+    if (options.haproxyProtocol) await s.send(haproxyLine({ address: s.raw.localAddress, port: s.raw.localPort }, { address: s.raw.remoteAddress, port: s.raw.remotePort }), wait());
     if (options.targetTls) {
       await s.startTLS({ ...targetIdentity(target, withServername(target, options.targetTls)), ...wait() });
       traceTls(trace, s.raw as tls.TLSSocket, authority);

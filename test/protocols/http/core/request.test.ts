@@ -108,5 +108,11 @@ test('a serialized head is a head our own parser could frame (round trip via a f
   assert.ok(text(head).endsWith('\r\n\r\n'));
   const p = new ResponseParser();
   p.expect('GET');
-  assert.throws(() => p.feed(head), /not an HTTP\/1\.x status line/);
+  // A request line is no status line: the bytes read as an HTTP/0.9 response, which the parser refuses by default.
+  assert.throws(() => p.feed(head), /Received HTTP\/0\.9 when not allowed/);
+});
+
+test('an empty header value is written `Name:` with no space after the colon, as curl writes -H "Name;"', () => {
+  const head = serializeHead('GET', '/', 'h', HeaderList.from([['X-Empty', ''], ['X-Full', 'v']]), { kind: 'none' });
+  assert.equal(text(head), 'GET / HTTP/1.1\r\nHost: h\r\nX-Empty:\r\nX-Full: v\r\n\r\n');
 });
