@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UrlHeaders } from '../../src/urlopen/headers.js';
 import { formatHead, headerPairs, statusLine } from '../../src/cli/head.js';
+import * as net from 'node:net';
+import { CURL, curl, dial } from './helpers.js';
 
 const httpRes = {
   status: 200, statusText: 'OK', protocol: 'http/1.1', headers: new UrlHeaders({ 'content-type': 'text/plain' }),
@@ -26,4 +28,27 @@ test('non-HTTP responses print only their synthesized headers, named as curl nam
   const res = { status: 200, statusText: '', protocol: 'ftp', headers: new UrlHeaders({ 'content-length': '6', 'last-modified': 'Tue, 03 Jun 2008 11:05:30 GMT', 'content-type': 'text/plain' }), raw: undefined };
   assert.equal(formatHead(res), 'Content-Length: 6\r\nContent-Type: text/plain\r\nLast-Modified: Tue, 03 Jun 2008 11:05:30 GMT\r\n\r\n');
   assert.equal(formatHead({ ...res, protocol: 'file', headers: new UrlHeaders({ 'x-odd-name': '1' }) }), 'X-Odd-Name: 1\r\n\r\n');
+});
+
+test('an HTTP head read off the wire prints as received: line ends, folds, spaces and an empty reason kept', () => {
+  const rawHead = 'HTTP/1.1 200 \nX:a \r\n  b\t\nY:\r\n\r\n';
+  assert.equal(formatHead({ ...httpRes, raw: { ...httpRes.raw, rawHead } }), rawHead);
+});
+
+test('dial -i prints the heads as curl -i does, byte for byte: a 1xx of its own version, bare LFs, a fold, trailing spaces', async () => {
+  const wire = 'HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.0 200 \nX:a \r\n  b\t\nContent-Length: 3\n\nok\n';
+  const srv = net.createServer((s) => {
+    s.on('error', () => {});
+    s.once('data', () => s.end(wire));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(srv.address() as net.AddressInfo).port}/`;
+    const d = await dial(['-s', '-i', url]);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(d.out, wire);
+    if (CURL) assert.equal((await curl(['-s', '-i', url])).out, wire);
+  } finally {
+    await new Promise((r) => srv.close(r));
+  }
 });

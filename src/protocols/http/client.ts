@@ -138,6 +138,7 @@ function finalResponse(url: URL, r: ExchangeResponse, redirects: string[], histo
     statusText: r.reason,
     httpVersion: r.version,
     headers: r.headers,
+    rawHead: r.raw,
     redirects,
     history,
     requestBytes,
@@ -185,7 +186,7 @@ async function hops(
     options.cookies?.storeAll(setCookies, cur.url);
     // The jar may now send something new: coming back to an earlier URL is progress (a login's redirect back), not a loop.
     if (setCookies.length > 0) loopFrom = chain.length;
-    const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers };
+    const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers, rawHead: r.raw };
     // A challenge is answered once (a Digest one again only for stale=true); a refusal comes back as the 401 itself.
     const answer = r.status === 401 && auth && sameOrigin && isReplayable(cur.body) && !cur.headers.has('authorization') ? auth.challenged(r.headers.getAll('www-authenticate')) : undefined;
     if (answer) {
@@ -242,9 +243,9 @@ async function hops(
   }
 }
 
-/** Appends the 1xx heads that came before `r` to `history` (the same connection, so `r`'s version). */
+/** Appends the 1xx heads that came before `r` to `history`, each with the version its own status line gave. */
 function interimHeads(r: ExchangeResponse, history: HttpResponseHead[]): HttpResponseHead[] {
-  for (const h of r.interim!) history.push({ httpVersion: r.version, status: h.status, statusText: h.reason, headers: h.headers });
+  for (const h of r.interim!) history.push({ httpVersion: h.version, status: h.status, statusText: h.reason, headers: h.headers, rawHead: h.raw });
   return history;
 }
 

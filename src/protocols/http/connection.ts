@@ -252,10 +252,10 @@ export class HttpConnection {
       if (!entry) return;
       switch (ev.type) {
         case 'informational':
-          traceResponse(entry.x.trace, ev.status, ev.reason, '1.1', ev.headers);
+          traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers);
           if (ev.status === 100) entry.gate?.();
           // Kept for the caller (curl -i prints every 1xx head); the parser bounds how many come.
-          (entry.interim ??= []).push({ status: ev.status, reason: ev.reason, headers: ev.headers });
+          (entry.interim ??= []).push({ status: ev.status, reason: ev.reason, version: ev.version, headers: ev.headers, raw: ev.raw });
           break;
         case 'head':
           this.#onHead(entry, ev);
@@ -313,6 +313,7 @@ export class HttpConnection {
       body,
       reused: entry.reused,
       interim: entry.interim,
+      raw: ev.raw,
     });
   }
 

@@ -58,13 +58,19 @@ export interface ExchangeResponse {
   reused: boolean;
   /** The interim (1xx) answers that came before this head, in order — 100 Continue, 103 Early Hints; undefined when none. */
   interim?: InterimHead[] | undefined;
+  /** The head as received (see ResponseHead.raw); undefined for a response not read off the wire. */
+  raw?: string | undefined;
 }
 
 /** An interim (1xx) response's head; the parser bounds how many one response may have. */
 export interface InterimHead {
   status: number;
   reason: string;
+  /** Its own status line's version: a front server may answer 1xx in another than the final head's. */
+  version: '1.0' | '1.1';
   headers: HeaderList;
+  /** The head as received. */
+  raw: string;
 }
 
 /** Connection-wide settings. */

@@ -8,6 +8,8 @@ export interface HttpResponseHead {
   statusText: string;
   /** The header lines as received. */
   headers: HeaderList;
+  /** The head's bytes as received (latin1), status line through blank line — what curl -i prints; undefined when not read off the wire. */
+  rawHead?: string | undefined;
 }
 
 /** What {@link HttpResponse} is built from. */
@@ -17,6 +19,8 @@ export interface HttpResponseInit {
   statusText: string;
   httpVersion: '1.0' | '1.1';
   headers: HeaderList;
+  /** See {@link HttpResponse.rawHead}. */
+  rawHead?: string | undefined;
   redirects: string[];
   /** Heads of the responses before this one, oldest first: redirects, a Digest challenge, and interim 1xx answers (100 Continue) as received (default none). */
   history?: HttpResponseHead[] | undefined;
@@ -40,6 +44,13 @@ export class HttpResponse {
   readonly statusText: string;
   readonly httpVersion: '1.0' | '1.1';
   readonly headers: HeaderList;
+  /**
+   * The head's bytes as received, decoded as latin1: the status line, the
+   * field lines and the blank line, with their line ends (CRLF or a bare LF),
+   * folds and spaces as the server sent them — what curl -i prints. Undefined
+   * for a response not read off the wire.
+   */
+  readonly rawHead: string | undefined;
   /** The URLs that redirected here, in order (empty without redirects). */
   readonly redirects: string[];
   /**
@@ -71,6 +82,7 @@ export class HttpResponse {
     this.statusText = init.statusText;
     this.httpVersion = init.httpVersion;
     this.headers = init.headers;
+    this.rawHead = init.rawHead;
     this.redirects = init.redirects;
     this.history = init.history ?? [];
     this.requestBytes = init.requestBytes ?? 0;

@@ -642,6 +642,23 @@ describe('request(): facts for tools (dial -w, -i -L)', () => {
     assert.deepEqual(plain.history, []);
     await srv.close();
   });
+
+  test('every head keeps its own bytes as received (rawHead) and an interim head its own version', async () => {
+    // curl -i prints each head as it came; a 1xx from an HTTP/1.1 front before an HTTP/1.0 answer is not relabelled.
+    const interim = 'HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n';
+    const final = 'HTTP/1.0 200 \nX:a \r\n  b\nContent-Length: 2\n\n';
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write(interim + final + 'ok');
+      c.end();
+    });
+    const res = await request(srv.url, { agent: agent() });
+    assert.equal(await res.text(), 'ok');
+    assert.deepEqual(res.history.map((h) => [h.httpVersion, h.status, h.rawHead]), [['1.1', 103, interim]]);
+    assert.equal(res.rawHead, final);
+    assert.deepEqual([res.httpVersion, res.statusText, res.headers.get('x')], ['1.0', '', 'a b']);
+    await srv.close();
+  });
 });
 
 describe('request(): redirects', () => {

@@ -31,11 +31,13 @@ export interface ResponseHead {
   transferCodings: string[];
   /** Whether the connection may carry another request after this response. */
   keepAlive: boolean;
+  /** The head as received, status line through blank line, line ends as sent (what curl -i prints). */
+  raw: string;
 }
 
 /** Events the parser yields, in order, for each response. */
 export type ResponseEvent =
-  | { type: 'informational'; status: number; reason: string; headers: HeaderList }
+  | { type: 'informational'; status: number; reason: string; version: '1.0' | '1.1'; headers: HeaderList; raw: string }
   | ResponseHead
   | { type: 'data'; bytes: Buffer }
   | { type: 'end'; trailers: HeaderList | undefined; keepAlive: boolean }
@@ -267,7 +269,7 @@ export class ResponseParser {
       if (++this.#interim > this.limits.maxInformational)
         throw new LimitError(`more than ${this.limits.maxInformational} interim (1xx) responses`, { limit: this.limits.maxInformational, ...P });
       this.#go('interim');
-      out.push({ type: 'informational', status, reason: reader.reason, headers });
+      out.push({ type: 'informational', status, reason: reader.reason, version: reader.version, headers, raw: reader.raw });
       reader.start();
       pos = next;
     }
@@ -275,7 +277,7 @@ export class ResponseParser {
 
   /** How the final head's body is delimited (RFC 9112 §6.3), reported with the head. */
   #frame(headers: HeaderList, out: ResponseEvent[]): void {
-    const { status, reason, version } = this.#reader;
+    const { status, reason, version, raw } = this.#reader;
     const f = framingFields(headers.raw);
     let keepAlive = connectionKeepsAlive(f.connection, version);
     const te = f.te;
@@ -310,7 +312,7 @@ export class ResponseParser {
     }
     this.#kind = kind;
     this.#keepAlive = keepAlive;
-    out.push({ type: 'head', status, reason, version, headers, bodyKind: kind, contentLength: length, transferCodings: codings, keepAlive });
+    out.push({ type: 'head', status, reason, version, headers, bodyKind: kind, contentLength: length, transferCodings: codings, keepAlive, raw });
     if (kind === 'upgrade') {
       this.#go('upgrade');
       return;
