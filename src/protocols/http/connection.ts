@@ -264,6 +264,10 @@ export class HttpConnection {
           this.#feed.data(entry, ev.bytes, this.#lent);
           break;
         case 'end':
+          if (entry.trailers && ev.trailers && ev.trailers.size > 0) {
+            entry.trailers.fields = ev.trailers;
+            entry.trailers.lines = ev.trailerLines;
+          }
           this.#onEnd(entry, ev.keepAlive);
           break;
         case 'upgrade':
@@ -314,6 +318,7 @@ export class HttpConnection {
       reused: entry.reused,
       interim: entry.interim,
       raw: ev.raw,
+      trailers: (entry.trailers = {}),
     });
   }
 

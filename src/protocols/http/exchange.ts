@@ -60,6 +60,15 @@ export interface ExchangeResponse {
   interim?: InterimHead[] | undefined;
   /** The head as received (see ResponseHead.raw); undefined for a response not read off the wire. */
   raw?: string | undefined;
+  /** Filled when the body has ended: the trailer fields after a chunked body (shared, so a decoded body's response sees them). */
+  trailers?: TrailerSlot | undefined;
+}
+
+/** Where a connection leaves a response's trailers at the end of its body. */
+export interface TrailerSlot {
+  fields?: HeaderList | undefined;
+  /** The trailer lines as received, without line ends. */
+  lines?: string[] | undefined;
 }
 
 /** An interim (1xx) response's head; the parser bounds how many one response may have. */
@@ -127,6 +136,8 @@ export interface Entry {
   onAbort: (() => void) | undefined;
   /** The 1xx heads received for this request so far. */
   interim: InterimHead[] | undefined;
+  /** The response's trailer slot, from its head on. */
+  trailers: TrailerSlot | undefined;
 }
 
 /** A request's entry as it joins a connection's queue: not yet sent, nothing received. */
@@ -156,6 +167,7 @@ export function newEntry(
     discarded: 0,
     onAbort: undefined,
     interim: undefined,
+    trailers: undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { BodyStream } from './body-stream.js';
 import type { HeaderList } from './core/headers.js';
+import type { TrailerSlot } from './exchange.js';
 
 /** The head of a response that was not the last one: a redirect, or a 401 answered with Digest credentials. */
 export interface HttpResponseHead {
@@ -26,6 +27,8 @@ export interface HttpResponseInit {
   history?: HttpResponseHead[] | undefined;
   /** Bytes of request heads sent, every hop counted (default 0). */
   requestBytes?: number | undefined;
+  /** Where the connection leaves the trailers when the body ends (see {@link HttpResponse.trailers}). */
+  trailers?: TrailerSlot | undefined;
   /** See {@link HttpResponse.handOff}. */
   handOff?: { url: string; method: string } | undefined;
   body: BodyStream;
@@ -75,6 +78,7 @@ export class HttpResponse {
    */
   readonly handOff: { url: string; method: string } | undefined;
   readonly body: BodyStream;
+  readonly #trailers: TrailerSlot | undefined;
 
   constructor(init: HttpResponseInit) {
     this.url = init.url;
@@ -88,6 +92,22 @@ export class HttpResponse {
     this.requestBytes = init.requestBytes ?? 0;
     this.handOff = init.handOff;
     this.body = init.body;
+    this.#trailers = init.trailers;
+  }
+
+  /**
+   * The trailer fields that followed a chunked body (obs-fold unfolded, as
+   * the head's): there once the connection has received the body's end — at
+   * the latest when the body has been read to its end; undefined before
+   * then, and when there were none.
+   */
+  get trailers(): HeaderList | undefined {
+    return this.#trailers?.fields;
+  }
+
+  /** The trailer section's lines as received, without their line ends (what curl -i prints after the body); empty until the body's end has arrived. */
+  get trailerLines(): readonly string[] {
+    return this.#trailers?.lines ?? [];
   }
 
   /** True for a 2xx status. */

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { request, Agent, HeaderList } from '../../../src/protocols/http/index.js';
 import { ConnectError, InputError, LimitError, TimeoutError, AbortError, DialError } from '../../../src/errors.js';
 import type { TraceEvent } from '../../../src/trace.js';
@@ -657,6 +658,30 @@ describe('request(): facts for tools (dial -w, -i -L)', () => {
     assert.deepEqual(res.history.map((h) => [h.httpVersion, h.status, h.rawHead]), [['1.1', 103, interim]]);
     assert.equal(res.rawHead, final);
     assert.deepEqual([res.httpVersion, res.statusText, res.headers.get('x')], ['1.0', '', 'a b']);
+    await srv.close();
+  });
+
+  test('trailers: the fields after a chunked body, and their lines as received, when the body has been read (decoded bodies too)', async () => {
+    const gz = gzipSync('zipped');
+    const srv = await serve(keepAlive(async (req, _b, c) => {
+      const coded = req.target === '/gz';
+      const data = coded ? gz : Buffer.from('plain');
+      await c.write(Buffer.concat([
+        Buffer.from(`HTTP/1.1 200 OK\r\n${coded ? 'Content-Encoding: gzip\r\n' : ''}Transfer-Encoding: chunked\r\n\r\n${data.length.toString(16)}\r\n`),
+        data,
+        Buffer.from('\r\n0\r\nX-Sum:  7 \nX-Fold: a\r\n  b\r\n\r\n'),
+      ]));
+    }));
+    const res = await request(`${srv.url}/`, { agent: agent() });
+    assert.equal(await res.text(), 'plain');
+    assert.deepEqual([res.trailers?.get('x-sum'), res.trailers?.get('x-fold')], ['7', 'a b']);
+    assert.deepEqual(res.trailerLines, ['X-Sum:  7 ', 'X-Fold: a', '  b']);
+    const zipped = await request(`${srv.url}/gz`, { agent: agent(), decompress: true });
+    assert.equal(await zipped.text(), 'zipped');
+    assert.deepEqual(zipped.trailerLines, ['X-Sum:  7 ', 'X-Fold: a', '  b']);
+    const none = await request(srv.url, { agent: agent(), method: 'HEAD' });
+    await none.text();
+    assert.deepEqual([none.trailers, none.trailerLines], [undefined, []]);
     await srv.close();
   });
 });

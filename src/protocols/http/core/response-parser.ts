@@ -40,7 +40,7 @@ export type ResponseEvent =
   | { type: 'informational'; status: number; reason: string; version: '1.0' | '1.1'; headers: HeaderList; raw: string }
   | ResponseHead
   | { type: 'data'; bytes: Buffer }
-  | { type: 'end'; trailers: HeaderList | undefined; keepAlive: boolean }
+  | { type: 'end'; trailers: HeaderList | undefined; keepAlive: boolean; trailerLines?: string[] | undefined }
   | { type: 'upgrade'; rest: Buffer };
 
 const P = { protocol: 'http', phase: 'headers' } as const;
@@ -343,7 +343,7 @@ export class ResponseParser {
           for (const bytes of data) out.push({ type: 'data', bytes });
         }
         if (r.end === -1) return -1;
-        this.#finish(r.trailers, out);
+        this.#finish(r.trailers, out, r.trailerLines);
         return r.end;
       }
       default:
@@ -352,8 +352,8 @@ export class ResponseParser {
     }
   }
 
-  #finish(trailers: HeaderList | undefined, out: ResponseEvent[]): void {
-    out.push({ type: 'end', trailers, keepAlive: this.#keepAlive });
+  #finish(trailers: HeaderList | undefined, out: ResponseEvent[], trailerLines?: string[]): void {
+    out.push(trailerLines && trailerLines.length > 0 ? { type: 'end', trailers, keepAlive: this.#keepAlive, trailerLines } : { type: 'end', trailers, keepAlive: this.#keepAlive });
     this.#chunked = undefined;
     this.#go('end');
     this.#begin();
