@@ -13,7 +13,7 @@ import type { CliOptions } from './args.js';
 import { EXIT, errorMessage, exitCodeFor } from './exit-codes.js';
 import { copyBody } from './copy-body.js';
 import { isHttp } from './head.js';
-import { allHeads, tunnelled } from './hops.js';
+import { allHeads, showTrailers, tunnelled } from './hops.js';
 import type { Meter } from './meter.js';
 import { fileSink, stampRemoteTime, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type RequestTarget, type SharedRequest } from './request.js';
@@ -21,7 +21,7 @@ import { parseContentRange } from '../protocols/http/core/content-range.js';
 import { decideResume } from './resume.js';
 import { timeCondUnmet } from './time-cond.js';
 import { contentDispositionName, deferredFileSink, type DeferredSink } from './header-name.js';
-import { Pace, paced } from './rate-limit.js';
+import { Pace, limitUpload } from './rate-limit.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
 import type { TransferClock } from './timing.js';
@@ -31,16 +31,6 @@ import { attemptDeadline, sleep as defaultSleep } from './waits.js';
 import type { WriteOutVars } from './writeout.js';
 
 export { normalizeUrl } from './url.js';
-
-/** --limit-rate on what an attempt sends: its body (and the body a redirect sends again) handed out at the pace. */
-function limitUpload(options: DialOpenOptions, pace: Pace, signal: AbortSignal): void {
-  const body = options.body;
-  if (body === undefined) return;
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  options.body = paced(bytes, pace, signal);
-  const again = options.reopenBody ?? (bytes instanceof Uint8Array ? () => [bytes] : undefined);
-  if (again) options.reopenBody = () => paced(again(), pace, signal);
-}
 
 /** An opener's refusal of a byte range the body does not have (file:, data:, ftp:). */
 function isRangeError(err: unknown): boolean {
@@ -361,6 +351,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           o.limitRate ? { pace: new Pace(o.limitRate), signal } : undefined,
           env.traceBody,
         );
+        if (http) await showTrailers(res, o.include, env.dumpHeader, activeSink);
         if (http && res.status >= 400 && o.failWithBody) {
           await activeSink.commit();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`, true);

@@ -52,3 +52,30 @@ test('dial -i prints the heads as curl -i does, byte for byte: a 1xx of its own 
     await new Promise((r) => srv.close(r));
   }
 });
+
+test('dial -i and -D show a chunked body\'s trailers after it as curl does: each line as received, ending CRLF', async () => {
+  const wire = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Sum:y  \nX-Fold: a\r\n  b\r\n\r\n';
+  const shown = 'X-Sum:y  \r\nX-Fold: a\r\n  b\r\n';
+  const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+  const srv = net.createServer((s) => {
+    s.on('error', () => {});
+    s.once('data', () => s.end(wire));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(srv.address() as net.AddressInfo).port}/`;
+    const runs = [
+      { args: ['-s', '-i', url], out: `${head}abc${shown}` },
+      { args: ['-s', '-D', '-', '-o', '/dev/null', url], out: head + shown },
+      // %{size_header} counts the head only, as curl's.
+      { args: ['-s', '-w', '%{size_header}', '-o', '/dev/null', url], out: String(head.length) },
+    ];
+    for (const r of runs) {
+      const d = await dial(r.args);
+      assert.deepEqual([d.code, d.out], [0, r.out], r.args.join(' '));
+      if (CURL) assert.equal((await curl(r.args)).out, r.out, `curl ${r.args.join(' ')}`);
+    }
+  } finally {
+    await new Promise((r) => srv.close(r));
+  }
+});
