@@ -61,8 +61,10 @@ export function responseVars(vars: WriteOutVars, res: UrlResponse, headers: bool
   vars.http_code = vars.response_code = responseCode(res);
   vars.url_effective = res.url;
   vars.num_redirects = res.redirects.length;
-  vars.content_type = res.headers.get('content-type') ?? '';
-  vars.http_version = http ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
+  vars.content_type = (http ? lastField(res, 'content-type') : undefined) ?? res.headers.get('content-type') ?? '';
+  // curl 7.88 writes HTTP/1.0 as "1" (and 1.1 as "1.1"): scripts compare the string.
+  const version = http ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
+  vars.http_version = version === '1.0' ? '1' : version;
   if (headers) {
     vars.headers = headerPairs(res);
     vars.num_headers = vars.headers.length;
@@ -71,6 +73,17 @@ export function responseVars(vars: WriteOutVars, res: UrlResponse, headers: bool
   vars.size_request = requestBytes(res);
   // curl sends a small in-memory body (-d, --json) in one piece with the head, and counts it in size_request.
   if (http && sentBody instanceof Uint8Array && sentBody.length < SMALL_POST) vars.size_request += sentBody.length;
+}
+
+/**
+ * The value of the last `name` field of an HTTP head, as curl reads a
+ * singleton such as Content-Type: a repeat replaces it (joined, two media
+ * types would make one that is neither). Undefined when there is none.
+ */
+function lastField(res: UrlResponse, name: string): string | undefined {
+  const pairs = headerPairs(res);
+  for (let i = pairs.length - 1; i >= 0; i--) if (pairs[i]![0].toLowerCase() === name) return pairs[i]![1];
+  return undefined;
 }
 
 /** The totals once the transfer has ended: `received` body bytes, `t0` its start (performance.now()). */
