@@ -298,8 +298,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           skip = decision.skip;
         }
         if (http && res.status >= 400 && o.fail && !o.failWithBody) {
-          // As curl: the head still shows (-i, -I, -D); only the body is withheld.
-          if (o.include || o.head || env.dumpHeader) await showFinalHead(proxyHeads() + allHeads(res));
+          // As curl: the head still shows (-i, -I, -D) and counts in %{size_header}; only the body is withheld.
+          const head = wantVars || o.include || o.head || env.dumpHeader ? proxyHeads() + allHeads(res) : '';
+          vars.size_header += Buffer.byteLength(head, 'latin1');
+          if (o.include || o.head || env.dumpHeader) await showFinalHead(head);
           await res.cancel();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`);
         }
