@@ -323,6 +323,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           }
           if (o.head || options.method === 'HEAD') {
             await res.cancel();
+            await failWithBody(res, http);
             return await finish(res, false, options);
           }
           return await body(res, options, http, length, skip, from);
@@ -354,11 +355,15 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           env.traceBody,
         );
         if (http) await showTrailers(res, o.include, env.dumpHeader, activeSink);
-        if (http && res.status >= 400 && o.failWithBody) {
-          await activeSink.commit();
-          throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`, true);
-        }
+        await failWithBody(res, http);
         return finish(res, false, options);
+      }
+
+      /** --fail-with-body: an HTTP error is exit 22 once what it sent is out — its body, or with -I its head alone. */
+      async function failWithBody(res: UrlResponse, http: boolean): Promise<void> {
+        if (!(http && res.status >= 400 && o.failWithBody)) return;
+        await activeSink.commit();
+        throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`, true);
       }
 
       async function finish(res: UrlResponse, complete: boolean, options: { bodyLength?: number | undefined } = {}): Promise<void> {
