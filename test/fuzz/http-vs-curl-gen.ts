@@ -149,6 +149,10 @@ export function caseArb(shape: Shape = FULL_SHAPE): fc.Arbitrary<WireCase> {
       framing: fc.constantFrom('length', 'length', 'chunked', 'chunked', 'close'),
       keepAlive10: fc.boolean(),
       close11: fc.boolean(),
+      keepWord: fc.constantFrom('keep-alive', 'Keep-Alive', 'KEEP-ALIVE'),
+      closeWord: fc.constantFrom('close', 'Close', 'te, close'),
+      clStyle: fc.constantFrom('plain', 'plain', 'zeros', 'list', 'twice'),
+      teCoding: fc.constantFrom(undefined, undefined, undefined, 'gzip', 'deflate'),
       head: fc.boolean(),
       content: contentArb,
       codings: fc.array(fc.constantFrom<Coding>('gzip', 'x-gzip', 'GZIP', 'deflate', 'deflate-raw', 'br', 'identity'), { maxLength: 3 }),
@@ -199,30 +203,41 @@ export function caseArb(shape: Shape = FULL_SHAPE): fc.Arbitrary<WireCase> {
       let framing = g.framing as 'length' | 'chunked' | 'close';
       if (g.version === '1.0' && framing === 'chunked') framing = g.keepAlive10 ? 'length' : 'close';
       if (g.version === '1.0' && g.keepAlive10 && framing === 'close') framing = 'length';
-      if (g.version === '1.0' && g.keepAlive10) put('Connection', 'keep-alive');
+      if (g.version === '1.0' && g.keepAlive10) put('Connection', g.keepWord);
       const close11 = g.version === '1.1' && g.close11;
-      if (close11) put('Connection', 'close');
+      if (close11) put('Connection', g.closeWord);
+      // Content-Length as 1*DIGIT with leading zeros, as a list of one same value, or twice (RFC 9110 §8.6, RFC 9112 §6.3).
+      const putLength = (n: number) => {
+        if (g.clStyle === 'zeros') put('Content-Length', `00${n}`);
+        else if (g.clStyle === 'list') put('Content-Length', `${n}, ${n}`);
+        else {
+          put('Content-Length', String(n));
+          if (g.clStyle === 'twice') put('Content-Length', String(n));
+        }
+      };
       let bodyBytes: Buffer = Buffer.alloc(0);
       let trailers: string[] = [];
       if (noBody) {
         // Headers may still claim a body (RFC 9110 §9.3.2, §15.3.5, §15.4.5); none follows.
-        if (g.claim === 'length' || (head && framing === 'length')) put('Content-Length', String(coded.length));
+        if (g.claim === 'length' || (head && framing === 'length')) putLength(coded.length);
         else if (g.claim === 'chunked' && g.version === '1.1') put('Transfer-Encoding', 'chunked');
       } else if (framing === 'length') {
-        put('Content-Length', String(coded.length));
+        putLength(coded.length);
         bodyBytes = coded;
       } else if (framing === 'chunked') {
-        put('Transfer-Encoding', 'chunked');
+        // A transfer coding under chunked (RFC 9112 §7): both clients undo it, asked or not.
+        const coded2 = g.teCoding ? encode(coded, g.teCoding as Coding) : coded;
+        put('Transfer-Encoding', g.teCoding ? `${g.teCoding}, chunked` : 'chunked');
         const parts: string[] = [];
         let at = 0;
         let k = 0;
         for (const n of g.chunks) {
-          if (at >= coded.length) break;
-          const piece = coded.subarray(at, at + n);
+          if (at >= coded2.length) break;
+          const piece = coded2.subarray(at, at + n);
           at += piece.length;
           parts.push(`${hex(piece.length, g.upper, g.zeros)}${g.exts[k++ % 8]}\r\n${piece.toString('latin1')}\r\n`);
         }
-        if (at < coded.length) parts.push(`${hex(coded.length - at, g.upper, g.zeros)}\r\n${coded.subarray(at).toString('latin1')}\r\n`);
+        if (at < coded2.length) parts.push(`${hex(coded2.length - at, g.upper, g.zeros)}\r\n${coded2.subarray(at).toString('latin1')}\r\n`);
         trailers = g.trailers;
         parts.push(`${'0'.repeat(1 + Math.min(g.zeros, 3))}${g.exts[7]}\r\n${trailers.map((t) => `${t}\r\n`).join('')}\r\n`);
         bodyBytes = Buffer.from(parts.join(''), 'latin1');
@@ -235,7 +250,7 @@ export function caseArb(shape: Shape = FULL_SHAPE): fc.Arbitrary<WireCase> {
       const close = (framing === 'close' && !noBody) || close11 || (g.version === '1.0' && !g.keepAlive10);
       const decoded = g.compressed || g.codings.length === 0;
       const body = noBody ? Buffer.alloc(0) : decoded ? g.content : coded;
-      const label = `${g.head ? 'HEAD' : 'GET'} ${g.version} ${g.status} ${framing}${g.codings.length ? ` ce=${g.codings.join('+')}` : ''}${g.compressed ? ' --compressed' : ''} ${g.interim.length} interim, ${fields.length} fields${g.bareLf ? ', LF' : ''}, ${cuts.length} cuts`;
+      const label = `${g.head ? 'HEAD' : 'GET'} ${g.version} ${g.status} ${framing}${framing === 'chunked' && g.teCoding && !noBody ? ` te=${g.teCoding}` : ''}${g.codings.length ? ` ce=${g.codings.join('+')}` : ''}${g.compressed ? ' --compressed' : ''} ${g.interim.length} interim, ${fields.length} fields${g.bareLf ? ', LF' : ''}, ${cuts.length} cuts`;
       return { wire: all, cuts, delays: g.delays, close, method: head ? 'HEAD' : 'GET', compressed: g.compressed, status: g.status, body, fields, trailers, label } satisfies WireCase;
     });
 }
