@@ -139,7 +139,7 @@ function finalResponse(url: URL, r: ExchangeResponse, redirects: string[], histo
     httpVersion: r.version,
     headers: r.headers,
     rawHead: r.raw,
-    trailers: r.trailers,
+    wire: r.wire,
     redirects,
     history,
     requestBytes,

@@ -264,9 +264,9 @@ export class HttpConnection {
           this.#feed.data(entry, ev.bytes, this.#lent);
           break;
         case 'end':
-          if (entry.trailers && ev.trailers && ev.trailers.size > 0) {
-            entry.trailers.fields = ev.trailers;
-            entry.trailers.lines = ev.trailerLines;
+          if (entry.wire && ev.trailers && ev.trailers.size > 0) {
+            entry.wire.fields = ev.trailers;
+            entry.wire.lines = ev.trailerLines;
           }
           this.#onEnd(entry, ev.keepAlive);
           break;
@@ -318,7 +318,7 @@ export class HttpConnection {
       reused: entry.reused,
       interim: entry.interim,
       raw: ev.raw,
-      trailers: (entry.trailers = {}),
+      wire: (entry.wire = { received: 0 }),
     });
   }
 

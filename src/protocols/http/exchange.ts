@@ -60,12 +60,15 @@ export interface ExchangeResponse {
   interim?: InterimHead[] | undefined;
   /** The head as received (see ResponseHead.raw); undefined for a response not read off the wire. */
   raw?: string | undefined;
-  /** Filled when the body has ended: the trailer fields after a chunked body (shared, so a decoded body's response sees them). */
-  trailers?: TrailerSlot | undefined;
+  /** What the connection learns of the body on the wire as it comes (shared, so a decoded body's response sees it too). */
+  wire?: BodyWire | undefined;
 }
 
-/** Where a connection leaves a response's trailers at the end of its body. */
-export interface TrailerSlot {
+/** A response body as it came off the wire, kept up to date by the connection. */
+export interface BodyWire {
+  /** Body bytes received so far: chunked framing removed, any content coding still on (curl's size_download). */
+  received: number;
+  /** At the end of a chunked body, its trailer fields, when there were any. */
   fields?: HeaderList | undefined;
   /** The trailer lines as received, without line ends. */
   lines?: string[] | undefined;
@@ -136,8 +139,8 @@ export interface Entry {
   onAbort: (() => void) | undefined;
   /** The 1xx heads received for this request so far. */
   interim: InterimHead[] | undefined;
-  /** The response's trailer slot, from its head on. */
-  trailers: TrailerSlot | undefined;
+  /** The response's body as received, from its head on. */
+  wire: BodyWire | undefined;
 }
 
 /** A request's entry as it joins a connection's queue: not yet sent, nothing received. */
@@ -167,7 +170,7 @@ export function newEntry(
     discarded: 0,
     onAbort: undefined,
     interim: undefined,
-    trailers: undefined,
+    wire: undefined,
   };
 }
 

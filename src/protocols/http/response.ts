@@ -1,6 +1,6 @@
 import type { BodyStream } from './body-stream.js';
 import type { HeaderList } from './core/headers.js';
-import type { TrailerSlot } from './exchange.js';
+import type { BodyWire } from './exchange.js';
 
 /** The head of a response that was not the last one: a redirect, or a 401 answered with Digest credentials. */
 export interface HttpResponseHead {
@@ -27,8 +27,8 @@ export interface HttpResponseInit {
   history?: HttpResponseHead[] | undefined;
   /** Bytes of request heads sent, every hop counted (default 0). */
   requestBytes?: number | undefined;
-  /** Where the connection leaves the trailers when the body ends (see {@link HttpResponse.trailers}). */
-  trailers?: TrailerSlot | undefined;
+  /** The body as the connection receives it (see {@link HttpResponse.trailers}, {@link HttpResponse.receivedBytes}). */
+  wire?: BodyWire | undefined;
   /** See {@link HttpResponse.handOff}. */
   handOff?: { url: string; method: string } | undefined;
   body: BodyStream;
@@ -78,7 +78,7 @@ export class HttpResponse {
    */
   readonly handOff: { url: string; method: string } | undefined;
   readonly body: BodyStream;
-  readonly #trailers: TrailerSlot | undefined;
+  readonly #wire: BodyWire | undefined;
 
   constructor(init: HttpResponseInit) {
     this.url = init.url;
@@ -92,7 +92,7 @@ export class HttpResponse {
     this.requestBytes = init.requestBytes ?? 0;
     this.handOff = init.handOff;
     this.body = init.body;
-    this.#trailers = init.trailers;
+    this.#wire = init.wire;
   }
 
   /**
@@ -102,12 +102,22 @@ export class HttpResponse {
    * then, and when there were none.
    */
   get trailers(): HeaderList | undefined {
-    return this.#trailers?.fields;
+    return this.#wire?.fields;
   }
 
   /** The trailer section's lines as received, without their line ends (what curl -i prints after the body); empty until the body's end has arrived. */
   get trailerLines(): readonly string[] {
-    return this.#trailers?.lines ?? [];
+    return this.#wire?.lines ?? [];
+  }
+
+  /**
+   * Body bytes received off the wire so far: without chunked framing, and
+   * before `decompress` undoes a content coding, so for a compressed body
+   * the compressed size (curl's `size_download`). 0 for a response not read
+   * off the wire.
+   */
+  get receivedBytes(): number {
+    return this.#wire?.received ?? 0;
   }
 
   /** True for a 2xx status. */

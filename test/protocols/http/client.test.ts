@@ -661,7 +661,7 @@ describe('request(): facts for tools (dial -w, -i -L)', () => {
     await srv.close();
   });
 
-  test('trailers: the fields after a chunked body, and their lines as received, when the body has been read (decoded bodies too)', async () => {
+  test('trailers (the fields after a chunked body, and their lines as received) and receivedBytes, when the body has been read (decoded bodies too)', async () => {
     const gz = gzipSync('zipped');
     const srv = await serve(keepAlive(async (req, _b, c) => {
       const coded = req.target === '/gz';
@@ -679,6 +679,8 @@ describe('request(): facts for tools (dial -w, -i -L)', () => {
     const zipped = await request(`${srv.url}/gz`, { agent: agent(), decompress: true });
     assert.equal(await zipped.text(), 'zipped');
     assert.deepEqual(zipped.trailerLines, ['X-Sum:  7 ', 'X-Fold: a', '  b']);
+    // receivedBytes: the body as it came (no chunk framing), still compressed — curl's size_download.
+    assert.deepEqual([res.receivedBytes, zipped.receivedBytes], [5, gz.length]);
     const none = await request(srv.url, { agent: agent(), method: 'HEAD' });
     await none.text();
     assert.deepEqual([none.trailers, none.trailerLines], [undefined, []]);
