@@ -86,6 +86,17 @@ function lastField(res: UrlResponse, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * How many more bytes %{size_download} counts than dial read of a body (`read`):
+ * curl counts a body as it came off the wire — compressed, when --compressed
+ * had it decoded (chunked framing left out) — so this is the coded size less
+ * the decoded one, and 0 for a body read as it came.
+ */
+export function codedSurplus(res: UrlResponse, read: number): number {
+  const wire = (res.raw as { receivedBytes?: unknown } | undefined)?.receivedBytes;
+  return isHttp(res) && typeof wire === 'number' && wire > 0 ? wire - read : 0;
+}
+
 /** The totals once the transfer has ended: `received` body bytes, `t0` its start (performance.now()). */
 export function settleVars(vars: WriteOutVars, received: number, t0: number): void {
   vars.size_download = received;

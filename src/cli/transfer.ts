@@ -25,7 +25,7 @@ import { Pace, limitUpload } from './rate-limit.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
 import type { TransferClock } from './timing.js';
-import { emptyVars, requestMethod, responseCode, responseVars, settleVars } from './transfer-vars.js';
+import { codedSurplus, emptyVars, requestMethod, responseCode, responseVars, settleVars } from './transfer-vars.js';
 import { normalizeUrl, schemeOf } from './url.js';
 import { attemptDeadline, sleep as defaultSleep } from './waits.js';
 import type { WriteOutVars } from './writeout.js';
@@ -118,6 +118,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   // Bytes of the body already in place: from an earlier run (-C) and from earlier attempts.
   let resumeBase = 0;
   let got = 0;
+  let surplus = 0; // %{size_download} beyond `got`: decoded bodies count as they came (see codedSurplus)
   let headWritten = false;
   const sleep = env.sleep ?? defaultSleep;
   let policy: RetryPolicy | undefined;
@@ -343,7 +344,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           return finish(res, false, options);
         }
         const total = Number.isFinite(length) ? length + (res.status === 206 ? from : 0) : undefined;
-        await copyBody(
+        const read = await copyBody(
           res,
           activeSink,
           skip,
@@ -354,6 +355,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           o.limitRate ? { pace: new Pace(o.limitRate), signal } : undefined,
           env.traceBody,
         );
+        surplus += codedSurplus(res, read);
         if (http) await showTrailers(res, o.include, env.dumpHeader, activeSink);
         await failWithBody(res, http);
         return finish(res, false, options);
@@ -376,7 +378,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
       }
     }
     task.done();
-    settleVars(vars, got, t0);
+    settleVars(vars, got + surplus, t0);
     return { exitCode: 0, vars };
   } catch (err) {
     if (ahead) discard(ahead);
@@ -391,7 +393,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
     vars.exitcode = exitCode;
     vars.errormsg = errorMessage(err);
     if (vars.http_code === 0) applyClock();
-    settleVars(vars, got, t0);
+    settleVars(vars, got + surplus, t0);
     return { exitCode, error: err, vars };
   }
 }

@@ -47,7 +47,7 @@ test('library vs curl: generated responses give the same status, fields, body an
  * -w variables that read the head and the body's end (curl's names and formats). Not %{num_headers}:
  * curl 7.88 restarts its count at a chunked body's trailers (see the named examples below).
  */
-const WRITE_OUT = '\n%{http_code} %{size_header} %{http_version} [%{content_type}] %{exitcode}';
+const WRITE_OUT = '\n%{http_code} %{size_header} %{size_download} %{http_version} [%{content_type}] %{exitcode}';
 
 test('dial -i vs curl -i: the same stdout bytes (heads as received, body, trailers, -w) and exit code', async () => {
   await fc.assert(
