@@ -33,9 +33,13 @@ export function emptyVars(url: string, method: string, scheme: string): WriteOut
   };
 }
 
-/** curl's redirect_url: the Location a redirect not followed points to, made absolute against the URL that sent it. */
-export function redirectTarget(location: string | null, base: string): string {
-  if (location === null) return '';
+/**
+ * curl's redirect_url: the Location a redirect not followed points to, made
+ * absolute against the URL that sent it; '' for none, or an empty one, which
+ * points nowhere (the client does not follow it either).
+ */
+export function redirectTarget(location: string | null | undefined, base: string): string {
+  if (!location) return '';
   try {
     // The field's octets, not their latin1 reading UTF-8-encoded again (the HTTP client follows a Location the same way).
     return new URL(escapeHighOctets(location), base).href;
@@ -69,7 +73,8 @@ export function responseVars(vars: WriteOutVars, res: UrlResponse, headers: bool
     vars.headers = headerPairs(res);
     vars.num_headers = vars.headers.length;
   }
-  vars.redirect_url = http && res.status >= 300 && res.status < 400 ? redirectTarget(res.headers.get('location'), res.url) : '';
+  // The first Location field, as the client follows it: joined, two would make one URL of their own.
+  vars.redirect_url = http && res.status >= 300 && res.status < 400 ? redirectTarget(firstField(res, 'location'), res.url) : '';
   vars.size_request = requestBytes(res);
   // curl sends a small in-memory body (-d, --json) in one piece with the head, and counts it in size_request.
   if (http && sentBody instanceof Uint8Array && sentBody.length < SMALL_POST) vars.size_request += sentBody.length;
@@ -84,6 +89,11 @@ function lastField(res: UrlResponse, name: string): string | undefined {
   const pairs = headerPairs(res);
   for (let i = pairs.length - 1; i >= 0; i--) if (pairs[i]![0].toLowerCase() === name) return pairs[i]![1];
   return undefined;
+}
+
+/** The value of the first `name` field of an HTTP head (or of the synthesized headers), undefined when none. */
+function firstField(res: UrlResponse, name: string): string | undefined {
+  return headerPairs(res).find(([k]) => k.toLowerCase() === name)?.[1];
 }
 
 /**

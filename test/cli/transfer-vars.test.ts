@@ -102,3 +102,14 @@ test('responseVars as curl 7.88 has them: content_type is the last Content-Type 
   assert.equal(v.content_type, 'text/html');
   assert.equal(v.http_version, '1');
 });
+
+test('redirect_url reads Location as the redirect does: the first field, and an empty one points nowhere', () => {
+  const v = emptyVars('http://h/0', 'GET', 'http');
+  const raw = { httpVersion: '1.1', headers: { raw: ['Location', '/a', 'Location', '/b'] } };
+  const res = (fields: string[]) => new UrlResponse({ url: 'http://h/x', status: 302, protocol: 'http/1.1', headers: new UrlHeaders([]), body: (async function* () {})(), raw: { ...raw, headers: { raw: fields } } });
+  responseVars(v, res(['Location', '/a', 'Location', '/b']), false, undefined);
+  assert.equal(v.redirect_url, 'http://h/a', 'not the fields joined ("/a, /b")');
+  responseVars(v, res(['Location', '']), false, undefined);
+  assert.equal(v.redirect_url, '');
+  assert.equal(redirectTarget('', 'http://h/x'), '');
+});
