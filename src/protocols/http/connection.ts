@@ -252,7 +252,7 @@ export class HttpConnection {
       if (!entry) return;
       switch (ev.type) {
         case 'informational':
-          traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers);
+          traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers, ev.raw);
           if (ev.status === 100) entry.gate?.();
           // Kept for the caller (curl -i prints every 1xx head); the parser bounds how many come.
           (entry.interim ??= []).push({ status: ev.status, reason: ev.reason, version: ev.version, headers: ev.headers, raw: ev.raw });
@@ -279,7 +279,7 @@ export class HttpConnection {
   }
 
   #onHead(entry: Entry, ev: ResponseHead): void {
-    traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers);
+    traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers, ev.raw);
     if (ev.bodyKind === 'upgrade') {
       // 101 or a 2xx to CONNECT: the bytes that follow are not HTTP; tunnels are opened by the proxy code, not here.
       this.#fail(new ProtocolError(`${this.#label} answered ${ev.status}: switching protocols is not supported on this connection`, { protocol: 'http', phase: 'headers' }));
