@@ -16,7 +16,8 @@ import { wait, type Pace } from './rate-limit.js';
 /**
  * Writes the body of `res` to `sink` after dropping its first `skip` bytes;
  * `wrote(n)` follows every write, `seen` (--trace) is shown every chunk as
- * it came. A body shorter than `skip` is exit 18.
+ * it came. A body shorter than `skip` is exit 18. Resolves with the bytes of
+ * the body read, the skipped ones included.
  */
 export async function copyBody(
   res: UrlResponse,
@@ -25,7 +26,7 @@ export async function copyBody(
   wrote: (n: number) => void,
   pace?: { pace: Pace; signal: AbortSignal },
   seen?: (chunk: Uint8Array) => void,
-): Promise<void> {
+): Promise<number> {
   /** The part of `chunk` past what the resume already has. */
   const fresh = (chunk: Uint8Array): Uint8Array => {
     if (skip === 0) return chunk;
@@ -35,7 +36,7 @@ export async function copyBody(
   };
   // Straight from the response (for HTTP, a view of the connection's read buffer,
   // valid during the call); a sink that keeps what it is given (a stream) gets a copy.
-  await res.consume((chunk) => {
+  const read = await res.consume((chunk) => {
     seen?.(chunk);
     const c = fresh(chunk);
     if (c.length === 0) return undefined;
@@ -48,4 +49,5 @@ export async function copyBody(
     return ms > 0 ? wait(ms, pace!.signal) : undefined;
   });
   if (skip > 0) throw new CliExit(EXIT.PARTIAL_FILE, 'the server sent less than was already received');
+  return read;
 }

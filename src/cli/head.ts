@@ -1,7 +1,8 @@
 /**
- * The response head as `-i`, `-I` and `-D` print it: for HTTP the status
- * line and header lines exactly as received (from the client's raw
- * response); for other schemes the synthesized `info()` headers, as curl
+ * The response head as `-i`, `-I` and `-D` print it: for HTTP the head's
+ * bytes exactly as received (the client's `rawHead`: line ends, folds and
+ * spaces as sent, as curl prints them), or its status line and fields when
+ * it was not read off the wire; for other schemes the synthesized `info()` headers, as curl
  * prints for ftp: and file: with `-I`.
  *
  * @module
@@ -23,6 +24,7 @@ interface RawHttp {
   status?: unknown;
   statusText?: unknown;
   headers?: unknown;
+  rawHead?: unknown;
 }
 
 /** Header lines in received order: `headers.raw` (flat name,value,…), an iterable of pairs, or a UrlHeaders. */
@@ -71,8 +73,10 @@ function titleCase(name: string): string {
 export function formatHead(res: ResponseLike): string {
   // An HTTP/0.9 response has no head at all: curl shows nothing for it.
   if ((res.raw as RawHttp | undefined)?.httpVersion === '0.9') return '';
-  const lines: string[] = [];
   const http = isHttp(res);
+  const rawHead = (res.raw as RawHttp | undefined)?.rawHead;
+  if (http && typeof rawHead === 'string' && rawHead !== '') return rawHead;
+  const lines: string[] = [];
   if (http) lines.push(statusLine(res));
   for (const [name, value] of headerPairs(res)) lines.push(`${http ? name : titleCase(name)}: ${value}`);
   return lines.map((l) => `${l}\r\n`).join('') + '\r\n';

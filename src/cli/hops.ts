@@ -1,8 +1,9 @@
 /**
  * The hops of a response — the answers before the final one when redirects
  * were followed (-L) or a Digest challenge was answered (-u) — as far as dial
- * reports them: every hop's head, which curl prints with -i, -I and -D, and
- * the bytes of every request head sent, for -w's %{size_request}.
+ * reports them: every hop's head, which curl prints with -i, -I and -D, the
+ * final body's trailers, which it prints after the body, and the bytes of
+ * every request head sent, for -w's %{size_request}.
  *
  * @module
  */
@@ -15,6 +16,7 @@ import { formatHead } from './head.js';
 interface RawHttpFacts {
   history?: ReadonlyArray<{ httpVersion: string; status: number; statusText: string; headers: unknown }>;
   requestBytes?: number;
+  trailerLines?: readonly string[];
 }
 
 /** Bytes of request heads sent (every hop), or 0 for a protocol without heads. */
@@ -35,6 +37,19 @@ function historyHeads(res: UrlResponse): string {
 /** Every head of the response, the hops' first, as -i, -I and -D print them. */
 export function allHeads(res: UrlResponse): string {
   return historyHeads(res) + formatHead(res);
+}
+
+/**
+ * After the body: a chunked body's trailer lines to -D's file and, with -i,
+ * to the output — each as received, ending CRLF, as curl shows them (and, as
+ * curl's, not counted in %{size_header}).
+ */
+export async function showTrailers(res: UrlResponse, include: boolean, dump: ((text: string) => void) | undefined, sink: { write(chunk: Uint8Array, meta?: boolean): Promise<void> }): Promise<void> {
+  const lines = (res.raw as RawHttpFacts | undefined)?.trailerLines;
+  if (!Array.isArray(lines) || lines.length === 0) return;
+  const text = lines.map((l) => `${l}\r\n`).join('');
+  dump?.(text);
+  if (include) await sink.write(Buffer.from(text, 'latin1'), true);
 }
 
 /**

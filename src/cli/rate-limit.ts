@@ -7,6 +7,7 @@
  * @module
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DialOpenOptions } from './request.js';
 
 /** Keeps a byte count on schedule: `after(n)` says how long to wait once `n` more bytes have gone. */
 export class Pace {
@@ -57,4 +58,14 @@ export async function* paced(body: AsyncIterable<Uint8Array> | Iterable<Uint8Arr
       if (ms > 0) await wait(ms, signal);
     }
   }
+}
+
+/** --limit-rate on what an attempt sends: its body (and the body a redirect sends again) handed out at the pace. */
+export function limitUpload(options: Pick<DialOpenOptions, 'body' | 'reopenBody'>, pace: Pace, signal: AbortSignal): void {
+  const body = options.body;
+  if (body === undefined) return;
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  options.body = paced(bytes, pace, signal);
+  const again = options.reopenBody ?? (bytes instanceof Uint8Array ? () => [bytes] : undefined);
+  if (again) options.reopenBody = () => paced(again(), pace, signal);
 }

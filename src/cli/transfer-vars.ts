@@ -33,9 +33,13 @@ export function emptyVars(url: string, method: string, scheme: string): WriteOut
   };
 }
 
-/** curl's redirect_url: the Location a redirect not followed points to, made absolute against the URL that sent it. */
-export function redirectTarget(location: string | null, base: string): string {
-  if (location === null) return '';
+/**
+ * curl's redirect_url: the Location a redirect not followed points to, made
+ * absolute against the URL that sent it; '' for none, or an empty one, which
+ * points nowhere (the client does not follow it either).
+ */
+export function redirectTarget(location: string | null | undefined, base: string): string {
+  if (!location) return '';
   try {
     // The field's octets, not their latin1 reading UTF-8-encoded again (the HTTP client follows a Location the same way).
     return new URL(escapeHighOctets(location), base).href;
@@ -61,17 +65,46 @@ export function responseVars(vars: WriteOutVars, res: UrlResponse, headers: bool
   vars.http_code = vars.response_code = responseCode(res);
   vars.url_effective = res.url;
   vars.num_redirects = res.redirects.length;
-  vars.content_type = res.headers.get('content-type') ?? '';
-  // HTTP/0.9 is '0' too, as curl reports it.
-  vars.http_version = http && !res.protocol.endsWith('/0.9') ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
+  vars.content_type = (http ? lastField(res, 'content-type') : undefined) ?? res.headers.get('content-type') ?? '';
+  // curl 7.88 writes HTTP/1.0 as "1" (and 1.1 as "1.1"); HTTP/0.9 is '0', as for other protocols: scripts compare the string.
+  const version = http && !res.protocol.endsWith('/0.9') ? (/(\d(?:\.\d)?)$/.exec(res.protocol)?.[1] ?? '1.1') : '0';
+  vars.http_version = version === '1.0' ? '1' : version;
   if (headers) {
     vars.headers = headerPairs(res);
     vars.num_headers = vars.headers.length;
   }
-  vars.redirect_url = http && res.status >= 300 && res.status < 400 ? redirectTarget(res.headers.get('location'), res.url) : '';
+  // The first Location field, as the client follows it: joined, two would make one URL of their own.
+  vars.redirect_url = http && res.status >= 300 && res.status < 400 ? redirectTarget(firstField(res, 'location'), res.url) : '';
   vars.size_request = requestBytes(res);
   // curl sends a small in-memory body (-d, --json) in one piece with the head, and counts it in size_request.
   if (http && sentBody instanceof Uint8Array && sentBody.length < SMALL_POST) vars.size_request += sentBody.length;
+}
+
+/**
+ * The value of the last `name` field of an HTTP head, as curl reads a
+ * singleton such as Content-Type: a repeat replaces it (joined, two media
+ * types would make one that is neither). Undefined when there is none.
+ */
+function lastField(res: UrlResponse, name: string): string | undefined {
+  const pairs = headerPairs(res);
+  for (let i = pairs.length - 1; i >= 0; i--) if (pairs[i]![0].toLowerCase() === name) return pairs[i]![1];
+  return undefined;
+}
+
+/** The value of the first `name` field of an HTTP head (or of the synthesized headers), undefined when none. */
+function firstField(res: UrlResponse, name: string): string | undefined {
+  return headerPairs(res).find(([k]) => k.toLowerCase() === name)?.[1];
+}
+
+/**
+ * How many more bytes %{size_download} counts than dial read of a body (`read`):
+ * curl counts a body as it came off the wire — compressed, when --compressed
+ * had it decoded (chunked framing left out) — so this is the coded size less
+ * the decoded one, and 0 for a body read as it came.
+ */
+export function codedSurplus(res: UrlResponse, read: number): number {
+  const wire = (res.raw as { receivedBytes?: unknown } | undefined)?.receivedBytes;
+  return isHttp(res) && typeof wire === 'number' && wire > 0 ? wire - read : 0;
 }
 
 /** The totals once the transfer has ended: `received` body bytes, `t0` its start (performance.now()). */

@@ -13,7 +13,7 @@ import type { CliOptions } from './args.js';
 import { EXIT, errorMessage, exitCodeFor } from './exit-codes.js';
 import { copyBody } from './copy-body.js';
 import { isHttp } from './head.js';
-import { allHeads, tunnelled } from './hops.js';
+import { allHeads, showTrailers, tunnelled } from './hops.js';
 import type { Meter } from './meter.js';
 import { fileSink, stampRemoteTime, stdoutSink, type Sink } from './output.js';
 import { buildOpenOptions, effectiveUrl, type DialOpenOptions, type OpenOptionsBuilder, type RequestTarget, type SharedRequest } from './request.js';
@@ -21,26 +21,16 @@ import { parseContentRange } from '../protocols/http/core/content-range.js';
 import { decideResume } from './resume.js';
 import { timeCondUnmet } from './time-cond.js';
 import { contentDispositionName, deferredFileSink, type DeferredSink } from './header-name.js';
-import { Pace, paced } from './rate-limit.js';
+import { Pace, limitUpload } from './rate-limit.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
 import type { TransferClock } from './timing.js';
-import { emptyVars, requestMethod, responseCode, responseVars, settleVars } from './transfer-vars.js';
+import { codedSurplus, emptyVars, requestMethod, responseCode, responseVars, settleVars } from './transfer-vars.js';
 import { normalizeUrl, schemeOf } from './url.js';
 import { attemptDeadline, sleep as defaultSleep } from './waits.js';
 import type { WriteOutVars } from './writeout.js';
 
 export { normalizeUrl } from './url.js';
-
-/** --limit-rate on what an attempt sends: its body (and the body a redirect sends again) handed out at the pace. */
-function limitUpload(options: DialOpenOptions, pace: Pace, signal: AbortSignal): void {
-  const body = options.body;
-  if (body === undefined) return;
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  options.body = paced(bytes, pace, signal);
-  const again = options.reopenBody ?? (bytes instanceof Uint8Array ? () => [bytes] : undefined);
-  if (again) options.reopenBody = () => paced(again(), pace, signal);
-}
 
 /** An opener's refusal of a byte range the body does not have (file:, data:, ftp:). */
 function isRangeError(err: unknown): boolean {
@@ -128,6 +118,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   // Bytes of the body already in place: from an earlier run (-C) and from earlier attempts.
   let resumeBase = 0;
   let got = 0;
+  let surplus = 0; // %{size_download} beyond `got`: decoded bodies count as they came (see codedSurplus)
   let headWritten = false;
   const sleep = env.sleep ?? defaultSleep;
   let policy: RetryPolicy | undefined;
@@ -308,8 +299,10 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           skip = decision.skip;
         }
         if (http && res.status >= 400 && o.fail && !o.failWithBody) {
-          // As curl: the head still shows (-i, -I, -D); only the body is withheld.
-          if (o.include || o.head || env.dumpHeader) await showFinalHead(proxyHeads() + allHeads(res));
+          // As curl: the head still shows (-i, -I, -D) and counts in %{size_header}; only the body is withheld.
+          const head = wantVars || o.include || o.head || env.dumpHeader ? proxyHeads() + allHeads(res) : '';
+          vars.size_header += Buffer.byteLength(head, 'latin1');
+          if (o.include || o.head || env.dumpHeader) await showFinalHead(head);
           await res.cancel();
           throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`);
         }
@@ -331,6 +324,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           }
           if (o.head || options.method === 'HEAD') {
             await res.cancel();
+            await failWithBody(res, http);
             return await finish(res, false, options);
           }
           return await body(res, options, http, length, skip, from);
@@ -350,7 +344,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           return finish(res, false, options);
         }
         const total = Number.isFinite(length) ? length + (res.status === 206 ? from : 0) : undefined;
-        await copyBody(
+        const read = await copyBody(
           res,
           activeSink,
           skip,
@@ -361,11 +355,17 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
           o.limitRate ? { pace: new Pace(o.limitRate), signal } : undefined,
           env.traceBody,
         );
-        if (http && res.status >= 400 && o.failWithBody) {
-          await activeSink.commit();
-          throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`, true);
-        }
+        surplus += codedSurplus(res, read);
+        if (http) await showTrailers(res, o.include, env.dumpHeader, activeSink);
+        await failWithBody(res, http);
         return finish(res, false, options);
+      }
+
+      /** --fail-with-body: an HTTP error is exit 22 once what it sent is out — its body, or with -I its head alone. */
+      async function failWithBody(res: UrlResponse, http: boolean): Promise<void> {
+        if (!(http && res.status >= 400 && o.failWithBody)) return;
+        await activeSink.commit();
+        throw new RetryAbandoned(EXIT.HTTP_RETURNED_ERROR, `The requested URL returned error: ${res.status}`, true);
       }
 
       async function finish(res: UrlResponse, complete: boolean, options: { bodyLength?: number | undefined } = {}): Promise<void> {
@@ -378,7 +378,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
       }
     }
     task.done();
-    settleVars(vars, got, t0);
+    settleVars(vars, got + surplus, t0);
     return { exitCode: 0, vars };
   } catch (err) {
     if (ahead) discard(ahead);
@@ -393,7 +393,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
     vars.exitcode = exitCode;
     vars.errormsg = errorMessage(err);
     if (vars.http_code === 0) applyClock();
-    settleVars(vars, got, t0);
+    settleVars(vars, got + surplus, t0);
     return { exitCode, error: err, vars };
   }
 }

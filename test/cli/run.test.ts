@@ -292,6 +292,23 @@ test('-w reports sizes, type and errors', async () => {
   assert.match(fail.out, /^000 7 \S/);
 });
 
+test('-f on an HTTP error still counts the head it got in %{size_header}, as curl', async () => {
+  const args = ['-s', '-f', '-o', '/dev/null', '-w', '%{http_code} %{size_header}', srv.url('/status/404')];
+  const r = await dial(args);
+  assert.equal(r.code, 22);
+  const k = await curl(args);
+  assert.equal(r.out, k.out);
+  assert.match(r.out, /^404 [1-9]\d+$/);
+});
+
+test('--compressed: %{size_download} is the body as it came, compressed, as curl counts it', async () => {
+  const args = ['-s', '--compressed', '-o', '/dev/null', '-w', '%{size_download}', srv.url('/gzip')];
+  const [r, k] = await Promise.all([dial(args), curl(args)]);
+  assert.equal(r.code, 0);
+  assert.ok(Number(r.out) > 0 && Number(r.out) < 'compressed text\n'.length * 50, r.out);
+  assert.equal(r.out, k.out);
+});
+
 test('-r asks for a byte range', async () => {
   const r = await dial(['-r', '10-19', srv.url('/big')]);
   assert.equal(r.out, BIG.subarray(10, 20).toString('latin1'));

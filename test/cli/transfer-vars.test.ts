@@ -92,3 +92,24 @@ test('settleVars: the bytes received, the total time and the speeds', () => {
   assert.ok(v.speed_download > 0 && v.speed_download <= 500);
   assert.ok(v.speed_upload > 0 && v.speed_upload <= 10);
 });
+
+test('responseVars as curl 7.88 has them: content_type is the last Content-Type field, http_version of HTTP/1.0 is "1"', () => {
+  const v = emptyVars('http://h/0', 'GET', 'http');
+  const raw = { httpVersion: '1.0', headers: { raw: ['Content-Type', 'text/plain', 'X', 'y', 'content-type', 'text/html'] } };
+  const res = new UrlResponse({ url: 'http://h/a', status: 200, protocol: 'http/1.0', headers: new UrlHeaders([['Content-Type', 'text/plain'], ['content-type', 'text/html']]), body: (async function* () {})(), raw });
+  responseVars(v, res, false, undefined);
+  // Content-Type is a singleton (RFC 9110 §8.3): joined, "text/plain, text/html" is no media type at all.
+  assert.equal(v.content_type, 'text/html');
+  assert.equal(v.http_version, '1');
+});
+
+test('redirect_url reads Location as the redirect does: the first field, and an empty one points nowhere', () => {
+  const v = emptyVars('http://h/0', 'GET', 'http');
+  const raw = { httpVersion: '1.1', headers: { raw: ['Location', '/a', 'Location', '/b'] } };
+  const res = (fields: string[]) => new UrlResponse({ url: 'http://h/x', status: 302, protocol: 'http/1.1', headers: new UrlHeaders([]), body: (async function* () {})(), raw: { ...raw, headers: { raw: fields } } });
+  responseVars(v, res(['Location', '/a', 'Location', '/b']), false, undefined);
+  assert.equal(v.redirect_url, 'http://h/a', 'not the fields joined ("/a, /b")');
+  responseVars(v, res(['Location', '']), false, undefined);
+  assert.equal(v.redirect_url, '');
+  assert.equal(redirectTarget('', 'http://h/x'), '');
+});

@@ -256,3 +256,14 @@ test('--connect-timeout bounds connecting to a black hole: exit 28', async () =>
     hole.close();
   }
 });
+
+test('-I with --fail-with-body on an HTTP error: the head shows and the exit is 22, as with a body', async () => {
+  for (const flag of ['--fail-with-body', '-f']) {
+    const args = ['-s', '-I', flag, srv.url('/status/404')];
+    const r = await dial(args);
+    assert.equal(r.code, 22, flag);
+    assert.match(r.out, /^HTTP\/1\.1 404 /, flag);
+    const k = await curl(args);
+    assert.deepEqual([r.code, r.out], [k.code, k.out], `${flag}: as curl`);
+  }
+});

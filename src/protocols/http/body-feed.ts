@@ -83,6 +83,7 @@ export class BodyFeed implements BodySource {
       return;
     }
     entry.received += bytes.length;
+    if (entry.wire) entry.wire.received = entry.received;
     const max = entry.x.maxBodySize;
     if (max !== undefined && entry.received > max) {
       this.#host.failOne(entry, new LimitError(`response body exceeds the limit of ${max} bytes`, { limit: max, protocol: 'http', phase: 'body' }));

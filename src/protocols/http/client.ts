@@ -139,6 +139,8 @@ function finalResponse(url: URL, r: ExchangeResponse, redirects: string[], histo
     statusText: r.reason,
     httpVersion: r.version,
     headers: r.headers,
+    rawHead: r.raw,
+    wire: r.wire,
     redirects,
     history,
     requestBytes,
@@ -187,7 +189,7 @@ async function hops(
     // The jar may now send something new: coming back to an earlier URL is progress (a login's redirect back), not a loop.
     if (setCookies.length > 0) loopFrom = chain.length;
     if (options.hsts && cur.url.protocol === 'https:' && verifies(options)) options.hsts.noteResponse(cur.url, r.headers.getAll('strict-transport-security'));
-    const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers };
+    const head: HttpResponseHead = { httpVersion: r.version, status: r.status, statusText: r.reason, headers: r.headers, rawHead: r.raw };
     // A challenge is answered once (a Digest one again only for stale=true); a refusal comes back as the 401 itself.
     const answer = r.status === 401 && auth && sameOrigin && isReplayable(cur.body) && !cur.headers.has('authorization') ? auth.challenged(r.headers.getAll('www-authenticate')) : undefined;
     if (answer) {
@@ -262,9 +264,9 @@ function verifies(options: RequestOptions): boolean {
   return !options.insecure && options.tls?.rejectUnauthorized !== false;
 }
 
-/** Appends the 1xx heads that came before `r` to `history` (the same connection, so `r`'s version). */
+/** Appends the 1xx heads that came before `r` to `history`, each with the version its own status line gave. */
 function interimHeads(r: ExchangeResponse, history: HttpResponseHead[]): HttpResponseHead[] {
-  for (const h of r.interim!) history.push({ httpVersion: r.version, status: h.status, statusText: h.reason, headers: h.headers });
+  for (const h of r.interim!) history.push({ httpVersion: h.version, status: h.status, statusText: h.reason, headers: h.headers, rawHead: h.raw });
   return history;
 }
 

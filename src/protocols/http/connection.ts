@@ -253,10 +253,10 @@ export class HttpConnection {
       if (!entry) return;
       switch (ev.type) {
         case 'informational':
-          traceResponse(entry.x.trace, ev.status, ev.reason, '1.1', ev.headers);
+          traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers, ev.raw);
           if (ev.status === 100) entry.gate?.();
           // Kept for the caller (curl -i prints every 1xx head); the parser bounds how many come.
-          (entry.interim ??= []).push({ status: ev.status, reason: ev.reason, headers: ev.headers });
+          (entry.interim ??= []).push({ status: ev.status, reason: ev.reason, version: ev.version, headers: ev.headers, raw: ev.raw });
           break;
         case 'head':
           this.#onHead(entry, ev);
@@ -265,6 +265,10 @@ export class HttpConnection {
           this.#feed.data(entry, ev.bytes, this.#lent);
           break;
         case 'end':
+          if (entry.wire && ev.trailers && ev.trailers.size > 0) {
+            entry.wire.fields = ev.trailers;
+            entry.wire.lines = ev.trailerLines;
+          }
           this.#onEnd(entry, ev.keepAlive);
           break;
         case 'upgrade':
@@ -276,7 +280,7 @@ export class HttpConnection {
   }
 
   #onHead(entry: Entry, ev: ResponseHead): void {
-    traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers);
+    traceResponse(entry.x.trace, ev.status, ev.reason, ev.version, ev.headers, ev.raw);
     if (ev.bodyKind === 'upgrade') {
       // 101 or a 2xx to CONNECT: the bytes that follow are not HTTP; tunnels are opened by the proxy code, not here.
       this.#fail(new ProtocolError(`${this.#label} answered ${ev.status}: switching protocols is not supported on this connection`, { protocol: 'http', phase: 'headers' }));
@@ -314,6 +318,8 @@ export class HttpConnection {
       body,
       reused: entry.reused,
       interim: entry.interim,
+      raw: ev.raw,
+      wire: (entry.wire = { received: 0 }),
     });
   }
 

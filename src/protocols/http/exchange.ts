@@ -64,13 +64,31 @@ export interface ExchangeResponse {
   reused: boolean;
   /** The interim (1xx) answers that came before this head, in order — 100 Continue, 103 Early Hints; undefined when none. */
   interim?: InterimHead[] | undefined;
+  /** The head as received (see ResponseHead.raw); undefined for a response not read off the wire. */
+  raw?: string | undefined;
+  /** What the connection learns of the body on the wire as it comes (shared, so a decoded body's response sees it too). */
+  wire?: BodyWire | undefined;
+}
+
+/** A response body as it came off the wire, kept up to date by the connection. */
+export interface BodyWire {
+  /** Body bytes received so far: chunked framing removed, any content coding still on (curl's size_download). */
+  received: number;
+  /** At the end of a chunked body, its trailer fields, when there were any. */
+  fields?: HeaderList | undefined;
+  /** The trailer lines as received, without line ends. */
+  lines?: string[] | undefined;
 }
 
 /** An interim (1xx) response's head; the parser bounds how many one response may have. */
 export interface InterimHead {
   status: number;
   reason: string;
+  /** Its own status line's version: a front server may answer 1xx in another than the final head's. */
+  version: '1.0' | '1.1';
   headers: HeaderList;
+  /** The head as received. */
+  raw: string;
 }
 
 /** Connection-wide settings. */
@@ -127,6 +145,8 @@ export interface Entry {
   onAbort: (() => void) | undefined;
   /** The 1xx heads received for this request so far. */
   interim: InterimHead[] | undefined;
+  /** The response's body as received, from its head on. */
+  wire: BodyWire | undefined;
 }
 
 /** A request's entry as it joins a connection's queue: not yet sent, nothing received. */
@@ -156,6 +176,7 @@ export function newEntry(
     discarded: 0,
     onAbort: undefined,
     interim: undefined,
+    wire: undefined,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { BodyStream } from './body-stream.js';
 import type { HeaderList } from './core/headers.js';
+import type { BodyWire } from './exchange.js';
 
 /** The head of a response that was not the last one: a redirect, or a 401 answered with Digest credentials. */
 export interface HttpResponseHead {
@@ -8,6 +9,8 @@ export interface HttpResponseHead {
   statusText: string;
   /** The header lines as received. */
   headers: HeaderList;
+  /** The head's bytes as received (latin1), status line through blank line — what curl -i prints; undefined when not read off the wire. */
+  rawHead?: string | undefined;
 }
 
 /** What {@link HttpResponse} is built from. */
@@ -17,11 +20,15 @@ export interface HttpResponseInit {
   statusText: string;
   httpVersion: '0.9' | '1.0' | '1.1';
   headers: HeaderList;
+  /** See {@link HttpResponse.rawHead}. */
+  rawHead?: string | undefined;
   redirects: string[];
   /** Heads of the responses before this one, oldest first: redirects, a Digest challenge, and interim 1xx answers (100 Continue) as received (default none). */
   history?: HttpResponseHead[] | undefined;
   /** Bytes of request heads sent, every hop counted (default 0). */
   requestBytes?: number | undefined;
+  /** The body as the connection receives it (see {@link HttpResponse.trailers}, {@link HttpResponse.receivedBytes}). */
+  wire?: BodyWire | undefined;
   /** See {@link HttpResponse.handOff}. */
   handOff?: { url: string; method: string } | undefined;
   body: BodyStream;
@@ -40,6 +47,13 @@ export class HttpResponse {
   readonly statusText: string;
   readonly httpVersion: '0.9' | '1.0' | '1.1';
   readonly headers: HeaderList;
+  /**
+   * The head's bytes as received, decoded as latin1: the status line, the
+   * field lines and the blank line, with their line ends (CRLF or a bare LF),
+   * folds and spaces as the server sent them — what curl -i prints. Undefined
+   * for a response not read off the wire.
+   */
+  readonly rawHead: string | undefined;
   /** The URLs that redirected here, in order (empty without redirects). */
   readonly redirects: string[];
   /**
@@ -64,6 +78,7 @@ export class HttpResponse {
    */
   readonly handOff: { url: string; method: string } | undefined;
   readonly body: BodyStream;
+  readonly #wire: BodyWire | undefined;
 
   constructor(init: HttpResponseInit) {
     this.url = init.url;
@@ -71,11 +86,38 @@ export class HttpResponse {
     this.statusText = init.statusText;
     this.httpVersion = init.httpVersion;
     this.headers = init.headers;
+    this.rawHead = init.rawHead;
     this.redirects = init.redirects;
     this.history = init.history ?? [];
     this.requestBytes = init.requestBytes ?? 0;
     this.handOff = init.handOff;
     this.body = init.body;
+    this.#wire = init.wire;
+  }
+
+  /**
+   * The trailer fields that followed a chunked body (obs-fold unfolded, as
+   * the head's): there once the connection has received the body's end — at
+   * the latest when the body has been read to its end; undefined before
+   * then, and when there were none.
+   */
+  get trailers(): HeaderList | undefined {
+    return this.#wire?.fields;
+  }
+
+  /** The trailer section's lines as received, without their line ends (what curl -i prints after the body); empty until the body's end has arrived. */
+  get trailerLines(): readonly string[] {
+    return this.#wire?.lines ?? [];
+  }
+
+  /**
+   * Body bytes received off the wire so far: without chunked framing, and
+   * before `decompress` undoes a content coding, so for a compressed body
+   * the compressed size (curl's `size_download`). 0 for a response not read
+   * off the wire.
+   */
+  get receivedBytes(): number {
+    return this.#wire?.received ?? 0;
   }
 
   /** True for a 2xx status. */

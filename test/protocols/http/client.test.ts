@@ -643,6 +643,49 @@ describe('request(): facts for tools (dial -w, -i -L)', () => {
     assert.deepEqual(plain.history, []);
     await srv.close();
   });
+
+  test('every head keeps its own bytes as received (rawHead) and an interim head its own version', async () => {
+    // curl -i prints each head as it came; a 1xx from an HTTP/1.1 front before an HTTP/1.0 answer is not relabelled.
+    const interim = 'HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n';
+    const final = 'HTTP/1.0 200 \nX:a \r\n  b\nContent-Length: 2\n\n';
+    const srv = await serve(async (c) => {
+      await c.readHead();
+      await c.write(interim + final + 'ok');
+      c.end();
+    });
+    const res = await request(srv.url, { agent: agent() });
+    assert.equal(await res.text(), 'ok');
+    assert.deepEqual(res.history.map((h) => [h.httpVersion, h.status, h.rawHead]), [['1.1', 103, interim]]);
+    assert.equal(res.rawHead, final);
+    assert.deepEqual([res.httpVersion, res.statusText, res.headers.get('x')], ['1.0', '', 'a b']);
+    await srv.close();
+  });
+
+  test('trailers (the fields after a chunked body, and their lines as received) and receivedBytes, when the body has been read (decoded bodies too)', async () => {
+    const gz = gzipSync('zipped');
+    const srv = await serve(keepAlive(async (req, _b, c) => {
+      const coded = req.target === '/gz';
+      const data = coded ? gz : Buffer.from('plain');
+      await c.write(Buffer.concat([
+        Buffer.from(`HTTP/1.1 200 OK\r\n${coded ? 'Content-Encoding: gzip\r\n' : ''}Transfer-Encoding: chunked\r\n\r\n${data.length.toString(16)}\r\n`),
+        data,
+        Buffer.from('\r\n0\r\nX-Sum:  7 \nX-Fold: a\r\n  b\r\n\r\n'),
+      ]));
+    }));
+    const res = await request(`${srv.url}/`, { agent: agent() });
+    assert.equal(await res.text(), 'plain');
+    assert.deepEqual([res.trailers?.get('x-sum'), res.trailers?.get('x-fold')], ['7', 'a b']);
+    assert.deepEqual(res.trailerLines, ['X-Sum:  7 ', 'X-Fold: a', '  b']);
+    const zipped = await request(`${srv.url}/gz`, { agent: agent(), decompress: true });
+    assert.equal(await zipped.text(), 'zipped');
+    assert.deepEqual(zipped.trailerLines, ['X-Sum:  7 ', 'X-Fold: a', '  b']);
+    // receivedBytes: the body as it came (no chunk framing), still compressed — curl's size_download.
+    assert.deepEqual([res.receivedBytes, zipped.receivedBytes], [5, gz.length]);
+    const none = await request(srv.url, { agent: agent(), method: 'HEAD' });
+    await none.text();
+    assert.deepEqual([none.trailers, none.trailerLines], [undefined, []]);
+    await srv.close();
+  });
 });
 
 describe('request(): redirects', () => {

@@ -20,3 +20,9 @@ test('response: status line then fields as < events; nothing without a tracer', 
   assert.deepEqual(ev.map((e) => e.text), ['HTTP/1.0 404 Not Found', 'A: 1', 'HTTP/1.1 200']);
   traceResponse(undefined, 200, 'OK', '1.1', new HeaderList());
 });
+
+test('response with its head as received: one < event per line as it came (a fold its own line, spaces kept), as curl -v shows it', () => {
+  const ev: TraceEvent[] = [];
+  traceResponse((e) => ev.push(e), 200, '', '1.1', new HeaderList(['X', 'a b']), 'HTTP/1.1 200 \nX:a  \r\n  b\r\n\r\n');
+  assert.deepEqual(ev.map((e) => `${e.kind} ${e.text}`), ['< HTTP/1.1 200 ', '< X:a  ', '<   b']);
+});

@@ -11,6 +11,8 @@ export interface ChunkedOutput {
   end: number;
   /** Trailer fields, once complete. */
   trailers: HeaderList | undefined;
+  /** The trailer section's lines as received, without their line ends (curl -i prints them so); with `trailers`. */
+  trailerLines?: string[] | undefined;
 }
 
 /**
@@ -53,6 +55,7 @@ export class ChunkedDecoder {
   #cr = false;
   readonly #lines: LineScanner;
   readonly #trailers: FieldCollector;
+  #trailerLines: string[] = [];
   readonly #limits: ChunkedLimits;
 
   constructor(limits: ChunkedLimits) {
@@ -109,9 +112,13 @@ export class ChunkedDecoder {
           pos = next;
           if (this.#lines.line.length === 0) {
             this.#to('done');
-            return { data, end: pos, trailers: this.#trailers.take() };
+            const trailerLines = this.#trailerLines;
+            this.#trailerLines = [];
+            return { data, end: pos, trailers: this.#trailers.take(), trailerLines };
           }
           this.#trailers.add(this.#lines.line);
+          // Within maxTrailerBytes, as the fields: add() has checked the line against what is left.
+          this.#trailerLines.push(this.#lines.line);
           this.#lines.setLimit(Math.max(0, this.#trailers.remaining - 2), 'trailers', this.#limits.maxTrailerBytes);
           break;
         }

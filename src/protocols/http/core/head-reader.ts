@@ -24,6 +24,14 @@ export class HeadReader {
   status = 0;
   reason = '';
   version: '1.0' | '1.1' = '1.1';
+  /**
+   * The head just read as it came, from its status line through the blank
+   * line, line ends and all (curl -i prints heads so); '' until one is read.
+   * Bounded by the head limits, as the head itself.
+   */
+  raw = '';
+  /** The lines of a head read a line at a time, with their line ends. */
+  #rawLines: string[] = [];
   readonly #limits: Readonly<HttpLimits>;
   readonly #lines: LineScanner;
   readonly #fields: FieldCollector;
@@ -43,6 +51,8 @@ export class HeadReader {
   /** Forgets the head in progress, and any partial line: the next bytes begin a status line. */
   start(): void {
     this.status = 0;
+    this.raw = '';
+    this.#rawLines = [];
     this.#blankLines = 0;
     this.#lines.reset();
     this.#lines.setLimit(this.#limits.maxStatusLine, 'status line');
@@ -79,14 +89,18 @@ export class HeadReader {
           continue;
         }
         this.#statusLine(line);
+        this.#rawLines.push(line, this.#lines.crlf ? '\r\n' : '\n');
         this.#fieldLimit();
         continue;
       }
+      this.#rawLines.push(line, this.#lines.crlf ? '\r\n' : '\n');
       if (line.length > 0) {
         this.#fields.add(line);
         this.#fieldLimit();
         continue;
       }
+      this.raw = this.#rawLines.join('');
+      this.#rawLines = [];
       this.#ended();
       return pos;
     }
@@ -107,6 +121,7 @@ export class HeadReader {
     const text = buf.toString('latin1', pos, stop);
     const limits = this.#limits;
     let at = 0;
+    let from = 0;
     for (;;) {
       const nl = text.indexOf('\n', at);
       if (nl === -1) return ~(pos + at);
@@ -116,12 +131,16 @@ export class HeadReader {
         if (len > limits.maxStatusLine) throw new LimitError(`status line larger than ${limits.maxStatusLine} bytes`, { limit: limits.maxStatusLine, protocol: 'http' });
         if (len === 0) {
           if (++this.#blankLines > 4) throw new ProtocolError('blank lines instead of a status line', P);
-        } else this.#statusLine(text.slice(at, end));
+        } else {
+          this.#statusLine(text.slice(at, end));
+          from = at;
+        }
       } else if (len > 0) {
         if (len > Math.max(0, this.#fields.remaining - 2))
           throw new LimitError(`response header larger than ${limits.maxHeaderBytes} bytes`, { limit: limits.maxHeaderBytes, protocol: 'http' });
         this.#fields.add(text, at, end);
       } else {
+        this.raw = text.slice(from, nl + 1);
         this.#ended();
         return pos + nl + 1;
       }

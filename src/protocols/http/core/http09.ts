@@ -32,7 +32,7 @@ export function sniffResponse(held: Buffer | undefined, buf: Buffer, pos: number
 
 /** The head an accepted HTTP/0.9 response is reported with: status 0 (there is none; curl's `%{http_code}` says 000), no fields, read to the close. */
 export function http09Head(): ResponseHead {
-  return { type: 'head', status: 0, reason: '', version: '0.9', headers: new HeaderList(), bodyKind: 'close', contentLength: undefined, transferCodings: [], keepAlive: false };
+  return { type: 'head', status: 0, reason: '', version: '0.9', headers: new HeaderList(), bodyKind: 'close', contentLength: undefined, transferCodings: [], keepAlive: false, raw: '' };
 }
 
 /**

@@ -17,6 +17,8 @@ import { LimitError } from '../../../errors.js';
 export class LineScanner {
   /** The line found by the last successful `scan`, decoded as latin1 (the octets of the wire). */
   line = '';
+  /** Whether that line ended with CRLF (false: a bare LF), for callers that keep the bytes as received. */
+  crlf = false;
   #parts: Buffer[] = [];
   #partLen = 0;
   #what: string;
@@ -66,6 +68,7 @@ export class LineScanner {
       const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
       if (end - pos > this.max) throw this.#tooLong();
       this.line = buf.toString('latin1', pos, end);
+      this.crlf = end !== nl;
     } else {
       this.#parts.push(buf.subarray(pos, nl));
       const whole = Buffer.concat(this.#parts, this.#partLen + (nl - pos));
@@ -74,6 +77,7 @@ export class LineScanner {
       const end = whole.length > 0 && whole[whole.length - 1] === 13 ? whole.length - 1 : whole.length;
       if (end > this.max) throw this.#tooLong();
       this.line = whole.toString('latin1', 0, end);
+      this.crlf = end !== whole.length;
     }
     return nl + 1;
   }

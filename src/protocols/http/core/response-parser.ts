@@ -270,7 +270,7 @@ export class ResponseParser {
       if (++this.#interim > this.limits.maxInformational)
         throw new LimitError(`more than ${this.limits.maxInformational} interim (1xx) responses`, { limit: this.limits.maxInformational, ...P });
       this.#go('interim');
-      out.push({ type: 'informational', status, reason: reader.reason, headers });
+      out.push({ type: 'informational', status, reason: reader.reason, version: reader.version, headers, raw: reader.raw });
       reader.start();
       pos = next;
     }
@@ -288,7 +288,7 @@ export class ResponseParser {
 
   /** How the final head's body is delimited (RFC 9112 §6.3), reported with the head. */
   #frame(headers: HeaderList, out: ResponseEvent[]): void {
-    const { status, reason, version } = this.#reader;
+    const { status, reason, version, raw } = this.#reader;
     const f = framingFields(headers.raw);
     let keepAlive = connectionKeepsAlive(f.connection, version);
     const te = f.te;
@@ -323,7 +323,7 @@ export class ResponseParser {
     }
     this.#kind = kind;
     this.#keepAlive = keepAlive;
-    out.push({ type: 'head', status, reason, version, headers, bodyKind: kind, contentLength: length, transferCodings: codings, keepAlive });
+    out.push({ type: 'head', status, reason, version, headers, bodyKind: kind, contentLength: length, transferCodings: codings, keepAlive, raw });
     if (kind === 'upgrade') {
       this.#go('upgrade');
       return;
@@ -355,7 +355,7 @@ export class ResponseParser {
           for (const bytes of data) out.push({ type: 'data', bytes });
         }
         if (r.end === -1) return -1;
-        this.#finish(r.trailers, out);
+        this.#finish(r.trailers, out, r.trailerLines);
         return r.end;
       }
       default:
@@ -374,8 +374,8 @@ export class ResponseParser {
     return r.end;
   }
 
-  #finish(trailers: HeaderList | undefined, out: ResponseEvent[]): void {
-    out.push({ type: 'end', trailers, keepAlive: this.#keepAlive });
+  #finish(trailers: HeaderList | undefined, out: ResponseEvent[], trailerLines?: string[]): void {
+    out.push(trailerLines && trailerLines.length > 0 ? { type: 'end', trailers, keepAlive: this.#keepAlive, trailerLines } : { type: 'end', trailers, keepAlive: this.#keepAlive });
     this.#chunked = undefined;
     this.#go('end');
     this.#begin();

@@ -29,6 +29,8 @@ export interface ResponseHead {
   transferCodings: string[];
   /** Whether the connection may carry another request after this response. */
   keepAlive: boolean;
+  /** The head as received, status line through blank line, line ends as sent (what curl -i prints). */
+  raw: string;
 }
 
 /** How one expected response may be read, beyond RFC 9112 (curl's options of the same names). */
@@ -47,8 +49,8 @@ export interface ResponseOptions {
 
 /** Events the parser yields, in order, for each response. */
 export type ResponseEvent =
-  | { type: 'informational'; status: number; reason: string; headers: HeaderList }
+  | { type: 'informational'; status: number; reason: string; version: '1.0' | '1.1'; headers: HeaderList; raw: string }
   | ResponseHead
   | { type: 'data'; bytes: Buffer }
-  | { type: 'end'; trailers: HeaderList | undefined; keepAlive: boolean }
+  | { type: 'end'; trailers: HeaderList | undefined; keepAlive: boolean; trailerLines?: string[] | undefined }
   | { type: 'upgrade'; rest: Buffer };

@@ -66,3 +66,24 @@ test('the status line and field bytes are bounded, whole or in pieces', () => {
   assert.throws(() => read(fat, [20], { maxHeaderBytes: 50 }), (e: unknown) => e instanceof LimitError && e.limit === 50);
   assert.equal(read(fat, [], { maxHeaderBytes: 66 }).end, fat.length);
 });
+
+test('raw: the head exactly as received (line ends, folds, spaces), without the blank lines before it, however it was cut', () => {
+  const head = 'HTTP/1.1 200 \nX:y\t \r\nFold: a\r\n  b \r\nEmpty:\n\r\n';
+  const wire = `\r\n${head}body\r\n\r\n`;
+  for (let cut = 0; cut <= wire.length; cut++) {
+    const r = reader();
+    const buf = Buffer.from(wire, 'latin1');
+    let next = r.read(buf.subarray(0, cut), 0);
+    if (next === -1) next = cut + r.read(buf.subarray(cut), 0);
+    assert.equal(next, 2 + head.length, `cut at ${cut}`);
+    assert.equal(r.raw, head, `cut at ${cut}`);
+    assert.deepEqual([...r.take().raw], ['X', 'y', 'Fold', 'a b', 'Empty', '']);
+  }
+  const r = reader();
+  assert.equal(r.read(Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\n\n'), 0), 25);
+  assert.equal(r.raw, 'HTTP/1.1 100 Continue\r\n\r\n');
+  r.start();
+  assert.equal(r.raw, '', 'start() forgets the last head');
+  assert.equal(r.read(Buffer.from('HTTP/1.0 200 OK\n\n'), 0), 17);
+  assert.equal(r.raw, 'HTTP/1.0 200 OK\n\n');
+});

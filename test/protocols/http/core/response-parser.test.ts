@@ -853,3 +853,13 @@ test('an instance of LimitError carries the bound', () => {
     assert.equal(err.limit, 1);
   }
 });
+
+test('a 1xx event carries its own version and every head its bytes as received', () => {
+  const p = new ResponseParser();
+  p.expect('GET');
+  const wire = 'HTTP/1.1 100 Continue\n\nHTTP/1.0 200 OK \r\nA:  1\r\n\r\nx';
+  const [info, final] = p.feed(Buffer.from(wire, 'latin1'));
+  assert.ok(info?.type === 'informational' && final?.type === 'head');
+  assert.deepEqual([info.version, info.raw], ['1.1', 'HTTP/1.1 100 Continue\n\n']);
+  assert.deepEqual([final.version, final.raw], ['1.0', 'HTTP/1.0 200 OK \r\nA:  1\r\n\r\n']);
+});
