@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { DnsArgs } from './dns-args.js';
 import { parseArgs } from 'node:util';
 import { CliExit, EXIT } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
@@ -131,6 +132,8 @@ export interface CliOptions extends HttpFlags, HttpExtraArgs, ProxyArgs, FtpArgs
   /** --doh-url: resolve names with DNS over HTTPS at this URL; --doh-insecure: without verifying its certificate. */
   dohUrl: string | undefined;
   dohInsecure: boolean;
+  /** --dns-servers, --dns-ipv4-addr, --dns-ipv6-addr, --dns-interface (dns-args.ts). */
+  dns: DnsArgs;
   /** -j: leave the session cookies of the -b files out. */
   junkSessionCookies: boolean;
   userAgent: string | undefined;
@@ -337,6 +340,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     hsts: v.hsts,
     dohUrl: v['doh-url'],
     dohInsecure: v['doh-insecure'] ?? false,
+    dns: { servers: v['dns-servers'], ipv4: v['dns-ipv4-addr'], ipv6: v['dns-ipv6-addr'], iface: v['dns-interface'] },
     junkSessionCookies: v['junk-session-cookies'] ?? false,
     userAgent: v['user-agent'],
     referer: v.referer,

@@ -126,6 +126,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -b, --cookie <data|file>   Send cookies: name=value; n2=v2, or read a cookie file ('' = start the engine empty)
  -c, --cookie-jar <file>    Write every cookie to this file at the end (curl's format; - = stdout)
  -j, --junk-session-cookies Leave out the session cookies read with -b
+     --dns-servers <a[:p],…>  Ask these DNS servers (--dns-ipv4-addr, --dns-ipv6-addr, --dns-interface: from there)
      --doh-url <url>        Resolve host names with DNS over HTTPS at this URL (--doh-insecure: do not verify it)
      --hsts <file>          HSTS cache (curl's format): known hosts' http:// URLs go as https://, read and written back
  -A, --user-agent <name>    User-Agent header

@@ -21,6 +21,7 @@ import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
 import { loadCookies } from './cookies.js';
 import { loadHsts } from './hsts-file.js';
+import { dnsServersResolver } from './dns-args.js';
 import { resolveFtpPort, type ActivePort } from './ftp-port.js';
 import { buildTlsOptions } from './tls-options.js';
 import { readEtagCompare } from './etag.js';
@@ -77,6 +78,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   // --doh-url: every name of the run (but the DoH server's own) asked over HTTPS; -4/-6 and --resolve wrap it.
   // As curl: --cacert is the DoH server's too, -k is not (--doh-insecure is). Loaded only when asked for.
   if (o.dohUrl !== undefined) shared.resolver = (await import('../protocols/dns/doh.js')).dohLookup(o.dohUrl, { tls: { ...(tls?.ca ? { ca: tls.ca } : {}), rejectUnauthorized: !o.dohInsecure } });
+  else shared.resolver = await dnsServersResolver(o.dns);
   shared.lookup = o.ipFamily !== undefined ? onlyFamily(o.ipFamily, shared.resolver) : shared.resolver;
   if (o.ftpPort !== undefined) shared.ftpPort = await resolveFtpPort(o.ftpPort);
   shared.urlQuery = await buildUrlQuery(o.urlQuery, read);

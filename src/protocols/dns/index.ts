@@ -5,4 +5,5 @@
  * @module
  */
 export { dohLookup, type DohOptions } from './doh.js';
+export { serversLookup, type DnsServersOptions } from './servers.js';
 export { encodeQuery, parseAddresses, TYPE_A, TYPE_AAAA, type DnsAddress } from './core/message.js';

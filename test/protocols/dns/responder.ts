@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import * as dgram from 'node:dgram';
 
 export interface Zone {
   [name: string]: { A?: string[]; AAAA?: string[]; CNAME?: string; ttl?: number } | undefined;
@@ -106,4 +107,23 @@ export async function startDoh(zone: Zone, tls?: { cert: string | Buffer; key: s
     asked,
     close: () => new Promise<void>((r) => srv.close(() => r())),
   };
+}
+
+export interface UdpDnsServer {
+  port: number;
+  /** Source addresses of the queries, in order. */
+  from: string[];
+  close(): Promise<void>;
+}
+
+/** A UDP DNS server on 127.0.0.1 answering from `zone` (the same answers as the DoH endpoint). */
+export async function startUdpDns(zone: Zone): Promise<UdpDnsServer> {
+  const sock = dgram.createSocket('udp4');
+  const from: string[] = [];
+  sock.on('message', (q, rinfo) => {
+    from.push(rinfo.address);
+    if (q.length >= 17) sock.send(answer(q, zone), rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+  return { port: sock.address().port, from, close: () => new Promise<void>((r) => sock.close(() => r())) };
 }
