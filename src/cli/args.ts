@@ -8,6 +8,7 @@
  * @module
  */
 import type { DnsArgs } from './dns-args.js';
+import { parseRate } from './rate.js';
 import { parseArgs } from 'node:util';
 import { CliExit, EXIT } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
@@ -134,6 +135,8 @@ export interface CliOptions extends HttpFlags, HttpExtraArgs, ProxyArgs, FtpArgs
   dohInsecure: boolean;
   /** --dns-servers, --dns-ipv4-addr, --dns-ipv6-addr, --dns-interface (dns-args.ts). */
   dns: DnsArgs;
+  /** --rate: ms between the starts of two serial transfers. */
+  rate: number | undefined;
   /** -j: leave the session cookies of the -b files out. */
   junkSessionCookies: boolean;
   userAgent: string | undefined;
@@ -341,6 +344,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     dohUrl: v['doh-url'],
     dohInsecure: v['doh-insecure'] ?? false,
     dns: { servers: v['dns-servers'], ipv4: v['dns-ipv4-addr'], ipv6: v['dns-ipv6-addr'], iface: v['dns-interface'] },
+    rate: v.rate === undefined ? undefined : parseRate(v.rate),
     junkSessionCookies: v['junk-session-cookies'] ?? false,
     userAgent: v['user-agent'],
     referer: v.referer,

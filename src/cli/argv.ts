@@ -168,6 +168,7 @@ export const OPTION_SPECS = {
   'dns-ipv4-addr': { type: 'string' },
   'dns-ipv6-addr': { type: 'string' },
   'dns-interface': { type: 'string' },
+  rate: { type: 'string' },
   'user-agent': { type: 'string', short: 'A' },
   referer: { type: 'string', short: 'e' },
   'trace-json': { type: 'string' },

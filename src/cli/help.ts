@@ -103,6 +103,7 @@ export const HELP = `Usage: dial [options...] <url>...
      --ignore-content-length  Read HTTP bodies to the close, whatever their Content-Length says
      --unix-socket <path>   Connect through this Unix socket
      --haproxy-protocol     Open each HTTP connection with a PROXY protocol v1 line (this end, the peer)
+     --rate <N/s|m|h|d>     Start at most N transfers per unit, one after another (not with -Z)
  -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
      --mail-from <addr>     SMTP sender

@@ -12,6 +12,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { CliOptions } from './args.js';
 import { saveCookies } from './cookies.js';
 import { saveHsts } from './hsts-file.js';
+import { paceStart } from './rate.js';
 import { readLocal } from './data.js';
 import { CliExit, EXIT, formatError } from './exit-codes.js';
 import { expandGlob, substituteOutput } from './glob.js';
@@ -256,7 +257,7 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
     // a test's own urlopen keeps the library's agent as it is.
     // -Z keeps one connection per transfer in flight when -w reports on connections (num_connects, time_connect).
     const pipelined =
-      jobs.length > 1 && io.urlopen === undefined && jobs.some(mayBeHttp) && (o.parallel ? o.writeOut === undefined && pipelineSafe(o) : lookaheadSafe(o));
+      jobs.length > 1 && io.urlopen === undefined && jobs.some(mayBeHttp) && (o.parallel ? o.writeOut === undefined && pipelineSafe(o) : o.rate === undefined && lookaheadSafe(o));
     if (io.urlopen === undefined && jobs.some(mayBeHttp))
       restoreAgent = await useRunAgent(pipelined ? { connections: o.parallel ? Math.max(1, Math.ceil(o.parallelMax / PIPELINE_DEPTH)) : 1 } : undefined);
     if (o.parallel && jobs.length > 1) {
@@ -271,8 +272,12 @@ export async function run(o: CliOptions, io: RunIO): Promise<number> {
       await Promise.all(Array.from({ length: Math.min(o.parallelMax, jobs.length) }, worker));
     } else {
       if (pipelined) lookahead = new Lookahead(jobs, common);
+      let started = 0;
       for (const [i, job] of jobs.entries()) {
+        // --rate: the next transfer starts no sooner than the interval after the last one started.
+        if (o.rate !== undefined && i > 0) await paceStart(started, o.rate, signal);
         if (signal.aborted) break;
+        started = Date.now();
         // curl makes the --etag-save file afresh for each URL.
         etags?.reset();
         report(await runTransfer(job, env(job, i), lookahead?.take(i)));
