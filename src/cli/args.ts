@@ -137,6 +137,8 @@ export interface CliOptions extends HttpFlags, HttpExtraArgs, ProxyArgs, FtpArgs
   dns: DnsArgs;
   /** --rate: ms between the starts of two serial transfers. */
   rate: number | undefined;
+  /** --form-escape: -F names and file names backslash-escaped instead of percent-encoded. */
+  formEscape: boolean;
   /** -j: leave the session cookies of the -b files out. */
   junkSessionCookies: boolean;
   userAgent: string | undefined;
@@ -345,6 +347,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     dohInsecure: v['doh-insecure'] ?? false,
     dns: { servers: v['dns-servers'], ipv4: v['dns-ipv4-addr'], ipv6: v['dns-ipv6-addr'], iface: v['dns-interface'] },
     rate: v.rate === undefined ? undefined : parseRate(v.rate),
+    formEscape: v['form-escape'] ?? false,
     junkSessionCookies: v['junk-session-cookies'] ?? false,
     userAgent: v['user-agent'],
     referer: v.referer,

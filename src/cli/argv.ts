@@ -169,6 +169,7 @@ export const OPTION_SPECS = {
   'dns-ipv6-addr': { type: 'string' },
   'dns-interface': { type: 'string' },
   rate: { type: 'string' },
+  'form-escape': { type: 'boolean' },
   'user-agent': { type: 'string', short: 'A' },
   referer: { type: 'string', short: 'e' },
   'trace-json': { type: 'string' },

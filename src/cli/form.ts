@@ -202,9 +202,14 @@ function withParams<T extends FormFile | FormField>(to: T, p: Part): T {
   return to;
 }
 
-/** HTML's multipart escaping for names and filenames: a quote or line break cannot end the header. */
-function escapeParam(s: string): string {
-  return s.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/**
+ * HTML's multipart escaping for names and filenames: a quote or line break
+ * cannot end the header. With `backslash` (curl --form-escape) a quote and a
+ * backslash are backslash-escaped instead; line breaks stay percent-encoded.
+ */
+function escapeParam(s: string, backslash: boolean): string {
+  const quoted = backslash ? s.replace(/[\\"]/g, '\\$&') : s.replace(/"/g, '%22');
+  return quoted.replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** A fresh boundary: 16 random bytes from the CSPRNG. */
@@ -289,7 +294,12 @@ async function readable(path: string): Promise<number> {
  * and a missing file fails before anything is sent, exit 26) and streamed later;
  * `-` is stdin, read whole by `readStdin` (once per run: a retry reuses it).
  */
-export async function encodeForm(fields: readonly FormField[], boundary = makeBoundary(), readStdin: () => Promise<Buffer> = () => readLocal('-')): Promise<EncodedForm> {
+export async function encodeForm(
+  fields: readonly FormField[],
+  boundary = makeBoundary(),
+  readStdin: () => Promise<Buffer> = () => readLocal('-'),
+  backslash = false,
+): Promise<EncodedForm> {
   type Piece = Uint8Array | { path: string; size: number };
   const pieces: Piece[] = [];
   let length = 0;
@@ -325,7 +335,7 @@ export async function encodeForm(fields: readonly FormField[], boundary = makeBo
     }
     let head = `--${bound}\r\n`;
     if (!own.some((h) => isHeader(h, 'content-disposition'))) {
-      head += `Content-Disposition: ${disposition}${filename === undefined ? '' : `; filename="${escapeParam(filename)}"`}\r\n`;
+      head += `Content-Disposition: ${disposition}${filename === undefined ? '' : `; filename="${escapeParam(filename, backslash)}"`}\r\n`;
     }
     if (type) head += `Content-Type: ${type}\r\n`;
     for (const h of own) if (h !== ownType) head += `${h}\r\n`;
@@ -339,7 +349,7 @@ export async function encodeForm(fields: readonly FormField[], boundary = makeBo
   };
   for (const f of fields) {
     // curl's '-F =value' has no name at all.
-    const disposition = `form-data${f.name === '' ? '' : `; name="${escapeParam(f.name)}"`}`;
+    const disposition = `form-data${f.name === '' ? '' : `; name="${escapeParam(f.name, backslash)}"`}`;
     if (f.files) {
       // As curl: several files of one field are one multipart/mixed part, each file an attachment in it.
       const inner = makeBoundary();

@@ -55,6 +55,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -G, --get                  Put -d data in the URL query instead
  -F, --form <name=content>  Multipart form field; name=@file uploads a file
      --form-string <n=v>    Multipart form field whose value is taken as written
+     --form-escape          Backslash-escape " and \\ in -F names and file names (not %22)
  -T, --upload-file <file>   Upload a file (PUT for HTTP, STOR for FTP, a message for SMTP, an article for NNTP)
  -u, --user <user:pass>     Credentials
      --basic / --digest     Send them with Basic only / only to a Digest challenge

@@ -243,7 +243,7 @@ export async function buildOpenOptions(o: CliOptions, shared: SharedRequest, tar
   if (o.form.length > 0) {
     // Loaded only for -F.
     const { encodeForm, literalFormField, parseFormField } = await import('./form.js');
-    const form = await encodeForm(o.form.map((f) => (f.literal ? literalFormField(f.arg) : parseFormField(f.arg))));
+    const form = await encodeForm(o.form.map((f) => (f.literal ? literalFormField(f.arg) : parseFormField(f.arg))), undefined, undefined, o.formEscape);
     opts.body = form.body;
     opts.bodyLength = form.length;
     if (http) opts.reopenBody = form.reopen;

@@ -184,3 +184,25 @@ test('--form-string takes the value as written (a leading @ or <, a ;type=), in 
     await srv.close();
   }
 });
+
+test('--form-escape: a quote and a backslash in a name or file name are backslash-escaped, not %22 — the same parts as curl', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dial-form-esc-'));
+  const file = join(dir, 'a"b\\c.txt');
+  writeFileSync(file, 'x');
+  const srv = await startServer();
+  try {
+    const dispositions = async (run: typeof dial, extra: string[]) => {
+      const r = await run(['-sS', ...extra, '-F', `na"me=@${file}`, '-F', 'back\\slash=v', srv.url('/echo')]);
+      assert.equal(r.code, 0, r.stderr);
+      return echo(r).body.split('\r\n').filter((l) => l.startsWith('Content-Disposition'));
+    };
+    const escaped = await dispositions(dial, ['--form-escape']);
+    assert.deepEqual(escaped, ['Content-Disposition: form-data; name="na\\"me"; filename="a\\"b\\\\c.txt"', 'Content-Disposition: form-data; name="back\\\\slash"']);
+    assert.deepEqual(escaped, await dispositions(curl, ['--form-escape']));
+    const plain = await dispositions(dial, []);
+    assert.deepEqual(plain, ['Content-Disposition: form-data; name="na%22me"; filename="a%22b\\c.txt"', 'Content-Disposition: form-data; name="back\\slash"']);
+    assert.deepEqual(plain, await dispositions(curl, []));
+  } finally {
+    await srv.close();
+  }
+});
