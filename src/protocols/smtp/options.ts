@@ -90,6 +90,7 @@ export interface SendOptions {
    * Fail (and send nothing) when any recipient is refused, as curl does
    * without `--mail-rcpt-allowfails`. Default false: the message goes to the
    * accepted recipients and the refused ones are reported in the result.
+   * Without PIPELINING no RCPT goes out after the first refusal, as curl.
    */
   requireAllRecipients?: boolean | undefined;
   /** Send MAIL and every RCPT before reading their replies when the server offers PIPELINING (default true). */

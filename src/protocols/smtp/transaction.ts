@@ -143,12 +143,16 @@ export async function sendMessage(s: MailSession, p: Prepared, options: SendOpti
   } else {
     const mail = await s.command(p.mail, 'mail', wait);
     if (mail.code < 200 || mail.code >= 300) throw unexpectedReply(mail, p.mail, 'mail');
-    for (const r of p.rcpts) judge(await s.command(r.line, 'rcpt', wait), r.address, accepted, rejected);
+    for (const r of p.rcpts) {
+      judge(await s.command(r.line, 'rcpt', wait), r.address, accepted, rejected);
+      // One refusal already fails the send: asking about the rest would tell nothing (curl stops there too).
+      if (options.requireAllRecipients && rejected.length > 0) break;
+    }
   }
   if (accepted.length === 0 || (options.requireAllRecipients && rejected.length > 0)) {
     await reset(s, wait);
     const first = rejected[0]!;
-    const why = accepted.length === 0 ? 'every recipient was refused' : `${rejected.length} of ${p.rcpts.length} recipient(s) refused`;
+    const why = accepted.length === 0 && rejected.length === p.rcpts.length ? 'every recipient was refused' : `${rejected.length} of ${p.rcpts.length} recipient(s) refused`;
     throw new SmtpReplyError(`${why}; nothing was sent (first: <${first.address}> ${first.code} ${first.text.split('\n', 1)[0]})`, {
       reply: { code: first.code, text: first.text },
       command: `RCPT TO:<${first.address}>`,

@@ -12,7 +12,9 @@
  *   (default the null sender `<>`, as curl); `mailRcpt` the recipients. One
  *   pair of angle brackets around an address is dropped, as curl does.
  * - As curl without `--mail-rcpt-allowfails`, one refused recipient fails
- *   the whole send and nothing is sent.
+ *   the whole send and nothing is sent; with `mailRcptAllowFails` the
+ *   message goes to the recipients the server took (only all of them
+ *   refused fails it), and the refused ones are in `raw.rejected`.
  * - Without a body, each `mailRcpt` is asked with VRFY (curl's behaviour too)
  *   and the body of the response is the server's replies as curl prints
  *   them: each line with its code, CRLF-ended.
@@ -35,6 +37,8 @@
 import { InputError, type DialError } from '../../errors.js';
 import { SmtpClient } from '../../protocols/smtp/client.js';
 import { unbracket } from '../../protocols/smtp/core/address.js';
+import { SmtpReplyError } from '../../protocols/smtp/core/reply.js';
+import type { SendResult } from '../../protocols/smtp/options.js';
 import { credentials, hasHeaders, serverAddress, tlsRequired, urlScheme, urlText } from '../server-url.js';
 import { UrlHeaders } from '../headers.js';
 import { onceBody } from '../body.js';
@@ -58,6 +62,14 @@ function refuse(msg: string): InputError {
 export interface MailOpenOptions extends OpenOptions {
   /** smtp, pop3: log in with this OAuth 2.0 token (SASL OAUTHBEARER or XOAUTH2) instead of a password (curl --oauth2-bearer). */
   oauth2Bearer?: string | undefined;
+  /**
+   * smtp: send the message to the recipients the server accepted when it
+   * refuses some (curl --mail-rcpt-allowfails); only all of them refused
+   * fails the send. The refused ones, each with the server's reply, are the
+   * `rejected` list of the response's `raw` ({@link SendResult}). Default
+   * false: one refusal fails the send and nothing is sent, as curl.
+   */
+  mailRcptAllowFails?: boolean | undefined;
 }
 
 const MECHANISMS: readonly AuthMechanism[] = ['CRAM-MD5', 'PLAIN', 'LOGIN', 'OAUTHBEARER', 'XOAUTH2'];
@@ -137,7 +149,7 @@ export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<Url
       { from, to: rcpts, data: options.body!, size: total },
       {
         signal,
-        requireAllRecipients: true,
+        requireAllRecipients: !options.mailRcptAllowFails,
         onProgress: onProgress ? (n) => onProgress({ direction: 'upload', transferred: n, total }) : undefined,
       },
     );
@@ -152,6 +164,8 @@ export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<Url
       raw: result,
     });
   } catch (e) {
+    // A refusal leaves the session usable: say goodbye as curl does (QUIT) rather than hang up.
+    if (e instanceof SmtpReplyError && !client.closed) await client.quit({ signal }).catch(() => {});
     await client.close();
     throw restate(e) as DialError;
   }

@@ -64,6 +64,20 @@ test('smtp: no mailFrom is the null sender; a stream body; any refused recipient
   assert.equal(plain.messages.length, n);
 });
 
+test('smtp: mailRcptAllowFails sends to the accepted recipients and lists the refused ones in raw.rejected; all refused still fails', async () => {
+  const r = await open(`smtp://127.0.0.1:${plain.port}`, { mailRcpt: ['b@x.test', 'nobody@x.test'], body: 'x', mailRcptAllowFails: true });
+  assert.equal(r.status, 250);
+  const result = r.raw as SendResult;
+  assert.deepEqual(result.accepted, ['b@x.test']);
+  assert.deepEqual(result.rejected.map((x) => [x.address, x.code, x.enhancedCode]), [['nobody@x.test', 550, '5.1.1']]);
+  assert.deepEqual(plain.messages.at(-1)!.to, ['b@x.test']);
+  const n = plain.messages.length;
+  await assert.rejects(open(`smtp://127.0.0.1:${plain.port}`, { mailRcpt: ['nobody@x.test'], body: 'x', mailRcptAllowFails: true }), (e: unknown) => e instanceof SmtpReplyError && e.rejected.length === 1);
+  assert.equal(plain.messages.length, n);
+  // A refusal ends the session with QUIT, not a hang-up.
+  assert.equal(plain.commands.at(-1), 'QUIT');
+});
+
 test('smtp: credentials from the URL log in after STARTTLS (verified against the given CA)', async () => {
   const r = await open(`smtp://ann%40x.test:p%20w@localhost:${tls.port}/`, { tls: { ca: pki.ca.cert }, mailRcpt: ['b@x.test'], body: 'x' });
   assert.equal(r.status, 250);

@@ -1,0 +1,38 @@
+/**
+ * dial's SMTP and POP3 options beyond --mail-from / --mail-rcpt, as curl
+ * 7.88 reads them: their table entries (spread into argv.ts's), their values
+ * in CliOptions, and the urlopen options they become. The protocol work is
+ * the library's (src/protocols/smtp, src/protocols/pop3).
+ *
+ * @module
+ */
+import type { MailOpenOptions } from '../urlopen/schemes/smtp.js';
+
+/** The mail options, by curl's long name. */
+export const MAIL_OPTION_SPECS = {
+  'mail-rcpt-allowfails': { type: 'boolean' },
+} as const;
+
+/** The option values this file reads. */
+interface MailValues {
+  'mail-rcpt-allowfails'?: boolean | undefined;
+}
+
+export interface MailArgs {
+  /** --mail-rcpt-allowfails: send to the recipients the server took when it refuses some (curl fails only when it refuses all). */
+  mailRcptAllowFails: boolean;
+}
+
+/** The mail options of a command line. */
+export function mailArgs(v: MailValues): MailArgs {
+  return {
+    mailRcptAllowFails: v['mail-rcpt-allowfails'] ?? false,
+  };
+}
+
+/** The urlopen options the mail options stand for (only those given; the schemes that do not send mail read none of them). */
+export function mailOpenOptions(o: MailArgs): MailOpenOptions {
+  const opts: MailOpenOptions = {};
+  if (o.mailRcptAllowFails) opts.mailRcptAllowFails = true;
+  return opts;
+}

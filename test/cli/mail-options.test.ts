@@ -1,0 +1,83 @@
+/**
+ * dial's mail options beside curl 7.88 against the in-process SMTP and POP3
+ * servers: --mail-rcpt-allowfails, --mail-auth, --sasl-ir, --sasl-authzid
+ * and --login-options — the same lines on the wire, the same exit code, or
+ * the difference named where dial departs from curl on purpose.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeSmtpServer, type FakeSmtpOptions } from '../protocols/smtp/fake-server.js';
+import { CURL, curl, dial, tempDir } from './helpers.js';
+
+const open: Array<{ close(): Promise<void> }> = [];
+after(async () => {
+  await Promise.all(open.map((s) => s.close()));
+});
+
+/** A server without PIPELINING (curl 7.88 never pipelines), so both clients send their lines one at a time. */
+async function smtp(extra: FakeSmtpOptions = {}): Promise<FakeSmtpServer> {
+  const s = await FakeSmtpServer.start({ ehlo: ['SIZE 1000000', 'AUTH PLAIN LOGIN'], reject: ['no@d.test', 'no2@d.test'], users: { alice: 'secret' }, ...extra });
+  open.push(s);
+  return s;
+}
+
+function message(): string {
+  const file = join(tempDir(), 'm.txt');
+  writeFileSync(file, 'Subject: x\r\n\r\nbody\r\n');
+  return file;
+}
+
+interface Run {
+  code: number | null;
+  stderr: string;
+  lines: string[];
+}
+
+/** Runs `args` (PORT replaced) with dial, then curl, against `s`; the exit codes and each one's commands. */
+async function both(s: FakeSmtpServer, args: string[]): Promise<{ ours: Run; theirs: Run }> {
+  const argv = args.map((a) => a.replace('PORT', String(s.port)));
+  const a = await dial(argv);
+  const mid = s.commands.length;
+  const b = await curl(argv);
+  return { ours: { code: a.code, stderr: a.stderr, lines: s.commands.slice(0, mid) }, theirs: { code: b.code, stderr: b.stderr, lines: s.commands.slice(mid) } };
+}
+
+test('curl is installed (the oracle of this file)', () => {
+  assert.ok(CURL, 'curl is needed: apt-get install curl');
+});
+
+test('--mail-rcpt-allowfails: one recipient refused, the message goes to the other — the same lines and exit 0 as curl', async () => {
+  const s = await smtp();
+  const { ours, theirs } = await both(s, ['-sS', '--mail-rcpt-allowfails', 'smtp://127.0.0.1:PORT/c.test', '--mail-from', 'a@b.test', '--mail-rcpt', 'c@d.test', '--mail-rcpt', 'no@d.test', '-T', message()]);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(theirs.code, 0, theirs.stderr);
+  assert.deepEqual(ours.lines, ['EHLO c.test', 'MAIL FROM:<a@b.test> SIZE=20', 'RCPT TO:<c@d.test>', 'RCPT TO:<no@d.test>', 'DATA', 'QUIT']);
+  assert.deepEqual(ours.lines, theirs.lines);
+  assert.deepEqual(s.messages.map((m) => m.to), [['c@d.test'], ['c@d.test']]);
+  assert.equal(ours.stderr, '');
+});
+
+test('--mail-rcpt-allowfails with every recipient refused: exit 55 as curl, no DATA', async () => {
+  const s = await smtp();
+  const { ours, theirs } = await both(s, ['-sS', '--mail-rcpt-allowfails', 'smtp://127.0.0.1:PORT/c.test', '--mail-from', 'a@b.test', '--mail-rcpt', 'no2@d.test', '--mail-rcpt', 'no@d.test', '-T', message()]);
+  assert.equal(ours.code, 55, ours.stderr);
+  assert.equal(theirs.code, 55, theirs.stderr);
+  assert.match(ours.stderr, /^dial: \(55\) every recipient was refused/m);
+  // Both ask about every recipient and send no message; dial resets the transaction before its QUIT.
+  assert.deepEqual(ours.lines.filter((l) => l.startsWith('RCPT')), theirs.lines.filter((l) => l.startsWith('RCPT')));
+  assert.deepEqual(theirs.lines.slice(-1), ['QUIT']);
+  assert.deepEqual(ours.lines.slice(-2), ['RSET', 'QUIT']);
+  assert.equal(s.messages.length, 0);
+});
+
+test('without --mail-rcpt-allowfails the first refusal ends it: no RCPT after it, no DATA, exit 55 as curl', async () => {
+  const s = await smtp();
+  const { ours, theirs } = await both(s, ['-sS', 'smtp://127.0.0.1:PORT/c.test', '--mail-from', 'a@b.test', '--mail-rcpt', 'no@d.test', '--mail-rcpt', 'c@d.test', '-T', message()]);
+  assert.equal(ours.code, 55, ours.stderr);
+  assert.equal(theirs.code, 55, theirs.stderr);
+  assert.deepEqual(theirs.lines, ['EHLO c.test', 'MAIL FROM:<a@b.test> SIZE=20', 'RCPT TO:<no@d.test>', 'QUIT']);
+  assert.deepEqual(ours.lines, ['EHLO c.test', 'MAIL FROM:<a@b.test> SIZE=20', 'RCPT TO:<no@d.test>', 'RSET', 'QUIT']);
+  assert.equal(s.messages.length, 0);
+});
