@@ -98,6 +98,7 @@ export const HELP = `Usage: dial [options...] <url>...
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
      --mail-from <addr>     SMTP sender
      --mail-rcpt <addr>     SMTP recipient (repeatable)
+     --mail-auth <addr>     SMTP: the submitter, as MAIL FROM's AUTH=<addr> (sent after a login)
      --mail-rcpt-allowfails Send to the recipients the server takes when it refuses some (fail only if all are)
  -z, --time-cond <[-]date|file>  Only a document newer (-: older) than the date or the file's time
  -l, --list-only            List names only (FTP NLST; POP3 LIST N instead of RETR N)

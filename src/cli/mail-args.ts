@@ -11,22 +11,27 @@ import type { MailOpenOptions } from '../urlopen/schemes/smtp.js';
 /** The mail options, by curl's long name. */
 export const MAIL_OPTION_SPECS = {
   'mail-rcpt-allowfails': { type: 'boolean' },
+  'mail-auth': { type: 'string' },
 } as const;
 
 /** The option values this file reads. */
 interface MailValues {
   'mail-rcpt-allowfails'?: boolean | undefined;
+  'mail-auth'?: string | undefined;
 }
 
 export interface MailArgs {
   /** --mail-rcpt-allowfails: send to the recipients the server took when it refuses some (curl fails only when it refuses all). */
   mailRcptAllowFails: boolean;
+  /** --mail-auth: MAIL FROM's AUTH= mailbox (RFC 4954 §5), sent after a login. */
+  mailAuth: string | undefined;
 }
 
 /** The mail options of a command line. */
 export function mailArgs(v: MailValues): MailArgs {
   return {
     mailRcptAllowFails: v['mail-rcpt-allowfails'] ?? false,
+    mailAuth: v['mail-auth'],
   };
 }
 
@@ -34,5 +39,6 @@ export function mailArgs(v: MailValues): MailArgs {
 export function mailOpenOptions(o: MailArgs): MailOpenOptions {
   const opts: MailOpenOptions = {};
   if (o.mailRcptAllowFails) opts.mailRcptAllowFails = true;
+  if (o.mailAuth !== undefined) opts.mailAuth = o.mailAuth;
   return opts;
 }

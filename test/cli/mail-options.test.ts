@@ -4,16 +4,22 @@
  * and --login-options — the same lines on the wire, the same exit code, or
  * the difference named where dial departs from curl on purpose.
  */
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeSmtpServer, type FakeSmtpOptions } from '../protocols/smtp/fake-server.js';
+import { makeTestPKI, type TestPKI } from '../interop/ca.js';
 import { CURL, curl, dial, tempDir } from './helpers.js';
 
 const open: Array<{ close(): Promise<void> }> = [];
+let pki: TestPKI;
+before(() => {
+  pki = makeTestPKI();
+});
 after(async () => {
   await Promise.all(open.map((s) => s.close()));
+  pki?.cleanup();
 });
 
 /** A server without PIPELINING (curl 7.88 never pipelines), so both clients send their lines one at a time. */
@@ -38,10 +44,11 @@ interface Run {
 /** Runs `args` (PORT replaced) with dial, then curl, against `s`; the exit codes and each one's commands. */
 async function both(s: FakeSmtpServer, args: string[]): Promise<{ ours: Run; theirs: Run }> {
   const argv = args.map((a) => a.replace('PORT', String(s.port)));
+  const start = s.commands.length;
   const a = await dial(argv);
   const mid = s.commands.length;
   const b = await curl(argv);
-  return { ours: { code: a.code, stderr: a.stderr, lines: s.commands.slice(0, mid) }, theirs: { code: b.code, stderr: b.stderr, lines: s.commands.slice(mid) } };
+  return { ours: { code: a.code, stderr: a.stderr, lines: s.commands.slice(start, mid) }, theirs: { code: b.code, stderr: b.stderr, lines: s.commands.slice(mid) } };
 }
 
 test('curl is installed (the oracle of this file)', () => {
@@ -80,4 +87,31 @@ test('without --mail-rcpt-allowfails the first refusal ends it: no RCPT after it
   assert.deepEqual(theirs.lines, ['EHLO c.test', 'MAIL FROM:<a@b.test> SIZE=20', 'RCPT TO:<no@d.test>', 'QUIT']);
   assert.deepEqual(ours.lines, ['EHLO c.test', 'MAIL FROM:<a@b.test> SIZE=20', 'RCPT TO:<no@d.test>', 'RSET', 'QUIT']);
   assert.equal(s.messages.length, 0);
+});
+
+/** A STARTTLS server with a login, and the flags both clients need to trust it and require TLS (curl sends no AUTH PLAIN in the clear only because of --ssl-reqd). */
+async function tlsSmtp(extra: FakeSmtpOptions = {}): Promise<{ s: FakeSmtpServer; tls: string[] }> {
+  const s = await smtp({ tls: { cert: pki.server.cert, key: pki.server.key }, ...extra });
+  return { s, tls: ['--ssl-reqd', '--cacert', pki.ca.certPath, '-u', 'alice:secret'] };
+}
+
+test('--mail-auth: AUTH=<addr> on MAIL FROM after the login, the line curl sends; without a login neither sends it', async () => {
+  const { s, tls } = await tlsSmtp();
+  const args = ['-sS', ...tls, 'smtp://localhost:PORT/c.test', '--mail-from', 'a@b.test', '--mail-rcpt', 'c@d.test', '-T', message(), '--mail-auth'];
+  for (const who of ['sub@b.test', '<sub@b.test>', '']) {
+    const { ours, theirs } = await both(s, [...args, who]);
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    const mail = (l: string[]) => l.filter((x) => x.startsWith('MAIL'));
+    assert.deepEqual(mail(ours.lines), [`MAIL FROM:<a@b.test> AUTH=<${who.replace(/[<>]/g, '')}> SIZE=20`]);
+    assert.deepEqual(mail(ours.lines), mail(theirs.lines));
+  }
+  // xtext: dial encodes + and = (RFC 4954 §5); curl 7.88 sends them as they are.
+  const { ours, theirs } = await both(s, [...args, 'x+y=z@b.test']);
+  assert.ok(ours.lines.includes('MAIL FROM:<a@b.test> AUTH=<x+2By+3Dz@b.test> SIZE=20'), ours.lines.join('|'));
+  assert.ok(theirs.lines.includes('MAIL FROM:<a@b.test> AUTH=<x+y=z@b.test> SIZE=20'), theirs.lines.join('|'));
+  const anon = await smtp();
+  const plain = await both(anon, ['-sS', 'smtp://127.0.0.1:PORT/c.test', '--mail-from', 'a@b.test', '--mail-rcpt', 'c@d.test', '-T', message(), '--mail-auth', 'sub@b.test']);
+  assert.equal(plain.ours.code, 0, plain.ours.stderr);
+  assert.ok(plain.ours.lines.includes('MAIL FROM:<a@b.test> SIZE=20') && plain.theirs.lines.includes('MAIL FROM:<a@b.test> SIZE=20'));
 });

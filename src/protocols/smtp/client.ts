@@ -55,6 +55,8 @@ export class SmtpClient {
   #closed = false;
   /** Set while AUTH runs: every line we send then is a secret. */
   #secret = false;
+  /** Set once AUTH succeeded: a message's AUTH= parameter is sent only then. */
+  #loggedIn = false;
 
   private constructor(socket: Socket, opts: SmtpConnectOptions, host: string, port: number, name: string) {
     this.#socket = socket;
@@ -209,6 +211,7 @@ export class SmtpClient {
     } finally {
       this.#secret = false;
     }
+    this.#loggedIn = true;
     this.#note(`authenticated as ${c.user} with ${mech}`);
   }
 
@@ -239,7 +242,7 @@ export class SmtpClient {
    */
   async sendMail(message: MailMessage, options: SendOptions = {}): Promise<SendResult> {
     // Checked outside #run: a refused message (bad address, over SIZE) has sent nothing and must not end the session.
-    const prepared = prepare(message, this.#caps, options);
+    const prepared = prepare(message, this.#caps, options, this.#loggedIn);
     return this.#run(() => sendMessage(this.#session(), prepared, options));
   }
 

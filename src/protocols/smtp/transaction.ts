@@ -43,8 +43,8 @@ export interface Prepared {
   taken(): number;
 }
 
-/** Checks everything about `msg` against the server's capabilities; throws before anything is sent. */
-export function prepare(msg: MailMessage, caps: SmtpCapabilities, options: SendOptions): Prepared {
+/** Checks everything about `msg` against the server's capabilities (and `loggedIn`: whether AUTH= goes out); throws before anything is sent. */
+export function prepare(msg: MailMessage, caps: SmtpCapabilities, options: SendOptions, loggedIn = false): Prepared {
   if (typeof msg !== 'object' || msg === null) throw new InputError('sendMail needs a message object', { protocol: 'smtp' });
   const to = typeof msg.to === 'string' ? [msg.to] : [...(msg.to ?? [])];
   if (to.length === 0) throw new InputError('a message needs at least one recipient', { protocol: 'smtp', phase: 'envelope' });
@@ -67,6 +67,11 @@ export function prepare(msg: MailMessage, caps: SmtpCapabilities, options: SendO
     throw new LimitError(`the message is ${size} bytes; the server accepts at most ${caps.size} (SIZE)`, { limit: caps.size, protocol: 'smtp', phase: 'envelope' });
   }
   const params: MailParams = { smtpUtf8: utf8 };
+  if (msg.auth !== undefined) {
+    // Checked whether it is sent or not: a bad value is the caller's mistake either way.
+    checkAddress(msg.auth, 'sender');
+    if (loggedIn) params.auth = msg.auth;
+  }
   if (caps.size !== undefined && size !== undefined) params.size = size;
   const want = msg.body ?? 'auto';
   if (want === '8BITMIME' && !caps.eightBitMime) throw unsupported('BODY=8BITMIME was asked for and the server does not offer 8BITMIME (RFC 6152)');

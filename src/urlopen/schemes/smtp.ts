@@ -11,6 +11,9 @@
  * - `body` is the message (headers and body); `mailFrom` the envelope sender
  *   (default the null sender `<>`, as curl); `mailRcpt` the recipients. One
  *   pair of angle brackets around an address is dropped, as curl does.
+ * - `mailAuth` (curl's `--mail-auth`) is MAIL FROM's `AUTH=` parameter,
+ *   sent after a login only, as curl; xtext-encoded, where curl sends the
+ *   address as it is (`+` and `=` differ).
  * - As curl without `--mail-rcpt-allowfails`, one refused recipient fails
  *   the whole send and nothing is sent; with `mailRcptAllowFails` the
  *   message goes to the recipients the server took (only all of them
@@ -70,6 +73,12 @@ export interface MailOpenOptions extends OpenOptions {
    * false: one refusal fails the send and nothing is sent, as curl.
    */
   mailRcptAllowFails?: boolean | undefined;
+  /**
+   * smtp: the mailbox that submitted the message, sent as MAIL FROM's
+   * `AUTH=<…>` (RFC 4954 §5, xtext-encoded; one pair of angle brackets
+   * dropped, `''` for `<>`) when the session logged in — curl --mail-auth.
+   */
+  mailAuth?: string | undefined;
 }
 
 const MECHANISMS: readonly AuthMechanism[] = ['CRAM-MD5', 'PLAIN', 'LOGIN', 'OAUTHBEARER', 'XOAUTH2'];
@@ -146,7 +155,7 @@ export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<Url
     const total = options.bodyLength;
     const onProgress = options.onProgress;
     const result = await client.sendMail(
-      { from, to: rcpts, data: options.body!, size: total },
+      { from, to: rcpts, data: options.body!, size: total, auth: options.mailAuth === undefined ? undefined : unbracket(options.mailAuth) },
       {
         signal,
         requireAllRecipients: !options.mailRcptAllowFails,

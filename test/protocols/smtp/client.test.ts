@@ -321,3 +321,16 @@ test('a silent server: TimeoutError; an abort: AbortError — either closes the 
   assert.equal(c2.closed, true);
   await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: s.port, signal: AbortSignal.abort() }), AbortError);
 });
+
+test('a message\'s auth is MAIL FROM\'s AUTH=<…> (xtext) once logged in, and left out without a login, as curl', async () => {
+  const s = await server({ ehlo: ['AUTH PLAIN'] });
+  const anon = await SmtpClient.connect({ host: '127.0.0.1', port: s.port, secure: false, timeout: T });
+  await anon.sendMail({ from: 'a@x.test', to: 'b@x.test', data: 'x', auth: 'a@x.test' });
+  await assert.rejects(anon.sendMail({ from: 'a@x.test', to: 'b@x.test', data: 'x', auth: 'bad>@x' }), InputError);
+  await anon.quit();
+  const c = await SmtpClient.connect({ host: '127.0.0.1', port: s.port, secure: false, timeout: T, allowPlaintextAuth: true, auth: { user: 'alice', password: 's3cret-pw' } });
+  await c.sendMail({ from: 'a@x.test', to: 'b@x.test', data: 'x', auth: 'x+y@x.test' });
+  await c.sendMail({ from: 'a@x.test', to: 'b@x.test', data: 'x', auth: '' });
+  await c.quit();
+  assert.deepEqual(s.messages.map((m) => m.mailLine), ['MAIL FROM:<a@x.test>', 'MAIL FROM:<a@x.test> AUTH=<x+2By@x.test>', 'MAIL FROM:<a@x.test> AUTH=<>']);
+});

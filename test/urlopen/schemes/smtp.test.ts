@@ -171,3 +171,8 @@ test('smtp: connectTimeout bounds connecting only, as curl --connect-timeout: a 
     await slow.close();
   }
 });
+
+test('smtp: mailAuth is MAIL FROM\'s AUTH=<…> after the login (one pair of brackets dropped), as curl --mail-auth', async () => {
+  await open(`smtp://ann%40x.test:p%20w@localhost:${tls.port}/`, { tls: { ca: pki.ca.cert }, mailRcpt: ['b@x.test'], body: 'x', mailAuth: '<sub@x.test>' });
+  assert.equal(tls.messages.at(-1)!.mailLine, 'MAIL FROM:<> AUTH=<sub@x.test> SIZE=3');
+});
