@@ -12,12 +12,16 @@ import type { MailOpenOptions } from '../urlopen/schemes/smtp.js';
 export const MAIL_OPTION_SPECS = {
   'mail-rcpt-allowfails': { type: 'boolean' },
   'mail-auth': { type: 'string' },
+  'sasl-ir': { type: 'boolean' },
+  'sasl-authzid': { type: 'string' },
 } as const;
 
 /** The option values this file reads. */
 interface MailValues {
   'mail-rcpt-allowfails'?: boolean | undefined;
   'mail-auth'?: string | undefined;
+  'sasl-ir'?: boolean | undefined;
+  'sasl-authzid'?: string | undefined;
 }
 
 export interface MailArgs {
@@ -25,6 +29,10 @@ export interface MailArgs {
   mailRcptAllowFails: boolean;
   /** --mail-auth: MAIL FROM's AUTH= mailbox (RFC 4954 §5), sent after a login. */
   mailAuth: string | undefined;
+  /** --sasl-ir: the SASL initial response goes with AUTH (smtp, pop3). */
+  saslIr: boolean;
+  /** --sasl-authzid: AUTH PLAIN's authorization identity. */
+  saslAuthzid: string | undefined;
 }
 
 /** The mail options of a command line. */
@@ -32,6 +40,8 @@ export function mailArgs(v: MailValues): MailArgs {
   return {
     mailRcptAllowFails: v['mail-rcpt-allowfails'] ?? false,
     mailAuth: v['mail-auth'],
+    saslIr: v['sasl-ir'] ?? false,
+    saslAuthzid: v['sasl-authzid'],
   };
 }
 
@@ -40,5 +50,7 @@ export function mailOpenOptions(o: MailArgs): MailOpenOptions {
   const opts: MailOpenOptions = {};
   if (o.mailRcptAllowFails) opts.mailRcptAllowFails = true;
   if (o.mailAuth !== undefined) opts.mailAuth = o.mailAuth;
+  if (o.saslIr) opts.saslIr = true;
+  if (o.saslAuthzid !== undefined) opts.saslAuthzid = o.saslAuthzid;
   return opts;
 }

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeSmtpServer, type FakeSmtpOptions } from '../protocols/smtp/fake-server.js';
+import { fakePop3, MESSAGES, standard } from '../protocols/pop3/server.js';
 import { makeTestPKI, type TestPKI } from '../interop/ca.js';
 import { CURL, curl, dial, tempDir } from './helpers.js';
 
@@ -114,4 +115,70 @@ test('--mail-auth: AUTH=<addr> on MAIL FROM after the login, the line curl sends
   const plain = await both(anon, ['-sS', 'smtp://127.0.0.1:PORT/c.test', '--mail-from', 'a@b.test', '--mail-rcpt', 'c@d.test', '-T', message(), '--mail-auth', 'sub@b.test']);
   assert.equal(plain.ours.code, 0, plain.ours.stderr);
   assert.ok(plain.ours.lines.includes('MAIL FROM:<a@b.test> SIZE=20') && plain.theirs.lines.includes('MAIL FROM:<a@b.test> SIZE=20'));
+});
+
+/** The lines of the first AUTH exchange in `lines`, up to the next command (MAIL, or a POP3 command). */
+function authOf(lines: string[]): string[] {
+  const i = lines.findIndex((l) => l.startsWith('AUTH'));
+  const end = lines.findIndex((l, k) => k > i && /^(MAIL|LIST|RETR|QUIT|STAT)( |$)/.test(l));
+  return i < 0 ? [] : lines.slice(i, end < 0 ? undefined : end);
+}
+
+test('--sasl-ir / --sasl-authzid on smtp://: the AUTH lines curl sends (PLAIN, LOGIN, OAUTHBEARER); without --sasl-ir the response follows the 334, as curl', async () => {
+  const plain = (z: string) => Buffer.from(`${z}\0alice\0secret`).toString('base64');
+  const cases: Array<[string, string[], string[]]> = [
+    ['AUTH PLAIN LOGIN', [], ['AUTH PLAIN', plain('')]],
+    ['AUTH PLAIN LOGIN', ['--sasl-ir'], [`AUTH PLAIN ${plain('')}`]],
+    ['AUTH PLAIN LOGIN', ['--sasl-authzid', 'bob'], ['AUTH PLAIN', plain('bob')]],
+    ['AUTH PLAIN LOGIN', ['--sasl-ir', '--sasl-authzid', 'bob'], [`AUTH PLAIN ${plain('bob')}`]],
+    ['AUTH LOGIN', ['--sasl-ir', '--sasl-authzid', 'bob'], ['AUTH LOGIN YWxpY2U=', 'c2VjcmV0']],
+  ];
+  for (const [auth, extra, want] of cases) {
+    const { s, tls } = await tlsSmtp({ ehlo: ['SIZE 1000000', auth] });
+    const { ours, theirs } = await both(s, ['-sS', ...tls, ...extra, 'smtp://localhost:PORT/c.test', '--mail-from', 'a@b.test', '--mail-rcpt', 'c@d.test', '-T', message()]);
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    assert.deepEqual(authOf(ours.lines), want, extra.join(' '));
+    assert.deepEqual(authOf(ours.lines), authOf(theirs.lines), extra.join(' '));
+  }
+  // A bearer token with --sasl-ir goes on the AUTH line (it is short enough), as curl; the authzid is PLAIN's only.
+  const { s, tls } = await tlsSmtp({ ehlo: ['SIZE 1000000', 'AUTH PLAIN OAUTHBEARER'], tokens: { alice: 'tok-1' } });
+  const { ours, theirs } = await both(s, ['-sS', ...tls, '--oauth2-bearer', 'tok-1', '--sasl-ir', '--sasl-authzid', 'bob', 'smtp://localhost:PORT/c.test', '--mail-from', 'a@b.test', '--mail-rcpt', 'c@d.test', '-T', message()]);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(theirs.code, 0, theirs.stderr);
+  assert.equal(authOf(ours.lines).length, 1);
+  assert.match(authOf(ours.lines)[0]!, /^AUTH OAUTHBEARER \S+$/);
+  assert.deepEqual(authOf(ours.lines), authOf(theirs.lines));
+});
+
+test('--sasl-ir / --sasl-authzid on pop3://: AUTH PLAIN with or without the initial response, the authzid in it — the lines curl sends', async () => {
+  const plain = (z: string) => Buffer.from(`${z}\0alice\0secret`).toString('base64');
+  const cases: Array<[string[], string[]]> = [
+    [[], ['AUTH PLAIN', plain('')]],
+    [['--sasl-ir'], [`AUTH PLAIN ${plain('')}`]],
+    [['--sasl-authzid', 'bob'], ['AUTH PLAIN', plain('bob')]],
+    [['--sasl-ir', '--sasl-authzid', 'bob'], [`AUTH PLAIN ${plain('bob')}`]],
+  ];
+  for (const [extra, want] of cases) {
+    // Takes PLAIN with any authzid for alice (the standard server checks only the fields after it).
+    const s = await fakePop3({
+      reply: (line, conn) => {
+        const m = /^AUTH PLAIN( \S+)?$/.exec(line);
+        if (m?.[1]) return Buffer.from(m[1].trim(), 'base64').toString().endsWith('\0alice\0secret') ? '+OK\r\n' : '-ERR no\r\n';
+        if (m) return '+ \r\n';
+        if (/^[A-Za-z0-9+/]+=*$/.test(line) && line.length > 8) return Buffer.from(line, 'base64').toString().endsWith('\0alice\0secret') ? '+OK\r\n' : '-ERR no\r\n';
+        return standard(line, conn);
+      },
+    });
+    open.push(s);
+    const url = `pop3://alice:secret@127.0.0.1:${s.port}/1`;
+    const ours = await dial(['-sS', ...extra, url]);
+    const mid = s.received.length;
+    const theirs = await curl(['-sS', ...extra, url]);
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    assert.equal(ours.out, MESSAGES[0]);
+    assert.deepEqual(authOf(s.received.slice(0, mid)), want, extra.join(' '));
+    assert.deepEqual(authOf(s.received.slice(mid)), want, extra.join(' '));
+  }
 });

@@ -15,7 +15,9 @@
  *   commits it) and answers no body.
  * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS),
  *   `OAUTHBEARER`, `XOAUTH2`, `*` or none = the client's choice (PLAIN when
- *   offered, else USER/PASS).
+ *   offered, else USER/PASS). AUTH's first response follows the `+ ` as
+ *   curl sends it, or goes with AUTH under `saslIr` (curl's `--sasl-ir`);
+ *   `saslAuthzid` (`--sasl-authzid`) is PLAIN's authzid.
  * - `oauth2Bearer` (curl's `--oauth2-bearer`) logs the user in with that
  *   OAuth 2.0 token instead of a password: OAUTHBEARER (RFC 7628) when CAPA
  *   offers it, else XOAUTH2; never a password login, as curl.
@@ -108,7 +110,8 @@ export const openPop3 = (async (url: URL, options: MailOpenOptions) => {
   try {
     const wait = { signal };
     if (!pop.encrypted && (await pop.capa(wait)).has('STLS')) await pop.stls(options.tls, wait);
-    await pop.login(user, password, { auth: fromUrl.auth, bearer: options.oauth2Bearer, signal });
+    // As curl: AUTH's first response after the `+ ` unless saslIr (--sasl-ir); saslAuthzid is PLAIN's authzid.
+    await pop.login(user, password, { auth: fromUrl.auth, bearer: options.oauth2Bearer, initialResponse: options.saslIr ?? false, authzid: options.saslAuthzid, signal });
     const headers = new UrlHeaders();
     let body: AsyncIterable<Uint8Array>;
     let total: number | undefined;

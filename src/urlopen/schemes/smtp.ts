@@ -31,6 +31,8 @@
  *   (RFC 7628) when offered, else XOAUTH2, never a password mechanism — and
  *   likewise never without TLS. The URL's user may end in `;AUTH=mech`
  *   (curl's login option): that mechanism only, `*` for the default choice.
+ *   As curl, the first response follows the server's 334 unless `saslIr`
+ *   (`--sasl-ir`); `saslAuthzid` (`--sasl-authzid`) is PLAIN's authzid.
  *
  * The response's status is the server's reply to the end of the data (250),
  * its `raw` the {@link SendResult}; there is no body.
@@ -79,6 +81,15 @@ export interface MailOpenOptions extends OpenOptions {
    * dropped, `''` for `<>`) when the session logged in — curl --mail-auth.
    */
   mailAuth?: string | undefined;
+  /**
+   * smtp, pop3: send the SASL initial response with AUTH (PLAIN's message,
+   * SMTP LOGIN's user name, a bearer token's message) when the line is short
+   * enough — curl --sasl-ir. Default false, as curl: the response follows
+   * the server's go-ahead, one more round trip.
+   */
+  saslIr?: boolean | undefined;
+  /** smtp, pop3: the authorization identity AUTH PLAIN acts as (RFC 4616 authzid; curl --sasl-authzid). */
+  saslAuthzid?: string | undefined;
 }
 
 const MECHANISMS: readonly AuthMechanism[] = ['CRAM-MD5', 'PLAIN', 'LOGIN', 'OAUTHBEARER', 'XOAUTH2'];
@@ -126,7 +137,7 @@ export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<Url
       clientName: heloName(url),
       auth:
         user !== undefined
-          ? { user, password: password ?? '', bearer: options.oauth2Bearer, mechanisms: parsed?.mechanism ? [parsed.mechanism] : undefined }
+          ? { user, password: password ?? '', bearer: options.oauth2Bearer, mechanisms: parsed?.mechanism ? [parsed.mechanism] : undefined, initialResponse: options.saslIr ?? false, authzid: options.saslAuthzid }
           : undefined,
       // curl --connect-timeout bounds connecting only: a slow RCPT (a callout, greylisting) is the transfer's to wait for.
       timeout: options.timeout,

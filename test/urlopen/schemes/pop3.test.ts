@@ -36,7 +36,18 @@ test('pop3://…/N is the message (message/rfc822, LIST N\'s size as Pop3-List-S
   assert.equal(r.info().get('pop3-list-size'), String(MESSAGES[0]!.length));
   assert.equal(r.info().get('content-length'), null);
   assert.equal(await r.text(), MESSAGES[0]);
-  assert.deepEqual(s.received, ['CAPA', 'AUTH PLAIN ' + Buffer.from('\0alice\0secret').toString('base64'), 'LIST 1', 'RETR 1', 'QUIT']);
+  // As curl: the PLAIN message after the `+ `, not with AUTH (that is saslIr, curl's --sasl-ir).
+  assert.deepEqual(s.received, ['CAPA', 'AUTH PLAIN', Buffer.from('\0alice\0secret').toString('base64'), 'LIST 1', 'RETR 1', 'QUIT']);
+});
+
+test('saslIr sends the PLAIN message with AUTH (curl --sasl-ir); saslAuthzid is its authzid', async () => {
+  const s = await server();
+  const r = await openPop3(new URL(`${base(s)}/1`), { timeout: 5000, saslIr: true });
+  assert.equal(await r.text(), MESSAGES[0]);
+  assert.equal(s.received[1], 'AUTH PLAIN ' + Buffer.from('\0alice\0secret').toString('base64'));
+  const z = await server((line, conn) => (line.startsWith('AUTH PLAIN ') ? '-ERR [AUTH] no\r\n' : standard(line, conn)));
+  await assert.rejects(openPop3(new URL(`${base(z)}/1`), { timeout: 5000, saslIr: true, saslAuthzid: 'bob' }), ReplyError);
+  assert.equal(z.received[1], 'AUTH PLAIN ' + Buffer.from('bob\0alice\0secret').toString('base64'));
 });
 
 test('no path lists the mailbox as curl prints it; HEAD has headers only; ;AUTH=USER and options credentials', async () => {
