@@ -14,6 +14,7 @@ export const MAIL_OPTION_SPECS = {
   'mail-auth': { type: 'string' },
   'sasl-ir': { type: 'boolean' },
   'sasl-authzid': { type: 'string' },
+  'login-options': { type: 'string' },
 } as const;
 
 /** The option values this file reads. */
@@ -22,6 +23,7 @@ interface MailValues {
   'mail-auth'?: string | undefined;
   'sasl-ir'?: boolean | undefined;
   'sasl-authzid'?: string | undefined;
+  'login-options'?: string | undefined;
 }
 
 export interface MailArgs {
@@ -33,6 +35,8 @@ export interface MailArgs {
   saslIr: boolean;
   /** --sasl-authzid: AUTH PLAIN's authorization identity. */
   saslAuthzid: string | undefined;
+  /** --login-options: curl's `AUTH=<mech>` for smtp/pop3 logins, winning over the URL's `;AUTH=`. */
+  loginOptions: string | undefined;
 }
 
 /** The mail options of a command line. */
@@ -42,6 +46,7 @@ export function mailArgs(v: MailValues): MailArgs {
     mailAuth: v['mail-auth'],
     saslIr: v['sasl-ir'] ?? false,
     saslAuthzid: v['sasl-authzid'],
+    loginOptions: v['login-options'],
   };
 }
 
@@ -52,5 +57,6 @@ export function mailOpenOptions(o: MailArgs): MailOpenOptions {
   if (o.mailAuth !== undefined) opts.mailAuth = o.mailAuth;
   if (o.saslIr) opts.saslIr = true;
   if (o.saslAuthzid !== undefined) opts.saslAuthzid = o.saslAuthzid;
+  if (o.loginOptions !== undefined) opts.loginOptions = o.loginOptions;
   return opts;
 }

@@ -182,3 +182,37 @@ test('--sasl-ir / --sasl-authzid on pop3://: AUTH PLAIN with or without the init
     assert.deepEqual(authOf(s.received.slice(mid)), want, extra.join(' '));
   }
 });
+
+test('--login-options AUTH=<mech> on smtp:// and pop3://: the mechanism curl picks, over the URL\'s ;AUTH=; an unknown option exits 3 as curl', async () => {
+  const { s } = await tlsSmtp({ ehlo: ['SIZE 1000000', 'AUTH PLAIN LOGIN'] });
+  // The credentials are in the URL here (with its own ;AUTH= in the second case), not in -u.
+  const send = (url: string, opts: string) => ['-sS', '--ssl-reqd', '--cacert', pki.ca.certPath, '--login-options', opts, url, '--mail-from', 'a@b.test', '--mail-rcpt', 'c@d.test', '-T', message()];
+  for (const [url, opts, mech] of [
+    ['smtp://alice:secret@localhost:PORT/c.test', 'AUTH=LOGIN', 'AUTH LOGIN'],
+    ['smtp://alice;AUTH=LOGIN:secret@localhost:PORT/c.test', 'AUTH=PLAIN', 'AUTH PLAIN'],
+  ] as const) {
+    const { ours, theirs } = await both(s, send(url, opts));
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    assert.equal(authOf(ours.lines)[0], mech);
+    assert.deepEqual(authOf(ours.lines), authOf(theirs.lines));
+  }
+  for (const opts of ['AUTH=FOO', 'FOO=1']) {
+    const { ours, theirs } = await both(s, send('smtp://alice:secret@localhost:PORT/c.test', opts));
+    assert.equal(ours.code, 3, ours.stderr);
+    assert.equal(theirs.code, 3, theirs.stderr);
+    assert.deepEqual(ours.lines, []);
+  }
+  const p = await fakePop3({ reply: standard });
+  open.push(p);
+  const pop = (opts: string) => ['-sS', '--login-options', opts, `pop3://alice;AUTH=%2BAPOP:secret@127.0.0.1:${p.port}/1`];
+  const ours = await dial(pop('AUTH=PLAIN'));
+  const mid = p.received.length;
+  const theirs = await curl(pop('AUTH=PLAIN'));
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(theirs.code, 0, theirs.stderr);
+  assert.deepEqual(authOf(p.received.slice(0, mid)), authOf(p.received.slice(mid)));
+  assert.equal(authOf(p.received.slice(0, mid))[0], 'AUTH PLAIN');
+  assert.equal((await dial(pop('AUTH=FOO'))).code, 3);
+  assert.equal((await curl(pop('AUTH=FOO'))).code, 3);
+});

@@ -22,6 +22,11 @@ test('parsePopUser and parsePopPath: RFC 2384 ;AUTH= forms, message numbers', ()
   assert.deepEqual(parsePopUser('alice;AUTH=OAUTHBEARER'), { user: 'alice', auth: 'oauthbearer' });
   assert.deepEqual(parsePopUser('alice;auth=xoauth2'), { user: 'alice', auth: 'xoauth2' });
   assert.throws(() => parsePopUser('alice;AUTH=GSSAPI'), InputError);
+  assert.throws(() => parsePopUser('alice;AUTH=FOO'), (e: unknown) => e instanceof InputError && e.phase === 'url');
+  // loginOptions (curl --login-options) win over the URL's ;AUTH=.
+  assert.deepEqual(parsePopUser('alice;AUTH=USER', 'AUTH=+APOP'), { user: 'alice', auth: 'apop' });
+  assert.deepEqual(parsePopUser('alice', 'AUTH=PLAIN;AUTH=*'), { user: 'alice', auth: undefined });
+  assert.throws(() => parsePopUser('alice', 'FOO=1'), (e: unknown) => e instanceof InputError && e.phase === 'url');
   assert.equal(parsePopPath('/'), undefined);
   assert.equal(parsePopPath('/7'), 7);
   for (const p of ['/0', '/x', '/1/2', '/-1', '/99999999999999999']) assert.throws(() => parsePopPath(p), InputError, p);

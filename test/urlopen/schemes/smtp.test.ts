@@ -90,6 +90,18 @@ test('smtp: parseSmtpUser reads curl\'s ;AUTH= login option; an unknown mechanis
   assert.deepEqual(parseSmtpUser('ann;auth=xoauth2'), { user: 'ann', mechanism: 'XOAUTH2' });
   assert.deepEqual(parseSmtpUser('ann;AUTH=*'), { user: 'ann', mechanism: undefined });
   assert.throws(() => parseSmtpUser('ann;AUTH=GSSAPI'), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED');
+  // A name curl does not know is a malformed option (its exit 3), not an unsupported one.
+  assert.throws(() => parseSmtpUser('ann;AUTH=FOO'), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_INPUT' && e.phase === 'url');
+});
+
+test('smtp: loginOptions (curl --login-options) name the mechanism as ;AUTH= does, win over the URL\'s, the last AUTH= winning; other options are malformed', () => {
+  assert.deepEqual(parseSmtpUser('ann', 'AUTH=LOGIN'), { user: 'ann', mechanism: 'LOGIN' });
+  assert.deepEqual(parseSmtpUser('ann;AUTH=LOGIN', 'AUTH=PLAIN'), { user: 'ann', mechanism: 'PLAIN' });
+  assert.deepEqual(parseSmtpUser('ann', 'AUTH=PLAIN;AUTH=*'), { user: 'ann', mechanism: undefined });
+  assert.deepEqual(parseSmtpUser('ann;AUTH=LOGIN', ''), { user: 'ann', mechanism: undefined });
+  for (const bad of ['FOO=1', 'AUTH', 'AUTH=', 'AUTH=PLAIN;X=1']) {
+    assert.throws(() => parseSmtpUser('ann', bad), (e: unknown) => e instanceof InputError && e.phase === 'url', bad);
+  }
 });
 
 test('smtp: oauth2Bearer logs the user in with OAUTHBEARER (XOAUTH2 with ;AUTH=XOAUTH2) after STARTTLS; no user is an InputError', async () => {
