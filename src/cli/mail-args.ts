@@ -50,9 +50,11 @@ export function mailArgs(v: MailValues): MailArgs {
   };
 }
 
-/** The urlopen options the mail options stand for (only those given; the schemes that do not send mail read none of them). */
-export function mailOpenOptions(o: MailArgs): MailOpenOptions {
-  const opts: MailOpenOptions = {};
+/** The urlopen options the mail options (and --mail-from / --mail-rcpt) stand for: only those given; schemes other than smtp and pop3 read none. */
+export function mailOpenOptions(o: MailArgs & { mailFrom: string | undefined; mailRcpt: string[] }): MailOpenOptions & { mailFrom?: string; mailRcpt?: string[] } {
+  const opts: MailOpenOptions & { mailFrom?: string; mailRcpt?: string[] } = {};
+  if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
+  if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
   if (o.mailRcptAllowFails) opts.mailRcptAllowFails = true;
   if (o.mailAuth !== undefined) opts.mailAuth = o.mailAuth;
   if (o.saslIr) opts.saslIr = true;
