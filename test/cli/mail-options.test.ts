@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeSmtpServer, type FakeSmtpOptions } from '../protocols/smtp/fake-server.js';
-import { fakePop3, MESSAGES, standard } from '../protocols/pop3/server.js';
+import { bearerPop3, fakePop3, MESSAGES, standard } from '../protocols/pop3/server.js';
 import { makeTestPKI, type TestPKI } from '../interop/ca.js';
 import { CURL, curl, dial, tempDir } from './helpers.js';
 
@@ -215,4 +215,20 @@ test('--login-options AUTH=<mech> on smtp:// and pop3://: the mechanism curl pic
   assert.equal(authOf(p.received.slice(0, mid))[0], 'AUTH PLAIN');
   assert.equal((await dial(pop('AUTH=FOO'))).code, 3);
   assert.equal((await curl(pop('AUTH=FOO'))).code, 3);
+});
+
+test('--sasl-ir with --oauth2-bearer on pop3://: the token on the AUTH OAUTHBEARER line (within RFC 5034\'s 255 octets), as curl sends it', async () => {
+  const s = await fakePop3({ reply: bearerPop3({ alice: 'tok-1' }, 'PLAIN OAUTHBEARER') });
+  open.push(s);
+  const args = ['-sS', '--sasl-ir', '--oauth2-bearer', 'tok-1', `pop3://alice@127.0.0.1:${s.port}/1`];
+  const ours = await dial(args);
+  const mid = s.received.length;
+  const theirs = await curl(args);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(theirs.code, 0, theirs.stderr);
+  assert.equal(ours.out, MESSAGES[0]);
+  const mine = authOf(s.received.slice(0, mid));
+  assert.equal(mine.length, 1);
+  assert.match(mine[0]!, /^AUTH OAUTHBEARER \S+$/);
+  assert.deepEqual(mine, authOf(s.received.slice(mid)));
 });
