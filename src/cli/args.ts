@@ -14,6 +14,7 @@ import { CliExit, EXIT } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
 import { expandConfig } from './config-file.js';
 import { ftpArgs, type FtpArgs } from './ftp-args.js';
+import { mailArgs, type MailArgs } from './mail-args.js';
 import { parseHttpFlags, type HttpFlags } from './http-flags.js';
 import { parseHttpExtra, type HttpExtraArgs } from './http-extra-args.js';
 import { proxyArgs, type ProxyArgs } from './proxy-args.js';
@@ -43,7 +44,7 @@ export interface FormArg {
   literal: boolean;
 }
 
-export interface CliOptions extends HttpFlags, HttpExtraArgs, ProxyArgs, FtpArgs {
+export interface CliOptions extends HttpFlags, HttpExtraArgs, ProxyArgs, FtpArgs, MailArgs {
   urls: UrlArg[];
   help: boolean;
   version: boolean;
@@ -332,6 +333,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     writeOut: v['write-out'],
     mailFrom: v['mail-from'],
     mailRcpt: v['mail-rcpt'] ?? [],
+    ...mailArgs(v),
     listOnly: v['list-only'] ?? false,
     ...ftpArgs(parsed.tokens, v, warnings),
     timeCond: v['time-cond'],

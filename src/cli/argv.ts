@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { MAIL_OPTION_SPECS } from './mail-args.js';
+
 type Spec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
 
 /** One word of a parsed command line as util.parseArgs' `tokens` give it, in order: what the files reading "the last one wins" walk. */
@@ -135,6 +137,7 @@ export const OPTION_SPECS = {
   'write-out': { type: 'string', short: 'w' },
   'mail-from': { type: 'string' },
   'mail-rcpt': { type: 'string', multiple: true },
+  ...MAIL_OPTION_SPECS,
   'list-only': { type: 'boolean', short: 'l' },
   'ftp-port': { type: 'string', short: 'P' },
   'ftp-pasv': { type: 'boolean' },

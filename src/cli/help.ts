@@ -109,6 +109,11 @@ export const HELP = `Usage: dial [options...] <url>...
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
      --mail-from <addr>     SMTP sender
      --mail-rcpt <addr>     SMTP recipient (repeatable)
+     --mail-auth <addr>     SMTP: the submitter, as MAIL FROM's AUTH=<addr> (sent after a login)
+     --sasl-ir              SMTP/POP3: send the SASL initial response with AUTH (curl's default: after the go-ahead)
+     --sasl-authzid <id>    SMTP/POP3: the identity AUTH PLAIN acts as (authzid)
+     --login-options <opts> SMTP/POP3: the login mechanism, AUTH=PLAIN (LOGIN, +APOP, *, ...), over the URL's ;AUTH=
+     --mail-rcpt-allowfails Send to the recipients the server takes when it refuses some (fail only if all are)
  -z, --time-cond <[-]date|file>  Only a document newer (-: older) than the date or the file's time
  -l, --list-only            List names only (FTP NLST; POP3 LIST N instead of RETR N)
  -P, --ftp-port <a[:p[-p]]> Active FTP (PORT/EPRT) listening on this address (IP, interface, host; - = the control's) and ports; --ftp-pasv: passive

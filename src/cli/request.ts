@@ -12,6 +12,7 @@ import type { LookupFunction } from '../socket/connect.js';
 import type { OpenOptions } from '../urlopen/types.js';
 import type { HttpOpenOptions } from '../urlopen/schemes/http.js';
 import type { MailOpenOptions } from '../urlopen/schemes/smtp.js';
+import { mailOpenOptions } from './mail-args.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, buildUrlQuery, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
@@ -344,8 +345,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.maxFilesize !== undefined) opts.maxBodySize = o.maxFilesize;
   if (o.maxTime !== undefined) opts.timeout = o.maxTime * 1000;
   if (o.connectTimeout !== undefined) opts.connectTimeout = o.connectTimeout * 1000;
-  if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
-  if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
+  Object.assign(opts, mailOpenOptions(o));
   // smtp and pop3 log in with the token (SASL OAUTHBEARER / XOAUTH2); HTTP sends it as a header (buildHeaders) and reads no option.
   if (o.oauth2Bearer !== undefined && !HTTP_URL.test(target)) opts.oauth2Bearer = o.oauth2Bearer;
   applyHttpFlags(o, opts, target);

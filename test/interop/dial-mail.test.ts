@@ -84,7 +84,7 @@ describe('dial smtp:// against exim, curl as the oracle', () => {
     const r = await dial(['-sS', '-v', url, '-u', 'sender:s3cret-pw', '--mail-from', 'sender@client.test', '--mail-rcpt', 'dora@mail.test', '-T', file, '--cacert', authed.pki.ca.certPath]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stderr.split('\n');
-    for (const want of [/^> EHLO client\.test$/, /^> STARTTLS$/, /^< 220 /, /^> AUTH PLAIN \*+$/, /^> MAIL FROM:<sender@client\.test>/, /^> RCPT TO:<dora@mail\.test>/, /^> DATA$/, /^< 354 /, /^< 250 /, /^> QUIT$/]) {
+    for (const want of [/^> EHLO client\.test$/, /^> STARTTLS$/, /^< 220 /, /^> AUTH PLAIN$/, /^> MAIL FROM:<sender@client\.test>/, /^> RCPT TO:<dora@mail\.test>/, /^> DATA$/, /^< 354 /, /^< 250 /, /^> QUIT$/]) {
       assert.ok(lines.some((l) => want.test(l)), `${want} in\n${r.stderr}`);
     }
     assert.ok(!r.stderr.includes('s3cret-pw') && !r.stderr.includes(Buffer.from('\0sender\0s3cret-pw').toString('base64')), 'the password never shows');

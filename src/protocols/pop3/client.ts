@@ -7,14 +7,14 @@
  *
  * @module
  */
-import { InputError, ProtocolError, type DialError } from '../../errors.js';
+import { InputError, type DialError } from '../../errors.js';
 import { LineClient } from '../../line/client.js';
 import type { Socket } from '../../socket/socket.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
 import { apopDigest, apopTimestamp, chooseLogin, saslPlain } from './core/auth.js';
 import { checkBearer } from '../smtp/core/oauth.js';
-import { bearerLogin, type AuthStep } from './sasl.js';
+import { bearerLogin, plainLogin, type AuthStep } from './sasl.js';
 import { parseCapa, saslMechanisms, type Pop3Capabilities } from './core/capa.js';
 import { announcedSize, parseListLine, parseStat, parseUidlLine, type Pop3ListEntry, type Pop3Stat, type Pop3UidEntry } from './core/listing.js';
 import { checkAllowed, lineCount, messageNumber, textArg, transition, type Pop3State, type Pop3Verb } from './core/session.js';
@@ -38,6 +38,9 @@ const LISTING_VERBS: ReadonlySet<string> = new Set(['CAPA', 'LIST', 'UIDL']);
 function maskLine(line: string, secret: boolean): string {
   const masked = maskSecrets(line);
   if (masked !== line || !secret) return masked;
+  // An AUTH line with its initial response keeps its mechanism in sight.
+  const auth = /^AUTH \S+ /.exec(line);
+  if (auth) return `${auth[0]}****`;
   return line.includes(' ') ? `${line.split(' ', 1)[0]} ****` : '****';
 }
 
@@ -101,7 +104,8 @@ export class Pop3Client {
       const wait = { signal: options.signal };
       client.#greeting = await client.#status('greeting', wait);
       if (secure === 'starttls') await client.stls(options.tls, wait);
-      if (options.user !== undefined) await client.login(options.user, options.password ?? '', { auth: options.auth, bearer: options.bearer, ...wait });
+      const { auth, bearer, initialResponse, authzid } = options;
+      if (options.user !== undefined) await client.login(options.user, options.password ?? '', { auth, bearer, initialResponse, authzid, ...wait });
     } catch (e) {
       await client.close().catch(() => {});
       throw e;
@@ -175,31 +179,20 @@ export class Pop3Client {
       const stamp = apopTimestamp(this.#greeting.text);
       if (!stamp) throw new InputError('the server offered no APOP time stamp in its greeting', { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
       await this.#command('APOP', `APOP ${user} ${apopDigest(stamp, password)}`, options, false, 'login');
-    } else if (auth === 'oauthbearer' || auth === 'xoauth2') {
-      if (bearer === undefined) throw new InputError(`AUTH ${auth.toUpperCase()} needs a bearer token`, { protocol: 'pop3', phase: 'login' });
+    } else if (auth === 'oauthbearer' || auth === 'xoauth2' || auth === 'plain') {
+      if (auth !== 'plain' && bearer === undefined) throw new InputError(`AUTH ${auth.toUpperCase()} needs a bearer token`, { protocol: 'pop3', phase: 'login' });
+      const plain = auth === 'plain' ? saslPlain(user, password, options.authzid) : '';
       // The first line is AUTH itself; the rest answer its challenges while AUTH still holds the session.
       let begun = false;
       const step: AuthStep = (line, secret) => (begun ? this.#respond(line, options, secret) : ((begun = true), this.#command('AUTH', line, options, true, 'login', secret)));
       try {
-        await bearerLogin(step, auth === 'oauthbearer' ? 'OAUTHBEARER' : 'XOAUTH2', { user, token: bearer, host: this.#opts.host, port: this.#port });
+        if (auth === 'plain') await plainLogin(step, plain, options.initialResponse ?? true);
+        else await bearerLogin(step, auth === 'oauthbearer' ? 'OAUTHBEARER' : 'XOAUTH2', { user, token: bearer!, host: this.#opts.host, port: this.#port }, options.initialResponse ?? false);
       } catch (e) {
         // Failed with a challenge unanswered: where the server stands is unknown.
         if (this.#busy) await this.close();
         throw e;
       }
-    } else if (auth === 'plain') {
-      const st = await this.#command('AUTH', `AUTH PLAIN ${saslPlain(user, password)}`, options, true, 'login', true);
-      if (st.cont) {
-        // We sent the initial response already; a challenge now means the server did not take it.
-        try {
-          await this.#line.writeLine('*', options);
-          await this.#line.readLine(options);
-        } finally {
-          this.#busy = undefined;
-        }
-        throw new ProtocolError('the server asked for more after the AUTH PLAIN initial response', { protocol: 'pop3', phase: 'login' });
-      }
-      if (!st.ok) throw refusal(st, 'AUTH PLAIN', 'login');
     } else {
       throw new InputError(`unknown POP3 auth method ${String(auth)}`, { protocol: 'pop3' });
     }

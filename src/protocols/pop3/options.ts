@@ -24,14 +24,28 @@ export type Pop3Auth = 'auto' | 'user' | 'apop' | 'plain' | 'oauthbearer' | 'xoa
  * with `secure: 'implicit'`; with `user`, a login before it resolves,
  * passwords and AUTH responses masked in the trace) and how to log in.
  */
-export interface Pop3ConnectOptions extends LineSessionOptions {
+export interface Pop3ConnectOptions extends LineSessionOptions, Pop3SaslOptions {
   auth?: Pop3Auth | undefined;
   /** An OAuth 2.0 access token to log in with instead of `password` (see {@link Pop3Auth}); masked in the trace. */
   bearer?: string | undefined;
 }
 
+/** How the AUTH logins are sent. */
+export interface Pop3SaslOptions {
+  /**
+   * Send the first response with AUTH itself (RFC 5034 §4's initial
+   * response) rather than after the server's `+ `. Default: PLAIN's only.
+   * `true`: PLAIN's and the bearer message, as curl `--sasl-ir` — each only
+   * when the command stays within 255 octets (RFC 5034 §4), else after the
+   * `+ `. `false`: never, as curl by default.
+   */
+  initialResponse?: boolean | undefined;
+  /** PLAIN only: the identity to act as (RFC 4616 authzid; curl `--sasl-authzid`). Default: none. */
+  authzid?: string | undefined;
+}
+
 /** Options for {@link Pop3Client.login}. */
-export interface Pop3LoginOptions extends WaitOptions {
+export interface Pop3LoginOptions extends WaitOptions, Pop3SaslOptions {
   auth?: Pop3Auth | undefined;
   /** An OAuth 2.0 access token (see {@link Pop3Auth}). */
   bearer?: string | undefined;

@@ -22,7 +22,7 @@ import type { TLSOptions } from '../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../trace.js';
 import type { WaitOptions } from '../../util/guard.js';
 import { checkAddress, checkHeloName } from './core/address.js';
-import { checkCredentials, chooseMechanism, cramMd5Response, defaultMechanisms, loginResponse, plainResponse, type AuthMechanism, type SmtpCredentials } from './core/auth.js';
+import { checkCredentials, chooseMechanism, cramMd5Response, defaultMechanisms, initialResponseLine, loginResponse, plainResponse, SMTP_AUTH_LINE, type AuthMechanism, type SmtpCredentials } from './core/auth.js';
 import { bearerAbort, bearerErrorText, bearerResponse, isBearerMechanism, type BearerMechanism } from './core/oauth.js';
 import { heloCapabilities, parseEhlo, type SmtpCapabilities } from './core/capabilities.js';
 import { unexpectedReply } from './core/reply.js';
@@ -55,6 +55,8 @@ export class SmtpClient {
   #closed = false;
   /** Set while AUTH runs: every line we send then is a secret. */
   #secret = false;
+  /** Set once AUTH succeeded: a message's AUTH= parameter is sent only then. */
+  #loggedIn = false;
 
   private constructor(socket: Socket, opts: SmtpConnectOptions, host: string, port: number, name: string) {
     this.#socket = socket;
@@ -195,13 +197,15 @@ export class SmtpClient {
     try {
       let r: Reply;
       if (bearer) r = await this.#bearer(mech, c, wait);
-      else if (mech === 'PLAIN') r = await this.#cmd(`AUTH PLAIN ${plainResponse(c)}`, 'auth', wait, 'AUTH PLAIN');
       else {
-        r = await this.#cmd(`AUTH ${mech}`, 'auth', wait);
-        // Bounded: LOGIN answers two prompts and throws on a third; CRAM-MD5 answers one.
-        for (let step = 0; r.code === 334 && step < 3; step++) {
-          if (mech === 'CRAM-MD5' && step > 0) throw new ProtocolError('the server sent a second CRAM-MD5 challenge', { protocol: 'smtp', phase: 'auth' });
-          const answer = mech === 'LOGIN' ? loginResponse(step, c) : cramMd5Response(r.lines[0] ?? '', c);
+        // PLAIN's one message or LOGIN's user name can go with AUTH itself; CRAM-MD5 needs the challenge first.
+        const first = mech === 'PLAIN' ? plainResponse(c) : mech === 'LOGIN' ? loginResponse(0, c) : undefined;
+        const ir = first !== undefined && (c.initialResponse ?? mech === 'PLAIN') ? initialResponseLine(mech, first, SMTP_AUTH_LINE) : undefined;
+        r = await this.#cmd(ir ?? `AUTH ${mech}`, 'auth', wait, `AUTH ${mech}`);
+        // Bounded: LOGIN answers two prompts and throws on a third; PLAIN and CRAM-MD5 answer one.
+        for (let step = ir ? 1 : 0; r.code === 334 && step < 3; step++) {
+          if (mech !== 'LOGIN' && step > 0) throw new ProtocolError(`the server asked for more after the AUTH ${mech} response`, { protocol: 'smtp', phase: 'auth' });
+          const answer = mech === 'LOGIN' ? loginResponse(step, c) : mech === 'PLAIN' ? first! : cramMd5Response(r.lines[0] ?? '', c);
           r = await this.#cmd(answer, 'auth', wait, `AUTH ${mech} (response)`);
         }
       }
@@ -209,20 +213,27 @@ export class SmtpClient {
     } finally {
       this.#secret = false;
     }
+    this.#loggedIn = true;
     this.#note(`authenticated as ${c.user} with ${mech}`);
   }
 
   /**
    * OAUTHBEARER or XOAUTH2 as curl runs them (see ./core/oauth.ts): the
-   * token after the empty 334, not as an initial response, since a token
-   * can be longer than a command line ought to be. Returns the final reply;
+   * token after the empty 334, unless `initialResponse` asks for it with
+   * AUTH and the line stays within 512 octets (a token can be longer). Returns the final reply;
    * a refusal's reason, sent as a second 334, goes into the error.
    */
   async #bearer(mech: BearerMechanism, c: SmtpCredentials, wait: WaitOptions): Promise<Reply> {
-    const go = await this.#cmd(`AUTH ${mech}`, 'auth', wait);
-    if (go.code !== 334) return go;
     const login = { user: c.user, token: c.bearer!, host: this.#host, port: this.#port };
-    const r = await this.#cmd(bearerResponse(mech, login), 'auth', wait, `AUTH ${mech} (response)`);
+    const message = bearerResponse(mech, login);
+    const ir = c.initialResponse ? initialResponseLine(mech, message, SMTP_AUTH_LINE) : undefined;
+    let r: Reply;
+    if (ir) r = await this.#cmd(ir, 'auth', wait, `AUTH ${mech}`);
+    else {
+      const go = await this.#cmd(`AUTH ${mech}`, 'auth', wait);
+      if (go.code !== 334) return go;
+      r = await this.#cmd(message, 'auth', wait, `AUTH ${mech} (response)`);
+    }
     if (r.code !== 334) return r;
     const why = bearerErrorText(r.lines.join(''));
     const end = await this.#cmd(bearerAbort(mech), 'auth', wait, `AUTH ${mech} (abort)`);
@@ -239,7 +250,7 @@ export class SmtpClient {
    */
   async sendMail(message: MailMessage, options: SendOptions = {}): Promise<SendResult> {
     // Checked outside #run: a refused message (bad address, over SIZE) has sent nothing and must not end the session.
-    const prepared = prepare(message, this.#caps, options);
+    const prepared = prepare(message, this.#caps, options, this.#loggedIn);
     return this.#run(() => sendMessage(this.#session(), prepared, options));
   }
 
@@ -331,6 +342,8 @@ export class SmtpClient {
 
   #mask(line: string): string {
     if (this.#secret && !line.startsWith('AUTH ')) return '****';
+    // An initial response is as secret as the lines after it (maskSecrets knows only PLAIN's and LOGIN's).
+    if (this.#secret) return line.replace(/^(AUTH \S+ ).*$/, '$1****');
     return maskSecrets(line);
   }
 

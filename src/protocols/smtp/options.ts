@@ -79,6 +79,14 @@ export interface MailMessage {
    * gets none unless named here.
    */
   body?: '7BIT' | '8BITMIME' | 'auto' | undefined;
+  /**
+   * The mailbox that submitted the message, for MAIL FROM's `AUTH=`
+   * parameter (RFC 4954 §5; curl's `--mail-auth`): a bare address, or `''`
+   * for `AUTH=<>` (not known). xtext-encoded, checked as a sender address.
+   * Sent only when this session has logged in, as curl: a server that took
+   * no AUTH from us has no use for it.
+   */
+  auth?: string | undefined;
 }
 
 /** Per-call options for {@link SmtpClient.sendMail}. */
@@ -90,6 +98,7 @@ export interface SendOptions {
    * Fail (and send nothing) when any recipient is refused, as curl does
    * without `--mail-rcpt-allowfails`. Default false: the message goes to the
    * accepted recipients and the refused ones are reported in the result.
+   * Without PIPELINING no RCPT goes out after the first refusal, as curl.
    */
   requireAllRecipients?: boolean | undefined;
   /** Send MAIL and every RCPT before reading their replies when the server offers PIPELINING (default true). */

@@ -43,8 +43,8 @@ export interface Prepared {
   taken(): number;
 }
 
-/** Checks everything about `msg` against the server's capabilities; throws before anything is sent. */
-export function prepare(msg: MailMessage, caps: SmtpCapabilities, options: SendOptions): Prepared {
+/** Checks everything about `msg` against the server's capabilities (and `loggedIn`: whether AUTH= goes out); throws before anything is sent. */
+export function prepare(msg: MailMessage, caps: SmtpCapabilities, options: SendOptions, loggedIn = false): Prepared {
   if (typeof msg !== 'object' || msg === null) throw new InputError('sendMail needs a message object', { protocol: 'smtp' });
   const to = typeof msg.to === 'string' ? [msg.to] : [...(msg.to ?? [])];
   if (to.length === 0) throw new InputError('a message needs at least one recipient', { protocol: 'smtp', phase: 'envelope' });
@@ -67,6 +67,11 @@ export function prepare(msg: MailMessage, caps: SmtpCapabilities, options: SendO
     throw new LimitError(`the message is ${size} bytes; the server accepts at most ${caps.size} (SIZE)`, { limit: caps.size, protocol: 'smtp', phase: 'envelope' });
   }
   const params: MailParams = { smtpUtf8: utf8 };
+  if (msg.auth !== undefined) {
+    // Checked whether it is sent or not: a bad value is the caller's mistake either way.
+    checkAddress(msg.auth, 'sender');
+    if (loggedIn) params.auth = msg.auth;
+  }
   if (caps.size !== undefined && size !== undefined) params.size = size;
   const want = msg.body ?? 'auto';
   if (want === '8BITMIME' && !caps.eightBitMime) throw unsupported('BODY=8BITMIME was asked for and the server does not offer 8BITMIME (RFC 6152)');
@@ -143,12 +148,16 @@ export async function sendMessage(s: MailSession, p: Prepared, options: SendOpti
   } else {
     const mail = await s.command(p.mail, 'mail', wait);
     if (mail.code < 200 || mail.code >= 300) throw unexpectedReply(mail, p.mail, 'mail');
-    for (const r of p.rcpts) judge(await s.command(r.line, 'rcpt', wait), r.address, accepted, rejected);
+    for (const r of p.rcpts) {
+      judge(await s.command(r.line, 'rcpt', wait), r.address, accepted, rejected);
+      // One refusal already fails the send: asking about the rest would tell nothing (curl stops there too).
+      if (options.requireAllRecipients && rejected.length > 0) break;
+    }
   }
   if (accepted.length === 0 || (options.requireAllRecipients && rejected.length > 0)) {
     await reset(s, wait);
     const first = rejected[0]!;
-    const why = accepted.length === 0 ? 'every recipient was refused' : `${rejected.length} of ${p.rcpts.length} recipient(s) refused`;
+    const why = accepted.length === 0 && rejected.length === p.rcpts.length ? 'every recipient was refused' : `${rejected.length} of ${p.rcpts.length} recipient(s) refused`;
     throw new SmtpReplyError(`${why}; nothing was sent (first: <${first.address}> ${first.code} ${first.text.split('\n', 1)[0]})`, {
       reply: { code: first.code, text: first.text },
       command: `RCPT TO:<${first.address}>`,

@@ -15,7 +15,10 @@
  *   commits it) and answers no body.
  * - `;AUTH=` picks the login: `+APOP`, `PLAIN`, `USER` (USER/PASS),
  *   `OAUTHBEARER`, `XOAUTH2`, `*` or none = the client's choice (PLAIN when
- *   offered, else USER/PASS).
+ *   offered, else USER/PASS); `loginOptions` (curl's `--login-options`)
+ *   says the same and wins. AUTH's first response follows the `+ ` as
+ *   curl sends it, or goes with AUTH under `saslIr` (curl's `--sasl-ir`);
+ *   `saslAuthzid` (`--sasl-authzid`) is PLAIN's authzid.
  * - `oauth2Bearer` (curl's `--oauth2-bearer`) logs the user in with that
  *   OAuth 2.0 token instead of a password: OAUTHBEARER (RFC 7628) when CAPA
  *   offers it, else XOAUTH2; never a password login, as curl.
@@ -41,26 +44,29 @@ import { hasHeaders, serverAddress, tlsRequired, urlScheme, urlText } from '../s
 import { byteResponse, rangeSpan } from '../byte-response.js';
 import { operationDeadline } from '../deadline.js';
 import type { Opener } from '../types.js';
-import type { MailOpenOptions } from './smtp.js';
+import { loginOptionAuth, unknownMechanism, type MailOpenOptions } from './smtp.js';
 
 function refuse(msg: string): InputError {
   return new InputError(msg, { protocol: 'pop3' });
 }
 
-/** The user name and the `;AUTH=` choice from the URL's user part (RFC 2384 §3). */
-export function parsePopUser(username: string): { user: string | undefined; auth: Pop3Auth | undefined } {
+/** The logins a POP3 `AUTH=` names (`+APOP` is RFC 2384's; `USER` dial's own, for USER/PASS). */
+const POP_LOGINS: Record<string, Pop3Auth> = { '+APOP': 'apop', PLAIN: 'plain', USER: 'user', OAUTHBEARER: 'oauthbearer', XOAUTH2: 'xoauth2' };
+
+/**
+ * The user name and the `;AUTH=` choice from the URL's user part (RFC 2384
+ * §3), or from `loginOptions` (curl's `--login-options`), which wins.
+ */
+export function parsePopUser(username: string, loginOptions?: string): { user: string | undefined; auth: Pop3Auth | undefined } {
   const raw = urlText(username);
   const at = raw.toLowerCase().indexOf(';auth=');
   const user = at < 0 ? raw : raw.slice(0, at);
-  const mech = at < 0 ? undefined : raw.slice(at + 6).toUpperCase();
+  const mech = loginOptionAuth(loginOptions ?? (at < 0 ? '' : raw.slice(at + 1)), 'pop3');
   let auth: Pop3Auth | undefined;
-  if (mech === undefined || mech === '*') auth = undefined;
-  else if (mech === '+APOP') auth = 'apop';
-  else if (mech === 'PLAIN') auth = 'plain';
-  else if (mech === 'USER') auth = 'user';
-  else if (mech === 'OAUTHBEARER') auth = 'oauthbearer';
-  else if (mech === 'XOAUTH2') auth = 'xoauth2';
-  else throw new InputError(`pop3: the login ;AUTH=${mech} is not supported (use +APOP, PLAIN, USER, OAUTHBEARER, XOAUTH2 or *)`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'pop3' });
+  if (mech !== undefined && mech !== '*') {
+    auth = Object.hasOwn(POP_LOGINS, mech) ? POP_LOGINS[mech] : undefined;
+    if (!auth) throw unknownMechanism(mech, 'pop3', Object.keys(POP_LOGINS).join(', '));
+  }
   return { user: user === '' ? undefined : user, auth };
 }
 
@@ -88,7 +94,7 @@ export const openPop3 = (async (url: URL, options: MailOpenOptions) => {
   const range = checkRange(options.range, (m) => refuse(m));
   if (method === 'DELE' && n === undefined) throw refuse('pop3 DELE needs a message number in the URL path');
   if (method === 'UIDL' && n !== undefined) throw refuse('pop3 UIDL lists the mailbox: the URL takes no message number');
-  const fromUrl = parsePopUser(url.username);
+  const fromUrl = parsePopUser(url.username, options.loginOptions);
   const user = options.user ?? fromUrl.user;
   if (user === undefined) throw refuse('pop3: a user name is needed (in the URL or `user`)');
   const password = options.password ?? urlText(url.password);
@@ -108,7 +114,8 @@ export const openPop3 = (async (url: URL, options: MailOpenOptions) => {
   try {
     const wait = { signal };
     if (!pop.encrypted && (await pop.capa(wait)).has('STLS')) await pop.stls(options.tls, wait);
-    await pop.login(user, password, { auth: fromUrl.auth, bearer: options.oauth2Bearer, signal });
+    // As curl: AUTH's first response after the `+ ` unless saslIr (--sasl-ir); saslAuthzid is PLAIN's authzid.
+    await pop.login(user, password, { auth: fromUrl.auth, bearer: options.oauth2Bearer, initialResponse: options.saslIr ?? false, authzid: options.saslAuthzid, signal });
     const headers = new UrlHeaders();
     let body: AsyncIterable<Uint8Array>;
     let total: number | undefined;

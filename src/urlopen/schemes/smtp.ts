@@ -11,8 +11,13 @@
  * - `body` is the message (headers and body); `mailFrom` the envelope sender
  *   (default the null sender `<>`, as curl); `mailRcpt` the recipients. One
  *   pair of angle brackets around an address is dropped, as curl does.
+ * - `mailAuth` (curl's `--mail-auth`) is MAIL FROM's `AUTH=` parameter,
+ *   sent after a login only, as curl; xtext-encoded, where curl sends the
+ *   address as it is (`+` and `=` differ).
  * - As curl without `--mail-rcpt-allowfails`, one refused recipient fails
- *   the whole send and nothing is sent.
+ *   the whole send and nothing is sent; with `mailRcptAllowFails` the
+ *   message goes to the recipients the server took (only all of them
+ *   refused fails it), and the refused ones are in `raw.rejected`.
  * - Without a body, each `mailRcpt` is asked with VRFY (curl's behaviour too)
  *   and the body of the response is the server's replies as curl prints
  *   them: each line with its code, CRLF-ended.
@@ -25,7 +30,10 @@
  *   `--oauth2-bearer`) the user logs in with that token instead: OAUTHBEARER
  *   (RFC 7628) when offered, else XOAUTH2, never a password mechanism — and
  *   likewise never without TLS. The URL's user may end in `;AUTH=mech`
- *   (curl's login option): that mechanism only, `*` for the default choice.
+ *   (curl's login option): that mechanism only, `*` for the default choice;
+ *   `loginOptions` (curl's `--login-options`) says the same and wins.
+ *   As curl, the first response follows the server's 334 unless `saslIr`
+ *   (`--sasl-ir`); `saslAuthzid` (`--sasl-authzid`) is PLAIN's authzid.
  *
  * The response's status is the server's reply to the end of the data (250),
  * its `raw` the {@link SendResult}; there is no body.
@@ -35,6 +43,8 @@
 import { InputError, type DialError } from '../../errors.js';
 import { SmtpClient } from '../../protocols/smtp/client.js';
 import { unbracket } from '../../protocols/smtp/core/address.js';
+import { SmtpReplyError } from '../../protocols/smtp/core/reply.js';
+import type { SendResult } from '../../protocols/smtp/options.js';
 import { credentials, hasHeaders, serverAddress, tlsRequired, urlScheme, urlText } from '../server-url.js';
 import { UrlHeaders } from '../headers.js';
 import { onceBody } from '../body.js';
@@ -58,19 +68,80 @@ function refuse(msg: string): InputError {
 export interface MailOpenOptions extends OpenOptions {
   /** smtp, pop3: log in with this OAuth 2.0 token (SASL OAUTHBEARER or XOAUTH2) instead of a password (curl --oauth2-bearer). */
   oauth2Bearer?: string | undefined;
+  /**
+   * smtp: send the message to the recipients the server accepted when it
+   * refuses some (curl --mail-rcpt-allowfails); only all of them refused
+   * fails the send. The refused ones, each with the server's reply, are the
+   * `rejected` list of the response's `raw` ({@link SendResult}). Default
+   * false: one refusal fails the send and nothing is sent, as curl.
+   */
+  mailRcptAllowFails?: boolean | undefined;
+  /**
+   * smtp: the mailbox that submitted the message, sent as MAIL FROM's
+   * `AUTH=<…>` (RFC 4954 §5, xtext-encoded; one pair of angle brackets
+   * dropped, `''` for `<>`) when the session logged in — curl --mail-auth.
+   */
+  mailAuth?: string | undefined;
+  /**
+   * smtp, pop3: send the SASL initial response with AUTH (PLAIN's message,
+   * SMTP LOGIN's user name, a bearer token's message) when the line is short
+   * enough — curl --sasl-ir. Default false, as curl: the response follows
+   * the server's go-ahead, one more round trip.
+   */
+  saslIr?: boolean | undefined;
+  /** smtp, pop3: the authorization identity AUTH PLAIN acts as (RFC 4616 authzid; curl --sasl-authzid). */
+  saslAuthzid?: string | undefined;
+  /**
+   * smtp, pop3: curl's login options (`--login-options`), as a URL's
+   * `;AUTH=<mech>`: `AUTH=PLAIN`, `AUTH=*`, …, `;`-separated (the last AUTH=
+   * wins). They win over the URL's, as in curl; any other option is an
+   * InputError (phase 'url').
+   */
+  loginOptions?: string | undefined;
 }
 
 const MECHANISMS: readonly AuthMechanism[] = ['CRAM-MD5', 'PLAIN', 'LOGIN', 'OAUTHBEARER', 'XOAUTH2'];
 
-/** The user name and the `;AUTH=` mechanism (undefined: the client's choice) from the login's user part. */
-export function parseSmtpUser(raw: string): { user: string; mechanism: AuthMechanism | undefined } {
+/** The SASL mechanisms curl 7.88 knows by name: one dial does not speak is unsupported, any other name a malformed login option. */
+const CURL_SASL_NAMES = new Set(['LOGIN', 'PLAIN', 'CRAM-MD5', 'DIGEST-MD5', 'GSSAPI', 'EXTERNAL', 'NTLM', 'XOAUTH2', 'OAUTHBEARER']);
+
+/**
+ * The mechanism curl's login options name (`AUTH=<mech>`, `;`-separated,
+ * the last one winning; '' names none), upper case, `*` for the default
+ * choice. Any other option is a malformed URL (curl's exit 3), as curl.
+ */
+export function loginOptionAuth(options: string, protocol: 'smtp' | 'pop3'): string | undefined {
+  let mech: string | undefined;
+  if (options === '') return undefined;
+  for (const part of options.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).toUpperCase() !== 'AUTH' || eq === part.length - 1) {
+      throw new InputError(`${protocol}: the login option ${JSON.stringify(part.slice(0, 40))} is not AUTH=<mechanism>`, { protocol, phase: 'url' });
+    }
+    mech = part.slice(eq + 1).toUpperCase();
+  }
+  return mech;
+}
+
+/** The error for a login mechanism `protocol` cannot use: unsupported when curl knows its name, else a malformed option (exit 3). */
+export function unknownMechanism(mech: string, protocol: 'smtp' | 'pop3', choices: string): InputError {
+  const msg = `${protocol}: the login AUTH=${mech} is not supported (use ${choices} or *)`;
+  return CURL_SASL_NAMES.has(mech) ? new InputError(msg, { code: 'DIAL_E_UNSUPPORTED', protocol }) : new InputError(msg, { protocol, phase: 'url' });
+}
+
+/**
+ * The user name and the mechanism (undefined: the client's choice) from the
+ * login's user part and its `;AUTH=`, or from `loginOptions` (curl's
+ * `--login-options`), which wins over it as in curl.
+ */
+export function parseSmtpUser(raw: string, loginOptions?: string): { user: string; mechanism: AuthMechanism | undefined } {
   const at = raw.toLowerCase().indexOf(';auth=');
-  if (at < 0) return { user: raw, mechanism: undefined };
-  const mech = raw.slice(at + 6).toUpperCase();
-  if (mech === '*') return { user: raw.slice(0, at), mechanism: undefined };
+  const user = at < 0 ? raw : raw.slice(0, at);
+  const mech = loginOptionAuth(loginOptions ?? (at < 0 ? '' : raw.slice(at + 1)), 'smtp');
+  if (mech === undefined || mech === '*') return { user, mechanism: undefined };
   const known = MECHANISMS.find((m) => m === mech);
-  if (!known) throw new InputError(`smtp: the login ;AUTH=${mech} is not supported (use ${MECHANISMS.join(', ')} or *)`, { code: 'DIAL_E_UNSUPPORTED', protocol: 'smtp' });
-  return { user: raw.slice(0, at), mechanism: known };
+  if (!known) throw unknownMechanism(mech, 'smtp', MECHANISMS.join(', '));
+  return { user, mechanism: known };
 }
 
 /** Opens an smtp:// or smtps:// URL (see the module notes). */
@@ -90,7 +161,7 @@ export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<Url
   if (rcpts.length === 0) throw refuse(send ? 'sending mail needs at least one recipient (mailRcpt)' : 'an smtp URL without a message needs mailRcpt to VRFY');
   const from = unbracket(options.mailFrom ?? '');
   const { user: login, password } = credentials(url, options);
-  const parsed = login === undefined ? undefined : parseSmtpUser(login);
+  const parsed = login === undefined ? undefined : parseSmtpUser(login, options.loginOptions);
   const user = parsed?.user;
   if (options.oauth2Bearer !== undefined && user === undefined) throw refuse('smtp: an OAuth 2.0 login needs a user name (in the URL or `user`)');
 
@@ -105,7 +176,7 @@ export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<Url
       clientName: heloName(url),
       auth:
         user !== undefined
-          ? { user, password: password ?? '', bearer: options.oauth2Bearer, mechanisms: parsed?.mechanism ? [parsed.mechanism] : undefined }
+          ? { user, password: password ?? '', bearer: options.oauth2Bearer, mechanisms: parsed?.mechanism ? [parsed.mechanism] : undefined, initialResponse: options.saslIr ?? false, authzid: options.saslAuthzid }
           : undefined,
       // curl --connect-timeout bounds connecting only: a slow RCPT (a callout, greylisting) is the transfer's to wait for.
       timeout: options.timeout,
@@ -134,10 +205,10 @@ export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<Url
     const total = options.bodyLength;
     const onProgress = options.onProgress;
     const result = await client.sendMail(
-      { from, to: rcpts, data: options.body!, size: total },
+      { from, to: rcpts, data: options.body!, size: total, auth: options.mailAuth === undefined ? undefined : unbracket(options.mailAuth) },
       {
         signal,
-        requireAllRecipients: true,
+        requireAllRecipients: !options.mailRcptAllowFails,
         onProgress: onProgress ? (n) => onProgress({ direction: 'upload', transferred: n, total }) : undefined,
       },
     );
@@ -152,6 +223,8 @@ export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<Url
       raw: result,
     });
   } catch (e) {
+    // A refusal leaves the session usable: say goodbye as curl does (QUIT) rather than hang up.
+    if (e instanceof SmtpReplyError && !client.closed) await client.quit({ signal }).catch(() => {});
     await client.close();
     throw restate(e) as DialError;
   }

@@ -80,3 +80,26 @@ test('a server that breaks the exchange: +OK before the token, or a third challe
   assert.equal(pop.state, 'closed');
   assert.equal(endless.received.length, 3);
 });
+
+test('initialResponse: the bearer message on the AUTH line (curl --sasl-ir), masked in the trace; a token too long for 255 octets still goes after the +', async () => {
+  const s = await server(bearerPop3(tokens, 'OAUTHBEARER'));
+  const events: TraceEvent[] = [];
+  await (await connect(s, { initialResponse: true, trace: (e) => events.push(e) })).quit();
+  assert.match(s.received[1]!, /^AUTH OAUTHBEARER \S+$/);
+  assert.ok(events.some((e) => e.kind === '>' && e.text === 'AUTH OAUTHBEARER ****'), events.map((e) => e.text).join('|'));
+  const long = 'x'.repeat(200);
+  const l = await server(bearerPop3({ alice: long }, 'XOAUTH2'));
+  await (await connect(l, { bearer: long, initialResponse: true })).quit();
+  assert.deepEqual(l.received.slice(1, 2), ['AUTH XOAUTH2']);
+});
+
+test('AUTH PLAIN: initialResponse false sends the message after the +; authzid goes first in it; a server asking for more is cancelled with *', async () => {
+  const s = await server(standard);
+  await (await Pop3Client.connect({ host: '127.0.0.1', port: s.port, timeout: 5000, user: 'alice', password: 'secret', initialResponse: false })).quit();
+  assert.deepEqual(s.received.slice(1, 3), ['AUTH PLAIN', Buffer.from('\0alice\0secret').toString('base64')]);
+  const z = await server((line, conn) => (line.startsWith('AUTH PLAIN ') ? (Buffer.from(line.slice(11), 'base64').toString() === 'bob\0alice\0secret' ? '+OK\r\n' : '-ERR no\r\n') : standard(line, conn)));
+  await (await Pop3Client.connect({ host: '127.0.0.1', port: z.port, timeout: 5000, user: 'alice', password: 'secret', authzid: 'bob' })).quit();
+  const more = await server((line, conn) => (line.startsWith('AUTH PLAIN ') ? '+ more\r\n' : line === '*' ? '-ERR cancelled\r\n' : standard(line, conn)));
+  await assert.rejects(Pop3Client.connect({ host: '127.0.0.1', port: more.port, timeout: 5000, user: 'alice', password: 'secret' }), ProtocolError);
+  assert.deepEqual(more.received.slice(2), ['*']);
+});

@@ -23,8 +23,12 @@ export function fakePop3(opts: { reply: (line: string, conn: LineConn) => LineRe
 /** A small mailbox: the replies a well-behaved server gives. */
 export const MESSAGES = ['Subject: one\r\n\r\n.dotted line\r\nbody\r\n', 'Subject: two\r\n\r\nsecond\r\n'];
 
+/** The connections whose AUTH PLAIN came without an initial response: their next line is the response. */
+const plainPending = new WeakSet<LineConn>();
+
 /** A well-behaved server's answer to `line`; -ERR for commands it does not know. */
 export function standard(line: string, conn: LineConn): LineReply {
+  if (plainPending.delete(conn)) return line === Buffer.from('\0alice\0secret').toString('base64') ? '+OK logged in\r\n' : '-ERR [AUTH] invalid login\r\n';
   const [verb = '', ...args] = line.split(' ');
   const n = Number(args[0]);
   const msg = MESSAGES[n - 1];
@@ -36,6 +40,11 @@ export function standard(line: string, conn: LineConn): LineReply {
     case 'PASS':
       return args.join(' ') === 'secret' ? '+OK logged in\r\n' : '-ERR [AUTH] invalid login\r\n';
     case 'AUTH':
+      // RFC 5034 §4: without an initial response, an empty challenge and the response on the next line (curl's default).
+      if (args[0]?.toUpperCase() === 'PLAIN' && args[1] === undefined) {
+        plainPending.add(conn);
+        return '+ \r\n';
+      }
       return args[1] === Buffer.from('\0alice\0secret').toString('base64') ? '+OK logged in\r\n' : '-ERR [AUTH] invalid login\r\n';
     case 'APOP':
       return args[1] === 'f27a555c06e8f09f3577661941653f88' ? '+OK\r\n' : '-ERR no\r\n';
@@ -76,10 +85,17 @@ export const BEARER_ERROR = '{"status":"invalid_token","scope":"mail"}';
 export function bearerPop3(tokens: Record<string, string>, sasl: string): (line: string, conn: LineConn) => LineReply {
   const state = new WeakMap<LineConn, { mech: string; failed: boolean }>();
   return (line, conn) => {
-    const st = state.get(conn);
+    let st = state.get(conn);
     if (st?.failed) {
       state.delete(conn);
       return '-ERR [AUTH] invalid token\r\n';
+    }
+    // With an initial response (curl --sasl-ir) the message comes on the AUTH line itself.
+    const ir = /^AUTH (OAUTHBEARER|XOAUTH2) (\S+)$/i.exec(line);
+    if (ir && sasl.split(' ').includes(ir[1]!.toUpperCase())) {
+      st = { mech: ir[1]!.toUpperCase(), failed: false };
+      state.set(conn, st);
+      line = ir[2]!;
     }
     if (st) {
       const text = Buffer.from(line, 'base64').toString('utf8');

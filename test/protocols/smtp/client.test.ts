@@ -321,3 +321,34 @@ test('a silent server: TimeoutError; an abort: AbortError — either closes the 
   assert.equal(c2.closed, true);
   await assert.rejects(SmtpClient.connect({ host: '127.0.0.1', port: s.port, signal: AbortSignal.abort() }), AbortError);
 });
+
+test('a message\'s auth is MAIL FROM\'s AUTH=<…> (xtext) once logged in, and left out without a login, as curl', async () => {
+  const s = await server({ ehlo: ['AUTH PLAIN'] });
+  const anon = await SmtpClient.connect({ host: '127.0.0.1', port: s.port, secure: false, timeout: T });
+  await anon.sendMail({ from: 'a@x.test', to: 'b@x.test', data: 'x', auth: 'a@x.test' });
+  await assert.rejects(anon.sendMail({ from: 'a@x.test', to: 'b@x.test', data: 'x', auth: 'bad>@x' }), InputError);
+  await anon.quit();
+  const c = await SmtpClient.connect({ host: '127.0.0.1', port: s.port, secure: false, timeout: T, allowPlaintextAuth: true, auth: { user: 'alice', password: 's3cret-pw' } });
+  await c.sendMail({ from: 'a@x.test', to: 'b@x.test', data: 'x', auth: 'x+y@x.test' });
+  await c.sendMail({ from: 'a@x.test', to: 'b@x.test', data: 'x', auth: '' });
+  await c.quit();
+  assert.deepEqual(s.messages.map((m) => m.mailLine), ['MAIL FROM:<a@x.test>', 'MAIL FROM:<a@x.test> AUTH=<x+2By@x.test>', 'MAIL FROM:<a@x.test> AUTH=<>']);
+});
+
+test('initialResponse: false sends PLAIN after the 334 (curl\'s default); true puts LOGIN\'s user name and a short token on the AUTH line (curl --sasl-ir), masked; authzid goes in PLAIN', async () => {
+  const s = await server({ ehlo: ['AUTH PLAIN'], tokens: { alice: 'tok-1' } });
+  const base = { host: '127.0.0.1', port: s.port, secure: false as const, timeout: T, allowPlaintextAuth: true };
+  await (await SmtpClient.connect({ ...base, auth: { user: 'alice', password: 's3cret-pw', initialResponse: false, authzid: 'bob' } })).quit();
+  const i = s.commands.indexOf('AUTH PLAIN');
+  assert.equal(Buffer.from(s.commands[i + 1]!, 'base64').toString(), 'bob\0alice\0s3cret-pw');
+  assert.deepEqual(s.authzids, ['bob']);
+  const l = await server({ ehlo: ['AUTH LOGIN OAUTHBEARER'], tokens: { alice: 'tok-1' } });
+  const events: TraceEvent[] = [];
+  await (await SmtpClient.connect({ ...base, port: l.port, trace: (e) => events.push(e), auth: { user: 'alice', password: 's3cret-pw', mechanisms: ['LOGIN'], initialResponse: true } })).quit();
+  await (await SmtpClient.connect({ ...base, port: l.port, trace: (e) => events.push(e), auth: { user: 'alice', bearer: 'tok-1', initialResponse: true } })).quit();
+  assert.deepEqual(l.commands.filter((c) => c.startsWith('AUTH')).map((c) => c.split(' ').slice(0, 2).join(' ')), ['AUTH LOGIN', 'AUTH OAUTHBEARER']);
+  assert.ok(l.commands.includes(`AUTH LOGIN ${Buffer.from('alice').toString('base64')}`));
+  const sent = events.filter((e) => e.kind === '>').map((e) => e.text);
+  assert.ok(sent.includes('AUTH LOGIN ****') && sent.includes('AUTH OAUTHBEARER ****'), sent.join('|'));
+  assert.ok(!sent.some((t) => t.includes('YWxpY2U') || t.includes(Buffer.from('n,a=alice').toString('base64').slice(0, 8))), sent.join('|'));
+});

@@ -48,7 +48,7 @@ export interface FakeConn {
 /** One connection's SMTP state: what the next line means, and the transaction so far. */
 interface Session extends FakeConn {
   line: LineConn;
-  mode: 'cmd' | 'auth-login-user' | 'auth-login-pass' | 'auth-cram' | 'auth-bearer' | 'auth-bearer-failed';
+  mode: 'cmd' | 'auth-plain' | 'auth-login-user' | 'auth-login-pass' | 'auth-cram' | 'auth-bearer' | 'auth-bearer-failed';
   bearerMech: string;
   loginUser: string;
   tx: FakeMessage | undefined;
@@ -66,6 +66,8 @@ export function multiline(code: number, lines: readonly string[]): string {
 export class FakeSmtpServer {
   readonly commands: string[];
   readonly messages: FakeMessage[] = [];
+  /** The authorization identity of each accepted PLAIN login ('' when none was given), in order. */
+  readonly authzids: string[] = [];
   readonly port: number;
   readonly #server: LineServer;
   readonly #opts: FakeSmtpOptions;
@@ -135,7 +137,20 @@ export class FakeSmtpServer {
     return `334 ${Buffer.from(BEARER_ERROR).toString('base64')}\r\n`;
   }
 
+  /** A PLAIN response (base64 `authzid NUL user NUL password`): 235 for a known user's password. The authzid is kept in `authzids`. */
+  #plain(response: string, s: Session): LineReply {
+    s.mode = 'cmd';
+    const [authzid, u, p] = Buffer.from(response, 'base64').toString().split('\0');
+    const ok = u !== undefined && this.#opts.users?.[u] === p;
+    if (ok) {
+      s.authed = u;
+      this.authzids.push(authzid ?? '');
+    }
+    return ok ? '235 2.7.0 ok\r\n' : '535 5.7.8 Authentication credentials invalid\r\n';
+  }
+
   #authLine(line: string, s: Session): LineReply {
+    if (s.mode === 'auth-plain') return this.#plain(line, s);
     if (s.mode === 'auth-bearer') return this.#bearer(line, s);
     if (s.mode === 'auth-bearer-failed') {
       s.mode = 'cmd';
@@ -180,12 +195,18 @@ export class FakeSmtpServer {
       case 'AUTH': {
         const [mech, initial] = arg.split(' ');
         if (mech === 'PLAIN') {
-          const [, u, p] = Buffer.from(initial ?? '', 'base64').toString().split('\0');
-          const ok = u !== undefined && this.#opts.users?.[u] === p;
-          if (ok) s.authed = u;
-          return ok ? '235 2.7.0 ok\r\n' : '535 5.7.8 Authentication credentials invalid\r\n';
+          // RFC 4954 §4: without an initial response the server sends an empty challenge and reads it on the next line.
+          if (initial !== undefined) return this.#plain(initial, s);
+          s.mode = 'auth-plain';
+          return '334 \r\n';
         }
         if (mech === 'LOGIN') {
+          // With an initial response (curl --sasl-ir) the user name comes with AUTH and only the password is asked for.
+          if (initial !== undefined) {
+            s.loginUser = Buffer.from(initial, 'base64').toString();
+            s.mode = 'auth-login-pass';
+            return '334 UGFzc3dvcmQ6\r\n';
+          }
           s.mode = 'auth-login-user';
           return '334 VXNlcm5hbWU6\r\n';
         }

@@ -79,3 +79,12 @@ test('prepare: checks and parameters decided before anything is sent', () => {
   assert.throws(() => prepare(null as never, caps, {}), InputError);
   assert.deepEqual(prepare({ from: 'a@x', to: ['b@x', 'c@x'], data: 'x' }, caps, {}).rcpts.map((r) => r.line), ['RCPT TO:<b@x>', 'RCPT TO:<c@x>']);
 });
+
+test('requireAllRecipients without PIPELINING: no RCPT after the first refusal, then RSET (curl stops there too)', async () => {
+  const s = session([], (line) => (line.startsWith('RCPT TO:<bad@x>') ? '550 5.1.1 no' : line === 'RSET' ? '250 ok' : '250 ok'));
+  await assert.rejects(
+    sendMessage(s, prepare({ from: 'a@x', to: ['b@x', 'bad@x', 'c@x'], data: 'hi' }, s.capabilities, {}), { requireAllRecipients: true }),
+    (e: unknown) => e instanceof SmtpReplyError && e.phase === 'rcpt' && /1 of 3 recipient/.test(e.message) && e.rejected.length === 1,
+  );
+  assert.deepEqual(s.log, ['> MAIL FROM:<a@x>', '> RCPT TO:<b@x>', '> RCPT TO:<bad@x>', '> RSET']);
+});

@@ -22,6 +22,11 @@ test('parsePopUser and parsePopPath: RFC 2384 ;AUTH= forms, message numbers', ()
   assert.deepEqual(parsePopUser('alice;AUTH=OAUTHBEARER'), { user: 'alice', auth: 'oauthbearer' });
   assert.deepEqual(parsePopUser('alice;auth=xoauth2'), { user: 'alice', auth: 'xoauth2' });
   assert.throws(() => parsePopUser('alice;AUTH=GSSAPI'), InputError);
+  assert.throws(() => parsePopUser('alice;AUTH=FOO'), (e: unknown) => e instanceof InputError && e.phase === 'url');
+  // loginOptions (curl --login-options) win over the URL's ;AUTH=.
+  assert.deepEqual(parsePopUser('alice;AUTH=USER', 'AUTH=+APOP'), { user: 'alice', auth: 'apop' });
+  assert.deepEqual(parsePopUser('alice', 'AUTH=PLAIN;AUTH=*'), { user: 'alice', auth: undefined });
+  assert.throws(() => parsePopUser('alice', 'FOO=1'), (e: unknown) => e instanceof InputError && e.phase === 'url');
   assert.equal(parsePopPath('/'), undefined);
   assert.equal(parsePopPath('/7'), 7);
   for (const p of ['/0', '/x', '/1/2', '/-1', '/99999999999999999']) assert.throws(() => parsePopPath(p), InputError, p);
@@ -36,7 +41,18 @@ test('pop3://…/N is the message (message/rfc822, LIST N\'s size as Pop3-List-S
   assert.equal(r.info().get('pop3-list-size'), String(MESSAGES[0]!.length));
   assert.equal(r.info().get('content-length'), null);
   assert.equal(await r.text(), MESSAGES[0]);
-  assert.deepEqual(s.received, ['CAPA', 'AUTH PLAIN ' + Buffer.from('\0alice\0secret').toString('base64'), 'LIST 1', 'RETR 1', 'QUIT']);
+  // As curl: the PLAIN message after the `+ `, not with AUTH (that is saslIr, curl's --sasl-ir).
+  assert.deepEqual(s.received, ['CAPA', 'AUTH PLAIN', Buffer.from('\0alice\0secret').toString('base64'), 'LIST 1', 'RETR 1', 'QUIT']);
+});
+
+test('saslIr sends the PLAIN message with AUTH (curl --sasl-ir); saslAuthzid is its authzid', async () => {
+  const s = await server();
+  const r = await openPop3(new URL(`${base(s)}/1`), { timeout: 5000, saslIr: true });
+  assert.equal(await r.text(), MESSAGES[0]);
+  assert.equal(s.received[1], 'AUTH PLAIN ' + Buffer.from('\0alice\0secret').toString('base64'));
+  const z = await server((line, conn) => (line.startsWith('AUTH PLAIN ') ? '-ERR [AUTH] no\r\n' : standard(line, conn)));
+  await assert.rejects(openPop3(new URL(`${base(z)}/1`), { timeout: 5000, saslIr: true, saslAuthzid: 'bob' }), ReplyError);
+  assert.equal(z.received[1], 'AUTH PLAIN ' + Buffer.from('bob\0alice\0secret').toString('base64'));
 });
 
 test('no path lists the mailbox as curl prints it; HEAD has headers only; ;AUTH=USER and options credentials', async () => {

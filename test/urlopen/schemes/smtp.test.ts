@@ -64,6 +64,20 @@ test('smtp: no mailFrom is the null sender; a stream body; any refused recipient
   assert.equal(plain.messages.length, n);
 });
 
+test('smtp: mailRcptAllowFails sends to the accepted recipients and lists the refused ones in raw.rejected; all refused still fails', async () => {
+  const r = await open(`smtp://127.0.0.1:${plain.port}`, { mailRcpt: ['b@x.test', 'nobody@x.test'], body: 'x', mailRcptAllowFails: true });
+  assert.equal(r.status, 250);
+  const result = r.raw as SendResult;
+  assert.deepEqual(result.accepted, ['b@x.test']);
+  assert.deepEqual(result.rejected.map((x) => [x.address, x.code, x.enhancedCode]), [['nobody@x.test', 550, '5.1.1']]);
+  assert.deepEqual(plain.messages.at(-1)!.to, ['b@x.test']);
+  const n = plain.messages.length;
+  await assert.rejects(open(`smtp://127.0.0.1:${plain.port}`, { mailRcpt: ['nobody@x.test'], body: 'x', mailRcptAllowFails: true }), (e: unknown) => e instanceof SmtpReplyError && e.rejected.length === 1);
+  assert.equal(plain.messages.length, n);
+  // A refusal ends the session with QUIT, not a hang-up.
+  assert.equal(plain.commands.at(-1), 'QUIT');
+});
+
 test('smtp: credentials from the URL log in after STARTTLS (verified against the given CA)', async () => {
   const r = await open(`smtp://ann%40x.test:p%20w@localhost:${tls.port}/`, { tls: { ca: pki.ca.cert }, mailRcpt: ['b@x.test'], body: 'x' });
   assert.equal(r.status, 250);
@@ -76,6 +90,18 @@ test('smtp: parseSmtpUser reads curl\'s ;AUTH= login option; an unknown mechanis
   assert.deepEqual(parseSmtpUser('ann;auth=xoauth2'), { user: 'ann', mechanism: 'XOAUTH2' });
   assert.deepEqual(parseSmtpUser('ann;AUTH=*'), { user: 'ann', mechanism: undefined });
   assert.throws(() => parseSmtpUser('ann;AUTH=GSSAPI'), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_UNSUPPORTED');
+  // A name curl does not know is a malformed option (its exit 3), not an unsupported one.
+  assert.throws(() => parseSmtpUser('ann;AUTH=FOO'), (e: unknown) => e instanceof InputError && e.code === 'DIAL_E_INPUT' && e.phase === 'url');
+});
+
+test('smtp: loginOptions (curl --login-options) name the mechanism as ;AUTH= does, win over the URL\'s, the last AUTH= winning; other options are malformed', () => {
+  assert.deepEqual(parseSmtpUser('ann', 'AUTH=LOGIN'), { user: 'ann', mechanism: 'LOGIN' });
+  assert.deepEqual(parseSmtpUser('ann;AUTH=LOGIN', 'AUTH=PLAIN'), { user: 'ann', mechanism: 'PLAIN' });
+  assert.deepEqual(parseSmtpUser('ann', 'AUTH=PLAIN;AUTH=*'), { user: 'ann', mechanism: undefined });
+  assert.deepEqual(parseSmtpUser('ann;AUTH=LOGIN', ''), { user: 'ann', mechanism: undefined });
+  for (const bad of ['FOO=1', 'AUTH', 'AUTH=', 'AUTH=PLAIN;X=1']) {
+    assert.throws(() => parseSmtpUser('ann', bad), (e: unknown) => e instanceof InputError && e.phase === 'url', bad);
+  }
 });
 
 test('smtp: oauth2Bearer logs the user in with OAUTHBEARER (XOAUTH2 with ;AUTH=XOAUTH2) after STARTTLS; no user is an InputError', async () => {
@@ -156,4 +182,9 @@ test('smtp: connectTimeout bounds connecting only, as curl --connect-timeout: a 
   } finally {
     await slow.close();
   }
+});
+
+test('smtp: mailAuth is MAIL FROM\'s AUTH=<…> after the login (one pair of brackets dropped), as curl --mail-auth', async () => {
+  await open(`smtp://ann%40x.test:p%20w@localhost:${tls.port}/`, { tls: { ca: pki.ca.cert }, mailRcpt: ['b@x.test'], body: 'x', mailAuth: '<sub@x.test>' });
+  assert.equal(tls.messages.at(-1)!.mailLine, 'MAIL FROM:<> AUTH=<sub@x.test> SIZE=3');
 });

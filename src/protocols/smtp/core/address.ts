@@ -1,6 +1,7 @@
 /**
  * Sans-IO envelope checks and command building (RFC 5321 §4.1.1.2–3,
- * §4.5.3.1; RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8). Nothing a
+ * §4.5.3.1; RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8, RFC 4954 §5
+ * AUTH=). Nothing a
  * caller passes reaches the wire unless it passed these checks.
  *
  * @module
@@ -79,8 +80,28 @@ export function checkHeloName(name: string): string {
   return name;
 }
 
+/**
+ * RFC 3461 §4's xtext, as RFC 4954 §5 asks of the AUTH= parameter: every
+ * byte of the UTF-8 text outside `!`..`~`, and `+` and `=` themselves, as
+ * `+` and two upper-case hex digits; the rest as it is. So no byte of it can
+ * end the parameter or the command line.
+ */
+export function xtext(text: string): string {
+  let out = '';
+  for (const b of Buffer.from(text, 'utf8')) {
+    out += b < 33 || b > 126 || b === 43 || b === 61 ? `+${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b);
+  }
+  return out;
+}
+
 /** The MAIL FROM parameters this library sends. */
 export interface MailParams {
+  /**
+   * RFC 4954 §5: the mailbox that submitted the message, checked as a
+   * sender (`''` for `<>`: the identity is not known), sent xtext-encoded as
+   * `AUTH=<mailbox>` first of the parameters — where curl puts it.
+   */
+  auth?: string | undefined;
   /** RFC 1870: the message size in bytes (an estimate is allowed). */
   size?: number | undefined;
   /** RFC 6152: '8BITMIME' for a body with 8-bit bytes, '7BIT' to say there are none. */
@@ -92,6 +113,7 @@ export interface MailParams {
 /** Builds `MAIL FROM:<from>` with its parameters; `from` is checked first. */
 export function mailFromLine(from: string, params: MailParams = {}): string {
   let line = `MAIL FROM:<${checkAddress(from, 'sender')}>`;
+  if (params.auth !== undefined) line += ` AUTH=${xtext(`<${checkAddress(params.auth, 'sender')}>`)}`;
   if (params.size !== undefined) {
     if (!Number.isSafeInteger(params.size) || params.size < 0) throw refuse(`SIZE must be a non-negative integer, got ${params.size}`);
     line += ` SIZE=${params.size}`;

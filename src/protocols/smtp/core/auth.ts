@@ -29,6 +29,28 @@ export interface SmtpCredentials {
    * `--oauth2-bearer` — unless `mechanisms` names others.
    */
   bearer?: string | undefined;
+  /**
+   * Send the first response with AUTH itself (RFC 4954 §4's initial
+   * response) rather than after the server's empty 334. Default: PLAIN's
+   * only. `true`: PLAIN's, LOGIN's user name and the bearer message, as
+   * curl `--sasl-ir` — each only when the line stays within
+   * {@link SMTP_AUTH_LINE} octets, else after the 334. `false`: never, as
+   * curl by default. CRAM-MD5 has none: its answer needs the challenge.
+   */
+  initialResponse?: boolean | undefined;
+}
+
+/** The longest AUTH line with an initial response, CRLF included: RFC 5321 §4.5.3.1.4's command line (curl's bound too). */
+export const SMTP_AUTH_LINE = 512;
+
+/**
+ * `AUTH <mech> <response>` when it fits in `max` octets with its CRLF, else
+ * undefined — the response then goes after the server's go-ahead, as curl
+ * does. Shared with POP3 (RFC 5034 §4 sets 255 there).
+ */
+export function initialResponseLine(mech: string, response: string, max: number): string | undefined {
+  const line = `AUTH ${mech} ${response === '' ? '=' : response}`;
+  return line.length + 2 <= max ? line : undefined;
 }
 
 /** The order tried when the caller names none: the bearer mechanisms with a token, else the password ones. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../../../src/errors.js';
-import { checkAddress, checkHeloName, isNonAscii, mailFromLine, rcptToLine, unbracket } from '../../../../src/protocols/smtp/core/address.js';
+import { checkAddress, checkHeloName, isNonAscii, mailFromLine, rcptToLine, unbracket, xtext } from '../../../../src/protocols/smtp/core/address.js';
 
 test('checkAddress accepts ordinary, plus, quoted-less, UTF-8 and postmaster-style addresses', () => {
   for (const a of ['a@b.example', 'first.last+tag@sub.example.org', 'Postmaster', 'ü@bücher.example', 'x@[192.0.2.1]']) assert.equal(checkAddress(a, 'recipient'), a);
@@ -40,4 +40,15 @@ test('unbracket strips one surrounding pair only; isNonAscii; checkHeloName', ()
   assert.equal(checkHeloName('client.example'), 'client.example');
   assert.equal(checkHeloName('[127.0.0.1]'), '[127.0.0.1]');
   for (const bad of ['', 'a b', 'a\r\nMAIL', 'é.example', 'x'.repeat(256)]) assert.throws(() => checkHeloName(bad), InputError, bad);
+});
+
+test('xtext (RFC 3461 §4) encodes +, =, controls, space and non-ASCII bytes as +XX; mailFromLine puts AUTH= first', () => {
+  assert.equal(xtext('<a@b.example>'), '<a@b.example>');
+  assert.equal(xtext('<x+y=z@b>'), '<x+2By+3Dz@b>');
+  assert.equal(xtext(' \r\n\0~!'), '+20+0D+0A+00~!');
+  assert.equal(xtext('ü'), '+C3+BC');
+  assert.equal(mailFromLine('a@b', { auth: 'x+1@b', size: 5 }), 'MAIL FROM:<a@b> AUTH=<x+2B1@b> SIZE=5');
+  assert.equal(mailFromLine('a@b', { auth: '' }), 'MAIL FROM:<a@b> AUTH=<>');
+  assert.throws(() => mailFromLine('a@b', { auth: 'a@b> SIZE=1' }), InputError);
+  assert.throws(() => mailFromLine('a@b', { auth: 'a\r\n@b' }), InputError);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError, ProtocolError } from '../../../../src/errors.js';
-import { checkCredentials, chooseMechanism, cramMd5Response, decodeChallenge, loginResponse, plainResponse } from '../../../../src/protocols/smtp/core/auth.js';
+import { checkCredentials, chooseMechanism, cramMd5Response, decodeChallenge, initialResponseLine, loginResponse, plainResponse } from '../../../../src/protocols/smtp/core/auth.js';
 
 const c = { user: 'tim', password: 'tanstaaftanstaaf' };
 
@@ -41,4 +41,12 @@ test('checkCredentials refuses NUL (PLAIN field forgery), non-strings and an emp
   assert.throws(() => checkCredentials({ user: 'a', password: 'x\0admin' }), InputError);
   assert.throws(() => checkCredentials({ user: '', password: 'x' }), InputError);
   assert.throws(() => checkCredentials({ user: 'a', password: 5 as unknown as string }), InputError);
+});
+
+test('initialResponseLine: AUTH mech response while it fits the bound with CRLF, an empty response as =, else undefined', () => {
+  assert.equal(initialResponseLine('PLAIN', 'AGEAYg==', 512), 'AUTH PLAIN AGEAYg==');
+  assert.equal(initialResponseLine('X', '', 512), 'AUTH X =');
+  const r = 'a'.repeat(512 - 'AUTH PLAIN '.length - 2);
+  assert.equal(initialResponseLine('PLAIN', r, 512), `AUTH PLAIN ${r}`);
+  assert.equal(initialResponseLine('PLAIN', `${r}a`, 512), undefined);
 });
