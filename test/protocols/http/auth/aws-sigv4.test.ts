@@ -72,4 +72,8 @@ test('canonical URI and query, as AWS specifies them', () => {
   assert.equal(canonicalQuery('?x=b&x=a&sp=a%20b&plus=a+b&eq=a%3Db'), 'eq=a%3Db&plus=a%2Bb&sp=a%20b&x=a&x=b');
   assert.equal(canonicalQuery(''), '');
   assert.equal(canonicalQuery('?bad=%zz'), 'bad=%25zz');
+  // An escape that is not UTF-8 is still its byte to the server (S3 keys are bytes): %FF stays %FF, it is not a literal "%FF".
+  assert.equal(canonicalQuery('?k=%FF&j=%e9%zz'), 'j=%E9%25zz&k=%FF');
+  assert.equal(canonicalPath('/a%FFb/%C3%A9', false), '/a%FFb/%C3%A9');
+  assert.equal(canonicalPath('/a%FFb', true), '/a%25FFb');
 });
