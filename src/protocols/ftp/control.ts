@@ -170,8 +170,15 @@ export class FtpControl {
     await this.#login();
     if (tls) {
       await this.command('PBSZ 0', 2, signal);
-      await this.command('PROT P', 2, signal);
-      this.#protected = true;
+      // 'try' (curl --ssl) takes what the server offers: a refused PROT P leaves the data in the clear, the control still
+      // protected (curl goes on so); a 421 still ends the session, and 'explicit'/'implicit' asked for protected data.
+      this.#protected = await this.command('PROT P', 2, signal).then(
+        () => true,
+        (e: unknown) => {
+          if (secure === 'try' && e instanceof ReplyError && !isClosing(e)) return false;
+          throw e;
+        },
+      );
     }
     try {
       const feat = await this.command('FEAT', 211, signal);
