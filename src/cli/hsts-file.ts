@@ -1,7 +1,8 @@
 /**
  * dial's --hsts: the HSTS cache file (curl's format) read once at the start
  * of a run — a file that does not exist yet is an empty cache, as in curl —
- * shared by every transfer, and written back at the end of the run.
+ * shared by every transfer, and written back at the end of the run. An
+ * empty file name (`--hsts ""`) is a cache in memory only, as in curl.
  *
  * @module
  */
@@ -15,6 +16,8 @@ const MAX_HSTS_FILE = 8 * 1024 * 1024;
 export async function loadHsts(path: string, warn: (line: string) => void): Promise<HstsCache> {
   const { HstsCache } = await import('../protocols/http/hsts.js');
   const cache = new HstsCache();
+  // curl: a "" file name keeps the cache in memory only, neither read nor written.
+  if (path === '') return cache;
   try {
     const st = await fsp.stat(path);
     if (st.size > MAX_HSTS_FILE) warn(`Warning: HSTS file ${path} is larger than ${MAX_HSTS_FILE} bytes; not read`);
@@ -27,7 +30,7 @@ export async function loadHsts(path: string, warn: (line: string) => void): Prom
 
 /** Writes the cache back to `path`; a failure is a warning, as for -c. */
 export async function saveHsts(path: string | undefined, cache: HstsCache | undefined, warn: (line: string) => void): Promise<void> {
-  if (path === undefined || !cache) return;
+  if (path === undefined || path === '' || !cache) return;
   try {
     await fsp.writeFile(path, cache.serialize(), { encoding: 'latin1' });
   } catch (e) {

@@ -82,3 +82,13 @@ test('max-age=0 forgets the host; a missing file is an empty cache and is create
   assert.ok(existsSync(created));
   assert.deepEqual(entries(created), []);
 });
+
+test('--hsts "" is a cache in memory only, as curl documents it: the run learns and upgrades, and no file is read or written (no warning)', async () => {
+  const url = `http://localhost:${secure.port}/up`;
+  for (const tool of [dial, curl]) {
+    const r = await tool(['--no-progress-meter', '--cacert', pki.ca.certPath, '--hsts', '', `https://localhost:${secure.port}/`, url], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.out, 'tls /\ntls /up\n');
+    assert.equal(r.stderr, '');
+  }
+});
