@@ -2,8 +2,8 @@
  * DNS over HTTPS (RFC 8484) as a {@link LookupFunction}: every connection
  * made with it looks its host up by POSTing an `application/dns-message`
  * query to the DoH server, A and AAAA side by side (curl's `--doh-url`).
- * The DoH server's own name is resolved by the system resolver, as curl
- * does. Answers are kept for their TTL (at most 256 names, at most 5
+ * The DoH server's own name is resolved by the system resolver (or the
+ * `lookup` given), as curl does. Answers are kept for their TTL (at most 256 names, at most 5
  * minutes), so a run that opens many connections asks once per name.
  *
  * @module
@@ -27,6 +27,8 @@ export interface DohOptions {
   insecure?: boolean | undefined;
   /** Bound on each query, ms (default 10000). */
   timeout?: number | undefined;
+  /** How the DoH server's own name is looked up (default: the system resolver); dial passes its --resolve entries here. */
+  lookup?: LookupFunction | undefined;
   /** The agent the queries go through (default: the global one). */
   agent?: Agent | undefined;
   trace?: Tracer | undefined;
@@ -52,6 +54,7 @@ export function dohLookup(url: string, options: DohOptions = {}): LookupFunction
       insecure: options.insecure,
       timeout: options.timeout ?? 10_000,
       agent: options.agent,
+      lookup: options.lookup,
       signal,
       maxBodySize: MAX_MESSAGE,
     });
