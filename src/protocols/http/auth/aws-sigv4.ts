@@ -171,12 +171,17 @@ function decode(s: string): Buffer {
   return out.subarray(0, n);
 }
 
-/** The canonical URI: each segment decoded and encoded as AWS says; for services other than s3 the result is encoded once more. */
+/**
+ * The canonical URI: each segment decoded and encoded as AWS says; for
+ * services other than s3 the path is normalized too (AWS: "remove redundant
+ * … path components" — `//example//` is `/example/`; the URL parser has
+ * already removed `.` and `..`) and the result encoded once more. An s3 key
+ * is taken as it is: `a//b` is another object than `a/b`.
+ */
 export function canonicalPath(pathname: string, twice: boolean): string {
-  const once = pathname
-    .split('/')
-    .map((seg) => awsUriEncode(decode(seg)))
-    .join('/');
+  const segments = pathname.split('/');
+  const kept = twice ? segments.filter((seg, i) => seg !== '' || i === 0 || i === segments.length - 1) : segments;
+  const once = kept.map((seg) => awsUriEncode(decode(seg))).join('/');
   const path = once === '' ? '/' : once;
   return twice ? awsUriEncode(path, true) : path;
 }
