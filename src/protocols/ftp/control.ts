@@ -169,7 +169,8 @@ export class FtpControl {
     }
     await this.#login();
     if (tls) {
-      await this.command('PBSZ 0', 2, signal);
+      // PBSZ's answer is not judged (curl sends PROT P whatever it was): PROT P's is the one that says whether data is protected.
+      await this.command('PBSZ 0', undefined, signal);
       // 'try' (curl --ssl) takes what the server offers: a refused PROT P leaves the data in the clear, the control still
       // protected (curl goes on so); a 421 still ends the session, and 'explicit'/'implicit' asked for protected data.
       this.#protected = await this.command('PROT P', 2, signal).then(

@@ -163,3 +163,21 @@ test("secure 'try': a server that takes AUTH TLS but refuses PROT P keeps the co
     await refusing.close();
   }
 });
+
+test('a refused PBSZ is not the end (curl sends PROT P whatever PBSZ got): PROT P taken → data protected, in \'try\' and \'explicit\'', async () => {
+  const tls = { cert: pki.server.cert, key: pki.server.key };
+  const srv = await FakeFtpServer.start({ authTls: tls, files: { '/f': DATA }, hooks: { PBSZ: (_a, x) => (x.reply(502, 'Command not implemented'), true) } });
+  try {
+    for (const secure of ['try', 'explicit'] as const) {
+      const c = await FtpClient.connect({ host: '127.0.0.1', port: srv.port, secure, tls: { ca: pki.ca.cert }, timeout: 5000 });
+      assert.ok(c.encrypted && c.dataProtected, secure);
+      let n = 0;
+      for await (const chunk of await c.retrieve('/f')) n += chunk.length;
+      assert.equal(n, DATA.length);
+      await c.quit();
+    }
+    assert.equal(srv.commands.filter((l) => l === 'PROT P').length, 2);
+  } finally {
+    await srv.close();
+  }
+});
