@@ -92,3 +92,13 @@ test('--hsts "" is a cache in memory only, as curl documents it: the run learns 
     assert.equal(r.stderr, '');
   }
 });
+
+test('an HSTS file too big to read is left as it is: warned about, never overwritten with the little this run learned', async () => {
+  const file = join(dir, 'big.txt');
+  const big = `# padding\n${'#'.repeat(9 * 1024 * 1024)}\nexample.test "unlimited"\n`;
+  writeFileSync(file, big);
+  const r = await dial(['--no-progress-meter', '--cacert', pki.ca.certPath, '--hsts', file, `https://localhost:${secure.port}/`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /HSTS file .* is larger than \d+ bytes; not read/);
+  assert.equal(readFileSync(file, 'latin1'), big);
+});
