@@ -62,3 +62,13 @@ test("--resolve pins the DoH server's own name too, as curl (one DNS cache): a D
     assert.deepEqual(doh.asked.slice(mark).map(([n]) => n), ['only-doh.test', 'only-doh.test']);
   }
 });
+
+test('http://localhost/ with --doh-url connects to the loopback without asking the DoH server, as curl', async () => {
+  for (const tool of [dial, curl]) {
+    const mark = doh.asked.length;
+    const r = await tool(['-sS', '--cacert', pki.ca.certPath, '--doh-url', doh.url, `http://localhost:${web.port}/`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.out, `host localhost:${web.port}\n`);
+    assert.equal(doh.asked.length, mark);
+  }
+});
