@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { makeTestPKI, type TestPKI } from '../interop/ca.js';
 import { keepAlive, serve, type TestServer } from '../protocols/http/server.js';
@@ -101,4 +102,23 @@ test('an HSTS file too big to read is left as it is: warned about, never overwri
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /HSTS file .* is larger than \d+ bytes; not read/);
   assert.equal(readFileSync(file, 'latin1'), big);
+});
+
+test("-w %{url_effective} and %{scheme} name the https:// URL an HSTS host's http:// one became — when it fails too, as curl", async () => {
+  const file = join(dir, 'effective.txt');
+  // A port nothing listens on: the upgraded request fails to connect (exit 7 in both).
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const closed = (probe.address() as { port: number }).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  for (const tool of [dial, curl]) {
+    writeFileSync(file, 'localhost "unlimited"\n');
+    const failed = await tool(['-s', '-w', '%{url_effective}', '--hsts', file, `http://localhost:${closed}/x`]);
+    assert.equal(failed.code, 7, failed.stderr);
+    assert.equal(failed.out, `https://localhost:${closed}/x`);
+    const ok = await tool(['-s', '--cacert', pki.ca.certPath, '-w', '|%{url_effective} %{scheme}', '--hsts', file, `http://localhost:${secure.port}/up`]);
+    assert.equal(ok.code, 0, ok.stderr);
+    // curl 7.88 names the scheme in capitals: compared without case.
+    assert.equal(ok.out.toLowerCase(), `tls /up\n|https://localhost:${secure.port}/up https`);
+  }
 });
