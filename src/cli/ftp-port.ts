@@ -37,17 +37,18 @@ export function splitFtpPort(spec: string): { address: string; ports: [number, n
   return { address, ports: [first, last] };
 }
 
-/** Resolves -P once for the run: an interface's first address (IPv4 first), a host name's lookup (exit 30 when it fails, as curl). */
+/**
+ * Resolves -P once for the run: an interface's name is passed on (the library
+ * takes its address of each control connection's family, as curl), a host
+ * name is looked up (exit 30 when it fails, as curl).
+ */
 export async function resolveFtpPort(spec: string): Promise<ActivePort> {
   if (spec === '-') return {};
   const { address, ports } = splitFtpPort(spec);
   if (address === '' || address === '-') return { activePorts: ports };
   if (isIP(address)) return { activeAddress: address, activePorts: ports };
   const nic = networkInterfaces()[address];
-  if (nic && nic.length > 0) {
-    const pick = nic.find((a) => a.family === 'IPv4') ?? nic[0]!;
-    return { activeAddress: pick.address, activePorts: ports };
-  }
+  if (nic && nic.length > 0) return { activeAddress: address, activePorts: ports };
   try {
     return { activeAddress: (await lookup(address)).address, activePorts: ports };
   } catch (e) {

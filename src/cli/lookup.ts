@@ -1,6 +1,6 @@
 /**
- * The name lookups a run's transfers share: -4 / -6 (one family), and
- * --resolve (host:port pinned to addresses). Each is made once per run (per
+ * The name lookups a run's transfers share: -4 / -6 (one family),
+ * --resolve (host:port pinned to addresses) and --doh-url. Each is made once per run (per
  * origin for --resolve), since the HTTP agent keys its pools by the lookup:
  * a new function per URL would mean a new connection per URL.
  *
@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import type { LookupAddress, LookupFunction } from '../socket/connect.js';
 import { systemLookup } from '../socket/system-lookup.js';
 import type { CliOptions } from './args.js';
+import type { TLSOptions } from '../socket/tls.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { connectTarget } from '../protocols/http/connect-to.js';
 
@@ -23,6 +24,17 @@ export function onlyFamily(family: 4 | 6, inner?: LookupFunction): LookupFunctio
     const found = await (inner ?? systemLookup)(hostname, { ...options, family });
     return found.filter((a) => a.family === family);
   };
+}
+
+/**
+ * --doh-url's lookup, loaded only when asked for. As curl: --cacert is the
+ * DoH server's too, -k is not (--doh-insecure is), and --resolve pins the
+ * DoH server's own name as well (curl has one DNS cache for both).
+ */
+export async function dohResolver(url: string, o: Pick<CliOptions, 'resolve' | 'dohInsecure'>, ca: TLSOptions['ca']): Promise<LookupFunction> {
+  const own = o.resolve.length > 0 && URL.canParse(url) ? resolveLookup(o.resolve, new URL(url)) : undefined;
+  const { dohLookup } = await import('../protocols/dns/doh.js');
+  return dohLookup(url, { tls: { ...(ca ? { ca } : {}), rejectUnauthorized: !o.dohInsecure }, lookup: own });
 }
 
 /** `--resolve host:port:addr[,addr]` entries for one URL's host and port, as a lookup function. */

@@ -16,7 +16,7 @@ import { mailOpenOptions } from './mail-args.js';
 import type { CliOptions } from './args.js';
 import { appendQuery, buildDataBody, buildUrlQuery, type FileReader, readLocal } from './data.js';
 import { CliExit, EXIT } from './exit-codes.js';
-import { connectUrl, onlyFamily, pinnedLookup } from './lookup.js';
+import { connectUrl, dohResolver, onlyFamily, pinnedLookup } from './lookup.js';
 import { parseProxyUrl, proxyForUrl } from '../protocols/http/proxy/env.js';
 import { parseTimeCond, timeCondHeader, type TimeCond } from './time-cond.js';
 import { netrcLogin, readNetrc, type NetrcEntry } from './netrc.js';
@@ -77,8 +77,7 @@ export async function prepareShared(o: CliOptions, version: string, read: FileRe
   const shared: SharedRequest = { data, tls, userAgent: o.userAgent ?? `dial/${version}` };
   shared.proxyTls = await buildTlsOptions(o.proxyTls, 'proxy ');
   // --doh-url: every name of the run (but the DoH server's own) asked over HTTPS; -4/-6 and --resolve wrap it.
-  // As curl: --cacert is the DoH server's too, -k is not (--doh-insecure is). Loaded only when asked for.
-  if (o.dohUrl !== undefined) shared.resolver = (await import('../protocols/dns/doh.js')).dohLookup(o.dohUrl, { tls: { ...(tls?.ca ? { ca: tls.ca } : {}), rejectUnauthorized: !o.dohInsecure } });
+  if (o.dohUrl !== undefined) shared.resolver = await dohResolver(o.dohUrl, o, tls?.ca);
   else shared.resolver = await dnsServersResolver(o.dns);
   shared.lookup = o.ipFamily !== undefined ? onlyFamily(o.ipFamily, shared.resolver) : shared.resolver;
   if (o.ftpPort !== undefined) shared.ftpPort = await resolveFtpPort(o.ftpPort);

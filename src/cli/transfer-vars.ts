@@ -8,6 +8,7 @@
  */
 import { escapeHighOctets } from '../util/percent.js';
 import type { UrlResponse } from '../urlopen/response.js';
+import type { HstsCache } from '../protocols/http/hsts.js';
 import type { CliOptions } from './args.js';
 import { headerPairs, isHttp } from './head.js';
 import { requestBytes } from './hops.js';
@@ -19,6 +20,11 @@ const SMALL_POST = 64 * 1024;
 /** The method the flags make dial send, as -w's %{method} names it. */
 export function requestMethod(o: CliOptions): string {
   return o.method ?? (o.head ? 'HEAD' : o.data.length && !o.get ? 'POST' : o.form.length ? 'POST' : o.uploadFile !== undefined ? 'PUT' : 'GET');
+}
+
+/** %{url_effective} before any answer: a known HSTS host's http:// URL is the https:// one the library sends (curl names that one, even when it fails). */
+export function hstsUpgraded(hsts: HstsCache | undefined, url: string): string {
+  return (hsts && /^http:/i.test(url) && hsts.upgrade(new URL(url))?.href) || url;
 }
 
 /** The variables before anything is known: the URL and method, and zeroes. */

@@ -25,7 +25,7 @@ import { Pace, limitUpload } from './rate-limit.js';
 import { RetryAbandoned, RetryPolicy, RetryStatus, TRANSIENT_STATUS, parseRetryAfter } from './retry.js';
 import { discard, sentAhead, type Prefetched } from './pipeline.js';
 import type { TransferClock } from './timing.js';
-import { codedSurplus, emptyVars, requestMethod, responseCode, responseVars, settleVars } from './transfer-vars.js';
+import { codedSurplus, emptyVars, hstsUpgraded, requestMethod, responseCode, responseVars, settleVars } from './transfer-vars.js';
 import { normalizeUrl, schemeOf } from './url.js';
 import { attemptDeadline, sleep as defaultSleep } from './waits.js';
 import type { WriteOutVars } from './writeout.js';
@@ -139,9 +139,9 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   try {
     // A request sent ahead was sent to this job's URL, worked out the same way.
     const url = ahead ? ahead.url : effectiveUrl(o, env.shared, normalizeUrl(job.url));
-    vars.url = vars.url_effective = url;
-    // normalizeUrl made sure it parses and starts with its scheme.
-    vars.scheme = url.slice(0, url.indexOf(':')).toLowerCase();
+    // normalizeUrl made sure it parses and starts with its scheme; an HSTS upgrade is the effective URL's (and scheme's) from the start.
+    vars.url_effective = hstsUpgraded(env.shared.hsts, (vars.url = url));
+    vars.scheme = vars.url_effective.slice(0, vars.url_effective.indexOf(':')).toLowerCase();
     schemeKnown = true;
     if (o.continueAt === 'auto') resumeBase = toStdout ? 0 : ((await stat(job.output!).catch(() => undefined))?.size ?? 0);
     else if (typeof o.continueAt === 'number') resumeBase = o.continueAt;

@@ -49,3 +49,26 @@ test('an unknown name is exit 6 in both; without --cacert the DoH server is refu
   assert.equal(insecure.code, 0, insecure.stderr);
   assert.equal((await curl(['-sS', '--doh-insecure', '--doh-url', doh.url, url])).code, 0);
 });
+
+test("--resolve pins the DoH server's own name too, as curl (one DNS cache): a DoH host only --resolve knows still answers", async () => {
+  const port = new URL(doh.url).port;
+  const url = `http://only-doh.test:${web.port}/`;
+  for (const tool of [dial, curl]) {
+    const mark = doh.asked.length;
+    // The test certificate names localhost, not doh-name.test: --doh-insecure, so only the name's lookup is in question.
+    const r = await tool(['-sS', '--doh-insecure', '--resolve', `doh-name.test:${port}:127.0.0.1`, '--doh-url', `https://doh-name.test:${port}/dns-query`, url]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.out, `host only-doh.test:${web.port}\n`);
+    assert.deepEqual(doh.asked.slice(mark).map(([n]) => n), ['only-doh.test', 'only-doh.test']);
+  }
+});
+
+test('http://localhost/ with --doh-url connects to the loopback without asking the DoH server, as curl', async () => {
+  for (const tool of [dial, curl]) {
+    const mark = doh.asked.length;
+    const r = await tool(['-sS', '--cacert', pki.ca.certPath, '--doh-url', doh.url, `http://localhost:${web.port}/`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.out, `host localhost:${web.port}\n`);
+    assert.equal(doh.asked.length, mark);
+  }
+});

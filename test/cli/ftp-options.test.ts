@@ -242,3 +242,17 @@ test('-P a name that does not resolve is exit 30 as curl; an address not of this
   assert.match(far.stderr, /listening for the active data connection on 192\.0\.2\.1/);
   for (const bad of ['127.0.0.1:0', '127.0.0.1:70000', '127.0.0.1:5-4', '127.0.0.1:x']) assert.equal((await dial(['-sS', '-P', bad, url])).code, 2, bad);
 });
+
+test("-P an interface name listens on its address of the control connection's family, as curl: lo over IPv6 is ::1 (127.0.0.1 there hung — the server's connection came from another address)", async () => {
+  const v6 = await FakeFtpServer.start({ host: '::1', files: { '/f': 'over v6\n' } });
+  try {
+    for (const tool of [dial, curl]) {
+      const r = await run(tool, ['-S', '--max-time', '10', '-P', 'lo', `ftp://[::1]:${v6.port}/f`], /^(EPRT|PORT)/, v6);
+      assert.equal(r.r.code, 0, r.r.stderr);
+      assert.equal(r.r.out, 'over v6\n');
+      assert.match(r.sent[0] ?? '', /^EPRT \|2\|::1\|\d+\|$/, r.sent.join(' | '));
+    }
+  } finally {
+    await v6.close();
+  }
+});

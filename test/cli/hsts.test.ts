@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { makeTestPKI, type TestPKI } from '../interop/ca.js';
 import { keepAlive, serve, type TestServer } from '../protocols/http/server.js';
@@ -81,4 +82,43 @@ test('max-age=0 forgets the host; a missing file is an empty cache and is create
   assert.equal((await dial(['-s', '-k', '--hsts', created, `https://localhost:${secure.port}/`])).code, 0);
   assert.ok(existsSync(created));
   assert.deepEqual(entries(created), []);
+});
+
+test('--hsts "" is a cache in memory only, as curl documents it: the run learns and upgrades, and no file is read or written (no warning)', async () => {
+  const url = `http://localhost:${secure.port}/up`;
+  for (const tool of [dial, curl]) {
+    const r = await tool(['--no-progress-meter', '--cacert', pki.ca.certPath, '--hsts', '', `https://localhost:${secure.port}/`, url], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.out, 'tls /\ntls /up\n');
+    assert.equal(r.stderr, '');
+  }
+});
+
+test('an HSTS file too big to read is left as it is: warned about, never overwritten with the little this run learned', async () => {
+  const file = join(dir, 'big.txt');
+  const big = `# padding\n${'#'.repeat(9 * 1024 * 1024)}\nexample.test "unlimited"\n`;
+  writeFileSync(file, big);
+  const r = await dial(['--no-progress-meter', '--cacert', pki.ca.certPath, '--hsts', file, `https://localhost:${secure.port}/`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /HSTS file .* is larger than \d+ bytes; not read/);
+  assert.equal(readFileSync(file, 'latin1'), big);
+});
+
+test("-w %{url_effective} and %{scheme} name the https:// URL an HSTS host's http:// one became — when it fails too, as curl", async () => {
+  const file = join(dir, 'effective.txt');
+  // A port nothing listens on: the upgraded request fails to connect (exit 7 in both).
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const closed = (probe.address() as { port: number }).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  for (const tool of [dial, curl]) {
+    writeFileSync(file, 'localhost "unlimited"\n');
+    const failed = await tool(['-s', '-w', '%{url_effective}', '--hsts', file, `http://localhost:${closed}/x`]);
+    assert.equal(failed.code, 7, failed.stderr);
+    assert.equal(failed.out, `https://localhost:${closed}/x`);
+    const ok = await tool(['-s', '--cacert', pki.ca.certPath, '-w', '|%{url_effective} %{scheme}', '--hsts', file, `http://localhost:${secure.port}/up`]);
+    assert.equal(ok.code, 0, ok.stderr);
+    // curl 7.88 names the scheme in capitals: compared without case.
+    assert.equal(ok.out.toLowerCase(), `tls /up\n|https://localhost:${secure.port}/up https`);
+  }
 });

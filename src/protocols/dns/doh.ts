@@ -2,8 +2,9 @@
  * DNS over HTTPS (RFC 8484) as a {@link LookupFunction}: every connection
  * made with it looks its host up by POSTing an `application/dns-message`
  * query to the DoH server, A and AAAA side by side (curl's `--doh-url`).
- * The DoH server's own name is resolved by the system resolver, as curl
- * does. Answers are kept for their TTL (at most 256 names, at most 5
+ * The DoH server's own name is resolved by the system resolver (or the
+ * `lookup` given), as curl does; localhost names are the loopback's
+ * (RFC 6761), asked of no one. Answers are kept for their TTL (at most 256 names, at most 5
  * minutes), so a run that opens many connections asks once per name.
  *
  * @module
@@ -27,6 +28,8 @@ export interface DohOptions {
   insecure?: boolean | undefined;
   /** Bound on each query, ms (default 10000). */
   timeout?: number | undefined;
+  /** How the DoH server's own name is looked up (default: the system resolver); dial passes its --resolve entries here. */
+  lookup?: LookupFunction | undefined;
   /** The agent the queries go through (default: the global one). */
   agent?: Agent | undefined;
   trace?: Tracer | undefined;
@@ -36,6 +39,12 @@ const MAX_CACHED = 256;
 const MAX_TTL = 300;
 /** A DNS message over HTTP has no reason to be larger than DNS's own limit. */
 const MAX_MESSAGE = 65535;
+
+/** The addresses of localhost, IPv6 first as curl lists them (a connection falls back to the next). */
+const LOOPBACK: readonly LookupAddress[] = [
+  { address: '::1', family: 6 },
+  { address: '127.0.0.1', family: 4 },
+];
 
 /** A lookup that asks the DoH server at `url` (an https:// URL, or http:// for tests and local resolvers). */
 export function dohLookup(url: string, options: DohOptions = {}): LookupFunction {
@@ -52,6 +61,7 @@ export function dohLookup(url: string, options: DohOptions = {}): LookupFunction
       insecure: options.insecure,
       timeout: options.timeout ?? 10_000,
       agent: options.agent,
+      lookup: options.lookup,
       signal,
       maxBodySize: MAX_MESSAGE,
     });
@@ -65,7 +75,9 @@ export function dohLookup(url: string, options: DohOptions = {}): LookupFunction
     // An address needs no lookup; the DoH server's own name goes to the system resolver (it cannot be asked about itself).
     const literal = isIP(name);
     if (literal) return [{ address: name, family: literal as 4 | 6 }];
-    const key = name.toLowerCase();
+    const key = name.toLowerCase().replace(/\.$/, '');
+    // RFC 6761 §6.3: localhost and the names under it are the loopback, never a resolver's to answer (curl answers them itself too).
+    if (key === 'localhost' || key.endsWith('.localhost')) return LOOPBACK.filter((a) => !family || a.family === family);
     const hit = cache.get(key);
     let all: LookupAddress[];
     if (hit && hit.until > Date.now()) all = hit.addresses;

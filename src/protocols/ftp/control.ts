@@ -169,9 +169,17 @@ export class FtpControl {
     }
     await this.#login();
     if (tls) {
-      await this.command('PBSZ 0', 2, signal);
-      await this.command('PROT P', 2, signal);
-      this.#protected = true;
+      // PBSZ's answer is not judged (curl sends PROT P whatever it was): PROT P's is the one that says whether data is protected.
+      await this.command('PBSZ 0', undefined, signal);
+      // 'try' (curl --ssl) takes what the server offers: a refused PROT P leaves the data in the clear, the control still
+      // protected (curl goes on so); a 421 still ends the session, and 'explicit'/'implicit' asked for protected data.
+      this.#protected = await this.command('PROT P', 2, signal).then(
+        () => true,
+        (e: unknown) => {
+          if (secure === 'try' && e instanceof ReplyError && !isClosing(e)) return false;
+          throw e;
+        },
+      );
     }
     try {
       const feat = await this.command('FEAT', 211, signal);

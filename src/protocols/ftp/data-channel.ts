@@ -10,6 +10,7 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { networkInterfaces } from 'node:os';
 import { ProtocolError, TimeoutError, toDialError } from '../../errors.js';
 import { connectTcp } from '../../socket/connect.js';
 import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
@@ -86,6 +87,23 @@ export class ActiveListener {
     this.#waiter = undefined;
     if (this.#srv.listening) this.#srv.close();
   }
+}
+
+/**
+ * Where active mode listens: `spec` (an IP address or a network interface's
+ * name), else this end of the control connection. An interface gives its
+ * address of the control connection's family, as curl picks it: the server
+ * connects from its address of that family, the only one the listener takes.
+ */
+export function activeListenAddress(spec: string | undefined, controlLocal: string): string {
+  if (spec === undefined) return controlLocal;
+  if (net.isIP(spec)) return spec;
+  const nic = networkInterfaces()[spec];
+  if (!nic || nic.length === 0) return spec;
+  const family = net.isIP(normalize(controlLocal)) === 6 ? 'IPv6' : 'IPv4';
+  const pick = nic.find((a) => a.family === family) ?? nic[0]!;
+  // A link-local address is only reachable through its interface.
+  return pick.family === 'IPv6' && pick.scopeid ? `${pick.address}%${spec}` : pick.address;
 }
 
 function normalize(ip: string): string {

@@ -54,7 +54,8 @@ export interface FtpConnectOptions {
   activeMode?: boolean | undefined;
   /**
    * Active mode: the IP address to listen on and announce (curl's `-P
-   * address`). Default: this end of the control connection.
+   * address`), or a network interface's name (its address of the control
+   * connection's family). Default: this end of the control connection.
    */
   activeAddress?: string | undefined;
   /** Active mode: the ports to listen on, tried in order, inclusive (curl's `-P addr:32000-33000`). Default: any free port. */

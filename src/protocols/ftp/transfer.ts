@@ -41,7 +41,7 @@ import type { Tracer } from '../../trace.js';
 import type { WaitOptions } from '../../util/guard.js';
 import { AsciiEncoder } from './core/ascii.js';
 import { formatEprt, formatPort, parseEpsv, parsePasv } from './core/pasv.js';
-import { ActiveListener, DataConnection } from './data-channel.js';
+import { ActiveListener, activeListenAddress, DataConnection } from './data-channel.js';
 
 export type { ConsumeSink } from './data-sink.js';
 export type { Download } from './download.js';
@@ -149,7 +149,7 @@ export interface PendingData {
 export async function openData(h: TransferHost, signal: AbortSignal | undefined, reuseBuffer = false): Promise<PendingData> {
   const s = h.settings;
   if (s.activeMode) {
-    const listener = await ActiveListener.open(s.activeAddress ?? h.localAddress, h.peerAddress, s.activePorts);
+    const listener = await ActiveListener.open(activeListenAddress(s.activeAddress, h.localAddress), h.peerAddress, s.activePorts);
     try {
       const { address, port } = listener.address;
       await offerActive(h, address, port, signal);

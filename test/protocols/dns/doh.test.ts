@@ -80,3 +80,18 @@ test('over https, verified against the given CA; request() connects to the addre
     { address: '127.0.0.2', family: 4 },
   ]);
 });
+
+test('localhost and names under it are the loopback (RFC 6761 §6.3), never asked of the DoH server — as curl answers them itself', async () => {
+  const lookup = dohLookup(doh.url);
+  const before = doh.asked.length;
+  const both = [
+    { address: '::1', family: 6 },
+    { address: '127.0.0.1', family: 4 },
+  ];
+  for (const name of ['localhost', 'LocalHost.', 'app.localhost']) assert.deepEqual(await lookup(name, {}), both, name);
+  assert.deepEqual(await lookup('localhost', { family: 4 }), [{ address: '127.0.0.1', family: 4 }]);
+  assert.equal(doh.asked.length, before);
+  // A name that only ends in the letters is an ordinary one.
+  await assert.rejects(lookup('notlocalhost', {}), ConnectError);
+  assert.equal(doh.asked.length, before + 2);
+});

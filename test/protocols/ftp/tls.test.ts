@@ -145,3 +145,39 @@ test("secure 'try': AUTH TLS taken → the session and its data are protected; r
     await closing.close();
   }
 });
+
+test("secure 'try': a server that takes AUTH TLS but refuses PROT P keeps the control protected and moves data in the clear (curl --ssl goes on so)", async () => {
+  const tls = { cert: pki.server.cert, key: pki.server.key };
+  const refusing = await FakeFtpServer.start({ authTls: tls, dataTls: false, files: { '/f': DATA }, hooks: { PROT: (_a, x) => (x.reply(534, 'Request denied for policy reasons'), true) } });
+  try {
+    const c = await FtpClient.connect({ host: '127.0.0.1', port: refusing.port, secure: 'try', tls: { ca: pki.ca.cert }, timeout: 5000 });
+    assert.ok(c.encrypted && !c.dataProtected);
+    let n = 0;
+    for await (const chunk of await c.retrieve('/f')) n += chunk.length;
+    assert.equal(n, DATA.length);
+    await c.quit();
+    assert.deepEqual(refusing.commands.slice(0, 5), ['AUTH TLS', 'USER anonymous', 'PASS anonymous@', 'PBSZ 0', 'PROT P']);
+    // 'explicit' (--ssl-reqd) asked for protected data: the refusal ends it.
+    await assert.rejects(FtpClient.connect({ host: '127.0.0.1', port: refusing.port, secure: 'explicit', tls: { ca: pki.ca.cert }, timeout: 5000 }), (e: unknown) => e instanceof ReplyError && e.reply?.code === 534);
+  } finally {
+    await refusing.close();
+  }
+});
+
+test('a refused PBSZ is not the end (curl sends PROT P whatever PBSZ got): PROT P taken → data protected, in \'try\' and \'explicit\'', async () => {
+  const tls = { cert: pki.server.cert, key: pki.server.key };
+  const srv = await FakeFtpServer.start({ authTls: tls, files: { '/f': DATA }, hooks: { PBSZ: (_a, x) => (x.reply(502, 'Command not implemented'), true) } });
+  try {
+    for (const secure of ['try', 'explicit'] as const) {
+      const c = await FtpClient.connect({ host: '127.0.0.1', port: srv.port, secure, tls: { ca: pki.ca.cert }, timeout: 5000 });
+      assert.ok(c.encrypted && c.dataProtected, secure);
+      let n = 0;
+      for await (const chunk of await c.retrieve('/f')) n += chunk.length;
+      assert.equal(n, DATA.length);
+      await c.quit();
+    }
+    assert.equal(srv.commands.filter((l) => l === 'PROT P').length, 2);
+  } finally {
+    await srv.close();
+  }
+});

@@ -137,10 +137,10 @@ function amzDate(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-/** AWS's UriEncode: every byte but A–Z a–z 0–9 - . _ ~ as %XX (upper-case hex); '/' kept when `slash`. */
-export function awsUriEncode(s: string, slash = false): string {
+/** AWS's UriEncode: every byte but A–Z a–z 0–9 - . _ ~ as %XX (upper-case hex); '/' kept when `slash`. A string is taken as UTF-8. */
+export function awsUriEncode(s: string | Uint8Array, slash = false): string {
   let out = '';
-  for (const byte of Buffer.from(s, 'utf8')) {
+  for (const byte of typeof s === 'string' ? Buffer.from(s, 'utf8') : s) {
     const c = String.fromCharCode(byte);
     if ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39) || c === '-' || c === '.' || c === '_' || c === '~' || (slash && c === '/')) out += c;
     else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
@@ -148,21 +148,40 @@ export function awsUriEncode(s: string, slash = false): string {
   return out;
 }
 
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    // A stray '%' is a literal one.
-    return s;
-  }
+function isHex(b: number | undefined): boolean {
+  return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
 }
 
-/** The canonical URI: each segment decoded and encoded as AWS says; for services other than s3 the result is encoded once more. */
+/**
+ * The bytes a URL component stands for: each %XX is its byte, whether or not
+ * the bytes are UTF-8 (a key with %FF is byte 0xFF to the server, and so in
+ * the signature); a '%' not followed by two hex digits is a literal one.
+ */
+function decode(s: string): Buffer {
+  const raw = Buffer.from(s, 'utf8');
+  const out = Buffer.alloc(raw.length);
+  let n = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const b = raw[i]!;
+    if (b === 0x25 && isHex(raw[i + 1]) && isHex(raw[i + 2])) {
+      out[n++] = parseInt(String.fromCharCode(raw[i + 1]!, raw[i + 2]!), 16);
+      i += 2;
+    } else out[n++] = b;
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * The canonical URI: each segment decoded and encoded as AWS says; for
+ * services other than s3 the path is normalized too (AWS: "remove redundant
+ * … path components" — `//example//` is `/example/`; the URL parser has
+ * already removed `.` and `..`) and the result encoded once more. An s3 key
+ * is taken as it is: `a//b` is another object than `a/b`.
+ */
 export function canonicalPath(pathname: string, twice: boolean): string {
-  const once = pathname
-    .split('/')
-    .map((seg) => awsUriEncode(decode(seg)))
-    .join('/');
+  const segments = pathname.split('/');
+  const kept = twice ? segments.filter((seg, i) => seg !== '' || i === 0 || i === segments.length - 1) : segments;
+  const once = kept.map((seg) => awsUriEncode(decode(seg))).join('/');
   const path = once === '' ? '/' : once;
   return twice ? awsUriEncode(path, true) : path;
 }

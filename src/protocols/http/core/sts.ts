@@ -78,7 +78,11 @@ export function parseStrictTransportSecurity(value: string): StsPolicy | undefin
       }
       if (name === 'max-age') {
         if (arg === undefined || arg.length === 0 || !isDigits(arg)) return undefined;
-        maxAge = arg.length > 12 ? MAX_AGE_CAP : Math.min(Number(arg), MAX_AGE_CAP);
+        // Leading zeros say nothing (delta-seconds is 1*DIGIT): only the significant digits are measured against the cap.
+        let z = 0;
+        while (z < arg.length - 1 && arg.charCodeAt(z) === 0x30) z++;
+        const digits = arg.slice(z);
+        maxAge = digits.length > 12 ? MAX_AGE_CAP : Math.min(Number(digits), MAX_AGE_CAP);
       } else if (name === 'includesubdomains') {
         includeSubDomains = true;
       }

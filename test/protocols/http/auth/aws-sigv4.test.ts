@@ -68,8 +68,17 @@ test('canonical URI and query, as AWS specifies them', () => {
   assert.equal(canonicalPath('/a%20b/c!d', false), '/a%20b/c%21d');
   assert.equal(canonicalPath('/a%20b/c!d', true), '/a%2520b/c%2521d');
   assert.equal(canonicalPath('', false), '/');
+  // AWS's normalize-path cases (get-slash, get-slashes): redundant slashes go for services other than s3; an s3 key keeps them.
+  assert.equal(canonicalPath('//', true), '/');
+  assert.equal(canonicalPath('//example//', true), '/example/');
+  assert.equal(canonicalPath('/a///b', true), '/a/b');
+  assert.equal(canonicalPath('//a//b//', false), '//a//b//');
   assert.equal(canonicalQuery('?b=2&a=1&c'), 'a=1&b=2&c=');
   assert.equal(canonicalQuery('?x=b&x=a&sp=a%20b&plus=a+b&eq=a%3Db'), 'eq=a%3Db&plus=a%2Bb&sp=a%20b&x=a&x=b');
   assert.equal(canonicalQuery(''), '');
   assert.equal(canonicalQuery('?bad=%zz'), 'bad=%25zz');
+  // An escape that is not UTF-8 is still its byte to the server (S3 keys are bytes): %FF stays %FF, it is not a literal "%FF".
+  assert.equal(canonicalQuery('?k=%FF&j=%e9%zz'), 'j=%E9%25zz&k=%FF');
+  assert.equal(canonicalPath('/a%FFb/%C3%A9', false), '/a%FFb/%C3%A9');
+  assert.equal(canonicalPath('/a%FFb', true), '/a%25FFb');
 });

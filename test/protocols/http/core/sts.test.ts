@@ -37,6 +37,10 @@ test('headers the RFC says to ignore read as undefined', () => {
 
 test('a max-age beyond any date is bounded, not a wrong date; a long hostile header is read in one pass', () => {
   assert.equal(parse('max-age=99999999999999999999999')!.maxAge, 1e12);
+  // Leading zeros are not magnitude: a zero-padded 0 still forgets the host, a padded year is a year (curl reads them so too).
+  assert.equal(parse('max-age=00000000000000000000')!.maxAge, 0);
+  assert.equal(parse('max-age=000000000000031536000')!.maxAge, 31536000);
+  assert.equal(parse('max-age="0000000000000000010"')!.maxAge, 10);
   const long = `max-age=1;${' ;'.repeat(100_000)}x`;
   assert.deepEqual(parse(long), { maxAge: 1, includeSubDomains: false });
   assert.equal(parse(`max-age=1; "${'a'.repeat(100_000)}`), undefined);
