@@ -15,6 +15,7 @@ import { ftpArgs, type FtpArgs } from './ftp-args.js';
 import { parseHttpFlags, type HttpFlags } from './http-flags.js';
 import { proxyArgs, type ProxyArgs } from './proxy-args.js';
 import { parseTlsArgs, type TlsArgs } from './tls-args.js';
+import { netArgs, type NetArgs } from './net-args.js';
 
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
@@ -40,7 +41,7 @@ export interface FormArg {
   literal: boolean;
 }
 
-export interface CliOptions extends HttpFlags, ProxyArgs, FtpArgs {
+export interface CliOptions extends HttpFlags, ProxyArgs, FtpArgs, NetArgs {
   urls: UrlArg[];
   help: boolean;
   version: boolean;
@@ -352,6 +353,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ipFamily,
     globoff: v.globoff ?? false,
     ...parseHttpFlags(v, warnings),
+    ...netArgs(v),
   };
   checkConflicts(opts);
   return opts;

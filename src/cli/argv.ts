@@ -29,6 +29,8 @@ export const OPTION_SPECS = {
   'output-dir': { type: 'string' },
   'remote-time': { type: 'boolean', short: 'R' },
   'no-buffer': { type: 'boolean', short: 'N' },
+  interface: { type: 'string' },
+  'local-port': { type: 'string' },
   ipv4: { type: 'boolean', short: '4' },
   ipv6: { type: 'boolean', short: '6' },
   head: { type: 'boolean', short: 'I' },

@@ -28,6 +28,7 @@ export const EXIT = {
   BAD_DOWNLOAD_RESUME: 36,
   FILE_COULDNT_READ_FILE: 37,
   ABORTED_BY_CALLBACK: 42,
+  INTERFACE_FAILED: 45,
   TOO_MANY_REDIRECTS: 47,
   GOT_NOTHING: 52,
   SEND_ERROR: 55,
@@ -104,7 +105,8 @@ export function exitCodeFor(err: unknown): number {
     case 'DIAL_E_RESOLVE':
       return proxy ? EXIT.COULDNT_RESOLVE_PROXY : EXIT.COULDNT_RESOLVE_HOST;
     case 'DIAL_E_CONNECT':
-      return EXIT.COULDNT_CONNECT;
+      // --interface or --local-port could not be bound: curl's "Couldn't bind" / "bind failed".
+      return phase === 'bind' ? EXIT.INTERFACE_FAILED : EXIT.COULDNT_CONNECT;
     case 'DIAL_E_TIMEOUT':
       return EXIT.OPERATION_TIMEDOUT;
     case 'DIAL_E_ABORT':

@@ -120,6 +120,8 @@ export const HELP = `Usage: dial [options...] <url>...
      --resolve <h:p:addr>   Use addr for host h at port p
      --connect-to <h1:p1:h2:p2>  Connect to h2:p2 for h1:p1 (Host, SNI and certificate stay h1's)
  -4, --ipv4                 Resolve names to IPv4 addresses only
+     --interface <name>     Connect from this interface, address or host (if!name, host!name as curl)
+     --local-port <n[-m]>   Connect from this local port, or the first free one of the range
  -6, --ipv6                 Resolve names to IPv6 addresses only
      --retry <n>            Retry transient failures n times (--retry-delay, --retry-max-time)
      --retry-connrefused    Count a refused connection as transient

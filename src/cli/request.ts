@@ -22,6 +22,7 @@ import { loadCookies } from './cookies.js';
 import { buildTlsOptions } from './tls-options.js';
 import { readEtagCompare } from './etag.js';
 import { applyHttpFlags } from './http-flags.js';
+import { applyNetArgs } from './net-args.js';
 import { checkProtocol } from './proto.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 
@@ -328,6 +329,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.mailFrom !== undefined) opts.mailFrom = o.mailFrom;
   if (o.mailRcpt.length > 0) opts.mailRcpt = o.mailRcpt;
   applyHttpFlags(o, opts, target);
+  applyNetArgs(o, opts);
   return opts;
 }
 

@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { DialError } from '../../errors.js';
 import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
 import { tracedLookup } from '../../socket/trace-connect.js';
+import { localEndKey, type LocalEnd } from '../../socket/local-end.js';
 import { LentReads } from '../../socket/lent-reads.js';
 import { Socket } from '../../socket/socket.js';
 import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
@@ -27,6 +28,8 @@ export interface ConnectSettings {
   /** TLS settings for https (already merged with `insecure`). */
   tls?: TLSOptions | undefined;
   lookup?: LookupFunction | undefined;
+  /** The local end of each TCP connection (curl --interface, --local-port); not used with a Unix socket. */
+  local?: LocalEnd | undefined;
   /** Connect to this Unix socket instead of the host. */
   unixSocket?: string | undefined;
   /** A proxy URL the connect factory should go through. */
@@ -115,7 +118,7 @@ function tlsKey(t: TLSOptions | undefined): string {
 
 /** The key of a pool: origin plus every setting that changes what the connection is. */
 export function poolKey(origin: Origin, s: ConnectSettings): string {
-  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}${s.connectTo ? `|${s.connectTo.host}:${s.connectTo.port}` : ''}`;
+  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}${s.connectTo ? `|${s.connectTo.host}:${s.connectTo.port}` : ''}${s.local ? `|local=${localEndKey(s.local)}` : ''}`;
 }
 
 /** Bytes of a plain connection's reused read buffer: what one loopback read of a big body returns at most. */
@@ -152,7 +155,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   const open = direct ? tlsOpener(host, tls) : undefined;
   const raw = o.unixSocket
     ? await connectUnix({ path: o.unixSocket, timeout: o.timeout, signal: o.signal, onread })
-    : await connectTcp({ host: to?.host ?? origin.hostname, port: to?.port ?? origin.port, lookup: trace ? tracedLookup(o.lookup, trace, 'http') : o.lookup, timeout: o.timeout, signal: o.signal, onread, open });
+    : await connectTcp({ host: to?.host ?? origin.hostname, port: to?.port ?? origin.port, lookup: trace ? tracedLookup(o.lookup, trace, 'http') : o.lookup, timeout: o.timeout, signal: o.signal, onread, open, local: o.local });
   if (trace) {
     const data: TraceFacts = o.unixSocket
       ? { path: o.unixSocket }

@@ -90,6 +90,7 @@ export const openPop3: Opener = async (url: URL, options: OpenOptions) => {
     connectTimeout: options.connectTimeout ?? options.timeout,
     signal,
     lookup: options.lookup,
+    local: options.local,
     trace: options.trace,
   };
   const pop = await Pop3Client.connect(connect).catch((e: unknown) => Promise.reject(translate(e)));

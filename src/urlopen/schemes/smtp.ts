@@ -80,6 +80,7 @@ export const openSmtp: Opener = async (url: URL, options: OpenOptions) => {
       signal,
       trace: options.trace,
       lookup: options.lookup,
+      local: options.local,
     });
   } catch (e) {
     throw restate(e);
