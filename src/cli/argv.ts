@@ -31,6 +31,8 @@ export const OPTION_SPECS = {
   'no-buffer': { type: 'boolean', short: 'N' },
   interface: { type: 'string' },
   'local-port': { type: 'string' },
+  'speed-limit': { type: 'string', short: 'Y' },
+  'speed-time': { type: 'string', short: 'y' },
   ipv4: { type: 'boolean', short: '4' },
   ipv6: { type: 'boolean', short: '6' },
   head: { type: 'boolean', short: 'I' },

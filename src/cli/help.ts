@@ -88,6 +88,8 @@ export const HELP = `Usage: dial [options...] <url>...
  -r, --range <a-b>          Byte range
  -m, --max-time <s>         Bound on each transfer
      --connect-timeout <s>  Bound on connecting
+ -Y, --speed-limit <n>      Abort a transfer slower than n bytes/s for --speed-time (default 30 s); exit 28
+ -y, --speed-time <s>       Seconds below --speed-limit (default 1 byte/s) before giving up
      --max-filesize <n>     Refuse bodies larger than n bytes (k, M, G)
      --compressed           Ask for a compressed response and decode it
      --limit-rate <speed>   Hold each transfer to this many bytes per second (k, m, g suffixes)

@@ -9,17 +9,22 @@
 import type { LocalEnd } from '../socket/local-end.js';
 import type { OpenOptions } from '../urlopen/types.js';
 import { CliExit, EXIT } from './exit-codes.js';
+import type { LowSpeed } from './low-speed.js';
 
 /** The parsed values this file reads (a slice of parseArgs' `values`). */
 export interface NetValues {
   interface?: string | undefined;
   'local-port'?: string | undefined;
+  'speed-limit'?: string | undefined;
+  'speed-time'?: string | undefined;
 }
 
 /** The network options of a run. */
 export interface NetArgs {
   /** --interface and --local-port: where every connection starts from (undefined: the system's choice). */
   local: LocalEnd | undefined;
+  /** --speed-limit / --speed-time: abort a transfer slower than `limit` bytes/s for `time` s (exit 28). */
+  lowSpeed: LowSpeed | undefined;
 }
 
 function badlyUsed(name: string): CliExit {
@@ -35,12 +40,32 @@ function localPort(raw: string): { port: number; portRange: number } {
   return { port: first, portRange: last - first + 1 };
 }
 
+/** A whole number of curl's, with its three messages for what it refuses. */
+function count(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const t = raw.trim();
+  if (/^-\d+$/.test(t)) throw new CliExit(EXIT.FAILED_INIT, `option --${name}: expected a positive numerical parameter`);
+  if (!/^\+?\d+$/.test(t)) throw new CliExit(EXIT.FAILED_INIT, `option --${name}: expected a proper numerical parameter`);
+  const n = Number(t);
+  if (!Number.isSafeInteger(n)) throw new CliExit(EXIT.FAILED_INIT, `option --${name}: too large number`);
+  return n;
+}
+
+/** curl: a time without a limit checks for 1 byte/s, a limit without a time waits 30 s; 0 for either alone is off. */
+function lowSpeed(v: NetValues): LowSpeed | undefined {
+  let limit = count('speed-limit', v['speed-limit']) ?? 0;
+  let time = count('speed-time', v['speed-time']) ?? 0;
+  if (time > 0 && limit === 0) limit = 1;
+  if (limit > 0 && time === 0) time = 30;
+  return limit > 0 ? { limit, time } : undefined;
+}
+
 /** Reads the network options; a --local-port curl would refuse is exit 2. */
 export function netArgs(v: NetValues): NetArgs {
   const iface = v.interface;
   const ports = v['local-port'] === undefined ? undefined : localPort(v['local-port']);
   const local: LocalEnd | undefined = iface === undefined && !ports?.port ? undefined : { interface: iface === '' ? undefined : iface, ...ports };
-  return { local };
+  return { local, lowSpeed: lowSpeed(v) };
 }
 
 /** Copies the network options onto one transfer's options. */

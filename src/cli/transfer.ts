@@ -171,7 +171,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
     };
 
     for (let attempt = 1; ; attempt++) {
-      const deadline = attemptDeadline(env.signal, o.maxTime, () => got);
+      const deadline = attemptDeadline(env.signal, o.maxTime, () => got, o.lowSpeed && { ...o.lowSpeed, moved: () => got + vars.size_upload });
       const signal = deadline.signal;
       try {
         await attemptOnce(url);
