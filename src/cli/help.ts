@@ -79,11 +79,15 @@ export const HELP = `Usage: dial [options...] <url>...
      --tls-max <version>    Use at most this TLS version (1.0, 1.1, 1.2, 1.3 or default)
  -2, --sslv2                Ignored with a warning, as curl (and -3, --sslv3)
      --ciphers <list>       TLS 1.2 cipher list (OpenSSL names); --tls13-ciphers <list>: TLS 1.3 suites
+     --crlfile <file>       Refuse certificates the PEM revocation lists in file name (exit 60)
+     --curves <list>        Key-exchange groups to offer (OpenSSL names: X25519:P-256)
+     --no-alpn              Offer no ALPN protocol in the TLS handshake
+     --no-sessionid         Resume no earlier TLS session: a full handshake on every connection
      --proxy-insecure       Do not verify an https:// proxy's certificate
      --proxy-cacert <file>  Trust these CA certificates for an https:// proxy
      --proxy-cert <file>    Client certificate for an https:// proxy (--proxy-key <file>)
      --proxy-capath, --proxy-pass, --proxy-cert-type, --proxy-key-type, --proxy-ciphers,
-     --proxy-tls13-ciphers, --proxy-pinnedpubkey, --proxy-tlsv1  As the options without proxy-, for the proxy
+     --proxy-tls13-ciphers, --proxy-pinnedpubkey, --proxy-tlsv1, --proxy-crlfile  As the options without proxy-, for the proxy
  -C, --continue-at <n|->    Resume at offset n, or - for the size of the output file
  -r, --range <a-b>          Byte range
  -m, --max-time <s>         Bound on each transfer

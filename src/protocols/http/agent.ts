@@ -206,7 +206,7 @@ export class Agent {
     // arrive after the handshake), saving a full handshake.
     let last: ByteStream | undefined;
     // Through a tunnel too: the session is the target's, negotiated end to end inside it.
-    const resumable = origin.protocol === 'https:' && this.#o.tlsSessionReuse !== false;
+    const resumable = origin.protocol === 'https:' && this.#o.tlsSessionReuse !== false && settings.tls?.sessionReuse !== false;
     p = new Pool({
       connect: async (co) => {
         const session = resumable ? (last as { tlsSession?: Buffer } | undefined)?.tlsSession : undefined;
