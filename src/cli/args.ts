@@ -353,7 +353,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ipFamily,
     globoff: v.globoff ?? false,
     ...parseHttpFlags(v, warnings),
-    ...netArgs(v),
+    ...netArgs(v, parsed.tokens),
   };
   checkConflicts(opts);
   return opts;

@@ -41,6 +41,8 @@ export const HELP = `Usage: dial [options...] <url>...
      --post301 / --post302 / --post303  With -L, keep a POST (and its body) on that redirect
      --proto <list>         Schemes dial may use (curl's syntax: =http,https  -all,+https  -ftp)
      --proto-redir <list>   Schemes a redirect may lead to (default http,https,ftp,ftps)
+     --proto-default <s>    Scheme of a URL given without one (default: ftp for ftp.*, … else http)
+     --disallow-username-in-url  Refuse a URL that names a user (exit 67)
  -X, --request <method>     Request method
      --request-target <t>   The request line's target as given (e.g. * for OPTIONS)
      --path-as-is           Send the URL's path as typed, /../ and /./ kept
@@ -99,7 +101,9 @@ export const HELP = `Usage: dial [options...] <url>...
      --limit-rate <speed>   Hold each transfer to this many bytes per second (k, m, g suffixes)
  -0, --http1.0              Send HTTP/1.0 requests (one connection each; --http1.1 is the default)
      --unix-socket <path>   Connect through this Unix socket
+     --abstract-unix-socket <name>  Connect through this Linux abstract socket (the last of the two wins)
  -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)
+     --parallel-immediate   Accepted: dial never waits to multiplex, -Z's transfers start at once
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
      --mail-from <addr>     SMTP sender
      --mail-rcpt <addr>     SMTP recipient (repeatable)

@@ -10,6 +10,8 @@ import type { LocalEnd } from '../socket/local-end.js';
 import type { OpenOptions } from '../urlopen/types.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import type { LowSpeed } from './low-speed.js';
+import type { OptionToken } from './argv.js';
+import { ALL_PROTOCOLS } from './proto.js';
 
 /** The parsed values this file reads (a slice of parseArgs' `values`). */
 export interface NetValues {
@@ -17,6 +19,9 @@ export interface NetValues {
   'local-port'?: string | undefined;
   'speed-limit'?: string | undefined;
   'speed-time'?: string | undefined;
+  'proto-default'?: string | undefined;
+  'disallow-username-in-url'?: boolean | undefined;
+  'parallel-immediate'?: boolean | undefined;
 }
 
 /** The network options of a run. */
@@ -25,6 +30,14 @@ export interface NetArgs {
   local: LocalEnd | undefined;
   /** --speed-limit / --speed-time: abort a transfer slower than `limit` bytes/s for `time` s (exit 28). */
   lowSpeed: LowSpeed | undefined;
+  /** --proto-default: the scheme of a URL typed without one (lowercase; curl guesses from the host name otherwise). */
+  protoDefault: string | undefined;
+  /** --disallow-username-in-url: a URL naming a user is refused (exit 67). */
+  disallowUsernameInUrl: boolean;
+  /** --parallel-immediate: accepted; dial never waits to multiplex, so -Z's transfers start at once anyway. */
+  parallelImmediate: boolean;
+  /** --abstract-unix-socket NAME when it came after any --unix-socket: the Linux abstract name, with its leading NUL. */
+  unixSocket?: string | undefined;
 }
 
 function badlyUsed(name: string): CliExit {
@@ -60,12 +73,38 @@ function lowSpeed(v: NetValues): LowSpeed | undefined {
   return limit > 0 ? { limit, time } : undefined;
 }
 
+/** --proto-default's scheme, lowercased; one curl does not know is exit 1, as curl's. */
+function protoDefault(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const name = raw.toLowerCase();
+  if (!ALL_PROTOCOLS.includes(name)) throw new CliExit(EXIT.UNSUPPORTED_PROTOCOL, 'option --proto-default: a specified protocol is unsupported');
+  return name;
+}
+
+/**
+ * The Unix socket when --abstract-unix-socket is the last of it and
+ * --unix-socket (curl keeps one path): node:net reads a path that starts
+ * with a NUL as a name in Linux's abstract namespace.
+ */
+function abstractSocket(tokens: readonly OptionToken[]): { unixSocket?: string } {
+  let last: OptionToken | undefined;
+  for (const t of tokens) if (t.kind === 'option' && (t.name === 'unix-socket' || t.name === 'abstract-unix-socket')) last = t;
+  return last?.name === 'abstract-unix-socket' ? { unixSocket: `\0${last.value ?? ''}` } : {};
+}
+
 /** Reads the network options; a --local-port curl would refuse is exit 2. */
-export function netArgs(v: NetValues): NetArgs {
+export function netArgs(v: NetValues, tokens: readonly OptionToken[] = []): NetArgs {
   const iface = v.interface;
   const ports = v['local-port'] === undefined ? undefined : localPort(v['local-port']);
   const local: LocalEnd | undefined = iface === undefined && !ports?.port ? undefined : { interface: iface === '' ? undefined : iface, ...ports };
-  return { local, lowSpeed: lowSpeed(v) };
+  return {
+    local,
+    lowSpeed: lowSpeed(v),
+    protoDefault: protoDefault(v['proto-default']),
+    disallowUsernameInUrl: v['disallow-username-in-url'] ?? false,
+    parallelImmediate: v['parallel-immediate'] ?? false,
+    ...abstractSocket(tokens),
+  };
 }
 
 /** Copies the network options onto one transfer's options. */

@@ -147,7 +147,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   let ahead = sent;
   try {
     // A request sent ahead was sent to this job's URL, worked out the same way.
-    const url = ahead ? ahead.url : effectiveUrl(o, env.shared, normalizeUrl(job.url));
+    const url = ahead ? ahead.url : effectiveUrl(o, env.shared, normalizeUrl(job.url, o));
     vars.url = vars.url_effective = url;
     // normalizeUrl made sure it parses and starts with its scheme.
     vars.scheme = url.slice(0, url.indexOf(':')).toLowerCase();
