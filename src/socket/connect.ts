@@ -104,7 +104,8 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
   throwIfAborted(target.signal, `connect to ${target.host}:${target.port}`);
   const started = Date.now();
   const addrs = await resolve(target);
-  const locals = await localAddresses(target, addrs, started);
+  // No await without an interface: a plain connect keeps the ticks it had.
+  const locals = target.local?.interface ? await localAddresses(target, addrs, started) : {};
   const remaining = target.timeout ? Math.max(1, target.timeout - (Date.now() - started)) : undefined;
   const ports = localPorts(target.local);
   const attempts: ConnectAttempt[] = [];
@@ -180,10 +181,9 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
 }
 
 /** The address to bind per family, resolved once before the race, within the connect's bound. */
-async function localAddresses(target: TcpTarget, addrs: readonly LookupAddress[], started: number): Promise<LocalAddresses> {
-  if (!target.local?.interface) return {};
+function localAddresses(target: TcpTarget, addrs: readonly LookupAddress[], started: number): Promise<LocalAddresses> {
   const timeout = target.timeout ? Math.max(1, target.timeout - (Date.now() - started)) : undefined;
-  return guard(resolveLocal(target.local, addrs, target.lookup ?? systemLookup, target.signal), { signal: target.signal, timeout }, `binding to ${target.local.interface}`);
+  return guard(resolveLocal(target.local!, addrs, target.lookup ?? systemLookup, target.signal), { signal: target.signal, timeout }, `binding to ${target.local!.interface}`);
 }
 
 /** The longest Unix socket path in bytes: sockaddr_un's sun_path (108 on Linux, 104 elsewhere) less its NUL. */
