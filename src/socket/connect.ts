@@ -225,19 +225,29 @@ function checkTcpTarget(target: TcpTarget): void {
   }
 }
 
+/** A Unix socket path for messages: a Linux abstract name (leading NUL) is shown as `@name`, as ss and /proc/net/unix show it, not with a raw NUL. */
+export function unixPathLabel(path: string): string {
+  return path.startsWith('\0') ? `@${path.slice(1)}` : path;
+}
+
 /** Opens a Unix-domain stream connection. */
 export function connectUnix(target: UnixTarget): Promise<net.Socket> {
   checkUnixPath(target.path, 'connect');
-  throwIfAborted(target.signal, `connect to ${target.path}`);
+  const name = unixPathLabel(target.path);
+  throwIfAborted(target.signal, `connect to ${name}`);
   const s = net.connect({ path: target.path, allowHalfOpen: true, onread: target.onread });
   const opened = new Promise<net.Socket>((resolve, reject) => {
     s.once('connect', () => {
       s.removeAllListeners('error');
       resolve(s);
     });
-    s.once('error', (err) => reject(toDialError(err, `could not connect to ${target.path}`, { phase: 'connect', protocol: 'unix' })));
+    s.once('error', (err) => {
+      // node names an abstract path with its NUL: shown as @, as in the rest of the message.
+      err.message = err.message.replaceAll('\0', '@');
+      reject(toDialError(err, `could not connect to ${name}`, { phase: 'connect', protocol: 'unix' }));
+    });
   });
-  return guard(opened, target, `connect to ${target.path}`, () => s.destroy());
+  return guard(opened, target, `connect to ${name}`, () => s.destroy());
 }
 
 function fmt(address: string, port: number): string {

@@ -225,7 +225,11 @@ test('--abstract-unix-socket: HTTP over a Linux abstract socket; the last of it 
     assert.equal(parseCliArgs(['--abstract-unix-socket', 'n', '--unix-socket', '/p', 'u']).unixSocket, '/p');
     // A name nobody listens on: no connection, exit 7 as curl.
     const none = ['-sS', '--abstract-unix-socket', `${name}-none`, 'http://x.test/'];
-    assert.equal((await dial(none)).code, 7);
+    const refused = await dial(none);
+    assert.equal(refused.code, 7);
+    // The name is shown as ss shows it, never with a raw NUL on the terminal.
+    assert.match(refused.stderr, new RegExp(`@${name}-none`));
+    assert.ok(!refused.stderr.includes('\0'), JSON.stringify(refused.stderr));
     if (CURL) assert.equal((await curl(none)).code, 7);
   } finally {
     await new Promise((r) => srv.close(r));

@@ -1,7 +1,7 @@
 import { isIP, type Socket as NetSocket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { DialError } from '../../errors.js';
-import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
+import { connectTcp, connectUnix, unixPathLabel, type LookupFunction } from '../../socket/connect.js';
 import { tracedLookup } from '../../socket/trace-connect.js';
 import { localEndKey, type LocalEnd } from '../../socket/local-end.js';
 import { LentReads } from '../../socket/lent-reads.js';
@@ -137,7 +137,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   const trace = o.trace;
   // --connect-to moves the TCP connection only: the name checked and sent (SNI) stays the origin's.
   const to = o.unixSocket ? undefined : o.connectTo;
-  const where = o.unixSocket ?? (to ? `${to.host} port ${to.port} (for ${origin.hostname} port ${origin.port})` : `${origin.hostname} port ${origin.port}`);
+  const where = o.unixSocket !== undefined ? unixPathLabel(o.unixSocket) : (to ? `${to.host} port ${to.port} (for ${origin.hostname} port ${origin.port})` : `${origin.hostname} port ${origin.port}`);
   trace?.({ kind: '*', text: `Connecting to ${where}`, protocol: 'http' });
   const tls = origin.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'], servername: o.unixSocket ? origin.hostname : undefined, ...o.tls } : undefined;
   // An IP-literal origin sends no SNI, and node then checks the certificate against the address dialled: keep it the origin's.
