@@ -19,6 +19,7 @@ import { parseHttpFlags, type HttpFlags } from './http-flags.js';
 import { parseHttpExtra, type HttpExtraArgs } from './http-extra-args.js';
 import { proxyArgs, type ProxyArgs } from './proxy-args.js';
 import { parseTlsArgs, type TlsArgs } from './tls-args.js';
+import { netArgs, type NetArgs } from './net-args.js';
 
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
@@ -44,7 +45,7 @@ export interface FormArg {
   literal: boolean;
 }
 
-export interface CliOptions extends HttpFlags, HttpExtraArgs, ProxyArgs, FtpArgs, MailArgs {
+export interface CliOptions extends HttpFlags, HttpExtraArgs, ProxyArgs, FtpArgs, MailArgs, NetArgs {
   urls: UrlArg[];
   help: boolean;
   version: boolean;
@@ -375,6 +376,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     globoff: v.globoff ?? false,
     ...parseHttpFlags(v, warnings),
     ...parseHttpExtra(v),
+    ...netArgs(v, parsed.tokens),
   };
   checkConflicts(opts);
   return opts;

@@ -44,6 +44,7 @@ export const EXIT = {
   SETOPT_OPTION_SYNTAX: 49,
   LOGIN_DENIED: 67,
   SSL_CACERT_BADFILE: 77,
+  SSL_CRL_BADFILE: 82,
   REMOTE_FILE_NOT_FOUND: 78,
   SSL_PINNEDPUBKEYNOTMATCH: 90,
 } as const;
@@ -108,7 +109,8 @@ export function exitCodeFor(err: unknown): number {
     case 'DIAL_E_RESOLVE':
       return proxy ? EXIT.COULDNT_RESOLVE_PROXY : EXIT.COULDNT_RESOLVE_HOST;
     case 'DIAL_E_CONNECT':
-      return EXIT.COULDNT_CONNECT;
+      // --interface or --local-port could not be bound: curl's "Couldn't bind" / "bind failed".
+      return phase === 'bind' ? EXIT.INTERFACE_FAILED : EXIT.COULDNT_CONNECT;
     case 'DIAL_E_TIMEOUT':
       return EXIT.OPERATION_TIMEDOUT;
     case 'DIAL_E_ABORT':
@@ -160,7 +162,8 @@ export function exitCodeFor(err: unknown): number {
       if (phase === 'range') return EXIT.BAD_DOWNLOAD_RESUME;
       // A --connect-to entry for this host whose port is not a number: curl refuses the option then.
       if (phase === 'connect-to') return EXIT.SETOPT_OPTION_SYNTAX;
-      if (phase === 'ciphers') return EXIT.SSL_CIPHER;
+      if (phase === 'ciphers' || phase === 'curves') return EXIT.SSL_CIPHER;
+      if (phase === 'crl') return EXIT.SSL_CRL_BADFILE;
       if (protocol === 'file' && (phase === 'open' || phase === 'list')) return EXIT.FILE_COULDNT_READ_FILE;
       if (phase === 'scheme' || /unsupported (url )?scheme|unknown scheme|no opener/i.test(String(e.message)))
         return EXIT.UNSUPPORTED_PROTOCOL;

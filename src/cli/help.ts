@@ -41,6 +41,8 @@ export const HELP = `Usage: dial [options...] <url>...
      --post301 / --post302 / --post303  With -L, keep a POST (and its body) on that redirect
      --proto <list>         Schemes dial may use (curl's syntax: =http,https  -all,+https  -ftp)
      --proto-redir <list>   Schemes a redirect may lead to (default http,https,ftp,ftps)
+     --proto-default <s>    Scheme of a URL given without one (default: ftp for ftp.*, … else http)
+     --disallow-username-in-url  Refuse a URL that names a user (exit 67)
  -X, --request <method>     Request method
      --request-target <t>   The request line's target as given (e.g. * for OPTIONS)
      --path-as-is           Send the URL's path as typed, /../ and /./ kept
@@ -85,15 +87,21 @@ export const HELP = `Usage: dial [options...] <url>...
      --tls-max <version>    Use at most this TLS version (1.0, 1.1, 1.2, 1.3 or default)
  -2, --sslv2                Ignored with a warning, as curl (and -3, --sslv3)
      --ciphers <list>       TLS 1.2 cipher list (OpenSSL names); --tls13-ciphers <list>: TLS 1.3 suites
+     --crlfile <file>       Refuse certificates the PEM revocation lists in file name (exit 60)
+     --curves <list>        Key-exchange groups to offer (OpenSSL names: X25519:P-256)
+     --no-alpn              Offer no ALPN protocol in the TLS handshake
+     --no-sessionid         Resume no earlier TLS session: a full handshake on every connection
      --proxy-insecure       Do not verify an https:// proxy's certificate
      --proxy-cacert <file>  Trust these CA certificates for an https:// proxy
      --proxy-cert <file>    Client certificate for an https:// proxy (--proxy-key <file>)
      --proxy-capath, --proxy-pass, --proxy-cert-type, --proxy-key-type, --proxy-ciphers,
-     --proxy-tls13-ciphers, --proxy-pinnedpubkey, --proxy-tlsv1  As the options without proxy-, for the proxy
+     --proxy-tls13-ciphers, --proxy-pinnedpubkey, --proxy-tlsv1, --proxy-crlfile  As the options without proxy-, for the proxy
  -C, --continue-at <n|->    Resume at offset n, or - for the size of the output file
  -r, --range <a-b>          Byte range
  -m, --max-time <s>         Bound on each transfer
      --connect-timeout <s>  Bound on connecting
+ -Y, --speed-limit <n>      Abort a transfer slower than n bytes/s for --speed-time (default 30 s); exit 28
+ -y, --speed-time <s>       Seconds below --speed-limit (default 1 byte/s) before giving up
      --max-filesize <n>     Refuse bodies larger than n bytes (k, M, G)
      --compressed           Ask for a compressed response and decode it
      --tr-encoding          Ask for a gzip transfer coding (TE: gzip); one is decoded either way
@@ -105,7 +113,9 @@ export const HELP = `Usage: dial [options...] <url>...
      --unix-socket <path>   Connect through this Unix socket
      --haproxy-protocol     Open each HTTP connection with a PROXY protocol v1 line (this end, the peer)
      --rate <N/s|m|h|d>     Start at most N transfers per unit, one after another (not with -Z)
+     --abstract-unix-socket <name>  Connect through this Linux abstract socket (the last of the two wins)
  -Z, --parallel             Transfer in parallel (--parallel-max <n>, default 50)
+     --parallel-immediate   Accepted: dial never waits to multiplex, -Z's transfers start at once
  -w, --write-out <format>   Print %{http_code}, %{size_download}, %{time_total}… after each transfer
      --mail-from <addr>     SMTP sender
      --mail-rcpt <addr>     SMTP recipient (repeatable)
@@ -141,6 +151,8 @@ export const HELP = `Usage: dial [options...] <url>...
      --resolve <h:p:addr>   Use addr for host h at port p
      --connect-to <h1:p1:h2:p2>  Connect to h2:p2 for h1:p1 (Host, SNI and certificate stay h1's)
  -4, --ipv4                 Resolve names to IPv4 addresses only
+     --interface <name>     Connect from this interface, address or host (if!name, host!name as curl)
+     --local-port <n[-m]>   Connect from this local port, or the first free one of the range
  -6, --ipv6                 Resolve names to IPv6 addresses only
      --retry <n>            Retry transient failures n times (--retry-delay, --retry-max-time)
      --retry-connrefused    Count a refused connection as transient

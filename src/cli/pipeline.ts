@@ -174,7 +174,7 @@ export class Lookahead {
     if (this.#urls.has(i)) return this.#urls.get(i);
     let found: { url: string; origin: string | undefined } | undefined;
     try {
-      const url = effectiveUrl(this.#env.opts, this.#env.shared, normalizeUrl(this.#jobs[i]!.url));
+      const url = effectiveUrl(this.#env.opts, this.#env.shared, normalizeUrl(this.#jobs[i]!.url, this.#env.opts));
       const origin = httpOrigin(url);
       found = { url, origin: origin === undefined || hasUserinfo(origin) ? undefined : origin };
     } catch {

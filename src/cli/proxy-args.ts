@@ -25,6 +25,7 @@ interface ProxyValues {
   'proxy-cert-type'?: string | undefined;
   'proxy-key-type'?: string | undefined;
   'proxy-ciphers'?: string | undefined;
+  'proxy-crlfile'?: string | undefined;
   'proxy-tls13-ciphers'?: string | undefined;
   'proxy-pinnedpubkey'?: string | undefined;
 }
@@ -75,6 +76,7 @@ export function proxyArgs(tokens: readonly OptionToken[], v: ProxyValues): Proxy
           pass: v['proxy-pass'],
           'cert-type': v['proxy-cert-type'],
           'key-type': v['proxy-key-type'],
+          crlfile: v['proxy-crlfile'],
         },
         tokens,
         'proxy-',

@@ -28,6 +28,7 @@ import { buildTlsOptions } from './tls-options.js';
 import { readEtagCompare } from './etag.js';
 import { applyHttpFlags } from './http-flags.js';
 import { applyHttpExtra } from './http-extra-args.js';
+import { applyNetArgs } from './net-args.js';
 import { checkProtocol } from './proto.js';
 import type { CookieJar } from '../protocols/http/cookies.js';
 import type { HstsCache } from '../protocols/http/hsts.js';
@@ -349,6 +350,7 @@ function copyFlags(o: CliOptions, shared: SharedRequest, url: URL | undefined, o
   if (o.oauth2Bearer !== undefined && !HTTP_URL.test(target)) opts.oauth2Bearer = o.oauth2Bearer;
   applyHttpFlags(o, opts, target);
   applyHttpExtra(o, opts, target);
+  applyNetArgs(o, opts);
   return opts;
 }
 

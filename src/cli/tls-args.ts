@@ -32,6 +32,14 @@ export interface TlsArgs {
   certType: string;
   /** --key-type, upper-cased: PEM (default) or DER. */
   keyType: string;
+  /** --crlfile (--proxy-crlfile): a PEM file of certificate revocation lists. */
+  crlfile: string | undefined;
+  /** --curves: the key-exchange groups offered (OpenSSL names, `:`-separated). */
+  curves: string | undefined;
+  /** --no-alpn: offer no ALPN (the server's peer only). */
+  noAlpn: true | undefined;
+  /** --no-sessionid: offer no earlier TLS session (the server's peer only). */
+  noSessionid: true | undefined;
 }
 
 /** The parsed values this file reads (a slice of parseArgs' `values`). */
@@ -44,6 +52,10 @@ export interface TlsValues {
   pass?: string | undefined;
   'cert-type'?: string | undefined;
   'key-type'?: string | undefined;
+  crlfile?: string | undefined;
+  curves?: string | undefined;
+  'no-alpn'?: boolean | undefined;
+  'no-sessionid'?: boolean | undefined;
 }
 
 const MAX: Record<string, TlsVersion | undefined> = { default: undefined, '1.0': 'TLSv1', '1.1': 'TLSv1.1', '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
@@ -82,6 +94,10 @@ export function parseTlsArgs(v: TlsValues, tokens: readonly OptionToken[], prefi
     pass: v.pass,
     certType: (v['cert-type'] ?? 'PEM').toUpperCase(),
     keyType: (v['key-type'] ?? 'PEM').toUpperCase(),
+    crlfile: v.crlfile,
+    curves: v.curves,
+    noAlpn: v['no-alpn'] ? true : undefined,
+    noSessionid: v['no-sessionid'] ? true : undefined,
   };
 }
 

@@ -11,7 +11,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { TLSOptions } from '../socket/tls.js';
-import { checkCiphers } from '../socket/tls.js';
+import { checkCiphers, checkCurvesAndCrl } from '../socket/tls.js';
 import { parsePins, pinOfPublicKeyFile } from '../socket/pinned-key.js';
 import { nodeCrypto, nodeTls } from '../util/builtins.js';
 import { CliExit, EXIT } from './exit-codes.js';
@@ -65,7 +65,25 @@ export async function buildTlsOptions(o: TlsFlags, what = ''): Promise<TLSOption
     throw new CliExit(EXIT.SSL_CIPHER, (e as Error).message, { cause: e });
   }
   if (a.pinnedPubkey !== undefined) tls.pinnedPublicKeys = await pins(a.pinnedPubkey);
+  await curvesAndCrl(a, tls);
   return tls;
+}
+
+/** --curves (exit 59 for a group OpenSSL lacks), --crlfile (exit 82 for a file that is no CRL), --no-alpn, --no-sessionid. */
+async function curvesAndCrl(a: TlsArgs, tls: TLSOptions): Promise<void> {
+  if (a.noAlpn) tls.ALPNProtocols = [];
+  if (a.noSessionid) tls.sessionReuse = false;
+  if (a.curves !== undefined) tls.ecdhCurve = a.curves;
+  if (a.crlfile !== undefined) {
+    const file = a.crlfile;
+    tls.crl = await fsp.readFile(file).catch((e: unknown) => Promise.reject(new CliExit(EXIT.SSL_CRL_BADFILE, `error loading CRL file: ${file}`, { cause: e })));
+  }
+  try {
+    checkCurvesAndCrl(tls);
+  } catch (e) {
+    const crl = (e as { phase?: string }).phase === 'crl';
+    throw new CliExit(crl ? EXIT.SSL_CRL_BADFILE : EXIT.SSL_CIPHER, crl ? `error loading CRL file: ${a.crlfile}` : (e as Error).message, { cause: e });
+  }
 }
 
 /** --tlsv1.x / --tls-max; a minimum above the maximum is curl's exit 35. */

@@ -138,7 +138,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
   let ahead = sent;
   try {
     // A request sent ahead was sent to this job's URL, worked out the same way.
-    const url = ahead ? ahead.url : effectiveUrl(o, env.shared, normalizeUrl(job.url));
+    const url = ahead ? ahead.url : effectiveUrl(o, env.shared, normalizeUrl(job.url, o));
     // normalizeUrl made sure it parses and starts with its scheme; an HSTS upgrade is the effective URL's (and scheme's) from the start.
     vars.url_effective = hstsUpgraded(env.shared.hsts, (vars.url = url));
     vars.scheme = vars.url_effective.slice(0, vars.url_effective.indexOf(':')).toLowerCase();
@@ -162,7 +162,7 @@ export async function runTransfer(job: TransferJob, env: TransferEnv, sent?: Pre
     };
 
     for (let attempt = 1; ; attempt++) {
-      const deadline = attemptDeadline(env.signal, o.maxTime, () => got);
+      const deadline = attemptDeadline(env.signal, o.maxTime, () => got, o.lowSpeed && { ...o.lowSpeed, moved: () => got + vars.size_upload });
       const signal = deadline.signal;
       try {
         await attemptOnce(url);

@@ -7,6 +7,7 @@
  */
 import { CliExit, EXIT } from './exit-codes.js';
 import { timerMs } from '../util/guard.js';
+import { watchLowSpeed, type LowSpeed } from './low-speed.js';
 
 /** Waits `ms`, or rejects with the signal's reason once it aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -24,10 +25,10 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** One attempt's signal, and the `-m` expiry once it has fired. */
+/** One attempt's signal, and the `-m` (or --speed-limit) expiry once it has fired. */
 export interface AttemptDeadline {
   readonly signal: AbortSignal;
-  /** The exit-28 error the `-m` timer aborted the attempt with; undefined until it fires. */
+  /** The exit-28 error the `-m` timer or the low-speed check aborted the attempt with; undefined until one fires. */
   readonly timedOut: CliExit | undefined;
   /** Stops the timer and stops following the run's signal. */
   dispose(): void;
@@ -38,9 +39,11 @@ export interface AttemptDeadline {
  * when the run is already aborted, which an own signal does not inherit);
  * otherwise the run's signal is what the attempt's would follow, and it is
  * used as is. `received` tells the timeout message how far the body got.
+ * With `lowSpeed`, an attempt moving fewer bytes (its `moved()`, both ways)
+ * than the limit for its time is aborted too (curl's --speed-limit).
  */
-export function attemptDeadline(run: AbortSignal, maxTime: number | undefined, received: () => number): AttemptDeadline {
-  if (maxTime === undefined && !run.aborted) return { signal: run, timedOut: undefined, dispose: () => {} };
+export function attemptDeadline(run: AbortSignal, maxTime: number | undefined, received: () => number, lowSpeed?: LowSpeed & { moved: () => number }): AttemptDeadline {
+  if (maxTime === undefined && !lowSpeed && !run.aborted) return { signal: run, timedOut: undefined, dispose: () => {} };
   const ac = new AbortController();
   const onRun = (): void => ac.abort(run.reason);
   run.addEventListener('abort', onRun, { once: true });
@@ -53,6 +56,12 @@ export function attemptDeadline(run: AbortSignal, maxTime: number | undefined, r
           ac.abort(timedOut);
         }, timerMs(maxTime * 1000))
       : undefined;
+  const stopWatch = lowSpeed
+    ? watchLowSpeed(lowSpeed, lowSpeed.moved, (e) => {
+        timedOut ??= e;
+        ac.abort(e);
+      })
+    : undefined;
   return {
     signal: ac.signal,
     get timedOut() {
@@ -60,6 +69,7 @@ export function attemptDeadline(run: AbortSignal, maxTime: number | undefined, r
     },
     dispose() {
       if (timer) clearTimeout(timer);
+      stopWatch?.();
       run.removeEventListener('abort', onRun);
     },
   };

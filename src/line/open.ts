@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { LocalEnd } from '../socket/local-end.js';
 import { isIP } from 'node:net';
 import { toDialError } from '../errors.js';
 import type { LookupFunction } from '../socket/connect.js';
@@ -26,6 +27,8 @@ export interface OpenTarget {
   /** Bound on resolve + TCP + TLS, ms. */
   timeout?: number | undefined;
   lookup?: LookupFunction | undefined;
+  /** The local end of each TCP connection (curl --interface, --local-port). */
+  local?: LocalEnd | undefined;
   trace?: Tracer | undefined;
 }
 
@@ -42,7 +45,7 @@ export async function openSocket(t: OpenTarget, protocol: string): Promise<Socke
   let sock: Socket;
   try {
     const lookup = t.trace ? tracedLookup(t.lookup, t.trace, protocol) : t.lookup;
-    sock = await Socket.connect({ host: t.host, port: t.port, signal: t.signal, timeout: t.timeout, lookup, tls: t.tls });
+    sock = await Socket.connect({ host: t.host, port: t.port, signal: t.signal, timeout: t.timeout, lookup, tls: t.tls, local: t.local });
   } catch (e) {
     throw toDialError(e, `connect to ${t.host} port ${t.port}`, { protocol, phase: 'connect' });
   }

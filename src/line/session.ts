@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { LocalEnd } from '../socket/local-end.js';
 import { AbortError, InputError, ProtocolError, TimeoutError } from '../errors.js';
 import type { LookupFunction } from '../socket/connect.js';
 import type { Socket } from '../socket/socket.js';
@@ -38,6 +39,8 @@ export interface LineSessionOptions {
   /** Aborts connecting and what connect() sends. */
   signal?: AbortSignal | undefined;
   lookup?: LookupFunction | undefined;
+  /** The local end of each TCP connection (curl --interface, --local-port). */
+  local?: LocalEnd | undefined;
   /** Sees the conversation; passwords are masked. */
   trace?: Tracer | undefined;
   /** Longest status line, bytes. Default 8192. */
@@ -79,6 +82,7 @@ export async function openSession(options: LineSessionOptions, p: LineProtocol):
       signal: options.signal,
       timeout: options.connectTimeout ?? options.timeout ?? p.timeout,
       lookup: options.lookup,
+      local: options.local,
       trace: options.trace,
     },
     p.name,

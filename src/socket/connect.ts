@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import { systemLookup } from './system-lookup.js';
+import { checkLocalEnd, localPorts, resolveLocal, type LocalAddresses, type LocalEnd } from './local-end.js';
 import { ConnectError, InputError, TimeoutError, toDialError, type ConnectAttempt } from '../errors.js';
 import { guard, throwIfAborted, timerMs, type WaitOptions } from '../util/guard.js';
 
@@ -27,7 +28,14 @@ export interface TcpTarget extends WaitOptions {
   attemptDelay?: number | undefined;
   /** A bound on each single attempt, in ms (default: only the overall `timeout`). */
   attemptTimeout?: number | undefined;
+  /** The local address to bind (an IP literal); {@link TcpTarget.local} offers interface names and ports too and wins over this. */
   localAddress?: string | undefined;
+  /**
+   * The local end of each attempt (curl --interface, --local-port): an
+   * interface, address or host name to bind, and ports tried in order while
+   * each is taken. A failure to bind rejects with a ConnectError of phase `bind`.
+   */
+  local?: LocalEnd | undefined;
   /**
    * node:net `onread`: reads land in this one reused buffer and go to its
    * callback instead of 'data' events (see {@link LentReads} in socket.ts).
@@ -92,13 +100,19 @@ async function resolve(target: TcpTarget): Promise<LookupAddress[]> {
  */
 export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
   checkTcpTarget(target);
+  if (target.local) checkLocalEnd(target.local);
   throwIfAborted(target.signal, `connect to ${target.host}:${target.port}`);
   const started = Date.now();
   const addrs = await resolve(target);
+  // No await without an interface: a plain connect keeps the ticks it had.
+  const locals = target.local?.interface ? await localAddresses(target, addrs, started) : {};
   const remaining = target.timeout ? Math.max(1, target.timeout - (Date.now() - started)) : undefined;
+  const ports = localPorts(target.local);
   const attempts: ConnectAttempt[] = [];
   const live = new Set<net.Socket>();
   let cancelled = false;
+  // Attempts that failed only because the local end could not be bound (curl's exit 45, not 7).
+  let bindFailures = 0;
   const race = new Promise<net.Socket>((resolveRace, rejectRace) => {
     let next = 0;
     let delayTimer: NodeJS.Timeout | undefined;
@@ -108,26 +122,31 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
       if (settled || live.size > 0 || next < addrs.length) return;
       settled = true;
       const tried = attempts.map((a) => `${fmt(a.address, target.port)} (${a.error})`).join(', ');
-      rejectRace(
-        new ConnectError('DIAL_E_CONNECT', `could not connect to ${target.host} port ${target.port}: ${tried}`, {
-          attempts,
-          cause: lastError,
-        }),
-      );
+      const bind = bindFailures === attempts.length;
+      const why = bind ? `could not bind the local end for ${target.host} port ${target.port}: ${tried}` : `could not connect to ${target.host} port ${target.port}: ${tried}`;
+      rejectRace(new ConnectError('DIAL_E_CONNECT', why, { attempts, cause: lastError, ...(bind ? { phase: 'bind' } : {}) }));
     };
-    const startNext = () => {
-      if (delayTimer) clearTimeout(delayTimer);
-      if (settled || cancelled || next >= addrs.length) return giveUpIfDone();
-      const a = addrs[next++]!;
-      const s = (target.open ?? net.connect)({ host: a.address, port: target.port, family: a.family, localAddress: target.localAddress, allowHalfOpen: true, noDelay: true, onread: target.onread });
+    const attempt = (a: LookupAddress, portIndex: number) => {
+      const localAddress = target.local?.interface ? locals[a.family] : target.localAddress;
+      if (target.local?.interface && localAddress === undefined) {
+        bindFailures++;
+        attempts.push({ address: a.address, port: target.port, error: `no local address of family IPv${a.family}` });
+        return startNext();
+      }
+      const localPort = ports[portIndex];
+      const s = (target.open ?? net.connect)({ host: a.address, port: target.port, family: a.family, localAddress, localPort, allowHalfOpen: true, noDelay: true, onread: target.onread });
       live.add(s);
       let attemptTimer: NodeJS.Timeout | undefined;
-      const fail = (why: string, err?: unknown) => {
+      const fail = (why: string, err?: NodeJS.ErrnoException) => {
         if (attemptTimer) clearTimeout(attemptTimer);
         if (!live.delete(s)) return;
         s.destroy();
         lastError = err ?? lastError;
-        attempts.push({ address: a.address, port: target.port, error: why });
+        // A taken port moves on to the next of the range, as curl's does; the address stays the same.
+        if (err?.syscall === 'bind' && err.code === 'EADDRINUSE' && portIndex + 1 < ports.length && !settled && !cancelled) return attempt(a, portIndex + 1);
+        // EINVAL is a local address of the other family: curl reports that as a failed connect.
+        if (err?.syscall === 'bind' && err.code !== 'EINVAL') bindFailures++;
+        attempts.push({ address: a.address, port: target.port, error: err?.syscall === 'bind' ? `bind ${localAddress ?? '*'}${localPort ? ` port ${localPort}` : ''}: ${why}` : why });
         startNext();
       };
       if (target.attemptTimeout) attemptTimer = setTimeout(() => fail(`timed out after ${target.attemptTimeout} ms`), timerMs(target.attemptTimeout));
@@ -143,7 +162,13 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
         live.clear();
         resolveRace(s);
       });
+    };
+    const startNext = (): void => {
+      if (delayTimer) clearTimeout(delayTimer);
+      if (settled || cancelled || next >= addrs.length) return giveUpIfDone();
+      const a = addrs[next++]!;
       if (next < addrs.length) delayTimer = setTimeout(startNext, target.attemptDelay ?? 250);
+      attempt(a, 0);
     };
     startNext();
   });
@@ -153,6 +178,12 @@ export async function connectTcp(target: TcpTarget): Promise<net.Socket> {
     live.clear();
   };
   return guard(race, { signal: target.signal, timeout: remaining }, `connect to ${target.host} port ${target.port}`, cancel);
+}
+
+/** The address to bind per family, resolved once before the race, within the connect's bound. */
+function localAddresses(target: TcpTarget, addrs: readonly LookupAddress[], started: number): Promise<LocalAddresses> {
+  const timeout = target.timeout ? Math.max(1, target.timeout - (Date.now() - started)) : undefined;
+  return guard(resolveLocal(target.local!, addrs, target.lookup ?? systemLookup, target.signal), { signal: target.signal, timeout }, `binding to ${target.local!.interface}`);
 }
 
 /** The longest Unix socket path in bytes: sockaddr_un's sun_path (108 on Linux, 104 elsewhere) less its NUL. */
@@ -194,19 +225,29 @@ function checkTcpTarget(target: TcpTarget): void {
   }
 }
 
+/** A Unix socket path for messages: a Linux abstract name (leading NUL) is shown as `@name`, as ss and /proc/net/unix show it, not with a raw NUL. */
+export function unixPathLabel(path: string): string {
+  return path.startsWith('\0') ? `@${path.slice(1)}` : path;
+}
+
 /** Opens a Unix-domain stream connection. */
 export function connectUnix(target: UnixTarget): Promise<net.Socket> {
   checkUnixPath(target.path, 'connect');
-  throwIfAborted(target.signal, `connect to ${target.path}`);
+  const name = unixPathLabel(target.path);
+  throwIfAborted(target.signal, `connect to ${name}`);
   const s = net.connect({ path: target.path, allowHalfOpen: true, onread: target.onread });
   const opened = new Promise<net.Socket>((resolve, reject) => {
     s.once('connect', () => {
       s.removeAllListeners('error');
       resolve(s);
     });
-    s.once('error', (err) => reject(toDialError(err, `could not connect to ${target.path}`, { phase: 'connect', protocol: 'unix' })));
+    s.once('error', (err) => {
+      // node names an abstract path with its NUL: shown as @, as in the rest of the message.
+      err.message = err.message.replaceAll('\0', '@');
+      reject(toDialError(err, `could not connect to ${name}`, { phase: 'connect', protocol: 'unix' }));
+    });
   });
-  return guard(opened, target, `connect to ${target.path}`, () => s.destroy());
+  return guard(opened, target, `connect to ${name}`, () => s.destroy());
 }
 
 function fmt(address: string, port: number): string {

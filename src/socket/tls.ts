@@ -19,7 +19,7 @@ export interface TLSOptions {
   cert?: string | Buffer | undefined;
   key?: string | Buffer | undefined;
   passphrase?: string | undefined;
-  /** Protocols offered through ALPN, e.g. ['http/1.1']. */
+  /** Protocols offered through ALPN, e.g. ['http/1.1']; an empty list offers none (curl --no-alpn). */
   ALPNProtocols?: string[] | undefined;
   /** false turns verification off; only ever do this when the user asked (curl -k). */
   rejectUnauthorized?: boolean | undefined;
@@ -27,6 +27,20 @@ export interface TLSOptions {
   checkServerIdentity?: ((host: string, cert: tls.PeerCertificate) => Error | undefined) | undefined;
   /** A session from an earlier connection to resume (FTPS data channels need it). */
   session?: Buffer | undefined;
+  /**
+   * false: connections made with these settings are offered no earlier
+   * session, each runs a full handshake (curl --no-sessionid). Read by the
+   * HTTP agent's pools, which otherwise offer a pool's last session (default true).
+   */
+  sessionReuse?: boolean | undefined;
+  /** The key-exchange groups offered, `:`-separated OpenSSL names such as `X25519:P-256` (node:tls `ecdhCurve`, curl --curves). */
+  ecdhCurve?: string | undefined;
+  /**
+   * Certificate revocation lists (PEM) of the CAs in the chain: a certificate
+   * one lists is refused as DIAL_E_TLS_CERT (curl --crlfile). OpenSSL then
+   * wants a CRL for every CA of the chain but the root.
+   */
+  crl?: string | Buffer | Array<string | Buffer> | undefined;
   minVersion?: tls.SecureVersion | undefined;
   maxVersion?: tls.SecureVersion | undefined;
   /** Cipher list for TLS 1.2 and below, in OpenSSL's syntax (curl --ciphers); TLS 1.3 keeps its default suites unless `tls13Ciphers` names them. */
@@ -86,6 +100,29 @@ export function checkCiphers(options: TLSOptions): void {
 }
 
 /**
+ * Throws an InputError when `ecdhCurve` names a group OpenSSL does not know
+ * (phase `curves`) or `crl` is not a CRL it can load (phase `crl`), before any
+ * connection is made, where tls.connect would throw at each one.
+ */
+export function checkCurvesAndCrl(options: TLSOptions): void {
+  const tls = nodeTls();
+  if (options.ecdhCurve !== undefined) {
+    try {
+      tls.createSecureContext({ ecdhCurve: options.ecdhCurve });
+    } catch (e) {
+      throw new InputError(`failed setting curves list: '${options.ecdhCurve}'`, { protocol: 'tls', phase: 'curves', cause: e });
+    }
+  }
+  if (options.crl !== undefined) {
+    try {
+      tls.createSecureContext({ crl: options.crl });
+    } catch (e) {
+      throw new InputError(`error loading CRL: ${(e as Error).message}`, { protocol: 'tls', phase: 'crl', cause: e });
+    }
+  }
+}
+
+/**
  * The node:tls client options for `host`: SNI (never an IP literal), the
  * name checked, trust, client certificate, ALPN and resumption. Give them to
  * tls.connect with `socket` (see {@link handshake}), or with host/port and
@@ -111,6 +148,8 @@ function tlsConnectOptions(host: string, options: TLSOptions): tls.ConnectionOpt
     session: options.session,
     minVersion: options.minVersion,
     maxVersion: options.maxVersion,
+    ecdhCurve: options.ecdhCurve,
+    crl: options.crl,
     allowHalfOpen: true,
   }) as tls.ConnectionOptions;
 }

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { localEndKey } from '../socket/local-end.js';
 import type { FtpClient, FtpConnectOptions } from '../protocols/ftp/client.js';
 import { onCloseIdle } from './idle.js';
 
@@ -43,7 +44,7 @@ function idOf(o: object | undefined): number | undefined {
 
 /** Sessions are shared only between identical connections: server, login, protection, proxy, TLS trust, resolver. */
 export function sessionKey(o: FtpConnectOptions): string {
-  return JSON.stringify([o.host, o.port, o.user, o.password, o.secure, o.activeMode ?? false, o.activeAddress, o.activePorts, o.epsv, o.eprt, o.pasvUseControlHost, o.account, o.alternativeToUser, o.proxy, o.noProxy, idOf(o.tls), idOf(o.proxyTls), o.proxyAuth, idOf(o.lookup)]);
+  return JSON.stringify([o.host, o.port, o.user, o.password, o.secure, o.activeMode ?? false, o.activeAddress, o.activePorts, o.epsv, o.eprt, o.pasvUseControlHost, o.account, o.alternativeToUser, o.proxy, o.noProxy, idOf(o.tls), idOf(o.proxyTls), o.proxyAuth, idOf(o.lookup), localEndKey(o.local)]);
 }
 
 interface Parked extends FtpSession {

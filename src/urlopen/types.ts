@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { LocalEnd } from '../socket/local-end.js';
 import type { LookupFunction } from '../socket/connect.js';
 import type { TLSOptions } from '../socket/tls.js';
 import type { Tracer } from '../trace.js';
@@ -57,6 +58,8 @@ export interface OpenOptions {
   proxyTunnel?: boolean | undefined;
   /** Resolve names yourself (curl --resolve). */
   lookup?: LookupFunction | undefined;
+  /** The local end of each TCP connection (curl --interface, --local-port). */
+  local?: LocalEnd | undefined;
   /** Talk HTTP over this Unix socket (curl --unix-socket). */
   unixSocket?: string | undefined;
   /** Ask for compressed content and decode it (curl --compressed). */

@@ -62,7 +62,7 @@ test('--max-time 0 and --max-filesize 0 mean no limit, as curl (not: fail at onc
 
 test('unknown options are exit 2 with curl wording', () => {
   exit2(['--frobnicate', 'u'], /option --frobnicate: is unknown/);
-  exit2(['-y', 'u'], /is unknown/);
+  exit2(['-W', 'u'], /is unknown/);
 });
 
 test('conflicting request kinds are refused (curl: one HTTP method)', () => {

@@ -82,7 +82,7 @@ export async function openControl(
   tls: TLSOptions | undefined,
 ): Promise<Socket> {
   const timeout = options.timeout;
-  if (!proxy) return Socket.connect({ host, port, timeout, signal: options.signal, lookup: options.lookup, tls });
+  if (!proxy) return Socket.connect({ host, port, timeout, signal: options.signal, lookup: options.lookup, local: options.local, tls });
   // The FTP server greets first: its bytes may ride in with the proxy's 200.
   return openProxyTunnel(proxy, { host, port }, { timeout, signal: options.signal, lookup: options.lookup, tls: options.proxyTls, proxyAuth: options.proxyAuth, trace: options.trace, targetTls: tls, serverFirst: true });
 }

@@ -62,6 +62,7 @@ export class FtpControl {
       allowForeignDataHost: opts.allowForeignDataHost ?? false,
       timeout,
       dataTimeout: opts.dataTimeout ?? timeout,
+      local: opts.local,
     };
     const remote = socket.remoteAddress;
     const local = socket.localAddress;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { LocalEnd } from '../../socket/local-end.js';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { networkInterfaces } from 'node:os';
@@ -117,6 +118,8 @@ export interface DataConnectOptions {
   /** TLS from the start: the name the user connected to (SNI, identity) and the settings, session included. */
   tls?: { name: string; options: TLSOptions } | undefined;
   trace?: Tracer | undefined;
+  /** Where the connection starts from (the control connection's --interface and --local-port). */
+  local?: LocalEnd | undefined;
 }
 
 /** An open data connection. */
@@ -154,7 +157,7 @@ export class DataConnection {
     const t = how.tls;
     const feed = how.lend ? new LentFeed(t !== undefined) : new QueueFeed(undefined, true);
     const open = t ? tlsOpener(t.name, t.options) : undefined;
-    const sock = await connectTcp({ host, port, timeout: wait.timeout, signal: wait.signal, onread: feed.onread, open });
+    const sock = await connectTcp({ host, port, timeout: wait.timeout, signal: wait.signal, onread: feed.onread, open, local: how.local });
     const conn = new DataConnection(sock, idleTimeout, feed);
     if (t) {
       // Observed from now: the server may finish the handshake before the transfer command's reply is read.

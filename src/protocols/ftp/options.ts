@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { LocalEnd } from '../../socket/local-end.js';
 import type { LookupFunction } from '../../socket/connect.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
@@ -50,6 +51,8 @@ export interface FtpConnectOptions {
   signal?: AbortSignal | undefined;
   trace?: Tracer | undefined;
   lookup?: LookupFunction | undefined;
+  /** The local end of the control and passive data connections (curl --interface, --local-port); active mode listens on the control connection's local address. */
+  local?: LocalEnd | undefined;
   /** Let the server connect to us (PORT/EPRT) instead of passive mode. */
   activeMode?: boolean | undefined;
   /**

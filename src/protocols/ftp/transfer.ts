@@ -33,6 +33,7 @@
  *
  * @module
  */
+import type { LocalEnd } from '../../socket/local-end.js';
 import { isIP, type Socket as NetSocket } from 'node:net';
 import { AbortError, DialError, InputError, ProtocolError, ReplyError, TimeoutError, TLSError, toDialError } from '../../errors.js';
 import type { Reply, Expect } from '../../line/replies.js';
@@ -99,6 +100,8 @@ export interface TransferSettings {
   timeout: number;
   /** Bound on each silence on the data connection, ms. */
   dataTimeout: number;
+  /** The local end of passive data connections, as the control connection's. */
+  local?: LocalEnd | undefined;
 }
 
 /** Options for one transfer. */
@@ -175,7 +178,7 @@ export async function openData(h: TransferHost, signal: AbortSignal | undefined,
   if (h.connectData) conn = new DataConnection(await h.connectData(host, port, wait), s.dataTimeout);
   else {
     const tls = h.dataTLS();
-    conn = await DataConnection.connect(host, port, wait, s.dataTimeout, { lend: reuseBuffer, tls: tls && { name: h.hostname, options: tls }, trace: h.trace });
+    conn = await DataConnection.connect(host, port, wait, s.dataTimeout, { lend: reuseBuffer, tls: tls && { name: h.hostname, options: tls }, trace: h.trace, local: s.local });
   }
   // A reset, not a FIN: after STOR a clean close would be an empty (or truncated) file (see DataConnection.reset).
   return { ready: async () => conn, abandon: () => conn.reset(), hold: (on) => conn.hold(on) };

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { LocalEnd } from '../../socket/local-end.js';
 import { AbortError, InputError, LimitError, TimeoutError, toDialError } from '../../errors.js';
 import { Socket } from '../../socket/socket.js';
 import type { LookupFunction } from '../../socket/connect.js';
@@ -37,6 +38,8 @@ export interface GopherFetchOptions {
   connectTimeout?: number | undefined;
   trace?: Tracer | undefined;
   lookup?: LookupFunction | undefined;
+  /** The local end of each TCP connection (curl --interface, --local-port). */
+  local?: LocalEnd | undefined;
   /** Most bytes read from the server; past it a LimitError. Default: unlimited for raw bodies, the menu bound for menus. */
   maxBytes?: number | undefined;
   /** Bounds on a parsed menu (items, bytes, line length). */
@@ -217,6 +220,7 @@ export async function gopherFetch(what: string | URL | GopherRequest, options: G
       signal: options.signal,
       timeout: Number.isFinite(connectBound) ? connectBound : undefined,
       lookup: trace ? tracedLookup(options.lookup, trace, 'gopher') : options.lookup,
+      local: options.local,
     });
   } catch (err) {
     throw toDialError(err, `connect to ${target.host} port ${target.port}`, { protocol: 'gopher', phase: 'connect' });

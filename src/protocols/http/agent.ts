@@ -1,8 +1,9 @@
 import { isIP, type Socket as NetSocket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { DialError } from '../../errors.js';
-import { connectTcp, connectUnix, type LookupFunction } from '../../socket/connect.js';
+import { connectTcp, connectUnix, unixPathLabel, type LookupFunction } from '../../socket/connect.js';
 import { tracedLookup } from '../../socket/trace-connect.js';
+import { localEndKey, type LocalEnd } from '../../socket/local-end.js';
 import { LentReads } from '../../socket/lent-reads.js';
 import { Socket } from '../../socket/socket.js';
 import { handshake, secured, tlsOpener, type TLSOptions } from '../../socket/tls.js';
@@ -29,6 +30,8 @@ export interface ConnectSettings {
   /** TLS settings for https (already merged with `insecure`). */
   tls?: TLSOptions | undefined;
   lookup?: LookupFunction | undefined;
+  /** The local end of each TCP connection (curl --interface, --local-port); not used with a Unix socket. */
+  local?: LocalEnd | undefined;
   /** Connect to this Unix socket instead of the host. */
   unixSocket?: string | undefined;
   /** A proxy URL the connect factory should go through. */
@@ -123,7 +126,7 @@ function tlsKey(t: TLSOptions | undefined): string {
 
 /** The key of a pool: origin plus every setting that changes what the connection is. */
 export function poolKey(origin: Origin, s: ConnectSettings): string {
-  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}${s.connectTo ? `|${s.connectTo.host}:${s.connectTo.port}` : ''}${tunnelKey(s)}${s.haproxyProtocol ? '|haproxy' : ''}`;
+  return `${origin.protocol}//${origin.hostname}:${origin.port}|${tlsKey(s.tls)}|${idOf(s.lookup)}|${s.unixSocket ?? ''}|${s.proxy?.href ?? ''}|${tlsKey(s.proxyTls)}|${s.proxyAuth ?? ''}${s.connectTo ? `|${s.connectTo.host}:${s.connectTo.port}` : ''}${s.local ? `|local=${localEndKey(s.local)}` : ''}${tunnelKey(s)}${s.haproxyProtocol ? '|haproxy' : ''}`;
 }
 
 /** What a tunnel's CONNECT says beyond its target: two tunnels that said different things are not one. */
@@ -148,7 +151,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   const trace = o.trace;
   // --connect-to moves the TCP connection only: the name checked and sent (SNI) stays the origin's.
   const to = o.unixSocket ? undefined : o.connectTo;
-  const where = o.unixSocket ?? (to ? `${to.host} port ${to.port} (for ${origin.hostname} port ${origin.port})` : `${origin.hostname} port ${origin.port}`);
+  const where = o.unixSocket !== undefined ? unixPathLabel(o.unixSocket) : (to ? `${to.host} port ${to.port} (for ${origin.hostname} port ${origin.port})` : `${origin.hostname} port ${origin.port}`);
   trace?.({ kind: '*', text: `Connecting to ${where}`, protocol: 'http' });
   const tls = origin.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'], servername: o.unixSocket ? origin.hostname : undefined, ...o.tls } : undefined;
   // An IP-literal origin sends no SNI, and node then checks the certificate against the address dialled: keep it the origin's.
@@ -167,7 +170,7 @@ export const defaultConnect: ConnectFactory = async (origin, o) => {
   const open = direct ? tlsOpener(host, tls) : undefined;
   const raw = o.unixSocket
     ? await connectUnix({ path: o.unixSocket, timeout: o.timeout, signal: o.signal, onread })
-    : await connectTcp({ host: to?.host ?? origin.hostname, port: to?.port ?? origin.port, lookup: trace ? tracedLookup(o.lookup, trace, 'http') : o.lookup, timeout: o.timeout, signal: o.signal, onread, open });
+    : await connectTcp({ host: to?.host ?? origin.hostname, port: to?.port ?? origin.port, lookup: trace ? tracedLookup(o.lookup, trace, 'http') : o.lookup, timeout: o.timeout, signal: o.signal, onread, open, local: o.local });
   if (trace) {
     const data: TraceFacts = o.unixSocket
       ? { path: o.unixSocket }
@@ -219,7 +222,7 @@ export class Agent {
     // arrive after the handshake), saving a full handshake.
     let last: ByteStream | undefined;
     // Through a tunnel too: the session is the target's, negotiated end to end inside it.
-    const resumable = origin.protocol === 'https:' && this.#o.tlsSessionReuse !== false;
+    const resumable = origin.protocol === 'https:' && this.#o.tlsSessionReuse !== false && settings.tls?.sessionReuse !== false;
     p = new Pool({
       connect: async (co) => {
         const session = resumable ? (last as { tlsSession?: Buffer } | undefined)?.tlsSession : undefined;

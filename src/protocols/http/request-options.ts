@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { LocalEnd } from '../../socket/local-end.js';
 import type { LookupFunction } from '../../socket/connect.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
@@ -70,6 +71,8 @@ export interface RequestOptions {
   /** Skip certificate verification (curl -k). */
   insecure?: boolean | undefined;
   lookup?: LookupFunction | undefined;
+  /** The local end of each new connection (curl --interface, --local-port); connections bound differently share no pool. */
+  local?: LocalEnd | undefined;
   /** Talk to this Unix socket instead of the URL's host. */
   unixSocket?: string | undefined;
   /** Proxy URL; null = none, even when the environment names one; undefined = the environment's. */

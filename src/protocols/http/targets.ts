@@ -85,6 +85,7 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
     options.tls === undefined &&
     !options.insecure &&
     options.lookup === undefined &&
+    options.local === undefined &&
     options.unixSocket === undefined &&
     options.proxyTls === undefined &&
     !options.proxyInsecure &&
@@ -113,6 +114,7 @@ export function routeOf(agent: Agent, u: URL, options: RequestOptions): CachedRo
   const settings: ConnectSettings = {
     tls: https ? tlsSettings(options.tls, options.insecure) : forwardTls ? tlsSettings(options.proxyTls, options.proxyInsecure) : undefined,
     lookup: options.lookup,
+    local: options.local,
     unixSocket: options.unixSocket,
     proxy: route.proxy,
     proxyTls: route.proxy?.protocol === 'https:' ? tlsSettings(options.proxyTls, options.proxyInsecure) : undefined,

@@ -95,7 +95,7 @@ export class SmtpClient {
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
     const trace = options.trace;
     const tls = tlsFor(host, options.tls);
-    const socket = await openSocket({ host, port, timeout: options.connectTimeout ?? timeout, signal: options.signal, lookup: options.lookup, tls: secure === 'implicit' ? tls : undefined, trace }, 'smtp');
+    const socket = await openSocket({ host, port, timeout: options.connectTimeout ?? timeout, signal: options.signal, lookup: options.lookup, local: options.local, tls: secure === 'implicit' ? tls : undefined, trace }, 'smtp');
     const client = new SmtpClient(socket, options, host, port, name);
     try {
       await client.#start(secure, tls);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { LocalEnd } from '../../socket/local-end.js';
 import type { LookupFunction } from '../../socket/connect.js';
 import type { TLSOptions } from '../../socket/tls.js';
 import type { Tracer } from '../../trace.js';
@@ -54,6 +55,8 @@ export interface SmtpConnectOptions {
   /** Sees every step; AUTH secrets are masked. */
   trace?: Tracer | undefined;
   lookup?: LookupFunction | undefined;
+  /** The local end of each TCP connection (curl --interface, --local-port). */
+  local?: LocalEnd | undefined;
   /** Longest reply line accepted (default 8192). */
   maxLine?: number | undefined;
   /** Most lines in one reply (default 200). */

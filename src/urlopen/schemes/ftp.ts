@@ -134,6 +134,7 @@ export const openFtp: Opener = async (url: URL, options: FtpOpenOptions) => {
     signal,
     trace: options.trace,
     lookup: options.lookup,
+    local: options.local,
     activeMode: options.activeMode,
     activeAddress: options.activeAddress,
     activePorts: options.activePorts,

@@ -52,6 +52,7 @@ export const openGopher: Opener = async (url, options) => {
     connectTimeout: options.connectTimeout,
     trace: options.trace,
     lookup: options.lookup,
+    local: options.local,
   });
   return byteResponse({
     url: url.href,

@@ -99,6 +99,7 @@ export function toRequestOptions(options: HttpOpenOptions): RequestOptions {
     proxyTunnel: options.proxyTunnel,
     noProxy: options.noProxy,
     lookup: options.lookup,
+    local: options.local,
     unixSocket: options.unixSocket,
     decompress: options.compressed,
     httpVersion: options.httpVersion,

@@ -107,6 +107,7 @@ export const openNntp: Opener = async (url: URL, options: OpenOptions) => {
     connectTimeout: options.connectTimeout ?? options.timeout,
     signal,
     lookup: options.lookup,
+    local: options.local,
     trace: options.trace,
   };
   const news = await NntpClient.connect(connect).catch((e: unknown) => Promise.reject(translate(e)));

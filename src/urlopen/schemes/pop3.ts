@@ -108,6 +108,7 @@ export const openPop3 = (async (url: URL, options: MailOpenOptions) => {
     connectTimeout: options.connectTimeout ?? options.timeout,
     signal,
     lookup: options.lookup,
+    local: options.local,
     trace: options.trace,
   };
   const pop = await Pop3Client.connect(connect).catch((e: unknown) => Promise.reject(translate(e)));

@@ -185,6 +185,7 @@ export const openSmtp = (async (url: URL, options: MailOpenOptions): Promise<Url
       signal,
       trace: options.trace,
       lookup: options.lookup,
+      local: options.local,
     });
   } catch (e) {
     throw restate(e);
