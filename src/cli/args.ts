@@ -10,7 +10,7 @@
 import type { DnsArgs } from './dns-args.js';
 import { parseRate } from './rate.js';
 import { parseArgs } from 'node:util';
-import { CliExit, EXIT } from './exit-codes.js';
+import { CliExit } from './exit-codes.js';
 import { normalizeArgv, OPTION_SPECS } from './argv.js';
 import { expandConfig } from './config-file.js';
 import { ftpArgs, type FtpArgs } from './ftp-args.js';
@@ -21,6 +21,7 @@ import { proxyArgs, type ProxyArgs } from './proxy-args.js';
 import { parseTlsArgs, type TlsArgs } from './tls-args.js';
 import { netArgs, type NetArgs } from './net-args.js';
 
+import { number, octalMode, size, usage } from './option-values.js';
 export { normalizeArgv, OPTION_SPECS } from './argv.js';
 
 /** One URL as given, with the output it was paired with (the n-th -o/-O goes to the n-th URL, as curl). */
@@ -176,43 +177,6 @@ export interface CliOptions extends HttpFlags, HttpExtraArgs, ProxyArgs, FtpArgs
   /** -4 / -6, whichever came last: resolve names to addresses of this family only. */
   ipFamily: 4 | 6 | undefined;
   globoff: boolean;
-}
-
-function usage(message: string): CliExit {
-  return new CliExit(EXIT.FAILED_INIT, message);
-}
-
-function number(name: string, raw: string | undefined, opts: { integer?: boolean; min?: number } = {}): number | undefined {
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  // An integer option takes decimal digits only, as curl's strtol does: Number() would also take
-  // '0x10' and '1e3', and round a 23-digit value instead of refusing it.
-  const digits = /^\s*[+-]?\d+$/.test(raw);
-  if (opts.integer && digits && !Number.isSafeInteger(n)) throw usage(`option --${name}: too large number`);
-  if (raw.trim() === '' || !Number.isFinite(n) || (opts.integer && !digits) || n < (opts.min ?? 0))
-    throw usage(`option --${name}: expected a proper numerical parameter`);
-  return n;
-}
-
-/** curl's size suffixes for --max-filesize: k, M, G. */
-function size(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(raw);
-  if (!m) throw usage(`option --${name}: expected a proper numerical parameter`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  const n = Math.floor(Number(m[1]) * mult);
-  if (!Number.isSafeInteger(n)) throw usage(`option --${name}: too large number`);
-  return n;
-}
-
-/** --create-file-mode: octal digits, at most 0777, with curl's messages. */
-function octalMode(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (/^\s*-/.test(raw)) throw usage('option --create-file-mode: expected a positive numerical parameter');
-  if (!/^\s*\+?[0-7]+$/.test(raw)) throw usage('option --create-file-mode: expected a proper numerical parameter');
-  const n = parseInt(raw.replace('+', ''), 8);
-  if (n > 0o777) throw usage('option --create-file-mode: too large number');
-  return n;
 }
 
 /**
