@@ -256,3 +256,18 @@ test("-P an interface name listens on its address of the control connection's fa
     await v6.close();
   }
 });
+
+test('-P an address of the other IP family than the control connection: exit 30 at once (it waited out the timeout for a connection it refused)', async () => {
+  const six = await FakeFtpServer.start({ host: '::1', files: { '/f': 'six\n' } });
+  try {
+    const r = await dial(['-sS', '--connect-timeout', '20', '-P', '127.0.0.1', `ftp://[::1]:${six.port}/f`]);
+    assert.equal(r.code, 30, r.stderr);
+    assert.match(r.stderr, /IPv4 but the control connection is IPv6/);
+    assert.ok(!six.commands.some((c) => /^(PORT|EPRT|RETR)/.test(c)), six.commands.join(' | '));
+    const same = await dial(['-sS', '-P', '::1', `ftp://[::1]:${six.port}/f`]);
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal(same.out, 'six\n');
+  } finally {
+    await six.close();
+  }
+});

@@ -152,7 +152,12 @@ export interface PendingData {
 export async function openData(h: TransferHost, signal: AbortSignal | undefined, reuseBuffer = false): Promise<PendingData> {
   const s = h.settings;
   if (s.activeMode) {
-    const listener = await ActiveListener.open(activeListenAddress(s.activeAddress, h.localAddress), h.peerAddress, s.activePorts);
+    const listenOn = activeListenAddress(s.activeAddress, h.localAddress);
+    // The listener takes a connection only from the control connection's peer: from an address of the other
+    // family the server could only come from another address, refused until the timeout. Said at once instead.
+    if (isIP(listenOn) !== 0 && isIP(h.peerAddress) !== 0 && isIP(listenOn) !== isIP(h.peerAddress))
+      throw new InputError(`active mode: the data address ${listenOn} is IPv${isIP(listenOn)} but the control connection is IPv${isIP(h.peerAddress)}: the server's connection could not be told apart from anyone's`, { protocol: 'ftp', phase: 'data-listen' });
+    const listener = await ActiveListener.open(listenOn, h.peerAddress, s.activePorts);
     try {
       const { address, port } = listener.address;
       await offerActive(h, address, port, signal);
