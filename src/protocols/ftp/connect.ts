@@ -84,7 +84,7 @@ export async function openControl(
   const timeout = options.timeout;
   if (!proxy) return Socket.connect({ host, port, timeout, signal: options.signal, lookup: options.lookup, local: options.local, tls });
   // The FTP server greets first: its bytes may ride in with the proxy's 200.
-  return openProxyTunnel(proxy, { host, port }, { timeout, signal: options.signal, lookup: options.lookup, tls: options.proxyTls, proxyAuth: options.proxyAuth, trace: options.trace, targetTls: tls, serverFirst: true });
+  return openProxyTunnel(proxy, { host, port }, { timeout, signal: options.signal, lookup: options.lookup, local: options.local, tls: options.proxyTls, proxyAuth: options.proxyAuth, trace: options.trace, targetTls: tls, serverFirst: true });
 }
 
 /**
@@ -93,8 +93,8 @@ export async function openControl(
  * Socket with detach() and left paused until the reader attaches. `trace`
  * sees the tunnel's steps, its connection counted as a data connection.
  */
-export async function tunnelData(proxy: URL, host: string, port: number, wait: WaitOptions, options: Pick<FtpConnectOptions, 'lookup' | 'proxyTls' | 'proxyAuth'>, trace?: Tracer): Promise<NetSocket> {
-  const s = await openProxyTunnel(proxy, { host, port }, { timeout: wait.timeout, signal: wait.signal, lookup: options.lookup, tls: options.proxyTls, proxyAuth: options.proxyAuth, trace: dataTunnelTracer(trace) });
+export async function tunnelData(proxy: URL, host: string, port: number, wait: WaitOptions, options: Pick<FtpConnectOptions, 'lookup' | 'proxyTls' | 'proxyAuth' | 'local'>, trace?: Tracer): Promise<NetSocket> {
+  const s = await openProxyTunnel(proxy, { host, port }, { timeout: wait.timeout, signal: wait.signal, lookup: options.lookup, local: options.local, tls: options.proxyTls, proxyAuth: options.proxyAuth, trace: dataTunnelTracer(trace) });
   let out: { socket: NetSocket; buffered: Buffer };
   try {
     out = s.detach();

@@ -28,6 +28,7 @@ export async function connectThroughProxy(origin: Origin, options: ConnectFactor
     headers: options.proxyHeaders,
     version: options.proxyConnectVersion,
     haproxyProtocol: options.haproxyProtocol,
+    local: options.local,
     targetTls: origin.protocol === 'https:' ? originIdentity(origin, { ALPNProtocols: ['http/1.1'], ...options.tls }, to !== undefined) : undefined,
   });
   // The tunnel's own trace has said how TLS to the target went (events.ts traceTls).

@@ -13,6 +13,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { DialError, InputError, ProtocolError, ReplyError, toDialError, type DialErrorOptions } from '../../../errors.js';
 import { connectTcp, type LookupFunction } from '../../../socket/connect.js';
+import type { LocalEnd } from '../../../socket/local-end.js';
 import { Socket } from '../../../socket/socket.js';
 import { handshake, type TLSOptions } from '../../../socket/tls.js';
 import { maskSecrets, type Tracer } from '../../../trace.js';
@@ -50,6 +51,8 @@ export interface TunnelOptions extends WaitOptions {
    * `--haproxy-protocol` sends through a tunnel.
    */
   haproxyProtocol?: boolean | undefined;
+  /** Where the connection to the proxy starts from (curl --interface / --local-port), as a direct one's. */
+  local?: LocalEnd | undefined;
   trace?: Tracer | undefined;
   /** Bounds on the proxy's reply (default: the core's, 64 KiB of header fields). */
   limits?: Partial<HttpLimits> | undefined;
@@ -155,7 +158,7 @@ export async function connectTunnel(proxy: URL, target: ProxyTarget, options: Tu
   const proxyHost = bareHost(proxy.hostname);
   const port = proxyPort(proxy);
   trace?.({ kind: '*', text: `Connecting to proxy ${proxyHost} port ${port}`, protocol: 'http' });
-  let sock: net.Socket = await connectTcp({ host: proxyHost, port, lookup: tracedLookup(options.lookup, trace, 'http'), signal: options.signal, timeout: left() });
+  let sock: net.Socket = await connectTcp({ host: proxyHost, port, lookup: tracedLookup(options.lookup, trace, 'http'), local: options.local, signal: options.signal, timeout: left() });
   traceConnected(trace, sock, proxyHost, 'http');
   try {
     if (scheme === 'https:') {

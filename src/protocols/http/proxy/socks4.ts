@@ -43,7 +43,7 @@ export async function socks4Connect(proxy: URL, target: ProxyTarget, options: So
   const proxyHost = bareHost(proxy.hostname);
   const port = proxyPort(proxy);
   options.trace?.({ kind: '*', text: `Connecting to SOCKS4 proxy ${proxyHost} port ${port}`, protocol: 'socks4' });
-  const s = await Socket.connect({ host: proxyHost, port, lookup: tracedLookup(options.lookup, options.trace, 'socks4'), signal: options.signal, timeout: left() });
+  const s = await Socket.connect({ host: proxyHost, port, lookup: tracedLookup(options.lookup, options.trace, 'socks4'), local: options.local, signal: options.signal, timeout: left() });
   traceConnected(options.trace, s.raw, proxyHost, 'socks4');
   const wait = (): WaitOptions => ({ signal: options.signal, timeout: left() });
   try {

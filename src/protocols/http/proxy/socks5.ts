@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import type * as tls from 'node:tls';
 import { ConnectError, DialError, InputError, TimeoutError, toDialError } from '../../../errors.js';
 import type { LookupFunction } from '../../../socket/connect.js';
+import type { LocalEnd } from '../../../socket/local-end.js';
 import { systemLookup } from '../../../socket/system-lookup.js';
 import { Socket } from '../../../socket/socket.js';
 import type { TLSOptions } from '../../../socket/tls.js';
@@ -42,6 +43,8 @@ export interface Socks5Options extends WaitOptions {
   targetTls?: TLSOptions | undefined;
   /** Send a PROXY protocol v1 line through the open tunnel before anything else (see TunnelOptions.haproxyProtocol). */
   haproxyProtocol?: boolean | undefined;
+  /** Where the connection to the proxy starts from (curl --interface / --local-port). */
+  local?: LocalEnd | undefined;
 }
 
 /**
@@ -83,7 +86,7 @@ export async function socks5Connect(proxy: URL, target: ProxyTarget, options: So
   const proxyHost = bareHost(proxy.hostname);
   const port = proxyPort(proxy);
   trace?.({ kind: '*', text: `Connecting to SOCKS5 proxy ${proxyHost} port ${port}`, protocol: 'socks5' });
-  const s = await Socket.connect({ host: proxyHost, port, lookup: tracedLookup(options.lookup, trace, 'socks5'), signal: options.signal, timeout: left() });
+  const s = await Socket.connect({ host: proxyHost, port, lookup: tracedLookup(options.lookup, trace, 'socks5'), local: options.local, signal: options.signal, timeout: left() });
   traceConnected(trace, s.raw, proxyHost, 'socks5');
   const wait = (): WaitOptions => ({ signal: options.signal, timeout: left() });
   try {
