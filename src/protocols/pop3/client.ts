@@ -290,12 +290,7 @@ export class Pop3Client {
     this.#busy = verb;
     let more = false;
     try {
-      this.#mask.next = secret;
-      try {
-        await this.#line.writeLine(line, wait);
-      } finally {
-        this.#mask.next = false;
-      }
+      await this.#send(line, wait, secret);
       if (verb === 'AUTH') {
         const raw = await this.#readLine(wait);
         if (isContinuation(raw)) return { ok: false, text: raw.slice(2), cont: (more = true) };
@@ -310,16 +305,21 @@ export class Pop3Client {
     }
   }
 
+  /** Writes one line; a `secret` one is masked in the trace. */
+  async #send(line: string, wait: Pop3WaitOptions | undefined, secret: boolean): Promise<void> {
+    this.#mask.next = secret;
+    try {
+      await this.#line.writeLine(line, wait);
+    } finally {
+      this.#mask.next = false;
+    }
+  }
+
   /** A line answering the challenge of the AUTH that #command began, and the status it gets; AUTH ends unless another challenge comes. */
   async #respond(line: string, wait: Pop3WaitOptions | undefined, secret: boolean): Promise<Pop3Status & { cont?: boolean }> {
     let more = false;
     try {
-      this.#mask.next = secret;
-      try {
-        await this.#line.writeLine(line, wait);
-      } finally {
-        this.#mask.next = false;
-      }
+      await this.#send(line, wait, secret);
       const raw = await this.#readLine(wait);
       if (isContinuation(raw)) return { ok: false, text: raw.slice(2), cont: (more = true) };
       return this.#parse(raw, 'AUTH', true, 'login');
