@@ -131,6 +131,11 @@ async function both(args: string[]): Promise<{ d: RunResult; c: RunResult; dConn
   return { d, c, dConns: proxy.conns.slice(start, mid), cConns: proxy.conns.slice(mid) };
 }
 
+// curl is the oracle of every test below: without it they fail, they are never skipped.
+test('curl is installed (the oracle of this file)', () => {
+  assert.ok(CURL, 'curl is needed: apt-get install curl');
+});
+
 describe('--proxy-header', () => {
   test('parsed with -H\'s syntax: Name: value sent, Name; empty, Name: not at all; a bad line is exit 2', () => {
     const o = parseCliArgs(['--proxy-header', 'X-A: 1', '--proxy-header', 'X-B;', '--proxy-header', 'X-C:', 'http://h/']);
@@ -138,7 +143,7 @@ describe('--proxy-header', () => {
     assert.throws(() => parseCliArgs(['--proxy-header', 'nonsense', 'http://h/']), (e: unknown) => e instanceof CliExit && e.exitCode === 2);
   });
 
-  test('an empty one (Name;) goes as `Name:` with nothing after the colon, as curl; -H too', { skip: CURL === undefined }, async () => {
+  test('an empty one (Name;) goes as `Name:` with nothing after the colon, as curl; -H too', async () => {
     const { d, c, dConns, cConns } = await both(['-s', '-x', `http://127.0.0.1:${proxy.port}`, '-p', '--proxy-header', 'X-PE;', '-H', 'X-E;', 'http://example.test/empty']);
     same(d, c);
     assert.match(dConns[0]!, /\r\nX-PE:\r\n\r\n/);
@@ -147,7 +152,7 @@ describe('--proxy-header', () => {
     assert.deepEqual(tunnelledRequest(dConns[0]!), tunnelledRequest(cConns[0]!));
   });
 
-  test('in the CONNECT of a tunnel (-p), after Host; -H stays out of CONNECT and in the request, as curl', { skip: CURL === undefined }, async () => {
+  test('in the CONNECT of a tunnel (-p), after Host; -H stays out of CONNECT and in the request, as curl', async () => {
     const args = ['-s', '-x', `http://127.0.0.1:${proxy.port}`, '-p', '--proxy-header', 'X-PH: p', '--proxy-header', 'User-Agent: pua', '-H', 'X-H: h', 'http://example.test/a'];
     const { d, c, dConns, cConns } = await both(args);
     same(d, c);
@@ -159,7 +164,7 @@ describe('--proxy-header', () => {
     assert.deepEqual(tunnelledRequest(dConns[0]!), tunnelledRequest(cConns[0]!));
   });
 
-  test('to a forwarding proxy: after the request\'s -H headers, as curl', { skip: CURL === undefined }, async () => {
+  test('to a forwarding proxy: after the request\'s -H headers, as curl', async () => {
     const args = ['-s', '-x', `http://127.0.0.1:${proxy.port}`, '--proxy-header', 'X-PH: p', '--proxy-header', 'Host: ignored', '-H', 'X-H: h', 'http://example.test/b'];
     const { d, c, dConns, cConns } = await both(args);
     same(d, c);
@@ -170,7 +175,7 @@ describe('--proxy-header', () => {
 });
 
 describe('--suppress-connect-headers', () => {
-  test('a refused CONNECT (407) shows no head with it, and is still exit 56, as curl', { skip: CURL === undefined }, async () => {
+  test('a refused CONNECT (407) shows no head with it, and is still exit 56, as curl', async () => {
     const refusing = net.createServer((c) => {
       c.on('error', () => {});
       c.on('data', () => c.write('HTTP/1.1 407 Proxy Auth\r\nProxy-Authenticate: Basic realm="r"\r\nContent-Length: 0\r\n\r\n'));
@@ -191,7 +196,7 @@ describe('--suppress-connect-headers', () => {
     }
   });
 
-  test('-i and -D leave out the proxy\'s 200 to CONNECT, -w %{http_connect} still says it, as curl', { skip: CURL === undefined }, async () => {
+  test('-i and -D leave out the proxy\'s 200 to CONNECT, -w %{http_connect} still says it, as curl', async () => {
     const base = ['-s', '-x', `http://127.0.0.1:${proxy.port}`, '-p', 'http://example.test/s'];
     const shown = await both(['-i', ...base]);
     same(shown.d, shown.c);
@@ -216,7 +221,7 @@ describe('--proxy1.0', () => {
     assert.equal(parseCliArgs(['--socks5', 'q:1080', '--proxy1.0', 'p:3128', 'http://h/']).proxy, 'p:3128');
   });
 
-  test('CONNECT says HTTP/1.0 and the request in the tunnel 1.1; a forwarded request stays 1.1; -x after it is 1.1 again — as curl', { skip: CURL === undefined }, async () => {
+  test('CONNECT says HTTP/1.0 and the request in the tunnel 1.1; a forwarded request stays 1.1; -x after it is 1.1 again — as curl', async () => {
     const at = `127.0.0.1:${proxy.port}`;
     const tunnel = await both(['-s', '--proxy1.0', at, '-p', 'http://example.test/t']);
     same(tunnel.d, tunnel.c);
@@ -255,7 +260,7 @@ describe('--expect100-timeout', () => {
     assert.throws(() => parseCliArgs(['--expect100-timeout', '-1', 'http://h/']), /expected a positive numerical parameter/);
   });
 
-  test('a short wait sends the body inside -m 1 (the default 1 s wait would not); a long one times out (28) — as curl', { skip: CURL === undefined }, async () => {
+  test('a short wait sends the body inside -m 1 (the default 1 s wait would not); a long one times out (28) — as curl', async () => {
     const args = (wait: string) => ['-sS', '-m', '1', '--expect100-timeout', wait, '-H', 'Expect: 100-continue', '-d', 'payload', `http://127.0.0.1:${silent.port}/e`];
     const [d, c] = [await dial(args('0.05')), await curl(args('0.05'))];
     same(d, c);
@@ -271,7 +276,7 @@ describe('--haproxy-protocol', () => {
   /** The PROXY line a connection began with, its source port (which differs run to run) as PORT; '' without one. */
   const proxyLine = (conn: string) => (conn.startsWith('PROXY ') ? conn.slice(0, conn.indexOf('\r\n')).replace(/^(PROXY TCP4 \S+ \S+) \d+/, '$1 PORT') : '');
 
-  test('each connection to the server opens with the PROXY line, as curl\'s', { skip: CURL === undefined }, async () => {
+  test('each connection to the server opens with the PROXY line, as curl\'s', async () => {
     const url = `http://127.0.0.1:${origin.port}/h`;
     const from = origin.conns.length;
     const d = await dial(['-s', '--haproxy-protocol', url]);
@@ -288,7 +293,7 @@ describe('--haproxy-protocol', () => {
     assert.match(mine[0]!, /^PROXY [^\r]*\r\nGET \/h HTTP\/1\.1\r\n/);
   });
 
-  test('over --unix-socket the line is PROXY UNKNOWN, as curl\'s', { skip: CURL === undefined }, async () => {
+  test('over --unix-socket the line is PROXY UNKNOWN, as curl\'s', async () => {
     const path = join(tempDir(), 'h.sock');
     const seen: string[] = [];
     const srv = net.createServer((c) => {
@@ -313,7 +318,7 @@ describe('--haproxy-protocol', () => {
     }
   });
 
-  test('to a forwarding proxy the line is the first bytes to the proxy, as curl\'s', { skip: CURL === undefined }, async () => {
+  test('to a forwarding proxy the line is the first bytes to the proxy, as curl\'s', async () => {
     const { d, c, dConns, cConns } = await both(['-s', '--haproxy-protocol', '-x', `http://127.0.0.1:${proxy.port}`, 'http://example.test/p']);
     same(d, c);
     assert.equal(proxyLine(dConns[0]!), `PROXY TCP4 127.0.0.1 127.0.0.1 PORT ${proxy.port}`);
@@ -340,7 +345,7 @@ describe('--http0.9 and --ignore-content-length', () => {
     ['--ignore-content-length reads to the close', ['-sS', '--ignore-content-length', '-w', ' %{size_download}'], () => longer, 0, 'abcdefgh 8'],
   ];
   for (const [name, flags, server, code, out] of cases) {
-    test(`${name}, as curl`, { skip: CURL === undefined }, async () => {
+    test(`${name}, as curl`, async () => {
       const args = [...flags, `http://127.0.0.1:${server().port}/`];
       const [d, c] = [await dial(args), await curl(args)];
       same(d, c);
@@ -367,7 +372,7 @@ describe('--tr-encoding and --raw', () => {
   after(() => coded.close());
 
   for (const flags of [[], ['--raw'], ['--raw', '--compressed'], ['--compressed'], ['--tr-encoding'], ['--raw', '-i']]) {
-    test(`${flags.join(' ') || 'neither'}: the same bytes on stdout as curl for a transfer-coded, a content-coded and a chunked body`, { skip: CURL === undefined }, async () => {
+    test(`${flags.join(' ') || 'neither'}: the same bytes on stdout as curl for a transfer-coded, a content-coded and a chunked body`, async () => {
       for (const path of Object.keys(answers)) {
         const args = ['-s', ...flags, `http://127.0.0.1:${coded.port}${path}`];
         const [d, c] = [await dial(args), await curl(args)];
@@ -382,7 +387,7 @@ describe('--tr-encoding and --raw', () => {
     assert.equal(d.out, '5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n');
   });
 
-  test('--tr-encoding asks with TE: gzip and TE in Connection (added to a -H Connection), as curl', { skip: CURL === undefined }, async () => {
+  test('--tr-encoding asks with TE: gzip and TE in Connection (added to a -H Connection), as curl', async () => {
     const heads = async (extra: string[]) => {
       const from = coded.conns.length;
       const args = ['-s', '--tr-encoding', ...extra, `http://127.0.0.1:${coded.port}/chunked`];
