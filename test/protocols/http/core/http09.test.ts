@@ -7,19 +7,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProtocolError } from '../../../../src/errors.js';
-import { ResponseParser, type ResponseEvent, type ResponseOptions } from '../../../../src/protocols/http/core/response-parser.js';
+import { ResponseParser } from '../../../../src/protocols/http/core/response-parser.js';
 import { sniffResponse } from '../../../../src/protocols/http/core/http09.js';
-import { plain } from './util.js';
+import { parseWithOptions, plain } from './util.js';
 
-/** Feeds `pieces` then the close to a parser expecting one GET (or `method`) with `options`. */
-function parse(pieces: string[], options?: ResponseOptions, method = 'GET'): ResponseEvent[] {
-  const p = new ResponseParser();
-  p.expect(method, options);
-  const out: ResponseEvent[] = [];
-  for (const piece of pieces) out.push(...p.feed(Buffer.from(piece, 'latin1')));
-  out.push(...p.eof());
-  return out;
-}
 
 /** Every way of cutting `wire` in two, and byte by byte. */
 function splits(wire: string): string[][] {
@@ -49,20 +40,20 @@ test('sniffResponse: HTTP/ (or a blank line) is 1.x, anything else 0.9, a prefix
 describe('HTTP/0.9 responses', () => {
   test('allowed: status 0, version 0.9, no fields, every byte body to the close — however split', () => {
     for (const pieces of splits('hello 0.9\n')) {
-      assert.deepEqual(plain(parse(pieces, { http09: true })), [HEAD09, { type: 'data', text: 'hello 0.9\n' }, { type: 'end', trailers: undefined, keepAlive: false }], JSON.stringify(pieces));
+      assert.deepEqual(plain(parseWithOptions(pieces, { http09: true })), [HEAD09, { type: 'data', text: 'hello 0.9\n' }, { type: 'end', trailers: undefined, keepAlive: false }], JSON.stringify(pieces));
     }
   });
 
   test('allowed: a body shorter than HTTP/ that the close ends', () => {
-    assert.deepEqual(plain(parse(['hi'], { http09: true })), [HEAD09, { type: 'data', text: 'hi' }, { type: 'end', trailers: undefined, keepAlive: false }]);
+    assert.deepEqual(plain(parseWithOptions(['hi'], { http09: true })), [HEAD09, { type: 'data', text: 'hi' }, { type: 'end', trailers: undefined, keepAlive: false }]);
     // And one that looked like a status line's start.
-    assert.deepEqual(plain(parse(['HTT'], { http09: true })), [HEAD09, { type: 'data', text: 'HTT' }, { type: 'end', trailers: undefined, keepAlive: false }]);
+    assert.deepEqual(plain(parseWithOptions(['HTT'], { http09: true })), [HEAD09, { type: 'data', text: 'HTT' }, { type: 'end', trailers: undefined, keepAlive: false }]);
   });
 
   test('by default refused with curl\'s words and phase http09 — however split, a short one too', () => {
     for (const pieces of [...splits('hello 0.9\n'), ['hi']]) {
       assert.throws(
-        () => parse(pieces),
+        () => parseWithOptions(pieces),
         (e: unknown) => e instanceof ProtocolError && e.phase === 'http09' && e.message === 'Received HTTP/0.9 when not allowed',
         JSON.stringify(pieces),
       );
@@ -71,18 +62,18 @@ describe('HTTP/0.9 responses', () => {
 
   test('to a HEAD: refused as not allowed by default; a broken reply when allowed (curl: weird server reply)', () => {
     assert.throws(
-      () => parse(['hello'], undefined, 'HEAD'),
+      () => parseWithOptions(['hello'], undefined, 'HEAD'),
       (e: unknown) => e instanceof ProtocolError && e.phase === 'http09',
     );
     assert.throws(
-      () => parse(['hello'], { http09: true }, 'HEAD'),
+      () => parseWithOptions(['hello'], { http09: true }, 'HEAD'),
       (e: unknown) => e instanceof ProtocolError && e.phase === 'headers',
     );
   });
 
   test('a CONNECT answer without a status line is a broken reply, not HTTP/0.9', () => {
     assert.throws(
-      () => parse(['garbage here\r\n\r\n'], { http09: true }, 'CONNECT'),
+      () => parseWithOptions(['garbage here\r\n\r\n'], { http09: true }, 'CONNECT'),
       (e: unknown) => e instanceof ProtocolError && e.phase === 'headers' && /not an HTTP\/1\.x status line/.test(e.message),
     );
   });
@@ -91,7 +82,7 @@ describe('HTTP/0.9 responses', () => {
     const wire = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
     for (const options of [undefined, { http09: true }]) {
       for (const pieces of splits(wire)) {
-        const ev = plain(parse(pieces, options));
+        const ev = plain(parseWithOptions(pieces, options));
         assert.equal(ev[0]!.type === 'head' && ev[0]!.status, 200, JSON.stringify(pieces));
         assert.deepEqual(ev.slice(1), [{ type: 'data', text: 'ok' }, { type: 'end', trailers: undefined, keepAlive: true }]);
       }

@@ -5,31 +5,22 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResponseParser, type ResponseEvent, type ResponseOptions } from '../../../../src/protocols/http/core/response-parser.js';
-import { plain } from './util.js';
+import { ResponseParser, type ResponseEvent } from '../../../../src/protocols/http/core/response-parser.js';
+import { parseWithOptions, plain } from './util.js';
 
-/** Feeds `pieces` then the close to a parser expecting one GET (or `method`) with `options`. */
-function parse(pieces: string[], options?: ResponseOptions, method = 'GET'): ResponseEvent[] {
-  const p = new ResponseParser();
-  p.expect(method, options);
-  const out: ResponseEvent[] = [];
-  for (const piece of pieces) out.push(...p.feed(Buffer.from(piece, 'latin1')));
-  out.push(...p.eof());
-  return out;
-}
 
 describe('ignoreContentLength', () => {
   test('the body is read to the close past its Content-Length, and the connection is not kept', () => {
-    const ev = plain(parse(['HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc', 'defgh'], { ignoreContentLength: true }));
+    const ev = plain(parseWithOptions(['HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc', 'defgh'], { ignoreContentLength: true }));
     assert.equal(ev[0]!.type === 'head' && ev[0]!.bodyKind, 'close');
     assert.equal(ev[0]!.type === 'head' && ev[0]!.keepAlive, false);
     assert.deepEqual(ev.slice(1), [{ type: 'data', text: 'abcdefgh' }, { type: 'end', trailers: undefined, keepAlive: false }]);
   });
 
   test('a chunked body stays chunked; a HEAD still has none', () => {
-    const chunked = plain(parse(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'], { ignoreContentLength: true }));
+    const chunked = plain(parseWithOptions(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'], { ignoreContentLength: true }));
     assert.deepEqual(chunked.slice(1), [{ type: 'data', text: 'ok' }, { type: 'end', trailers: [], keepAlive: true }]);
-    const head = plain(parse(['HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n'], { ignoreContentLength: true }, 'HEAD'));
+    const head = plain(parseWithOptions(['HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n'], { ignoreContentLength: true }, 'HEAD'));
     assert.deepEqual(head.slice(1), [{ type: 'end', trailers: undefined, keepAlive: true }]);
   });
 
@@ -60,11 +51,11 @@ describe('raw', () => {
   });
 
   test('a broken chunk line is still refused', () => {
-    assert.throws(() => parse(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'], { raw: true }));
+    assert.throws(() => parseWithOptions(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'], { raw: true }));
   });
 
   test('a length-delimited body is unchanged by it', () => {
-    assert.deepEqual(plain(parse(['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'], { raw: true })).slice(1), [
+    assert.deepEqual(plain(parseWithOptions(['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'], { raw: true })).slice(1), [
       { type: 'data', text: 'ok' },
       { type: 'end', trailers: undefined, keepAlive: true },
     ]);

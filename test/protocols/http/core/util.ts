@@ -1,6 +1,6 @@
 // Shared helpers for the HTTP core tests: run a parser over wire bytes, however split, and
 // reduce its events to plain data that compares with deepEqual.
-import { ResponseParser, type HttpLimits, type ResponseEvent } from '../../../../src/protocols/http/core/response-parser.js';
+import { ResponseParser, type HttpLimits, type ResponseEvent, type ResponseOptions } from '../../../../src/protocols/http/core/response-parser.js';
 
 /** An event as plain data: headers as their raw list, body bytes as latin1 text. */
 export type Ev =
@@ -118,3 +118,13 @@ export function head(status: number, headers: string[], extra: Partial<Extract<E
 
 export const data = (text: string): Ev => ({ type: 'data', text });
 export const end = (keepAlive = true, trailers?: string[]): Ev => ({ type: 'end', trailers, keepAlive });
+
+/** Feeds `pieces` then the close to a parser expecting one GET (or `method`) with `options`. */
+export function parseWithOptions(pieces: string[], options?: ResponseOptions, method = 'GET'): ResponseEvent[] {
+  const p = new ResponseParser();
+  p.expect(method, options);
+  const out: ResponseEvent[] = [];
+  for (const piece of pieces) out.push(...p.feed(Buffer.from(piece, 'latin1')));
+  out.push(...p.eof());
+  return out;
+}
