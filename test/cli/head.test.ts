@@ -35,13 +35,19 @@ test('an HTTP head read off the wire prints as received: line ends, folds, space
   assert.equal(formatHead({ ...httpRes, raw: { ...httpRes.raw, rawHead } }), rawHead);
 });
 
-test('dial -i prints the heads as curl -i does, byte for byte: a 1xx of its own version, bare LFs, a fold, trailing spaces', async () => {
-  const wire = 'HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.0 200 \nX:a \r\n  b\t\nContent-Length: 3\n\nok\n';
+/** A loopback server that answers each connection's first bytes with `wire` and closes. */
+async function answerOnce(wire: string): Promise<net.Server> {
   const srv = net.createServer((s) => {
     s.on('error', () => {});
     s.once('data', () => s.end(wire));
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return srv;
+}
+
+test('dial -i prints the heads as curl -i does, byte for byte: a 1xx of its own version, bare LFs, a fold, trailing spaces', async () => {
+  const wire = 'HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.0 200 \nX:a \r\n  b\t\nContent-Length: 3\n\nok\n';
+  const srv = await answerOnce(wire);
   try {
     const url = `http://127.0.0.1:${(srv.address() as net.AddressInfo).port}/`;
     const d = await dial(['-s', '-i', url]);
@@ -57,11 +63,7 @@ test('dial -i and -D show a chunked body\'s trailers after it as curl does: each
   const wire = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Sum:y  \nX-Fold: a\r\n  b\r\n\r\n';
   const shown = 'X-Sum:y  \r\nX-Fold: a\r\n  b\r\n';
   const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
-  const srv = net.createServer((s) => {
-    s.on('error', () => {});
-    s.once('data', () => s.end(wire));
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const srv = await answerOnce(wire);
   try {
     const url = `http://127.0.0.1:${(srv.address() as net.AddressInfo).port}/`;
     const runs = [

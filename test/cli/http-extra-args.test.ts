@@ -21,6 +21,20 @@ interface RecordingProxy {
   close(): Promise<void>;
 }
 
+/** Listens on loopback; `close` destroys the sockets still open (`sockets`) before closing. */
+async function listening(srv: net.Server, conns: string[], sockets: Set<net.Socket>): Promise<RecordingProxy> {
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    conns,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        srv.close(() => r());
+      }),
+  };
+}
+
 async function recordingProxy(originPort: () => number): Promise<RecordingProxy> {
   const conns: string[] = [];
   const sockets = new Set<net.Socket>();
@@ -53,16 +67,7 @@ async function recordingProxy(originPort: () => number): Promise<RecordingProxy>
     };
     c.on('data', onData);
   });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    port: (srv.address() as net.AddressInfo).port,
-    conns,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        srv.close(() => r());
-      }),
-  };
+  return listening(srv, conns, sockets);
 }
 
 /** A loopback origin answering each request head with `answer` (raw bytes), recording what it read. */
@@ -80,16 +85,7 @@ async function rawOrigin(answer: (head: string) => string | undefined): Promise<
       if (reply !== undefined) c.end(Buffer.from(reply, 'latin1'));
     });
   });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    port: (srv.address() as net.AddressInfo).port,
-    conns,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        srv.close(() => r());
-      }),
-  };
+  return listening(srv, conns, sockets);
 }
 
 /** The header lines of the head that starts `text`, without those curl adds and dial does not (User-Agent, Accept, Proxy-Connection). */
