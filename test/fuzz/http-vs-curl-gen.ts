@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { knownBytes } from '../interop/fixtures.js';
 
 /** One generated response and what a client must make of it. */
 export interface WireCase {
@@ -67,17 +68,9 @@ function encode(body: Buffer, coding: Coding): Buffer {
 
 const codingName = (c: Coding): string => (c === 'deflate-raw' ? 'deflate' : c);
 
-/** Bytes that do not compress, made from a seed (fast-check's own arrays are slow at this size). */
+/** Bytes that do not compress, made from a seed (fast-check's own arrays are slow at this size): the interop suite's xorshift. */
 function noise(n: number, seed: number): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed | 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
-  return b;
+  return knownBytes(n, seed | 1);
 }
 
 /** A content body: random bytes or compressible text up to ~3 KB, now and then one of up to 200 KB (many socket reads). */
